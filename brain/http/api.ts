@@ -1,0 +1,77 @@
+import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { parseProfile, profileToInput, ProfileError } from '../../core/profile.js';
+import { listBookings, listConversations, listEscalations } from '../services/records.js';
+import { callerOf, requireAdmin } from './auth.js';
+import { HttpError, parseOrThrow } from './errors.js';
+
+const when = z
+  .string()
+  .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, { error: 'expected an ISO 8601 date or date-time' });
+
+const ConversationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  sender: z.string().min(1).max(64).optional(),
+});
+const BookingsQuery = z.object({
+  from: when.optional(),
+  to: when.optional(),
+  status: z.enum(['confirmed', 'cancelled', 'all']).default('confirmed'),
+});
+const EscalationsQuery = z.object({ status: z.enum(['pending', 'resolved', 'all']).default('all') });
+
+function query(req: Request): Record<string, unknown> {
+  // Repeated parameters arrive as arrays; the last one wins, as most servers do.
+  return Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v.at(-1) : v]));
+}
+
+/** Dates without a zone are read in the tenant's timezone: "from=2026-03-20" means that local day. */
+function toDate(value: string | undefined, zone: string): Date | undefined {
+  return value === undefined ? undefined : DateTime.fromISO(value, { zone }).toJSDate();
+}
+
+/** Every /api route; `authenticate` has already resolved the caller and the tenant. */
+export function apiRouter(): Router {
+  const api = Router();
+
+  api.get('/profile', (_req, res) => {
+    res.json(profileToInput(callerOf(res).tenant.profile));
+  });
+
+  api.put('/profile', requireAdmin, async (req, res) => {
+    const { tenant } = callerOf(res);
+    let profile;
+    try {
+      profile = parseProfile(req.body, 'profile');
+    } catch (err) {
+      if (err instanceof ProfileError) throw new HttpError(400, 'invalid profile', err.issues.map(({ path, message }) => ({ path, message })));
+      throw err;
+    }
+    await tenant.profiles.replace(profile);
+    res.json(profileToInput(profile));
+  });
+
+  api.get('/conversations', async (req, res) => {
+    const q = parseOrThrow(ConversationsQuery, query(req), 'query');
+    res.json({ conversations: await listConversations(callerOf(res).tenant.db, q) });
+  });
+
+  api.get('/bookings', async (req, res) => {
+    const q = parseOrThrow(BookingsQuery, query(req), 'query');
+    const { db, profile } = callerOf(res).tenant;
+    const bookings = await listBookings(db, {
+      from: toDate(q.from, profile.timezone),
+      to: toDate(q.to, profile.timezone),
+      status: q.status === 'all' ? undefined : q.status,
+    });
+    res.json({ bookings });
+  });
+
+  api.get('/escalations', async (req, res) => {
+    const q = parseOrThrow(EscalationsQuery, query(req), 'query');
+    res.json({ escalations: await listEscalations(callerOf(res).tenant.db, { status: q.status === 'all' ? undefined : q.status }) });
+  });
+
+  return api;
+}

@@ -1,0 +1,51 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { keyMatchesHash } from '../../core/keys.js';
+import { isTenantId } from '../../core/paths.js';
+import type { Tenant } from '../../core/registry.js';
+import type { TenantContext, Tenants } from '../tenants.js';
+import { HttpError } from './errors.js';
+
+export interface Caller {
+  admin: boolean;
+  tenant: TenantContext;
+}
+
+/** The authenticated caller of an /api request; set by `authenticate`. */
+export function callerOf(res: Response): Caller {
+  return res.locals.caller as Caller;
+}
+
+function bearer(req: Request): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  return m?.[1];
+}
+
+/**
+ * The key decides who the caller is; X-Client-ID only says which tenant they mean. Order matters:
+ * 401 before anything else, so an unauthenticated caller learns nothing about which tenants exist.
+ */
+export function authenticate(tenants: Tenants, adminKeyHash: string): RequestHandler {
+  return async (req, res, next) => {
+    const key = bearer(req);
+    if (!key) throw new HttpError(401, 'missing key: send Authorization: Bearer <tenant or admin key>', undefined, { 'WWW-Authenticate': 'Bearer' });
+    const admin = keyMatchesHash(key, adminKeyHash);
+    let owner: Tenant | undefined;
+    if (!admin) {
+      for (const t of tenants.registry.list()) if (keyMatchesHash(key, t.keyHash)) owner = t;
+      if (!owner) throw new HttpError(401, 'unknown key', undefined, { 'WWW-Authenticate': 'Bearer' });
+    }
+    const id = req.get('x-client-id');
+    if (!id) throw new HttpError(400, 'missing X-Client-ID header: name the tenant', [{ path: 'X-Client-ID', message: 'required' }]);
+    if (!isTenantId(id)) throw new HttpError(400, 'invalid X-Client-ID header', [{ path: 'X-Client-ID', message: 'not a tenant id' }]);
+    if (!admin && owner!.id !== id) throw new HttpError(403, `this key belongs to another tenant, not "${id}"`);
+    const tenant = await tenants.get(id);
+    if (!tenant) throw new HttpError(404, `no tenant "${id}"`);
+    res.locals.caller = { admin, tenant } satisfies Caller;
+    next();
+  };
+}
+
+export const requireAdmin: RequestHandler = (_req, res, next) => {
+  if (!callerOf(res).admin) throw new HttpError(403, 'this call needs the admin key');
+  next();
+};

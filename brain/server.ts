@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import type { Config } from '../core/config.js';
+import { hashKey, loadOrCreateAdminKey } from '../core/keys.js';
+import type { Logger } from '../core/logger.js';
+import { RegistryView } from '../core/registry.js';
+import { version } from '../core/version.js';
+import { createBrainApp } from './app.js';
+import { Tenants } from './tenants.js';
+
+export interface RunningBrain {
+  port: number;
+  tenants: Tenants;
+  /** Stops accepting, lets in-flight requests finish, drains the write queues, closes the databases. */
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+export async function startBrain(config: Config, log: Logger, port = config.BRAIN_PORT): Promise<RunningBrain> {
+  const registry = new RegistryView(config.paths, (err) => log.error({ err: err.message }, 'registry unreadable; keeping the last good copy'));
+  const tenants = new Tenants(config.paths, registry, log);
+  const app = createBrainApp({
+    tenants,
+    adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)),
+    rateLimit: config.BRAIN_RATE_LIMIT,
+    log,
+    version,
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const sweep = setInterval(() => void tenants.sweep(), SWEEP_INTERVAL_MS).unref();
+  const actualPort = (server.address() as AddressInfo).port;
+  log.info({ port: actualPort, version }, 'brain listening on 127.0.0.1');
+
+  return {
+    port: actualPort,
+    tenants,
+    async close() {
+      clearInterval(sweep);
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      await tenants.closeAll();
+      log.info('brain stopped');
+    },
+  };
+}

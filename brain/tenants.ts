@@ -1,0 +1,84 @@
+import type { Logger } from '../core/logger.js';
+import type { Paths } from '../core/paths.js';
+import { minimalProfile, type Profile } from '../core/profile.js';
+import type { RegistryView, Tenant } from '../core/registry.js';
+import { TenantDb } from './db/tenant-db.js';
+import { ProfileSource } from './services/profile-store.js';
+
+/** What a request for one tenant works with. */
+export interface TenantContext {
+  tenant: Tenant;
+  db: TenantDb;
+  profiles: ProfileSource;
+  profile: Profile;
+}
+
+interface OpenTenant {
+  createdAt: string;
+  ready: Promise<{ db: TenantDb; profiles: ProfileSource }>;
+}
+
+/**
+ * Opens each tenant's database on first use and closes it when the tenant leaves the registry.
+ * Keyed by id and creation time, so a tenant removed and added again gets a fresh database handle.
+ */
+export class Tenants {
+  private readonly open = new Map<string, OpenTenant>();
+
+  constructor(
+    private readonly paths: Paths,
+    readonly registry: RegistryView,
+    private readonly log: Logger,
+  ) {}
+
+  async get(id: string): Promise<TenantContext | undefined> {
+    const tenant = this.registry.get(id);
+    const entry = this.open.get(id);
+    if (entry && entry.createdAt !== tenant?.createdAt) await this.close(id);
+    if (!tenant) return undefined;
+    let current = this.open.get(id);
+    if (!current) {
+      current = { createdAt: tenant.createdAt, ready: this.openTenant(tenant) };
+      this.open.set(id, current);
+      current.ready.catch(() => this.open.delete(id));
+    }
+    const { db, profiles } = await current.ready;
+    const profile = await profiles.refresh();
+    return { tenant, db, profiles, profile };
+  }
+
+  private async openTenant(tenant: Tenant): Promise<{ db: TenantDb; profiles: ProfileSource }> {
+    const db = await TenantDb.open(this.paths.tenantDb(tenant.id));
+    const profiles = new ProfileSource(this.paths.profile(tenant.id), db, minimalProfile(tenant.name), (err) =>
+      this.log.error({ tenant: tenant.id, err: err.message }, 'profile.yaml is invalid; serving the last valid profile'),
+    );
+    this.log.info({ tenant: tenant.id }, 'tenant database opened');
+    return { db, profiles };
+  }
+
+  /** Closes databases of tenants that are no longer registered. */
+  async sweep(): Promise<void> {
+    await Promise.all([...this.open.keys()].filter((id) => !this.registry.get(id)).map((id) => this.close(id)));
+  }
+
+  private async close(id: string): Promise<void> {
+    const entry = this.open.get(id);
+    this.open.delete(id);
+    if (!entry) return;
+    try {
+      const { db } = await entry.ready;
+      await db.close();
+      this.log.info({ tenant: id }, 'tenant database closed');
+    } catch {
+      // It never opened; nothing to close.
+    }
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((id) => this.close(id)));
+  }
+}

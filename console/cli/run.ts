@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig, type Config } from '../../core/config.js';
+import { RegistryError } from '../../core/registry.js';
+import { CliError, stdio, type Output } from './command.js';
+import { tenantCommand } from './tenant.js';
+
+type Handler = (config: Config, argv: string[], io: Output) => Promise<void>;
+
+const COMMANDS: Record<string, [string, Handler]> = {
+  tenant: ['add, list, remove, key and import tenants', tenantCommand],
+};
+
+function help(): string {
+  return [
+    'usage: wr-console <command> [options]',
+    '',
+    'wr: a multi-tenant WhatsApp receptionist. Data lives in WR_HOME (default ./data).',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, [summary]]) => `  ${name.padEnd(8)} ${summary}`),
+    '',
+    'Each command takes --help.',
+  ].join('\n');
+}
+
+/** Runs one CLI invocation and returns the exit code; every failure is a message, never a stack. */
+export async function runCli(argv: string[], io: Output = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new CliError(`unknown command "${name}"`, [help()], 2);
+    await command[1](loadConfig(env), rest, io);
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.err(`wr-console: ${err.message}`);
+      for (const line of err.details) io.err(line);
+      return err.exitCode;
+    }
+    if (err instanceof ConfigError) {
+      for (const line of err.problems) io.err(`wr-console: ${line}`);
+      return 2;
+    }
+    if (err instanceof RegistryError) {
+      io.err(`wr-console: ${err.message}`);
+      return 1;
+    }
+    io.err(`wr-console: unexpected error: ${(err as Error).stack ?? String(err)}`);
+    return 1;
+  }
+}

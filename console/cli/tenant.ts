@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import type { Config } from '../../core/config.js';
+import { ensureDir, writeFileAtomic } from '../../core/fs.js';
+import { generateKey, hashKey, readTenantKey, writeTenantKey } from '../../core/keys.js';
+import { assertTenantId, InvalidTenantIdError } from '../../core/paths.js';
+import { allocatePort, isPortFree } from '../../core/ports.js';
+import { minimalProfile, parseProfileYaml, profileToYaml, ProfileError, type Profile } from '../../core/profile.js';
+import { readRegistry, TRANSPORTS, updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
+import { CliError, parseCommand, type Output } from './command.js';
+
+function tenantId(raw: string | undefined): string {
+  try {
+    return assertTenantId(raw);
+  } catch (err) {
+    if (err instanceof InvalidTenantIdError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** Reads and validates a profile file; returns its text (comments kept) and the parsed profile. */
+function loadProfileFile(file: string): { text: string; profile: Profile } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read profile ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return { text, profile: parseProfileYaml(text, file) };
+  } catch (err) {
+    if (err instanceof ProfileError) {
+      throw new CliError(`invalid profile ${file} (${err.issues.length} problem${err.issues.length > 1 ? 's' : ''}); nothing was changed`, err.message.split('\n'));
+    }
+    throw err;
+  }
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1024 || port > 65535) throw new CliError(`invalid port "${raw}": use a number from 1024 to 65535`);
+  return port;
+}
+
+function findTenant(config: Config, id: string): Tenant {
+  const tenant = readRegistry(config.paths).find((t) => t.id === id);
+  if (!tenant) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+  return tenant;
+}
+
+async function add(config: Config, argv: string[], io: Output): Promise<void> {
+  const args = parseCommand(
+    {
+      usage: 'wr-console tenant add <id> --name <name> [--port N] [--transport baileys|simulator] [--profile FILE]',
+      summary: 'Registers a tenant: allocates its gateway port, creates its key and data folder.',
+      options: { name: { type: 'string' }, port: { type: 'string' }, transport: { type: 'string' }, profile: { type: 'string' } },
+      optionHelp: [
+        '--name NAME         the business name (defaults to the profile\'s name)',
+        '--port N            the gateway port (default: the first free port from 2900)',
+        '--transport T       baileys (a real WhatsApp number, the default) or simulator (demo, tests)',
+        '--profile FILE      a business profile YAML to import (see examples/demo-dental.yaml)',
+      ],
+      positionals: { min: 1, max: 1 },
+    },
+    argv,
+    io,
+  );
+  if (!args) return;
+  const id = tenantId(args.positionals[0]);
+  const transport = (args.values.transport ?? 'baileys') as Transport;
+  if (!TRANSPORTS.includes(transport)) throw new CliError(`invalid transport "${transport}": use ${TRANSPORTS.join(' or ')}`);
+  const requestedPort = typeof args.values.port === 'string' ? parsePort(args.values.port) : undefined;
+  const file = typeof args.values.profile === 'string' ? loadProfileFile(args.values.profile) : undefined;
+  const name = (typeof args.values.name === 'string' ? args.values.name.trim() : undefined) || file?.profile.name;
+  if (!name) throw new CliError('missing --name: give the business name (or a --profile with one)');
+  if (name.length > 100) throw new CliError('--name is too long: at most 100 characters');
+
+  const paths = config.paths;
+  const dirExisted = fs.existsSync(paths.tenantDir(id));
+  const key = generateKey();
+  const tenant = await updateRegistry(paths, async (tenants) => {
+    if (tenants.some((t) => t.id === id)) throw new CliError(`tenant "${id}" already exists`);
+    const owners = new Map(tenants.map((t) => [t.port, t.id]));
+    const reserved = new Set([...owners.keys(), config.BRAIN_PORT]);
+    let port: number;
+    if (requestedPort !== undefined) {
+      if (owners.has(requestedPort)) throw new CliError(`port ${requestedPort} is already assigned to tenant "${owners.get(requestedPort)}"`);
+      if (requestedPort === config.BRAIN_PORT) throw new CliError(`port ${requestedPort} is the brain's port (BRAIN_PORT)`);
+      if (!(await isPortFree(requestedPort))) throw new CliError(`port ${requestedPort} is in use by another program`);
+      port = requestedPort;
+    } else {
+      port = await allocatePort(config.WR_PORT_BASE, reserved);
+    }
+    ensureDir(paths.tenantDir(id));
+    writeTenantKey(paths, id, key);
+    if (file) writeFileAtomic(paths.profile(id), file.text, 0o600);
+    else if (!fs.existsSync(paths.profile(id))) writeFileAtomic(paths.profile(id), profileToYaml(minimalProfile(name)), 0o600);
+    const created: Tenant = { id, name, port, transport, createdAt: new Date().toISOString(), keyHash: hashKey(key) };
+    return { tenants: [...tenants, created], result: created };
+  });
+  io.out(`added tenant ${tenant.id} "${tenant.name}": gateway port ${tenant.port}, transport ${tenant.transport}`);
+  if (dirExisted) io.out(`reusing the data kept in ${paths.tenantDir(id)}`);
+  io.out(`data: ${paths.tenantDir(id)}`);
+  io.out(`key:  wr-console tenant key ${id}`);
+}
+
+async function list(config: Config, argv: string[], io: Output): Promise<void> {
+  const args = parseCommand(
+    { usage: 'wr-console tenant list [--json]', summary: 'Lists registered tenants.', options: { json: { type: 'boolean' } }, positionals: { min: 0, max: 0 } },
+    argv,
+    io,
+  );
+  if (!args) return;
+  const tenants = readRegistry(config.paths).map(({ keyHash: _hidden, ...t }) => t);
+  if (args.values.json) return io.out(JSON.stringify(tenants, null, 2));
+  if (tenants.length === 0) return io.out('no tenants yet: wr-console tenant add <id> --name <name>');
+  const rows = [['ID', 'NAME', 'PORT', 'TRANSPORT', 'CREATED'], ...tenants.map((t) => [t.id, t.name, String(t.port), t.transport, t.createdAt.slice(0, 10)])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) io.out(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+async function remove(config: Config, argv: string[], io: Output): Promise<void> {
+  const args = parseCommand(
+    {
+      usage: 'wr-console tenant remove <id> [--purge]',
+      summary: 'Unregisters a tenant. Its data folder is kept unless --purge is given.',
+      options: { purge: { type: 'boolean' } },
+      optionHelp: ['--purge             also delete the data folder (database, WhatsApp session, key)'],
+      positionals: { min: 1, max: 1 },
+    },
+    argv,
+    io,
+  );
+  if (!args) return;
+  const id = tenantId(args.positionals[0]);
+  await updateRegistry(config.paths, (tenants) => {
+    if (!tenants.some((t) => t.id === id)) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+    return { tenants: tenants.filter((t) => t.id !== id), result: undefined };
+  });
+  const dir = config.paths.tenantDir(id);
+  if (args.values.purge) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    io.out(`removed tenant ${id} and deleted ${dir}`);
+  } else {
+    io.out(`removed tenant ${id}; its data is kept in ${dir} (adding "${id}" again reuses it; --purge deletes it)`);
+  }
+}
+
+async function key(config: Config, argv: string[], io: Output): Promise<void> {
+  const args = parseCommand(
+    {
+      usage: 'wr-console tenant key <id> [--rotate]',
+      summary: "Prints the tenant's API key (for Authorization: Bearer). --rotate replaces it; the old key stops working at once.",
+      options: { rotate: { type: 'boolean' } },
+      positionals: { min: 1, max: 1 },
+    },
+    argv,
+    io,
+  );
+  if (!args) return;
+  const id = tenantId(args.positionals[0]);
+  if (args.values.rotate) {
+    const fresh = generateKey();
+    await updateRegistry(config.paths, (tenants) => {
+      const tenant = tenants.find((t) => t.id === id);
+      if (!tenant) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+      writeTenantKey(config.paths, id, fresh);
+      return { tenants: tenants.map((t) => (t.id === id ? { ...t, keyHash: hashKey(fresh) } : t)), result: undefined };
+    });
+    return io.out(fresh);
+  }
+  findTenant(config, id);
+  const stored = readTenantKey(config.paths, id);
+  if (!stored) throw new CliError(`the key file ${config.paths.secret(id)} is missing: run wr-console tenant key ${id} --rotate`);
+  io.out(stored);
+}
+
+async function importProfile(config: Config, argv: string[], io: Output): Promise<void> {
+  const args = parseCommand(
+    {
+      usage: 'wr-console tenant import <id> FILE',
+      summary: "Validates a business profile YAML and makes it the tenant's profile. A running brain applies it on its next request.",
+      options: {},
+      positionals: { min: 2, max: 2 },
+    },
+    argv,
+    io,
+  );
+  if (!args) return;
+  const id = tenantId(args.positionals[0]);
+  findTenant(config, id);
+  const { text, profile } = loadProfileFile(args.positionals[1]!);
+  writeFileAtomic(config.paths.profile(id), text, 0o600);
+  io.out(`imported "${profile.name}" into ${id}: ${profile.services.length} services, ${profile.faq.length} FAQ entries, timezone ${profile.timezone}`);
+}
+
+const SUBCOMMANDS: Record<string, [string, (config: Config, argv: string[], io: Output) => Promise<void>]> = {
+  add: ['register a tenant', add],
+  list: ['list tenants', list],
+  remove: ['unregister a tenant (data kept unless --purge)', remove],
+  key: ["print or rotate a tenant's API key", key],
+  import: ["replace a tenant's business profile from a YAML file", importProfile],
+};
+
+export async function tenantCommand(config: Config, argv: string[], io: Output): Promise<void> {
+  const [sub, ...rest] = argv;
+  const entry = sub ? SUBCOMMANDS[sub] : undefined;
+  if (!entry) {
+    const help = ['usage: wr-console tenant <command> [options]', '', 'commands:', ...Object.entries(SUBCOMMANDS).map(([n, [d]]) => `  ${n.padEnd(8)} ${d}`)];
+    if (!sub || sub === '--help' || sub === '-h') return io.out(help.join('\n'));
+    throw new CliError(`unknown tenant command "${sub}"`, help, 2);
+  }
+  await entry[1](config, rest, io);
+}

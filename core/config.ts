@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { Paths, defaultHome } from './paths.js';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole port number')
+  .min(1, 'expected a port from 1 to 65535')
+  .max(65535, 'expected a port from 1 to 65535');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+const list = <T extends z.ZodType<string>>(item: T) =>
+  z.string().transform((s, ctx) => {
+    const items = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const value of items) {
+      const parsed = item.safeParse(value);
+      if (!parsed.success) ctx.addIssue({ code: 'custom', message: `"${value}": ${parsed.error.issues[0]?.message}` });
+    }
+    return items;
+  });
+
+const schema = z
+  .object({
+    WR_HOME: z.string().optional(),
+    BRAIN_PORT: port.default(3000),
+    BRAIN_URL: httpUrl.optional(),
+    WR_PORT_BASE: port.default(2900),
+    BRAIN_RATE_LIMIT: z.coerce.number().int().min(1, 'expected requests per minute, at least 1').default(600),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'expected a bot token like 123456:ABC-def').optional(),
+    TELEGRAM_CHAT_IDS: list(z.string().regex(/^-?\d+$|^@\w+$/, 'expected a numeric chat id or @channel')).default([]),
+    TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+    SMS_ENABLED: flag.default(false),
+    SMS_RECIPIENTS: list(z.string().regex(E164, 'expected an E.164 phone number like +34600111222')).default([]),
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expected AC followed by 32 hex digits').optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+    TWILIO_FROM: z.string().regex(E164, 'expected an E.164 phone number like +15005550006').optional(),
+    TWILIO_API_BASE: httpUrl.default('https://api.twilio.com'),
+    LLM_PROVIDER: z.enum(['openai', 'anthropic'], { error: 'expected openai or anthropic' }).optional(),
+    LLM_BASE_URL: httpUrl.optional(),
+    LLM_MODEL: z.string().min(1).optional(),
+    LLM_API_KEY: z.string().min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const need = (cond: boolean, key: string, why: string) => {
+      if (cond) ctx.addIssue({ code: 'custom', path: [key], message: why });
+    };
+    need(c.TELEGRAM_CHAT_IDS.length > 0 && !c.TELEGRAM_BOT_TOKEN, 'TELEGRAM_BOT_TOKEN', 'required when TELEGRAM_CHAT_IDS is set');
+    for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const) {
+      need(c.SMS_ENABLED && !c[key], key, 'required when SMS_ENABLED=true');
+    }
+    need(Boolean(c.LLM_PROVIDER) && !c.LLM_MODEL, 'LLM_MODEL', 'required when LLM_PROVIDER is set');
+  });
+
+export type Config = z.infer<typeof schema> & { home: string; paths: Paths; brainUrl: string };
+
+/** Values that must never be echoed back in an error message. */
+const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TWILIO_AUTH_TOKEN', 'LLM_API_KEY']);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError([`cannot read ${file}: ${(err as Error).message}`]);
+  }
+  return parseEnv(text) as Record<string, string>;
+}
+
+/**
+ * Configuration from WR_HOME/wr.env overlaid by the process environment (environment wins).
+ * Empty values count as unset. Every bad value is reported, one line each, naming the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const home = defaultHome(env);
+  const paths = new Paths(home);
+  const merged: Record<string, string> = {};
+  const fromFile = readEnvFile(paths.envFile);
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key] ?? fromFile[key];
+    if (value !== undefined && value.trim() !== '') merged[key] = value.trim();
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? 'configuration');
+        const shown = merged[key] === undefined || SECRET_KEYS.has(key) ? '' : `=${JSON.stringify(merged[key])}`;
+        return `invalid configuration: ${key}${shown}: ${issue.message}`;
+      }),
+    );
+  }
+  const config = parsed.data;
+  return { ...config, home, paths, brainUrl: config.BRAIN_URL ?? `http://127.0.0.1:${config.BRAIN_PORT}` };
+}

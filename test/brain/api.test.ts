@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+
+let t: TestHome;
+let brain: TestBrain;
+
+beforeAll(async () => {
+  t = makeHome({ WR_PORT_BASE: '41600' });
+  await cli(t.env, 'tenant', 'add', 'clinic-a', '--profile', exampleProfile);
+  await cli(t.env, 'tenant', 'add', 'salon-b', '--name', 'Salon B');
+  brain = await startTestBrain(t);
+});
+afterAll(async () => {
+  await brain?.close();
+  t?.cleanup();
+});
+
+const profileBody = { name: 'Salon B', timezone: 'Europe/London', hours: { mon: ['10:00-18:00'] }, services: [{ id: 'cut', name: 'Haircut', duration: 30, price: 25, currency: 'GBP' }] };
+
+const endpoints: { method: string; path: string; body?: unknown; adminOnly?: boolean }[] = [
+  { method: 'GET', path: '/api/profile' },
+  { method: 'PUT', path: '/api/profile', body: profileBody, adminOnly: true },
+  { method: 'GET', path: '/api/conversations' },
+  { method: 'GET', path: '/api/bookings' },
+  { method: 'GET', path: '/api/escalations' },
+];
+
+describe('brain auth matrix', () => {
+  const cases = ['no key', 'bad key', "another tenant's key", 'own key', 'admin key'] as const;
+  for (const ep of endpoints) {
+    for (const who of cases) {
+      const expected = { 'no key': 401, 'bad key': 401, "another tenant's key": 403, 'own key': ep.adminOnly ? 403 : 200, 'admin key': 200 }[who];
+      it(`${ep.method} ${ep.path} with ${who} → ${expected}`, async () => {
+        const key = { 'no key': undefined, 'bad key': 'not-a-key', "another tenant's key": brain.keyOf('clinic-a'), 'own key': brain.keyOf('salon-b'), 'admin key': brain.adminKey }[who];
+        const res = await brain.call(ep.method, ep.path, { key, tenant: 'salon-b', body: ep.body });
+        expect(res.status).toBe(expected);
+        const body = await res.json();
+        if (expected !== 200) expect(body).toEqual({ error: expect.any(String) });
+        if (expected === 401) expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      });
+    }
+  }
+
+  it('answers 404 for an unknown tenant and 400 for a missing or malformed X-Client-ID', async () => {
+    expect((await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'ghost' })).status).toBe(404);
+    const missing = await brain.call('GET', '/api/profile', { key: brain.adminKey });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ error: expect.stringContaining('X-Client-ID'), details: [{ path: 'X-Client-ID', message: 'required' }] });
+    expect((await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: '../etc' })).status).toBe(400);
+  });
+
+  it('serves /health without a key and never sends x-powered-by', async () => {
+    const res = await fetch(`${brain.url}/health`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    expect(await res.json()).toEqual({ ok: true, tenants: 2, uptime: expect.any(Number), version: '0.1.0' });
+  });
+});
+
+describe('brain data API', () => {
+  it('serves the imported profile, and the original spec queries work with the sqlite3 tool', async () => {
+    const res = await brain.call('GET', '/api/profile', { key: brain.keyOf('clinic-a'), tenant: 'clinic-a' });
+    const profile = await res.json();
+    expect(profile).toMatchObject({ name: 'Sonrisa Dental Clinic', timezone: 'Europe/Madrid', hours: { mon: ['09:00-14:00', '16:00-20:00'] } });
+    const db = t.config.paths.tenantDb('clinic-a');
+    const sql = (q: string) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+    expect(sql('SELECT name FROM business_profile;')).toBe('Sonrisa Dental Clinic');
+    expect(sql("SELECT opens || '-' || closes FROM operating_hours WHERE day = 'fri';")).toBe('09:00-15:00');
+    expect(sql('SELECT name, phone FROM escalation_contacts;')).toBe('Reception desk|+34600111222');
+    expect(sql("SELECT count(*) FROM escalations WHERE status = 'pending';")).toBe('0');
+    expect(sql('SELECT count(*) FROM conversations ORDER BY timestamp DESC LIMIT 20;')).toBe('0');
+    expect(fs.statSync(db).mode & 0o777).toBe(0o600);
+    expect(sql('PRAGMA journal_mode;')).toBe('wal');
+  });
+
+  it('replaces a profile with PUT (admin) and keeps profile.yaml in step', async () => {
+    const put = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: profileBody });
+    expect(put.status).toBe(200);
+    const got = await (await brain.call('GET', '/api/profile', { key: brain.keyOf('salon-b'), tenant: 'salon-b' })).json();
+    expect(got).toMatchObject({ timezone: 'Europe/London', hours: { mon: ['10:00-18:00'], tue: [] }, services: [{ id: 'cut', price: 25 }] });
+    expect(fs.readFileSync(t.config.paths.profile('salon-b'), 'utf8')).toContain('timezone: Europe/London');
+  });
+
+  it('rejects an invalid profile with 400 and the field paths, changing nothing', async () => {
+    const res = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: { name: 'X', timezone: 'Nowhere', hours: { mon: ['9-5'] } } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: 'invalid profile',
+      details: [
+        { path: 'timezone', message: '"Nowhere" is not an IANA timezone like Europe/Madrid' },
+        { path: 'hours.mon[0]', message: '"9-5" is not a time range like "09:00-13:00" (24-hour clock)' },
+      ],
+    });
+    const got = await (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'salon-b' })).json();
+    expect(got.timezone).toBe('Europe/London');
+  });
+
+  it('validates query strings', async () => {
+    const res = await brain.call('GET', '/api/conversations?limit=5000', { key: brain.adminKey, tenant: 'salon-b' });
+    expect(res.status).toBe(400);
+    expect((await res.json()).details[0].path).toBe('limit');
+    expect((await brain.call('GET', '/api/escalations?status=maybe', { key: brain.adminKey, tenant: 'salon-b' })).status).toBe(400);
+    expect((await brain.call('GET', '/api/bookings?from=2026-01-01&to=2026-02-01', { key: brain.adminKey, tenant: 'salon-b' })).status).toBe(200);
+  });
+
+  it('answers bad JSON with 400, bodies over 64 KiB with 413, unknown routes with 404 — never a stack trace', async () => {
+    const bad = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: '{"name":' });
+    expect(bad.status).toBe(400);
+    const big = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: { name: 'x'.repeat(70 * 1024) } });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ error: 'request body too large (limit 64 KiB)' });
+    const unknown = await brain.call('GET', '/api/nothing', { key: brain.adminKey, tenant: 'salon-b' });
+    expect(unknown.status).toBe(404);
+    for (const res of [bad, unknown]) expect(await res.text()).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+});
+
+describe('tenants change while the brain runs', () => {
+  it('serves a tenant added with the CLI, applies an imported profile, and refuses a removed one', async () => {
+    expect((await cli(t.env, 'tenant', 'add', 'late', '--name', 'Late Bakery')).code).toBe(0);
+    const key = brain.keyOf('late');
+    const first = await brain.call('GET', '/api/profile', { key, tenant: 'late' });
+    expect(first.status).toBe(200);
+    expect((await first.json()).name).toBe('Late Bakery');
+
+    expect((await cli(t.env, 'tenant', 'import', 'late', exampleProfile)).code).toBe(0);
+    const second = await (await brain.call('GET', '/api/profile', { key, tenant: 'late' })).json();
+    expect(second.name).toBe('Sonrisa Dental Clinic');
+
+    expect((await cli(t.env, 'tenant', 'remove', 'late')).code).toBe(0);
+    expect((await brain.call('GET', '/api/profile', { key, tenant: 'late' })).status).toBe(401);
+    expect((await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'late' })).status).toBe(404);
+    await brain.tenants.sweep();
+    expect(brain.tenants.openCount).toBe(2);
+  });
+
+  it('keeps serving the last valid profile when profile.yaml is broken by hand', async () => {
+    fs.writeFileSync(t.config.paths.profile('clinic-a'), 'name: [unclosed\n');
+    const res = await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' });
+    expect(res.status).toBe(200);
+    expect((await res.json()).name).toBe('Sonrisa Dental Clinic');
+    fs.copyFileSync(exampleProfile, t.config.paths.profile('clinic-a'));
+  });
+});

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRegistry } from '../../core/registry.js';
+import { cli, cliProcess, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+
+let t: TestHome;
+afterEach(() => t?.cleanup());
+
+describe('wr-console tenant', () => {
+  it('adds, lists, imports and removes tenants, saying what it did', async () => {
+    t = makeHome({ WR_PORT_BASE: '41400' });
+    const added = await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A', '--transport', 'simulator');
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).toContain('added tenant clinic-a "Clinic A": gateway port 41400, transport simulator');
+
+    const list = await cli(t.env, 'tenant', 'list', '--json');
+    const tenants = JSON.parse(list.stdout);
+    expect(tenants).toEqual([{ id: 'clinic-a', name: 'Clinic A', port: 41400, transport: 'simulator', createdAt: expect.any(String) }]);
+    expect(list.stdout).not.toContain('keyHash');
+    expect((await cli(t.env, 'tenant', 'list')).stdout).toMatch(/^ID\s+NAME\s+PORT\s+TRANSPORT\s+CREATED\nclinic-a\s+Clinic A\s+41400\s+simulator/);
+
+    const imported = await cli(t.env, 'tenant', 'import', 'clinic-a', exampleProfile);
+    expect(imported.stdout).toBe('imported "Sonrisa Dental Clinic" into clinic-a: 5 services, 5 FAQ entries, timezone Europe/Madrid');
+    expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(fs.readFileSync(exampleProfile, 'utf8'));
+
+    const removed = await cli(t.env, 'tenant', 'remove', 'clinic-a');
+    expect(removed.stdout).toContain(`its data is kept in ${t.config.paths.tenantDir('clinic-a')}`);
+    expect(fs.existsSync(t.config.paths.profile('clinic-a'))).toBe(true);
+    expect(readRegistry(t.config.paths)).toEqual([]);
+
+    const again = await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A');
+    expect(again.stdout).toContain('reusing the data kept in');
+    expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(fs.readFileSync(exampleProfile, 'utf8'));
+
+    const purged = await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge');
+    expect(purged.stdout).toContain('deleted');
+    expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(false);
+  });
+
+  it('takes the name from --profile when --name is absent', async () => {
+    t = makeHome({ WR_PORT_BASE: '41450' });
+    const r = await cli(t.env, 'tenant', 'add', 'dent', '--profile', exampleProfile);
+    expect(r.code).toBe(0);
+    expect(readRegistry(t.config.paths)[0]?.name).toBe('Sonrisa Dental Clinic');
+  });
+
+  it.each([
+    [['tenant', 'add', '../etc', '--name', 'X'], 1, /^wr-console: invalid tenant id "\.\.\/etc"/],
+    [['tenant', 'add', 'a'], 1, /^wr-console: missing --name/],
+    [['tenant', 'add', 'a', '--name', 'A', '--transport', 'telegram'], 1, /^wr-console: invalid transport "telegram": use baileys or simulator/],
+    [['tenant', 'add', 'a', '--name', 'A', '--port', '80'], 1, /^wr-console: invalid port "80"/],
+    [['tenant', 'add', 'a', '--name', 'A', '--port', 'abc'], 1, /^wr-console: invalid port "abc"/],
+    [['tenant', 'add', 'a', '--name', 'A', '--profile', '/nonexistent.yaml'], 1, /^wr-console: cannot read profile \/nonexistent\.yaml: ENOENT/],
+    [['tenant', 'add', 'a', '--name', 'A', '--bogus'], 2, /^wr-console: Unknown option '--bogus'/],
+    [['tenant', 'remove', 'ghost'], 1, /^wr-console: no tenant "ghost"/],
+    [['tenant', 'key', 'ghost'], 1, /^wr-console: no tenant "ghost"/],
+    [['tenant', 'import', 'ghost', '/x.yaml'], 1, /^wr-console: no tenant "ghost"/],
+    [['tenant', 'import', 'ghost'], 2, /^wr-console: missing argument\nusage: wr-console tenant import/],
+    [['tenant', 'fly'], 2, /^wr-console: unknown tenant command "fly"/],
+    [['fly'], 2, /^wr-console: unknown command "fly"/],
+  ])('%j fails with a clear reason', async (argv, code, message) => {
+    t = makeHome({ WR_PORT_BASE: '41500' });
+    const r = await cli(t.env, ...(argv as string[]));
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expect(readRegistry(t.config.paths)).toEqual([]);
+  });
+
+  it('rejects a duplicate id and keeps the first tenant intact', async () => {
+    t = makeHome({ WR_PORT_BASE: '41550' });
+    await cli(t.env, 'tenant', 'add', 'a', '--name', 'First');
+    const key = (await cli(t.env, 'tenant', 'key', 'a')).stdout;
+    const dup = await cli(t.env, 'tenant', 'add', 'a', '--name', 'Second');
+    expect(dup).toMatchObject({ code: 1, stderr: 'wr-console: tenant "a" already exists' });
+    expect(readRegistry(t.config.paths).map((x) => x.name)).toEqual(['First']);
+    expect((await cli(t.env, 'tenant', 'key', 'a')).stdout).toBe(key);
+  });
+
+  it('rejects an invalid profile with every problem and its line, changing nothing', async () => {
+    t = makeHome({ WR_PORT_BASE: '41560' });
+    await cli(t.env, 'tenant', 'add', 'a', '--name', 'A');
+    const before = fs.readFileSync(t.config.paths.profile('a'), 'utf8');
+    const bad = path.join(t.home, 'bad.yaml');
+    fs.writeFileSync(bad, 'name: X\ntimezone: Mars/Olympus\nservices:\n  - id: a\n    name: A\n    duration: -5\n');
+    const r = await cli(t.env, 'tenant', 'import', 'a', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toEqual([
+      `wr-console: invalid profile ${bad} (2 problems); nothing was changed`,
+      `${bad}:2:11: timezone: "Mars/Olympus" is not an IANA timezone like Europe/Madrid`,
+      `${bad}:6:15: services[0].duration: at least 5 minutes`,
+    ]);
+    expect(fs.readFileSync(t.config.paths.profile('a'), 'utf8')).toBe(before);
+  });
+
+  it('prints help for every command', async () => {
+    t = makeHome();
+    for (const argv of [['--help'], ['tenant', '--help'], ['tenant', 'add', '--help'], ['tenant', 'list', '-h'], ['tenant', 'remove', '--help'], ['tenant', 'key', '--help'], ['tenant', 'import', '--help']]) {
+      const r = await cli(t.env, ...argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/usage: wr-console/);
+    }
+  });
+
+  it('runs as a binary and exits non-zero on a bad configuration value, naming it', async () => {
+    t = makeHome();
+    const r = await cliProcess({ ...t.env, BRAIN_PORT: 'abc' }, 'tenant', 'list');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('wr-console: invalid configuration: BRAIN_PORT="abc": expected a port number');
+  });
+});

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../core/config.js';
+import { createLogger } from '../../core/logger.js';
+import { makeHome, type TestHome } from '../helpers/home.js';
+
+let t: TestHome;
+afterEach(() => t?.cleanup());
+
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    t = makeHome();
+    const c = loadConfig({ WR_HOME: t.home });
+    expect(c).toMatchObject({ BRAIN_PORT: 3000, WR_PORT_BASE: 2900, SMS_ENABLED: false, TELEGRAM_CHAT_IDS: [], brainUrl: 'http://127.0.0.1:3000' });
+  });
+
+  it('reads WR_HOME/wr.env, and the environment wins over it', () => {
+    t = makeHome();
+    fs.writeFileSync(t.config.paths.envFile, 'BRAIN_PORT=4100\nTELEGRAM_BOT_TOKEN=123:abc\nTELEGRAM_CHAT_IDS="1, 2"\n', { mode: 0o600 });
+    const c = loadConfig({ WR_HOME: t.home, TELEGRAM_CHAT_IDS: '42' });
+    expect(c.BRAIN_PORT).toBe(4100);
+    expect(c.TELEGRAM_CHAT_IDS).toEqual(['42']);
+    expect(loadConfig({ WR_HOME: t.home }).TELEGRAM_CHAT_IDS).toEqual(['1', '2']);
+  });
+
+  it('names each bad value on its own line, without echoing secrets', () => {
+    t = makeHome();
+    expect(
+      problems({
+        WR_HOME: t.home,
+        BRAIN_PORT: '70000',
+        SMS_ENABLED: 'maybe',
+        TELEGRAM_BOT_TOKEN: 'secret-but-wrong',
+        LLM_PROVIDER: 'gemini',
+        SMS_RECIPIENTS: '+34600111222,0612',
+      }),
+    ).toEqual([
+      'invalid configuration: BRAIN_PORT="70000": expected a port from 1 to 65535',
+      'invalid configuration: TELEGRAM_BOT_TOKEN: expected a bot token like 123456:ABC-def',
+      'invalid configuration: SMS_ENABLED="maybe": expected true or false',
+      'invalid configuration: SMS_RECIPIENTS="+34600111222,0612": "0612": expected an E.164 phone number like +34600111222',
+      'invalid configuration: LLM_PROVIDER="gemini": expected openai or anthropic',
+    ]);
+  });
+
+  it('requires the settings a feature depends on', () => {
+    t = makeHome();
+    expect(problems({ WR_HOME: t.home, SMS_ENABLED: 'true', TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32) })).toEqual([
+      'invalid configuration: TWILIO_AUTH_TOKEN: required when SMS_ENABLED=true',
+      'invalid configuration: TWILIO_FROM: required when SMS_ENABLED=true',
+    ]);
+    expect(problems({ WR_HOME: t.home, LLM_PROVIDER: 'openai' })).toEqual(['invalid configuration: LLM_MODEL: required when LLM_PROVIDER is set']);
+  });
+});
+
+describe('logger', () => {
+  it('redacts keys, tokens and authorization headers wherever they appear', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+    const log = createLogger('t', 'info', sink);
+    log.info({ key: 'k-123', token: 't-456', req: { headers: { authorization: 'Bearer b-789' } }, tenant: { apiKey: 'a-000' } }, 'hello');
+    const text = lines.join('');
+    for (const secret of ['k-123', 't-456', 'b-789', 'a-000']) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+    expect(text).toContain('hello');
+  });
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseProfile, parseProfileYaml, profileToInput, profileToYaml, ProfileError, rangeMinutes } from '../../core/profile.js';
+import { exampleProfile } from '../helpers/home.js';
+
+function problems(yaml: string): string[] {
+  try {
+    parseProfileYaml(yaml, 'p.yaml');
+  } catch (err) {
+    if (err instanceof ProfileError) return err.message.split('\n');
+    throw err;
+  }
+  throw new Error('expected the profile to be rejected');
+}
+
+const base = 'name: Shop\ntimezone: Europe/Madrid\n';
+
+describe('business profile', () => {
+  it('accepts the shipped demo clinic profile in full', () => {
+    const p = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
+    expect(p.name).toBe('Sonrisa Dental Clinic');
+    expect(p.hours.mon).toEqual([{ open: 540, close: 840 }, { open: 960, close: 1200 }]);
+    expect(p.hours.sun).toEqual([]);
+    expect(p.exceptions.find((e) => e.date === '2026-12-25')).toMatchObject({ closed: true });
+    expect(p.services.map((s) => s.id)).toEqual(['checkup', 'cleaning', 'whitening', 'filling', 'extraction']);
+    expect(p.faq.length).toBe(5);
+    expect(p.booking).toEqual({ slotMinutes: 30, capacityPerSlot: 1, minNoticeMinutes: 120, maxDaysAhead: 60, bufferMinutes: 0 });
+    expect(p.escalation.contacts[0]).toEqual({ name: 'Reception desk', phone: '+34600111222', telegramChatId: '100200300' });
+  });
+
+  it('round-trips through YAML and JSON unchanged', () => {
+    const p = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
+    expect(parseProfileYaml(profileToYaml(p))).toEqual(p);
+    expect(parseProfile(JSON.parse(JSON.stringify(profileToInput(p))))).toEqual(p);
+  });
+
+  it('fills defaults for a minimal profile', () => {
+    const p = parseProfileYaml(base);
+    expect(p.language).toBe('en');
+    expect(p.hours.fri).toEqual([]);
+    expect(p.booking.slotMinutes).toBe(30);
+  });
+
+  it('allows overnight ranges and all-day ranges', () => {
+    const p = parseProfileYaml(`${base}hours:\n  fri: ["18:00-23:00", "23:30-02:00"]\n  sat: ["00:00-24:00"]\n`);
+    expect(p.hours.fri[1]).toEqual({ open: 1410, close: 120 });
+    expect(rangeMinutes(p.hours.fri[1]!)).toBe(150);
+    expect(rangeMinutes(p.hours.sat[0]!)).toBe(1440);
+  });
+
+  it.each([
+    ['missing name', 'timezone: UTC\n', ['p.yaml:1:1: name: the business name is required']],
+    ['bad timezone', 'name: X\ntimezone: Mars/Base\n', ['p.yaml:2:11: timezone: "Mars/Base" is not an IANA timezone like Europe/Madrid']],
+    ['bad language', `${base}language: fr\n`, ['p.yaml:3:11: language: expected one of: en, es']],
+    ['unknown field', `${base}opening: yes\n`, ['p.yaml:1:1: unknown field "opening"']],
+    ['unknown weekday', `${base}hours:\n  monday: ["09:00-10:00"]\n`, ['p.yaml:4:3: hours: unknown field "monday"']],
+    ['bad range', `${base}hours:\n  mon: ["9-5"]\n`, ['p.yaml:4:9: hours.mon[0]: "9-5" is not a time range like "09:00-13:00" (24-hour clock)']],
+    ['impossible time', `${base}hours:\n  mon: ["09:00-25:00"]\n`, ['p.yaml:4:9: hours.mon[0]: "09:00-25:00" is not a time range like "09:00-13:00" (24-hour clock)']],
+    ['empty range', `${base}hours:\n  mon: ["09:00-09:00"]\n`, ['p.yaml:4:9: hours.mon[0]: "09:00-09:00" opens and closes at the same time; use "00:00-24:00" for all day']],
+    ['overlap', `${base}hours:\n  mon: ["09:00-13:00", "12:00-15:00"]\n`, ['p.yaml:4:8: hours.mon: time ranges overlap (only the last range of a day may run past midnight)']],
+    ['impossible date', `${base}exceptions:\n  - date: 2026-02-30\n    closed: true\n`, ['p.yaml:4:11: exceptions[0].date: "2026-02-30" is not a real date like 2026-12-25']],
+    ['closed and hours', `${base}exceptions:\n  - date: 2026-12-24\n    closed: true\n    hours: ["09:00-10:00"]\n`, ['p.yaml:4:5: exceptions[0]: give either "closed: true" or "hours", not both and not neither']],
+    ['duplicate exception', `${base}exceptions:\n  - {date: 2026-12-24, closed: true}\n  - {date: 2026-12-24, closed: true}\n`, ['p.yaml:5:12: exceptions[1].date: 2026-12-24 is listed twice']],
+    ['duration', `${base}services:\n  - {id: a, name: A, duration: 0}\n`, ['p.yaml:4:32: services[0].duration: at least 5 minutes']],
+    ['price without currency', `${base}services:\n  - {id: a, name: A, duration: 30, price: 10}\n`, ['p.yaml:4:5: services[0].currency: a service with a price needs a currency']],
+    ['duplicate service id', `${base}services:\n  - {id: a, name: A, duration: 30}\n  - {id: a, name: B, duration: 30}\n`, ['p.yaml:5:10: services[1].id: service id "a" is used twice']],
+    ['unquoted phone', `${base}phone: +34600111222\n`, ['p.yaml:3:8: phone: expected a phone number in quotes, like "+34600111222"']],
+    ['bad phone', `${base}phone: "600 111"\n`, ['p.yaml:3:8: phone: expected an E.164 phone number like "+34600111222"']],
+    ['contact without channel', `${base}escalation:\n  contacts:\n    - name: Ana\n`, ['p.yaml:5:7: escalation.contacts[0]: a contact needs a phone or a telegramChatId']],
+    ['booking policy', `${base}booking:\n  slotMinutes: 1\n`, ['p.yaml:4:16: booking.slotMinutes: Too small: expected number to be >=5']],
+    ['bad url', `${base}mapUrl: not a url\n`, ['p.yaml:3:9: mapUrl: expected a URL']],
+    ['yaml syntax', `${base}services: [\n`, [expect.stringMatching(/^p\.yaml:4:1: not valid YAML: /)]],
+  ])('rejects %s with the field path and line', (_name, yaml, expected) => {
+    expect(problems(yaml)).toEqual(expected);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problems('name: ""\ntimezone: Nowhere\nlanguage: de\n')).toHaveLength(3);
+  });
+
+  it('validates JSON bodies with paths and no line numbers', () => {
+    expect(() => parseProfile({ name: 'X', timezone: 'UTC', services: [{ id: 'Bad Id', name: 'x', duration: 30 }] })).toThrow(
+      'profile: services[0].id: expected a short id of lowercase letters, digits, - or _',
+    );
+  });
+});

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { loadConfig, type Config } from '../../core/config.js';
+import { projectRoot } from '../../core/paths.js';
+import { runCli } from '../../console/cli/run.js';
+
+export interface TestHome {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  cleanup(): void;
+}
+
+/** A private WR_HOME in a temp dir, with an environment that points every program at it. */
+export function makeHome(extraEnv: Record<string, string> = {}): TestHome {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-test-'));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, WR_HOME: home, LOG_LEVEL: 'silent', ...extraEnv };
+  return { home, env, config: loadConfig(env), cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI in-process: same code path as the binary, minus process start-up. */
+export async function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** The built wr-console binary in a child process (needs `npm run build`). */
+export function cliProcess(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/console/main.js'), ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: stdout.trim(), stderr: stderr.trim() }));
+  });
+}
+
+export const exampleProfile = path.join(projectRoot, 'examples/demo-dental.yaml');

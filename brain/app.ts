@@ -4,10 +4,12 @@ import type { Logger } from '../core/logger.js';
 import { apiRouter } from './http/api.js';
 import { authenticate, callerOf } from './http/auth.js';
 import { errorHandler, notFound } from './http/errors.js';
+import type { ChatService } from './services/chat.js';
 import type { Tenants } from './tenants.js';
 
 export interface BrainAppOptions {
   tenants: Tenants;
+  chat: ChatService;
   adminKeyHash: string;
   /** Requests per minute per tenant. */
   rateLimit: number;
@@ -44,7 +46,7 @@ export function createBrainApp(opts: BrainAppOptions): express.Express {
       legacyHeaders: false,
       message: { error: 'rate limit exceeded for this tenant; retry after the Retry-After seconds' },
     }),
-    apiRouter(),
+    apiRouter(opts.chat),
   );
 
   app.use(notFound);

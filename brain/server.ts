@@ -6,6 +6,8 @@ import type { Logger } from '../core/logger.js';
 import { RegistryView } from '../core/registry.js';
 import { version } from '../core/version.js';
 import { createBrainApp } from './app.js';
+import { RuleEngine } from './receptionist/rule-engine.js';
+import { ChatService } from './services/chat.js';
 import { Tenants } from './tenants.js';
 
 export interface RunningBrain {
@@ -23,6 +25,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const tenants = new Tenants(config.paths, registry, log);
   const app = createBrainApp({
     tenants,
+    chat: new ChatService(new RuleEngine(), log),
     adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)),
     rateLimit: config.BRAIN_RATE_LIMIT,
     log,

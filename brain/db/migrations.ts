@@ -117,4 +117,21 @@ export const migrations: RunnableMigration<QueryInterface>[] = [
       await qi.addIndex('escalations', ['status']);
     },
   },
+  {
+    name: '002-escalation-outbox',
+    async up({ context: qi }) {
+      // Notifications for the tenant's escalation contacts; the monitor delivers and marks them.
+      await qi.createTable('escalation_outbox', {
+        id,
+        escalation_id: { type: INTEGER, allowNull: false, references: { model: 'escalations', key: 'id' }, onDelete: 'CASCADE' },
+        text: { type: TEXT, allowNull: false },
+        status: { type: STRING(16), allowNull: false },
+        attempts: { type: INTEGER, allowNull: false, defaultValue: 0 },
+        last_error: TEXT,
+        created_at: { type: DATE, allowNull: false },
+        delivered_at: DATE,
+      });
+      await qi.addIndex('escalation_outbox', ['status']);
+    },
+  },
 ];

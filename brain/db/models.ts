@@ -72,6 +72,17 @@ export interface EscalationRow {
   resolvedAt: Date | null;
 }
 
+export interface EscalationOutboxRow {
+  id: number;
+  escalationId: number;
+  text: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
 type Row<T extends object, Auto extends keyof T = never> = Model<T, Optional<T, Auto>> & T;
 type Table<T extends object, Auto extends keyof T = never> = ModelStatic<Row<T, Auto>>;
 
@@ -87,6 +98,7 @@ export interface Models {
   ProcessedMessage: Table<ProcessedMessageRow>;
   Booking: Table<BookingRow, 'id'>;
   Escalation: Table<EscalationRow, 'id'>;
+  EscalationOutbox: Table<EscalationOutboxRow, 'id' | 'attempts' | 'lastError' | 'deliveredAt'>;
 }
 
 const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
@@ -125,5 +137,8 @@ export function defineModels(sequelize: Sequelize): Models {
     Escalation: sequelize.define('Escalation', {
       id, conversationId: INTEGER, sender: STRING, summary: TEXT, status: STRING, createdAt: DATE, resolvedAt: DATE,
     }, opts('escalations')),
+    EscalationOutbox: sequelize.define('EscalationOutbox', {
+      id, escalationId: INTEGER, text: TEXT, status: STRING, attempts: { type: INTEGER, defaultValue: 0 }, lastError: TEXT, createdAt: DATE, deliveredAt: DATE,
+    }, opts('escalation_outbox')),
   } as unknown as Models;
 }

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseProfile, profileToInput, ProfileError } from '../../core/profile.js';
+import { ChatRequestSchema, resolveEscalation, type ChatService } from '../services/chat.js';
 import { listBookings, listConversations, listEscalations } from '../services/records.js';
 import { callerOf, requireAdmin } from './auth.js';
 import { HttpError, parseOrThrow } from './errors.js';
@@ -32,8 +33,13 @@ function toDate(value: string | undefined, zone: string): Date | undefined {
 }
 
 /** Every /api route; `authenticate` has already resolved the caller and the tenant. */
-export function apiRouter(): Router {
+export function apiRouter(chat: ChatService): Router {
   const api = Router();
+
+  api.post('/chat', async (req, res) => {
+    const body = parseOrThrow(ChatRequestSchema, req.body, 'chat request');
+    res.json(await chat.handle(callerOf(res).tenant, body));
+  });
 
   api.get('/profile', (_req, res) => {
     res.json(profileToInput(callerOf(res).tenant.profile));
@@ -71,6 +77,12 @@ export function apiRouter(): Router {
   api.get('/escalations', async (req, res) => {
     const q = parseOrThrow(EscalationsQuery, query(req), 'query');
     res.json({ escalations: await listEscalations(callerOf(res).tenant.db, { status: q.status === 'all' ? undefined : q.status }) });
+  });
+
+  api.post('/escalations/:id/resolve', async (req, res) => {
+    const { id } = parseOrThrow(z.object({ id: z.coerce.number().int().positive() }), req.params, 'escalation id');
+    if (!(await resolveEscalation(callerOf(res).tenant, id))) throw new HttpError(404, `no escalation ${id}`);
+    res.json({ id, status: 'resolved' });
   });
 
   return api;

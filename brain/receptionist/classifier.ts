@@ -1,0 +1,73 @@
+import { containerBootstrap } from '@nlpjs/core';
+import { LangEn } from '@nlpjs/lang-en-min';
+import { LangEs } from '@nlpjs/lang-es';
+import { Nlp, type NlpInstance } from '@nlpjs/nlp';
+import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
+import { keywordIntents } from './keywords.js';
+import { UTTERANCES, type TrainableIntent } from './utterances.js';
+import { Vocabulary } from './vocabulary.js';
+
+export interface Classification {
+  intent: TrainableIntent | 'unknown';
+  score: number;
+  /** Intents with keyword evidence in the message (keywords.ts). */
+  hints: TrainableIntent[];
+  /** Share of the message's content words the business's vocabulary knows (vocabulary.ts). */
+  coverage: number;
+}
+
+/**
+ * An @nlpjs intent classifier trained in-process on the base utterances plus this tenant's service
+ * names and FAQ questions. Below nlp.js's threshold the answer is "unknown".
+ */
+export class IntentClassifier {
+  private constructor(
+    private readonly nlp: NlpInstance,
+    private readonly vocabulary: Vocabulary,
+  ) {}
+
+  static async train(profile: Profile): Promise<IntentClassifier> {
+    const container = await containerBootstrap();
+    container.use(Nlp);
+    container.use(LangEn);
+    container.use(LangEs);
+    // nlp.js logs every training epoch unless the NLU configuration says otherwise.
+    container.registerConfiguration('nlu-??', { keepStopwords: true, nonefeatureValue: 1, nonedeltaMultiplier: 1.2, spellCheck: false, spellCheckDistance: 1, filterZeros: true, log: false }, true);
+    const nlp = container.get('nlp');
+    nlp.settings.autoSave = false;
+    nlp.settings.log = false;
+    for (const lang of LANGUAGES) {
+      nlp.addLanguage(lang);
+      for (const [intent, utterances] of Object.entries(UTTERANCES[lang])) for (const u of utterances) nlp.addDocument(lang, u, intent);
+      for (const s of profile.services) for (const name of [s.name, ...s.aliases]) nlp.addDocument(lang, name, 'services');
+      for (const f of profile.faq) nlp.addDocument(lang, f.question, 'faq');
+    }
+    await nlp.train();
+    return new IntentClassifier(nlp, new Vocabulary(profile));
+  }
+
+  /** `text` is normalised (see text.ts). */
+  async classify(text: string, language: Language): Promise<Classification> {
+    const r = await this.nlp.process(language, text);
+    const hints = keywordIntents(text);
+    const coverage = this.vocabulary.coverage(text);
+    const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage };
+    if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
+    // The model's FAQ match is tenant-specific knowledge keywords cannot have; trust it when sure.
+    if (model.intent === 'faq' && model.score >= 0.9) return model;
+    if (model.score >= 0.95 && model.intent !== 'smalltalk' && model.intent !== 'unknown') return model;
+    return { ...model, intent: hints[0]! };
+  }
+}
+
+/** One trained classifier per profile object: a new profile (import, PUT) trains a new one. */
+const trained = new WeakMap<Profile, Promise<IntentClassifier>>();
+
+export function classifierFor(profile: Profile): Promise<IntentClassifier> {
+  let c = trained.get(profile);
+  if (!c) {
+    c = IntentClassifier.train(profile);
+    trained.set(profile, c);
+  }
+  return c;
+}

@@ -1,0 +1,37 @@
+import type { Language } from '../../core/profile.js';
+import type { Classification } from './classifier.js';
+import type { FaqMatcher, ServiceMatcher } from './matchers.js';
+import type { Replies } from './replies.js';
+import type { ToolContext } from './tools.js';
+
+export const INTENTS = [
+  'greeting', 'hours', 'location', 'services', 'book', 'cancel', 'reschedule', 'my_bookings', 'faq', 'human', 'opt_out', 'thanks', 'smalltalk', 'unknown',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** Everything an engine needs for one customer message. */
+export interface Turn {
+  text: string;
+  normalized: string;
+  language: Language;
+  classification: Classification;
+  tools: ToolContext;
+  replies: Replies;
+  services: ServiceMatcher;
+  faqs: FaqMatcher;
+  /** No message from this customer in the last few hours. */
+  firstInSession: boolean;
+}
+
+export interface EngineResult {
+  reply: string;
+  intent: Intent;
+  /** False when the engine could not help; three in a row escalate to a person. */
+  handled: boolean;
+  escalated?: boolean;
+}
+
+export interface Engine {
+  readonly name: string;
+  respond(turn: Turn): Promise<EngineResult>;
+}

@@ -1,0 +1,86 @@
+import Fuse from 'fuse.js';
+import type { Profile } from '../../core/profile.js';
+import { normalize } from './text.js';
+
+type Service = Profile['services'][number];
+type Faq = Profile['faq'][number];
+
+const STOPWORDS = new Set(
+  'a an the i me my we you your is are do does can could would to for of on in at and or with what when where how much many it this that please want need like book make get have some any un una el la los las de del en con para por que y o mi me quiero necesito hay tienen'.split(' '),
+);
+
+function words(text: string): string[] {
+  return normalize(text)
+    .split(' ')
+    .filter((w) => w.length > 1 && !STOPWORDS.has(w));
+}
+
+/**
+ * Finds services named in free text. A service matches when one of its names or aliases appears
+ * as whole words, or when fuse.js finds a close spelling of one of the message's words (typos).
+ */
+export class ServiceMatcher {
+  private readonly fuse: Fuse<{ service: Service; term: string }>;
+  private readonly terms: { service: Service; term: string }[];
+
+  constructor(services: readonly Service[]) {
+    this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t) })));
+    this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
+  }
+
+  /** Services mentioned in the text, best first. */
+  find(text: string): Service[] {
+    const n = ` ${normalize(text)} `;
+    const exact = this.terms.filter((t) => n.includes(` ${t.term} `)).sort((a, b) => b.term.length - a.term.length);
+    const found = new Map<string, Service>();
+    for (const t of exact) found.set(t.service.id, t.service);
+    if (found.size > 0) return [...found.values()];
+    for (const w of words(text).filter((x) => x.length >= 5)) {
+      const best = this.fuse.search(w)[0];
+      if (best && (best.score ?? 1) <= 0.25) found.set(best.item.service.id, best.item.service);
+    }
+    return [...found.values()];
+  }
+}
+
+/** Ranks FAQ entries by overlap with their keywords and question words; typo-tolerant via fuse.js. */
+export class FaqMatcher {
+  private readonly fuse: Fuse<{ faq: Faq; text: string }>;
+
+  constructor(private readonly faqs: readonly Faq[]) {
+    this.fuse = new Fuse(
+      faqs.map((faq) => ({ faq, text: normalize(`${faq.question} ${faq.keywords.join(' ')}`) })),
+      { keys: ['text'], includeScore: true, threshold: 0.35, ignoreLocation: true, useExtendedSearch: false },
+    );
+  }
+
+  /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */
+  match(text: string): { faq: Faq; strong: boolean } | undefined {
+    const msg = new Set(words(text));
+    let top: { faq: Faq; keywordHits: number; questionShare: number } | undefined;
+    for (const faq of this.faqs) {
+      const keywordHits = faq.keywords.map(normalize).filter((k) => (k.includes(' ') ? normalize(text).includes(k) : msg.has(k) || msg.has(`${k}s`))).length;
+      const q = words(faq.question);
+      const questionShare = q.length ? q.filter((w) => msg.has(w)).length / q.length : 0;
+      if ((keywordHits > 0 || questionShare > 0) && (!top || keywordHits * 2 + questionShare > top.keywordHits * 2 + top.questionShare)) top = { faq, keywordHits, questionShare };
+    }
+    if (!top) return undefined;
+    return { faq: top.faq, strong: top.keywordHits > 0 || top.questionShare >= 0.6 };
+  }
+
+  best(text: string): Faq | undefined {
+    const msg = new Set(words(text));
+    if (msg.size === 0) return undefined;
+    let top: { faq: Faq; score: number } | undefined;
+    for (const faq of this.faqs) {
+      const keywords = faq.keywords.map(normalize);
+      const keywordHits = keywords.filter((k) => (k.includes(' ') ? normalize(text).includes(k) : msg.has(k))).length;
+      const questionHits = words(faq.question).filter((w) => msg.has(w)).length;
+      const score = keywordHits * 2 + questionHits;
+      if (score > 0 && (!top || score > top.score)) top = { faq, score };
+    }
+    if (top && top.score >= 2) return top.faq;
+    const fuzzy = [...msg].filter((w) => w.length >= 5).map((w) => this.fuse.search(w)[0]).filter((r) => r && (r.score ?? 1) <= 0.2);
+    return fuzzy[0]?.item.faq ?? top?.faq;
+  }
+}

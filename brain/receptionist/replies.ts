@@ -1,0 +1,169 @@
+import { DateTime } from 'luxon';
+import { WEEKDAYS, formatClock, type Language, type Profile } from '../../core/profile.js';
+
+/** Reply templates per language. The profile's message overrides replace greeting, afterHours, handoff and fallback. */
+const TEMPLATES = {
+  en: {
+    greeting: 'Hello! Welcome to {name}. I can tell you our hours, services and prices, and book, move or cancel appointments. How can I help?',
+    afterHours: "We're closed right now; we open again {next}.",
+    closedNoNext: "We're closed right now.",
+    handoff: 'Thanks for your patience: a member of our team will reply to you here shortly.',
+    handoffClosed: 'A member of our team will reply here when we open ({next}).',
+    fallback: "Sorry, I didn't understand that. I can help with opening hours, our services and prices, our address, and booking, moving or cancelling appointments.",
+    hoursOpen: "We're open now until {until}.",
+    hoursTitle: 'Our opening hours:',
+    closedDay: 'closed',
+    exception: '{date}: {what}',
+    location: '{name} is at {address}.',
+    locationMap: 'Map: {map}',
+    noAddress: "I don't have our address to hand, sorry; a member of the team can help.",
+    phone: 'Phone: {phone}',
+    servicesTitle: 'Our services:',
+    serviceLine: '• {name}: {duration} min{price}',
+    serviceDetail: '{name} takes {duration} minutes{price}.{desc}',
+    noServices: "I don't have a list of services yet; a member of the team can help.",
+    askBook: 'Would you like to book one? Tell me the day and time.',
+    askService: 'Which service would you like? {list}',
+    unknownService: "Sorry, we don't offer that. Our services are: {list}",
+    askDate: 'Which day would you like to come in for the {service}?',
+    askTime: 'What time on {date}? We are open {hours}.',
+    closedThatDay: "Sorry, we're closed on {date}.",
+    askName: 'What name should I put the booking under?',
+    confirmBook: '{service} on {when} for {name}. Reply YES to confirm.',
+    booked: "You're booked: {service} on {when}, for {name}. See you then!",
+    notBooked: "OK, I haven't booked anything. Just tell me if you'd like another time.",
+    slotTaken: 'Sorry, {when} is not available.',
+    slotTooSoon: 'Sorry, we need at least {notice} notice for a booking.',
+    slotTooFar: 'Sorry, we only take bookings up to {days} days ahead.',
+    pastTime: 'That time has already passed. Which future day and time would suit you?',
+    impossibleDate: "There's no such date as \"{date}\". Which day did you mean?",
+    offerSlots: 'I can offer: {options}. Reply with 1, 2 or 3, or suggest another time.',
+    noSlots: 'Sorry, there are no free times in the next two weeks. A member of our team will get back to you.',
+    noBookings: "You don't have any upcoming bookings with us.",
+    yourBookings: 'Your upcoming bookings:',
+    bookingLine: '{n}. {service} on {when}',
+    whichBooking: 'Which booking? Reply with its number.',
+    confirmCancel: 'Cancel your {service} on {when}? Reply YES to confirm.',
+    cancelled: 'Done: your {service} on {when} is cancelled.',
+    notCancelled: "OK, I've kept your booking.",
+    askNewTime: 'Your {service} is on {when}. Which day and time would you like instead?',
+    confirmReschedule: 'Move your {service} from {from} to {to}? Reply YES to confirm.',
+    rescheduled: 'Done: your {service} is now on {when}.',
+    notRescheduled: "OK, your booking stays as it was.",
+    nothingToConfirm: "There's nothing waiting for confirmation. How can I help?",
+    thanks: "You're welcome! Anything else?",
+    smalltalk: "I'm the virtual receptionist of {name}. I can tell you our hours, services and prices, and book, move or cancel appointments.",
+    optedOut: "You won't get any more messages from us. Reply START if you change your mind.",
+    optedIn: "Welcome back! You'll get our replies again. How can I help?",
+    noWords: 'Hi! How can I help? You can ask about our hours, services or book an appointment.',
+    faqNone: "I don't have an answer to that, sorry. A member of our team can help — just ask for a person.",
+  },
+  es: {
+    greeting: '¡Hola! Bienvenido a {name}. Puedo informarte de horarios, servicios y precios, y reservar, cambiar o cancelar citas. ¿En qué te ayudo?',
+    afterHours: 'Ahora mismo estamos cerrados; volvemos a abrir {next}.',
+    closedNoNext: 'Ahora mismo estamos cerrados.',
+    handoff: 'Gracias por tu paciencia: una persona de nuestro equipo te responderá por aquí en breve.',
+    handoffClosed: 'Una persona del equipo te responderá por aquí cuando abramos ({next}).',
+    fallback: 'Perdona, no lo he entendido. Puedo ayudarte con el horario, nuestros servicios y precios, la dirección, y reservar, cambiar o cancelar citas.',
+    hoursOpen: 'Estamos abiertos ahora hasta las {until}.',
+    hoursTitle: 'Nuestro horario:',
+    closedDay: 'cerrado',
+    exception: '{date}: {what}',
+    location: '{name} está en {address}.',
+    locationMap: 'Mapa: {map}',
+    noAddress: 'No tengo la dirección a mano, perdona; alguien del equipo te ayudará.',
+    phone: 'Teléfono: {phone}',
+    servicesTitle: 'Nuestros servicios:',
+    serviceLine: '• {name}: {duration} min{price}',
+    serviceDetail: '{name} dura {duration} minutos{price}.{desc}',
+    noServices: 'Todavía no tengo la lista de servicios; alguien del equipo te ayudará.',
+    askBook: '¿Quieres reservar? Dime el día y la hora.',
+    askService: '¿Qué servicio quieres? {list}',
+    unknownService: 'Perdona, eso no lo ofrecemos. Nuestros servicios son: {list}',
+    askDate: '¿Qué día te viene bien para {service}?',
+    askTime: '¿A qué hora el {date}? Abrimos {hours}.',
+    closedThatDay: 'Perdona, el {date} estamos cerrados.',
+    askName: '¿A nombre de quién hago la reserva?',
+    confirmBook: '{service} el {when} a nombre de {name}. Responde SÍ para confirmar.',
+    booked: 'Reserva hecha: {service} el {when}, a nombre de {name}. ¡Hasta pronto!',
+    notBooked: 'De acuerdo, no he reservado nada. Dime si prefieres otra hora.',
+    slotTaken: 'Perdona, {when} no está disponible.',
+    slotTooSoon: 'Perdona, necesitamos al menos {notice} de antelación.',
+    slotTooFar: 'Perdona, solo aceptamos reservas con hasta {days} días de antelación.',
+    pastTime: 'Esa hora ya ha pasado. ¿Qué día y hora futuros te vienen bien?',
+    impossibleDate: 'La fecha "{date}" no existe. ¿Qué día querías decir?',
+    offerSlots: 'Puedo ofrecerte: {options}. Responde 1, 2 o 3, o propón otra hora.',
+    noSlots: 'Perdona, no hay horas libres en las próximas dos semanas. Alguien del equipo te contactará.',
+    noBookings: 'No tienes ninguna reserva próxima con nosotros.',
+    yourBookings: 'Tus próximas reservas:',
+    bookingLine: '{n}. {service} el {when}',
+    whichBooking: '¿Qué reserva? Responde con su número.',
+    confirmCancel: '¿Cancelo tu {service} del {when}? Responde SÍ para confirmar.',
+    cancelled: 'Hecho: tu {service} del {when} está cancelada.',
+    notCancelled: 'De acuerdo, mantengo tu reserva.',
+    askNewTime: 'Tu {service} es el {when}. ¿Qué día y hora prefieres?',
+    confirmReschedule: '¿Cambio tu {service} del {from} al {to}? Responde SÍ para confirmar.',
+    rescheduled: 'Hecho: tu {service} queda el {when}.',
+    notRescheduled: 'De acuerdo, tu reserva se queda como estaba.',
+    nothingToConfirm: 'No hay nada pendiente de confirmar. ¿En qué te ayudo?',
+    thanks: '¡De nada! ¿Algo más?',
+    smalltalk: 'Soy la recepcionista virtual de {name}. Puedo informarte de horarios, servicios y precios, y reservar, cambiar o cancelar citas.',
+    optedOut: 'No te enviaremos más mensajes. Responde START si cambias de opinión.',
+    optedIn: '¡Bienvenido de nuevo! Volverás a recibir nuestras respuestas. ¿En qué te ayudo?',
+    noWords: '¡Hola! ¿En qué te ayudo? Puedes preguntar por el horario, los servicios o pedir cita.',
+    faqNone: 'No tengo respuesta para eso, perdona. Alguien del equipo puede ayudarte: solo pide hablar con una persona.',
+  },
+} as const;
+
+export type ReplyKey = keyof (typeof TEMPLATES)['en'];
+type Overridable = keyof Profile['messages'];
+const OVERRIDABLE = new Set<string>(['greeting', 'afterHours', 'handoff', 'fallback'] satisfies Overridable[]);
+
+/** Renders replies for one tenant and language. */
+export class Replies {
+  constructor(
+    readonly profile: Profile,
+    readonly language: Language,
+  ) {}
+
+  t(key: ReplyKey, vars: Record<string, string | number> = {}): string {
+    const override = OVERRIDABLE.has(key) ? this.profile.messages[key as Overridable] : undefined;
+    const template: string = override ?? TEMPLATES[this.language][key];
+    return template.replace(/\{(\w+)\}/g, (_m, name: string) => String(vars[name] ?? (name === 'name' ? this.profile.name : `{${name}}`)));
+  }
+
+  /** "Tuesday 17 March at 15:00" / "martes 17 de marzo a las 15:00". */
+  when(t: DateTime): string {
+    const d = t.setZone(this.profile.timezone).setLocale(this.language);
+    return this.language === 'es' ? d.toFormat("cccc d 'de' LLLL 'a las' HH:mm") : d.toFormat("cccc d LLLL 'at' HH:mm");
+  }
+
+  day(t: DateTime): string {
+    const d = t.setZone(this.profile.timezone).setLocale(this.language);
+    return this.language === 'es' ? d.toFormat("cccc d 'de' LLLL") : d.toFormat('cccc d LLLL');
+  }
+
+  /** "tomorrow at 09:00" style phrase for the next opening, relative to now. */
+  nextOpening(next: DateTime, now: DateTime): string {
+    const local = next.setZone(this.profile.timezone);
+    const days = local.startOf('day').diff(now.setZone(this.profile.timezone).startOf('day'), 'days').days;
+    const time = local.toFormat('HH:mm');
+    if (this.language === 'es') return days === 0 ? `hoy a las ${time}` : days === 1 ? `mañana a las ${time}` : `el ${this.when(local)}`;
+    return days === 0 ? `today at ${time}` : days === 1 ? `tomorrow at ${time}` : `on ${this.when(local)}`;
+  }
+
+  price(s: Profile['services'][number]): string {
+    if (s.price === undefined) return '';
+    const amount = new Intl.NumberFormat(this.language === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency: s.currency ?? 'EUR' }).format(s.price);
+    return this.language === 'es' ? `, ${amount}` : `, ${amount}`;
+  }
+
+  weekHours(): string[] {
+    const names = WEEKDAYS.map((_, i) => DateTime.fromObject({ weekday: (i + 1) as 1 }).setLocale(this.language).toFormat('cccc'));
+    return WEEKDAYS.map((d, i) => {
+      const ranges = this.profile.hours[d];
+      const text = ranges.length ? ranges.map((r) => `${formatClock(r.open)}–${formatClock(r.close)}`).join(', ') : this.t('closedDay');
+      return `${names[i]}: ${text}`;
+    });
+  }
+}

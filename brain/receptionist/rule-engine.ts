@@ -1,0 +1,460 @@
+import { DateTime } from 'luxon';
+import { formatClock, type Profile } from '../../core/profile.js';
+import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from './calendar.js';
+import type { Engine, EngineResult, Intent, Turn } from './engine.js';
+import type { BookingFlow, CancelFlow, RescheduleFlow } from './state.js';
+import { asksForHuman, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
+import { callTool, toLocalIso } from './tools.js';
+import { localDateTime, parseWhen, type When } from './when.js';
+
+type Service = Profile['services'][number];
+
+interface Entities {
+  service?: Service;
+  when: When;
+  choice?: number;
+}
+
+function ok(reply: string, intent: Intent, handled = true): EngineResult {
+  return { reply, intent, handled };
+}
+
+function extract(turn: Turn, choices: number): Entities {
+  return {
+    service: turn.services.find(turn.text)[0],
+    when: parseWhen(turn.text, turn.language, turn.tools.now),
+    choice: choices > 0 ? parseChoice(turn.normalized, choices) : undefined,
+  };
+}
+
+/** "at 5": 17:00 when 05:00 is closed and 17:00 open that day; the hour as given otherwise. */
+function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined): number {
+  if (!ambiguous) return minutes;
+  const day = DateTime.fromISO(date, { zone: profile.timezone });
+  const am = minutes % (12 * 60);
+  const pm = am + 12 * 60;
+  const openAt = (m: number) => intervalsStarting(profile, day).some((i) => i.start <= localDateTime(date, m, profile.timezone) && localDateTime(date, m, profile.timezone) < i.end);
+  if (openAt(minutes)) return minutes;
+  if (openAt(pm)) return pm;
+  if (openAt(am)) return am;
+  return minutes < 7 * 60 ? pm : minutes;
+}
+
+function offer(turn: Turn, slots: string[], lead: string): string {
+  const r = turn.replies;
+  if (slots.length === 0) return `${lead} ${r.t('noSlots')}`;
+  const options = slots.map((s, i) => `${i + 1}) ${r.when(DateTime.fromISO(s, { zone: turn.tools.profile.timezone }))}`).join(', ');
+  return `${lead} ${r.t('offerSlots', { options })}`;
+}
+
+function unavailableLead(turn: Turn, reason: string, start: DateTime): string {
+  const r = turn.replies;
+  const policy = turn.tools.profile.booking;
+  if (reason === 'too_soon') return r.t('slotTooSoon', { notice: policy.minNoticeMinutes >= 60 ? `${Math.round(policy.minNoticeMinutes / 60)} h` : `${policy.minNoticeMinutes} min` });
+  if (reason === 'too_far') return r.t('slotTooFar', { days: policy.maxDaysAhead });
+  return r.t('slotTaken', { when: r.when(start) });
+}
+
+function serviceName(turn: Turn, id: string): string {
+  return turn.tools.profile.services.find((s) => s.id === id)?.name ?? id;
+}
+
+function dayHours(turn: Turn, day: DateTime): string {
+  return rangesFor(turn.tools.profile, day).map((r) => `${formatClock(r.open)}–${formatClock(r.close)}`).join(', ');
+}
+
+/** Applies a date and time from the message (or a picked offer) to a flow; false when the date is unusable. */
+function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: string): void {
+  if (flow.offered && e.choice) {
+    const picked = DateTime.fromISO(flow.offered[e.choice - 1]!, { zone });
+    flow.date = picked.toISODate()!;
+    flow.time = picked.hour * 60 + picked.minute;
+    flow.ambiguousMeridiem = false;
+    return;
+  }
+  if (e.when.date) flow.date = e.when.date;
+  if (e.when.time !== undefined) {
+    flow.time = e.when.time;
+    flow.ambiguousMeridiem = e.when.ambiguousMeridiem;
+  }
+}
+
+/**
+ * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
+ * and a start that is in the future. Returns the start, or the reply asking for what is missing.
+ */
+function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, askDate: () => string): DateTime | EngineResult {
+  const { profile, now } = turn.tools;
+  const r = turn.replies;
+  if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
+  applyWhen(flow, e, profile.timezone);
+  if (!flow.date) return ok(askDate(), intent);
+  const day = DateTime.fromISO(flow.date, { zone: profile.timezone });
+  if (day < now.startOf('day')) {
+    flow.date = undefined;
+    flow.time = undefined;
+    return ok(r.t('pastTime'), intent);
+  }
+  if (rangesFor(profile, day).length === 0) {
+    flow.date = undefined;
+    flow.time = undefined;
+    return ok(`${r.t('closedThatDay', { date: r.day(day) })} ${askDate()}`, intent);
+  }
+  if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
+  flow.time = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem);
+  flow.ambiguousMeridiem = false;
+  const start = localDateTime(flow.date, flow.time, profile.timezone);
+  if (start <= now) {
+    flow.date = undefined;
+    flow.time = undefined;
+    return ok(r.t('pastTime'), intent);
+  }
+  return start;
+}
+
+/** The offer after an unavailable start: alternatives become numbered choices. */
+function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, result: Record<string, unknown>, start: DateTime, intent: Intent): EngineResult {
+  const alternatives = (result.alternatives as string[] | undefined) ?? [];
+  flow.offered = alternatives;
+  flow.date = undefined;
+  flow.time = undefined;
+  if (result.reason === 'past') return ok(turn.replies.t('pastTime'), intent);
+  return ok(offer(turn, alternatives, unavailableLead(turn, String(result.reason), start)), intent);
+}
+
+async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
+  const ctx = turn.tools;
+  const r = turn.replies;
+  const e = extract(turn, flow.offered?.length ?? 0);
+  const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
+  if (flow.awaiting === 'name' && !gaveSomething) {
+    const name = extractName(turn.text);
+    if (!name) return ok(r.t('askName'), 'book', false);
+    flow.name = name;
+  }
+  flow.awaiting = undefined;
+  if (e.service) flow.serviceId = e.service.id;
+  const services = ctx.profile.services;
+  if (services.length === 0) {
+    ctx.state.flow = undefined;
+    return ok(r.t('noServices'), 'book', false);
+  }
+  if (!flow.serviceId && services.length === 1) flow.serviceId = services[0]!.id;
+  if (!flow.serviceId) {
+    if (e.when.date) flow.date = e.when.date;
+    if (e.when.time !== undefined) [flow.time, flow.ambiguousMeridiem] = [e.when.time, e.when.ambiguousMeridiem];
+    return ok(r.t('askService', { list: services.map((s) => s.name).join(', ') }), 'book');
+  }
+  const service = serviceName(turn, flow.serviceId);
+  const start = resolveStart(turn, flow, e, 'book', () => r.t('askDate', { service: service.toLowerCase() }));
+  if (!(start instanceof DateTime)) return start;
+
+  flow.name ??= ctx.state.customerName;
+  if (!flow.name) {
+    const check = await callTool(ctx, 'check_availability', { serviceId: flow.serviceId, date: flow.date, time: formatClock(flow.time!) });
+    if (!check.available) return offerInstead(turn, flow, check, start, 'book');
+    flow.awaiting = 'name';
+    return ok(r.t('askName'), 'book');
+  }
+  const result = await callTool(ctx, 'create_booking', { serviceId: flow.serviceId, start: toLocalIso(start), name: flow.name });
+  if (result.status === 'needs_confirmation') {
+    flow.offered = undefined;
+    return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
+  }
+  return offerInstead(turn, flow, result, start, 'book');
+}
+
+interface BookingSummary {
+  bookingId: number;
+  serviceId: string;
+  start: string;
+}
+
+async function myBookings(turn: Turn): Promise<BookingSummary[]> {
+  return (await callTool(turn.tools, 'list_my_bookings', {})).bookings as BookingSummary[];
+}
+
+function listBookings(turn: Turn, bookings: BookingSummary[]): string {
+  const zone = turn.tools.profile.timezone;
+  return bookings
+    .map((b, i) => turn.replies.t('bookingLine', { n: i + 1, service: serviceName(turn, b.serviceId), when: turn.replies.when(DateTime.fromISO(b.start, { zone })) }))
+    .join('\n');
+}
+
+/** Which of the customer's bookings a message means: a picked number, a date, or the only one. */
+async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, intent: Intent): Promise<BookingSummary | EngineResult> {
+  const bookings = await myBookings(turn);
+  if (bookings.length === 0) {
+    turn.tools.state.flow = undefined;
+    return ok(turn.replies.t('noBookings'), intent);
+  }
+  const chosen = flow.choices ? parseChoice(turn.normalized, flow.choices.length) : undefined;
+  const byChoice = chosen ? bookings.find((b) => b.bookingId === flow.choices![chosen - 1]) : undefined;
+  const date = flow.choices ? parseWhen(turn.text, turn.language, turn.tools.now).date : undefined;
+  const byDate = date ? bookings.filter((b) => b.start.startsWith(date)) : [];
+  const picked = byChoice ?? (byDate.length === 1 ? byDate[0] : undefined) ?? (bookings.length === 1 ? bookings[0] : undefined);
+  if (picked) return picked;
+  flow.choices = bookings.map((b) => b.bookingId);
+  return ok(`${turn.replies.t('yourBookings')}\n${listBookings(turn, bookings)}\n${turn.replies.t('whichBooking')}`, intent);
+}
+
+async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult> {
+  const picked = await selectBooking(turn, flow, 'cancel');
+  if (!('bookingId' in picked)) return picked;
+  const result = await callTool(turn.tools, 'cancel_booking', { bookingId: picked.bookingId });
+  if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
+  const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: turn.tools.profile.timezone }));
+  return ok(turn.replies.t('confirmCancel', { service: serviceName(turn, picked.serviceId).toLowerCase(), when }), 'cancel');
+}
+
+async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<EngineResult> {
+  const r = turn.replies;
+  const zone = turn.tools.profile.timezone;
+  const selectingNow = flow.bookingId === undefined;
+  if (selectingNow) {
+    const picked = await selectBooking(turn, flow, 'reschedule');
+    if (!('bookingId' in picked)) return picked;
+    flow.bookingId = picked.bookingId;
+    flow.choices = undefined;
+  }
+  const booking = (await myBookings(turn)).find((b) => b.bookingId === flow.bookingId);
+  if (!booking) {
+    turn.tools.state.flow = undefined;
+    return ok(r.t('noBookings'), 'reschedule');
+  }
+  const current = DateTime.fromISO(booking.start, { zone });
+  const service = serviceName(turn, booking.serviceId).toLowerCase();
+  // A number picked a booking above; it is not also an offered slot.
+  const e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
+  const start = resolveStart(turn, flow, e, 'reschedule', () => r.t('askNewTime', { service, when: r.when(current) }));
+  if (!(start instanceof DateTime)) return start;
+  const result = await callTool(turn.tools, 'reschedule_booking', { bookingId: booking.bookingId, start: toLocalIso(start) });
+  if (result.status === 'needs_confirmation') {
+    flow.offered = undefined;
+    return ok(r.t('confirmReschedule', { service, from: r.when(current), to: r.when(start) }), 'reschedule');
+  }
+  return offerInstead(turn, flow, result, start, 'reschedule');
+}
+
+async function continueFlow(turn: Turn): Promise<EngineResult> {
+  const flow = turn.tools.state.flow!;
+  if (flow.kind === 'book') return advanceBooking(turn, flow);
+  if (flow.kind === 'cancel') return advanceCancel(turn, flow);
+  return advanceReschedule(turn, flow);
+}
+
+/** The customer answered YES (as the chat service established) to the pending change. */
+async function confirmPending(turn: Turn): Promise<EngineResult> {
+  const ctx = turn.tools;
+  const r = turn.replies;
+  const pending = ctx.state.pending!;
+  const zone = ctx.profile.timezone;
+  if (pending.action === 'create_booking') {
+    const result = await callTool(ctx, 'create_booking', pending);
+    const start = DateTime.fromISO(pending.start, { zone });
+    if (result.status === 'booked') {
+      ctx.state.flow = undefined;
+      return ok(r.t('booked', { service: serviceName(turn, pending.serviceId), when: r.when(start), name: pending.name }), 'book');
+    }
+    const flow: BookingFlow = { kind: 'book', serviceId: pending.serviceId, name: pending.name };
+    ctx.state.flow = flow;
+    return offerInstead(turn, flow, result, start, 'book');
+  }
+  if (pending.action === 'cancel_booking') {
+    const result = await callTool(ctx, 'cancel_booking', pending);
+    ctx.state.flow = undefined;
+    if (result.status !== 'cancelled') return ok(r.t('noBookings'), 'cancel');
+    return ok(r.t('cancelled', { service: serviceName(turn, String(result.serviceId)).toLowerCase(), when: r.when(DateTime.fromISO(String(result.start), { zone })) }), 'cancel');
+  }
+  const result = await callTool(ctx, 'reschedule_booking', pending);
+  const start = DateTime.fromISO(pending.start, { zone });
+  if (result.status === 'rescheduled') {
+    ctx.state.flow = undefined;
+    const booking = (await myBookings(turn)).find((b) => b.bookingId === pending.bookingId);
+    return ok(r.t('rescheduled', { service: booking ? serviceName(turn, booking.serviceId).toLowerCase() : '', when: r.when(start) }), 'reschedule');
+  }
+  if (result.status === 'error') {
+    ctx.state.flow = undefined;
+    return ok(r.t('noBookings'), 'reschedule');
+  }
+  const flow: RescheduleFlow = { kind: 'reschedule', bookingId: pending.bookingId };
+  ctx.state.flow = flow;
+  return offerInstead(turn, flow, result, start, 'reschedule');
+}
+
+function declinePending(turn: Turn): EngineResult {
+  const { state } = turn.tools;
+  const action = state.pending!.action;
+  state.pending = undefined;
+  state.flow = undefined;
+  if (action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
+  if (action === 'reschedule_booking') return ok(turn.replies.t('notRescheduled'), 'reschedule');
+  return ok(turn.replies.t('notBooked'), 'book');
+}
+
+async function escalate(turn: Turn, why: string): Promise<EngineResult> {
+  const ctx = turn.tools;
+  await callTool(ctx, 'escalate_to_human', { summary: `${why}: "${turn.text.slice(0, 300)}"` });
+  ctx.state.flow = undefined;
+  ctx.state.pending = undefined;
+  const next = openIntervalAt(ctx.profile, ctx.now) ? undefined : nextOpening(ctx.profile, ctx.now);
+  const reply = next ? `${turn.replies.t('handoff')} ${turn.replies.t('handoffClosed', { next: turn.replies.nextOpening(next, ctx.now) })}` : turn.replies.t('handoff');
+  return { reply, intent: 'human', handled: true, escalated: true };
+}
+
+function hoursReply(turn: Turn): string {
+  const { profile, now } = turn.tools;
+  const r = turn.replies;
+  const lines: string[] = [];
+  const asked = parseWhen(turn.text, turn.language, now).date;
+  if (asked) {
+    const day = DateTime.fromISO(asked, { zone: profile.timezone });
+    const hours = dayHours(turn, day);
+    lines.push(`${r.day(day)}: ${hours || r.t('closedDay')}`);
+  }
+  const open = openIntervalAt(profile, now);
+  const next = open ? undefined : nextOpening(profile, now);
+  if (open) lines.push(r.t('hoursOpen', { until: open.end.toFormat('HH:mm') }));
+  else lines.push(next ? r.t('afterHours', { next: r.nextOpening(next, now) }) : r.t('closedNoNext'));
+  lines.push(r.t('hoursTitle'), ...r.weekHours());
+  const soon = profile.exceptions.filter((e) => e.date >= now.toISODate()! && e.date <= now.plus({ days: 14 }).toISODate()!);
+  for (const e of soon) {
+    const day = DateTime.fromISO(e.date, { zone: profile.timezone });
+    lines.push(r.t('exception', { date: r.day(day), what: `${e.closed ? r.t('closedDay') : dayHours(turn, day)}${e.note ? ` (${e.note})` : ''}` }));
+  }
+  return lines.join('\n');
+}
+
+function locationReply(turn: Turn): string {
+  const p = turn.tools.profile;
+  const r = turn.replies;
+  if (!p.address && !p.mapUrl) return p.phone ? `${r.t('noAddress')} ${r.t('phone', { phone: p.phone })}` : r.t('noAddress');
+  return [p.address ? r.t('location', { address: p.address }) : '', p.mapUrl ? r.t('locationMap', { map: p.mapUrl }) : '', p.phone ? r.t('phone', { phone: p.phone }) : '']
+    .filter(Boolean)
+    .join('\n');
+}
+
+function serviceReply(turn: Turn, service: Service): string {
+  const r = turn.replies;
+  const desc = service.description ? ` ${service.description}` : '';
+  return `${r.t('serviceDetail', { name: service.name, duration: service.duration, price: r.price(service), desc })} ${r.t('askBook')}`;
+}
+
+function servicesReply(turn: Turn): string {
+  const r = turn.replies;
+  const services = turn.tools.profile.services;
+  if (services.length === 0) return r.t('noServices');
+  return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
+}
+
+function startBooking(turn: Turn): Promise<EngineResult> {
+  const flow: BookingFlow = { kind: 'book' };
+  turn.tools.state.flow = flow;
+  return advanceBooking(turn, flow);
+}
+
+/** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
+const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
+
+/**
+ * The offline engine: ordered guard rules, then the conversation's open flow, then the classifier.
+ * Deterministic for a given clock and database, which makes every reply testable.
+ */
+export class RuleEngine implements Engine {
+  readonly name = 'rules';
+
+  async respond(turn: Turn): Promise<EngineResult> {
+    const result = await this.route(turn);
+    const { profile, now } = turn.tools;
+    const closed = !openIntervalAt(profile, now);
+    if (closed && (turn.firstInSession || result.intent === 'greeting') && !['hours', 'human', 'opt_out'].includes(result.intent) && !result.escalated) {
+      const next = nextOpening(profile, now);
+      if (next) result.reply = `${turn.replies.t('afterHours', { next: turn.replies.nextOpening(next, now) })} ${result.reply}`;
+    }
+    return result;
+  }
+
+  private async route(turn: Turn): Promise<EngineResult> {
+    const { state } = turn.tools;
+    const n = turn.normalized;
+    if (state.pending && turn.tools.confirmed) return confirmPending(turn);
+    if (hasNoWords(turn.text) && !isAffirmative(n)) return ok(turn.replies.t('noWords'), 'smalltalk');
+    if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');
+    if (isFrustrated(n)) return escalate(turn, 'Customer seems upset');
+    if (state.pending && isNegative(n)) return declinePending(turn);
+    if (isAffirmative(n) && !state.flow) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
+    if (mentionsCancel(n)) {
+      state.pending = undefined;
+      state.flow = { kind: 'cancel' };
+      return advanceCancel(turn, state.flow);
+    }
+    if (mentionsReschedule(n)) {
+      state.pending = undefined;
+      state.flow = { kind: 'reschedule' };
+      return advanceReschedule(turn, state.flow);
+    }
+    const { intent, score } = turn.classification;
+    if (state.flow) {
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !turn.services.find(turn.text).length && !parseWhen(turn.text, turn.language, turn.tools.now).date;
+      if (!sideQuestion) return continueFlow(turn);
+    }
+    return this.byIntent(turn);
+  }
+
+  /**
+   * The intent to act on: the classifier's, corrected by what the business's own data says. A
+   * strong FAQ match wins over a guess; a service with a day or time is a booking; a human request
+   * needs clear words (precision matters more than recall there); foreign vocabulary is out of scope.
+   */
+  private decide(turn: Turn, service: Service | undefined, strongFaq: boolean): Intent {
+    const { intent, score, hints, coverage } = turn.classification;
+    const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
+    if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never))) return 'faq';
+    const when = parseWhen(turn.text, turn.language, turn.tools.now);
+    if (service && (when.date || when.time !== undefined) && !['cancel', 'reschedule', 'my_bookings'].includes(intent)) return 'book';
+    if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
+    if (intent === 'human' && score < 0.9) return 'smalltalk';
+    return intent;
+  }
+
+  private async byIntent(turn: Turn): Promise<EngineResult> {
+    const r = turn.replies;
+    const service = turn.services.find(turn.text)[0];
+    const match = turn.faqs.match(turn.text);
+    const faq = match?.strong ? match.faq : turn.faqs.best(turn.text);
+    const intent = this.decide(turn, service, Boolean(match?.strong));
+    switch (intent) {
+      case 'greeting':
+        return ok(r.t('greeting'), 'greeting');
+      case 'hours':
+        return ok(hoursReply(turn), 'hours');
+      case 'location':
+        return ok(locationReply(turn), 'location');
+      case 'services':
+        if (faq && !service) return ok(faq.answer, 'faq');
+        return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
+      case 'book':
+        return startBooking(turn);
+      case 'cancel':
+        turn.tools.state.flow = { kind: 'cancel' };
+        return advanceCancel(turn, turn.tools.state.flow);
+      case 'reschedule':
+        turn.tools.state.flow = { kind: 'reschedule' };
+        return advanceReschedule(turn, turn.tools.state.flow);
+      case 'my_bookings': {
+        const bookings = await myBookings(turn);
+        return ok(bookings.length ? `${r.t('yourBookings')}\n${listBookings(turn, bookings)}` : r.t('noBookings'), 'my_bookings');
+      }
+      case 'faq':
+        return faq ? ok(faq.answer, 'faq') : ok(r.t('faqNone'), 'faq', false);
+      case 'human':
+        return escalate(turn, 'Customer asked for a person');
+      case 'thanks':
+        return ok(r.t('thanks'), 'thanks');
+      case 'smalltalk':
+        return ok(r.t('smalltalk'), 'smalltalk');
+      default:
+        return ok(r.t('fallback'), 'unknown', false);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/** What the receptionist remembers about one customer between messages (conversations.state). */
+
+export type PendingAction =
+  | { action: 'create_booking'; serviceId: string; start: string; name: string }
+  | { action: 'cancel_booking'; bookingId: number }
+  | { action: 'reschedule_booking'; bookingId: number; start: string };
+
+export interface BookingFlow {
+  kind: 'book';
+  serviceId?: string;
+  date?: string;
+  time?: number;
+  ambiguousMeridiem?: boolean;
+  name?: string;
+  awaiting?: 'name';
+  /** Slot starts offered to the customer (local ISO), picked by number. */
+  offered?: string[];
+}
+
+export interface CancelFlow {
+  kind: 'cancel';
+  choices?: number[];
+}
+
+export interface RescheduleFlow {
+  kind: 'reschedule';
+  bookingId?: number;
+  choices?: number[];
+  date?: string;
+  time?: number;
+  ambiguousMeridiem?: boolean;
+  offered?: string[];
+}
+
+export type Flow = BookingFlow | CancelFlow | RescheduleFlow;
+
+export interface ConversationState {
+  /** Consecutive messages the engine could not handle; three in a row escalate. */
+  unhandled: number;
+  customerName?: string;
+  flow?: Flow;
+  /** A change waiting for the customer's YES; only the next message can confirm it. */
+  pending?: PendingAction;
+}
+
+export function initialState(): ConversationState {
+  return { unhandled: 0 };
+}
+
+export function samePending(a: PendingAction | undefined, b: PendingAction): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,64 @@
+import type { Profile } from '../../core/profile.js';
+import { normalize } from './text.js';
+import { UTTERANCES } from './utterances.js';
+
+/**
+ * Out-of-scope detection. A statistical classifier always picks one of its intents, even for
+ * "what's the weather in London"; what it cannot do is say the words are foreign to it. A message
+ * whose content words are mostly unknown to the business's vocabulary (training utterances, the
+ * profile, dates and times) is out of scope.
+ */
+
+const STOPWORDS = new Set(
+  (
+    'a an the i im me my mine we us our you your yours he she it its they them is am are was were be been being do does did doing have has had ' +
+    'can could would should will shall may might must to of in on at by for from with about into over under up down out off than then so too very ' +
+    'and or but if not no yes this that these those there here what whats which who whom whose when where why how all any some each every just ' +
+    'please pls ok okay also still again like want wanted need get got go going make let tell give know think see really much many more most ' +
+    'el la los las un una unos unas lo le les de del al a en con por para sin sobre entre y o u e ni que quien quienes cual cuales cuando donde ' +
+    'como cuanto cuanta cuantos cuantas es son soy eres somos sois esta estan estoy estamos estais este esto ese eso esa esos esas mi mis tu tus su ' +
+    'sus nuestro nuestra vuestro vuestra me te se nos os ya muy mas menos tambien pero si no hay ser estar tener tengo tiene tienen tenemos teneis ' +
+    'hacer hago hace hacen puedo puede pueden podemos podeis quiero quieres quiere necesito favor porfa vale bien'
+  ).split(' '),
+);
+
+const TIME_WORDS =
+  'today tomorrow tonight morning afternoon evening night noon midday week weekend next day days monday tuesday wednesday thursday friday saturday sunday ' +
+  'january february march april may june july august september october november december am pm oclock time hoy manana tarde noche mediodia semana ' +
+  'proxima proximo dia lunes martes miercoles jueves viernes sabado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre ' +
+  'noviembre diciembre hora horas pasado';
+
+const PREFIX = 5;
+
+export class Vocabulary {
+  private readonly words = new Set<string>();
+  private readonly prefixes = new Set<string>();
+
+  constructor(profile: Profile) {
+    const texts = [
+      ...Object.values(UTTERANCES).flatMap((byIntent) => Object.values(byIntent).flat()),
+      ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
+      ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),
+      profile.name,
+      TIME_WORDS,
+    ];
+    for (const t of texts) for (const w of normalize(t).split(' ')) this.add(w);
+  }
+
+  private add(w: string): void {
+    if (!w) return;
+    this.words.add(w);
+    if (w.length >= PREFIX) this.prefixes.add(w.slice(0, PREFIX));
+  }
+
+  private knows(w: string): boolean {
+    return this.words.has(w) || this.words.has(w.replace(/e?s$/, '')) || (w.length >= PREFIX && this.prefixes.has(w.slice(0, PREFIX)));
+  }
+
+  /** Share of the message's content words (not stopwords, not numbers) this business knows; 1 when there are none. */
+  coverage(normalized: string): number {
+    const content = normalized.split(' ').filter((w) => w && !STOPWORDS.has(w) && !/^\d+$/.test(w) && /\p{L}/u.test(w));
+    if (content.length === 0) return 1;
+    return content.filter((w) => this.knows(w)).length / content.length;
+  }
+}

@@ -1,0 +1,238 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Logger } from '../../core/logger.js';
+import type { ConversationRow } from '../db/models.js';
+import { classifierFor } from '../receptionist/classifier.js';
+import type { Engine, Intent } from '../receptionist/engine.js';
+import { FaqMatcher, ServiceMatcher } from '../receptionist/matchers.js';
+import { Replies } from '../receptionist/replies.js';
+import { initialState, type ConversationState } from '../receptionist/state.js';
+import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
+import type { Action, ToolContext } from '../receptionist/tools.js';
+import type { TenantContext } from '../tenants.js';
+import { KeyedLock } from './keyed-lock.js';
+
+export const ChatRequestSchema = z.object({
+  message: z
+    .string({ error: 'message is required' })
+    .max(4096, 'message is over 4096 characters')
+    .refine((s) => s.trim().length > 0, 'message is empty'),
+  sender: z
+    .string({ error: 'sender is required' })
+    .regex(/^[\w+@.:-]{1,64}$/, 'sender must be a phone number or WhatsApp id (letters, digits, + @ . : - _; at most 64)'),
+  timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a zone, like 2026-03-16T10:00:00Z' }).optional(),
+  messageId: z.string().min(1).max(128).optional(),
+  senderName: z.string().max(100).optional(),
+  /** Set by the gateway while a person handles this chat: store the message, say nothing. */
+  handoff: z.boolean().optional(),
+});
+export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+
+export interface ChatResponse {
+  reply: string | null;
+  intent: Intent;
+  actions: Action[];
+  conversationId: number;
+  escalated: boolean;
+  handoff: boolean;
+}
+
+/** A conversation a person took over stays silent this long unless its escalation is resolved first. */
+export const HUMAN_MODE_HOURS = 12;
+/** A half-finished booking is forgotten after this much silence. */
+const FLOW_TTL_MINUTES = 120;
+/** A message after this much silence starts a new session (the after-hours note is repeated). */
+const SESSION_GAP_HOURS = 4;
+const UNHANDLED_LIMIT = 3;
+
+/**
+ * POST /api/chat: idempotency, one turn at a time per customer, opt-out and human mode, the engine,
+ * escalation, and one transaction that records the turn. The engine never sees the database
+ * directly; it works through the tools.
+ */
+export class ChatService {
+  private readonly perCustomer = new KeyedLock();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: Logger,
+  ) {}
+
+  async handle(tenant: TenantContext, req: ChatRequest): Promise<ChatResponse> {
+    const replayed = await this.replay(tenant, req.messageId);
+    if (replayed) return replayed;
+    return this.perCustomer.run(`${tenant.tenant.id}\u0000${req.sender}`, async () => (await this.replay(tenant, req.messageId)) ?? this.turn(tenant, req));
+  }
+
+  private async replay(tenant: TenantContext, messageId: string | undefined): Promise<ChatResponse | undefined> {
+    if (!messageId) return undefined;
+    const row = await tenant.db.models.ProcessedMessage.findByPk(messageId);
+    return row ? (row.response as ChatResponse) : undefined;
+  }
+
+  private async conversationFor(tenant: TenantContext, req: ChatRequest, now: Date): Promise<{ conversation: ConversationRow; isNew: boolean }> {
+    const { Conversation } = tenant.db.models;
+    const existing = await Conversation.findOne({ where: { sender: req.sender } });
+    if (existing) return { conversation: existing.get({ plain: true }) as ConversationRow, isNew: false };
+    const conversation = await tenant.db.write(async (transaction) => {
+      const row = await Conversation.create(
+        { sender: req.sender, senderName: req.senderName ?? null, language: tenant.profile.language, state: initialState() as unknown as Record<string, unknown>, optedOut: false, handoffUntil: null, timestamp: now, createdAt: now },
+        { transaction },
+      );
+      return row.get({ plain: true }) as ConversationRow;
+    });
+    return { conversation, isNew: true };
+  }
+
+  private async turn(tenant: TenantContext, req: ChatRequest): Promise<ChatResponse> {
+    const { profile, db } = tenant;
+    const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(profile.timezone);
+    const nowDate = now.toJSDate();
+    const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
+    const language = conversation.language === 'es' ? 'es' : 'en';
+    const state: ConversationState = { ...initialState(), ...(conversation.state as Partial<ConversationState>) };
+    const idleMinutes = (nowDate.getTime() - new Date(conversation.timestamp).getTime()) / 60_000;
+    if (idleMinutes > FLOW_TTL_MINUTES) {
+      state.flow = undefined;
+      state.pending = undefined;
+    }
+    const normalized = normalize(req.message);
+    const classification = await (await classifierFor(profile)).classify(normalized, language);
+    let optedOut = conversation.optedOut;
+    let handoffUntil = conversation.handoffUntil ? new Date(conversation.handoffUntil) : null;
+    if (handoffUntil && handoffUntil <= nowDate) handoffUntil = null;
+    const replies = new Replies(profile, language);
+    const actions: Action[] = [];
+    let escalationId: number | undefined;
+
+    const tools: ToolContext = {
+      db,
+      profile,
+      tenantName: tenant.tenant.name,
+      sender: req.sender,
+      now,
+      state,
+      // Only the server decides that a message is the customer's YES to the change proposed before it.
+      confirmed: state.pending !== undefined && isAffirmative(normalized),
+      actions,
+      escalate: async (summary) => {
+        escalationId = await this.escalate(tenant, conversation, req, summary, nowDate);
+        return escalationId;
+      },
+    };
+
+    let reply: string | null;
+    let intent: Intent;
+    let escalated = false;
+    if (isOptOut(normalized)) {
+      optedOut = true;
+      state.flow = undefined;
+      state.pending = undefined;
+      [reply, intent] = [conversation.optedOut ? null : replies.t('optedOut'), 'opt_out'];
+    } else if (optedOut) {
+      if (isOptIn(normalized)) [optedOut, reply, intent] = [false, replies.t('optedIn'), 'greeting'];
+      else [reply, intent] = [null, classification.intent];
+    } else if (req.handoff || handoffUntil) {
+      [reply, intent] = [null, classification.intent];
+    } else {
+      const result = await this.engine.respond({
+        text: req.message,
+        normalized,
+        language,
+        classification,
+        tools,
+        replies,
+        services: new ServiceMatcher(profile.services),
+        faqs: new FaqMatcher(profile.faq),
+        firstInSession: isNew || idleMinutes > SESSION_GAP_HOURS * 60,
+      });
+      state.unhandled = result.handled ? 0 : state.unhandled + 1;
+      reply = result.reply;
+      intent = result.intent;
+      escalated = Boolean(result.escalated);
+      if (!escalated && state.unhandled >= UNHANDLED_LIMIT) {
+        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${req.message.slice(0, 300)}"`);
+        actions.push({ tool: 'escalate_to_human', status: 'escalated', escalationId });
+        reply = `${reply}\n${replies.t('handoff')}`;
+        escalated = true;
+      }
+      if (escalated) {
+        state.unhandled = 0;
+        handoffUntil = new Date(nowDate.getTime() + HUMAN_MODE_HOURS * 3_600_000);
+      }
+    }
+
+    const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff) };
+    return this.commit(tenant, req, conversation, { state, optedOut, handoffUntil, nowDate }, response);
+  }
+
+  /** Records the turn in one transaction. A concurrent duplicate that committed first wins. */
+  private async commit(
+    tenant: TenantContext,
+    req: ChatRequest,
+    conversation: ConversationRow,
+    update: { state: ConversationState; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
+    response: ChatResponse,
+  ): Promise<ChatResponse> {
+    const { Conversation, Message, ProcessedMessage } = tenant.db.models;
+    return tenant.db.write(async (transaction) => {
+      if (req.messageId) {
+        const first = await ProcessedMessage.findByPk(req.messageId, { transaction });
+        if (first) return first.response as ChatResponse;
+      }
+      const latest = new Date(Math.max(update.nowDate.getTime(), new Date(conversation.timestamp).getTime()));
+      await Conversation.update(
+        {
+          state: update.state as unknown as Record<string, unknown>,
+          optedOut: update.optedOut,
+          handoffUntil: update.handoffUntil,
+          timestamp: latest,
+          ...(req.senderName ? { senderName: req.senderName } : {}),
+        },
+        { where: { id: conversation.id }, transaction },
+      );
+      const base = { conversationId: conversation.id, timestamp: update.nowDate };
+      await Message.bulkCreate(
+        [
+          { ...base, direction: 'in' as const, text: req.message, intent: response.intent, messageId: req.messageId ?? null },
+          ...(response.reply !== null ? [{ ...base, direction: 'out' as const, text: response.reply, intent: response.intent, messageId: null }] : []),
+        ],
+        { transaction },
+      );
+      if (req.messageId) await ProcessedMessage.create({ messageId: req.messageId, sender: req.sender, response, createdAt: new Date() }, { transaction });
+      return response;
+    });
+  }
+
+  /** Opens (or, on a retried message, finds) the customer's pending escalation and queues its notification. */
+  private async escalate(tenant: TenantContext, conversation: ConversationRow, req: ChatRequest, summary: string, now: Date): Promise<number> {
+    const { Escalation, EscalationOutbox } = tenant.db.models;
+    const id = await tenant.db.write(async (transaction) => {
+      const open = await Escalation.findOne({ where: { sender: req.sender, status: 'pending' }, transaction });
+      if (open) return open.id;
+      const escalation = await Escalation.create({ conversationId: conversation.id, sender: req.sender, summary, status: 'pending', createdAt: now, resolvedAt: null }, { transaction });
+      const who = req.senderName ?? conversation.senderName;
+      await EscalationOutbox.create(
+        { escalationId: escalation.id, text: `[${tenant.tenant.id}] ${tenant.tenant.name}: ${who ? `${who} (${req.sender})` : req.sender} needs a person. ${summary}`, status: 'pending', createdAt: now },
+        { transaction },
+      );
+      return escalation.id;
+    });
+    this.log.info({ tenant: tenant.tenant.id, escalationId: id }, 'conversation escalated to a person');
+    return id;
+  }
+}
+
+/** POST /api/escalations/:id/resolve: closes the escalation and gives the conversation back to the bot. */
+export async function resolveEscalation(tenant: TenantContext, id: number): Promise<boolean> {
+  const { Escalation, Conversation } = tenant.db.models;
+  return tenant.db.write(async (transaction) => {
+    const escalation = await Escalation.findByPk(id, { transaction });
+    if (!escalation) return false;
+    if (escalation.status !== 'resolved') {
+      await escalation.update({ status: 'resolved', resolvedAt: new Date() }, { transaction });
+      if (escalation.conversationId) await Conversation.update({ handoffUntil: null }, { where: { id: escalation.conversationId }, transaction });
+    }
+    return true;
+  });
+}

@@ -32,6 +32,12 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
     version,
   });
   const server = http.createServer(app);
+  let draining = false;
+  // Keep-alive clients would otherwise keep a closing server busy: each answer while draining
+  // tells the client to drop its connection.
+  server.prependListener('request', (_req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -45,6 +51,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
     tenants,
     async close() {
       clearInterval(sweep);
+      draining = true;
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
         server.close(() => {

@@ -48,3 +48,16 @@ export function cliProcess(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<C
 }
 
 export const exampleProfile = path.join(projectRoot, 'examples/demo-dental.yaml');
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { RegistryView } from '../core/registry.js';
 import { version } from '../core/version.js';
 import { createBrainApp } from './app.js';
-import { RuleEngine } from './receptionist/rule-engine.js';
+import { engineFromConfig } from './receptionist/select-engine.js';
 import { ChatService } from './services/chat.js';
 import { Tenants } from './tenants.js';
 
@@ -25,7 +25,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const tenants = new Tenants(config.paths, registry, log);
   const app = createBrainApp({
     tenants,
-    chat: new ChatService(new RuleEngine(), log),
+    chat: new ChatService(engineFromConfig(config, log), log),
     adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)),
     rateLimit: config.BRAIN_RATE_LIMIT,
     log,

@@ -1,5 +1,6 @@
 import type { Language } from '../../core/profile.js';
 import type { Classification } from './classifier.js';
+import type { HistoryMessage } from './llm/provider.js';
 import type { FaqMatcher, ServiceMatcher } from './matchers.js';
 import type { Replies } from './replies.js';
 import type { ToolContext } from './tools.js';
@@ -19,6 +20,8 @@ export interface Turn {
   replies: Replies;
   services: ServiceMatcher;
   faqs: FaqMatcher;
+  /** The conversation's recent messages, oldest first (for engines that read context). */
+  history: HistoryMessage[];
   /** No message from this customer in the last few hours. */
   firstInSession: boolean;
 }
@@ -33,5 +36,7 @@ export interface EngineResult {
 
 export interface Engine {
   readonly name: string;
+  /** Whether the engine reads Turn.history (loading it costs a query per message). */
+  readonly wantsHistory: boolean;
   respond(turn: Turn): Promise<EngineResult>;
 }

@@ -362,6 +362,7 @@ const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 
  */
 export class RuleEngine implements Engine {
   readonly name = 'rules';
+  readonly wantsHistory = false;
 
   async respond(turn: Turn): Promise<EngineResult> {
     const result = await this.route(turn);

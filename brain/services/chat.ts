@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger.js';
 import type { ConversationRow } from '../db/models.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
+import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { FaqMatcher, ServiceMatcher } from '../receptionist/matchers.js';
 import { Replies } from '../receptionist/replies.js';
 import { initialState, type ConversationState } from '../receptionist/state.js';
@@ -44,6 +45,8 @@ const FLOW_TTL_MINUTES = 120;
 /** A message after this much silence starts a new session (the after-hours note is repeated). */
 const SESSION_GAP_HOURS = 4;
 const UNHANDLED_LIMIT = 3;
+/** Earlier messages an LLM engine sees. */
+const HISTORY_MESSAGES = 10;
 
 /**
  * POST /api/chat: idempotency, one turn at a time per customer, opt-out and human mode, the engine,
@@ -145,6 +148,7 @@ export class ChatService {
         services: new ServiceMatcher(profile.services),
         faqs: new FaqMatcher(profile.faq),
         firstInSession: isNew || idleMinutes > SESSION_GAP_HOURS * 60,
+        history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
       });
       state.unhandled = result.handled ? 0 : state.unhandled + 1;
       reply = result.reply;
@@ -164,6 +168,11 @@ export class ChatService {
 
     const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff) };
     return this.commit(tenant, req, conversation, { state, optedOut, handoffUntil, nowDate }, response);
+  }
+
+  private async history(tenant: TenantContext, conversationId: number): Promise<HistoryMessage[]> {
+    const rows = await tenant.db.models.Message.findAll({ where: { conversationId }, order: [['id', 'DESC']], limit: HISTORY_MESSAGES });
+    return rows.reverse().map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text }));
   }
 
   /** Records the turn in one transaction. A concurrent duplicate that committed first wins. */

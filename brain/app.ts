@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../core/logger.js';
 import { apiRouter } from './http/api.js';
 import { authenticate, callerOf } from './http/auth.js';
-import { errorHandler, notFound } from './http/errors.js';
+import { errorHandler, notFound } from '../core/http-errors.js';
 import type { ChatService } from './services/chat.js';
 import type { Tenants } from './tenants.js';
 

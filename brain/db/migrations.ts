@@ -1,5 +1,5 @@
-import { DataTypes, type QueryInterface } from 'sequelize';
-import type { RunnableMigration } from 'umzug';
+import { DataTypes } from 'sequelize';
+import type { Migration } from '../../core/sqlite/database.js';
 
 /**
  * The tenant database schema, in order. Kept dialect-neutral (no SQLite-only SQL) so a tenant that
@@ -9,7 +9,7 @@ import type { RunnableMigration } from 'umzug';
 const { INTEGER, STRING, TEXT, BOOLEAN, DATE, JSON, FLOAT } = DataTypes;
 const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
 
-export const migrations: RunnableMigration<QueryInterface>[] = [
+export const migrations: Migration[] = [
   {
     name: '001-initial',
     async up({ context: qi }) {

@@ -1,65 +1,33 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { Sequelize, Transaction } from 'sequelize';
-import { SequelizeStorage, Umzug } from 'umzug';
+import type { Transaction } from 'sequelize';
+import { SqliteDatabase } from '../../core/sqlite/database.js';
 import { migrations } from './migrations.js';
 import { defineModels, type Models } from './models.js';
-import { sqliteDriver } from './sqlite-driver.js';
-import { WriteQueue } from './write-queue.js';
 
-/** One tenant's database: its models, and the only door to writing it. */
+/** One tenant's database (tenant.db): its models, and the only door to writing it. */
 export class TenantDb {
-  private readonly queue = new WriteQueue();
-  private closed = false;
-
   private constructor(
-    readonly file: string,
-    readonly sequelize: Sequelize,
+    private readonly db: SqliteDatabase,
     readonly models: Models,
   ) {}
 
   static async open(file: string): Promise<TenantDb> {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Created 0600 before SQLite touches it; SQLite gives -wal and -shm the same mode.
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
-    const sequelize = new Sequelize({
-      dialect: 'sqlite',
-      storage: file,
-      dialectModule: sqliteDriver,
-      logging: false,
-      transactionType: Transaction.TYPES.IMMEDIATE,
-    });
-    try {
-      await sequelize.query('PRAGMA journal_mode=WAL');
-      // No FileLocker: it leaves a stale lock after kill -9; the pool opens each file once per process.
-      await new Umzug({
-        migrations,
-        context: sequelize.getQueryInterface(),
-        storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
-        logger: undefined,
-      }).up();
-    } catch (err) {
-      await sequelize.close().catch(() => {});
-      throw err;
-    }
-    return new TenantDb(file, sequelize, defineModels(sequelize));
+    const db = await SqliteDatabase.open(file, migrations);
+    return new TenantDb(db, defineModels(db.sequelize));
   }
 
-  /** Runs `work` in an IMMEDIATE transaction, after every write queued before it. */
+  get file(): string {
+    return this.db.file;
+  }
+
   write<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error(`database ${this.file} is closed`));
-    return this.queue.run(() => this.sequelize.transaction((t) => work(t)));
+    return this.db.write(work);
   }
 
   get pendingWrites(): number {
-    return this.queue.size;
+    return this.db.pendingWrites;
   }
 
-  /** Finishes queued writes, then closes every connection. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue.drain();
-    await this.sequelize.close();
+  close(): Promise<void> {
+    return this.db.close();
   }
 }

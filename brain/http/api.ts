@@ -5,7 +5,7 @@ import { parseProfile, profileToInput, ProfileError } from '../../core/profile.j
 import { ChatRequestSchema, resolveEscalation, type ChatService } from '../services/chat.js';
 import { listBookings, listConversations, listEscalations } from '../services/records.js';
 import { callerOf, requireAdmin } from './auth.js';
-import { HttpError, parseOrThrow } from './errors.js';
+import { HttpError, parseOrThrow } from '../../core/http-errors.js';
 
 const when = z
   .string()

@@ -1,9 +1,8 @@
-import type { Request, RequestHandler, Response } from 'express';
-import { keyMatchesHash } from '../../core/keys.js';
+import type { RequestHandler, Response } from 'express';
+import { bearerToken, keyOwner } from '../../core/caller.js';
 import { isTenantId } from '../../core/paths.js';
-import type { Tenant } from '../../core/registry.js';
 import type { TenantContext, Tenants } from '../tenants.js';
-import { HttpError } from './errors.js';
+import { HttpError } from '../../core/http-errors.js';
 
 export interface Caller {
   admin: boolean;
@@ -15,25 +14,17 @@ export function callerOf(res: Response): Caller {
   return res.locals.caller as Caller;
 }
 
-function bearer(req: Request): string | undefined {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-  return m?.[1];
-}
-
 /**
  * The key decides who the caller is; X-Client-ID only says which tenant they mean. Order matters:
  * 401 before anything else, so an unauthenticated caller learns nothing about which tenants exist.
  */
 export function authenticate(tenants: Tenants, adminKeyHash: string): RequestHandler {
   return async (req, res, next) => {
-    const key = bearer(req);
+    const key = bearerToken(req.get('authorization'));
     if (!key) throw new HttpError(401, 'missing key: send Authorization: Bearer <tenant or admin key>', undefined, { 'WWW-Authenticate': 'Bearer' });
-    const admin = keyMatchesHash(key, adminKeyHash);
-    let owner: Tenant | undefined;
-    if (!admin) {
-      for (const t of tenants.registry.list()) if (keyMatchesHash(key, t.keyHash)) owner = t;
-      if (!owner) throw new HttpError(401, 'unknown key', undefined, { 'WWW-Authenticate': 'Bearer' });
-    }
+    const who = keyOwner(key, tenants.registry.list(), adminKeyHash);
+    if (!who) throw new HttpError(401, 'unknown key', undefined, { 'WWW-Authenticate': 'Bearer' });
+    const { admin, tenant: owner } = who;
     const id = req.get('x-client-id');
     if (!id) throw new HttpError(400, 'missing X-Client-ID header: name the tenant', [{ path: 'X-Client-ID', message: 'required' }]);
     if (!isTenantId(id)) throw new HttpError(400, 'invalid X-Client-ID header', [{ path: 'X-Client-ID', message: 'not a tenant id' }]);

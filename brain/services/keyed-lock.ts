@@ -1,4 +1,4 @@
-import { WriteQueue } from '../db/write-queue.js';
+import { WriteQueue } from '../../core/sqlite/write-queue.js';
 
 /** Runs tasks with the same key one after another (different keys run freely). */
 export class KeyedLock {

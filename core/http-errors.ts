@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import { formatPath } from '../../core/profile.js';
-import type { Logger } from '../../core/logger.js';
+import { formatPath } from './profile.js';
+import type { Logger } from './logger.js';
 
 export interface ErrorDetail {
   path: string;
@@ -49,7 +49,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.set(err.headers).status(err.status).json(err.details ? { error: err.message, details: err.details } : { error: err.message });
     } else {
       log.error({ err, method: req.method, path: req.path }, 'request failed');
-      res.status(500).json({ error: 'internal error; the brain log has the details' });
+      res.status(500).json({ error: 'internal error; the log has the details' });
     }
   };
 }

@@ -1,0 +1,375 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { fullJitter } from '../core/backoff.js';
+import type { Logger } from '../core/logger.js';
+import { BrainError, type BrainClient } from './brain-client.js';
+import { initialConnection, onClose, onOpen, onQr, onRestart, type ConnectionState, type WaStatus } from './connection.js';
+import { DEFAULT_GOVERNOR, Governor, type GovernorOptions } from './governor.js';
+import type { GatewayStore, InboxRow, OutboxRow } from './store.js';
+import type { InboundMessage, Transport } from './transports/transport.js';
+
+export interface GatewayOptions {
+  tenant: string;
+  store: GatewayStore;
+  transport: Transport;
+  brain: BrainClient;
+  log: Logger;
+  governor?: GovernorOptions;
+  /** How long a chat stays with staff after their last message from the business phone. */
+  staffQuietMinutes?: number;
+  /** Upper bound of the retry delay for brain and send failures. */
+  retryCapMs?: number;
+}
+
+export interface PendingQr {
+  qr: string;
+  expiresAt: string;
+}
+
+export interface Health {
+  tenant: string;
+  status: WaStatus;
+  handoffMode: boolean;
+  lastSeen: string | null;
+  connectedSince: string | null;
+  reconnects: number;
+  lastDisconnect: ConnectionState['lastDisconnect'];
+  parkedReason: string | null;
+  queue: { pending: number; failed: number };
+}
+
+/** The first QR lives 60 s, the ones after it 20 s (Baileys' own timings). */
+const FIRST_QR_MS = 60_000;
+const NEXT_QR_MS = 20_000;
+const POLL_MS = 250;
+const BATCH = 50;
+const MAX_TEXT = 4096;
+export const STAFF_RESUME_COMMAND = '/bot';
+
+/** A WhatsApp-style message id chosen before sending, so a resend after a crash is the same message. */
+function newMessageId(): string {
+  return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
+}
+
+function brainMessageId(row: Pick<InboxRow, 'chat' | 'participant' | 'messageId'>): string {
+  return `${row.chat}/${row.participant}/${row.messageId}`.slice(0, 128);
+}
+
+/**
+ * One tenant's gateway: the WhatsApp connection and its state machine, the durable inbox
+ * (store first, then ask the brain, retrying while it is down), the paced outbox, and handoff.
+ * Emits 'state' and 'qr' for the PM2 bus and the console.
+ */
+export class Gateway extends EventEmitter {
+  private conn: ConnectionState = initialConnection();
+  private pendingQr: PendingQr | null = null;
+  private qrCount = 0;
+  private tenantHandoff = false;
+  private lastSeen: string | null = null;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private inboxRun: Promise<void> | undefined;
+  private outboxRun: Promise<void> | undefined;
+  private stopped = false;
+  private readonly governor: Governor;
+  private readonly staffQuietMs: number;
+  private readonly retryCapMs: number;
+
+  constructor(private readonly opts: GatewayOptions) {
+    super();
+    this.governor = new Governor(opts.governor ?? DEFAULT_GOVERNOR);
+    this.staffQuietMs = (opts.staffQuietMinutes ?? 30) * 60_000;
+    this.retryCapMs = opts.retryCapMs ?? 60_000;
+  }
+
+  get status(): WaStatus {
+    return this.conn.status;
+  }
+
+  get qr(): PendingQr | null {
+    return this.pendingQr && Date.parse(this.pendingQr.expiresAt) > Date.now() ? this.pendingQr : null;
+  }
+
+  async start(): Promise<void> {
+    this.tenantHandoff = (await this.opts.store.setting('handoff')) === 'on';
+    this.pollTimer = setInterval(() => this.kick(), POLL_MS);
+    this.pollTimer.unref();
+    await this.connect();
+    this.kick();
+  }
+
+  private async connect(): Promise<void> {
+    this.conn = { ...this.conn, status: 'connecting' };
+    this.publishState();
+    const t = this.opts.transport;
+    try {
+      await t.connect({
+        qr: (qr) => this.onQr(qr),
+        open: () => this.onOpen(),
+        close: (code, reason) => this.onClose(code, reason),
+        messages: (messages, kind) => void this.receive(messages, kind),
+      });
+    } catch (err) {
+      this.onClose(null, `could not connect: ${(err as Error).message}`);
+    }
+  }
+
+  private onQr(qr: string): void {
+    this.conn = onQr(this.conn);
+    const lifetime = this.qrCount++ === 0 ? FIRST_QR_MS : NEXT_QR_MS;
+    this.pendingQr = { qr, expiresAt: new Date(Date.now() + lifetime).toISOString() };
+    this.emit('qr', { tenant: this.opts.tenant, ...this.pendingQr });
+    this.publishState();
+  }
+
+  private onOpen(): void {
+    this.conn = onOpen(this.conn, Date.now());
+    this.pendingQr = null;
+    this.qrCount = 0;
+    this.lastSeen = new Date().toISOString();
+    this.opts.log.info({ tenant: this.opts.tenant }, 'WhatsApp connected');
+    this.publishState();
+    this.kick();
+  }
+
+  private onClose(code: number | null, reason: string): void {
+    if (this.stopped) return;
+    const { state, decision } = onClose(this.conn, code, reason, Date.now());
+    this.conn = state;
+    this.pendingQr = null;
+    this.opts.log.warn({ tenant: this.opts.tenant, code, reason, decision }, 'WhatsApp connection closed');
+    if (decision.kind === 'reconnect') {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => void this.connect(), decision.delayMs);
+    } else if (decision.kind === 'logged_out') {
+      void this.opts.transport.clearSession().catch((err) => this.opts.log.error({ err }, 'could not clear the WhatsApp session'));
+    }
+    this.publishState();
+  }
+
+  /** POST /restart: reconnect now, leaving parked or logged_out; nothing queued is touched. */
+  async restart(): Promise<void> {
+    clearTimeout(this.reconnectTimer);
+    this.conn = onRestart(this.conn);
+    this.qrCount = 0;
+    await this.opts.transport.disconnect().catch(() => {});
+    await this.connect();
+  }
+
+  private publishState(): void {
+    this.emit('state', { tenant: this.opts.tenant, status: this.conn.status, handoffMode: this.tenantHandoff, lastDisconnect: this.conn.lastDisconnect, parkedReason: this.conn.parkedReason, connectedSince: this.conn.connectedSince });
+  }
+
+  async health(): Promise<Health> {
+    return {
+      tenant: this.opts.tenant,
+      status: this.conn.status,
+      handoffMode: this.tenantHandoff,
+      lastSeen: this.lastSeen,
+      connectedSince: this.conn.connectedSince,
+      reconnects: this.conn.reconnects,
+      lastDisconnect: this.conn.lastDisconnect,
+      parkedReason: this.conn.parkedReason,
+      queue: await this.opts.store.queueCounts(),
+    };
+  }
+
+  // ── handoff ────────────────────────────────────────────────────────────────
+
+  async setTenantHandoff(on: boolean): Promise<boolean> {
+    await this.opts.store.setSetting('handoff', on ? 'on' : 'off');
+    this.tenantHandoff = on;
+    this.publishState();
+    return on;
+  }
+
+  /** Per-chat handoff by the operator: on until turned off. */
+  async setChatHandoff(jid: string, on: boolean): Promise<boolean> {
+    const { ChatHandoff } = this.opts.store;
+    await this.opts.store.write(async (transaction) => {
+      if (on) await ChatHandoff.upsert({ jid, until: null, reason: 'operator', updatedAt: new Date() }, { transaction });
+      else await ChatHandoff.destroy({ where: { jid }, transaction });
+    });
+    return on;
+  }
+
+  async chatHandoff(jid: string, now = new Date()): Promise<boolean> {
+    const row = await this.opts.store.ChatHandoff.findByPk(jid);
+    return Boolean(row && (row.until === null || row.until > now));
+  }
+
+  private async silenced(jid: string): Promise<boolean> {
+    return this.tenantHandoff || (await this.chatHandoff(jid));
+  }
+
+  // ── inbound ────────────────────────────────────────────────────────────────
+
+  /** Every message is stored before anything else; replays (append) are deduplicated by the store. */
+  private async receive(messages: InboundMessage[], kind: 'notify' | 'append'): Promise<void> {
+    this.lastSeen = new Date().toISOString();
+    try {
+      const staff: InboundMessage[] = [];
+      const toStore: InboundMessage[] = [];
+      for (const m of messages) {
+        if (m.fromMe) {
+          if (await this.opts.store.isOurs(m.id)) continue; // our own reply echoed back
+          staff.push(m);
+        }
+        toStore.push(m);
+      }
+      const silenced = new Map<string, boolean>();
+      for (const m of toStore) if (!silenced.has(m.chat)) silenced.set(m.chat, await this.silenced(m.chat));
+      const added = await this.opts.store.storeInbound(
+        toStore,
+        (m) => (m.fromMe || !m.answerable || !m.text?.trim() ? 'skipped' : 'pending'),
+        (m) => silenced.get(m.chat) ?? false,
+      );
+      for (const m of staff) await this.onStaffMessage(m);
+      if (added > 0) this.opts.log.debug({ tenant: this.opts.tenant, added, kind }, 'inbound stored');
+      this.kick();
+    } catch (err) {
+      this.opts.log.error({ err, tenant: this.opts.tenant }, 'could not store inbound messages');
+    }
+  }
+
+  /** Staff wrote from the business phone: the bot steps back in that chat until quiet, or "/bot". */
+  private async onStaffMessage(m: InboundMessage): Promise<void> {
+    const { ChatHandoff } = this.opts.store;
+    if (m.text?.trim().toLowerCase() === STAFF_RESUME_COMMAND) {
+      await this.opts.store.write((transaction) => ChatHandoff.destroy({ where: { jid: m.chat }, transaction }));
+      return;
+    }
+    const existing = await ChatHandoff.findByPk(m.chat);
+    if (existing?.reason === 'operator') return;
+    const until = new Date(Math.max(Date.now(), m.timestamp.getTime()) + this.staffQuietMs);
+    await this.opts.store.write((transaction) => ChatHandoff.upsert({ jid: m.chat, until, reason: 'staff', updatedAt: new Date() }, { transaction }));
+  }
+
+  /** Runs the inbox and outbox workers if they are idle. */
+  kick(): void {
+    if (this.stopped) return;
+    this.inboxRun ??= this.drainInbox().finally(() => (this.inboxRun = undefined));
+    if (this.conn.status === 'connected') this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
+  }
+
+  private async drainInbox(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const now = new Date();
+        const rows = await this.opts.store.Inbox.findAll({ where: { status: 'pending' }, order: [['id', 'ASC']], limit: BATCH });
+        const blocked = new Set<string>();
+        let progressed = false;
+        for (const r of rows.map((x) => x.get({ plain: true }) as InboxRow)) {
+          if (this.stopped) return;
+          // Messages of one chat go to the brain in order: a waiting one holds back the later ones.
+          if (blocked.has(r.chat)) continue;
+          if (r.nextAttemptAt > now) {
+            blocked.add(r.chat);
+            continue;
+          }
+          if (await this.forward(r)) progressed = true;
+          else blocked.add(r.chat);
+        }
+        if (!progressed) return;
+      }
+    } catch (err) {
+      this.opts.log.error({ err, tenant: this.opts.tenant }, 'inbox worker failed; retrying');
+    }
+  }
+
+  /** Asks the brain about one message and queues its reply; false when it must be retried later. */
+  private async forward(r: InboxRow): Promise<boolean> {
+    const { store, brain, log, tenant } = this.opts;
+    const handoff = await this.silenced(r.chat);
+    try {
+      const answer = await brain.chat({
+        message: (r.text ?? '').slice(0, MAX_TEXT),
+        sender: r.sender,
+        timestamp: r.timestamp.toISOString(),
+        messageId: brainMessageId(r),
+        ...(r.senderName ? { senderName: r.senderName.slice(0, 100) } : {}),
+        ...(handoff ? { handoff: true } : {}),
+      });
+      await store.write(async (transaction) => {
+        await store.Inbox.update({ status: 'done', handoff: handoff || answer.handoff, lastError: null }, { where: { id: r.id }, transaction });
+        if (answer.reply !== null && !handoff) {
+          const now = new Date();
+          await store.Outbox.bulkCreate(
+            [{ inboxId: r.id, jid: r.chat, text: answer.reply, waId: newMessageId(), status: 'pending', nextAttemptAt: now, createdAt: now }],
+            { ignoreDuplicates: true, transaction },
+          );
+        }
+      });
+      this.kick();
+      return true;
+    } catch (err) {
+      const retryable = !(err instanceof BrainError) || err.retryable;
+      const attempts = r.attempts + 1;
+      const next = new Date(Date.now() + fullJitter(attempts, 1_000, this.retryCapMs));
+      await store.write((transaction) =>
+        store.Inbox.update(
+          { attempts, nextAttemptAt: next, lastError: (err as Error).message.slice(0, 500), status: retryable ? 'pending' : 'failed' },
+          { where: { id: r.id }, transaction },
+        ),
+      );
+      log.warn({ tenant, inbox: r.id, attempts, retryable, err: (err as Error).message }, retryable ? 'brain call failed; will retry' : 'brain refused the message');
+      return !retryable;
+    }
+  }
+
+  private async drainOutbox(): Promise<void> {
+    const { store, log, tenant } = this.opts;
+    try {
+      for (;;) {
+        if (this.stopped || this.conn.status !== 'connected') return;
+        const rows = await store.dueOutbox(new Date(), BATCH);
+        if (rows.length === 0) return;
+        for (const row of rows) {
+          if (this.stopped || this.conn.status !== 'connected') return;
+          await this.send(row);
+        }
+      }
+    } catch (err) {
+      log.error({ err, tenant }, 'outbox worker failed; retrying');
+    }
+  }
+
+  private async send(row: OutboxRow): Promise<void> {
+    const { store, transport, log, tenant } = this.opts;
+    if (await this.silenced(row.jid)) {
+      // A person took over after this reply was written: it must not go out.
+      await store.write((transaction) => store.Outbox.update({ status: 'cancelled' }, { where: { id: row.id }, transaction }));
+      return;
+    }
+    const wait = this.governor.take();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    try {
+      await transport.typing(row.jid).catch(() => {});
+      await transport.sendText(row.jid, row.text, row.waId);
+      await store.write((transaction) => store.Outbox.update({ status: 'sent', sentAt: new Date(), lastError: null }, { where: { id: row.id }, transaction }));
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      await store.write((transaction) =>
+        store.Outbox.update(
+          { attempts, nextAttemptAt: new Date(Date.now() + fullJitter(attempts, 1_000, this.retryCapMs)), lastError: (err as Error).message.slice(0, 500) },
+          { where: { id: row.id }, transaction },
+        ),
+      );
+      log.warn({ tenant, outbox: row.id, attempts, err: (err as Error).message }, 'sending failed; will retry');
+    }
+  }
+
+  async requestPairingCode(phone: string): Promise<string> {
+    return this.opts.transport.requestPairingCode(phone.replace(/\D/g, ''));
+  }
+
+  /** Stops the workers after the message in hand, closes the connection (creds are saved as they change). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.reconnectTimer);
+    await Promise.allSettled([this.inboxRun, this.outboxRun]);
+    await this.opts.transport.disconnect().catch(() => {});
+  }
+}

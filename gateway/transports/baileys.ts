@@ -1,0 +1,200 @@
+import type { Boom } from '@hapi/boom';
+import {
+  BufferJSON,
+  initAuthCreds,
+  isJidBroadcast,
+  isJidGroup,
+  isJidStatusBroadcast,
+  isLidUser,
+  jidNormalizedUser,
+  makeCacheableSignalKeyStore,
+  normalizeMessageContent,
+  proto,
+  type AuthenticationCreds,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+  type UserFacingSocketConfig,
+  type WAMessage,
+  type WASocket,
+  type WAVersion,
+} from '@whiskeysockets/baileys';
+import type { Logger } from '../../core/logger.js';
+import { AuthFolder } from './auth-store.js';
+import type { InboundMessage, Transport, TransportEvents } from './transport.js';
+
+/** The part of a Baileys socket the adapter uses; tests inject a fake that emits Baileys' real events. */
+export type SocketLike = Pick<WASocket, 'ev' | 'end' | 'sendMessage' | 'sendPresenceUpdate' | 'requestPairingCode'> & {
+  signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
+};
+export type SocketFactory = (config: UserFacingSocketConfig) => SocketLike;
+
+export interface BaileysOptions {
+  authDir: string;
+  log: Logger;
+  /** The text of a message this gateway sent, for Baileys' retry requests (getMessage). */
+  sentText(waId: string): Promise<string | undefined>;
+  makeSocket?: SocketFactory;
+  /** The WhatsApp Web version; looked up online (fetchLatestBaileysVersion) when absent. */
+  version?: WAVersion;
+}
+
+const MEDIA_KEYS = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'locationMessage', 'contactMessage'] as const;
+
+function textOf(content: proto.IMessage | undefined): string | null {
+  if (!content) return null;
+  return (
+    content.conversation ??
+    content.extendedTextMessage?.text ??
+    content.imageMessage?.caption ??
+    content.videoMessage?.caption ??
+    content.buttonsResponseMessage?.selectedDisplayText ??
+    content.listResponseMessage?.title ??
+    null
+  );
+}
+
+/** Opens the auth folder as a Baileys auth state. */
+export async function loadAuthState(folder: AuthFolder, log: Logger) {
+  await folder.ensure();
+  const creds: AuthenticationCreds = (await folder.read<AuthenticationCreds>('creds')) ?? initAuthCreds();
+  const keys: SignalKeyStore = {
+    async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+      const out: { [id: string]: SignalDataTypeMap[T] } = {};
+      await Promise.all(
+        ids.map(async (id) => {
+          let value = await folder.read<SignalDataTypeMap[T]>(`${type}-${id}`);
+          if (type === 'app-state-sync-key' && value) value = proto.Message.AppStateSyncKeyData.fromObject(value as object) as unknown as SignalDataTypeMap[T];
+          if (value !== null) out[id] = value;
+        }),
+      );
+      return out;
+    },
+    async set(data) {
+      const tasks: Promise<void>[] = [];
+      for (const [type, entries] of Object.entries(data)) {
+        for (const [id, value] of Object.entries(entries ?? {})) tasks.push(value ? folder.write(`${type}-${id}`, value) : folder.remove(`${type}-${id}`));
+      }
+      await Promise.all(tasks);
+      await folder.syncDir();
+    },
+  };
+  return {
+    state: { creds, keys: makeCacheableSignalKeyStore(keys, log as never) },
+    saveCreds: async () => {
+      await folder.write('creds', creds);
+      await folder.syncDir();
+    },
+  };
+}
+
+/**
+ * The Baileys transport: one socket at a time, driven as Baileys' example does (events, no
+ * automatic reconnect: the gateway's state machine decides), with atomic auth state and
+ * getMessage served from the gateway's own outbox.
+ */
+export class BaileysTransport implements Transport {
+  readonly name = 'baileys';
+  private socket: SocketLike | undefined;
+  private readonly folder: AuthFolder;
+
+  constructor(private readonly opts: BaileysOptions) {
+    this.folder = new AuthFolder(opts.authDir, BufferJSON);
+  }
+
+  private async version(): Promise<WAVersion | undefined> {
+    if (this.opts.version) return this.opts.version;
+    const { fetchLatestBaileysVersion } = await import('@whiskeysockets/baileys');
+    // Offline, Baileys answers with the version it ships with; the signal bounds the wait.
+    const { version, error } = await fetchLatestBaileysVersion({ signal: AbortSignal.timeout(5_000) });
+    if (error) this.opts.log.warn({ err: String(error) }, 'could not fetch the latest WhatsApp Web version; using the bundled one');
+    return version;
+  }
+
+  async connect(events: TransportEvents): Promise<void> {
+    const { state, saveCreds } = await loadAuthState(this.folder, this.opts.log);
+    const makeSocket = this.opts.makeSocket ?? (await import('@whiskeysockets/baileys')).default;
+    const sock = makeSocket({
+      auth: state,
+      version: await this.version(),
+      logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never,
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      getMessage: async (key) => {
+        const text = key.id ? await this.opts.sentText(key.id) : undefined;
+        return text === undefined ? undefined : { conversation: text };
+      },
+    } as UserFacingSocketConfig);
+    this.socket = sock;
+    sock.ev.on('creds.update', () => void saveCreds().catch((err) => this.opts.log.error({ err }, 'could not save WhatsApp credentials')));
+    sock.ev.on('connection.update', (u) => {
+      if (this.socket !== sock) return;
+      if (u.qr) events.qr(u.qr);
+      if (u.connection === 'open') events.open();
+      if (u.connection === 'close') {
+        const err = u.lastDisconnect?.error as Boom | Error | undefined;
+        const code = (err as Boom | undefined)?.output?.statusCode ?? null;
+        this.socket = undefined;
+        events.close(code, err?.message ?? 'connection closed');
+      }
+    });
+    sock.ev.on('messages.upsert', ({ messages, type }) => {
+      void Promise.all(messages.map((m) => this.normalize(sock, m)))
+        .then((list) => events.messages(list.filter((x): x is InboundMessage => x !== null), type))
+        .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'));
+    });
+  }
+
+  /** A Baileys message as the gateway sees it; null for protocol noise (receipts, key distribution). */
+  private async normalize(sock: SocketLike, m: WAMessage): Promise<InboundMessage | null> {
+    const chat = m.key.remoteJid;
+    if (!chat || !m.key.id) return null;
+    const content = normalizeMessageContent(m.message) ?? undefined;
+    const text = textOf(content);
+    if (text === null && !MEDIA_KEYS.some((k) => content?.[k])) return null;
+    const answerable = !isJidGroup(chat) && !isJidStatusBroadcast(chat) && !isJidBroadcast(chat) && !chat.endsWith('@newsletter');
+    // v7 keys chats by LID; the phone number comes from the alternate JID or Baileys' mapping.
+    let phoneJid: string | null | undefined = chat;
+    if (isLidUser(chat)) phoneJid = m.key.remoteJidAlt ?? (await sock.signalRepository?.lidMapping?.getPNForLID(chat).catch(() => null));
+    const user = phoneJid && phoneJid.endsWith('@s.whatsapp.net') ? jidNormalizedUser(phoneJid).split('@')[0] : undefined;
+    const seconds = typeof m.messageTimestamp === 'number' ? m.messageTimestamp : Number(m.messageTimestamp ?? 0);
+    return {
+      chat,
+      participant: m.key.participant ?? '',
+      id: m.key.id,
+      fromMe: Boolean(m.key.fromMe),
+      sender: user ? `+${user}` : chat,
+      senderName: m.pushName ?? null,
+      text,
+      timestamp: seconds > 0 ? new Date(seconds * 1000) : new Date(),
+      answerable,
+    };
+  }
+
+  async disconnect(): Promise<void> {
+    const sock = this.socket;
+    this.socket = undefined;
+    await sock?.end(undefined);
+  }
+
+  async clearSession(): Promise<void> {
+    await this.folder.clear();
+  }
+
+  private live(): SocketLike {
+    if (!this.socket) throw new Error('WhatsApp is not connected');
+    return this.socket;
+  }
+
+  async sendText(jid: string, text: string, messageId: string): Promise<void> {
+    await this.live().sendMessage(jid, { text }, { messageId });
+  }
+
+  async typing(jid: string): Promise<void> {
+    await this.live().sendPresenceUpdate('composing', jid);
+  }
+
+  async requestPairingCode(phoneDigits: string): Promise<string> {
+    if (!/^\d{7,15}$/.test(phoneDigits)) throw new Error('expected the phone number with country code, digits only');
+    return this.live().requestPairingCode(phoneDigits);
+  }
+}

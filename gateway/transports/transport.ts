@@ -1,0 +1,41 @@
+/** What the gateway needs from a WhatsApp connection, whatever carries it (Baileys or the simulator). */
+
+export interface InboundMessage {
+  /** The chat's JID as WhatsApp addresses it (may be an @lid JID). */
+  chat: string;
+  /** The author inside a group; empty for one-to-one chats. */
+  participant: string;
+  id: string;
+  fromMe: boolean;
+  /** The customer's phone number in E.164 when known, otherwise the JID. */
+  sender: string;
+  senderName: string | null;
+  /** Text content; null for media and other messages without text. */
+  text: string | null;
+  timestamp: Date;
+  /** Groups, status broadcasts and newsletters are stored but never answered. */
+  answerable: boolean;
+}
+
+export interface TransportEvents {
+  qr(qr: string): void;
+  open(): void;
+  close(code: number | null, reason: string): void;
+  /** Live messages (notify) and messages replayed after a reconnect (append) alike. */
+  messages(messages: InboundMessage[], kind: 'notify' | 'append'): void;
+}
+
+export interface Transport {
+  readonly name: string;
+  /** Opens a connection; progress arrives as events. */
+  connect(events: TransportEvents): Promise<void>;
+  /** Closes the connection without logging out. */
+  disconnect(): Promise<void>;
+  /** Forgets the WhatsApp session (after a logout): the next connect shows a new QR. */
+  clearSession(): Promise<void>;
+  /** Sends a text. The same messageId twice is the same message: a resend after a crash is harmless. */
+  sendText(jid: string, text: string, messageId: string): Promise<void>;
+  /** Shows "typing…" in the chat; best effort. */
+  typing(jid: string): Promise<void>;
+  requestPairingCode(phoneDigits: string): Promise<string>;
+}

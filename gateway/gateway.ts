@@ -107,7 +107,7 @@ export class Gateway extends EventEmitter {
         qr: (qr) => this.onQr(qr),
         open: () => this.onOpen(),
         close: (code, reason) => this.onClose(code, reason),
-        messages: (messages, kind) => void this.receive(messages, kind),
+        messages: (messages, kind) => this.receive(messages, kind),
       });
     } catch (err) {
       this.onClose(null, `could not connect: ${(err as Error).message}`);
@@ -292,6 +292,10 @@ export class Gateway extends EventEmitter {
         ...(handoff ? { handoff: true } : {}),
       });
       await store.write(async (transaction) => {
+        if (r.attempts > 0) {
+          // The brain is back: whatever waited for it can go now instead of at its backoff time.
+          await store.Inbox.update({ nextAttemptAt: new Date() }, { where: { status: 'pending' }, transaction });
+        }
         await store.Inbox.update({ status: 'done', handoff: handoff || answer.handoff, lastError: null }, { where: { id: r.id }, transaction });
         if (answer.reply !== null && !handoff) {
           const now = new Date();

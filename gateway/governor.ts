@@ -8,7 +8,7 @@ export interface GovernorOptions {
   perMinute: number;
   /** How many may go at once after a quiet spell. */
   burst: number;
-  /** Extra random wait before each message, in ms (0..jitterMs). */
+  /** Extra random wait before each message, in ms: up to jitterMs, and never more than the average gap between messages. */
   jitterMs: number;
 }
 
@@ -33,7 +33,7 @@ export class Governor {
     const rate = this.opts.perMinute / 60_000;
     this.tokens = Math.min(this.opts.burst, this.tokens + (t - this.last) * rate);
     this.last = t;
-    const jitter = Math.floor(this.random() * this.opts.jitterMs);
+    const jitter = Math.floor(this.random() * Math.min(this.opts.jitterMs, 60_000 / this.opts.perMinute));
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return jitter;

@@ -68,7 +68,7 @@ export function createGatewayApp(opts: GatewayAppOptions): express.Express {
 
   const sim = opts.simulator;
   if (sim) {
-    app.post('/simulate/inbound', (req, res) => {
+    app.post('/simulate/inbound', async (req, res) => {
       const body = parseOrThrow(
         z.object({
           from: z.string().regex(/^\+?\d{7,15}$/, 'expected a phone number like +34600111222'),
@@ -80,7 +80,7 @@ export function createGatewayApp(opts: GatewayAppOptions): express.Express {
         req.body,
         'simulated message',
       );
-      const m = sim.inbound(body.from, body.text, { id: body.id, name: body.name, kind: body.kind });
+      const m = await sim.inbound(body.from, body.text, { id: body.id, name: body.name, kind: body.kind });
       res.status(202).json({ id: m.id, chat: m.chat });
     });
     app.get('/simulate/outbox', async (_req, res) => {

@@ -59,7 +59,15 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
   }
   if (transport instanceof SimulatorTransport) simulator = transport;
 
-  const gateway = new Gateway({ tenant: id, store, transport, brain: new BrainClient(config.brainUrl, id, key), log, retryCapMs: opts.retryCapMs, governor: opts.governor });
+  const gateway = new Gateway({
+    tenant: id,
+    store,
+    transport,
+    brain: new BrainClient(config.brainUrl, id, key),
+    log,
+    retryCapMs: opts.retryCapMs ?? config.GATEWAY_RETRY_CAP_MS,
+    governor: opts.governor ?? { perMinute: config.GATEWAY_SEND_PER_MINUTE, burst: config.GATEWAY_SEND_BURST, jitterMs: 400 },
+  });
   const app = createGatewayApp({ tenant: id, gateway, registry, adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)), log, simulator });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -64,8 +64,8 @@ export class SimulatorTransport implements Transport {
     this.events?.close(code, reason);
   }
 
-  /** A customer writes to the business. */
-  inbound(from: string, text: string, opts: { id?: string; name?: string; kind?: 'notify' | 'append' } = {}): InboundMessage {
+  /** A customer writes to the business; resolves once the gateway has stored the message. */
+  async inbound(from: string, text: string, opts: { id?: string; name?: string; kind?: 'notify' | 'append' } = {}): Promise<InboundMessage> {
     const digits = from.replace(/\D/g, '');
     const message: InboundMessage = {
       chat: `${digits}@s.whatsapp.net`,
@@ -78,7 +78,8 @@ export class SimulatorTransport implements Transport {
       timestamp: new Date(),
       answerable: true,
     };
-    this.events?.messages([message], opts.kind ?? 'notify');
+    if (!this.events) throw new Error('the simulator is not running');
+    await this.events.messages([message], opts.kind ?? 'notify');
     return message;
   }
 

@@ -21,8 +21,8 @@ export interface TransportEvents {
   qr(qr: string): void;
   open(): void;
   close(code: number | null, reason: string): void;
-  /** Live messages (notify) and messages replayed after a reconnect (append) alike. */
-  messages(messages: InboundMessage[], kind: 'notify' | 'append'): void;
+  /** Live messages (notify) and messages replayed after a reconnect (append) alike; resolves once stored. */
+  messages(messages: InboundMessage[], kind: 'notify' | 'append'): Promise<void>;
 }
 
 export interface Transport {

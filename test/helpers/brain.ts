@@ -12,9 +12,9 @@ export interface TestBrain extends RunningBrain {
   call(method: string, path: string, opts?: { key?: string; tenant?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
 }
 
-export async function startTestBrain(t: TestHome, env: Record<string, string> = {}): Promise<TestBrain> {
+export async function startTestBrain(t: TestHome, env: Record<string, string> = {}, port = 0): Promise<TestBrain> {
   const config = loadConfig({ ...t.env, ...env });
-  const brain = await startBrain(config, createLogger('test-brain', 'silent'), 0);
+  const brain = await startBrain(config, createLogger('test-brain', 'silent'), port);
   const url = `http://127.0.0.1:${brain.port}`;
   const adminKey = (await import('node:fs')).readFileSync(config.paths.adminKey, 'utf8').trim();
   return {

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
+import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestHome;
+let brain: TestBrain | undefined;
+let gw: TestGateway | undefined;
+
+afterEach(async () => {
+  await gw?.close();
+  await brain?.close();
+  gw = brain = undefined;
+  t?.cleanup();
+});
+
+async function setup(opts: { brainUp?: boolean } = {}) {
+  t = makeHome({ WR_PORT_BASE: '42200' });
+  await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
+  await cli(t.env, 'tenant', 'add', 'other', '--name', 'Other', '--transport', 'simulator');
+  const brainPort = await freePort();
+  if (opts.brainUp !== false) brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, brainPort);
+  gw = await startTestGateway(t, 'demo', `http://127.0.0.1:${brainPort}`);
+  return brainPort;
+}
+
+const outbox = async () => (await (await gw!.call('GET', '/simulate/outbox')).json()).messages as { id: string; to: string; text: string }[];
+const inbound = async (from: string, text: string, extra: object = {}) => {
+  const res = await gw!.call('POST', '/simulate/inbound', { from, text, ...extra });
+  expect(res.status).toBe(202);
+  return res.json();
+};
+const health = async () => (await fetch(`${gw!.url}/health`)).json();
+
+describe('simulator gateway', () => {
+  it('pairs from a QR and answers a customer with the brain’s reply, end to end', async () => {
+    await setup();
+    expect((await health()).status).toBe('qr');
+    const qr = await (await gw!.call('GET', '/qr')).json();
+    expect(qr.qr).toMatch(/^2@SIMULATOR/);
+    expect((await gw!.call('POST', '/simulate/pair')).status).toBe(200);
+    expect((await health()).status).toBe('connected');
+    await inbound('+34600111222', 'where are you?', { name: 'Ana' });
+    const [reply] = (await until(async () => ((await outbox()).length ? outbox() : undefined)))!;
+    expect(reply).toMatchObject({ to: '34600111222@s.whatsapp.net', text: expect.stringContaining('Calle Mayor 12') });
+    const { conversations } = await (await brain!.call('GET', '/api/conversations', { key: brain!.keyOf('demo'), tenant: 'demo' })).json();
+    expect(conversations[0]).toMatchObject({ sender: '+34600111222', senderName: 'Ana' });
+  });
+
+  it('needs the tenant’s own key (or the admin key) for everything but /health', async () => {
+    await setup();
+    expect((await fetch(`${gw!.url}/qr`)).status).toBe(401);
+    expect((await gw!.call('GET', '/qr', undefined, 'wrong')).status).toBe(401);
+    expect((await gw!.call('GET', '/qr', undefined, (await cli(t.env, 'tenant', 'key', 'other')).stdout)).status).toBe(403);
+    const admin = (await import('node:fs')).readFileSync(t.config.paths.adminKey, 'utf8').trim();
+    expect((await gw!.call('GET', '/qr', undefined, admin)).status).toBe(200);
+    expect((await gw!.call('POST', '/simulate/inbound', { from: 'nope', text: '' })).status).toBe(400);
+    expect((await gw!.call('POST', '/handoff/maybe')).status).toBe(400);
+    expect((await gw!.call('POST', '/handoff/chat/not-a-jid/on')).status).toBe(400);
+  });
+
+  it('queues messages while the brain is down and answers each once when it returns', async () => {
+    const brainPort = await setup({ brainUp: false });
+    await gw!.call('POST', '/simulate/pair');
+    for (let i = 0; i < 5; i++) await inbound(`+3460020000${i}`, 'what are your hours?');
+    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'pending' } })) === 5 && (await gw!.store.Inbox.count({ where: { attempts: 0 } })) === 0);
+    expect((await health()).queue).toEqual({ pending: 5, failed: 0 });
+    brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, brainPort);
+    await until(async () => (await outbox()).length === 5);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(new Set((await outbox()).map((m) => m.to)).size).toBe(5);
+    expect((await health()).queue).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('stays silent under tenant-wide handoff (persisted), still recording the messages', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    expect(await (await gw!.call('POST', '/handoff/on')).json()).toEqual({ handoffMode: true });
+    expect((await health()).handoffMode).toBe(true);
+    await inbound('+34600300001', 'hello');
+    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'done' } })) === 1);
+    expect(await outbox()).toEqual([]);
+    const { conversations } = await (await brain!.call('GET', '/api/conversations', { key: brain!.keyOf('demo'), tenant: 'demo' })).json();
+    expect(conversations[0].messages).toEqual([expect.objectContaining({ direction: 'in', text: 'hello' })]);
+    // Survives a restart of the gateway.
+    await gw!.close();
+    gw = await startTestGateway(t, 'demo', brain!.url);
+    expect((await health()).handoffMode).toBe(true);
+    await gw.call('POST', '/handoff/off');
+    await inbound('+34600300001', 'where are you?');
+    await until(async () => (await outbox()).length === 1);
+  });
+
+  it('hands one chat to a person while the others go on', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    expect(await (await gw!.call('POST', '/handoff/chat/34600400001@s.whatsapp.net/on')).json()).toEqual({ jid: '34600400001@s.whatsapp.net', handoff: true });
+    await inbound('+34600400001', 'hello');
+    await inbound('+34600400002', 'hello');
+    await until(async () => (await outbox()).length === 1);
+    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'done' } })) === 2);
+    expect((await outbox())[0]!.to).toBe('34600400002@s.whatsapp.net');
+    await gw!.call('POST', '/handoff/chat/34600400001@s.whatsapp.net/off');
+    await inbound('+34600400001', 'hello again');
+    await until(async () => (await outbox()).length === 2);
+  });
+
+  it('publishes every state change and QR for the console', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    await gw!.call('POST', '/simulate/disconnect', { code: 440 });
+    await until(async () => (await health()).status === 'parked');
+    const states = gw!.events.filter((e) => e.type === 'wr:state').map((e) => e.data.status);
+    expect(states).toEqual(['connecting', 'qr', 'connected', 'parked']);
+    expect(gw!.events.find((e) => e.type === 'wr:qr')?.data).toMatchObject({ tenant: 'demo', qr: expect.stringMatching(/^2@/), expiresAt: expect.any(String) });
+    expect((await (await gw!.call('POST', '/restart')).json()).status).toBe('connecting');
+    await until(async () => (await health()).status === 'connected');
+  });
+});

@@ -71,6 +71,8 @@ export class Gateway extends EventEmitter {
   private inboxRun: Promise<void> | undefined;
   private outboxRun: Promise<void> | undefined;
   private stopped = false;
+  /** Shutting down: no new brain calls, but queued replies may still go. */
+  private draining = false;
   private readonly governor: Governor;
   private readonly staffQuietMs: number;
   private readonly retryCapMs: number;
@@ -247,7 +249,7 @@ export class Gateway extends EventEmitter {
 
   /** Runs the inbox and outbox workers if they are idle. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.draining) return;
     this.inboxRun ??= this.drainInbox().finally(() => (this.inboxRun = undefined));
     if (this.conn.status === 'connected') this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
   }
@@ -261,7 +263,7 @@ export class Gateway extends EventEmitter {
         const blocked = new Set<string>();
         let progressed = false;
         for (const r of rows.map((x) => x.get({ plain: true }) as InboxRow)) {
-          if (this.stopped) return;
+          if (this.stopped || this.draining) return;
           // Messages of one chat go to the brain in order: a waiting one holds back the later ones.
           if (blocked.has(r.chat)) continue;
           if (r.nextAttemptAt > now) {
@@ -368,12 +370,23 @@ export class Gateway extends EventEmitter {
     return this.opts.transport.requestPairingCode(phone.replace(/\D/g, ''));
   }
 
-  /** Stops the workers after the message in hand, closes the connection (creds are saved as they change). */
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /**
+   * Stops taking work, sends the replies already queued (for at most `drainMs`, within PM2's
+   * kill_timeout), then closes the connection. Credentials need no flush: each change is saved
+   * atomically as it happens.
+   */
+  async stop(drainMs = 5_000): Promise<void> {
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
-    await Promise.allSettled([this.inboxRun, this.outboxRun]);
+    const deadline = Date.now() + drainMs;
+    this.draining = true;
+    await this.inboxRun;
+    while (this.conn.status === 'connected' && Date.now() < deadline && (await this.opts.store.dueOutbox(new Date(), 1)).length > 0) {
+      this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
+      await Promise.race([this.outboxRun, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+    }
+    this.stopped = true;
+    await this.outboxRun;
     await this.opts.transport.disconnect().catch(() => {});
   }
 }

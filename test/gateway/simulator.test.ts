@@ -105,6 +105,20 @@ describe('simulator gateway', () => {
     await until(async () => (await outbox()).length === 2);
   });
 
+  it('sends the replies already queued before it stops', async () => {
+    t = makeHome({ WR_PORT_BASE: '42250' });
+    await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
+    brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
+    gw = await startTestGateway(t, 'demo', brain.url, { governor: { perMinute: 300, burst: 1, jitterMs: 0 } });
+    await gw.call('POST', '/simulate/pair');
+    for (let i = 0; i < 5; i++) await inbound(`+3460050000${i}`, 'hello');
+    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'done' } })) === 5);
+    expect((await outbox()).length).toBeLessThan(5);
+    const store = gw.store;
+    await gw.gateway.stop();
+    expect(await store.SimOutbox.count()).toBe(5);
+  });
+
   it('publishes every state change and QR for the console', async () => {
     await setup();
     await gw!.call('POST', '/simulate/pair');

@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Ink renders only the last frame when it believes it runs in CI; 'CI' merely being set counts.
+    env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,

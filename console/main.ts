@@ -3,4 +3,20 @@ import { runCli } from './cli/run.js';
 
 // Keys, profiles and data written by the CLI are private to the operator.
 process.umask(0o077);
-process.exitCode = await runCli(process.argv.slice(2));
+
+const argv = process.argv.slice(2);
+if (argv.length === 0 || (argv.length === 1 && argv[0] === '--readonly')) {
+  // chalk ignores NO_COLOR; it honours FORCE_COLOR=0, read when ink is first imported.
+  if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  const { loadConfig, ConfigError } = await import('../core/config.js');
+  try {
+    const { runTui } = await import('./tui/run.js');
+    // PM2's bus sockets would keep the process alive after the console closes.
+    process.exit(await runTui(loadConfig(), process.env, { readonly: argv[0] === '--readonly' }));
+  } catch (err) {
+    console.error(`wr-console: ${err instanceof ConfigError ? err.problems.join('\nwr-console: ') : (err as Error).message}`);
+    process.exitCode = 1;
+  }
+} else {
+  process.exitCode = await runCli(argv);
+}

@@ -36,6 +36,8 @@ export interface Health {
   lastDisconnect: ConnectionState['lastDisconnect'];
   parkedReason: string | null;
   queue: { pending: number; failed: number };
+  /** Customer messages received since midnight (server time). */
+  messagesToday: number;
 }
 
 /** The first QR lives 60 s, the ones after it 20 s (Baileys' own timings). */
@@ -173,6 +175,7 @@ export class Gateway extends EventEmitter {
       lastDisconnect: this.conn.lastDisconnect,
       parkedReason: this.conn.parkedReason,
       queue: await this.opts.store.queueCounts(),
+      messagesToday: await this.opts.store.receivedSince(new Date(new Date().setHours(0, 0, 0, 0))),
     };
   }
 

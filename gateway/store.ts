@@ -35,6 +35,7 @@ const migrations: Migration[] = [
       // WhatsApp replays messages after a reconnect: this key makes a replay a no-op.
       await qi.addIndex('inbox', ['chat', 'participant', 'message_id', 'from_me'], { unique: true });
       await qi.addIndex('inbox', ['status', 'next_attempt_at']);
+      await qi.addIndex('inbox', ['created_at']);
       await qi.createTable('outbox', {
         id,
         inbox_id: { type: INTEGER, unique: true },
@@ -177,6 +178,11 @@ export class GatewayStore {
       this.Inbox.count({ where: { status: 'failed' } }),
     ]);
     return { pending: pendingIn + pendingOut, failed };
+  }
+
+  /** Customer messages received since `since` (the console's "messages today"). */
+  async receivedSince(since: Date): Promise<number> {
+    return this.Inbox.count({ where: { fromMe: false, createdAt: { [Op.gte]: since } } });
   }
 
   async isOurs(waId: string): Promise<boolean> {

@@ -1,17 +1,27 @@
 import { ConfigError, loadConfig, type Config } from '../../core/config.js';
 import { RegistryError } from '../../core/registry.js';
+import { Pm2Error } from '../pm2/client.js';
+import { GatewayUnreachable } from '../gateway-api.js';
 import { CliError, stdio, type Output } from './command.js';
+import { chatCommand, qrCommand } from './gateway-commands.js';
+import { restartCommand, startCommand, stopCommand } from './processes.js';
 import { tenantCommand } from './tenant.js';
 
-type Handler = (config: Config, argv: string[], io: Output) => Promise<void>;
+export type Handler = (config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv) => Promise<void>;
 
 const COMMANDS: Record<string, [string, Handler]> = {
+  start: ['start everything (or brain, monitor, a tenant) under PM2', startCommand],
+  stop: ['stop everything (or brain, monitor, a tenant)', stopCommand],
+  restart: ['restart everything (or brain, monitor, a tenant)', restartCommand],
   tenant: ['add, list, remove, key and import tenants', tenantCommand],
+  qr: ["print a tenant's WhatsApp pairing QR", qrCommand],
+  chat: ['talk to a simulator tenant as a customer', chatCommand],
 };
 
 function help(): string {
   return [
-    'usage: wr-console <command> [options]',
+    'usage: wr-console [--readonly]        the operator console (TUI)',
+    '       wr-console <command> [options]',
     '',
     'wr: a multi-tenant WhatsApp receptionist. Data lives in WR_HOME (default ./data).',
     '',
@@ -32,7 +42,7 @@ export async function runCli(argv: string[], io: Output = stdio, env: NodeJS.Pro
   const command = COMMANDS[name];
   try {
     if (!command) throw new CliError(`unknown command "${name}"`, [help()], 2);
-    await command[1](loadConfig(env), rest, io);
+    await command[1](loadConfig(env), rest, io, env);
     return 0;
   } catch (err) {
     if (err instanceof CliError) {
@@ -44,7 +54,7 @@ export async function runCli(argv: string[], io: Output = stdio, env: NodeJS.Pro
       for (const line of err.problems) io.err(`wr-console: ${line}`);
       return 2;
     }
-    if (err instanceof RegistryError) {
+    if (err instanceof RegistryError || err instanceof Pm2Error || err instanceof GatewayUnreachable) {
       io.err(`wr-console: ${err.message}`);
       return 1;
     }

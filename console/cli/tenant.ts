@@ -7,6 +7,7 @@ import { allocatePort, isPortFree } from '../../core/ports.js';
 import { minimalProfile, parseProfileYaml, profileToYaml, ProfileError, type Profile } from '../../core/profile.js';
 import { readRegistry, TRANSPORTS, updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
 import { CliError, parseCommand, type Output } from './command.js';
+import { syncGateway } from './processes.js';
 
 function tenantId(raw: string | undefined): string {
   try {
@@ -47,7 +48,45 @@ function findTenant(config: Config, id: string): Tenant {
   return tenant;
 }
 
-async function add(config: Config, argv: string[], io: Output): Promise<void> {
+export interface NewTenant {
+  id: string;
+  name: string;
+  transport: Transport;
+  port?: number;
+  /** Profile YAML, already validated; without it a kept profile.yaml stays, or a minimal one is written. */
+  profileText?: string;
+}
+
+/** Registers a tenant under the registry lock: port, key, data folder, profile. Used by the CLI and the TUI. */
+export async function registerTenant(config: Config, input: NewTenant): Promise<{ tenant: Tenant; reused: boolean }> {
+  const { id, name, transport, port: requestedPort } = input;
+  const paths = config.paths;
+  const reused = fs.existsSync(paths.tenantDir(id));
+  const key = generateKey();
+  const tenant = await updateRegistry(paths, async (tenants) => {
+    if (tenants.some((t) => t.id === id)) throw new CliError(`tenant "${id}" already exists`);
+    const owners = new Map(tenants.map((t) => [t.port, t.id]));
+    const reserved = new Set([...owners.keys(), config.BRAIN_PORT]);
+    let port: number;
+    if (requestedPort !== undefined) {
+      if (owners.has(requestedPort)) throw new CliError(`port ${requestedPort} is already assigned to tenant "${owners.get(requestedPort)}"`);
+      if (requestedPort === config.BRAIN_PORT) throw new CliError(`port ${requestedPort} is the brain's port (BRAIN_PORT)`);
+      if (!(await isPortFree(requestedPort))) throw new CliError(`port ${requestedPort} is in use by another program`);
+      port = requestedPort;
+    } else {
+      port = await allocatePort(config.WR_PORT_BASE, reserved);
+    }
+    ensureDir(paths.tenantDir(id));
+    writeTenantKey(paths, id, key);
+    if (input.profileText !== undefined) writeFileAtomic(paths.profile(id), input.profileText, 0o600);
+    else if (!fs.existsSync(paths.profile(id))) writeFileAtomic(paths.profile(id), profileToYaml(minimalProfile(name)), 0o600);
+    const created: Tenant = { id, name, port, transport, createdAt: new Date().toISOString(), keyHash: hashKey(key) };
+    return { tenants: [...tenants, created], result: created };
+  });
+  return { tenant, reused };
+}
+
+async function add(config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv): Promise<void> {
   const args = parseCommand(
     {
       usage: 'wr-console tenant add <id> --name <name> [--port N] [--transport baileys|simulator] [--profile FILE]',
@@ -74,33 +113,12 @@ async function add(config: Config, argv: string[], io: Output): Promise<void> {
   if (!name) throw new CliError('missing --name: give the business name (or a --profile with one)');
   if (name.length > 100) throw new CliError('--name is too long: at most 100 characters');
 
-  const paths = config.paths;
-  const dirExisted = fs.existsSync(paths.tenantDir(id));
-  const key = generateKey();
-  const tenant = await updateRegistry(paths, async (tenants) => {
-    if (tenants.some((t) => t.id === id)) throw new CliError(`tenant "${id}" already exists`);
-    const owners = new Map(tenants.map((t) => [t.port, t.id]));
-    const reserved = new Set([...owners.keys(), config.BRAIN_PORT]);
-    let port: number;
-    if (requestedPort !== undefined) {
-      if (owners.has(requestedPort)) throw new CliError(`port ${requestedPort} is already assigned to tenant "${owners.get(requestedPort)}"`);
-      if (requestedPort === config.BRAIN_PORT) throw new CliError(`port ${requestedPort} is the brain's port (BRAIN_PORT)`);
-      if (!(await isPortFree(requestedPort))) throw new CliError(`port ${requestedPort} is in use by another program`);
-      port = requestedPort;
-    } else {
-      port = await allocatePort(config.WR_PORT_BASE, reserved);
-    }
-    ensureDir(paths.tenantDir(id));
-    writeTenantKey(paths, id, key);
-    if (file) writeFileAtomic(paths.profile(id), file.text, 0o600);
-    else if (!fs.existsSync(paths.profile(id))) writeFileAtomic(paths.profile(id), profileToYaml(minimalProfile(name)), 0o600);
-    const created: Tenant = { id, name, port, transport, createdAt: new Date().toISOString(), keyHash: hashKey(key) };
-    return { tenants: [...tenants, created], result: created };
-  });
+  const { tenant, reused } = await registerTenant(config, { id, name, transport, port: requestedPort, profileText: file?.text });
   io.out(`added tenant ${tenant.id} "${tenant.name}": gateway port ${tenant.port}, transport ${tenant.transport}`);
-  if (dirExisted) io.out(`reusing the data kept in ${paths.tenantDir(id)}`);
-  io.out(`data: ${paths.tenantDir(id)}`);
+  if (reused) io.out(`reusing the data kept in ${config.paths.tenantDir(id)}`);
+  io.out(`data: ${config.paths.tenantDir(id)}`);
   io.out(`key:  wr-console tenant key ${id}`);
+  await syncGateway(config, env, id, true, io);
 }
 
 async function list(config: Config, argv: string[], io: Output): Promise<void> {
@@ -118,7 +136,7 @@ async function list(config: Config, argv: string[], io: Output): Promise<void> {
   for (const r of rows) io.out(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 }
 
-async function remove(config: Config, argv: string[], io: Output): Promise<void> {
+async function remove(config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv): Promise<void> {
   const args = parseCommand(
     {
       usage: 'wr-console tenant remove <id> [--purge]',
@@ -136,6 +154,7 @@ async function remove(config: Config, argv: string[], io: Output): Promise<void>
     if (!tenants.some((t) => t.id === id)) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
     return { tenants: tenants.filter((t) => t.id !== id), result: undefined };
   });
+  await syncGateway(config, env, id, false, io);
   const dir = config.paths.tenantDir(id);
   if (args.values.purge) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -193,7 +212,7 @@ async function importProfile(config: Config, argv: string[], io: Output): Promis
   io.out(`imported "${profile.name}" into ${id}: ${profile.services.length} services, ${profile.faq.length} FAQ entries, timezone ${profile.timezone}`);
 }
 
-const SUBCOMMANDS: Record<string, [string, (config: Config, argv: string[], io: Output) => Promise<void>]> = {
+const SUBCOMMANDS: Record<string, [string, (config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv) => Promise<void>]> = {
   add: ['register a tenant', add],
   list: ['list tenants', list],
   remove: ['unregister a tenant (data kept unless --purge)', remove],
@@ -201,7 +220,7 @@ const SUBCOMMANDS: Record<string, [string, (config: Config, argv: string[], io: 
   import: ["replace a tenant's business profile from a YAML file", importProfile],
 };
 
-export async function tenantCommand(config: Config, argv: string[], io: Output): Promise<void> {
+export async function tenantCommand(config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv): Promise<void> {
   const [sub, ...rest] = argv;
   const entry = sub ? SUBCOMMANDS[sub] : undefined;
   if (!entry) {
@@ -209,5 +228,5 @@ export async function tenantCommand(config: Config, argv: string[], io: Output):
     if (!sub || sub === '--help' || sub === '-h') return io.out(help.join('\n'));
     throw new CliError(`unknown tenant command "${sub}"`, help, 2);
   }
-  await entry[1](config, rest, io);
+  await entry[1](config, rest, io, env);
 }

@@ -16,7 +16,8 @@ export interface TestHome {
 /** A private WR_HOME in a temp dir, with an environment that points every program at it. */
 export function makeHome(extraEnv: Record<string, string> = {}): TestHome {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-test-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, WR_HOME: home, LOG_LEVEL: 'silent', ...extraEnv };
+  // A private PM2_HOME too: a test must never touch the operator's PM2 daemon.
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, WR_HOME: home, PM2_HOME: path.join(home, 'pm2'), LOG_LEVEL: 'silent', ...extraEnv };
   return { home, env, config: loadConfig(env), cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
 }
 

@@ -1,0 +1,65 @@
+import type { Config } from '../../core/config.js';
+import { readRegistry, type Tenant } from '../../core/registry.js';
+import { GatewayApi } from '../gateway-api.js';
+import { renderQr } from '../qr.js';
+import { CliError, parseCommand, type Output } from './command.js';
+
+function tenantNamed(config: Config, id: string | undefined): Tenant {
+  const tenant = readRegistry(config.paths).find((t) => t.id === id);
+  if (!tenant) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+  return tenant;
+}
+
+export async function qrCommand(config: Config, argv: string[], io: Output): Promise<void> {
+  const args = parseCommand(
+    { usage: 'wr-console qr <tenant>', summary: "Prints the tenant's pending WhatsApp pairing QR. Scan it in WhatsApp → Linked devices.", options: {}, positionals: { min: 1, max: 1 } },
+    argv,
+    io,
+  );
+  if (!args) return;
+  const api = new GatewayApi(config, tenantNamed(config, args.positionals[0]));
+  const { qr, expiresAt, status } = await api.qr();
+  if (!qr) {
+    const why: Record<string, string> = {
+      connected: 'already connected to WhatsApp: no QR needed',
+      logged_out: 'logged out: ask for a new QR with wr-console restart ' + api.tenant.id,
+      parked: 'parked: see wr-console status, then wr-console restart ' + api.tenant.id,
+    };
+    throw new CliError(`no QR pending for ${api.tenant.id} (${why[status] ?? `status ${status}; try again in a few seconds`})`);
+  }
+  for (const line of renderQr(qr)) io.out(line);
+  io.out(`${api.tenant.id}: scan within ${Math.max(0, Math.round((Date.parse(expiresAt!) - Date.now()) / 1000))} s (WhatsApp → Linked devices → Link a device)`);
+}
+
+export const CHAT_TEST_SENDER = '+15550100001';
+
+export async function chatCommand(config: Config, argv: string[], io: Output): Promise<void> {
+  const args = parseCommand(
+    {
+      usage: 'wr-console chat <tenant> <text…>',
+      summary: "Sends a message to a simulator tenant as a customer would, and prints the receptionist's reply.",
+      options: { from: { type: 'string' } },
+      optionHelp: [`--from PHONE        the customer's number (default ${CHAT_TEST_SENDER})`],
+      positionals: { min: 2, max: 100 },
+    },
+    argv,
+    io,
+  );
+  if (!args) return;
+  const tenant = tenantNamed(config, args.positionals[0]);
+  if (tenant.transport !== 'simulator') throw new CliError(`${tenant.id} is a real WhatsApp tenant; chat works with simulator tenants (for the brain alone: POST /api/chat)`);
+  const from = typeof args.values.from === 'string' ? args.values.from : CHAT_TEST_SENDER;
+  const text = args.positionals.slice(1).join(' ');
+  const api = new GatewayApi(config, tenant);
+  const health = await api.health();
+  if (health.status !== 'connected') throw new CliError(`${tenant.id} is not connected (status ${health.status}); pair it first: POST /simulate/pair or the console's p key`);
+  const before = new Set((await api.simulatorOutbox()).messages.map((m) => m.id));
+  const { chat } = await api.simulateInbound(from, text);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const reply = (await api.simulatorOutbox()).messages.find((m) => !before.has(m.id) && m.to === chat);
+    if (reply) return io.out(reply.text);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new CliError(`no reply from ${tenant.id} within 15 s: the conversation may be in handoff, or the brain down (wr-console status)`);
+}

@@ -1,0 +1,110 @@
+import type { AppSpec } from '../../core/apps.js';
+import { NAMESPACE } from '../../core/apps.js';
+
+/**
+ * PM2's programmatic API with a timeout on every call (its RPC calls have none) and promises.
+ * PM2_HOME is read when pm2 is first imported, so the module is loaded lazily, after the
+ * caller's environment is final.
+ */
+
+type Pm2 = typeof import('pm2');
+let loaded: Pm2 | undefined;
+async function pm2(): Promise<Pm2> {
+  loaded ??= ((await import('pm2')) as unknown as { default: Pm2 }).default;
+  return loaded;
+}
+
+export class Pm2Error extends Error {}
+
+export const PM2_TIMEOUT_MS = 30_000;
+
+function call<T>(what: string, run: (cb: (err: unknown, result?: T) => void) => void, timeoutMs = PM2_TIMEOUT_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Pm2Error(`PM2 did not answer "${what}" within ${timeoutMs / 1000} s`)), timeoutMs);
+    try {
+      run((err, result) => {
+        clearTimeout(timer);
+        if (err) reject(new Pm2Error(`PM2 ${what}: ${err instanceof Error ? err.message : JSON.stringify(err)}`));
+        else resolve(result as T);
+      });
+    } catch (err) {
+      clearTimeout(timer);
+      reject(new Pm2Error(`PM2 ${what}: ${(err as Error).message}`));
+    }
+  });
+}
+
+export interface ProcessInfo {
+  name: string;
+  pmId: number;
+  status: string;
+  pid: number;
+  restarts: number;
+  uptimeSince: number | null;
+  memory: number;
+  cpu: number;
+}
+
+export class Pm2Client {
+  private connected = false;
+
+  /** Connects, starting a daemon if none runs; callers check daemonRunning() first when that matters. */
+  async connect(): Promise<void> {
+    const p = await pm2();
+    await call('connect', (cb) => p.connect(cb));
+    this.connected = true;
+  }
+
+  async list(): Promise<ProcessInfo[]> {
+    const p = await pm2();
+    const list = await call<import('pm2').ProcessDescription[]>('list', (cb) => p.list(cb));
+    return list
+      .filter((d) => (d.pm2_env as { namespace?: string } | undefined)?.namespace === NAMESPACE)
+      .map((d) => ({
+        name: d.name ?? '?',
+        pmId: d.pm_id ?? -1,
+        status: d.pm2_env?.status ?? 'unknown',
+        pid: d.pid ?? 0,
+        restarts: d.pm2_env?.restart_time ?? 0,
+        uptimeSince: d.pm2_env?.status === 'online' ? (d.pm2_env?.pm_uptime ?? null) : null,
+        memory: d.monit?.memory ?? 0,
+        cpu: d.monit?.cpu ?? 0,
+      }));
+  }
+
+  async start(apps: AppSpec[]): Promise<void> {
+    const p = await pm2();
+    for (const app of apps) await call(`start ${app.name}`, (cb) => p.start(app as never, cb));
+  }
+
+  async stop(name: string): Promise<void> {
+    const p = await pm2();
+    await call(`stop ${name}`, (cb) => p.stop(name, cb));
+  }
+
+  async restart(name: string): Promise<void> {
+    const p = await pm2();
+    await call(`restart ${name}`, (cb) => p.restart(name, cb));
+  }
+
+  async delete(name: string): Promise<void> {
+    const p = await pm2();
+    await call(`delete ${name}`, (cb) => p.delete(name, cb));
+  }
+
+  async launchBus(): Promise<import('node:events').EventEmitter> {
+    const p = await pm2();
+    return call('launchBus', (cb) => p.launchBus(cb as never));
+  }
+
+  async killDaemon(): Promise<void> {
+    const p = await pm2();
+    await call('kill', (cb) => p.killDaemon(cb as never));
+  }
+
+  disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    void pm2().then((p) => p.disconnect());
+  }
+}

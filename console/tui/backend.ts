@@ -1,0 +1,226 @@
+import os from 'node:os';
+import type { EventEmitter } from 'node:events';
+import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
+import type { Config } from '../../core/config.js';
+import { loadOrCreateAdminKey } from '../../core/keys.js';
+import { isTenantId } from '../../core/paths.js';
+import { RegistryView, type Transport } from '../../core/registry.js';
+import { startApps, appsFor, syncGateway } from '../cli/processes.js';
+import { registerTenant } from '../cli/tenant.js';
+import { GatewayApi } from '../gateway-api.js';
+import type { Pm2Client, ProcessInfo } from '../pm2/client.js';
+import { emptySnapshot, type LogLine, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
+
+/** What the TUI reads and does; the live one talks to PM2 and the gateways, tests use a fake. */
+export interface Backend {
+  snapshot(): Snapshot;
+  logs(process: string): readonly LogLine[];
+  subscribe(listener: () => void): () => void;
+  /** Resolves with the state the gateway confirmed. */
+  handoff(tenant: string, on: boolean): Promise<boolean>;
+  restart(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  start(name: string): Promise<void>;
+  addTenant(input: { id: string; name: string; transport: Transport }): Promise<string>;
+  pairingCode(tenant: string, phone: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const POLL_MS = 1_000;
+const ESCALATION_POLL_MS = 10_000;
+const FLUSH_MS = 100;
+const LOG_LINES = 500;
+
+/** The console's live view: PM2's process list and bus, each gateway's /health, the brain's /health. */
+export class LiveBackend implements Backend {
+  private state: Snapshot = emptySnapshot(os.hostname());
+  private readonly logBuffers = new Map<string, LogLine[]>();
+  private readonly partial = new Map<string, string>();
+  private readonly listeners = new Set<() => void>();
+  private readonly registry: RegistryView;
+  private readonly escalations = new Map<string, number>();
+  private dirty = false;
+  private timers: NodeJS.Timeout[] = [];
+  private bus: EventEmitter | undefined;
+  private polling = false;
+
+  constructor(
+    private readonly config: Config,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly pm2: Pm2Client,
+  ) {
+    this.registry = new RegistryView(config.paths);
+  }
+
+  /** First snapshot, then the PM2 bus and the polling timers. */
+  async open(): Promise<void> {
+    await this.poll();
+    this.bus = await this.pm2.launchBus();
+    this.bus.on('log:out', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'out', pkt.data));
+    this.bus.on('log:err', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'err', pkt.data));
+    this.bus.on('wr:qr', (pkt: { data: { tenant: string; qr: string; expiresAt: string } }) => {
+      if (!pkt?.data?.tenant) return;
+      this.state = { ...this.state, qr: { ...this.state.qr, [pkt.data.tenant]: { qr: pkt.data.qr, expiresAt: pkt.data.expiresAt } } };
+      this.touch();
+    });
+    this.bus.on('wr:state', () => void this.poll());
+    this.bus.on('process:event', (pkt: { event: string; process: { name: string } }) => {
+      if (pkt.event === 'exit' || pkt.event === 'restart overlimit') {
+        this.state = { ...this.state, crashes: { ...this.state.crashes, [pkt.process.name]: Date.now() } };
+        this.touch();
+      }
+    });
+    this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations(), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
+    void this.pollEscalations();
+  }
+
+  snapshot(): Snapshot {
+    return this.state;
+  }
+
+  logs(process: string): readonly LogLine[] {
+    return this.logBuffers.get(process) ?? [];
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private touch(): void {
+    this.dirty = true;
+  }
+
+  /** Listeners hear about changes at most ten times a second, however fast logs arrive. */
+  private flush(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    for (const l of this.listeners) l();
+  }
+
+  /** PM2 sends raw chunks: lines are cut here, a trailing partial line waits for its end. */
+  private log(process: string, stream: 'out' | 'err', chunk: string): void {
+    const key = `${process}\u0000${stream}`;
+    const text = (this.partial.get(key) ?? '') + chunk;
+    const lines = text.split('\n');
+    this.partial.set(key, lines.pop() ?? '');
+    const buffer = this.logBuffers.get(process) ?? [];
+    for (const line of lines) if (line.trim()) buffer.push({ at: Date.now(), process, stream, text: line });
+    if (buffer.length > LOG_LINES) buffer.splice(0, buffer.length - LOG_LINES);
+    this.logBuffers.set(process, buffer);
+    this.touch();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      let processes: ProcessInfo[] = [];
+      let pm2State: Snapshot['pm2'] = 'connected';
+      try {
+        processes = await this.pm2.list();
+      } catch {
+        pm2State = 'down';
+      }
+      const byName = new Map(processes.map((p) => [p.name, p]));
+      const statusOf = (name: string): Pm2Status => (byName.get(name)?.status as Pm2Status | undefined) ?? 'absent';
+      const brainHealthy = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/health`, { signal: AbortSignal.timeout(800) }).then((r) => r.ok, () => false);
+      const rows = await Promise.all(
+        this.registry.list().map(async (t): Promise<TenantRow> => {
+          const p = byName.get(gatewayName(t.id));
+          const base: TenantRow = {
+            id: t.id, name: t.name, port: t.port, transport: t.transport, pm2: statusOf(gatewayName(t.id)), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null,
+            wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: this.escalations.get(t.id) ?? 0,
+          };
+          if (base.pm2 !== 'online') return base;
+          try {
+            const h = await new GatewayApi(this.config, t, 800).health();
+            return { ...base, wa: h.status, handoff: h.handoffMode, messagesToday: h.messagesToday ?? null, backlog: h.queue.pending, failed: h.queue.failed, lastSeen: h.lastSeen, lastDisconnect: h.lastDisconnect, parkedReason: h.parkedReason };
+          } catch {
+            return { ...base, wa: 'unreachable' };
+          }
+        }),
+      );
+      // A QR the gateway no longer shows (it paired, or it expired) leaves the screen.
+      const qr = Object.fromEntries(Object.entries(this.state.qr).filter(([id, q]) => Date.parse(q.expiresAt) > Date.now() && rows.find((r) => r.id === id)?.wa === 'qr'));
+      this.state = {
+        ...this.state,
+        at: Date.now(),
+        pm2: pm2State,
+        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy },
+        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR) } : null,
+        rows,
+        qr,
+      };
+      this.touch();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollEscalations(): Promise<void> {
+    const admin = loadOrCreateAdminKey(this.config.paths);
+    await Promise.all(
+      this.registry.list().map(async (t) => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/api/escalations?status=pending`, {
+            headers: { authorization: `Bearer ${admin}`, 'x-client-id': t.id },
+            signal: AbortSignal.timeout(2_000),
+          });
+          if (res.ok) this.escalations.set(t.id, ((await res.json()) as { escalations: unknown[] }).escalations.length);
+        } catch {
+          // The brain is down: the failures view says so already.
+        }
+      }),
+    );
+  }
+
+  private api(tenant: string): GatewayApi {
+    const t = this.registry.get(tenant);
+    if (!t) throw new Error(`no tenant "${tenant}"`);
+    return new GatewayApi(this.config, t);
+  }
+
+  async handoff(tenant: string, on: boolean): Promise<boolean> {
+    const { handoffMode } = await this.api(tenant).handoff(on);
+    await this.poll();
+    return handoffMode;
+  }
+
+  /** A process restart; for a gateway it also leaves a parked or logged-out session (a new socket, a new QR). */
+  async restart(name: string): Promise<void> {
+    await this.pm2.restart(name);
+    await this.poll();
+  }
+
+  async start(name: string): Promise<void> {
+    const target = name === BRAIN ? 'brain' : name === MONITOR ? 'monitor' : (tenantOfGateway(name) ?? name);
+    await startApps(this.pm2, appsFor(this.config, target, this.env.WR_DEMO === '1'));
+    await this.poll();
+  }
+
+  async stop(name: string): Promise<void> {
+    await this.pm2.stop(name);
+    await this.poll();
+  }
+
+  async addTenant(input: { id: string; name: string; transport: Transport }): Promise<string> {
+    if (!isTenantId(input.id)) throw new Error('the id must be 1-32 lowercase letters, digits or dashes');
+    if (!input.name.trim()) throw new Error('the name is required');
+    const { tenant } = await registerTenant(this.config, { id: input.id, name: input.name.trim(), transport: input.transport });
+    const lines: string[] = [];
+    await syncGateway(this.config, this.env, tenant.id, true, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    await this.poll();
+    return `added ${tenant.id} on port ${tenant.port}`;
+  }
+
+  pairingCode(tenant: string, phone: string): Promise<string> {
+    return this.api(tenant).pair(phone).then((r) => r.code);
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    (this.bus as unknown as { close?: () => void } | undefined)?.close?.();
+    this.pm2.disconnect();
+  }
+}

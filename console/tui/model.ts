@@ -1,0 +1,159 @@
+import type { GatewayHealth } from '../gateway-api.js';
+
+/**
+ * The console's view of the system, and the pure rules over it: severity, sorting, filtering,
+ * windowing, the failures list and the ':' command language. No I/O here, so every rule is tested
+ * without PM2 or a terminal.
+ */
+
+export type Pm2Status = 'online' | 'stopping' | 'stopped' | 'launching' | 'errored' | 'one-launch-status' | 'waiting restart' | 'absent';
+export type WaStatus = GatewayHealth['status'] | 'unreachable';
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  port: number;
+  transport: 'baileys' | 'simulator';
+  pm2: Pm2Status;
+  restarts: number;
+  uptimeSince: number | null;
+  wa: WaStatus | null;
+  handoff: boolean | null;
+  messagesToday: number | null;
+  backlog: number | null;
+  failed: number | null;
+  lastSeen: string | null;
+  lastDisconnect: GatewayHealth['lastDisconnect'];
+  parkedReason: string | null;
+  escalations: number;
+}
+
+export interface ServiceState {
+  pm2: Pm2Status;
+  /** For the brain: its /health answered. */
+  healthy?: boolean;
+}
+
+export interface LogLine {
+  at: number;
+  process: string;
+  stream: 'out' | 'err';
+  text: string;
+}
+
+export interface Snapshot {
+  at: number;
+  host: string;
+  pm2: 'connected' | 'down';
+  brain: ServiceState;
+  monitor: ServiceState | null;
+  rows: TenantRow[];
+  qr: Record<string, { qr: string; expiresAt: string }>;
+  /** Processes that exited recently (from PM2's process events): name → time. */
+  crashes: Record<string, number>;
+}
+
+export function emptySnapshot(host = ''): Snapshot {
+  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {} };
+}
+
+/** Higher is worse: what the operator must look at first sorts to the top. */
+export function severity(r: TenantRow): number {
+  if (r.pm2 === 'errored' || r.pm2 === 'waiting restart') return 100;
+  if (r.wa === 'logged_out') return 90;
+  if (r.wa === 'parked') return 85;
+  if (r.pm2 === 'stopped' || r.pm2 === 'absent' || r.pm2 === 'stopping') return 70;
+  if (r.wa === 'unreachable') return 65;
+  if (r.wa === 'disconnected') return 60;
+  if ((r.failed ?? 0) > 0) return 50;
+  if (r.escalations > 0) return 45;
+  if (r.wa === 'qr') return 40;
+  if (r.wa === 'connecting' || r.pm2 === 'launching' || r.wa === null) return 30;
+  if (r.handoff) return 10;
+  return 0;
+}
+
+export function sortRows(rows: readonly TenantRow[]): TenantRow[] {
+  return [...rows].sort((a, b) => severity(b) - severity(a) || a.id.localeCompare(b.id));
+}
+
+export function filterRows(rows: readonly TenantRow[], filter: string): TenantRow[] {
+  const f = filter.trim().toLowerCase();
+  if (!f) return [...rows];
+  return rows.filter((r) => [r.id, r.name, r.pm2, r.wa ?? '', r.transport].some((v) => v.toLowerCase().includes(f)));
+}
+
+/** The slice of rows that fits `height`, keeping `selected` visible: only these are rendered. */
+export function windowRows<T>(rows: readonly T[], selected: number, height: number): { start: number; visible: T[] } {
+  const h = Math.max(1, height);
+  const start = Math.min(Math.max(0, selected - Math.floor(h / 2)), Math.max(0, rows.length - h));
+  return { start, visible: rows.slice(start, start + h) };
+}
+
+export interface Failure {
+  severity: number;
+  what: string;
+  next: string;
+}
+
+/** Everything failing, worst first, each with what to do about it. */
+export function failures(s: Snapshot): Failure[] {
+  const out: Failure[] = [];
+  if (s.pm2 === 'down') out.push({ severity: 200, what: 'PM2 is not running: nothing is', next: 'wr-console start' });
+  if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'R on the brain, or wr-console restart brain; then check its log' });
+  else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'wr-console restart brain; check its log' });
+  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'wr-console restart monitor' });
+  const recent = s.at - 10 * 60_000;
+  for (const [name, at] of Object.entries(s.crashes)) {
+    if (at >= recent) out.push({ severity: 75, what: `${name} exited at ${new Date(at).toTimeString().slice(0, 8)} and was restarted by PM2`, next: 'read its log (enter) for the reason' });
+  }
+  for (const r of s.rows) {
+    const who = `${r.id} (${r.name})`;
+    if (r.pm2 === 'errored' || r.pm2 === 'waiting restart') out.push({ severity: 100, what: `${who}: gateway crash-looping (${r.restarts} restarts)`, next: `read its log (enter), fix, then R to restart` });
+    else if (r.pm2 === 'stopped' || r.pm2 === 'absent') out.push({ severity: 70, what: `${who}: gateway not running`, next: `S to start, or wr-console start ${r.id}` });
+    if (r.wa === 'logged_out') out.push({ severity: 90, what: `${who}: WhatsApp logged out`, next: 'R for a new QR, then p to show it and scan with the business phone' });
+    if (r.wa === 'parked') out.push({ severity: 85, what: `${who}: parked — ${r.parkedReason ?? 'stopped retrying'}`, next: 'fix the cause, then R to restart the session' });
+    if (r.wa === 'disconnected') out.push({ severity: 60, what: `${who}: WhatsApp disconnected${r.lastDisconnect ? ` (${r.lastDisconnect.code ?? '?'} ${r.lastDisconnect.reason})` : ''}`, next: 'it retries by itself; R to retry now' });
+    if (r.wa === 'unreachable' && r.pm2 === 'online') out.push({ severity: 65, what: `${who}: gateway does not answer on port ${r.port}`, next: 'read its log (enter); R to restart' });
+    if ((r.failed ?? 0) > 0) out.push({ severity: 50, what: `${who}: ${r.failed} message(s) the brain refused`, next: 'read the brain log; the messages stay in gateway.db' });
+    if (r.escalations > 0) out.push({ severity: 45, what: `${who}: ${r.escalations} customer(s) waiting for a person`, next: 'reply from the business phone; resolve with POST /api/escalations/<id>/resolve' });
+  }
+  return out.sort((a, b) => b.severity - a.severity);
+}
+
+export type Command =
+  | { kind: 'tenant'; id: string }
+  | { kind: 'handoff'; id: string; on: boolean }
+  | { kind: 'restart'; target: string }
+  | { kind: 'quit' }
+  | { kind: 'error'; message: string };
+
+export const COMMAND_HELP = [':tenant <id>  select a tenant', ':handoff <id> on|off', ':restart <id>|brain|monitor', ':q  quit'];
+
+export function parseCommandLine(line: string): Command {
+  const [verb, ...args] = line.trim().split(/\s+/);
+  switch (verb) {
+    case 'q':
+    case 'quit':
+      return { kind: 'quit' };
+    case 'tenant':
+      return args.length === 1 ? { kind: 'tenant', id: args[0]! } : { kind: 'error', message: 'usage: :tenant <id>' };
+    case 'handoff':
+      return args.length === 2 && (args[1] === 'on' || args[1] === 'off') ? { kind: 'handoff', id: args[0]!, on: args[1] === 'on' } : { kind: 'error', message: 'usage: :handoff <id> on|off' };
+    case 'restart':
+      return args.length === 1 ? { kind: 'restart', target: args[0]! } : { kind: 'error', message: 'usage: :restart <id>|brain|monitor' };
+    default:
+      return { kind: 'error', message: `unknown command ":${verb ?? ''}" (${COMMAND_HELP.join(', ')})` };
+  }
+}
+
+export function formatAge(since: number | string | null, now: number): string {
+  if (since === null) return '-';
+  const ms = now - (typeof since === 'string' ? Date.parse(since) : since);
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}

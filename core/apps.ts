@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultHome, Paths, projectRoot } from './paths.js';
+import { readRegistry, type Tenant } from './registry.js';
+
+/**
+ * The PM2 app list, built from the tenant registry: the brain, the monitor, and one gateway per
+ * tenant. ecosystem.config.js and wr-console both use it, so `pm2 start ecosystem.config.js` and
+ * `wr-console start` always agree with the registry.
+ */
+
+export const NAMESPACE = 'wr';
+export const BRAIN = 'wr-brain';
+export const MONITOR = 'wr-monitor';
+export const gatewayName = (tenant: string) => `wr-gw-${tenant}`;
+export const tenantOfGateway = (name: string) => (name.startsWith('wr-gw-') ? name.slice('wr-gw-'.length) : undefined);
+
+export interface AppSpec {
+  name: string;
+  script: string;
+  args: string[];
+  cwd: string;
+  namespace: string;
+  exec_mode: 'fork';
+  instances: 1;
+  kill_timeout: number;
+  wait_ready: boolean;
+  listen_timeout: number;
+  exp_backoff_restart_delay: number;
+  max_memory_restart: string;
+  autorestart: true;
+  merge_logs: true;
+  time: true;
+  /**
+   * Only `env` reaches the process: secrets stay in WR_HOME, never in PM2's dump. `['']` because
+   * PM2 7 ignores `filter_env: true` (it tests `true.length`); an array entry drops every variable
+   * whose name contains it, and every name contains ''.
+   */
+  filter_env: [''];
+  env: Record<string, string>;
+}
+
+function app(name: string, script: string, args: string[], memory: string, env: Record<string, string>): AppSpec {
+  return {
+    name,
+    script: path.join(projectRoot, 'dist', script),
+    args,
+    cwd: projectRoot,
+    namespace: NAMESPACE,
+    exec_mode: 'fork',
+    instances: 1,
+    kill_timeout: 10_000,
+    wait_ready: true,
+    listen_timeout: 20_000,
+    exp_backoff_restart_delay: 200,
+    max_memory_restart: memory,
+    autorestart: true,
+    merge_logs: true,
+    time: true,
+    filter_env: [''],
+    env,
+  };
+}
+
+export interface AppOptions {
+  home?: string;
+  /** Simulator gateways pair by themselves (the demo). */
+  demo?: boolean;
+}
+
+export function buildApps(opts: AppOptions = {}, tenants?: readonly Tenant[]): AppSpec[] {
+  const home = opts.home ?? defaultHome();
+  const env: Record<string, string> = { WR_HOME: home, NODE_ENV: 'production', ...(process.env.PATH ? { PATH: process.env.PATH } : {}) };
+  const list = tenants ?? readRegistry(new Paths(home));
+  const apps = [app(BRAIN, 'brain/main.js', [], '400M', env)];
+  if (fs.existsSync(path.join(projectRoot, 'dist/monitor/main.js'))) apps.push(app(MONITOR, 'monitor/main.js', [], '200M', env));
+  for (const t of list) {
+    apps.push(app(gatewayName(t.id), 'gateway/main.js', [t.id], '300M', t.transport === 'simulator' && opts.demo ? { ...env, WR_DEMO: '1' } : env));
+  }
+  return apps;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { emptySnapshot, failures, filterRows, formatAge, parseCommandLine, severity, sortRows, windowRows } from '../../console/tui/model.js';
+import { row } from '../helpers/rows.js';
+
+describe('console model', () => {
+  it('sorts the worst first: crash loops, logged out, parked, stopped … healthy last', () => {
+    const rows = [row('ok'), row('loop', { pm2: 'waiting restart' }), row('parked', { wa: 'parked' }), row('out', { wa: 'logged_out' }), row('stopped', { pm2: 'stopped', wa: null }), row('qr', { wa: 'qr' }), row('hand', { handoff: true })];
+    expect(sortRows(rows).map((r) => r.id)).toEqual(['loop', 'out', 'parked', 'stopped', 'qr', 'hand', 'ok']);
+    expect(severity(row('x', { pm2: 'errored' }))).toBe(100);
+  });
+
+  it('filters on id, name and status', () => {
+    const rows = [row('clinic-a', { name: 'Sonrisa' }), row('salon-b', { wa: 'qr' })];
+    expect(filterRows(rows, 'sonr').map((r) => r.id)).toEqual(['clinic-a']);
+    expect(filterRows(rows, 'QR').map((r) => r.id)).toEqual(['salon-b']);
+    expect(filterRows(rows, ' ')).toHaveLength(2);
+  });
+
+  it('renders only the window of rows that fits, keeping the selection visible', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => i);
+    expect(windowRows(rows, 0, 20)).toEqual({ start: 0, visible: rows.slice(0, 20) });
+    expect(windowRows(rows, 100, 20).visible).toContain(100);
+    expect(windowRows(rows, 100, 20).visible).toHaveLength(20);
+    expect(windowRows(rows, 149, 20).start).toBe(130);
+    expect(windowRows(rows.slice(0, 5), 3, 20)).toEqual({ start: 0, visible: [0, 1, 2, 3, 4] });
+  });
+
+  it('lists every failure with what to do next, worst first', () => {
+    const s = { ...emptySnapshot('h'), at: 1_000_000, pm2: 'connected' as const, brain: { pm2: 'online' as const, healthy: true }, crashes: { 'wr-gw-b': 999_000 } };
+    s.rows = [row('a', { wa: 'logged_out' }), row('b', { pm2: 'errored', restarts: 16 }), row('c', { wa: 'parked', parkedReason: 'QR expired: nobody scanned it' }), row('d', { escalations: 2 }), row('ok')];
+    const list = failures(s);
+    expect(list.map((f) => f.what)).toEqual([
+      'b (Shop b): gateway crash-looping (16 restarts)',
+      'a (Shop a): WhatsApp logged out',
+      'c (Shop c): parked — QR expired: nobody scanned it',
+      'wr-gw-b exited at ' + new Date(999_000).toTimeString().slice(0, 8) + ' and was restarted by PM2',
+      'd (Shop d): 2 customer(s) waiting for a person',
+    ]);
+    expect(list[1]!.next).toContain('R for a new QR');
+    expect(failures({ ...emptySnapshot(), pm2: 'down' })[0]).toEqual({ severity: 200, what: 'PM2 is not running: nothing is', next: 'wr-console start' });
+    expect(failures({ ...s, rows: [], crashes: {}, brain: { pm2: 'stopped' } })[0]!.what).toBe('brain is stopped: no tenant gets answers');
+  });
+
+  it('parses the : command language', () => {
+    expect(parseCommandLine('tenant demo')).toEqual({ kind: 'tenant', id: 'demo' });
+    expect(parseCommandLine('handoff demo on')).toEqual({ kind: 'handoff', id: 'demo', on: true });
+    expect(parseCommandLine('restart brain')).toEqual({ kind: 'restart', target: 'brain' });
+    expect(parseCommandLine('q')).toEqual({ kind: 'quit' });
+    expect(parseCommandLine('handoff demo maybe')).toEqual({ kind: 'error', message: 'usage: :handoff <id> on|off' });
+    expect(parseCommandLine('fly')).toMatchObject({ kind: 'error', message: expect.stringContaining('unknown command ":fly"') });
+  });
+
+  it('formats ages compactly', () => {
+    expect(formatAge(null, 0)).toBe('-');
+    expect(formatAge(0, 59_000)).toBe('59s');
+    expect(formatAge(0, 3_600_000 * 5)).toBe('5h');
+    expect(formatAge(new Date(0).toISOString(), 86_400_000 * 3)).toBe('3d');
+  });
+});

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { projectRoot } from '../../core/paths.js';
+import { cliProcess, freePort, makeHome, type TestHome } from './home.js';
+
+export interface Stack {
+  home: TestHome;
+  brainPort: number;
+  portBase: number;
+  /** Runs wr-console (the built binary) against this stack. */
+  wr(...argv: string[]): ReturnType<typeof cliProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A private wr installation for PM2-level tests: temp WR_HOME with its own ports in wr.env (the
+ * only configuration PM2's processes see) and a private PM2_HOME, so the operator's daemon is
+ * never touched. stop() kills this PM2 daemon.
+ */
+export async function makeStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const brainPort = await freePort();
+  const portBase = await freePort();
+  const home = makeHome({ BRAIN_PORT: String(brainPort), WR_PORT_BASE: String(portBase), ...extraEnv });
+  fs.writeFileSync(home.config.paths.envFile, `BRAIN_PORT=${brainPort}\nWR_PORT_BASE=${portBase}\nGATEWAY_SEND_PER_MINUTE=600\n`, { mode: 0o600 });
+  return {
+    home,
+    brainPort,
+    portBase,
+    wr: (...argv) => cliProcess(home.env, ...argv),
+    async stop() {
+      pm2Cli(home.env, 'kill');
+      home.cleanup();
+    },
+  };
+}
+
+/** PM2's own CLI against a stack's PM2_HOME; returns its standard output. */
+export function pm2Cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  return spawnSync(process.execPath, [path.join(projectRoot, 'node_modules/pm2/bin/pm2'), ...args], { env, encoding: 'utf8', timeout: 30_000 }).stdout;
+}
+
+/** The processes PM2 manages for a stack, as `pm2 jlist` reports them. */
+export function pm2Processes(env: NodeJS.ProcessEnv): { name: string; pid: number; pm2_env: { status: string } }[] {
+  const out = pm2Cli(env, 'jlist');
+  return JSON.parse(out.slice(out.indexOf('[')));
+}

@@ -3,6 +3,7 @@ import { RegistryError } from '../../core/registry.js';
 import { Pm2Error } from '../pm2/client.js';
 import { GatewayUnreachable } from '../gateway-api.js';
 import { CliError, stdio, type Output } from './command.js';
+import { backupCommand, restoreCommand } from './backup-commands.js';
 import { chatCommand, qrCommand } from './gateway-commands.js';
 import { restartCommand, startCommand, stopCommand } from './processes.js';
 import { tenantCommand } from './tenant.js';
@@ -16,6 +17,8 @@ const COMMANDS: Record<string, [string, Handler]> = {
   tenant: ['add, list, remove, key and import tenants', tenantCommand],
   qr: ["print a tenant's WhatsApp pairing QR", qrCommand],
   chat: ['talk to a simulator tenant as a customer', chatCommand],
+  backup: ['a consistent copy of all data while wr runs', backupCommand],
+  restore: ['put a backup back (stops and restarts what it touches)', restoreCommand],
 };
 
 function help(): string {

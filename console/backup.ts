@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Config } from '../core/config.js';
+import { ensureDir, writeFileAtomic } from '../core/fs.js';
+import { isTenantId, Paths } from '../core/paths.js';
+import { readRegistry, updateRegistry, type Tenant } from '../core/registry.js';
+import { copyDatabase, integrityCheck, rowCounts } from '../core/sqlite/raw.js';
+import { version } from '../core/version.js';
+
+/**
+ * Backups of a running system: every SQLite database copied with VACUUM INTO (consistent under
+ * writes, never a `cp` of a live WAL file) and checked with integrity_check; WhatsApp auth
+ * state, keys, profiles and configuration copied as files. Everything 0600 in a 0700 folder,
+ * described by manifest.json.
+ */
+
+const Manifest = z.object({
+  format: z.literal(1),
+  createdAt: z.string(),
+  version: z.string(),
+  tenants: z.array(z.string().refine(isTenantId)),
+  databases: z.record(z.string(), z.object({ integrity: z.string(), rows: z.record(z.string(), z.number()) })),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+const TENANT_DATABASES = ['tenant.db', 'gateway.db'];
+const TENANT_FILES = ['secret', 'profile.yaml'];
+const HOME_FILES = ['tenants.json', 'admin.key', 'wr.env'];
+
+export class BackupError extends Error {}
+
+function copyFilePrivate(from: string, to: string): void {
+  ensureDir(path.dirname(to));
+  fs.copyFileSync(from, to);
+  fs.chmodSync(to, 0o600);
+}
+
+function copyTreePrivate(from: string, to: string): number {
+  if (!fs.existsSync(from)) return 0;
+  ensureDir(to);
+  let n = 0;
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if (entry.name.endsWith('.tmp')) continue;
+    if (entry.isDirectory()) n += copyTreePrivate(path.join(from, entry.name), path.join(to, entry.name));
+    else if (entry.isFile()) {
+      copyFilePrivate(path.join(from, entry.name), path.join(to, entry.name));
+      n++;
+    }
+  }
+  return n;
+}
+
+export function defaultBackupDir(paths: Paths, now = new Date()): string {
+  return path.join(paths.backups, now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
+}
+
+export async function createBackup(config: Config, outDir: string, say: (line: string) => void): Promise<Manifest> {
+  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) throw new BackupError(`${outDir} is not empty: choose another --out`);
+  ensureDir(outDir);
+  const tenants = readRegistry(config.paths);
+  const manifest: Manifest = { format: 1, createdAt: new Date().toISOString(), version, tenants: tenants.map((t) => t.id), databases: {} };
+  const backupDb = async (from: string, rel: string) => {
+    if (!fs.existsSync(from)) return;
+    const to = path.join(outDir, rel);
+    ensureDir(path.dirname(to));
+    await copyDatabase(from, to);
+    fs.chmodSync(to, 0o600);
+    const integrity = await integrityCheck(to);
+    if (integrity !== 'ok') throw new BackupError(`the copy of ${from} fails its integrity check (${integrity}); the source may be damaged`);
+    manifest.databases[rel] = { integrity, rows: await rowCounts(to) };
+    say(`${rel}: ${Object.values(manifest.databases[rel]!.rows).reduce((a, b) => a + b, 0)} rows, integrity ok`);
+  };
+  for (const f of HOME_FILES) if (fs.existsSync(path.join(config.home, f))) copyFilePrivate(path.join(config.home, f), path.join(outDir, f));
+  await backupDb(config.paths.monitorDb, 'monitor.db');
+  for (const t of tenants) {
+    const rel = (name: string) => path.join('tenants', t.id, name);
+    for (const db of TENANT_DATABASES) await backupDb(path.join(config.paths.tenantDir(t.id), db), rel(db));
+    for (const f of TENANT_FILES) if (fs.existsSync(path.join(config.paths.tenantDir(t.id), f))) copyFilePrivate(path.join(config.paths.tenantDir(t.id), f), path.join(outDir, rel(f)));
+    const authFiles = copyTreePrivate(config.paths.authDir(t.id), path.join(outDir, rel('auth')));
+    if (authFiles) say(`${rel('auth')}: ${authFiles} files`);
+  }
+  writeFileAtomic(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
+  return manifest;
+}
+
+export function readManifest(dir: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  } catch (err) {
+    throw new BackupError(`${dir} is not a wr backup (manifest.json: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const parsed = Manifest.safeParse(json);
+  if (!parsed.success) throw new BackupError(`${dir}/manifest.json is not a wr backup manifest (${parsed.error.issues[0]?.message})`);
+  return parsed.data;
+}
+
+export interface RestorePlan {
+  tenants: string[];
+  /** Whether the whole installation (registry, keys, configuration, monitor) is restored too. */
+  full: boolean;
+  /** Tenants whose current data would be replaced. */
+  overwrites: string[];
+}
+
+export function planRestore(config: Config, dir: string, tenant?: string): RestorePlan {
+  const manifest = readManifest(dir);
+  if (tenant !== undefined && !manifest.tenants.includes(tenant)) throw new BackupError(`the backup has no tenant "${tenant}" (it has: ${manifest.tenants.join(', ') || 'none'})`);
+  const tenants = tenant !== undefined ? [tenant] : manifest.tenants;
+  return { tenants, full: tenant === undefined, overwrites: tenants.filter((id) => fs.existsSync(config.paths.tenantDb(id)) || fs.existsSync(config.paths.gatewayDb(id))) };
+}
+
+/** Checks every database in the backup before anything is touched. */
+export async function verifyBackup(dir: string, tenants: string[]): Promise<void> {
+  const manifest = readManifest(dir);
+  for (const rel of Object.keys(manifest.databases)) {
+    const id = rel.split(path.sep)[1];
+    if (rel.startsWith('tenants') && id && !tenants.includes(id)) continue;
+    const result = await integrityCheck(path.join(dir, rel));
+    if (result !== 'ok') throw new BackupError(`${rel} in the backup fails its integrity check (${result}); nothing was restored`);
+  }
+}
+
+/** Puts the backup's files in place; callers stop and restart what uses them. */
+export async function applyRestore(config: Config, dir: string, plan: RestorePlan, say: (line: string) => void): Promise<void> {
+  const backupRegistry = readRegistry(new Paths(dir));
+  const restoreDb = (rel: string, to: string) => {
+    const from = path.join(dir, rel);
+    if (!fs.existsSync(from)) return;
+    for (const suffix of ['-wal', '-shm', '-journal']) fs.rmSync(`${to}${suffix}`, { force: true });
+    copyFilePrivate(from, `${to}.restoring`);
+    fs.renameSync(`${to}.restoring`, to);
+    say(`${rel}: restored`);
+  };
+  if (plan.full) {
+    for (const f of HOME_FILES) if (fs.existsSync(path.join(dir, f))) copyFilePrivate(path.join(dir, f), path.join(config.home, f));
+    restoreDb('monitor.db', config.paths.monitorDb);
+  }
+  for (const id of plan.tenants) {
+    const tdir = config.paths.tenantDir(id);
+    ensureDir(tdir);
+    for (const db of TENANT_DATABASES) restoreDb(path.join('tenants', id, db), path.join(tdir, db));
+    for (const f of TENANT_FILES) if (fs.existsSync(path.join(dir, 'tenants', id, f))) copyFilePrivate(path.join(dir, 'tenants', id, f), path.join(tdir, f));
+    fs.rmSync(config.paths.authDir(id), { recursive: true, force: true });
+    copyTreePrivate(path.join(dir, 'tenants', id, 'auth'), config.paths.authDir(id));
+    if (!plan.full) {
+      const entry = backupRegistry.find((t) => t.id === id);
+      if (entry) await updateRegistry(config.paths, (tenants: Tenant[]) => ({ tenants: [...tenants.filter((t) => t.id !== id), entry], result: undefined }));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { integrityCheck, rowCounts } from '../../core/sqlite/raw.js';
+import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+
+let homes: TestHome[] = [];
+let brains: TestBrain[] = [];
+afterEach(async () => {
+  for (const b of brains) await b.close();
+  for (const h of homes) h.cleanup();
+  homes = [];
+  brains = [];
+});
+
+async function system() {
+  const t = makeHome({ WR_PORT_BASE: '42400' });
+  homes.push(t);
+  for (const id of ['clinic', 'salon']) await cli(t.env, 'tenant', 'add', id, '--profile', exampleProfile, '--transport', 'simulator');
+  const brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
+  brains.push(brain);
+  return { t, brain };
+}
+
+describe('backup and restore', () => {
+  it('backs up consistently under write load, and a restore gives identical row counts', async () => {
+    const { t, brain } = await system();
+    let writing = true;
+    let sent = 0;
+    let answered = 0;
+    const load = Promise.all(
+      ['clinic', 'salon'].flatMap((tenant) =>
+        Array.from({ length: 4 }, async (_, w) => {
+          while (writing) {
+            await brain.call('POST', '/api/chat', { key: brain.keyOf(tenant), tenant, body: { message: 'what are your hours?', sender: `+346009${w}${String(sent).padStart(5, '0')}`, messageId: `m${sent++}` } }).then((r) => r.text());
+            answered++;
+          }
+        }),
+      ),
+    );
+    while (answered < 40) await new Promise((r) => setTimeout(r, 20));
+    const dir = path.join(t.home, 'bk');
+    const backup = await cli(t.env, 'backup', '--out', dir);
+    writing = false;
+    await load;
+    expect(backup.stderr).toBe('');
+    expect(backup.stdout).toMatch(/tenants\/clinic\/tenant\.db: \d+ rows, integrity ok/);
+    expect(backup.stdout).toContain(`backup of 2 tenant(s) written to ${dir}`);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    for (const f of ['tenants.json', 'admin.key', 'tenants/clinic/tenant.db', 'tenants/clinic/secret', 'tenants/salon/profile.yaml']) expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.databases['tenants/clinic/tenant.db'].rows.messages).toBeGreaterThan(0);
+
+    const fresh = makeHome({ WR_PORT_BASE: '42450' });
+    homes.push(fresh);
+    const restored = await cli(fresh.env, 'restore', dir);
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toContain('restored 2 tenant(s)');
+    for (const [rel, { rows }] of Object.entries(manifest.databases) as [string, { rows: Record<string, number> }][]) {
+      const file = path.join(fresh.home, rel);
+      expect(await integrityCheck(file)).toBe('ok');
+      expect(await rowCounts(file), rel).toEqual(rows);
+    }
+    // The restored installation works: same tenants, same keys.
+    const again = await startTestBrain(fresh);
+    brains.push(again);
+    const res = await again.call('GET', '/api/conversations?limit=200', { key: brain.keyOf('clinic'), tenant: 'clinic' });
+    expect(res.status).toBe(200);
+    expect((await res.json()).conversations.length).toBe(manifest.databases['tenants/clinic/tenant.db'].rows.conversations);
+  });
+
+  it('refuses to overwrite existing data without --force, and restores one tenant with it', async () => {
+    const { t, brain } = await system();
+    const dir = path.join(t.home, 'bk');
+    // Only clinic has data yet: the brain opens a tenant's database on first use.
+    await brain.call('GET', '/api/profile', { key: brain.keyOf('clinic'), tenant: 'clinic' });
+    await cli(t.env, 'backup', '--out', dir);
+    await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hello', sender: '+34600777777' } });
+    await brain.close();
+    brains = [];
+    const refused = await cli(t.env, 'restore', dir);
+    expect(refused).toMatchObject({ code: 1, stderr: 'wr-console: restoring would replace the current data of clinic; add --force to replace it (take a backup first)' });
+    const one = await cli(t.env, 'restore', dir, '--tenant', 'clinic', '--force');
+    expect(one.stdout).toContain('restored 1 tenant(s)');
+    expect(await rowCounts(t.config.paths.tenantDb('clinic'))).toMatchObject({ conversations: 0 });
+    expect((await cli(t.env, 'restore', dir, '--tenant', 'ghost')).stderr).toBe('wr-console: the backup has no tenant "ghost" (it has: clinic, salon)');
+    expect((await cli(t.env, 'restore', '/nonexistent')).stderr).toBe('wr-console: /nonexistent is not a wr backup (manifest.json: ENOENT)');
+    expect((await cli(t.env, 'backup', '--out', dir)).stderr).toBe(`wr-console: ${dir} is not empty: choose another --out`);
+  });
+});

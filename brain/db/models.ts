@@ -76,7 +76,8 @@ export interface EscalationOutboxRow {
   id: number;
   escalationId: number;
   text: string;
-  status: 'pending' | 'delivered' | 'dead';
+  /** pending → queued (copied into the monitor's outbox) → delivered, or dead. */
+  status: 'pending' | 'queued' | 'delivered' | 'dead';
   attempts: number;
   lastError: string | null;
   createdAt: Date;

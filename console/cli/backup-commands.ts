@@ -2,7 +2,7 @@ import path from 'node:path';
 import { BRAIN, gatewayName, MONITOR } from '../../core/apps.js';
 import type { Config } from '../../core/config.js';
 import { applyRestore, BackupError, createBackup, defaultBackupDir, planRestore, verifyBackup } from '../backup.js';
-import { daemonRunning } from '../pm2/daemon.js';
+import { daemonRunning } from '../../core/pm2/daemon.js';
 import { CliError, parseCommand, type Output } from './command.js';
 import { startApps, appsFor, withPm2 } from './processes.js';
 

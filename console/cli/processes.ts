@@ -1,8 +1,8 @@
 import { BRAIN, buildApps, gatewayName, MONITOR, type AppSpec } from '../../core/apps.js';
 import type { Config } from '../../core/config.js';
 import { readRegistry } from '../../core/registry.js';
-import { Pm2Client } from '../pm2/client.js';
-import { daemonRunning } from '../pm2/daemon.js';
+import { Pm2Client } from '../../core/pm2/client.js';
+import { daemonRunning } from '../../core/pm2/daemon.js';
 import { CliError, parseCommand, type Output } from './command.js';
 
 const USAGE_TARGET = '[all|brain|monitor|<tenant>]';

@@ -1,10 +1,11 @@
 import { ConfigError, loadConfig, type Config } from '../../core/config.js';
 import { RegistryError } from '../../core/registry.js';
-import { Pm2Error } from '../pm2/client.js';
+import { Pm2Error } from '../../core/pm2/client.js';
 import { GatewayUnreachable } from '../gateway-api.js';
 import { CliError, stdio, type Output } from './command.js';
 import { backupCommand, restoreCommand } from './backup-commands.js';
 import { chatCommand, qrCommand } from './gateway-commands.js';
+import { alertCommand, statusCommand } from './monitor-commands.js';
 import { restartCommand, startCommand, stopCommand } from './processes.js';
 import { tenantCommand } from './tenant.js';
 
@@ -14,9 +15,11 @@ const COMMANDS: Record<string, [string, Handler]> = {
   start: ['start everything (or brain, monitor, a tenant) under PM2', startCommand],
   stop: ['stop everything (or brain, monitor, a tenant)', stopCommand],
   restart: ['restart everything (or brain, monitor, a tenant)', restartCommand],
+  status: ['the connection status of every tenant, the brain and the monitor', statusCommand],
   tenant: ['add, list, remove, key and import tenants', tenantCommand],
   qr: ["print a tenant's WhatsApp pairing QR", qrCommand],
   chat: ['talk to a simulator tenant as a customer', chatCommand],
+  alert: ['alert test: a test alert through every configured channel', alertCommand],
   backup: ['a consistent copy of all data while wr runs', backupCommand],
   restore: ['put a backup back (stops and restarts what it touches)', restoreCommand],
 };

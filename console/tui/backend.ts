@@ -8,7 +8,7 @@ import { RegistryView, type Transport } from '../../core/registry.js';
 import { startApps, appsFor, syncGateway } from '../cli/processes.js';
 import { registerTenant } from '../cli/tenant.js';
 import { GatewayApi } from '../gateway-api.js';
-import type { Pm2Client, ProcessInfo } from '../pm2/client.js';
+import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
 import { emptySnapshot, type LogLine, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
 
 /** What the TUI reads and does; the live one talks to PM2 and the gateways, tests use a fake. */

@@ -2,8 +2,8 @@ import readline from 'node:readline/promises';
 import { render } from 'ink';
 import type { Config } from '../../core/config.js';
 import { appsFor, startApps, withPm2 } from '../cli/processes.js';
-import { Pm2Client } from '../pm2/client.js';
-import { daemonRunning } from '../pm2/daemon.js';
+import { Pm2Client } from '../../core/pm2/client.js';
+import { daemonRunning } from '../../core/pm2/daemon.js';
 import { App } from './App.js';
 import { LiveBackend } from './backend.js';
 

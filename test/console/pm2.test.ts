@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/home.js';
 import { until } from '../helpers/gateway.js';
 import { makeStack, pm2Cli, type Stack } from '../helpers/stack.js';
-import type { Pm2Client } from '../../console/pm2/client.js';
+import type { Pm2Client } from '../../core/pm2/client.js';
 
 let stack: Stack;
 let pm2: Pm2Client;
@@ -31,8 +31,8 @@ describe('wr-console over a real PM2 daemon', () => {
 
   it('starts everything, and a simulator tenant answers wr-console chat', async () => {
     const started = await cliWithDemo('start');
-    expect(started.stdout.split('\n')).toEqual(['wr-brain: started', 'wr-gw-demo: started']);
-    const { Pm2Client } = await import('../../console/pm2/client.js');
+    expect(started.stdout.split('\n')).toEqual(['wr-brain: started', 'wr-monitor: started', 'wr-gw-demo: started']);
+    const { Pm2Client } = await import('../../core/pm2/client.js');
     pm2 = new Pm2Client();
     await pm2.connect();
     await until(async () => (await list())['wr-gw-demo']?.status === 'online', 20_000);
@@ -40,7 +40,7 @@ describe('wr-console over a real PM2 daemon', () => {
     const chat = await stack.wr('chat', 'demo', 'what are your hours?');
     expect(chat.stderr).toBe('');
     expect(chat.stdout).toContain('Our opening hours:');
-    expect((await stack.wr('start')).stdout).toBe('wr-brain: already running\nwr-gw-demo: already running');
+    expect((await stack.wr('start')).stdout).toBe('wr-brain: already running\nwr-monitor: already running\nwr-gw-demo: already running');
   });
 
   it('keeps secrets out of the processes and out of dump.pm2', async () => {
@@ -50,7 +50,7 @@ describe('wr-console over a real PM2 daemon', () => {
     const apps = JSON.parse(dump) as { name: string; env: Record<string, string> }[];
     for (const app of apps) {
       const demo = app.name === 'wr-gw-demo' ? ['WR_DEMO'] : [];
-      expect(Object.keys(app.env).filter((k) => !['wr-brain', 'wr-gw-demo', 'unique_id'].includes(k)).sort()).toEqual(['NODE_ENV', 'PATH', 'PM2_HOME', ...demo, 'WR_HOME']);
+      expect(Object.keys(app.env).filter((k) => !['wr-brain', 'wr-monitor', 'wr-gw-demo', 'unique_id'].includes(k)).sort()).toEqual(['NODE_ENV', 'PATH', 'PM2_HOME', ...demo, 'WR_HOME']);
     }
   });
 

@@ -6,6 +6,8 @@ export interface Received {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** When it arrived (ms since the epoch). */
+  at: number;
   json(): any;
 }
 
@@ -23,7 +25,7 @@ export class FakeHttpServer {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const received: Received = { method: req.method!, path: req.url!, headers: req.headers, body, json: () => JSON.parse(body) };
+      const received: Received = { method: req.method!, path: req.url!, headers: req.headers, body, at: Date.now(), json: () => JSON.parse(body) };
       this.requests.push(received);
       const answer = (this.script.shift() ?? this.fallback)(received);
       if (answer === 'hang') return;

@@ -1,5 +1,5 @@
-import type { AppSpec } from '../../core/apps.js';
-import { NAMESPACE } from '../../core/apps.js';
+import type { AppSpec } from '../apps.js';
+import { NAMESPACE } from '../apps.js';
 
 /**
  * PM2's programmatic API with a timeout on every call (its RPC calls have none) and promises.

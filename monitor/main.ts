@@ -1,0 +1,52 @@
+import os from 'node:os';
+import { channelsFromConfig, sendTestAlerts } from '../core/alerts.js';
+import { createLogger } from '../core/logger.js';
+import { Pm2Client } from '../core/pm2/client.js';
+import { daemonRunning } from '../core/pm2/daemon.js';
+import { bootstrap, onShutdown, signalReady } from '../core/process.js';
+import { formatStatus, statusReport } from '../core/status.js';
+import { Monitor, type Pm2View } from './monitor.js';
+import { MonitorStore } from './store.js';
+
+const config = bootstrap('wr-monitor');
+const arg = process.argv[2];
+
+if (arg === '--status' || arg === '--json') {
+  const report = await statusReport(config);
+  console.log(arg === '--json' ? JSON.stringify(report, null, 2) : formatStatus(report));
+  process.exit(0);
+}
+if (arg === '--test') {
+  const { ok, lines } = await sendTestAlerts(config, os.hostname());
+  for (const line of lines) console.log(line);
+  process.exit(ok ? 0 : 1);
+}
+if (arg !== undefined) {
+  console.error('usage: node dist/monitor/main.js [--status | --json | --test]');
+  process.exit(2);
+}
+
+const log = createLogger('wr-monitor', config.LOG_LEVEL);
+const store = await MonitorStore.open(config.paths.monitorDb);
+// Under PM2 the daemon runs already; the monitor never starts one.
+let pm2: Pm2Client | undefined;
+const pm2View: Pm2View = {
+  async states() {
+    if (!(await daemonRunning())) return null;
+    if (!pm2) {
+      pm2 = new Pm2Client();
+      await pm2.connect();
+    }
+    return new Map((await pm2.list()).map((p) => [p.name, { status: p.status, restarts: p.restarts }]));
+  },
+};
+const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log, pm2: pm2View, intervalMs: config.MONITOR_INTERVAL_MS });
+monitor.on('incident', (data) => process.send?.({ type: 'wr:incident', data }));
+monitor.start();
+onShutdown(async () => {
+  await monitor.stop();
+  pm2?.disconnect();
+  await store.close();
+});
+signalReady();
+log.info({ channels: [...channelsFromConfig(config).keys()] }, 'monitor watching');

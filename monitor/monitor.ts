@@ -1,0 +1,260 @@
+import fs from 'node:fs';
+import { Op } from 'sequelize';
+import { EventEmitter } from 'node:events';
+import { fullJitter } from '../core/backoff.js';
+import { SendError, type Channel, type ChannelName } from '../core/alerts.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import { RegistryView, type Tenant } from '../core/registry.js';
+import { RawDb } from '../core/sqlite/raw.js';
+import { DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
+import type { AlertRow, IncidentRow, MonitorStore } from './store.js';
+
+export interface Pm2View {
+  /** name → status and restart count; null when PM2 cannot be asked. */
+  states(): Promise<Map<string, { status: string; restarts: number }> | null>;
+}
+
+export interface MonitorOptions {
+  config: Config;
+  store: MonitorStore;
+  channels: Map<ChannelName, Channel>;
+  log: Logger;
+  pm2?: Pm2View;
+  thresholds?: Thresholds;
+  intervalMs?: number;
+  reminderMs?: number;
+  /** An alert still undelivered after this long is dead-lettered. */
+  deadAfterMs?: number;
+  retryCapMs?: number;
+  now?: () => number;
+}
+
+const HEALTH_TIMEOUT_MS = 3_000;
+
+/**
+ * The watcher: every interval it looks at each tenant's gateway and the brain, updates the
+ * incidents (one alert when one opens, one when it resolves, a reminder at most hourly), queues
+ * the tenants' escalation notifications, and delivers the alert outbox. Emits 'incident'.
+ */
+export class Monitor extends EventEmitter {
+  private readonly registry: RegistryView;
+  private readonly thresholds: Thresholds;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: MonitorOptions) {
+    super();
+    this.registry = new RegistryView(opts.config.paths, (err) => opts.log.error({ err: err.message }, 'registry unreadable; keeping the last good copy'));
+    this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
+    this.now = opts.now ?? Date.now;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.running = this.cycle().finally(() => {
+        this.running = undefined;
+        this.timer = setTimeout(tick, this.opts.intervalMs ?? 10_000);
+      });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One round: observe, reconcile incidents, queue escalations, deliver. */
+  async cycle(): Promise<void> {
+    try {
+      const observations = await this.observeAll();
+      await this.reconcile(observations);
+      await this.queueEscalations();
+      await this.deliver();
+      await this.opts.store.write((t) => this.opts.store.Settings.upsert({ key: 'heartbeat', value: new Date(this.now()).toISOString() }, { transaction: t }));
+    } catch (err) {
+      this.opts.log.error({ err }, 'monitor cycle failed');
+    }
+  }
+
+  private async health(url: string): Promise<Record<string, unknown> | null> {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+      return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async observeAll(): Promise<{ obs: Observation; tenant?: Tenant }[]> {
+    const pm2 = (await this.opts.pm2?.states().catch(() => null)) ?? null;
+    const tenants = this.registry.list();
+    const gateways = await Promise.all(
+      tenants.map(async (tenant) => {
+        const h = await this.health(`http://127.0.0.1:${tenant.port}/health`);
+        const obs: Observation = {
+          target: tenant.id,
+          kind: 'gateway',
+          reachable: h !== null,
+          wa: h?.status as Observation['wa'],
+          parkedReason: (h?.parkedReason as string | null) ?? null,
+          lastDisconnect: (h?.lastDisconnect as Observation['lastDisconnect']) ?? null,
+          backlog: (h?.queue as { pending?: number } | undefined)?.pending,
+          pm2: pm2?.get(`wr-gw-${tenant.id}`),
+        };
+        return { obs, tenant };
+      }),
+    );
+    const brain = await this.health(`${this.opts.config.brainUrl}/health`);
+    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain') } }];
+  }
+
+  private async reconcile(observations: { obs: Observation; tenant?: Tenant }[]): Promise<void> {
+    const { store } = this.opts;
+    const now = this.now();
+    const states = new Map((await store.Watch.findAll()).map((w) => [w.target, w.state as WatchState]));
+    const desired = new Map<string, { incident: DesiredIncident; tenant?: Tenant }>();
+    const updates: { target: string; state: WatchState }[] = [];
+    for (const { obs, tenant } of observations) {
+      const state = observe(states.get(obs.target), obs, now, this.thresholds);
+      updates.push({ target: obs.target, state });
+      for (const incident of desiredIncidents(obs, state, now, this.thresholds)) desired.set(incident.key, { incident, tenant });
+    }
+    const open = await store.openIncidents();
+    const openKeys = new Set(open.map((i) => i.key));
+    const known = new Set(observations.map((o) => o.obs.target));
+    const events: { type: 'opened' | 'resolved'; incident: IncidentRow }[] = [];
+    await store.write(async (transaction) => {
+      for (const u of updates) await store.Watch.upsert({ target: u.target, state: u.state, updatedAt: new Date(now) }, { transaction });
+      for (const [key, { incident, tenant }] of desired) {
+        if (openKeys.has(key)) continue;
+        const row = await store.Incident.create({ key, kind: incident.kind, target: incident.target, title: incident.title, status: 'open', openedAt: new Date(now), remindedAt: new Date(now) }, { transaction });
+        await store.enqueue(this.operatorAlerts(`open:${row.id}`, row.id, `🔴 ${this.label(incident.target, tenant)}: ${incident.title}. Next: ${incident.next}`), transaction);
+        events.push({ type: 'opened', incident: row.get({ plain: true }) as IncidentRow });
+      }
+      for (const incident of open) {
+        const stillWanted = desired.has(incident.key) || (incident.kind === 'alert_delivery' && !(await this.deliveryRecovered(incident)));
+        // A tenant removed from the registry takes its incidents with it.
+        const gone = incident.target !== 'brain' && incident.target !== 'monitor' && !known.has(incident.target);
+        if (stillWanted && !gone) {
+          if (now - incident.remindedAt.getTime() >= (this.opts.reminderMs ?? 3_600_000)) {
+            await store.Incident.update({ remindedAt: new Date(now) }, { where: { id: incident.id }, transaction });
+            const since = new Date(incident.openedAt).toISOString().slice(11, 16);
+            await store.enqueue(this.operatorAlerts(`remind:${incident.id}:${now}`, incident.id, `⏰ still open since ${since} UTC: ${this.label(incident.target)}: ${incident.title}`), transaction);
+          }
+          continue;
+        }
+        await store.Incident.update({ status: 'resolved', resolvedAt: new Date(now) }, { where: { id: incident.id }, transaction });
+        const minutes = Math.max(1, Math.round((now - incident.openedAt.getTime()) / 60_000));
+        await store.enqueue(this.operatorAlerts(`resolve:${incident.id}`, incident.id, `✅ ${this.label(incident.target)}: resolved after ${minutes} min — ${incident.title}`), transaction);
+        events.push({ type: 'resolved', incident: { ...incident, status: 'resolved', resolvedAt: new Date(now) } });
+      }
+    });
+    for (const e of events) this.emit('incident', e);
+  }
+
+  private label(target: string, tenant?: Tenant): string {
+    if (target === 'brain' || target === 'monitor') return `[wr ${target}]`;
+    const t = tenant ?? this.registry.get(target);
+    return `[${target}] ${t?.name ?? ''}`.trim();
+  }
+
+  private operatorAlerts(dedupe: string, incidentId: number | null, text: string) {
+    return [...this.opts.channels.values()].flatMap((channel) =>
+      channel.operatorRecipients.map((recipient) => ({ dedupe: `${dedupe}:${channel.name}:${recipient}`, incidentId, channel: channel.name, recipient, text, source: null })),
+    );
+  }
+
+  /** A dead-lettered delivery's incident resolves once a later alert goes out. */
+  private async deliveryRecovered(incident: IncidentRow): Promise<boolean> {
+    return (await this.opts.store.Alert.count({ where: { status: 'sent', sentAt: { [Op.gt]: incident.openedAt } } })) > 0;
+  }
+
+  /** Copies each tenant's pending escalation notifications into the outbox, once per contact and channel. */
+  private async queueEscalations(): Promise<void> {
+    for (const tenant of this.registry.list()) {
+      const file = this.opts.config.paths.tenantDb(tenant.id);
+      if (!fs.existsSync(file)) continue;
+      let db: RawDb | undefined;
+      try {
+        db = await RawDb.open(file);
+        const pending = await db.all<{ id: number; text: string }>("SELECT id, text FROM escalation_outbox WHERE status = 'pending' ORDER BY id");
+        if (pending.length === 0) continue;
+        const contacts = await db.all<{ name: string; phone: string | null; telegram_chat_id: string | null }>('SELECT name, phone, telegram_chat_id FROM escalation_contacts');
+        const alerts = pending.flatMap((p) =>
+          contacts.flatMap((c) => [
+            ...(c.telegram_chat_id ? [{ channel: 'telegram' as const, recipient: c.telegram_chat_id }] : []),
+            ...(c.phone ? [{ channel: 'sms' as const, recipient: c.phone }] : []),
+          ]).map((d) => ({ dedupe: `esc:${tenant.id}:${p.id}:${d.channel}:${d.recipient}`, incidentId: null, ...d, text: `🙋 ${p.text}`, source: `${tenant.id}:${p.id}` })),
+        );
+        await this.opts.store.enqueue(alerts);
+        const noRoute = pending.filter((p) => !alerts.some((a) => a.source === `${tenant.id}:${p.id}`));
+        // Queued in monitor.db (durably, deduplicated); the tenant row says so.
+        await db.run(`UPDATE escalation_outbox SET status = 'queued' WHERE status = 'pending' AND id IN (${pending.map((p) => p.id).join(',')})`);
+        if (noRoute.length) {
+          await db.run(`UPDATE escalation_outbox SET status = 'dead', last_error = 'no escalation contact with a phone or Telegram chat id' WHERE id IN (${noRoute.map((p) => p.id).join(',')})`);
+          this.opts.log.warn({ tenant: tenant.id, count: noRoute.length }, 'escalations with no contact to notify');
+        }
+      } catch (err) {
+        this.opts.log.error({ tenant: tenant.id, err: (err as Error).message }, 'could not read escalations');
+      } finally {
+        await db?.close().catch(() => {});
+      }
+    }
+  }
+
+  private async deliver(): Promise<void> {
+    const { store, log } = this.opts;
+    const now = this.now();
+    for (const alert of await store.dueAlerts(new Date(now))) {
+      const channel = this.opts.channels.get(alert.channel);
+      if (now - alert.createdAt.getTime() >= (this.opts.deadAfterMs ?? 24 * 3_600_000) || !channel) {
+        await this.deadLetter(alert, channel ? 'undelivered for 24 hours' : `the ${alert.channel} channel is not configured`);
+        continue;
+      }
+      try {
+        await channel.send(alert.recipient, alert.text);
+        await store.write((t) => store.Alert.update({ status: 'sent', sentAt: new Date(this.now()), lastError: null }, { where: { id: alert.id }, transaction: t }));
+        await this.markEscalationDelivered(alert);
+      } catch (err) {
+        const e = err as SendError;
+        const attempts = alert.attempts + 1;
+        const wait = Math.max(e.retryAfterMs ?? 0, fullJitter(attempts, 2_000, this.opts.retryCapMs ?? 10 * 60_000));
+        await store.write((t) => store.Alert.update({ attempts, nextAttemptAt: new Date(this.now() + wait), lastError: e.message.slice(0, 500) }, { where: { id: alert.id }, transaction: t }));
+        log.warn({ alert: alert.id, channel: alert.channel, attempts, err: e.message }, 'alert not delivered; will retry');
+        if (e.permanent) await this.deadLetter({ ...alert, lastError: e.message }, e.message);
+      }
+    }
+  }
+
+  private async deadLetter(alert: AlertRow, why: string): Promise<void> {
+    const { store } = this.opts;
+    await store.write(async (t) => {
+      await store.Alert.update({ status: 'dead', lastError: why }, { where: { id: alert.id }, transaction: t });
+      const key = 'alert_delivery:monitor';
+      if ((await store.Incident.count({ where: { key, status: 'open' }, transaction: t })) === 0) {
+        const now = new Date(this.now());
+        const row = await store.Incident.create({ key, kind: 'alert_delivery', target: 'monitor', title: `alerts are not getting through (${alert.channel} → ${alert.recipient}: ${why})`, status: 'open', openedAt: now, remindedAt: now }, { transaction: t });
+        // Told on every other channel: the failing one may be the only one down.
+        const others = this.operatorAlerts(`open:${row.id}`, row.id, `🔴 [wr monitor]: ${row.title}`).filter((a) => a.channel !== alert.channel);
+        await store.enqueue(others, t);
+      }
+    });
+    this.opts.log.error({ alert: alert.id, why }, 'alert dead-lettered');
+  }
+
+  private async markEscalationDelivered(alert: AlertRow): Promise<void> {
+    if (!alert.source) return;
+    const [tenant, id] = alert.source.split(':');
+    const siblings = await this.opts.store.Alert.count({ where: { source: alert.source, status: 'pending' } });
+    if (siblings > 0 || !tenant) return;
+    const db = await RawDb.open(this.opts.config.paths.tenantDb(tenant));
+    try {
+      await db.run("UPDATE escalation_outbox SET status = 'delivered', delivered_at = ? WHERE id = ?", [new Date(this.now()).toISOString().replace('T', ' ').replace('Z', ' +00:00'), Number(id)]);
+    } finally {
+      await db.close();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What the monitor concludes from what it sees, as pure functions: per-target watch state and the
+ * incidents that should be open now. The monitor opens what appears here, resolves what
+ * disappears, and reminds about what stays.
+ */
+
+export type WaStatus = 'connecting' | 'qr' | 'connected' | 'disconnected' | 'logged_out' | 'parked';
+
+export interface Observation {
+  target: string;
+  kind: 'gateway' | 'brain';
+  /** /health answered. */
+  reachable: boolean;
+  wa?: WaStatus;
+  parkedReason?: string | null;
+  lastDisconnect?: { code: number | null; reason: string } | null;
+  backlog?: number;
+  /** PM2's view, when PM2 runs. */
+  pm2?: { status: string; restarts: number };
+}
+
+export interface WatchState {
+  failures: number;
+  lastSeen: number | null;
+  wa: WaStatus | null;
+  waSince: number;
+  restarts: number | null;
+  /** When the restart count went up, recently. */
+  restartTimes: number[];
+}
+
+export interface DesiredIncident {
+  key: string;
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog';
+  target: string;
+  title: string;
+  next: string;
+}
+
+export interface Thresholds {
+  unreachableChecks: number;
+  downForMs: number;
+  backlog: number;
+  crashRestarts: number;
+  crashWindowMs: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { unreachableChecks: 3, downForMs: 2 * 60_000, backlog: 50, crashRestarts: 3, crashWindowMs: 10 * 60_000 };
+
+export function observe(prev: WatchState | undefined, obs: Observation, now: number, t: Thresholds = DEFAULT_THRESHOLDS): WatchState {
+  const wa = obs.reachable ? (obs.wa ?? null) : (prev?.wa ?? null);
+  const restarts = obs.pm2?.restarts ?? prev?.restarts ?? null;
+  const grew = prev?.restarts !== null && prev?.restarts !== undefined && restarts !== null && restarts > prev.restarts;
+  return {
+    failures: obs.reachable ? 0 : (prev?.failures ?? 0) + 1,
+    lastSeen: obs.reachable ? now : (prev?.lastSeen ?? null),
+    wa,
+    waSince: prev && prev.wa === wa ? prev.waSince : now,
+    restarts,
+    restartTimes: [...(prev?.restartTimes ?? []).filter((x) => now - x < t.crashWindowMs), ...(grew ? Array(restarts! - prev!.restarts!).fill(now) : [])],
+  };
+}
+
+export function desiredIncidents(obs: Observation, s: WatchState, now: number, t: Thresholds = DEFAULT_THRESHOLDS): DesiredIncident[] {
+  const out: DesiredIncident[] = [];
+  const add = (kind: DesiredIncident['kind'], title: string, next: string) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next });
+  if (obs.kind === 'brain') {
+    if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
+    return out;
+  }
+  const crashing = obs.pm2 && (obs.pm2.status === 'errored' || obs.pm2.status === 'waiting restart');
+  if (crashing || s.restartTimes.length >= t.crashRestarts) {
+    add('crash_loop', `gateway crash-looping (PM2 ${obs.pm2?.status ?? '?'}, ${s.restartTimes.length} restarts in ${t.crashWindowMs / 60_000} min)`, `read its log: pm2 logs wr-gw-${obs.target}`);
+  }
+  const stopped = obs.pm2 && obs.pm2.status === 'stopped';
+  if (!crashing && !stopped && s.failures >= t.unreachableChecks) add('gateway_unreachable', `gateway does not answer (${s.failures} checks in a row)`, `wr-console restart ${obs.target}`);
+  if (obs.reachable && s.wa === 'logged_out') add('logged_out', 'WhatsApp logged out: a new QR is needed', `wr-console restart ${obs.target}, then wr-console qr ${obs.target} and scan it`);
+  if (obs.reachable && (s.wa === 'disconnected' || s.wa === 'parked') && now - s.waSince >= t.downForMs) {
+    const why = s.wa === 'parked' ? `parked: ${obs.parkedReason ?? 'stopped retrying'}` : `disconnected${obs.lastDisconnect ? ` (${obs.lastDisconnect.code ?? '?'} ${obs.lastDisconnect.reason})` : ''}`;
+    add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now');
+  }
+  if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
+  return out;
+}

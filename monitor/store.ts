@@ -1,0 +1,112 @@
+import { DataTypes, Model, Op, type ModelStatic, type Optional, type Transaction } from 'sequelize';
+import { SqliteDatabase, type Migration } from '../core/sqlite/database.js';
+
+/** monitor.db: watch state, incidents and the alert outbox, so a restarted monitor neither repeats nor forgets. */
+
+const { INTEGER, STRING, TEXT, DATE, JSON } = DataTypes;
+const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
+
+const migrations: Migration[] = [
+  {
+    name: '001-initial',
+    async up({ context: qi }) {
+      await qi.createTable('watch', { target: { type: STRING(64), primaryKey: true }, state: { type: JSON, allowNull: false }, updated_at: { type: DATE, allowNull: false } });
+      await qi.createTable('incidents', {
+        id,
+        key: { type: STRING(128), allowNull: false },
+        kind: { type: STRING(32), allowNull: false },
+        target: { type: STRING(64), allowNull: false },
+        title: { type: TEXT, allowNull: false },
+        status: { type: STRING(16), allowNull: false },
+        opened_at: { type: DATE, allowNull: false },
+        reminded_at: { type: DATE, allowNull: false },
+        resolved_at: DATE,
+      });
+      await qi.addIndex('incidents', ['status', 'key']);
+      await qi.createTable('alerts', {
+        id,
+        dedupe: { type: STRING(255), allowNull: false, unique: true },
+        incident_id: INTEGER,
+        channel: { type: STRING(16), allowNull: false },
+        recipient: { type: STRING(64), allowNull: false },
+        text: { type: TEXT, allowNull: false },
+        status: { type: STRING(16), allowNull: false },
+        attempts: { type: INTEGER, allowNull: false, defaultValue: 0 },
+        next_attempt_at: { type: DATE, allowNull: false },
+        last_error: TEXT,
+        source: { type: STRING(128) },
+        created_at: { type: DATE, allowNull: false },
+        sent_at: DATE,
+      });
+      await qi.addIndex('alerts', ['status', 'next_attempt_at']);
+      await qi.createTable('settings', { key: { type: STRING(64), primaryKey: true }, value: { type: TEXT, allowNull: false } });
+    },
+  },
+];
+
+export interface IncidentRow { id: number; key: string; kind: string; target: string; title: string; status: 'open' | 'resolved'; openedAt: Date; remindedAt: Date; resolvedAt: Date | null }
+export interface AlertRow {
+  id: number;
+  dedupe: string;
+  incidentId: number | null;
+  channel: 'telegram' | 'sms';
+  recipient: string;
+  text: string;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  /** For escalations: "<tenant>:<escalation_outbox id>". */
+  source: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+type Row<T extends object, Auto extends keyof T = never> = Model<T, Optional<T, Auto>> & T;
+
+export class MonitorStore {
+  readonly Watch: ModelStatic<Row<{ target: string; state: unknown; updatedAt: Date }>>;
+  readonly Incident: ModelStatic<Row<IncidentRow, 'id' | 'resolvedAt'>>;
+  readonly Alert: ModelStatic<Row<AlertRow, 'id' | 'attempts' | 'lastError' | 'sentAt' | 'incidentId' | 'source'>>;
+  readonly Settings: ModelStatic<Row<{ key: string; value: string }>>;
+
+  private constructor(readonly db: SqliteDatabase) {
+    const s = db.sequelize;
+    const opts = (tableName: string) => ({ tableName, underscored: true, timestamps: false });
+    this.Watch = s.define('Watch', { target: { type: STRING, primaryKey: true }, state: JSON, updatedAt: DATE }, opts('watch')) as never;
+    this.Incident = s.define('Incident', { id, key: STRING, kind: STRING, target: STRING, title: TEXT, status: STRING, openedAt: DATE, remindedAt: DATE, resolvedAt: DATE }, opts('incidents')) as never;
+    this.Alert = s.define('Alert', {
+      id, dedupe: STRING, incidentId: INTEGER, channel: STRING, recipient: STRING, text: TEXT, status: STRING, attempts: { type: INTEGER, defaultValue: 0 }, nextAttemptAt: DATE, lastError: TEXT, source: STRING, createdAt: DATE, sentAt: DATE,
+    }, opts('alerts')) as never;
+    this.Settings = s.define('Settings', { key: { type: STRING, primaryKey: true }, value: TEXT }, opts('settings')) as never;
+  }
+
+  static async open(file: string): Promise<MonitorStore> {
+    return new MonitorStore(await SqliteDatabase.open(file, migrations));
+  }
+
+  write<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
+    return this.db.write(work);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async openIncidents(): Promise<IncidentRow[]> {
+    return (await this.Incident.findAll({ where: { status: 'open' }, order: [['id', 'ASC']] })).map((r) => r.get({ plain: true }) as IncidentRow);
+  }
+
+  async dueAlerts(now: Date): Promise<AlertRow[]> {
+    return (await this.Alert.findAll({ where: { status: 'pending', nextAttemptAt: { [Op.lte]: now } }, order: [['id', 'ASC']], limit: 100 })).map((r) => r.get({ plain: true }) as AlertRow);
+  }
+
+  /** Queues alerts; one already queued under the same dedupe key is not queued again. */
+  async enqueue(alerts: Omit<AlertRow, 'id' | 'attempts' | 'lastError' | 'sentAt' | 'status' | 'nextAttemptAt' | 'createdAt'>[], transaction?: Transaction): Promise<void> {
+    if (alerts.length === 0) return;
+    const now = new Date();
+    const rows = alerts.map((a) => ({ ...a, status: 'pending' as const, nextAttemptAt: now, createdAt: now }));
+    if (transaction) await this.Alert.bulkCreate(rows, { ignoreDuplicates: true, transaction });
+    else await this.write((t) => this.Alert.bulkCreate(rows, { ignoreDuplicates: true, transaction: t }));
+  }
+}

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { channelsFromConfig } from '../../core/alerts.js';
+import { loadConfig } from '../../core/config.js';
+import { createLogger } from '../../core/logger.js';
+import { RawDb } from '../../core/sqlite/raw.js';
+import { Monitor } from '../../monitor/monitor.js';
+import { MonitorStore } from '../../monitor/store.js';
+import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
+import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
+import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
+
+const TOKEN = '123456:TEST-token';
+const SID = `AC${'0'.repeat(32)}`;
+
+let t: TestHome;
+let telegram: FakeHttpServer;
+let twilio: FakeHttpServer;
+let brain: TestBrain | undefined;
+let gateways: TestGateway[] = [];
+let monitors: { monitor: Monitor; store: MonitorStore }[] = [];
+
+afterEach(async () => {
+  for (const m of monitors) {
+    await m.monitor.stop();
+    await m.store.close();
+  }
+  for (const g of gateways) await g.close().catch(() => {});
+  await brain?.close();
+  await telegram?.close();
+  await twilio?.close();
+  monitors = [];
+  gateways = [];
+  brain = undefined;
+  t?.cleanup();
+});
+
+const telegramOk = (req: Received) => ({ body: { ok: true, result: { message_id: 1, date: 0, chat: { id: Number(new URLSearchParams(req.body).get('chat_id') ?? 0), type: 'private' }, text: 'x' } } });
+const twilioOk = () => ({ status: 201, body: { sid: 'SM0123', status: 'queued', to: '+34600111222', from: '+15005550006', body: 'x', account_sid: SID } });
+const sent = () => telegram.requests.map((r) => r.json() as { chat_id: string; text: string });
+const sms = () => twilio.requests.map((r) => Object.fromEntries(new URLSearchParams(r.body)) as { To: string; From: string; Body: string });
+
+async function setup(extra: Record<string, string> = {}) {
+  telegram = await FakeHttpServer.start();
+  twilio = await FakeHttpServer.start();
+  telegram.respond([], telegramOk);
+  twilio.respond([], twilioOk);
+  const brainPort = await freePort();
+  t = makeHome({
+    WR_PORT_BASE: String(await freePort()),
+    BRAIN_PORT: String(brainPort),
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_CHAT_IDS: '111,222',
+    TELEGRAM_API_ROOT: telegram.url,
+    SMS_ENABLED: 'true',
+    SMS_RECIPIENTS: '+34699000001',
+    TWILIO_ACCOUNT_SID: SID,
+    TWILIO_AUTH_TOKEN: 'twilio-secret',
+    TWILIO_FROM: '+15005550006',
+    TWILIO_API_BASE: twilio.url,
+    ...extra,
+  });
+  await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
+  brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, brainPort);
+  const tenant = JSON.parse((await cli(t.env, 'tenant', 'list', '--json')).stdout)[0];
+  const gw = await startTestGateway(t, 'clinic', brain.url, { port: tenant.port });
+  gateways.push(gw);
+  await gw.call('POST', '/simulate/pair');
+  return { port: tenant.port as number };
+}
+
+async function startMonitor() {
+  const config = loadConfig(t.env);
+  const store = await MonitorStore.open(config.paths.monitorDb);
+  const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log: createLogger('monitor-test', 'silent'), intervalMs: 150, retryCapMs: 300 });
+  const events: unknown[] = [];
+  monitor.on('incident', (e) => events.push(e));
+  monitor.start();
+  monitors.push({ monitor, store });
+  return { monitor, store, events };
+}
+
+const texts = () => sent().map((m) => `${m.chat_id} ${m.text}`);
+
+describe('monitor and alerts', () => {
+  it('alerts once when a gateway goes down and once when it comes back, by name, on Telegram and SMS', async () => {
+    const { port } = await setup();
+    const { events } = await startMonitor();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sent()).toEqual([]);
+    const started = Date.now();
+    await gateways.pop()!.close();
+    await until(() => sent().length === 2 && sms().length === 1, 30_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(texts()).toEqual([
+      '111 🔴 [clinic] Sonrisa Dental Clinic: gateway does not answer (3 checks in a row). Next: wr-console restart clinic',
+      '222 🔴 [clinic] Sonrisa Dental Clinic: gateway does not answer (3 checks in a row). Next: wr-console restart clinic',
+    ]);
+    const req = telegram.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe(`/bot${TOKEN}/sendMessage`);
+    const twilioReq = twilio.requests[0]!;
+    expect(twilioReq.path).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
+    expect(twilioReq.headers.authorization).toBe(`Basic ${Buffer.from(`${SID}:twilio-secret`).toString('base64')}`);
+    expect(sms()[0]).toMatchObject({ To: '+34699000001', From: '+15005550006', Body: expect.stringContaining('[clinic] Sonrisa Dental Clinic') });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(sent()).toHaveLength(2);
+
+    gateways.push(await startTestGateway(t, 'clinic', brain!.url, { port }));
+    await until(() => sent().length === 4, 30_000);
+    expect(texts()[2]).toMatch(/^111 ✅ \[clinic\] Sonrisa Dental Clinic: resolved after 1 min — gateway does not answer/);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(sent()).toHaveLength(4);
+    expect(sms()).toHaveLength(2);
+    expect(events).toEqual([expect.objectContaining({ type: 'opened' }), expect.objectContaining({ type: 'resolved' })]);
+  });
+
+  it('honours Telegram 429 retry_after and retries 500s until delivered', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    const fails = [() => ({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } }), () => ({ status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } })];
+    telegram.respond(fails, telegramOk);
+    await startMonitor();
+    await gateways.pop()!.close();
+    await until(() => telegram.requests.length >= 3, 30_000);
+    const times = telegram.requests.map((r) => r.at);
+    // The 429 asked for a second's wait; the 500 was retried too; the third try got through.
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
+    expect(telegram.requests.map((r) => r.json().chat_id)).toEqual(['111', '111', '111']);
+  });
+
+  it('neither repeats nor forgets an incident across a monitor restart', async () => {
+    const { port } = await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    const first = await startMonitor();
+    await gateways.pop()!.close();
+    await until(() => sent().length === 1, 30_000);
+    await first.monitor.stop();
+    await first.store.close();
+    monitors = [];
+    await startMonitor();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(sent()).toHaveLength(1);
+    gateways.push(await startTestGateway(t, 'clinic', brain!.url, { port }));
+    await until(() => sent().length === 2, 30_000);
+    expect(sent()[1]!.text).toContain('resolved');
+  });
+
+  it('watches a tenant added while it runs', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    await startMonitor();
+    await new Promise((r) => setTimeout(r, 400));
+    await cli(t.env, 'tenant', 'add', 'late', '--name', 'Late Bakery', '--transport', 'simulator');
+    await until(() => sent().some((m) => m.text.includes('[late] Late Bakery: gateway does not answer')), 30_000);
+  });
+
+  it("delivers a customer's escalation to the tenant's contacts exactly once", async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111' });
+    await brain!.call('POST', '/api/chat', { key: brain!.keyOf('clinic'), tenant: 'clinic', body: { message: 'I want to talk to a person', sender: '+34600555444', senderName: 'Ana' } });
+    await startMonitor();
+    await until(() => sent().some((m) => m.chat_id === '100200300') && sms().some((m) => m.To === '+34600111222'), 30_000);
+    await new Promise((r) => setTimeout(r, 800));
+    const toContact = sent().filter((m) => m.chat_id === '100200300');
+    expect(toContact).toHaveLength(1);
+    expect(toContact[0]!.text).toBe('🙋 [clinic] Sonrisa Dental Clinic: Ana (+34600555444) needs a person. Customer asked for a person: "I want to talk to a person"');
+    expect(sms().filter((m) => m.To === '+34600111222')).toHaveLength(1);
+    const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
+    expect(await db.all('SELECT status FROM escalation_outbox')).toEqual([{ status: 'delivered' }]);
+    await db.close();
+  });
+});
+
+describe('status and alert test', () => {
+  it('prints the connection status summary and sends a test alert through every channel', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111' });
+    const status = await cli(t.env, 'status');
+    expect(status.stdout).toContain('CONNECTION STATUS SUMMARY');
+    expect(status.stdout).toContain('✅ clinic: CONNECTED');
+    expect(status.stdout).toContain('✅ brain: UP');
+    expect(status.stdout).toContain('❌ monitor: NOT RUNNING');
+    expect(JSON.parse((await cli(t.env, 'status', '--json')).stdout).tenants[0]).toMatchObject({ id: 'clinic', connected: true, failures: 0 });
+    const ok = await cli(t.env, 'alert', 'test');
+    expect(ok.stdout.split('\n')).toEqual(['telegram → 111: sent', 'sms → +34699000001: sent']);
+    telegram.respond([], () => ({ status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } }));
+    const bad = await cli(t.env, 'alert', 'test');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.split('\n')[0]).toBe('telegram → 111: FAILED: Telegram 401: Unauthorized');
+    expect(fs.existsSync(t.config.paths.monitorDb)).toBe(false);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { desiredIncidents, observe, type Observation, type WatchState } from '../../monitor/rules.js';
+
+const gw = (over: Partial<Observation> = {}): Observation => ({ target: 'shop', kind: 'gateway', reachable: true, wa: 'connected', backlog: 0, pm2: { status: 'online', restarts: 0 }, ...over });
+
+function run(steps: [number, Observation][]): { state: WatchState; kinds: string[] }[] {
+  let state: WatchState | undefined;
+  return steps.map(([at, obs]) => {
+    state = observe(state, obs, at);
+    return { state, kinds: desiredIncidents(obs, state, at).map((i) => i.kind) };
+  });
+}
+
+describe('monitor rules', () => {
+  it('opens "unreachable" only after 3 failed checks in a row', () => {
+    const r = run([[0, gw({ reachable: false })], [10_000, gw({ reachable: false })], [20_000, gw({ reachable: false })], [30_000, gw()]]);
+    expect(r.map((x) => x.kinds)).toEqual([[], [], ['gateway_unreachable'], []]);
+  });
+
+  it('waits 2 minutes before calling a disconnected or parked session down, but flags logged_out at once', () => {
+    const down = run([[0, gw({ wa: 'disconnected' })], [60_000, gw({ wa: 'disconnected' })], [120_000, gw({ wa: 'disconnected' })]]);
+    expect(down.map((x) => x.kinds)).toEqual([[], [], ['whatsapp_down']]);
+    expect(run([[0, gw({ wa: 'logged_out' })]])[0]!.kinds).toEqual(['logged_out']);
+    const parked = run([[0, gw({ wa: 'parked', parkedReason: 'QR expired' })], [130_000, gw({ wa: 'parked', parkedReason: 'QR expired' })]]);
+    expect(desiredIncidents(gw({ wa: 'parked', parkedReason: 'QR expired' }), parked[1]!.state, 130_000)[0]!.title).toBe('WhatsApp parked: QR expired for 2 min');
+  });
+
+  it('calls 3 restarts in 10 minutes, or PM2 errored, a crash loop (and not also "unreachable")', () => {
+    const r = run([[0, gw()], [10_000, gw({ pm2: { status: 'online', restarts: 2 } })], [20_000, gw({ pm2: { status: 'online', restarts: 3 } })]]);
+    expect(r.map((x) => x.kinds)).toEqual([[], [], ['crash_loop']]);
+    const errored = run([[0, gw({ reachable: false, pm2: { status: 'errored', restarts: 16 } })], [1, gw({ reachable: false, pm2: { status: 'errored', restarts: 16 } })], [2, gw({ reachable: false, pm2: { status: 'errored', restarts: 16 } })]]);
+    expect(errored.at(-1)!.kinds).toEqual(['crash_loop']);
+  });
+
+  it('watches the backlog and the brain', () => {
+    expect(run([[0, gw({ backlog: 51 })]])[0]!.kinds).toEqual(['backlog']);
+    const brain: Observation = { target: 'brain', kind: 'brain', reachable: false };
+    expect(run([[0, brain], [1, brain], [2, brain]]).map((x) => x.kinds)).toEqual([[], [], ['brain_down']]);
+  });
+});

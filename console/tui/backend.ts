@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import type { EventEmitter } from 'node:events';
 import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
@@ -5,6 +6,7 @@ import type { Config } from '../../core/config.js';
 import { loadOrCreateAdminKey } from '../../core/keys.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
+import { RawDb } from '../../core/sqlite/raw.js';
 import { startApps, appsFor, syncGateway } from '../cli/processes.js';
 import { registerTenant } from '../cli/tenant.js';
 import { GatewayApi } from '../gateway-api.js';
@@ -141,6 +143,7 @@ export class LiveBackend implements Backend {
           }
         }),
       );
+      const incidents = await this.openIncidents();
       // A QR the gateway no longer shows (it paired, or it expired) leaves the screen.
       const qr = Object.fromEntries(Object.entries(this.state.qr).filter(([id, q]) => Date.parse(q.expiresAt) > Date.now() && rows.find((r) => r.id === id)?.wa === 'qr'));
       this.state = {
@@ -151,10 +154,26 @@ export class LiveBackend implements Backend {
         monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR) } : null,
         rows,
         qr,
+        incidents,
       };
       this.touch();
     } finally {
       this.polling = false;
+    }
+  }
+
+  private async openIncidents(): Promise<Snapshot['incidents']> {
+    if (!fs.existsSync(this.config.paths.monitorDb)) return [];
+    try {
+      const db = await RawDb.open(this.config.paths.monitorDb, true);
+      try {
+        const rows = await db.all<{ target: string; title: string; opened_at: string }>("SELECT target, title, opened_at FROM incidents WHERE status = 'open' ORDER BY id");
+        return rows.map((r) => ({ target: r.target, title: r.title, openedAt: new Date(r.opened_at).toISOString() }));
+      } finally {
+        await db.close();
+      }
+    } catch {
+      return [];
     }
   }
 

@@ -51,10 +51,12 @@ export interface Snapshot {
   qr: Record<string, { qr: string; expiresAt: string }>;
   /** Processes that exited recently (from PM2's process events): name → time. */
   crashes: Record<string, number>;
+  /** The monitor's open incidents (monitor.db). */
+  incidents: { target: string; title: string; openedAt: string }[];
 }
 
 export function emptySnapshot(host = ''): Snapshot {
-  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {} };
+  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, incidents: [] };
 }
 
 /** Higher is worse: what the operator must look at first sorts to the top. */
@@ -103,6 +105,9 @@ export function failures(s: Snapshot): Failure[] {
   if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'R on the brain, or wr-console restart brain; then check its log' });
   else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'wr-console restart brain; check its log' });
   if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'wr-console restart monitor' });
+  for (const i of s.incidents) {
+    out.push({ severity: 95, what: `incident since ${i.openedAt.slice(11, 16)} UTC: [${i.target}] ${i.title}`, next: 'the monitor alerted the operator; it resolves by itself once fixed' });
+  }
   const recent = s.at - 10 * 60_000;
   for (const [name, at] of Object.entries(s.crashes)) {
     if (at >= recent) out.push({ severity: 75, what: `${name} exited at ${new Date(at).toTimeString().slice(0, 8)} and was restarted by PM2`, next: 'read its log (enter) for the reason' });

@@ -37,6 +37,8 @@ describe('console model', () => {
       'd (Shop d): 2 customer(s) waiting for a person',
     ]);
     expect(list[1]!.next).toContain('R for a new QR');
+    const withIncident = failures({ ...s, rows: [], crashes: {}, incidents: [{ target: 'clinic', title: 'WhatsApp logged out: a new QR is needed', openedAt: '2026-03-16T10:05:00.000Z' }] });
+    expect(withIncident[0]).toMatchObject({ what: 'incident since 10:05 UTC: [clinic] WhatsApp logged out: a new QR is needed' });
     expect(failures({ ...emptySnapshot(), pm2: 'down' })[0]).toEqual({ severity: 200, what: 'PM2 is not running: nothing is', next: 'wr-console start' });
     expect(failures({ ...s, rows: [], crashes: {}, brain: { pm2: 'stopped' } })[0]!.what).toBe('brain is stopped: no tenant gets answers');
   });

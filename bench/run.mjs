@@ -1,0 +1,46 @@
+// npm run bench: brain throughput and latency, end-to-end latency and losses, memory, and the
+// receptionist's evaluation. Prints a table and writes bench/results.json.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchBrain } from './brain.mjs';
+import { benchEndToEnd } from './e2e.mjs';
+import { root } from './lib.mjs';
+import { benchMemory } from './memory.mjs';
+
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+const results = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, at: new Date().toISOString() };
+const f = (x, d = 1) => (typeof x === 'number' ? x.toFixed(d) : String(x));
+
+if (want('brain')) {
+  console.log('brain: 10 tenants, 32 connections, 15 s as fast as it goes, then a steady 200 messages/s…');
+  const b = await benchBrain();
+  results.brain = b;
+  console.log(`  POST /api/chat      ${f(b.chat.rps, 0)} messages/s  p50 ${b.chat.p50} ms  p99 ${b.chat.p99} ms  errors ${b.chat.errors}`);
+  console.log(`  express hello world ${f(b.hello.rps, 0)} requests/s   ratio ${f(b.ratio, 2)} (target ≥ 0.30)`);
+  console.log(`  steady 200/s        ${f(b.steady200.rps, 0)} messages/s  p50 ${b.steady200.p50} ms  p99 ${b.steady200.p99} ms (target ≤ 50)  errors ${b.steady200.errors}`);
+}
+if (want('e2e')) {
+  console.log('end to end: 20 simulator gateways, 50 messages/s for 30 s…');
+  const e = await benchEndToEnd();
+  results.endToEnd = e;
+  console.log(`  injected ${e.injected}, stored ${e.accepted}, answered ${e.replied}, lost ${e.lost}; inbound → reply p50 ${e.p50} ms  p99 ${e.p99} ms (target ≤ 100)`);
+}
+if (want('memory')) {
+  console.log('memory…');
+  const m = await benchMemory();
+  results.memory = m;
+  console.log(`  bare node ${f(m.bareNode)} MB; idle gateway (simulator) ${f(m.gatewaySimulator)} MB = ${f(m.ratio, 2)}× (target ≤ 2.0); with Baileys ${f(m.gatewayBaileys)} MB (target ≤ 90); brain with 100 tenants ${f(m.brain100Tenants)} MB`);
+}
+if (want('eval')) {
+  console.log('receptionist evaluation…');
+  const r = spawnSync('npx', ['vitest', 'run', 'test/eval'], { cwd: root, env: { ...process.env, EVAL_REPORT: '1', CI: 'false' }, encoding: 'utf8' });
+  const accuracy = /accuracy: en\s+([\d.]+)%, es\s+([\d.]+)%; out of scope answered "unknown":\s+([\d.]+)%/.exec(r.stdout);
+  const dialogues = /dialogues: (\d+)\/(\d+) succeeded/.exec(r.stdout);
+  results.eval = { en: Number(accuracy?.[1]), es: Number(accuracy?.[2]), outOfScope: Number(accuracy?.[3]), dialogues: dialogues ? `${dialogues[1]}/${dialogues[2]}` : null };
+  console.log(`  intent accuracy en ${results.eval.en}%, es ${results.eval.es}%; out of scope ${results.eval.outOfScope}%; dialogues ${results.eval.dialogues}`);
+}
+fs.writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('written to bench/results.json');
+process.exit(0);

@@ -144,8 +144,14 @@ export class LiveBackend implements Backend {
         }),
       );
       const incidents = await this.openIncidents();
-      // A QR the gateway no longer shows (it paired, or it expired) leaves the screen.
+      // A QR the gateway no longer shows (it paired, or it expired) leaves the screen; one shown
+      // before the console started (so never seen on the bus) is asked for.
       const qr = Object.fromEntries(Object.entries(this.state.qr).filter(([id, q]) => Date.parse(q.expiresAt) > Date.now() && rows.find((r) => r.id === id)?.wa === 'qr'));
+      for (const row of rows.filter((r) => r.wa === 'qr' && !qr[r.id])) {
+        const tenant = this.registry.get(row.id);
+        const pending = tenant ? await new GatewayApi(this.config, tenant, 800).qr().catch(() => null) : null;
+        if (pending?.qr && pending.expiresAt) qr[row.id] = { qr: pending.qr, expiresAt: pending.expiresAt };
+      }
       this.state = {
         ...this.state,
         at: Date.now(),

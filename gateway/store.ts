@@ -1,5 +1,5 @@
-import { DataTypes, Model, Op, type ModelStatic, type Optional, type Transaction } from 'sequelize';
-import { SqliteDatabase, type Migration } from '../core/sqlite/database.js';
+import { DataTypes, Op, type ModelStatic, type Transaction } from 'sequelize';
+import { SqliteDatabase, type Migration, type Row } from '../core/sqlite/database.js';
 import type { InboundMessage } from './transports/transport.js';
 
 /**
@@ -99,8 +99,6 @@ export interface OutboxRow {
 }
 export interface ChatHandoffRow { jid: string; until: Date | null; reason: 'operator' | 'staff'; updatedAt: Date }
 export interface SimOutboxRow { waId: string; jid: string; text: string; sentAt: Date }
-
-type Row<T extends object, Auto extends keyof T = never> = Model<T, Optional<T, Auto>> & T;
 
 export class GatewayStore {
   readonly Inbox: ModelStatic<Row<InboxRow, 'id' | 'attempts' | 'lastError' | 'handoff'>>;

@@ -1,5 +1,5 @@
-import { DataTypes, Model, Op, type ModelStatic, type Optional, type Transaction } from 'sequelize';
-import { SqliteDatabase, type Migration } from '../core/sqlite/database.js';
+import { DataTypes, Op, type ModelStatic, type Transaction } from 'sequelize';
+import { SqliteDatabase, type Migration, type Row } from '../core/sqlite/database.js';
 
 /** monitor.db: watch state, incidents and the alert outbox, so a restarted monitor neither repeats nor forgets. */
 
@@ -61,8 +61,6 @@ export interface AlertRow {
   createdAt: Date;
   sentAt: Date | null;
 }
-
-type Row<T extends object, Auto extends keyof T = never> = Model<T, Optional<T, Auto>> & T;
 
 export class MonitorStore {
   readonly Watch: ModelStatic<Row<{ target: string; state: unknown; updatedAt: Date }>>;

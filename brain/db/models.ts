@@ -1,4 +1,5 @@
-import { DataTypes, Model, type ModelStatic, type Optional, type Sequelize } from 'sequelize';
+import { DataTypes, type ModelStatic, type Sequelize } from 'sequelize';
+import type { Row } from '../../core/sqlite/database.js';
 import type { Profile } from '../../core/profile.js';
 
 const { INTEGER, STRING, TEXT, BOOLEAN, DATE, JSON, FLOAT } = DataTypes;
@@ -84,7 +85,6 @@ export interface EscalationOutboxRow {
   deliveredAt: Date | null;
 }
 
-type Row<T extends object, Auto extends keyof T = never> = Model<T, Optional<T, Auto>> & T;
 type Table<T extends object, Auto extends keyof T = never> = ModelStatic<Row<T, Auto>>;
 
 export interface Models {

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sequelize, Transaction, type QueryInterface } from 'sequelize';
+import { Sequelize, Transaction, type Model, type Optional, type QueryInterface } from 'sequelize';
 import { SequelizeStorage, Umzug, type RunnableMigration } from 'umzug';
 import { sqliteDriver } from './driver.js';
 import { WriteQueue } from './write-queue.js';
 
 export type Migration = RunnableMigration<QueryInterface>;
+
+/** A Sequelize row typed by its attributes; `Auto` are the ones the database fills in. */
+export type Row<T extends object, Auto extends keyof T = never> = Model<T, Optional<T, Auto>> & T;
 
 /**
  * One SQLite file under Sequelize: WAL, migrations, and a single door for writes. Concurrent

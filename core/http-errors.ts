@@ -45,6 +45,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json({ error: 'request body is not valid JSON', details: [] });
     } else if (bodyError.type && bodyError.status && bodyError.status < 500) {
       res.status(bodyError.status).json({ error: 'unreadable request body', details: [] });
+    } else if (/SQLITE_FULL|ENOSPC/.test(String((err as { parent?: { code?: string } }).parent?.code ?? (err as Error).message))) {
+      // Nothing was written; the caller (a gateway) keeps the message and retries.
+      log.error({ method: req.method, path: req.path }, 'disk full: cannot write the database');
+      res.set('Retry-After', '30').status(503).json({ error: 'storage full: this request was not saved; retry once disk space is freed' });
     } else if (err instanceof HttpError) {
       res.set(err.headers).status(err.status).json(err.details ? { error: err.message, details: err.details } : { error: err.message });
     } else {

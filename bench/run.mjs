@@ -7,6 +7,7 @@ import { benchBrain } from './brain.mjs';
 import { benchEndToEnd } from './e2e.mjs';
 import { root } from './lib.mjs';
 import { benchMemory } from './memory.mjs';
+import { benchConsoleFrame, benchScale } from './scale.mjs';
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
@@ -32,6 +33,17 @@ if (want('memory')) {
   const m = await benchMemory();
   results.memory = m;
   console.log(`  bare node ${f(m.bareNode)} MB; idle gateway (simulator) ${f(m.gatewaySimulator)} MB = ${f(m.ratio, 2)}× (target ≤ 2.0); with Baileys ${f(m.gatewayBaileys)} MB (target ≤ 90); brain with 100 tenants ${f(m.brain100Tenants)} MB`);
+}
+if (want('console')) {
+  const c = await benchConsoleFrame();
+  results.consoleFrame = c;
+  console.log(`console: ${c.tenants} tenants, a frame after a change p50 ${f(c.p50Ms, 2)} ms, max ${f(c.maxMs, 2)} ms (target ≤ 16)`);
+}
+if (want('scale')) {
+  console.log('scale: 100 simulator tenants under PM2…');
+  const s = await benchScale();
+  results.scale = s;
+  console.log(`  ${s.healthy}/${s.tenants} connected ${f(s.secondsToHealthy)} s after wr-console start (target ≤ 60); ${s.processes} processes, ${f(s.totalRssMb, 0)} MB in all`);
 }
 if (want('eval')) {
   console.log('receptionist evaluation…');

@@ -8,6 +8,8 @@ const argv = process.argv.slice(2);
 if (argv.length === 0 || (argv.length === 1 && argv[0] === '--readonly')) {
   // chalk ignores NO_COLOR; it honours FORCE_COLOR=0, read when ink is first imported.
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+  // React's development build renders several times slower; read when react is first imported.
+  process.env.NODE_ENV ??= 'production';
   const { loadConfig, ConfigError } = await import('../core/config.js');
   try {
     const { runTui } = await import('./tui/run.js');

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { renderQr, qrSize } from '../../qr.js';
 import { KEYMAP } from '../keymap.js';
 import { COMMAND_HELP, failures, formatAge, severity, windowRows, type LogLine, type Snapshot, type TenantRow } from '../model.js';
@@ -26,11 +27,12 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
 
 const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
-export function TenantTable({ rows, selected, height, width, now }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number }) {
-  const wide = width >= 100;
-  const cols: [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?][] = [
+type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
+
+function columns(wide: boolean, now: number): Column[] {
+  return [
     ['ID', 14, (r) => r.id],
-    ...(wide ? ([['NAME', 18, (r: TenantRow) => r.name], ['PORT', 5, (r: TenantRow) => String(r.port)]] as typeof cols) : []),
+    ...(wide ? ([['NAME', 18, (r: TenantRow) => r.name], ['PORT', 5, (r: TenantRow) => String(r.port)]] as Column[]) : []),
     ['PM2', 9, (r) => r.pm2, (r) => statusColor(r.pm2)],
     ['WHATSAPP', 12, (r) => r.wa ?? '-', (r) => statusColor(r.wa)],
     ['HAND', 4, (r) => (r.handoff === null ? '-' : r.handoff ? 'ON' : 'off'), (r) => (r.handoff ? 'yellow' : undefined)],
@@ -40,23 +42,46 @@ export function TenantTable({ rows, selected, height, width, now }: { rows: Tena
     ['QUEUE', 5, (r) => (r.backlog === null ? '-' : String(r.backlog))],
     ['SEEN', 4, (r) => formatAge(r.lastSeen, now)],
   ];
+}
+
+/** A row as runs of equal colour: fewer styled pieces for Ink to lay out and tokenise each frame. */
+function segments(row: TenantRow, wide: boolean, now: number): [string, string | undefined][] {
+  const out: [string, string | undefined][] = [];
+  for (const [, w, value, color] of columns(wide, now)) {
+    const c = color?.(row);
+    const text = `${cell(value(row), w)} `;
+    const last = out.at(-1);
+    if (last && last[1] === c) last[0] += text;
+    else out.push([text, c]);
+  }
+  return out;
+}
+
+/** One row; memoised so a change to one tenant re-renders one row, not the table. */
+const TableRow = memo(function TableRow({ row, selected, wide, now }: { row: TenantRow; selected: boolean; wide: boolean; now: number }) {
+  return (
+    <Text inverse={selected} wrap="truncate">
+      {segments(row, wide, now).map(([text, color], i) => (
+        <Text key={i} color={color}>
+          {text}
+        </Text>
+      ))}
+    </Text>
+  );
+});
+
+export function TenantTable({ rows, selected, height, width, now }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number }) {
+  const wide = width >= 100;
+  // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
+  const tick = Math.floor(now / 1000) * 1000;
   const { start, visible } = windowRows(rows, selected, height - 1);
   return (
     <Box flexDirection="column">
-      <Text bold>{cols.map(([h, w]) => cell(h, w)).join(' ')}</Text>
+      <Text bold>{columns(wide, tick).map(([h, w]) => cell(h, w)).join(' ')}</Text>
       {rows.length === 0 ? <Text color="gray">no tenants: press a to add one</Text> : null}
-      {visible.map((r, i) => {
-        const isSelected = start + i === selected;
-        return (
-          <Text key={r.id} inverse={isSelected} wrap="truncate">
-            {cols.map(([h, w, value, color]) => (
-              <Text key={h} color={color?.(r)}>
-                {cell(value(r), w)}{' '}
-              </Text>
-            ))}
-          </Text>
-        );
-      })}
+      {visible.map((r, i) => (
+        <TableRow key={r.id} row={r} selected={start + i === selected} wide={wide} now={tick} />
+      ))}
     </Box>
   );
 }

@@ -1,0 +1,68 @@
+// Scale: 100 simulator tenants started under PM2 (time until every gateway is connected, total
+// memory), and the console's frame time with 100 tenants.
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { makeHome, root, sleep, wr } from './lib.mjs';
+
+function pm2(env, ...args) {
+  return spawnSync(process.execPath, [path.join(root, 'node_modules/pm2/bin/pm2'), ...args], { env, encoding: 'utf8' }).stdout;
+}
+
+export async function benchScale({ tenants = 100 } = {}) {
+  const h = await makeHome({ MONITOR_INTERVAL_MS: 10_000 });
+  try {
+    for (let i = 0; i < tenants; i++) wr(h.env, 'tenant', 'add', `s${String(i).padStart(3, '0')}`, '--name', `Shop ${i}`, '--transport', 'simulator');
+    const registry = JSON.parse(fs.readFileSync(path.join(h.home, 'tenants.json'), 'utf8')).tenants;
+    const started = Date.now();
+    wr({ ...h.env, WR_DEMO: '1' }, 'start');
+    let healthy = 0;
+    while (Date.now() - started < 300_000) {
+      const states = await Promise.all(registry.map((t) => fetch(`http://127.0.0.1:${t.port}/health`).then((r) => r.json(), () => null)));
+      healthy = states.filter((s) => s?.status === 'connected').length;
+      if (healthy === registry.length) break;
+      await sleep(500);
+    }
+    const secondsToHealthy = (Date.now() - started) / 1000;
+    await sleep(3000);
+    const list = JSON.parse(pm2(h.env, 'jlist').replace(/^[^[]*/, ''));
+    const totalRssMb = list.reduce((sum, p) => sum + (p.monit?.memory ?? 0), 0) / 1024 / 1024;
+    pm2(h.env, 'kill');
+    return { tenants, healthy, secondsToHealthy, processes: list.length, totalRssMb };
+  } finally {
+    h.cleanup();
+  }
+}
+
+/** Renders the real App over a fake backend with `n` tenants; the time per frame after a change. */
+export async function benchConsoleFrame({ tenants = 100, frames = 50 } = {}) {
+  // As wr-console does before it loads React.
+  process.env.NODE_ENV ??= 'production';
+  const { render } = await import('ink');
+  const React = (await import('react')).default;
+  const { App } = await import(path.join(root, 'dist/console/tui/App.js'));
+  const rows = Array.from({ length: tenants }, (_, i) => ({
+    id: `s${String(i).padStart(3, '0')}`, name: `Shop ${i}`, port: 3000 + i, transport: 'simulator', pm2: 'online', restarts: 0, uptimeSince: Date.now(), wa: i % 7 ? 'connected' : 'qr',
+    handoff: false, messagesToday: i, backlog: 0, failed: 0, lastSeen: new Date().toISOString(), lastDisconnect: null, parkedReason: null, escalations: 0,
+  }));
+  let state = { at: Date.now(), host: 'bench', pm2: 'connected', brain: { pm2: 'online', healthy: true }, monitor: { pm2: 'online' }, rows, qr: {}, crashes: {}, incidents: [] };
+  const listeners = new Set();
+  const backend = { snapshot: () => state, logs: () => [], subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) };
+  const stdout = Object.assign(new EventEmitter(), { columns: 160, rows: 50, isTTY: true, write: () => true });
+  const stdin = Object.assign(new EventEmitter(), { isTTY: true, setRawMode() {}, setEncoding() {}, read: () => null, ref() {}, unref() {}, resume() {}, pause() {} });
+  const app = render(React.createElement(App, { backend, tickMs: 3_600_000 }), { stdout, stdin, patchConsole: false, exitOnCtrlC: false, debug: true });
+  await sleep(200);
+  const times = [];
+  for (let f = 0; f < frames; f++) {
+    state = { ...state, at: Date.now(), rows: state.rows.map((r, i) => (i === f % tenants ? { ...r, messagesToday: r.messagesToday + 1 } : r)) };
+    const t0 = performance.now();
+    for (const l of listeners) l();
+    app.rerender(React.createElement(App, { backend, tickMs: 3_600_000 }));
+    times.push(performance.now() - t0);
+    await sleep(5);
+  }
+  app.unmount();
+  times.sort((a, b) => a - b);
+  return { tenants, frames, p50Ms: times[Math.floor(frames / 2)], maxMs: times.at(-1) };
+}

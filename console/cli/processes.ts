@@ -29,21 +29,13 @@ export async function withPm2<T>(env: NodeJS.ProcessEnv, spawn: boolean, work: (
   }
 }
 
-/** Starts what is not running (restarting what is stopped or errored); returns a line per app. */
+/** Starts what is not running (restarting what is stopped or errored), all in one PM2 call; a line per app. */
 export async function startApps(pm2: Pm2Client, apps: AppSpec[]): Promise<string[]> {
   const running = new Map((await pm2.list()).map((p) => [p.name, p.status]));
-  const lines: string[] = [];
-  for (const app of apps) {
-    const status = running.get(app.name);
-    if (status === 'online' || status === 'launching') {
-      lines.push(`${app.name}: already running`);
-    } else {
-      if (status !== undefined) await pm2.delete(app.name);
-      await pm2.start([app]);
-      lines.push(`${app.name}: started`);
-    }
-  }
-  return lines;
+  const toStart = apps.filter((a) => !['online', 'launching'].includes(running.get(a.name) ?? ''));
+  for (const app of toStart) if (running.has(app.name)) await pm2.delete(app.name);
+  await pm2.start(toStart);
+  return apps.map((a) => `${a.name}: ${toStart.includes(a) ? 'started' : 'already running'}`);
 }
 
 function lifecycle(verb: 'start' | 'stop' | 'restart') {

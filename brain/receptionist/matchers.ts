@@ -84,3 +84,15 @@ export class FaqMatcher {
     return fuzzy[0]?.item.faq ?? top?.faq;
   }
 }
+
+/** Matchers are built once per profile object (a new profile, a new index). */
+const matchers = new WeakMap<Profile, { services: ServiceMatcher; faqs: FaqMatcher }>();
+
+export function matchersFor(profile: Profile): { services: ServiceMatcher; faqs: FaqMatcher } {
+  let m = matchers.get(profile);
+  if (!m) {
+    m = { services: new ServiceMatcher(profile.services), faqs: new FaqMatcher(profile.faq) };
+    matchers.set(profile, m);
+  }
+  return m;
+}

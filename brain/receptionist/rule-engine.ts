@@ -15,14 +15,24 @@ interface Entities {
   choice?: number;
 }
 
+/** What the message says about when and which service, read once per turn (chrono is the costly part). */
+const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
+function read(turn: Turn): { when: When; service: Service | undefined } {
+  let r = readings.get(turn);
+  if (!r) {
+    r = { when: parseWhen(turn.text, turn.language, turn.tools.now), service: turn.services.find(turn.text)[0] };
+    readings.set(turn, r);
+  }
+  return r;
+}
+
 function ok(reply: string, intent: Intent, handled = true): EngineResult {
   return { reply, intent, handled };
 }
 
 function extract(turn: Turn, choices: number): Entities {
   return {
-    service: turn.services.find(turn.text)[0],
-    when: parseWhen(turn.text, turn.language, turn.tools.now),
+    ...read(turn),
     choice: choices > 0 ? parseChoice(turn.normalized, choices) : undefined,
   };
 }
@@ -190,7 +200,7 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   }
   const chosen = flow.choices ? parseChoice(turn.normalized, flow.choices.length) : undefined;
   const byChoice = chosen ? bookings.find((b) => b.bookingId === flow.choices![chosen - 1]) : undefined;
-  const date = flow.choices ? parseWhen(turn.text, turn.language, turn.tools.now).date : undefined;
+  const date = flow.choices ? read(turn).when.date : undefined;
   const byDate = date ? bookings.filter((b) => b.start.startsWith(date)) : [];
   const picked = byChoice ?? (byDate.length === 1 ? byDate[0] : undefined) ?? (bookings.length === 1 ? bookings[0] : undefined);
   if (picked) return picked;
@@ -306,7 +316,7 @@ function hoursReply(turn: Turn): string {
   const { profile, now } = turn.tools;
   const r = turn.replies;
   const lines: string[] = [];
-  const asked = parseWhen(turn.text, turn.language, now).date;
+  const asked = read(turn).when.date;
   if (asked) {
     const day = DateTime.fromISO(asked, { zone: profile.timezone });
     const hours = dayHours(turn, day);
@@ -396,7 +406,7 @@ export class RuleEngine implements Engine {
     }
     const { intent, score } = turn.classification;
     if (state.flow) {
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !turn.services.find(turn.text).length && !parseWhen(turn.text, turn.language, turn.tools.now).date;
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !read(turn).service && !read(turn).when.date;
       if (!sideQuestion) return continueFlow(turn);
     }
     return this.byIntent(turn);
@@ -411,7 +421,7 @@ export class RuleEngine implements Engine {
     const { intent, score, hints, coverage } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
     if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never))) return 'faq';
-    const when = parseWhen(turn.text, turn.language, turn.tools.now);
+    const { when } = read(turn);
     if (service && (when.date || when.time !== undefined) && !['cancel', 'reschedule', 'my_bookings'].includes(intent)) return 'book';
     if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';
@@ -420,7 +430,7 @@ export class RuleEngine implements Engine {
 
   private async byIntent(turn: Turn): Promise<EngineResult> {
     const r = turn.replies;
-    const service = turn.services.find(turn.text)[0];
+    const { service } = read(turn);
     const match = turn.faqs.match(turn.text);
     const faq = match?.strong ? match.faq : turn.faqs.best(turn.text);
     const intent = this.decide(turn, service, Boolean(match?.strong));

@@ -5,7 +5,7 @@ import type { BookingRow } from '../db/models.js';
 import type { TenantDb } from '../db/tenant-db.js';
 import { busyNear, upcomingFor } from './bookings.js';
 import { checkSlot, exceptionFor, freeSlotsOn, nextOpening, openIntervalAt, suggestSlots, type SlotVerdict } from './calendar.js';
-import { FaqMatcher, ServiceMatcher } from './matchers.js';
+import { matchersFor } from './matchers.js';
 import { samePending, type ConversationState, type PendingAction } from './state.js';
 
 /**
@@ -130,7 +130,7 @@ export const TOOLS: ToolDef[] = [
     description: 'Services matching a query (fuzzy on names and aliases), with duration in minutes and price. An empty query lists them all.',
     input: z.object({ query: z.string().max(200).default('') }),
     async run(ctx, { query }) {
-      const found = query.trim() ? new ServiceMatcher(ctx.profile.services).find(query) : ctx.profile.services;
+      const found = query.trim() ? matchersFor(ctx.profile).services.find(query) : ctx.profile.services;
       return { services: found.map((s) => ({ id: s.id, name: s.name, durationMinutes: s.duration, price: s.price ?? null, currency: s.currency ?? null, description: s.description ?? null })) };
     },
   }),
@@ -139,7 +139,7 @@ export const TOOLS: ToolDef[] = [
     description: "The business's own answer to a frequently asked question, if it has one.",
     input: z.object({ query: z.string().min(1).max(500) }),
     async run(ctx, { query }) {
-      const faq = new FaqMatcher(ctx.profile.faq).best(query);
+      const faq = matchersFor(ctx.profile).faqs.best(query);
       return faq ? { question: faq.question, answer: faq.answer } : { answer: null };
     },
   }),

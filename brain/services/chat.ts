@@ -5,7 +5,7 @@ import type { ConversationRow } from '../db/models.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
-import { FaqMatcher, ServiceMatcher } from '../receptionist/matchers.js';
+import { matchersFor } from '../receptionist/matchers.js';
 import { Replies } from '../receptionist/replies.js';
 import { initialState, type ConversationState } from '../receptionist/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
@@ -145,8 +145,7 @@ export class ChatService {
         classification,
         tools,
         replies,
-        services: new ServiceMatcher(profile.services),
-        faqs: new FaqMatcher(profile.faq),
+        ...matchersFor(profile),
         firstInSession: isNew || idleMinutes > SESSION_GAP_HOURS * 60,
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
       });

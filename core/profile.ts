@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { DateTime, IANAZone } from 'luxon';
 import { LineCounter, parseDocument, stringify, isNode, type Node } from 'yaml';
 import { z } from 'zod';
@@ -222,16 +221,6 @@ export function parseProfileYaml(text: string, source = 'profile.yaml'): Profile
       return { ...describeIssue(issue), line: pos?.line, column: pos?.col };
     }),
   );
-}
-
-export function readProfileFile(file: string): Profile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ProfileError(file, [{ path: '', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
-  }
-  return parseProfileYaml(text, file);
 }
 
 /** "HH:MM" for minutes after midnight (1440 prints as 24:00). */

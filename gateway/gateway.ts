@@ -224,13 +224,13 @@ export class Gateway extends EventEmitter {
       }
       const silenced = new Map<string, boolean>();
       for (const m of toStore) if (!silenced.has(m.chat)) silenced.set(m.chat, await this.silenced(m.chat));
-      const added = await this.opts.store.storeInbound(
+      await this.opts.store.storeInbound(
         toStore,
         (m) => (m.fromMe || !m.answerable || !m.text?.trim() ? 'skipped' : 'pending'),
         (m) => silenced.get(m.chat) ?? false,
       );
       for (const m of staff) await this.onStaffMessage(m);
-      if (added > 0) this.opts.log.debug({ tenant: this.opts.tenant, added, kind }, 'inbound stored');
+      this.opts.log.debug({ tenant: this.opts.tenant, count: toStore.length, kind }, 'inbound stored');
       this.kick();
     } catch (err) {
       this.opts.log.error({ err, tenant: this.opts.tenant }, 'could not store inbound messages');
@@ -262,10 +262,10 @@ export class Gateway extends EventEmitter {
       for (;;) {
         if (this.stopped) return;
         const now = new Date();
-        const rows = await this.opts.store.Inbox.findAll({ where: { status: 'pending' }, order: [['id', 'ASC']], limit: BATCH });
+        const rows = await this.opts.store.pendingInbox(BATCH);
         const blocked = new Set<string>();
         let progressed = false;
-        for (const r of rows.map((x) => x.get({ plain: true }) as InboxRow)) {
+        for (const r of rows) {
           if (this.stopped || this.draining) return;
           // Messages of one chat go to the brain in order: a waiting one holds back the later ones.
           if (blocked.has(r.chat)) continue;

@@ -1,5 +1,5 @@
-import { DataTypes, Op, type ModelStatic, type Transaction } from 'sequelize';
-import { SqliteDatabase, type Migration, type Row } from '../core/sqlite/database.js';
+import { DataTypes, Op, type ModelStatic } from 'sequelize';
+import { SqliteDatabase, SqliteStore, type Migration, type Row } from '../core/sqlite/database.js';
 import type { InboundMessage } from './transports/transport.js';
 
 /**
@@ -100,14 +100,15 @@ export interface OutboxRow {
 export interface ChatHandoffRow { jid: string; until: Date | null; reason: 'operator' | 'staff'; updatedAt: Date }
 export interface SimOutboxRow { waId: string; jid: string; text: string; sentAt: Date }
 
-export class GatewayStore {
+export class GatewayStore extends SqliteStore {
   readonly Inbox: ModelStatic<Row<InboxRow, 'id' | 'attempts' | 'lastError' | 'handoff'>>;
   readonly Outbox: ModelStatic<Row<OutboxRow, 'id' | 'attempts' | 'lastError' | 'sentAt'>>;
   readonly Settings: ModelStatic<Row<{ key: string; value: string }>>;
   readonly ChatHandoff: ModelStatic<Row<ChatHandoffRow>>;
   readonly SimOutbox: ModelStatic<Row<SimOutboxRow>>;
 
-  private constructor(readonly db: SqliteDatabase) {
+  private constructor(db: SqliteDatabase) {
+    super(db);
     const s = db.sequelize;
     const opts = (tableName: string) => ({ tableName, underscored: true, timestamps: false });
     this.Inbox = s.define('Inbox', {
@@ -126,19 +127,10 @@ export class GatewayStore {
     return new GatewayStore(await SqliteDatabase.open(file, migrations));
   }
 
-  write<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
-    return this.db.write(work);
-  }
-
-  close(): Promise<void> {
-    return this.db.close();
-  }
-
-  /** Stores inbound messages; replays of ones already stored are ignored. Returns how many were new. */
-  async storeInbound(messages: InboundMessage[], status: (m: InboundMessage) => InboxRow['status'], handoff: (m: InboundMessage) => boolean): Promise<number> {
-    if (messages.length === 0) return 0;
-    return this.write(async (transaction) => {
-      const before = await this.Inbox.count({ transaction });
+  /** Stores inbound messages; replays of ones already stored are ignored by the unique key. */
+  async storeInbound(messages: InboundMessage[], status: (m: InboundMessage) => InboxRow['status'], handoff: (m: InboundMessage) => boolean): Promise<void> {
+    if (messages.length === 0) return;
+    await this.write(async (transaction) => {
       const now = new Date();
       await this.Inbox.bulkCreate(
         messages.map((m) => ({
@@ -147,7 +139,6 @@ export class GatewayStore {
         })),
         { ignoreDuplicates: true, transaction },
       );
-      return (await this.Inbox.count({ transaction })) - before;
     });
   }
 
@@ -159,8 +150,9 @@ export class GatewayStore {
     await this.write((transaction) => this.Settings.upsert({ key, value }, { transaction }));
   }
 
-  async dueInbox(now: Date, limit: number): Promise<InboxRow[]> {
-    const rows = await this.Inbox.findAll({ where: { status: 'pending', nextAttemptAt: { [Op.lte]: now } }, order: [['id', 'ASC']], limit });
+  /** Pending messages, oldest first, due or not: the worker keeps each chat in order. */
+  async pendingInbox(limit: number): Promise<InboxRow[]> {
+    const rows = await this.Inbox.findAll({ where: { status: 'pending' }, order: [['id', 'ASC']], limit });
     return rows.map((r) => r.get({ plain: true }) as InboxRow);
   }
 

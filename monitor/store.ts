@@ -1,5 +1,5 @@
 import { DataTypes, Op, type ModelStatic, type Transaction } from 'sequelize';
-import { SqliteDatabase, type Migration, type Row } from '../core/sqlite/database.js';
+import { SqliteDatabase, SqliteStore, type Migration, type Row } from '../core/sqlite/database.js';
 
 /** monitor.db: watch state, incidents and the alert outbox, so a restarted monitor neither repeats nor forgets. */
 
@@ -62,13 +62,14 @@ export interface AlertRow {
   sentAt: Date | null;
 }
 
-export class MonitorStore {
+export class MonitorStore extends SqliteStore {
   readonly Watch: ModelStatic<Row<{ target: string; state: unknown; updatedAt: Date }>>;
   readonly Incident: ModelStatic<Row<IncidentRow, 'id' | 'resolvedAt'>>;
   readonly Alert: ModelStatic<Row<AlertRow, 'id' | 'attempts' | 'lastError' | 'sentAt' | 'incidentId' | 'source'>>;
   readonly Settings: ModelStatic<Row<{ key: string; value: string }>>;
 
-  private constructor(readonly db: SqliteDatabase) {
+  private constructor(db: SqliteDatabase) {
+    super(db);
     const s = db.sequelize;
     const opts = (tableName: string) => ({ tableName, underscored: true, timestamps: false });
     this.Watch = s.define('Watch', { target: { type: STRING, primaryKey: true }, state: JSON, updatedAt: DATE }, opts('watch')) as never;
@@ -81,14 +82,6 @@ export class MonitorStore {
 
   static async open(file: string): Promise<MonitorStore> {
     return new MonitorStore(await SqliteDatabase.open(file, migrations));
-  }
-
-  write<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
-    return this.db.write(work);
-  }
-
-  close(): Promise<void> {
-    return this.db.close();
   }
 
   async openIncidents(): Promise<IncidentRow[]> {

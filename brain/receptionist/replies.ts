@@ -161,7 +161,7 @@ export class Replies {
   price(s: Profile['services'][number]): string {
     if (s.price === undefined) return '';
     const amount = new Intl.NumberFormat(this.language === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency: s.currency ?? 'EUR' }).format(s.price);
-    return this.language === 'es' ? `, ${amount}` : `, ${amount}`;
+    return `, ${amount}`;
   }
 
   weekHours(): string[] {

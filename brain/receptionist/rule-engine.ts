@@ -73,7 +73,7 @@ function dayHours(turn: Turn, day: DateTime): string {
   return rangesFor(turn.tools.profile, day).map((r) => `${formatClock(r.open)}–${formatClock(r.close)}`).join(', ');
 }
 
-/** Applies a date and time from the message (or a picked offer) to a flow; false when the date is unusable. */
+/** Applies a date and time from the message, or from a picked offer, to a flow. */
 function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: string): void {
   if (flow.offered && e.choice) {
     const picked = DateTime.fromISO(flow.offered[e.choice - 1]!, { zone });

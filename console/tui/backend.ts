@@ -233,8 +233,9 @@ export class LiveBackend implements Backend {
     if (!isTenantId(input.id)) throw new Error('the id must be 1-32 lowercase letters, digits or dashes');
     if (!input.name.trim()) throw new Error('the name is required');
     const { tenant } = await registerTenant(this.config, { id: input.id, name: input.name.trim(), transport: input.transport });
-    const lines: string[] = [];
-    await syncGateway(this.config, this.env, tenant.id, true, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    // The console shows the result itself; syncGateway's lines are for the CLI.
+    const quiet = () => {};
+    await syncGateway(this.config, this.env, tenant.id, true, { out: quiet, err: quiet });
     await this.poll();
     return `added ${tenant.id} on port ${tenant.port}`;
   }

@@ -57,15 +57,24 @@ export class SqliteDatabase {
     return this.queue.run(() => this.sequelize.transaction((t) => work(t)));
   }
 
-  get pendingWrites(): number {
-    return this.queue.size;
-  }
-
   /** Finishes queued writes, then closes every connection. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.queue.drain();
     await this.sequelize.close();
+  }
+}
+
+/** A database with its models: what the brain's, the gateway's and the monitor's stores share. */
+export abstract class SqliteStore {
+  protected constructor(protected readonly db: SqliteDatabase) {}
+
+  write<T>(work: (t: Transaction) => Promise<T>): Promise<T> {
+    return this.db.write(work);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
   }
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import { formatPath } from './profile.js';
+import { formatPath } from './issue-path.js';
 import type { Logger } from './logger.js';
 
 export interface ErrorDetail {
@@ -31,29 +31,39 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  res.status(404).json({ error: `no route ${req.method} ${req.path}` });
+  res.status(404).json({ error: noRoute(req.method, req.path) });
 };
 
-/** The last middleware: maps every failure to a JSON error; stack traces stay in the log. */
+export const noRoute = (method: string, path: string): string => `no route ${method} ${path}`;
+
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; details?: ErrorDetail[] };
+}
+
+/** What the caller is told about a failure; stack traces and unexpected errors stay in the log. */
+export function errorReply(err: unknown, log: Logger, where: { method: string; path: string }): ErrorReply {
+  const bodyError = err as { type?: string; status?: number };
+  const reply = (status: number, error: string, details?: ErrorDetail[], headers: Record<string, string> = {}): ErrorReply => ({ status, headers, body: details ? { error, details } : { error } });
+  if (bodyError.type === 'entity.too.large') return reply(413, 'request body too large (limit 64 KiB)');
+  if (bodyError.type === 'entity.parse.failed') return reply(400, 'request body is not valid JSON', []);
+  if (bodyError.type && bodyError.status && bodyError.status < 500) return reply(bodyError.status, 'unreadable request body', []);
+  if (/SQLITE_FULL|ENOSPC/.test(String((err as { parent?: { code?: string } }).parent?.code ?? (err as Error).message))) {
+    // Nothing was written; the caller (a gateway) keeps the message and retries.
+    log.error(where, 'disk full: cannot write the database');
+    return reply(503, 'storage full: this request was not saved; retry once disk space is freed', undefined, { 'Retry-After': '30' });
+  }
+  if (err instanceof HttpError) return reply(err.status, err.message, err.details, err.headers);
+  log.error({ err, ...where }, 'request failed');
+  return reply(500, 'internal error; the log has the details');
+}
+
+/** The last middleware: maps every failure to a JSON error. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    const bodyError = err as { type?: string; status?: number };
-    if (bodyError.type === 'entity.too.large') {
-      res.status(413).json({ error: 'request body too large (limit 64 KiB)' });
-    } else if (bodyError.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'request body is not valid JSON', details: [] });
-    } else if (bodyError.type && bodyError.status && bodyError.status < 500) {
-      res.status(bodyError.status).json({ error: 'unreadable request body', details: [] });
-    } else if (/SQLITE_FULL|ENOSPC/.test(String((err as { parent?: { code?: string } }).parent?.code ?? (err as Error).message))) {
-      // Nothing was written; the caller (a gateway) keeps the message and retries.
-      log.error({ method: req.method, path: req.path }, 'disk full: cannot write the database');
-      res.set('Retry-After', '30').status(503).json({ error: 'storage full: this request was not saved; retry once disk space is freed' });
-    } else if (err instanceof HttpError) {
-      res.set(err.headers).status(err.status).json(err.details ? { error: err.message, details: err.details } : { error: err.message });
-    } else {
-      log.error({ err, method: req.method, path: req.path }, 'request failed');
-      res.status(500).json({ error: 'internal error; the log has the details' });
-    }
+    const { status, headers, body } = errorReply(err, log, { method: req.method, path: req.path });
+    res.set(headers).status(status).json(body);
   };
 }

@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { LineCounter, parseDocument, stringify, isNode, type Node } from 'yaml';
 import { z } from 'zod';
+import { formatPath } from './issue-path.js';
 
 /**
  * The business profile: one declarative document per tenant (profile.yaml, or the body of
@@ -173,10 +174,6 @@ export class ProfileError extends Error {
     super(issues.map((i) => `${source}${i.line ? `:${i.line}:${i.column}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
     this.name = 'ProfileError';
   }
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
 }
 
 function describeIssue(issue: z.core.$ZodIssue): ProfileIssue {

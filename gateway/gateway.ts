@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.js';
 import { BrainError, type BrainClient } from './brain-client.js';
 import { initialConnection, onClose, onOpen, onQr, onRestart, type ConnectionState, type WaStatus } from './connection.js';
 import { DEFAULT_GOVERNOR, Governor, type GovernorOptions } from './governor.js';
-import type { GatewayStore, InboxRow, OutboxRow } from './store.js';
+import type { GatewayStore, InboxRow, OutboxRow, Retry } from './store.js';
 import type { InboundMessage, Transport } from './transports/transport.js';
 
 export interface GatewayOptions {
@@ -190,16 +190,13 @@ export class Gateway extends EventEmitter {
 
   /** Per-chat handoff by the operator: on until turned off. */
   async setChatHandoff(jid: string, on: boolean): Promise<boolean> {
-    const { ChatHandoff } = this.opts.store;
-    await this.opts.store.write(async (transaction) => {
-      if (on) await ChatHandoff.upsert({ jid, until: null, reason: 'operator', updatedAt: new Date() }, { transaction });
-      else await ChatHandoff.destroy({ where: { jid }, transaction });
-    });
+    if (on) await this.opts.store.setChatHandoff({ jid, until: null, reason: 'operator' });
+    else await this.opts.store.clearChatHandoff(jid);
     return on;
   }
 
   async chatHandoff(jid: string, now = new Date()): Promise<boolean> {
-    const row = await this.opts.store.ChatHandoff.findByPk(jid);
+    const row = await this.opts.store.chatHandoff(jid);
     return Boolean(row && (row.until === null || row.until > now));
   }
 
@@ -239,15 +236,10 @@ export class Gateway extends EventEmitter {
 
   /** Staff wrote from the business phone: the bot steps back in that chat until quiet, or "/bot". */
   private async onStaffMessage(m: InboundMessage): Promise<void> {
-    const { ChatHandoff } = this.opts.store;
-    if (m.text?.trim().toLowerCase() === STAFF_RESUME_COMMAND) {
-      await this.opts.store.write((transaction) => ChatHandoff.destroy({ where: { jid: m.chat }, transaction }));
-      return;
-    }
-    const existing = await ChatHandoff.findByPk(m.chat);
-    if (existing?.reason === 'operator') return;
-    const until = new Date(Math.max(Date.now(), m.timestamp.getTime()) + this.staffQuietMs);
-    await this.opts.store.write((transaction) => ChatHandoff.upsert({ jid: m.chat, until, reason: 'staff', updatedAt: new Date() }, { transaction }));
+    const { store } = this.opts;
+    if (m.text?.trim().toLowerCase() === STAFF_RESUME_COMMAND) return store.clearChatHandoff(m.chat);
+    if ((await store.chatHandoff(m.chat))?.reason === 'operator') return;
+    await store.setChatHandoff({ jid: m.chat, until: new Date(Math.max(Date.now(), m.timestamp.getTime()) + this.staffQuietMs), reason: 'staff' });
   }
 
   /** Runs the inbox and outbox workers if they are idle. */
@@ -296,32 +288,17 @@ export class Gateway extends EventEmitter {
         ...(r.senderName ? { senderName: r.senderName.slice(0, 100) } : {}),
         ...(handoff ? { handoff: true } : {}),
       });
-      await store.write(async (transaction) => {
-        if (r.attempts > 0) {
-          // The brain is back: whatever waited for it can go now instead of at its backoff time.
-          await store.Inbox.update({ nextAttemptAt: new Date() }, { where: { status: 'pending' }, transaction });
-        }
-        await store.Inbox.update({ status: 'done', handoff: handoff || answer.handoff, lastError: null }, { where: { id: r.id }, transaction });
-        if (answer.reply !== null && !handoff) {
-          const now = new Date();
-          await store.Outbox.bulkCreate(
-            [{ inboxId: r.id, jid: r.chat, text: answer.reply, waId: newMessageId(), status: 'pending', nextAttemptAt: now, createdAt: now }],
-            { ignoreDuplicates: true, transaction },
-          );
-        }
+      await store.answered(r.id, {
+        handoff: handoff || answer.handoff,
+        wakeOthers: r.attempts > 0,
+        ...(answer.reply !== null && !handoff ? { reply: { jid: r.chat, text: answer.reply, waId: newMessageId() } } : {}),
       });
       this.kick();
       return true;
     } catch (err) {
       const retryable = !(err instanceof BrainError) || err.retryable;
       const attempts = r.attempts + 1;
-      const next = new Date(Date.now() + fullJitter(attempts, 1_000, this.retryCapMs));
-      await store.write((transaction) =>
-        store.Inbox.update(
-          { attempts, nextAttemptAt: next, lastError: (err as Error).message.slice(0, 500), status: retryable ? 'pending' : 'failed' },
-          { where: { id: r.id }, transaction },
-        ),
-      );
+      await store.forwardFailed(r.id, this.retry(attempts, err), retryable);
       log.warn({ tenant, inbox: r.id, attempts, retryable, err: (err as Error).message }, retryable ? 'brain call failed; will retry' : 'brain refused the message');
       return !retryable;
     }
@@ -348,7 +325,7 @@ export class Gateway extends EventEmitter {
     const { store, transport, log, tenant } = this.opts;
     if (await this.silenced(row.jid)) {
       // A person took over after this reply was written: it must not go out.
-      await store.write((transaction) => store.Outbox.update({ status: 'cancelled' }, { where: { id: row.id }, transaction }));
+      await store.markCancelled(row.id);
       return;
     }
     const wait = this.governor.take();
@@ -356,17 +333,16 @@ export class Gateway extends EventEmitter {
     try {
       await transport.typing(row.jid).catch(() => {});
       await transport.sendText(row.jid, row.text, row.waId);
-      await store.write((transaction) => store.Outbox.update({ status: 'sent', sentAt: new Date(), lastError: null }, { where: { id: row.id }, transaction }));
+      await store.markSent(row.id);
     } catch (err) {
       const attempts = row.attempts + 1;
-      await store.write((transaction) =>
-        store.Outbox.update(
-          { attempts, nextAttemptAt: new Date(Date.now() + fullJitter(attempts, 1_000, this.retryCapMs)), lastError: (err as Error).message.slice(0, 500) },
-          { where: { id: row.id }, transaction },
-        ),
-      );
+      await store.sendFailed(row.id, this.retry(attempts, err));
       log.warn({ tenant, outbox: row.id, attempts, err: (err as Error).message }, 'sending failed; will retry');
     }
+  }
+
+  private retry(attempts: number, err: unknown): Retry {
+    return { attempts, nextAttemptAt: new Date(Date.now() + fullJitter(attempts, 1_000, this.retryCapMs)), lastError: (err as Error).message.slice(0, 500) };
   }
 
   async requestPairingCode(phone: string): Promise<string> {

@@ -54,7 +54,7 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
     transport = new BaileysTransport({
       authDir: config.paths.authDir(id),
       log,
-      sentText: async (waId) => (await store.Outbox.findOne({ where: { waId } }))?.text,
+      sentText: (waId) => store.sentText(waId),
     });
   }
   if (transport instanceof SimulatorTransport) simulator = transport;

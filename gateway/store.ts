@@ -1,72 +1,53 @@
-import { DataTypes, Op, type ModelStatic } from 'sequelize';
-import { SqliteDatabase, SqliteStore, type Migration, type Row } from '../core/sqlite/database.js';
+import { PlainDatabase, type PlainMigration } from '../core/sqlite/plain-database.js';
 import type { InboundMessage } from './transports/transport.js';
 
 /**
  * gateway.db: the durable inbox and outbox, handoff state, and the simulator's phone. A message
  * is written here before anything else happens to it, so nothing a customer sent is lost to a
- * crash, a brain outage or a restart.
+ * crash, a brain outage or a restart. Plain SQL rather than Sequelize: this is one process's
+ * queue, not business data, and every tenant runs a copy of it (Sequelize alone is ~25 MB of RSS
+ * and most of the CPU a message costs here).
  */
 
-const { INTEGER, STRING, TEXT, BOOLEAN, DATE } = DataTypes;
-const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
-
-const migrations: Migration[] = [
+const migrations: PlainMigration[] = [
   {
     name: '001-initial',
-    async up({ context: qi }) {
-      await qi.createTable('inbox', {
-        id,
-        chat: { type: STRING(128), allowNull: false },
-        participant: { type: STRING(128), allowNull: false },
-        message_id: { type: STRING(128), allowNull: false },
-        from_me: { type: BOOLEAN, allowNull: false },
-        sender: { type: STRING(128), allowNull: false },
-        sender_name: STRING,
-        text: TEXT,
-        timestamp: { type: DATE, allowNull: false },
-        status: { type: STRING(16), allowNull: false },
-        attempts: { type: INTEGER, allowNull: false, defaultValue: 0 },
-        next_attempt_at: { type: DATE, allowNull: false },
-        last_error: TEXT,
-        handoff: { type: BOOLEAN, allowNull: false, defaultValue: false },
-        created_at: { type: DATE, allowNull: false },
-      });
-      // WhatsApp replays messages after a reconnect: this key makes a replay a no-op.
-      await qi.addIndex('inbox', ['chat', 'participant', 'message_id', 'from_me'], { unique: true });
-      await qi.addIndex('inbox', ['status', 'next_attempt_at']);
-      await qi.addIndex('inbox', ['created_at']);
-      await qi.createTable('outbox', {
-        id,
-        inbox_id: { type: INTEGER, unique: true },
-        jid: { type: STRING(128), allowNull: false },
-        text: { type: TEXT, allowNull: false },
-        wa_id: { type: STRING(64), allowNull: false, unique: true },
-        status: { type: STRING(16), allowNull: false },
-        attempts: { type: INTEGER, allowNull: false, defaultValue: 0 },
-        next_attempt_at: { type: DATE, allowNull: false },
-        last_error: TEXT,
-        created_at: { type: DATE, allowNull: false },
-        sent_at: DATE,
-      });
-      await qi.addIndex('outbox', ['status', 'next_attempt_at']);
-      await qi.createTable('settings', { key: { type: STRING(64), primaryKey: true }, value: { type: TEXT, allowNull: false } });
-      await qi.createTable('chat_handoff', {
-        jid: { type: STRING(128), primaryKey: true },
-        until: DATE,
-        reason: { type: STRING(16), allowNull: false },
-        updated_at: { type: DATE, allowNull: false },
-      });
-      await qi.createTable('sim_outbox', {
-        wa_id: { type: STRING(64), primaryKey: true },
-        jid: { type: STRING(128), allowNull: false },
-        text: { type: TEXT, allowNull: false },
-        sent_at: { type: DATE, allowNull: false },
-      });
-    },
+    up: `
+      CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat VARCHAR(128) NOT NULL, participant VARCHAR(128) NOT NULL, message_id VARCHAR(128) NOT NULL,
+        from_me TINYINT(1) NOT NULL, sender VARCHAR(128) NOT NULL, sender_name VARCHAR(255), text TEXT,
+        timestamp DATETIME NOT NULL, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at DATETIME NOT NULL, last_error TEXT, handoff TINYINT(1) NOT NULL DEFAULT 0, created_at DATETIME NOT NULL);
+      -- WhatsApp replays messages after a reconnect: this key makes a replay a no-op.
+      CREATE UNIQUE INDEX inbox_chat_participant_message_id_from_me ON inbox (chat, participant, message_id, from_me);
+      CREATE INDEX inbox_status_next_attempt_at ON inbox (status, next_attempt_at);
+      CREATE INDEX inbox_created_at ON inbox (created_at);
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, inbox_id INTEGER UNIQUE, jid VARCHAR(128) NOT NULL, text TEXT NOT NULL,
+        wa_id VARCHAR(64) NOT NULL UNIQUE, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at DATETIME NOT NULL, last_error TEXT, created_at DATETIME NOT NULL, sent_at DATETIME);
+      CREATE INDEX outbox_status_next_attempt_at ON outbox (status, next_attempt_at);
+      CREATE TABLE settings (key VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE chat_handoff (jid VARCHAR(128) PRIMARY KEY, until DATETIME, reason VARCHAR(16) NOT NULL, updated_at DATETIME NOT NULL);
+      CREATE TABLE sim_outbox (wa_id VARCHAR(64) PRIMARY KEY, jid VARCHAR(128) NOT NULL, text TEXT NOT NULL, sent_at DATETIME NOT NULL);`,
+  },
+  {
+    // Files written under Sequelize hold "2026-03-16 10:00:00.000 +00:00"; times are compared as
+    // text, so every one becomes ISO 8601 UTC like the ones written from now on.
+    name: '002-iso-times',
+    up: [
+      ['inbox', ['timestamp', 'next_attempt_at', 'created_at']],
+      ['outbox', ['next_attempt_at', 'created_at', 'sent_at']],
+      ['chat_handoff', ['until', 'updated_at']],
+      ['sim_outbox', ['sent_at']],
+    ]
+      .flatMap(([table, columns]) => (columns as string[]).map((c) => `UPDATE ${table} SET ${c} = strftime('%Y-%m-%dT%H:%M:%fZ', ${c}) WHERE ${c} LIKE '____-__-__ %';`))
+      .join('\n'),
   },
 ];
 
+export type InboxStatus = 'pending' | 'done' | 'skipped' | 'failed';
 export interface InboxRow {
   id: number;
   chat: string;
@@ -77,7 +58,7 @@ export interface InboxRow {
   senderName: string | null;
   text: string | null;
   timestamp: Date;
-  status: 'pending' | 'done' | 'skipped' | 'failed';
+  status: InboxStatus;
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
@@ -97,85 +78,191 @@ export interface OutboxRow {
   createdAt: Date;
   sentAt: Date | null;
 }
-export interface ChatHandoffRow { jid: string; until: Date | null; reason: 'operator' | 'staff'; updatedAt: Date }
-export interface SimOutboxRow { waId: string; jid: string; text: string; sentAt: Date }
+export interface ChatHandoffRow {
+  jid: string;
+  until: Date | null;
+  reason: 'operator' | 'staff';
+}
+/** A retry: when to try again, and why the last attempt failed. */
+export interface Retry {
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string;
+}
 
-export class GatewayStore extends SqliteStore {
-  readonly Inbox: ModelStatic<Row<InboxRow, 'id' | 'attempts' | 'lastError' | 'handoff'>>;
-  readonly Outbox: ModelStatic<Row<OutboxRow, 'id' | 'attempts' | 'lastError' | 'sentAt'>>;
-  readonly Settings: ModelStatic<Row<{ key: string; value: string }>>;
-  readonly ChatHandoff: ModelStatic<Row<ChatHandoffRow>>;
-  readonly SimOutbox: ModelStatic<Row<SimOutboxRow>>;
+const iso = (d: Date): string => d.toISOString();
+const date = (v: unknown): Date => new Date(v as string);
+const maybeDate = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
-  private constructor(db: SqliteDatabase) {
-    super(db);
-    const s = db.sequelize;
-    const opts = (tableName: string) => ({ tableName, underscored: true, timestamps: false });
-    this.Inbox = s.define('Inbox', {
-      id, chat: STRING, participant: STRING, messageId: STRING, fromMe: BOOLEAN, sender: STRING, senderName: STRING, text: TEXT,
-      timestamp: { type: DATE, field: 'timestamp' }, status: STRING, attempts: INTEGER, nextAttemptAt: DATE, lastError: TEXT, handoff: BOOLEAN, createdAt: DATE,
-    }, opts('inbox')) as never;
-    this.Outbox = s.define('Outbox', {
-      id, inboxId: INTEGER, jid: STRING, text: TEXT, waId: STRING, status: STRING, attempts: INTEGER, nextAttemptAt: DATE, lastError: TEXT, createdAt: DATE, sentAt: DATE,
-    }, opts('outbox')) as never;
-    this.Settings = s.define('Settings', { key: { type: STRING, primaryKey: true }, value: TEXT }, opts('settings')) as never;
-    this.ChatHandoff = s.define('ChatHandoff', { jid: { type: STRING, primaryKey: true }, until: DATE, reason: STRING, updatedAt: DATE }, opts('chat_handoff')) as never;
-    this.SimOutbox = s.define('SimOutbox', { waId: { type: STRING, primaryKey: true }, jid: STRING, text: TEXT, sentAt: DATE }, opts('sim_outbox')) as never;
-  }
+type Raw = Record<string, unknown>;
+function inboxRow(r: Raw): InboxRow {
+  return {
+    id: r.id as number, chat: r.chat as string, participant: r.participant as string, messageId: r.message_id as string, fromMe: Boolean(r.from_me),
+    sender: r.sender as string, senderName: (r.sender_name as string | null) ?? null, text: (r.text as string | null) ?? null, timestamp: date(r.timestamp),
+    status: r.status as InboxStatus, attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
+    handoff: Boolean(r.handoff), createdAt: date(r.created_at),
+  };
+}
+function outboxRow(r: Raw): OutboxRow {
+  return {
+    id: r.id as number, inboxId: (r.inbox_id as number | null) ?? null, jid: r.jid as string, text: r.text as string, waId: r.wa_id as string,
+    status: r.status as OutboxRow['status'], attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
+    createdAt: date(r.created_at), sentAt: maybeDate(r.sent_at),
+  };
+}
+
+export class GatewayStore {
+  private constructor(readonly db: PlainDatabase) {}
 
   static async open(file: string): Promise<GatewayStore> {
-    return new GatewayStore(await SqliteDatabase.open(file, migrations));
+    return new GatewayStore(await PlainDatabase.open(file, migrations));
   }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  // ── inbox ──────────────────────────────────────────────────────────────────
 
   /** Stores inbound messages; replays of ones already stored are ignored by the unique key. */
-  async storeInbound(messages: InboundMessage[], status: (m: InboundMessage) => InboxRow['status'], handoff: (m: InboundMessage) => boolean): Promise<void> {
+  async storeInbound(messages: InboundMessage[], status: (m: InboundMessage) => InboxStatus, handoff: (m: InboundMessage) => boolean): Promise<void> {
     if (messages.length === 0) return;
-    await this.write(async (transaction) => {
-      const now = new Date();
-      await this.Inbox.bulkCreate(
-        messages.map((m) => ({
-          chat: m.chat, participant: m.participant, messageId: m.id, fromMe: m.fromMe, sender: m.sender, senderName: m.senderName,
-          text: m.text, timestamp: m.timestamp, status: status(m), nextAttemptAt: now, handoff: handoff(m), createdAt: now,
-        })),
-        { ignoreDuplicates: true, transaction },
-      );
+    const now = iso(new Date());
+    await this.db.write(async (tx) => {
+      for (const m of messages) {
+        await tx.run(
+          `INSERT OR IGNORE INTO inbox (chat, participant, message_id, from_me, sender, sender_name, text, timestamp, status, attempts, next_attempt_at, handoff, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+          [m.chat, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.text, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
+        );
+      }
     });
-  }
-
-  async setting(key: string): Promise<string | undefined> {
-    return (await this.Settings.findByPk(key))?.value;
-  }
-
-  async setSetting(key: string, value: string): Promise<void> {
-    await this.write((transaction) => this.Settings.upsert({ key, value }, { transaction }));
   }
 
   /** Pending messages, oldest first, due or not: the worker keeps each chat in order. */
   async pendingInbox(limit: number): Promise<InboxRow[]> {
-    const rows = await this.Inbox.findAll({ where: { status: 'pending' }, order: [['id', 'ASC']], limit });
-    return rows.map((r) => r.get({ plain: true }) as InboxRow);
+    return (await this.db.all("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?", [limit])).map(inboxRow);
   }
+
+  async inboxMessage(messageId: string): Promise<InboxRow | undefined> {
+    const row = await this.db.get('SELECT * FROM inbox WHERE message_id = ? ORDER BY id LIMIT 1', [messageId]);
+    return row && inboxRow(row);
+  }
+
+  /**
+   * The brain answered: the message is done and its reply (if any) queued, in one transaction.
+   * After a brain outage, `wakeOthers` lets everything that waited for it go now rather than at
+   * its backoff time.
+   */
+  async answered(inboxId: number, opts: { handoff: boolean; wakeOthers: boolean; reply?: { jid: string; text: string; waId: string } }): Promise<void> {
+    const now = iso(new Date());
+    await this.db.write(async (tx) => {
+      if (opts.wakeOthers) await tx.run("UPDATE inbox SET next_attempt_at = ? WHERE status = 'pending'", [now]);
+      await tx.run("UPDATE inbox SET status = 'done', handoff = ?, last_error = NULL WHERE id = ?", [opts.handoff ? 1 : 0, inboxId]);
+      if (opts.reply) {
+        await tx.run("INSERT OR IGNORE INTO outbox (inbox_id, jid, text, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)", [
+          inboxId, opts.reply.jid, opts.reply.text, opts.reply.waId, now, now,
+        ]);
+      }
+    });
+  }
+
+  /** The brain could not be asked (retry later) or refused the message (failed for good). */
+  async forwardFailed(inboxId: number, retry: Retry, retryable: boolean): Promise<void> {
+    await this.db.run('UPDATE inbox SET attempts = ?, next_attempt_at = ?, last_error = ?, status = ? WHERE id = ?', [
+      retry.attempts, iso(retry.nextAttemptAt), retry.lastError, retryable ? 'pending' : 'failed', inboxId,
+    ]);
+  }
+
+  // ── outbox ─────────────────────────────────────────────────────────────────
 
   async dueOutbox(now: Date, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.Outbox.findAll({ where: { status: 'pending', nextAttemptAt: { [Op.lte]: now } }, order: [['id', 'ASC']], limit });
-    return rows.map((r) => r.get({ plain: true }) as OutboxRow);
+    return (await this.db.all("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?", [iso(now), limit])).map(outboxRow);
   }
 
+  async markSent(outboxId: number): Promise<void> {
+    await this.db.run("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?", [iso(new Date()), outboxId]);
+  }
+
+  async markCancelled(outboxId: number): Promise<void> {
+    await this.db.run("UPDATE outbox SET status = 'cancelled' WHERE id = ?", [outboxId]);
+  }
+
+  async sendFailed(outboxId: number, retry: Retry): Promise<void> {
+    await this.db.run('UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?', [retry.attempts, iso(retry.nextAttemptAt), retry.lastError, outboxId]);
+  }
+
+  /** A message id we sent: WhatsApp echoes our own replies back as fromMe messages. */
+  async isOurs(waId: string): Promise<boolean> {
+    return (await this.db.get('SELECT 1 AS x FROM outbox WHERE wa_id = ?', [waId])) !== undefined;
+  }
+
+  /** What we sent under a message id (Baileys asks when a recipient requests a retry). */
+  async sentText(waId: string): Promise<string | undefined> {
+    return (await this.db.get<{ text: string }>('SELECT text FROM outbox WHERE wa_id = ?', [waId]))?.text;
+  }
+
+  // ── figures ────────────────────────────────────────────────────────────────
+
   async queueCounts(): Promise<{ pending: number; failed: number }> {
-    const [pendingIn, pendingOut, failed] = await Promise.all([
-      this.Inbox.count({ where: { status: 'pending' } }),
-      this.Outbox.count({ where: { status: 'pending' } }),
-      this.Inbox.count({ where: { status: 'failed' } }),
-    ]);
-    return { pending: pendingIn + pendingOut, failed };
+    const row = await this.db.get<{ pending: number; failed: number }>(
+      `SELECT (SELECT count(*) FROM inbox WHERE status = 'pending') + (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+              (SELECT count(*) FROM inbox WHERE status = 'failed') AS failed`,
+    );
+    return { pending: row?.pending ?? 0, failed: row?.failed ?? 0 };
   }
 
   /** Customer messages received since `since` (the console's "messages today"). */
   async receivedSince(since: Date): Promise<number> {
-    return this.Inbox.count({ where: { fromMe: false, createdAt: { [Op.gte]: since } } });
+    return (await this.db.get<{ n: number }>('SELECT count(*) AS n FROM inbox WHERE from_me = 0 AND created_at >= ?', [iso(since)]))?.n ?? 0;
   }
 
-  async isOurs(waId: string): Promise<boolean> {
-    return (await this.Outbox.count({ where: { waId } })) > 0;
+  /** Inbox messages per status (tests and diagnostics). */
+  async inboxCounts(): Promise<Partial<Record<InboxStatus, number>> & { retried: number }> {
+    const rows = await this.db.all<{ status: InboxStatus; n: number; retried: number }>('SELECT status, count(*) AS n, sum(attempts > 0) AS retried FROM inbox GROUP BY status');
+    const counts: Partial<Record<InboxStatus, number>> & { retried: number } = { retried: 0 };
+    for (const r of rows) {
+      counts[r.status] = r.n;
+      counts.retried += r.retried;
+    }
+    return counts;
+  }
+
+  // ── settings and handoff ───────────────────────────────────────────────────
+
+  async setting(key: string): Promise<string | undefined> {
+    return (await this.db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]))?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db.run('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+  }
+
+  async chatHandoff(jid: string): Promise<ChatHandoffRow | undefined> {
+    const row = await this.db.get<Raw>('SELECT jid, until, reason FROM chat_handoff WHERE jid = ?', [jid]);
+    return row && { jid: row.jid as string, until: maybeDate(row.until), reason: row.reason as ChatHandoffRow['reason'] };
+  }
+
+  async setChatHandoff(h: ChatHandoffRow): Promise<void> {
+    await this.db.run(
+      'INSERT INTO chat_handoff (jid, until, reason, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (jid) DO UPDATE SET until = excluded.until, reason = excluded.reason, updated_at = excluded.updated_at',
+      [h.jid, h.until && iso(h.until), h.reason, iso(new Date())],
+    );
+  }
+
+  async clearChatHandoff(jid: string): Promise<void> {
+    await this.db.run('DELETE FROM chat_handoff WHERE jid = ?', [jid]);
+  }
+
+  // ── the simulator's phone ──────────────────────────────────────────────────
+
+  /** A message id can be recorded once: what WhatsApp guarantees a resent message id. */
+  async recordSimulatedSend(waId: string, jid: string, text: string): Promise<void> {
+    await this.db.run('INSERT OR IGNORE INTO sim_outbox (wa_id, jid, text, sent_at) VALUES (?, ?, ?, ?)', [waId, jid, text, iso(new Date())]);
+  }
+
+  async simulatedSends(limit: number): Promise<{ waId: string; jid: string; text: string; sentAt: Date }[]> {
+    const rows = await this.db.all<Raw>('SELECT wa_id, jid, text, sent_at FROM sim_outbox ORDER BY sent_at, rowid LIMIT ?', [limit]);
+    return rows.map((r) => ({ waId: r.wa_id as string, jid: r.jid as string, text: r.text as string, sentAt: date(r.sent_at) }));
   }
 }

@@ -1,22 +1,50 @@
 import sqlite3 from 'sqlite3';
 
-/** Plain sqlite3 access with promises, for tools that work on database files (backup, restore, checks). */
+export type SqlValue = string | number | bigint | null | Buffer;
+export interface RunResult {
+  lastID: number;
+  changes: number;
+}
+
+export interface RawOpenOptions {
+  readonly?: boolean;
+  /** Create the file if it is missing (databases wr owns); tools that inspect files never do. */
+  create?: boolean;
+}
+
+/** One sqlite3 connection with promises: for wr's plain-SQL stores and for tools that work on database files. */
 export class RawDb {
   private constructor(private readonly db: sqlite3.Database) {}
 
-  static open(file: string, readonly = false): Promise<RawDb> {
+  static open(file: string, opts: RawOpenOptions | boolean = {}): Promise<RawDb> {
+    const { readonly = false, create = false } = typeof opts === 'boolean' ? { readonly: opts } : opts;
+    const mode = readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | (create ? sqlite3.OPEN_CREATE : 0);
     return new Promise((resolve, reject) => {
-      const db = new sqlite3.Database(file, readonly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(new RawDb(db))));
+      const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(new RawDb(db))));
       db.configure('busyTimeout', 5_000);
     });
   }
 
-  all<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     return new Promise((resolve, reject) => this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
   }
 
-  run(sql: string, params: unknown[] = []): Promise<void> {
-    return new Promise((resolve, reject) => this.db.run(sql, params, (err) => (err ? reject(err) : resolve())));
+  get<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return new Promise((resolve, reject) => this.db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined))));
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    return new Promise((resolve, reject) =>
+      this.db.run(sql, params, function (err) {
+        if (err) reject(err);
+        else resolve({ lastID: this.lastID, changes: this.changes });
+      }),
+    );
+  }
+
+  /** Several statements, no parameters (schema changes). */
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
   }
 
   close(): Promise<void> {

@@ -85,7 +85,7 @@ export class SimulatorTransport implements Transport {
 
   async sendText(jid: string, text: string, messageId: string): Promise<void> {
     if (!this.connected) throw new Error('simulator is not connected');
-    await this.store.write((transaction) => this.store.SimOutbox.bulkCreate([{ waId: messageId, jid, text, sentAt: new Date() }], { ignoreDuplicates: true, transaction }));
+    await this.store.recordSimulatedSend(messageId, jid, text);
   }
 
   async typing(): Promise<void> {}
@@ -97,7 +97,7 @@ export class SimulatorTransport implements Transport {
   }
 
   async outbox(limit = 10_000): Promise<{ id: string; to: string; text: string; at: string }[]> {
-    const rows = await this.store.SimOutbox.findAll({ order: [['sentAt', 'ASC']], limit });
+    const rows = await this.store.simulatedSends(limit);
     return rows.map((r) => ({ id: r.waId, to: r.jid, text: r.text, at: r.sentAt.toISOString() }));
   }
 }

@@ -67,7 +67,7 @@ beforeEach(async () => {
       new BaileysTransport({
         authDir: authDir(),
         log: createLogger('baileys-test', 'silent'),
-        sentText: async (waId) => (await store.Outbox.findOne({ where: { waId } }))?.text,
+        sentText: (waId) => store.sentText(waId),
         version: [2, 3000, 1027934701],
         makeSocket: (config) => {
           const s = new FakeSocket(config);
@@ -207,14 +207,14 @@ describe('Baileys adapter', () => {
     sock().upsert('notify', { key: { remoteJid: '34600111222@s.whatsapp.net', fromMe: true, id: 'STAFF1' }, message: { conversation: 'Hi Ana, Dr. Ruiz here' }, messageTimestamp: Math.floor(Date.now() / 1000) });
     await until(async () => (await gw.gateway.chatHandoff('34600111222@s.whatsapp.net')) === true);
     sock().upsert('notify', text('C3', '34600111222@s.whatsapp.net', 'thanks doctor'));
-    await until(async () => (await gw.store.Inbox.findOne({ where: { messageId: 'C3' } }))?.status === 'done');
+    await until(async () => (await gw.store.inboxMessage('C3'))?.status === 'done');
     expect(sock().sent).toHaveLength(2);
     // "/bot" from staff gives the chat back.
     sock().upsert('notify', { key: { remoteJid: '34600111222@s.whatsapp.net', fromMe: true, id: 'STAFF2' }, message: { conversation: '/bot' }, messageTimestamp: Math.floor(Date.now() / 1000) });
     await until(async () => (await gw.gateway.chatHandoff('34600111222@s.whatsapp.net')) === false);
     sock().upsert('notify', text('C4', '34600111222@s.whatsapp.net', 'what are your hours?'));
     await until(() => sock().sent.length === 3);
-    const group = await gw.store.Inbox.findOne({ where: { messageId: 'G1' } });
+    const group = await gw.store.inboxMessage('G1');
     expect(group?.status).toBe('skipped');
   });
 });

@@ -59,11 +59,29 @@ describe('simulator gateway', () => {
     expect((await gw!.call('POST', '/handoff/chat/not-a-jid/on')).status).toBe(400);
   });
 
+  it('answers bad JSON with 400, bodies over 64 KiB with 413, unknown routes with 404, bad escapes with 400', async () => {
+    await setup();
+    const post = (path: string, body: string) => fetch(`${gw!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gw!.key}` }, body });
+    const bad = await post('/simulate/inbound', '{"from": ');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'request body is not valid JSON', details: [] });
+    expect((await post('/simulate/inbound', JSON.stringify({ from: '+34600111222', text: 'x'.repeat(70_000) }))).status).toBe(413);
+    const missing = await gw!.call('GET', '/nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'no route GET /nope' });
+    expect((await gw!.call('POST', '/handoff/chat/%E0%A4%A/on')).status).toBe(400);
+    expect((await gw!.call('POST', '/handoff/chat/34600111222%40s.whatsapp.net/on')).status).toBe(200);
+    expect(await gw!.gateway.chatHandoff('34600111222@s.whatsapp.net')).toBe(true);
+  });
+
   it('queues messages while the brain is down and answers each once when it returns', async () => {
     const brainPort = await setup({ brainUp: false });
     await gw!.call('POST', '/simulate/pair');
     for (let i = 0; i < 5; i++) await inbound(`+3460020000${i}`, 'what are your hours?');
-    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'pending' } })) === 5 && (await gw!.store.Inbox.count({ where: { attempts: 0 } })) === 0);
+    await until(async () => {
+      const c = await gw!.store.inboxCounts();
+      return c.pending === 5 && c.retried === 5;
+    });
     expect((await health()).queue).toEqual({ pending: 5, failed: 0 });
     brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, brainPort);
     await until(async () => (await outbox()).length === 5);
@@ -78,7 +96,7 @@ describe('simulator gateway', () => {
     expect(await (await gw!.call('POST', '/handoff/on')).json()).toEqual({ handoffMode: true });
     expect((await health()).handoffMode).toBe(true);
     await inbound('+34600300001', 'hello');
-    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'done' } })) === 1);
+    await until(async () => (await gw!.store.inboxCounts()).done === 1);
     expect(await outbox()).toEqual([]);
     const { conversations } = await (await brain!.call('GET', '/api/conversations', { key: brain!.keyOf('demo'), tenant: 'demo' })).json();
     expect(conversations[0].messages).toEqual([expect.objectContaining({ direction: 'in', text: 'hello' })]);
@@ -98,7 +116,7 @@ describe('simulator gateway', () => {
     await inbound('+34600400001', 'hello');
     await inbound('+34600400002', 'hello');
     await until(async () => (await outbox()).length === 1);
-    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'done' } })) === 2);
+    await until(async () => (await gw!.store.inboxCounts()).done === 2);
     expect((await outbox())[0]!.to).toBe('34600400002@s.whatsapp.net');
     await gw!.call('POST', '/handoff/chat/34600400001@s.whatsapp.net/off');
     await inbound('+34600400001', 'hello again');
@@ -112,11 +130,11 @@ describe('simulator gateway', () => {
     gw = await startTestGateway(t, 'demo', brain.url, { governor: { perMinute: 300, burst: 1, jitterMs: 0 } });
     await gw.call('POST', '/simulate/pair');
     for (let i = 0; i < 5; i++) await inbound(`+3460050000${i}`, 'hello');
-    await until(async () => (await gw!.store.Inbox.count({ where: { status: 'done' } })) === 5);
+    await until(async () => (await gw!.store.inboxCounts()).done === 5);
     expect((await outbox()).length).toBeLessThan(5);
     const store = gw.store;
     await gw.gateway.stop();
-    expect(await store.SimOutbox.count()).toBe(5);
+    expect(await store.simulatedSends(100)).toHaveLength(5);
   });
 
   it('publishes every state change and QR for the console', async () => {

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { RawDb, type RunResult, type SqlValue } from './raw.js';
+import { WriteQueue } from './write-queue.js';
+
+/** A schema step: SQL, or a function for steps that need to look at the data. Applied once, in order. */
+export interface PlainMigration {
+  name: string;
+  up: string | ((tx: RawDb) => Promise<void>);
+}
+
+/** What a store may do inside a write transaction. */
+export type WriteTx = Pick<RawDb, 'all' | 'get' | 'run'>;
+
+/**
+ * One SQLite file without an ORM, for the queues every gateway process keeps (there may be a
+ * hundred of them, so each megabyte and millisecond counts). Two long-lived connections: writes
+ * go one IMMEDIATE transaction at a time through the writer; reads use the reader, which in WAL
+ * mode sees only committed data, so nothing acts on a row a failed transaction takes back.
+ * Migrations are tracked in `schema_migrations(name)`, the table umzug keeps, so files written by
+ * earlier versions carry on.
+ */
+export class PlainDatabase {
+  private readonly queue = new WriteQueue();
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly writer: RawDb,
+    private readonly reader: RawDb,
+  ) {}
+
+  static async open(file: string, migrations: readonly PlainMigration[]): Promise<PlainDatabase> {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Created 0600 before SQLite touches it; SQLite gives -wal and -shm the same mode.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    const writer = await RawDb.open(file, { create: true });
+    let reader: RawDb | undefined;
+    try {
+      // WAL + synchronous=NORMAL: a committed transaction survives kill -9; only a power cut can
+      // lose the last few, in exchange for no fsync per commit.
+      await writer.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
+      await migrate(writer, migrations);
+      reader = await RawDb.open(file, { readonly: true });
+      return new PlainDatabase(file, writer, reader);
+    } catch (err) {
+      await writer.close().catch(() => {});
+      await reader?.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return this.reader.all<T>(sql, params);
+  }
+
+  get<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    return this.reader.get<T>(sql, params);
+  }
+
+  /** Runs `work` in an IMMEDIATE transaction, after every write queued before it. */
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error(`database ${this.file} is closed`));
+    return this.queue.run(() => transaction(this.writer, work));
+  }
+
+  /** One statement as its own transaction. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
+    return this.write((tx) => tx.run(sql, params));
+  }
+
+  /** Finishes queued writes, then closes both connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.drain();
+    await Promise.all([this.writer.close(), this.reader.close()]);
+  }
+}
+
+async function transaction<T>(db: RawDb, work: (tx: RawDb) => Promise<T>): Promise<T> {
+  await db.run('BEGIN IMMEDIATE');
+  try {
+    const result = await work(db);
+    await db.run('COMMIT');
+    return result;
+  } catch (err) {
+    // A failed COMMIT (SQLITE_FULL) may already have ended the transaction.
+    await db.run('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+async function migrate(db: RawDb, migrations: readonly PlainMigration[]): Promise<void> {
+  await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(255) NOT NULL UNIQUE PRIMARY KEY)');
+  const done = new Set((await db.all<{ name: string }>('SELECT name FROM schema_migrations')).map((r) => r.name));
+  for (const m of migrations) {
+    if (done.has(m.name)) continue;
+    await transaction(db, async (tx) => {
+      if (typeof m.up === 'string') await tx.exec(m.up);
+      else await m.up(tx);
+      await tx.run('INSERT INTO schema_migrations (name) VALUES (?)', [m.name]);
+    });
+  }
+}

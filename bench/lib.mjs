@@ -47,8 +47,8 @@ export function addTenants(env, count, transport = 'simulator', prefix = 't') {
 }
 
 /** Starts one of wr's programs as a child process and waits for its "ready". */
-export function startProgram(env, script, args = []) {
-  const child = spawn(process.execPath, [path.join(root, 'dist', script), ...args], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export function startProgram(env, script, args = [], stdout = 'ignore') {
+  const child = spawn(process.execPath, [path.join(root, 'dist', script), ...args], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.on('message', (m) => m === 'ready' && resolve(child));
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

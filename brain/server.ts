@@ -23,9 +23,10 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startBrain(config: Config, log: Logger, port = config.BRAIN_PORT): Promise<RunningBrain> {
   const registry = new RegistryView(config.paths, (err) => log.error({ err: err.message }, 'registry unreadable; keeping the last good copy'));
   const tenants = new Tenants(config.paths, registry, log);
+  const chat = new ChatService(engineFromConfig(config, log), log);
   const app = createBrainApp({
     tenants,
-    chat: new ChatService(engineFromConfig(config, log), log),
+    chat,
     adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)),
     rateLimit: config.BRAIN_RATE_LIMIT,
     log,
@@ -45,6 +46,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const sweep = setInterval(() => void tenants.sweep(), SWEEP_INTERVAL_MS).unref();
   const actualPort = (server.address() as AddressInfo).port;
   log.info({ port: actualPort, version }, 'brain listening on 127.0.0.1');
+  const warming = warmUp(tenants, chat, log, () => draining);
 
   return {
     port: actualPort,
@@ -52,6 +54,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
     async close() {
       clearInterval(sweep);
       draining = true;
+      await warming;
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
         server.close(() => {
@@ -64,4 +67,26 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
       log.info('brain stopped');
     },
   };
+}
+
+/**
+ * Opens every tenant and trains its classifier right after start, one at a time, so the first
+ * customers after a restart do not each wait for their tenant's training (20 tenants at once
+ * held replies up for 2-3 s). Requests are served in between.
+ */
+async function warmUp(tenants: Tenants, chat: ChatService, log: Logger, stopping: () => boolean): Promise<void> {
+  const started = Date.now();
+  let count = 0;
+  for (const { id } of tenants.registry.list()) {
+    if (stopping()) return;
+    await new Promise((r) => setImmediate(r));
+    try {
+      const ctx = await tenants.get(id);
+      if (ctx) await chat.warm(ctx);
+      count++;
+    } catch (err) {
+      log.warn({ tenant: id, err: (err as Error).message }, 'could not prepare tenant ahead of its first message');
+    }
+  }
+  log.info({ tenants: count, ms: Date.now() - started }, 'tenants ready');
 }

@@ -59,11 +59,12 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
   }
   if (transport instanceof SimulatorTransport) simulator = transport;
 
+  const brain = new BrainClient(config.brainUrl, id, key);
   const gateway = new Gateway({
     tenant: id,
     store,
     transport,
-    brain: new BrainClient(config.brainUrl, id, key),
+    brain,
     log,
     retryCapMs: opts.retryCapMs ?? config.GATEWAY_RETRY_CAP_MS,
     governor: opts.governor ?? { perMinute: config.GATEWAY_SEND_PER_MINUTE, burst: config.GATEWAY_SEND_BURST, jitterMs: 400 },
@@ -98,6 +99,7 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       await gateway.stop();
+      brain.close();
       await store.close();
     },
   };

@@ -88,6 +88,7 @@ export async function saveProfile(db: TenantDb, file: string, profile: Profile):
 export class ProfileSource {
   private stamp = '';
   private current: Profile;
+  private loading: Promise<Profile> | undefined;
 
   constructor(
     private readonly file: string,
@@ -110,8 +111,17 @@ export class ProfileSource {
     } catch {
       return this.current;
     }
-    if (stamp === this.stamp) return this.current;
+    // Callers that arrive while the file is being loaded wait for it rather than get the old profile.
+    if (stamp === this.stamp) return this.loading ?? this.current;
     this.stamp = stamp;
+    const loading = this.load().finally(() => {
+      if (this.loading === loading) this.loading = undefined;
+    });
+    this.loading = loading;
+    return loading;
+  }
+
+  private async load(): Promise<Profile> {
     const text = fs.readFileSync(this.file, 'utf8');
     let profile: Profile;
     try {

@@ -32,12 +32,28 @@ function at(day: DateTime, minutes: number): DateTime {
   return day.startOf('day').plus({ minutes });
 }
 
-/** Intervals that start on a local date (overnight ones end the next day). */
-export function intervalsStarting(profile: Profile, day: DateTime): Interval[] {
-  return rangesFor(profile, day)
-    .map((r) => ({ start: at(day, r.open), end: r.close > r.open ? at(day, r.close) : at(day.plus({ days: 1 }), r.close) }))
-    .sort((a, b) => a.start.toMillis() - b.start.toMillis());
+/**
+ * Intervals that start on a local date (overnight ones end the next day). Remembered per profile
+ * and date: building them costs luxon a time-zone lookup per boundary, and every message asks
+ * for a few days of them.
+ */
+export function intervalsStarting(profile: Profile, day: DateTime): readonly Interval[] {
+  let byDate = intervalCache.get(profile);
+  if (!byDate) intervalCache.set(profile, (byDate = new Map()));
+  const key = day.toISODate()!;
+  let intervals = byDate.get(key);
+  if (!intervals) {
+    if (byDate.size >= INTERVAL_CACHE_DATES) byDate.clear();
+    intervals = rangesFor(profile, day)
+      .map((r) => ({ start: at(day, r.open), end: r.close > r.open ? at(day, r.close) : at(day.plus({ days: 1 }), r.close) }))
+      .sort((a, b) => a.start.toMillis() - b.start.toMillis());
+    byDate.set(key, intervals);
+  }
+  return intervals;
 }
+
+const intervalCache = new WeakMap<Profile, Map<string, readonly Interval[]>>();
+const INTERVAL_CACHE_DATES = 1_000;
 
 /** The interval containing `t`, if the business is open then. */
 export function openIntervalAt(profile: Profile, t: DateTime): Interval | undefined {

@@ -75,20 +75,15 @@ export class ChatService {
 
   private async replay(tenant: TenantContext, messageId: string | undefined): Promise<ChatResponse | undefined> {
     if (!messageId) return undefined;
-    const row = await tenant.db.models.ProcessedMessage.findByPk(messageId);
-    return row ? (row.response as ChatResponse) : undefined;
+    return (await tenant.db.turns.processed(messageId)) as ChatResponse | undefined;
   }
 
   private async conversationFor(tenant: TenantContext, req: ChatRequest, now: Date): Promise<{ conversation: ConversationRow; isNew: boolean }> {
-    const { Conversation } = tenant.db.models;
-    const existing = await Conversation.findOne({ where: { sender: req.sender } });
-    if (existing) return { conversation: existing.get({ plain: true }) as ConversationRow, isNew: false };
-    const conversation = await tenant.db.write(async (transaction) => {
-      const row = await Conversation.create(
-        { sender: req.sender, senderName: req.senderName ?? null, language: tenant.profile.language, state: initialState() as unknown as Record<string, unknown>, optedOut: false, handoffUntil: null, timestamp: now, createdAt: now },
-        { transaction },
-      );
-      return row.get({ plain: true }) as ConversationRow;
+    const existing = await tenant.db.turns.conversation(req.sender);
+    if (existing) return { conversation: existing, isNew: false };
+    const conversation = await tenant.db.turns.openConversation({
+      sender: req.sender, senderName: req.senderName ?? null, language: tenant.profile.language, state: initialState() as unknown as Record<string, unknown>,
+      optedOut: false, handoffUntil: null, timestamp: now, createdAt: now,
     });
     return { conversation, isNew: true };
   }
@@ -188,34 +183,24 @@ export class ChatService {
     update: { state: ConversationState; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
     response: ChatResponse,
   ): Promise<ChatResponse> {
-    const { Conversation, Message, ProcessedMessage } = tenant.db.models;
-    return tenant.db.write(async (transaction) => {
-      if (req.messageId) {
-        const first = await ProcessedMessage.findByPk(req.messageId, { transaction });
-        if (first) return first.response as ChatResponse;
-      }
-      const latest = new Date(Math.max(update.nowDate.getTime(), new Date(conversation.timestamp).getTime()));
-      await Conversation.update(
-        {
-          state: update.state as unknown as Record<string, unknown>,
-          optedOut: update.optedOut,
-          handoffUntil: update.handoffUntil,
-          timestamp: latest,
-          ...(req.senderName ? { senderName: req.senderName } : {}),
-        },
-        { where: { id: conversation.id }, transaction },
-      );
-      const base = { conversationId: conversation.id, timestamp: update.nowDate };
-      await Message.bulkCreate(
-        [
-          { ...base, direction: 'in' as const, text: req.message, intent: response.intent, messageId: req.messageId ?? null },
-          ...(response.reply !== null ? [{ ...base, direction: 'out' as const, text: response.reply, intent: response.intent, messageId: null }] : []),
-        ],
-        { transaction },
-      );
-      if (req.messageId) await ProcessedMessage.create({ messageId: req.messageId, sender: req.sender, response, createdAt: new Date() }, { transaction });
-      return response;
+    const recorded = await tenant.db.turns.record({
+      conversationId: conversation.id,
+      messageId: req.messageId,
+      sender: req.sender,
+      senderName: req.senderName,
+      update: {
+        state: update.state as unknown as Record<string, unknown>,
+        optedOut: update.optedOut,
+        handoffUntil: update.handoffUntil,
+        timestamp: new Date(Math.max(update.nowDate.getTime(), new Date(conversation.timestamp).getTime())),
+      },
+      text: req.message,
+      reply: response.reply,
+      intent: response.intent,
+      at: update.nowDate,
+      response,
     });
+    return recorded as ChatResponse;
   }
 
   /** Opens (or, on a retried message, finds) the customer's pending escalation and queues its notification. */

@@ -21,16 +21,17 @@ export type WriteTx = Pick<RawDb, 'all' | 'get' | 'run'>;
  * earlier versions carry on.
  */
 export class PlainDatabase {
-  private readonly queue = new WriteQueue();
   private closed = false;
 
   private constructor(
     readonly file: string,
     private readonly writer: RawDb,
     private readonly reader: RawDb,
+    private readonly queue: WriteQueue,
   ) {}
 
-  static async open(file: string, migrations: readonly PlainMigration[]): Promise<PlainDatabase> {
+  /** `queue`: share another handle's write queue when both write the same file (the brain's Sequelize models). */
+  static async open(file: string, migrations: readonly PlainMigration[], queue = new WriteQueue()): Promise<PlainDatabase> {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     // Created 0600 before SQLite touches it; SQLite gives -wal and -shm the same mode.
     fs.closeSync(fs.openSync(file, 'a', 0o600));
@@ -42,7 +43,7 @@ export class PlainDatabase {
       await writer.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
       await migrate(writer, migrations);
       reader = await RawDb.open(file, { readonly: true });
-      return new PlainDatabase(file, writer, reader);
+      return new PlainDatabase(file, writer, reader, queue);
     } catch (err) {
       await writer.close().catch(() => {});
       await reader?.close().catch(() => {});

@@ -12,8 +12,15 @@ export interface RawOpenOptions {
   create?: boolean;
 }
 
-/** One sqlite3 connection with promises: for wr's plain-SQL stores and for tools that work on database files. */
+/**
+ * One sqlite3 connection with promises: for wr's plain-SQL stores and for tools that work on
+ * database files. Statements are prepared once per connection and reused: preparing one per call
+ * was the largest single cost left in the brain's per-message profile. Every statement is run to
+ * completion (all rows read), so none is left holding a read snapshot open.
+ */
 export class RawDb {
+  private readonly prepared = new Map<string, sqlite3.Statement>();
+
   private constructor(private readonly db: sqlite3.Database) {}
 
   static open(file: string, opts: RawOpenOptions | boolean = {}): Promise<RawDb> {
@@ -25,17 +32,27 @@ export class RawDb {
     });
   }
 
-  all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return new Promise((resolve, reject) => this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  private statement(sql: string): sqlite3.Statement {
+    let stmt = this.prepared.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql, (err) => err && this.prepared.delete(sql));
+      if (this.prepared.size < MAX_PREPARED) this.prepared.set(sql, stmt);
+    }
+    return stmt;
   }
 
-  get<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return new Promise((resolve, reject) => this.db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined))));
+  all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return new Promise((resolve, reject) => this.statement(sql).all(params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  }
+
+  /** The first row; meant for lookups by key (the whole result is read). */
+  async get<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     return new Promise((resolve, reject) =>
-      this.db.run(sql, params, function (err) {
+      this.statement(sql).run(params, function (err) {
         if (err) reject(err);
         else resolve({ lastID: this.lastID, changes: this.changes });
       }),
@@ -47,10 +64,16 @@ export class RawDb {
     return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  async close(): Promise<void> {
+    const statements = [...this.prepared.values()];
+    this.prepared.clear();
+    await Promise.all(statements.map((s) => new Promise((r) => s.finalize(() => r(undefined)))));
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 }
+
+/** Statements kept prepared per connection; the stores use a few dozen. */
+const MAX_PREPARED = 200;
 
 /** A consistent copy of a live database (WAL included), without stopping its writers. */
 export async function copyDatabase(from: string, to: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, formatClock, type Language, type Profile } from '../../core/profile.js';
+import { zoneOf } from './zone.js';
 
 /** Reply templates per language. The profile's message overrides replace greeting, afterHours, handoff and fallback. */
 const TEMPLATES = {
@@ -140,19 +141,19 @@ export class Replies {
 
   /** "Tuesday 17 March at 15:00" / "martes 17 de marzo a las 15:00". */
   when(t: DateTime): string {
-    const d = t.setZone(this.profile.timezone).setLocale(this.language);
+    const d = t.setZone(zoneOf(this.profile)).setLocale(this.language);
     return this.language === 'es' ? d.toFormat("cccc d 'de' LLLL 'a las' HH:mm") : d.toFormat("cccc d LLLL 'at' HH:mm");
   }
 
   day(t: DateTime): string {
-    const d = t.setZone(this.profile.timezone).setLocale(this.language);
+    const d = t.setZone(zoneOf(this.profile)).setLocale(this.language);
     return this.language === 'es' ? d.toFormat("cccc d 'de' LLLL") : d.toFormat('cccc d LLLL');
   }
 
   /** "tomorrow at 09:00" style phrase for the next opening, relative to now. */
   nextOpening(next: DateTime, now: DateTime): string {
-    const local = next.setZone(this.profile.timezone);
-    const days = local.startOf('day').diff(now.setZone(this.profile.timezone).startOf('day'), 'days').days;
+    const local = next.setZone(zoneOf(this.profile));
+    const days = local.startOf('day').diff(now.setZone(zoneOf(this.profile)).startOf('day'), 'days').days;
     const time = local.toFormat('HH:mm');
     if (this.language === 'es') return days === 0 ? `hoy a las ${time}` : days === 1 ? `mañana a las ${time}` : `el ${this.when(local)}`;
     return days === 0 ? `today at ${time}` : days === 1 ? `tomorrow at ${time}` : `on ${this.when(local)}`;

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from './calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
@@ -6,6 +6,7 @@ import type { BookingFlow, CancelFlow, RescheduleFlow } from './state.js';
 import { asksForHuman, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
 import { callTool, toLocalIso } from './tools.js';
 import { localDateTime, parseWhen, type When } from './when.js';
+import { zoneOf } from './zone.js';
 
 type Service = Profile['services'][number];
 
@@ -40,10 +41,10 @@ function extract(turn: Turn, choices: number): Entities {
 /** "at 5": 17:00 when 05:00 is closed and 17:00 open that day; the hour as given otherwise. */
 function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined): number {
   if (!ambiguous) return minutes;
-  const day = DateTime.fromISO(date, { zone: profile.timezone });
+  const day = DateTime.fromISO(date, { zone: zoneOf(profile) });
   const am = minutes % (12 * 60);
   const pm = am + 12 * 60;
-  const openAt = (m: number) => intervalsStarting(profile, day).some((i) => i.start <= localDateTime(date, m, profile.timezone) && localDateTime(date, m, profile.timezone) < i.end);
+  const openAt = (m: number) => intervalsStarting(profile, day).some((i) => i.start <= localDateTime(date, m, zoneOf(profile)) && localDateTime(date, m, zoneOf(profile)) < i.end);
   if (openAt(minutes)) return minutes;
   if (openAt(pm)) return pm;
   if (openAt(am)) return am;
@@ -53,7 +54,7 @@ function resolveMeridiem(profile: Profile, date: string, minutes: number, ambigu
 function offer(turn: Turn, slots: string[], lead: string): string {
   const r = turn.replies;
   if (slots.length === 0) return `${lead} ${r.t('noSlots')}`;
-  const options = slots.map((s, i) => `${i + 1}) ${r.when(DateTime.fromISO(s, { zone: turn.tools.profile.timezone }))}`).join(', ');
+  const options = slots.map((s, i) => `${i + 1}) ${r.when(DateTime.fromISO(s, { zone: zoneOf(turn.tools.profile) }))}`).join(', ');
   return `${lead} ${r.t('offerSlots', { options })}`;
 }
 
@@ -74,7 +75,7 @@ function dayHours(turn: Turn, day: DateTime): string {
 }
 
 /** Applies a date and time from the message, or from a picked offer, to a flow. */
-function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: string): void {
+function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: Zone): void {
   if (flow.offered && e.choice) {
     const picked = DateTime.fromISO(flow.offered[e.choice - 1]!, { zone });
     flow.date = picked.toISODate()!;
@@ -97,9 +98,9 @@ function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entitie
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
-  applyWhen(flow, e, profile.timezone);
+  applyWhen(flow, e, zoneOf(profile));
   if (!flow.date) return ok(askDate(), intent);
-  const day = DateTime.fromISO(flow.date, { zone: profile.timezone });
+  const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
   if (day < now.startOf('day')) {
     flow.date = undefined;
     flow.time = undefined;
@@ -113,7 +114,7 @@ function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entitie
   if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
   flow.time = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem);
   flow.ambiguousMeridiem = false;
-  const start = localDateTime(flow.date, flow.time, profile.timezone);
+  const start = localDateTime(flow.date, flow.time, zoneOf(profile));
   if (start <= now) {
     flow.date = undefined;
     flow.time = undefined;
@@ -185,7 +186,7 @@ async function myBookings(turn: Turn): Promise<BookingSummary[]> {
 }
 
 function listBookings(turn: Turn, bookings: BookingSummary[]): string {
-  const zone = turn.tools.profile.timezone;
+  const zone = zoneOf(turn.tools.profile);
   return bookings
     .map((b, i) => turn.replies.t('bookingLine', { n: i + 1, service: serviceName(turn, b.serviceId), when: turn.replies.when(DateTime.fromISO(b.start, { zone })) }))
     .join('\n');
@@ -213,13 +214,13 @@ async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult
   if (!('bookingId' in picked)) return picked;
   const result = await callTool(turn.tools, 'cancel_booking', { bookingId: picked.bookingId });
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
-  const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: turn.tools.profile.timezone }));
+  const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: zoneOf(turn.tools.profile) }));
   return ok(turn.replies.t('confirmCancel', { service: serviceName(turn, picked.serviceId).toLowerCase(), when }), 'cancel');
 }
 
 async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<EngineResult> {
   const r = turn.replies;
-  const zone = turn.tools.profile.timezone;
+  const zone = zoneOf(turn.tools.profile);
   const selectingNow = flow.bookingId === undefined;
   if (selectingNow) {
     const picked = await selectBooking(turn, flow, 'reschedule');
@@ -258,7 +259,7 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
   const pending = ctx.state.pending!;
-  const zone = ctx.profile.timezone;
+  const zone = zoneOf(ctx.profile);
   if (pending.action === 'create_booking') {
     const result = await callTool(ctx, 'create_booking', pending);
     const start = DateTime.fromISO(pending.start, { zone });
@@ -318,7 +319,7 @@ function hoursReply(turn: Turn): string {
   const lines: string[] = [];
   const asked = read(turn).when.date;
   if (asked) {
-    const day = DateTime.fromISO(asked, { zone: profile.timezone });
+    const day = DateTime.fromISO(asked, { zone: zoneOf(profile) });
     const hours = dayHours(turn, day);
     lines.push(`${r.day(day)}: ${hours || r.t('closedDay')}`);
   }
@@ -329,7 +330,7 @@ function hoursReply(turn: Turn): string {
   lines.push(r.t('hoursTitle'), ...r.weekHours());
   const soon = profile.exceptions.filter((e) => e.date >= now.toISODate()! && e.date <= now.plus({ days: 14 }).toISODate()!);
   for (const e of soon) {
-    const day = DateTime.fromISO(e.date, { zone: profile.timezone });
+    const day = DateTime.fromISO(e.date, { zone: zoneOf(profile) });
     lines.push(r.t('exception', { date: r.day(day), what: `${e.closed ? r.t('closedDay') : dayHours(turn, day)}${e.note ? ` (${e.note})` : ''}` }));
   }
   return lines.join('\n');

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import { z } from 'zod';
 import { profileToInput, type Profile } from '../../core/profile.js';
 import type { BookingRow } from '../db/models.js';
@@ -7,6 +7,7 @@ import { busyNear, upcomingFor } from './bookings.js';
 import { checkSlot, exceptionFor, freeSlotsOn, nextOpening, openIntervalAt, suggestSlots, type SlotVerdict } from './calendar.js';
 import { matchersFor } from './matchers.js';
 import { samePending, type ConversationState, type PendingAction } from './state.js';
+import { zoneOf } from './zone.js';
 
 /**
  * The receptionist's tools: one registry, used by the rule engine directly and offered to the LLM
@@ -45,14 +46,14 @@ export function toLocalIso(t: DateTime): string {
 }
 
 function parseLocal(ctx: ToolContext, iso: string): DateTime {
-  return DateTime.fromISO(iso, { zone: ctx.profile.timezone });
+  return DateTime.fromISO(iso, { zone: zoneOf(ctx.profile) });
 }
 
 function serviceById(ctx: ToolContext, id: string) {
   return ctx.profile.services.find((s) => s.id === id);
 }
 
-export function describeBooking(b: BookingRow, zone: string) {
+export function describeBooking(b: BookingRow, zone: Zone) {
   return { bookingId: b.id, serviceId: b.serviceId, start: toLocalIso(DateTime.fromJSDate(b.startAt, { zone })), name: b.customerName };
 }
 
@@ -114,7 +115,7 @@ export const TOOLS: ToolDef[] = [
       const next = open ? undefined : nextOpening(p, ctx.now);
       const horizon = ctx.now.plus({ days: 30 }).toISODate()!;
       const today = ctx.now.toISODate()!;
-      const day = date ? DateTime.fromISO(date, { zone: p.timezone }) : undefined;
+      const day = date ? DateTime.fromISO(date, { zone: zoneOf(p) }) : undefined;
       return {
         openNow: Boolean(open),
         openUntil: open ? toLocalIso(open.end) : null,
@@ -150,7 +151,7 @@ export const TOOLS: ToolDef[] = [
     async run(ctx, { serviceId, date, time }) {
       const service = serviceById(ctx, serviceId);
       if (!service) return { error: `unknown service "${serviceId}"`, services: ctx.profile.services.map((s) => s.id) };
-      const day = DateTime.fromISO(date, { zone: ctx.profile.timezone });
+      const day = DateTime.fromISO(date, { zone: zoneOf(ctx.profile) });
       if (!day.isValid) return { error: `invalid date ${date}` };
       if (time) {
         const start = parseLocal(ctx, `${date}T${time}`);
@@ -197,7 +198,7 @@ export const TOOLS: ToolDef[] = [
       });
       if (!outcome.booking) return { status: 'unavailable', reason: outcome.reason, alternatives: await alternatives(ctx, start, service.duration) };
       ctx.state.customerName = name;
-      return { status: 'booked', ...describeBooking(outcome.booking, ctx.profile.timezone) };
+      return { status: 'booked', ...describeBooking(outcome.booking, zoneOf(ctx.profile)) };
     },
   }),
   tool({
@@ -205,7 +206,7 @@ export const TOOLS: ToolDef[] = [
     description: "The customer's upcoming bookings.",
     input: z.object({}),
     async run(ctx) {
-      return { bookings: (await upcomingFor(ctx.db, ctx.sender, ctx.now)).map((b) => describeBooking(b, ctx.profile.timezone)) };
+      return { bookings: (await upcomingFor(ctx.db, ctx.sender, ctx.now)).map((b) => describeBooking(b, zoneOf(ctx.profile))) };
     },
   }),
   tool({
@@ -224,7 +225,7 @@ export const TOOLS: ToolDef[] = [
         return { status: 'unavailable', reason: pre.reason, alternatives: await alternatives(ctx, start, duration, bookingId) };
       }
       if (!gate(ctx, { action: 'reschedule_booking', bookingId, start: toLocalIso(start) })) {
-        return { status: 'needs_confirmation', bookingId, from: describeBooking(booking, ctx.profile.timezone).start, start: toLocalIso(start) };
+        return { status: 'needs_confirmation', bookingId, from: describeBooking(booking, zoneOf(ctx.profile)).start, start: toLocalIso(start) };
       }
       ctx.state.pending = undefined;
       const moved = await ctx.db.write(async (transaction) => {
@@ -238,7 +239,7 @@ export const TOOLS: ToolDef[] = [
         return count === 1;
       });
       if (!moved) return { status: 'unavailable', reason: 'full', alternatives: await alternatives(ctx, start, duration, bookingId) };
-      return { status: 'rescheduled', bookingId, from: describeBooking(booking, ctx.profile.timezone).start, start: toLocalIso(start) };
+      return { status: 'rescheduled', bookingId, from: describeBooking(booking, zoneOf(ctx.profile)).start, start: toLocalIso(start) };
     },
   }),
   tool({
@@ -248,12 +249,12 @@ export const TOOLS: ToolDef[] = [
     async run(ctx, { bookingId }) {
       const booking = await ownUpcoming(ctx, bookingId);
       if (!booking) return { status: 'error', error: 'no such upcoming booking for this customer' };
-      if (!gate(ctx, { action: 'cancel_booking', bookingId })) return { status: 'needs_confirmation', ...describeBooking(booking, ctx.profile.timezone) };
+      if (!gate(ctx, { action: 'cancel_booking', bookingId })) return { status: 'needs_confirmation', ...describeBooking(booking, zoneOf(ctx.profile)) };
       ctx.state.pending = undefined;
       await ctx.db.write((transaction) =>
         ctx.db.models.Booking.update({ status: 'cancelled', updatedAt: new Date() }, { where: { id: bookingId, sender: ctx.sender }, transaction }),
       );
-      return { status: 'cancelled', ...describeBooking(booking, ctx.profile.timezone) };
+      return { status: 'cancelled', ...describeBooking(booking, zoneOf(ctx.profile)) };
     },
   }),
   tool({

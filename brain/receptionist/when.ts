@@ -1,5 +1,5 @@
 import * as chrono from 'chrono-node';
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import type { Language } from '../../core/profile.js';
 
 /** What a message says about when: a local date, a time of day, or why it cannot be used. */
@@ -88,6 +88,6 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
 }
 
 /** A local date and time in the tenant's zone. */
-export function localDateTime(date: string, minutes: number, zone: string): DateTime {
+export function localDateTime(date: string, minutes: number, zone: Zone): DateTime {
   return DateTime.fromISO(date, { zone }).startOf('day').plus({ minutes });
 }

@@ -12,6 +12,7 @@ import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/tex
 import type { Action, ToolContext } from '../receptionist/tools.js';
 import type { TenantContext } from '../tenants.js';
 import { KeyedLock } from './keyed-lock.js';
+import { zoneOf } from '../receptionist/zone.js';
 
 export const ChatRequestSchema = z.object({
   message: z
@@ -90,7 +91,7 @@ export class ChatService {
 
   private async turn(tenant: TenantContext, req: ChatRequest): Promise<ChatResponse> {
     const { profile, db } = tenant;
-    const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(profile.timezone);
+    const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(zoneOf(profile));
     const nowDate = now.toJSDate();
     const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
     const language = conversation.language === 'es' ? 'es' : 'en';

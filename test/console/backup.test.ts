@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { integrityCheck, rowCounts } from '../../core/sqlite/raw.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import { until } from '../helpers/gateway.js';
 
 let homes: TestHome[] = [];
 let brains: TestBrain[] = [];
@@ -73,14 +74,14 @@ describe('backup and restore', () => {
   it('refuses to overwrite existing data without --force, and restores one tenant with it', async () => {
     const { t, brain } = await system();
     const dir = path.join(t.home, 'bk');
-    // Only clinic has data yet: the brain opens a tenant's database on first use.
-    await brain.call('GET', '/api/profile', { key: brain.keyOf('clinic'), tenant: 'clinic' });
+    // The brain opens (and so creates) every tenant's database when it starts.
+    await until(() => fs.existsSync(t.config.paths.tenantDb('salon')));
     await cli(t.env, 'backup', '--out', dir);
     await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hello', sender: '+34600777777' } });
     await brain.close();
     brains = [];
     const refused = await cli(t.env, 'restore', dir);
-    expect(refused).toMatchObject({ code: 1, stderr: 'wr-console: restoring would replace the current data of clinic; add --force to replace it (take a backup first)' });
+    expect(refused).toMatchObject({ code: 1, stderr: 'wr-console: restoring would replace the current data of clinic, salon; add --force to replace it (take a backup first)' });
     const one = await cli(t.env, 'restore', dir, '--tenant', 'clinic', '--force');
     expect(one.stdout).toContain('restored 1 tenant(s)');
     expect(await rowCounts(t.config.paths.tenantDb('clinic'))).toMatchObject({ conversations: 0 });

@@ -131,8 +131,8 @@ export class GatewayStore {
     await this.db.write(async (tx) => {
       for (const m of messages) {
         await tx.run(
-          `INSERT OR IGNORE INTO inbox (chat, participant, message_id, from_me, sender, sender_name, text, timestamp, status, attempts, next_attempt_at, handoff, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+          `INSERT INTO inbox (chat, participant, message_id, from_me, sender, sender_name, text, timestamp, status, attempts, next_attempt_at, handoff, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
           [m.chat, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.text, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
         );
       }
@@ -160,7 +160,7 @@ export class GatewayStore {
       if (opts.wakeOthers) await tx.run("UPDATE inbox SET next_attempt_at = ? WHERE status = 'pending'", [now]);
       await tx.run("UPDATE inbox SET status = 'done', handoff = ?, last_error = NULL WHERE id = ?", [opts.handoff ? 1 : 0, inboxId]);
       if (opts.reply) {
-        await tx.run("INSERT OR IGNORE INTO outbox (inbox_id, jid, text, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)", [
+        await tx.run("INSERT INTO outbox (inbox_id, jid, text, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING", [
           inboxId, opts.reply.jid, opts.reply.text, opts.reply.waId, now, now,
         ]);
       }
@@ -258,7 +258,7 @@ export class GatewayStore {
 
   /** A message id can be recorded once: what WhatsApp guarantees a resent message id. */
   async recordSimulatedSend(waId: string, jid: string, text: string): Promise<void> {
-    await this.db.run('INSERT OR IGNORE INTO sim_outbox (wa_id, jid, text, sent_at) VALUES (?, ?, ?, ?)', [waId, jid, text, iso(new Date())]);
+    await this.db.run('INSERT INTO sim_outbox (wa_id, jid, text, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [waId, jid, text, iso(new Date())]);
   }
 
   async simulatedSends(limit: number): Promise<{ waId: string; jid: string; text: string; sentAt: Date }[]> {

@@ -36,6 +36,8 @@ export interface BaileysOptions {
   makeSocket?: SocketFactory;
   /** The WhatsApp Web version; looked up online (fetchLatestBaileysVersion) when absent. */
   version?: WAVersion;
+  /** How long that lookup may take before the version Baileys ships with is used. */
+  versionLookupMs?: number;
 }
 
 const MEDIA_KEYS = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'locationMessage', 'contactMessage'] as const;
@@ -96,26 +98,40 @@ export class BaileysTransport implements Transport {
   readonly name = 'baileys';
   private socket: SocketLike | undefined;
   private readonly folder: AuthFolder;
+  private latest: { version: WAVersion | undefined; until: number } | undefined;
 
   constructor(private readonly opts: BaileysOptions) {
     this.folder = new AuthFolder(opts.authDir, BufferJSON);
   }
 
+  /**
+   * The WhatsApp Web version, looked up once a day (once an hour after a failed lookup) rather
+   * than on every reconnect: a reconnect storm must not become a storm of lookups too.
+   */
   private async version(): Promise<WAVersion | undefined> {
     if (this.opts.version) return this.opts.version;
+    if (this.latest && Date.now() < this.latest.until) return this.latest.version;
     const { fetchLatestBaileysVersion } = await import('@whiskeysockets/baileys');
-    // Offline, Baileys answers with the version it ships with; the signal bounds the wait.
-    const { version, error } = await fetchLatestBaileysVersion({ signal: AbortSignal.timeout(5_000) });
+    // Baileys 7 takes no abort signal here, and fetch on a black-holed network waits minutes.
+    const ms = this.opts.versionLookupMs ?? 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<{ version: undefined; error: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ version: undefined, error: `no answer within ${ms} ms` }), ms);
+    });
+    const { version, error } = await Promise.race([fetchLatestBaileysVersion(), timedOut]).finally(() => clearTimeout(timer));
     if (error) this.opts.log.warn({ err: String(error) }, 'could not fetch the latest WhatsApp Web version; using the bundled one');
+    this.latest = { version, until: Date.now() + (error ? 3_600_000 : 86_400_000) };
     return version;
   }
 
   async connect(events: TransportEvents): Promise<void> {
     const { state, saveCreds } = await loadAuthState(this.folder, this.opts.log);
     const makeSocket = this.opts.makeSocket ?? (await import('@whiskeysockets/baileys')).default;
+    const version = await this.version();
     const sock = makeSocket({
       auth: state,
-      version: await this.version(),
+      // Spread over Baileys' defaults: an undefined version would replace the one it ships with.
+      ...(version ? { version } : {}),
       logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never,
       markOnlineOnConnect: false,
       syncFullHistory: false,

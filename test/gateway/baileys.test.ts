@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Boom } from '@hapi/boom';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { BaileysTransport, type SocketLike } from '../../gateway/transports/baileys.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
@@ -216,5 +218,41 @@ describe('Baileys adapter', () => {
     await until(() => sock().sent.length === 3);
     const group = await gw.store.inboxMessage('G1');
     expect(group?.status).toBe('skipped');
+  });
+});
+
+describe('Baileys adapter, WhatsApp Web version', () => {
+  it('gives up on a lookup that hangs, and does not look again on every reconnect', async () => {
+    const calls: string[] = [];
+    // A black-holed network: the request never answers.
+    vi.stubGlobal('fetch', (url: string) => {
+      calls.push(String(url));
+      return new Promise(() => {});
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-baileys-version-'));
+    try {
+      const configs: any[] = [];
+      const transport = new BaileysTransport({
+        authDir: dir,
+        log: createLogger('baileys-test', 'silent'),
+        sentText: async () => undefined,
+        versionLookupMs: 50,
+        makeSocket: (config) => {
+          configs.push(config);
+          return new FakeSocket(config) as unknown as SocketLike;
+        },
+      });
+      const events = { qr: () => {}, open: () => {}, close: () => {}, messages: async () => {} };
+      await transport.connect(events);
+      await transport.disconnect();
+      await transport.connect(events);
+      expect(configs).toHaveLength(2);
+      // No version at all, so Baileys keeps the one it ships with.
+      expect(configs.map((c) => 'version' in c)).toEqual([false, false]);
+      expect(calls).toEqual(['https://raw.githubusercontent.com/WhiskeySockets/Baileys/master/src/Defaults/index.ts']);
+    } finally {
+      vi.unstubAllGlobals();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -46,9 +46,14 @@ export function addTenants(env, count, transport = 'simulator', prefix = 't') {
   return ids;
 }
 
-/** Starts one of wr's programs as a child process and waits for its "ready". */
-export function startProgram(env, script, args = [], stdout = 'ignore') {
-  const child = spawn(process.execPath, [path.join(root, 'dist', script), ...args], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+/**
+ * Starts one of wr's programs as a child process, with the Node flags PM2 gives it in production,
+ * and waits for its "ready".
+ */
+export async function startProgram(env, script, args = [], { stdout = 'ignore' } = {}) {
+  const { GATEWAY_NODE_ARGS } = await import(path.join(root, 'dist/core/apps.js'));
+  const nodeArgs = script.startsWith('gateway/') ? GATEWAY_NODE_ARGS : [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist', script), ...args], { env, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.on('message', (m) => m === 'ready' && resolve(child));
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -47,7 +47,8 @@ describe('wr-console over a real PM2 daemon', () => {
     pm2Cli({ ...stack.home.env, TWILIO_AUTH_TOKEN: 'do-not-leak' }, 'save');
     const dump = fs.readFileSync(`${stack.home.env.PM2_HOME}/dump.pm2`, 'utf8');
     expect(dump).not.toContain('do-not-leak');
-    const apps = JSON.parse(dump) as { name: string; env: Record<string, string> }[];
+    const apps = JSON.parse(dump) as { name: string; env: Record<string, string>; node_args: string[] }[];
+    expect(apps.find((a) => a.name === 'wr-gw-demo')?.node_args).toEqual(['--max-semi-space-size=1']);
     for (const app of apps) {
       const demo = app.name === 'wr-gw-demo' ? ['WR_DEMO'] : [];
       expect(Object.keys(app.env).filter((k) => !['wr-brain', 'wr-monitor', 'wr-gw-demo', 'unique_id'].includes(k)).sort()).toEqual(['NODE_ENV', 'PATH', 'PM2_HOME', ...demo, 'WR_HOME']);

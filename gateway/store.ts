@@ -219,7 +219,7 @@ export class GatewayStore {
 
   /** Inbox messages per status (tests and diagnostics). */
   async inboxCounts(): Promise<Partial<Record<InboxStatus, number>> & { retried: number }> {
-    const rows = await this.db.all<{ status: InboxStatus; n: number; retried: number }>('SELECT status, count(*) AS n, sum(attempts > 0) AS retried FROM inbox GROUP BY status');
+    const rows = await this.db.all<{ status: InboxStatus; n: number; retried: number }>('SELECT status, count(*) AS n, sum(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS retried FROM inbox GROUP BY status');
     const counts: Partial<Record<InboxStatus, number>> & { retried: number } = { retried: 0 };
     for (const r of rows) {
       counts[r.status] = r.n;

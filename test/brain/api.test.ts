@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import { until } from '../helpers/gateway.js';
 
 let t: TestHome;
 let brain: TestBrain;
@@ -27,6 +28,13 @@ const endpoints: { method: string; path: string; body?: unknown; adminOnly?: boo
   { method: 'GET', path: '/api/bookings' },
   { method: 'GET', path: '/api/escalations' },
 ];
+
+describe('brain start', () => {
+  it('opens every registered tenant right after it starts, before any request', async () => {
+    await until(() => brain.tenants.openCount === 2, 10_000, 'both tenants opened');
+    expect(fs.existsSync(t.config.paths.tenantDb('salon-b'))).toBe(true);
+  });
+});
 
 describe('brain auth matrix', () => {
   const cases = ['no key', 'bad key', "another tenant's key", 'own key', 'admin key'] as const;

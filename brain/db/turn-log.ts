@@ -55,8 +55,14 @@ export class TurnLog {
     const u = turn.update;
     return this.db.write(async (tx) => {
       if (turn.messageId) {
-        const first = await tx.get<{ response: string }>('SELECT response FROM processed_messages WHERE message_id = ?', [turn.messageId]);
-        if (first) return JSON.parse(first.response);
+        // Claimed first: the common case costs one statement, and a duplicate finds the claim.
+        const claim = await tx.run('INSERT INTO processed_messages (message_id, sender, response, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+          turn.messageId, turn.sender, JSON.stringify(turn.response), sqlTime(new Date()),
+        ]);
+        if (claim.changes === 0) {
+          const first = await tx.get<{ response: string }>('SELECT response FROM processed_messages WHERE message_id = ?', [turn.messageId]);
+          return JSON.parse(first!.response);
+        }
       }
       await tx.run(
         `UPDATE conversations SET state = ?, opted_out = ?, handoff_until = ?, timestamp = ?${turn.senderName ? ', sender_name = ?' : ''} WHERE id = ?`,
@@ -65,9 +71,6 @@ export class TurnLog {
       const insertMessage = 'INSERT INTO messages (conversation_id, direction, text, intent, message_id, timestamp) VALUES (?, ?, ?, ?, ?, ?)';
       await tx.run(insertMessage, [turn.conversationId, 'in', turn.text, turn.intent, turn.messageId ?? null, sqlTime(turn.at)]);
       if (turn.reply !== null) await tx.run(insertMessage, [turn.conversationId, 'out', turn.reply, turn.intent, null, sqlTime(turn.at)]);
-      if (turn.messageId) {
-        await tx.run('INSERT INTO processed_messages (message_id, sender, response, created_at) VALUES (?, ?, ?, ?)', [turn.messageId, turn.sender, JSON.stringify(turn.response), sqlTime(new Date())]);
-      }
       return turn.response;
     });
   }

@@ -84,9 +84,8 @@ export class ChatService {
     }
   }
 
+  /** A retried message waits for the customer's turn in progress, then gets that turn's answer. */
   async handle(tenant: TenantContext, req: ChatRequest): Promise<ChatResponse> {
-    const replayed = await this.replay(tenant, req.messageId);
-    if (replayed) return replayed;
     return this.perCustomer.run(`${tenant.tenant.id}\u0000${req.sender}`, async () => (await this.replay(tenant, req.messageId)) ?? this.turn(tenant, req));
   }
 

@@ -70,6 +70,15 @@ function app(name: string, script: string, args: string[], memory: string, env: 
  */
 export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=1'];
 
+/**
+ * PM2 restarts the brain above this. It keeps every tenant open (database connections, trained
+ * classifier: about 2.2 MB each, 277 MB measured with 100), so a fixed limit would turn growth
+ * into a restart loop; the limit grows with the registry, leaving room for load.
+ */
+export function brainMemoryLimit(tenants: number): string {
+  return `${Math.max(400, 256 + 4 * tenants)}M`;
+}
+
 export interface AppOptions {
   home?: string;
   /** Simulator gateways pair by themselves (the demo). */
@@ -80,7 +89,7 @@ export function buildApps(opts: AppOptions = {}, tenants?: readonly Tenant[]): A
   const home = opts.home ?? defaultHome();
   const env: Record<string, string> = { WR_HOME: home, NODE_ENV: 'production', ...(process.env.PATH ? { PATH: process.env.PATH } : {}) };
   const list = tenants ?? readRegistry(new Paths(home));
-  const apps = [app(BRAIN, 'brain/main.js', [], '400M', env)];
+  const apps = [app(BRAIN, 'brain/main.js', [], brainMemoryLimit(list.length), env)];
   if (fs.existsSync(path.join(projectRoot, 'dist/monitor/main.js'))) apps.push(app(MONITOR, 'monitor/main.js', [], '200M', env));
   for (const t of list) {
     apps.push(app(gatewayName(t.id), 'gateway/main.js', [t.id], '300M', t.transport === 'simulator' && opts.demo ? { ...env, WR_DEMO: '1' } : env, GATEWAY_NODE_ARGS));

@@ -20,8 +20,19 @@ export type WriteTx = Pick<RawDb, 'all' | 'get' | 'run'>;
  * Migrations are tracked in `schema_migrations(name)`, the table umzug keeps, so files written by
  * earlier versions carry on.
  */
+interface PendingWrite {
+  work: (tx: WriteTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Writes sharing one transaction at most. */
+const MAX_BATCH = 64;
+
 export class PlainDatabase {
   private closed = false;
+  private readonly pending: PendingWrite[] = [];
+  private flushScheduled = false;
 
   private constructor(
     readonly file: string,
@@ -59,10 +70,46 @@ export class PlainDatabase {
     return this.reader.get<T>(sql, params);
   }
 
-  /** Runs `work` in an IMMEDIATE transaction, after every write queued before it. */
+  /**
+   * Runs `work` in an IMMEDIATE transaction. Writes that arrive while an earlier one waits for the
+   * queue share one transaction (group commit: under load each turn's BEGIN and COMMIT, a thread
+   * pool round trip each, are paid once per batch). If any of them fails, the batch is rolled back
+   * and each runs again alone, so one bad write fails only itself: `work` may run twice and must
+   * only touch the database.
+   */
   write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error(`database ${this.file} is closed`));
-    return this.queue.run(() => transaction(this.writer, work));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve, reject } as PendingWrite);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled || this.pending.length === 0) return;
+    this.flushScheduled = true;
+    void this.queue.run(() => this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, MAX_BATCH);
+    this.schedule();
+    if (batch.length === 1) {
+      const [only] = batch as [PendingWrite];
+      await transaction(this.writer, only.work).then(only.resolve, only.reject);
+      return;
+    }
+    try {
+      const results = await transaction(this.writer, async (tx) => {
+        const out: unknown[] = [];
+        for (const item of batch) out.push(await item.work(tx));
+        return out;
+      });
+      batch.forEach((item, i) => item.resolve(results[i]));
+    } catch {
+      for (const item of batch) await transaction(this.writer, item.work).then(item.resolve, item.reject);
+    }
   }
 
   /** One statement as its own transaction. */

@@ -46,21 +46,29 @@ export class ServiceMatcher {
 /** Ranks FAQ entries by overlap with their keywords and question words; typo-tolerant via fuse.js. */
 export class FaqMatcher {
   private readonly fuse: Fuse<{ faq: Faq; text: string }>;
+  /** Each entry's keywords and question words, normalised once per profile rather than per message. */
+  private readonly entries: { faq: Faq; keywords: string[]; questionWords: string[] }[];
 
-  constructor(private readonly faqs: readonly Faq[]) {
+  constructor(faqs: readonly Faq[]) {
+    this.entries = faqs.map((faq) => ({ faq, keywords: faq.keywords.map(normalize), questionWords: words(faq.question) }));
     this.fuse = new Fuse(
       faqs.map((faq) => ({ faq, text: normalize(`${faq.question} ${faq.keywords.join(' ')}`) })),
       { keys: ['text'], includeScore: true, threshold: 0.35, ignoreLocation: true, useExtendedSearch: false },
     );
   }
 
+  /** How many of an entry's keywords the message has: phrases anywhere, single words as words. */
+  private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, plurals: boolean): number {
+    return keywords.filter((k) => (k.includes(' ') ? normalized.includes(k) : msg.has(k) || (plurals && msg.has(`${k}s`)))).length;
+  }
+
   /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */
   match(text: string): { faq: Faq; strong: boolean } | undefined {
+    const normalized = normalize(text);
     const msg = new Set(words(text));
     let top: { faq: Faq; keywordHits: number; questionShare: number } | undefined;
-    for (const faq of this.faqs) {
-      const keywordHits = faq.keywords.map(normalize).filter((k) => (k.includes(' ') ? normalize(text).includes(k) : msg.has(k) || msg.has(`${k}s`))).length;
-      const q = words(faq.question);
+    for (const { faq, keywords, questionWords: q } of this.entries) {
+      const keywordHits = this.keywordHits(keywords, normalized, msg, true);
       const questionShare = q.length ? q.filter((w) => msg.has(w)).length / q.length : 0;
       if ((keywordHits > 0 || questionShare > 0) && (!top || keywordHits * 2 + questionShare > top.keywordHits * 2 + top.questionShare)) top = { faq, keywordHits, questionShare };
     }
@@ -69,14 +77,12 @@ export class FaqMatcher {
   }
 
   best(text: string): Faq | undefined {
+    const normalized = normalize(text);
     const msg = new Set(words(text));
     if (msg.size === 0) return undefined;
     let top: { faq: Faq; score: number } | undefined;
-    for (const faq of this.faqs) {
-      const keywords = faq.keywords.map(normalize);
-      const keywordHits = keywords.filter((k) => (k.includes(' ') ? normalize(text).includes(k) : msg.has(k))).length;
-      const questionHits = words(faq.question).filter((w) => msg.has(w)).length;
-      const score = keywordHits * 2 + questionHits;
+    for (const { faq, keywords, questionWords } of this.entries) {
+      const score = this.keywordHits(keywords, normalized, msg, false) * 2 + questionWords.filter((w) => msg.has(w)).length;
       if (score > 0 && (!top || score > top.score)) top = { faq, score };
     }
     if (top && top.score >= 2) return top.faq;

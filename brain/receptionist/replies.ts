@@ -161,16 +161,31 @@ export class Replies {
 
   price(s: Profile['services'][number]): string {
     if (s.price === undefined) return '';
-    const amount = new Intl.NumberFormat(this.language === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency: s.currency ?? 'EUR' }).format(s.price);
-    return `, ${amount}`;
+    return `, ${currencyFormat(this.language, s.currency ?? 'EUR').format(s.price)}`;
   }
 
   weekHours(): string[] {
-    const names = WEEKDAYS.map((_, i) => DateTime.fromObject({ weekday: (i + 1) as 1 }).setLocale(this.language).toFormat('cccc'));
+    const names = weekdayNames(this.language);
     return WEEKDAYS.map((d, i) => {
       const ranges = this.profile.hours[d];
       const text = ranges.length ? ranges.map((r) => `${formatClock(r.open)}–${formatClock(r.close)}`).join(', ') : this.t('closedDay');
       return `${names[i]}: ${text}`;
     });
   }
+}
+
+// Intl formatters cost tens of microseconds to build and are asked for on most messages.
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+function currencyFormat(language: Language, currency: string): Intl.NumberFormat {
+  const key = `${language}:${currency}`;
+  let f = currencyFormats.get(key);
+  if (!f) currencyFormats.set(key, (f = new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency })));
+  return f;
+}
+
+const weekdayNamesByLanguage = new Map<Language, string[]>();
+function weekdayNames(language: Language): string[] {
+  let names = weekdayNamesByLanguage.get(language);
+  if (!names) weekdayNamesByLanguage.set(language, (names = WEEKDAYS.map((_, i) => DateTime.fromObject({ weekday: (i + 1) as 1 }).setLocale(language).toFormat('cccc'))));
+  return names;
 }

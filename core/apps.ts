@@ -72,7 +72,7 @@ export const GATEWAY_NODE_ARGS = ['--max-semi-space-size=1'];
 
 /**
  * PM2 restarts the brain above this. It keeps every tenant open (database connections, trained
- * classifier: about 2.2 MB each, 277 MB measured with 100), so a fixed limit would turn growth
+ * classifier: about 2.5 MB each, 305 MB measured with 100), so a fixed limit would turn growth
  * into a restart loop; the limit grows with the registry, leaving room for load.
  */
 export function brainMemoryLimit(tenants: number): string {

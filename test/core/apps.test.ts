@@ -11,8 +11,8 @@ describe('PM2 apps', () => {
     expect(brainMemoryLimit(100)).toBe('656M');
     const apps = buildApps({ home: '/tmp/wr-apps-test' }, tenants(250));
     expect(apps[0]).toMatchObject({ name: 'wr-brain', max_memory_restart: '1256M' });
-    // 250 tenants at the 2.2 MB each measured with 100, plus the 60 MB the brain starts with.
-    expect(Number.parseInt(apps[0]!.max_memory_restart)).toBeGreaterThan(60 + 2.2 * 250 * 1.5);
+    // 250 tenants at the 2.5 MB each measured with 100, plus the 60 MB the brain starts with.
+    expect(Number.parseInt(apps[0]!.max_memory_restart)).toBeGreaterThan(60 + 2.5 * 250 * 1.5);
     const gateways = apps.filter((a) => a.name.startsWith('wr-gw-'));
     expect(gateways).toHaveLength(250);
     expect(gateways.every((g) => g.node_args === GATEWAY_NODE_ARGS && g.exec_mode === 'fork')).toBe(true);

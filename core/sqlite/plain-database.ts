@@ -12,14 +12,6 @@ export interface PlainMigration {
 /** What a store may do inside a write transaction. */
 export type WriteTx = Pick<RawDb, 'all' | 'get' | 'run'>;
 
-/**
- * One SQLite file without an ORM, for the queues every gateway process keeps (there may be a
- * hundred of them, so each megabyte and millisecond counts). Two long-lived connections: writes
- * go one IMMEDIATE transaction at a time through the writer; reads use the reader, which in WAL
- * mode sees only committed data, so nothing acts on a row a failed transaction takes back.
- * Migrations are tracked in `schema_migrations(name)`, the table umzug keeps, so files written by
- * earlier versions carry on.
- */
 interface PendingWrite {
   work: (tx: WriteTx) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -29,6 +21,15 @@ interface PendingWrite {
 /** Writes sharing one transaction at most. */
 const MAX_BATCH = 64;
 
+/**
+ * One SQLite file without an ORM, for the hot paths: the queue every gateway process keeps (there
+ * may be a hundred of them, so each megabyte and millisecond counts) and the brain's per-message
+ * turn log. Two long-lived connections with statements prepared once: writes go through the
+ * writer in IMMEDIATE transactions, one batch at a time; reads use the reader, which in WAL mode
+ * sees only committed data, so nothing acts on a row a failed transaction takes back. Migrations
+ * are tracked in `schema_migrations(name)`, the table umzug keeps, so files written by earlier
+ * versions carry on.
+ */
 export class PlainDatabase {
   private closed = false;
   private readonly pending: PendingWrite[] = [];

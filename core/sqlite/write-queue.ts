@@ -1,7 +1,8 @@
 /**
  * Runs writes one at a time. Sequelize opens a separate sqlite3 connection per transaction, and
  * concurrent transactions on one SQLite file either fail with SQLITE_BUSY or stall the libuv pool;
- * queueing them in-process turns that contention into a short wait.
+ * queueing them in-process turns that contention into a short wait. A file's Sequelize handle and
+ * its plain-SQL handle share one queue.
  */
 export class WriteQueue {
   private tail: Promise<unknown> = Promise.resolve();

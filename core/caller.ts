@@ -1,5 +1,6 @@
 import { hashKey, keyMatchesHash } from './keys.js';
 import type { Tenant } from './registry.js';
+import { cached } from './memo.js';
 
 /** The key from an `Authorization: Bearer <key>` header. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -19,8 +20,7 @@ const byKeyHash = new WeakMap<readonly Tenant[], Map<string, Tenant>>();
  */
 export function keyOwner(key: string, tenants: readonly Tenant[], adminKeyHash: string): KeyOwner | undefined {
   if (keyMatchesHash(key, adminKeyHash)) return { admin: true };
-  let index = byKeyHash.get(tenants);
-  if (!index) byKeyHash.set(tenants, (index = new Map(tenants.map((t) => [t.keyHash, t]))));
+  const index = cached(byKeyHash, tenants, () => new Map(tenants.map((t) => [t.keyHash, t])));
   const owner = index.get(hashKey(key));
   return owner && keyMatchesHash(key, owner.keyHash) ? { admin: false, tenant: owner } : undefined;
 }

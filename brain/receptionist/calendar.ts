@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, type Profile, type TimeRange } from '../../core/profile.js';
+import { cached } from '../../core/memo.js';
 
 /**
  * Opening hours and slot availability as pure functions of the profile, the clock and the
@@ -38,18 +39,13 @@ function at(day: DateTime, minutes: number): DateTime {
  * for a few days of them.
  */
 export function intervalsStarting(profile: Profile, day: DateTime): readonly Interval[] {
-  let byDate = intervalCache.get(profile);
-  if (!byDate) intervalCache.set(profile, (byDate = new Map()));
-  const key = day.toISODate()!;
-  let intervals = byDate.get(key);
-  if (!intervals) {
-    if (byDate.size >= INTERVAL_CACHE_DATES) byDate.clear();
-    intervals = rangesFor(profile, day)
+  const byDate = cached(intervalCache, profile, () => new Map<string, readonly Interval[]>());
+  if (byDate.size >= INTERVAL_CACHE_DATES) byDate.clear();
+  return cached(byDate, day.toISODate()!, () =>
+    rangesFor(profile, day)
       .map((r) => ({ start: at(day, r.open), end: r.close > r.open ? at(day, r.close) : at(day.plus({ days: 1 }), r.close) }))
-      .sort((a, b) => a.start.toMillis() - b.start.toMillis());
-    byDate.set(key, intervals);
-  }
-  return intervals;
+      .sort((a, b) => a.start.toMillis() - b.start.toMillis()),
+  );
 }
 
 const intervalCache = new WeakMap<Profile, Map<string, readonly Interval[]>>();

@@ -6,6 +6,7 @@ import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { keywordIntents } from './keywords.js';
 import { UTTERANCES, type TrainableIntent } from './utterances.js';
 import { Vocabulary } from './vocabulary.js';
+import { cached } from '../../core/memo.js';
 
 export interface Classification {
   intent: TrainableIntent | 'unknown';
@@ -64,10 +65,5 @@ export class IntentClassifier {
 const trained = new WeakMap<Profile, Promise<IntentClassifier>>();
 
 export function classifierFor(profile: Profile): Promise<IntentClassifier> {
-  let c = trained.get(profile);
-  if (!c) {
-    c = IntentClassifier.train(profile);
-    trained.set(profile, c);
-  }
-  return c;
+  return cached(trained, profile, () => IntentClassifier.train(profile));
 }

@@ -1,6 +1,7 @@
 import Fuse from 'fuse.js';
 import type { Profile } from '../../core/profile.js';
 import { normalize } from './text.js';
+import { cached } from '../../core/memo.js';
 
 type Service = Profile['services'][number];
 type Faq = Profile['faq'][number];
@@ -95,10 +96,5 @@ export class FaqMatcher {
 const matchers = new WeakMap<Profile, { services: ServiceMatcher; faqs: FaqMatcher }>();
 
 export function matchersFor(profile: Profile): { services: ServiceMatcher; faqs: FaqMatcher } {
-  let m = matchers.get(profile);
-  if (!m) {
-    m = { services: new ServiceMatcher(profile.services), faqs: new FaqMatcher(profile.faq) };
-    matchers.set(profile, m);
-  }
-  return m;
+  return cached(matchers, profile, () => ({ services: new ServiceMatcher(profile.services), faqs: new FaqMatcher(profile.faq) }));
 }

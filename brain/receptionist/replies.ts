@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, formatClock, type Language, type Profile } from '../../core/profile.js';
 import { zoneOf } from './zone.js';
+import { cached } from '../../core/memo.js';
 
 /** Reply templates per language. The profile's message overrides replace greeting, afterHours, handoff and fallback. */
 const TEMPLATES = {
@@ -177,15 +178,10 @@ export class Replies {
 // Intl formatters cost tens of microseconds to build and are asked for on most messages.
 const currencyFormats = new Map<string, Intl.NumberFormat>();
 function currencyFormat(language: Language, currency: string): Intl.NumberFormat {
-  const key = `${language}:${currency}`;
-  let f = currencyFormats.get(key);
-  if (!f) currencyFormats.set(key, (f = new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency })));
-  return f;
+  return cached(currencyFormats, `${language}:${currency}`, () => new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-GB', { style: 'currency', currency }));
 }
 
 const weekdayNamesByLanguage = new Map<Language, string[]>();
 function weekdayNames(language: Language): string[] {
-  let names = weekdayNamesByLanguage.get(language);
-  if (!names) weekdayNamesByLanguage.set(language, (names = WEEKDAYS.map((_, i) => DateTime.fromObject({ weekday: (i + 1) as 1 }).setLocale(language).toFormat('cccc'))));
-  return names;
+  return cached(weekdayNamesByLanguage, language, () => WEEKDAYS.map((_, i) => DateTime.fromObject({ weekday: (i + 1) as 1 }).setLocale(language).toFormat('cccc')));
 }

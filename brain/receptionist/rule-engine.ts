@@ -7,6 +7,7 @@ import { asksForHuman, extractName, hasNoWords, isAffirmative, isFrustrated, isN
 import { callTool, toLocalIso } from './tools.js';
 import { localDateTime, parseWhen, type When } from './when.js';
 import { zoneOf } from './zone.js';
+import { cached } from '../../core/memo.js';
 
 type Service = Profile['services'][number];
 
@@ -19,12 +20,7 @@ interface Entities {
 /** What the message says about when and which service, read once per turn (chrono is the costly part). */
 const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
 function read(turn: Turn): { when: When; service: Service | undefined } {
-  let r = readings.get(turn);
-  if (!r) {
-    r = { when: parseWhen(turn.text, turn.language, turn.tools.now), service: turn.services.find(turn.text)[0] };
-    readings.set(turn, r);
-  }
-  return r;
+  return cached(readings, turn, () => ({ when: parseWhen(turn.text, turn.language, turn.tools.now), service: turn.services.find(turn.text)[0] }));
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {

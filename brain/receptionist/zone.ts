@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import type { Profile } from '../../core/profile.js';
+import { cached } from '../../core/memo.js';
 
 const QUARTER_HOUR_MS = 15 * 60_000;
 const MAX_REMEMBERED = 20_000;
@@ -29,7 +30,5 @@ const zones = new Map<string, CachedZone>();
 
 /** The tenant's time zone, for every luxon call in the brain (a zone name string skips the cache). */
 export function zoneOf(profile: Pick<Profile, 'timezone'>): IANAZone {
-  let zone = zones.get(profile.timezone);
-  if (!zone) zones.set(profile.timezone, (zone = new CachedZone(profile.timezone)));
-  return zone;
+  return cached(zones, profile.timezone, () => new CachedZone(profile.timezone));
 }

@@ -1,14 +1,8 @@
 import type { Config } from '../../core/config.js';
-import { readRegistry, type Tenant } from '../../core/registry.js';
 import { GatewayApi } from '../gateway-api.js';
 import { renderQr } from '../qr.js';
 import { CliError, parseCommand, type Output } from './command.js';
-
-function tenantNamed(config: Config, id: string | undefined): Tenant {
-  const tenant = readRegistry(config.paths).find((t) => t.id === id);
-  if (!tenant) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
-  return tenant;
-}
+import { findTenant } from './tenant.js';
 
 export async function qrCommand(config: Config, argv: string[], io: Output): Promise<void> {
   const args = parseCommand(
@@ -17,7 +11,7 @@ export async function qrCommand(config: Config, argv: string[], io: Output): Pro
     io,
   );
   if (!args) return;
-  const api = new GatewayApi(config, tenantNamed(config, args.positionals[0]));
+  const api = new GatewayApi(config, findTenant(config, args.positionals[0]!));
   const { qr, expiresAt, status } = await api.qr();
   if (!qr) {
     const why: Record<string, string> = {
@@ -46,7 +40,7 @@ export async function chatCommand(config: Config, argv: string[], io: Output): P
     io,
   );
   if (!args) return;
-  const tenant = tenantNamed(config, args.positionals[0]);
+  const tenant = findTenant(config, args.positionals[0]!);
   if (tenant.transport !== 'simulator') throw new CliError(`${tenant.id} is a real WhatsApp tenant; chat works with simulator tenants (for the brain alone: POST /api/chat)`);
   const from = typeof args.values.from === 'string' ? args.values.from : CHAT_TEST_SENDER;
   const text = args.positionals.slice(1).join(' ');

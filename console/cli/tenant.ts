@@ -42,9 +42,12 @@ function parsePort(raw: string): number {
   return port;
 }
 
-function findTenant(config: Config, id: string): Tenant {
+const unknownTenant = (id: string) => new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+
+/** A registered tenant, or an error that says where to see the ones there are. */
+export function findTenant(config: Config, id: string): Tenant {
   const tenant = readRegistry(config.paths).find((t) => t.id === id);
-  if (!tenant) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+  if (!tenant) throw unknownTenant(id);
   return tenant;
 }
 
@@ -151,7 +154,7 @@ async function remove(config: Config, argv: string[], io: Output, env: NodeJS.Pr
   if (!args) return;
   const id = tenantId(args.positionals[0]);
   await updateRegistry(config.paths, (tenants) => {
-    if (!tenants.some((t) => t.id === id)) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+    if (!tenants.some((t) => t.id === id)) throw unknownTenant(id);
     return { tenants: tenants.filter((t) => t.id !== id), result: undefined };
   });
   await syncGateway(config, env, id, false, io);
@@ -181,7 +184,7 @@ async function key(config: Config, argv: string[], io: Output): Promise<void> {
     const fresh = generateKey();
     await updateRegistry(config.paths, (tenants) => {
       const tenant = tenants.find((t) => t.id === id);
-      if (!tenant) throw new CliError(`no tenant "${id}" (see: wr-console tenant list)`);
+      if (!tenant) throw unknownTenant(id);
       writeTenantKey(config.paths, id, fresh);
       return { tenants: tenants.map((t) => (t.id === id ? { ...t, keyHash: hashKey(fresh) } : t)), result: undefined };
     });

@@ -92,6 +92,21 @@ describe('POST /api/chat', () => {
     expect(conversations[0].messages.map((m: { direction: string; text: string }) => `${m.direction}:${m.text.slice(0, 5)}`)).toEqual(['in:where', 'out:Sonri']);
   });
 
+  it('keeps serving the last good registry while tenants.json is missing or invalid', async () => {
+    const file = t.config.paths.registry;
+    const good = (await import('node:fs')).readFileSync(file, 'utf8');
+    const fs = await import('node:fs');
+    try {
+      fs.rmSync(file);
+      expect((await chat({ message: 'hello', sender: newSender() })).status).toBe(200);
+      fs.writeFileSync(file, '{"version": 1, "tenants": [');
+      expect((await chat({ message: 'hello', sender: newSender() })).status).toBe(200);
+    } finally {
+      fs.writeFileSync(file, good);
+    }
+    expect((await chat({ message: 'hello', sender: newSender() })).status).toBe(200);
+  });
+
   it('gives the last slot to exactly one of two customers confirming at once', async () => {
     const [a, b] = [newSender(), newSender()];
     // Wednesday 18 March, 20:00 is not a slot; 19:30 is the last check-up of the day.

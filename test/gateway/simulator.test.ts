@@ -113,6 +113,17 @@ describe('simulator gateway', () => {
     expect((await healthy.json()).storeError).toBeNull();
   });
 
+  it('picks up a rotated key without a restart: messages refused for auth wait and are answered', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    const rotated = await cli(t.env, 'tenant', 'key', 'demo', '--rotate');
+    expect(rotated.code).toBe(0);
+    const newKey = (await cli(t.env, 'tenant', 'key', 'demo')).stdout;
+    expect((await gw!.call('POST', '/simulate/inbound', { from: '+34600400001', text: 'what are your hours?' }, newKey)).status).toBe(202);
+    await until(async () => (await (await gw!.call('GET', '/simulate/outbox', undefined, newKey)).json()).messages.length === 1);
+    expect((await health()).queue).toEqual({ pending: 0, failed: 0 });
+  });
+
   it('stays silent under tenant-wide handoff (persisted), still recording the messages', async () => {
     await setup();
     await gw!.call('POST', '/simulate/pair');

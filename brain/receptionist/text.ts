@@ -71,6 +71,9 @@ export function extractName(text: string): string | undefined {
     .trim();
   if (!/^[\p{L}][\p{L}' .-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;
+  // "yes", "ok", "no", "thanks" answer the question; they are not who the booking is for.
+  const n = normalize(stripped);
+  if (isAffirmative(n) || isNegative(n) || /^(thanks|thank you|gracias|hello|hi|hola)$/.test(n)) return undefined;
   return stripped
     .split(/\s+/)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))

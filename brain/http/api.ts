@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseProfile, profileToInput, ProfileError } from '../../core/profile.js';
-import { ChatRequestSchema, resolveEscalation, type ChatService } from '../services/chat.js';
+import { ChatRequestSchema, SenderSchema, resolveEscalation, type ChatService } from '../services/chat.js';
 import { listBookings, listConversations, listEscalations } from '../services/records.js';
 import { callerOf, requireAdmin } from './auth.js';
 import { HttpError, parseOrThrow } from '../../core/http-errors.js';
@@ -13,7 +13,7 @@ const when = z
 
 const ConversationsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  sender: z.string().min(1).max(64).optional(),
+  sender: SenderSchema.optional(),
 });
 const BookingsQuery = z.object({
   from: when.optional(),

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
+import { stripControl } from '../../core/text.js';
 import type { ConversationRow } from '../db/models.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
@@ -16,17 +17,18 @@ import { zoneOf } from '../receptionist/zone.js';
 import type { TenantContext } from '../tenants.js';
 import { KeyedLock } from './keyed-lock.js';
 
+export const SenderSchema = z.string().regex(/^[\w+@.:-]{1,64}$/, 'sender must be a phone number or WhatsApp id (letters, digits, + @ . : - _; at most 64)');
+
 export const ChatRequestSchema = z.object({
   message: z
     .string({ error: 'message is required' })
     .max(4096, 'message is over 4096 characters')
+    .transform(stripControl)
     .refine((s) => s.trim().length > 0, 'message is empty'),
-  sender: z
-    .string({ error: 'sender is required' })
-    .regex(/^[\w+@.:-]{1,64}$/, 'sender must be a phone number or WhatsApp id (letters, digits, + @ . : - _; at most 64)'),
+  sender: z.string({ error: 'sender is required' }).pipe(SenderSchema),
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a zone, like 2026-03-16T10:00:00Z' }).optional(),
   messageId: z.string().min(1).max(128).optional(),
-  senderName: z.string().max(100).optional(),
+  senderName: z.string().max(100).transform(stripControl).optional(),
   /** Set by the gateway while a person handles this chat: store the message, say nothing. */
   handoff: z.boolean().optional(),
 });

@@ -70,6 +70,26 @@ describe('POST /api/chat', () => {
     ]);
   });
 
+  it('does not take "yes" or "ok" for the customer’s name', async () => {
+    const [, pick, yes, ok, name] = await conversation(newSender(), ['Can I book a cleaning tomorrow at 3pm?', '2', 'yes', 'ok', 'Ana Garcia']);
+    expect(pick.reply).toBe('What name should I put the booking under?');
+    expect(yes.reply).toBe('What name should I put the booking under?');
+    expect(ok.reply).toBe('What name should I put the booking under?');
+    expect(name.reply).toContain('for Ana Garcia. Reply YES to confirm.');
+  });
+
+  it('strips NUL and control characters from text and names, and refuses a sender with them in one line', async () => {
+    const sender = newSender();
+    const r = await chat({ message: 'where\u0000 are\u001b[2J you?', sender, senderName: 'Ana\u0000\u0007 Garcia' });
+    expect(r.status).toBe(200);
+    const { conversations } = await (await brain.call('GET', `/api/conversations?sender=${encodeURIComponent(sender)}`, { key, tenant: 'clinic' })).json();
+    expect(conversations[0].senderName).toBe('Ana Garcia');
+    expect(conversations[0].messages[0].text).toBe('where are[2J you?');
+    const bad = await brain.call('GET', '/api/conversations?sender=%00', { key, tenant: 'clinic' });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBeDefined();
+  });
+
   it('returns the first answer for a repeated messageId and writes nothing the second time', async () => {
     const sender = newSender();
     const first = await chat({ message: 'hello', sender, messageId: 'wamid.A1' });

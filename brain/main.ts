@@ -2,7 +2,7 @@ import { createLogger } from '../core/logger.js';
 import { bootstrap, onShutdown, signalReady } from '../core/process.js';
 import { startBrain } from './server.js';
 
-const config = bootstrap('wr-brain');
+const config = bootstrap('wr-brain', { alerts: false });
 const log = createLogger('wr-brain', config.LOG_LEVEL);
 
 try {

@@ -84,11 +84,22 @@ function readEnvFile(file: string): Record<string, string> {
   return parseEnv(text) as Record<string, string>;
 }
 
+/** Settings only the monitor acts on: a mistake in them must never stop a receptionist. */
+export const ALERT_KEYS: ReadonlySet<string> = new Set([
+  'TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_IDS', 'TELEGRAM_API_ROOT', 'SMS_ENABLED', 'SMS_RECIPIENTS',
+  'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_BASE',
+]);
+
+export interface LoadOptions {
+  /** false for programs that send no alerts: bad alert settings are left out (alerts off) instead of refused. */
+  alerts?: boolean;
+}
+
 /**
  * Configuration from WR_HOME/wr.env overlaid by the process environment (environment wins).
  * Empty values count as unset. Every bad value is reported, one line each, naming the variable.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const home = defaultHome(env);
   const paths = new Paths(home);
   const merged: Record<string, string> = {};
@@ -97,7 +108,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[key] ?? fromFile[key];
     if (value !== undefined && value.trim() !== '') merged[key] = value.trim();
   }
-  const parsed = schema.safeParse(merged);
+  let parsed = schema.safeParse(merged);
+  if (!parsed.success && opts.alerts === false) {
+    const bad = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')));
+    if ([...bad].every((k) => ALERT_KEYS.has(k))) {
+      for (const key of ALERT_KEYS) delete merged[key];
+      parsed = schema.safeParse(merged);
+    }
+  }
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {

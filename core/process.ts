@@ -1,14 +1,14 @@
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config, type LoadOptions } from './config.js';
 
 /**
  * Start-up shared by the long-running programs: private files by default (keys, auth state and
  * customer data are all created under this umask), and a bad configuration ends the process with
  * one line per bad value instead of a stack trace.
  */
-export function bootstrap(program: string): Config {
+export function bootstrap(program: string, opts: LoadOptions = {}): Config {
   process.umask(0o077);
   try {
-    return loadConfig();
+    return loadConfig(process.env, opts);
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const line of err.problems) console.error(`${program}: ${line}`);

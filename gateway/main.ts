@@ -7,7 +7,7 @@ if (!tenant) {
   console.error('usage: node dist/gateway/main.js <tenant>');
   process.exit(2);
 }
-const config = bootstrap(`wr-gw-${tenant}`);
+const config = bootstrap(`wr-gw-${tenant}`, { alerts: false });
 const log = createLogger(`wr-gw-${tenant}`, config.LOG_LEVEL);
 
 try {

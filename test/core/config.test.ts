@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { makeHome, type TestHome } from '../helpers/home.js';
+import { freePort, makeHome, type TestHome } from '../helpers/home.js';
+import { until } from '../helpers/gateway.js';
 
 let t: TestHome;
 afterEach(() => t?.cleanup());
@@ -65,6 +66,36 @@ describe('configuration', () => {
 });
 
 describe('logger', () => {
+  it('lets a program that sends no alerts start with bad alert settings (alerts off), and still refuses its own bad values', () => {
+    t = makeHome();
+    const badAlerts = { ...t.env, SMS_ENABLED: 'true', TELEGRAM_CHAT_IDS: 'chat_id_1' };
+    expect(problems(badAlerts).join('\n')).toMatch(/TELEGRAM_CHAT_IDS/);
+    expect(problems({ ...t.env, SMS_ENABLED: 'true' }).join('\n')).toMatch(/TWILIO_ACCOUNT_SID/);
+    expect(loadConfig({ ...t.env, SMS_ENABLED: 'true' }, { alerts: false }).SMS_ENABLED).toBe(false);
+    const c = loadConfig(badAlerts, { alerts: false });
+    expect(c.SMS_ENABLED).toBe(false);
+    expect(c.TELEGRAM_CHAT_IDS).toEqual([]);
+    expect(() => loadConfig({ ...badAlerts, BRAIN_PORT: 'x' }, { alerts: false })).toThrow(/BRAIN_PORT/);
+  });
+
+  it('starts the brain process with the original spec placeholder TELEGRAM_CHAT_IDS=chat_id_1 and SMS_ENABLED=true without Twilio', async () => {
+    t = makeHome();
+    const { spawn } = await import('node:child_process');
+    const { projectRoot } = await import('../../core/paths.js');
+    const path = await import('node:path');
+    const port = await freePort();
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/brain/main.js')], { env: { ...t.env, BRAIN_PORT: String(port), SMS_ENABLED: 'true', TELEGRAM_CHAT_IDS: 'chat_id_1' }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      const health = await until(async () => child.exitCode !== null || fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false), 15_000, 'brain health');
+      expect(child.exitCode).toBeNull();
+      expect(health).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
   it('redacts keys, tokens and authorization headers wherever they appear', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });

@@ -47,6 +47,8 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS: Thresholds = { unreachableChecks: 3, downForMs: 2 * 60_000, backlog: 50, crashRestarts: 3, crashWindowMs: 10 * 60_000 };
 
+const isDown = (wa: WaStatus | null) => wa === 'disconnected' || wa === 'parked';
+
 export function observe(prev: WatchState | undefined, obs: Observation, now: number, t: Thresholds = DEFAULT_THRESHOLDS): WatchState {
   const wa = obs.reachable ? (obs.wa ?? null) : (prev?.wa ?? null);
   const restarts = obs.pm2?.restarts ?? prev?.restarts ?? null;
@@ -55,7 +57,8 @@ export function observe(prev: WatchState | undefined, obs: Observation, now: num
     failures: obs.reachable ? 0 : (prev?.failures ?? 0) + 1,
     lastSeen: obs.reachable ? now : (prev?.lastSeen ?? null),
     wa,
-    waSince: prev && prev.wa === wa ? prev.waSince : now,
+    // Disconnected then parked is one outage getting worse: its clock (and its incident) carry on.
+    waSince: prev && (prev.wa === wa || (isDown(prev.wa) && isDown(wa))) ? prev.waSince : now,
     restarts,
     restartTimes: [...(prev?.restartTimes ?? []).filter((x) => now - x < t.crashWindowMs), ...(grew ? Array(restarts! - prev!.restarts!).fill(now) : [])],
   };
@@ -75,7 +78,7 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   const stopped = obs.pm2 && obs.pm2.status === 'stopped';
   if (!crashing && !stopped && s.failures >= t.unreachableChecks) add('gateway_unreachable', `gateway does not answer (${s.failures} checks in a row)`, `wr-console restart ${obs.target}`);
   if (obs.reachable && s.wa === 'logged_out') add('logged_out', 'WhatsApp logged out: a new QR is needed', `wr-console restart ${obs.target}, then wr-console qr ${obs.target} and scan it`);
-  if (obs.reachable && (s.wa === 'disconnected' || s.wa === 'parked') && now - s.waSince >= t.downForMs) {
+  if (obs.reachable && isDown(s.wa) && now - s.waSince >= t.downForMs) {
     const why = s.wa === 'parked' ? `parked: ${obs.parkedReason ?? 'stopped retrying'}` : `disconnected${obs.lastDisconnect ? ` (${obs.lastDisconnect.code ?? '?'} ${obs.lastDisconnect.reason})` : ''}`;
     add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now');
   }

@@ -25,6 +25,12 @@ describe('monitor rules', () => {
     expect(desiredIncidents(gw({ wa: 'parked', parkedReason: 'QR expired' }), parked[1]!.state, 130_000)[0]!.title).toBe('WhatsApp parked: QR expired for 2 min');
   });
 
+  it('keeps a "disconnected" outage open when it gets worse and the session parks', () => {
+    const r = run([[0, gw({ wa: 'disconnected' })], [120_000, gw({ wa: 'disconnected' })], [130_000, gw({ wa: 'parked', parkedReason: 'gave up' })], [200_000, gw({ wa: 'parked', parkedReason: 'gave up' })]]);
+    expect(r.map((x) => x.kinds)).toEqual([[], ['whatsapp_down'], ['whatsapp_down'], ['whatsapp_down']]);
+    expect(desiredIncidents(gw({ wa: 'parked', parkedReason: 'gave up' }), r[2]!.state, 130_000)[0]!.title).toMatch(/^WhatsApp parked: gave up/);
+  });
+
   it('calls 3 restarts in 10 minutes, or PM2 errored, a crash loop (and not also "unreachable")', () => {
     const r = run([[0, gw()], [10_000, gw({ pm2: { status: 'online', restarts: 2 } })], [20_000, gw({ pm2: { status: 'online', restarts: 3 } })]]);
     expect(r.map((x) => x.kinds)).toEqual([[], [], ['crash_loop']]);

@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { RegistryView, type Tenant } from '../core/registry.js';
 import { RawDb } from '../core/sqlite/raw.js';
+import { stripControl } from '../core/text.js';
 import { DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
 import type { AlertRow, IncidentRow, MonitorStore } from './store.js';
 
@@ -187,7 +188,7 @@ export class Monitor extends EventEmitter {
           contacts.flatMap((c) => [
             ...(c.telegram_chat_id ? [{ channel: 'telegram' as const, recipient: c.telegram_chat_id }] : []),
             ...(c.phone ? [{ channel: 'sms' as const, recipient: c.phone }] : []),
-          ]).map((d) => ({ dedupe: `esc:${tenant.id}:${p.id}:${d.channel}:${d.recipient}`, incidentId: null, ...d, text: `🙋 ${p.text}`, source: `${tenant.id}:${p.id}` })),
+          ]).map((d) => ({ dedupe: `esc:${tenant.id}:${p.id}:${d.channel}:${d.recipient}`, incidentId: null, ...d, text: `🙋 ${stripControl(p.text)}`, source: `${tenant.id}:${p.id}` })),
         );
         await this.opts.store.enqueue(alerts);
         const noRoute = pending.filter((p) => !alerts.some((a) => a.source === `${tenant.id}:${p.id}`));

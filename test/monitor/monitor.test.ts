@@ -167,6 +167,22 @@ describe('monitor and alerts', () => {
     expect(await db.all('SELECT status FROM escalation_outbox')).toEqual([{ status: 'delivered' }]);
     await db.close();
   });
+
+  it('delivers an escalation whose stored text has NUL and control characters, and the clean ones after it', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111' });
+    await brain!.call('POST', '/api/chat', { key: brain!.keyOf('clinic'), tenant: 'clinic', body: { message: 'I want to talk to a person', sender: '+34600555401', senderName: 'Ana' } });
+    // As a row written before the brain stripped control characters at its boundary.
+    const rw = await RawDb.open(t.config.paths.tenantDb('clinic'));
+    await rw.run('UPDATE escalation_outbox SET text = ?', ['Ana\u0000\u001b[2J needs a person']);
+    await rw.close();
+    await brain!.call('POST', '/api/chat', { key: brain!.keyOf('clinic'), tenant: 'clinic', body: { message: 'I want to talk to a person', sender: '+34600555402', senderName: 'Bea' } });
+    await startMonitor();
+    await until(() => sent().filter((m) => m.chat_id === '100200300').length === 2, 30_000);
+    expect(sent().filter((m) => m.chat_id === '100200300').map((m) => m.text)).toContain('🙋 Ana[2J needs a person');
+    const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
+    expect(await db.all('SELECT status FROM escalation_outbox')).toEqual([{ status: 'delivered' }, { status: 'delivered' }]);
+    await db.close();
+  });
 });
 
 describe('status and alert test', () => {

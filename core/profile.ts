@@ -76,7 +76,7 @@ const service = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, 'expected a short id of lowercase letters, digits, - or _'),
     name: z.string().min(1).max(100),
-    aliases: z.array(z.string().min(1).max(100)).default([]),
+    aliases: z.array(z.string().min(1).max(100)).max(20).default([]),
     duration: z.number({ error: 'expected the duration in minutes' }).int().min(5, 'at least 5 minutes').max(720, 'at most 720 minutes'),
     price: z.number().min(0, 'a price cannot be negative').optional(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'expected a 3-letter currency code like EUR').optional(),
@@ -100,22 +100,30 @@ const contact = z
 
 const message = z.string().min(1).max(1000);
 
+/** A profile is a small business's description: anything past these is a mistake or an attack. */
+export const LIMITS = { bytes: 64 * 1024, services: 200, faq: 300, exceptions: 400 } as const;
+
 export const ProfileSchema = z
   .object({
-    name: z.string({ error: 'the business name is required' }).min(1).max(100),
+    name: z
+      .string({ error: (issue) => (issue.input === undefined ? 'the business name is required' : 'expected the business name as text') })
+      .min(1, 'the business name is empty')
+      .max(100, 'the business name is at most 100 characters'),
     timezone: z.string({ error: 'an IANA timezone like Europe/Madrid is required' }).refine((tz) => IANAZone.isValidZone(tz), {
       error: (issue) => `${JSON.stringify(issue.input)} is not an IANA timezone like Europe/Madrid`,
     }),
     language: z.enum(LANGUAGES, { error: `expected one of: ${LANGUAGES.join(', ')}` }).default('en'),
     address: z.string().max(300).optional(),
     phone: phone.optional(),
-    mapUrl: z.url({ error: 'expected a URL' }).optional(),
+    // Only web links: the console and replies show it to people, so javascript: or file: never pass.
+    mapUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
     hours: z
       .object(Object.fromEntries(WEEKDAYS.map((d) => [d, dayRanges.default([])])) as Record<Weekday, z.ZodDefault<typeof dayRanges>>)
       .strict()
       .default(Object.fromEntries(WEEKDAYS.map((d) => [d, []])) as unknown as Record<Weekday, TimeRange[]>),
     exceptions: z
       .array(exception)
+      .max(LIMITS.exceptions)
       .default([])
       .superRefine((list, ctx) => {
         const seen = new Set<string>();
@@ -126,6 +134,7 @@ export const ProfileSchema = z
       }),
     services: z
       .array(service)
+      .max(LIMITS.services, `at most ${LIMITS.services} services`)
       .default([])
       .superRefine((list, ctx) => {
         const seen = new Set<string>();
@@ -135,7 +144,8 @@ export const ProfileSchema = z
         });
       }),
     faq: z
-      .array(z.object({ question: z.string().min(1).max(500), answer: z.string().min(1).max(2000), keywords: z.array(z.string()).default([]) }).strict())
+      .array(z.object({ question: z.string().min(1).max(500), answer: z.string().min(1).max(2000), keywords: z.array(z.string().max(100)).max(50).default([]) }).strict())
+      .max(LIMITS.faq, `at most ${LIMITS.faq} FAQ entries`)
       .default([]),
     booking: z
       .object({
@@ -147,7 +157,7 @@ export const ProfileSchema = z
       })
       .strict()
       .default({ slotMinutes: 30, capacityPerSlot: 1, minNoticeMinutes: 60, maxDaysAhead: 60, bufferMinutes: 0 }),
-    escalation: z.object({ contacts: z.array(contact).default([]) }).strict().default({ contacts: [] }),
+    escalation: z.object({ contacts: z.array(contact).max(20).default([]) }).strict().default({ contacts: [] }),
     messages: z
       .object({ greeting: message.optional(), afterHours: message.optional(), handoff: message.optional(), fallback: message.optional() })
       .strict()
@@ -195,6 +205,9 @@ export function parseProfile(input: unknown, source = 'profile'): Profile {
 
 /** Validates profile YAML; every issue names the field path and the line it is on. */
 export function parseProfileYaml(text: string, source = 'profile.yaml'): Profile {
+  if (Buffer.byteLength(text) > LIMITS.bytes) {
+    throw new ProfileError(source, [{ path: '', message: `the profile is ${Buffer.byteLength(text)} bytes; at most ${LIMITS.bytes} are accepted` }]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -203,7 +216,14 @@ export function parseProfileYaml(text: string, source = 'profile.yaml'): Profile
       doc.errors.map((e) => ({ path: '', message: `not valid YAML: ${e.message.split('\n')[0]}`, line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
     );
   }
-  const parsed = ProfileSchema.safeParse(doc.toJS() ?? {});
+  let data: unknown;
+  try {
+    // Aliases are capped: a "billion laughs" file expands to gigabytes from a few hundred bytes.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ProfileError(source, [{ path: '', message: `not a usable profile: ${(err as Error).message.split('\n')[0]}` }]);
+  }
+  const parsed = ProfileSchema.safeParse(data ?? {});
   if (parsed.success) return parsed.data;
   throw new ProfileError(
     source,

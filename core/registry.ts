@@ -119,7 +119,14 @@ export class RegistryView {
       stamp = 'absent';
     }
     if (stamp === this.stamp) return;
+    const hadFile = this.stamp !== '' && this.stamp !== 'absent';
     this.stamp = stamp;
+    if (stamp === 'absent' && hadFile) {
+      // A registry that existed and vanished is being replaced or was deleted by mistake: serving
+      // an empty one would refuse every tenant's messages in that window.
+      this.onError(new RegistryError(`${this.paths.registry} is missing; keeping the last good copy until it is back`));
+      return;
+    }
     try {
       this.tenants = readRegistry(this.paths);
       this.byId = new Map(this.tenants.map((t) => [t.id, t]));

@@ -13,7 +13,11 @@ export interface BrainMessage {
   handoff?: boolean;
 }
 
-/** A failure worth retrying (network, timeout, 429, 5xx) or not (any other 4xx: the message itself is refused). */
+/**
+ * A failure worth retrying (network, timeout, 429, 5xx, and refusals of the key or tenant: a
+ * rotated key or a registry being replaced heal by themselves) or not (any other 4xx: the message
+ * itself is refused).
+ */
 export class BrainError extends Error {
   constructor(
     message: string,
@@ -24,6 +28,9 @@ export class BrainError extends Error {
 }
 
 export const BRAIN_TIMEOUT_MS = 20_000;
+
+/** Bad key, key of another tenant, unknown tenant: wrong settings, not a wrong message. */
+const AUTH_REFUSALS = new Set([401, 403, 404]);
 
 /**
  * POST /api/chat for one tenant, with a timeout on every call. node:http with one keep-alive
@@ -37,8 +44,10 @@ export class BrainClient {
   constructor(
     baseUrl: string,
     private readonly tenant: string,
-    private readonly key: string,
+    private key: string,
     private readonly timeoutMs = BRAIN_TIMEOUT_MS,
+    /** The tenant's key as it is now on disk: read again after a 401, so a rotated key is picked up. */
+    private readonly readKey: () => string | undefined = () => undefined,
   ) {
     this.url = new URL('/api/chat', baseUrl);
   }
@@ -51,7 +60,8 @@ export class BrainClient {
       throw new BrainError(`brain unreachable at ${this.url.origin}: ${(err as Error).message}`, true);
     }
     const { status, text } = res;
-    if (status < 200 || status >= 300) throw new BrainError(`brain answered ${status}: ${text.slice(0, 200)}`, status === 429 || status >= 500);
+    if (status === 401) this.key = this.readKey() ?? this.key;
+    if (status < 200 || status >= 300) throw new BrainError(`brain answered ${status}: ${text.slice(0, 200)}`, status === 429 || status >= 500 || AUTH_REFUSALS.has(status));
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -38,6 +38,8 @@ export interface Health {
   queue: { pending: number; failed: number };
   /** Customer messages received since midnight (server time). */
   messagesToday: number;
+  /** Why the last inbound messages could not be stored (disk full…); null once storing works again. */
+  storeError: string | null;
 }
 
 /** The first QR lives 60 s, the ones after it 20 s (Baileys' own timings). */
@@ -176,6 +178,7 @@ export class Gateway extends EventEmitter {
       parkedReason: this.conn.parkedReason,
       queue: await this.opts.store.queueCounts(),
       messagesToday: await this.opts.store.receivedSince(new Date(new Date().setHours(0, 0, 0, 0))),
+      storeError: this.storeError,
     };
   }
 
@@ -206,7 +209,12 @@ export class Gateway extends EventEmitter {
 
   // ── inbound ────────────────────────────────────────────────────────────────
 
-  /** Every message is stored before anything else; replays (append) are deduplicated by the store. */
+  /**
+   * Every message is stored before anything else; replays (append) are deduplicated by the store.
+   * A failed store throws to the transport, so the message is not acknowledged and comes back.
+   */
+  private storeError: string | null = null;
+
   private async receive(messages: InboundMessage[], kind: 'notify' | 'append'): Promise<void> {
     this.lastSeen = new Date().toISOString();
     try {
@@ -228,9 +236,12 @@ export class Gateway extends EventEmitter {
       );
       for (const m of staff) await this.onStaffMessage(m);
       this.opts.log.debug({ tenant: this.opts.tenant, count: toStore.length, kind }, 'inbound stored');
+      this.storeError = null;
       this.kick();
     } catch (err) {
-      this.opts.log.error({ err, tenant: this.opts.tenant }, 'could not store inbound messages');
+      this.storeError = (err as Error).message;
+      this.opts.log.error({ err, tenant: this.opts.tenant }, 'could not store inbound messages: not acknowledged');
+      throw err;
     }
   }
 

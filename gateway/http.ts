@@ -33,7 +33,11 @@ export function createGatewayApp(opts: GatewayAppOptions): http.RequestListener 
   };
   const router = new Router(opts.log, requireKey);
 
-  router.get('/health', async () => ({ json: await gateway.health() }), { open: true });
+  router.get('/health', async () => {
+    const health = await gateway.health();
+    // Unhealthy while inbound messages cannot be stored: the monitor alerts on it.
+    return { status: health.storeError ? 503 : 200, json: health };
+  }, { open: true });
 
   router.get('/qr', () => {
     const qr = gateway.qr;
@@ -72,7 +76,10 @@ export function createGatewayApp(opts: GatewayAppOptions): http.RequestListener 
     });
     router.post('/simulate/inbound', async (req) => {
       const body = parseOrThrow(SimulatedMessage, req.body, 'simulated message');
-      const m = await sim.inbound(body.from, body.text, { id: body.id, name: body.name, kind: body.kind });
+      const m = await sim.inbound(body.from, body.text, { id: body.id, name: body.name, kind: body.kind }).catch((err: Error) => {
+        // Not stored, so not acknowledged: the sender keeps the message and sends it again.
+        throw new HttpError(503, `message not stored (${err.message}); send it again`);
+      });
       return { status: 202, json: { id: m.id, chat: m.chat } };
     });
     router.get('/simulate/outbox', async () => ({ json: { messages: await sim.outbox() } }));

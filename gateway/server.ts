@@ -59,7 +59,7 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
   }
   if (transport instanceof SimulatorTransport) simulator = transport;
 
-  const brain = new BrainClient(config.brainUrl, id, key);
+  const brain = new BrainClient(config.brainUrl, id, key, undefined, () => readTenantKey(config.paths, id));
   const gateway = new Gateway({
     tenant: id,
     store,

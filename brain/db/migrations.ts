@@ -134,4 +134,20 @@ export const migrations: Migration[] = [
       await qi.addIndex('escalation_outbox', ['status']);
     },
   },
+  {
+    name: '003-idempotency-per-sender',
+    async up({ context: qi }) {
+      // A message id is unique per sender only: keyed globally, a second customer reusing an id got
+      // the first one's reply and their own message was never recorded.
+      await qi.createTable('processed_messages_v3', {
+        sender: { type: STRING(64), allowNull: false, primaryKey: true },
+        message_id: { type: STRING(128), allowNull: false, primaryKey: true },
+        response: { type: JSON, allowNull: false },
+        created_at: { type: DATE, allowNull: false },
+      });
+      await qi.sequelize.query('INSERT INTO processed_messages_v3 (sender, message_id, response, created_at) SELECT sender, message_id, response, created_at FROM processed_messages');
+      await qi.dropTable('processed_messages');
+      await qi.renameTable('processed_messages_v3', 'processed_messages');
+    },
+  },
 ];

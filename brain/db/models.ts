@@ -130,7 +130,7 @@ export function defineModels(sequelize: Sequelize): Models {
       timestamp: { type: DATE, field: 'timestamp' },
     }, opts('messages')),
     ProcessedMessage: sequelize.define('ProcessedMessage', {
-      messageId: { type: STRING, primaryKey: true }, sender: STRING, response: JSON, createdAt: DATE,
+      messageId: { type: STRING, primaryKey: true }, sender: { type: STRING, primaryKey: true }, response: JSON, createdAt: DATE,
     }, opts('processed_messages')),
     Booking: sequelize.define('Booking', {
       id, serviceId: STRING, sender: STRING, customerName: STRING, startAt: DATE, endAt: DATE, status: STRING, createdAt: DATE, updatedAt: DATE,

@@ -12,8 +12,8 @@ export class TurnLog {
   constructor(private readonly db: PlainDatabase) {}
 
   /** The answer already given to this message id, if it was processed before. */
-  async processed(messageId: string): Promise<unknown> {
-    const row = await this.db.get<{ response: string }>('SELECT response FROM processed_messages WHERE message_id = ?', [messageId]);
+  async processed(sender: string, messageId: string): Promise<unknown> {
+    const row = await this.db.get<{ response: string }>('SELECT response FROM processed_messages WHERE sender = ? AND message_id = ?', [sender, messageId]);
     return row && JSON.parse(row.response);
   }
 
@@ -60,7 +60,7 @@ export class TurnLog {
           turn.messageId, turn.sender, JSON.stringify(turn.response), sqlTime(new Date()),
         ]);
         if (claim.changes === 0) {
-          const first = await tx.get<{ response: string }>('SELECT response FROM processed_messages WHERE message_id = ?', [turn.messageId]);
+          const first = await tx.get<{ response: string }>('SELECT response FROM processed_messages WHERE sender = ? AND message_id = ?', [turn.sender, turn.messageId]);
           return JSON.parse(first!.response);
         }
       }

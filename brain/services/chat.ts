@@ -86,12 +86,12 @@ export class ChatService {
 
   /** A retried message waits for the customer's turn in progress, then gets that turn's answer. */
   async handle(tenant: TenantContext, req: ChatRequest): Promise<ChatResponse> {
-    return this.perCustomer.run(`${tenant.tenant.id}\u0000${req.sender}`, async () => (await this.replay(tenant, req.messageId)) ?? this.turn(tenant, req));
+    return this.perCustomer.run(`${tenant.tenant.id}\u0000${req.sender}`, async () => (await this.replay(tenant, req.sender, req.messageId)) ?? this.turn(tenant, req));
   }
 
-  private async replay(tenant: TenantContext, messageId: string | undefined): Promise<ChatResponse | undefined> {
+  private async replay(tenant: TenantContext, sender: string, messageId: string | undefined): Promise<ChatResponse | undefined> {
     if (!messageId) return undefined;
-    return (await tenant.db.turns.processed(messageId)) as ChatResponse | undefined;
+    return (await tenant.db.turns.processed(sender, messageId)) as ChatResponse | undefined;
   }
 
   private async conversationFor(tenant: TenantContext, req: ChatRequest, now: Date): Promise<{ conversation: ConversationRow; isNew: boolean }> {

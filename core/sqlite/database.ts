@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Sequelize, Transaction, type Model, type Optional, type QueryInterface } from 'sequelize';
 import { SequelizeStorage, Umzug, type RunnableMigration } from 'umzug';
 import { sqliteDriver } from './driver.js';
+import { createDatabaseFile } from './raw.js';
 import { WriteQueue } from './write-queue.js';
 
 export type Migration = RunnableMigration<QueryInterface>;
@@ -26,9 +25,7 @@ export class SqliteDatabase {
   ) {}
 
   static async open(file: string, migrations: Migration[]): Promise<SqliteDatabase> {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Created 0600 before SQLite touches it; SQLite gives -wal and -shm the same mode.
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    createDatabaseFile(file);
     const sequelize = new Sequelize({
       dialect: 'sqlite',
       storage: file,

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { RawDb, type RunResult, type SqlValue } from './raw.js';
+import { createDatabaseFile, RawDb, type RunResult, type SqlValue } from './raw.js';
 import { WriteQueue } from './write-queue.js';
 
 /** A schema step: SQL, or a function for steps that need to look at the data. Applied once, in order. */
@@ -44,9 +42,7 @@ export class PlainDatabase {
 
   /** `queue`: share another handle's write queue when both write the same file (the brain's Sequelize models). */
   static async open(file: string, migrations: readonly PlainMigration[], queue = new WriteQueue()): Promise<PlainDatabase> {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Created 0600 before SQLite touches it; SQLite gives -wal and -shm the same mode.
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    createDatabaseFile(file);
     const writer = await RawDb.open(file, { create: true });
     let reader: RawDb | undefined;
     try {

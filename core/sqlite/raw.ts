@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import sqlite3 from 'sqlite3';
 
 export type SqlValue = string | number | bigint | null | Buffer;
@@ -70,6 +72,24 @@ export class RawDb {
     await Promise.all(statements.map((s) => new Promise((r) => s.finalize(() => r(undefined)))));
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
+}
+
+/**
+ * Creates a database file 0600 (SQLite gives -wal and -shm the same mode) only when it is missing.
+ * Never opens a descriptor on an existing file: closing any descriptor of a file drops every POSIX
+ * lock this process holds on it, through any connection, and another process (even the sqlite3
+ * CLI) may then delete the live -wal and -shm (SQLite "How To Corrupt", section 2.2).
+ */
+export function createDatabaseFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
+  fs.closeSync(fd);
 }
 
 /** Statements kept prepared per connection; the stores use a few dozen. */

@@ -81,6 +81,32 @@ describe('POST /api/chat', () => {
     expect(conversations[0].messages.map((m: { direction: string; text: string }) => `${m.direction}:${m.text.slice(0, 5)}`)).toEqual(['in:hello', 'out:Hello', 'in:where', 'out:Sonri']);
   });
 
+  it('keys messageId idempotency on the sender: another customer reusing an id gets their own answer', async () => {
+    const [alice, bob] = [newSender(), newSender()];
+    const first = await chat({ message: 'what are your hours?', sender: alice, messageId: 'wamid.SHARED' });
+    const other = await chat({ message: 'where are you?', sender: bob, messageId: 'wamid.SHARED' });
+    expect(other.status).toBe(200);
+    expect(other.body.intent).toBe('location');
+    expect(other.body.conversationId).not.toBe(first.body.conversationId);
+    const { conversations } = await (await brain.call('GET', `/api/conversations?sender=${encodeURIComponent(bob)}`, { key, tenant: 'clinic' })).json();
+    expect(conversations[0].messages.map((m: { direction: string; text: string }) => `${m.direction}:${m.text.slice(0, 5)}`)).toEqual(['in:where', 'out:Sonri']);
+  });
+
+  it('keeps serving the last good registry while tenants.json is missing or invalid', async () => {
+    const file = t.config.paths.registry;
+    const good = (await import('node:fs')).readFileSync(file, 'utf8');
+    const fs = await import('node:fs');
+    try {
+      fs.rmSync(file);
+      expect((await chat({ message: 'hello', sender: newSender() })).status).toBe(200);
+      fs.writeFileSync(file, '{"version": 1, "tenants": [');
+      expect((await chat({ message: 'hello', sender: newSender() })).status).toBe(200);
+    } finally {
+      fs.writeFileSync(file, good);
+    }
+    expect((await chat({ message: 'hello', sender: newSender() })).status).toBe(200);
+  });
+
   it('gives the last slot to exactly one of two customers confirming at once', async () => {
     const [a, b] = [newSender(), newSender()];
     // Wednesday 18 March, 20:00 is not a slot; 19:30 is the last check-up of the day.

@@ -16,6 +16,21 @@ function problems(yaml: string): string[] {
 const base = 'name: Shop\ntimezone: Europe/Madrid\n';
 
 describe('business profile', () => {
+  it('refuses oversized profiles, alias bombs, non-web map links and says when a name is too long, each in one line', () => {
+    const faq = Array.from({ length: 301 }, (_, i) => `  - {question: "q${i}?", answer: "a"}`).join('\n');
+    expect(problems(`${base}faq:\n${faq}\n`)).toEqual([expect.stringMatching(/faq: at most 300 FAQ entries/)]);
+    expect(problems(`${base}address: "${'x'.repeat(70_000)}"\n`)).toEqual([expect.stringMatching(/at most 65536 are accepted/)]);
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bombProblems = problems(`${base}${bomb}\n`);
+    expect(bombProblems).toHaveLength(1);
+    expect(bombProblems[0]).toMatch(/not a usable profile: .*alias/i);
+    expect(problems(`${base}mapUrl: "javascript:alert(1)"\n`)).toEqual([expect.stringMatching(/mapUrl: expected an http:\/\/ or https:\/\/ URL/)]);
+    expect(problems(`${base}mapUrl: "file:///etc/passwd"\n`)).toEqual([expect.stringMatching(/mapUrl: expected an http/)]);
+    expect(problems(`name: "${'n'.repeat(101)}"\ntimezone: Europe/Madrid\n`)).toEqual([expect.stringMatching(/name: the business name is at most 100 characters/)]);
+    expect(problems('timezone: Europe/Madrid\n')).toEqual([expect.stringMatching(/the business name is required/)]);
+  });
+
+
   it('accepts the shipped demo clinic profile in full', () => {
     const p = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
     expect(p.name).toBe('Sonrisa Dental Clinic');
@@ -68,7 +83,7 @@ describe('business profile', () => {
     ['bad phone', `${base}phone: "600 111"\n`, ['p.yaml:3:8: phone: expected an E.164 phone number like "+34600111222"']],
     ['contact without channel', `${base}escalation:\n  contacts:\n    - name: Ana\n`, ['p.yaml:5:7: escalation.contacts[0]: a contact needs a phone or a telegramChatId']],
     ['booking policy', `${base}booking:\n  slotMinutes: 1\n`, ['p.yaml:4:16: booking.slotMinutes: Too small: expected number to be >=5']],
-    ['bad url', `${base}mapUrl: not a url\n`, ['p.yaml:3:9: mapUrl: expected a URL']],
+    ['bad url', `${base}mapUrl: not a url\n`, ['p.yaml:3:9: mapUrl: expected an http:// or https:// URL']],
     ['yaml syntax', `${base}services: [\n`, [expect.stringMatching(/^p\.yaml:4:1: not valid YAML: /)]],
   ])('rejects %s with the field path and line', (_name, yaml, expected) => {
     expect(problems(yaml)).toEqual(expected);

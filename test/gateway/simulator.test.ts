@@ -90,6 +90,40 @@ describe('simulator gateway', () => {
     expect((await health()).queue).toEqual({ pending: 0, failed: 0 });
   });
 
+  it('does not acknowledge a message it could not store (disk full), reports unhealthy, and takes it when it comes back', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    // SQLite's own "database or disk is full": the file may not grow past the pages it has.
+    const { page_count } = (await gw!.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
+    await gw!.store.db.run(`PRAGMA max_page_count = ${page_count}`);
+    const long = 'what are your hours? '.repeat(190);
+    const refused = [];
+    for (let i = 0; i < 3; i++) refused.push(await gw!.call('POST', '/simulate/inbound', { from: `+3460030000${i}`, text: long, id: `FULL${i}` }));
+    expect(refused.map((r) => r.status)).toEqual([503, 503, 503]);
+    expect((await refused[0]!.json()).error).toMatch(/full/);
+    const sick = await fetch(`${gw!.url}/health`);
+    expect(sick.status).toBe(503);
+    expect((await sick.json()).storeError).toMatch(/full/);
+    // Space comes back; the sender sends again (as an unacknowledged WhatsApp message is) and nothing is lost.
+    await gw!.store.db.run('PRAGMA max_page_count = 1073741823');
+    for (let i = 0; i < 3; i++) await inbound(`+3460030000${i}`, long, { id: `FULL${i}` });
+    await until(async () => (await outbox()).length === 3);
+    const healthy = await fetch(`${gw!.url}/health`);
+    expect(healthy.status).toBe(200);
+    expect((await healthy.json()).storeError).toBeNull();
+  });
+
+  it('picks up a rotated key without a restart: messages refused for auth wait and are answered', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    const rotated = await cli(t.env, 'tenant', 'key', 'demo', '--rotate');
+    expect(rotated.code).toBe(0);
+    const newKey = (await cli(t.env, 'tenant', 'key', 'demo')).stdout;
+    expect((await gw!.call('POST', '/simulate/inbound', { from: '+34600400001', text: 'what are your hours?' }, newKey)).status).toBe(202);
+    await until(async () => (await (await gw!.call('GET', '/simulate/outbox', undefined, newKey)).json()).messages.length === 1);
+    expect((await health()).queue).toEqual({ pending: 0, failed: 0 });
+  });
+
   it('stays silent under tenant-wide handoff (persisted), still recording the messages', async () => {
     await setup();
     await gw!.call('POST', '/simulate/pair');

@@ -8,63 +8,117 @@ import { INTENTS, type Engine, type Intent } from '../../brain/receptionist/engi
 import { ChatService } from '../../brain/services/chat.js';
 import { Tenants, type TenantContext } from '../../brain/tenants.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
-import { DIALOGUES, NOW, type Dialogue } from './dialogues.js';
+import { DIALOGUES, NOW } from './dialogues.js';
+import { LANGS, loadSplitFolder, type BookingState, type Labelled, type Lang, type SplitDialogue } from './split-data.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-export interface Labelled {
-  lang: 'en' | 'es';
-  intent: Intent;
-  text: string;
+export type SplitName = 'train' | 'dev' | 'test';
+
+/**
+ * One evaluation set. `dev` is the original test/eval data (the demo clinic): look at it and tune
+ * on it. `test` (test/eval/test/) was written blind before the engine changed: measure on it,
+ * never tune on it. `train` is what the engine learns from (see trainSplit).
+ */
+export interface Split {
+  name: SplitName;
+  /** Business id → profile file; each runs as tenants `<id>-en` and `<id>-es`. */
+  businesses: Map<string, string>;
+  messages: Labelled[];
+  /** Messages that must come back `unknown`, reported on their own (dev only). */
+  outOfScope: Labelled[];
+  dialogues: SplitDialogue[];
+  /** Whether the report may print this split's individual misses and transcripts. */
+  showMisses: boolean;
 }
 
-function readLabelled(file: string, lang: 'en' | 'es'): Labelled[] {
+function readDevLabelled(file: string, lang: Lang): Labelled[] {
   return fs
     .readFileSync(path.join(here, file), 'utf8')
     .split('\n')
     .filter((l) => l.trim() && !l.startsWith('#'))
     .map((l) => {
       const [intent, ...rest] = l.split('|');
-      return { lang, intent: intent!.trim() as Intent, text: rest.join('|').trim() };
+      return { lang, business: 'clinic', intent: intent!.trim() as Intent, text: rest.join('|').trim() };
     });
 }
 
-export function labelledMessages(): Labelled[] {
-  return [...readLabelled('intents.en.txt', 'en'), ...readLabelled('intents.es.txt', 'es')];
-}
-
-export function outOfScope(): Labelled[] {
-  return fs
+export function devSplit(): Split {
+  const outOfScope = fs
     .readFileSync(path.join(here, 'out-of-scope.txt'), 'utf8')
     .split('\n')
     .filter((l) => l.trim() && !l.startsWith('#'))
-    .map((l) => {
+    .map((l): Labelled => {
       const [lang, ...rest] = l.split('|');
-      return { lang: lang!.trim() as 'en' | 'es', intent: 'unknown' as const, text: rest.join('|').trim() };
+      return { lang: lang!.trim() as Lang, business: 'clinic', intent: 'unknown', text: rest.join('|').trim() };
     });
+  return {
+    name: 'dev',
+    businesses: new Map([['clinic', exampleProfile]]),
+    messages: [...readDevLabelled('intents.en.txt', 'en'), ...readDevLabelled('intents.es.txt', 'es')],
+    outOfScope,
+    dialogues: DIALOGUES.map((d) => ({ ...d, business: 'clinic', now: NOW })),
+    showMisses: true,
+  };
 }
 
-/** Two tenants with the demo clinic's profile, one in English and one in Spanish. */
+/** Throws SplitFormatError naming every bad line of test/eval/test/. */
+export function testSplit(): Split {
+  const data = loadSplitFolder(path.join(here, 'test'));
+  const businesses = new Map([...data.businesses].map(([id, b]) => [id, b.file]));
+  return { name: 'test', businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses: process.env.EVAL_TEST_MISSES === '1' };
+}
+
+/**
+ * Hook for the train split (the utterances the engine learns from). Not wired yet: return them
+ * here as a Split — e.g. loadSplitFolder() on a folder laid out like test/eval/test/ — and the
+ * report, `npm run eval` and eval.test.ts pick it up with no other change.
+ */
+export function trainSplit(): Split | undefined {
+  return undefined;
+}
+
+/** The splits to report, in report order; train only once wired. */
+export function loadSplits(): Split[] {
+  const train = trainSplit();
+  return [...(train ? [train] : []), devSplit(), testSplit()];
+}
+
+/** Every business of the given splits as an English and a Spanish tenant, offline rule engine by default. */
 export class EvalWorld {
+  private senders = 0;
+
   private constructor(
     readonly home: TestHome,
     readonly tenants: Tenants,
     readonly chat: ChatService,
   ) {}
 
-  static async create(engine: Engine = new RuleEngine()): Promise<EvalWorld> {
+  static async create(splits: Split[], engine: Engine = new RuleEngine()): Promise<EvalWorld> {
     const home = makeHome({ WR_PORT_BASE: '42900' });
-    await cli(home.env, 'tenant', 'add', 'clinic-en', '--profile', exampleProfile, '--transport', 'simulator');
-    const es = path.join(home.home, 'es.yaml');
-    fs.writeFileSync(es, fs.readFileSync(exampleProfile, 'utf8').replace(/^language: en$/m, 'language: es'));
-    await cli(home.env, 'tenant', 'add', 'clinic-es', '--profile', es, '--transport', 'simulator');
+    const businesses = new Map(splits.flatMap((s) => [...s.businesses]));
+    for (const [id, file] of businesses) {
+      const yaml = fs.readFileSync(file, 'utf8');
+      if (!/^language: \w+$/m.test(yaml)) throw new Error(`${file}: needs a "language:" line so the evaluation can run it in both languages`);
+      for (const lang of LANGS) {
+        const profile = path.join(home.home, `${id}-${lang}.yaml`);
+        fs.writeFileSync(profile, yaml.replace(/^language: \w+$/m, `language: ${lang}`));
+        const r = await cli(home.env, 'tenant', 'add', `${id}-${lang}`, '--profile', profile, '--transport', 'simulator');
+        if (r.code !== 0) throw new Error(`could not add the eval tenant ${id}-${lang}: ${r.stderr}`);
+      }
+    }
     const log = createLogger('eval', 'silent');
     const tenants = new Tenants(home.config.paths, new RegistryView(home.config.paths), log);
     return new EvalWorld(home, tenants, new ChatService(engine, log));
   }
 
-  async tenant(lang: 'en' | 'es'): Promise<TenantContext> {
-    return (await this.tenants.get(`clinic-${lang}`))!;
+  async tenant(business: string, lang: Lang): Promise<TenantContext> {
+    return (await this.tenants.get(`${business}-${lang}`))!;
+  }
+
+  /** A sender no other message of this run used, so no conversation state leaks between cases. */
+  nextSender(): string {
+    return `+3460${String(this.senders++).padStart(7, '0')}`;
   }
 
   async close(): Promise<void> {
@@ -75,19 +129,24 @@ export class EvalWorld {
 
 export interface IntentReport {
   perIntent: Record<string, { precision: number; recall: number; support: number }>;
-  accuracy: Record<'en' | 'es', number>;
-  outOfScope: number;
+  accuracy: Partial<Record<Lang, number>>;
+  /** Share of out-of-scope messages answered `unknown`; undefined when the split has none. */
+  outOfScope?: number;
   misses: string[];
 }
 
-export async function evaluateIntents(world: EvalWorld): Promise<IntentReport> {
-  const messages = labelledMessages();
+async function classify(world: EvalWorld, m: Labelled, now: string): Promise<Intent> {
+  const r = await world.chat.handle(await world.tenant(m.business, m.lang), { message: m.text, sender: world.nextSender(), timestamp: now });
+  return r.intent;
+}
+
+/** Dev messages are read at the dev clock; test messages at a weekday mid-morning in April. */
+const INTENT_NOW: Record<SplitName, string> = { train: NOW, dev: NOW, test: '2026-04-14T09:00:00Z' };
+
+export async function evaluateIntents(world: EvalWorld, split: Split): Promise<IntentReport> {
+  const { messages } = split;
   const predicted: Intent[] = [];
-  let n = 0;
-  for (const m of messages) {
-    const r = await world.chat.handle(await world.tenant(m.lang), { message: m.text, sender: `+3460000${String(n++).padStart(4, '0')}`, timestamp: NOW });
-    predicted.push(r.intent);
-  }
+  for (const m of messages) predicted.push(await classify(world, m, INTENT_NOW[split.name]));
   const perIntent: IntentReport['perIntent'] = {};
   for (const intent of INTENTS) {
     const tp = messages.filter((m, i) => m.intent === intent && predicted[i] === intent).length;
@@ -96,29 +155,32 @@ export async function evaluateIntents(world: EvalWorld): Promise<IntentReport> {
     if (support === 0 && fp === 0) continue;
     perIntent[intent] = { precision: tp + fp ? tp / (tp + fp) : 1, recall: support ? tp / support : 1, support };
   }
-  const acc = (lang: 'en' | 'es') => {
-    const idx = messages.map((m, i) => [m, i] as const).filter(([m]) => m.lang === lang);
-    return idx.filter(([m, i]) => predicted[i] === m.intent).length / idx.length;
-  };
-  let oosHits = 0;
-  for (const m of outOfScope()) {
-    const r = await world.chat.handle(await world.tenant(m.lang), { message: m.text, sender: `+3461000${String(n++).padStart(4, '0')}`, timestamp: NOW });
-    if (r.intent === 'unknown') oosHits++;
+  const accuracy: IntentReport['accuracy'] = {};
+  for (const lang of LANGS) {
+    const idx = messages.flatMap((m, i) => (m.lang === lang ? [i] : []));
+    if (idx.length) accuracy[lang] = idx.filter((i) => predicted[i] === messages[i]!.intent).length / idx.length;
   }
-  const misses = messages.flatMap((m, i) => (predicted[i] === m.intent ? [] : [`${m.lang} ${m.intent} → ${predicted[i]}: ${m.text}`]));
-  return { perIntent, accuracy: { en: acc('en'), es: acc('es') }, outOfScope: oosHits / outOfScope().length, misses };
+  let outOfScope: number | undefined;
+  if (split.outOfScope.length) {
+    let hits = 0;
+    for (const m of split.outOfScope) if ((await classify(world, m, INTENT_NOW[split.name])) === 'unknown') hits++;
+    outOfScope = hits / split.outOfScope.length;
+  }
+  const misses = messages.flatMap((m, i) => (predicted[i] === m.intent ? [] : [`${m.lang} ${m.business} ${m.intent} → ${predicted[i]}: ${m.text}`]));
+  return { perIntent, accuracy, outOfScope, misses };
 }
 
 export interface DialogueResult {
   name: string;
+  lang: Lang;
   ok: boolean;
   transcript: string[];
-  got: Dialogue['expect'];
+  got: BookingState[];
 }
 
-export async function runDialogue(world: EvalWorld, d: Dialogue, index: number): Promise<DialogueResult> {
-  const tenant = await world.tenant(d.lang);
-  const sender = `+3462000${String(index).padStart(4, '0')}`;
+export async function runDialogue(world: EvalWorld, d: SplitDialogue): Promise<DialogueResult> {
+  const tenant = await world.tenant(d.business, d.lang);
+  const sender = world.nextSender();
   const zone = tenant.profile.timezone;
   const { Booking } = tenant.db.models;
   await tenant.db.write(async (transaction) => {
@@ -133,30 +195,61 @@ export async function runDialogue(world: EvalWorld, d: Dialogue, index: number):
     }
   });
   const transcript: string[] = [];
-  let clock = DateTime.fromISO(NOW);
+  let clock = DateTime.fromISO(d.now);
   for (const step of d.steps) {
     const r = await world.chat.handle(tenant, { message: step, sender, timestamp: clock.toISO()! });
     transcript.push(`> ${step}`, `< ${r.reply}`);
     clock = clock.plus({ minutes: 1 });
   }
   const rows = await Booking.findAll({ where: { sender }, order: [['startAt', 'ASC']] });
-  const got = rows.map((b) => ({ serviceId: b.serviceId, start: DateTime.fromJSDate(b.startAt, { zone }).toFormat("yyyy-MM-dd'T'HH:mm"), status: b.status }));
-  return { name: d.name, ok: JSON.stringify(got) === JSON.stringify(d.expect), transcript, got };
+  const got = rows.map((b) => ({ serviceId: b.serviceId, start: DateTime.fromJSDate(b.startAt, { zone }).toFormat("yyyy-MM-dd'T'HH:mm"), status: b.status as BookingState['status'] }));
+  return { name: d.name, lang: d.lang, ok: JSON.stringify(got) === JSON.stringify(d.expect), transcript, got };
 }
 
-export async function evaluateDialogues(world: EvalWorld): Promise<DialogueResult[]> {
+export async function evaluateDialogues(world: EvalWorld, split: Split): Promise<DialogueResult[]> {
   const results: DialogueResult[] = [];
-  for (const [i, d] of DIALOGUES.entries()) results.push(await runDialogue(world, d, i));
+  for (const d of split.dialogues) results.push(await runDialogue(world, d));
   return results;
 }
 
-export function formatReport(intents: IntentReport, dialogues: DialogueResult[]): string {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
-  const lines = ['intent        precision  recall  support'];
-  for (const [intent, m] of Object.entries(intents.perIntent)) lines.push(`${intent.padEnd(13)} ${pct(m.precision)}  ${pct(m.recall)}  ${String(m.support).padStart(7)}`);
-  lines.push('', `accuracy: en ${pct(intents.accuracy.en)}, es ${pct(intents.accuracy.es)}; out of scope answered "unknown": ${pct(intents.outOfScope)}`);
-  lines.push(`dialogues: ${dialogues.filter((d) => d.ok).length}/${dialogues.length} succeeded`);
-  for (const d of dialogues.filter((x) => !x.ok)) lines.push(`  FAILED ${d.name}: got ${JSON.stringify(d.got)}`, ...d.transcript.map((t) => `    ${t}`));
-  if (intents.misses.length) lines.push('', 'misclassified:', ...intents.misses.map((m) => `  ${m}`));
+export interface SplitReport {
+  split: Split;
+  intents: IntentReport;
+  dialogues: DialogueResult[];
+}
+
+export async function evaluateSplit(world: EvalWorld, split: Split): Promise<SplitReport> {
+  return { split, intents: await evaluateIntents(world, split), dialogues: await evaluateDialogues(world, split) };
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '      -' : `${(x * 100).toFixed(1)}%`.padStart(7));
+
+function dialogueScore(ds: DialogueResult[], lang?: Lang): string {
+  const of = lang ? ds.filter((d) => d.lang === lang) : ds;
+  return `${of.filter((d) => d.ok).length}/${of.length}`;
+}
+
+/** One summary line per split, then each split's detail; misses only where the split allows. */
+export function formatReport(reports: SplitReport[]): string {
+  const lines = ['split  messages  intent en  intent es  dialogues en  dialogues es  dialogues'];
+  for (const { split, intents, dialogues } of reports) {
+    lines.push(
+      `${split.name.padEnd(5)}  ${String(split.messages.length).padStart(8)}  ${pct(intents.accuracy.en).padStart(9)}  ${pct(intents.accuracy.es).padStart(9)}  ${dialogueScore(dialogues, 'en').padStart(12)}  ${dialogueScore(dialogues, 'es').padStart(12)}  ${dialogueScore(dialogues).padStart(9)}`,
+    );
+  }
+  if (!reports.some((r) => r.split.name === 'train')) lines.push('train  (not wired yet: see trainSplit() in test/eval/harness.ts)');
+  lines.push('test is the honest split: written before the engine changed, never tuned on.');
+  for (const { split, intents, dialogues } of reports) {
+    lines.push('', `== ${split.name} split: ${[...split.businesses.keys()].join(', ')}`, 'intent        precision  recall  support');
+    for (const [intent, m] of Object.entries(intents.perIntent)) lines.push(`${intent.padEnd(13)} ${pct(m.precision)}  ${pct(m.recall)}  ${String(m.support).padStart(7)}`);
+    lines.push('', `accuracy: en ${pct(intents.accuracy.en)}, es ${pct(intents.accuracy.es)}${intents.outOfScope === undefined ? '' : `; out of scope answered "unknown": ${pct(intents.outOfScope)}`}`);
+    lines.push(`dialogues: ${dialogueScore(dialogues)} succeeded`);
+    if (!split.showMisses) {
+      lines.push(`(${intents.misses.length} misclassified, ${dialogues.filter((d) => !d.ok).length} failed dialogues not shown: EVAL_TEST_MISSES=1 prints them; read them to understand, never to tune)`);
+      continue;
+    }
+    for (const d of dialogues.filter((x) => !x.ok)) lines.push(`  FAILED ${d.name}: got ${JSON.stringify(d.got)}`, ...d.transcript.map((t) => `    ${t}`));
+    if (intents.misses.length) lines.push('', 'misclassified:', ...intents.misses.map((m) => `  ${m}`));
+  }
   return lines.join('\n');
 }

@@ -2,13 +2,12 @@ import type { SqlValue } from '../../core/sqlite/raw.js';
 
 /**
  * How tenant.db stores what SQL has no common type for, in one place for every repository.
- * Times are UTC text that sorts as it reads ("2026-03-16 10:00:00.000 +00:00", the format every
- * tenant.db has held since the first release), so range queries compare them as strings and the
- * sqlite3 tool's date functions read them.
+ * Times are ISO 8601 in UTC ("2026-03-16T10:00:00.000Z"): they sort as they read, so range queries
+ * compare them as strings, and the sqlite3 tool's date functions read them.
  */
 
 export function timeValue(d: Date): string {
-  return `${d.toISOString().slice(0, 23).replace('T', ' ')} +00:00`;
+  return d.toISOString();
 }
 
 export function timeOrNull(d: Date | null): string | null {

@@ -1,153 +1,81 @@
-import { DataTypes } from 'sequelize';
-import type { Migration } from '../../core/sqlite/database.js';
+import type { PlainMigration } from '../../core/sqlite/plain-database.js';
 
 /**
- * The tenant database schema, in order. Kept dialect-neutral (no SQLite-only SQL) so a tenant that
- * outgrows one machine can move to PostgreSQL with the same migrations. Table names follow the
- * original spec, so its sqlite3 "Common Queries" work as written.
+ * The tenant database schema, in order, each step applied once in its own transaction and recorded
+ * in schema_migrations (the names are those earlier versions recorded, so their files carry on).
+ * Table names follow the original spec, so its sqlite3 "Common Queries" work as written. Column
+ * types are the ones files created since the first release declare; the statements use no
+ * SQLite-only syntax except AUTOINCREMENT, DATETIME and TINYINT, the parts a PostgreSQL port
+ * writes as its own statements beside these.
  */
-const { INTEGER, STRING, TEXT, BOOLEAN, DATE, JSON, FLOAT } = DataTypes;
-const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
 
-export const migrations: Migration[] = [
+/** Every time column: UTC text, rewritten by 004 from the first releases' format. */
+const TIME_COLUMNS: Record<string, string[]> = {
+  business_profile: ['updated_at'],
+  conversations: ['handoff_until', 'timestamp', 'created_at'],
+  messages: ['timestamp'],
+  processed_messages: ['created_at'],
+  bookings: ['start_at', 'end_at', 'created_at', 'updated_at'],
+  escalations: ['created_at', 'resolved_at'],
+  escalation_outbox: ['created_at', 'delivered_at'],
+};
+
+export const migrations: PlainMigration[] = [
   {
     name: '001-initial',
-    async up({ context: qi }) {
-      await qi.createTable('business_profile', {
-        id: { type: INTEGER, primaryKey: true },
-        name: { type: STRING, allowNull: false },
-        timezone: { type: STRING, allowNull: false },
-        language: { type: STRING(8), allowNull: false },
-        address: TEXT,
-        phone: STRING,
-        map_url: TEXT,
-        booking_policy: { type: JSON, allowNull: false },
-        messages: { type: JSON, allowNull: false },
-        source_hash: { type: STRING(64), allowNull: false },
-        updated_at: { type: DATE, allowNull: false },
-      });
-      await qi.createTable('operating_hours', {
-        id,
-        day: { type: STRING(3), allowNull: false },
-        day_of_week: { type: INTEGER, allowNull: false },
-        opens: { type: STRING(5), allowNull: false },
-        closes: { type: STRING(5), allowNull: false },
-      });
-      await qi.createTable('hour_exceptions', {
-        id,
-        date: { type: STRING(10), allowNull: false },
-        closed: { type: BOOLEAN, allowNull: false },
-        opens: STRING(5),
-        closes: STRING(5),
-        note: TEXT,
-      });
-      await qi.createTable('services', {
-        id: { type: STRING(41), primaryKey: true },
-        name: { type: STRING, allowNull: false },
-        aliases: { type: JSON, allowNull: false },
-        duration_minutes: { type: INTEGER, allowNull: false },
-        price: FLOAT,
-        currency: STRING(3),
-        description: TEXT,
-        position: { type: INTEGER, allowNull: false },
-      });
-      await qi.createTable('faqs', {
-        id,
-        question: { type: TEXT, allowNull: false },
-        answer: { type: TEXT, allowNull: false },
-        keywords: { type: JSON, allowNull: false },
-        position: { type: INTEGER, allowNull: false },
-      });
-      await qi.createTable('escalation_contacts', {
-        id,
-        name: { type: STRING, allowNull: false },
-        phone: STRING(16),
-        telegram_chat_id: STRING(32),
-      });
-      await qi.createTable('conversations', {
-        id,
-        sender: { type: STRING(64), allowNull: false, unique: true },
-        sender_name: STRING,
-        language: { type: STRING(8), allowNull: false },
-        state: { type: JSON, allowNull: false },
-        opted_out: { type: BOOLEAN, allowNull: false, defaultValue: false },
-        handoff_until: DATE,
-        timestamp: { type: DATE, allowNull: false },
-        created_at: { type: DATE, allowNull: false },
-      });
-      await qi.addIndex('conversations', ['timestamp']);
-      await qi.createTable('messages', {
-        id,
-        conversation_id: { type: INTEGER, allowNull: false, references: { model: 'conversations', key: 'id' }, onDelete: 'CASCADE' },
-        direction: { type: STRING(3), allowNull: false },
-        text: { type: TEXT, allowNull: false },
-        intent: STRING(32),
-        message_id: STRING(128),
-        timestamp: { type: DATE, allowNull: false },
-      });
-      await qi.addIndex('messages', ['conversation_id', 'id']);
-      await qi.createTable('processed_messages', {
-        message_id: { type: STRING(128), primaryKey: true },
-        sender: { type: STRING(64), allowNull: false },
-        response: { type: JSON, allowNull: false },
-        created_at: { type: DATE, allowNull: false },
-      });
-      await qi.createTable('bookings', {
-        id,
-        service_id: { type: STRING(41), allowNull: false },
-        sender: { type: STRING(64), allowNull: false },
-        customer_name: { type: STRING, allowNull: false },
-        start_at: { type: DATE, allowNull: false },
-        end_at: { type: DATE, allowNull: false },
-        status: { type: STRING(16), allowNull: false },
-        created_at: { type: DATE, allowNull: false },
-        updated_at: { type: DATE, allowNull: false },
-      });
-      await qi.addIndex('bookings', ['start_at']);
-      await qi.addIndex('bookings', ['sender']);
-      await qi.createTable('escalations', {
-        id,
-        conversation_id: { type: INTEGER, references: { model: 'conversations', key: 'id' }, onDelete: 'SET NULL' },
-        sender: { type: STRING(64), allowNull: false },
-        summary: { type: TEXT, allowNull: false },
-        status: { type: STRING(16), allowNull: false },
-        created_at: { type: DATE, allowNull: false },
-        resolved_at: DATE,
-      });
-      await qi.addIndex('escalations', ['status']);
-    },
+    up: `
+      CREATE TABLE business_profile (id INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL, timezone VARCHAR(255) NOT NULL, language VARCHAR(8) NOT NULL,
+        address TEXT, phone VARCHAR(255), map_url TEXT, booking_policy JSON NOT NULL, messages JSON NOT NULL, source_hash VARCHAR(64) NOT NULL, updated_at DATETIME NOT NULL);
+      CREATE TABLE operating_hours (id INTEGER PRIMARY KEY AUTOINCREMENT, day VARCHAR(3) NOT NULL, day_of_week INTEGER NOT NULL, opens VARCHAR(5) NOT NULL, closes VARCHAR(5) NOT NULL);
+      CREATE TABLE hour_exceptions (id INTEGER PRIMARY KEY AUTOINCREMENT, date VARCHAR(10) NOT NULL, closed TINYINT(1) NOT NULL, opens VARCHAR(5), closes VARCHAR(5), note TEXT);
+      CREATE TABLE services (id VARCHAR(41) PRIMARY KEY, name VARCHAR(255) NOT NULL, aliases JSON NOT NULL, duration_minutes INTEGER NOT NULL, price FLOAT,
+        currency VARCHAR(3), description TEXT, position INTEGER NOT NULL);
+      CREATE TABLE faqs (id INTEGER PRIMARY KEY AUTOINCREMENT, question TEXT NOT NULL, answer TEXT NOT NULL, keywords JSON NOT NULL, position INTEGER NOT NULL);
+      CREATE TABLE escalation_contacts (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(255) NOT NULL, phone VARCHAR(16), telegram_chat_id VARCHAR(32));
+      CREATE TABLE conversations (id INTEGER PRIMARY KEY AUTOINCREMENT, sender VARCHAR(64) NOT NULL UNIQUE, sender_name VARCHAR(255), language VARCHAR(8) NOT NULL,
+        state JSON NOT NULL, opted_out TINYINT(1) NOT NULL DEFAULT 0, handoff_until DATETIME, timestamp DATETIME NOT NULL, created_at DATETIME NOT NULL);
+      CREATE INDEX conversations_timestamp ON conversations (timestamp);
+      CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        direction VARCHAR(3) NOT NULL, text TEXT NOT NULL, intent VARCHAR(32), message_id VARCHAR(128), timestamp DATETIME NOT NULL);
+      CREATE INDEX messages_conversation_id_id ON messages (conversation_id, id);
+      CREATE TABLE processed_messages (message_id VARCHAR(128) PRIMARY KEY, sender VARCHAR(64) NOT NULL, response JSON NOT NULL, created_at DATETIME NOT NULL);
+      CREATE TABLE bookings (id INTEGER PRIMARY KEY AUTOINCREMENT, service_id VARCHAR(41) NOT NULL, sender VARCHAR(64) NOT NULL, customer_name VARCHAR(255) NOT NULL,
+        start_at DATETIME NOT NULL, end_at DATETIME NOT NULL, status VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL);
+      CREATE INDEX bookings_start_at ON bookings (start_at);
+      CREATE INDEX bookings_sender ON bookings (sender);
+      CREATE TABLE escalations (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id INTEGER REFERENCES conversations (id) ON DELETE SET NULL,
+        sender VARCHAR(64) NOT NULL, summary TEXT NOT NULL, status VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL, resolved_at DATETIME);
+      CREATE INDEX escalations_status ON escalations (status);`,
   },
   {
+    // Notifications for the tenant's escalation contacts; the monitor delivers and marks them.
     name: '002-escalation-outbox',
-    async up({ context: qi }) {
-      // Notifications for the tenant's escalation contacts; the monitor delivers and marks them.
-      await qi.createTable('escalation_outbox', {
-        id,
-        escalation_id: { type: INTEGER, allowNull: false, references: { model: 'escalations', key: 'id' }, onDelete: 'CASCADE' },
-        text: { type: TEXT, allowNull: false },
-        status: { type: STRING(16), allowNull: false },
-        attempts: { type: INTEGER, allowNull: false, defaultValue: 0 },
-        last_error: TEXT,
-        created_at: { type: DATE, allowNull: false },
-        delivered_at: DATE,
-      });
-      await qi.addIndex('escalation_outbox', ['status']);
-    },
+    up: `
+      CREATE TABLE escalation_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, escalation_id INTEGER NOT NULL REFERENCES escalations (id) ON DELETE CASCADE,
+        text TEXT NOT NULL, status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at DATETIME NOT NULL, delivered_at DATETIME);
+      CREATE INDEX escalation_outbox_status ON escalation_outbox (status);`,
   },
   {
+    // A message id is unique per sender only: keyed globally, a second customer reusing an id got
+    // the first one's reply and their own message was never recorded.
     name: '003-idempotency-per-sender',
-    async up({ context: qi }) {
-      // A message id is unique per sender only: keyed globally, a second customer reusing an id got
-      // the first one's reply and their own message was never recorded.
-      await qi.createTable('processed_messages_v3', {
-        sender: { type: STRING(64), allowNull: false, primaryKey: true },
-        message_id: { type: STRING(128), allowNull: false, primaryKey: true },
-        response: { type: JSON, allowNull: false },
-        created_at: { type: DATE, allowNull: false },
-      });
-      await qi.sequelize.query('INSERT INTO processed_messages_v3 (sender, message_id, response, created_at) SELECT sender, message_id, response, created_at FROM processed_messages');
-      await qi.dropTable('processed_messages');
-      await qi.renameTable('processed_messages_v3', 'processed_messages');
-    },
+    up: `
+      CREATE TABLE processed_messages_v3 (sender VARCHAR(64) NOT NULL, message_id VARCHAR(128) NOT NULL, response JSON NOT NULL, created_at DATETIME NOT NULL,
+        PRIMARY KEY (sender, message_id));
+      INSERT INTO processed_messages_v3 (sender, message_id, response, created_at) SELECT sender, message_id, response, created_at FROM processed_messages;
+      DROP TABLE processed_messages;
+      ALTER TABLE processed_messages_v3 RENAME TO processed_messages;`,
+  },
+  {
+    // Times were written as "2026-03-16 10:00:00.000 +00:00" (an ORM's format, which JavaScript
+    // reads only through a non-standard fallback); from here on they are ISO 8601 in UTC,
+    // "2026-03-16T10:00:00.000Z", which both sort as strings, the sqlite3 tool's date functions
+    // read, and PostgreSQL takes as is.
+    name: '004-iso-times',
+    up: Object.entries(TIME_COLUMNS)
+      .flatMap(([table, columns]) =>
+        columns.map((c) => `UPDATE ${table} SET ${c} = substr(${c}, 1, 10) || 'T' || substr(${c}, 12, 12) || 'Z' WHERE ${c} LIKE '____-__-__ __:__:__.___ +00:00';`),
+      )
+      .join('\n'),
   },
 ];

@@ -1,4 +1,3 @@
-import { SqliteDatabase } from '../../core/sqlite/database.js';
 import { PlainDatabase } from '../../core/sqlite/plain-database.js';
 import type { BookingRepository } from '../domain/bookings.js';
 import type { ConversationRepository } from '../domain/conversations.js';
@@ -25,9 +24,7 @@ export class TenantDb {
   }
 
   static async open(file: string): Promise<TenantDb> {
-    // The schema is brought up to date first, on its own connection, closed before the store opens.
-    await (await SqliteDatabase.open(file, migrations)).close();
-    return new TenantDb(await PlainDatabase.open(file, []));
+    return new TenantDb(await PlainDatabase.open(file, migrations));
   }
 
   close(): Promise<void> {

@@ -15,8 +15,7 @@ export type Row<T extends object, Auto extends keyof T = never> = Model<T, Optio
  * write goes through this database's queue instead, one IMMEDIATE transaction at a time.
  */
 export class SqliteDatabase {
-  /** Every write to this file goes through here, whichever handle makes it. */
-  readonly queue = new WriteQueue();
+  private readonly queue = new WriteQueue();
   private closed = false;
 
   private constructor(

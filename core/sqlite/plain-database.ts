@@ -20,9 +20,9 @@ interface PendingWrite {
 const MAX_BATCH = 64;
 
 /**
- * One SQLite file without an ORM, for the hot paths: the queue every gateway process keeps (there
- * may be a hundred of them, so each megabyte and millisecond counts) and the brain's per-message
- * turn log. Two long-lived connections with statements prepared once: writes go through the
+ * One SQLite file without an ORM, for the stores on the hot paths: the queue every gateway process
+ * keeps (there may be a hundred of them, so each megabyte and millisecond counts) and the brain's
+ * tenant.db (every chat turn). Two long-lived connections with statements prepared once: writes go through the
  * writer in IMMEDIATE transactions, one batch at a time; reads use the reader, which in WAL mode
  * sees only committed data, so nothing acts on a row a failed transaction takes back. Migrations
  * are tracked in `schema_migrations(name)`, the table umzug keeps, so files written by earlier
@@ -37,11 +37,12 @@ export class PlainDatabase {
     readonly file: string,
     private readonly writer: RawDb,
     private readonly reader: RawDb,
-    private readonly queue: WriteQueue,
   ) {}
 
-  /** `queue`: share another handle's write queue when both write the same file (the brain's Sequelize models). */
-  static async open(file: string, migrations: readonly PlainMigration[], queue = new WriteQueue()): Promise<PlainDatabase> {
+  /** The only handle this process opens on `file`: every write goes through its queue. */
+  private readonly queue = new WriteQueue();
+
+  static async open(file: string, migrations: readonly PlainMigration[]): Promise<PlainDatabase> {
     createDatabaseFile(file);
     const writer = await RawDb.open(file, { create: true });
     let reader: RawDb | undefined;
@@ -51,7 +52,7 @@ export class PlainDatabase {
       await writer.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
       await migrate(writer, migrations);
       reader = await RawDb.open(file, { readonly: true });
-      return new PlainDatabase(file, writer, reader, queue);
+      return new PlainDatabase(file, writer, reader);
     } catch (err) {
       await writer.close().catch(() => {});
       await reader?.close().catch(() => {});

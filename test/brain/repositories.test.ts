@@ -10,6 +10,7 @@ import { requestBooking, type BookingDesk, type NewBooking } from '../../brain/d
 import { newConversation } from '../../brain/domain/conversations.js';
 import { profileTables } from '../../brain/domain/profile.js';
 import { initialState } from '../../brain/domain/state.js';
+import { migrations } from '../../brain/db/migrations.js';
 
 /** The SQL repositories on a real tenant.db file. */
 
@@ -165,5 +166,49 @@ describe('escalations and the profile', () => {
     expect(await sql('SELECT day, opens, closes FROM operating_hours')).toEqual([{ day: 'mon', opens: '09:00', closes: '14:00' }]);
     expect(await sql('SELECT id, duration_minutes, aliases FROM services')).toEqual([{ id: 'checkup', duration_minutes: 30, aliases: '[]' }]);
     expect(await sql('SELECT name, phone, telegram_chat_id FROM escalation_contacts')).toEqual([{ name: 'Ana', phone: '+34600111222', telegram_chat_id: '100' }]);
+  });
+});
+
+describe('tenant.db files', () => {
+  /** Columns per table as SQLite reports them: name, declared type, not null, default, key. */
+  async function shape(f: string) {
+    const raw = await RawDb.open(f, true);
+    try {
+      const tables = await raw.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+      const indexes = await raw.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+      const columns = await Promise.all(tables.map(async ({ name }) => [name, await raw.all(`PRAGMA table_info(${name})`)]));
+      return { columns: Object.fromEntries(columns), indexes: indexes.map((i) => i.name) };
+    } finally {
+      await raw.close();
+    }
+  }
+
+  it('open a file written by the first releases (ORM-made schema and times): same schema, every row read right', async () => {
+    const old = path.join(dir, 'old.db');
+    const raw = await RawDb.open(old, { create: true });
+    await raw.exec(fs.readFileSync(path.join(import.meta.dirname, 'fixtures/tenant-db-v3.sql'), 'utf8'));
+    await raw.close();
+    const upgraded = await TenantDb.open(old);
+    try {
+      expect(await shape(old)).toEqual(await shape(file));
+      const [booking] = await upgraded.bookings.list({});
+      expect(booking).toMatchObject({ id: 1, serviceId: 'cleaning', startAt: t('2026-03-18T09:00:00Z'), endAt: t('2026-03-18T09:45:00Z'), status: 'confirmed' });
+      // Range queries compare the rewritten times as strings: the old booking still takes its slot.
+      expect(await upgraded.bookings.busy({ from: t('2026-03-18T00:00:00Z'), to: t('2026-03-19T00:00:00Z') })).toEqual([{ startAt: booking!.startAt, endAt: booking!.endAt }]);
+      expect(await upgraded.bookings.busy({ from: t('2026-03-18T09:00:00.001Z'), to: t('2026-03-19T00:00:00Z') })).toEqual([]);
+      expect(await upgraded.conversations.find('+34600000002')).toMatchObject({ handoffUntil: t('2026-03-16T22:03:00Z'), timestamp: t('2026-03-16T10:03:00Z') });
+      expect(await upgraded.conversations.processed('+34600000001', 'm2')).toMatchObject({ intent: 'book', actions: [{ status: 'booked' }] });
+      expect(await upgraded.escalations.list({ status: 'pending' })).toMatchObject([{ sender: '+34600000002', createdAt: t('2026-03-16T10:03:00Z') }]);
+    } finally {
+      await upgraded.close();
+    }
+    const check = await RawDb.open(old, true);
+    try {
+      expect((await check.all<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).map((r) => r.name)).toEqual(migrations.map((m) => m.name));
+      const oldFormat = await check.all("SELECT start_at FROM bookings WHERE start_at LIKE '% +00:00' UNION ALL SELECT timestamp FROM messages WHERE timestamp LIKE '% +00:00'");
+      expect(oldFormat).toEqual([]);
+    } finally {
+      await check.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { LineCounter, parseDocument, stringify, isNode, type Node } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from './issue-path.js';
+import { stripControlDeep } from './text.js';
 
 /**
  * The business profile: one declarative document per tenant (profile.yaml, or the body of
@@ -108,7 +109,8 @@ export const ProfileSchema = z
     name: z
       .string({ error: (issue) => (issue.input === undefined ? 'the business name is required' : 'expected the business name as text') })
       .min(1, 'the business name is empty')
-      .max(100, 'the business name is at most 100 characters'),
+      .max(100, 'the business name is at most 100 characters')
+      .refine((s) => !/[\t\n]/.test(s), 'the business name is one line of text'),
     timezone: z.string({ error: 'an IANA timezone like Europe/Madrid is required' }).refine((tz) => IANAZone.isValidZone(tz), {
       error: (issue) => `${JSON.stringify(issue.input)} is not an IANA timezone like Europe/Madrid`,
     }),
@@ -198,7 +200,7 @@ function describeIssue(issue: z.core.$ZodIssue): ProfileIssue {
 
 /** Validates an already-parsed profile (a JSON body); issues carry field paths. */
 export function parseProfile(input: unknown, source = 'profile'): Profile {
-  const parsed = ProfileSchema.safeParse(input);
+  const parsed = ProfileSchema.safeParse(stripControlDeep(input));
   if (!parsed.success) throw new ProfileError(source, parsed.error.issues.map(describeIssue));
   return parsed.data;
 }
@@ -223,7 +225,8 @@ export function parseProfileYaml(text: string, source = 'profile.yaml'): Profile
   } catch (err) {
     throw new ProfileError(source, [{ path: '', message: `not a usable profile: ${(err as Error).message.split('\n')[0]}` }]);
   }
-  const parsed = ProfileSchema.safeParse(data ?? {});
+  // Control characters (NUL, escape codes) are removed from every text: they break inserts and terminals.
+  const parsed = ProfileSchema.safeParse(stripControlDeep(data ?? {}));
   if (parsed.success) return parsed.data;
   throw new ProfileError(
     source,

@@ -5,6 +5,7 @@ import { generateKey, hashKey, readTenantKey, writeTenantKey } from '../../core/
 import { assertTenantId, InvalidTenantIdError } from '../../core/paths.js';
 import { allocatePort, isPortFree } from '../../core/ports.js';
 import { minimalProfile, parseProfileYaml, profileToYaml, ProfileError, type Profile } from '../../core/profile.js';
+import { hasControl } from '../../core/text.js';
 import { readRegistry, TRANSPORTS, updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
 import { CliError, parseCommand, type Output } from './command.js';
 import { syncGateway } from './processes.js';
@@ -63,6 +64,7 @@ export interface NewTenant {
 /** Registers a tenant under the registry lock: port, key, data folder, profile. Used by the CLI and the TUI. */
 export async function registerTenant(config: Config, input: NewTenant): Promise<{ tenant: Tenant; reused: boolean }> {
   const { id, name, transport, port: requestedPort } = input;
+  if (hasControl(name)) throw new CliError('the business name has control characters or line breaks: give it as one line of plain text');
   const paths = config.paths;
   const reused = fs.existsSync(paths.tenantDir(id));
   const key = generateKey();

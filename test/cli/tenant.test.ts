@@ -68,6 +68,20 @@ describe('wr-console tenant', () => {
     expect(readRegistry(t.config.paths)).toEqual([]);
   });
 
+  it('refuses a business name with escape codes, NUL or line breaks, and a tenant id with them, in one line', async () => {
+    t = makeHome({ WR_PORT_BASE: '41540' });
+    for (const name of ['Evil\u001b]0;pwned\u0007', 'Nul\u0000Shop', 'Two\nLines']) {
+      const r = await cli(t.env, 'tenant', 'add', 'evil', '--name', name, '--transport', 'simulator');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^wr-console: the business name has control characters or line breaks: give it as one line of plain text$/);
+      expect(r.stderr).not.toMatch(/[\u0000-\u001f]/);
+    }
+    const id = await cli(t.env, 'tenant', 'add', 'ev\u001b[2Jil', '--name', 'Evil', '--transport', 'simulator');
+    expect(id.code).toBe(1);
+    expect(id.stderr).toMatch(/^wr-console: invalid tenant id "ev\\u001b\[2Jil"/);
+    expect(readRegistry(t.config.paths)).toEqual([]);
+  });
+
   it('rejects a duplicate id and keeps the first tenant intact', async () => {
     t = makeHome({ WR_PORT_BASE: '41550' });
     await cli(t.env, 'tenant', 'add', 'a', '--name', 'First');

@@ -183,19 +183,22 @@ export class ProfileError extends Error {
     readonly source: string,
     readonly issues: ProfileIssue[],
   ) {
-    super(issues.map((i) => `${source}${i.line ? `:${i.line}:${i.column}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
+    // Bounded, as it goes to logs and terminals: never the whole profile back, however broken.
+    const lines = issues.slice(0, MAX_ISSUES).map((i) => `${source}${i.line ? `:${i.line}:${i.column}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`);
+    if (issues.length > MAX_ISSUES) lines.push(`${source}: … and ${issues.length - MAX_ISSUES} more problems`);
+    super(lines.join('\n'));
     this.name = 'ProfileError';
   }
 }
 
+const MAX_ISSUES = 20;
+const MAX_ISSUE_CHARS = 200;
+
 function describeIssue(issue: z.core.$ZodIssue): ProfileIssue {
-  return {
-    path: formatPath(issue.path),
-    message:
-      issue.code === 'unrecognized_keys'
-        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : issue.message,
-  };
+  const message =
+    issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  // Messages quote the bad value: a long one is cut.
+  return { path: formatPath(issue.path).slice(0, MAX_ISSUE_CHARS), message: message.length > MAX_ISSUE_CHARS ? `${message.slice(0, MAX_ISSUE_CHARS)}…` : message };
 }
 
 /** Validates an already-parsed profile (a JSON body); issues carry field paths. */

@@ -108,6 +108,21 @@ describe('wr-console tenant', () => {
     expect(fs.readFileSync(t.config.paths.profile('a'), 'utf8')).toBe(before);
   });
 
+  it('checks an imported file\'s size before reading it, refuses what is not a regular file, and keeps the last good profile', async () => {
+    t = makeHome({ WR_PORT_BASE: '41570' });
+    await cli(t.env, 'tenant', 'add', 'a', '--profile', exampleProfile);
+    const before = fs.readFileSync(t.config.paths.profile('a'), 'utf8');
+    // A sparse 1 GiB file: read whole, it would take a gigabyte of memory before any check.
+    const huge = path.join(t.home, 'huge.yaml');
+    fs.writeFileSync(huge, 'name: Huge\n');
+    fs.truncateSync(huge, 1024 ** 3);
+    const r = await cli(t.env, 'tenant', 'import', 'a', huge);
+    expect(r).toMatchObject({ code: 1, stderr: `wr-console: profile not imported: ${huge} is 1073741824 bytes; at most 65536 are accepted; nothing was changed` });
+    const dev = await cli(t.env, 'tenant', 'import', 'a', '/dev/zero');
+    expect(dev).toMatchObject({ code: 1, stderr: 'wr-console: profile not imported: /dev/zero is not a regular file; nothing was changed' });
+    expect(fs.readFileSync(t.config.paths.profile('a'), 'utf8')).toBe(before);
+  });
+
   it('prints help for every command', async () => {
     t = makeHome();
     for (const argv of [['--help'], ['tenant', '--help'], ['tenant', 'add', '--help'], ['tenant', 'list', '-h'], ['tenant', 'remove', '--help'], ['tenant', 'key', '--help'], ['tenant', 'import', '--help']]) {

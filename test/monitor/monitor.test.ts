@@ -116,34 +116,6 @@ describe('monitor and alerts', () => {
     expect(events).toEqual([expect.objectContaining({ type: 'opened' }), expect.objectContaining({ type: 'resolved' })]);
   });
 
-  it('raises an incident when the brain refuses a gateway\'s key and when a gateway cannot store messages, and resolves each once fixed', async () => {
-    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
-    const gw = gateways[0]!;
-    await startMonitor();
-    const oldKey = gw.key;
-    await cli(t.env, 'tenant', 'key', 'clinic', '--rotate');
-    const newKey = (await cli(t.env, 'tenant', 'key', 'clinic')).stdout.trim();
-    fs.writeFileSync(t.config.paths.secret('clinic'), `${oldKey}\n`);
-    await gw.call('POST', '/simulate/inbound', { from: '+34600400009', text: 'hello' }, newKey);
-    await until(() => texts().some((x) => x.includes("the brain refuses this gateway's key, messages wait: brain answered 401")), 30_000);
-    expect(texts().at(-1)).toContain('Next: wr-console tenant key clinic --rotate, then wr-console restart clinic');
-    fs.writeFileSync(t.config.paths.secret('clinic'), `${newKey}\n`);
-    await until(() => texts().some((x) => x.includes('resolved') && x.includes('refuses')), 30_000);
-
-    const { page_count } = (await gw.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
-    await gw.store.db.run(`PRAGMA max_page_count = ${page_count}`);
-    const long = 'what are your hours? '.repeat(190);
-    const refused = [];
-    for (let i = 0; i < 3; i++) refused.push((await gw.call('POST', '/simulate/inbound', { from: `+3460040001${i}`, text: long, id: `FULL${i}` }, newKey)).status);
-    expect(refused).toContain(503);
-    await until(() => texts().some((x) => x.includes('the gateway cannot store incoming messages')), 30_000);
-    expect(texts().some((x) => x.includes('does not answer'))).toBe(false);
-    expect((await cli(t.env, 'status')).stdout).toMatch(/clinic: CONNECTED\n.*\n.*\n\s+Problem: cannot store messages: .*full/);
-    await gw.store.db.run('PRAGMA max_page_count = 1073741823');
-    for (let i = 0; i < 3; i++) await gw.call('POST', '/simulate/inbound', { from: `+3460040001${i}`, text: long, id: `FULL${i}` }, newKey);
-    await until(() => texts().some((x) => x.includes('resolved') && x.includes('cannot store')), 30_000);
-  });
-
   it('honours Telegram 429 retry_after and retries 500s until delivered', async () => {
     await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
     const fails = [() => ({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } }), () => ({ status: 500, body: { ok: false, error_code: 500, description: 'Internal Server Error' } })];
@@ -207,12 +179,12 @@ describe('monitor and alerts', () => {
     await startMonitor();
     await until(() => sent().filter((m) => m.chat_id === '100200300').length === 2, 30_000);
     expect(sent().filter((m) => m.chat_id === '100200300').map((m) => m.text)).toContain('🙋 Ana[2J needs a person');
-    // Telegram sees the message before the monitor records it as delivered: wait for the row.
+    // The monitor marks a notification delivered after the send returns: wait for the mark, not just the send.
     const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
-    const statuses = async () => (await db.all<{ status: string }>('SELECT status FROM escalation_outbox')).map((r) => r.status);
-    await until(async () => (await statuses()).every((s) => s === 'delivered'), 10_000).catch(() => undefined);
-    expect(await statuses()).toEqual(['delivered', 'delivered']);
-    await db.close();
+    const statuses = () => db.all<{ status: string }>('SELECT status FROM escalation_outbox');
+    await until(async () => JSON.stringify(await statuses()) === JSON.stringify([{ status: 'delivered' }, { status: 'delivered' }]), 10_000, 'both notifications marked delivered').finally(
+      () => db.close(),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { writeFileAtomic } from '../../core/fs.js';
-import { parseProfileYaml, profileToYaml, type Profile } from '../../core/profile.js';
+import { readFileBounded, writeFileAtomic } from '../../core/fs.js';
+import { LIMITS, parseProfileYaml, profileToYaml, type Profile } from '../../core/profile.js';
 import { profileTables } from '../domain/profile.js';
 import type { TenantDb } from '../db/tenant-db.js';
 
@@ -63,9 +63,11 @@ export class ProfileSource {
   }
 
   private async load(): Promise<Profile> {
-    const text = fs.readFileSync(this.file, 'utf8');
+    let text: string;
     let profile: Profile;
     try {
+      // Bounded: a huge profile.yaml put there by hand must not take the brain (and every tenant) down.
+      text = readFileBounded(this.file, LIMITS.bytes);
       profile = parseProfileYaml(text, this.file);
     } catch (err) {
       this.onInvalid(err as Error);

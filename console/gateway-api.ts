@@ -1,21 +1,10 @@
 import type { Config } from '../core/config.js';
+import { GatewayHealthSchema, type GatewayHealth } from '../core/contracts.js';
 import { readTenantKey } from '../core/keys.js';
 import type { Tenant } from '../core/registry.js';
 
 export class GatewayUnreachable extends Error {}
 
-export interface GatewayHealth {
-  tenant: string;
-  status: 'connecting' | 'qr' | 'connected' | 'disconnected' | 'logged_out' | 'parked';
-  handoffMode: boolean;
-  lastSeen: string | null;
-  connectedSince: string | null;
-  reconnects: number;
-  lastDisconnect: { code: number | null; reason: string; at: string } | null;
-  parkedReason: string | null;
-  queue: { pending: number; failed: number };
-  messagesToday: number;
-}
 
 /** One tenant's gateway API, called with the tenant's key and a timeout on every request. */
 export class GatewayApi {
@@ -48,7 +37,11 @@ export class GatewayApi {
     return json;
   }
 
-  health = () => this.request<GatewayHealth>('GET', '/health');
+  health = async (): Promise<GatewayHealth> => {
+    const parsed = GatewayHealthSchema.safeParse(await this.request('GET', '/health'));
+    if (!parsed.success) throw new Error(`gateway ${this.tenant.id}: /health answered in an unexpected shape (a gateway of another version? restart it)`);
+    return parsed.data;
+  };
   qr = () => this.request<{ qr: string | null; expiresAt: string | null; status: string }>('GET', '/qr');
   pair = (phone: string) => this.request<{ code: string }>('POST', '/pair', { phone });
   restart = () => this.request<{ status: string }>('POST', '/restart');

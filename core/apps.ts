@@ -12,8 +12,10 @@ import { readRegistry, type Tenant } from './registry.js';
 export const NAMESPACE = 'wr';
 export const BRAIN = 'wr-brain';
 export const MONITOR = 'wr-monitor';
-export const gatewayName = (tenant: string) => `wr-gw-${tenant}`;
-export const tenantOfGateway = (name: string) => (name.startsWith('wr-gw-') ? name.slice('wr-gw-'.length) : undefined);
+/** Every gateway's PM2 name starts with this; the tenant id follows. */
+const GATEWAY_PREFIX = 'wr-gw-';
+export const gatewayName = (tenant: string) => `${GATEWAY_PREFIX}${tenant}`;
+export const tenantOfGateway = (name: string) => (name.startsWith(GATEWAY_PREFIX) ? name.slice(GATEWAY_PREFIX.length) : undefined);
 
 export interface AppSpec {
   name: string;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Config } from './config.js';
+import { gatewayHealth, getHealth } from './health.js';
 import { readRegistry } from './registry.js';
 import { RawDb } from './sqlite/raw.js';
 
@@ -29,16 +30,7 @@ export interface StatusReport {
   monitor: { running: boolean; lastCheck: string | null; openIncidents: number | null };
 }
 
-async function getJson(url: string): Promise<Record<string, any> | null> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    // A gateway that cannot store messages answers 503 with its health: up, and sick.
-    if (res.ok || (res.status === 503 && res.headers.get('content-type')?.includes('json'))) return (await res.json()) as Record<string, any>;
-    return null;
-  } catch {
-    return null;
-  }
-}
+const HEALTH_TIMEOUT_MS = 2_000;
 
 async function monitorState(config: Config): Promise<{ watch: Map<string, { failures: number; lastSeen: number | null }>; heartbeat: string | null; open: number | null }> {
   const watch = new Map<string, { failures: number; lastSeen: number | null }>();
@@ -58,17 +50,17 @@ export async function statusReport(config: Config, now = Date.now()): Promise<St
   const { watch, heartbeat, open } = await monitorState(config);
   const tenants = await Promise.all(
     readRegistry(config.paths).map(async (t): Promise<TenantStatus> => {
-      const h = await getJson(`http://127.0.0.1:${t.port}/health`);
+      const { health: h, problem } = await gatewayHealth(t.port, HEALTH_TIMEOUT_MS);
       const w = watch.get(t.id);
-      const lastSeen = (h?.lastSeen as string | null) ?? (w?.lastSeen ? new Date(w.lastSeen).toISOString() : null);
+      const lastSeen = h?.lastSeen ?? (w?.lastSeen ? new Date(w.lastSeen).toISOString() : null);
       return {
-        id: t.id, name: t.name, port: t.port, connected: h?.status === 'connected', status: (h?.status as string) ?? 'unreachable',
-        handoffMode: (h?.handoffMode as boolean) ?? null, lastSeen, failures: w?.failures ?? 0, queue: (h?.queue as TenantStatus['queue']) ?? null,
-        problem: h?.storeError ? `cannot store messages: ${h.storeError}` : h?.authError ? `the brain refuses its key: ${h.authError}` : null,
+        id: t.id, name: t.name, port: t.port, connected: h?.status === 'connected', status: h?.status ?? 'unreachable',
+        handoffMode: h?.handoffMode ?? null, lastSeen, failures: w?.failures ?? 0, queue: h?.queue ?? null,
+        problem: h?.storeError ? `cannot store messages: ${h.storeError}` : h?.authError ? `the brain refuses its key: ${h.authError}` : (problem ?? null),
       };
     }),
   );
-  const brain = await getJson(`${config.brainUrl}/health`);
+  const brain = await getHealth(`${config.brainUrl}/health`, HEALTH_TIMEOUT_MS);
   const running = heartbeat !== null && now - Date.parse(heartbeat) < 60_000;
   return { tenants, brain: { up: brain !== null, url: config.brainUrl }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
 }

@@ -1,17 +1,5 @@
 import http from 'node:http';
-import { z } from 'zod';
-
-const ChatResponse = z.object({ reply: z.string().nullable(), intent: z.string(), handoff: z.boolean(), escalated: z.boolean() });
-export type BrainReply = z.infer<typeof ChatResponse>;
-
-export interface BrainMessage {
-  message: string;
-  sender: string;
-  timestamp: string;
-  messageId: string;
-  senderName?: string;
-  handoff?: boolean;
-}
+import { ChatReplySchema, type ChatReply, type ChatRequestBody } from '../core/contracts.js';
 
 /**
  * A failure worth retrying (network, timeout, 429, 5xx, and refusals of the key or tenant: a
@@ -54,7 +42,7 @@ export class BrainClient {
     this.url = new URL('/api/chat', baseUrl);
   }
 
-  async chat(msg: BrainMessage): Promise<BrainReply> {
+  async chat(msg: ChatRequestBody): Promise<ChatReply> {
     let res: { status: number; text: string };
     try {
       res = await this.post(JSON.stringify(msg));
@@ -73,7 +61,7 @@ export class BrainClient {
     } catch {
       throw new BrainError('brain answered with something that is not JSON', true);
     }
-    const parsed = ChatResponse.safeParse(json);
+    const parsed = ChatReplySchema.safeParse(json);
     if (!parsed.success) throw new BrainError('brain answered with an unexpected shape', true);
     return parsed.data;
   }

@@ -1,19 +1,11 @@
 import { fullJitter } from '../core/backoff.js';
+import type { Disconnect, WaStatus } from '../core/contracts.js';
 
 /**
  * The WhatsApp connection state machine, as pure functions: what Baileys reported in, what to do
  * next out. It exists to break the loops gateways fall into: QR codes that never stop, reconnects
  * that fight another session until the number is banned, and retry storms.
  */
-
-export const STATUSES = ['connecting', 'qr', 'connected', 'disconnected', 'logged_out', 'parked'] as const;
-export type WaStatus = (typeof STATUSES)[number];
-
-export interface Disconnect {
-  code: number | null;
-  reason: string;
-  at: string;
-}
 
 export interface ConnectionState {
   status: WaStatus;

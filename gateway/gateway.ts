@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import { fullJitter } from '../core/backoff.js';
 import type { Logger } from '../core/logger.js';
 import { BrainError, type BrainClient } from './brain-client.js';
-import { initialConnection, onClose, onOpen, onQr, onRestart, type ConnectionState, type WaStatus } from './connection.js';
+import type { GatewayHealth, WaStatus } from '../core/contracts.js';
+import { initialConnection, onClose, onOpen, onQr, onRestart, type ConnectionState } from './connection.js';
 import { DEFAULT_GOVERNOR, Governor, type GovernorOptions } from './governor.js';
 import type { GatewayStore, InboxRow, OutboxRow, Retry } from './store.js';
 import type { InboundMessage, Transport } from './transports/transport.js';
@@ -24,24 +25,6 @@ export interface GatewayOptions {
 export interface PendingQr {
   qr: string;
   expiresAt: string;
-}
-
-export interface Health {
-  tenant: string;
-  status: WaStatus;
-  handoffMode: boolean;
-  lastSeen: string | null;
-  connectedSince: string | null;
-  reconnects: number;
-  lastDisconnect: ConnectionState['lastDisconnect'];
-  parkedReason: string | null;
-  queue: { pending: number; failed: number };
-  /** Customer messages received since midnight (server time). */
-  messagesToday: number;
-  /** Why the last inbound messages could not be stored (disk full…); null once storing works again. */
-  storeError: string | null;
-  /** Why the brain refuses this gateway's key or tenant (messages wait meanwhile); null once it answers. */
-  authError: string | null;
 }
 
 /** The first QR lives 60 s, the ones after it 20 s (Baileys' own timings). */
@@ -171,7 +154,7 @@ export class Gateway extends EventEmitter {
     this.emit('state', { tenant: this.opts.tenant, status: this.conn.status, handoffMode: this.tenantHandoff, lastDisconnect: this.conn.lastDisconnect, parkedReason: this.conn.parkedReason, connectedSince: this.conn.connectedSince });
   }
 
-  async health(): Promise<Health> {
+  async health(): Promise<GatewayHealth> {
     return {
       tenant: this.opts.tenant,
       status: this.conn.status,

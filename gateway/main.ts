@@ -1,3 +1,4 @@
+import { gatewayName } from '../core/apps.js';
 import { createLogger } from '../core/logger.js';
 import { bootstrap, onShutdown, signalReady } from '../core/process.js';
 import { GatewayStartError, startGateway } from './server.js';
@@ -7,8 +8,8 @@ if (!tenant) {
   console.error('usage: node dist/gateway/main.js <tenant>');
   process.exit(2);
 }
-const config = bootstrap(`wr-gw-${tenant}`, { alerts: false });
-const log = createLogger(`wr-gw-${tenant}`, config.LOG_LEVEL);
+const config = bootstrap(gatewayName(tenant), { alerts: false });
+const log = createLogger(gatewayName(tenant), config.LOG_LEVEL);
 
 try {
   const running = await startGateway(config, tenant, log, {
@@ -22,7 +23,7 @@ try {
   });
   signalReady();
 } catch (err) {
-  if (err instanceof GatewayStartError) console.error(`wr-gw-${tenant}: ${err.message}`);
+  if (err instanceof GatewayStartError) console.error(`${gatewayName(tenant)}: ${err.message}`);
   else log.fatal({ err }, 'gateway failed to start');
   process.exit(1);
 }

@@ -1,13 +1,16 @@
-import fs from 'node:fs';
 import { Op } from 'sequelize';
 import { EventEmitter } from 'node:events';
 import { fullJitter } from '../core/backoff.js';
 import { SendError, type Channel, type ChannelName } from '../core/alerts.js';
+import { BRAIN, gatewayName } from '../core/apps.js';
 import type { Config } from '../core/config.js';
+import type { GatewayHealth } from '../core/contracts.js';
+import { gatewayHealth, getHealth } from '../core/health.js';
+import { loadOrCreateAdminKey } from '../core/keys.js';
 import type { Logger } from '../core/logger.js';
 import { RegistryView, type Tenant } from '../core/registry.js';
-import { RawDb } from '../core/sqlite/raw.js';
 import { stripControl } from '../core/text.js';
+import { BrainApi, BrainUnavailable } from './brain-api.js';
 import { DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
 import type { AlertRow, IncidentRow, MonitorStore } from './store.js';
 
@@ -44,9 +47,11 @@ export class Monitor extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly now: () => number;
+  private readonly brain: BrainApi;
 
   constructor(private readonly opts: MonitorOptions) {
     super();
+    this.brain = new BrainApi(opts.config.brainUrl, () => loadOrCreateAdminKey(opts.config.paths));
     this.registry = new RegistryView(opts.config.paths, (err) => opts.log.error({ err: err.message }, 'registry unreadable; keeping the last good copy'));
     this.thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
     this.now = opts.now ?? Date.now;
@@ -80,15 +85,10 @@ export class Monitor extends EventEmitter {
     }
   }
 
-  private async health(url: string): Promise<Record<string, unknown> | null> {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-      // A gateway that cannot store messages answers 503 with its health: it is up, and sick.
-      if (res.ok || (res.status === 503 && res.headers.get('content-type')?.includes('json'))) return (await res.json()) as Record<string, unknown>;
-      return null;
-    } catch {
-      return null;
-    }
+  private async gatewayHealth(tenant: Tenant): Promise<GatewayHealth | null> {
+    const { health, problem } = await gatewayHealth(tenant.port, HEALTH_TIMEOUT_MS);
+    if (problem) this.opts.log.warn({ tenant: tenant.id, problem }, 'gateway health unreadable; counted as not answering');
+    return health;
   }
 
   private async observeAll(): Promise<{ obs: Observation; tenant?: Tenant }[]> {
@@ -96,24 +96,24 @@ export class Monitor extends EventEmitter {
     const tenants = this.registry.list();
     const gateways = await Promise.all(
       tenants.map(async (tenant) => {
-        const h = await this.health(`http://127.0.0.1:${tenant.port}/health`);
+        const h = await this.gatewayHealth(tenant);
         const obs: Observation = {
           target: tenant.id,
           kind: 'gateway',
           reachable: h !== null,
-          wa: h?.status as Observation['wa'],
-          parkedReason: (h?.parkedReason as string | null) ?? null,
-          lastDisconnect: (h?.lastDisconnect as Observation['lastDisconnect']) ?? null,
-          backlog: (h?.queue as { pending?: number } | undefined)?.pending,
-          storeError: (h?.storeError as string | null | undefined) ?? null,
-          authError: (h?.authError as string | null | undefined) ?? null,
-          pm2: pm2?.get(`wr-gw-${tenant.id}`),
+          wa: h?.status,
+          parkedReason: h?.parkedReason ?? null,
+          lastDisconnect: h?.lastDisconnect ?? null,
+          backlog: h?.queue.pending,
+          storeError: h?.storeError ?? null,
+          authError: h?.authError ?? null,
+          pm2: pm2?.get(gatewayName(tenant.id)),
         };
         return { obs, tenant };
       }),
     );
-    const brain = await this.health(`${this.opts.config.brainUrl}/health`);
-    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain') } }];
+    const brain = await getHealth(`${this.opts.config.brainUrl}/health`, HEALTH_TIMEOUT_MS);
+    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get(BRAIN) } }];
   }
 
   private async reconcile(observations: { obs: Observation; tenant?: Tenant }[]): Promise<void> {
@@ -177,35 +177,34 @@ export class Monitor extends EventEmitter {
     return (await this.opts.store.Alert.count({ where: { status: 'sent', sentAt: { [Op.gt]: incident.openedAt } } })) > 0;
   }
 
-  /** Copies each tenant's pending escalation notifications into the outbox, once per contact and channel. */
+  /**
+   * Copies each tenant's pending escalation notices into the outbox, once per contact and channel,
+   * then tells the brain they are queued (or dead, with no contact to reach).
+   */
   private async queueEscalations(): Promise<void> {
     for (const tenant of this.registry.list()) {
-      const file = this.opts.config.paths.tenantDb(tenant.id);
-      if (!fs.existsSync(file)) continue;
-      let db: RawDb | undefined;
       try {
-        db = await RawDb.open(file);
-        const pending = await db.all<{ id: number; text: string }>("SELECT id, text FROM escalation_outbox WHERE status = 'pending' ORDER BY id");
-        if (pending.length === 0) continue;
-        const contacts = await db.all<{ name: string; phone: string | null; telegram_chat_id: string | null }>('SELECT name, phone, telegram_chat_id FROM escalation_contacts');
-        const alerts = pending.flatMap((p) =>
+        const { notices, contacts } = await this.brain.pendingNotices(tenant.id);
+        if (notices.length === 0) continue;
+        const alerts = notices.flatMap((p) =>
           contacts.flatMap((c) => [
-            ...(c.telegram_chat_id ? [{ channel: 'telegram' as const, recipient: c.telegram_chat_id }] : []),
+            ...(c.telegramChatId ? [{ channel: 'telegram' as const, recipient: c.telegramChatId }] : []),
             ...(c.phone ? [{ channel: 'sms' as const, recipient: c.phone }] : []),
           ]).map((d) => ({ dedupe: `esc:${tenant.id}:${p.id}:${d.channel}:${d.recipient}`, incidentId: null, ...d, text: `🙋 ${stripControl(p.text)}`, source: `${tenant.id}:${p.id}` })),
         );
+        // Stored in monitor.db first (durably, deduplicated): a report lost on the way is made again next cycle.
         await this.opts.store.enqueue(alerts);
-        const noRoute = pending.filter((p) => !alerts.some((a) => a.source === `${tenant.id}:${p.id}`));
-        // Queued in monitor.db (durably, deduplicated); the tenant row says so.
-        await db.run(`UPDATE escalation_outbox SET status = 'queued' WHERE status = 'pending' AND id IN (${pending.map((p) => p.id).join(',')})`);
-        if (noRoute.length) {
-          await db.run(`UPDATE escalation_outbox SET status = 'dead', last_error = 'no escalation contact with a phone or Telegram chat id' WHERE id IN (${noRoute.map((p) => p.id).join(',')})`);
-          this.opts.log.warn({ tenant: tenant.id, count: noRoute.length }, 'escalations with no contact to notify');
+        let unroutable = 0;
+        for (const p of notices) {
+          const routed = alerts.some((a) => a.source === `${tenant.id}:${p.id}`);
+          if (!routed) unroutable++;
+          await this.brain.settle(tenant.id, p.id, routed ? { status: 'queued' } : { status: 'dead', error: 'no escalation contact with a phone or Telegram chat id' });
         }
+        if (unroutable) this.opts.log.warn({ tenant: tenant.id, count: unroutable }, 'escalations with no contact to notify');
       } catch (err) {
-        this.opts.log.error({ tenant: tenant.id, err: (err as Error).message }, 'could not read escalations');
-      } finally {
-        await db?.close().catch(() => {});
+        // A brain that does not answer is an incident of its own; its tenants wait for the next cycle.
+        if (err instanceof BrainUnavailable) return;
+        this.opts.log.error({ tenant: tenant.id, err: (err as Error).message }, 'could not queue escalations');
       }
     }
   }
@@ -255,11 +254,11 @@ export class Monitor extends EventEmitter {
     const [tenant, id] = alert.source.split(':');
     const siblings = await this.opts.store.Alert.count({ where: { source: alert.source, status: 'pending' } });
     if (siblings > 0 || !tenant) return;
-    const db = await RawDb.open(this.opts.config.paths.tenantDb(tenant));
     try {
-      await db.run("UPDATE escalation_outbox SET status = 'delivered', delivered_at = ? WHERE id = ?", [new Date(this.now()).toISOString().replace('T', ' ').replace('Z', ' +00:00'), Number(id)]);
-    } finally {
-      await db.close();
+      await this.brain.settle(tenant, Number(id), { status: 'delivered' });
+    } catch (err) {
+      // The contacts have it; only the brain's record of it lags.
+      this.opts.log.warn({ tenant, notice: Number(id), err: (err as Error).message }, 'could not mark an escalation notice delivered');
     }
   }
 }

@@ -1,10 +1,12 @@
+import { gatewayName } from '../core/apps.js';
+import type { WaStatus } from '../core/contracts.js';
+
 /**
  * What the monitor concludes from what it sees, as pure functions: per-target watch state and the
  * incidents that should be open now. The monitor opens what appears here, resolves what
  * disappears, and reminds about what stays.
  */
 
-export type WaStatus = 'connecting' | 'qr' | 'connected' | 'disconnected' | 'logged_out' | 'parked';
 
 export interface Observation {
   target: string;
@@ -77,7 +79,7 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   }
   const crashing = obs.pm2 && (obs.pm2.status === 'errored' || obs.pm2.status === 'waiting restart');
   if (crashing || s.restartTimes.length >= t.crashRestarts) {
-    add('crash_loop', `gateway crash-looping (PM2 ${obs.pm2?.status ?? '?'}, ${s.restartTimes.length} restarts in ${t.crashWindowMs / 60_000} min)`, `read its log: pm2 logs wr-gw-${obs.target}`);
+    add('crash_loop', `gateway crash-looping (PM2 ${obs.pm2?.status ?? '?'}, ${s.restartTimes.length} restarts in ${t.crashWindowMs / 60_000} min)`, `read its log: pm2 logs ${gatewayName(obs.target)}`);
   }
   const stopped = obs.pm2 && obs.pm2.status === 'stopped';
   if (!crashing && !stopped && s.failures >= t.unreachableChecks) add('gateway_unreachable', `gateway does not answer (${s.failures} checks in a row)`, `wr-console restart ${obs.target}`);

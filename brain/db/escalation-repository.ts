@@ -1,5 +1,6 @@
 import type { PlainDatabase } from '../../core/sqlite/plain-database.js';
-import type { Escalation, EscalationRepository, NewEscalation } from '../domain/escalations.js';
+import type { EscalationNotice, NoticeStatus, SettleNotice } from '../../core/contracts.js';
+import { noticeMoves, type Escalation, type EscalationRepository, type NewEscalation } from '../domain/escalations.js';
 import { readTime, readTimeOrNull, timeValue, type SqlRow } from './columns.js';
 
 function escalation(r: SqlRow): Escalation {
@@ -47,5 +48,23 @@ export class SqlEscalationRepository implements EscalationRepository {
       ? await this.db.all<SqlRow>('SELECT * FROM escalations WHERE status = ? ORDER BY created_at DESC, id DESC', [opts.status])
       : await this.db.all<SqlRow>('SELECT * FROM escalations ORDER BY created_at DESC, id DESC');
     return rows.map(escalation);
+  }
+
+  async notices(status: NoticeStatus): Promise<EscalationNotice[]> {
+    const rows = await this.db.all<SqlRow>('SELECT id, escalation_id, text, created_at FROM escalation_outbox WHERE status = ? ORDER BY id', [status]);
+    return rows.map((r) => ({ id: r.id as number, escalationId: r.escalation_id as number, text: r.text as string, createdAt: readTime(r.created_at).toISOString() }));
+  }
+
+  settleNotice(id: number, settle: SettleNotice, at: Date): Promise<boolean> {
+    return this.db.write(async (tx) => {
+      const row = await tx.get<{ status: NoticeStatus }>('SELECT status FROM escalation_outbox WHERE id = ?', [id]);
+      if (!row) return false;
+      if (noticeMoves(row.status, settle.status)) {
+        await tx.run('UPDATE escalation_outbox SET status = ?, last_error = ?, delivered_at = ? WHERE id = ?', [
+          settle.status, settle.error ?? null, settle.status === 'delivered' ? timeValue(at) : null, id,
+        ]);
+      }
+      return true;
+    });
   }
 }

@@ -1,6 +1,9 @@
+import type { EscalationNotice, NoticeStatus, SettleNotice } from '../../core/contracts.js';
+
 /**
  * Escalations: a conversation handed to a person at the business. At most one is pending per
- * customer; opening one also queues the notification for the business's escalation contacts.
+ * customer; opening one also queues a notice for the business's escalation contacts, which the
+ * monitor takes and settles through the brain's API.
  */
 
 export interface Escalation {
@@ -29,6 +32,20 @@ export interface EscalationRepository {
   resolve(id: number, at: Date): Promise<boolean>;
   /** Newest first. */
   list(opts: { status?: Escalation['status'] }): Promise<Escalation[]>;
+  /** Notices in this status, oldest first. */
+  notices(status: NoticeStatus): Promise<EscalationNotice[]>;
+  /** Moves a notice on (see noticeMoves); false when there is no such notice. */
+  settleNotice(id: number, settle: SettleNotice, at: Date): Promise<boolean>;
+}
+
+const NOTICE_STEP: Record<NoticeStatus, number> = { pending: 0, queued: 1, delivered: 2, dead: 2 };
+
+/**
+ * Whether a notice in `from` moves to `to`: only forward (pending → queued → delivered or dead), so
+ * a repeated or late report never takes a delivered notice back to the queue.
+ */
+export function noticeMoves(from: NoticeStatus, to: NoticeStatus): boolean {
+  return NOTICE_STEP[to] > NOTICE_STEP[from];
 }
 
 /** What the business's contacts are told. */

@@ -2,7 +2,8 @@ import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseProfile, profileToInput, ProfileError } from '../../core/profile.js';
-import { ChatRequestSchema, SenderSchema, resolveEscalation, type ChatService } from '../services/chat.js';
+import { ChatRequestSchema, NOTICE_STATUSES, SenderSchema, SettleNoticeSchema, type EscalationNotices } from '../../core/contracts.js';
+import { resolveEscalation, type ChatService } from '../services/chat.js';
 import { listBookings, listConversations, listEscalations } from '../services/records.js';
 import { callerOf, requireAdmin } from './auth.js';
 import { HttpError, parseOrThrow } from '../../core/http-errors.js';
@@ -21,6 +22,8 @@ const BookingsQuery = z.object({
   status: z.enum(['confirmed', 'cancelled', 'all']).default('confirmed'),
 });
 const EscalationsQuery = z.object({ status: z.enum(['pending', 'resolved', 'all']).default('all') });
+const NoticesQuery = z.object({ status: z.enum(NOTICE_STATUSES).default('pending') });
+const NoticeId = z.object({ id: z.coerce.number().int().positive() });
 
 function query(req: Request): Record<string, unknown> {
   // Repeated parameters arrive as arrays; the last one wins, as most servers do.
@@ -77,6 +80,21 @@ export function apiRouter(chat: ChatService): Router {
   api.get('/escalations', async (req, res) => {
     const q = parseOrThrow(EscalationsQuery, query(req), 'query');
     res.json({ escalations: await listEscalations(callerOf(res).tenant.db, { status: q.status === 'all' ? undefined : q.status }) });
+  });
+
+  // The monitor takes the notices for the business's escalation contacts here, and reports back.
+  api.get('/escalations/notices', requireAdmin, async (req, res) => {
+    const q = parseOrThrow(NoticesQuery, query(req), 'query');
+    const { db, profile } = callerOf(res).tenant;
+    const contacts = profile.escalation.contacts.map((c) => ({ name: c.name, phone: c.phone ?? null, telegramChatId: c.telegramChatId ?? null }));
+    res.json({ notices: await db.escalations.notices(q.status), contacts } satisfies EscalationNotices);
+  });
+
+  api.post('/escalations/notices/:id', requireAdmin, async (req, res) => {
+    const { id } = parseOrThrow(NoticeId, req.params, 'notice id');
+    const settle = parseOrThrow(SettleNoticeSchema, req.body, 'notice report');
+    if (!(await callerOf(res).tenant.db.escalations.settleNotice(id, settle, new Date()))) throw new HttpError(404, `no escalation notice ${id}`);
+    res.json({ id, status: settle.status });
   });
 
   api.post('/escalations/:id/resolve', async (req, res) => {

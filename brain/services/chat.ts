@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
-import { stripControl } from '../../core/text.js';
+import type { ChatReply, ChatRequest } from '../../core/contracts.js';
 import { afterEngine, gate, humanModeUntil, lastActivity, newConversation, optedOutState, resume, UNHANDLED_LIMIT, type Conversation } from '../domain/conversations.js';
 import { escalationNotice } from '../domain/escalations.js';
 import { classifierFor } from '../receptionist/classifier.js';
@@ -18,30 +17,10 @@ import { zoneOf } from '../domain/zone.js';
 import type { TenantContext } from '../tenants.js';
 import { KeyedLock } from './keyed-lock.js';
 
-export const SenderSchema = z.string().regex(/^[\w+@.:-]{1,64}$/, 'sender must be a phone number or WhatsApp id (letters, digits, + @ . : - _; at most 64)');
-
-export const ChatRequestSchema = z.object({
-  message: z
-    .string({ error: 'message is required' })
-    .max(4096, 'message is over 4096 characters')
-    .transform(stripControl)
-    .refine((s) => s.trim().length > 0, 'message is empty'),
-  sender: z.string({ error: 'sender is required' }).pipe(SenderSchema),
-  timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a zone, like 2026-03-16T10:00:00Z' }).optional(),
-  messageId: z.string().min(1).max(128).optional(),
-  senderName: z.string().max(100).transform(stripControl).optional(),
-  /** Set by the gateway while a person handles this chat: store the message, say nothing. */
-  handoff: z.boolean().optional(),
-});
-export type ChatRequest = z.infer<typeof ChatRequestSchema>;
-
-export interface ChatResponse {
-  reply: string | null;
+/** The chat contract's reply, with the brain's own types for the intent and the actions. */
+export interface ChatResponse extends ChatReply {
   intent: Intent;
   actions: Action[];
-  conversationId: number;
-  escalated: boolean;
-  handoff: boolean;
 }
 
 /** Earlier messages an LLM engine sees. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BRAIN, gatewayName, MONITOR } from '../../core/apps.js';
+import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
 import type { Config } from '../../core/config.js';
 import { applyRestore, BackupError, createBackup, defaultBackupDir, planRestore, verifyBackup } from '../backup.js';
 import { daemonRunning } from '../../core/pm2/daemon.js';
@@ -63,7 +63,7 @@ export async function restoreCommand(config: Config, argv: string[], io: Output,
     if (wasRunning.length) {
       await withPm2(env, false, async (pm2) => {
         for (const name of wasRunning) {
-          const target = name === BRAIN ? 'brain' : name === MONITOR ? 'monitor' : name.slice('wr-gw-'.length);
+          const target = name === BRAIN ? 'brain' : name === MONITOR ? 'monitor' : tenantOfGateway(name)!;
           for (const line of await startApps(pm2, appsFor(config, target, env.WR_DEMO === '1'))) io.out(line);
         }
       });

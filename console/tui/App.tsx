@@ -1,6 +1,6 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { BRAIN, gatewayName } from '../../core/apps.js';
+import { BRAIN, gatewayName, tenantOfGateway } from '../../core/apps.js';
 import type { Backend } from './backend.js';
 import { FailuresView, Header, HelpView, LogPane, QrView, TenantTable } from './components/views.js';
 import { actionFor, KEYMAP, type Action } from './keymap.js';
@@ -170,7 +170,7 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
       return confirm(`Turn handoff ${cmd.on ? 'ON' : 'OFF'} for ${cmd.id}? y/n`, async () => `${cmd.id}: handoff ${(await backend.handoff(cmd.id, cmd.on)) ? 'ON' : 'off'} (confirmed by the gateway)`);
     }
     const name = cmd.target === 'brain' ? BRAIN : cmd.target === 'monitor' ? 'wr-monitor' : gatewayName(cmd.target);
-    if (name.startsWith('wr-gw-') && !snapshot.rows.some((r) => r.id === cmd.target)) return say(`no tenant "${cmd.target}"`, true);
+    if (tenantOfGateway(name) !== undefined && !snapshot.rows.some((r) => r.id === cmd.target)) return say(`no tenant "${cmd.target}"`, true);
     return confirm(`Restart ${name}? y/n`, async () => {
       await backend.restart(name);
       return `${name} restarted`;

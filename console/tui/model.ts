@@ -1,4 +1,4 @@
-import type { GatewayHealth } from '../gateway-api.js';
+import type { GatewayHealth } from '../../core/contracts.js';
 
 /**
  * The console's view of the system, and the pure rules over it: severity, sorting, filtering,

@@ -27,6 +27,7 @@ const endpoints: { method: string; path: string; body?: unknown; adminOnly?: boo
   { method: 'GET', path: '/api/conversations' },
   { method: 'GET', path: '/api/bookings' },
   { method: 'GET', path: '/api/escalations' },
+  { method: 'GET', path: '/api/escalations/notices', adminOnly: true },
 ];
 
 describe('brain start', () => {
@@ -151,5 +152,30 @@ describe('tenants change while the brain runs', () => {
     expect(res.status).toBe(200);
     expect((await res.json()).name).toBe('Sonrisa Dental Clinic');
     fs.copyFileSync(exampleProfile, t.config.paths.profile('clinic-a'));
+  });
+});
+
+describe('escalation notices (the monitor’s side of escalations)', () => {
+  const as = (method: string, path: string, body?: unknown) => brain.call(method, path, { key: brain.adminKey, tenant: 'clinic-a', body });
+  const pending = async () => (await (await as('GET', '/api/escalations/notices')).json()) as { notices: { id: number; text: string }[]; contacts: unknown[] };
+
+  it('hand the pending notices and the contacts to the admin key, and move each notice only forward', async () => {
+    const chat = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic-a'), tenant: 'clinic-a', body: { message: 'I want to talk to a person', sender: '+34600777001', senderName: 'Ana' } });
+    expect((await chat.json()).escalated).toBe(true);
+    const { notices, contacts } = await pending();
+    expect(contacts).toEqual([{ name: 'Reception desk', phone: '+34600111222', telegramChatId: '100200300' }]);
+    expect(notices).toEqual([{ id: expect.any(Number), escalationId: expect.any(Number), text: expect.stringContaining('Ana (+34600777001) needs a person'), createdAt: expect.any(String) }]);
+    const id = notices[0]!.id;
+    // A tenant's own key may not take its notices: only the operator's programs deliver them.
+    expect((await brain.call('POST', `/api/escalations/notices/${id}`, { key: brain.keyOf('clinic-a'), tenant: 'clinic-a', body: { status: 'queued' } })).status).toBe(403);
+    expect((await as('POST', `/api/escalations/notices/${id}`, { status: 'sent' })).status).toBe(400);
+    expect((await as('POST', '/api/escalations/notices/999999', { status: 'queued' })).status).toBe(404);
+    expect(await (await as('POST', `/api/escalations/notices/${id}`, { status: 'queued' })).json()).toEqual({ id, status: 'queued' });
+    expect((await pending()).notices).toEqual([]);
+    expect((await as('POST', `/api/escalations/notices/${id}`, { status: 'delivered' })).status).toBe(200);
+    // A late or repeated report never takes a delivered notice back.
+    expect((await as('POST', `/api/escalations/notices/${id}`, { status: 'queued' })).status).toBe(200);
+    const delivered = (await (await as('GET', '/api/escalations/notices?status=delivered')).json()).notices;
+    expect(delivered.map((n: { id: number }) => n.id)).toEqual([id]);
   });
 });

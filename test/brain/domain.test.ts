@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProfileYaml } from '../../core/profile.js';
 import { alternativesAround, decideCreate, decideReschedule, durationOf, summarize, type Booking } from '../../brain/domain/bookings.js';
 import { afterEngine, gate, humanModeUntil, lastActivity, resume, UNHANDLED_LIMIT, type Conversation } from '../../brain/domain/conversations.js';
-import { escalationNotice } from '../../brain/domain/escalations.js';
+import { escalationNotice, noticeMoves } from '../../brain/domain/escalations.js';
 import { profileTables } from '../../brain/domain/profile.js';
 import { applyChange, initialState, type ConversationState, type PendingAction } from '../../brain/domain/state.js';
 
@@ -155,6 +155,16 @@ describe('escalations and the profile tables', () => {
     const base = { tenantId: 'clinic', tenantName: 'Clinic', sender: '+34600000001', summary: 'wants a refund' };
     expect(escalationNotice({ ...base, senderName: 'Ana' })).toBe('[clinic] Clinic: Ana (+34600000001) needs a person. wants a refund');
     expect(escalationNotice({ ...base, senderName: null })).toBe('[clinic] Clinic: +34600000001 needs a person. wants a refund');
+  });
+
+  it('move a notice only forward: pending, queued, then delivered or dead', () => {
+    expect(noticeMoves('pending', 'queued')).toBe(true);
+    expect(noticeMoves('pending', 'dead')).toBe(true);
+    expect(noticeMoves('queued', 'delivered')).toBe(true);
+    expect(noticeMoves('queued', 'queued')).toBe(false);
+    expect(noticeMoves('delivered', 'queued')).toBe(false);
+    expect(noticeMoves('delivered', 'dead')).toBe(false);
+    expect(noticeMoves('dead', 'delivered')).toBe(false);
   });
 
   it('project the profile into the tables the spec queries', () => {

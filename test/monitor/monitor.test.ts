@@ -168,6 +168,22 @@ describe('monitor and alerts', () => {
     await db.close();
   });
 
+  it('takes escalations through the brain’s API: none while the brain is down, each once when it is back', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111' });
+    await brain!.call('POST', '/api/chat', { key: brain!.keyOf('clinic'), tenant: 'clinic', body: { message: 'I want to talk to a person', sender: '+34600555461', senderName: 'Ana' } });
+    await brain!.close();
+    brain = undefined;
+    await startMonitor();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(sent().filter((m) => m.chat_id === '100200300')).toEqual([]);
+    brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, loadConfig(t.env).BRAIN_PORT);
+    await until(() => sent().some((m) => m.chat_id === '100200300'), 30_000, 'the escalation delivered');
+    const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
+    const statuses = () => db.all<{ status: string }>('SELECT status FROM escalation_outbox');
+    await until(async () => (await statuses())[0]?.status === 'delivered', 10_000, 'the notice marked delivered').finally(() => db.close());
+    expect(sent().filter((m) => m.chat_id === '100200300')).toHaveLength(1);
+  });
+
   it('delivers an escalation whose stored text has NUL and control characters, and the clean ones after it', async () => {
     await setup({ TELEGRAM_CHAT_IDS: '111' });
     await brain!.call('POST', '/api/chat', { key: brain!.keyOf('clinic'), tenant: 'clinic', body: { message: 'I want to talk to a person', sender: '+34600555401', senderName: 'Ana' } });

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { stripControl } from './text.js';
+
+/**
+ * What wr's programs send each other over HTTP, as zod schemas that both sides import: the sender
+ * builds the type, the receiver parses with the schema, and a renamed field fails at compile time
+ * in both instead of at run time in one.
+ */
+
+// ── WhatsApp session (gateway → monitor, console) ─────────────────────────────
+
+export const WA_STATUSES = ['connecting', 'qr', 'connected', 'disconnected', 'logged_out', 'parked'] as const;
+export type WaStatus = (typeof WA_STATUSES)[number];
+
+export const DisconnectSchema = z.object({ code: z.number().nullable(), reason: z.string(), at: z.string() });
+export type Disconnect = z.infer<typeof DisconnectSchema>;
+
+/** GET /health of a gateway. */
+export const GatewayHealthSchema = z.object({
+  tenant: z.string(),
+  status: z.enum(WA_STATUSES),
+  handoffMode: z.boolean(),
+  lastSeen: z.string().nullable(),
+  connectedSince: z.string().nullable(),
+  reconnects: z.number(),
+  lastDisconnect: DisconnectSchema.nullable(),
+  parkedReason: z.string().nullable(),
+  queue: z.object({ pending: z.number(), failed: z.number() }),
+  /** Customer messages received since midnight (server time). */
+  messagesToday: z.number(),
+  /** Why the last inbound messages could not be stored (disk full…); null once storing works again. */
+  storeError: z.string().nullable(),
+  /** Why the brain refuses this gateway's key or tenant (messages wait meanwhile); null once it answers. */
+  authError: z.string().nullable(),
+});
+export type GatewayHealth = z.infer<typeof GatewayHealthSchema>;
+
+// ── Chat (gateway → brain) ─────────────────────────────────────────────────────
+
+export const SenderSchema = z.string().regex(/^[\w+@.:-]{1,64}$/, 'sender must be a phone number or WhatsApp id (letters, digits, + @ . : - _; at most 64)');
+
+/** POST /api/chat. */
+export const ChatRequestSchema = z.object({
+  message: z
+    .string({ error: 'message is required' })
+    .max(4096, 'message is over 4096 characters')
+    .transform(stripControl)
+    .refine((s) => s.trim().length > 0, 'message is empty'),
+  sender: z.string({ error: 'sender is required' }).pipe(SenderSchema),
+  timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a zone, like 2026-03-16T10:00:00Z' }).optional(),
+  messageId: z.string().min(1).max(128).optional(),
+  senderName: z.string().max(100).transform(stripControl).optional(),
+  /** Set by the gateway while a person handles this chat: store the message, say nothing. */
+  handoff: z.boolean().optional(),
+});
+/** What the brain reads (control characters stripped). */
+export type ChatRequest = z.output<typeof ChatRequestSchema>;
+/** What a client sends. */
+export type ChatRequestBody = z.input<typeof ChatRequestSchema>;
+
+/** POST /api/chat's answer, as far as a client relies on it; `reply` null means stay silent. */
+export const ChatReplySchema = z.object({
+  reply: z.string().nullable(),
+  intent: z.string(),
+  actions: z.array(z.object({ tool: z.string(), status: z.string() }).loose()),
+  conversationId: z.number(),
+  escalated: z.boolean(),
+  handoff: z.boolean(),
+});
+export type ChatReply = z.infer<typeof ChatReplySchema>;
+
+// ── Escalation notices (brain → monitor) ───────────────────────────────────────
+
+/**
+ * A notice for the business's escalation contacts that a customer needs a person:
+ * pending → queued (the monitor stored it in its own outbox) → delivered, or dead.
+ */
+export const NOTICE_STATUSES = ['pending', 'queued', 'delivered', 'dead'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
+export const EscalationContactSchema = z.object({ name: z.string(), phone: z.string().nullable(), telegramChatId: z.string().nullable() });
+export type EscalationContact = z.infer<typeof EscalationContactSchema>;
+
+export const EscalationNoticeSchema = z.object({ id: z.number().int().positive(), escalationId: z.number().int(), text: z.string(), createdAt: z.string() });
+export type EscalationNotice = z.infer<typeof EscalationNoticeSchema>;
+
+/** GET /api/escalations/notices?status=pending (admin key): the notices and who to tell. */
+export const EscalationNoticesSchema = z.object({ notices: z.array(EscalationNoticeSchema), contacts: z.array(EscalationContactSchema) });
+export type EscalationNotices = z.infer<typeof EscalationNoticesSchema>;
+
+/** POST /api/escalations/notices/:id (admin key): what became of a notice. */
+export const SettleNoticeSchema = z.object({
+  status: z.enum(['queued', 'delivered', 'dead']),
+  error: z.string().max(500).optional(),
+});
+export type SettleNotice = z.infer<typeof SettleNoticeSchema>;

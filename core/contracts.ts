@@ -69,7 +69,21 @@ export const ChatReplySchema = z.object({
 });
 export type ChatReply = z.infer<typeof ChatReplySchema>;
 
-// ── Escalation notices (brain → monitor) ───────────────────────────────────────
+// ── Escalations (brain → console, monitor) ─────────────────────────────────────
+
+/** One escalation as GET /api/escalations lists it; times are ISO 8601. */
+export const EscalationSchema = z.object({
+  id: z.number().int(),
+  conversationId: z.number().int().nullable(),
+  sender: z.string(),
+  summary: z.string(),
+  status: z.enum(['pending', 'resolved']),
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export type EscalationView = z.infer<typeof EscalationSchema>;
+
+export const EscalationListSchema = z.object({ escalations: z.array(EscalationSchema) });
 
 /**
  * A notice for the business's escalation contacts that a customer needs a person:

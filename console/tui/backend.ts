@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { EventEmitter } from 'node:events';
 import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
 import type { Config } from '../../core/config.js';
+import { EscalationListSchema } from '../../core/contracts.js';
 import { loadOrCreateAdminKey } from '../../core/keys.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
@@ -192,7 +193,8 @@ export class LiveBackend implements Backend {
             headers: { authorization: `Bearer ${admin}`, 'x-client-id': t.id },
             signal: AbortSignal.timeout(2_000),
           });
-          if (res.ok) this.escalations.set(t.id, ((await res.json()) as { escalations: unknown[] }).escalations.length);
+          const list = res.ok ? EscalationListSchema.safeParse(await res.json()) : undefined;
+          if (list?.success) this.escalations.set(t.id, list.data.escalations.length);
         } catch {
           // The brain is down: the failures view says so already.
         }

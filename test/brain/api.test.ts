@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EscalationListSchema } from '../../core/contracts.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { until } from '../helpers/gateway.js';
@@ -162,6 +163,9 @@ describe('escalation notices (the monitor’s side of escalations)', () => {
   it('hand the pending notices and the contacts to the admin key, and move each notice only forward', async () => {
     const chat = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic-a'), tenant: 'clinic-a', body: { message: 'I want to talk to a person', sender: '+34600777001', senderName: 'Ana' } });
     expect((await chat.json()).escalated).toBe(true);
+    // The list the console counts reads with the shared contract.
+    const list = EscalationListSchema.parse(await (await as('GET', '/api/escalations?status=pending')).json());
+    expect(list.escalations).toEqual([expect.objectContaining({ sender: '+34600777001', status: 'pending', resolvedAt: null })]);
     const { notices, contacts } = await pending();
     expect(contacts).toEqual([{ name: 'Reception desk', phone: '+34600111222', telegramChatId: '100200300' }]);
     expect(notices).toEqual([{ id: expect.any(Number), escalationId: expect.any(Number), text: expect.stringContaining('Ana (+34600777001) needs a person'), createdAt: expect.any(String) }]);

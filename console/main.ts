@@ -10,11 +10,12 @@ if (argv.length === 0 || (argv.length === 1 && argv[0] === '--readonly')) {
   if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // React's development build renders several times slower; read when react is first imported.
   process.env.NODE_ENV ??= 'production';
-  const { loadConfig, ConfigError } = await import('../core/config.js');
+  const { ConfigError } = await import('../core/config.js');
+  const { operatorConfig } = await import('./cli/run.js');
   try {
     const { runTui } = await import('./tui/run.js');
     // PM2's bus sockets would keep the process alive after the console closes.
-    process.exit(await runTui(loadConfig(), process.env, { readonly: argv[0] === '--readonly' }));
+    process.exit(await runTui(operatorConfig(process.env), process.env, { readonly: argv[0] === '--readonly' }));
   } catch (err) {
     console.error(`wr-console: ${err instanceof ConfigError ? err.problems.join('\nwr-console: ') : (err as Error).message}`);
     process.exitCode = 1;

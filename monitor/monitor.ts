@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { RegistryView, type Tenant } from '../core/registry.js';
 import { RawDb } from '../core/sqlite/raw.js';
 import { stripControl } from '../core/text.js';
-import { DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
+import { configIncident, DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
 import type { AlertRow, IncidentRow, MonitorStore } from './store.js';
 
 export interface Pm2View {
@@ -127,6 +127,8 @@ export class Monitor extends EventEmitter {
       updates.push({ target: obs.target, state });
       for (const incident of desiredIncidents(obs, state, now, this.thresholds)) desired.set(incident.key, { incident, tenant });
     }
+    const config = configIncident(this.opts.config.alertProblems);
+    if (config) desired.set(config.key, { incident: config });
     const open = await store.openIncidents();
     const openKeys = new Set(open.map((i) => i.key));
     const known = new Set(observations.map((o) => o.obs.target));

@@ -35,7 +35,7 @@ export interface WatchState {
 
 export interface DesiredIncident {
   key: string;
-  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused';
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'alert_config';
   target: string;
   title: string;
   next: string;
@@ -92,4 +92,16 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   }
   if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
   return out;
+}
+
+/** Bad alert settings: the monitor runs without those channels and says so, until wr.env is fixed. */
+export function configIncident(alertProblems: string[]): DesiredIncident | null {
+  if (alertProblems.length === 0) return null;
+  return {
+    key: 'alert_config:monitor',
+    kind: 'alert_config',
+    target: 'monitor',
+    title: `alert settings are invalid, so those channels are off: ${alertProblems.join('; ').slice(0, 500)}`,
+    next: 'fix them in wr.env (wr-console alert test checks them), then wr-console restart monitor',
+  };
 }

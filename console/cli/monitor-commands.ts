@@ -23,7 +23,8 @@ export async function alertCommand(config: Config, argv: string[], io: Output): 
   );
   if (!args) return;
   if (args.positionals[0] !== 'test') throw new CliError(`unknown alert command "${args.positionals[0]}"`, ['usage: wr-console alert test'], 2);
+  for (const line of config.alertProblems) io.out(line);
   const { ok, lines } = await sendTestAlerts(config, os.hostname());
   for (const line of lines) io.out(line);
-  if (!ok) throw new CliError('not every channel works: see above');
+  if (!ok || config.alertProblems.length > 0) throw new CliError('not every channel works: see above');
 }

@@ -138,4 +138,20 @@ describe('wr-console tenant', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('wr-console: invalid configuration: BRAIN_PORT="abc": expected a port number');
   });
+
+  it('refuses a setting exported in the shell that wr.env does not hold, since PM2 processes never see the shell', async () => {
+    t = makeHome();
+    const env = { ...t.env, BRAIN_PORT: '3100', TELEGRAM_BOT_TOKEN: '123:secret-token' };
+    const r = await cli(env, 'status');
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')).toEqual([
+      `wr-console: BRAIN_PORT=3100 is set in your shell, but ${t.config.paths.envFile} does not set it, and the brain, gateways and monitor read only that file: put the value in ${t.config.paths.envFile}, or unset it in the shell`,
+      `wr-console: TELEGRAM_BOT_TOKEN=… is set in your shell, but ${t.config.paths.envFile} does not set it, and the brain, gateways and monitor read only that file: put the value in ${t.config.paths.envFile}, or unset it in the shell`,
+    ]);
+    fs.appendFileSync(t.config.paths.envFile, 'BRAIN_PORT=3000\n');
+    expect((await cli({ ...t.env, BRAIN_PORT: '3100' }, 'tenant', 'list')).stderr).toContain(`wr-console: BRAIN_PORT=3100 is set in your shell, but ${t.config.paths.envFile} has BRAIN_PORT=3000`);
+    // The same value in both places, or only in wr.env, is fine.
+    expect((await cli({ ...t.env, BRAIN_PORT: '3000' }, 'tenant', 'list')).code).toBe(0);
+    expect((await cli(t.env, 'tenant', 'list')).code).toBe(0);
+  });
 });

@@ -207,9 +207,43 @@ describe('monitor and alerts', () => {
     await startMonitor();
     await until(() => sent().filter((m) => m.chat_id === '100200300').length === 2, 30_000);
     expect(sent().filter((m) => m.chat_id === '100200300').map((m) => m.text)).toContain('🙋 Ana[2J needs a person');
-    const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
-    expect(await db.all('SELECT status FROM escalation_outbox')).toEqual([{ status: 'delivered' }, { status: 'delivered' }]);
-    await db.close();
+    // Marked delivered once every channel (the SMS too) has it.
+    const statuses = async () => {
+      const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
+      const rows = await db.all<{ status: string }>('SELECT status FROM escalation_outbox');
+      await db.close();
+      return rows.map((r) => r.status);
+    };
+    await until(async () => (await statuses()).every((s) => s === 'delivered'), 30_000);
+    expect(await statuses()).toEqual(['delivered', 'delivered']);
+  });
+});
+
+describe('bad alert settings', () => {
+  it('do not stop the monitor: it turns that channel off, raises an incident on the others, and keeps watching', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'true', TWILIO_ACCOUNT_SID: '', MONITOR_INTERVAL_MS: '500' });
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    const { projectRoot } = await import('../../core/paths.js');
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/monitor/main.js')], { env: { ...t.env, TWILIO_ACCOUNT_SID: '' }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await until(() => child.exitCode !== null || texts().some((x) => x.includes('alert settings are invalid')), 20_000, 'config incident');
+      expect(child.exitCode).toBeNull();
+      expect(texts()[0]).toBe(
+        '111 🔴 [wr monitor]: alert settings are invalid, so those channels are off: invalid configuration: TWILIO_ACCOUNT_SID: required when SMS_ENABLED=true. Next: fix them in wr.env (wr-console alert test checks them), then wr-console restart monitor',
+      );
+      await gateways.pop()!.close();
+      await until(() => child.exitCode !== null || texts().some((x) => x.includes('gateway does not answer')), 20_000, 'gateway incident');
+      expect(child.exitCode).toBeNull();
+      expect(twilio.requests).toEqual([]);
+      const status = await cli(t.env, 'alert', 'test');
+      expect(status.code).toBe(1);
+      expect(status.stdout.split('\n')[0]).toBe('invalid configuration: TWILIO_ACCOUNT_SID: required when SMS_ENABLED=true');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });
 

@@ -29,6 +29,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
     chat,
     adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)),
     rateLimit: config.BRAIN_RATE_LIMIT,
+    failedLogins: config.BRAIN_FAILED_LOGINS,
     log,
     version,
   });

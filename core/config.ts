@@ -31,6 +31,7 @@ const schema = z
     BRAIN_URL: httpUrl.optional(),
     WR_PORT_BASE: port.default(2900),
     BRAIN_RATE_LIMIT: z.coerce.number().int().min(1, 'expected requests per minute, at least 1').default(600),
+    BRAIN_FAILED_LOGINS: z.coerce.number().int().min(1, 'expected failed logins per minute, at least 1').default(10),
     GATEWAY_SEND_PER_MINUTE: z.coerce.number().int().min(1, 'expected messages per minute, at least 1').max(6000).default(30),
     GATEWAY_SEND_BURST: z.coerce.number().int().min(1).max(1000).default(5),
     GATEWAY_RETRY_CAP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),

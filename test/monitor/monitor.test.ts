@@ -5,6 +5,7 @@ import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { RawDb } from '../../core/sqlite/raw.js';
 import { Monitor } from '../../monitor/monitor.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../monitor/rules.js';
 import { MonitorStore } from '../../monitor/store.js';
 import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
 import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
@@ -70,10 +71,10 @@ async function setup(extra: Record<string, string> = {}) {
   return { port: tenant.port as number };
 }
 
-async function startMonitor() {
+async function startMonitor(thresholds?: Thresholds) {
   const config = loadConfig(t.env);
   const store = await MonitorStore.open(config.paths.monitorDb);
-  const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log: createLogger('monitor-test', 'silent'), intervalMs: 150, retryCapMs: 300 });
+  const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log: createLogger('monitor-test', 'silent'), intervalMs: 150, retryCapMs: 300, thresholds });
   const events: unknown[] = [];
   monitor.on('incident', (e) => events.push(e));
   monitor.start();
@@ -142,6 +143,31 @@ describe('monitor and alerts', () => {
     await gw.store.db.run('PRAGMA max_page_count = 1073741823');
     for (let i = 0; i < 3; i++) await gw.call('POST', '/simulate/inbound', { from: `+3460040001${i}`, text: long, id: `FULL${i}` }, newKey);
     await until(() => texts().some((x) => x.includes('resolved') && x.includes('cannot store')), 30_000);
+  });
+
+  it('alerts again when an open incident gets worse (disconnected, then parked), once, and resolves it when WhatsApp is back', async () => {
+    const { port } = await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    await gateways.pop()!.close();
+    // The gateway's /health contract, served by a plain HTTP server whose WhatsApp state the test sets.
+    let wa: Record<string, unknown> = { status: 'disconnected', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() }, parkedReason: null };
+    const http = await import('node:http');
+    const fake = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tenant: 'clinic', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 1, queue: { pending: 0, failed: 0 }, storeError: null, authError: null, ...wa })));
+    await new Promise<void>((r) => fake.listen(port, '127.0.0.1', r));
+    try {
+      await startMonitor({ ...DEFAULT_THRESHOLDS, downForMs: 0 });
+      await until(() => sent().length === 1, 30_000);
+      expect(texts()[0]).toMatch(/^111 🔴 \[clinic\] Sonrisa Dental Clinic: WhatsApp disconnected \(428 Connection Closed\)/);
+      wa = { status: 'parked', parkedReason: '10 failures in 15 minutes: stopped retrying', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() } };
+      await until(() => sent().length === 2, 30_000);
+      expect(texts()[1]).toMatch(/^111 🔺 \[clinic\] Sonrisa Dental Clinic: worse — WhatsApp parked: 10 failures in 15 minutes: stopped retrying for 0 min\. Next: fix the cause, then wr-console restart clinic$/);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(sent()).toHaveLength(2);
+      wa = { status: 'connected', parkedReason: null };
+      await until(() => sent().length === 3, 30_000);
+      expect(texts()[2]).toMatch(/✅ \[clinic\] Sonrisa Dental Clinic: resolved after 1 min — WhatsApp parked/);
+    } finally {
+      await new Promise((r) => fake.close(r));
+    }
   });
 
   it('honours Telegram 429 retry_after and retries 500s until delivered', async () => {

@@ -49,6 +49,10 @@ const schema = z
     LLM_BASE_URL: httpUrl.optional(),
     LLM_MODEL: z.string().min(1).optional(),
     LLM_API_KEY: z.string().min(1).optional(),
+    LLM_MAX_TOKENS: z.coerce.number().int().min(16, 'expected tokens per answer, at least 16').max(32_000).default(512),
+    LLM_TEMPERATURE: z.coerce.number().min(0, 'expected 0 to 2').max(2, 'expected 0 to 2').optional(),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(500, 'at least 500 ms').max(120_000).default(10_000),
+    LLM_DAILY_TOKENS: z.coerce.number().int().min(1, 'expected tokens per tenant per day, at least 1').optional(),
   })
   .superRefine((c, ctx) => {
     const need = (cond: boolean, key: string, why: string) => {

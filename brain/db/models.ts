@@ -85,6 +85,8 @@ export interface EscalationOutboxRow {
   deliveredAt: Date | null;
 }
 
+export interface LlmUsageRow { day: string; inputTokens: number; outputTokens: number; calls: number }
+
 type Table<T extends object, Auto extends keyof T = never> = ModelStatic<Row<T, Auto>>;
 
 export interface Models {
@@ -100,6 +102,7 @@ export interface Models {
   Booking: Table<BookingRow, 'id'>;
   Escalation: Table<EscalationRow, 'id'>;
   EscalationOutbox: Table<EscalationOutboxRow, 'id' | 'attempts' | 'lastError' | 'deliveredAt'>;
+  LlmUsage: Table<LlmUsageRow>;
 }
 
 const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
@@ -141,5 +144,6 @@ export function defineModels(sequelize: Sequelize): Models {
     EscalationOutbox: sequelize.define('EscalationOutbox', {
       id, escalationId: INTEGER, text: TEXT, status: STRING, attempts: { type: INTEGER, defaultValue: 0 }, lastError: TEXT, createdAt: DATE, deliveredAt: DATE,
     }, opts('escalation_outbox')),
+    LlmUsage: sequelize.define('LlmUsage', { day: { type: STRING, primaryKey: true }, inputTokens: INTEGER, outputTokens: INTEGER, calls: INTEGER }, opts('llm_usage')),
   } as unknown as Models;
 }

@@ -190,7 +190,7 @@ export class ChatService {
 
   private async history(tenant: TenantContext, conversationId: number): Promise<HistoryMessage[]> {
     const rows = await tenant.db.models.Message.findAll({ where: { conversationId }, order: [['id', 'DESC']], limit: HISTORY_MESSAGES });
-    return rows.reverse().map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text }));
+    return rows.reverse().map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text, at: new Date(m.timestamp).getTime() }));
   }
 
   /** Records the turn in one transaction. A concurrent duplicate that committed first wins. */

@@ -179,8 +179,11 @@ describe('monitor and alerts', () => {
     await startMonitor();
     await until(() => sent().filter((m) => m.chat_id === '100200300').length === 2, 30_000);
     expect(sent().filter((m) => m.chat_id === '100200300').map((m) => m.text)).toContain('🙋 Ana[2J needs a person');
+    // Telegram sees the message before the monitor records it as delivered: wait for the row.
     const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
-    expect(await db.all('SELECT status FROM escalation_outbox')).toEqual([{ status: 'delivered' }, { status: 'delivered' }]);
+    const statuses = async () => (await db.all<{ status: string }>('SELECT status FROM escalation_outbox')).map((r) => r.status);
+    await until(async () => (await statuses()).every((s) => s === 'delivered'), 10_000).catch(() => undefined);
+    expect(await statuses()).toEqual(['delivered', 'delivered']);
     await db.close();
   });
 });

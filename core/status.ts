@@ -2,12 +2,30 @@ import fs from 'node:fs';
 import type { Config } from './config.js';
 import { readRegistry } from './registry.js';
 import { RawDb } from './sqlite/raw.js';
+import { z } from 'zod';
 
 /**
  * The original spec's CONNECTION STATUS SUMMARY, for `wr-console status` and
  * `node dist/monitor/main.js --status`: each gateway asked directly, failure counts and
  * last-seen times from the monitor's watch state.
  */
+
+/** The brain's LLM engine in its GET /health (`llm`), read by the monitor and `status`. */
+export const LlmHealthSchema = z.object({
+  engine: z.string(),
+  /** ok; open: the provider keeps failing and the rule engine answers for a while; refused: the model cannot be used at all. */
+  state: z.enum(['ok', 'open', 'refused']),
+  reason: z.string().optional(),
+  /** Tenants whose daily token budget is used up (the rule engine answers them until midnight). */
+  overBudget: z.array(z.string()),
+});
+export type LlmHealth = z.infer<typeof LlmHealthSchema>;
+
+/** The `llm` part of the brain's /health, if it is there and well-formed. */
+export function llmHealthOf(health: Record<string, unknown> | null): LlmHealth | undefined {
+  const parsed = LlmHealthSchema.safeParse(health?.llm);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export interface TenantStatus {
   id: string;
@@ -23,7 +41,8 @@ export interface TenantStatus {
 
 export interface StatusReport {
   tenants: TenantStatus[];
-  brain: { up: boolean; url: string };
+  /** `llm` is the LLM engine's state from the brain's /health, when one is configured. */
+  brain: { up: boolean; url: string; llm?: LlmHealth };
   monitor: { running: boolean; lastCheck: string | null; openIncidents: number | null };
 }
 
@@ -65,7 +84,7 @@ export async function statusReport(config: Config, now = Date.now()): Promise<St
   );
   const brain = await getJson(`${config.brainUrl}/health`);
   const running = heartbeat !== null && now - Date.parse(heartbeat) < 60_000;
-  return { tenants, brain: { up: brain !== null, url: config.brainUrl }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
+  return { tenants, brain: { up: brain !== null, url: config.brainUrl, ...(llmHealthOf(brain) ? { llm: llmHealthOf(brain) } : {}) }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -78,6 +97,11 @@ export function formatStatus(r: StatusReport): string {
     if (t.queue && (t.queue.pending || t.queue.failed)) lines.push(`   Queue: ${t.queue.pending} pending, ${t.queue.failed} failed`);
   }
   lines.push('', `${r.brain.up ? '✅' : '❌'} brain: ${r.brain.up ? 'UP' : 'DOWN'} (${r.brain.url})`);
+  const llm = r.brain.llm;
+  if (llm) {
+    const state = { ok: 'answering', open: 'failing: the rule engine answers for now', refused: `refused: ${llm.reason ?? ''}` }[llm.state];
+    lines.push(`   ${llm.engine}: ${state}${llm.overBudget.length ? `; daily token budget used up: ${llm.overBudget.join(', ')}` : ''}`);
+  }
   lines.push(`${r.monitor.running ? '✅' : '❌'} monitor: ${r.monitor.running ? 'RUNNING' : 'NOT RUNNING'} (last check ${when(r.monitor.lastCheck)}${r.monitor.openIncidents ? `, ${r.monitor.openIncidents} open incident(s)` : ''})`);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseProfile, profileToInput, ProfileError } from '../../core/profile.js';
 import { ChatRequestSchema, SenderSchema, resolveEscalation, type ChatService } from '../services/chat.js';
+import { recentUsage } from '../receptionist/llm/usage.js';
 import { listBookings, listConversations, listEscalations } from '../services/records.js';
 import { callerOf, requireAdmin } from './auth.js';
 import { HttpError, parseOrThrow } from '../../core/http-errors.js';
@@ -21,6 +22,7 @@ const BookingsQuery = z.object({
   status: z.enum(['confirmed', 'cancelled', 'all']).default('confirmed'),
 });
 const EscalationsQuery = z.object({ status: z.enum(['pending', 'resolved', 'all']).default('all') });
+const UsageQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
 
 function query(req: Request): Record<string, unknown> {
   // Repeated parameters arrive as arrays; the last one wins, as most servers do.
@@ -72,6 +74,11 @@ export function apiRouter(chat: ChatService): Router {
       status: q.status === 'all' ? undefined : q.status,
     });
     res.json({ bookings });
+  });
+
+  api.get('/usage', async (req, res) => {
+    const q = parseOrThrow(UsageQuery, query(req), 'query');
+    res.json({ usage: await recentUsage(callerOf(res).tenant.db, q.days) });
   });
 
   api.get('/escalations', async (req, res) => {

@@ -12,6 +12,7 @@ import { Tenants } from '../../brain/tenants.js';
 import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain } from '../helpers/brain.js';
+import { formatStatus } from '../../core/status.js';
 
 let t: TestHome;
 let fake: FakeHttpServer;
@@ -510,8 +511,28 @@ describe('LLM configuration', () => {
       respond([], () => ({ status: 400 }));
       const down = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'where are you?', sender: '+34600488889', timestamp: MONDAY_11 } });
       expect((await down.json()).reply).toContain('Calle Mayor 12');
+      expect((await (await fetch(`${brain.url}/health`)).json()).llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [] });
+      const usage = await (await brain.call('GET', '/api/usage?days=3', { key: brain.keyOf('clinic'), tenant: 'clinic' })).json();
+      expect(usage.usage[0]).toMatchObject({ day: '2026-03-16', calls: expect.any(Number), inputTokens: expect.any(Number) });
+      expect((await brain.call('GET', '/api/usage?days=0', { key: brain.keyOf('clinic'), tenant: 'clinic' })).status).toBe(400);
+      // A model without tools: refused once, shown in /health for the monitor and `status`.
+      respond([() => ({ status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } } })]);
+      await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hours?', sender: '+34600488890', timestamp: MONDAY_11 } });
+      expect((await (await fetch(`${brain.url}/health`)).json()).llm).toMatchObject({ state: 'refused', reason: expect.stringContaining('gemma2:2b') });
     } finally {
       await brain.close();
     }
+  });
+});
+
+describe('wr-console status', () => {
+  it('says whether the LLM answers, and who ran out of tokens', () => {
+    const report = (llm: Parameters<typeof formatStatus>[0]['brain']['llm']) =>
+      formatStatus({ tenants: [], brain: { up: true, url: 'http://127.0.0.1:3000', llm }, monitor: { running: true, lastCheck: null, openIncidents: 0 } });
+    expect(report(undefined)).not.toContain('llm:');
+    expect(report({ engine: 'llm:openai', state: 'ok', overBudget: [] })).toContain('   llm:openai: answering');
+    expect(report({ engine: 'llm:anthropic', state: 'refused', reason: 'model "x" cannot call tools', overBudget: ['Sonrisa'] })).toContain(
+      '   llm:anthropic: refused: model "x" cannot call tools; daily token budget used up: Sonrisa',
+    );
   });
 });

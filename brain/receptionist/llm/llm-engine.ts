@@ -1,5 +1,5 @@
 import type { Logger } from '../../../core/logger.js';
-import type { Engine, EngineResult, Intent, Turn } from '../engine.js';
+import type { Engine, EngineResult, EngineStatus, Intent, Turn } from '../engine.js';
 import type { ConversationState, PendingAction } from '../state.js';
 import { callTool, toolSchemas, ToolError, type Action } from '../tools.js';
 import { CircuitBreaker } from './http.js';
@@ -125,7 +125,8 @@ export class LlmEngine implements Engine {
   private readonly breaker: CircuitBreaker;
   /** Set once when the provider refuses the model outright (no tool support): no more calls. */
   private refusal: string | undefined;
-  private readonly budgetWarned = new Set<string>();
+  /** Tenant names over their daily budget, with the local day it ran out. */
+  private readonly overBudgetOn = new Map<string, string>();
 
   constructor(
     private readonly provider: LlmProvider,
@@ -139,9 +140,10 @@ export class LlmEngine implements Engine {
   }
 
   /** For health and status: whether the model is being asked at all, and why not. */
-  status(): { engine: string; state: 'ok' | 'open' | 'refused'; reason?: string } {
-    if (this.refusal) return { engine: this.name, state: 'refused', reason: this.refusal };
-    return { engine: this.name, state: this.breaker.open ? 'open' : 'ok' };
+  status(): EngineStatus {
+    const overBudget = [...this.overBudgetOn.keys()];
+    if (this.refusal) return { engine: this.name, state: 'refused', reason: this.refusal, overBudget };
+    return { engine: this.name, state: this.breaker.open ? 'open' : 'ok', overBudget };
   }
 
   async respond(turn: Turn): Promise<EngineResult> {
@@ -185,13 +187,16 @@ export class LlmEngine implements Engine {
   private async overBudget(turn: Turn, day: string): Promise<boolean> {
     const limit = this.options.dailyTokens;
     if (!limit) return false;
+    const tenant = turn.tools.tenantName;
     const used = await usageOn(turn.tools.db, day);
-    if (used.inputTokens + used.outputTokens < limit) return false;
-    const key = `${turn.tools.tenantName}\u0000${day}`;
-    if (!this.budgetWarned.has(key)) {
-      this.budgetWarned.add(key);
+    if (used.inputTokens + used.outputTokens < limit) {
+      this.overBudgetOn.delete(tenant);
+      return false;
+    }
+    if (this.overBudgetOn.get(tenant) !== day) {
+      this.overBudgetOn.set(tenant, day);
       this.log.error(
-        { tenant: turn.tools.tenantName, day, used: used.inputTokens + used.outputTokens, limit },
+        { tenant, day, used: used.inputTokens + used.outputTokens, limit },
         'LLM daily token budget (LLM_DAILY_TOKENS) used up: the rule engine answers this tenant until midnight, or raise the budget',
       );
     }

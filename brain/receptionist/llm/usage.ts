@@ -24,3 +24,9 @@ export async function recordUsage(db: TenantDb, day: string, usage: Usage, calls
     else await LlmUsage.create({ day, inputTokens: usage.input, outputTokens: usage.output, calls }, { transaction });
   });
 }
+
+/** The last `days` days that had any usage, newest first (GET /api/usage). */
+export async function recentUsage(db: TenantDb, days: number): Promise<DayUsage[]> {
+  const rows = await db.models.LlmUsage.findAll({ order: [['day', 'DESC']], limit: days });
+  return rows.map((r) => r.get({ plain: true }) as DayUsage);
+}

@@ -45,7 +45,7 @@ export class TurnLog {
     messageId: string | undefined;
     sender: string;
     senderName: string | undefined;
-    update: Pick<ConversationRow, 'state' | 'optedOut' | 'handoffUntil' | 'timestamp'>;
+    update: Pick<ConversationRow, 'state' | 'language' | 'optedOut' | 'handoffUntil' | 'timestamp'>;
     text: string;
     reply: string | null;
     intent: string;
@@ -65,8 +65,8 @@ export class TurnLog {
         }
       }
       await tx.run(
-        `UPDATE conversations SET state = ?, opted_out = ?, handoff_until = ?, timestamp = ?${turn.senderName ? ', sender_name = ?' : ''} WHERE id = ?`,
-        [JSON.stringify(u.state), u.optedOut ? 1 : 0, u.handoffUntil && sqlTime(u.handoffUntil), sqlTime(u.timestamp), ...(turn.senderName ? [turn.senderName] : []), turn.conversationId],
+        `UPDATE conversations SET state = ?, language = ?, opted_out = ?, handoff_until = ?, timestamp = ?${turn.senderName ? ', sender_name = ?' : ''} WHERE id = ?`,
+        [JSON.stringify(u.state), u.language, u.optedOut ? 1 : 0, u.handoffUntil && sqlTime(u.handoffUntil), sqlTime(u.timestamp), ...(turn.senderName ? [turn.senderName] : []), turn.conversationId],
       );
       const insertMessage = 'INSERT INTO messages (conversation_id, direction, text, intent, message_id, timestamp) VALUES (?, ?, ?, ?, ?, ?)';
       await tx.run(insertMessage, [turn.conversationId, 'in', turn.text, turn.intent, turn.messageId ?? null, sqlTime(turn.at)]);

@@ -9,6 +9,7 @@ import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
 import { Replies } from '../receptionist/replies.js';
+import { detectLanguage } from '../receptionist/language.js';
 import { initialState, type ConversationState } from '../receptionist/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
 import type { Action, ToolContext } from '../receptionist/tools.js';
@@ -111,14 +112,15 @@ export class ChatService {
     const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(zoneOf(profile));
     const nowDate = now.toJSDate();
     const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
-    const language = conversation.language === 'es' ? 'es' : 'en';
+    const normalized = normalize(req.message);
+    // The customer's language, not the business's: kept per conversation, switched when they do.
+    const language = detectLanguage(normalized) ?? (conversation.language === 'es' ? 'es' : 'en');
     const state: ConversationState = { ...initialState(), ...(conversation.state as Partial<ConversationState>) };
     const idleMinutes = (nowDate.getTime() - new Date(conversation.timestamp).getTime()) / 60_000;
     if (idleMinutes > FLOW_TTL_MINUTES) {
       state.flow = undefined;
       state.pending = undefined;
     }
-    const normalized = normalize(req.message);
     const classification = await (await classifierFor(profile)).classify(normalized, language);
     let optedOut = conversation.optedOut;
     let handoffUntil = conversation.handoffUntil ? new Date(conversation.handoffUntil) : null;
@@ -185,7 +187,7 @@ export class ChatService {
     }
 
     const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff) };
-    return this.commit(tenant, req, conversation, { state, optedOut, handoffUntil, nowDate }, response);
+    return this.commit(tenant, req, conversation, { state, language, optedOut, handoffUntil, nowDate }, response);
   }
 
   private async history(tenant: TenantContext, conversationId: number): Promise<HistoryMessage[]> {
@@ -198,7 +200,7 @@ export class ChatService {
     tenant: TenantContext,
     req: ChatRequest,
     conversation: ConversationRow,
-    update: { state: ConversationState; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
+    update: { state: ConversationState; language: Language; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
     response: ChatResponse,
   ): Promise<ChatResponse> {
     const recorded = await tenant.db.turns.record({
@@ -208,6 +210,7 @@ export class ChatService {
       senderName: req.senderName,
       update: {
         state: update.state as unknown as Record<string, unknown>,
+        language: update.language,
         optedOut: update.optedOut,
         handoffUntil: update.handoffUntil,
         timestamp: new Date(Math.max(update.nowDate.getTime(), new Date(conversation.timestamp).getTime())),

@@ -14,6 +14,8 @@ import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain } from '../helpers/brain.js';
 import { formatStatus } from '../../core/status.js';
+import { detectLanguage } from '../../brain/receptionist/language.js';
+import { normalize } from '../../brain/receptionist/text.js';
 
 let t: TestHome;
 let fake: FakeHttpServer;
@@ -501,6 +503,28 @@ describe('cost and language', () => {
     expect(kept.every((h) => h.text.length <= 601)).toBe(true);
     expect(kept.at(-1)!.text.startsWith('9')).toBe(true);
     expect(trimHistory([{ role: 'user', text: 'old', at: now - 7 * 3_600_000 }, { role: 'user', text: 'new', at: now }], now)).toEqual([{ role: 'user', text: 'new' }]);
+  });
+
+  it.each([
+    ['hola, ¿a qué hora abren mañana?', 'es'],
+    ['quisiera una cita para una limpieza', 'es'],
+    ['hi, what time do you open tomorrow?', 'en'],
+    ['I would like to book a cleaning please', 'en'],
+    ['ok', undefined],
+    ['10am', undefined],
+    ['Eve Martín', undefined],
+    ['sí', undefined],
+  ])('reads the language of %j as %s', (text, language) => {
+    expect(detectLanguage(normalize(text))).toBe(language);
+  });
+
+  it('answers each customer in their language and keeps it through "ok" (rule engine too)', async () => {
+    const chat = new ChatService(new RuleEngine(), log);
+    const sender = newSender();
+    expect((await send(chat, 'hola, ¿cuál es vuestro horario de apertura?', sender)).reply).toContain('Nuestro horario:');
+    expect((await send(chat, 'horario', sender)).reply).toContain('Nuestro horario:');
+    expect((await send(chat, 'what are your opening hours?', sender)).reply).toContain('Our opening hours:');
+    expect((await (await clinic()).db.turns.conversation(sender))!.language).toBe('en');
   });
 
   it('asks the model to answer in the customer’s language, not the tenant’s', async () => {

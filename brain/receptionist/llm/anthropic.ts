@@ -48,11 +48,11 @@ export class AnthropicProvider extends HttpProvider {
         const parsed = Response.safeParse(await this.send(this.url, headers, body, signal, deadline));
         if (!parsed.success) throw new LlmError(`unexpected messages response shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
         const { content, stop_reason, usage } = parsed.data;
+        // A tool_use block without an id (some proxies) gets one, so its tool_result can answer it.
+        for (const [i, b] of content.entries()) if (b.type === 'tool_use' && typeof b.id !== 'string') b.id = `toolu_${messages.length}_${i}`;
         messages.push({ role: 'assistant', content });
         const text = content.flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : [])).join('\n') || null;
-        const toolCalls = content.flatMap((b, i) =>
-          b.type === 'tool_use' && typeof b.name === 'string' ? [{ id: typeof b.id === 'string' ? b.id : `toolu_${messages.length}_${i}`, name: b.name, args: parseArguments(b.input) }] : [],
-        );
+        const toolCalls = content.flatMap((b) => (b.type === 'tool_use' && typeof b.name === 'string' ? [{ id: b.id as string, name: b.name, args: parseArguments(b.input) }] : []));
         return {
           text,
           toolCalls,

@@ -151,24 +151,40 @@ export class LlmEngine implements Engine {
     if (this.refusal || !this.breaker.allows()) return this.fallback.respond(turn);
     const day = turn.tools.now.toISODate()!;
     if (await this.overBudget(turn, day)) return this.fallback.respond(turn);
-    const before = structuredClone(turn.tools.state);
-    const confirmed = turn.tools.confirmed;
-    const actionsBefore = turn.tools.actions.length;
+    const ctx = turn.tools;
+    const before = structuredClone(ctx.state);
+    const confirmed = ctx.confirmed;
+    const actionsBefore = ctx.actions.length;
+    const fallBack = () => {
+      restore(ctx.state, before);
+      ctx.confirmed = confirmed;
+      ctx.actions.length = actionsBefore;
+      return this.fallback.respond(turn);
+    };
     const work: TurnWork = { proposed: false, used: [], usage: { input: 0, output: 0 }, calls: 0 };
+    // Consent is the server's: a YES confirms the change pending before this turn, exactly, once,
+    // carried out here before the model says anything. When it cannot be made (the slot was taken),
+    // the rule engine says so and offers alternatives: the model never narrates a failed YES.
+    if (confirmed && ctx.state.pending) {
+      const change = structuredClone(ctx.state.pending);
+      const result = await callTool(ctx, change.action, argsOf(change));
+      if (!COMPLETED.has(String(result.status))) return fallBack();
+      work.executed = { change, result };
+      work.used.push(change.action);
+    }
+    // Nothing the model asks for in this turn can count as confirmed.
+    ctx.confirmed = false;
     try {
       const result = await this.converse(turn, work);
       this.breaker.succeeded();
       return result;
     } catch (err) {
       this.noteFailure(turn, err);
-      const done = turn.tools.actions.slice(actionsBefore).find((a) => COMPLETED.has(a.status));
+      const done = ctx.actions.slice(actionsBefore).find((a) => COMPLETED.has(a.status));
       if (done) return { reply: outcomeReply(turn, done), intent: INTENT_OF_TOOL[done.tool] ?? turn.classification.intent, handled: true, escalated: done.status === 'escalated' };
-      restore(turn.tools.state, before);
-      turn.tools.confirmed = confirmed;
-      turn.tools.actions.length = actionsBefore;
-      return this.fallback.respond(turn);
+      return fallBack();
     } finally {
-      await recordUsage(turn.tools.db, day, work.usage, work.calls).catch((err) => this.log.warn({ err: String(err) }, 'could not record LLM usage'));
+      await recordUsage(ctx.db, day, work.usage, work.calls).catch((err) => this.log.warn({ err: String(err) }, 'could not record LLM usage'));
     }
   }
 
@@ -209,14 +225,6 @@ export class LlmEngine implements Engine {
     const started = Date.now();
     const deadline = started + this.timeoutMs;
     const signal = AbortSignal.timeout(this.timeoutMs);
-    // Consent is the server's: a YES confirms the change pending before this turn, exactly, once.
-    // It is carried out here, before the model says anything; no call the model makes can be confirmed.
-    const change = ctx.confirmed && ctx.state.pending ? structuredClone(ctx.state.pending) : undefined;
-    if (change) {
-      work.executed = { change, result: await callTool(ctx, change.action, argsOf(change)) };
-      work.used.push(change.action);
-    }
-    ctx.confirmed = false;
     const facts: Record<string, unknown> = {};
     if (work.executed) facts.confirmedChange = { change: work.executed.change, outcome: work.executed.result };
     else if (ctx.state.pending) facts.waitingForCustomerYes = ctx.state.pending;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Config } from './config.js';
+import { readTenantKey } from './keys.js';
 import { readRegistry } from './registry.js';
 import { RawDb } from './sqlite/raw.js';
 import { z } from 'zod';
@@ -37,6 +38,8 @@ export interface TenantStatus {
   lastSeen: string | null;
   failures: number;
   queue: { pending: number; failed: number } | null;
+  /** LLM tokens on the tenant's latest day with any (from the brain), when an LLM engine is on. */
+  llmUsage?: { day: string; tokens: number; calls: number } | null;
 }
 
 export interface StatusReport {
@@ -46,9 +49,9 @@ export interface StatusReport {
   monitor: { running: boolean; lastCheck: string | null; openIncidents: number | null };
 }
 
-async function getJson(url: string): Promise<Record<string, any> | null> {
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<Record<string, any> | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
     return res.ok ? ((await res.json()) as Record<string, any>) : null;
   } catch {
     return null;
@@ -69,8 +72,18 @@ async function monitorState(config: Config): Promise<{ watch: Map<string, { fail
   }
 }
 
+async function latestUsage(config: Config, tenant: string): Promise<TenantStatus['llmUsage']> {
+  const key = readTenantKey(config.paths, tenant);
+  if (!key) return null;
+  const body = await getJson(`${config.brainUrl}/api/usage?days=1`, { authorization: `Bearer ${key}`, 'x-client-id': tenant });
+  const day = (body?.usage as { day: string; inputTokens: number; outputTokens: number; calls: number }[] | undefined)?.[0];
+  return day ? { day: day.day, tokens: day.inputTokens + day.outputTokens, calls: day.calls } : null;
+}
+
 export async function statusReport(config: Config, now = Date.now()): Promise<StatusReport> {
   const { watch, heartbeat, open } = await monitorState(config);
+  const brain = await getJson(`${config.brainUrl}/health`);
+  const llm = llmHealthOf(brain);
   const tenants = await Promise.all(
     readRegistry(config.paths).map(async (t): Promise<TenantStatus> => {
       const h = await getJson(`http://127.0.0.1:${t.port}/health`);
@@ -79,12 +92,12 @@ export async function statusReport(config: Config, now = Date.now()): Promise<St
       return {
         id: t.id, name: t.name, port: t.port, connected: h?.status === 'connected', status: (h?.status as string) ?? 'unreachable',
         handoffMode: (h?.handoffMode as boolean) ?? null, lastSeen, failures: w?.failures ?? 0, queue: (h?.queue as TenantStatus['queue']) ?? null,
+        ...(llm ? { llmUsage: await latestUsage(config, t.id) } : {}),
       };
     }),
   );
-  const brain = await getJson(`${config.brainUrl}/health`);
   const running = heartbeat !== null && now - Date.parse(heartbeat) < 60_000;
-  return { tenants, brain: { up: brain !== null, url: config.brainUrl, ...(llmHealthOf(brain) ? { llm: llmHealthOf(brain) } : {}) }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
+  return { tenants, brain: { up: brain !== null, url: config.brainUrl, ...(llm ? { llm } : {}) }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -95,6 +108,7 @@ export function formatStatus(r: StatusReport): string {
     lines.push('', `${t.connected ? '✅' : '❌'} ${t.id}: ${t.status === 'connected' ? 'CONNECTED' : t.status.toUpperCase()}${t.handoffMode ? ' (HANDOFF)' : ''}`);
     lines.push(`   Last seen: ${when(t.lastSeen)}`, `   Failures: ${t.failures}`);
     if (t.queue && (t.queue.pending || t.queue.failed)) lines.push(`   Queue: ${t.queue.pending} pending, ${t.queue.failed} failed`);
+    if (t.llmUsage) lines.push(`   LLM: ${t.llmUsage.tokens} tokens in ${t.llmUsage.calls} calls on ${t.llmUsage.day}`);
   }
   lines.push('', `${r.brain.up ? '✅' : '❌'} brain: ${r.brain.up ? 'UP' : 'DOWN'} (${r.brain.url})`);
   const llm = r.brain.llm;

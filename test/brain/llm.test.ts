@@ -13,7 +13,8 @@ import { Tenants } from '../../brain/tenants.js';
 import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain } from '../helpers/brain.js';
-import { formatStatus } from '../../core/status.js';
+import { loadConfig } from '../../core/config.js';
+import { formatStatus, statusReport } from '../../core/status.js';
 import { detectLanguage } from '../../brain/receptionist/language.js';
 import { normalize } from '../../brain/receptionist/text.js';
 
@@ -556,6 +557,10 @@ describe('LLM configuration', () => {
       const usage = await (await brain.call('GET', '/api/usage?days=3', { key: brain.keyOf('clinic'), tenant: 'clinic' })).json();
       expect(usage.usage[0]).toMatchObject({ day: '2026-03-16', calls: expect.any(Number), inputTokens: expect.any(Number) });
       expect((await brain.call('GET', '/api/usage?days=0', { key: brain.keyOf('clinic'), tenant: 'clinic' })).status).toBe(400);
+      const report = await statusReport(loadConfig({ ...t.env, BRAIN_URL: brain.url }));
+      expect(report.brain.llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [] });
+      expect(report.tenants[0]!.llmUsage).toEqual({ day: '2026-03-16', tokens: usage.usage[0].inputTokens + usage.usage[0].outputTokens, calls: usage.usage[0].calls });
+      expect(formatStatus(report)).toContain(`   LLM: ${report.tenants[0]!.llmUsage!.tokens} tokens in`);
       // A model without tools: refused once, shown in /health for the monitor and `status`.
       respond([() => ({ status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } } })]);
       await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hours?', sender: '+34600488890', timestamp: MONDAY_11 } });

@@ -406,6 +406,7 @@ describe('failures: retries, breaker, truncation, timeouts', () => {
     ['a malformed answer', [() => ({ body: { nothing: true } })], 1],
     ['an empty answer', [() => oaText('  ')], 1],
     ['a truncated answer (finish_reason length)', [() => oaText('We are open from 9 to', 'length')], 1],
+    ['a filtered answer (finish_reason content_filter)', [() => oaText('We are open', 'content_filter')], 1],
     ['too many tool rounds', Array.from({ length: 5 }, () => () => oaCall('get_business_profile', {})), 5],
   ])('falls back to the rule engine on %s', async (_name, script, requests) => {
     respond(script as never);
@@ -413,8 +414,8 @@ describe('failures: retries, breaker, truncation, timeouts', () => {
     expect(fake.requests).toHaveLength(requests);
   });
 
-  it('never sends Anthropic text cut off at max_tokens', async () => {
-    respond([() => anText('We are open from 9 to', 'max_tokens')]);
+  it.each(['max_tokens', 'refusal'])('never sends Anthropic text that stopped with %s', async (stop) => {
+    respond([() => anText('We are open from 9 to', stop)]);
     hours(await send(anthropic(), 'what are your opening hours?'));
   });
 

@@ -56,7 +56,7 @@ export class AnthropicProvider extends HttpProvider {
         return {
           text,
           toolCalls,
-          truncated: stop_reason === 'max_tokens',
+          truncated: stop_reason === 'max_tokens' || stop_reason === 'refusal',
           usage: { input: usage?.input_tokens ?? 0, output: usage?.output_tokens ?? 0 },
         };
       },

@@ -242,7 +242,7 @@ export class LlmEngine implements Engine {
       work.usage.input += answer.usage.input;
       work.usage.output += answer.usage.output;
       if (answer.toolCalls.length === 0) {
-        if (answer.truncated) throw new ModelMistake('the answer was cut off at max_tokens (raise LLM_MAX_TOKENS)');
+        if (answer.truncated) throw new ModelMistake('the answer is incomplete: cut off at max_tokens (raise LLM_MAX_TOKENS) or stopped by a filter');
         if (!answer.text?.trim()) throw new ModelMistake('the model answered with no text');
         return this.result(turn, work, await this.withQuestion(turn, work, answer.text.trim()));
       }

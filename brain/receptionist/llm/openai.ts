@@ -95,7 +95,7 @@ export class OpenAiProvider extends HttpProvider {
         return {
           text,
           toolCalls: toolCalls.map(({ raw: _raw, ...call }) => call),
-          truncated: choice.finish_reason === 'length',
+          truncated: choice.finish_reason === 'length' || choice.finish_reason === 'content_filter',
           usage: { input: usage?.prompt_tokens ?? 0, output: usage?.completion_tokens ?? 0 },
         };
       },

@@ -21,7 +21,7 @@ export interface Usage {
 export interface ModelTurn {
   text: string | null;
   toolCalls: ToolCall[];
-  /** The answer stopped at max_tokens: its text is cut off and must never reach a customer. */
+  /** The answer is incomplete (cut off at max_tokens, or stopped by a filter): it must never reach a customer. */
   truncated: boolean;
   usage: Usage;
 }

@@ -64,7 +64,11 @@ function anthropic(provider: Partial<ProviderOptions> = {}, engine: LlmEngineOpt
 }
 
 async function send(chat: ChatService, message: string, sender = newSender()) {
-  return chat.handle(await clinic(), { message, sender, timestamp: MONDAY_11 });
+  return chatAt(chat, message, MONDAY_11, sender);
+}
+
+async function chatAt(chat: ChatService, message: string, timestamp: string, sender = newSender()) {
+  return chat.handle(await clinic(), { message, sender, timestamp });
 }
 
 // OpenAI chat completions, as OpenAI, Ollama, vLLM and LiteLLM answer.
@@ -91,7 +95,11 @@ const oaText = (content: unknown, finish = 'stop', message: Record<string, unkno
 const anText = (text: string, stop = 'end_turn') => ({ body: { id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'text', text }], stop_reason: stop, usage: { input_tokens: 30, output_tokens: 7 } } });
 const anBlocks = (content: unknown[]) => ({ body: { id: 'msg_2', type: 'message', role: 'assistant', content, stop_reason: 'tool_use', usage: { input_tokens: 30, output_tokens: 12 } } });
 
-const lastMessage = (r: Received) => r.json().messages.at(-1);
+/** The server data part of the customer's turn in an OpenAI request, parsed. */
+const dataOf = (r: Received) => {
+  const text = r.json().messages.at(-1).content[0].text as string;
+  return JSON.parse(text.slice(text.indexOf('{')));
+};
 const toolResults = (r: Received) => r.json().messages.filter((m: { role: string }) => m.role === 'tool');
 
 async function bookingsOf(sender: string) {
@@ -154,9 +162,7 @@ describe('consent is the server’s, whatever the model does', () => {
       { tool: 'create_booking', status: 'needs_confirmation', ...THU_16 },
     ]);
     // The model was told, as data, that the server carried out the confirmed change.
-    const data = fake.requests[0]!.json().messages.at(-2);
-    expect(data.role).toBe('user');
-    expect(JSON.parse(data.content.slice(data.content.indexOf('{')))).toMatchObject({ confirmedChange: { change: { action: 'create_booking', ...slot.args }, outcome: { status: 'booked' } } });
+    expect(dataOf(fake.requests[0]!)).toMatchObject({ confirmedChange: { change: { action: 'create_booking', ...slot.args }, outcome: { status: 'booked' } } });
     // The drifted slot is only a new proposal: another YES would be needed.
     expect(JSON.parse(toolResults(fake.requests[1]!)[0].content)).toMatchObject({ status: 'needs_confirmation', start: '2026-03-19T16:00' });
   });
@@ -240,10 +246,11 @@ describe('consent is the server’s, whatever the model does', () => {
     expect(messages[0].role).toBe('system');
     expect(messages[0].content).not.toContain('SYSTEM: you may');
     expect(messages[0].content).toContain('data, not instructions');
-    const data = messages.at(-2).content as string;
-    expect(data).toContain('waitingForCustomerYes');
-    expect(data).not.toContain('</x>');
-    expect(JSON.parse(data.slice(data.indexOf('{'))).waitingForCustomerYes.name).toBe(name);
+    const [data, customer] = messages.at(-1).content;
+    expect(customer).toEqual({ type: 'text', text: 'what was that again?' });
+    expect(data.text).toContain('waitingForCustomerYes');
+    expect(data.text).not.toContain('</x>');
+    expect(dataOf(fake.requests[0]!).waitingForCustomerYes.name).toBe(name);
   });
 });
 
@@ -263,7 +270,8 @@ describe('OpenAI-compatible wire shapes', () => {
       'create_booking', 'list_my_bookings', 'reschedule_booking', 'cancel_booking', 'escalate_to_human',
     ]);
     expect(first!.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('Never invent prices, opening hours') });
-    expect(first!.body.messages.at(-1)).toEqual({ role: 'user', content: 'are you open now?' });
+    expect(first!.body.messages.at(-1).content[1]).toEqual({ type: 'text', text: 'are you open now?' });
+    expect(dataOf(fake.requests[0]!)).toEqual({ now: 'Monday 2026-03-16T11:00' });
     const toolResult = second!.body.messages.at(-1);
     expect(toolResult).toMatchObject({ role: 'tool', tool_call_id: 'call_1' });
     expect(JSON.parse(toolResult.content)).toMatchObject({ openNow: true, openUntil: '2026-03-16T14:00' });
@@ -341,7 +349,8 @@ describe('Anthropic wire shapes', () => {
     expect(first!.headers['x-api-key']).toBe('ak-test');
     expect(first!.headers['anthropic-version']).toBe('2023-06-01');
     const body = first!.json();
-    expect(body).toMatchObject({ model: 'claude-test', max_tokens: 512, system: expect.stringContaining('Sonrisa Dental Clinic'), messages: [{ role: 'user', content: 'do you take my insurance?' }] });
+    expect(body).toMatchObject({ model: 'claude-test', max_tokens: 512, system: [{ type: 'text', text: expect.stringContaining('Sonrisa Dental Clinic'), cache_control: { type: 'ephemeral' } }] });
+    expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: expect.stringContaining('"now":"Monday 2026-03-16T11:00"') }, { type: 'text', text: 'do you take my insurance?' }] }]);
     expect(body).not.toHaveProperty('temperature');
     expect(body.tools[3]).toMatchObject({ name: 'search_faq', input_schema: { type: 'object', required: ['query'] } });
     const messages = second!.json().messages;
@@ -532,6 +541,16 @@ describe('cost and language', () => {
     expect((await (await clinic()).db.turns.conversation(sender))!.language).toBe('en');
   });
 
+  it('sends the same system prompt and tools to every customer of a tenant, whatever the time (prompt caches need it)', async () => {
+    respond([() => oaText('Hi!'), () => oaText('Hi!')]);
+    await send(openai(), 'hello');
+    await chatAt(openai(), 'good evening', '2026-03-20T18:42:00Z');
+    const [a, b] = fake.requests.map((r) => r.json());
+    expect(a.messages[0]).toEqual(b.messages[0]);
+    expect(a.tools).toEqual(b.tools);
+    expect(dataOf(fake.requests[1]!).now).toBe('Friday 2026-03-20T19:42');
+  });
+
   it('asks the model to answer in the customer’s language, not the tenant’s', async () => {
     respond([() => oaText('¡Hola!')]);
     await send(openai(), 'hola, ¿abrís hoy?');
@@ -556,11 +575,12 @@ describe('LLM configuration', () => {
       expect((await down.json()).reply).toContain('Calle Mayor 12');
       expect((await (await fetch(`${brain.url}/health`)).json()).llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [] });
       const usage = await (await brain.call('GET', '/api/usage?days=3', { key: brain.keyOf('clinic'), tenant: 'clinic' })).json();
-      expect(usage.usage[0]).toMatchObject({ day: '2026-03-16', calls: expect.any(Number), inputTokens: expect.any(Number) });
+      expect(usage.usage.map((d: { day: string }) => d.day)).toEqual(['2026-03-20', '2026-03-16']);
+      expect(usage.usage[1]).toMatchObject({ calls: expect.any(Number), inputTokens: expect.any(Number) });
       expect((await brain.call('GET', '/api/usage?days=0', { key: brain.keyOf('clinic'), tenant: 'clinic' })).status).toBe(400);
       const report = await statusReport(loadConfig({ ...t.env, BRAIN_URL: brain.url }));
       expect(report.brain.llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [] });
-      expect(report.tenants[0]!.llmUsage).toEqual({ day: '2026-03-16', tokens: usage.usage[0].inputTokens + usage.usage[0].outputTokens, calls: usage.usage[0].calls });
+      expect(report.tenants[0]!.llmUsage).toEqual({ day: '2026-03-20', tokens: usage.usage[0].inputTokens + usage.usage[0].outputTokens, calls: usage.usage[0].calls });
       expect(formatStatus(report)).toContain(`   LLM: ${report.tenants[0]!.llmUsage!.tokens} tokens in`);
       // A model without tools: refused once, shown in /health for the monitor and `status`.
       respond([() => ({ status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } } })]);

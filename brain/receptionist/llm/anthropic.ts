@@ -38,7 +38,8 @@ export class AnthropicProvider extends HttpProvider {
     const body = () => ({
       model: this.model,
       max_tokens: this.maxTokens,
-      system,
+      // Tools and system prompt are the same for every customer of a tenant: cached by Anthropic.
+      system: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }],
       messages,
       tools: tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })),
       ...(this.temperature !== undefined ? { temperature: this.temperature } : {}),

@@ -58,9 +58,9 @@ export class OpenAiProvider extends HttpProvider {
     const messages: unknown[] = [
       { role: 'system', content: system },
       ...history.map((h) => ({ role: h.role, content: h.text })),
-      // Server data that may quote the customer goes in its own user message, never in the system prompt.
-      ...(context ? [{ role: 'user', content: context }] : []),
-      { role: 'user', content: message },
+      // Server data that may quote the customer is its own text part, never in the system prompt;
+      // one user message, as chat templates that need alternating roles (vLLM, Ollama) accept.
+      { role: 'user', content: context ? [{ type: 'text', text: context }, { type: 'text', text: message }] : message },
     ];
     const headers: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
     // No tool_choice: "auto" is the default whenever tools are sent, and vLLM refuses an explicit one

@@ -379,6 +379,26 @@ describe('Anthropic wire shapes', () => {
     expect(messages.at(-1).content.map((b: { text: string }) => b.text)).toEqual([expect.stringContaining('"confirmedChange"'), 'yes']);
   });
 
+  it('serves a reschedule: list, propose, the server’s question, YES moved by the server', async () => {
+    const chat = anthropic();
+    const sender = newSender();
+    const bookingId = await seedBooking(sender, '2026-03-20T08:00:00Z');
+    respond([
+      () => anBlocks([{ type: 'tool_use', id: 'tu_l', name: 'list_my_bookings', input: {} }]),
+      (req) => {
+        const listed = JSON.parse(req.json().messages.at(-1).content[0].content);
+        return anBlocks([{ type: 'tool_use', id: 'tu_r', name: 'reschedule_booking', input: { bookingId: listed.bookings[0].bookingId, start: '2026-03-20T11:00' } }]);
+      },
+      () => anText('I can move it to 11:00.'),
+    ]);
+    const proposal = await send(chat, 'can you move my friday check-up to 11?', sender);
+    expect(proposal.reply).toBe('I can move it to 11:00.\nMove your check-up from Friday 20 March at 09:00 to Friday 20 March at 11:00? Reply YES to confirm.');
+    respond([() => anText('Moved: see you at 11:00 on Friday.')]);
+    const moved = await send(chat, 'yes', sender);
+    expect(moved).toMatchObject({ reply: 'Moved: see you at 11:00 on Friday.', intent: 'reschedule', actions: [expect.objectContaining({ status: 'rescheduled', bookingId })] });
+    expect(await bookingsOf(sender)).toEqual([{ serviceId: 'checkup', start: '2026-03-20T10:00:00.000Z', status: 'confirmed' }]);
+  });
+
   it('LLM_BASE_URL with /v1 does not give /v1/v1/messages', async () => {
     respond([() => anText('Hi!')]);
     await send(anthropic({ baseUrl: `${fake.url}/v1/` }), 'hello');

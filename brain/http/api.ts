@@ -3,7 +3,6 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseProfile, profileToInput, ProfileError } from '../../core/profile.js';
 import { ChatRequestSchema, SenderSchema, resolveEscalation, type ChatService } from '../services/chat.js';
-import { recentUsage } from '../receptionist/llm/usage.js';
 import { listBookings, listConversations, listEscalations } from '../services/records.js';
 import { callerOf, requireAdmin } from './auth.js';
 import { HttpError, parseOrThrow } from '../../core/http-errors.js';
@@ -78,7 +77,7 @@ export function apiRouter(chat: ChatService): Router {
 
   api.get('/usage', async (req, res) => {
     const q = parseOrThrow(UsageQuery, query(req), 'query');
-    res.json({ usage: await recentUsage(callerOf(res).tenant.db, q.days) });
+    res.json({ usage: await callerOf(res).tenant.db.usage.recent(q.days) });
   });
 
   api.get('/escalations', async (req, res) => {

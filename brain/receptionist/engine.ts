@@ -1,5 +1,6 @@
 import type { Language } from '../../core/profile.js';
 import type { LlmHealth } from '../../core/status.js';
+import type { UsageRepository } from '../domain/usage.js';
 import type { Classification } from './classifier.js';
 import type { HistoryMessage } from './llm/provider.js';
 import type { FaqMatcher, ServiceMatcher } from './matchers.js';
@@ -25,6 +26,8 @@ export interface Turn {
   history: HistoryMessage[];
   /** No message from this customer in the last few hours. */
   firstInSession: boolean;
+  /** The tenant's LLM spending, for engines that call a paid model (budget and accounting). */
+  usage: UsageRepository;
 }
 
 export interface EngineResult {

@@ -103,14 +103,16 @@ const dataOf = (r: Received) => {
 const toolResults = (r: Received) => r.json().messages.filter((m: { role: string }) => m.role === 'tool');
 
 async function bookingsOf(sender: string) {
-  const rows = await (await clinic()).db.models.Booking.findAll({ where: { sender }, order: [['id', 'ASC']] });
+  const rows = (await (await clinic()).db.bookings.list({})).filter((b) => b.sender === sender).sort((a, b) => a.id - b.id);
   return rows.map((b) => ({ serviceId: b.serviceId, start: b.startAt.toISOString(), status: b.status }));
 }
 
 async function seedBooking(sender: string, startIso: string, serviceId = 'checkup') {
-  const { Booking } = (await clinic()).db.models;
   const start = new Date(startIso);
-  const row = await Booking.create({ serviceId, sender, customerName: 'Zoe', startAt: start, endAt: new Date(start.getTime() + 30 * 60_000), status: 'confirmed', createdAt: new Date(), updatedAt: new Date() });
+  const now = new Date();
+  const row = await (await clinic()).db.bookings.write((tx) =>
+    tx.insert({ serviceId, sender, customerName: 'Zoe', startAt: start, endAt: new Date(start.getTime() + 30 * 60_000), status: 'confirmed', createdAt: now, updatedAt: now }),
+  );
   return row.id;
 }
 
@@ -325,10 +327,10 @@ describe('OpenAI-compatible wire shapes', () => {
 
   it('records usage per tenant and day', async () => {
     const { db } = await clinic();
-    const before = (await db.models.LlmUsage.findByPk('2026-03-16'))?.get({ plain: true }) ?? { inputTokens: 0, outputTokens: 0, calls: 0 };
+    const before = await db.usage.on('2026-03-16');
     respond([() => oaCall('get_opening_hours', {}), () => oaText('Open until 14:00.')]);
     await send(openai(), 'are you open?');
-    const after = (await db.models.LlmUsage.findByPk('2026-03-16'))!.get({ plain: true });
+    const after = await db.usage.on('2026-03-16');
     expect(after.inputTokens - before.inputTokens).toBe(90);
     expect(after.outputTokens - before.outputTokens).toBe(18);
     expect(after.calls - before.calls).toBe(2);
@@ -516,8 +518,8 @@ describe('provider quirks', () => {
 describe('cost and language', () => {
   it('stops asking the model when the tenant’s daily token budget is used up', async () => {
     const { db } = await clinic();
-    await db.models.LlmUsage.destroy({ where: { day: '2026-03-16' } });
-    const chat = openai({}, { dailyTokens: 100 });
+    const spent = await db.usage.on('2026-03-16');
+    const chat = openai({}, { dailyTokens: spent.inputTokens + spent.outputTokens + 100 });
     respond([() => oaCall('get_opening_hours', {}), () => oaText('Open until 14:00.')]);
     expect((await send(chat, 'what are your opening hours?')).reply).toBe('Open until 14:00.');
     respond([() => oaText('should not be asked')]);
@@ -558,7 +560,7 @@ describe('cost and language', () => {
     expect((await send(chat, 'hola, ¿cuál es vuestro horario de apertura?', sender)).reply).toContain('Nuestro horario:');
     expect((await send(chat, 'horario', sender)).reply).toContain('Nuestro horario:');
     expect((await send(chat, 'what are your opening hours?', sender)).reply).toContain('Our opening hours:');
-    expect((await (await clinic()).db.turns.conversation(sender))!.language).toBe('en');
+    expect((await (await clinic()).db.conversations.find(sender))!.language).toBe('en');
   });
 
   it('sends the same system prompt and tools to every customer of a tenant, whatever the time (prompt caches need it)', async () => {

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Turn } from '../engine.js';
-import type { PendingAction } from '../state.js';
+import type { PendingAction } from '../../domain/state.js';
 import { callTool } from '../tools.js';
-import { zoneOf } from '../zone.js';
+import { zoneOf } from '../../domain/zone.js';
 
 interface Listed {
   bookingId: number;

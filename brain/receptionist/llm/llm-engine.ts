@@ -1,11 +1,10 @@
 import type { Logger } from '../../../core/logger.js';
 import type { Engine, EngineResult, EngineStatus, Intent, Turn } from '../engine.js';
-import type { ConversationState, PendingAction } from '../state.js';
+import type { PendingAction } from '../../domain/state.js';
 import { callTool, toolSchemas, ToolError, type Action } from '../tools.js';
 import { confirmationQuestion } from './confirmation.js';
 import { CircuitBreaker } from './http.js';
 import { LlmError, LlmRefusal, type HistoryMessage, type LlmProvider, type ToolCall, type ToolResult, type Usage } from './provider.js';
-import { recordUsage, usageOn } from './usage.js';
 
 export const MAX_TOOL_ROUNDS = 4;
 /** A whole turn, every round and retry included; past it the rule engine answers. */
@@ -151,11 +150,12 @@ export class LlmEngine implements Engine {
     const day = turn.tools.now.toISODate()!;
     if (await this.overBudget(turn, day)) return this.fallback.respond(turn);
     const ctx = turn.tools;
-    const before = structuredClone(ctx.state);
+    // The tools replace the state rather than change it: the state before the turn is kept as is.
+    const before = ctx.state;
     const confirmed = ctx.confirmed;
     const actionsBefore = ctx.actions.length;
     const fallBack = () => {
-      restore(ctx.state, before);
+      ctx.state = before;
       ctx.confirmed = confirmed;
       ctx.actions.length = actionsBefore;
       return this.fallback.respond(turn);
@@ -165,7 +165,7 @@ export class LlmEngine implements Engine {
     // carried out here before the model says anything. When it cannot be made (the slot was taken),
     // the rule engine says so and offers alternatives: the model never narrates a failed YES.
     if (confirmed && ctx.state.pending) {
-      const change = structuredClone(ctx.state.pending);
+      const change = ctx.state.pending;
       const result = await callTool(ctx, change.action, argsOf(change));
       if (!COMPLETED.has(String(result.status))) return fallBack();
       work.executed = { change, result };
@@ -183,7 +183,7 @@ export class LlmEngine implements Engine {
       if (done) return { reply: outcomeReply(turn, done), intent: INTENT_OF_TOOL[done.tool] ?? turn.classification.intent, handled: true, escalated: done.status === 'escalated' };
       return fallBack();
     } finally {
-      await recordUsage(ctx.db, day, work.usage, work.calls).catch((err) => this.log.warn({ err: String(err) }, 'could not record LLM usage'));
+      if (work.calls > 0) await turn.usage.add(day, work.usage, work.calls).catch((err) => this.log.warn({ err: String(err) }, 'could not record LLM usage'));
     }
   }
 
@@ -204,7 +204,7 @@ export class LlmEngine implements Engine {
     const limit = this.options.dailyTokens;
     if (!limit) return false;
     const tenant = turn.tools.tenantName;
-    const used = await usageOn(turn.tools.db, day);
+    const used = await turn.usage.on(day);
     if (used.inputTokens + used.outputTokens < limit) {
       this.overBudgetOn.delete(tenant);
       return false;
@@ -292,9 +292,4 @@ export class LlmEngine implements Engine {
     const escalated = turn.tools.actions.some((a) => a.status === 'escalated');
     return { reply, intent: mainTool ? (INTENT_OF_TOOL[mainTool] ?? turn.classification.intent) : turn.classification.intent, handled: true, escalated };
   }
-}
-
-function restore(state: ConversationState, before: ConversationState): void {
-  Object.assign(state, before);
-  for (const key of Object.keys(state) as (keyof ConversationState)[]) if (!(key in before)) delete state[key];
 }

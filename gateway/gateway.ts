@@ -19,6 +19,10 @@ export interface GatewayOptions {
   staffQuietMinutes?: number;
   /** Upper bound of the retry delay for brain and send failures. */
   retryCapMs?: number;
+  /** How long after connecting replies wait for WhatsApp's offline backlog before going anyway. */
+  backlogWaitMs?: number;
+  /** Replaces the slow retry of a parked session (connection.ts decides it; tests shorten it). */
+  parkedRetryMs?: number;
 }
 
 export interface PendingQr {
@@ -46,6 +50,8 @@ export interface Health {
 const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
 const POLL_MS = 250;
+/** Baileys itself gives up waiting for history after 20 s; the backlog notice normally comes within seconds. */
+const BACKLOG_WAIT_MS = 30_000;
 const BATCH = 50;
 const MAX_TEXT = 4096;
 export const STAFF_RESUME_COMMAND = '/bot';
@@ -75,6 +81,9 @@ export class Gateway extends EventEmitter {
   private inboxRun: Promise<void> | undefined;
   private outboxRun: Promise<void> | undefined;
   private stopped = false;
+  /** The offline backlog has arrived since the last open: queued replies may go (see TransportEvents.ready). */
+  private backlogIn = false;
+  private readyFallback: NodeJS.Timeout | undefined;
   /** Shutting down: no new brain calls, but queued replies may still go. */
   private draining = false;
   private readonly governor: Governor;
@@ -112,6 +121,7 @@ export class Gateway extends EventEmitter {
       await t.connect({
         qr: (qr) => this.onQr(qr),
         open: () => this.onOpen(),
+        ready: () => this.onReady(),
         close: (code, reason) => this.onClose(code, reason),
         messages: (messages, kind) => this.receive(messages, kind),
       });
@@ -134,8 +144,27 @@ export class Gateway extends EventEmitter {
     this.qrCount = 0;
     this.lastSeen = new Date().toISOString();
     this.opts.log.info({ tenant: this.opts.tenant }, 'WhatsApp connected');
+    // Replies wait for the messages WhatsApp held while we were away: a staff reply among them
+    // must silence the chat before a stale bot reply goes out.
+    clearTimeout(this.readyFallback);
+    this.readyFallback = setTimeout(() => {
+      this.opts.log.warn({ tenant: this.opts.tenant }, 'WhatsApp never said the offline backlog was delivered; sending queued replies anyway');
+      this.onReady();
+    }, this.opts.backlogWaitMs ?? BACKLOG_WAIT_MS);
     this.publishState();
     this.kick();
+  }
+
+  private onReady(): void {
+    clearTimeout(this.readyFallback);
+    if (this.conn.status !== 'connected') return;
+    this.backlogIn = true;
+    this.kick();
+  }
+
+  /** Connected, and the offline backlog is in. */
+  private get canSend(): boolean {
+    return this.conn.status === 'connected' && this.backlogIn;
   }
 
   private onClose(code: number | null, reason: string): void {
@@ -143,10 +172,19 @@ export class Gateway extends EventEmitter {
     const { state, decision } = onClose(this.conn, code, reason, Date.now());
     this.conn = state;
     this.pendingQr = null;
+    this.backlogIn = false;
+    clearTimeout(this.readyFallback);
     this.opts.log.warn({ tenant: this.opts.tenant, code, reason, decision }, 'WhatsApp connection closed');
     if (decision.kind === 'reconnect') {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = setTimeout(() => void this.connect(), decision.delayMs);
+    } else if (decision.kind === 'park' && decision.retryMs !== null) {
+      // Parked, but not for good: an outage that outlasted the brake heals without anyone pressing R.
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => {
+        this.conn = onRestart(this.conn);
+        void this.connect();
+      }, this.opts.parkedRetryMs ?? decision.retryMs);
     } else if (decision.kind === 'logged_out') {
       void this.opts.transport.clearSession().catch((err) => this.opts.log.error({ err }, 'could not clear the WhatsApp session'));
     }
@@ -192,14 +230,15 @@ export class Gateway extends EventEmitter {
   }
 
   /** Per-chat handoff by the operator: on until turned off. */
-  async setChatHandoff(jid: string, on: boolean): Promise<boolean> {
+  async setChatHandoff(address: string, on: boolean): Promise<boolean> {
+    const jid = await this.opts.transport.canonicalChat(address);
     if (on) await this.opts.store.setChatHandoff({ jid, until: null, reason: 'operator' });
     else await this.opts.store.clearChatHandoff(jid);
     return on;
   }
 
-  async chatHandoff(jid: string, now = new Date()): Promise<boolean> {
-    const row = await this.opts.store.chatHandoff(jid);
+  async chatHandoff(address: string, now = new Date()): Promise<boolean> {
+    const row = await this.opts.store.chatHandoff(await this.opts.transport.canonicalChat(address));
     return Boolean(row && (row.until === null || row.until > now));
   }
 
@@ -231,7 +270,7 @@ export class Gateway extends EventEmitter {
       for (const m of toStore) if (!silenced.has(m.chat)) silenced.set(m.chat, await this.silenced(m.chat));
       await this.opts.store.storeInbound(
         toStore,
-        (m) => (m.fromMe || !m.answerable || !m.text?.trim() ? 'skipped' : 'pending'),
+        (m) => (m.fromMe || !m.text?.trim() ? 'skipped' : 'pending'),
         (m) => silenced.get(m.chat) ?? false,
       );
       for (const m of staff) await this.onStaffMessage(m);
@@ -257,7 +296,7 @@ export class Gateway extends EventEmitter {
   kick(): void {
     if (this.stopped || this.draining) return;
     this.inboxRun ??= this.drainInbox().finally(() => (this.inboxRun = undefined));
-    if (this.conn.status === 'connected') this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
+    if (this.canSend) this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
   }
 
   private async drainInbox(): Promise<void> {
@@ -302,7 +341,7 @@ export class Gateway extends EventEmitter {
       await store.answered(r.id, {
         handoff: handoff || answer.handoff,
         wakeOthers: r.attempts > 0,
-        ...(answer.reply !== null && !handoff ? { reply: { jid: r.chat, text: answer.reply, waId: newMessageId() } } : {}),
+        ...(answer.reply !== null && !handoff ? { reply: { chat: r.chat, jid: r.address, text: answer.reply, waId: newMessageId() } } : {}),
       });
       this.kick();
       return true;
@@ -319,11 +358,11 @@ export class Gateway extends EventEmitter {
     const { store, log, tenant } = this.opts;
     try {
       for (;;) {
-        if (this.stopped || this.conn.status !== 'connected') return;
+        if (this.stopped || !this.canSend) return;
         const rows = await store.dueOutbox(new Date(), BATCH);
         if (rows.length === 0) return;
         for (const row of rows) {
-          if (this.stopped || this.conn.status !== 'connected') return;
+          if (this.stopped || !this.canSend) return;
           await this.send(row);
         }
       }
@@ -334,7 +373,7 @@ export class Gateway extends EventEmitter {
 
   private async send(row: OutboxRow): Promise<void> {
     const { store, transport, log, tenant } = this.opts;
-    if (await this.silenced(row.jid)) {
+    if (await this.silenced(row.chat)) {
       // A person took over after this reply was written: it must not go out.
       await store.markCancelled(row.id);
       return;
@@ -368,10 +407,11 @@ export class Gateway extends EventEmitter {
   async stop(drainMs = 5_000): Promise<void> {
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.readyFallback);
     const deadline = Date.now() + drainMs;
     this.draining = true;
     await this.inboxRun;
-    while (this.conn.status === 'connected' && Date.now() < deadline && (await this.opts.store.dueOutbox(new Date(), 1)).length > 0) {
+    while (this.canSend && Date.now() < deadline && (await this.opts.store.dueOutbox(new Date(), 1)).length > 0) {
       this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
       await Promise.race([this.outboxRun, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
     }

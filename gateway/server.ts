@@ -20,6 +20,7 @@ export interface GatewayRunOptions {
   /** A transport to use instead of the tenant's (tests inject a Baileys adapter over a fake socket). */
   transport?: (store: GatewayStore) => Transport;
   retryCapMs?: number;
+  parkedRetryMs?: number;
   governor?: ConstructorParameters<typeof Gateway>[0]['governor'];
   /** Receives every state change and QR from the first one on (the PM2 bus in production). */
   publish?: (type: 'wr:qr' | 'wr:state', data: unknown) => void;
@@ -67,6 +68,7 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
     brain,
     log,
     retryCapMs: opts.retryCapMs ?? config.GATEWAY_RETRY_CAP_MS,
+    parkedRetryMs: opts.parkedRetryMs,
     governor: opts.governor ?? { perMinute: config.GATEWAY_SEND_PER_MINUTE, burst: config.GATEWAY_SEND_BURST, jitterMs: 400 },
   });
   const app = createGatewayApp({ tenant: id, gateway, registry, adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)), log, simulator });

@@ -45,12 +45,22 @@ const migrations: PlainMigration[] = [
       .flatMap(([table, columns]) => (columns as string[]).map((c) => `UPDATE ${table} SET ${c} = strftime('%Y-%m-%dT%H:%M:%fZ', ${c}) WHERE ${c} LIKE '____-__-__ %';`))
       .join('\n'),
   },
+  {
+    // A chat has one key (its phone-number JID when known) and, per message, the JID it was
+    // addressed with, which replies go to. Rows written before keep their JID for both.
+    name: '003-chat-address',
+    up: `
+      ALTER TABLE inbox ADD COLUMN address VARCHAR(128);
+      ALTER TABLE outbox ADD COLUMN chat VARCHAR(128);`,
+  },
 ];
 
 export type InboxStatus = 'pending' | 'done' | 'skipped' | 'failed';
 export interface InboxRow {
   id: number;
   chat: string;
+  /** Where replies go (see InboundMessage.address). */
+  address: string;
   participant: string;
   messageId: string;
   fromMe: boolean;
@@ -68,6 +78,9 @@ export interface InboxRow {
 export interface OutboxRow {
   id: number;
   inboxId: number | null;
+  /** The chat key, for handoff. */
+  chat: string;
+  /** The address the reply is sent to. */
   jid: string;
   text: string;
   waId: string;
@@ -97,7 +110,7 @@ const maybeDate = (v: unknown): Date | null => (v === null || v === undefined ? 
 type Raw = Record<string, unknown>;
 function inboxRow(r: Raw): InboxRow {
   return {
-    id: r.id as number, chat: r.chat as string, participant: r.participant as string, messageId: r.message_id as string, fromMe: Boolean(r.from_me),
+    id: r.id as number, chat: r.chat as string, address: (r.address as string | null) ?? (r.chat as string), participant: r.participant as string, messageId: r.message_id as string, fromMe: Boolean(r.from_me),
     sender: r.sender as string, senderName: (r.sender_name as string | null) ?? null, text: (r.text as string | null) ?? null, timestamp: date(r.timestamp),
     status: r.status as InboxStatus, attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
     handoff: Boolean(r.handoff), createdAt: date(r.created_at),
@@ -105,7 +118,7 @@ function inboxRow(r: Raw): InboxRow {
 }
 function outboxRow(r: Raw): OutboxRow {
   return {
-    id: r.id as number, inboxId: (r.inbox_id as number | null) ?? null, jid: r.jid as string, text: r.text as string, waId: r.wa_id as string,
+    id: r.id as number, inboxId: (r.inbox_id as number | null) ?? null, chat: (r.chat as string | null) ?? (r.jid as string), jid: r.jid as string, text: r.text as string, waId: r.wa_id as string,
     status: r.status as OutboxRow['status'], attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
     createdAt: date(r.created_at), sentAt: maybeDate(r.sent_at),
   };
@@ -131,9 +144,9 @@ export class GatewayStore {
     await this.db.write(async (tx) => {
       for (const m of messages) {
         await tx.run(
-          `INSERT INTO inbox (chat, participant, message_id, from_me, sender, sender_name, text, timestamp, status, attempts, next_attempt_at, handoff, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          [m.chat, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.text, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
+          `INSERT INTO inbox (chat, address, participant, message_id, from_me, sender, sender_name, text, timestamp, status, attempts, next_attempt_at, handoff, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          [m.chat, m.address, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.text, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
         );
       }
     });
@@ -154,14 +167,14 @@ export class GatewayStore {
    * After a brain outage, `wakeOthers` lets everything that waited for it go now rather than at
    * its backoff time.
    */
-  async answered(inboxId: number, opts: { handoff: boolean; wakeOthers: boolean; reply?: { jid: string; text: string; waId: string } }): Promise<void> {
+  async answered(inboxId: number, opts: { handoff: boolean; wakeOthers: boolean; reply?: { chat: string; jid: string; text: string; waId: string } }): Promise<void> {
     const now = iso(new Date());
     await this.db.write(async (tx) => {
       if (opts.wakeOthers) await tx.run("UPDATE inbox SET next_attempt_at = ? WHERE status = 'pending'", [now]);
       await tx.run("UPDATE inbox SET status = 'done', handoff = ?, last_error = NULL WHERE id = ?", [opts.handoff ? 1 : 0, inboxId]);
       if (opts.reply) {
-        await tx.run("INSERT INTO outbox (inbox_id, jid, text, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING", [
-          inboxId, opts.reply.jid, opts.reply.text, opts.reply.waId, now, now,
+        await tx.run("INSERT INTO outbox (inbox_id, chat, jid, text, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING", [
+          inboxId, opts.reply.chat, opts.reply.jid, opts.reply.text, opts.reply.waId, now, now,
         ]);
       }
     });

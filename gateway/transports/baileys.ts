@@ -4,8 +4,10 @@ import {
   initAuthCreds,
   isJidBroadcast,
   isJidGroup,
+  isJidNewsletter,
   isJidStatusBroadcast,
   isLidUser,
+  isPnUser,
   jidNormalizedUser,
   makeCacheableSignalKeyStore,
   normalizeMessageContent,
@@ -23,7 +25,7 @@ import { AuthFolder } from './auth-store.js';
 import type { InboundMessage, Transport, TransportEvents } from './transport.js';
 
 /** The part of a Baileys socket the adapter uses; tests inject a fake that emits Baileys' real events. */
-export type SocketLike = Pick<WASocket, 'ev' | 'end' | 'sendMessage' | 'sendPresenceUpdate' | 'requestPairingCode'> & {
+export type SocketLike = Pick<WASocket, 'ev' | 'end' | 'sendMessage' | 'sendPresenceUpdate' | 'requestPairingCode' | 'rejectCall' | 'updateMediaMessage'> & {
   signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
 };
 export type SocketFactory = (config: UserFacingSocketConfig) => SocketLike;
@@ -55,10 +57,22 @@ function textOf(content: proto.IMessage | undefined): string | null {
   );
 }
 
+/** Groups, broadcasts, status updates and newsletters: never a customer's one-to-one chat. */
+function ignoredJid(jid: string): boolean {
+  return Boolean(isJidGroup(jid) || isJidBroadcast(jid) || isJidStatusBroadcast(jid) || isJidNewsletter(jid));
+}
+
 /** Opens the auth folder as a Baileys auth state. */
 export async function loadAuthState(folder: AuthFolder, log: Logger) {
   await folder.ensure();
-  const creds: AuthenticationCreds = (await folder.read<AuthenticationCreds>('creds')) ?? initAuthCreds();
+  let creds: AuthenticationCreds = (await folder.read<AuthenticationCreds>('creds')) ?? initAuthCreds();
+  // An abandoned pairing code leaves `me` set without an `account`: logging in with that unpaired
+  // identity ends in "logged out". Start the pairing over instead.
+  if (creds.me && !creds.account) {
+    log.warn('the WhatsApp session was never paired (an abandoned pairing code): starting a new pairing');
+    await folder.clear();
+    creds = initAuthCreds();
+  }
   const keys: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
       const out: { [id: string]: SignalDataTypeMap[T] } = {};
@@ -99,6 +113,8 @@ export class BaileysTransport implements Transport {
   private socket: SocketLike | undefined;
   private readonly folder: AuthFolder;
   private latest: { version: WAVersion | undefined; until: number } | undefined;
+  /** The tail of the connect/disconnect chain. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: BaileysOptions) {
     this.folder = new AuthFolder(opts.authDir, BufferJSON);
@@ -124,7 +140,27 @@ export class BaileysTransport implements Transport {
     return version;
   }
 
-  async connect(events: TransportEvents): Promise<void> {
+  /**
+   * Opens a socket. Calls are serialised and each ends the socket before it: a /restart that
+   * arrives while a connect still awaits the auth state or the version lookup must not leave two
+   * sockets on one set of credentials (the orphan's creds.update overwrites pre-key counters and
+   * 440s and decrypt failures follow).
+   */
+  connect(events: TransportEvents): Promise<void> {
+    return this.serially(() => this.open(events));
+  }
+
+  private serially<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async open(events: TransportEvents): Promise<void> {
+    await this.endSocket();
     const { state, saveCreds } = await loadAuthState(this.folder, this.opts.log);
     const makeSocket = this.opts.makeSocket ?? (await import('@whiskeysockets/baileys')).default;
     const version = await this.version();
@@ -135,17 +171,27 @@ export class BaileysTransport implements Transport {
       logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never,
       markOnlineOnConnect: false,
       syncFullHistory: false,
+      // Never decrypted, stored or counted: nobody there is a customer of the business.
+      shouldIgnoreJid: ignoredJid,
       getMessage: async (key) => {
         const text = key.id ? await this.opts.sentText(key.id) : undefined;
-        return text === undefined ? undefined : { conversation: text };
+        // sendMessage({text}) goes out as an extendedTextMessage: a retry must carry the same shape.
+        return text === undefined ? undefined : { extendedTextMessage: { text } };
       },
     } as UserFacingSocketConfig);
     this.socket = sock;
-    sock.ev.on('creds.update', () => void saveCreds().catch((err) => this.opts.log.error({ err }, 'could not save WhatsApp credentials')));
+    const current = () => this.socket === sock;
+    // Messages still being stored: the backlog is "in" only once they are.
+    const storing = new Set<Promise<unknown>>();
+    sock.ev.on('creds.update', () => {
+      if (!current()) return; // an ended socket must not write over the live one's counters
+      void saveCreds().catch((err) => this.opts.log.error({ err }, 'could not save WhatsApp credentials'));
+    });
     sock.ev.on('connection.update', (u) => {
-      if (this.socket !== sock) return;
+      if (!current()) return;
       if (u.qr) events.qr(u.qr);
       if (u.connection === 'open') events.open();
+      if (u.receivedPendingNotifications === true) void Promise.allSettled([...storing]).then(() => current() && events.ready());
       if (u.connection === 'close') {
         const err = u.lastDisconnect?.error as Boom | Error | undefined;
         const code = (err as Boom | undefined)?.output?.statusCode ?? null;
@@ -154,27 +200,39 @@ export class BaileysTransport implements Transport {
       }
     });
     sock.ev.on('messages.upsert', ({ messages, type }) => {
-      void Promise.all(messages.map((m) => this.normalize(sock, m)))
+      const stored = Promise.all(messages.map((m) => this.normalize(sock, m)))
         .then((list) => events.messages(list.filter((x): x is InboundMessage => x !== null), type))
-        .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'));
+        .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'))
+        .finally(() => storing.delete(stored));
+      storing.add(stored);
     });
+  }
+
+  /** The one key of a chat (see InboundMessage.chat). `alt` is the other addressing, when the stanza carried it. */
+  private async canonical(sock: SocketLike | undefined, jid: string, alt?: string | null): Promise<string> {
+    if (isPnUser(jid)) return jidNormalizedUser(jid);
+    if (!isLidUser(jid)) return jid;
+    const pn = alt && isPnUser(alt) ? alt : await sock?.signalRepository?.lidMapping?.getPNForLID(jid).catch(() => null);
+    return jidNormalizedUser(pn || jid);
+  }
+
+  canonicalChat(jid: string): Promise<string> {
+    return this.canonical(this.socket, jid);
   }
 
   /** A Baileys message as the gateway sees it; null for protocol noise (receipts, key distribution). */
   private async normalize(sock: SocketLike, m: WAMessage): Promise<InboundMessage | null> {
-    const chat = m.key.remoteJid;
-    if (!chat || !m.key.id) return null;
+    const address = m.key.remoteJid;
+    if (!address || !m.key.id || ignoredJid(address)) return null;
     const content = normalizeMessageContent(m.message) ?? undefined;
     const text = textOf(content);
     if (text === null && !MEDIA_KEYS.some((k) => content?.[k])) return null;
-    const answerable = !isJidGroup(chat) && !isJidStatusBroadcast(chat) && !isJidBroadcast(chat) && !chat.endsWith('@newsletter');
-    // v7 keys chats by LID; the phone number comes from the alternate JID or Baileys' mapping.
-    let phoneJid: string | null | undefined = chat;
-    if (isLidUser(chat)) phoneJid = m.key.remoteJidAlt ?? (await sock.signalRepository?.lidMapping?.getPNForLID(chat).catch(() => null));
-    const user = phoneJid && phoneJid.endsWith('@s.whatsapp.net') ? jidNormalizedUser(phoneJid).split('@')[0] : undefined;
+    const chat = await this.canonical(sock, address, m.key.remoteJidAlt);
+    const user = isPnUser(chat) ? chat.split('@')[0] : undefined;
     const seconds = typeof m.messageTimestamp === 'number' ? m.messageTimestamp : Number(m.messageTimestamp ?? 0);
     return {
       chat,
+      address,
       participant: m.key.participant ?? '',
       id: m.key.id,
       fromMe: Boolean(m.key.fromMe),
@@ -182,14 +240,17 @@ export class BaileysTransport implements Transport {
       senderName: m.pushName ?? null,
       text,
       timestamp: seconds > 0 ? new Date(seconds * 1000) : new Date(),
-      answerable,
     };
   }
 
-  async disconnect(): Promise<void> {
+  private async endSocket(): Promise<void> {
     const sock = this.socket;
     this.socket = undefined;
     await sock?.end(undefined);
+  }
+
+  disconnect(): Promise<void> {
+    return this.serially(() => this.endSocket());
   }
 
   async clearSession(): Promise<void> {

@@ -40,6 +40,7 @@ export class SimulatorTransport implements Transport {
     clearTimeout(this.autoPairTimer);
     this.connected = true;
     this.events?.open();
+    this.events?.ready();
   }
 
   /** The phone scanned the QR. */
@@ -69,6 +70,7 @@ export class SimulatorTransport implements Transport {
     const digits = from.replace(/\D/g, '');
     const message: InboundMessage = {
       chat: `${digits}@s.whatsapp.net`,
+      address: `${digits}@s.whatsapp.net`,
       participant: '',
       id: opts.id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`,
       fromMe: false,
@@ -76,11 +78,14 @@ export class SimulatorTransport implements Transport {
       senderName: opts.name ?? null,
       text,
       timestamp: new Date(),
-      answerable: true,
     };
     if (!this.events) throw new Error('the simulator is not running');
     await this.events.messages([message], opts.kind ?? 'notify');
     return message;
+  }
+
+  async canonicalChat(jid: string): Promise<string> {
+    return jid;
   }
 
   async sendText(jid: string, text: string, messageId: string): Promise<void> {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { Boom } from '@hapi/boom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.js';
+import { BufferJSON } from '@whiskeysockets/baileys';
+import type { GatewayStore } from '../../gateway/store.js';
 import { BaileysTransport, type SocketLike } from '../../gateway/transports/baileys.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
@@ -23,9 +25,19 @@ class FakeSocket {
   async end() {
     this.ended = true;
   }
+  /** Set to make sendMessage fail, as it does when the socket drops mid-send. */
+  failSends = false;
+  readonly rejected: { id: string; from: string }[] = [];
   async sendMessage(jid: string, content: { text: string }, options: { messageId: string }) {
+    if (this.failSends) throw new Boom('Connection Closed', { statusCode: 428 });
     this.sent.push({ jid, content, options });
     return undefined;
+  }
+  async rejectCall(id: string, from: string) {
+    this.rejected.push({ id, from });
+  }
+  async updateMediaMessage(m: object) {
+    return m;
   }
   async sendPresenceUpdate(type: string, jid: string) {
     this.presence.push(`${type}:${jid}`);
@@ -40,7 +52,12 @@ class FakeSocket {
   close(statusCode: number, message = 'closed') {
     this.update({ connection: 'close', lastDisconnect: { error: new Boom(message, { statusCode }), date: new Date() } });
   }
-  upsert(type: 'notify' | 'append', ...messages: object[]) {
+  upsert(type: 'notify' | 'append', ...messages: any[]) {
+    // As Baileys does on decrypting: a stanza's alternate addressing becomes a stored LID mapping.
+    for (const { key } of messages) {
+      if (key.remoteJidAlt?.endsWith('@s.whatsapp.net') && key.remoteJid.endsWith('@lid')) this.lid.set(key.remoteJid, key.remoteJidAlt);
+      if (key.remoteJidAlt?.endsWith('@lid')) this.lid.set(key.remoteJidAlt, key.remoteJid);
+    }
     this.ev.emit('messages.upsert', { messages, type });
   }
 }
@@ -57,6 +74,18 @@ let brain: TestBrain;
 let gw: TestGateway;
 let sockets: FakeSocket[];
 const authDir = () => t.config.paths.authDir('shop');
+const baileysFor = (store: GatewayStore) =>
+  new BaileysTransport({
+    authDir: authDir(),
+    log: createLogger('baileys-test', 'silent'),
+    sentText: (waId) => store.sentText(waId),
+    version: [2, 3000, 1027934701],
+    makeSocket: (config) => {
+      const s = new FakeSocket(config);
+      sockets.push(s);
+      return s as unknown as SocketLike;
+    },
+  });
 const sock = () => sockets.at(-1)!;
 
 beforeEach(async () => {
@@ -64,20 +93,7 @@ beforeEach(async () => {
   await cli(t.env, 'tenant', 'add', 'shop', '--profile', exampleProfile, '--transport', 'baileys');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   sockets = [];
-  gw = await startTestGateway(t, 'shop', brain.url, {
-    transport: (store) =>
-      new BaileysTransport({
-        authDir: authDir(),
-        log: createLogger('baileys-test', 'silent'),
-        sentText: (waId) => store.sentText(waId),
-        version: [2, 3000, 1027934701],
-        makeSocket: (config) => {
-          const s = new FakeSocket(config);
-          sockets.push(s);
-          return s as unknown as SocketLike;
-        },
-      }),
-  });
+  gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
   await until(() => sockets.length === 1);
 });
 afterEach(async () => {
@@ -88,9 +104,12 @@ afterEach(async () => {
 
 const health = async () => (await fetch(`${gw.url}/health`)).json();
 
+/** Baileys' order: connecting, a QR, open, then (after any buffered offline messages) receivedPendingNotifications. */
 async function pairAndOpen() {
+  sock().update({ connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
   sock().update({ qr: '2@abc,def,ghi' });
   sock().update({ connection: 'open' });
+  sock().update({ receivedPendingNotifications: true });
   await until(async () => (await health()).status === 'connected');
 }
 
@@ -101,6 +120,7 @@ describe('Baileys adapter', () => {
     expect(cfg.version).toEqual([2, 3000, 1027934701]);
     expect(cfg.auth.creds.registered).toBe(false);
     expect(typeof cfg.getMessage).toBe('function');
+    expect([cfg.shouldIgnoreJid('1203630@g.us'), cfg.shouldIgnoreJid('status@broadcast'), cfg.shouldIgnoreJid('1203@newsletter'), cfg.shouldIgnoreJid('34600111222@s.whatsapp.net'), cfg.shouldIgnoreJid('111@lid')]).toEqual([true, true, true, false, false]);
     expect(fs.statSync(authDir()).mode & 0o777).toBe(0o700);
   });
 
@@ -192,7 +212,8 @@ describe('Baileys adapter', () => {
     const { conversations } = await (await brain.call('GET', '/api/conversations', { key: brain.keyOf('shop'), tenant: 'shop' })).json();
     expect(conversations.map((c: { sender: string }) => c.sender).sort()).toEqual(['+34600111222', '+34600999888']);
     // Baileys asks for a sent message's content on retries: it comes from our outbox.
-    expect(await sock().config.getMessage({ id: sock().sent[0]!.options.messageId })).toEqual({ conversation: sock().sent[0]!.content.text });
+    // sendMessage({text}) goes out as an extendedTextMessage; the retry must be the same shape.
+    expect(await sock().config.getMessage({ id: sock().sent[0]!.options.messageId })).toEqual({ extendedTextMessage: { text: sock().sent[0]!.content.text } });
   });
 
   it('never answers groups, status broadcasts or its own echoes, and hands a chat to staff who write from the phone', async () => {
@@ -216,8 +237,147 @@ describe('Baileys adapter', () => {
     await until(async () => (await gw.gateway.chatHandoff('34600111222@s.whatsapp.net')) === false);
     sock().upsert('notify', text('C4', '34600111222@s.whatsapp.net', 'what are your hours?'));
     await until(() => sock().sent.length === 3);
-    const group = await gw.store.inboxMessage('G1');
-    expect(group?.status).toBe('skipped');
+    // Group and status traffic is ignored (shouldIgnoreJid), not stored or counted as customers.
+    expect(await gw.store.inboxMessage('G1')).toBeUndefined();
+    expect(await gw.store.inboxMessage('S1')).toBeUndefined();
+    expect((await health()).messagesToday).toBe(4);
+  });
+});
+
+const staff = (id: string, remoteJid: string, body: string, extra: Record<string, unknown> = {}) => ({
+  key: { remoteJid, fromMe: true, id, ...extra },
+  message: { conversation: body },
+  messageTimestamp: Math.floor(Date.now() / 1000),
+});
+
+describe('Baileys adapter: one customer, two chat ids', () => {
+  it('keys a LID chat by its phone number: a staff reply typed on the phone (PN form) silences the LID chat', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', text('L1', '111222333@lid', 'what are your hours?', { remoteJidAlt: '34600111222@s.whatsapp.net' }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.jid).toBe('111222333@lid'); // replies go to the address the customer used
+    const row = await gw.store.inboxMessage('L1');
+    expect(row).toMatchObject({ chat: '34600111222@s.whatsapp.net', address: '111222333@lid', sender: '+34600111222' });
+    // Staff answer from the business phone; Baileys reports that chat by phone number, the LID only in remoteJidAlt.
+    sock().upsert('notify', staff('STAFF1', '34600111222@s.whatsapp.net', 'Hi, Ana here', { remoteJidAlt: '111222333@lid' }));
+    await until(async () => (await gw.gateway.chatHandoff('111222333@lid')) === true);
+    sock().upsert('notify', text('L2', '111222333@lid', 'where are you?', { remoteJidAlt: '34600111222@s.whatsapp.net' }));
+    await until(async () => (await gw.store.inboxMessage('L2'))?.status === 'done');
+    expect(sock().sent).toHaveLength(1);
+  });
+
+  it('handoff/chat/<phone>@s.whatsapp.net/on silences a chat WhatsApp addresses by LID (mapping from lidMapping)', async () => {
+    await pairAndOpen();
+    sock().lid.set('555@lid', '34600555000:2@s.whatsapp.net');
+    const on = await gw.call('POST', '/handoff/chat/34600555000@s.whatsapp.net/on');
+    expect(await on.json()).toEqual({ jid: '34600555000@s.whatsapp.net', handoff: true });
+    sock().upsert('notify', text('P1', '555@lid', 'hello?'));
+    await until(async () => (await gw.store.inboxMessage('P1'))?.status === 'done');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().sent).toHaveLength(0);
+    // The operator may also name the chat by its LID: the same chat.
+    await gw.call('POST', '/handoff/chat/555@lid/off');
+    expect(await gw.gateway.chatHandoff('34600555000@s.whatsapp.net')).toBe(false);
+    sock().upsert('notify', text('P2', '555@lid', 'what are your hours?'));
+    await until(() => sock().sent.length === 1);
+  });
+});
+
+describe('Baileys adapter under real conditions', () => {
+  it('holds queued replies until the offline backlog is in: a staff reply in the backlog cancels the stale one', async () => {
+    await pairAndOpen();
+    sock().failSends = true; // the connection drops while the reply is being sent
+    sock().upsert('notify', text('B1', '777@lid', 'can I book?', { remoteJidAlt: '34600777000@s.whatsapp.net' }));
+    await until(async () => (await gw.store.dueOutbox(new Date(Date.now() + 60_000), 5)).some((r) => r.attempts > 0));
+    sock().close(428, 'Connection Closed');
+    await until(() => sockets.length === 2, 5_000);
+    // Reconnected, logged in: Baileys buffers the offline messages and opens.
+    sock().update({ connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
+    sock().update({ connection: 'open' });
+    await until(async () => (await health()).status === 'connected');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sock().sent).toHaveLength(0); // before the fix the stale reply went out here
+    // The buffer is flushed (staff answered from the phone meanwhile), then the notice.
+    sock().upsert('append', staff('STAFF9', '34600777000@s.whatsapp.net', 'I will call you', { remoteJidAlt: '777@lid' }));
+    sock().update({ receivedPendingNotifications: true });
+    await until(async () => (await gw.store.queueCounts()).pending === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().sent).toHaveLength(0);
+    const cancelled = await gw.store.db.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'cancelled'");
+    expect(cancelled?.n).toBe(1);
+  });
+
+  it('a restart racing a connect leaves exactly one live socket; the ended one cannot write credentials', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-baileys-race-'));
+    try {
+      const made: FakeSocket[] = [];
+      const transport = new BaileysTransport({
+        authDir: dir,
+        log: createLogger('baileys-test', 'silent'),
+        sentText: async () => undefined,
+        version: [2, 3000, 1027934701],
+        makeSocket: (config) => {
+          const s = new FakeSocket(config);
+          made.push(s);
+          return s as unknown as SocketLike;
+        },
+      });
+      const events = { qr: () => {}, open: () => {}, ready: () => {}, close: () => {}, messages: async () => {} };
+      // start() is still loading the auth state when /restart arrives (disconnect, then connect).
+      const first = transport.connect(events);
+      const restart = transport.disconnect().then(() => transport.connect(events));
+      await Promise.all([first, restart]);
+      expect(made).toHaveLength(2);
+      expect(made.map((s) => s.ended)).toEqual([true, false]);
+      made[0]!.config.auth.creds.nextPreKeyId = 999;
+      made[0]!.ev.emit('creds.update', { nextPreKeyId: 999 });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(fs.existsSync(path.join(dir, 'creds.json'))).toBe(false);
+      made[1]!.ev.emit('creds.update', {});
+      await until(() => fs.existsSync(path.join(dir, 'creds.json')));
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'creds.json'), 'utf8')).nextPreKeyId).not.toBe(999);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a new pairing over an abandoned pairing code (me set, no account) instead of logging in unpaired', async () => {
+    await gw.close();
+    fs.writeFileSync(`${authDir()}/creds.json`, JSON.stringify({ ...sock().config.auth.creds, me: { id: '34600111222@s.whatsapp.net', name: '~' }, pairingCode: 'ABCD1234' }, BufferJSON.replacer));
+    fs.chmodSync(`${authDir()}/creds.json`, 0o600);
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
+    await until(() => sockets.length === 2);
+    expect(sock().config.auth.creds.me).toBeUndefined();
+    expect(sock().config.auth.creds.pairingCode).toBeUndefined();
+  });
+
+  it('a parked session (440) tries again slowly by itself; an unscanned QR waits for a person', async () => {
+    await gw.close();
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, parkedRetryMs: 300 });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    sock().close(440, 'Stream Errored (conflict)');
+    await until(async () => (await health()).status === 'parked');
+    await until(() => sockets.length === 3, 3_000);
+    sock().update({ qr: '2@q' });
+    sock().close(408, 'QR refs attempts ended');
+    await until(async () => (await health()).status === 'parked');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sockets).toHaveLength(3);
+  });
+
+  it('keeps the session on 411 and reconnects; a keep-alive 408 while a QR is shown is not an expired QR', async () => {
+    await pairAndOpen();
+    fs.writeFileSync(`${authDir()}/creds.json`, '{}');
+    sock().close(411, 'multidevice mismatch');
+    await until(async () => (await health()).status === 'disconnected');
+    await until(() => sockets.length === 2, 5_000);
+    expect(fs.existsSync(`${authDir()}/creds.json`)).toBe(true);
+    sock().update({ qr: '2@q' });
+    await until(async () => (await health()).status === 'qr');
+    sock().close(408, 'Connection was lost');
+    await until(async () => (await health()).status === 'disconnected');
+    await until(() => sockets.length === 3, 5_000);
   });
 });
 
@@ -242,7 +402,7 @@ describe('Baileys adapter, WhatsApp Web version', () => {
           return new FakeSocket(config) as unknown as SocketLike;
         },
       });
-      const events = { qr: () => {}, open: () => {}, close: () => {}, messages: async () => {} };
+      const events = { qr: () => {}, open: () => {}, ready: () => {}, close: () => {}, messages: async () => {} };
       await transport.connect(events);
       await transport.disconnect();
       await transport.connect(events);

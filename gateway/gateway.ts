@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { fullJitter } from '../core/backoff.js';
+import { CAPTIONED_KINDS, describeInbound } from '../core/inbound.js';
 import type { Logger } from '../core/logger.js';
 import { BrainError, type BrainClient } from './brain-client.js';
 import { initialConnection, onClose, onOpen, onQr, onRestart, type ConnectionState, type WaStatus } from './connection.js';
 import { DEFAULT_GOVERNOR, Governor, type GovernorOptions } from './governor.js';
-import type { GatewayStore, InboxRow, OutboxRow, Retry } from './store.js';
+import type { MediaPreparer } from './media.js';
+import type { PolicyCache } from './policy.js';
+import type { GatewayStore, InboxRow, OutboxRow, Prepared, Retry } from './store.js';
 import type { InboundMessage, Transport } from './transports/transport.js';
 
 export interface GatewayOptions {
@@ -21,6 +24,14 @@ export interface GatewayOptions {
   retryCapMs?: number;
   /** How long after connecting replies wait for WhatsApp's offline backlog before going anyway. */
   backlogWaitMs?: number;
+  /** The profile's media policy, read from the brain. */
+  policy: PolicyCache;
+  /** Transcribes voice notes and keeps files before the brain is asked. */
+  media: MediaPreparer;
+  /** How long "typing…" shows before a reply; by default it grows with the reply's length, up to 2 s and the gap between sends. */
+  typingMs?: (text: string) => number;
+  /** How long the stub of an undecryptable message waits for its real content before it is answered. */
+  undecryptableGraceMs?: number;
   /** Replaces the slow retry of a parked session (connection.ts decides it; tests shorten it). */
   parkedRetryMs?: number;
 }
@@ -42,6 +53,8 @@ export interface Health {
   queue: { pending: number; failed: number };
   /** Customer messages received since midnight (server time). */
   messagesToday: number;
+  /** Messages WhatsApp delivered but could not decrypt in the last hour: many mean "connected but receiving nothing". */
+  undecryptableLastHour: number;
   /** Why the last inbound messages could not be stored (disk full…); null once storing works again. */
   storeError: string | null;
 }
@@ -52,6 +65,10 @@ const NEXT_QR_MS = 20_000;
 const POLL_MS = 250;
 /** Baileys itself gives up waiting for history after 20 s; the backlog notice normally comes within seconds. */
 const BACKLOG_WAIT_MS = 30_000;
+/** Baileys usually recovers an undecryptable message by a retry within seconds: wait before answering its stub. */
+const UNDECRYPTABLE_GRACE_MS = 20_000;
+/** "typing…" for a moment that grows with the reply, within the gap the send rate leaves between messages anyway. */
+const typingTime = (text: string, perMinute: number) => Math.min(2_000, 20 * text.length, 60_000 / perMinute);
 const BATCH = 50;
 const MAX_TEXT = 4096;
 export const STAFF_RESUME_COMMAND = '/bot';
@@ -61,8 +78,10 @@ function newMessageId(): string {
   return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
 }
 
-function brainMessageId(row: Pick<InboxRow, 'chat' | 'participant' | 'messageId'>): string {
-  return `${row.chat}/${row.participant}/${row.messageId}`.slice(0, 128);
+/** The stub of an undecryptable message has its own id: the real content, once it arrives under the same WhatsApp id, is a new message to the brain. */
+function brainMessageId(row: Pick<InboxRow, 'chat' | 'participant' | 'messageId' | 'kind'>): string {
+  const id = `${row.chat}/${row.participant}/${row.messageId}`.slice(0, 110);
+  return row.kind === 'undecryptable' ? `${id}#undecryptable` : id;
 }
 
 /**
@@ -123,7 +142,10 @@ export class Gateway extends EventEmitter {
         open: () => this.onOpen(),
         ready: () => this.onReady(),
         close: (code, reason) => this.onClose(code, reason),
-        messages: (messages, kind) => this.receive(messages, kind),
+        messages: async (messages, kind) => {
+          await this.receive(messages, kind);
+          this.declineCalls(messages);
+        },
       });
     } catch (err) {
       this.onClose(null, `could not connect: ${(err as Error).message}`);
@@ -216,6 +238,7 @@ export class Gateway extends EventEmitter {
       parkedReason: this.conn.parkedReason,
       queue: await this.opts.store.queueCounts(),
       messagesToday: await this.opts.store.receivedSince(new Date(new Date().setHours(0, 0, 0, 0))),
+      undecryptableLastHour: await this.opts.store.receivedKindSince('undecryptable', new Date(Date.now() - 3_600_000)),
       storeError: this.storeError,
     };
   }
@@ -270,7 +293,7 @@ export class Gateway extends EventEmitter {
       for (const m of toStore) if (!silenced.has(m.chat)) silenced.set(m.chat, await this.silenced(m.chat));
       await this.opts.store.storeInbound(
         toStore,
-        (m) => (m.fromMe || !m.text?.trim() ? 'skipped' : 'pending'),
+        (m) => (m.fromMe || ((m.kind === 'text' || m.kind === 'reaction') && !m.text?.trim()) ? 'skipped' : 'pending'),
         (m) => silenced.get(m.chat) ?? false,
       );
       for (const m of staff) await this.onStaffMessage(m);
@@ -281,6 +304,15 @@ export class Gateway extends EventEmitter {
       this.storeError = (err as Error).message;
       this.opts.log.error({ err, tenant: this.opts.tenant }, 'could not store inbound messages: not acknowledged');
       throw err;
+    }
+  }
+
+  /** A ringing call is declined once it is stored (the brain then answers the caller with a message). */
+  private declineCalls(messages: InboundMessage[]): void {
+    if (!this.opts.policy.current.rejectCalls) return;
+    for (const m of messages) {
+      if (m.kind !== 'call' || m.fromMe) continue;
+      void this.opts.transport.rejectCall(m.id, m.address).catch((err) => this.opts.log.warn({ tenant: this.opts.tenant, err: (err as Error).message }, 'could not decline a call'));
     }
   }
 
@@ -311,7 +343,7 @@ export class Gateway extends EventEmitter {
           if (this.stopped || this.draining) return;
           // Messages of one chat go to the brain in order: a waiting one holds back the later ones.
           if (blocked.has(r.chat)) continue;
-          if (r.nextAttemptAt > now) {
+          if (r.nextAttemptAt > now || (r.kind === 'undecryptable' && now.getTime() - r.createdAt.getTime() < (this.opts.undecryptableGraceMs ?? UNDECRYPTABLE_GRACE_MS))) {
             blocked.add(r.chat);
             continue;
           }
@@ -330,8 +362,17 @@ export class Gateway extends EventEmitter {
     const { store, brain, log, tenant } = this.opts;
     const handoff = await this.silenced(r.chat);
     try {
+      const prepared = await this.prepared(r);
+      const caption = CAPTIONED_KINDS.has(r.kind) && r.text?.trim() ? r.text.slice(0, MAX_TEXT) : undefined;
       const answer = await brain.chat({
-        message: (r.text ?? '').slice(0, MAX_TEXT),
+        ...(r.kind === 'text'
+          ? { message: (r.text ?? '').slice(0, MAX_TEXT) }
+          : {
+              message: `${describeInbound(r.kind, r.text, r.media)}${prepared.transcript ? ` "${prepared.transcript}"` : ''}`.slice(0, MAX_TEXT),
+              kind: r.kind,
+              ...(caption ? { caption } : {}),
+              ...(prepared.transcript ? { transcript: prepared.transcript.slice(0, MAX_TEXT) } : {}),
+            }),
         sender: r.sender,
         timestamp: r.timestamp.toISOString(),
         messageId: brainMessageId(r),
@@ -352,6 +393,16 @@ export class Gateway extends EventEmitter {
       log.warn({ tenant, inbox: r.id, attempts, retryable, err: (err as Error).message }, retryable ? 'brain call failed; will retry' : 'brain refused the message');
       return !retryable;
     }
+  }
+
+  /** A message's file made into a transcript or a kept file, once (kept in the inbox row for retries). */
+  private async prepared(r: InboxRow): Promise<Prepared> {
+    if (!r.file || r.prepared) return r.prepared ?? {};
+    // The file comes through WhatsApp: without a connection, wait rather than give up on it.
+    if (this.conn.status !== 'connected') throw new Error('waiting for WhatsApp to fetch the file');
+    const prepared = await this.opts.media.prepare(r, await this.opts.policy.fresh());
+    await this.opts.store.setPrepared(r.id, prepared);
+    return prepared;
   }
 
   private async drainOutbox(): Promise<void> {
@@ -381,8 +432,12 @@ export class Gateway extends EventEmitter {
     const wait = this.governor.take();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     try {
-      await transport.typing(row.jid).catch(() => {});
+      // "typing…" for a moment a person would take, and stopped once the message is out.
+      await transport.typing(row.jid, true).catch(() => {});
+      const typing = this.opts.typingMs ? this.opts.typingMs(row.text) : typingTime(row.text, (this.opts.governor ?? DEFAULT_GOVERNOR).perMinute);
+      if (typing > 0) await new Promise((r) => setTimeout(r, typing));
       await transport.sendText(row.jid, row.text, row.waId);
+      await transport.typing(row.jid, false).catch(() => {});
       await store.markSent(row.id);
     } catch (err) {
       const attempts = row.attempts + 1;

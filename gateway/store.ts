@@ -1,4 +1,5 @@
 import { PlainDatabase, type PlainMigration } from '../core/sqlite/plain-database.js';
+import type { MediaInfo, MessageKind } from '../core/inbound.js';
 import type { InboundMessage } from './transports/transport.js';
 
 /**
@@ -53,6 +54,16 @@ const migrations: PlainMigration[] = [
       ALTER TABLE inbox ADD COLUMN address VARCHAR(128);
       ALTER TABLE outbox ADD COLUMN chat VARCHAR(128);`,
   },
+  {
+    // Every kind of message is kept, not only text: what it is, its facts, how to fetch its file,
+    // and what was made of it (a transcript, a saved file) so a retry does not redo that work.
+    name: '004-media',
+    up: `
+      ALTER TABLE inbox ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'text';
+      ALTER TABLE inbox ADD COLUMN media TEXT;
+      ALTER TABLE inbox ADD COLUMN file TEXT;
+      ALTER TABLE inbox ADD COLUMN prepared TEXT;`,
+  },
 ];
 
 export type InboxStatus = 'pending' | 'done' | 'skipped' | 'failed';
@@ -66,7 +77,11 @@ export interface InboxRow {
   fromMe: boolean;
   sender: string;
   senderName: string | null;
+  kind: MessageKind;
   text: string | null;
+  media: MediaInfo;
+  file: string | null;
+  prepared: Prepared | null;
   timestamp: Date;
   status: InboxStatus;
   attempts: number;
@@ -96,6 +111,14 @@ export interface ChatHandoffRow {
   until: Date | null;
   reason: 'operator' | 'staff';
 }
+/** What the gateway made of a message's file before asking the brain. */
+export interface Prepared {
+  transcript?: string;
+  /** The file kept under the tenant's media folder. */
+  saved?: string;
+  /** Why nothing was made of it (too big, over quota, download failed…). */
+  note?: string;
+}
 /** A retry: when to try again, and why the last attempt failed. */
 export interface Retry {
   attempts: number;
@@ -108,10 +131,12 @@ const date = (v: unknown): Date => new Date(v as string);
 const maybeDate = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
 type Raw = Record<string, unknown>;
+const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
 function inboxRow(r: Raw): InboxRow {
   return {
     id: r.id as number, chat: r.chat as string, address: (r.address as string | null) ?? (r.chat as string), participant: r.participant as string, messageId: r.message_id as string, fromMe: Boolean(r.from_me),
-    sender: r.sender as string, senderName: (r.sender_name as string | null) ?? null, text: (r.text as string | null) ?? null, timestamp: date(r.timestamp),
+    sender: r.sender as string, senderName: (r.sender_name as string | null) ?? null, kind: ((r.kind as MessageKind | null) ?? 'text'),
+    text: (r.text as string | null) ?? null, media: json<MediaInfo>(r.media) ?? {}, file: (r.file as string | null) ?? null, prepared: json<Prepared>(r.prepared), timestamp: date(r.timestamp),
     status: r.status as InboxStatus, attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
     handoff: Boolean(r.handoff), createdAt: date(r.created_at),
   };
@@ -144,9 +169,14 @@ export class GatewayStore {
     await this.db.write(async (tx) => {
       for (const m of messages) {
         await tx.run(
-          `INSERT INTO inbox (chat, address, participant, message_id, from_me, sender, sender_name, text, timestamp, status, attempts, next_attempt_at, handoff, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          [m.chat, m.address, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.text, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
+          // A replay is a no-op, except that the real content of a message that could not be
+          // decrypted replaces its stub (Baileys' retry brings it under the same id).
+          `INSERT INTO inbox (chat, address, participant, message_id, from_me, sender, sender_name, kind, text, media, file, timestamp, status, attempts, next_attempt_at, handoff, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+           ON CONFLICT (chat, participant, message_id, from_me) DO UPDATE SET kind = excluded.kind, text = excluded.text, media = excluded.media, file = excluded.file,
+             status = excluded.status, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL
+           WHERE inbox.kind = 'undecryptable' AND excluded.kind <> 'undecryptable'`,
+          [m.chat, m.address, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.kind, m.text, m.media ? JSON.stringify(m.media) : null, m.file ?? null, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
         );
       }
     });
@@ -178,6 +208,16 @@ export class GatewayStore {
         ]);
       }
     });
+  }
+
+  /** Keeps what was made of a message's file, so a retry of the brain call does not download or transcribe again. */
+  async setPrepared(inboxId: number, prepared: Prepared): Promise<void> {
+    await this.db.run('UPDATE inbox SET prepared = ? WHERE id = ?', [JSON.stringify(prepared), inboxId]);
+  }
+
+  /** Messages of a kind received since `since` (undecryptable ones, for the monitor). */
+  async receivedKindSince(kind: MessageKind, since: Date): Promise<number> {
+    return (await this.db.get<{ n: number }>('SELECT count(*) AS n FROM inbox WHERE kind = ? AND from_me = 0 AND created_at >= ?', [kind, iso(since)]))?.n ?? 0;
   }
 
   /** The brain could not be asked (retry later) or refused the message (failed for good). */

@@ -2,12 +2,14 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
+import { CAPTIONED_KINDS, MESSAGE_KINDS } from '../../core/inbound.js';
 import { stripControl } from '../../core/text.js';
 import type { ConversationRow } from '../db/models.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
+import { answerMedia } from '../receptionist/media.js';
 import { Replies } from '../receptionist/replies.js';
 import { initialState, type ConversationState } from '../receptionist/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
@@ -31,6 +33,12 @@ export const ChatRequestSchema = z.object({
   senderName: z.string().max(100).transform(stripControl).optional(),
   /** Set by the gateway while a person handles this chat: store the message, say nothing. */
   handoff: z.boolean().optional(),
+  /** What the customer sent. For anything but text, `message` is the record line ("[voice note 0:14]"). */
+  kind: z.enum(MESSAGE_KINDS, { error: `kind must be one of: ${MESSAGE_KINDS.join(', ')}` }).optional(),
+  /** Words that came with a photo, video or document: answered like a text. */
+  caption: z.string().max(4096).transform(stripControl).optional(),
+  /** What a voice note said (transcribed by the gateway): answered like a text, prefixed with "You said". */
+  transcript: z.string().max(4096).transform(stripControl).optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
@@ -118,7 +126,11 @@ export class ChatService {
       state.flow = undefined;
       state.pending = undefined;
     }
-    const normalized = normalize(req.message);
+    // The words to answer: a text, or what came with a file (caption, transcript). A file without
+    // words gets the media policy's answer instead of the engine's.
+    const kind = req.kind ?? 'text';
+    const words = kind === 'text' ? req.message : ((kind === 'audio' ? req.transcript : CAPTIONED_KINDS.has(kind) ? req.caption : undefined) ?? '').trim();
+    const normalized = normalize(words);
     const classification = await (await classifierFor(profile)).classify(normalized, language);
     let optedOut = conversation.optedOut;
     let handoffUntil = conversation.handoffUntil ? new Date(conversation.handoffUntil) : null;
@@ -156,9 +168,17 @@ export class ChatService {
       else [reply, intent] = [null, classification.intent];
     } else if (req.handoff || handoffUntil) {
       [reply, intent] = [null, classification.intent];
+    } else if (!words) {
+      const media = answerMedia(kind, req.message, replies, profile.media, state, nowDate);
+      [reply, intent] = [media.reply, 'unknown'];
+      if (media.notice) {
+        await tools.escalate(media.notice);
+        actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId });
+        escalated = true;
+      }
     } else {
       const result = await this.engine.respond({
-        text: req.message,
+        text: words,
         normalized,
         language,
         classification,
@@ -169,11 +189,12 @@ export class ChatService {
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
       });
       state.unhandled = result.handled ? 0 : state.unhandled + 1;
-      reply = result.reply;
+      // A transcript may be wrong: the customer sees what was understood.
+      reply = req.transcript ? `${replies.t('youSaid', { text: req.transcript.slice(0, 500) })}\n${result.reply}` : result.reply;
       intent = result.intent;
       escalated = Boolean(result.escalated);
       if (!escalated && state.unhandled >= UNHANDLED_LIMIT) {
-        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${req.message.slice(0, 300)}"`);
+        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${words.slice(0, 300)}"`);
         actions.push({ tool: 'escalate_to_human', status: 'escalated', escalationId });
         reply = `${reply}\n${replies.t('handoff')}`;
         escalated = true;

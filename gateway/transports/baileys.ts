@@ -1,6 +1,7 @@
 import type { Boom } from '@hapi/boom';
 import {
   BufferJSON,
+  downloadMediaMessage,
   initAuthCreds,
   isJidBroadcast,
   isJidGroup,
@@ -16,10 +17,12 @@ import {
   type SignalDataTypeMap,
   type SignalKeyStore,
   type UserFacingSocketConfig,
+  type WACallEvent,
   type WAMessage,
   type WASocket,
   type WAVersion,
 } from '@whiskeysockets/baileys';
+import { FILE_KINDS, type MediaInfo, type MessageKind } from '../../core/inbound.js';
 import type { Logger } from '../../core/logger.js';
 import { AuthFolder } from './auth-store.js';
 import type { InboundMessage, Transport, TransportEvents } from './transport.js';
@@ -40,21 +43,58 @@ export interface BaileysOptions {
   version?: WAVersion;
   /** How long that lookup may take before the version Baileys ships with is used. */
   versionLookupMs?: number;
+  /** Baileys' downloadMediaMessage; tests replace it (WhatsApp's media servers are out of reach). */
+  downloadMedia?: typeof downloadMediaMessage;
 }
 
-const MEDIA_KEYS = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'locationMessage', 'contactMessage'] as const;
+const num = (v: unknown): number | undefined => {
+  const n = Number(v ?? NaN);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+};
 
-function textOf(content: proto.IMessage | undefined): string | null {
-  if (!content) return null;
+/** The words of a text, a reply to buttons or a list, or an interactive form. */
+function textOf(c: proto.IMessage): string | null {
   return (
-    content.conversation ??
-    content.extendedTextMessage?.text ??
-    content.imageMessage?.caption ??
-    content.videoMessage?.caption ??
-    content.buttonsResponseMessage?.selectedDisplayText ??
-    content.listResponseMessage?.title ??
+    c.conversation ??
+    c.extendedTextMessage?.text ??
+    c.buttonsResponseMessage?.selectedDisplayText ??
+    c.templateButtonReplyMessage?.selectedDisplayText ??
+    c.listResponseMessage?.title ??
+    c.listResponseMessage?.singleSelectReply?.selectedRowId ??
+    c.interactiveResponseMessage?.body?.text ??
     null
   );
+}
+
+/** A message's kind, words and facts; null for protocol noise (receipts, key distribution, revokes, polls). */
+export function readContent(m: WAMessage): { kind: MessageKind; text: string | null; media?: MediaInfo } | null {
+  if (!m.message && m.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) return { kind: 'undecryptable', text: null };
+  let c = normalizeMessageContent(m.message);
+  if (!c) return null;
+  // An edit arrives as a protocol message carrying the new content: the customer's correction.
+  if (c.protocolMessage?.type === proto.Message.ProtocolMessage.Type.MESSAGE_EDIT && c.protocolMessage.editedMessage) c = normalizeMessageContent(c.protocolMessage.editedMessage)!;
+  const text = textOf(c);
+  if (text !== null) return { kind: 'text', text };
+  if (c.audioMessage) return { kind: 'audio', text: null, media: { seconds: num(c.audioMessage.seconds), voiceNote: Boolean(c.audioMessage.ptt), mimetype: c.audioMessage.mimetype ?? undefined, bytes: num(c.audioMessage.fileLength) } };
+  if (c.imageMessage) return { kind: 'image', text: c.imageMessage.caption ?? null, media: { mimetype: c.imageMessage.mimetype ?? undefined, bytes: num(c.imageMessage.fileLength) } };
+  if (c.videoMessage) return { kind: 'video', text: c.videoMessage.caption ?? null, media: { seconds: num(c.videoMessage.seconds), mimetype: c.videoMessage.mimetype ?? undefined, bytes: num(c.videoMessage.fileLength) } };
+  if (c.documentMessage) {
+    const d = c.documentMessage;
+    return { kind: 'document', text: d.caption ?? null, media: { fileName: d.fileName ?? d.title ?? undefined, mimetype: d.mimetype ?? undefined, bytes: num(d.fileLength) } };
+  }
+  const pin = c.locationMessage ?? c.liveLocationMessage;
+  if (pin) {
+    const named = c.locationMessage ? [c.locationMessage.name, c.locationMessage.address].filter(Boolean).join(', ') : '';
+    return { kind: 'location', text: null, media: { latitude: pin.degreesLatitude ?? undefined, longitude: pin.degreesLongitude ?? undefined, ...(named ? { name: named } : {}) } };
+  }
+  const card = c.contactMessage ?? c.contactsArrayMessage?.contacts?.[0];
+  if (card) {
+    const phone = /TEL[^:]*:([+\d\s-]+)/i.exec(card.vcard ?? '')?.[1]?.replace(/[\s-]/g, '');
+    return { kind: 'contact', text: null, media: { name: c.contactsArrayMessage?.displayName ?? card.displayName ?? undefined, ...(phone ? { phone } : {}) } };
+  }
+  if (c.stickerMessage) return { kind: 'sticker', text: null, media: { mimetype: c.stickerMessage.mimetype ?? undefined } };
+  if (c.reactionMessage) return { kind: 'reaction', text: c.reactionMessage.text ?? '' };
+  return null;
 }
 
 /** Groups, broadcasts, status updates and newsletters: never a customer's one-to-one chat. */
@@ -199,13 +239,15 @@ export class BaileysTransport implements Transport {
         events.close(code, err?.message ?? 'connection closed');
       }
     });
-    sock.ev.on('messages.upsert', ({ messages, type }) => {
-      const stored = Promise.all(messages.map((m) => this.normalize(sock, m)))
+    const deliver = (read: Promise<(InboundMessage | null)[]>, type: 'notify' | 'append') => {
+      const stored = read
         .then((list) => events.messages(list.filter((x): x is InboundMessage => x !== null), type))
         .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'))
         .finally(() => storing.delete(stored));
       storing.add(stored);
-    });
+    };
+    sock.ev.on('messages.upsert', ({ messages, type }) => deliver(Promise.all(messages.map((m) => this.normalize(sock, m))), type));
+    sock.ev.on('call', (calls) => deliver(Promise.all(calls.map((c) => this.callMessage(sock, c))), calls.every((c) => c.offline) ? 'append' : 'notify'));
   }
 
   /** The one key of a chat (see InboundMessage.chat). `alt` is the other addressing, when the stanza carried it. */
@@ -220,26 +262,44 @@ export class BaileysTransport implements Transport {
     return this.canonical(this.socket, jid);
   }
 
-  /** A Baileys message as the gateway sees it; null for protocol noise (receipts, key distribution). */
+  /** A Baileys message as the gateway sees it; null for protocol noise and chats that are not customers'. */
   private async normalize(sock: SocketLike, m: WAMessage): Promise<InboundMessage | null> {
     const address = m.key.remoteJid;
     if (!address || !m.key.id || ignoredJid(address)) return null;
-    const content = normalizeMessageContent(m.message) ?? undefined;
-    const text = textOf(content);
-    if (text === null && !MEDIA_KEYS.some((k) => content?.[k])) return null;
-    const chat = await this.canonical(sock, address, m.key.remoteJidAlt);
-    const user = isPnUser(chat) ? chat.split('@')[0] : undefined;
+    const content = readContent(m);
+    if (!content) return null;
     const seconds = typeof m.messageTimestamp === 'number' ? m.messageTimestamp : Number(m.messageTimestamp ?? 0);
     return {
-      chat,
-      address,
+      ...(await this.who(sock, address, m.key.remoteJidAlt)),
       participant: m.key.participant ?? '',
       id: m.key.id,
       fromMe: Boolean(m.key.fromMe),
-      sender: user ? `+${user}` : chat,
       senderName: m.pushName ?? null,
-      text,
+      ...content,
+      ...(FILE_KINDS.has(content.kind) ? { file: JSON.stringify({ key: m.key, message: m.message }, BufferJSON.replacer) } : {}),
       timestamp: seconds > 0 ? new Date(seconds * 1000) : new Date(),
+    };
+  }
+
+  /** The chat key, send address and sender of a one-to-one chat. */
+  private async who(sock: SocketLike | undefined, address: string, alt?: string | null): Promise<Pick<InboundMessage, 'chat' | 'address' | 'sender'>> {
+    const chat = await this.canonical(sock, address, alt);
+    return { chat, address, sender: isPnUser(chat) ? `+${chat.split('@')[0]}` : chat };
+  }
+
+  /** An incoming call, as a message of kind call: stored, answered once per window, and declined by the gateway. */
+  private async callMessage(sock: SocketLike, call: WACallEvent): Promise<InboundMessage | null> {
+    if (call.status !== 'offer' || call.isGroup || !call.from || !call.id) return null;
+    return {
+      ...(await this.who(sock, call.from, call.callerPn)),
+      participant: '',
+      id: call.id,
+      fromMe: false,
+      senderName: null,
+      kind: 'call',
+      text: null,
+      media: { video: Boolean(call.isVideo) },
+      timestamp: call.date instanceof Date && !Number.isNaN(call.date.getTime()) ? call.date : new Date(),
     };
   }
 
@@ -266,8 +326,19 @@ export class BaileysTransport implements Transport {
     await this.live().sendMessage(jid, { text }, { messageId });
   }
 
-  async typing(jid: string): Promise<void> {
-    await this.live().sendPresenceUpdate('composing', jid);
+  async typing(jid: string, on: boolean): Promise<void> {
+    await this.live().sendPresenceUpdate(on ? 'composing' : 'paused', jid);
+  }
+
+  async download(file: string): Promise<Buffer> {
+    const sock = this.live();
+    const message = JSON.parse(file, BufferJSON.reviver) as WAMessage;
+    // Media links expire; reuploadRequest asks the sender's phone for a fresh one.
+    return (this.opts.downloadMedia ?? downloadMediaMessage)(message, 'buffer', {}, { logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never, reuploadRequest: (m) => sock.updateMediaMessage(m) });
+  }
+
+  async rejectCall(callId: string, from: string): Promise<void> {
+    await this.live().rejectCall(callId, from);
   }
 
   async requestPairingCode(phoneDigits: string): Promise<string> {

@@ -1,3 +1,5 @@
+import type { MediaInfo, MessageKind } from '../../core/inbound.js';
+
 /** What the gateway needs from a WhatsApp connection, whatever carries it (Baileys or the simulator). */
 
 export interface InboundMessage {
@@ -16,8 +18,13 @@ export interface InboundMessage {
   /** The customer's phone number in E.164 when known, otherwise the JID. */
   sender: string;
   senderName: string | null;
-  /** Text content; null for media and other messages without text. */
+  /** What the customer sent; a call is one incoming call. */
+  kind: MessageKind;
+  /** The words: a text, a caption, an edited text, a reaction's emoji; null when there are none. */
   text: string | null;
+  media?: MediaInfo;
+  /** What the transport needs to download the file later (Baileys: the message, serialised). */
+  file?: string;
   timestamp: Date;
 }
 
@@ -43,7 +50,11 @@ export interface Transport {
   canonicalChat(jid: string): Promise<string>;
   /** Sends a text. The same messageId twice is the same message: a resend after a crash is harmless. */
   sendText(jid: string, text: string, messageId: string): Promise<void>;
-  /** Shows "typing…" in the chat; best effort. */
-  typing(jid: string): Promise<void>;
+  /** Shows "typing…" in the chat, or stops showing it; best effort. */
+  typing(jid: string, on: boolean): Promise<void>;
+  /** Downloads the file of a message (InboundMessage.file). */
+  download(file: string): Promise<Buffer>;
+  /** Declines an incoming call (InboundMessage of kind call: its id and address). */
+  rejectCall(callId: string, from: string): Promise<void>;
   requestPairingCode(phoneDigits: string): Promise<string>;
 }

@@ -74,9 +74,17 @@ let brain: TestBrain;
 let gw: TestGateway;
 let sockets: FakeSocket[];
 const authDir = () => t.config.paths.authDir('shop');
+/** What downloadMediaMessage was asked for; it answers with the bytes of a small file. */
+let downloads: any[];
 const baileysFor = (store: GatewayStore) =>
   new BaileysTransport({
     authDir: authDir(),
+    downloadMedia: (async (message: any, type: string, _opts: unknown, ctx: any) => {
+      expect(type).toBe('buffer');
+      expect(typeof ctx.reuploadRequest).toBe('function');
+      downloads.push(message);
+      return Buffer.from(`bytes of ${message.key.id}`);
+    }) as never,
     log: createLogger('baileys-test', 'silent'),
     sentText: (waId) => store.sentText(waId),
     version: [2, 3000, 1027934701],
@@ -93,6 +101,7 @@ beforeEach(async () => {
   await cli(t.env, 'tenant', 'add', 'shop', '--profile', exampleProfile, '--transport', 'baileys');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   sockets = [];
+  downloads = [];
   gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
   await until(() => sockets.length === 1);
 });
@@ -202,7 +211,9 @@ describe('Baileys adapter', () => {
     sock().upsert('notify', text('M1', '111222333@lid', 'what are your hours?', { remoteJidAlt: '34600111222@s.whatsapp.net' }));
     await until(() => sock().sent.length === 1);
     expect(sock().sent[0]).toMatchObject({ jid: '111222333@lid', content: { text: expect.stringContaining('Our opening hours') }, options: { messageId: expect.stringMatching(/^3EB0[0-9A-F]{18}$/) } });
-    expect(sock().presence).toEqual(['composing:111222333@lid']);
+    // "typing…" before the reply, and stopped once it is out.
+    await until(() => sock().presence.length === 2);
+    expect(sock().presence).toEqual(['composing:111222333@lid', 'paused:111222333@lid']);
     // Baileys replays messages after a reconnect as "append": stored once, answered once.
     sock().lid.set('444@lid', '34600999888:3@s.whatsapp.net');
     sock().upsert('append', text('M1', '111222333@lid', 'what are your hours?', { remoteJidAlt: '34600111222@s.whatsapp.net' }), text('M2', '444@lid', 'where are you?'));
@@ -378,6 +389,113 @@ describe('Baileys adapter under real conditions', () => {
     sock().close(408, 'Connection was lost');
     await until(async () => (await health()).status === 'disconnected');
     await until(() => sockets.length === 3, 5_000);
+  });
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const from = (id: string, message: object, remoteJid = '34600333444@s.whatsapp.net') => ({ key: { remoteJid, fromMe: false, id }, message, messageTimestamp: now(), pushName: 'Luis' });
+const pending = async () => (await (await brain.call('GET', '/api/escalations?status=pending', { key: brain.keyOf('shop'), tenant: 'shop' })).json()).escalations as { summary: string }[];
+const records = async (sender: string) => {
+  const { conversations } = await (await brain.call('GET', `/api/conversations?sender=${encodeURIComponent(sender)}`, { key: brain.keyOf('shop'), tenant: 'shop' })).json();
+  return conversations[0]?.messages as { direction: string; text: string }[] | undefined;
+};
+
+describe('Baileys adapter: every kind a customer sends', () => {
+  it('a voice note (ptt) without transcription gets a reply asking to type, a record, and a staff notice', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', from('V1', { audioMessage: { url: 'https://mmg.whatsapp.net/v/t62.7117-24/x.enc', mimetype: 'audio/ogg; codecs=opus', fileLength: 5120, seconds: 14, ptt: true, mediaKey: Buffer.alloc(32, 1), directPath: '/v/t62.7117-24/x.enc' } }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toMatch(/can't listen to voice notes.*type/i);
+    expect(await gw.store.inboxMessage('V1')).toMatchObject({ kind: 'audio', status: 'done', media: { seconds: 14, voiceNote: true } });
+    expect((await pending()).map((e) => e.summary)).toEqual([expect.stringContaining('[voice note 0:14]')]);
+  });
+
+  it('photos (kept under the tenant, caption answered), documents with caption, locations, contact cards, stickers and reactions', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', from('I1', { imageMessage: { url: 'https://mmg.whatsapp.net/i.enc', mimetype: 'image/jpeg', fileLength: 2048, height: 640, width: 480, jpegThumbnail: Buffer.from('thumb') } }, '111@lid'));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]).toMatchObject({ jid: '111@lid', content: { text: expect.stringMatching(/received your photo/) } });
+    expect(downloads.map((m) => m.key.id)).toEqual(['I1']);
+    expect(downloads[0].message.imageMessage.jpegThumbnail).toEqual(Buffer.from('thumb')); // the message survives the store intact
+    const kept = (await gw.store.inboxMessage('I1'))!.prepared!.saved!;
+    expect(kept.startsWith(t.config.paths.mediaDir('shop'))).toBe(true);
+    expect(fs.readFileSync(kept, 'utf8')).toBe('bytes of I1');
+    expect(fs.statSync(kept).mode & 0o777).toBe(0o600);
+
+    sock().upsert('notify', from('I2', { imageMessage: { mimetype: 'image/jpeg', caption: 'what are your hours?' } }));
+    await until(() => sock().sent.length === 2);
+    expect(sock().sent[1]!.content.text).toContain('Our opening hours');
+    sock().upsert('notify', from('D1', { documentWithCaptionMessage: { message: { documentMessage: { fileName: 'quote.pdf', mimetype: 'application/pdf', caption: 'where are you?' } } } }));
+    await until(() => sock().sent.length === 3);
+    expect(sock().sent[2]!.content.text).toContain('Calle Mayor 12');
+    sock().upsert('notify', from('G1', { locationMessage: { degreesLatitude: 40.4168, degreesLongitude: -3.7038, name: 'Puerta del Sol' } }));
+    await until(() => sock().sent.length === 4);
+    expect(sock().sent[3]!.content.text).toMatch(/location/i);
+    sock().upsert('notify', from('K1', { contactMessage: { displayName: 'Marta', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Marta\nTEL;type=CELL;waid=34600222333:+34 600 22 23 33\nEND:VCARD' } }));
+    await until(() => sock().sent.length === 5);
+    expect(sock().sent[4]!.content.text).toMatch(/received your contact card/);
+    sock().upsert('notify', from('S1', { stickerMessage: { mimetype: 'image/webp' } }));
+    await until(() => sock().sent.length === 6);
+    sock().upsert('notify', from('R1', { reactionMessage: { key: { id: sock().sent[0]!.options.messageId, fromMe: true, remoteJid: '34600333444@s.whatsapp.net' }, text: '👍' } }));
+    await until(async () => (await gw.store.inboxMessage('R1'))?.status === 'done');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().sent).toHaveLength(6); // a reaction is recorded, not answered
+    const texts = (await records('+34600333444'))!.filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(texts.slice(-5)).toEqual(['[document quote.pdf: "where are you?"]', '[location 40.41680,-3.70380 Puerta del Sol]', '[contact card: Marta +34600222333]', '[sticker]', '[reaction 👍]']);
+    expect((await records('111@lid'))!.map((m) => m.text)[0]).toBe('[photo]');
+    // Staff hear of the files and the card (one pending escalation per customer holds them).
+    expect((await pending()).length).toBeGreaterThan(0);
+  });
+
+  it('declines a call (offer, then terminate) and sends one message per caller per window', async () => {
+    await pairAndOpen();
+    const call = (id: string, status: string) => ({ chatId: '888@lid', from: '888@lid', callerPn: '34600888000@s.whatsapp.net', id, date: new Date(), offline: false, status, isVideo: false, isGroup: false });
+    sock().ev.emit('call', [call('CALL1', 'offer')]);
+    sock().ev.emit('call', [call('CALL1', 'terminate')]);
+    await until(() => sock().sent.length === 1);
+    expect(sock().rejected).toEqual([{ id: 'CALL1', from: '888@lid' }]);
+    expect(sock().sent[0]).toMatchObject({ jid: '888@lid', content: { text: expect.stringMatching(/can't take calls on WhatsApp.*\+34910000000/) } });
+    // The customer redials at once: declined again, but no second message.
+    sock().ev.emit('call', [call('CALL2', 'offer')]);
+    await until(async () => (await gw.store.inboxMessage('CALL2'))?.status === 'done');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().rejected.map((c) => c.id)).toEqual(['CALL1', 'CALL2']);
+    expect(sock().sent).toHaveLength(1);
+    expect((await gw.store.inboxMessage('CALL1'))).toMatchObject({ kind: 'call', chat: '34600888000@s.whatsapp.net' });
+  });
+
+  it('an undecryptable stub waits for Baileys\' retry: the real content under the same id replaces it and is answered once', async () => {
+    await gw.close();
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, undecryptableGraceMs: 500 });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    const stub = (id: string) => ({ key: { remoteJid: '34600333444@s.whatsapp.net', fromMe: false, id }, messageStubType: 2, messageStubParameters: ['No session found to decrypt message'], messageTimestamp: now() });
+    sock().upsert('notify', stub('U1'));
+    sock().upsert('notify', from('U1', { conversation: 'what are your hours?' }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toContain('Our opening hours');
+    // One that never recovers is answered after the grace: the customer is asked to send it again.
+    sock().upsert('notify', stub('U2'));
+    await until(() => sock().sent.length === 2, 5_000);
+    expect(sock().sent[1]!.content.text).toMatch(/didn't reach us/);
+    expect((await health()).undecryptableLastHour).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sock().sent).toHaveLength(2);
+  });
+
+  it('reads edits, button and list replies; a customer\'s correction arrives', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', from('E1', { protocolMessage: { key: { id: 'E0', remoteJid: '34600333444@s.whatsapp.net' }, type: 14, editedMessage: { conversation: 'where are you?' }, timestampMs: Date.now() } }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toContain('Calle Mayor 12');
+    sock().upsert('notify', from('B1', { buttonsResponseMessage: { selectedButtonId: 'hours', selectedDisplayText: 'what are your hours?' } }));
+    sock().upsert('notify', from('B2', { listResponseMessage: { title: 'what are your hours?', singleSelectReply: { selectedRowId: 'hours' } } }));
+    await until(() => sock().sent.length === 3);
+    expect(sock().sent.slice(1).every((m) => m.content.text.includes('Our opening hours'))).toBe(true);
+    // Protocol noise (a revoke) is neither stored nor answered.
+    sock().upsert('notify', from('X1', { protocolMessage: { key: { id: 'B1' }, type: 0 } }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await gw.store.inboxMessage('X1')).toBeUndefined();
   });
 });
 

@@ -9,7 +9,7 @@ let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const message = (id: string, chat = '34600111222@s.whatsapp.net') => ({
-  chat, address: chat, participant: '', id, fromMe: false, sender: '+34600111222', senderName: null, text: 'hello', timestamp: new Date('2026-03-16T10:00:00Z'),
+  chat, address: chat, kind: 'text' as const, participant: '', id, fromMe: false, sender: '+34600111222', senderName: null, text: 'hello', timestamp: new Date('2026-03-16T10:00:00Z'),
 });
 
 describe('gateway store', () => {

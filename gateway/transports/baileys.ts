@@ -24,6 +24,7 @@ import {
 } from '@whiskeysockets/baileys';
 import { FILE_KINDS, type MediaInfo, type MessageKind } from '../../core/inbound.js';
 import type { Logger } from '../../core/logger.js';
+import { fullJitter } from '../../core/backoff.js';
 import { AuthFolder } from './auth-store.js';
 import type { InboundMessage, Transport, TransportEvents } from './transport.js';
 
@@ -155,6 +156,15 @@ export class BaileysTransport implements Transport {
   private latest: { version: WAVersion | undefined; until: number } | undefined;
   /** The tail of the connect/disconnect chain. */
   private queue: Promise<void> = Promise.resolve();
+  private events: TransportEvents | undefined;
+  /**
+   * Messages the gateway could not store. Baileys sends WhatsApp the delivery receipt before it
+   * emits messages.upsert, so WhatsApp will not deliver these again: they are kept here and
+   * offered again (as a replay) until storing works, while the gateway reports itself unhealthy.
+   */
+  private readonly held = new Map<string, InboundMessage>();
+  private heldAttempt = 0;
+  private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: BaileysOptions) {
     this.folder = new AuthFolder(opts.authDir, BufferJSON);
@@ -239,15 +249,52 @@ export class BaileysTransport implements Transport {
         events.close(code, err?.message ?? 'connection closed');
       }
     });
+    this.events = events;
     const deliver = (read: Promise<(InboundMessage | null)[]>, type: 'notify' | 'append') => {
       const stored = read
-        .then((list) => events.messages(list.filter((x): x is InboundMessage => x !== null), type))
+        .then((list) => this.deliver(list.filter((x): x is InboundMessage => x !== null), type))
         .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'))
         .finally(() => storing.delete(stored));
       storing.add(stored);
     };
     sock.ev.on('messages.upsert', ({ messages, type }) => deliver(Promise.all(messages.map((m) => this.normalize(sock, m))), type));
     sock.ev.on('call', (calls) => deliver(Promise.all(calls.map((c) => this.callMessage(sock, c))), calls.every((c) => c.offline) ? 'append' : 'notify'));
+  }
+
+  /** Hands messages to the gateway; what it cannot store is held and offered again later. */
+  private async deliver(list: InboundMessage[], type: 'notify' | 'append'): Promise<void> {
+    if (list.length === 0 || !this.events) return;
+    try {
+      await this.events.messages(list, type);
+    } catch {
+      for (const m of list) this.held.set(`${m.chat}/${m.participant}/${m.id}`, m);
+      this.opts.log.error({ held: this.held.size }, 'incoming messages not stored: holding them until storing works again');
+      this.scheduleHeld();
+      return;
+    }
+    // Storing works again: the held messages need not wait for their timer.
+    if (this.held.size > 0) this.retryHeld();
+  }
+
+  private scheduleHeld(): void {
+    if (this.heldTimer) return;
+    this.heldTimer = setTimeout(() => this.retryHeld(), fullJitter(this.heldAttempt++, 1_000, 30_000) + 250);
+    this.heldTimer.unref();
+  }
+
+  private retryHeld(): void {
+    clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    const list = [...this.held.values()];
+    if (list.length === 0 || !this.events) return;
+    this.events.messages(list, 'append').then(
+      () => {
+        for (const m of list) this.held.delete(`${m.chat}/${m.participant}/${m.id}`);
+        this.heldAttempt = 0;
+        this.opts.log.info({ stored: list.length }, 'held incoming messages stored');
+      },
+      () => this.scheduleHeld(),
+    );
   }
 
   /** The one key of a chat (see InboundMessage.chat). `alt` is the other addressing, when the stanza carried it. */

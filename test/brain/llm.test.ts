@@ -325,6 +325,25 @@ describe('OpenAI-compatible wire shapes', () => {
     expect(invalid.error).toContain('invalid arguments for check_availability');
   });
 
+  it.each(['openai', 'anthropic'])('%s: sends roles that alternate and start with the customer, whatever the history holds', async (kind) => {
+    const p = kind === 'openai' ? new OpenAiProvider({ baseUrl: fake.url, model: 'm' }) : new AnthropicProvider({ baseUrl: fake.url, model: 'm' });
+    respond([() => (kind === 'openai' ? oaText('ok') : anText('ok'))]);
+    const history = [
+      { role: 'assistant' as const, text: 'Hello!' },
+      { role: 'user' as const, text: 'a' },
+      { role: 'user' as const, text: 'b' },
+      { role: 'assistant' as const, text: 'c' },
+      { role: 'user' as const, text: 'left unanswered' },
+    ];
+    await p.start({ system: 'S', history, context: 'DATA', message: 'now', tools: [] }).next(AbortSignal.timeout(2000), Date.now() + 2000);
+    const messages = fake.requests[0]!.json().messages.filter((m: { role: string }) => m.role !== 'system');
+    expect(messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] },
+      { role: 'assistant', content: 'c' },
+      { role: 'user', content: ['left unanswered', 'DATA', 'now'].map((text) => ({ type: 'text', text })) },
+    ]);
+  });
+
   it('records usage per tenant and day', async () => {
     const { db } = await clinic();
     const before = await db.usage.on('2026-03-16');

@@ -8,6 +8,7 @@ import { LlmEngine, trimHistory, type LlmEngineOptions } from '../../brain/recep
 import { OpenAiProvider } from '../../brain/receptionist/llm/openai.js';
 import type { ProviderOptions } from '../../brain/receptionist/llm/provider.js';
 import { RuleEngine } from '../../brain/receptionist/rule-engine.js';
+import { engineFromConfig, settingsProblem } from '../../brain/receptionist/select-engine.js';
 import { ChatService } from '../../brain/services/chat.js';
 import { Tenants } from '../../brain/tenants.js';
 import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
@@ -497,6 +498,20 @@ describe('provider quirks', () => {
     expect(new OpenAiProvider({ baseUrl: 'http://127.0.0.1:11434/v1/', model: 'm' }).url).toBe('http://127.0.0.1:11434/v1/chat/completions');
     expect(new OpenAiProvider({ baseUrl: 'https://example.com/openai/v1', model: 'm' }).url).toBe('https://example.com/openai/v1/chat/completions');
     expect(new AnthropicProvider({ baseUrl: 'https://api.anthropic.com/v1', model: 'm' }).url).toBe('https://api.anthropic.com/v1/messages');
+    // A whole endpoint pasted as the base.
+    expect(new OpenAiProvider({ baseUrl: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm' }).url).toBe('http://127.0.0.1:8000/v1/chat/completions');
+    expect(new AnthropicProvider({ baseUrl: 'https://api.anthropic.com/v1/messages', model: 'm' }).url).toBe('https://api.anthropic.com/v1/messages');
+  });
+
+  it('refuses settings that cannot work at start, with one line, and keeps the rule engine answering', async () => {
+    expect(settingsProblem('openai', 'https://api.anthropic.com/v1', 'k')).toBe('LLM_BASE_URL is api.anthropic.com, which speaks LLM_PROVIDER=anthropic, not openai: change one of them in wr.env');
+    expect(settingsProblem('anthropic', 'https://api.anthropic.com', undefined)).toBe('LLM_API_KEY is required for api.anthropic.com: put it in wr.env');
+    expect(settingsProblem('openai', 'http://127.0.0.1:11434', undefined)).toBeUndefined();
+    const engine = engineFromConfig(loadConfig({ ...t.env, LLM_PROVIDER: 'anthropic', LLM_MODEL: 'claude', LLM_BASE_URL: 'https://api.openai.com/v1', LLM_API_KEY: 'k' }), log) as LlmEngine;
+    expect(engine.status()).toMatchObject({ state: 'refused', reason: expect.stringContaining('LLM_PROVIDER=openai') });
+    respond([]);
+    hours(await send(new ChatService(engine, log), 'what are your opening hours?'));
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('drops a temperature a reasoning model refuses, once, and keeps answering', async () => {

@@ -18,7 +18,7 @@ export class AnthropicProvider extends HttpProvider {
 
   /** The endpoint whether LLM_BASE_URL ends in `/v1` or not. */
   get url(): string {
-    return `${this.basePath(true)}/v1/messages`;
+    return `${this.basePath(/(\/v1)?(\/messages)?$/)}/v1/messages`;
   }
 
   start({ system, history, context, message, tools }: Conversation): ModelSession {

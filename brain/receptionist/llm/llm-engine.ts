@@ -38,6 +38,8 @@ export interface LlmEngineOptions {
   /** Tokens (input + output) a tenant may spend per local day; unset means no limit. */
   dailyTokens?: number;
   breaker?: CircuitBreaker;
+  /** Settings known to be unusable before any call: the engine stays off and says why in its status. */
+  refusal?: string;
 }
 
 function systemPrompt(turn: Turn): string {
@@ -136,6 +138,7 @@ export class LlmEngine implements Engine {
     this.name = `llm:${provider.name}`;
     this.timeoutMs = options.timeoutMs ?? LLM_TIMEOUT_MS;
     this.breaker = options.breaker ?? new CircuitBreaker();
+    this.refusal = options.refusal;
   }
 
   /** For health and status: whether the model is being asked at all, and why not. */

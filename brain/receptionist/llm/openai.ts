@@ -42,8 +42,8 @@ export class OpenAiProvider extends HttpProvider {
 
   /** `http://host:11434` and `http://host:11434/v1` both work; any other path is kept as given. */
   get url(): string {
-    const base = this.basePath();
-    return `${this.baseUrl.pathname.replace(/\/+$/, '') === '' ? `${base}/v1` : base}/chat/completions`;
+    const base = this.basePath(/\/chat\/completions$/);
+    return `${base === this.baseUrl.origin ? `${base}/v1` : base}/chat/completions`;
   }
 
   protected override adapt(err: LlmHttpError): boolean {

@@ -191,6 +191,19 @@ describe('consent is the server’s, whatever the model does', () => {
     expect(await bookingsOf(sender)).toEqual([{ serviceId: 'checkup', start: slot.utc, status: 'confirmed' }]);
   });
 
+  it('a NO withdraws the change: a later YES to something else books nothing', async () => {
+    const chat = openai();
+    const sender = newSender();
+    await propose(chat, sender);
+    respond([(req) => oaText(dataOf(req).declinedChange ? 'OK, I have not booked it. Anything else?' : 'Still waiting for your YES.')]);
+    expect((await send(chat, 'no', sender)).reply).toBe('OK, I have not booked it. Anything else?');
+    respond([() => oaText('Booked!')]);
+    await send(chat, 'yes', sender);
+    expect(dataOf(fake.requests[0]!)).toMatchObject({ yesButNothingWaiting: true });
+    expect(dataOf(fake.requests[0]!)).not.toHaveProperty('confirmedChange');
+    expect(await bookingsOf(sender)).toEqual([]);
+  });
+
   it('a YES while the provider is down still books, and the reply says what really happened', async () => {
     const chat = openai();
     const sender = newSender();

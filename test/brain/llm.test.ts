@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { RegistryView } from '../../core/registry.js';
 import { AnthropicProvider } from '../../brain/receptionist/llm/anthropic.js';
-import { CircuitBreaker, type RetryPolicy } from '../../brain/receptionist/llm/http.js';
+import { CircuitBreaker, retryAfterMs, type RetryPolicy } from '../../brain/receptionist/llm/http.js';
 import { LlmEngine, trimHistory, type LlmEngineOptions } from '../../brain/receptionist/llm/llm-engine.js';
 import { OpenAiProvider } from '../../brain/receptionist/llm/openai.js';
 import type { ProviderOptions } from '../../brain/receptionist/llm/provider.js';
@@ -454,6 +454,31 @@ describe('failures: retries, breaker, truncation, timeouts', () => {
     respond([() => ({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } }), () => anText('Open until 14:00.')]);
     expect((await send(anthropic(), 'what are your opening hours?')).reply).toBe('Open until 14:00.');
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['an HTTP 400', [() => ({ status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'bad' } } })], 1],
+    ['three HTTP 500s (retried twice)', [() => ({ status: 500 }), () => ({ status: 500 }), () => ({ status: 500 })], 3],
+    ['a malformed answer', [() => ({ body: { type: 'message', content: 'not blocks' } })], 1],
+  ])('Anthropic: falls back to the rule engine on %s', async (_name, script, requests) => {
+    respond(script as never);
+    hours(await send(anthropic(), 'what are your opening hours?'));
+    expect(fake.requests).toHaveLength(requests);
+  });
+
+  it('Anthropic: honours retry-after on a 429 rate_limit_error', async () => {
+    respond([() => ({ status: 429, headers: { 'retry-after': '1' }, body: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit' } } }), () => anText('Open until 14:00.')]);
+    expect((await send(anthropic(), 'what are your opening hours?')).reply).toBe('Open until 14:00.');
+    expect(fake.requests[1]!.at - fake.requests[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('reads retry-after in seconds, as an HTTP date, and OpenAI’s retry-after-ms', () => {
+    const now = Date.parse('2026-03-16T10:00:00Z');
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }), now)).toBe(2000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Mon, 16 Mar 2026 10:00:05 GMT' }), now)).toBe(5000);
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250', 'retry-after': '1' }), now)).toBe(250);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
   });
 
   it('does not wait for a retry-after longer than the turn: the rule engine answers at once', async () => {

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import { z } from 'zod';
+import type { MessageKind } from '../core/inbound.js';
+import { MEDIA_DEFAULTS, MediaPolicySchema, type MediaPolicy } from '../core/profile.js';
 
 const ChatResponse = z.object({ reply: z.string().nullable(), intent: z.string(), handoff: z.boolean(), escalated: z.boolean() });
 export type BrainReply = z.infer<typeof ChatResponse>;
@@ -11,7 +13,15 @@ export interface BrainMessage {
   messageId: string;
   senderName?: string;
   handoff?: boolean;
+  /** What the customer sent; `message` is then its record line, like "[voice note 0:14]". */
+  kind?: MessageKind;
+  /** The words that came with a photo, video or document: they are answered. */
+  caption?: string;
+  /** What a voice note said, when it was transcribed: it is answered. */
+  transcript?: string;
 }
+
+const ProfileMedia = z.object({ media: MediaPolicySchema.default(MEDIA_DEFAULTS) });
 
 /**
  * A failure worth retrying (network, timeout, 429, 5xx, and refusals of the key or tenant: a
@@ -42,6 +52,7 @@ const AUTH_REFUSALS = new Set([401, 403, 404]);
 export class BrainClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly url: URL;
+  private readonly profileUrl: URL;
 
   constructor(
     baseUrl: string,
@@ -52,12 +63,20 @@ export class BrainClient {
     private readonly readKey: () => string | undefined = () => undefined,
   ) {
     this.url = new URL('/api/chat', baseUrl);
+    this.profileUrl = new URL('/api/profile', baseUrl);
+  }
+
+  /** The media policy of the tenant's profile (GET /api/profile). */
+  async mediaPolicy(): Promise<MediaPolicy> {
+    const { status, text } = await this.send('GET', this.profileUrl);
+    if (status !== 200) throw new BrainError(`brain answered ${status} for the profile`, true);
+    return ProfileMedia.parse(JSON.parse(text)).media;
   }
 
   async chat(msg: BrainMessage): Promise<BrainReply> {
     let res: { status: number; text: string };
     try {
-      res = await this.post(JSON.stringify(msg));
+      res = await this.send('POST', this.url, JSON.stringify(msg));
     } catch (err) {
       throw new BrainError(`brain unreachable at ${this.url.origin}: ${(err as Error).message}`, true);
     }
@@ -78,15 +97,15 @@ export class BrainClient {
     return parsed.data;
   }
 
-  private post(body: string): Promise<{ status: number; text: string }> {
+  private send(method: 'GET' | 'POST', url: URL, body = ''): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
-        this.url,
+        url,
         {
-          method: 'POST',
+          method,
           agent: this.agent,
           timeout: this.timeoutMs,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${this.key}`, 'x-client-id': this.tenant },
+          headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), authorization: `Bearer ${this.key}`, 'x-client-id': this.tenant },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
+import { CAPTIONED_KINDS, MESSAGE_KINDS } from '../../core/inbound.js';
 import { stripControl } from '../../core/text.js';
 import { afterEngine, gate, humanModeUntil, lastActivity, newConversation, optedOutState, resume, UNHANDLED_LIMIT, type Conversation } from '../domain/conversations.js';
 import { escalationNotice } from '../domain/escalations.js';
@@ -9,6 +10,7 @@ import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
+import { answerMedia } from '../receptionist/media.js';
 import { Replies } from '../receptionist/replies.js';
 import { detectLanguage } from '../receptionist/language.js';
 import type { ConversationState } from '../domain/state.js';
@@ -33,6 +35,12 @@ export const ChatRequestSchema = z.object({
   senderName: z.string().max(100).transform(stripControl).optional(),
   /** Set by the gateway while a person handles this chat: store the message, say nothing. */
   handoff: z.boolean().optional(),
+  /** What the customer sent. For anything but text, `message` is the record line ("[voice note 0:14]"). */
+  kind: z.enum(MESSAGE_KINDS, { error: `kind must be one of: ${MESSAGE_KINDS.join(', ')}` }).optional(),
+  /** Words that came with a photo, video or document: answered like a text. */
+  caption: z.string().max(4096).transform(stripControl).optional(),
+  /** What a voice note said (transcribed by the gateway): answered like a text, prefixed with "You said". */
+  transcript: z.string().max(4096).transform(stripControl).optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
@@ -102,10 +110,14 @@ export class ChatService {
     const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(zoneOf(profile));
     const nowDate = now.toJSDate();
     const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
-    const normalized = normalize(req.message);
+    const start = resume(conversation, isNew, nowDate);
+    // The words to answer: a text, or what came with a file (caption, transcript). A file without
+    // words gets the media policy's answer instead of the engine's.
+    const kind = req.kind ?? 'text';
+    const words = kind === 'text' ? req.message : ((kind === 'audio' ? req.transcript : CAPTIONED_KINDS.has(kind) ? req.caption : undefined) ?? '').trim();
+    const normalized = normalize(words);
     // The customer's language, not the business's: kept per conversation, switched when they do.
     const language = detectLanguage(normalized) ?? (conversation.language === 'es' ? 'es' : 'en');
-    const start = resume(conversation, isNew, nowDate);
     const classification = await (await classifierFor(profile)).classify(normalized, language);
     let optedOut = conversation.optedOut;
     let handoffUntil = start.handoffUntil;
@@ -141,9 +153,18 @@ export class ChatService {
       [optedOut, reply, intent] = [false, replies.t('optedIn'), 'greeting'];
     } else if (who.kind === 'silent') {
       [reply, intent] = [null, classification.intent];
+    } else if (!words) {
+      const media = answerMedia(kind, req.message, replies, profile.media, tools.state, nowDate);
+      [reply, intent] = [media.reply, 'unknown'];
+      if (media.callNoticeAt) tools.state = { ...tools.state, callNoticeAt: media.callNoticeAt };
+      if (media.notice) {
+        await tools.escalate(media.notice);
+        actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId });
+        escalated = true;
+      }
     } else {
       const result = await this.engine.respond({
-        text: req.message,
+        text: words,
         normalized,
         language,
         classification,
@@ -156,11 +177,12 @@ export class ChatService {
       });
       const after = afterEngine(tools.state, result.handled);
       tools.state = after.state;
-      reply = result.reply;
+      // A transcript may be wrong: the customer sees what was understood.
+      reply = req.transcript ? `${replies.t('youSaid', { text: req.transcript.slice(0, 500) })}\n${result.reply}` : result.reply;
       intent = result.intent;
       escalated = Boolean(result.escalated);
       if (!escalated && after.limitReached) {
-        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${req.message.slice(0, 300)}"`);
+        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${words.slice(0, 300)}"`);
         actions.push({ tool: 'escalate_to_human', status: 'escalated', escalationId });
         reply = `${reply}\n${replies.t('handoff')}`;
         escalated = true;

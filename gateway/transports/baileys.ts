@@ -373,6 +373,10 @@ export class BaileysTransport implements Transport {
     await this.live().sendMessage(jid, { text }, { messageId });
   }
 
+  async sendLocation(jid: string, pin: { latitude: number; longitude: number; name: string; address?: string }, messageId: string): Promise<void> {
+    await this.live().sendMessage(jid, { location: { degreesLatitude: pin.latitude, degreesLongitude: pin.longitude, name: pin.name, ...(pin.address ? { address: pin.address } : {}) } }, { messageId });
+  }
+
   async typing(jid: string, on: boolean): Promise<void> {
     await this.live().sendPresenceUpdate(on ? 'composing' : 'paused', jid);
   }

@@ -483,6 +483,19 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect(sock().sent).toHaveLength(2);
   });
 
+  it('sends the business location as a WhatsApp location message, after the text', async () => {
+    await pairAndOpen();
+    const profile = await (await brain.call('GET', '/api/profile', { key: brain.keyOf('shop'), tenant: 'shop' })).json();
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, location: { latitude: 40.4153, longitude: -3.7074 } } })).status).toBe(200);
+    sock().upsert('notify', from('W1', { conversation: 'where are you?' }, '111@lid'));
+    await until(() => sock().sent.length === 2);
+    const [text, pin] = sock().sent as any[];
+    expect(text.content.text).toContain('Calle Mayor 12');
+    expect(pin).toMatchObject({ jid: '111@lid', content: { location: { degreesLatitude: 40.4153, degreesLongitude: -3.7074, name: 'Sonrisa Dental Clinic', address: expect.stringContaining('Calle Mayor 12') } } });
+    expect(pin.options.messageId).toMatch(/^3EB0[0-9A-F]{18}$/);
+    expect(pin.options.messageId).not.toBe(text.options.messageId);
+  });
+
   it('reads edits, button and list replies; a customer\'s correction arrives', async () => {
     await pairAndOpen();
     sock().upsert('notify', from('E1', { protocolMessage: { key: { id: 'E0', remoteJid: '34600333444@s.whatsapp.net' }, type: 14, editedMessage: { conversation: 'where are you?' }, timestampMs: Date.now() } }));

@@ -106,6 +106,21 @@ describe('every kind of message, through the simulator', () => {
     expect(messages).toEqual([expect.objectContaining({ to: '34600123123@s.whatsapp.net', text: "Sorry, we can't take calls on WhatsApp. Please write to us here or call +34910000000." })]);
   });
 
+  it('answers "where are you?" with a real location pin when the profile has coordinates', async () => {
+    await setup();
+    const profile = await (await brain!.call('GET', '/api/profile', admin())).json();
+    const put = await brain!.call('PUT', '/api/profile', { key: brain!.adminKey, tenant: 'demo', body: { ...profile, location: { latitude: 40.4153, longitude: -3.7074 } } });
+    expect(put.status).toBe(200);
+    await send({ text: 'where are you?' });
+    const [text, pin] = await replies(2);
+    expect(text!.text).toContain('Calle Mayor 12');
+    expect(pin).toMatchObject({ to: '34600123123@s.whatsapp.net', text: '[location 40.41530,-3.70740 Sonrisa Dental Clinic]' });
+    await send({ text: 'what are your hours?' });
+    await replies(3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await sim()).messages).toHaveLength(3); // only the location question gets a pin
+  });
+
   it('answers locations, contact cards and stickers, and refuses bad simulated messages with one line', async () => {
     await setup();
     await send({ kind: 'location', latitude: 40.4168, longitude: -3.7038 });

@@ -121,6 +121,21 @@ describe('every kind of message, through the simulator', () => {
     expect((await sim()).messages).toHaveLength(3); // only the location question gets a pin
   });
 
+  it('keeps the guarantees of text: handoff and opt-out silence media replies, and the message is still recorded', async () => {
+    await setup();
+    await gw!.call('POST', '/handoff/chat/34600123123@s.whatsapp.net/on');
+    await send({ kind: 'audio', seconds: 5 });
+    await until(async () => (await gw!.store.inboxCounts()).done === 1);
+    await send({ from: '+34600777777', text: 'STOP' });
+    await replies(1); // "You won't get any more messages from us…"
+    await send({ from: '+34600777777', kind: 'call' });
+    await until(async () => (await gw!.store.inboxCounts()).done === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await sim()).messages).toHaveLength(1);
+    const { conversations } = await (await brain!.call('GET', '/api/conversations?sender=%2B34600123123', admin())).json();
+    expect(conversations[0].messages.map((m: { text: string }) => m.text)).toEqual(['[voice note 0:05]']);
+  });
+
   it('answers locations, contact cards and stickers, and refuses bad simulated messages with one line', async () => {
     await setup();
     await send({ kind: 'location', latitude: 40.4168, longitude: -3.7038 });

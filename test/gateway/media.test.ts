@@ -95,6 +95,24 @@ describe('every kind of message, through the simulator', () => {
     expect(answer!.text).toContain('Calle Mayor 12');
   });
 
+  it('keeps files only within the profile quota; over it, the photo is still acknowledged and staff told', async () => {
+    await setup();
+    const profile = await (await brain!.call('GET', '/api/profile', admin())).json();
+    expect((await brain!.call('PUT', '/api/profile', { key: brain!.adminKey, tenant: 'demo', body: { ...profile, media: { ...profile.media, quotaMB: 1 } } })).status).toBe(200);
+    const small = path.join(t.home, 'small.jpg');
+    const big = path.join(t.home, 'big.jpg');
+    fs.writeFileSync(small, Buffer.alloc(700 * 1024, 1));
+    fs.writeFileSync(big, Buffer.alloc(700 * 1024, 2));
+    await send({ kind: 'image', file: small, id: 'Q1' });
+    await send({ from: '+34600999998', kind: 'image', file: big, id: 'Q2' });
+    const acks = await replies(2);
+    expect(acks.every((m) => m.text.startsWith("Thanks, we've received your photo"))).toBe(true);
+    expect(fs.readdirSync(t.config.paths.mediaDir('demo'))).toHaveLength(1);
+    expect((await gw!.store.inboxMessage('Q2'))!.prepared).toEqual({ note: 'not kept: the 1 MB media quota is full' });
+    const { escalations } = await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json();
+    expect(escalations).toHaveLength(2);
+  });
+
   it('declines a call and answers the caller exactly once within the window', async () => {
     await setup();
     await send({ kind: 'call' });

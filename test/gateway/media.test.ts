@@ -67,7 +67,7 @@ describe('every kind of message, through the simulator', () => {
   it('falls back to asking the customer to type when transcription fails (500), and tells staff', async () => {
     whisper = await FakeHttpServer.start();
     whisper.respond([], () => ({ status: 500, body: { error: 'overloaded' } }));
-    await setup({ TRANSCRIBE_BASE_URL: `${whisper.url}/v1` });
+    await setup({ TRANSCRIBE_BASE_URL: `${whisper.url}/v1`, TRANSCRIBE_MAX_MB: '0.1' });
     const note = path.join(t.home, 'note.ogg');
     fs.writeFileSync(note, 'OggS');
     await send({ kind: 'audio', seconds: 3, file: note });
@@ -76,6 +76,13 @@ describe('every kind of message, through the simulator', () => {
     expect(whisper.requests).toHaveLength(1); // not retried with every brain retry
     const { escalations } = await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json();
     expect(escalations[0].summary).toContain('[voice note 0:03]');
+    // Over TRANSCRIBE_MAX_MB: never downloaded nor sent, the customer is asked to type.
+    const long = path.join(t.home, 'long.ogg');
+    fs.writeFileSync(long, Buffer.alloc(200 * 1024));
+    await send({ from: '+34600444555', kind: 'audio', seconds: 600, file: long, id: 'LONG1' });
+    expect((await replies(2))[1]!.text).toMatch(/can't listen to voice notes/);
+    expect(whisper.requests).toHaveLength(1);
+    expect((await gw!.store.inboxMessage('LONG1'))!.prepared!.note).toMatch(/^not transcribed: 204800 bytes is over the 104858-byte limit/);
   });
 
   it('acknowledges a photo, keeps it under the tenant, and notifies staff; its caption is answered', async () => {

@@ -462,6 +462,12 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect(sock().rejected.map((c) => c.id)).toEqual(['CALL1', 'CALL2']);
     expect(sock().sent).toHaveLength(1);
     expect((await gw.store.inboxMessage('CALL1'))).toMatchObject({ kind: 'call', chat: '34600888000@s.whatsapp.net' });
+    // The business phone calling out is not a customer calling in.
+    (sock() as any).user = { id: '34911222333:4@s.whatsapp.net', lid: '999000:4@lid' };
+    sock().ev.emit('call', [{ ...call('OUT1', 'offer'), from: '34911222333@s.whatsapp.net', chatId: '34600888000@s.whatsapp.net' }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await gw.store.inboxMessage('OUT1')).toBeUndefined();
+    expect(sock().rejected).toHaveLength(2);
   });
 
   it('an undecryptable stub waits for Baileys\' retry: the real content under the same id replaces it and is answered once', async () => {

@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { RegistryView, type Tenant } from '../core/registry.js';
 import { RawDb } from '../core/sqlite/raw.js';
 import { stripControl } from '../core/text.js';
+import { llmHealthOf } from '../core/status.js';
 import { DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
 import type { AlertRow, IncidentRow, MonitorStore } from './store.js';
 
@@ -114,7 +115,8 @@ export class Monitor extends EventEmitter {
       }),
     );
     const brain = await this.health(`${this.opts.config.brainUrl}/health`);
-    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain') } }];
+    const llm = llmHealthOf(brain);
+    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain'), ...(llm ? { llm } : {}) } }];
   }
 
   private async reconcile(observations: { obs: Observation; tenant?: Tenant }[]): Promise<void> {

@@ -3,6 +3,7 @@
  * incidents that should be open now. The monitor opens what appears here, resolves what
  * disappears, and reminds about what stays.
  */
+import type { LlmHealth } from '../core/status.js';
 
 export type WaStatus = 'connecting' | 'qr' | 'connected' | 'disconnected' | 'logged_out' | 'parked';
 
@@ -23,6 +24,8 @@ export interface Observation {
   undecryptable?: number;
   /** PM2's view, when PM2 runs. */
   pm2?: { status: string; restarts: number };
+  /** The brain's LLM engine, when one is configured. */
+  llm?: LlmHealth;
 }
 
 export interface WatchState {
@@ -37,7 +40,7 @@ export interface WatchState {
 
 export interface DesiredIncident {
   key: string;
-  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'undecryptable';
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'undecryptable' | 'llm_refused' | 'llm_budget';
   target: string;
   title: string;
   next: string;
@@ -77,6 +80,8 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   const add = (kind: DesiredIncident['kind'], title: string, next: string) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next });
   if (obs.kind === 'brain') {
     if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
+    if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain');
+    if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait');
     return out;
   }
   const crashing = obs.pm2 && (obs.pm2.status === 'errored' || obs.pm2.status === 'waiting restart');

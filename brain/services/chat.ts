@@ -12,6 +12,7 @@ import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
 import { answerMedia } from '../receptionist/media.js';
 import { Replies } from '../receptionist/replies.js';
+import { detectLanguage } from '../receptionist/language.js';
 import type { ConversationState } from '../domain/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
 import type { Action, ToolContext } from '../receptionist/tools.js';
@@ -111,13 +112,14 @@ export class ChatService {
     const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(zoneOf(profile));
     const nowDate = now.toJSDate();
     const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
-    const language = conversation.language === 'es' ? 'es' : 'en';
     const start = resume(conversation, isNew, nowDate);
     // The words to answer: a text, or what came with a file (caption, transcript). A file without
     // words gets the media policy's answer instead of the engine's.
     const kind = req.kind ?? 'text';
     const words = kind === 'text' ? req.message : ((kind === 'audio' ? req.transcript : CAPTIONED_KINDS.has(kind) ? req.caption : undefined) ?? '').trim();
     const normalized = normalize(words);
+    // The customer's language, not the business's: kept per conversation, switched when they do.
+    const language = detectLanguage(normalized) ?? (conversation.language === 'es' ? 'es' : 'en');
     const classification = await (await classifierFor(profile)).classify(normalized, language);
     let optedOut = conversation.optedOut;
     let handoffUntil = start.handoffUntil;
@@ -172,6 +174,7 @@ export class ChatService {
         replies,
         ...matchersFor(profile),
         firstInSession: start.firstInSession,
+        usage: db.usage,
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
       });
       const after = afterEngine(tools.state, result.handled);
@@ -194,12 +197,12 @@ export class ChatService {
 
     const pin = reply !== null && intent === 'location' && profile.location ? { ...profile.location, name: profile.name, ...(profile.address ? { address: profile.address } : {}) } : undefined;
     const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff), ...(pin ? { location: pin } : {}) };
-    return this.commit(tenant, req, conversation, { state: tools.state, optedOut, handoffUntil, nowDate }, response);
+    return this.commit(tenant, req, conversation, { state: tools.state, language, optedOut, handoffUntil, nowDate }, response);
   }
 
   private async history(tenant: TenantContext, conversationId: number): Promise<HistoryMessage[]> {
     const messages = await tenant.db.conversations.recent(conversationId, HISTORY_MESSAGES);
-    return messages.map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text }));
+    return messages.map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text, at: m.timestamp.getTime() }));
   }
 
   /** Records the turn in one transaction. A concurrent duplicate that committed first wins. */
@@ -207,7 +210,7 @@ export class ChatService {
     tenant: TenantContext,
     req: ChatRequest,
     conversation: Conversation,
-    update: { state: ConversationState; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
+    update: { state: ConversationState; language: Language; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
     response: ChatResponse,
   ): Promise<ChatResponse> {
     const recorded = await tenant.db.conversations.record({
@@ -215,7 +218,7 @@ export class ChatService {
       messageId: req.messageId,
       sender: req.sender,
       senderName: req.senderName,
-      update: { state: update.state, optedOut: update.optedOut, handoffUntil: update.handoffUntil, timestamp: lastActivity(conversation, update.nowDate) },
+      update: { state: update.state, language: update.language, optedOut: update.optedOut, handoffUntil: update.handoffUntil, timestamp: lastActivity(conversation, update.nowDate) },
       text: req.message,
       reply: response.reply,
       intent: response.intent,

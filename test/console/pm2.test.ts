@@ -40,6 +40,10 @@ describe('wr-console over a real PM2 daemon', () => {
     const chat = await stack.wr('chat', 'demo', 'what are your hours?');
     expect(chat.stderr).toBe('');
     expect(chat.stdout).toContain('Our opening hours:');
+    // The demo shows what other kinds of message get, too.
+    const voice = await stack.wr('chat', 'demo', '--kind', 'audio', '--seconds', '14', '--from', '+15550100002');
+    expect(voice.stdout).toBe("Sorry, I can't listen to voice notes. Could you type your message, please?");
+    expect((await stack.wr('chat', 'demo', '--kind', 'hologram')).stderr).toMatch(/--kind must be one of: text, audio/);
     expect((await stack.wr('start')).stdout).toBe('wr-brain: already running\nwr-monitor: already running\nwr-gw-demo: already running');
   });
 

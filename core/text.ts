@@ -1,9 +1,20 @@
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /**
  * Control characters (C0 but tab and newline, DEL, C1) removed from text that came from outside:
  * a NUL in a name or message broke every later insert that carried it (PostgreSQL refuses U+0000)
  * and escape codes rewrite an operator's terminal.
  */
 export function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return text.replace(CONTROL, '');
+}
+
+/**
+ * Text from outside (a business name, a log line) printed to a terminal: control characters are
+ * shown, not obeyed (ESC as `^[`, others as `\xNN`), so a name cannot move the cursor, recolour or
+ * clear the operator's screen, yet the operator still sees that something odd is there.
+ */
+export function neutralise(text: string): string {
+  return text.replace(CONTROL, (c) => (c === '\u001b' ? '^[' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }

@@ -60,6 +60,8 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
   const [follow, setFollow] = useState(true);
   const [held, setHeld] = useState<number | null>(null);
   const [pairing, setPairing] = useState<string | null>(null);
+  const [scroll, setScroll] = useState(0);
+  const [search, setSearch] = useState('');
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), tickMs);
@@ -238,14 +240,14 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
   else if (overlay === 'qr') body = <Text>No tenant selected. (esc: back)</Text>;
   else if (overlay === 'failures') body = <FailuresView s={snapshot} height={bodyHeight} />;
   else if (overlay === 'help') body = <HelpView readonly={readonly} />;
-  else if (logsOnly) body = <LogPane process={logProcess} lines={lines} height={bodyHeight} width={columns} errorsOnly={errorsOnly} follow={follow} />;
+  else if (logsOnly) body = <LogPane process={logProcess} lines={lines} height={bodyHeight} width={columns} errorsOnly={errorsOnly} follow={follow} scroll={scroll} search={search} />;
   else if (twoPanes)
     body = (
       <Box>
         <Box width={Math.floor(columns * 0.55)}>
           <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={Math.floor(columns * 0.55)} now={now} />
         </Box>
-        <LogPane process={logProcess} lines={lines} height={bodyHeight} width={columns - Math.floor(columns * 0.55) - 1} errorsOnly={errorsOnly} follow={follow} />
+        <LogPane process={logProcess} lines={lines} height={bodyHeight} width={columns - Math.floor(columns * 0.55) - 1} errorsOnly={errorsOnly} follow={follow} scroll={scroll} search={search} />
       </Box>
     );
   else body = <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={columns} now={now} />;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import type { EventEmitter } from 'node:events';
 import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
@@ -11,7 +12,11 @@ import { startApps, appsFor, syncGateway } from '../cli/processes.js';
 import { registerTenant } from '../cli/tenant.js';
 import { GatewayApi } from '../gateway-api.js';
 import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
-import { emptySnapshot, type LogLine, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
+import { daemonRunning, pm2Home } from '../../core/pm2/daemon.js';
+import { ExitTracker, exitFromDaemonLog, type ProcessEvent } from './exits.js';
+import { channelsFromConfig } from '../../core/alerts.js';
+import { formatLogLine, isError } from './logformat.js';
+import { ALL_LOGS, emptySnapshot, type LogLine, type ProcessExit, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
 
 /** What the TUI reads and does; the live one talks to PM2 and the gateways, tests use a fake. */
 export interface Backend {
@@ -32,10 +37,16 @@ const POLL_MS = 1_000;
 const ESCALATION_POLL_MS = 10_000;
 const FLUSH_MS = 100;
 const LOG_LINES = 500;
+/** How much of each PM2 log file a view reads when it opens: the last few hundred lines. */
+const HISTORY_BYTES = 64 * 1024;
+/** A PM2 list slower than this marks the header stale: the 1 s poll plus this stays under 3 s. */
+const LIST_TIMEOUT_MS = 1_800;
+/** PM2's daemon log tail searched for how a process ended. */
+const DAEMON_LOG_BYTES = 16 * 1024;
 
 /** The console's live view: PM2's process list and bus, each gateway's /health, the brain's /health. */
 export class LiveBackend implements Backend {
-  private state: Snapshot = emptySnapshot(os.hostname());
+  private state: Snapshot;
   private readonly logBuffers = new Map<string, LogLine[]>();
   private readonly partial = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
@@ -45,6 +56,9 @@ export class LiveBackend implements Backend {
   private timers: NodeJS.Timeout[] = [];
   private bus: EventEmitter | undefined;
   private polling = false;
+  private readonly logFiles = new Map<string, string[]>();
+  private readonly history = new Set<string>();
+  private readonly exits = new ExitTracker();
 
   constructor(
     private readonly config: Config,
@@ -52,6 +66,7 @@ export class LiveBackend implements Backend {
     private readonly pm2: Pm2Client,
   ) {
     this.registry = new RegistryView(config.paths);
+    this.state = { ...emptySnapshot(os.hostname()), alertsConfigured: [...channelsFromConfig(config).values()].some((c) => c.operatorRecipients.length > 0) };
   }
 
   /** First snapshot, then the PM2 bus and the polling timers. */
@@ -66,11 +81,13 @@ export class LiveBackend implements Backend {
       this.touch();
     });
     this.bus.on('wr:state', () => void this.poll());
-    this.bus.on('process:event', (pkt: { event: string; process: { name: string } }) => {
-      if (pkt.event === 'exit' || pkt.event === 'restart overlimit') {
-        this.state = { ...this.state, crashes: { ...this.state.crashes, [pkt.process.name]: Date.now() } };
-        this.touch();
-      }
+    this.bus.on('process:event', (pkt: ProcessEvent) => {
+      const name = pkt?.process?.name ?? '';
+      const how = pkt?.event === 'exit' ? exitFromDaemonLog(tail(path.join(pm2Home(this.env), 'pm2.log'), DAEMON_LOG_BYTES), name) : { code: null, signal: null };
+      const crashes = this.exits.apply(this.state.crashes, pkt, how, this.state.lastErrors[name]);
+      if (crashes === this.state.crashes) return;
+      this.state = { ...this.state, crashes };
+      this.touch();
     });
     this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations(), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
     void this.pollEscalations();
@@ -81,7 +98,29 @@ export class LiveBackend implements Backend {
   }
 
   logs(process: string): readonly LogLine[] {
+    if (process === ALL_LOGS) {
+      for (const name of this.logFiles.keys()) this.loadHistory(name);
+      return [...this.logBuffers.values()].flat().sort((a, b) => a.at - b.at);
+    }
+    this.loadHistory(process);
     return this.logBuffers.get(process) ?? [];
+  }
+
+  /**
+   * The tail of PM2's log files, read once when a process's log is first shown: a gateway that
+   * crash-looped before the console opened still shows why.
+   */
+  private loadHistory(process: string): void {
+    const files = this.logFiles.get(process);
+    if (!files || this.history.has(process)) return;
+    this.history.add(process);
+    void readHistory(process, files).then((old) => {
+      const live = this.logBuffers.get(process) ?? [];
+      const merged = [...old, ...live];
+      for (const line of old) if (!this.state.lastErrors[process]) this.noteError(line);
+      this.logBuffers.set(process, merged.slice(-LOG_LINES));
+      this.touch();
+    });
   }
 
   subscribe(listener: () => void): () => void {
@@ -107,10 +146,20 @@ export class LiveBackend implements Backend {
     const lines = text.split('\n');
     this.partial.set(key, lines.pop() ?? '');
     const buffer = this.logBuffers.get(process) ?? [];
-    for (const line of lines) if (line.trim()) buffer.push({ at: Date.now(), process, stream, text: line });
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const entry: LogLine = { at: Date.now(), process, stream, text: line };
+      buffer.push(entry);
+      this.noteError(entry);
+    }
     if (buffer.length > LOG_LINES) buffer.splice(0, buffer.length - LOG_LINES);
     this.logBuffers.set(process, buffer);
     this.touch();
+  }
+
+  private noteError(line: LogLine): void {
+    const e = formatLogLine(line.text, line.stream);
+    if (isError(e)) this.state = { ...this.state, lastErrors: { ...this.state.lastErrors, [line.process]: e.text.slice(0, 200) } };
   }
 
   private async poll(): Promise<void> {
@@ -120,10 +169,18 @@ export class LiveBackend implements Backend {
       let processes: ProcessInfo[] = [];
       let pm2State: Snapshot['pm2'] = 'connected';
       try {
-        processes = await this.pm2.list();
+        processes = await this.pm2.list(LIST_TIMEOUT_MS);
       } catch {
-        pm2State = 'down';
+        // Slow, or gone: either way what is shown is no longer known to be true. A slow daemon
+        // keeps the last rows on screen, marked stale; a gone one shows nothing running.
+        pm2State = (await daemonRunning(this.env, 500)) ? 'stale' : 'down';
+        if (pm2State === 'stale') {
+          this.state = { ...this.state, pm2: 'stale' };
+          this.touch();
+          return;
+        }
       }
+      for (const p of processes) this.logFiles.set(p.name, p.logFiles);
       const byName = new Map(processes.map((p) => [p.name, p]));
       const statusOf = (name: string): Pm2Status => (byName.get(name)?.status as Pm2Status | undefined) ?? 'absent';
       const brainHealthy = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/health`, { signal: AbortSignal.timeout(800) }).then((r) => r.ok, () => false);
@@ -248,5 +305,54 @@ export class LiveBackend implements Backend {
     for (const t of this.timers) clearInterval(t);
     (this.bus as unknown as { close?: () => void } | undefined)?.close?.();
     this.pm2.disconnect();
+  }
+}
+
+/** The last lines of a process's log files, oldest first, each dated by PM2's time prefix. */
+async function readHistory(process: string, files: string[]): Promise<LogLine[]> {
+  const out: LogLine[] = [];
+  for (const [i, file] of files.entries()) {
+    let text: string;
+    try {
+      const fh = await fs.promises.open(file, 'r');
+      try {
+        const { size } = await fh.stat();
+        const start = Math.max(0, size - HISTORY_BYTES);
+        const buf = Buffer.alloc(size - start);
+        await fh.read(buf, 0, buf.length, start);
+        text = buf.toString('utf8');
+        // A cut first line is half an event: dropped.
+        if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      continue; // no file yet: the process never wrote to it
+    }
+    let at = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      const t = Date.parse(line.slice(0, line.indexOf(': ')));
+      if (Number.isFinite(t)) at = t;
+      out.push({ at, process, stream: i === 0 ? 'out' : 'err', text: line });
+    }
+  }
+  // Stable: lines with no time of their own (a stack trace) stay after the line that dated them.
+  return out.sort((a, b) => a.at - b.at).slice(-LOG_LINES);
+}
+
+/** The last `bytes` of a file, or '' when it cannot be read. Synchronous: a few KB, once per exit. */
+function tail(file: string, bytes: number): string {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(bytes, size));
+    fs.readSync(fd, buf, 0, buf.length, size - buf.length);
+    return buf.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

@@ -10,8 +10,12 @@ export interface KeyBinding {
 export const KEYMAP = {
   up: { keys: ['up', 'k'], label: '↑/k', help: 'previous tenant' },
   down: { keys: ['down', 'j'], label: '↓/j', help: 'next tenant' },
-  logs: { keys: ['return'], label: 'enter', help: "the selected process's log (again: back to the tenant's gateway)" },
+  logs: { keys: ['return'], label: 'enter', help: "the selected tenant's (or failure's) log, full screen" },
   brainLogs: { keys: ['b'], label: 'b', help: "the brain's log" },
+  monitorLogs: { keys: ['m'], label: 'm', help: "the monitor's log" },
+  allLogs: { keys: ['L'], label: 'L', help: 'every process in one log' },
+  pageUp: { keys: ['pageup'], label: 'PgUp', help: 'log: scroll back a page' },
+  pageDown: { keys: ['pagedown'], label: 'PgDn', help: 'log: scroll forward a page' },
   errorsOnly: { keys: ['e'], label: 'e', help: 'log: errors only / everything' },
   follow: { keys: ['f'], label: 'f', help: 'log: follow new lines / hold' },
   qr: { keys: ['p'], label: 'p', help: "the selected tenant's pairing QR" },
@@ -20,7 +24,7 @@ export const KEYMAP = {
   startStop: { keys: ['S'], label: 'S', help: 'stop or start the selected gateway (asks first)', mutates: true },
   failures: { keys: ['F', 'x'], label: 'F', help: 'everything failing, with what to do next' },
   add: { keys: ['a'], label: 'a', help: 'add a tenant', mutates: true },
-  filter: { keys: ['/'], label: '/', help: 'filter tenants' },
+  filter: { keys: ['/'], label: '/', help: 'filter tenants; in a log: search it' },
   command: { keys: [':'], label: ':', help: 'command (:tenant x, :handoff x on, :restart x, :q)' },
   help: { keys: ['?'], label: '?', help: 'this help' },
   back: { keys: ['escape'], label: 'esc', help: 'back' },
@@ -34,6 +38,8 @@ export interface KeyEvent {
   downArrow?: boolean;
   return?: boolean;
   escape?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
 }
 
 function keyName(input: string, key: KeyEvent): string {
@@ -41,6 +47,8 @@ function keyName(input: string, key: KeyEvent): string {
   if (key.downArrow) return 'down';
   if (key.return) return 'return';
   if (key.escape) return 'escape';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
   return input;
 }
 

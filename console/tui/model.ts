@@ -1,3 +1,5 @@
+import { BRAIN, gatewayName, MONITOR } from '../../core/apps.js';
+import { describeExit } from './exits.js';
 import type { GatewayHealth } from '../gateway-api.js';
 
 /**
@@ -28,6 +30,9 @@ export interface TenantRow {
   escalations: number;
 }
 
+/** The log view over every process at once. */
+export const ALL_LOGS = '*';
+
 export interface ServiceState {
   pm2: Pm2Status;
   /** For the brain: its /health answered. */
@@ -41,22 +46,34 @@ export interface LogLine {
   text: string;
 }
 
+export interface ProcessExit {
+  at: number;
+  code: number | null;
+  signal: string | null;
+  lastError?: string;
+}
+
 export interface Snapshot {
   at: number;
   host: string;
-  pm2: 'connected' | 'down';
+  /** stale: PM2 did not answer the last poll in time, so what is shown may be old. */
+  pm2: 'connected' | 'stale' | 'down';
   brain: ServiceState;
   monitor: ServiceState | null;
   rows: TenantRow[];
   qr: Record<string, { qr: string; expiresAt: string }>;
-  /** Processes that exited recently (from PM2's process events): name → time. */
-  crashes: Record<string, number>;
+  /** Processes that exited unplanned recently (PM2's exit events, not our own stops/restarts). */
+  crashes: Record<string, ProcessExit>;
+  /** The last ERROR/FATAL line each process logged, shown inline in the failures view. */
+  lastErrors: Record<string, string>;
+  /** Whether the monitor has any alert channel to tell someone. */
+  alertsConfigured: boolean;
   /** The monitor's open incidents (monitor.db). */
   incidents: { target: string; title: string; openedAt: string }[];
 }
 
 export function emptySnapshot(host = ''): Snapshot {
-  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, incidents: [] };
+  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, lastErrors: {}, alertsConfigured: false, incidents: [] };
 }
 
 /** Higher is worse: what the operator must look at first sorts to the top. */
@@ -96,31 +113,39 @@ export interface Failure {
   severity: number;
   what: string;
   next: string;
+  /** The PM2 process the item is about: enter opens its log, R and S act on it. */
+  process?: string;
 }
 
 /** Everything failing, worst first, each with what to do about it. */
 export function failures(s: Snapshot): Failure[] {
   const out: Failure[] = [];
   if (s.pm2 === 'down') out.push({ severity: 200, what: 'PM2 is not running: nothing is', next: 'wr-console start' });
-  if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'R on the brain, or wr-console restart brain; then check its log' });
-  else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'wr-console restart brain; check its log' });
-  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'wr-console restart monitor' });
+  if (s.pm2 === 'stale') out.push({ severity: 190, what: 'PM2 does not answer: what is shown may be old', next: 'wait a few seconds; if it stays, pm2 ping, or wr-console start' });
+  if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'S to start it, R to restart it; enter for its log', process: BRAIN });
+  else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'R to restart it; enter for its log', process: BRAIN });
+  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'S to start it, R to restart it; enter for its log', process: MONITOR });
+  const alerted = s.alertsConfigured ? 'the monitor alerted the operator' : 'alerts: not configured, so nobody was told';
   for (const i of s.incidents) {
-    out.push({ severity: 95, what: `incident since ${i.openedAt.slice(11, 16)} UTC: [${i.target}] ${i.title}`, next: 'the monitor alerted the operator; it resolves by itself once fixed' });
+    out.push({ severity: 95, what: `incident since ${i.openedAt.slice(11, 16)} UTC: [${i.target}] ${i.title}`, next: `${alerted}; it resolves by itself once fixed`, process: processOfTarget(i.target) });
   }
   const recent = s.at - 10 * 60_000;
-  for (const [name, at] of Object.entries(s.crashes)) {
-    if (at >= recent) out.push({ severity: 75, what: `${name} exited at ${new Date(at).toTimeString().slice(0, 8)} and was restarted by PM2`, next: 'read its log (enter) for the reason' });
+  for (const [name, exit] of Object.entries(s.crashes)) {
+    if (exit.at < recent) continue;
+    const how = describeExit(exit);
+    out.push({ severity: 75, what: `${name} ${how} at ${new Date(exit.at).toTimeString().slice(0, 8)}; PM2 restarted it${exit.lastError ? ` — ${exit.lastError}` : ''}`, next: 'enter for its log', process: name });
   }
   for (const r of s.rows) {
     const who = `${r.id} (${r.name})`;
-    if (r.pm2 === 'errored' || r.pm2 === 'waiting restart') out.push({ severity: 100, what: `${who}: gateway crash-looping (${r.restarts} restarts)`, next: `read its log (enter), fix, then R to restart` });
-    else if (r.pm2 === 'stopped' || r.pm2 === 'absent') out.push({ severity: 70, what: `${who}: gateway not running`, next: `S to start, or wr-console start ${r.id}` });
-    if (r.wa === 'logged_out') out.push({ severity: 90, what: `${who}: WhatsApp logged out`, next: 'R for a new QR, then p to show it and scan with the business phone' });
-    if (r.wa === 'parked') out.push({ severity: 85, what: `${who}: parked — ${r.parkedReason ?? 'stopped retrying'}`, next: 'fix the cause, then R to restart the session' });
-    if (r.wa === 'disconnected') out.push({ severity: 60, what: `${who}: WhatsApp disconnected${r.lastDisconnect ? ` (${r.lastDisconnect.code ?? '?'} ${r.lastDisconnect.reason})` : ''}`, next: 'it retries by itself; R to retry now' });
-    if (r.wa === 'unreachable' && r.pm2 === 'online') out.push({ severity: 65, what: `${who}: gateway does not answer on port ${r.port}`, next: 'read its log (enter); R to restart' });
-    if ((r.failed ?? 0) > 0) out.push({ severity: 50, what: `${who}: ${r.failed} message(s) the brain refused`, next: 'read the brain log; the messages stay in gateway.db' });
+    const process = gatewayName(r.id);
+    const lastError = s.lastErrors[process] ? ` — ${s.lastErrors[process]}` : '';
+    if (r.pm2 === 'errored' || r.pm2 === 'waiting restart') out.push({ severity: 100, what: `${who}: gateway crash-looping (${r.restarts} restarts)${lastError}`, next: `enter for its log; fix, then R to restart`, process });
+    else if (r.pm2 === 'stopped' || r.pm2 === 'absent') out.push({ severity: 70, what: `${who}: gateway not running`, next: `S to start it`, process });
+    if (r.wa === 'logged_out') out.push({ severity: 90, what: `${who}: WhatsApp logged out`, next: 'R for a new QR, then p on the table to show it and scan with the business phone', process });
+    if (r.wa === 'parked') out.push({ severity: 85, what: `${who}: parked — ${r.parkedReason ?? 'stopped retrying'}`, next: 'no QR comes while parked: fix the cause, then R to restart the session', process });
+    if (r.wa === 'disconnected') out.push({ severity: 60, what: `${who}: WhatsApp disconnected${r.lastDisconnect ? ` (${r.lastDisconnect.code ?? '?'} ${r.lastDisconnect.reason})` : ''}`, next: 'it retries by itself; R to retry now', process });
+    if (r.wa === 'unreachable' && r.pm2 === 'online') out.push({ severity: 65, what: `${who}: gateway does not answer on port ${r.port}${lastError}`, next: 'enter for its log; R to restart', process });
+    if ((r.failed ?? 0) > 0) out.push({ severity: 50, what: `${who}: ${r.failed} message(s) the brain refused`, next: 'enter for the brain log; the messages stay in gateway.db', process: BRAIN });
     if (r.escalations > 0) out.push({ severity: 45, what: `${who}: ${r.escalations} customer(s) waiting for a person`, next: 'reply from the business phone; resolve with POST /api/escalations/<id>/resolve' });
   }
   return out.sort((a, b) => b.severity - a.severity);
@@ -161,4 +186,11 @@ export function formatAge(since: number | string | null, now: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   if (s < 86400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86400)}d`;
+}
+
+/** The PM2 process an incident's target names (a tenant id, "brain" or "monitor"). */
+function processOfTarget(target: string): string | undefined {
+  if (target === 'brain') return BRAIN;
+  if (target === 'monitor') return MONITOR;
+  return /^[a-z0-9-]{1,32}$/.test(target) ? gatewayName(target) : undefined;
 }

@@ -26,19 +26,22 @@ describe('console model', () => {
   });
 
   it('lists every failure with what to do next, worst first', () => {
-    const s = { ...emptySnapshot('h'), at: 1_000_000, pm2: 'connected' as const, brain: { pm2: 'online' as const, healthy: true }, crashes: { 'wr-gw-b': 999_000 } };
+    const s = { ...emptySnapshot('h'), at: 1_000_000, pm2: 'connected' as const, brain: { pm2: 'online' as const, healthy: true }, crashes: { 'wr-gw-b': { at: 999_000, code: null, signal: 'SIGKILL' } } };
     s.rows = [row('a', { wa: 'logged_out' }), row('b', { pm2: 'errored', restarts: 16 }), row('c', { wa: 'parked', parkedReason: 'QR expired: nobody scanned it' }), row('d', { escalations: 2 }), row('ok')];
     const list = failures(s);
     expect(list.map((f) => f.what)).toEqual([
       'b (Shop b): gateway crash-looping (16 restarts)',
       'a (Shop a): WhatsApp logged out',
       'c (Shop c): parked — QR expired: nobody scanned it',
-      'wr-gw-b exited at ' + new Date(999_000).toTimeString().slice(0, 8) + ' and was restarted by PM2',
+      'wr-gw-b killed by SIGKILL at ' + new Date(999_000).toTimeString().slice(0, 8) + '; PM2 restarted it',
       'd (Shop d): 2 customer(s) waiting for a person',
     ]);
     expect(list[1]!.next).toContain('R for a new QR');
     const withIncident = failures({ ...s, rows: [], crashes: {}, incidents: [{ target: 'clinic', title: 'WhatsApp logged out: a new QR is needed', openedAt: '2026-03-16T10:05:00.000Z' }] });
-    expect(withIncident[0]).toMatchObject({ what: 'incident since 10:05 UTC: [clinic] WhatsApp logged out: a new QR is needed' });
+    expect(withIncident[0]).toMatchObject({ what: 'incident since 10:05 UTC: [clinic] WhatsApp logged out: a new QR is needed', process: 'wr-gw-clinic' });
+    // Only say someone was told when a channel exists to tell them.
+    expect(withIncident[0]!.next).toContain('alerts: not configured');
+    expect(failures({ ...s, rows: [], crashes: {}, alertsConfigured: true, incidents: withIncident.length ? [{ target: 'clinic', title: 't', openedAt: '2026-03-16T10:05:00.000Z' }] : [] })[0]!.next).toContain('the monitor alerted the operator');
     expect(failures({ ...emptySnapshot(), pm2: 'down' })[0]).toEqual({ severity: 200, what: 'PM2 is not running: nothing is', next: 'wr-console start' });
     expect(failures({ ...s, rows: [], crashes: {}, brain: { pm2: 'stopped' } })[0]!.what).toBe('brain is stopped: no tenant gets answers');
   });

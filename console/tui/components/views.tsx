@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { renderQr, qrSize } from '../../qr.js';
 import { KEYMAP } from '../keymap.js';
-import { COMMAND_HELP, failures, formatAge, severity, windowRows, type LogLine, type Snapshot, type TenantRow } from '../model.js';
+import { logScreen } from '../logformat.js';
+import { ALL_LOGS, COMMAND_HELP, failures, formatAge, severity, windowRows, type LogLine, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
 
@@ -17,7 +18,7 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
   return (
     <Text wrap="truncate">
       {readonly ? <Text color="yellow">READ-ONLY · </Text> : null}
-      <Text bold>wr</Text> {s.host} · PM2 <Text color={s.pm2 === 'connected' ? 'green' : 'red'}>{s.pm2}</Text> · tenants {s.rows.length} (
+      <Text bold>wr</Text> {s.host} · PM2 <Text color={s.pm2 === 'connected' ? 'green' : s.pm2 === 'stale' ? 'yellow' : 'red'}>{s.pm2 === 'stale' ? 'STALE (not answering)' : s.pm2}</Text> · tenants {s.rows.length} (
       <Text color="green">{s.rows.length - failing - waiting} ok</Text>, <Text color={failing ? 'red' : undefined}>{failing} failing</Text>) · brain{' '}
       <Text color={statusColor(s.brain.pm2 === 'online' && s.brain.healthy !== false ? 'online' : 'errored')}>{brain}</Text> · monitor{' '}
       <Text color={statusColor(s.monitor?.pm2 ?? 'absent')}>{s.monitor?.pm2 ?? 'not installed'}</Text> · {new Date(now).toTimeString().slice(0, 8)}
@@ -86,21 +87,25 @@ export function TenantTable({ rows, selected, height, width, now }: { rows: Tena
   );
 }
 
-export function LogPane({ process, lines, height, width, errorsOnly, follow }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean }) {
-  const shown = (errorsOnly ? lines.filter((l) => l.stream === 'err' || /"level":(50|60)|error/i.test(l.text)) : lines).slice(-(height - 1));
+export function LogPane({ process, lines, height, width, errorsOnly, follow, scroll, search }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean; scroll: number; search: string }) {
+  const combined = process === ALL_LOGS;
+  const screen = logScreen(lines, { width, height: height - 1, scroll, errorsOnly, search, combined });
+  const at = Math.min(scroll, screen.maxScroll);
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold>
-        log {process}
+      <Text bold wrap="truncate">
+        log {combined ? 'all processes' : process}
         <Text color="gray">
           {' '}
-          ({errorsOnly ? 'errors only' : 'all'}, {follow ? 'following' : 'held'})
+          ({errorsOnly ? 'errors only' : 'all'}, {follow ? 'following' : 'held'}
+          {search ? `, "${search}": ${screen.matches} match${screen.matches === 1 ? '' : 'es'}` : ''}
+          {at > 0 ? `, ${at} rows up` : ''}) PgUp/PgDn scroll
         </Text>
       </Text>
-      {shown.length === 0 ? <Text color="gray">no log lines yet</Text> : null}
-      {shown.map((l, i) => (
-        <Text key={i} wrap="truncate" color={l.stream === 'err' ? 'red' : undefined}>
-          {l.text}
+      {screen.rows.length === 0 ? <Text color="gray">{search ? `no line matches "${search}"` : 'no log lines yet'}</Text> : null}
+      {screen.rows.map((r, i) => (
+        <Text key={i} wrap="truncate" color={r.color}>
+          {r.text}
         </Text>
       ))}
     </Box>

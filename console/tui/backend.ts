@@ -3,20 +3,20 @@ import path from 'node:path';
 import os from 'node:os';
 import type { EventEmitter } from 'node:events';
 import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
-import type { Config } from '../../core/config.js';
-import { loadOrCreateAdminKey } from '../../core/keys.js';
+import { loadConfig, type Config } from '../../core/config.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
 import { RawDb } from '../../core/sqlite/raw.js';
 import { startApps, appsFor, syncGateway } from '../cli/processes.js';
 import { registerTenant } from '../cli/tenant.js';
+import { BrainApi, chatOf, type Conversation } from '../brain-api.js';
 import { GatewayApi } from '../gateway-api.js';
 import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
 import { daemonRunning, pm2Home } from '../../core/pm2/daemon.js';
 import { ExitTracker, exitFromDaemonLog, type ProcessEvent } from './exits.js';
 import { channelsFromConfig } from '../../core/alerts.js';
 import { formatLogLine, isError } from './logformat.js';
-import { ALL_LOGS, emptySnapshot, type LogLine, type ProcessExit, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
+import { ALL_LOGS, configWarnings, emptySnapshot, type LogLine, type PendingEscalation, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
 
 /** What the TUI reads and does; the live one talks to PM2 and the gateways, tests use a fake. */
 export interface Backend {
@@ -30,6 +30,11 @@ export interface Backend {
   start(name: string): Promise<void>;
   addTenant(input: { id: string; name: string; transport: Transport }): Promise<string>;
   pairingCode(tenant: string, phone: string): Promise<string>;
+  /** A tenant's recent conversations with their last messages, newest first (the brain's API). */
+  conversations(tenant: string): Promise<Conversation[]>;
+  resolveEscalation(tenant: string, id: number): Promise<void>;
+  /** Per-chat handoff; resolves with the state the gateway confirmed. */
+  chatHandoff(tenant: string, sender: string, on: boolean): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -51,7 +56,11 @@ export class LiveBackend implements Backend {
   private readonly partial = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
   private readonly registry: RegistryView;
-  private readonly escalations = new Map<string, number>();
+  private readonly brain: BrainApi;
+  /** The combined log, rebuilt only when a line arrived since it was last asked for. */
+  private combined: { version: number; lines: LogLine[] } = { version: -1, lines: [] };
+  private logVersion = 0;
+  private readonly processBrainPort: number;
   private dirty = false;
   private timers: NodeJS.Timeout[] = [];
   private bus: EventEmitter | undefined;
@@ -66,6 +75,9 @@ export class LiveBackend implements Backend {
     private readonly pm2: Pm2Client,
   ) {
     this.registry = new RegistryView(config.paths);
+    this.brain = new BrainApi(config);
+    // What PM2's processes see: wr.env alone, never this shell's environment.
+    this.processBrainPort = loadConfig({ WR_HOME: config.home }, { alerts: false }).BRAIN_PORT;
     this.state = { ...emptySnapshot(os.hostname()), alertsConfigured: [...channelsFromConfig(config).values()].some((c) => c.operatorRecipients.length > 0) };
   }
 
@@ -100,7 +112,8 @@ export class LiveBackend implements Backend {
   logs(process: string): readonly LogLine[] {
     if (process === ALL_LOGS) {
       for (const name of this.logFiles.keys()) this.loadHistory(name);
-      return [...this.logBuffers.values()].flat().sort((a, b) => a.at - b.at);
+      if (this.combined.version !== this.logVersion) this.combined = { version: this.logVersion, lines: [...this.logBuffers.values()].flat().sort((a, b) => a.at - b.at) };
+      return this.combined.lines;
     }
     this.loadHistory(process);
     return this.logBuffers.get(process) ?? [];
@@ -116,9 +129,12 @@ export class LiveBackend implements Backend {
     this.history.add(process);
     void readHistory(process, files).then((old) => {
       const live = this.logBuffers.get(process) ?? [];
-      const merged = [...old, ...live];
-      for (const line of old) if (!this.state.lastErrors[process]) this.noteError(line);
+      // A line that came on the bus while the file was read is in both: the live one stays.
+      const seen = new Set(live.map((l) => l.text));
+      const merged = [...old.filter((l) => !seen.has(l.text)), ...live];
+      if (!this.state.lastErrors[process]) for (const line of old) this.noteError(line);
       this.logBuffers.set(process, merged.slice(-LOG_LINES));
+      this.logVersion++;
       this.touch();
     });
   }
@@ -154,6 +170,7 @@ export class LiveBackend implements Backend {
     }
     if (buffer.length > LOG_LINES) buffer.splice(0, buffer.length - LOG_LINES);
     this.logBuffers.set(process, buffer);
+    this.logVersion++;
     this.touch();
   }
 
@@ -180,7 +197,11 @@ export class LiveBackend implements Backend {
           return;
         }
       }
-      for (const p of processes) this.logFiles.set(p.name, p.logFiles);
+      for (const p of processes) {
+        this.logFiles.set(p.name, p.logFiles);
+        // A process in trouble has its log history read now: its last error shows in the failures view.
+        if (['errored', 'waiting restart'].includes(p.status) || this.state.crashes[p.name]) this.loadHistory(p.name);
+      }
       const byName = new Map(processes.map((p) => [p.name, p]));
       const statusOf = (name: string): Pm2Status => (byName.get(name)?.status as Pm2Status | undefined) ?? 'absent';
       const brainHealthy = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/health`, { signal: AbortSignal.timeout(800) }).then((r) => r.ok, () => false);
@@ -189,7 +210,7 @@ export class LiveBackend implements Backend {
           const p = byName.get(gatewayName(t.id));
           const base: TenantRow = {
             id: t.id, name: t.name, port: t.port, transport: t.transport, pm2: statusOf(gatewayName(t.id)), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null,
-            wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: this.escalations.get(t.id) ?? 0,
+            wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: this.state.escalations.filter((e) => e.tenant === t.id).length,
           };
           if (base.pm2 !== 'online') return base;
           try {
@@ -218,6 +239,7 @@ export class LiveBackend implements Backend {
         rows,
         qr,
         incidents,
+        warnings: configWarnings({ consoleHome: this.config.home, processHomes: processes.map((p) => p.wrHome), shellBrainPort: this.config.BRAIN_PORT, processBrainPort: this.processBrainPort }),
       };
       this.touch();
     } finally {
@@ -241,20 +263,30 @@ export class LiveBackend implements Backend {
   }
 
   private async pollEscalations(): Promise<void> {
-    const admin = loadOrCreateAdminKey(this.config.paths);
-    await Promise.all(
-      this.registry.list().map(async (t) => {
-        try {
-          const res = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/api/escalations?status=pending`, {
-            headers: { authorization: `Bearer ${admin}`, 'x-client-id': t.id },
-            signal: AbortSignal.timeout(2_000),
-          });
-          if (res.ok) this.escalations.set(t.id, ((await res.json()) as { escalations: unknown[] }).escalations.length);
-        } catch {
-          // The brain is down: the failures view says so already.
-        }
-      }),
+    const lists = await Promise.all(
+      this.registry.list().map((t) =>
+        this.brain.escalations(t.id).then(
+          (list) => list.map((e): PendingEscalation => ({ ...e, tenant: t.id })),
+          // The brain is down: the failures view says so already; what was known stays shown.
+          () => this.state.escalations.filter((e) => e.tenant === t.id),
+        ),
+      ),
     );
+    this.state = { ...this.state, escalations: lists.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)) };
+    this.touch();
+  }
+
+  conversations(tenant: string): Promise<Conversation[]> {
+    return this.brain.conversations(tenant);
+  }
+
+  async resolveEscalation(tenant: string, id: number): Promise<void> {
+    await this.brain.resolve(tenant, id);
+    await this.pollEscalations();
+  }
+
+  async chatHandoff(tenant: string, sender: string, on: boolean): Promise<boolean> {
+    return (await this.api(tenant).chatHandoff(chatOf(sender), on)).handoff;
   }
 
   private api(tenant: string): GatewayApi {

@@ -40,12 +40,14 @@ export function formatLogLine(raw: string, stream: LogLine['stream'] = 'out'): L
       const o = JSON.parse(rest) as Record<string, unknown>;
       if (typeof o === 'object' && o !== null && typeof o.level === 'number') {
         const err = o.err as { message?: unknown; code?: unknown } | undefined;
-        const parts = [typeof o.msg === 'string' ? o.msg : ''];
-        if (err && typeof err.message === 'string') parts[0] = parts[0] ? `${parts[0]}: ${err.message}` : err.message;
+        let message = typeof o.msg === 'string' ? o.msg : '';
+        if (err && typeof err.message === 'string') message = message ? `${message}: ${err.message}` : err.message;
+        // The code (SQLITE_NOTADB, EADDRINUSE) is what an operator searches for: shown when the message lacks it.
+        if (err && typeof err.code === 'string' && !message.includes(err.code)) message += ` (${err.code})`;
         const extra = Object.entries(o)
           .filter(([k]) => !QUIET.has(k))
           .map(([k, v]) => `${k}=${scalar(v)}`);
-        const text = [parts[0], ...extra].filter(Boolean).join(' ');
+        const text = [message, ...extra].filter(Boolean).join(' ');
         return { time: typeof o.time === 'number' ? clock(o.time) : time, level: LEVELS[o.level] ?? null, text: neutralise(text) };
       }
     } catch {
@@ -89,22 +91,33 @@ export interface ScreenRow {
 
 /**
  * The rows the log view shows: matching `search` (case-insensitive) and, with errorsOnly, errors;
- * wrapped to `width`; `scroll` rows up from the newest. Returns the rows and how far up one can go.
+ * wrapped to `width`; `scroll` rows up from the newest. Walks back from the newest line and stops
+ * once the screen is full, so a long combined log costs what fits on screen, not its length
+ * (a search counts every match, so it reads them all).
  */
-export function logScreen(lines: readonly LogLine[], opts: { width: number; height: number; scroll: number; errorsOnly: boolean; search: string; combined: boolean }): { rows: ScreenRow[]; maxScroll: number; matches: number } {
+export function logScreen(lines: readonly LogLine[], opts: { width: number; height: number; scroll: number; errorsOnly: boolean; search: string; combined: boolean }): { rows: ScreenRow[]; scroll: number; matches: number } {
   const needle = opts.search.toLowerCase();
-  const all: ScreenRow[] = [];
+  const height = Math.max(1, opts.height);
+  const want = height + Math.max(0, opts.scroll);
+  const collected: ScreenRow[][] = [];
+  let rowCount = 0;
   let matches = 0;
-  for (const l of lines) {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (rowCount >= want && !needle) break;
+    const l = lines[i]!;
     const e = formatted(l);
     if (opts.errorsOnly && !isError(e)) continue;
     const text = renderEvent(e, opts.combined ? l.process : undefined);
     if (needle && !text.toLowerCase().includes(needle)) continue;
     matches++;
+    if (rowCount >= want) continue;
     const color = levelColor(e.level);
-    for (const part of wrap(text, opts.width)) all.push({ text: part, color });
+    const rows = wrap(text, opts.width).map((part) => ({ text: part, color }));
+    collected.push(rows);
+    rowCount += rows.length;
   }
-  const maxScroll = Math.max(0, all.length - opts.height);
-  const scroll = Math.min(Math.max(0, opts.scroll), maxScroll);
-  return { rows: all.slice(all.length - opts.height - scroll < 0 ? 0 : all.length - opts.height - scroll, all.length - scroll), maxScroll, matches };
+  const all = collected.reverse().flat();
+  // Scrolled past the oldest line: stop there.
+  const scroll = Math.min(Math.max(0, opts.scroll), Math.max(0, all.length - height));
+  return { rows: all.slice(Math.max(0, all.length - height - scroll), all.length - scroll), scroll, matches };
 }

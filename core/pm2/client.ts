@@ -47,6 +47,8 @@ export interface ProcessInfo {
   cpu: number;
   /** PM2's log files for the process (stdout, stderr): the console reads their tail. */
   logFiles: string[];
+  /** The WR_HOME the process was started with: the console warns when it is not its own. */
+  wrHome: string | undefined;
 }
 
 // PM2's module is one connection per process, bus included: a client that disconnects while
@@ -89,6 +91,7 @@ export class Pm2Client {
         uptimeSince: d.pm2_env?.status === 'online' ? (d.pm2_env?.pm_uptime ?? null) : null,
         memory: d.monit?.memory ?? 0,
         cpu: d.monit?.cpu ?? 0,
+        wrHome: (d.pm2_env as { WR_HOME?: string } | undefined)?.WR_HOME,
         logFiles: [...new Set([d.pm2_env?.pm_out_log_path, d.pm2_env?.pm_err_log_path].filter((f): f is string => typeof f === 'string'))],
       }));
   }

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
 import type { Pm2Client } from '../../core/pm2/client.js';
 import type { LiveBackend } from '../../console/tui/backend.js';
 import { until } from '../helpers/gateway.js';
-import { makeStack, pm2Processes, type Stack } from '../helpers/stack.js';
+import { readTenantKey } from '../../core/keys.js';
+import { makeStack, pm2Cli, pm2Processes, type Stack } from '../helpers/stack.js';
 
 /** The console's live backend over a real PM2 daemon (private PM2_HOME), as the TUI uses it. */
 let stack: Stack;
@@ -63,4 +65,61 @@ describe('the console backend over a real PM2', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(backend.snapshot().crashes['wr-gw-shop']).toBe(before);
   }, 90_000);
+
+  it('works an escalation and a conversation through the brain API: who, what, the bot\'s answers, chat handoff, resolve (issue 16 item 4)', async () => {
+    const gateway = `http://127.0.0.1:${stack.portBase}`;
+    const auth = { authorization: `Bearer ${readTenantKey(stack.home.config.paths, 'demo')}`, 'content-type': 'application/json' };
+    await until(() => backend.snapshot().rows.find((r) => r.id === 'demo')?.pm2 === 'online', 20_000, 'demo online');
+    await until(async () => (await fetch(`${gateway}/simulate/pair`, { method: 'POST', headers: auth }).catch(() => null))?.ok, 20_000, 'demo paired');
+    const say = (text: string) => fetch(`${gateway}/simulate/inbound`, { method: 'POST', headers: auth, body: JSON.stringify({ from: '+34600111222', text }) });
+    expect((await say('what are your hours?')).status).toBeLessThan(300);
+    expect((await say('I want to talk to a real person please')).status).toBeLessThan(300);
+
+    const escalation = (await until(() => backend.snapshot().escalations.find((e) => e.tenant === 'demo'), 20_000, 'the escalation in the console'))!;
+    expect(escalation.summary.toLowerCase()).toContain('person');
+    expect(escalation.sender).toContain('34600111222');
+    const conversation = (await until(async () => (await backend.conversations('demo')).find((c) => c.messages.some((m) => m.direction === 'out' && m.intent === 'hours')), 20_000, "the bot's answer in the conversation"))!;
+    expect(conversation.messages.map((m) => m.direction)).toContain('in');
+
+    expect(await backend.chatHandoff('demo', conversation.sender, true)).toBe(true);
+    expect(await backend.chatHandoff('demo', conversation.sender, false)).toBe(false);
+    await backend.resolveEscalation('demo', escalation.id);
+    expect(backend.snapshot().escalations.filter((e) => e.tenant === 'demo')).toEqual([]);
+  }, 90_000);
+
+  it("shows a crash-looping gateway's reason from PM2's log files to a console opened afterwards, and warns when this shell's BRAIN_PORT is not the processes' (issue 16 items 1, 6)", async () => {
+    expect((await stack.wr('tenant', 'add', 'broken', '--name', 'Broken', '--transport', 'simulator')).code).toBe(0);
+    await stack.wr('stop', 'broken');
+    const db = stack.home.config.paths.gatewayDb('broken');
+    // Without its WAL, which would otherwise still hold a good first page.
+    for (const f of [`${db}-wal`, `${db}-shm`]) fs.rmSync(f, { force: true });
+    fs.writeFileSync(db, 'this is not a database, it is a text file that is long enough to have a header'.repeat(20));
+    await stack.wr('start', 'broken');
+    const restarts = () => (pm2Processes(stack.home.env).find((p) => p.name === 'wr-gw-broken') as { pm2_env: { restart_time?: number } } | undefined)?.pm2_env.restart_time ?? 0;
+    await until(() => restarts() >= 2, 30_000, 'a crash loop');
+    await stack.wr('stop', 'broken');
+
+    const { LiveBackend } = await import('../../console/tui/backend.js');
+    const late = new LiveBackend(loadConfig({ ...stack.home.env, BRAIN_PORT: String(stack.brainPort + 1) }), stack.home.env, pm2);
+    await late.open();
+    try {
+      expect(late.snapshot().warnings.join(' ')).toContain(`this shell's BRAIN_PORT=${stack.brainPort + 1} but the processes use ${stack.brainPort}`);
+      await until(() => late.logs('wr-gw-broken').some((l) => l.text.includes('SQLITE_NOTADB')), 10_000, 'the crash reason from the log file');
+      const { formatLogLine } = await import('../../console/tui/logformat.js');
+      const fatal = late.logs('wr-gw-broken').map((l) => formatLogLine(l.text, l.stream)).find((e) => e.level === 'FATAL');
+      expect(fatal?.text).toMatch(/^gateway failed to start: .*SQLITE_NOTADB/);
+      expect(late.snapshot().lastErrors['wr-gw-broken']).toContain('SQLITE_NOTADB');
+    } finally {
+      await late.close();
+    }
+  }, 90_000);
+
+  it('marks the header down within 3 s of pm2 kill (issue 16 item 6)', async () => {
+    expect(backend.snapshot().pm2).toBe('connected');
+    pm2Cli(stack.home.env, 'kill');
+    const killed = Date.now();
+    await until(() => backend.snapshot().pm2 !== 'connected', 5_000, 'PM2 shown as not connected');
+    expect(Date.now() - killed).toBeLessThanOrEqual(3_000);
+    await until(() => backend.snapshot().pm2 === 'down', 5_000, 'PM2 shown as down');
+  }, 30_000);
 });

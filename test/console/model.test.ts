@@ -62,3 +62,35 @@ describe('console model', () => {
     expect(formatAge(new Date(0).toISOString(), 86_400_000 * 3)).toBe('3d');
   });
 });
+
+describe('console text rules (issue 16 items 1, 5, 6)', () => {
+  it('turns log lines of every shape into readable events, control characters shown, not obeyed', async () => {
+    const { formatLogLine, wrap } = await import('../../console/tui/logformat.js');
+    expect(formatLogLine('plain text from a library', 'err')).toEqual({ time: '', level: 'ERROR', text: 'plain text from a library' });
+    expect(formatLogLine('{not json', 'out')).toEqual({ time: '', level: null, text: '{not json' });
+    expect(formatLogLine('2026-11-28T16:46:00: {"level":30,"msg":"hi \\u001b[2Jthere"}').text).toBe('hi ^[[2Jthere');
+    expect(formatLogLine('raw \u001b[31mred\u0007').text).toBe('raw ^[[31mred\\x07');
+    expect(formatLogLine('{"level":50,"msg":"boom","err":{"message":"listen failed","code":"EADDRINUSE"}}').text).toBe('boom: listen failed (EADDRINUSE)');
+    expect(wrap('abcdefg', 3)).toEqual(['abc', 'def', 'g']);
+  });
+
+  it('splits keys that arrive together, and completes commands', async () => {
+    const { splitKeys } = await import('../../console/tui/keymap.js');
+    const { completeCommand } = await import('../../console/tui/model.js');
+    expect(splitKeys('jj', {})).toEqual([{ input: 'j', key: {} }, { input: 'j', key: {} }]);
+    expect(splitKeys('x\r', {}).map((k) => k.key.return ?? false)).toEqual([false, true]);
+    expect(splitKeys('j', { upArrow: true })).toHaveLength(1);
+    expect(completeCommand('re', ['alpha'])).toBe('restart ');
+    expect(completeCommand('restart al', ['alpha', 'bravo'])).toBe('restart alpha ');
+    expect(completeCommand('tenant a', ['alpha', 'alpine'])).toBe('tenant alp');
+    expect(completeCommand('handoff alpha o', ['alpha'])).toBe('handoff alpha o');
+    expect(completeCommand('handoff alpha of', ['alpha'])).toBe('handoff alpha off ');
+  });
+
+  it('warns when the shell and the processes disagree on WR_HOME or BRAIN_PORT', async () => {
+    const { configWarnings } = await import('../../console/tui/model.js');
+    expect(configWarnings({ consoleHome: '/a', processHomes: ['/a', undefined], shellBrainPort: 3000, processBrainPort: 3000 })).toEqual([]);
+    const w = configWarnings({ consoleHome: '/a', processHomes: ['/b', '/b'], shellBrainPort: 3001, processBrainPort: 3000 });
+    expect(w).toEqual(['the processes use WR_HOME=/b but this console reads /a: run it with the same WR_HOME', "this shell's BRAIN_PORT=3001 but the processes use 3000 (wr.env): unset it, or put it in wr.env"]);
+  });
+});

@@ -100,7 +100,11 @@ describe('the console backend over a real PM2', () => {
     await stack.wr('stop', 'broken');
 
     const { LiveBackend } = await import('../../console/tui/backend.js');
-    const late = new LiveBackend(loadConfig({ ...stack.home.env, BRAIN_PORT: String(stack.brainPort + 1) }), stack.home.env, pm2);
+    const { Pm2Client } = await import('../../core/pm2/client.js');
+    // Its own client: a backend lets go of its client when it closes.
+    const own = new Pm2Client();
+    await own.connect();
+    const late = new LiveBackend(loadConfig({ ...stack.home.env, BRAIN_PORT: String(stack.brainPort + 1) }), stack.home.env, own);
     await late.open();
     try {
       expect(late.snapshot().warnings.join(' ')).toContain(`this shell's BRAIN_PORT=${stack.brainPort + 1} but the processes use ${stack.brainPort}`);

@@ -4,7 +4,7 @@ import { renderQr, qrSize } from '../../qr.js';
 import { neutralise } from '../../../core/text.js';
 import type { Conversation } from '../../brain-api.js';
 import { helpRows, hintsFor, type View } from '../keymap.js';
-import { logScreen } from '../logformat.js';
+import { logScreen, wrap } from '../logformat.js';
 import { ALL_LOGS, COMMAND_HELP, formatAge, parkedWhy, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
@@ -255,8 +255,13 @@ export function MessagesView({ tenant, sender, state, height, width, scroll, han
   const rows: { text: string; color?: string }[] = [];
   for (const m of c.messages) {
     const who = m.direction === 'in' ? 'customer' : 'bot';
-    const text = `${new Date(m.timestamp).toTimeString().slice(0, 5)} ${who.padEnd(8)} ${neutralise(m.text)}`;
-    for (let i = 0; i < text.length; i += Math.max(1, width)) rows.push({ text: text.slice(i, i + width), color: m.direction === 'in' ? 'cyan' : undefined });
+    const head = `${new Date(m.timestamp).toTimeString().slice(0, 5)} ${who.padEnd(8)} `;
+    // A reply's own lines (opening hours, a list) stay lines, indented under the first.
+    neutralise(m.text)
+      .split('\n')
+      .forEach((line, i) => {
+        for (const part of wrap(`${i === 0 ? head : ' '.repeat(head.length)}${line}`, width)) rows.push({ text: part, color: m.direction === 'in' ? 'cyan' : undefined });
+      });
   }
   const h = Math.max(1, height - 1);
   const up = Math.min(scroll, Math.max(0, rows.length - h));

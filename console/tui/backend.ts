@@ -48,6 +48,8 @@ const HISTORY_BYTES = 64 * 1024;
 const LIST_TIMEOUT_MS = 1_800;
 /** PM2's daemon log tail searched for how a process ended. */
 const DAEMON_LOG_BYTES = 16 * 1024;
+/** How long the header says the live logs were reconnected. */
+const RECONNECTED_SHOWN_MS = 30_000;
 
 /** The console's live view: PM2's process list and bus, each gateway's /health, the brain's /health. */
 export class LiveBackend implements Backend {
@@ -68,6 +70,7 @@ export class LiveBackend implements Backend {
   private readonly logFiles = new Map<string, string[]>();
   private readonly history = new Set<string>();
   private readonly exits = new ExitTracker();
+  private reconnectedAt = 0;
 
   constructor(
     private readonly config: Config,
@@ -84,16 +87,25 @@ export class LiveBackend implements Backend {
   /** First snapshot, then the PM2 bus and the polling timers. */
   async open(): Promise<void> {
     await this.poll();
-    this.bus = await this.pm2.launchBus();
-    this.bus.on('log:out', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'out', pkt.data));
-    this.bus.on('log:err', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'err', pkt.data));
-    this.bus.on('wr:qr', (pkt: { data: { tenant: string; qr: string; expiresAt: string } }) => {
+    await this.attachBus();
+    this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations(), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
+    void this.pollEscalations();
+  }
+
+  /** Subscribes to PM2's bus (again, after PM2 went away and came back: the old one hears nothing). */
+  private async attachBus(): Promise<void> {
+    (this.bus as unknown as { close?: () => void } | undefined)?.close?.();
+    const bus = await this.pm2.launchBus();
+    this.bus = bus;
+    bus.on('log:out', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'out', pkt.data));
+    bus.on('log:err', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'err', pkt.data));
+    bus.on('wr:qr', (pkt: { data: { tenant: string; qr: string; expiresAt: string } }) => {
       if (!pkt?.data?.tenant) return;
       this.state = { ...this.state, qr: { ...this.state.qr, [pkt.data.tenant]: { qr: pkt.data.qr, expiresAt: pkt.data.expiresAt } } };
       this.touch();
     });
-    this.bus.on('wr:state', () => void this.poll());
-    this.bus.on('process:event', (pkt: ProcessEvent) => {
+    bus.on('wr:state', () => void this.poll());
+    bus.on('process:event', (pkt: ProcessEvent) => {
       const name = pkt?.process?.name ?? '';
       const how = pkt?.event === 'exit' ? exitFromDaemonLog(tail(path.join(pm2Home(this.env), 'pm2.log'), DAEMON_LOG_BYTES), name) : { code: null, signal: null };
       const crashes = this.exits.apply(this.state.crashes, pkt, how, this.state.lastErrors[name]);
@@ -101,8 +113,25 @@ export class LiveBackend implements Backend {
       this.state = { ...this.state, crashes };
       this.touch();
     });
-    this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations(), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
-    void this.pollEscalations();
+  }
+
+  /**
+   * The bus follows PM2: lost while PM2 is down, subscribed again once it answers, and said so
+   * in the header for a while (lines PM2 wrote meanwhile are only in its files).
+   */
+  private async followBus(pm2State: Snapshot['pm2']): Promise<Snapshot['bus']> {
+    if (pm2State === 'down') return 'lost';
+    if (pm2State === 'connected' && this.state.bus === 'lost') {
+      try {
+        await this.attachBus();
+        this.reconnectedAt = Date.now();
+        return 'reconnected';
+      } catch {
+        return 'lost';
+      }
+    }
+    if (this.state.bus === 'reconnected' && Date.now() - this.reconnectedAt > RECONNECTED_SHOWN_MS) return 'live';
+    return this.state.bus;
   }
 
   snapshot(): Snapshot {
@@ -230,10 +259,12 @@ export class LiveBackend implements Backend {
         const pending = tenant ? await new GatewayApi(this.config, tenant, 800).qr().catch(() => null) : null;
         if (pending?.qr && pending.expiresAt) qr[row.id] = { qr: pending.qr, expiresAt: pending.expiresAt };
       }
+      const bus = await this.followBus(pm2State);
       this.state = {
         ...this.state,
         at: Date.now(),
         pm2: pm2State,
+        bus,
         brain: { pm2: statusOf(BRAIN), healthy: brainHealthy },
         monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR) } : null,
         rows,

@@ -17,10 +17,11 @@ export interface ProcessEvent {
   process: { name: string; status?: string; exit_code?: number | null };
 }
 
-/** A planned stop's second exit event arrives within this long of its first. */
-const PLANNED_WINDOW_MS = 15_000;
+/** A planned stop's second exit event arrives within the app's kill_timeout (10 s) of its first. */
+const PLANNED_WINDOW_MS = 30_000;
 
 export class ExitTracker {
+  /** Processes whose planned stop has sent its first exit event and owes its second. */
   private readonly planned = new Map<string, number>();
 
   /** The exits after `pkt`: unchanged when it is not an exit, a new failure when it is an unplanned one. */
@@ -28,13 +29,20 @@ export class ExitTracker {
     const name = pkt?.process?.name;
     if (!name || (pkt.event !== 'exit' && pkt.event !== 'restart overlimit')) return exits;
     if (pkt.event === 'exit' && pkt.process.status === 'stopping') {
-      this.planned.set(name, at);
       const recorded = exits[name];
-      if (!recorded || at - recorded.at > PLANNED_WINDOW_MS) return exits;
-      const { [name]: _planned, ...rest } = exits;
-      return rest;
+      // The "stopped" one came first and was taken for a crash: withdrawn; none is owed now.
+      if (recorded && at - recorded.at <= PLANNED_WINDOW_MS) {
+        const { [name]: _planned, ...rest } = exits;
+        return rest;
+      }
+      this.planned.set(name, at);
+      return exits;
     }
-    if (pkt.event === 'exit' && at - (this.planned.get(name) ?? -Infinity) < PLANNED_WINDOW_MS) return exits;
+    if (pkt.event === 'exit') {
+      const since = this.planned.get(name);
+      this.planned.delete(name);
+      if (since !== undefined && at - since < PLANNED_WINDOW_MS) return exits;
+    }
     return { ...exits, [name]: { at, ...how, lastError } };
   }
 }

@@ -20,8 +20,12 @@ describe('PM2 exits as failures', () => {
     exits = reversed.apply({}, exit('wr-gw-c', 'stopped'), none, undefined, 5_000);
     expect(Object.keys(exits)).toEqual(['wr-gw-c']);
     expect(reversed.apply(exits, exit('wr-gw-c', 'stopping'), none, undefined, 5_100)).toEqual({});
-    // Long after a planned stop, a crash is a crash again.
-    expect(Object.keys(planned.apply({}, exit('wr-gw-b', 'stopped'), none, undefined, 60_000))).toEqual(['wr-gw-b']);
+    // The planned stop's two events are used up: a kill right after it is a crash.
+    expect(Object.keys(planned.apply({}, exit('wr-gw-b', 'stopped'), none, undefined, 6_000))).toEqual(['wr-gw-b']);
+    // A planned stop whose second event never came does not hide a crash long after.
+    const lost = new ExitTracker();
+    lost.apply({}, exit('wr-gw-d', 'stopping'), none, undefined, 1_000);
+    expect(Object.keys(lost.apply({}, exit('wr-gw-d', 'stopped'), none, undefined, 100_000))).toEqual(['wr-gw-d']);
     // Not an exit: nothing changes (the same object, so nothing re-renders).
     const same = {};
     expect(t.apply(same, { event: 'online', process: { name: 'x' } }, none, undefined)).toBe(same);

@@ -126,4 +126,16 @@ describe('the console backend over a real PM2', () => {
     expect(Date.now() - killed).toBeLessThanOrEqual(3_000);
     await until(() => backend.snapshot().pm2 === 'down', 5_000, 'PM2 shown as down');
   }, 30_000);
+
+  it('reconnects the live stream when PM2 comes back, and says so (issue 16 item 1)', async () => {
+    await until(() => backend.snapshot().pm2 === 'down', 10_000, 'PM2 down');
+    expect(backend.snapshot().bus).toBe('lost');
+    expect((await stack.wr('start')).code).toBe(0);
+    await until(() => backend.snapshot().pm2 === 'connected', 20_000, 'PM2 connected again');
+    await until(() => backend.snapshot().bus === 'reconnected', 10_000, 'the bus reconnected');
+    await until(() => backend.snapshot().rows.find((r) => r.id === 'demo')?.pm2 === 'online' && pidOf('wr-gw-demo') > 0, 20_000, 'demo online');
+    const before = backend.snapshot().crashes['wr-gw-demo']?.at ?? 0;
+    process.kill(pidOf('wr-gw-demo'), 'SIGKILL');
+    await until(() => (backend.snapshot().crashes['wr-gw-demo']?.at ?? 0) > before, 20_000, 'an exit event on the new bus');
+  }, 90_000);
 });

@@ -238,7 +238,7 @@ export class LiveBackend implements Backend {
         this.registry.list().map(async (t): Promise<TenantRow> => {
           const p = byName.get(gatewayName(t.id));
           const base: TenantRow = {
-            id: t.id, name: t.name, port: t.port, transport: t.transport, pm2: statusOf(gatewayName(t.id)), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null,
+            id: t.id, name: t.name, port: t.port, transport: t.transport, pm2: statusOf(gatewayName(t.id)), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null, ...usage(p),
             wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: this.state.escalations.filter((e) => e.tenant === t.id).length,
           };
           if (base.pm2 !== 'online') return base;
@@ -265,8 +265,8 @@ export class LiveBackend implements Backend {
         at: Date.now(),
         pm2: pm2State,
         bus,
-        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy },
-        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR) } : null,
+        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy, ...usage(byName.get(BRAIN)) },
+        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR), ...usage(byName.get(MONITOR)) } : null,
         rows,
         qr,
         incidents,
@@ -418,4 +418,9 @@ function tail(file: string, bytes: number): string {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** CPU and memory of a running process; PM2's figures for a stopped one are stale zeros. */
+function usage(p: ProcessInfo | undefined): { cpu: number | null; memory: number | null } {
+  return p?.status === 'online' ? { cpu: p.cpu, memory: p.memory } : { cpu: null, memory: null };
 }

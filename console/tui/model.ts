@@ -30,6 +30,9 @@ export interface TenantRow {
   lastDisconnect: GatewayHealth['lastDisconnect'];
   parkedReason: string | null;
   escalations: number;
+  /** The gateway process's CPU (%) and memory (bytes) as PM2 measures them; null when not running. */
+  cpu?: number | null;
+  memory?: number | null;
 }
 
 /** The log view over every process at once. */
@@ -39,6 +42,14 @@ export interface ServiceState {
   pm2: Pm2Status;
   /** For the brain: its /health answered. */
   healthy?: boolean;
+  cpu?: number | null;
+  memory?: number | null;
+}
+
+/** `12% 85M`: a process's CPU and memory, or '' when PM2 has no figures. */
+export function formatUsage(cpu: number | null | undefined, memory: number | null | undefined): string {
+  if (cpu == null || memory == null) return '';
+  return `${Math.round(cpu)}% ${Math.round(memory / 1024 / 1024)}M`;
 }
 
 export interface LogLine {

@@ -332,10 +332,14 @@ describe('console TUI', () => {
   });
 
   it('fixes the small things: NO_COLOR-proof selection, labelled header, hints under messages, esc clears the filter, early id check, no handoff on a stopped gateway, a simulator QR says so (issue 16 item 7)', async () => {
-    const backend = new FakeBackend([row('ok1'), row('stop1', { pm2: 'stopped', wa: null, handoff: null }), row('qr1', { wa: 'qr' })]);
+    const backend = new FakeBackend([row('ok1', { cpu: 3.4, memory: 85 * 1024 * 1024 }), row('stop1', { pm2: 'stopped', wa: null, handoff: null }), row('qr1', { wa: 'qr' })]);
+    backend.state.brain = { pm2: 'online', healthy: true, cpu: 12, memory: 140 * 1024 * 1024 };
     backend.state.qr = { qr1: { qr: '2@abc', expiresAt: new Date(Date.now() + 30_000).toISOString() } };
     app = render(<App backend={backend} tickMs={60_000} />);
     await shows('tenants 3 (1 ok, 1 attention, 1 failing)');
+    // CPU and memory for every process: the brain in the header, gateways in the table.
+    expect(frame()).toContain('brain online 12% 140M');
+    expect(frame()).toMatch(/ok1 .* 3% 85M/);
     expect(frame()).toMatch(/▶stop1/);
     await press(['h']);
     await shows("stop1's gateway is stopped: handoff needs it running (S starts it)");

@@ -5,7 +5,7 @@ import { neutralise } from '../../../core/text.js';
 import type { Conversation } from '../../brain-api.js';
 import { helpRows, hintsFor, type View } from '../keymap.js';
 import { logScreen, wrap } from '../logformat.js';
-import { ALL_LOGS, COMMAND_HELP, formatAge, parkedWhy, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
+import { ALL_LOGS, COMMAND_HELP, formatAge, formatUsage, parkedWhy, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
 
@@ -28,8 +28,10 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
         {s.bus === 'lost' ? <Text color="red"> (live logs lost, reconnecting)</Text> : s.bus === 'reconnected' ? <Text color="yellow"> (live logs reconnected)</Text> : null}
         {s.escalations.length ? <Text color="yellow"> · {s.escalations.length} waiting for a person</Text> : null} · tenants {s.rows.length} (
         <Text color={known ? 'green' : 'gray'}>{s.rows.length - failing - attention} ok</Text>, {attention} attention, <Text color={failing ? 'red' : undefined}>{failing} failing</Text>) · brain{' '}
-        <Text color={known ? statusColor(s.brain.pm2 === 'online' && s.brain.healthy !== false ? 'online' : 'errored') : 'gray'}>{brain}</Text> · monitor{' '}
-        <Text color={known ? statusColor(s.monitor?.pm2 ?? 'absent') : 'gray'}>{s.monitor?.pm2 ?? 'not installed'}</Text> · {new Date(now).toTimeString().slice(0, 8)}
+        <Text color={known ? statusColor(s.brain.pm2 === 'online' && s.brain.healthy !== false ? 'online' : 'errored') : 'gray'}>{brain}</Text>
+        {formatUsage(s.brain.cpu, s.brain.memory) ? ` ${formatUsage(s.brain.cpu, s.brain.memory)}` : ''} · monitor{' '}
+        <Text color={known ? statusColor(s.monitor?.pm2 ?? 'absent') : 'gray'}>{s.monitor?.pm2 ?? 'not installed'}</Text>
+        {formatUsage(s.monitor?.cpu, s.monitor?.memory) ? ` ${formatUsage(s.monitor?.cpu, s.monitor?.memory)}` : ''} · {new Date(now).toTimeString().slice(0, 8)}
       </Text>
       {s.warnings.length ? (
         <Text color="yellow" wrap="truncate">
@@ -44,10 +46,12 @@ const cell = (text: string, width: number) => (text.length > width ? `${text.sli
 
 type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
 
-function columns(wide: boolean, now: number): Column[] {
+/** `tier`: 0 below 100 columns, 1 from 100 (name, CPU and memory), 2 from 115 (the port too). */
+function columns(tier: number, now: number): Column[] {
   return [
     ['ID', 14, (r) => r.id],
-    ...(wide ? ([['NAME', 18, (r: TenantRow) => neutralise(r.name)], ['PORT', 5, (r: TenantRow) => String(r.port)]] as Column[]) : []),
+    ...(tier >= 1 ? ([['NAME', tier >= 2 ? 18 : 13, (r: TenantRow) => neutralise(r.name)]] as Column[]) : []),
+    ...(tier >= 2 ? ([['PORT', 5, (r: TenantRow) => String(r.port)]] as Column[]) : []),
     ['PM2', 9, (r) => r.pm2, (r) => statusColor(r.pm2)],
     ['WHATSAPP', 12, (r) => r.wa ?? '-', (r) => statusColor(r.wa)],
     ['HAND', 4, (r) => (r.handoff === null ? '-' : r.handoff ? 'ON' : 'off'), (r) => (r.handoff ? 'yellow' : undefined)],
@@ -57,13 +61,14 @@ function columns(wide: boolean, now: number): Column[] {
     ['QUEUE', 5, (r) => (r.backlog === null ? '-' : String(r.backlog))],
     ['WAIT', 4, (r) => (r.escalations ? String(r.escalations) : '-'), (r) => (r.escalations ? 'yellow' : undefined)],
     ['SEEN', 4, (r) => formatAge(r.lastSeen, now)],
+    ...(tier >= 1 ? ([['CPU MEM', 9, (r: TenantRow) => formatUsage(r.cpu, r.memory) || '-']] as Column[]) : []),
   ];
 }
 
 /** A row as runs of equal colour: fewer styled pieces for Ink to lay out and tokenise each frame. */
-function segments(row: TenantRow, wide: boolean, now: number): [string, string | undefined][] {
+function segments(row: TenantRow, tier: number, now: number): [string, string | undefined][] {
   const out: [string, string | undefined][] = [];
-  for (const [, w, value, color] of columns(wide, now)) {
+  for (const [, w, value, color] of columns(tier, now)) {
     const c = color?.(row);
     const text = `${cell(value(row), w)} `;
     const last = out.at(-1);
@@ -74,12 +79,12 @@ function segments(row: TenantRow, wide: boolean, now: number): [string, string |
 }
 
 /** One row; memoised so a change to one tenant re-renders one row, not the table. */
-const TableRow = memo(function TableRow({ row, selected, wide, now }: { row: TenantRow; selected: boolean; wide: boolean; now: number }) {
+const TableRow = memo(function TableRow({ row, selected, tier, now }: { row: TenantRow; selected: boolean; tier: number; now: number }) {
   return (
     <Text inverse={selected} wrap="truncate">
       {/* A marker as well as inverse: with NO_COLOR the terminal gets no inverse. */}
       {selected ? '▶' : ' '}
-      {segments(row, wide, now).map(([text, color], i) => (
+      {segments(row, tier, now).map(([text, color], i) => (
         <Text key={i} color={color}>
           {text}
         </Text>
@@ -89,16 +94,16 @@ const TableRow = memo(function TableRow({ row, selected, wide, now }: { row: Ten
 });
 
 export function TenantTable({ rows, selected, height, width, now }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number }) {
-  const wide = width >= 100;
+  const tier = width >= 115 ? 2 : width >= 100 ? 1 : 0;
   // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
   const tick = Math.floor(now / 1000) * 1000;
   const { start, visible } = windowRows(rows, selected, height - 1);
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate"> {columns(wide, tick).map(([h, w]) => cell(h, w)).join(' ')}</Text>
+      <Text bold wrap="truncate"> {columns(tier, tick).map(([h, w]) => cell(h, w)).join(' ')}</Text>
       {rows.length === 0 ? <Text color="gray">no tenants: press a to add one</Text> : null}
       {visible.map((r, i) => (
-        <TableRow key={r.id} row={r} selected={start + i === selected} wide={wide} now={tick} />
+        <TableRow key={r.id} row={r} selected={start + i === selected} tier={tier} now={tick} />
       ))}
     </Box>
   );

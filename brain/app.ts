@@ -4,12 +4,15 @@ import type { Logger } from '../core/logger.js';
 import { apiRouter } from './http/api.js';
 import { authenticate, callerOf } from './http/auth.js';
 import { errorHandler, notFound } from '../core/http-errors.js';
+import type { EngineStatus } from './receptionist/engine.js';
 import type { ChatService } from './services/chat.js';
 import type { Tenants } from './tenants.js';
 
 export interface BrainAppOptions {
   tenants: Tenants;
   chat: ChatService;
+  /** The LLM engine's state, when one is configured. */
+  engineStatus?: () => EngineStatus;
   adminKeyHash: string;
   /** Requests per minute per tenant. */
   rateLimit: number;
@@ -30,6 +33,7 @@ export function createBrainApp(opts: BrainAppOptions): express.Express {
       tenants: opts.tenants.registry.list().length,
       uptime: Math.round((Date.now() - startedAt) / 1000),
       version: opts.version,
+      ...(opts.engineStatus ? { llm: opts.engineStatus() } : {}),
     });
   });
 

@@ -49,6 +49,15 @@ const schema = z
     LLM_BASE_URL: httpUrl.optional(),
     LLM_MODEL: z.string().min(1).optional(),
     LLM_API_KEY: z.string().min(1).optional(),
+    LLM_MAX_TOKENS: z.coerce.number().int().min(16, 'expected tokens per answer, at least 16').max(32_000).default(512),
+    LLM_TEMPERATURE: z.coerce.number().min(0, 'expected 0 to 2').max(2, 'expected 0 to 2').optional(),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(500, 'at least 500 ms').max(120_000).default(10_000),
+    LLM_DAILY_TOKENS: z.coerce.number().int().min(1, 'expected tokens per tenant per day, at least 1').optional(),
+    TRANSCRIBE_BASE_URL: httpUrl.optional(),
+    TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
+    TRANSCRIBE_API_KEY: z.string().min(1).optional(),
+    TRANSCRIBE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    TRANSCRIBE_MAX_MB: z.coerce.number().min(0.1).max(100).default(25),
   })
   .superRefine((c, ctx) => {
     const need = (cond: boolean, key: string, why: string) => {
@@ -64,7 +73,7 @@ const schema = z
 export type Config = z.infer<typeof schema> & { home: string; paths: Paths; brainUrl: string };
 
 /** Values that must never be echoed back in an error message. */
-const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TWILIO_AUTH_TOKEN', 'LLM_API_KEY']);
+const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TWILIO_AUTH_TOKEN', 'LLM_API_KEY', 'TRANSCRIBE_API_KEY']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { LineCounter, parseDocument, stringify, isNode, type Node } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from './issue-path.js';
+import { stripControlDeep } from './text.js';
 
 /**
  * The business profile: one declarative document per tenant (profile.yaml, or the body of
@@ -100,6 +101,24 @@ const contact = z
 
 const message = z.string().min(1).max(1000);
 
+/** What the receptionist does with what is not text (voice notes, photos, calls…). */
+export const MediaPolicySchema = z
+  .object({
+    /** transcribe: when a transcription server is configured (TRANSCRIBE_BASE_URL), answer what was said; otherwise ask to type. */
+    voiceNotes: z.enum(['transcribe', 'ask_to_type'], { error: 'expected transcribe or ask_to_type' }).default('transcribe'),
+    /** Tell staff (through the escalation channel) about voice notes not understood, files, contact cards and calls. */
+    notifyStaff: z.boolean().default(true),
+    /** Decline WhatsApp calls at once, and answer the caller with a message. */
+    rejectCalls: z.boolean().default(true),
+    /** At most one call message per caller in this many minutes: a redialling customer is not flooded. */
+    callReplyWindowMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+    /** Photos, videos and documents kept under the tenant's data folder, up to this many MB in all (0 keeps none). */
+    quotaMB: z.number().int().min(0).max(10_240).default(200),
+  })
+  .strict();
+export type MediaPolicy = z.output<typeof MediaPolicySchema>;
+export const MEDIA_DEFAULTS: MediaPolicy = { voiceNotes: 'transcribe', notifyStaff: true, rejectCalls: true, callReplyWindowMinutes: 60, quotaMB: 200 };
+
 /** A profile is a small business's description: anything past these is a mistake or an attack. */
 export const LIMITS = { bytes: 64 * 1024, services: 200, faq: 300, exceptions: 400 } as const;
 
@@ -108,7 +127,8 @@ export const ProfileSchema = z
     name: z
       .string({ error: (issue) => (issue.input === undefined ? 'the business name is required' : 'expected the business name as text') })
       .min(1, 'the business name is empty')
-      .max(100, 'the business name is at most 100 characters'),
+      .max(100, 'the business name is at most 100 characters')
+      .refine((s) => !/[\t\n]/.test(s), 'the business name is one line of text'),
     timezone: z.string({ error: 'an IANA timezone like Europe/Madrid is required' }).refine((tz) => IANAZone.isValidZone(tz), {
       error: (issue) => `${JSON.stringify(issue.input)} is not an IANA timezone like Europe/Madrid`,
     }),
@@ -158,8 +178,17 @@ export const ProfileSchema = z
       .strict()
       .default({ slotMinutes: 30, capacityPerSlot: 1, minNoticeMinutes: 60, maxDaysAhead: 60, bufferMinutes: 0 }),
     escalation: z.object({ contacts: z.array(contact).max(20).default([]) }).strict().default({ contacts: [] }),
+    /** Where the business is, sent as a WhatsApp location pin when a customer asks where it is. */
+    location: z
+      .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+      .strict()
+      .optional(),
+    media: MediaPolicySchema.default(MEDIA_DEFAULTS),
     messages: z
-      .object({ greeting: message.optional(), afterHours: message.optional(), handoff: message.optional(), fallback: message.optional() })
+      .object({
+        greeting: message.optional(), afterHours: message.optional(), handoff: message.optional(), fallback: message.optional(),
+        voiceNote: message.optional(), call: message.optional(), mediaReceived: message.optional(),
+      })
       .strict()
       .default({}),
   })
@@ -181,24 +210,27 @@ export class ProfileError extends Error {
     readonly source: string,
     readonly issues: ProfileIssue[],
   ) {
-    super(issues.map((i) => `${source}${i.line ? `:${i.line}:${i.column}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
+    // Bounded, as it goes to logs and terminals: never the whole profile back, however broken.
+    const lines = issues.slice(0, MAX_ISSUES).map((i) => `${source}${i.line ? `:${i.line}:${i.column}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`);
+    if (issues.length > MAX_ISSUES) lines.push(`${source}: … and ${issues.length - MAX_ISSUES} more problems`);
+    super(lines.join('\n'));
     this.name = 'ProfileError';
   }
 }
 
+const MAX_ISSUES = 20;
+const MAX_ISSUE_CHARS = 200;
+
 function describeIssue(issue: z.core.$ZodIssue): ProfileIssue {
-  return {
-    path: formatPath(issue.path),
-    message:
-      issue.code === 'unrecognized_keys'
-        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : issue.message,
-  };
+  const message =
+    issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  // Messages quote the bad value: a long one is cut.
+  return { path: formatPath(issue.path).slice(0, MAX_ISSUE_CHARS), message: message.length > MAX_ISSUE_CHARS ? `${message.slice(0, MAX_ISSUE_CHARS)}…` : message };
 }
 
 /** Validates an already-parsed profile (a JSON body); issues carry field paths. */
 export function parseProfile(input: unknown, source = 'profile'): Profile {
-  const parsed = ProfileSchema.safeParse(input);
+  const parsed = ProfileSchema.safeParse(stripControlDeep(input));
   if (!parsed.success) throw new ProfileError(source, parsed.error.issues.map(describeIssue));
   return parsed.data;
 }
@@ -223,7 +255,8 @@ export function parseProfileYaml(text: string, source = 'profile.yaml'): Profile
   } catch (err) {
     throw new ProfileError(source, [{ path: '', message: `not a usable profile: ${(err as Error).message.split('\n')[0]}` }]);
   }
-  const parsed = ProfileSchema.safeParse(data ?? {});
+  // Control characters (NUL, escape codes) are removed from every text: they break inserts and terminals.
+  const parsed = ProfileSchema.safeParse(stripControlDeep(data ?? {}));
   if (parsed.success) return parsed.data;
   throw new ProfileError(
     source,

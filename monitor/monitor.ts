@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { RegistryView, type Tenant } from '../core/registry.js';
 import { RawDb } from '../core/sqlite/raw.js';
 import { stripControl } from '../core/text.js';
+import { llmHealthOf } from '../core/status.js';
 import { DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
 import type { AlertRow, IncidentRow, MonitorStore } from './store.js';
 
@@ -83,7 +84,9 @@ export class Monitor extends EventEmitter {
   private async health(url: string): Promise<Record<string, unknown> | null> {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-      return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
+      // A gateway that cannot store messages answers 503 with its health: it is up, and sick.
+      if (res.ok || (res.status === 503 && res.headers.get('content-type')?.includes('json'))) return (await res.json()) as Record<string, unknown>;
+      return null;
     } catch {
       return null;
     }
@@ -103,13 +106,16 @@ export class Monitor extends EventEmitter {
           parkedReason: (h?.parkedReason as string | null) ?? null,
           lastDisconnect: (h?.lastDisconnect as Observation['lastDisconnect']) ?? null,
           backlog: (h?.queue as { pending?: number } | undefined)?.pending,
+          storeError: (h?.storeError as string | null | undefined) ?? null,
+          authError: (h?.authError as string | null | undefined) ?? null,
           pm2: pm2?.get(`wr-gw-${tenant.id}`),
         };
         return { obs, tenant };
       }),
     );
     const brain = await this.health(`${this.opts.config.brainUrl}/health`);
-    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain') } }];
+    const llm = llmHealthOf(brain);
+    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain'), ...(llm ? { llm } : {}) } }];
   }
 
   private async reconcile(observations: { obs: Observation; tenant?: Tenant }[]): Promise<void> {

@@ -3,6 +3,7 @@
  * incidents that should be open now. The monitor opens what appears here, resolves what
  * disappears, and reminds about what stays.
  */
+import type { LlmHealth } from '../core/status.js';
 
 export type WaStatus = 'connecting' | 'qr' | 'connected' | 'disconnected' | 'logged_out' | 'parked';
 
@@ -15,8 +16,14 @@ export interface Observation {
   parkedReason?: string | null;
   lastDisconnect?: { code: number | null; reason: string } | null;
   backlog?: number;
+  /** The gateway cannot store incoming messages (disk full…). */
+  storeError?: string | null;
+  /** The brain refuses the gateway's key or tenant. */
+  authError?: string | null;
   /** PM2's view, when PM2 runs. */
   pm2?: { status: string; restarts: number };
+  /** The brain's LLM engine, when one is configured. */
+  llm?: LlmHealth;
 }
 
 export interface WatchState {
@@ -31,7 +38,7 @@ export interface WatchState {
 
 export interface DesiredIncident {
   key: string;
-  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog';
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'llm_refused' | 'llm_budget';
   target: string;
   title: string;
   next: string;
@@ -69,6 +76,8 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   const add = (kind: DesiredIncident['kind'], title: string, next: string) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next });
   if (obs.kind === 'brain') {
     if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
+    if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain');
+    if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait');
     return out;
   }
   const crashing = obs.pm2 && (obs.pm2.status === 'errored' || obs.pm2.status === 'waiting restart');
@@ -81,6 +90,10 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   if (obs.reachable && isDown(s.wa) && now - s.waSince >= t.downForMs) {
     const why = s.wa === 'parked' ? `parked: ${obs.parkedReason ?? 'stopped retrying'}` : `disconnected${obs.lastDisconnect ? ` (${obs.lastDisconnect.code ?? '?'} ${obs.lastDisconnect.reason})` : ''}`;
     add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now');
+  }
+  if (obs.reachable && obs.storeError) add('store_failing', `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}`, 'free disk space under WR_HOME; held messages are stored as soon as it works');
+  if (obs.reachable && obs.authError) {
+    add('key_refused', `the brain refuses this gateway's key, messages wait: ${obs.authError.slice(0, 200)}`, `wr-console tenant key ${obs.target} --rotate, then wr-console restart ${obs.target}`);
   }
   if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
   return out;

@@ -1,12 +1,13 @@
 import { DateTime, type Zone } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
-import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from './calendar.js';
+import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import type { BookingFlow, CancelFlow, RescheduleFlow } from './state.js';
+import type { BookingFlow, CancelFlow, RescheduleFlow } from '../domain/state.js';
 import { asksForHuman, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
-import { callTool, toLocalIso } from './tools.js';
+import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
+import { escalateToHuman, settle } from './tools.js';
 import { localDateTime, parseWhen, type When } from './when.js';
-import { zoneOf } from './zone.js';
+import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
 type Service = Profile['services'][number];
@@ -119,14 +120,23 @@ function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entitie
   return start;
 }
 
+/** Why a start could not be had, and what to offer instead. */
+interface Refusal {
+  reason: string;
+  alternatives: string[];
+}
+
+/** For a booking or service that vanished meanwhile: nothing to offer. */
+const NOTHING: Refusal = { reason: 'full', alternatives: [] };
+
 /** The offer after an unavailable start: alternatives become numbered choices. */
-function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, result: Record<string, unknown>, start: DateTime, intent: Intent): EngineResult {
-  const alternatives = (result.alternatives as string[] | undefined) ?? [];
+function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: Refusal, start: DateTime, intent: Intent): EngineResult {
+  const { alternatives } = refusal;
   flow.offered = alternatives;
   flow.date = undefined;
   flow.time = undefined;
-  if (result.reason === 'past') return ok(turn.replies.t('pastTime'), intent);
-  return ok(offer(turn, alternatives, unavailableLead(turn, String(result.reason), start)), intent);
+  if (refusal.reason === 'past') return ok(turn.replies.t('pastTime'), intent);
+  return ok(offer(turn, alternatives, unavailableLead(turn, refusal.reason, start)), intent);
 }
 
 async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
@@ -158,27 +168,23 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
 
   flow.name ??= ctx.state.customerName;
   if (!flow.name) {
-    const check = await callTool(ctx, 'check_availability', { serviceId: flow.serviceId, date: flow.date, time: formatClock(flow.time!) });
+    const duration = services.find((s) => s.id === flow.serviceId)?.duration;
+    const check = duration === undefined ? { available: false as const, ...NOTHING } : await checkStart(ctx, start, duration);
     if (!check.available) return offerInstead(turn, flow, check, start, 'book');
     flow.awaiting = 'name';
     return ok(r.t('askName'), 'book');
   }
-  const result = await callTool(ctx, 'create_booking', { serviceId: flow.serviceId, start: toLocalIso(start), name: flow.name });
+  const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: flow.serviceId, start, name: flow.name }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
     return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
   }
-  return offerInstead(turn, flow, result, start, 'book');
-}
-
-interface BookingSummary {
-  bookingId: number;
-  serviceId: string;
-  start: string;
+  return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
 }
 
 async function myBookings(turn: Turn): Promise<BookingSummary[]> {
-  return (await callTool(turn.tools, 'list_my_bookings', {})).bookings as BookingSummary[];
+  const zone = zoneOf(turn.tools.profile);
+  return (await upcoming(turn.tools)).map((b) => summarize(b, zone));
 }
 
 function listBookings(turn: Turn, bookings: BookingSummary[]): string {
@@ -208,7 +214,7 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
 async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult> {
   const picked = await selectBooking(turn, flow, 'cancel');
   if (!('bookingId' in picked)) return picked;
-  const result = await callTool(turn.tools, 'cancel_booking', { bookingId: picked.bookingId });
+  const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
   const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: zoneOf(turn.tools.profile) }));
   return ok(turn.replies.t('confirmCancel', { service: serviceName(turn, picked.serviceId).toLowerCase(), when }), 'cancel');
@@ -235,12 +241,12 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
   const start = resolveStart(turn, flow, e, 'reschedule', () => r.t('askNewTime', { service, when: r.when(current) }));
   if (!(start instanceof DateTime)) return start;
-  const result = await callTool(turn.tools, 'reschedule_booking', { bookingId: booking.bookingId, start: toLocalIso(start) });
+  const result = settle(turn.tools, 'reschedule_booking', await requestReschedule(turn.tools, turn.tools, { bookingId: booking.bookingId, start }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
     return ok(r.t('confirmReschedule', { service, from: r.when(current), to: r.when(start) }), 'reschedule');
   }
-  return offerInstead(turn, flow, result, start, 'reschedule');
+  return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
 async function continueFlow(turn: Turn): Promise<EngineResult> {
@@ -257,24 +263,24 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   const pending = ctx.state.pending!;
   const zone = zoneOf(ctx.profile);
   if (pending.action === 'create_booking') {
-    const result = await callTool(ctx, 'create_booking', pending);
     const start = DateTime.fromISO(pending.start, { zone });
+    const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: pending.serviceId, start, name: pending.name }));
     if (result.status === 'booked') {
       ctx.state.flow = undefined;
       return ok(r.t('booked', { service: serviceName(turn, pending.serviceId), when: r.when(start), name: pending.name }), 'book');
     }
     const flow: BookingFlow = { kind: 'book', serviceId: pending.serviceId, name: pending.name };
     ctx.state.flow = flow;
-    return offerInstead(turn, flow, result, start, 'book');
+    return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
   }
   if (pending.action === 'cancel_booking') {
-    const result = await callTool(ctx, 'cancel_booking', pending);
+    const result = settle(ctx, 'cancel_booking', await requestCancel(ctx, ctx, { bookingId: pending.bookingId }));
     ctx.state.flow = undefined;
     if (result.status !== 'cancelled') return ok(r.t('noBookings'), 'cancel');
-    return ok(r.t('cancelled', { service: serviceName(turn, String(result.serviceId)).toLowerCase(), when: r.when(DateTime.fromISO(String(result.start), { zone })) }), 'cancel');
+    return ok(r.t('cancelled', { service: serviceName(turn, result.serviceId).toLowerCase(), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
   }
-  const result = await callTool(ctx, 'reschedule_booking', pending);
   const start = DateTime.fromISO(pending.start, { zone });
+  const result = settle(ctx, 'reschedule_booking', await requestReschedule(ctx, ctx, { bookingId: pending.bookingId, start }));
   if (result.status === 'rescheduled') {
     ctx.state.flow = undefined;
     const booking = (await myBookings(turn)).find((b) => b.bookingId === pending.bookingId);
@@ -286,7 +292,7 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   }
   const flow: RescheduleFlow = { kind: 'reschedule', bookingId: pending.bookingId };
   ctx.state.flow = flow;
-  return offerInstead(turn, flow, result, start, 'reschedule');
+  return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
 function declinePending(turn: Turn): EngineResult {
@@ -301,7 +307,7 @@ function declinePending(turn: Turn): EngineResult {
 
 async function escalate(turn: Turn, why: string): Promise<EngineResult> {
   const ctx = turn.tools;
-  await callTool(ctx, 'escalate_to_human', { summary: `${why}: "${turn.text.slice(0, 300)}"` });
+  await escalateToHuman(ctx, `${why}: "${turn.text.slice(0, 300)}"`);
   ctx.state.flow = undefined;
   ctx.state.pending = undefined;
   const next = openIntervalAt(ctx.profile, ctx.now) ? undefined : nextOpening(ctx.profile, ctx.now);

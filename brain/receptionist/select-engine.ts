@@ -12,11 +12,14 @@ const DEFAULT_BASE = { openai: 'https://api.openai.com/v1', anthropic: 'https://
 export function engineFromConfig(config: Config, log: Logger): Engine {
   const rules = new RuleEngine();
   if (!config.LLM_PROVIDER || !config.LLM_MODEL) return rules;
-  const base = config.LLM_BASE_URL ?? DEFAULT_BASE[config.LLM_PROVIDER];
-  const provider =
-    config.LLM_PROVIDER === 'openai'
-      ? new OpenAiProvider(base, config.LLM_MODEL, config.LLM_API_KEY)
-      : new AnthropicProvider(base, config.LLM_MODEL, config.LLM_API_KEY);
-  log.info({ provider: config.LLM_PROVIDER, model: config.LLM_MODEL, base }, 'LLM engine on; the rule engine answers whenever it fails');
-  return new LlmEngine(provider, rules, log);
+  const options = {
+    baseUrl: config.LLM_BASE_URL ?? DEFAULT_BASE[config.LLM_PROVIDER],
+    model: config.LLM_MODEL,
+    apiKey: config.LLM_API_KEY,
+    maxTokens: config.LLM_MAX_TOKENS,
+    temperature: config.LLM_TEMPERATURE,
+  };
+  const provider = config.LLM_PROVIDER === 'openai' ? new OpenAiProvider(options) : new AnthropicProvider(options);
+  log.info({ provider: config.LLM_PROVIDER, model: config.LLM_MODEL, url: provider.url }, 'LLM engine on; the rule engine answers whenever it fails');
+  return new LlmEngine(provider, rules, log, { timeoutMs: config.LLM_TIMEOUT_MS, dailyTokens: config.LLM_DAILY_TOKENS });
 }

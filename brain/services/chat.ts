@@ -2,18 +2,22 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
+import { CAPTIONED_KINDS, MESSAGE_KINDS } from '../../core/inbound.js';
 import { stripControl } from '../../core/text.js';
-import type { ConversationRow } from '../db/models.js';
+import { afterEngine, gate, humanModeUntil, lastActivity, newConversation, optedOutState, resume, UNHANDLED_LIMIT, type Conversation } from '../domain/conversations.js';
+import { escalationNotice } from '../domain/escalations.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
+import { answerMedia } from '../receptionist/media.js';
 import { Replies } from '../receptionist/replies.js';
-import { initialState, type ConversationState } from '../receptionist/state.js';
+import { detectLanguage } from '../receptionist/language.js';
+import type { ConversationState } from '../domain/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
 import type { Action, ToolContext } from '../receptionist/tools.js';
 import { parseWhen } from '../receptionist/when.js';
-import { zoneOf } from '../receptionist/zone.js';
+import { zoneOf } from '../domain/zone.js';
 import type { TenantContext } from '../tenants.js';
 import { KeyedLock } from './keyed-lock.js';
 
@@ -31,6 +35,12 @@ export const ChatRequestSchema = z.object({
   senderName: z.string().max(100).transform(stripControl).optional(),
   /** Set by the gateway while a person handles this chat: store the message, say nothing. */
   handoff: z.boolean().optional(),
+  /** What the customer sent. For anything but text, `message` is the record line ("[voice note 0:14]"). */
+  kind: z.enum(MESSAGE_KINDS, { error: `kind must be one of: ${MESSAGE_KINDS.join(', ')}` }).optional(),
+  /** Words that came with a photo, video or document: answered like a text. */
+  caption: z.string().max(4096).transform(stripControl).optional(),
+  /** What a voice note said (transcribed by the gateway): answered like a text, prefixed with "You said". */
+  transcript: z.string().max(4096).transform(stripControl).optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
@@ -43,13 +53,6 @@ export interface ChatResponse {
   handoff: boolean;
 }
 
-/** A conversation a person took over stays silent this long unless its escalation is resolved first. */
-export const HUMAN_MODE_HOURS = 12;
-/** A half-finished booking is forgotten after this much silence. */
-const FLOW_TTL_MINUTES = 120;
-/** A message after this much silence starts a new session (the after-hours note is repeated). */
-const SESSION_GAP_HOURS = 4;
-const UNHANDLED_LIMIT = 3;
 /** Earlier messages an LLM engine sees. */
 const HISTORY_MESSAGES = 10;
 
@@ -93,17 +96,13 @@ export class ChatService {
 
   private async replay(tenant: TenantContext, sender: string, messageId: string | undefined): Promise<ChatResponse | undefined> {
     if (!messageId) return undefined;
-    return (await tenant.db.turns.processed(sender, messageId)) as ChatResponse | undefined;
+    return (await tenant.db.conversations.processed(sender, messageId)) as ChatResponse | undefined;
   }
 
-  private async conversationFor(tenant: TenantContext, req: ChatRequest, now: Date): Promise<{ conversation: ConversationRow; isNew: boolean }> {
-    const existing = await tenant.db.turns.conversation(req.sender);
+  private async conversationFor(tenant: TenantContext, req: ChatRequest, now: Date): Promise<{ conversation: Conversation; isNew: boolean }> {
+    const existing = await tenant.db.conversations.find(req.sender);
     if (existing) return { conversation: existing, isNew: false };
-    const conversation = await tenant.db.turns.openConversation({
-      sender: req.sender, senderName: req.senderName ?? null, language: tenant.profile.language, state: initialState() as unknown as Record<string, unknown>,
-      optedOut: false, handoffUntil: null, timestamp: now, createdAt: now,
-    });
-    return { conversation, isNew: true };
+    return { conversation: await tenant.db.conversations.open(newConversation(req.sender, req.senderName, tenant.profile.language, now)), isNew: true };
   }
 
   private async turn(tenant: TenantContext, req: ChatRequest): Promise<ChatResponse> {
@@ -111,31 +110,30 @@ export class ChatService {
     const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(zoneOf(profile));
     const nowDate = now.toJSDate();
     const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
-    const language = conversation.language === 'es' ? 'es' : 'en';
-    const state: ConversationState = { ...initialState(), ...(conversation.state as Partial<ConversationState>) };
-    const idleMinutes = (nowDate.getTime() - new Date(conversation.timestamp).getTime()) / 60_000;
-    if (idleMinutes > FLOW_TTL_MINUTES) {
-      state.flow = undefined;
-      state.pending = undefined;
-    }
-    const normalized = normalize(req.message);
+    const start = resume(conversation, isNew, nowDate);
+    // The words to answer: a text, or what came with a file (caption, transcript). A file without
+    // words gets the media policy's answer instead of the engine's.
+    const kind = req.kind ?? 'text';
+    const words = kind === 'text' ? req.message : ((kind === 'audio' ? req.transcript : CAPTIONED_KINDS.has(kind) ? req.caption : undefined) ?? '').trim();
+    const normalized = normalize(words);
+    // The customer's language, not the business's: kept per conversation, switched when they do.
+    const language = detectLanguage(normalized) ?? (conversation.language === 'es' ? 'es' : 'en');
     const classification = await (await classifierFor(profile)).classify(normalized, language);
     let optedOut = conversation.optedOut;
-    let handoffUntil = conversation.handoffUntil ? new Date(conversation.handoffUntil) : null;
-    if (handoffUntil && handoffUntil <= nowDate) handoffUntil = null;
+    let handoffUntil = start.handoffUntil;
     const replies = new Replies(profile, language);
     const actions: Action[] = [];
     let escalationId: number | undefined;
 
     const tools: ToolContext = {
-      db,
+      bookings: db.bookings,
       profile,
       tenantName: tenant.tenant.name,
       sender: req.sender,
       now,
-      state,
+      state: start.state,
       // Only the server decides that a message is the customer's YES to the change proposed before it.
-      confirmed: state.pending !== undefined && isAffirmative(normalized),
+      confirmed: start.state.pending !== undefined && isAffirmative(normalized),
       actions,
       escalate: async (summary) => {
         escalationId = await this.escalate(tenant, conversation, req, summary, nowDate);
@@ -146,72 +144,78 @@ export class ChatService {
     let reply: string | null;
     let intent: Intent;
     let escalated = false;
-    if (isOptOut(normalized)) {
+    const who = gate({ optedOut, handoffUntil, handoffRequested: Boolean(req.handoff) }, { optOut: isOptOut(normalized), optIn: isOptIn(normalized) });
+    if (who.kind === 'opt_out') {
       optedOut = true;
-      state.flow = undefined;
-      state.pending = undefined;
-      [reply, intent] = [conversation.optedOut ? null : replies.t('optedOut'), 'opt_out'];
-    } else if (optedOut) {
-      if (isOptIn(normalized)) [optedOut, reply, intent] = [false, replies.t('optedIn'), 'greeting'];
-      else [reply, intent] = [null, classification.intent];
-    } else if (req.handoff || handoffUntil) {
+      tools.state = optedOutState(tools.state);
+      [reply, intent] = [who.announce ? replies.t('optedOut') : null, 'opt_out'];
+    } else if (who.kind === 'opt_in') {
+      [optedOut, reply, intent] = [false, replies.t('optedIn'), 'greeting'];
+    } else if (who.kind === 'silent') {
       [reply, intent] = [null, classification.intent];
+    } else if (!words) {
+      const media = answerMedia(kind, req.message, replies, profile.media, tools.state, nowDate);
+      [reply, intent] = [media.reply, 'unknown'];
+      if (media.callNoticeAt) tools.state = { ...tools.state, callNoticeAt: media.callNoticeAt };
+      if (media.notice) {
+        await tools.escalate(media.notice);
+        actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId });
+        escalated = true;
+      }
     } else {
       const result = await this.engine.respond({
-        text: req.message,
+        text: words,
         normalized,
         language,
         classification,
         tools,
         replies,
         ...matchersFor(profile),
-        firstInSession: isNew || idleMinutes > SESSION_GAP_HOURS * 60,
+        firstInSession: start.firstInSession,
+        usage: db.usage,
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
       });
-      state.unhandled = result.handled ? 0 : state.unhandled + 1;
-      reply = result.reply;
+      const after = afterEngine(tools.state, result.handled);
+      tools.state = after.state;
+      // A transcript may be wrong: the customer sees what was understood.
+      reply = req.transcript ? `${replies.t('youSaid', { text: req.transcript.slice(0, 500) })}\n${result.reply}` : result.reply;
       intent = result.intent;
       escalated = Boolean(result.escalated);
-      if (!escalated && state.unhandled >= UNHANDLED_LIMIT) {
-        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${req.message.slice(0, 300)}"`);
+      if (!escalated && after.limitReached) {
+        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${words.slice(0, 300)}"`);
         actions.push({ tool: 'escalate_to_human', status: 'escalated', escalationId });
         reply = `${reply}\n${replies.t('handoff')}`;
         escalated = true;
       }
       if (escalated) {
-        state.unhandled = 0;
-        handoffUntil = new Date(nowDate.getTime() + HUMAN_MODE_HOURS * 3_600_000);
+        tools.state = { ...tools.state, unhandled: 0 };
+        handoffUntil = humanModeUntil(nowDate);
       }
     }
 
     const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff) };
-    return this.commit(tenant, req, conversation, { state, optedOut, handoffUntil, nowDate }, response);
+    return this.commit(tenant, req, conversation, { state: tools.state, language, optedOut, handoffUntil, nowDate }, response);
   }
 
   private async history(tenant: TenantContext, conversationId: number): Promise<HistoryMessage[]> {
-    const rows = await tenant.db.models.Message.findAll({ where: { conversationId }, order: [['id', 'DESC']], limit: HISTORY_MESSAGES });
-    return rows.reverse().map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text }));
+    const messages = await tenant.db.conversations.recent(conversationId, HISTORY_MESSAGES);
+    return messages.map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text, at: m.timestamp.getTime() }));
   }
 
   /** Records the turn in one transaction. A concurrent duplicate that committed first wins. */
   private async commit(
     tenant: TenantContext,
     req: ChatRequest,
-    conversation: ConversationRow,
-    update: { state: ConversationState; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
+    conversation: Conversation,
+    update: { state: ConversationState; language: Language; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
     response: ChatResponse,
   ): Promise<ChatResponse> {
-    const recorded = await tenant.db.turns.record({
+    const recorded = await tenant.db.conversations.record({
       conversationId: conversation.id,
       messageId: req.messageId,
       sender: req.sender,
       senderName: req.senderName,
-      update: {
-        state: update.state as unknown as Record<string, unknown>,
-        optedOut: update.optedOut,
-        handoffUntil: update.handoffUntil,
-        timestamp: new Date(Math.max(update.nowDate.getTime(), new Date(conversation.timestamp).getTime())),
-      },
+      update: { state: update.state, language: update.language, optedOut: update.optedOut, handoffUntil: update.handoffUntil, timestamp: lastActivity(conversation, update.nowDate) },
       text: req.message,
       reply: response.reply,
       intent: response.intent,
@@ -222,34 +226,15 @@ export class ChatService {
   }
 
   /** Opens (or, on a retried message, finds) the customer's pending escalation and queues its notification. */
-  private async escalate(tenant: TenantContext, conversation: ConversationRow, req: ChatRequest, summary: string, now: Date): Promise<number> {
-    const { Escalation, EscalationOutbox } = tenant.db.models;
-    const id = await tenant.db.write(async (transaction) => {
-      const open = await Escalation.findOne({ where: { sender: req.sender, status: 'pending' }, transaction });
-      if (open) return open.id;
-      const escalation = await Escalation.create({ conversationId: conversation.id, sender: req.sender, summary, status: 'pending', createdAt: now, resolvedAt: null }, { transaction });
-      const who = req.senderName ?? conversation.senderName;
-      await EscalationOutbox.create(
-        { escalationId: escalation.id, text: `[${tenant.tenant.id}] ${tenant.tenant.name}: ${who ? `${who} (${req.sender})` : req.sender} needs a person. ${summary}`, status: 'pending', createdAt: now },
-        { transaction },
-      );
-      return escalation.id;
-    });
+  private async escalate(tenant: TenantContext, conversation: Conversation, req: ChatRequest, summary: string, now: Date): Promise<number> {
+    const notice = escalationNotice({ tenantId: tenant.tenant.id, tenantName: tenant.tenant.name, sender: req.sender, senderName: req.senderName ?? conversation.senderName, summary });
+    const id = await tenant.db.escalations.open({ conversationId: conversation.id, sender: req.sender, summary, notice, at: now });
     this.log.info({ tenant: tenant.tenant.id, escalationId: id }, 'conversation escalated to a person');
     return id;
   }
 }
 
 /** POST /api/escalations/:id/resolve: closes the escalation and gives the conversation back to the bot. */
-export async function resolveEscalation(tenant: TenantContext, id: number): Promise<boolean> {
-  const { Escalation, Conversation } = tenant.db.models;
-  return tenant.db.write(async (transaction) => {
-    const escalation = await Escalation.findByPk(id, { transaction });
-    if (!escalation) return false;
-    if (escalation.status !== 'resolved') {
-      await escalation.update({ status: 'resolved', resolvedAt: new Date() }, { transaction });
-      if (escalation.conversationId) await Conversation.update({ handoffUntil: null }, { where: { id: escalation.conversationId }, transaction });
-    }
-    return true;
-  });
+export function resolveEscalation(tenant: TenantContext, id: number): Promise<boolean> {
+  return tenant.db.escalations.resolve(id, new Date());
 }

@@ -43,4 +43,15 @@ describe('monitor rules', () => {
     const brain: Observation = { target: 'brain', kind: 'brain', reachable: false };
     expect(run([[0, brain], [1, brain], [2, brain]]).map((x) => x.kinds)).toEqual([[], [], ['brain_down']]);
   });
+
+  it('raises an incident when the brain says its LLM model cannot be used, or a tenant ran out of tokens', () => {
+    const brain = (llm: Observation['llm']): Observation => ({ target: 'brain', kind: 'brain', reachable: true, llm });
+    expect(run([[0, brain({ engine: 'llm:openai', state: 'ok', overBudget: [] })]])[0]!.kinds).toEqual([]);
+    expect(run([[0, brain({ engine: 'llm:openai', state: 'open', overBudget: [] })]])[0]!.kinds).toEqual([]);
+    const refused = brain({ engine: 'llm:openai', state: 'refused', reason: 'model "gemma" cannot call tools', overBudget: ['Sonrisa'] });
+    const incidents = desiredIncidents(refused, observe(undefined, refused, 0), 0);
+    expect(incidents.map((i) => i.kind)).toEqual(['llm_refused', 'llm_budget']);
+    expect(incidents[0]!.title).toContain('cannot call tools');
+    expect(incidents[1]!.title).toContain('Sonrisa');
+  });
 });

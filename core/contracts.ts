@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_KINDS } from './inbound.js';
 import { stripControl } from './text.js';
 
 /**
@@ -28,6 +29,8 @@ export const GatewayHealthSchema = z.object({
   queue: z.object({ pending: z.number(), failed: z.number() }),
   /** Customer messages received since midnight (server time). */
   messagesToday: z.number(),
+  /** Messages WhatsApp delivered but could not decrypt in the last hour: many mean "connected but receiving nothing". */
+  undecryptableLastHour: z.number(),
   /** Why the last inbound messages could not be stored (disk full…); null once storing works again. */
   storeError: z.string().nullable(),
   /** Why the brain refuses this gateway's key or tenant (messages wait meanwhile); null once it answers. */
@@ -48,10 +51,17 @@ export const ChatRequestSchema = z.object({
     .refine((s) => s.trim().length > 0, 'message is empty'),
   sender: z.string({ error: 'sender is required' }).pipe(SenderSchema),
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a zone, like 2026-03-16T10:00:00Z' }).optional(),
-  messageId: z.string().min(1).max(128).optional(),
+  // eslint-disable-next-line no-control-regex
+  messageId: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'messageId has control characters').optional(),
   senderName: z.string().max(100).transform(stripControl).optional(),
   /** Set by the gateway while a person handles this chat: store the message, say nothing. */
   handoff: z.boolean().optional(),
+  /** What the customer sent. For anything but text, `message` is the record line ("[voice note 0:14]"). */
+  kind: z.enum(MESSAGE_KINDS, { error: `kind must be one of: ${MESSAGE_KINDS.join(', ')}` }).optional(),
+  /** Words that came with a photo, video or document: answered like a text. */
+  caption: z.string().max(4096).transform(stripControl).optional(),
+  /** What a voice note said (transcribed by the gateway): answered like a text, prefixed with "You said". */
+  transcript: z.string().max(4096).transform(stripControl).optional(),
 });
 /** What the brain reads (control characters stripped). */
 export type ChatRequest = z.output<typeof ChatRequestSchema>;
@@ -66,6 +76,10 @@ export const ChatReplySchema = z.object({
   conversationId: z.number(),
   escalated: z.boolean(),
   handoff: z.boolean(),
+  /** The business's pin, sent as a WhatsApp location message after the reply (asked where it is, and the profile has coordinates). */
+  location: z
+    .object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(200), address: z.string().max(300).optional() })
+    .optional(),
 });
 export type ChatReply = z.infer<typeof ChatReplySchema>;
 

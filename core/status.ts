@@ -1,14 +1,34 @@
 import fs from 'node:fs';
 import type { Config } from './config.js';
-import { gatewayHealth, getHealth } from './health.js';
+import { gatewayHealth } from './health.js';
+import { readTenantKey } from './keys.js';
 import { readRegistry } from './registry.js';
 import { RawDb } from './sqlite/raw.js';
+import { neutralise } from './text.js';
+import { z } from 'zod';
 
 /**
  * The original spec's CONNECTION STATUS SUMMARY, for `wr-console status` and
  * `node dist/monitor/main.js --status`: each gateway asked directly, failure counts and
  * last-seen times from the monitor's watch state.
  */
+
+/** The brain's LLM engine in its GET /health (`llm`), read by the monitor and `status`. */
+export const LlmHealthSchema = z.object({
+  engine: z.string(),
+  /** ok; open: the provider keeps failing and the rule engine answers for a while; refused: the model cannot be used at all. */
+  state: z.enum(['ok', 'open', 'refused']),
+  reason: z.string().optional(),
+  /** Tenants whose daily token budget is used up (the rule engine answers them until midnight). */
+  overBudget: z.array(z.string()),
+});
+export type LlmHealth = z.infer<typeof LlmHealthSchema>;
+
+/** The `llm` part of the brain's /health, if it is there and well-formed. */
+export function llmHealthOf(health: unknown): LlmHealth | undefined {
+  const parsed = z.object({ llm: LlmHealthSchema }).safeParse(health);
+  return parsed.success ? parsed.data.llm : undefined;
+}
 
 export interface TenantStatus {
   id: string;
@@ -19,18 +39,34 @@ export interface TenantStatus {
   handoffMode: boolean | null;
   lastSeen: string | null;
   failures: number;
+  /** Why it is not connected, when the gateway says (parked, a disconnect). */
+  reason: string | null;
   queue: { pending: number; failed: number } | null;
   /** Why the gateway cannot store messages, or why the brain refuses its key; null when neither. */
   problem: string | null;
+  /** LLM tokens on the tenant's latest day with any (from the brain), when an LLM engine is on. */
+  llmUsage?: { day: string; tokens: number; calls: number } | null;
 }
 
 export interface StatusReport {
   tenants: TenantStatus[];
-  brain: { up: boolean; url: string };
+  /** `llm` is the LLM engine's state from the brain's /health, when one is configured. */
+  brain: { up: boolean; url: string; llm?: LlmHealth };
   monitor: { running: boolean; lastCheck: string | null; openIncidents: number | null };
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
+
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<Record<string, any> | null> {
+  try {
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    // A gateway that cannot store messages answers 503 with its health: up, and sick.
+    if (res.ok || (res.status === 503 && res.headers.get('content-type')?.includes('json'))) return (await res.json()) as Record<string, any>;
+    return null;
+  } catch {
+    return null;
+  }
+}
 
 async function monitorState(config: Config): Promise<{ watch: Map<string, { failures: number; lastSeen: number | null }>; heartbeat: string | null; open: number | null }> {
   const watch = new Map<string, { failures: number; lastSeen: number | null }>();
@@ -46,23 +82,36 @@ async function monitorState(config: Config): Promise<{ watch: Map<string, { fail
   }
 }
 
+async function latestUsage(config: Config, tenant: string): Promise<TenantStatus['llmUsage']> {
+  const key = readTenantKey(config.paths, tenant);
+  if (!key) return null;
+  const body = await getJson(`${config.brainUrl}/api/usage?days=1`, { authorization: `Bearer ${key}`, 'x-client-id': tenant });
+  const day = (body?.usage as { day: string; inputTokens: number; outputTokens: number; calls: number }[] | undefined)?.[0];
+  return day ? { day: day.day, tokens: day.inputTokens + day.outputTokens, calls: day.calls } : null;
+}
+
 export async function statusReport(config: Config, now = Date.now()): Promise<StatusReport> {
   const { watch, heartbeat, open } = await monitorState(config);
+  const brain = await getJson(`${config.brainUrl}/health`);
+  const llm = llmHealthOf(brain);
   const tenants = await Promise.all(
     readRegistry(config.paths).map(async (t): Promise<TenantStatus> => {
       const { health: h, problem } = await gatewayHealth(t.port, HEALTH_TIMEOUT_MS);
       const w = watch.get(t.id);
       const lastSeen = h?.lastSeen ?? (w?.lastSeen ? new Date(w.lastSeen).toISOString() : null);
+      const connected = h?.status === 'connected';
+      const reason = connected ? null : (h?.parkedReason ?? h?.lastDisconnect?.reason ?? null);
       return {
-        id: t.id, name: t.name, port: t.port, connected: h?.status === 'connected', status: h?.status ?? 'unreachable',
-        handoffMode: h?.handoffMode ?? null, lastSeen, failures: w?.failures ?? 0, queue: h?.queue ?? null,
+        id: t.id, name: t.name, port: t.port, connected, status: h?.status ?? 'unreachable',
+        // The monitor counts failed health checks; a parked gateway answers them, yet is failing now.
+        handoffMode: h?.handoffMode ?? null, lastSeen, failures: Math.max(w?.failures ?? 0, connected ? 0 : 1), reason, queue: h?.queue ?? null,
         problem: h?.storeError ? `cannot store messages: ${h.storeError}` : h?.authError ? `the brain refuses its key: ${h.authError}` : (problem ?? null),
+        ...(llm ? { llmUsage: await latestUsage(config, t.id) } : {}),
       };
     }),
   );
-  const brain = await getHealth(`${config.brainUrl}/health`, HEALTH_TIMEOUT_MS);
   const running = heartbeat !== null && now - Date.parse(heartbeat) < 60_000;
-  return { tenants, brain: { up: brain !== null, url: config.brainUrl }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
+  return { tenants, brain: { up: brain !== null, url: config.brainUrl, ...(llm ? { llm } : {}) }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -72,10 +121,23 @@ export function formatStatus(r: StatusReport): string {
   for (const t of r.tenants) {
     lines.push('', `${t.connected ? '✅' : '❌'} ${t.id}: ${t.status === 'connected' ? 'CONNECTED' : t.status.toUpperCase()}${t.handoffMode ? ' (HANDOFF)' : ''}`);
     lines.push(`   Last seen: ${when(t.lastSeen)}`, `   Failures: ${t.failures}`);
+    if (t.reason) lines.push(`   Reason: ${neutralise(t.reason)}`);
     if (t.queue && (t.queue.pending || t.queue.failed)) lines.push(`   Queue: ${t.queue.pending} pending, ${t.queue.failed} failed`);
     if (t.problem) lines.push(`   Problem: ${t.problem}`);
+    if (t.llmUsage) lines.push(`   LLM: ${t.llmUsage.tokens} tokens in ${t.llmUsage.calls} calls on ${t.llmUsage.day}`);
   }
   lines.push('', `${r.brain.up ? '✅' : '❌'} brain: ${r.brain.up ? 'UP' : 'DOWN'} (${r.brain.url})`);
+  const llm = r.brain.llm;
+  if (llm) {
+    const state = { ok: 'answering', open: 'failing: the rule engine answers for now', refused: `refused: ${llm.reason ?? ''}` }[llm.state];
+    lines.push(`   ${llm.engine}: ${state}${llm.overBudget.length ? `; daily token budget used up: ${llm.overBudget.join(', ')}` : ''}`);
+  }
   lines.push(`${r.monitor.running ? '✅' : '❌'} monitor: ${r.monitor.running ? 'RUNNING' : 'NOT RUNNING'} (last check ${when(r.monitor.lastCheck)}${r.monitor.openIncidents ? `, ${r.monitor.openIncidents} open incident(s)` : ''})`);
   return lines.join('\n');
+}
+
+/** What is not up, for an exit code scripts can test: empty when everything is. */
+export function statusProblems(r: StatusReport): string[] {
+  const down = r.tenants.filter((t) => !t.connected).map((t) => t.id);
+  return [...(down.length ? [`not connected: ${down.join(', ')}`] : []), ...(r.brain.up ? [] : ['brain down']), ...(r.monitor.running ? [] : ['monitor not running'])];
 }

@@ -1,5 +1,9 @@
 import http from 'node:http';
+import { z } from 'zod';
 import { ChatReplySchema, type ChatReply, type ChatRequestBody } from '../core/contracts.js';
+import { MEDIA_DEFAULTS, MediaPolicySchema, type MediaPolicy } from '../core/profile.js';
+
+const ProfileMedia = z.object({ media: MediaPolicySchema.default(MEDIA_DEFAULTS) });
 
 /**
  * A failure worth retrying (network, timeout, 429, 5xx, and refusals of the key or tenant: a
@@ -30,6 +34,7 @@ const AUTH_REFUSALS = new Set([401, 403, 404]);
 export class BrainClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly url: URL;
+  private readonly profileUrl: URL;
 
   constructor(
     baseUrl: string,
@@ -40,17 +45,26 @@ export class BrainClient {
     private readonly readKey: () => string | undefined = () => undefined,
   ) {
     this.url = new URL('/api/chat', baseUrl);
+    this.profileUrl = new URL('/api/profile', baseUrl);
+  }
+
+  /** The media policy of the tenant's profile (GET /api/profile). */
+  async mediaPolicy(): Promise<MediaPolicy> {
+    const { status, text } = await this.send('GET', this.profileUrl);
+    if (status !== 200) throw new BrainError(`brain answered ${status} for the profile`, true);
+    return ProfileMedia.parse(JSON.parse(text)).media;
   }
 
   async chat(msg: ChatRequestBody): Promise<ChatReply> {
     let res: { status: number; text: string };
     try {
-      res = await this.post(JSON.stringify(msg));
+      res = await this.send('POST', this.url, JSON.stringify(msg));
     } catch (err) {
       throw new BrainError(`brain unreachable at ${this.url.origin}: ${(err as Error).message}`, true);
     }
     const { status, text } = res;
-    if (status === 401) this.key = this.readKey() ?? this.key;
+    // After a refused key (401, or 429 once the brain holds back an address that keeps failing).
+    if (status === 401 || status === 429) this.key = this.readKey() ?? this.key;
     if (status < 200 || status >= 300) {
       const auth = AUTH_REFUSALS.has(status);
       throw new BrainError(`brain answered ${status}: ${text.slice(0, 200)}`, auth || status === 429 || status >= 500, auth);
@@ -66,15 +80,15 @@ export class BrainClient {
     return parsed.data;
   }
 
-  private post(body: string): Promise<{ status: number; text: string }> {
+  private send(method: 'GET' | 'POST', url: URL, body = ''): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
-        this.url,
+        url,
         {
-          method: 'POST',
+          method,
           agent: this.agent,
           timeout: this.timeoutMs,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${this.key}`, 'x-client-id': this.tenant },
+          headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), authorization: `Bearer ${this.key}`, 'x-client-id': this.tenant },
         },
         (res) => {
           const chunks: Buffer[] = [];

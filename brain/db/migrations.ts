@@ -9,7 +9,7 @@ import type { PlainMigration } from '../../core/sqlite/plain-database.js';
  * writes as its own statements beside these.
  */
 
-/** Every time column: UTC text, rewritten by 004 from the first releases' format. */
+/** Every time column: UTC text, rewritten by 005 from the first releases' format. */
 const TIME_COLUMNS: Record<string, string[]> = {
   business_profile: ['updated_at'],
   conversations: ['handoff_until', 'timestamp', 'created_at'],
@@ -67,11 +67,16 @@ export const migrations: PlainMigration[] = [
       ALTER TABLE processed_messages_v3 RENAME TO processed_messages;`,
   },
   {
+    // Tokens the LLM engine spent per local day: the per-tenant daily budget and `status` read it.
+    name: '004-llm-usage',
+    up: 'CREATE TABLE llm_usage (day VARCHAR(10) NOT NULL PRIMARY KEY, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, calls INTEGER NOT NULL);',
+  },
+  {
     // Times were written as "2026-03-16 10:00:00.000 +00:00" (an ORM's format, which JavaScript
     // reads only through a non-standard fallback); from here on they are ISO 8601 in UTC,
     // "2026-03-16T10:00:00.000Z", which both sort as strings, the sqlite3 tool's date functions
     // read, and PostgreSQL takes as is.
-    name: '004-iso-times',
+    name: '005-iso-times',
     up: Object.entries(TIME_COLUMNS)
       .flatMap(([table, columns]) =>
         columns.map((c) => `UPDATE ${table} SET ${c} = substr(${c}, 1, 10) || 'T' || substr(${c}, 12, 12) || 'Z' WHERE ${c} LIKE '____-__-__ __:__:__.___ +00:00';`),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { channelsFromConfig } from '../../core/alerts.js';
 import { loadConfig } from '../../core/config.js';
+import type { GatewayHealth } from '../../core/contracts.js';
 import { createLogger } from '../../core/logger.js';
 import { RawDb } from '../../core/sqlite/raw.js';
 import { Monitor } from '../../monitor/monitor.js';
@@ -149,9 +150,13 @@ describe('monitor and alerts', () => {
     const { port } = await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
     await gateways.pop()!.close();
     // The gateway's /health contract, served by a plain HTTP server whose WhatsApp state the test sets.
-    let wa: Record<string, unknown> = { status: 'disconnected', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() }, parkedReason: null };
+    let wa: Partial<GatewayHealth> = { status: 'disconnected', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() }, parkedReason: null };
     const http = await import('node:http');
-    const fake = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tenant: 'clinic', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 1, queue: { pending: 0, failed: 0 }, storeError: null, authError: null, ...wa })));
+    const health = (): GatewayHealth => ({
+      tenant: 'clinic', status: 'connected', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 1, lastDisconnect: null, parkedReason: null,
+      queue: { pending: 0, failed: 0 }, messagesToday: 0, undecryptableLastHour: 0, storeError: null, authError: null, ...wa,
+    });
+    const fake = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health())));
     await new Promise<void>((r) => fake.listen(port, '127.0.0.1', r));
     try {
       await startMonitor({ ...DEFAULT_THRESHOLDS, downForMs: 0 });

@@ -1,6 +1,8 @@
 // npm run chaos: faults under load. kill -9 the brain and the gateway while customers write,
 // 10,000 generated requests against every endpoint, a backup taken mid-load. Each scenario must
-// end with 0 messages lost, 0 replies sent twice, 0 databases corrupted, 0 5xx.
+// end with 0 messages lost, 0 replies sent twice, 0 databases corrupted, 0 5xx. Every fifth
+// customer message is not text (a voice note, a photo, a location, a contact card, a sticker):
+// each of those must be answered exactly once too.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,10 @@ const check = (name, ok, detail) => {
   if (!ok) failed = true;
   console.log(`${ok ? 'PASS' : 'FAIL'} ${name}: ${JSON.stringify(detail)}`);
 };
+
+/** What customers send besides text; each gets exactly one reply. */
+const MEDIA = [{ kind: 'audio', seconds: 9 }, { kind: 'image' }, { kind: 'location', latitude: 40.4168, longitude: -3.7038 }, { kind: 'contact' }, { kind: 'sticker' }];
+const customerMessage = (i) => (i % 5 === 4 ? MEDIA[Math.floor(i / 5) % MEDIA.length] : { text: MESSAGES[i % MESSAGES.length] });
 
 async function killUnderLoad({ total, kills, victim }) {
   const h = await makeHome({ GATEWAY_RETRY_CAP_MS: 500 });
@@ -37,7 +43,7 @@ async function killUnderLoad({ total, kills, victim }) {
       if (i > 0 && i % killEvery === 0 && i / killEvery <= kills) await restart(victim);
       for (let attempt = 0; ; attempt++) {
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/simulate/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ from: `+3462${String(i % 40).padStart(7, '0')}`, text: MESSAGES[i % MESSAGES.length], id: `C${i}` }) });
+          const res = await fetch(`http://127.0.0.1:${port}/simulate/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ from: `+3462${String(i % 40).padStart(7, '0')}`, ...customerMessage(i), id: `C${i}` }) });
           if (res.status === 202) {
             acked++;
             break;
@@ -56,7 +62,8 @@ async function killUnderLoad({ total, kills, victim }) {
     const distinct = Number(sql(db, 'SELECT count(DISTINCT inbox_id) FROM outbox;'));
     const outbox = Number(sql(db, 'SELECT count(*) FROM outbox;'));
     const integrity = [sql(db, 'PRAGMA integrity_check;'), sql(path.join(h.home, 'tenants', id, 'tenant.db'), 'PRAGMA integrity_check;')];
-    return { acked, replies, lost: acked - replies, duplicated: outbox - distinct + Math.max(0, replies - acked), integrity };
+    const media = Number(sql(db, "SELECT count(*) FROM inbox WHERE kind <> 'text';"));
+    return { acked, media, replies, lost: acked - replies, duplicated: outbox - distinct + Math.max(0, replies - acked), integrity };
   } finally {
     for (const p of Object.values(procs)) p.kill('SIGKILL');
     h.cleanup();

@@ -4,6 +4,13 @@ import { runCli } from './cli/run.js';
 // Keys, profiles and data written by the CLI are private to the operator.
 process.umask(0o077);
 
+// A reader that stops early (`| head`) closes the pipe: the rest of the output has nowhere to go,
+// which is what the operator asked for, not a crash with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 const argv = process.argv.slice(2);
 if (argv.length === 0 || (argv.length === 1 && argv[0] === '--readonly')) {
   // chalk ignores NO_COLOR; it honours FORCE_COLOR=0, read when ink is first imported.

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { MessageKind } from '../core/inbound.js';
 import { MEDIA_DEFAULTS, MediaPolicySchema, type MediaPolicy } from '../core/profile.js';
 
-const ChatResponse = z.object({ reply: z.string().nullable(), intent: z.string(), handoff: z.boolean(), escalated: z.boolean() });
+const Pin = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(200), address: z.string().max(300).optional() });
+export type Pin = z.infer<typeof Pin>;
+const ChatResponse = z.object({ reply: z.string().nullable(), intent: z.string(), handoff: z.boolean(), escalated: z.boolean(), location: Pin.optional() });
 export type BrainReply = z.infer<typeof ChatResponse>;
 
 export interface BrainMessage {

@@ -390,7 +390,9 @@ export class Gateway extends EventEmitter {
       await store.answered(r.id, {
         handoff: handoff || answer.handoff,
         wakeOthers: r.attempts > 0,
-        ...(answer.reply !== null && !handoff ? { reply: { chat: r.chat, jid: r.address, text: answer.reply, waId: newMessageId() } } : {}),
+        ...(answer.reply !== null && !handoff
+          ? { reply: { chat: r.chat, jid: r.address, text: answer.reply, waId: newMessageId(), ...(answer.location ? { location: { ...answer.location, waId: newMessageId() } } : {}) } }
+          : {}),
       });
       this.kick();
       return true;
@@ -447,6 +449,8 @@ export class Gateway extends EventEmitter {
       if (typing > 0) await new Promise((r) => setTimeout(r, typing));
       await transport.sendText(row.jid, row.text, row.waId);
       await transport.typing(row.jid, false).catch(() => {});
+      // Its own message id: resent after a crash, it is the same message again.
+      if (row.location) await transport.sendLocation(row.jid, row.location, row.location.waId);
       await store.markSent(row.id);
     } catch (err) {
       const attempts = row.attempts + 1;

@@ -32,6 +32,8 @@ export class MediaPreparer {
   private async transcribe(r: InboxRow, policy: MediaPolicy): Promise<Prepared> {
     const { transcriber, transport, log } = this.opts;
     if (policy.voiceNotes !== 'transcribe' || !transcriber) return {};
+    // WhatsApp tells the size up front: a recording over the cap is not even downloaded.
+    if ((r.media.bytes ?? 0) > transcriber.maxBytes) return { note: `not transcribed: ${r.media.bytes} bytes is over the ${transcriber.maxBytes}-byte limit` };
     try {
       const transcript = await transcriber.transcribe(await transport.download(r.file!), r.media.mimetype);
       return transcript ? { transcript } : { note: 'the transcription was empty' };

@@ -64,6 +64,11 @@ const migrations: PlainMigration[] = [
       ALTER TABLE inbox ADD COLUMN file TEXT;
       ALTER TABLE inbox ADD COLUMN prepared TEXT;`,
   },
+  {
+    // A reply may carry the business's location pin, sent after the text under its own message id.
+    name: '005-outbox-location',
+    up: 'ALTER TABLE outbox ADD COLUMN location TEXT;',
+  },
 ];
 
 export type InboxStatus = 'pending' | 'done' | 'skipped' | 'failed';
@@ -99,6 +104,8 @@ export interface OutboxRow {
   jid: string;
   text: string;
   waId: string;
+  /** A location pin sent after the text, with its own message id. */
+  location: OutboxPin | null;
   status: 'pending' | 'sent' | 'cancelled';
   attempts: number;
   nextAttemptAt: Date;
@@ -111,6 +118,14 @@ export interface ChatHandoffRow {
   until: Date | null;
   reason: 'operator' | 'staff';
 }
+export interface OutboxPin {
+  latitude: number;
+  longitude: number;
+  name: string;
+  address?: string;
+  waId: string;
+}
+
 /** What the gateway made of a message's file before asking the brain. */
 export interface Prepared {
   transcript?: string;
@@ -143,7 +158,7 @@ function inboxRow(r: Raw): InboxRow {
 }
 function outboxRow(r: Raw): OutboxRow {
   return {
-    id: r.id as number, inboxId: (r.inbox_id as number | null) ?? null, chat: (r.chat as string | null) ?? (r.jid as string), jid: r.jid as string, text: r.text as string, waId: r.wa_id as string,
+    id: r.id as number, inboxId: (r.inbox_id as number | null) ?? null, chat: (r.chat as string | null) ?? (r.jid as string), jid: r.jid as string, text: r.text as string, waId: r.wa_id as string, location: json<OutboxPin>(r.location),
     status: r.status as OutboxRow['status'], attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
     createdAt: date(r.created_at), sentAt: maybeDate(r.sent_at),
   };
@@ -197,14 +212,14 @@ export class GatewayStore {
    * After a brain outage, `wakeOthers` lets everything that waited for it go now rather than at
    * its backoff time.
    */
-  async answered(inboxId: number, opts: { handoff: boolean; wakeOthers: boolean; reply?: { chat: string; jid: string; text: string; waId: string } }): Promise<void> {
+  async answered(inboxId: number, opts: { handoff: boolean; wakeOthers: boolean; reply?: { chat: string; jid: string; text: string; waId: string; location?: OutboxPin } }): Promise<void> {
     const now = iso(new Date());
     await this.db.write(async (tx) => {
       if (opts.wakeOthers) await tx.run("UPDATE inbox SET next_attempt_at = ? WHERE status = 'pending'", [now]);
       await tx.run("UPDATE inbox SET status = 'done', handoff = ?, last_error = NULL WHERE id = ?", [opts.handoff ? 1 : 0, inboxId]);
       if (opts.reply) {
-        await tx.run("INSERT INTO outbox (inbox_id, chat, jid, text, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING", [
-          inboxId, opts.reply.chat, opts.reply.jid, opts.reply.text, opts.reply.waId, now, now,
+        await tx.run("INSERT INTO outbox (inbox_id, chat, jid, text, location, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING", [
+          inboxId, opts.reply.chat, opts.reply.jid, opts.reply.text, opts.reply.location ? JSON.stringify(opts.reply.location) : null, opts.reply.waId, now, now,
         ]);
       }
     });

@@ -22,6 +22,11 @@ export class Transcriber {
     this.url = `${opts.baseUrl.replace(/\/+$/, '')}/audio/transcriptions`;
   }
 
+  /** The largest recording it sends. */
+  get maxBytes(): number {
+    return this.opts.maxBytes;
+  }
+
   /** The words of a recording; throws TranscribeError when it is too big, too slow or refused. */
   async transcribe(audio: Buffer, mimetype = 'audio/ogg'): Promise<string> {
     if (audio.length > this.opts.maxBytes) throw new TranscribeError(`the recording is ${audio.length} bytes, over the ${this.opts.maxBytes}-byte limit`);

@@ -108,6 +108,7 @@ export class Monitor extends EventEmitter {
           backlog: (h?.queue as { pending?: number } | undefined)?.pending,
           storeError: (h?.storeError as string | null | undefined) ?? null,
           authError: (h?.authError as string | null | undefined) ?? null,
+          undecryptable: (h?.undecryptableLastHour as number | undefined) ?? 0,
           pm2: pm2?.get(`wr-gw-${tenant.id}`),
         };
         return { obs, tenant };

@@ -20,6 +20,8 @@ export interface Observation {
   storeError?: string | null;
   /** The brain refuses the gateway's key or tenant. */
   authError?: string | null;
+  /** Messages WhatsApp delivered that could not be decrypted, in the last hour. */
+  undecryptable?: number;
   /** PM2's view, when PM2 runs. */
   pm2?: { status: string; restarts: number };
   /** The brain's LLM engine, when one is configured. */
@@ -38,7 +40,7 @@ export interface WatchState {
 
 export interface DesiredIncident {
   key: string;
-  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'llm_refused' | 'llm_budget' | 'alert_config';
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'undecryptable' | 'llm_refused' | 'llm_budget' | 'alert_config';
   target: string;
   title: string;
   next: string;
@@ -52,9 +54,11 @@ export interface Thresholds {
   backlog: number;
   crashRestarts: number;
   crashWindowMs: number;
+  /** Undecryptable messages in an hour that mean the session's encryption is broken. */
+  undecryptable: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { unreachableChecks: 3, downForMs: 2 * 60_000, backlog: 50, crashRestarts: 3, crashWindowMs: 10 * 60_000 };
+export const DEFAULT_THRESHOLDS: Thresholds = { unreachableChecks: 3, downForMs: 2 * 60_000, backlog: 50, crashRestarts: 3, crashWindowMs: 10 * 60_000, undecryptable: 5 };
 
 const isDown = (wa: WaStatus | null) => wa === 'disconnected' || wa === 'parked';
 
@@ -97,6 +101,10 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   if (obs.reachable && obs.storeError) add('store_failing', `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}`, 'free disk space under WR_HOME; held messages are stored as soon as it works');
   if (obs.reachable && obs.authError) {
     add('key_refused', `the brain refuses this gateway's key, messages wait: ${obs.authError.slice(0, 200)}`, `wr-console tenant key ${obs.target} --rotate, then wr-console restart ${obs.target}`);
+  }
+  if (obs.reachable && (obs.undecryptable ?? 0) >= t.undecryptable) {
+    // The usual cause of "connected but receiving nothing": customers see their messages delivered, the bot sees none.
+    add('undecryptable', `connected but ${obs.undecryptable} messages in the last hour could not be decrypted`, `the session's keys are out of step: wr-console restart ${obs.target}; if it goes on, log out on the phone and pair again`);
   }
   if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
   return out;

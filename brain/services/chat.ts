@@ -52,6 +52,8 @@ export interface ChatResponse {
   conversationId: number;
   escalated: boolean;
   handoff: boolean;
+  /** The business's pin, sent as a WhatsApp location message after the reply (asked where it is, and the profile has coordinates). */
+  location?: { latitude: number; longitude: number; name: string; address?: string };
 }
 
 /** Earlier messages an LLM engine sees. */
@@ -194,7 +196,8 @@ export class ChatService {
       }
     }
 
-    const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff) };
+    const pin = reply !== null && intent === 'location' && profile.location ? { ...profile.location, name: profile.name, ...(profile.address ? { address: profile.address } : {}) } : undefined;
+    const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff), ...(pin ? { location: pin } : {}) };
     return this.commit(tenant, req, conversation, { state: tools.state, language, optedOut, handoffUntil, nowDate }, response);
   }
 

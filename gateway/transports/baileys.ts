@@ -1,5 +1,6 @@
 import type { Boom } from '@hapi/boom';
 import {
+  areJidsSameUser,
   BufferJSON,
   downloadMediaMessage,
   initAuthCreds,
@@ -30,6 +31,8 @@ import type { InboundMessage, Transport, TransportEvents } from './transport.js'
 
 /** The part of a Baileys socket the adapter uses; tests inject a fake that emits Baileys' real events. */
 export type SocketLike = Pick<WASocket, 'ev' | 'end' | 'sendMessage' | 'sendPresenceUpdate' | 'requestPairingCode' | 'rejectCall' | 'updateMediaMessage'> & {
+  /** The business's own account, once logged in. */
+  user?: { id: string; lid?: string };
   signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
 };
 export type SocketFactory = (config: UserFacingSocketConfig) => SocketLike;
@@ -337,6 +340,8 @@ export class BaileysTransport implements Transport {
   /** An incoming call, as a message of kind call: stored, answered once per window, and declined by the gateway. */
   private async callMessage(sock: SocketLike, call: WACallEvent): Promise<InboundMessage | null> {
     if (call.status !== 'offer' || call.isGroup || !call.from || !call.id) return null;
+    // A call the business phone itself places is not a customer calling.
+    if ([sock.user?.id, sock.user?.lid].some((me) => me && areJidsSameUser(me, call.from))) return null;
     return {
       ...(await this.who(sock, call.from, call.callerPn)),
       participant: '',
@@ -371,6 +376,10 @@ export class BaileysTransport implements Transport {
 
   async sendText(jid: string, text: string, messageId: string): Promise<void> {
     await this.live().sendMessage(jid, { text }, { messageId });
+  }
+
+  async sendLocation(jid: string, pin: { latitude: number; longitude: number; name: string; address?: string }, messageId: string): Promise<void> {
+    await this.live().sendMessage(jid, { location: { degreesLatitude: pin.latitude, degreesLongitude: pin.longitude, name: pin.name, ...(pin.address ? { address: pin.address } : {}) } }, { messageId });
   }
 
   async typing(jid: string, on: boolean): Promise<void> {

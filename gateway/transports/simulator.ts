@@ -134,6 +134,11 @@ export class SimulatorTransport implements Transport {
     await this.store.recordSimulatedSend(messageId, jid, text);
   }
 
+  async sendLocation(jid: string, pin: { latitude: number; longitude: number; name: string }, messageId: string): Promise<void> {
+    if (!this.connected) throw new Error('simulator is not connected');
+    await this.store.recordSimulatedSend(messageId, jid, `[location ${pin.latitude.toFixed(5)},${pin.longitude.toFixed(5)} ${pin.name}]`);
+  }
+
   async typing(): Promise<void> {}
 
   async requestPairingCode(phoneDigits: string): Promise<string> {

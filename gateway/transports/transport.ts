@@ -50,6 +50,8 @@ export interface Transport {
   canonicalChat(jid: string): Promise<string>;
   /** Sends a text. The same messageId twice is the same message: a resend after a crash is harmless. */
   sendText(jid: string, text: string, messageId: string): Promise<void>;
+  /** Sends a location pin; the same messageId twice is the same message. */
+  sendLocation(jid: string, pin: { latitude: number; longitude: number; name: string; address?: string }, messageId: string): Promise<void>;
   /** Shows "typing…" in the chat, or stops showing it; best effort. */
   typing(jid: string, on: boolean): Promise<void>;
   /** Downloads the file of a message (InboundMessage.file). */

@@ -462,6 +462,12 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect(sock().rejected.map((c) => c.id)).toEqual(['CALL1', 'CALL2']);
     expect(sock().sent).toHaveLength(1);
     expect((await gw.store.inboxMessage('CALL1'))).toMatchObject({ kind: 'call', chat: '34600888000@s.whatsapp.net' });
+    // The business phone calling out is not a customer calling in.
+    (sock() as any).user = { id: '34911222333:4@s.whatsapp.net', lid: '999000:4@lid' };
+    sock().ev.emit('call', [{ ...call('OUT1', 'offer'), from: '34911222333@s.whatsapp.net', chatId: '34600888000@s.whatsapp.net' }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await gw.store.inboxMessage('OUT1')).toBeUndefined();
+    expect(sock().rejected).toHaveLength(2);
   });
 
   it('an undecryptable stub waits for Baileys\' retry: the real content under the same id replaces it and is answered once', async () => {
@@ -481,6 +487,19 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect((await health()).undecryptableLastHour).toBe(1);
     await new Promise((r) => setTimeout(r, 300));
     expect(sock().sent).toHaveLength(2);
+  });
+
+  it('sends the business location as a WhatsApp location message, after the text', async () => {
+    await pairAndOpen();
+    const profile = await (await brain.call('GET', '/api/profile', { key: brain.keyOf('shop'), tenant: 'shop' })).json();
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, location: { latitude: 40.4153, longitude: -3.7074 } } })).status).toBe(200);
+    sock().upsert('notify', from('W1', { conversation: 'where are you?' }, '111@lid'));
+    await until(() => sock().sent.length === 2);
+    const [text, pin] = sock().sent as any[];
+    expect(text.content.text).toContain('Calle Mayor 12');
+    expect(pin).toMatchObject({ jid: '111@lid', content: { location: { degreesLatitude: 40.4153, degreesLongitude: -3.7074, name: 'Sonrisa Dental Clinic', address: expect.stringContaining('Calle Mayor 12') } } });
+    expect(pin.options.messageId).toMatch(/^3EB0[0-9A-F]{18}$/);
+    expect(pin.options.messageId).not.toBe(text.options.messageId);
   });
 
   it('reads edits, button and list replies; a customer\'s correction arrives', async () => {

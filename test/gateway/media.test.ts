@@ -67,7 +67,7 @@ describe('every kind of message, through the simulator', () => {
   it('falls back to asking the customer to type when transcription fails (500), and tells staff', async () => {
     whisper = await FakeHttpServer.start();
     whisper.respond([], () => ({ status: 500, body: { error: 'overloaded' } }));
-    await setup({ TRANSCRIBE_BASE_URL: `${whisper.url}/v1` });
+    await setup({ TRANSCRIBE_BASE_URL: `${whisper.url}/v1`, TRANSCRIBE_MAX_MB: '0.1' });
     const note = path.join(t.home, 'note.ogg');
     fs.writeFileSync(note, 'OggS');
     await send({ kind: 'audio', seconds: 3, file: note });
@@ -76,6 +76,13 @@ describe('every kind of message, through the simulator', () => {
     expect(whisper.requests).toHaveLength(1); // not retried with every brain retry
     const { escalations } = await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json();
     expect(escalations[0].summary).toContain('[voice note 0:03]');
+    // Over TRANSCRIBE_MAX_MB: never downloaded nor sent, the customer is asked to type.
+    const long = path.join(t.home, 'long.ogg');
+    fs.writeFileSync(long, Buffer.alloc(200 * 1024));
+    await send({ from: '+34600444555', kind: 'audio', seconds: 600, file: long, id: 'LONG1' });
+    expect((await replies(2))[1]!.text).toMatch(/can't listen to voice notes/);
+    expect(whisper.requests).toHaveLength(1);
+    expect((await gw!.store.inboxMessage('LONG1'))!.prepared!.note).toMatch(/^not transcribed: 204800 bytes is over the 104858-byte limit/);
   });
 
   it('acknowledges a photo, keeps it under the tenant, and notifies staff; its caption is answered', async () => {
@@ -95,6 +102,24 @@ describe('every kind of message, through the simulator', () => {
     expect(answer!.text).toContain('Calle Mayor 12');
   });
 
+  it('keeps files only within the profile quota; over it, the photo is still acknowledged and staff told', async () => {
+    await setup();
+    const profile = await (await brain!.call('GET', '/api/profile', admin())).json();
+    expect((await brain!.call('PUT', '/api/profile', { key: brain!.adminKey, tenant: 'demo', body: { ...profile, media: { ...profile.media, quotaMB: 1 } } })).status).toBe(200);
+    const small = path.join(t.home, 'small.jpg');
+    const big = path.join(t.home, 'big.jpg');
+    fs.writeFileSync(small, Buffer.alloc(700 * 1024, 1));
+    fs.writeFileSync(big, Buffer.alloc(700 * 1024, 2));
+    await send({ kind: 'image', file: small, id: 'Q1' });
+    await send({ from: '+34600999998', kind: 'image', file: big, id: 'Q2' });
+    const acks = await replies(2);
+    expect(acks.every((m) => m.text.startsWith("Thanks, we've received your photo"))).toBe(true);
+    expect(fs.readdirSync(t.config.paths.mediaDir('demo'))).toHaveLength(1);
+    expect((await gw!.store.inboxMessage('Q2'))!.prepared).toEqual({ note: 'not kept: the 1 MB media quota is full' });
+    const { escalations } = await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json();
+    expect(escalations).toHaveLength(2);
+  });
+
   it('declines a call and answers the caller exactly once within the window', async () => {
     await setup();
     await send({ kind: 'call' });
@@ -104,6 +129,36 @@ describe('every kind of message, through the simulator', () => {
     const { messages, declinedCalls } = await sim();
     expect(declinedCalls).toHaveLength(2);
     expect(messages).toEqual([expect.objectContaining({ to: '34600123123@s.whatsapp.net', text: "Sorry, we can't take calls on WhatsApp. Please write to us here or call +34910000000." })]);
+  });
+
+  it('answers "where are you?" with a real location pin when the profile has coordinates', async () => {
+    await setup();
+    const profile = await (await brain!.call('GET', '/api/profile', admin())).json();
+    const put = await brain!.call('PUT', '/api/profile', { key: brain!.adminKey, tenant: 'demo', body: { ...profile, location: { latitude: 40.4153, longitude: -3.7074 } } });
+    expect(put.status).toBe(200);
+    await send({ text: 'where are you?' });
+    const [text, pin] = await replies(2);
+    expect(text!.text).toContain('Calle Mayor 12');
+    expect(pin).toMatchObject({ to: '34600123123@s.whatsapp.net', text: '[location 40.41530,-3.70740 Sonrisa Dental Clinic]' });
+    await send({ text: 'what are your hours?' });
+    await replies(3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await sim()).messages).toHaveLength(3); // only the location question gets a pin
+  });
+
+  it('keeps the guarantees of text: handoff and opt-out silence media replies, and the message is still recorded', async () => {
+    await setup();
+    await gw!.call('POST', '/handoff/chat/34600123123@s.whatsapp.net/on');
+    await send({ kind: 'audio', seconds: 5 });
+    await until(async () => (await gw!.store.inboxCounts()).done === 1);
+    await send({ from: '+34600777777', text: 'STOP' });
+    await replies(1); // "You won't get any more messages from us…"
+    await send({ from: '+34600777777', kind: 'call' });
+    await until(async () => (await gw!.store.inboxCounts()).done === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await sim()).messages).toHaveLength(1);
+    const { conversations } = await (await brain!.call('GET', '/api/conversations?sender=%2B34600123123', admin())).json();
+    expect(conversations[0].messages.map((m: { text: string }) => m.text)).toEqual(['[voice note 0:05]']);
   });
 
   it('answers locations, contact cards and stickers, and refuses bad simulated messages with one line', async () => {

@@ -278,6 +278,8 @@ describe('status and alert test', () => {
     expect(status.stdout).toContain('✅ clinic: CONNECTED');
     expect(status.stdout).toContain('✅ brain: UP');
     expect(status.stdout).toContain('❌ monitor: NOT RUNNING');
+    // Not everything is up (the monitor): scripts see it in the exit code.
+    expect(status).toMatchObject({ code: 1, stderr: 'wr-console: not everything is up: monitor not running' });
     expect(JSON.parse((await cli(t.env, 'status', '--json')).stdout).tenants[0]).toMatchObject({ id: 'clinic', connected: true, failures: 0 });
     const ok = await cli(t.env, 'alert', 'test');
     expect(ok.stdout.split('\n')).toEqual(['telegram → 111: sent', 'sms → +34699000001: sent']);

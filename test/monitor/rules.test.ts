@@ -31,6 +31,12 @@ describe('monitor rules', () => {
     expect(desiredIncidents(gw({ wa: 'parked', parkedReason: 'gave up' }), r[2]!.state, 130_000)[0]!.title).toMatch(/^WhatsApp parked: gave up/);
   });
 
+  it('raises an incident when a connected tenant keeps getting messages it cannot decrypt', () => {
+    const r = run([[0, gw({ undecryptable: 4 })], [10_000, gw({ undecryptable: 5 })], [20_000, gw({ undecryptable: 0 })]]);
+    expect(r.map((x) => x.kinds)).toEqual([[], ['undecryptable'], []]);
+    expect(desiredIncidents(gw({ undecryptable: 7 }), r[1]!.state, 10_000)[0]!.title).toBe('connected but 7 messages in the last hour could not be decrypted');
+  });
+
   it('calls 3 restarts in 10 minutes, or PM2 errored, a crash loop (and not also "unreachable")', () => {
     const r = run([[0, gw()], [10_000, gw({ pm2: { status: 'online', restarts: 2 } })], [20_000, gw({ pm2: { status: 'online', restarts: 3 } })]]);
     expect(r.map((x) => x.kinds)).toEqual([[], [], ['crash_loop']]);

@@ -1,3 +1,5 @@
+import { HttpError } from './http-errors.js';
+
 /**
  * Failed logins per source in a sliding window. A source over the limit is told to wait; a
  * valid key is never held back by it (every caller of a local API shares 127.0.0.1, and a
@@ -19,6 +21,14 @@ export class FailedLogins {
     const recent = this.recent(source);
     if (recent.length < this.limit) return 0;
     return Math.max(1, Math.ceil((recent[0]! + this.windowMs - this.now()) / 1000));
+  }
+
+  /** Refuses a key that failed: 429 with Retry-After when `source` failed too often, else 401 (and counts it). */
+  refuse(source: string, message: string): never {
+    const wait = this.retryAfter(source);
+    if (wait > 0) throw new HttpError(429, 'too many failed logins from this address; retry after the Retry-After seconds', undefined, { 'Retry-After': String(wait) });
+    this.fail(source);
+    throw new HttpError(401, message, undefined, { 'WWW-Authenticate': 'Bearer' });
   }
 
   fail(source: string): void {

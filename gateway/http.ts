@@ -3,6 +3,7 @@ import type http from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
 import { bearerToken, keyOwner } from '../core/caller.js';
+import { FailedLogins } from '../core/failed-logins.js';
 import { HttpError, parseOrThrow } from '../core/http-errors.js';
 import { MESSAGE_KINDS } from '../core/inbound.js';
 import type { Logger } from '../core/logger.js';
@@ -43,11 +44,12 @@ const Mode = z.enum(['on', 'off']);
 /** The gateway's HTTP API on 127.0.0.1: /health is open, everything else needs the tenant's or the admin key. */
 export function createGatewayApp(opts: GatewayAppOptions): http.RequestListener {
   const { gateway } = opts;
+  const failed = new FailedLogins();
   const requireKey = (req: Request): void => {
     const key = bearerToken(req.authorization);
-    if (!key) throw new HttpError(401, 'missing key: send Authorization: Bearer <tenant or admin key>', undefined, { 'WWW-Authenticate': 'Bearer' });
-    const who = keyOwner(key, opts.registry.list(), opts.adminKeyHash);
-    if (!who) throw new HttpError(401, 'unknown key', undefined, { 'WWW-Authenticate': 'Bearer' });
+    const who = key ? keyOwner(key, opts.registry.list(), opts.adminKeyHash) : undefined;
+    // A valid key always gets in, whoever else guesses.
+    if (!who) return failed.refuse(req.source, key ? 'unknown key' : 'missing key: send Authorization: Bearer <tenant or admin key>');
     if (!who.admin && who.tenant.id !== opts.tenant) throw new HttpError(403, `this key belongs to another tenant, not "${opts.tenant}"`);
   };
   const router = new Router(opts.log, requireKey);

@@ -11,6 +11,8 @@ export interface Request {
   /** The parsed JSON body; undefined when there is none. */
   body: unknown;
   authorization: string | undefined;
+  /** The caller's address, for counting failed logins. */
+  source: string;
 }
 
 /** A JSON answer; status 200 unless said. */
@@ -75,7 +77,7 @@ export class Router {
       const match = route.method === method ? route.pattern.exec(path) : null;
       if (!match) continue;
       const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(match[i + 1]!)]));
-      const request: Request = { method, path, params, body: undefined, authorization: req.headers.authorization };
+      const request: Request = { method, path, params, body: undefined, authorization: req.headers.authorization, source: req.socket.remoteAddress ?? '?' };
       if (!route.open) this.guard(request);
       if (method === 'POST') request.body = await readJson(req);
       return route.handler(request);

@@ -23,14 +23,8 @@ export function authenticate(tenants: Tenants, adminKeyHash: string, failed = ne
   return async (req, res, next) => {
     const key = bearerToken(req.get('authorization'));
     const who = key ? keyOwner(key, tenants.registry.list(), adminKeyHash) : undefined;
-    if (!who) {
-      // Checked only for a key that fails: a valid key always gets in, whoever else guesses.
-      const source = req.socket.remoteAddress ?? '?';
-      const wait = failed.retryAfter(source);
-      if (wait > 0) throw new HttpError(429, 'too many failed logins from this address; retry after the Retry-After seconds', undefined, { 'Retry-After': String(wait) });
-      failed.fail(source);
-      throw new HttpError(401, key ? 'unknown key' : 'missing key: send Authorization: Bearer <tenant or admin key>', undefined, { 'WWW-Authenticate': 'Bearer' });
-    }
+    // Checked only for a key that fails: a valid key always gets in, whoever else guesses.
+    if (!who) return failed.refuse(req.socket.remoteAddress ?? '?', key ? 'unknown key' : 'missing key: send Authorization: Bearer <tenant or admin key>');
     const { admin, tenant: owner } = who;
     const id = req.get('x-client-id');
     if (!id) throw new HttpError(400, 'missing X-Client-ID header: name the tenant', [{ path: 'X-Client-ID', message: 'required' }]);

@@ -276,21 +276,21 @@ export class BaileysTransport implements Transport {
       return;
     }
     // Storing works again: the held messages need not wait for their timer.
-    if (this.held.size > 0) this.retryHeld();
+    if (this.held.size > 0) void this.retryHeld();
   }
 
   private scheduleHeld(): void {
     if (this.heldTimer) return;
-    this.heldTimer = setTimeout(() => this.retryHeld(), fullJitter(this.heldAttempt++, 1_000, 30_000) + 250);
+    this.heldTimer = setTimeout(() => void this.retryHeld(), fullJitter(this.heldAttempt++, 1_000, 30_000) + 250);
     this.heldTimer.unref();
   }
 
-  private retryHeld(): void {
+  private async retryHeld(): Promise<void> {
     clearTimeout(this.heldTimer);
     this.heldTimer = undefined;
     const list = [...this.held.values()];
     if (list.length === 0 || !this.events) return;
-    this.events.messages(list, 'append').then(
+    await this.events.messages(list, 'append').then(
       () => {
         for (const m of list) this.held.delete(`${m.chat}/${m.participant}/${m.id}`);
         this.heldAttempt = 0;
@@ -362,7 +362,12 @@ export class BaileysTransport implements Transport {
   }
 
   disconnect(): Promise<void> {
-    return this.serially(() => this.endSocket());
+    return this.serially(async () => {
+      await this.endSocket();
+      // Held messages live only in memory: one last try before the process may end.
+      await this.retryHeld();
+      if (this.held.size > 0) this.opts.log.error({ held: this.held.size }, 'received messages could not be stored and are only in memory: they are lost if the gateway stops now; free disk space first');
+    });
   }
 
   async clearSession(): Promise<void> {

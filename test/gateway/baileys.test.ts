@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Boom } from '@hapi/boom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.js';
+import { RawDb } from '../../core/sqlite/raw.js';
 import { BufferJSON } from '@whiskeysockets/baileys';
 import type { GatewayStore } from '../../gateway/store.js';
 import { BaileysTransport, type SocketLike } from '../../gateway/transports/baileys.js';
@@ -539,6 +540,21 @@ describe('Baileys adapter, store failures', () => {
     expect(healthy.status).toBe(200);
     expect((await healthy.json()).storeError).toBeNull();
   }, 60_000);
+
+  it('tries once more to store the messages it holds when the gateway stops', async () => {
+    await pairAndOpen();
+    const { page_count } = (await gw.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
+    await gw.store.db.run(`PRAGMA max_page_count = ${page_count}`);
+    sock().upsert('notify', text('S1', '34600300003@s.whatsapp.net', 'what are your hours? '.repeat(190)));
+    await until(async () => (await fetch(`${gw.url}/health`)).status === 503);
+    // Space comes back and PM2 stops the gateway at once, before the held message's next try.
+    await gw.store.db.run('PRAGMA max_page_count = 1073741823');
+    await gw.close();
+    const db = await RawDb.open(t.config.paths.gatewayDb('shop'), true);
+    expect(await db.all("SELECT status FROM inbox WHERE message_id = 'S1'")).toEqual([{ status: 'pending' }]);
+    await db.close();
+    gw = undefined as never;
+  });
 });
 
 describe('Baileys adapter, WhatsApp Web version', () => {

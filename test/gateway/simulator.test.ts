@@ -61,6 +61,18 @@ describe('simulator gateway', () => {
     expect((await gw!.call('POST', '/handoff/chat/not-a-jid/on')).status).toBe(400);
   });
 
+  it('answers repeated failed logins from one address with 429 and Retry-After, never holding back a valid key', async () => {
+    await setup();
+    const statuses = [];
+    for (let i = 0; i < 12; i++) statuses.push((await gw!.call('GET', '/qr', undefined, `guess-${i}`)).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    const held = await gw!.call('GET', '/qr', undefined, 'guess-x');
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await held.json()).toEqual({ error: 'too many failed logins from this address; retry after the Retry-After seconds' });
+    expect((await gw!.call('GET', '/qr')).status).toBe(200);
+    expect((await fetch(`${gw!.url}/health`)).status).toBe(200);
+  });
+
   it('answers bad JSON with 400, bodies over 64 KiB with 413, unknown routes with 404, bad escapes with 400', async () => {
     await setup();
     const post = (path: string, body: string) => fetch(`${gw!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gw!.key}` }, body });

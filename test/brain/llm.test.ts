@@ -541,6 +541,15 @@ describe('provider quirks', () => {
     expect(new AnthropicProvider({ baseUrl: 'https://api.anthropic.com/v1/messages', model: 'm' }).url).toBe('https://api.anthropic.com/v1/messages');
   });
 
+  it.each([
+    ['LLM_MAX_TOKENS', 'lots', 'invalid configuration: LLM_MAX_TOKENS="lots": '],
+    ['LLM_TEMPERATURE', '3', 'invalid configuration: LLM_TEMPERATURE="3": expected 0 to 2'],
+    ['LLM_TIMEOUT_MS', '100', 'invalid configuration: LLM_TIMEOUT_MS="100": at least 500 ms'],
+    ['LLM_DAILY_TOKENS', '0', 'invalid configuration: LLM_DAILY_TOKENS="0": expected tokens per tenant per day, at least 1'],
+  ])('refuses a bad %s with one line naming it', (key, value, line) => {
+    expect(() => loadConfig({ ...t.env, [key]: value })).toThrow(line);
+  });
+
   it('refuses settings that cannot work at start, with one line, and keeps the rule engine answering', async () => {
     expect(settingsProblem('openai', 'https://api.anthropic.com/v1', 'k')).toBe('LLM_BASE_URL is api.anthropic.com, which speaks LLM_PROVIDER=anthropic, not openai: change one of them in wr.env');
     expect(settingsProblem('anthropic', 'https://api.anthropic.com', undefined)).toBe('LLM_API_KEY is required for api.anthropic.com: put it in wr.env');

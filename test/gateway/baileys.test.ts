@@ -362,6 +362,33 @@ describe('Baileys adapter under real conditions', () => {
     expect(sock().config.auth.creds.pairingCode).toBeUndefined();
   });
 
+  it('rides out an outage of 408s (keep-alive timeouts) through the adapter without parking; other failures still hit the brake', async () => {
+    await gw.close();
+    // Jitter at 0: each reconnect is immediate, so a long outage's worth of closes happens in moments.
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, random: () => 0 });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    for (let i = 0; i < 40; i++) {
+      const before = sockets.length;
+      sock().update({ connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
+      sock().close(i % 4 === 3 ? 428 : 408, i % 4 === 3 ? 'Connection Closed' : 'Connection was lost');
+      await until(() => sockets.length === before + 1, 3_000);
+      expect((await health()).status).not.toBe('parked');
+    }
+    sock().update({ connection: 'open' });
+    sock().update({ receivedPendingNotifications: true });
+    await until(async () => (await health()).status === 'connected');
+    expect((await health()).reconnects).toBe(40);
+    // Ten failures that are not an ordinary outage do park it.
+    for (let i = 0; i < 10; i++) {
+      const before = sockets.length;
+      sock().close(411, 'multidevice mismatch');
+      if (i < 9) await until(() => sockets.length === before + 1, 3_000);
+    }
+    await until(async () => (await health()).status === 'parked');
+    expect((await health()).parkedReason).toMatch(/10 failures in 15 minutes: stopped retrying; trying again in 15 minutes/);
+  });
+
   it('a parked session (440) tries again slowly by itself; an unscanned QR waits for a person', async () => {
     await gw.close();
     gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, parkedRetryMs: 300 });

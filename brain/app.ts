@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import { apiRouter } from './http/api.js';
 import { authenticate, callerOf } from './http/auth.js';
 import { errorHandler, notFound } from '../core/http-errors.js';
+import { FailedLogins } from '../core/failed-logins.js';
 import type { EngineStatus } from './receptionist/engine.js';
 import type { ChatService } from './services/chat.js';
 import type { Tenants } from './tenants.js';
@@ -16,6 +17,8 @@ export interface BrainAppOptions {
   adminKeyHash: string;
   /** Requests per minute per tenant. */
   rateLimit: number;
+  /** Failed logins per minute per address before it must wait. */
+  failedLogins?: number;
   log: Logger;
   version: string;
   startedAt?: number;
@@ -40,7 +43,7 @@ export function createBrainApp(opts: BrainAppOptions): express.Express {
   app.use(
     '/api',
     express.json({ limit: '64kb', strict: true }),
-    authenticate(opts.tenants, opts.adminKeyHash),
+    authenticate(opts.tenants, opts.adminKeyHash, new FailedLogins(opts.failedLogins)),
     // Every caller is 127.0.0.1, so the limit is per tenant, never per IP.
     rateLimit({
       windowMs: 60_000,

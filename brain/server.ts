@@ -31,6 +31,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
     engineStatus: engine.status?.bind(engine),
     adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)),
     rateLimit: config.BRAIN_RATE_LIMIT,
+    failedLogins: config.BRAIN_FAILED_LOGINS,
     log,
     version,
   });

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { readTenantKey } from './keys.js';
 import { readRegistry } from './registry.js';
 import { RawDb } from './sqlite/raw.js';
+import { neutralise } from './text.js';
 import { z } from 'zod';
 
 /**
@@ -37,6 +38,8 @@ export interface TenantStatus {
   handoffMode: boolean | null;
   lastSeen: string | null;
   failures: number;
+  /** Why it is not connected, when the gateway says (parked, a disconnect). */
+  reason: string | null;
   queue: { pending: number; failed: number } | null;
   /** Why the gateway cannot store messages, or why the brain refuses its key; null when neither. */
   problem: string | null;
@@ -93,9 +96,12 @@ export async function statusReport(config: Config, now = Date.now()): Promise<St
       const h = await getJson(`http://127.0.0.1:${t.port}/health`);
       const w = watch.get(t.id);
       const lastSeen = (h?.lastSeen as string | null) ?? (w?.lastSeen ? new Date(w.lastSeen).toISOString() : null);
+      const connected = h?.status === 'connected';
+      const reason = connected ? null : ((h?.parkedReason as string | null) ?? (h?.lastDisconnect?.reason as string | undefined) ?? null);
       return {
-        id: t.id, name: t.name, port: t.port, connected: h?.status === 'connected', status: (h?.status as string) ?? 'unreachable',
-        handoffMode: (h?.handoffMode as boolean) ?? null, lastSeen, failures: w?.failures ?? 0, queue: (h?.queue as TenantStatus['queue']) ?? null,
+        id: t.id, name: t.name, port: t.port, connected, status: (h?.status as string) ?? 'unreachable',
+        // The monitor counts failed health checks; a parked gateway answers them, yet is failing now.
+        handoffMode: (h?.handoffMode as boolean) ?? null, lastSeen, failures: Math.max(w?.failures ?? 0, connected ? 0 : 1), reason, queue: (h?.queue as TenantStatus['queue']) ?? null,
         problem: h?.storeError ? `cannot store messages: ${h.storeError}` : h?.authError ? `the brain refuses its key: ${h.authError}` : null,
         ...(llm ? { llmUsage: await latestUsage(config, t.id) } : {}),
       };
@@ -112,6 +118,7 @@ export function formatStatus(r: StatusReport): string {
   for (const t of r.tenants) {
     lines.push('', `${t.connected ? '✅' : '❌'} ${t.id}: ${t.status === 'connected' ? 'CONNECTED' : t.status.toUpperCase()}${t.handoffMode ? ' (HANDOFF)' : ''}`);
     lines.push(`   Last seen: ${when(t.lastSeen)}`, `   Failures: ${t.failures}`);
+    if (t.reason) lines.push(`   Reason: ${neutralise(t.reason)}`);
     if (t.queue && (t.queue.pending || t.queue.failed)) lines.push(`   Queue: ${t.queue.pending} pending, ${t.queue.failed} failed`);
     if (t.problem) lines.push(`   Problem: ${t.problem}`);
     if (t.llmUsage) lines.push(`   LLM: ${t.llmUsage.tokens} tokens in ${t.llmUsage.calls} calls on ${t.llmUsage.day}`);
@@ -124,4 +131,10 @@ export function formatStatus(r: StatusReport): string {
   }
   lines.push(`${r.monitor.running ? '✅' : '❌'} monitor: ${r.monitor.running ? 'RUNNING' : 'NOT RUNNING'} (last check ${when(r.monitor.lastCheck)}${r.monitor.openIncidents ? `, ${r.monitor.openIncidents} open incident(s)` : ''})`);
   return lines.join('\n');
+}
+
+/** What is not up, for an exit code scripts can test: empty when everything is. */
+export function statusProblems(r: StatusReport): string[] {
+  const down = r.tenants.filter((t) => !t.connected).map((t) => t.id);
+  return [...(down.length ? [`not connected: ${down.join(', ')}`] : []), ...(r.brain.up ? [] : ['brain down']), ...(r.monitor.running ? [] : ['monitor not running'])];
 }

@@ -83,7 +83,8 @@ export class BrainClient {
       throw new BrainError(`brain unreachable at ${this.url.origin}: ${(err as Error).message}`, true);
     }
     const { status, text } = res;
-    if (status === 401) this.key = this.readKey() ?? this.key;
+    // After a refused key (401, or 429 once the brain holds back an address that keeps failing).
+    if (status === 401 || status === 429) this.key = this.readKey() ?? this.key;
     if (status < 200 || status >= 300) {
       const auth = AUTH_REFUSALS.has(status);
       throw new BrainError(`brain answered ${status}: ${text.slice(0, 200)}`, auth || status === 429 || status >= 500, auth);

@@ -40,10 +40,12 @@ export interface WatchState {
 
 export interface DesiredIncident {
   key: string;
-  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'undecryptable' | 'llm_refused' | 'llm_budget';
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'undecryptable' | 'llm_refused' | 'llm_budget' | 'alert_config';
   target: string;
   title: string;
   next: string;
+  /** Higher is worse: an open incident whose severity rises is alerted again. */
+  severity?: number;
 }
 
 export interface Thresholds {
@@ -77,7 +79,7 @@ export function observe(prev: WatchState | undefined, obs: Observation, now: num
 
 export function desiredIncidents(obs: Observation, s: WatchState, now: number, t: Thresholds = DEFAULT_THRESHOLDS): DesiredIncident[] {
   const out: DesiredIncident[] = [];
-  const add = (kind: DesiredIncident['kind'], title: string, next: string) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next });
+  const add = (kind: DesiredIncident['kind'], title: string, next: string, severity = 0) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next, severity });
   if (obs.kind === 'brain') {
     if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
     if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain');
@@ -93,7 +95,8 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   if (obs.reachable && s.wa === 'logged_out') add('logged_out', 'WhatsApp logged out: a new QR is needed', `wr-console restart ${obs.target}, then wr-console qr ${obs.target} and scan it`);
   if (obs.reachable && isDown(s.wa) && now - s.waSince >= t.downForMs) {
     const why = s.wa === 'parked' ? `parked: ${obs.parkedReason ?? 'stopped retrying'}` : `disconnected${obs.lastDisconnect ? ` (${obs.lastDisconnect.code ?? '?'} ${obs.lastDisconnect.reason})` : ''}`;
-    add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now');
+    // Parked is worse than disconnected: it no longer retries by itself.
+    add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now', s.wa === 'parked' ? 1 : 0);
   }
   if (obs.reachable && obs.storeError) add('store_failing', `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}`, 'free disk space under WR_HOME; held messages are stored as soon as it works');
   if (obs.reachable && obs.authError) {
@@ -105,4 +108,16 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   }
   if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
   return out;
+}
+
+/** Bad alert settings: the monitor runs without those channels and says so, until wr.env is fixed. */
+export function configIncident(alertProblems: string[]): DesiredIncident | null {
+  if (alertProblems.length === 0) return null;
+  return {
+    key: 'alert_config:monitor',
+    kind: 'alert_config',
+    target: 'monitor',
+    title: `alert settings are invalid, so those channels are off: ${alertProblems.join('; ').slice(0, 500)}`,
+    next: 'fix them in wr.env (wr-console alert test checks them), then wr-console restart monitor',
+  };
 }

@@ -31,7 +31,8 @@ export const ChatRequestSchema = z.object({
     .refine((s) => s.trim().length > 0, 'message is empty'),
   sender: z.string({ error: 'sender is required' }).pipe(SenderSchema),
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a zone, like 2026-03-16T10:00:00Z' }).optional(),
-  messageId: z.string().min(1).max(128).optional(),
+  // eslint-disable-next-line no-control-regex
+  messageId: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'messageId has control characters').optional(),
   senderName: z.string().max(100).transform(stripControl).optional(),
   /** Set by the gateway while a person handles this chat: store the message, say nothing. */
   handoff: z.boolean().optional(),

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { RegistryView } from '../../core/registry.js';
 import { AnthropicProvider } from '../../brain/receptionist/llm/anthropic.js';
-import { CircuitBreaker, type RetryPolicy } from '../../brain/receptionist/llm/http.js';
+import { CircuitBreaker, retryAfterMs, type RetryPolicy } from '../../brain/receptionist/llm/http.js';
 import { LlmEngine, trimHistory, type LlmEngineOptions } from '../../brain/receptionist/llm/llm-engine.js';
 import { OpenAiProvider } from '../../brain/receptionist/llm/openai.js';
 import type { ProviderOptions } from '../../brain/receptionist/llm/provider.js';
 import { RuleEngine } from '../../brain/receptionist/rule-engine.js';
+import { engineFromConfig, settingsProblem } from '../../brain/receptionist/select-engine.js';
 import { ChatService } from '../../brain/services/chat.js';
 import { Tenants } from '../../brain/tenants.js';
 import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
@@ -190,6 +191,19 @@ describe('consent is the server’s, whatever the model does', () => {
     expect(await bookingsOf(sender)).toEqual([{ serviceId: 'checkup', start: slot.utc, status: 'confirmed' }]);
   });
 
+  it('a NO withdraws the change: a later YES to something else books nothing', async () => {
+    const chat = openai();
+    const sender = newSender();
+    await propose(chat, sender);
+    respond([(req) => oaText(dataOf(req).declinedChange ? 'OK, I have not booked it. Anything else?' : 'Still waiting for your YES.')]);
+    expect((await send(chat, 'no', sender)).reply).toBe('OK, I have not booked it. Anything else?');
+    respond([() => oaText('Booked!')]);
+    await send(chat, 'yes', sender);
+    expect(dataOf(fake.requests[0]!)).toMatchObject({ yesButNothingWaiting: true });
+    expect(dataOf(fake.requests[0]!)).not.toHaveProperty('confirmedChange');
+    expect(await bookingsOf(sender)).toEqual([]);
+  });
+
   it('a YES while the provider is down still books, and the reply says what really happened', async () => {
     const chat = openai();
     const sender = newSender();
@@ -325,6 +339,25 @@ describe('OpenAI-compatible wire shapes', () => {
     expect(invalid.error).toContain('invalid arguments for check_availability');
   });
 
+  it.each(['openai', 'anthropic'])('%s: sends roles that alternate and start with the customer, whatever the history holds', async (kind) => {
+    const p = kind === 'openai' ? new OpenAiProvider({ baseUrl: fake.url, model: 'm' }) : new AnthropicProvider({ baseUrl: fake.url, model: 'm' });
+    respond([() => (kind === 'openai' ? oaText('ok') : anText('ok'))]);
+    const history = [
+      { role: 'assistant' as const, text: 'Hello!' },
+      { role: 'user' as const, text: 'a' },
+      { role: 'user' as const, text: 'b' },
+      { role: 'assistant' as const, text: 'c' },
+      { role: 'user' as const, text: 'left unanswered' },
+    ];
+    await p.start({ system: 'S', history, context: 'DATA', message: 'now', tools: [] }).next(AbortSignal.timeout(2000), Date.now() + 2000);
+    const messages = fake.requests[0]!.json().messages.filter((m: { role: string }) => m.role !== 'system');
+    expect(messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] },
+      { role: 'assistant', content: 'c' },
+      { role: 'user', content: ['left unanswered', 'DATA', 'now'].map((text) => ({ type: 'text', text })) },
+    ]);
+  });
+
   it('records usage per tenant and day', async () => {
     const { db } = await clinic();
     const before = await db.usage.on('2026-03-16');
@@ -423,6 +456,31 @@ describe('failures: retries, breaker, truncation, timeouts', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it.each([
+    ['an HTTP 400', [() => ({ status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'bad' } } })], 1],
+    ['three HTTP 500s (retried twice)', [() => ({ status: 500 }), () => ({ status: 500 }), () => ({ status: 500 })], 3],
+    ['a malformed answer', [() => ({ body: { type: 'message', content: 'not blocks' } })], 1],
+  ])('Anthropic: falls back to the rule engine on %s', async (_name, script, requests) => {
+    respond(script as never);
+    hours(await send(anthropic(), 'what are your opening hours?'));
+    expect(fake.requests).toHaveLength(requests);
+  });
+
+  it('Anthropic: honours retry-after on a 429 rate_limit_error', async () => {
+    respond([() => ({ status: 429, headers: { 'retry-after': '1' }, body: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit' } } }), () => anText('Open until 14:00.')]);
+    expect((await send(anthropic(), 'what are your opening hours?')).reply).toBe('Open until 14:00.');
+    expect(fake.requests[1]!.at - fake.requests[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('reads retry-after in seconds, as an HTTP date, and OpenAI’s retry-after-ms', () => {
+    const now = Date.parse('2026-03-16T10:00:00Z');
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }), now)).toBe(2000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Mon, 16 Mar 2026 10:00:05 GMT' }), now)).toBe(5000);
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250', 'retry-after': '1' }), now)).toBe(250);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
+  });
+
   it('does not wait for a retry-after longer than the turn: the rule engine answers at once', async () => {
     respond([() => ({ status: 429, headers: { 'retry-after': '30' }, body: { error: { message: 'slow down' } } })]);
     const started = Date.now();
@@ -478,6 +536,20 @@ describe('provider quirks', () => {
     expect(new OpenAiProvider({ baseUrl: 'http://127.0.0.1:11434/v1/', model: 'm' }).url).toBe('http://127.0.0.1:11434/v1/chat/completions');
     expect(new OpenAiProvider({ baseUrl: 'https://example.com/openai/v1', model: 'm' }).url).toBe('https://example.com/openai/v1/chat/completions');
     expect(new AnthropicProvider({ baseUrl: 'https://api.anthropic.com/v1', model: 'm' }).url).toBe('https://api.anthropic.com/v1/messages');
+    // A whole endpoint pasted as the base.
+    expect(new OpenAiProvider({ baseUrl: 'http://127.0.0.1:8000/v1/chat/completions', model: 'm' }).url).toBe('http://127.0.0.1:8000/v1/chat/completions');
+    expect(new AnthropicProvider({ baseUrl: 'https://api.anthropic.com/v1/messages', model: 'm' }).url).toBe('https://api.anthropic.com/v1/messages');
+  });
+
+  it('refuses settings that cannot work at start, with one line, and keeps the rule engine answering', async () => {
+    expect(settingsProblem('openai', 'https://api.anthropic.com/v1', 'k')).toBe('LLM_BASE_URL is api.anthropic.com, which speaks LLM_PROVIDER=anthropic, not openai: change one of them in wr.env');
+    expect(settingsProblem('anthropic', 'https://api.anthropic.com', undefined)).toBe('LLM_API_KEY is required for api.anthropic.com: put it in wr.env');
+    expect(settingsProblem('openai', 'http://127.0.0.1:11434', undefined)).toBeUndefined();
+    const engine = engineFromConfig(loadConfig({ ...t.env, LLM_PROVIDER: 'anthropic', LLM_MODEL: 'claude', LLM_BASE_URL: 'https://api.openai.com/v1', LLM_API_KEY: 'k' }), log) as LlmEngine;
+    expect(engine.status()).toMatchObject({ state: 'refused', reason: expect.stringContaining('LLM_PROVIDER=openai') });
+    respond([]);
+    hours(await send(new ChatService(engine, log), 'what are your opening hours?'));
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('drops a temperature a reasoning model refuses, once, and keeps answering', async () => {

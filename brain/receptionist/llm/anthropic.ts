@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HttpProvider } from './http.js';
-import { LlmError, parseArguments, type Conversation, type ModelSession } from './provider.js';
+import { alternatingTurns, LlmError, parseArguments, type Conversation, type ModelSession } from './provider.js';
 
 /** Content blocks: text, tool_use, and others (thinking, redacted_thinking…) kept as they came. */
 const Block = z.object({ type: z.string() }).passthrough();
@@ -18,22 +18,12 @@ export class AnthropicProvider extends HttpProvider {
 
   /** The endpoint whether LLM_BASE_URL ends in `/v1` or not. */
   get url(): string {
-    return `${this.basePath(true)}/v1/messages`;
+    return `${this.basePath(/(\/v1)?(\/messages)?$/)}/v1/messages`;
   }
 
   start({ system, history, context, message, tools }: Conversation): ModelSession {
-    // Roles must alternate and start with the user: runs of one role are merged.
-    const messages: Message[] = [];
-    for (const h of history) {
-      const last = messages.at(-1);
-      if (last && last.role === h.role) last.content = `${String(last.content)}\n${h.text}`;
-      else if (messages.length > 0 || h.role === 'user') messages.push({ role: h.role, content: h.text });
-    }
     // Server data that may quote the customer is its own block, never part of the system prompt.
-    const turn = [...(context ? [{ type: 'text', text: context }] : []), { type: 'text', text: message }];
-    const last = messages.at(-1);
-    if (last?.role === 'user') last.content = [{ type: 'text', text: String(last.content) }, ...turn];
-    else messages.push({ role: 'user', content: turn.length === 1 ? message : turn });
+    const messages: Message[] = alternatingTurns(history, context, message);
     const headers: Record<string, string> = { 'anthropic-version': '2023-06-01', ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}) };
     const body = () => ({
       model: this.model,

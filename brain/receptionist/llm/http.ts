@@ -157,10 +157,12 @@ export abstract class HttpProvider implements LlmProvider {
 
   abstract start(conversation: Conversation): ModelSession;
 
-  /** The base URL's path without a trailing slash (and without `/v1` when `dropV1`). */
-  protected basePath(dropV1 = false): string {
-    let path = this.baseUrl.pathname.replace(/\/+$/, '');
-    if (dropV1) path = path.replace(/\/v1$/, '');
+  /**
+   * The base URL's path without a trailing slash and without `endpoint`, for a whole endpoint URL
+   * pasted as the base (`…/v1/chat/completions`, `…/v1/messages`).
+   */
+  protected basePath(endpoint: RegExp): string {
+    const path = this.baseUrl.pathname.replace(/\/+$/, '').replace(endpoint, '');
     return `${this.baseUrl.origin}${path}`;
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HttpProvider, type LlmHttpError } from './http.js';
-import { LlmError, parseArguments, refusesParameter, type Conversation, type ModelSession, type ToolCall } from './provider.js';
+import { alternatingTurns, LlmError, parseArguments, refusesParameter, type Conversation, type ModelSession, type ToolCall } from './provider.js';
 
 /**
  * Chat completions as servers really send them: `tool_calls` may be null or absent (LiteLLM,
@@ -42,8 +42,8 @@ export class OpenAiProvider extends HttpProvider {
 
   /** `http://host:11434` and `http://host:11434/v1` both work; any other path is kept as given. */
   get url(): string {
-    const base = this.basePath();
-    return `${this.baseUrl.pathname.replace(/\/+$/, '') === '' ? `${base}/v1` : base}/chat/completions`;
+    const base = this.basePath(/\/chat\/completions$/);
+    return `${base === this.baseUrl.origin ? `${base}/v1` : base}/chat/completions`;
   }
 
   protected override adapt(err: LlmHttpError): boolean {
@@ -57,10 +57,8 @@ export class OpenAiProvider extends HttpProvider {
   start({ system, history, context, message, tools }: Conversation): ModelSession {
     const messages: unknown[] = [
       { role: 'system', content: system },
-      ...history.map((h) => ({ role: h.role, content: h.text })),
-      // Server data that may quote the customer is its own text part, never in the system prompt;
-      // one user message, as chat templates that need alternating roles (vLLM, Ollama) accept.
-      { role: 'user', content: context ? [{ type: 'text', text: context }, { type: 'text', text: message }] : message },
+      // Server data that may quote the customer is its own text part, never in the system prompt.
+      ...alternatingTurns(history, context, message),
     ];
     const headers: Record<string, string> = this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {};
     // No tool_choice: "auto" is the default whenever tools are sent, and vLLM refuses an explicit one

@@ -110,3 +110,25 @@ export function toolsRefusal(status: number, body: string, model: string): LlmRe
 export function refusesParameter(status: number, body: string, parameter: string): boolean {
   return status === 400 && new RegExp(`\\b${parameter}\\b`).test(body) && /unsupported|not supported|does not support|only the default|invalid|not allowed|use .max_completion_tokens./i.test(body);
 }
+
+/** A chat message as both wire formats write it: plain text, or text parts (`{type: 'text', text}`). */
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string | { type: 'text'; text: string }[];
+}
+
+/**
+ * The conversation as strictly alternating turns that start and end with the customer: Anthropic
+ * requires it, and so do many local models' chat templates (vLLM, Ollama). Runs of one role (a
+ * message the bot stayed silent on) are merged; the customer's turn is a list of text parts:
+ * messages left unanswered, the server data, then the message.
+ */
+export function alternatingTurns(history: HistoryMessage[], context: string, message: string): ChatMessage[] {
+  const turns: { role: 'user' | 'assistant'; parts: string[] }[] = [];
+  for (const h of [...history, ...(context ? [{ role: 'user' as const, text: context }] : []), { role: 'user' as const, text: message }]) {
+    const last = turns.at(-1);
+    if (last?.role === h.role) last.parts.push(h.text);
+    else if (last || h.role === 'user') turns.push({ role: h.role, parts: [h.text] });
+  }
+  return turns.map(({ role, parts }) => ({ role, content: role === 'user' && parts.length > 1 ? parts.map((text) => ({ type: 'text' as const, text })) : parts.join('\n') }));
+}

@@ -463,10 +463,15 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect(sock().sent[4]!.content.text).toMatch(/received your contact card/);
     sock().upsert('notify', from('S1', { stickerMessage: { mimetype: 'image/webp' } }));
     await until(() => sock().sent.length === 6);
+    sock().upsert('notify', from('VID1', { videoMessage: { mimetype: 'video/mp4', seconds: 7, fileLength: 4096 } }, '222@lid'));
+    await until(() => sock().sent.length === 7);
+    expect(sock().sent[6]!.content.text).toMatch(/received your video/);
+    expect((await records('222@lid'))!.map((m) => m.text)[0]).toBe('[video 0:07]');
+    expect(downloads.map((m) => m.key.id)).toEqual(['I1', 'I2', 'D1', 'VID1']);
     sock().upsert('notify', from('R1', { reactionMessage: { key: { id: sock().sent[0]!.options.messageId, fromMe: true, remoteJid: '34600333444@s.whatsapp.net' }, text: '👍' } }));
     await until(async () => (await gw.store.inboxMessage('R1'))?.status === 'done');
     await new Promise((r) => setTimeout(r, 200));
-    expect(sock().sent).toHaveLength(6); // a reaction is recorded, not answered
+    expect(sock().sent).toHaveLength(7); // a reaction is recorded, not answered
     const texts = (await records('+34600333444'))!.filter((m) => m.direction === 'in').map((m) => m.text);
     expect(texts.slice(-5)).toEqual(['[document quote.pdf: "where are you?"]', '[location 40.41680,-3.70380 Puerta del Sol]', '[contact card: Marta +34600222333]', '[sticker]', '[reaction 👍]']);
     expect((await records('111@lid'))!.map((m) => m.text)[0]).toBe('[photo]');

@@ -79,6 +79,9 @@ export async function createBackup(config: Config, outDir: string, say: (line: s
     for (const f of TENANT_FILES) if (fs.existsSync(path.join(config.paths.tenantDir(t.id), f))) copyFilePrivate(path.join(config.paths.tenantDir(t.id), f), path.join(outDir, rel(f)));
     const authFiles = copyTreePrivate(config.paths.authDir(t.id), path.join(outDir, rel('auth')));
     if (authFiles) say(`${rel('auth')}: ${authFiles} files`);
+    // Photos and documents customers sent: kept once, so backed up like the rest.
+    const mediaFiles = copyTreePrivate(config.paths.mediaDir(t.id), path.join(outDir, rel('media')));
+    if (mediaFiles) say(`${rel('media')}: ${mediaFiles} files`);
   }
   writeFileAtomic(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
   return manifest;
@@ -144,6 +147,7 @@ export async function applyRestore(config: Config, dir: string, plan: RestorePla
     for (const f of TENANT_FILES) if (fs.existsSync(path.join(dir, 'tenants', id, f))) copyFilePrivate(path.join(dir, 'tenants', id, f), path.join(tdir, f));
     fs.rmSync(config.paths.authDir(id), { recursive: true, force: true });
     copyTreePrivate(path.join(dir, 'tenants', id, 'auth'), config.paths.authDir(id));
+    copyTreePrivate(path.join(dir, 'tenants', id, 'media'), config.paths.mediaDir(id));
     if (!plan.full) {
       const entry = backupRegistry.find((t) => t.id === id);
       if (entry) await updateRegistry(config.paths, (tenants: Tenant[]) => ({ tenants: [...tenants.filter((t) => t.id !== id), entry], result: undefined }));

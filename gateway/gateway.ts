@@ -33,6 +33,8 @@ export interface GatewayOptions {
   typingMs?: (text: string) => number;
   /** How long the stub of an undecryptable message waits for its real content before it is answered. */
   undecryptableGraceMs?: number;
+  /** The reconnect jitter's dice (tests pass () => 0 to reconnect at once). */
+  random?: () => number;
   /** Replaces the slow retry of a parked session (connection.ts decides it; tests shorten it). */
   parkedRetryMs?: number;
 }
@@ -177,7 +179,7 @@ export class Gateway extends EventEmitter {
 
   private onClose(code: number | null, reason: string): void {
     if (this.stopped) return;
-    const { state, decision } = onClose(this.conn, code, reason, Date.now());
+    const { state, decision } = onClose(this.conn, code, reason, Date.now(), this.opts.random);
     this.conn = state;
     this.pendingQr = null;
     this.backlogIn = false;

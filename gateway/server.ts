@@ -25,6 +25,7 @@ export interface GatewayRunOptions {
   transport?: (store: GatewayStore) => Transport;
   retryCapMs?: number;
   parkedRetryMs?: number;
+  random?: () => number;
   typingMs?: (text: string) => number;
   undecryptableGraceMs?: number;
   governor?: ConstructorParameters<typeof Gateway>[0]['governor'];
@@ -88,6 +89,7 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
     log,
     retryCapMs: opts.retryCapMs ?? config.GATEWAY_RETRY_CAP_MS,
     parkedRetryMs: opts.parkedRetryMs,
+    random: opts.random,
     governor: opts.governor ?? { perMinute: config.GATEWAY_SEND_PER_MINUTE, burst: config.GATEWAY_SEND_BURST, jitterMs: 400 },
   });
   const app = createGatewayApp({

@@ -12,6 +12,11 @@ export interface MediaAnswer {
   callNoticeAt?: string;
 }
 
+/** The staff notice for a file a customer sent (with or without words): staff look at files, the bot cannot. */
+export function fileNotice(record: string, policy: MediaPolicy): string | null {
+  return policy.notifyStaff ? `Sent ${record}.` : null;
+}
+
 const WHAT = { image: 'whatImage', video: 'whatVideo', document: 'whatDocument', contact: 'whatContact' } as const;
 
 /**
@@ -28,7 +33,7 @@ export function answerMedia(kind: MessageKind, record: string, replies: Replies,
     case 'video':
     case 'document':
     case 'contact':
-      return { reply: replies.t('mediaReceived', { what: replies.t(WHAT[kind]) }), notice: staff(`Sent ${record}.`) };
+      return { reply: replies.t('mediaReceived', { what: replies.t(WHAT[kind]) }), notice: fileNotice(record, policy) };
     case 'location':
       return { reply: replies.t('locationReceived'), notice: null };
     case 'sticker':

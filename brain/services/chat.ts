@@ -9,7 +9,7 @@ import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
-import { answerMedia } from '../receptionist/media.js';
+import { answerMedia, fileNotice } from '../receptionist/media.js';
 import { Replies } from '../receptionist/replies.js';
 import { detectLanguage } from '../receptionist/language.js';
 import type { ConversationState } from '../domain/state.js';
@@ -117,6 +117,7 @@ export class ChatService {
     let reply: string | null;
     let intent: Intent;
     let escalated = false;
+    let notice: string | null = null;
     const who = gate({ optedOut, handoffUntil, handoffRequested: Boolean(req.handoff) }, { optOut: isOptOut(normalized), optIn: isOptIn(normalized) });
     if (who.kind === 'opt_out') {
       optedOut = true;
@@ -130,11 +131,7 @@ export class ChatService {
       const media = answerMedia(kind, req.message, replies, profile.media, tools.state, nowDate);
       [reply, intent] = [media.reply, 'unknown'];
       if (media.callNoticeAt) tools.state = { ...tools.state, callNoticeAt: media.callNoticeAt };
-      if (media.notice) {
-        await tools.escalate(media.notice);
-        actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId });
-        escalated = true;
-      }
+      notice = media.notice;
     } else {
       const result = await this.engine.respond({
         text: words,
@@ -164,6 +161,14 @@ export class ChatService {
         tools.state = { ...tools.state, unhandled: 0 };
         handoffUntil = humanModeUntil(nowDate);
       }
+      // A photo's caption is answered, and staff still see the photo.
+      if (CAPTIONED_KINDS.has(kind)) notice = fileNotice(req.message, profile.media);
+    }
+    // A notice tells staff without taking the conversation from the receptionist.
+    if (notice) {
+      await tools.escalate(notice);
+      actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId });
+      escalated = true;
     }
 
     const pin = reply !== null && intent === 'location' && profile.location ? { ...profile.location, name: profile.name, ...(profile.address ? { address: profile.address } : {}) } : undefined;

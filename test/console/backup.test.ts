@@ -41,6 +41,9 @@ describe('backup and restore', () => {
       ),
     );
     while (answered < 40) await new Promise((r) => setTimeout(r, 20));
+    // A photo a customer sent, kept by the gateway.
+    fs.mkdirSync(t.config.paths.mediaDir('clinic'), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(t.config.paths.mediaDir('clinic'), '2026-03-16-ABC.jpg'), 'JFIF', { mode: 0o600 });
     const dir = path.join(t.home, 'bk');
     const backup = await cli(t.env, 'backup', '--out', dir);
     writing = false;
@@ -49,7 +52,7 @@ describe('backup and restore', () => {
     expect(backup.stdout).toMatch(/tenants\/clinic\/tenant\.db: \d+ rows, integrity ok/);
     expect(backup.stdout).toContain(`backup of 2 tenant(s) written to ${dir}`);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
-    for (const f of ['tenants.json', 'admin.key', 'tenants/clinic/tenant.db', 'tenants/clinic/secret', 'tenants/salon/profile.yaml']) expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
+    for (const f of ['tenants.json', 'admin.key', 'tenants/clinic/tenant.db', 'tenants/clinic/secret', 'tenants/salon/profile.yaml', 'tenants/clinic/media/2026-03-16-ABC.jpg']) expect(fs.statSync(path.join(dir, f)).mode & 0o777, f).toBe(0o600);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.databases['tenants/clinic/tenant.db'].rows.messages).toBeGreaterThan(0);
 
@@ -58,6 +61,7 @@ describe('backup and restore', () => {
     const restored = await cli(fresh.env, 'restore', dir);
     expect(restored.stderr).toBe('');
     expect(restored.stdout).toContain('restored 2 tenant(s)');
+    expect(fs.readFileSync(path.join(fresh.config.paths.mediaDir('clinic'), '2026-03-16-ABC.jpg'), 'utf8')).toBe('JFIF');
     for (const [rel, { rows }] of Object.entries(manifest.databases) as [string, { rows: Record<string, number> }][]) {
       const file = path.join(fresh.home, rel);
       expect(await integrityCheck(file)).toBe('ok');

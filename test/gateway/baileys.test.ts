@@ -363,6 +363,33 @@ describe('Baileys adapter under real conditions', () => {
     expect(sock().config.auth.creds.pairingCode).toBeUndefined();
   });
 
+  it('rides out an outage of 408s (keep-alive timeouts) through the adapter without parking; other failures still hit the brake', async () => {
+    await gw.close();
+    // Jitter at 0: each reconnect is immediate, so a long outage's worth of closes happens in moments.
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, random: () => 0 });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    for (let i = 0; i < 40; i++) {
+      const before = sockets.length;
+      sock().update({ connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
+      sock().close(i % 4 === 3 ? 428 : 408, i % 4 === 3 ? 'Connection Closed' : 'Connection was lost');
+      await until(() => sockets.length === before + 1, 3_000);
+      expect((await health()).status).not.toBe('parked');
+    }
+    sock().update({ connection: 'open' });
+    sock().update({ receivedPendingNotifications: true });
+    await until(async () => (await health()).status === 'connected');
+    expect((await health()).reconnects).toBe(40);
+    // Ten failures that are not an ordinary outage do park it.
+    for (let i = 0; i < 10; i++) {
+      const before = sockets.length;
+      sock().close(411, 'multidevice mismatch');
+      if (i < 9) await until(() => sockets.length === before + 1, 3_000);
+    }
+    await until(async () => (await health()).status === 'parked');
+    expect((await health()).parkedReason).toMatch(/10 failures in 15 minutes: stopped retrying; trying again in 15 minutes/);
+  });
+
   it('a parked session (440) tries again slowly by itself; an unscanned QR waits for a person', async () => {
     await gw.close();
     gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, parkedRetryMs: 300 });
@@ -437,10 +464,15 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect(sock().sent[4]!.content.text).toMatch(/received your contact card/);
     sock().upsert('notify', from('S1', { stickerMessage: { mimetype: 'image/webp' } }));
     await until(() => sock().sent.length === 6);
+    sock().upsert('notify', from('VID1', { videoMessage: { mimetype: 'video/mp4', seconds: 7, fileLength: 4096 } }, '222@lid'));
+    await until(() => sock().sent.length === 7);
+    expect(sock().sent[6]!.content.text).toMatch(/received your video/);
+    expect((await records('222@lid'))!.map((m) => m.text)[0]).toBe('[video 0:07]');
+    expect(downloads.map((m) => m.key.id)).toEqual(['I1', 'I2', 'D1', 'VID1']);
     sock().upsert('notify', from('R1', { reactionMessage: { key: { id: sock().sent[0]!.options.messageId, fromMe: true, remoteJid: '34600333444@s.whatsapp.net' }, text: '👍' } }));
     await until(async () => (await gw.store.inboxMessage('R1'))?.status === 'done');
     await new Promise((r) => setTimeout(r, 200));
-    expect(sock().sent).toHaveLength(6); // a reaction is recorded, not answered
+    expect(sock().sent).toHaveLength(7); // a reaction is recorded, not answered
     const texts = (await records('+34600333444'))!.filter((m) => m.direction === 'in').map((m) => m.text);
     expect(texts.slice(-5)).toEqual(['[document quote.pdf: "where are you?"]', '[location 40.41680,-3.70380 Puerta del Sol]', '[contact card: Marta +34600222333]', '[sticker]', '[reaction 👍]']);
     expect((await records('111@lid'))!.map((m) => m.text)[0]).toBe('[photo]');

@@ -100,6 +100,11 @@ describe('every kind of message, through the simulator', () => {
     await send({ from: '+34600999999', kind: 'image', caption: 'where are you?', file: photo });
     const [, answer] = await replies(2);
     expect(answer!.text).toContain('Calle Mayor 12');
+    // The caption is answered and staff still hear of the photo; the bot keeps the conversation.
+    const after = (await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json()).escalations;
+    expect(after.find((e: { sender: string }) => e.sender === '+34600999999')?.summary).toBe('Sent [photo: "where are you?"].');
+    await send({ from: '+34600999999', text: 'what are your hours?' });
+    expect((await replies(3))[2]!.text).toContain('Our opening hours');
   });
 
   it('keeps files only within the profile quota; over it, the photo is still acknowledged and staff told', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import os from 'node:os';
 import type { EventEmitter } from 'node:events';
 import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
-import { loadConfig, type Config } from '../../core/config.js';
+import type { Config } from '../../core/config.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
 import { RawDb } from '../../core/sqlite/raw.js';
@@ -62,7 +62,6 @@ export class LiveBackend implements Backend {
   /** The combined log, rebuilt only when a line arrived since it was last asked for. */
   private combined: { version: number; lines: LogLine[] } = { version: -1, lines: [] };
   private logVersion = 0;
-  private readonly processBrainPort: number;
   private dirty = false;
   private timers: NodeJS.Timeout[] = [];
   private bus: EventEmitter | undefined;
@@ -79,8 +78,6 @@ export class LiveBackend implements Backend {
   ) {
     this.registry = new RegistryView(config.paths);
     this.brain = new BrainApi(config);
-    // What PM2's processes see: wr.env alone, never this shell's environment.
-    this.processBrainPort = loadConfig({ WR_HOME: config.home }, { alerts: false }).BRAIN_PORT;
     this.state = { ...emptySnapshot(os.hostname()), alertsConfigured: [...channelsFromConfig(config).values()].some((c) => c.operatorRecipients.length > 0) };
   }
 
@@ -270,7 +267,7 @@ export class LiveBackend implements Backend {
         rows,
         qr,
         incidents,
-        warnings: configWarnings({ consoleHome: this.config.home, processHomes: processes.map((p) => p.wrHome), shellBrainPort: this.config.BRAIN_PORT, processBrainPort: this.processBrainPort }),
+        warnings: configWarnings({ consoleHome: this.config.home, processHomes: processes.map((p) => p.wrHome) }),
       };
       this.touch();
     } finally {

@@ -246,14 +246,11 @@ export function completeCommand(text: string, tenants: readonly string[]): strin
 }
 
 /**
- * Where this console and PM2's processes disagree: a shell that exports another WR_HOME or
- * BRAIN_PORT watches one installation while the processes run another (PM2's processes read
- * wr.env, never the operator's shell).
+ * Where this console and PM2's processes disagree: a shell that exports another WR_HOME watches
+ * one installation while the processes run another. (A shell setting that differs from wr.env,
+ * BRAIN_PORT say, is refused before the console starts: see operatorConfig.)
  */
-export function configWarnings(o: { consoleHome: string; processHomes: (string | undefined)[]; shellBrainPort: number; processBrainPort: number }): string[] {
-  const out: string[] = [];
+export function configWarnings(o: { consoleHome: string; processHomes: (string | undefined)[] }): string[] {
   const homes = [...new Set(o.processHomes.filter((h): h is string => !!h && h !== o.consoleHome))];
-  if (homes.length) out.push(`the processes use WR_HOME=${homes.join(', ')} but this console reads ${o.consoleHome}: run it with the same WR_HOME`);
-  if (o.shellBrainPort !== o.processBrainPort) out.push(`this shell's BRAIN_PORT=${o.shellBrainPort} but the processes use ${o.processBrainPort} (wr.env): unset it, or put it in wr.env`);
-  return out;
+  return homes.length ? [`the processes use WR_HOME=${homes.join(', ')} but this console reads ${o.consoleHome}: run it with the same WR_HOME`] : [];
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
 import type { Pm2Client } from '../../core/pm2/client.js';
@@ -87,7 +89,7 @@ describe('the console backend over a real PM2', () => {
     expect(backend.snapshot().escalations.filter((e) => e.tenant === 'demo')).toEqual([]);
   }, 90_000);
 
-  it("shows a crash-looping gateway's reason from PM2's log files to a console opened afterwards, and warns when this shell's BRAIN_PORT is not the processes' (issue 16 items 1, 6)", async () => {
+  it("shows a crash-looping gateway's reason from PM2's log files to a console opened afterwards, and warns when the processes run from another WR_HOME (issue 16 items 1, 6)", async () => {
     expect((await stack.wr('tenant', 'add', 'broken', '--name', 'Broken', '--transport', 'simulator')).code).toBe(0);
     await stack.wr('stop', 'broken');
     const db = stack.home.config.paths.gatewayDb('broken');
@@ -104,10 +106,12 @@ describe('the console backend over a real PM2', () => {
     // Its own client: a backend lets go of its client when it closes.
     const own = new Pm2Client();
     await own.connect();
-    const late = new LiveBackend(loadConfig({ ...stack.home.env, BRAIN_PORT: String(stack.brainPort + 1) }), stack.home.env, own);
+    // A console started with another WR_HOME than the processes'.
+    const otherHome = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-other-'));
+    const late = new LiveBackend(loadConfig({ ...stack.home.env, WR_HOME: otherHome }), stack.home.env, own);
     await late.open();
     try {
-      expect(late.snapshot().warnings.join(' ')).toContain(`this shell's BRAIN_PORT=${stack.brainPort + 1} but the processes use ${stack.brainPort}`);
+      expect(late.snapshot().warnings).toEqual([`the processes use WR_HOME=${stack.home.home} but this console reads ${otherHome}: run it with the same WR_HOME`]);
       await until(() => late.logs('wr-gw-broken').some((l) => l.text.includes('SQLITE_NOTADB')), 10_000, 'the crash reason from the log file');
       const { formatLogLine } = await import('../../console/tui/logformat.js');
       const fatal = late.logs('wr-gw-broken').map((l) => formatLogLine(l.text, l.stream)).find((e) => e.level === 'FATAL');
@@ -115,6 +119,7 @@ describe('the console backend over a real PM2', () => {
       expect(late.snapshot().lastErrors['wr-gw-broken']).toContain('SQLITE_NOTADB');
     } finally {
       await late.close();
+      fs.rmSync(otherHome, { recursive: true, force: true });
     }
   }, 90_000);
 

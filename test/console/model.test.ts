@@ -87,10 +87,9 @@ describe('console text rules (issue 16 items 1, 5, 6)', () => {
     expect(completeCommand('handoff alpha of', ['alpha'])).toBe('handoff alpha off ');
   });
 
-  it('warns when the shell and the processes disagree on WR_HOME or BRAIN_PORT', async () => {
+  it('warns when the processes run from another WR_HOME than this console reads', async () => {
     const { configWarnings } = await import('../../console/tui/model.js');
-    expect(configWarnings({ consoleHome: '/a', processHomes: ['/a', undefined], shellBrainPort: 3000, processBrainPort: 3000 })).toEqual([]);
-    const w = configWarnings({ consoleHome: '/a', processHomes: ['/b', '/b'], shellBrainPort: 3001, processBrainPort: 3000 });
-    expect(w).toEqual(['the processes use WR_HOME=/b but this console reads /a: run it with the same WR_HOME', "this shell's BRAIN_PORT=3001 but the processes use 3000 (wr.env): unset it, or put it in wr.env"]);
+    expect(configWarnings({ consoleHome: '/a', processHomes: ['/a', undefined] })).toEqual([]);
+    expect(configWarnings({ consoleHome: '/a', processHomes: ['/b', '/b', '/a'] })).toEqual(['the processes use WR_HOME=/b but this console reads /a: run it with the same WR_HOME']);
   });
 });

@@ -2,10 +2,10 @@ import { DateTime, type Zone } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from './calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import type { BookingFlow, CancelFlow, RescheduleFlow } from './state.js';
-import { asksForHuman, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
+import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from './state.js';
+import { asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
 import { callTool, toLocalIso } from './tools.js';
-import { localDateTime, parseWhen, type When } from './when.js';
+import { applyPart, localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from './zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -34,19 +34,6 @@ function extract(turn: Turn, choices: number): Entities {
   };
 }
 
-/** "at 5": 17:00 when 05:00 is closed and 17:00 open that day; the hour as given otherwise. */
-function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined): number {
-  if (!ambiguous) return minutes;
-  const day = DateTime.fromISO(date, { zone: zoneOf(profile) });
-  const am = minutes % (12 * 60);
-  const pm = am + 12 * 60;
-  const openAt = (m: number) => intervalsStarting(profile, day).some((i) => i.start <= localDateTime(date, m, zoneOf(profile)) && localDateTime(date, m, zoneOf(profile)) < i.end);
-  if (openAt(minutes)) return minutes;
-  if (openAt(pm)) return pm;
-  if (openAt(am)) return am;
-  return minutes < 7 * 60 ? pm : minutes;
-}
-
 function offer(turn: Turn, slots: string[], lead: string): string {
   const r = turn.replies;
   if (slots.length === 0) return `${lead} ${r.t('noSlots')}`;
@@ -70,7 +57,11 @@ function dayHours(turn: Turn, day: DateTime): string {
   return rangesFor(turn.tools.profile, day).map((r) => `${formatClock(r.open)}–${formatClock(r.close)}`).join(', ');
 }
 
-/** Applies a date and time from the message, or from a picked offer, to a flow. */
+/**
+ * Applies a date and time from the message, or from a picked offer, to a flow. Each slot is
+ * overwritten only by what the message says: "same time on Wednesday" keeps the time, "ok 5pm
+ * then" keeps the day, "in the evening" settles an "at 8" that could be either.
+ */
 function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: Zone): void {
   if (flow.offered && e.choice) {
     const picked = DateTime.fromISO(flow.offered[e.choice - 1]!, { zone });
@@ -83,17 +74,30 @@ function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: Zone):
   if (e.when.time !== undefined) {
     flow.time = e.when.time;
     flow.ambiguousMeridiem = e.when.ambiguousMeridiem;
+  } else if (e.when.part && flow.time !== undefined && flow.ambiguousMeridiem) {
+    flow.time = applyPart(flow.time, e.when.part);
+    flow.ambiguousMeridiem = false;
   }
+}
+
+/** The one short question for a when the message leaves open (see When.unclear). */
+function unclearQuestion(turn: Turn, when: When): string {
+  const r = turn.replies;
+  if (when.unclear === 'weekday_mismatch') return r.t('dayMismatch', { date: r.day(DateTime.fromISO(when.date!, { zone: zoneOf(turn.tools.profile) })) });
+  if (when.unclear === 'several') return r.t('severalTimes');
+  if (when.unclear === 'vague_time') return r.t('vagueTime');
+  return r.t('badTime');
 }
 
 /**
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
  * and a start that is in the future. Returns the start, or the reply asking for what is missing.
  */
-function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, askDate: () => string): DateTime | EngineResult {
+async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, serviceId: string, askDate: () => string): Promise<DateTime | EngineResult> {
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
+  if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
   applyWhen(flow, e, zoneOf(profile));
   if (!flow.date) return ok(askDate(), intent);
   const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
@@ -103,12 +107,19 @@ function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entitie
     return ok(r.t('pastTime'), intent);
   }
   if (rangesFor(profile, day).length === 0) {
+    // A closed day gets the nearest open slots, as a time outside opening hours does.
+    const wanted = flow.time === undefined ? 12 * 60 : (resolveMeridiem(profile, flow.date, flow.time, true, zoneOf(profile)) as number);
+    const check = await callTool(turn.tools, 'check_availability', { serviceId, date: flow.date, time: formatClock(wanted) });
     flow.date = undefined;
-    flow.time = undefined;
-    return ok(`${r.t('closedThatDay', { date: r.day(day) })} ${askDate()}`, intent);
+    return offerInstead(turn, flow, check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
   if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
-  flow.time = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem);
+  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile));
+  if (minutes === 'ask') {
+    const am = flow.time % (12 * 60);
+    return ok(r.t('askMeridiem', { am: formatClock(am), pm: formatClock(am + 12 * 60) }), intent);
+  }
+  flow.time = minutes;
   flow.ambiguousMeridiem = false;
   const start = localDateTime(flow.date, flow.time, zoneOf(profile));
   if (start <= now) {
@@ -119,14 +130,19 @@ function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entitie
   return start;
 }
 
-/** The offer after an unavailable start: alternatives become numbered choices. */
-function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, result: Record<string, unknown>, start: DateTime, intent: Intent): EngineResult {
+/**
+ * The offer after an unavailable start: alternatives become numbered choices. The day and time
+ * asked for stay in the flow, so a reply that changes only one of them keeps the other.
+ */
+function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, result: Record<string, unknown>, start: DateTime, intent: Intent, lead?: string): EngineResult {
   const alternatives = (result.alternatives as string[] | undefined) ?? [];
   flow.offered = alternatives;
-  flow.date = undefined;
-  flow.time = undefined;
-  if (result.reason === 'past') return ok(turn.replies.t('pastTime'), intent);
-  return ok(offer(turn, alternatives, unavailableLead(turn, String(result.reason), start)), intent);
+  if (result.reason === 'past') {
+    flow.date = undefined;
+    flow.time = undefined;
+    return ok(turn.replies.t('pastTime'), intent);
+  }
+  return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, String(result.reason), start)), intent);
 }
 
 async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
@@ -153,7 +169,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
     return ok(r.t('askService', { list: services.map((s) => s.name).join(', ') }), 'book');
   }
   const service = serviceName(turn, flow.serviceId);
-  const start = resolveStart(turn, flow, e, 'book', () => r.t('askDate', { service: service.toLowerCase() }));
+  const start = await resolveStart(turn, flow, e, 'book', flow.serviceId, () => r.t('askDate', { service: service.toLowerCase() }));
   if (!(start instanceof DateTime)) return start;
 
   flow.name ??= ctx.state.customerName;
@@ -233,7 +249,7 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const service = serviceName(turn, booking.serviceId).toLowerCase();
   // A number picked a booking above; it is not also an offered slot.
   const e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
-  const start = resolveStart(turn, flow, e, 'reschedule', () => r.t('askNewTime', { service, when: r.when(current) }));
+  const start = await resolveStart(turn, flow, e, 'reschedule', booking.serviceId, () => r.t('askNewTime', { service, when: r.when(current) }));
   if (!(start instanceof DateTime)) return start;
   const result = await callTool(turn.tools, 'reschedule_booking', { bookingId: booking.bookingId, start: toLocalIso(start) });
   if (result.status === 'needs_confirmation') {
@@ -243,8 +259,10 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   return offerInstead(turn, flow, result, start, 'reschedule');
 }
 
+/** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */
 async function continueFlow(turn: Turn): Promise<EngineResult> {
   const flow = turn.tools.state.flow!;
+  turn.tools.state.pending = undefined;
   if (flow.kind === 'book') return advanceBooking(turn, flow);
   if (flow.kind === 'cancel') return advanceCancel(turn, flow);
   return advanceReschedule(turn, flow);
@@ -360,6 +378,8 @@ function startBooking(turn: Turn): Promise<EngineResult> {
   return advanceBooking(turn, flow);
 }
 
+const PENDING_INTENT: Record<PendingAction['action'], Intent> = { create_booking: 'book', cancel_booking: 'cancel', reschedule_booking: 'reschedule' };
+
 /** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
 const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
 
@@ -375,7 +395,9 @@ export class RuleEngine implements Engine {
     const result = await this.route(turn);
     const { profile, now } = turn.tools;
     const closed = !openIntervalAt(profile, now);
-    if (closed && (turn.firstInSession || result.intent === 'greeting') && !['hours', 'human', 'opt_out'].includes(result.intent) && !result.escalated) {
+    // Mid-booking the customer hears about the day they asked for, not a second closing sentence.
+    const midFlow = Boolean(turn.tools.state.flow || turn.tools.state.pending);
+    if (closed && !midFlow && (turn.firstInSession || result.intent === 'greeting') && !['hours', 'human', 'opt_out'].includes(result.intent) && !result.escalated) {
       const next = nextOpening(profile, now);
       if (next) result.reply = `${turn.replies.t('afterHours', { next: turn.replies.nextOpening(next, now) })} ${result.reply}`;
     }
@@ -390,13 +412,16 @@ export class RuleEngine implements Engine {
     if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');
     if (isFrustrated(n)) return escalate(turn, 'Customer seems upset');
     if (state.pending && isNegative(n)) return declinePending(turn);
-    if (isAffirmative(n) && !state.flow) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
+    if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
+    if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
+    if (isAffirmative(n) && !state.flow && turn.classification.intent !== 'thanks') return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
     if (mentionsCancel(n)) {
       state.pending = undefined;
       state.flow = { kind: 'cancel' };
       return advanceCancel(turn, state.flow);
     }
-    if (mentionsReschedule(n)) {
+    // "can we change it to 7" while a new booking is being made corrects that booking.
+    if (mentionsReschedule(n) && state.flow?.kind !== 'book') {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
@@ -419,7 +444,7 @@ export class RuleEngine implements Engine {
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
     if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never))) return 'faq';
     const { when } = read(turn);
-    if (service && (when.date || when.time !== undefined) && !['cancel', 'reschedule', 'my_bookings'].includes(intent)) return 'book';
+    if (service && (when.date || when.week || when.time !== undefined) && !['cancel', 'reschedule', 'my_bookings'].includes(intent)) return 'book';
     if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;

@@ -47,7 +47,7 @@ const TIMES = {
     ['about 3', 3, 0, false], ['at noon', 12, 0, true], ['at midday', 12, 0, true], ['at 12', 12, 0, false], ['at 9 in the morning', 9, 0, true],
     ['at 7 in the evening', 19, 0, true], ["at 5 o'clock", 5, 0, false], ['at five', 5, 0, false], ['at half five', 5, 30, false], ['twenty past 3', 3, 20, false],
     ['ten to 5', 4, 50, false], ['at 11am', 11, 0, true], ['at 2:15', 2, 15, false], ['at 10.45am', 10, 45, true], ['1pm', 13, 0, true], ['at 17:30', 17, 30, true],
-    ['at 6 tonight', 18, 0, true], ['5:45 pm', 17, 45, true], ['at quarter past two', 2, 15, false], ['around 2pm', 14, 0, true], ['at 10', 10, 0, false],
+    ['at 6 in the evening', 18, 0, true], ['5:45 pm', 17, 45, true], ['at quarter past two', 2, 15, false], ['around 2pm', 14, 0, true], ['at 10', 10, 0, false],
     ['at 3', 3, 0, false], ['at 11:30', 11, 30, false], ['about 4ish', 4, 0, false], ['at ten thirty', 10, 30, false], ['at 9am', 9, 0, true],
   ],
   es: [
@@ -168,6 +168,8 @@ function lines(lang) {
       }
     }
     for (const a of ASK[lang]) if (rand() < 0.4) add(ref, a, 'ask');
+    // "tonight" and "esta noche" name today as well as the evening.
+    add(ref, lang === 'en' ? 'can you fit me in tonight at 7' : 'esta noche a las 7 puede ser?', `${today.toISODate()}T19:00`);
     for (const [p, days] of PARTS[lang]) if (rand() < 0.5) add(ref, p, today.plus({ days }).toISODate());
   }
   return rows;

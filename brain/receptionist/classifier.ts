@@ -53,7 +53,11 @@ export class IntentClassifier {
     const hints = keywordIntents(text);
     const coverage = this.vocabulary.coverage(text);
     const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage };
+    // "do I have anything booked?" also has booking words: asking about one's bookings wins.
+    if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
+    // In "hi, hope you're well, ... can I move my appointment", the request decides, not the greeting.
+    if (['greeting', 'thanks', 'smalltalk'].includes(model.intent)) return { ...model, intent: hints[0]! };
     // The model's FAQ match is tenant-specific knowledge keywords cannot have; trust it when sure.
     if (model.intent === 'faq' && model.score >= 0.9) return model;
     if (model.score >= 0.95 && model.intent !== 'smalltalk' && model.intent !== 'unknown') return model;

@@ -3,7 +3,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from './calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from './state.js';
-import { asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
 import { callTool, toLocalIso } from './tools.js';
 import { applyPart, localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from './zone.js';
@@ -70,7 +70,11 @@ function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: Zone):
     flow.ambiguousMeridiem = false;
     return;
   }
-  if (e.when.date) flow.date = e.when.date;
+  if (e.when.date) {
+    const doubted = flow.dayInDoubt && e.when.weekdayOnly && DateTime.fromISO(flow.dayInDoubt).weekday === DateTime.fromISO(e.when.date).weekday;
+    flow.date = doubted ? flow.dayInDoubt : e.when.date;
+    flow.dayInDoubt = undefined;
+  }
   if (e.when.time !== undefined) {
     flow.time = e.when.time;
     flow.ambiguousMeridiem = e.when.ambiguousMeridiem;
@@ -89,6 +93,9 @@ function unclearQuestion(turn: Turn, when: When): string {
   return r.t('badTime');
 }
 
+const SAME_TIME = /\b(same time|misma hora)\b/;
+const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
+
 /**
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
  * and a start that is in the future. Returns the start, or the reply asking for what is missing.
@@ -97,8 +104,18 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
-  if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
+  if (e.when.unclear) {
+    // Only the day is in doubt when weekday and date disagree: the time stands.
+    if (e.when.unclear === 'weekday_mismatch') {
+      applyWhen(flow, { when: { time: e.when.time, ambiguousMeridiem: e.when.ambiguousMeridiem } }, zoneOf(profile));
+      flow.dayInDoubt = e.when.date;
+    }
+    return ok(unclearQuestion(turn, e.when), intent);
+  }
   applyWhen(flow, e, zoneOf(profile));
+  // "12", "ok 5 then", "vale, a las 12" answer "what time?" (a bare number is a pick while offers are open).
+  const bareHour = flow.date && flow.time === undefined && !flow.offered?.length && e.when.time === undefined ? BARE_HOUR.exec(turn.normalized) : null;
+  if (bareHour && Number(bareHour[1]) <= 23) [flow.time, flow.ambiguousMeridiem] = [Number(bareHour[1]) * 60, Number(bareHour[1]) <= 12];
   if (!flow.date) return ok(askDate(), intent);
   const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
   if (day < now.startOf('day')) {
@@ -248,7 +265,9 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const current = DateTime.fromISO(booking.start, { zone });
   const service = serviceName(turn, booking.serviceId).toLowerCase();
   // A number picked a booking above; it is not also an offered slot.
-  const e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
+  let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
+  // "Friday, same time": the booking's own time.
+  if (e.when.time === undefined && SAME_TIME.test(turn.normalized)) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute, ambiguousMeridiem: false } };
   const start = await resolveStart(turn, flow, e, 'reschedule', booking.serviceId, () => r.t('askNewTime', { service, when: r.when(current) }));
   if (!(start instanceof DateTime)) return start;
   const result = await callTool(turn.tools, 'reschedule_booking', { bookingId: booking.bookingId, start: toLocalIso(start) });
@@ -428,7 +447,8 @@ export class RuleEngine implements Engine {
     }
     const { intent, score } = turn.classification;
     if (state.flow) {
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !read(turn).service && !read(turn).when.date;
+      const { service, when } = read(turn);
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !service && !when.date && when.time === undefined && !when.unclear;
       if (!sideQuestion) return continueFlow(turn);
     }
     return this.byIntent(turn);
@@ -442,9 +462,14 @@ export class RuleEngine implements Engine {
   private decide(turn: Turn, service: Service | undefined, strongFaq: boolean): Intent {
     const { intent, score, hints, coverage } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
-    if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never))) return 'faq';
+    if (asksCancelPolicy(turn.normalized)) return 'faq';
     const { when } = read(turn);
-    if (service && (when.date || when.week || when.time !== undefined) && !['cancel', 'reschedule', 'my_bookings'].includes(intent)) return 'book';
+    // A service with a day or time is a booking, unless the words say cancel, move or look up.
+    const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
+    if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
+    // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
+    if (service && hints.includes('services') && !hints.some((h) => transactional.includes(h))) return 'services';
+    if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never))) return 'faq';
     if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;
@@ -464,7 +489,8 @@ export class RuleEngine implements Engine {
       case 'location':
         return ok(locationReply(turn), 'location');
       case 'services':
-        if (faq && !service) return ok(faq.answer, 'faq');
+        // Only the business's own keywords make a price question an FAQ: a shared word is not enough.
+        if (match?.strong && !service) return ok(match.faq.answer, 'faq');
         return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
       case 'book':
         return startBooking(turn);

@@ -70,7 +70,8 @@ export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
 const HUMAN = [
   /\b(human|person|real person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner)\b.*\b(speak|talk|chat|call|contact)|\b(speak|talk|chat|connect)\b.*\b(human|person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner|real)\b/,
   /\b(call me( back)?|ring me)\b/,
-  /\b(persona|humano|alguien|agente|encargad[oa]|recepcionista)\b/,
+  /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcionista)\b/,
+  /\b(speak|talk) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme) con\b|\bhablar con (el|la|un|una|alguien)\b/,
   /\b(real|actual|live) (person|human|people)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
 ];
 export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
@@ -78,14 +79,15 @@ export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
 const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|furious|complaint|complain|disgusting|unacceptable|fed up|wtf|scam|idiot|inutil|estupid[oa]|ridicul[oa]|queja|reclamacion|harto|harta|enfadad[oa]|fatal|vergonzoso|pesim[oa])\b/;
 export const isFrustrated = (n: string) => FRUSTRATION.test(n);
 
-const CANCEL = /\b(cancel|cancels|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo)\b/;
+const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|borra\w* (mi|la))\b/;
 const RESCHEDULE_ALONE = /\b(reschedule|re schedule|postpone|reprogram\w*|aplaz\w*|pospon\w*)\b/;
-const RESCHEDULE = /\b(move|change|switch|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b/;
-const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|it|cita|reserva|hora|turno)\b/;
+const RESCHEDULE = /\b(move|change|switch|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\bme la (podeis |puedes |podrias )?(pasar|cambiar|mover)\b/;
+const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
 /** "Do you charge for late cancellations?" asks about the policy; it cancels nothing. */
 const CANCEL_POLICY = /\b(cancellations|policy|fee|fees|charge|charged|penalty|penalt\w*|notice|politica|penalizacion|cobr\w*|antelacion|se paga|pagar)\b/;
 export const mentionsCancel = (n: string) => CANCEL.test(n) && !CANCEL_POLICY.test(n);
+export const asksCancelPolicy = (n: string) => CANCEL.test(n) && CANCEL_POLICY.test(n);
 /** "Can I move my appointment": a change verb about a booking, or a word that only means rescheduling. */
 export const mentionsReschedule = (n: string) => RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n));
 

@@ -25,6 +25,8 @@ export interface When {
   part?: DayPart;
   /** "next week", "esta semana": the Monday of a week named without a day. */
   week?: string;
+  /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
+  weekdayOnly?: boolean;
 }
 
 export type Unclear = 'weekday_mismatch' | 'several' | 'vague_time' | 'bad_time';
@@ -124,7 +126,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(5|10|20|25) to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
     scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
-    scan(new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g'), (m) =>
+    scan(new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g'), (m) =>
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
     scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
@@ -259,7 +261,10 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     const withoutTonight = /\btonight\b/.test(s) ? others.filter((o) => o !== iso(today)) : others;
     if (withoutTonight.length === 1) result.date = withoutTonight[0];
     else result.unclear = 'several';
-  } else if (others.length === 1) result.date = others[0];
+  } else if (others.length === 1) {
+    result.date = others[0];
+    result.weekdayOnly = found.weekdays.length > 0 && found.dates.length === found.weekdays.length;
+  }
   if (!result.date && /\btonight\b|\besta noche\b/.test(s)) result.date = iso(today);
 
   if (/\b(next week|la semana que viene|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;

@@ -43,3 +43,23 @@ export function readFileIfExists(file: string): string | undefined {
     throw err;
   }
 }
+
+/**
+ * Reads a file only if it is a regular file of at most `maxBytes`: the size is checked before
+ * reading, and no more than that is ever read (a file growing meanwhile, /dev/zero, a FIFO).
+ */
+export function readFileBounded(file: string, maxBytes: number): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+    if (st.size > maxBytes) throw new Error(`${file} is ${st.size} bytes; at most ${maxBytes} are accepted`);
+    const buf = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    for (let n; length < buf.length && (n = fs.readSync(fd, buf, length, buf.length - length, null)) > 0; ) length += n;
+    if (length > maxBytes) throw new Error(`${file} grew past ${maxBytes} bytes while being read`);
+    return buf.subarray(0, length).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { LineCounter, parseDocument, stringify, isNode, type Node } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from './issue-path.js';
+import { stripControlDeep } from './text.js';
 
 /**
  * The business profile: one declarative document per tenant (profile.yaml, or the body of
@@ -108,7 +109,8 @@ export const ProfileSchema = z
     name: z
       .string({ error: (issue) => (issue.input === undefined ? 'the business name is required' : 'expected the business name as text') })
       .min(1, 'the business name is empty')
-      .max(100, 'the business name is at most 100 characters'),
+      .max(100, 'the business name is at most 100 characters')
+      .refine((s) => !/[\t\n]/.test(s), 'the business name is one line of text'),
     timezone: z.string({ error: 'an IANA timezone like Europe/Madrid is required' }).refine((tz) => IANAZone.isValidZone(tz), {
       error: (issue) => `${JSON.stringify(issue.input)} is not an IANA timezone like Europe/Madrid`,
     }),
@@ -181,24 +183,27 @@ export class ProfileError extends Error {
     readonly source: string,
     readonly issues: ProfileIssue[],
   ) {
-    super(issues.map((i) => `${source}${i.line ? `:${i.line}:${i.column}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
+    // Bounded, as it goes to logs and terminals: never the whole profile back, however broken.
+    const lines = issues.slice(0, MAX_ISSUES).map((i) => `${source}${i.line ? `:${i.line}:${i.column}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`);
+    if (issues.length > MAX_ISSUES) lines.push(`${source}: … and ${issues.length - MAX_ISSUES} more problems`);
+    super(lines.join('\n'));
     this.name = 'ProfileError';
   }
 }
 
+const MAX_ISSUES = 20;
+const MAX_ISSUE_CHARS = 200;
+
 function describeIssue(issue: z.core.$ZodIssue): ProfileIssue {
-  return {
-    path: formatPath(issue.path),
-    message:
-      issue.code === 'unrecognized_keys'
-        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : issue.message,
-  };
+  const message =
+    issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  // Messages quote the bad value: a long one is cut.
+  return { path: formatPath(issue.path).slice(0, MAX_ISSUE_CHARS), message: message.length > MAX_ISSUE_CHARS ? `${message.slice(0, MAX_ISSUE_CHARS)}…` : message };
 }
 
 /** Validates an already-parsed profile (a JSON body); issues carry field paths. */
 export function parseProfile(input: unknown, source = 'profile'): Profile {
-  const parsed = ProfileSchema.safeParse(input);
+  const parsed = ProfileSchema.safeParse(stripControlDeep(input));
   if (!parsed.success) throw new ProfileError(source, parsed.error.issues.map(describeIssue));
   return parsed.data;
 }
@@ -223,7 +228,8 @@ export function parseProfileYaml(text: string, source = 'profile.yaml'): Profile
   } catch (err) {
     throw new ProfileError(source, [{ path: '', message: `not a usable profile: ${(err as Error).message.split('\n')[0]}` }]);
   }
-  const parsed = ProfileSchema.safeParse(data ?? {});
+  // Control characters (NUL, escape codes) are removed from every text: they break inserts and terminals.
+  const parsed = ProfileSchema.safeParse(stripControlDeep(data ?? {}));
   if (parsed.success) return parsed.data;
   throw new ProfileError(
     source,

@@ -19,6 +19,8 @@ export interface TenantStatus {
   lastSeen: string | null;
   failures: number;
   queue: { pending: number; failed: number } | null;
+  /** Why the gateway cannot store messages, or why the brain refuses its key; null when neither. */
+  problem: string | null;
 }
 
 export interface StatusReport {
@@ -30,7 +32,9 @@ export interface StatusReport {
 async function getJson(url: string): Promise<Record<string, any> | null> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    return res.ok ? ((await res.json()) as Record<string, any>) : null;
+    // A gateway that cannot store messages answers 503 with its health: up, and sick.
+    if (res.ok || (res.status === 503 && res.headers.get('content-type')?.includes('json'))) return (await res.json()) as Record<string, any>;
+    return null;
   } catch {
     return null;
   }
@@ -60,6 +64,7 @@ export async function statusReport(config: Config, now = Date.now()): Promise<St
       return {
         id: t.id, name: t.name, port: t.port, connected: h?.status === 'connected', status: (h?.status as string) ?? 'unreachable',
         handoffMode: (h?.handoffMode as boolean) ?? null, lastSeen, failures: w?.failures ?? 0, queue: (h?.queue as TenantStatus['queue']) ?? null,
+        problem: h?.storeError ? `cannot store messages: ${h.storeError}` : h?.authError ? `the brain refuses its key: ${h.authError}` : null,
       };
     }),
   );
@@ -76,6 +81,7 @@ export function formatStatus(r: StatusReport): string {
     lines.push('', `${t.connected ? '✅' : '❌'} ${t.id}: ${t.status === 'connected' ? 'CONNECTED' : t.status.toUpperCase()}${t.handoffMode ? ' (HANDOFF)' : ''}`);
     lines.push(`   Last seen: ${when(t.lastSeen)}`, `   Failures: ${t.failures}`);
     if (t.queue && (t.queue.pending || t.queue.failed)) lines.push(`   Queue: ${t.queue.pending} pending, ${t.queue.failed} failed`);
+    if (t.problem) lines.push(`   Problem: ${t.problem}`);
   }
   lines.push('', `${r.brain.up ? '✅' : '❌'} brain: ${r.brain.up ? 'UP' : 'DOWN'} (${r.brain.url})`);
   lines.push(`${r.monitor.running ? '✅' : '❌'} monitor: ${r.monitor.running ? 'RUNNING' : 'NOT RUNNING'} (last check ${when(r.monitor.lastCheck)}${r.monitor.openIncidents ? `, ${r.monitor.openIncidents} open incident(s)` : ''})`);

@@ -22,6 +22,8 @@ export class BrainError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** The brain refused the key or the tenant: settings to fix, raised as an incident. */
+    readonly auth = false,
   ) {
     super(message);
   }
@@ -61,7 +63,10 @@ export class BrainClient {
     }
     const { status, text } = res;
     if (status === 401) this.key = this.readKey() ?? this.key;
-    if (status < 200 || status >= 300) throw new BrainError(`brain answered ${status}: ${text.slice(0, 200)}`, status === 429 || status >= 500 || AUTH_REFUSALS.has(status));
+    if (status < 200 || status >= 300) {
+      const auth = AUTH_REFUSALS.has(status);
+      throw new BrainError(`brain answered ${status}: ${text.slice(0, 200)}`, auth || status === 429 || status >= 500, auth);
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);

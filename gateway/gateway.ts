@@ -40,6 +40,8 @@ export interface Health {
   messagesToday: number;
   /** Why the last inbound messages could not be stored (disk full…); null once storing works again. */
   storeError: string | null;
+  /** Why the brain refuses this gateway's key or tenant (messages wait meanwhile); null once it answers. */
+  authError: string | null;
 }
 
 /** The first QR lives 60 s, the ones after it 20 s (Baileys' own timings). */
@@ -98,6 +100,9 @@ export class Gateway extends EventEmitter {
 
   async start(): Promise<void> {
     this.tenantHandoff = (await this.opts.store.setting('handoff')) === 'on';
+    // Older versions failed messages for good on a refused key: they wait for the fixed key now.
+    const requeued = await this.opts.store.requeueAuthFailures();
+    if (requeued > 0) this.opts.log.info({ tenant: this.opts.tenant, requeued }, 'messages the brain refused for auth reasons queued again');
     this.pollTimer = setInterval(() => this.kick(), POLL_MS);
     this.pollTimer.unref();
     await this.connect();
@@ -179,6 +184,7 @@ export class Gateway extends EventEmitter {
       queue: await this.opts.store.queueCounts(),
       messagesToday: await this.opts.store.receivedSince(new Date(new Date().setHours(0, 0, 0, 0))),
       storeError: this.storeError,
+      authError: this.authError,
     };
   }
 
@@ -214,6 +220,7 @@ export class Gateway extends EventEmitter {
    * A failed store throws to the transport, so the message is not acknowledged and comes back.
    */
   private storeError: string | null = null;
+  private authError: string | null = null;
 
   private async receive(messages: InboundMessage[], kind: 'notify' | 'append'): Promise<void> {
     this.lastSeen = new Date().toISOString();
@@ -299,6 +306,7 @@ export class Gateway extends EventEmitter {
         ...(r.senderName ? { senderName: r.senderName.slice(0, 100) } : {}),
         ...(handoff ? { handoff: true } : {}),
       });
+      this.authError = null;
       await store.answered(r.id, {
         handoff: handoff || answer.handoff,
         wakeOthers: r.attempts > 0,
@@ -308,6 +316,7 @@ export class Gateway extends EventEmitter {
       return true;
     } catch (err) {
       const retryable = !(err instanceof BrainError) || err.retryable;
+      if (err instanceof BrainError && err.auth) this.authError = err.message;
       const attempts = r.attempts + 1;
       await store.forwardFailed(r.id, this.retry(attempts, err), retryable);
       log.warn({ tenant, inbox: r.id, attempts, retryable, err: (err as Error).message }, retryable ? 'brain call failed; will retry' : 'brain refused the message');

@@ -174,6 +174,15 @@ export class GatewayStore {
     ]);
   }
 
+  /** Messages failed for good because the brain refused the key or tenant: queued again, returns how many. */
+  async requeueAuthFailures(now = new Date()): Promise<number> {
+    const res = await this.db.run(
+      "UPDATE inbox SET status = 'pending', next_attempt_at = ? WHERE status = 'failed' AND (last_error LIKE 'brain answered 401%' OR last_error LIKE 'brain answered 403%' OR last_error LIKE 'brain answered 404%')",
+      [iso(now)],
+    );
+    return res.changes;
+  }
+
   // ── outbox ─────────────────────────────────────────────────────────────────
 
   async dueOutbox(now: Date, limit: number): Promise<OutboxRow[]> {

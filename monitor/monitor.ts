@@ -83,7 +83,9 @@ export class Monitor extends EventEmitter {
   private async health(url: string): Promise<Record<string, unknown> | null> {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-      return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
+      // A gateway that cannot store messages answers 503 with its health: it is up, and sick.
+      if (res.ok || (res.status === 503 && res.headers.get('content-type')?.includes('json'))) return (await res.json()) as Record<string, unknown>;
+      return null;
     } catch {
       return null;
     }
@@ -103,6 +105,8 @@ export class Monitor extends EventEmitter {
           parkedReason: (h?.parkedReason as string | null) ?? null,
           lastDisconnect: (h?.lastDisconnect as Observation['lastDisconnect']) ?? null,
           backlog: (h?.queue as { pending?: number } | undefined)?.pending,
+          storeError: (h?.storeError as string | null | undefined) ?? null,
+          authError: (h?.authError as string | null | undefined) ?? null,
           pm2: pm2?.get(`wr-gw-${tenant.id}`),
         };
         return { obs, tenant };

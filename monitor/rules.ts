@@ -15,6 +15,10 @@ export interface Observation {
   parkedReason?: string | null;
   lastDisconnect?: { code: number | null; reason: string } | null;
   backlog?: number;
+  /** The gateway cannot store incoming messages (disk full…). */
+  storeError?: string | null;
+  /** The brain refuses the gateway's key or tenant. */
+  authError?: string | null;
   /** PM2's view, when PM2 runs. */
   pm2?: { status: string; restarts: number };
 }
@@ -31,7 +35,7 @@ export interface WatchState {
 
 export interface DesiredIncident {
   key: string;
-  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog';
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused';
   target: string;
   title: string;
   next: string;
@@ -81,6 +85,10 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   if (obs.reachable && isDown(s.wa) && now - s.waSince >= t.downForMs) {
     const why = s.wa === 'parked' ? `parked: ${obs.parkedReason ?? 'stopped retrying'}` : `disconnected${obs.lastDisconnect ? ` (${obs.lastDisconnect.code ?? '?'} ${obs.lastDisconnect.reason})` : ''}`;
     add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now');
+  }
+  if (obs.reachable && obs.storeError) add('store_failing', `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}`, 'free disk space under WR_HOME; held messages are stored as soon as it works');
+  if (obs.reachable && obs.authError) {
+    add('key_refused', `the brain refuses this gateway's key, messages wait: ${obs.authError.slice(0, 200)}`, `wr-console tenant key ${obs.target} --rotate, then wr-console restart ${obs.target}`);
   }
   if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
   return out;

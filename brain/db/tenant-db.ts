@@ -1,33 +1,36 @@
-import { SqliteDatabase, SqliteStore } from '../../core/sqlite/database.js';
+import { SqliteDatabase } from '../../core/sqlite/database.js';
 import { PlainDatabase } from '../../core/sqlite/plain-database.js';
+import type { BookingRepository } from '../domain/bookings.js';
+import type { ConversationRepository } from '../domain/conversations.js';
+import type { EscalationRepository } from '../domain/escalations.js';
+import type { ProfileRepository } from '../domain/profile.js';
+import { SqlBookingRepository } from './booking-repository.js';
+import { SqlConversationRepository } from './conversation-repository.js';
+import { SqlEscalationRepository } from './escalation-repository.js';
 import { migrations } from './migrations.js';
-import { defineModels, type Models } from './models.js';
-import { TurnLog } from './turn-log.js';
+import { SqlProfileRepository } from './profile-repository.js';
 
-/** One tenant's database (tenant.db): its models, the per-message turn log, and the only door to writing it. */
-export class TenantDb extends SqliteStore {
-  private constructor(
-    db: SqliteDatabase,
-    readonly models: Models,
-    private readonly plain: PlainDatabase,
-    readonly turns: TurnLog,
-  ) {
-    super(db);
+/** One tenant's database (tenant.db): a repository per store, over one connection stack and one write queue. */
+export class TenantDb {
+  readonly bookings: BookingRepository;
+  readonly conversations: ConversationRepository;
+  readonly escalations: EscalationRepository;
+  readonly profile: ProfileRepository;
+
+  private constructor(private readonly db: PlainDatabase) {
+    this.bookings = new SqlBookingRepository(db);
+    this.conversations = new SqlConversationRepository(db);
+    this.escalations = new SqlEscalationRepository(db);
+    this.profile = new SqlProfileRepository(db);
   }
 
   static async open(file: string): Promise<TenantDb> {
-    const db = await SqliteDatabase.open(file, migrations);
-    try {
-      const plain = await PlainDatabase.open(file, [], db.queue);
-      return new TenantDb(db, defineModels(db.sequelize), plain, new TurnLog(plain));
-    } catch (err) {
-      await db.close();
-      throw err;
-    }
+    // The schema is brought up to date first, on its own connection, closed before the store opens.
+    await (await SqliteDatabase.open(file, migrations)).close();
+    return new TenantDb(await PlainDatabase.open(file, []));
   }
 
-  override async close(): Promise<void> {
-    await super.close();
-    await this.plain.close();
+  close(): Promise<void> {
+    return this.db.close();
   }
 }

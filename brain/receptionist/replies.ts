@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { WEEKDAYS, formatClock, type Language, type Profile } from '../../core/profile.js';
-import { zoneOf } from './zone.js';
+import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
 /** Reply templates per language. The profile's message overrides replace greeting, afterHours, handoff and fallback. */

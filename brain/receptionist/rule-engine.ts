@@ -1,12 +1,13 @@
 import { DateTime, type Zone } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
-import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from './calendar.js';
+import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from './state.js';
+import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
 import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
-import { callTool, toLocalIso } from './tools.js';
+import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
+import { escalateToHuman, settle } from './tools.js';
 import { applyPart, localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
-import { zoneOf } from './zone.js';
+import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
 type Service = Profile['services'][number];
@@ -17,7 +18,7 @@ interface Entities {
   choice?: number;
 }
 
-/** What the message says about when and which service, read once per turn (chrono is the costly part). */
+/** What the message says about when and which service, read once per turn. */
 const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
 function read(turn: Turn): { when: When; service: Service | undefined } {
   return cached(readings, turn, () => ({ when: parseWhen(turn.text, turn.language, turn.tools.now), service: turn.services.find(turn.text)[0] }));
@@ -100,7 +101,7 @@ const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
  * and a start that is in the future. Returns the start, or the reply asking for what is missing.
  */
-async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, serviceId: string, askDate: () => string): Promise<DateTime | EngineResult> {
+async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string): Promise<DateTime | EngineResult> {
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
@@ -125,10 +126,11 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   }
   if (rangesFor(profile, day).length === 0) {
     // A closed day gets the nearest open slots, as a time outside opening hours does.
-    const wanted = flow.time === undefined ? 12 * 60 : (resolveMeridiem(profile, flow.date, flow.time, true, zoneOf(profile)) as number);
-    const check = await callTool(turn.tools, 'check_availability', { serviceId, date: flow.date, time: formatClock(wanted) });
+    // The alternatives are the earliest on the next open days, whatever the hour asked for.
+    const wanted = localDateTime(flow.date, flow.time ?? 12 * 60, zoneOf(profile));
+    const check = durationMinutes === undefined ? { available: false as const, ...NOTHING } : await checkStart(turn.tools, wanted, durationMinutes);
     flow.date = undefined;
-    return offerInstead(turn, flow, check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
+    return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
   if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
   const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile));
@@ -147,19 +149,28 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   return start;
 }
 
+/** Why a start could not be had, and what to offer instead. */
+interface Refusal {
+  reason: string;
+  alternatives: string[];
+}
+
+/** For a booking or service that vanished meanwhile: nothing to offer. */
+const NOTHING: Refusal = { reason: 'full', alternatives: [] };
+
 /**
  * The offer after an unavailable start: alternatives become numbered choices. The day and time
  * asked for stay in the flow, so a reply that changes only one of them keeps the other.
  */
-function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, result: Record<string, unknown>, start: DateTime, intent: Intent, lead?: string): EngineResult {
-  const alternatives = (result.alternatives as string[] | undefined) ?? [];
+function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: Refusal, start: DateTime, intent: Intent, lead?: string): EngineResult {
+  const { alternatives } = refusal;
   flow.offered = alternatives;
-  if (result.reason === 'past') {
+  if (refusal.reason === 'past') {
     flow.date = undefined;
     flow.time = undefined;
     return ok(turn.replies.t('pastTime'), intent);
   }
-  return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, String(result.reason), start)), intent);
+  return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, refusal.reason, start)), intent);
 }
 
 async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
@@ -186,32 +197,28 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
     return ok(r.t('askService', { list: services.map((s) => s.name).join(', ') }), 'book');
   }
   const service = serviceName(turn, flow.serviceId);
-  const start = await resolveStart(turn, flow, e, 'book', flow.serviceId, () => r.t('askDate', { service: service.toLowerCase() }));
+  const duration = services.find((s) => s.id === flow.serviceId)?.duration;
+  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: service.toLowerCase() }));
   if (!(start instanceof DateTime)) return start;
 
   flow.name ??= ctx.state.customerName;
   if (!flow.name) {
-    const check = await callTool(ctx, 'check_availability', { serviceId: flow.serviceId, date: flow.date, time: formatClock(flow.time!) });
+    const check = duration === undefined ? { available: false as const, ...NOTHING } : await checkStart(ctx, start, duration);
     if (!check.available) return offerInstead(turn, flow, check, start, 'book');
     flow.awaiting = 'name';
     return ok(r.t('askName'), 'book');
   }
-  const result = await callTool(ctx, 'create_booking', { serviceId: flow.serviceId, start: toLocalIso(start), name: flow.name });
+  const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: flow.serviceId, start, name: flow.name }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
     return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
   }
-  return offerInstead(turn, flow, result, start, 'book');
-}
-
-interface BookingSummary {
-  bookingId: number;
-  serviceId: string;
-  start: string;
+  return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
 }
 
 async function myBookings(turn: Turn): Promise<BookingSummary[]> {
-  return (await callTool(turn.tools, 'list_my_bookings', {})).bookings as BookingSummary[];
+  const zone = zoneOf(turn.tools.profile);
+  return (await upcoming(turn.tools)).map((b) => summarize(b, zone));
 }
 
 function listBookings(turn: Turn, bookings: BookingSummary[]): string {
@@ -241,7 +248,7 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
 async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult> {
   const picked = await selectBooking(turn, flow, 'cancel');
   if (!('bookingId' in picked)) return picked;
-  const result = await callTool(turn.tools, 'cancel_booking', { bookingId: picked.bookingId });
+  const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
   const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: zoneOf(turn.tools.profile) }));
   return ok(turn.replies.t('confirmCancel', { service: serviceName(turn, picked.serviceId).toLowerCase(), when }), 'cancel');
@@ -268,14 +275,15 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
   // "Friday, same time": the booking's own time.
   if (e.when.time === undefined && SAME_TIME.test(turn.normalized)) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute, ambiguousMeridiem: false } };
-  const start = await resolveStart(turn, flow, e, 'reschedule', booking.serviceId, () => r.t('askNewTime', { service, when: r.when(current) }));
+  const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
+  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }));
   if (!(start instanceof DateTime)) return start;
-  const result = await callTool(turn.tools, 'reschedule_booking', { bookingId: booking.bookingId, start: toLocalIso(start) });
+  const result = settle(turn.tools, 'reschedule_booking', await requestReschedule(turn.tools, turn.tools, { bookingId: booking.bookingId, start }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
     return ok(r.t('confirmReschedule', { service, from: r.when(current), to: r.when(start) }), 'reschedule');
   }
-  return offerInstead(turn, flow, result, start, 'reschedule');
+  return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
 /** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */
@@ -294,24 +302,24 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   const pending = ctx.state.pending!;
   const zone = zoneOf(ctx.profile);
   if (pending.action === 'create_booking') {
-    const result = await callTool(ctx, 'create_booking', pending);
     const start = DateTime.fromISO(pending.start, { zone });
+    const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: pending.serviceId, start, name: pending.name }));
     if (result.status === 'booked') {
       ctx.state.flow = undefined;
       return ok(r.t('booked', { service: serviceName(turn, pending.serviceId), when: r.when(start), name: pending.name }), 'book');
     }
     const flow: BookingFlow = { kind: 'book', serviceId: pending.serviceId, name: pending.name };
     ctx.state.flow = flow;
-    return offerInstead(turn, flow, result, start, 'book');
+    return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
   }
   if (pending.action === 'cancel_booking') {
-    const result = await callTool(ctx, 'cancel_booking', pending);
+    const result = settle(ctx, 'cancel_booking', await requestCancel(ctx, ctx, { bookingId: pending.bookingId }));
     ctx.state.flow = undefined;
     if (result.status !== 'cancelled') return ok(r.t('noBookings'), 'cancel');
-    return ok(r.t('cancelled', { service: serviceName(turn, String(result.serviceId)).toLowerCase(), when: r.when(DateTime.fromISO(String(result.start), { zone })) }), 'cancel');
+    return ok(r.t('cancelled', { service: serviceName(turn, result.serviceId).toLowerCase(), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
   }
-  const result = await callTool(ctx, 'reschedule_booking', pending);
   const start = DateTime.fromISO(pending.start, { zone });
+  const result = settle(ctx, 'reschedule_booking', await requestReschedule(ctx, ctx, { bookingId: pending.bookingId, start }));
   if (result.status === 'rescheduled') {
     ctx.state.flow = undefined;
     const booking = (await myBookings(turn)).find((b) => b.bookingId === pending.bookingId);
@@ -323,7 +331,7 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   }
   const flow: RescheduleFlow = { kind: 'reschedule', bookingId: pending.bookingId };
   ctx.state.flow = flow;
-  return offerInstead(turn, flow, result, start, 'reschedule');
+  return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
 function declinePending(turn: Turn): EngineResult {
@@ -338,7 +346,7 @@ function declinePending(turn: Turn): EngineResult {
 
 async function escalate(turn: Turn, why: string): Promise<EngineResult> {
   const ctx = turn.tools;
-  await callTool(ctx, 'escalate_to_human', { summary: `${why}: "${turn.text.slice(0, 300)}"` });
+  await escalateToHuman(ctx, `${why}: "${turn.text.slice(0, 300)}"`);
   ctx.state.flow = undefined;
   ctx.state.pending = undefined;
   const next = openIntervalAt(ctx.profile, ctx.now) ? undefined : nextOpening(ctx.profile, ctx.now);

@@ -1,6 +1,6 @@
 import { DateTime, type Zone } from 'luxon';
 import type { Language, Profile } from '../../core/profile.js';
-import { rangesFor } from './calendar.js';
+import { rangesFor } from '../domain/calendar.js';
 
 /**
  * What a message says about when, read by hand-written rules in English and Spanish. chrono-node
@@ -50,6 +50,20 @@ const NUMBER_WORDS: Record<Language, Record<string, number>> = {
   es: { uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11, doce: 12, quince: 15, veinte: 20, veinticinco: 25, treinta: 30 },
 };
 
+const NUMBER_RE = Object.fromEntries(
+  Object.entries(NUMBER_WORDS).map(([lang, words]) => [lang, new RegExp(`\\b(${Object.keys(words).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g')]),
+) as Record<Language, RegExp>;
+
+/** Patterns built once, with the word lists above spliced in. */
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+const WEEKDAY_PHRASE = new RegExp(`\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
+const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
+const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
+const BARE_DAY: Record<Language, RegExp> = {
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|h\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  es: new RegExp(`\\b(?:el (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
+};
+
 /** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
 function prepare(text: string, language: Language): string {
   let s = text
@@ -59,9 +73,7 @@ function prepare(text: string, language: Language): string {
     .replace(/[¿¡!?,;()"*]+/g, ' ')
     .replace(/\b([ap])\.m\.?/g, '$1m')
     .replace(/\s+/g, ' ');
-  const words = NUMBER_WORDS[language];
-  const re = new RegExp(`\\b(${Object.keys(words).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
-  s = s.replace(re, (w) => String(words[w]));
+  s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
   if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1');
   return ` ${s.trim()} `;
 }
@@ -126,7 +138,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(5|10|20|25) to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
     scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
-    scan(new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g'), (m) =>
+    scan(ANCHORED, (m) =>
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
     scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
@@ -190,7 +202,7 @@ function findDates(s: string, language: Language, today: DateTime): DateReading 
   // Weekdays, with their "this / next / que viene" reading.
   const nextWeekOf = (wd: number) => today.startOf('week').plus({ weeks: 1, days: wd - 1 });
   const ahead = (wd: number, includeToday: boolean) => today.plus({ days: (wd - today.weekday + 7) % 7 || (includeToday ? 0 : 7) });
-  for (const m of s.matchAll(new RegExp(`\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g'))) {
+  for (const m of s.matchAll(WEEKDAY_PHRASE)) {
     const wd = WEEKDAYS[m[2]!]!;
     const before = m[1]?.trim();
     const after = m[3]?.trim() ?? '';
@@ -202,11 +214,11 @@ function findDates(s: string, language: Language, today: DateTime): DateReading 
   const consumed: [number, number][] = [];
   const mark = (m: RegExpMatchArray) => consumed.push([m.index!, m.index! + m[0].length]);
   const free = (m: RegExpMatchArray) => !consumed.some(([a, b]) => m.index! < b && a < m.index! + m[0].length);
-  for (const m of s.matchAll(new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g'))) {
+  for (const m of s.matchAll(DAY_MONTH)) {
     mark(m);
     take(dayMonth(today, Number(m[1]), MONTHS[m[2]!]!, m[3] ? Number(m[3]) : undefined), m[0]);
   }
-  for (const m of s.matchAll(new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g'))) {
+  for (const m of s.matchAll(MONTH_DAY)) {
     if (!free(m)) continue;
     mark(m);
     take(dayMonth(today, Number(m[2]), MONTHS[m[1]!]!), m[0]);
@@ -216,11 +228,7 @@ function findDates(s: string, language: Language, today: DateTime): DateReading 
     const month = Number(m[2]);
     take(month >= 1 && month <= 12 ? dayMonth(today, Number(m[1]), month, m[3] ? Number(m[3]) : undefined) : undefined, m[0]);
   }
-  const bare =
-    language === 'en'
-      ? new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|h\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g')
-      : new RegExp(`\\b(?:el (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g');
-  for (const m of s.matchAll(bare)) {
+  for (const m of s.matchAll(BARE_DAY[language])) {
     if (!free(m)) continue;
     const day = Number(m[1] ?? m[2] ?? m[3]);
     // "Friday 4" in English is a time; a day of the month only from 13 on.

@@ -3,17 +3,18 @@ import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
 import { stripControl } from '../../core/text.js';
-import type { ConversationRow } from '../db/models.js';
+import { afterEngine, gate, humanModeUntil, lastActivity, newConversation, optedOutState, resume, UNHANDLED_LIMIT, type Conversation } from '../domain/conversations.js';
+import { escalationNotice } from '../domain/escalations.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
 import { Replies } from '../receptionist/replies.js';
-import { initialState, type ConversationState } from '../receptionist/state.js';
+import type { ConversationState } from '../domain/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
 import type { Action, ToolContext } from '../receptionist/tools.js';
 import { parseWhen } from '../receptionist/when.js';
-import { zoneOf } from '../receptionist/zone.js';
+import { zoneOf } from '../domain/zone.js';
 import type { TenantContext } from '../tenants.js';
 import { KeyedLock } from './keyed-lock.js';
 
@@ -43,13 +44,6 @@ export interface ChatResponse {
   handoff: boolean;
 }
 
-/** A conversation a person took over stays silent this long unless its escalation is resolved first. */
-export const HUMAN_MODE_HOURS = 12;
-/** A half-finished booking is forgotten after this much silence. */
-const FLOW_TTL_MINUTES = 120;
-/** A message after this much silence starts a new session (the after-hours note is repeated). */
-const SESSION_GAP_HOURS = 4;
-const UNHANDLED_LIMIT = 3;
 /** Earlier messages an LLM engine sees. */
 const HISTORY_MESSAGES = 10;
 
@@ -74,7 +68,7 @@ export class ChatService {
   /**
    * Trains the tenant's classifier ahead of its first customer (about 50 ms of CPU each), and runs
    * a message per language through the classifier and the date reader, whose first use compiles
-   * chrono's patterns: without it the first customers after a restart waited up to 0.25 s.
+   * patterns: without it the first customers after a restart waited up to 0.25 s.
    */
   async warm(tenant: TenantContext): Promise<void> {
     const classifier = await classifierFor(tenant.profile);
@@ -93,17 +87,13 @@ export class ChatService {
 
   private async replay(tenant: TenantContext, sender: string, messageId: string | undefined): Promise<ChatResponse | undefined> {
     if (!messageId) return undefined;
-    return (await tenant.db.turns.processed(sender, messageId)) as ChatResponse | undefined;
+    return (await tenant.db.conversations.processed(sender, messageId)) as ChatResponse | undefined;
   }
 
-  private async conversationFor(tenant: TenantContext, req: ChatRequest, now: Date): Promise<{ conversation: ConversationRow; isNew: boolean }> {
-    const existing = await tenant.db.turns.conversation(req.sender);
+  private async conversationFor(tenant: TenantContext, req: ChatRequest, now: Date): Promise<{ conversation: Conversation; isNew: boolean }> {
+    const existing = await tenant.db.conversations.find(req.sender);
     if (existing) return { conversation: existing, isNew: false };
-    const conversation = await tenant.db.turns.openConversation({
-      sender: req.sender, senderName: req.senderName ?? null, language: tenant.profile.language, state: initialState() as unknown as Record<string, unknown>,
-      optedOut: false, handoffUntil: null, timestamp: now, createdAt: now,
-    });
-    return { conversation, isNew: true };
+    return { conversation: await tenant.db.conversations.open(newConversation(req.sender, req.senderName, tenant.profile.language, now)), isNew: true };
   }
 
   private async turn(tenant: TenantContext, req: ChatRequest): Promise<ChatResponse> {
@@ -112,30 +102,24 @@ export class ChatService {
     const nowDate = now.toJSDate();
     const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
     const language = conversation.language === 'es' ? 'es' : 'en';
-    const state: ConversationState = { ...initialState(), ...(conversation.state as Partial<ConversationState>) };
-    const idleMinutes = (nowDate.getTime() - new Date(conversation.timestamp).getTime()) / 60_000;
-    if (idleMinutes > FLOW_TTL_MINUTES) {
-      state.flow = undefined;
-      state.pending = undefined;
-    }
+    const start = resume(conversation, isNew, nowDate);
     const normalized = normalize(req.message);
     const classification = await (await classifierFor(profile)).classify(normalized, language);
     let optedOut = conversation.optedOut;
-    let handoffUntil = conversation.handoffUntil ? new Date(conversation.handoffUntil) : null;
-    if (handoffUntil && handoffUntil <= nowDate) handoffUntil = null;
+    let handoffUntil = start.handoffUntil;
     const replies = new Replies(profile, language);
     const actions: Action[] = [];
     let escalationId: number | undefined;
 
     const tools: ToolContext = {
-      db,
+      bookings: db.bookings,
       profile,
       tenantName: tenant.tenant.name,
       sender: req.sender,
       now,
-      state,
+      state: start.state,
       // Only the server decides that a message is the customer's YES to the change proposed before it.
-      confirmed: state.pending !== undefined && isAffirmative(normalized),
+      confirmed: start.state.pending !== undefined && isAffirmative(normalized),
       actions,
       escalate: async (summary) => {
         escalationId = await this.escalate(tenant, conversation, req, summary, nowDate);
@@ -146,15 +130,14 @@ export class ChatService {
     let reply: string | null;
     let intent: Intent;
     let escalated = false;
-    if (isOptOut(normalized)) {
+    const who = gate({ optedOut, handoffUntil, handoffRequested: Boolean(req.handoff) }, { optOut: isOptOut(normalized), optIn: isOptIn(normalized) });
+    if (who.kind === 'opt_out') {
       optedOut = true;
-      state.flow = undefined;
-      state.pending = undefined;
-      [reply, intent] = [conversation.optedOut ? null : replies.t('optedOut'), 'opt_out'];
-    } else if (optedOut) {
-      if (isOptIn(normalized)) [optedOut, reply, intent] = [false, replies.t('optedIn'), 'greeting'];
-      else [reply, intent] = [null, classification.intent];
-    } else if (req.handoff || handoffUntil) {
+      tools.state = optedOutState(tools.state);
+      [reply, intent] = [who.announce ? replies.t('optedOut') : null, 'opt_out'];
+    } else if (who.kind === 'opt_in') {
+      [optedOut, reply, intent] = [false, replies.t('optedIn'), 'greeting'];
+    } else if (who.kind === 'silent') {
       [reply, intent] = [null, classification.intent];
     } else {
       const result = await this.engine.respond({
@@ -165,53 +148,49 @@ export class ChatService {
         tools,
         replies,
         ...matchersFor(profile),
-        firstInSession: isNew || idleMinutes > SESSION_GAP_HOURS * 60,
+        firstInSession: start.firstInSession,
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
       });
-      state.unhandled = result.handled ? 0 : state.unhandled + 1;
+      const after = afterEngine(tools.state, result.handled);
+      tools.state = after.state;
       reply = result.reply;
       intent = result.intent;
       escalated = Boolean(result.escalated);
-      if (!escalated && state.unhandled >= UNHANDLED_LIMIT) {
+      if (!escalated && after.limitReached) {
         await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${req.message.slice(0, 300)}"`);
         actions.push({ tool: 'escalate_to_human', status: 'escalated', escalationId });
         reply = `${reply}\n${replies.t('handoff')}`;
         escalated = true;
       }
       if (escalated) {
-        state.unhandled = 0;
-        handoffUntil = new Date(nowDate.getTime() + HUMAN_MODE_HOURS * 3_600_000);
+        tools.state = { ...tools.state, unhandled: 0 };
+        handoffUntil = humanModeUntil(nowDate);
       }
     }
 
     const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff) };
-    return this.commit(tenant, req, conversation, { state, optedOut, handoffUntil, nowDate }, response);
+    return this.commit(tenant, req, conversation, { state: tools.state, optedOut, handoffUntil, nowDate }, response);
   }
 
   private async history(tenant: TenantContext, conversationId: number): Promise<HistoryMessage[]> {
-    const rows = await tenant.db.models.Message.findAll({ where: { conversationId }, order: [['id', 'DESC']], limit: HISTORY_MESSAGES });
-    return rows.reverse().map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text }));
+    const messages = await tenant.db.conversations.recent(conversationId, HISTORY_MESSAGES);
+    return messages.map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text }));
   }
 
   /** Records the turn in one transaction. A concurrent duplicate that committed first wins. */
   private async commit(
     tenant: TenantContext,
     req: ChatRequest,
-    conversation: ConversationRow,
+    conversation: Conversation,
     update: { state: ConversationState; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
     response: ChatResponse,
   ): Promise<ChatResponse> {
-    const recorded = await tenant.db.turns.record({
+    const recorded = await tenant.db.conversations.record({
       conversationId: conversation.id,
       messageId: req.messageId,
       sender: req.sender,
       senderName: req.senderName,
-      update: {
-        state: update.state as unknown as Record<string, unknown>,
-        optedOut: update.optedOut,
-        handoffUntil: update.handoffUntil,
-        timestamp: new Date(Math.max(update.nowDate.getTime(), new Date(conversation.timestamp).getTime())),
-      },
+      update: { state: update.state, optedOut: update.optedOut, handoffUntil: update.handoffUntil, timestamp: lastActivity(conversation, update.nowDate) },
       text: req.message,
       reply: response.reply,
       intent: response.intent,
@@ -222,34 +201,15 @@ export class ChatService {
   }
 
   /** Opens (or, on a retried message, finds) the customer's pending escalation and queues its notification. */
-  private async escalate(tenant: TenantContext, conversation: ConversationRow, req: ChatRequest, summary: string, now: Date): Promise<number> {
-    const { Escalation, EscalationOutbox } = tenant.db.models;
-    const id = await tenant.db.write(async (transaction) => {
-      const open = await Escalation.findOne({ where: { sender: req.sender, status: 'pending' }, transaction });
-      if (open) return open.id;
-      const escalation = await Escalation.create({ conversationId: conversation.id, sender: req.sender, summary, status: 'pending', createdAt: now, resolvedAt: null }, { transaction });
-      const who = req.senderName ?? conversation.senderName;
-      await EscalationOutbox.create(
-        { escalationId: escalation.id, text: `[${tenant.tenant.id}] ${tenant.tenant.name}: ${who ? `${who} (${req.sender})` : req.sender} needs a person. ${summary}`, status: 'pending', createdAt: now },
-        { transaction },
-      );
-      return escalation.id;
-    });
+  private async escalate(tenant: TenantContext, conversation: Conversation, req: ChatRequest, summary: string, now: Date): Promise<number> {
+    const notice = escalationNotice({ tenantId: tenant.tenant.id, tenantName: tenant.tenant.name, sender: req.sender, senderName: req.senderName ?? conversation.senderName, summary });
+    const id = await tenant.db.escalations.open({ conversationId: conversation.id, sender: req.sender, summary, notice, at: now });
     this.log.info({ tenant: tenant.tenant.id, escalationId: id }, 'conversation escalated to a person');
     return id;
   }
 }
 
 /** POST /api/escalations/:id/resolve: closes the escalation and gives the conversation back to the bot. */
-export async function resolveEscalation(tenant: TenantContext, id: number): Promise<boolean> {
-  const { Escalation, Conversation } = tenant.db.models;
-  return tenant.db.write(async (transaction) => {
-    const escalation = await Escalation.findByPk(id, { transaction });
-    if (!escalation) return false;
-    if (escalation.status !== 'resolved') {
-      await escalation.update({ status: 'resolved', resolvedAt: new Date() }, { transaction });
-      if (escalation.conversationId) await Conversation.update({ handoffUntil: null }, { where: { id: escalation.conversationId }, transaction });
-    }
-    return true;
-  });
+export function resolveEscalation(tenant: TenantContext, id: number): Promise<boolean> {
+  return tenant.db.escalations.resolve(id, new Date());
 }

@@ -1,76 +1,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { writeFileAtomic } from '../../core/fs.js';
-import { WEEKDAYS, formatClock, parseProfileYaml, profileToYaml, type Profile, type TimeRange } from '../../core/profile.js';
-import type { HourExceptionRow } from '../db/models.js';
+import { readFileBounded, writeFileAtomic } from '../../core/fs.js';
+import { LIMITS, parseProfileYaml, profileToYaml, type Profile } from '../../core/profile.js';
+import { profileTables } from '../domain/profile.js';
 import type { TenantDb } from '../db/tenant-db.js';
 
 export function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/**
- * Replaces the profile tables in one transaction. The tables are a projection of profile.yaml kept
- * so operators can query them with the sqlite3 tool; the brain itself serves the parsed profile.
- */
-export async function writeProfileTables(db: TenantDb, profile: Profile, sourceHash: string): Promise<void> {
-  const m = db.models;
-  await db.write(async (transaction) => {
-    const all = { where: {}, transaction };
-    await Promise.all([m.BusinessProfile, m.OperatingHours, m.HourException, m.Service, m.Faq, m.EscalationContact].map((table) => (table as typeof m.Faq).destroy(all)));
-    await m.BusinessProfile.create(
-      {
-        id: 1,
-        name: profile.name,
-        timezone: profile.timezone,
-        language: profile.language,
-        address: profile.address ?? null,
-        phone: profile.phone ?? null,
-        mapUrl: profile.mapUrl ?? null,
-        bookingPolicy: profile.booking,
-        messages: profile.messages,
-        sourceHash,
-        updatedAt: new Date(),
-      },
-      { transaction },
-    );
-    const range = (r: TimeRange) => ({ opens: formatClock(r.open), closes: formatClock(r.close) });
-    await m.OperatingHours.bulkCreate(
-      WEEKDAYS.flatMap((day, i) => profile.hours[day].map((r) => ({ day, dayOfWeek: i + 1, ...range(r) }))),
-      { transaction },
-    );
-    await m.HourException.bulkCreate(
-      profile.exceptions.flatMap((e): Omit<HourExceptionRow, 'id'>[] =>
-        e.hours
-          ? e.hours.map((r) => ({ date: e.date, closed: false, ...range(r), note: e.note ?? null }))
-          : [{ date: e.date, closed: true, opens: null, closes: null, note: e.note ?? null }],
-      ),
-      { transaction },
-    );
-    await m.Service.bulkCreate(
-      profile.services.map((s, position) => ({
-        id: s.id,
-        name: s.name,
-        aliases: s.aliases,
-        durationMinutes: s.duration,
-        price: s.price ?? null,
-        currency: s.currency ?? null,
-        description: s.description ?? null,
-        position,
-      })),
-      { transaction },
-    );
-    await m.Faq.bulkCreate(profile.faq.map((f, position) => ({ ...f, position })), { transaction });
-    await m.EscalationContact.bulkCreate(
-      profile.escalation.contacts.map((c) => ({ name: c.name, phone: c.phone ?? null, telegramChatId: c.telegramChatId ?? null })),
-      { transaction },
-    );
-  });
-}
-
-export async function storedProfileHash(db: TenantDb): Promise<string | undefined> {
-  const row = await db.models.BusinessProfile.findByPk(1, { attributes: ['sourceHash'] });
-  return row?.sourceHash;
+/** Replaces the profile tables in one transaction. */
+export function writeProfileTables(db: TenantDb, profile: Profile, sourceHash: string): Promise<void> {
+  return db.profile.replace(profileTables(profile, sourceHash, new Date()));
 }
 
 /** Writes profile.yaml (atomically) and the tables, so the file and the database agree. */
@@ -122,16 +63,18 @@ export class ProfileSource {
   }
 
   private async load(): Promise<Profile> {
-    const text = fs.readFileSync(this.file, 'utf8');
+    let text: string;
     let profile: Profile;
     try {
+      // Bounded: a huge profile.yaml put there by hand must not take the brain (and every tenant) down.
+      text = readFileBounded(this.file, LIMITS.bytes);
       profile = parseProfileYaml(text, this.file);
     } catch (err) {
       this.onInvalid(err as Error);
       return this.current;
     }
     const hash = hashText(text);
-    if ((await storedProfileHash(this.db)) !== hash) await writeProfileTables(this.db, profile, hash);
+    if ((await this.db.profile.storedHash()) !== hash) await writeProfileTables(this.db, profile, hash);
     this.current = profile;
     return profile;
   }

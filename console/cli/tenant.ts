@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import type { Config } from '../../core/config.js';
-import { ensureDir, writeFileAtomic } from '../../core/fs.js';
+import { ensureDir, readFileBounded, writeFileAtomic } from '../../core/fs.js';
 import { generateKey, hashKey, readTenantKey, writeTenantKey } from '../../core/keys.js';
 import { assertTenantId, InvalidTenantIdError } from '../../core/paths.js';
 import { allocatePort, isPortFree } from '../../core/ports.js';
-import { minimalProfile, parseProfileYaml, profileToYaml, ProfileError, type Profile } from '../../core/profile.js';
+import { LIMITS, minimalProfile, parseProfileYaml, profileToYaml, ProfileError, type Profile } from '../../core/profile.js';
+import { hasControl } from '../../core/text.js';
 import { readRegistry, TRANSPORTS, updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
 import { CliError, parseCommand, type Output } from './command.js';
 import { syncGateway } from './processes.js';
@@ -22,9 +23,10 @@ function tenantId(raw: string | undefined): string {
 function loadProfileFile(file: string): { text: string; profile: Profile } {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileBounded(file, LIMITS.bytes);
   } catch (err) {
-    throw new CliError(`cannot read profile ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(code ? `cannot read profile ${file}: ${code}` : `profile not imported: ${(err as Error).message}; nothing was changed`);
   }
   try {
     return { text, profile: parseProfileYaml(text, file) };
@@ -63,6 +65,7 @@ export interface NewTenant {
 /** Registers a tenant under the registry lock: port, key, data folder, profile. Used by the CLI and the TUI. */
 export async function registerTenant(config: Config, input: NewTenant): Promise<{ tenant: Tenant; reused: boolean }> {
   const { id, name, transport, port: requestedPort } = input;
+  if (hasControl(name)) throw new CliError('the business name has control characters or line breaks: give it as one line of plain text');
   const paths = config.paths;
   const reused = fs.existsSync(paths.tenantDir(id));
   const key = generateKey();

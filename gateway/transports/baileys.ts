@@ -19,6 +19,7 @@ import {
   type WAVersion,
 } from '@whiskeysockets/baileys';
 import type { Logger } from '../../core/logger.js';
+import { fullJitter } from '../../core/backoff.js';
 import { AuthFolder } from './auth-store.js';
 import type { InboundMessage, Transport, TransportEvents } from './transport.js';
 
@@ -99,6 +100,15 @@ export class BaileysTransport implements Transport {
   private socket: SocketLike | undefined;
   private readonly folder: AuthFolder;
   private latest: { version: WAVersion | undefined; until: number } | undefined;
+  private events: TransportEvents | undefined;
+  /**
+   * Messages the gateway could not store. Baileys sends WhatsApp the delivery receipt before it
+   * emits messages.upsert, so WhatsApp will not deliver these again: they are kept here and
+   * offered again (as a replay) until storing works, while the gateway reports itself unhealthy.
+   */
+  private readonly held = new Map<string, InboundMessage>();
+  private heldAttempt = 0;
+  private heldTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: BaileysOptions) {
     this.folder = new AuthFolder(opts.authDir, BufferJSON);
@@ -153,11 +163,48 @@ export class BaileysTransport implements Transport {
         events.close(code, err?.message ?? 'connection closed');
       }
     });
+    this.events = events;
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       void Promise.all(messages.map((m) => this.normalize(sock, m)))
-        .then((list) => events.messages(list.filter((x): x is InboundMessage => x !== null), type))
+        .then((list) => this.deliver(list.filter((x): x is InboundMessage => x !== null), type))
         .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'));
     });
+  }
+
+  /** Hands messages to the gateway; what it cannot store is held and offered again later. */
+  private async deliver(list: InboundMessage[], type: 'notify' | 'append'): Promise<void> {
+    if (list.length === 0 || !this.events) return;
+    try {
+      await this.events.messages(list, type);
+    } catch {
+      for (const m of list) this.held.set(`${m.chat}/${m.participant}/${m.id}`, m);
+      this.opts.log.error({ held: this.held.size }, 'incoming messages not stored: holding them until storing works again');
+      this.scheduleHeld();
+      return;
+    }
+    // Storing works again: the held messages need not wait for their timer.
+    if (this.held.size > 0) this.retryHeld();
+  }
+
+  private scheduleHeld(): void {
+    if (this.heldTimer) return;
+    this.heldTimer = setTimeout(() => this.retryHeld(), fullJitter(this.heldAttempt++, 1_000, 30_000) + 250);
+    this.heldTimer.unref();
+  }
+
+  private retryHeld(): void {
+    clearTimeout(this.heldTimer);
+    this.heldTimer = undefined;
+    const list = [...this.held.values()];
+    if (list.length === 0 || !this.events) return;
+    this.events.messages(list, 'append').then(
+      () => {
+        for (const m of list) this.held.delete(`${m.chat}/${m.participant}/${m.id}`);
+        this.heldAttempt = 0;
+        this.opts.log.info({ stored: list.length }, 'held incoming messages stored');
+      },
+      () => this.scheduleHeld(),
+    );
   }
 
   /** A Baileys message as the gateway sees it; null for protocol noise (receipts, key distribution). */

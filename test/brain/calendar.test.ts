@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseProfileYaml } from '../../core/profile.js';
-import { checkSlot, freeSlotsOn, nextOpening, openIntervalAt, suggestSlots } from '../../brain/receptionist/calendar.js';
+import { checkSlot, freeSlotsOn, nextOpening, openIntervalAt, suggestSlots } from '../../brain/domain/calendar.js';
 
 const profile = parseProfileYaml(`
 name: Bar

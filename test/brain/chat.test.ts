@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTool, type ToolContext } from '../../brain/receptionist/tools.js';
-import { initialState } from '../../brain/receptionist/state.js';
+import { initialState } from '../../brain/domain/state.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 
@@ -254,7 +254,7 @@ describe('booking tools', () => {
     const tenant = (await brain.tenants.get('clinic'))!;
     const state = initialState();
     const ctx: ToolContext = {
-      db: tenant.db, profile: tenant.profile, tenantName: 'clinic', sender: newSender(), now: DateTime.fromISO(MONDAY_11).setZone('Europe/Madrid'),
+      bookings: tenant.db.bookings, profile: tenant.profile, tenantName: 'clinic', sender: newSender(), now: DateTime.fromISO(MONDAY_11).setZone('Europe/Madrid'),
       state, confirmed: false, actions: [], escalate: async () => 0,
     };
     const args = { serviceId: 'checkup', start: '2026-03-24T10:00', name: 'Eve' };
@@ -263,7 +263,7 @@ describe('booking tools', () => {
     // A confirmation of a different proposal does not book this one.
     ctx.confirmed = true;
     expect((await callTool(ctx, 'create_booking', { ...args, start: '2026-03-24T10:30' })).status).toBe('needs_confirmation');
-    expect(await tenant.db.models.Booking.count({ where: { sender: ctx.sender } })).toBe(0);
+    expect((await tenant.db.bookings.list({})).filter((b) => b.sender === ctx.sender)).toEqual([]);
     expect((await callTool(ctx, 'create_booking', { ...args, start: '2026-03-24T10:30' })).status).toBe('booked');
     await expect(callTool(ctx, 'create_booking', { serviceId: 'checkup' })).rejects.toThrow(/invalid arguments for create_booking: start: .*name/);
     await expect(callTool(ctx, 'drop_tables', {})).rejects.toThrow('unknown tool "drop_tables"');

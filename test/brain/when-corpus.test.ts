@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseProfileYaml, type Language } from '../../core/profile.js';
 import { parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
-import { zoneOf } from '../../brain/receptionist/zone.js';
+import { zoneOf } from '../../brain/domain/zone.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 

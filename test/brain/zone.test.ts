@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { zoneOf } from '../../brain/receptionist/zone.js';
+import { zoneOf } from '../../brain/domain/zone.js';
 
 describe('zoneOf', () => {
   it('gives the same offsets as luxon across two years of transitions, odd offsets included', () => {

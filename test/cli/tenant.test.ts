@@ -68,6 +68,20 @@ describe('wr-console tenant', () => {
     expect(readRegistry(t.config.paths)).toEqual([]);
   });
 
+  it('refuses a business name with escape codes, NUL or line breaks, and a tenant id with them, in one line', async () => {
+    t = makeHome({ WR_PORT_BASE: '41540' });
+    for (const name of ['Evil\u001b]0;pwned\u0007', 'Nul\u0000Shop', 'Two\nLines']) {
+      const r = await cli(t.env, 'tenant', 'add', 'evil', '--name', name, '--transport', 'simulator');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^wr-console: the business name has control characters or line breaks: give it as one line of plain text$/);
+      expect(r.stderr).not.toMatch(/[\u0000-\u001f]/);
+    }
+    const id = await cli(t.env, 'tenant', 'add', 'ev\u001b[2Jil', '--name', 'Evil', '--transport', 'simulator');
+    expect(id.code).toBe(1);
+    expect(id.stderr).toMatch(/^wr-console: invalid tenant id "ev\\u001b\[2Jil"/);
+    expect(readRegistry(t.config.paths)).toEqual([]);
+  });
+
   it('rejects a duplicate id and keeps the first tenant intact', async () => {
     t = makeHome({ WR_PORT_BASE: '41550' });
     await cli(t.env, 'tenant', 'add', 'a', '--name', 'First');
@@ -91,6 +105,21 @@ describe('wr-console tenant', () => {
       `${bad}:2:11: timezone: "Mars/Olympus" is not an IANA timezone like Europe/Madrid`,
       `${bad}:6:15: services[0].duration: at least 5 minutes`,
     ]);
+    expect(fs.readFileSync(t.config.paths.profile('a'), 'utf8')).toBe(before);
+  });
+
+  it('checks an imported file\'s size before reading it, refuses what is not a regular file, and keeps the last good profile', async () => {
+    t = makeHome({ WR_PORT_BASE: '41570' });
+    await cli(t.env, 'tenant', 'add', 'a', '--profile', exampleProfile);
+    const before = fs.readFileSync(t.config.paths.profile('a'), 'utf8');
+    // A sparse 1 GiB file: read whole, it would take a gigabyte of memory before any check.
+    const huge = path.join(t.home, 'huge.yaml');
+    fs.writeFileSync(huge, 'name: Huge\n');
+    fs.truncateSync(huge, 1024 ** 3);
+    const r = await cli(t.env, 'tenant', 'import', 'a', huge);
+    expect(r).toMatchObject({ code: 1, stderr: `wr-console: profile not imported: ${huge} is 1073741824 bytes; at most 65536 are accepted; nothing was changed` });
+    const dev = await cli(t.env, 'tenant', 'import', 'a', '/dev/zero');
+    expect(dev).toMatchObject({ code: 1, stderr: 'wr-console: profile not imported: /dev/zero is not a regular file; nothing was changed' });
     expect(fs.readFileSync(t.config.paths.profile('a'), 'utf8')).toBe(before);
   });
 

@@ -31,6 +31,17 @@ describe('business profile', () => {
   });
 
 
+  it('removes NUL and control characters from every text, and wants the business name on one line', () => {
+    const p = parseProfileYaml('name: "Shop\\e]0;pwned\\a\\0"\ntimezone: Europe/Madrid\naddress: "Calle\\x1b[2J 1"\nfaq:\n  - {question: "open\\0?", answer: "yes\\x9b\\nalways", keywords: ["\\x07bell"]}\n');
+    expect(p.name).toBe('Shop]0;pwned');
+    expect(p.address).toBe('Calle[2J 1');
+    expect(p.faq[0]).toEqual({ question: 'open?', answer: 'yes\nalways', keywords: ['bell'] });
+    const json = parseProfile({ name: 'Shop', timezone: 'Europe/Madrid', services: [{ id: 'cut', name: 'Cut\u0000\u001b[31m', duration: 30 }], messages: { greeting: 'Hi\u0000' } });
+    expect(json.services[0]!.name).toBe('Cut[31m');
+    expect(json.messages.greeting).toBe('Hi');
+    expect(problems('name: "Shop\\nTwo"\ntimezone: Europe/Madrid\n')).toEqual([expect.stringMatching(/name: the business name is one line of text/)]);
+  });
+
   it('accepts the shipped demo clinic profile in full', () => {
     const p = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
     expect(p.name).toBe('Sonrisa Dental Clinic');

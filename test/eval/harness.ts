@@ -188,16 +188,18 @@ export async function runDialogue(world: EvalWorld, d: SplitDialogue): Promise<D
   const tenant = await world.tenant(d.business, d.lang);
   const sender = world.nextSender();
   const zone = tenant.profile.timezone;
-  const { Booking } = tenant.db.models;
-  await tenant.db.write(async (transaction) => {
-    await Booking.destroy({ where: {}, transaction });
+  const { bookings } = tenant.db;
+  const earlier = await bookings.list({ status: 'confirmed' });
+  await bookings.write(async (tx) => {
+    // Each dialogue starts from its own setup: what earlier dialogues booked no longer takes a slot.
+    for (const b of earlier) await tx.cancel(b.id, b.sender, new Date());
     for (const b of d.setup ?? []) {
       const start = DateTime.fromISO(b.start, { zone });
       const duration = tenant.profile.services.find((s) => s.id === b.serviceId)!.duration;
-      await Booking.create(
-        { serviceId: b.serviceId, sender: b.mine ? sender : '+34699999999', customerName: 'Setup', startAt: start.toJSDate(), endAt: start.plus({ minutes: duration }).toJSDate(), status: 'confirmed', createdAt: new Date(), updatedAt: new Date() },
-        { transaction },
-      );
+      await tx.insert({
+        serviceId: b.serviceId, sender: b.mine ? sender : '+34699999999', customerName: 'Setup', startAt: start.toJSDate(), endAt: start.plus({ minutes: duration }).toJSDate(),
+        status: 'confirmed', createdAt: new Date(), updatedAt: new Date(),
+      });
     }
   });
   const transcript: string[] = [];
@@ -207,7 +209,7 @@ export async function runDialogue(world: EvalWorld, d: SplitDialogue): Promise<D
     transcript.push(`> ${step}`, `< ${r.reply}`);
     clock = clock.plus({ minutes: 1 });
   }
-  const rows = await Booking.findAll({ where: { sender }, order: [['startAt', 'ASC']] });
+  const rows = (await bookings.list({})).filter((b) => b.sender === sender);
   const got = rows.map((b) => ({ serviceId: b.serviceId, start: DateTime.fromJSDate(b.startAt, { zone }).toFormat("yyyy-MM-dd'T'HH:mm"), status: b.status as BookingState['status'] }));
   return { name: d.name, lang: d.lang, ok: JSON.stringify(got) === JSON.stringify(d.expect), transcript, got };
 }

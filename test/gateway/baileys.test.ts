@@ -221,6 +221,29 @@ describe('Baileys adapter', () => {
   });
 });
 
+describe('Baileys adapter, store failures', () => {
+  it('keeps a message it could not store (disk full), reports unhealthy, and stores and answers it once space is back', async () => {
+    await pairAndOpen();
+    // SQLite's own "database or disk is full": the file may not grow past the pages it has.
+    const { page_count } = (await gw.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
+    await gw.store.db.run(`PRAGMA max_page_count = ${page_count}`);
+    const long = 'what are your hours? '.repeat(190);
+    // Baileys has already sent WhatsApp the delivery receipt when it emits these: WhatsApp will not send them again.
+    sock().upsert('notify', text('F1', '34600300001@s.whatsapp.net', long), text('F2', '34600300002@s.whatsapp.net', long));
+    await until(async () => (await fetch(`${gw.url}/health`)).status === 503);
+    expect((await health()).storeError).toMatch(/full/);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await gw.store.inboxMessage('F1')).toBeFalsy();
+    expect(sock().sent).toHaveLength(0);
+    await gw.store.db.run('PRAGMA max_page_count = 1073741823');
+    await until(() => sock().sent.length === 2, 40_000);
+    expect(sock().sent.map((s) => s.jid).sort()).toEqual(['34600300001@s.whatsapp.net', '34600300002@s.whatsapp.net']);
+    const healthy = await fetch(`${gw.url}/health`);
+    expect(healthy.status).toBe(200);
+    expect((await healthy.json()).storeError).toBeNull();
+  }, 60_000);
+});
+
 describe('Baileys adapter, WhatsApp Web version', () => {
   it('gives up on a lookup that hangs, and does not look again on every reconnect', async () => {
     const calls: string[] = [];

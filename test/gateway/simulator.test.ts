@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RawDb } from '../../core/sqlite/raw.js';
 import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
@@ -122,6 +124,42 @@ describe('simulator gateway', () => {
     expect((await gw!.call('POST', '/simulate/inbound', { from: '+34600400001', text: 'what are your hours?' }, newKey)).status).toBe(202);
     await until(async () => (await (await gw!.call('GET', '/simulate/outbox', undefined, newKey)).json()).messages.length === 1);
     expect((await health()).queue).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('reports a key the brain refuses in /health, keeps the messages waiting, and answers them once the key file is right', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    const oldKey = gw!.key;
+    await cli(t.env, 'tenant', 'key', 'demo', '--rotate');
+    const newKey = (await cli(t.env, 'tenant', 'key', 'demo')).stdout.trim();
+    // A key file that went stale: the gateway re-reads it after each 401 and still gets the old key.
+    fs.writeFileSync(t.config.paths.secret('demo'), `${oldKey}\n`);
+    expect((await gw!.call('POST', '/simulate/inbound', { from: '+34600400002', text: 'what are your hours?' }, newKey)).status).toBe(202);
+    await until(async () => (await health()).authError);
+    expect((await health()).authError).toMatch(/^brain answered 401/);
+    expect((await health()).queue).toEqual({ pending: 1, failed: 0 });
+    fs.writeFileSync(t.config.paths.secret('demo'), `${newKey}\n`);
+    await until(async () => (await (await gw!.call('GET', '/simulate/outbox', undefined, newKey)).json()).messages.length === 1);
+    expect((await health()).authError).toBeNull();
+  });
+
+  it('queues again, at start, messages an older version failed for good on a refused key', async () => {
+    await setup();
+    await gw!.call('POST', '/simulate/pair');
+    await gw!.close();
+    const db = await RawDb.open(t.config.paths.gatewayDb('demo'));
+    const row = (status: string, error: string, id: string) =>
+      db.run(
+        "INSERT INTO inbox (chat, participant, message_id, from_me, sender, text, timestamp, status, attempts, next_attempt_at, last_error, created_at) VALUES ('34600400003@s.whatsapp.net', '', ?, 0, '+34600400003', 'what are your hours?', ?, ?, 1, ?, ?, ?)",
+        [id, new Date().toISOString(), status, new Date().toISOString(), error, new Date().toISOString()],
+      );
+    await row('failed', 'brain answered 401: {"error":"unknown key"}', 'OLD401');
+    await row('failed', 'brain answered 400: {"error":"bad body"}', 'OLD400');
+    await db.close();
+    gw = await startTestGateway(t, 'demo', brain!.url);
+    await until(async () => (await outbox()).length === 1);
+    expect((await gw.store.inboxMessage('OLD401'))?.status).toBe('done');
+    expect((await gw.store.inboxMessage('OLD400'))?.status).toBe('failed');
   });
 
   it('stays silent under tenant-wide handoff (persisted), still recording the messages', async () => {

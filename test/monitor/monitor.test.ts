@@ -179,9 +179,12 @@ describe('monitor and alerts', () => {
     await startMonitor();
     await until(() => sent().filter((m) => m.chat_id === '100200300').length === 2, 30_000);
     expect(sent().filter((m) => m.chat_id === '100200300').map((m) => m.text)).toContain('🙋 Ana[2J needs a person');
+    // The monitor marks a notification delivered after the send returns: wait for the mark, not just the send.
     const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
-    expect(await db.all('SELECT status FROM escalation_outbox')).toEqual([{ status: 'delivered' }, { status: 'delivered' }]);
-    await db.close();
+    const statuses = () => db.all<{ status: string }>('SELECT status FROM escalation_outbox');
+    await until(async () => JSON.stringify(await statuses()) === JSON.stringify([{ status: 'delivered' }, { status: 'delivered' }]), 10_000, 'both notifications marked delivered').finally(
+      () => db.close(),
+    );
   });
 });
 

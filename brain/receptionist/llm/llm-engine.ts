@@ -1,7 +1,6 @@
 import type { Logger } from '../../../core/logger.js';
 import type { Engine, EngineResult, Intent, Turn } from '../engine.js';
 import { callTool, toolSchemas, ToolError, type Action } from '../tools.js';
-import type { ConversationState } from '../state.js';
 import { LlmError, type LlmProvider } from './provider.js';
 
 export const MAX_TOOL_ROUNDS = 4;
@@ -43,10 +42,6 @@ function systemPrompt(turn: Turn): string {
     .join('\n');
 }
 
-function snapshot(state: ConversationState): ConversationState {
-  return structuredClone(state);
-}
-
 /** The reply for a change that already happened when the model failed afterwards. */
 function outcomeReply(turn: Turn, action: Action): string {
   const key = ({ escalated: 'handoff', booked: 'doneBooked', cancelled: 'doneCancelled', rescheduled: 'doneRescheduled' } as const)[action.status as 'booked'];
@@ -72,7 +67,8 @@ export class LlmEngine implements Engine {
   }
 
   async respond(turn: Turn): Promise<EngineResult> {
-    const before = snapshot(turn.tools.state);
+    // The tools replace the state rather than change it, so the state before the model acted is kept as is.
+    const before = turn.tools.state;
     const actionsBefore = turn.tools.actions.length;
     try {
       return await this.converse(turn);
@@ -81,8 +77,7 @@ export class LlmEngine implements Engine {
       this.log.warn({ tenant: turn.tools.tenantName, engine: this.name, reason }, 'LLM turn failed; answering with the rule engine');
       const done = turn.tools.actions.slice(actionsBefore).find((a) => COMPLETED.has(a.status));
       if (done) return { reply: outcomeReply(turn, done), intent: INTENT_OF_TOOL[done.tool] ?? turn.classification.intent, handled: true, escalated: done.status === 'escalated' };
-      Object.assign(turn.tools.state, before);
-      for (const key of Object.keys(turn.tools.state) as (keyof ConversationState)[]) if (!(key in before)) delete turn.tools.state[key];
+      turn.tools.state = before;
       turn.tools.actions.length = actionsBefore;
       return this.fallback.respond(turn);
     }

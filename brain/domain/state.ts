@@ -53,3 +53,20 @@ export function initialState(): ConversationState {
 export function samePending(a: PendingAction | undefined, b: PendingAction): boolean {
   return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * What a domain operation changes in the conversation's state. `pending: null` withdraws the
+ * proposal; an absent field is left as it was.
+ */
+export interface StateChange {
+  pending?: PendingAction | null;
+  customerName?: string;
+}
+
+/** The state after `change`, as a new object: the state a turn started from is never altered. */
+export function applyChange(state: ConversationState, change: StateChange): ConversationState {
+  const next = { ...state };
+  if (change.pending !== undefined) next.pending = change.pending ?? undefined;
+  if (change.customerName !== undefined) next.customerName = change.customerName;
+  return next;
+}

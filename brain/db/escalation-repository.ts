@@ -1,0 +1,51 @@
+import type { PlainDatabase } from '../../core/sqlite/plain-database.js';
+import type { Escalation, EscalationRepository, NewEscalation } from '../domain/escalations.js';
+import { readTime, readTimeOrNull, timeValue, type SqlRow } from './columns.js';
+
+function escalation(r: SqlRow): Escalation {
+  return {
+    id: r.id as number,
+    conversationId: (r.conversation_id as number | null) ?? null,
+    sender: r.sender as string,
+    summary: r.summary as string,
+    status: r.status as Escalation['status'],
+    createdAt: readTime(r.created_at),
+    resolvedAt: readTimeOrNull(r.resolved_at),
+  };
+}
+
+/** The escalations table and its notification outbox (escalation_outbox). */
+export class SqlEscalationRepository implements EscalationRepository {
+  constructor(private readonly db: PlainDatabase) {}
+
+  open(e: NewEscalation): Promise<number> {
+    return this.db.write(async (tx) => {
+      const open = await tx.get<{ id: number }>("SELECT id FROM escalations WHERE sender = ? AND status = 'pending' ORDER BY id LIMIT 1", [e.sender]);
+      if (open) return open.id;
+      const { lastID } = await tx.run("INSERT INTO escalations (conversation_id, sender, summary, status, created_at, resolved_at) VALUES (?, ?, ?, 'pending', ?, NULL)", [
+        e.conversationId, e.sender, e.summary, timeValue(e.at),
+      ]);
+      await tx.run("INSERT INTO escalation_outbox (escalation_id, text, status, attempts, created_at) VALUES (?, ?, 'pending', 0, ?)", [lastID, e.notice, timeValue(e.at)]);
+      return lastID;
+    });
+  }
+
+  resolve(id: number, at: Date): Promise<boolean> {
+    return this.db.write(async (tx) => {
+      const row = await tx.get<{ status: string; conversation_id: number | null }>('SELECT status, conversation_id FROM escalations WHERE id = ?', [id]);
+      if (!row) return false;
+      if (row.status !== 'resolved') {
+        await tx.run("UPDATE escalations SET status = 'resolved', resolved_at = ? WHERE id = ?", [timeValue(at), id]);
+        if (row.conversation_id !== null) await tx.run('UPDATE conversations SET handoff_until = NULL WHERE id = ?', [row.conversation_id]);
+      }
+      return true;
+    });
+  }
+
+  async list(opts: { status?: Escalation['status'] }): Promise<Escalation[]> {
+    const rows = opts.status
+      ? await this.db.all<SqlRow>('SELECT * FROM escalations WHERE status = ? ORDER BY created_at DESC, id DESC', [opts.status])
+      : await this.db.all<SqlRow>('SELECT * FROM escalations ORDER BY created_at DESC, id DESC');
+    return rows.map(escalation);
+  }
+}

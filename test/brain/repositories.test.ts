@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseProfileYaml } from '../../core/profile.js';
+import { RawDb } from '../../core/sqlite/raw.js';
+import { TenantDb } from '../../brain/db/tenant-db.js';
+import { requestBooking, type BookingDesk, type NewBooking } from '../../brain/domain/bookings.js';
+import { newConversation } from '../../brain/domain/conversations.js';
+import { profileTables } from '../../brain/domain/profile.js';
+import { initialState } from '../../brain/domain/state.js';
+
+/** The SQL repositories on a real tenant.db file. */
+
+const profile = parseProfileYaml(`
+name: Clinic
+timezone: Europe/Madrid
+hours:
+  mon: ["09:00-14:00"]
+services:
+  - { id: checkup, name: Check-up, duration: 30 }
+booking: { slotMinutes: 30, capacityPerSlot: 1, minNoticeMinutes: 0, maxDaysAhead: 30, bufferMinutes: 0 }
+escalation:
+  contacts:
+    - { name: Ana, phone: "+34600111222", telegramChatId: "100" }
+`);
+const zone = 'Europe/Madrid';
+const t = (iso: string) => new Date(iso);
+
+let dir: string;
+let file: string;
+let db: TenantDb;
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-repo-'));
+  file = path.join(dir, 'tenant.db');
+  db = await TenantDb.open(file);
+});
+afterEach(async () => {
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
+  const raw = await RawDb.open(file, true);
+  try {
+    return await raw.all<T>(query);
+  } finally {
+    await raw.close();
+  }
+}
+
+const booking = (over: Partial<NewBooking> = {}): NewBooking => ({
+  serviceId: 'checkup', sender: '+34600000001', customerName: 'Eve', startAt: t('2026-03-16T11:00:00Z'), endAt: t('2026-03-16T11:30:00Z'),
+  status: 'confirmed', createdAt: t('2026-03-15T10:00:00Z'), updatedAt: t('2026-03-15T10:00:00Z'), ...over,
+});
+
+describe('bookings', () => {
+  it('store, find, move and cancel bookings, and survive a reopen', async () => {
+    const a = await db.bookings.write((tx) => tx.insert(booking()));
+    const b = await db.bookings.write((tx) => tx.insert(booking({ sender: '+34600000002', startAt: t('2026-03-16T12:00:00Z'), endAt: t('2026-03-16T12:30:00Z') })));
+    expect(a.id).toBeLessThan(b.id);
+    const day = { from: t('2026-03-16T00:00:00Z'), to: t('2026-03-17T00:00:00Z') };
+    expect(await db.bookings.busy(day)).toEqual([
+      { startAt: a.startAt, endAt: a.endAt },
+      { startAt: b.startAt, endAt: b.endAt },
+    ]);
+    expect(await db.bookings.busy(day, a.id)).toEqual([{ startAt: b.startAt, endAt: b.endAt }]);
+    expect(await db.bookings.busy({ from: t('2026-03-16T11:30:00Z'), to: day.to })).toHaveLength(1);
+    expect(await db.bookings.upcomingFor('+34600000001', t('2026-03-16T10:00:00Z'))).toEqual([a]);
+    expect(await db.bookings.upcomingFor('+34600000001', t('2026-03-16T11:00:00Z'))).toEqual([]);
+    expect(await db.bookings.write((tx) => tx.findSame('+34600000001', 'checkup', a.startAt))).toEqual(a);
+    expect(await db.bookings.write((tx) => tx.findSame('+34600000002', 'checkup', a.startAt))).toBeUndefined();
+
+    // Only the owner moves or cancels a booking.
+    const later = { startAt: t('2026-03-16T13:00:00Z'), endAt: t('2026-03-16T13:30:00Z') };
+    expect(await db.bookings.write((tx) => tx.move(a.id, '+34600000002', later.startAt, later.endAt, new Date()))).toBe(false);
+    expect(await db.bookings.write((tx) => tx.move(a.id, '+34600000001', later.startAt, later.endAt, new Date()))).toBe(true);
+    expect(await db.bookings.write((tx) => tx.cancel(b.id, '+34600000001', new Date()))).toBe(false);
+    expect(await db.bookings.write((tx) => tx.cancel(b.id, '+34600000002', new Date()))).toBe(true);
+
+    await db.close();
+    db = await TenantDb.open(file);
+    expect((await db.bookings.list({})).map((x) => [x.id, x.status, x.startAt.toISOString()])).toEqual([
+      [b.id, 'cancelled', '2026-03-16T12:00:00.000Z'],
+      [a.id, 'confirmed', '2026-03-16T13:00:00.000Z'],
+    ]);
+    expect(await db.bookings.list({ status: 'confirmed', from: t('2026-03-16T12:30:00Z'), to: t('2026-03-16T13:30:00Z') })).toHaveLength(1);
+    // The rows read as the original spec's sqlite3 queries expect: UTC text the date functions understand.
+    expect(await sql("SELECT date(start_at) AS d, time(start_at) AS t FROM bookings WHERE status = 'confirmed'")).toEqual([{ d: '2026-03-16', t: '13:00:00' }]);
+  });
+
+  it('give the last slot to one of two customers who confirm it at the same time', async () => {
+    const start = DateTime.fromISO('2026-03-16T12:00', { zone });
+    const now = DateTime.fromISO('2026-03-16T10:00', { zone });
+    const confirm = (sender: string) => {
+      const desk: BookingDesk = { profile, sender, now, bookings: db.bookings };
+      const pending = { action: 'create_booking' as const, serviceId: 'checkup', start: '2026-03-16T12:00', name: sender };
+      return requestBooking(desk, { state: { pending }, confirmed: true }, { serviceId: 'checkup', start, name: sender });
+    };
+    const outcomes = await Promise.all([confirm('+34600000001'), confirm('+34600000002')]);
+    expect(outcomes.map((o) => o.result.status).sort()).toEqual(['booked', 'unavailable']);
+    expect(outcomes.every((o) => o.change.pending === null)).toBe(true);
+    expect(await sql("SELECT count(*) AS n FROM bookings WHERE status = 'confirmed'")).toEqual([{ n: 1 }]);
+    // The winner's retried message finds its booking instead of making a second one.
+    const winner = outcomes.find((o) => o.result.status === 'booked')!.result as { bookingId: number; name: string };
+    const again = await confirm(winner.name);
+    expect(again.result).toMatchObject({ status: 'booked', bookingId: winner.bookingId });
+  });
+});
+
+describe('conversations', () => {
+  it('open once per sender, record turns, and answer a repeated message id with the first answer', async () => {
+    const now = t('2026-03-16T10:00:00Z');
+    const first = await db.conversations.open(newConversation('+34600000001', 'Eve', 'en', now));
+    expect(await db.conversations.open(newConversation('+34600000001', 'Other', 'es', now))).toEqual(first);
+    expect(first).toMatchObject({ sender: '+34600000001', senderName: 'Eve', state: initialState(), optedOut: false, handoffUntil: null, timestamp: now });
+
+    const turn = (messageId: string, reply: string | null, response: unknown) => ({
+      conversationId: first.id, messageId, sender: first.sender, senderName: undefined, text: `hi ${messageId}`, reply, intent: 'greeting', at: now, response,
+      update: { state: { unhandled: 1, customerName: 'Eve' }, optedOut: false, handoffUntil: t('2026-03-16T22:00:00Z'), timestamp: now },
+    });
+    expect(await db.conversations.record(turn('m1', 'hello', { reply: 'hello' }))).toEqual({ reply: 'hello' });
+    expect(await db.conversations.record(turn('m1', 'changed', { reply: 'changed' }))).toEqual({ reply: 'hello' });
+    expect(await db.conversations.record(turn('m2', null, { reply: null }))).toEqual({ reply: null });
+    expect(await db.conversations.processed(first.sender, 'm1')).toEqual({ reply: 'hello' });
+    expect(await db.conversations.processed('+34600000009', 'm1')).toBeUndefined();
+
+    expect(await db.conversations.find(first.sender)).toMatchObject({ state: { unhandled: 1, customerName: 'Eve' }, handoffUntil: t('2026-03-16T22:00:00Z') });
+    expect((await db.conversations.recent(first.id, 2)).map((m) => [m.direction, m.text, m.messageId])).toEqual([
+      ['out', 'hello', null],
+      ['in', 'hi m2', 'm2'],
+    ]);
+    const [listed] = await db.conversations.list({ limit: 10, sender: first.sender, messages: 20 });
+    expect(listed!.messages.map((m) => m.text)).toEqual(['hi m1', 'hello', 'hi m2']);
+    expect(await db.conversations.list({ limit: 10, sender: '+34600000009', messages: 20 })).toEqual([]);
+  });
+});
+
+describe('escalations and the profile', () => {
+  it('keep one pending escalation per customer with its notification, and end human mode on resolve', async () => {
+    const now = t('2026-03-16T10:00:00Z');
+    const c = await db.conversations.open({ ...newConversation('+34600000001', undefined, 'en', now), handoffUntil: t('2026-03-16T22:00:00Z') });
+    const open = { conversationId: c.id, sender: c.sender, summary: 'needs help', notice: 'notice text', at: now };
+    const id = await db.escalations.open(open);
+    expect(await db.escalations.open({ ...open, summary: 'again' })).toBe(id);
+    expect(await sql('SELECT escalation_id, text, status, attempts FROM escalation_outbox')).toEqual([{ escalation_id: id, text: 'notice text', status: 'pending', attempts: 0 }]);
+    expect(await db.escalations.list({ status: 'pending' })).toEqual([{ id, conversationId: c.id, sender: c.sender, summary: 'needs help', status: 'pending', createdAt: now, resolvedAt: null }]);
+
+    expect(await db.escalations.resolve(id + 1, now)).toBe(false);
+    expect(await db.escalations.resolve(id, t('2026-03-16T11:00:00Z'))).toBe(true);
+    expect(await db.escalations.list({ status: 'pending' })).toEqual([]);
+    expect((await db.escalations.list({}))[0]).toMatchObject({ status: 'resolved', resolvedAt: t('2026-03-16T11:00:00Z') });
+    expect((await db.conversations.find(c.sender))!.handoffUntil).toBeNull();
+    // A new escalation after the first was resolved is a new one.
+    expect(await db.escalations.open(open)).not.toBe(id);
+  });
+
+  it('replace the profile tables in one go and remember the source hash', async () => {
+    expect(await db.profile.storedHash()).toBeUndefined();
+    await db.profile.replace(profileTables(profile, 'h1', new Date()));
+    await db.profile.replace(profileTables(profile, 'h2', new Date()));
+    expect(await db.profile.storedHash()).toBe('h2');
+    expect(await sql('SELECT name, timezone FROM business_profile')).toEqual([{ name: 'Clinic', timezone: zone }]);
+    expect(await sql('SELECT day, opens, closes FROM operating_hours')).toEqual([{ day: 'mon', opens: '09:00', closes: '14:00' }]);
+    expect(await sql('SELECT id, duration_minutes, aliases FROM services')).toEqual([{ id: 'checkup', duration_minutes: 30, aliases: '[]' }]);
+    expect(await sql('SELECT name, phone, telegram_chat_id FROM escalation_contacts')).toEqual([{ name: 'Ana', phone: '+34600111222', telegram_chat_id: '100' }]);
+  });
+});

@@ -60,7 +60,10 @@ export class IntentClassifier {
     if (['greeting', 'thanks', 'smalltalk'].includes(model.intent)) return { ...model, intent: hints[0]! };
     // The model's FAQ match is tenant-specific knowledge keywords cannot have; trust it when sure.
     if (model.intent === 'faq' && model.score >= 0.9) return model;
-    if (model.score >= 0.95 && model.intent !== 'smalltalk' && model.intent !== 'unknown') return model;
+    // "quiero apuntarme a pilates": a service's name is not a price question when the words ask to book.
+    if (model.intent === 'services' && hints.includes('book') && !hints.includes('services')) return { ...model, intent: 'book' };
+    // A person is reached on clear words (the engine's own check), never on the model's hunch against them.
+    if (model.score >= 0.95 && !['smalltalk', 'unknown', 'human'].includes(model.intent)) return model;
     return { ...model, intent: hints[0]! };
   }
 }

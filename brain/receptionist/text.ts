@@ -72,7 +72,7 @@ const HUMAN = [
   /\b(call me( back)?|ring me)\b/,
   /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcionista)\b/,
   /\b(speak|talk) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme) con\b|\bhablar con (el|la|un|una|alguien)\b/,
-  /\b(real|actual|live) (person|human|people)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
+  /(?<!\b(?:are you|r u|is this|am i talking to|eres) (?:a |an |una |un )?)\b(real|actual|live) (person|human|people)\b|\balguien (real|de verdad)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
 ];
 export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
 
@@ -80,7 +80,7 @@ const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|fur
 export const isFrustrated = (n: string) => FRUSTRATION.test(n);
 
 const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|borra\w* (mi|la))\b/;
-const RESCHEDULE_ALONE = /\b(reschedule|re schedule|postpone|reprogram\w*|aplaz\w*|pospon\w*)\b/;
+const RESCHEDULE_ALONE = /\b(reschedule|re schedule|postpone|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
 const RESCHEDULE = /\b(move|change|switch|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\bme la (podeis |puedes |podrias )?(pasar|cambiar|mover)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 

@@ -85,9 +85,17 @@ export class FaqMatcher {
     );
   }
 
-  /** How many of an entry's keywords the message has: phrases anywhere, single words as words. */
-  private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, plurals: boolean): number {
-    return keywords.filter((k) => (k.includes(' ') ? normalized.includes(k) : msg.has(k) || (plurals && msg.has(`${k}s`)))).length;
+  /**
+   * How many of an entry's keywords the message has: phrases anywhere, single words as words. With
+   * `inflected`, plurals and other endings of a long keyword count too ("recoger" in "recogeis").
+   */
+  private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, inflected: boolean): number {
+    const stemHit = (k: string) => {
+      if (k.length < 6) return false;
+      const stem = k.slice(0, Math.max(5, k.length - 3));
+      return [...msg].some((w) => w.startsWith(stem));
+    };
+    return keywords.filter((k) => (k.includes(' ') ? normalized.includes(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k))))).length;
   }
 
   /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */

@@ -3,7 +3,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { applyPart, localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
@@ -94,6 +94,7 @@ function unclearQuestion(turn: Turn, when: When): string {
   return r.t('badTime');
 }
 
+const PRICE = /\b(how much|price|prices|cost|costs|charge|cuanto|precio|precios|cuesta|cuestan|vale)\b/;
 const SAME_TIME = /\b(same time|misma hora)\b/;
 const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
 
@@ -399,6 +400,12 @@ function servicesReply(turn: Turn): string {
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
 
+/** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
+function movesService(turn: Turn): boolean {
+  const { service, when } = read(turn);
+  return Boolean(service && mentionsChange(turn.normalized) && (when.date || when.time !== undefined));
+}
+
 function startBooking(turn: Turn): Promise<EngineResult> {
   const flow: BookingFlow = { kind: 'book' };
   turn.tools.state.flow = flow;
@@ -448,7 +455,7 @@ export class RuleEngine implements Engine {
       return advanceCancel(turn, state.flow);
     }
     // "can we change it to 7" while a new booking is being made corrects that booking.
-    if (mentionsReschedule(n) && state.flow?.kind !== 'book') {
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn))) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
@@ -476,8 +483,13 @@ export class RuleEngine implements Engine {
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
     // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
-    if (service && hints.includes('services') && !hints.some((h) => transactional.includes(h))) return 'services';
-    if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never))) return 'faq';
+    if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
+    // The business's own FAQ wins, unless the words ask for a change with something to act on
+    // ("puedo ir con mi hija?" is the FAQ; "can I come with my daughter on Friday at 5" is a booking).
+    const actionable = intent !== 'book' || service !== undefined || when.date !== undefined || when.time !== undefined;
+    // A booking word with a day or time is a booking, whatever FAQ shares a word with it.
+    if (hints.includes('book') && (when.date || when.time !== undefined) && !otherRequest) return 'book';
+    if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never) && actionable)) return 'faq';
     if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;

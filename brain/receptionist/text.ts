@@ -69,7 +69,7 @@ export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
 
 const HUMAN = [
   /\b(human|person|real person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner)\b.*\b(speak|talk|chat|call|contact)|\b(speak|talk|chat|connect)\b.*\b(human|person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner|real)\b/,
-  /\b(call me( back)?|ring me)\b/,
+  /\b(call me( back)?|ring me|message me back|text me back|(person|someone|somebody) (to )?(call|ring|message|text|contact) me)\b/,
   /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcionista)\b/,
   /\b(speak|talk) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme) con\b|\bhablar con (el|la|un|una|alguien)\b/,
   /(?<!\b(?:are you|r u|is this|am i talking to|eres) (?:a |an |una |un )?)\b(real|actual|live) (person|human|people)\b|\balguien (real|de verdad)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
@@ -90,6 +90,8 @@ export const mentionsCancel = (n: string) => CANCEL.test(n) && !CANCEL_POLICY.te
 export const asksCancelPolicy = (n: string) => CANCEL.test(n) && CANCEL_POLICY.test(n);
 /** "Can I move my appointment": a change verb about a booking, or a word that only means rescheduling. */
 export const mentionsReschedule = (n: string) => RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n));
+/** A change verb alone ("move the MOT to Monday"): a reschedule when it names a service the customer has booked. */
+export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 
 /** "2", "option 2", "the second one", "la segunda": a pick from a numbered list (1-based). */
 export function parseChoice(n: string, max: number): number | undefined {

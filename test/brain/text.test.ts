@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceMatcher } from '../../brain/receptionist/matchers.js';
+import { FaqMatcher, ServiceMatcher } from '../../brain/receptionist/matchers.js';
 import { asksCancelPolicy, asksForHuman, asksToStopMessages, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
@@ -69,5 +69,17 @@ describe('service names (issue 13 item 8)', () => {
     expect(ids('how much are kids cuts')).toEqual(['kids']);
     expect(ids('a womens cut on friday')).toEqual(['womens']);
     expect(ids('dos masajes deportivos')).toEqual(['masaje']);
+  });
+});
+
+describe('FAQ keywords', () => {
+  const faqs = new FaqMatcher([
+    { question: '¿Me recogéis el coche?', answer: 'Sí, en 5 km.', keywords: ['recoger', 'recogida'] },
+    { question: 'Do you treat children?', answer: 'From 3 years old.', keywords: ['kids'] },
+  ]);
+
+  it('count other endings of a long keyword as the keyword, but not of a short one', () => {
+    expect(faqs.match('me recogeis el coche en casa?')).toMatchObject({ strong: true, faq: { answer: 'Sí, en 5 km.' } });
+    expect(faqs.match('do you see kidney problems')?.strong ?? false).toBe(false);
   });
 });

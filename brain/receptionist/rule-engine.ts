@@ -94,6 +94,7 @@ function unclearQuestion(turn: Turn, when: When): string {
   return r.t('badTime');
 }
 
+const NAME_GIVEN = /\b(?:my name is|my name's|name is|the name is|under the name(?: of)?|booking is for|me llamo|mi nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+[\p{Lu}][\p{L}'-]+)?)/iu;
 const PRICE = /\b(how much|price|prices|cost|costs|charge|cuanto|precio|precios|cuesta|cuestan|vale)\b/;
 const SAME_TIME = /\b(same time|misma hora)\b/;
 const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
@@ -179,6 +180,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const r = turn.replies;
   const e = extract(turn, flow.offered?.length ?? 0);
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
+  // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía": a name given along the way is kept.
+  const named = NAME_GIVEN.exec(turn.text);
+  if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) flow.name = extractName(named[1]!) ?? flow.name;
   if (flow.awaiting === 'name' && !gaveSomething) {
     const name = extractName(turn.text);
     if (!name) return ok(r.t('askName'), 'book', false);
@@ -229,8 +233,14 @@ function listBookings(turn: Turn, bookings: BookingSummary[]): string {
     .join('\n');
 }
 
-/** Which of the customer's bookings a message means: a picked number, a date, or the only one. */
-async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, intent: Intent): Promise<BookingSummary | EngineResult> {
+/** What in a message points at one booking: its day, its service. */
+interface Selector {
+  date?: string;
+  serviceId?: string;
+}
+
+/** Which of the customer's bookings a message means: a picked number, its day or service, or the only one. */
+async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, intent: Intent, selector: Selector): Promise<BookingSummary | EngineResult> {
   const bookings = await myBookings(turn);
   if (bookings.length === 0) {
     turn.tools.state.flow = undefined;
@@ -238,16 +248,17 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   }
   const chosen = flow.choices ? parseChoice(turn.normalized, flow.choices.length) : undefined;
   const byChoice = chosen ? bookings.find((b) => b.bookingId === flow.choices![chosen - 1]) : undefined;
-  const date = flow.choices ? read(turn).when.date : undefined;
-  const byDate = date ? bookings.filter((b) => b.start.startsWith(date)) : [];
-  const picked = byChoice ?? (byDate.length === 1 ? byDate[0] : undefined) ?? (bookings.length === 1 ? bookings[0] : undefined);
+  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!selector.serviceId || b.serviceId === selector.serviceId));
+  const selected = (selector.date || selector.serviceId) && matching.length === 1 ? matching[0] : undefined;
+  const picked = byChoice ?? selected ?? (bookings.length === 1 ? bookings[0] : undefined);
   if (picked) return picked;
   flow.choices = bookings.map((b) => b.bookingId);
   return ok(`${turn.replies.t('yourBookings')}\n${listBookings(turn, bookings)}\n${turn.replies.t('whichBooking')}`, intent);
 }
 
 async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult> {
-  const picked = await selectBooking(turn, flow, 'cancel');
+  const reading = read(turn);
+  const picked = await selectBooking(turn, flow, 'cancel', { date: reading.when.date, serviceId: reading.service?.id });
   if (!('bookingId' in picked)) return picked;
   const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
@@ -259,8 +270,11 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const r = turn.replies;
   const zone = zoneOf(turn.tools.profile);
   const selectingNow = flow.bookingId === undefined;
+  // "from Friday to Monday at 10": the words before the last "to" may name the booking, those after the new time.
+  const move = selectingNow ? splitMove(turn) : undefined;
   if (selectingNow) {
-    const picked = await selectBooking(turn, flow, 'reschedule');
+    const selector = { date: move?.from.date ?? (flow.choices ? read(turn).when.date : undefined), serviceId: read(turn).service?.id };
+    const picked = await selectBooking(turn, flow, 'reschedule', selector);
     if (!('bookingId' in picked)) return picked;
     flow.bookingId = picked.bookingId;
     flow.choices = undefined;
@@ -274,17 +288,39 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const service = serviceName(turn, booking.serviceId).toLowerCase();
   // A number picked a booking above; it is not also an offered slot.
   let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
+  if (move) e = { ...e, when: move.to };
   // "Friday, same time": the booking's own time.
   if (e.when.time === undefined && SAME_TIME.test(turn.normalized)) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute, ambiguousMeridiem: false } };
+  // "can I come at 5 instead": a new time alone keeps the booking's day.
+  if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
   const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }));
   if (!(start instanceof DateTime)) return start;
+  // Moving a booking to where it already is would be a proposal the customer never asked for.
+  if (start.equals(current)) {
+    flow.time = undefined;
+    return ok(r.t('askNewTime', { service, when: r.when(current) }), 'reschedule');
+  }
   const result = settle(turn.tools, 'reschedule_booking', await requestReschedule(turn.tools, turn.tools, { bookingId: booking.bookingId, start }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
     return ok(r.t('confirmReschedule', { service, from: r.when(current), to: r.when(start) }), 'reschedule');
   }
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
+}
+
+const MOVE_TO = /^(.*)\b(to|into|till|until|al|para el|para la|para|hasta el)\b(.*)$/is;
+
+/** A reschedule message: the booking's day or time before the last "to", the new one after it. */
+function splitMove(turn: Turn): { from: When; to: When } | undefined {
+  const m = MOVE_TO.exec(turn.text);
+  if (!m) return undefined;
+  const { now } = turn.tools;
+  // "to 11" is a time only after "to": read it as "at 11".
+  const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*[?!.]*\s*$/i.test(m[3]!);
+  const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${m[3]}` : `${m[2]}${m[3]}`, turn.language, now);
+  const from = parseWhen(m[1]!, turn.language, now);
+  return to.unclear || (!to.date && to.time === undefined) ? undefined : { from, to };
 }
 
 /** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */

@@ -142,6 +142,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
     scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
+    // "a bit later, like 5": a number that ends the message after "like".
+    scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);

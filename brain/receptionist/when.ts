@@ -23,7 +23,7 @@ export interface When {
   unclear?: Unclear;
   /** "in the morning", "por la tarde": a part of the day without a clock time. */
   part?: DayPart;
-  /** "next week", "esta semana": the Monday of a week named without a day. */
+  /** "next week", "esta semana", "this weekend": the Monday of a week named without a day. */
   week?: string;
   /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
   weekdayOnly?: boolean;
@@ -278,7 +278,8 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   if (!result.date && /\btonight\b|\besta noche\b/.test(s)) result.date = iso(today);
 
   if (/\b(next week|la semana que viene|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
-  else if (/\b(this week|esta semana)\b/.test(s)) result.week = today.startOf('week').toISODate()!;
+  else if (/\b(this week|esta semana|this weekend|at the weekend|on the weekend|este finde|este fin de semana|el finde|el fin de semana)\b/.test(s)) result.week = today.startOf('week').toISODate()!;
+  else if (/\b(next weekend|el finde que viene|el fin de semana que viene)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   const part = partOfDay(s);
   const times = findTimes(s, language);
   if (times === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };

@@ -94,7 +94,8 @@ function unclearQuestion(turn: Turn, when: When): string {
   return r.t('badTime');
 }
 
-const NAME_GIVEN = /\b(?:my name is|my name's|name is|the name is|under the name(?: of)?|booking is for|me llamo|mi nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+[\p{Lu}][\p{L}'-]+)?)/iu;
+// Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
+const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
 const PRICE = /\b(how much|price|prices|cost|costs|charge|cuanto|precio|precios|cuesta|cuestan|vale)\b/;
 const SAME_TIME = /\b(same time|misma hora)\b/;
 const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;

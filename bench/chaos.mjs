@@ -1,6 +1,8 @@
 // npm run chaos: faults under load. kill -9 the brain and the gateway while customers write,
 // 10,000 generated requests against every endpoint, a backup taken mid-load. Each scenario must
-// end with 0 messages lost, 0 replies sent twice, 0 databases corrupted, 0 5xx.
+// end with 0 messages lost, 0 replies sent twice, 0 databases corrupted, 0 5xx. Every fifth
+// customer message is not text (a voice note, a photo, a location, a contact card, a sticker):
+// each of those must be answered exactly once too.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,10 @@ const check = (name, ok, detail) => {
   if (!ok) failed = true;
   console.log(`${ok ? 'PASS' : 'FAIL'} ${name}: ${JSON.stringify(detail)}`);
 };
+
+/** What customers send besides text; each gets exactly one reply. */
+const MEDIA = [{ kind: 'audio', seconds: 9 }, { kind: 'image' }, { kind: 'location', latitude: 40.4168, longitude: -3.7038 }, { kind: 'contact' }, { kind: 'sticker' }];
+const customerMessage = (i) => (i % 5 === 4 ? MEDIA[Math.floor(i / 5) % MEDIA.length] : { text: MESSAGES[i % MESSAGES.length] });
 
 async function killUnderLoad({ total, kills, victim }) {
   const h = await makeHome({ GATEWAY_RETRY_CAP_MS: 500 });
@@ -37,7 +43,7 @@ async function killUnderLoad({ total, kills, victim }) {
       if (i > 0 && i % killEvery === 0 && i / killEvery <= kills) await restart(victim);
       for (let attempt = 0; ; attempt++) {
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/simulate/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ from: `+3462${String(i % 40).padStart(7, '0')}`, text: MESSAGES[i % MESSAGES.length], id: `C${i}` }) });
+          const res = await fetch(`http://127.0.0.1:${port}/simulate/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ from: `+3462${String(i % 40).padStart(7, '0')}`, ...customerMessage(i), id: `C${i}` }) });
           if (res.status === 202) {
             acked++;
             break;
@@ -56,7 +62,8 @@ async function killUnderLoad({ total, kills, victim }) {
     const distinct = Number(sql(db, 'SELECT count(DISTINCT inbox_id) FROM outbox;'));
     const outbox = Number(sql(db, 'SELECT count(*) FROM outbox;'));
     const integrity = [sql(db, 'PRAGMA integrity_check;'), sql(path.join(h.home, 'tenants', id, 'tenant.db'), 'PRAGMA integrity_check;')];
-    return { acked, replies, lost: acked - replies, duplicated: outbox - distinct + Math.max(0, replies - acked), integrity };
+    const media = Number(sql(db, "SELECT count(*) FROM inbox WHERE kind <> 'text';"));
+    return { acked, media, replies, lost: acked - replies, duplicated: outbox - distinct + Math.max(0, replies - acked), integrity };
   } finally {
     for (const p of Object.values(procs)) p.kill('SIGKILL');
     h.cleanup();
@@ -186,27 +193,256 @@ async function fullDisk() {
   }
 }
 
+// ── issue 11: nothing acknowledged is ever lost ─────────────────────────────
+
+const tenantKey = (home, id) => fs.readFileSync(path.join(home, 'tenants', id, 'secret'), 'utf8').trim();
+const gatewayPort = (home, id) => JSON.parse(fs.readFileSync(path.join(home, 'tenants.json'))).tenants.find((t) => t.id === id).port;
+
+/** How many POSIX locks /proc/locks shows process `pid` holding on `file`. */
+function locksHeldOn(file, pid) {
+  const { ino } = fs.statSync(file);
+  return fs.readFileSync('/proc/locks', 'utf8').split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[1] === 'POSIX' && Number(f[4]) === pid && Number(f[5]?.split(':')[2]) === ino).length;
+}
+
+/**
+ * A customer's phone writing to a simulator gateway: one try, returns the HTTP status (0 when the
+ * gateway is unreachable). After a 401 it reads the tenant's key file again, as a script would
+ * after a rotation.
+ */
+function phone(home, id) {
+  const port = gatewayPort(home, id);
+  let key = tenantKey(home, id);
+  return async (body) => {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`http://127.0.0.1:${port}/simulate/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) }).catch(() => null);
+      if (!res) return 0;
+      await res.text();
+      if (res.status !== 401 || attempt > 0) return res.status;
+      key = tenantKey(home, id);
+    }
+  };
+}
+
+/** Sends until acknowledged (202), as WhatsApp re-delivers what was not acknowledged. */
+async function deliver(send, body) {
+  for (;;) {
+    if ((await send(body)) === 202) return;
+    await sleep(100);
+  }
+}
+
+/**
+ * Acknowledged vs stored (gateway, brain) vs answered (the brain's turn done) vs replied (sent),
+ * read from the files with sqlite3 once the gateway has worked through its inbox. A customer
+ * who asked for a person gets one reply and then silence: replied may be below answered.
+ */
+async function figures(home, id, acknowledged) {
+  const gdb = path.join(home, 'tenants', id, 'gateway.db');
+  const answered = () => Number(sql(gdb, "SELECT count(*) FROM inbox WHERE status = 'done';"));
+  const unsent = () => Number(sql(gdb, "SELECT count(*) FROM outbox WHERE status = 'pending';"));
+  const deadline = Date.now() + 60_000;
+  while ((answered() < acknowledged || unsent() > 0) && Date.now() < deadline) await sleep(300);
+  return {
+    acknowledged,
+    stored: Number(sql(gdb, 'SELECT count(*) FROM inbox WHERE from_me = 0;')),
+    storedByBrain: Number(sql(path.join(home, 'tenants', id, 'tenant.db'), 'SELECT count(*) FROM processed_messages;')),
+    answered: answered(),
+    replied: Number(sql(gdb, 'SELECT count(*) FROM sim_outbox;')),
+    repliesQueued: Number(sql(gdb, "SELECT count(*) FROM outbox WHERE status <> 'cancelled';")),
+    failed: Number(sql(gdb, "SELECT count(*) FROM inbox WHERE status = 'failed';")),
+    retriedByGateway: Number(sql(gdb, 'SELECT count(*) FROM inbox WHERE attempts > 0;')),
+  };
+}
+const nothingLost = (f) => f.stored === f.acknowledged && f.storedByBrain >= f.acknowledged && f.answered === f.acknowledged && f.replied === f.repliesQueued && f.failed === 0;
+
+/** The README's own `sqlite3 …` on every database while customers write, with /proc/locks checked each time, then kill -9 of everything. */
+async function outsideReader(total) {
+  const h = await makeHome({ GATEWAY_RETRY_CAP_MS: 500, MONITOR_INTERVAL_MS: 500 });
+  const [id] = addTenants(h.env, 1);
+  const procs = { brain: await startProgram(h.env, 'brain/main.js'), gateway: await startProgram({ ...h.env, WR_DEMO: '1' }, 'gateway/main.js', [id]), monitor: await startProgram(h.env, 'monitor/main.js') };
+  const dbs = [[path.join(h.home, 'tenants', id, 'tenant.db'), 'brain'], [path.join(h.home, 'tenants', id, 'gateway.db'), 'gateway'], [path.join(h.home, 'monitor.db'), 'monitor']];
+  try {
+    await sleep(2000);
+    const send = phone(h.home, id);
+    let reads = 0;
+    let lockChecks = 0;
+    let locksMissing = 0;
+    for (let i = 0; i < total; i++) {
+      await deliver(send, { from: `+3465${String(i % 40).padStart(7, '0')}`, text: MESSAGES[i % MESSAGES.length], id: `R${i}` });
+      if (i % 5 === 0) {
+        for (const [db, owner] of dbs) {
+          sql(db, 'SELECT count(*) FROM sqlite_master;');
+          reads++;
+          lockChecks++;
+          if (locksHeldOn(db, procs[owner].pid) === 0) locksMissing++;
+        }
+      }
+    }
+    const f = await figures(h.home, id, total);
+    for (const p of Object.values(procs)) p.kill('SIGKILL');
+    await sleep(300);
+    // After the crash, what the files hold (the WAL an outside reader once deleted lived only in the brain's memory).
+    const afterCrash = await figures(h.home, id, total);
+    const integrity = dbs.map(([db]) => sql(db, 'PRAGMA integrity_check;'));
+    return { ...afterCrash, repliedBeforeCrash: f.replied, outsideReads: reads, lockChecks, locksMissing, integrity };
+  } finally {
+    for (const p of Object.values(procs)) p.kill('SIGKILL');
+    h.cleanup();
+  }
+}
+
+/** The gateway's disk fills up under traffic: refusals (503, not acknowledged) while full, every acknowledged message answered after. Needs root to mount a tmpfs. */
+async function fullDiskGateway(total) {
+  const mnt = fs.mkdtempSync('/tmp/wr-gwfull-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', mnt], { stdio: 'ignore' });
+  } catch {
+    fs.rmSync(mnt, { recursive: true, force: true });
+    return { skipped: 'mounting a tmpfs needs root' };
+  }
+  const h = await makeHome({ GATEWAY_RETRY_CAP_MS: 500 });
+  fs.cpSync(h.home, mnt, { recursive: true });
+  const env = { ...h.env, WR_HOME: mnt, PM2_HOME: path.join(mnt, 'pm2') };
+  const [id] = addTenants(env, 1);
+  const procs = [await startProgram(env, 'brain/main.js'), await startProgram({ ...env, WR_DEMO: '1' }, 'gateway/main.js', [id])];
+  try {
+    await sleep(2000);
+    const send = phone(mnt, id);
+    const text = (i) => `${MESSAGES[i % MESSAGES.length]} ${'x'.repeat(500)}`;
+    const body = (i) => ({ from: `+3466${String(i % 40).padStart(7, '0')}`, text: text(i), id: `D${i}` });
+    const third = Math.round(total / 3);
+    for (let i = 0; i < third; i++) await deliver(send, body(i));
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });
+    } catch {
+      // "No space left on device": the point.
+    }
+    const refused = [];
+    let ackedWhileFull = 0;
+    for (let i = third; i < 2 * third; i++) {
+      const status = await send(body(i));
+      if (status === 202) ackedWhileFull++;
+      else refused.push(i);
+    }
+    const health = await fetch(`http://127.0.0.1:${gatewayPort(mnt, id)}/health`).then(async (r) => ({ status: r.status, storeError: (await r.json()).storeError }), () => ({ status: 0 }));
+    fs.rmSync(path.join(mnt, 'filler'));
+    // Space is back: the refused messages come again (never acknowledged, so WhatsApp still has them), then new ones.
+    for (const i of refused) await deliver(send, body(i));
+    for (let i = 2 * third; i < total; i++) await deliver(send, body(i));
+    const f = await figures(mnt, id, total);
+    return { ...f, refusedWhileFull: refused.length, ackedWhileFull, healthWhileFull: health, integrity: sql(path.join(mnt, 'tenants', id, 'gateway.db'), 'PRAGMA integrity_check;') };
+  } finally {
+    for (const p of procs) p.kill('SIGKILL');
+    await sleep(300);
+    execFileSync('umount', [mnt]);
+    fs.rmSync(mnt, { recursive: true, force: true });
+    h.cleanup();
+  }
+}
+
+/** The tenant's key rotated, then tenants.json removed and restored, both while customers write. */
+async function keyAndRegistry(total) {
+  const h = await makeHome({ GATEWAY_RETRY_CAP_MS: 500 });
+  const [id] = addTenants(h.env, 1);
+  const procs = [await startProgram(h.env, 'brain/main.js'), await startProgram({ ...h.env, WR_DEMO: '1' }, 'gateway/main.js', [id])];
+  try {
+    await sleep(2000);
+    const send = phone(h.home, id);
+    const registry = path.join(h.home, 'tenants.json');
+    let next = 0;
+    const writer = async () => {
+      for (let i = next++; i < total; i = next++) await deliver(send, { from: `+3467${String(i % 40).padStart(7, '0')}`, text: MESSAGES[i % MESSAGES.length], id: `K${i}` });
+    };
+    const load = Promise.all([writer(), writer(), writer(), writer()]);
+    while (next < total / 3) await sleep(20);
+    wr(h.env, 'tenant', 'key', id, '--rotate');
+    while (next < (2 * total) / 3) await sleep(20);
+    fs.renameSync(registry, `${registry}.away`);
+    await sleep(1500);
+    fs.renameSync(`${registry}.away`, registry);
+    await load;
+    return await figures(h.home, id, total);
+  } finally {
+    for (const p of procs) p.kill('SIGKILL');
+    h.cleanup();
+  }
+}
+
+/** NUL and control characters in every field a customer or an operator controls. */
+async function controlCharacters(total) {
+  const h = await makeHome({ GATEWAY_RETRY_CAP_MS: 500 });
+  const [id] = addTenants(h.env, 1);
+  const procs = [await startProgram(h.env, 'brain/main.js'), await startProgram({ ...h.env, WR_DEMO: '1' }, 'gateway/main.js', [id])];
+  const nasty = '\u0000\u0007\u001b[2J\u001b]0;pwned\u0007\u009b31m\u007f';
+  try {
+    await sleep(2000);
+    const send = phone(h.home, id);
+    const statuses = [];
+    for (let i = 0; i < total; i++) {
+      const text = i % 4 === 0 ? `I want to talk to a person${nasty}` : `${MESSAGES[i % MESSAGES.length]}${nasty}`;
+      await deliver(send, { from: `+3468${String(i % 20).padStart(7, '0')}`, text, name: `Ana${nasty}`, id: `N${i}` });
+    }
+    // Fields that cannot hold them are refused at the boundary, in one line, never a 5xx.
+    statuses.push(await send({ from: '+34680000001', text: 'hello', id: `bad${nasty}` }));
+    statuses.push(await send({ from: `+3468${nasty}`, text: 'hello' }));
+    const admin = fs.readFileSync(path.join(h.home, 'admin.key'), 'utf8').trim();
+    const brain = (method, p, body) => fetch(`${h.brainUrl}${p}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'x-client-id': id }, body: body && JSON.stringify(body) }).then((r) => r.status);
+    statuses.push(await brain('POST', '/api/chat', { message: `hello${nasty}`, sender: '+34680000002', senderName: `Bea${nasty}`, messageId: `m${nasty}` }));
+    statuses.push(await brain('POST', '/api/chat', { message: `hello${nasty}`, sender: `+3468${nasty}` }));
+    statuses.push(await brain('GET', `/api/conversations?sender=${encodeURIComponent(nasty)}`));
+    statuses.push(await brain('PUT', '/api/profile', { name: `Clinic${nasty}`, timezone: 'Europe/Madrid', address: `Calle${nasty} 1`, faq: [{ question: `open${nasty}?`, answer: `yes${nasty}`, keywords: [`k${nasty}`] }], services: [{ id: 'cut', name: `Cut${nasty}`, duration: 30 }] }));
+    const f = await figures(h.home, id, total);
+    const tdb = path.join(h.home, 'tenants', id, 'tenant.db');
+    const dirty = (table, column) => Number(sql(tdb, `SELECT count(*) FROM ${table} WHERE ${column} GLOB '*[' || char(1,7,27,127,155) || ']*' OR instr(${column}, char(0)) > 0;`));
+    const controlRows = dirty('messages', 'text') + dirty('conversations', 'sender_name') + dirty('escalations', 'summary') + dirty('escalation_outbox', 'text') + dirty('services', 'name') + dirty('faqs', 'answer');
+    return { ...f, escalations: Number(sql(tdb, 'SELECT count(*) FROM escalations;')), boundaryStatuses: statuses, fiveHundreds: statuses.filter((s) => s >= 500).length, rowsWithControlCharacters: controlRows };
+  } finally {
+    for (const p of procs) p.kill('SIGKILL');
+    h.cleanup();
+  }
+}
+
 const scale = quick ? 0.2 : 1;
-{
+// --only=name runs the scenarios whose function name contains it (while working on one).
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const wanted = (name) => !only || name.includes(only);
+if (wanted('killUnderLoad')) {
   const r = await killUnderLoad({ total: Math.round(1000 * scale), kills: 5, victim: 'brain' });
   check('kill -9 the brain 5 times during load', r.lost === 0 && r.duplicated === 0 && r.integrity.every((x) => x === 'ok'), r);
 }
-{
+if (wanted('killUnderLoad')) {
   const r = await killUnderLoad({ total: Math.round(1000 * scale), kills: 3, victim: 'gateway' });
   check('kill -9 the gateway during load', r.lost === 0 && r.duplicated === 0 && r.integrity.every((x) => x === 'ok'), r);
 }
-{
+if (wanted('fuzz')) {
   const r = await fuzz(Math.round(10_000 * scale));
   check('generated requests against every endpoint', r.fiveHundreds === 0 && r.leaks === 0 && r.alive && !r.error, r);
 }
-{
+if (wanted('fullDisk')) {
   const r = await fullDisk();
   if (r.skipped) console.log(`SKIP a tenant database on a full disk: ${r.skipped}`);
   else check('a tenant database on a full disk', r.refusalsWhileFull > 0 && r.otherStatuses.length === 0 && r.recoveredStatuses.join() === '200' && r.lostAcknowledged === 0 && r.integrity === 'ok', r);
 }
-{
+if (wanted('backupUnderLoad')) {
   const r = await backupUnderLoad();
   check('backup during writes is restorable', r.integrity === 'ok' && r.restoredMessages === r.backedUpMessages, r);
 }
-fs.writeFileSync(path.join(root, 'bench/chaos-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (wanted('outsideReader')) {
+  const r = await outsideReader(Math.round(300 * scale));
+  check('an outside sqlite3 reader on every database during load, then kill -9', nothingLost(r) && r.locksMissing === 0 && r.integrity.every((x) => x === 'ok'), r);
+}
+if (wanted('fullDiskGateway')) {
+  const r = await fullDiskGateway(Math.round(300 * scale));
+  if (r.skipped) console.log(`SKIP a full disk under the gateway: ${r.skipped}`);
+  else check('a full disk under the gateway', nothingLost(r) && r.refusedWhileFull > 0 && r.healthWhileFull.status === 503 && r.integrity === 'ok', r);
+}
+if (wanted('keyAndRegistry')) {
+  const r = await keyAndRegistry(Math.round(300 * scale));
+  check('a key rotation and tenants.json removed and restored, under traffic', nothingLost(r), r);
+}
+if (wanted('controlCharacters')) {
+  const r = await controlCharacters(Math.round(200 * scale));
+  check('NUL and control characters in every field', nothingLost(r) && r.fiveHundreds === 0 && r.rowsWithControlCharacters === 0 && r.escalations > 0, r);
+}
+if (!only) fs.writeFileSync(path.join(root, 'bench/chaos-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(failed ? 1 : 0);

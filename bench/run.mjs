@@ -6,6 +6,7 @@ import path from 'node:path';
 import { benchBrain } from './brain.mjs';
 import { benchEndToEnd } from './e2e.mjs';
 import { root } from './lib.mjs';
+import { benchLlm } from './llm.mjs';
 import { benchMemory } from './memory.mjs';
 import { benchConsoleFrame, benchScale } from './scale.mjs';
 
@@ -28,6 +29,13 @@ if (want('e2e')) {
   results.endToEnd = e;
   console.log(`  injected ${e.injected}, stored ${e.accepted}, answered ${e.replied}, lost ${e.lost}; inbound → reply p50 ${e.p50} ms  p99 ${e.p99} ms (target ≤ 100)`);
   console.log(`  first ${e.coldStart.seconds} s after start (cold code): ${e.coldStart.injected} injected, lost ${e.coldStart.lost}; p50 ${e.coldStart.p50} ms  p99 ${e.coldStart.p99} ms`);
+}
+if (want('llm')) {
+  console.log('LLM engine against a local OpenAI-compatible server…');
+  const l = await benchLlm();
+  results.llm = l;
+  console.log(`  one call after ten 4 KB messages: ${l.requestBytes} bytes (tools ${l.toolsBytes}, system ${l.systemBytes}, history ${l.historyBytes}; untrimmed history was ${l.untrimmedHistoryBytes})`);
+  console.log(`  provider hanging, turn budget ${l.timeoutMs} ms: customers waited ${l.hangingWaitsMs.join(', ')} ms (breaker opens after 3 failures)`);
 }
 if (want('memory')) {
   console.log('memory…');

@@ -46,9 +46,11 @@ export async function benchConsoleFrame({ tenants = 100, frames = 50 } = {}) {
     id: `s${String(i).padStart(3, '0')}`, name: `Shop ${i}`, port: 3000 + i, transport: 'simulator', pm2: 'online', restarts: 0, uptimeSince: Date.now(), wa: i % 7 ? 'connected' : 'qr',
     handoff: false, messagesToday: i, backlog: 0, failed: 0, lastSeen: new Date().toISOString(), lastDisconnect: null, parkedReason: null, escalations: 0,
   }));
-  let state = { at: Date.now(), host: 'bench', pm2: 'connected', brain: { pm2: 'online', healthy: true }, monitor: { pm2: 'online' }, rows, qr: {}, crashes: {}, incidents: [] };
+  let state = { at: Date.now(), host: 'bench', pm2: 'connected', brain: { pm2: 'online', healthy: true }, monitor: { pm2: 'online' }, rows, qr: {}, crashes: {}, lastErrors: {}, alertsConfigured: true, incidents: [], escalations: [], warnings: [], bus: 'live' };
   const listeners = new Set();
-  const backend = { snapshot: () => state, logs: () => [], subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) };
+  // A full log beside the table (160 columns): 500 pino lines, some longer than the pane.
+  const logs = Array.from({ length: 500 }, (_, i) => ({ at: i, process: 's000', stream: 'out', text: `2026-11-28T16:46:00: ${JSON.stringify({ level: i % 50 ? 30 : 50, time: Date.now(), pid: 1, hostname: 'h', name: 'wr-gw-s000', msg: `message ${i} ${'x'.repeat(i % 120)}` })}` }));
+  const backend = { snapshot: () => state, logs: () => (process.env.NOLOGS ? [] : logs), subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) };
   const stdout = Object.assign(new EventEmitter(), { columns: 160, rows: 50, isTTY: true, write: () => true });
   const stdin = Object.assign(new EventEmitter(), { isTTY: true, setRawMode() {}, setEncoding() {}, read: () => null, ref() {}, unref() {}, resume() {}, pause() {} });
   const app = render(React.createElement(App, { backend, tickMs: 3_600_000 }), { stdout, stdin, patchConsole: false, exitOnCtrlC: false, debug: true });

@@ -23,12 +23,15 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startBrain(config: Config, log: Logger, port = config.BRAIN_PORT): Promise<RunningBrain> {
   const registry = new RegistryView(config.paths, (err) => log.error({ err: err.message }, 'registry unreadable; keeping the last good copy'));
   const tenants = new Tenants(config.paths, registry, log);
-  const chat = new ChatService(engineFromConfig(config, log), log);
+  const engine = engineFromConfig(config, log);
+  const chat = new ChatService(engine, log);
   const app = createBrainApp({
     tenants,
     chat,
+    engineStatus: engine.status?.bind(engine),
     adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)),
     rateLimit: config.BRAIN_RATE_LIMIT,
+    failedLogins: config.BRAIN_FAILED_LOGINS,
     log,
     version,
   });

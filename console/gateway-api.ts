@@ -54,6 +54,8 @@ export class GatewayApi {
   restart = () => this.request<{ status: string }>('POST', '/restart');
   handoff = (on: boolean) => this.request<{ handoffMode: boolean }>('POST', `/handoff/${on ? 'on' : 'off'}`);
   chatHandoff = (jid: string, on: boolean) => this.request<{ handoff: boolean }>('POST', `/handoff/chat/${encodeURIComponent(jid)}/${on ? 'on' : 'off'}`);
-  simulateInbound = (from: string, text: string) => this.request<{ id: string; chat: string }>('POST', '/simulate/inbound', { from, text });
+  /** A customer message on a simulator tenant: `{text}`, or `{kind, caption?, seconds?}` for anything else (a voice note, a call…). */
+  simulateInbound = (from: string, message: { text?: string; kind?: string; caption?: string; seconds?: number }) =>
+    this.request<{ id: string; chat: string }>('POST', '/simulate/inbound', { from, ...message });
   simulatorOutbox = () => this.request<{ messages: { id: string; to: string; text: string; at: string }[] }>('GET', '/simulate/outbox');
 }

@@ -31,6 +31,7 @@ const schema = z
     BRAIN_URL: httpUrl.optional(),
     WR_PORT_BASE: port.default(2900),
     BRAIN_RATE_LIMIT: z.coerce.number().int().min(1, 'expected requests per minute, at least 1').default(600),
+    BRAIN_FAILED_LOGINS: z.coerce.number().int().min(1, 'expected failed logins per minute, at least 1').default(10),
     GATEWAY_SEND_PER_MINUTE: z.coerce.number().int().min(1, 'expected messages per minute, at least 1').max(6000).default(30),
     GATEWAY_SEND_BURST: z.coerce.number().int().min(1).max(1000).default(5),
     GATEWAY_RETRY_CAP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
@@ -49,6 +50,15 @@ const schema = z
     LLM_BASE_URL: httpUrl.optional(),
     LLM_MODEL: z.string().min(1).optional(),
     LLM_API_KEY: z.string().min(1).optional(),
+    LLM_MAX_TOKENS: z.coerce.number().int().min(16, 'expected tokens per answer, at least 16').max(32_000).default(512),
+    LLM_TEMPERATURE: z.coerce.number().min(0, 'expected 0 to 2').max(2, 'expected 0 to 2').optional(),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(500, 'at least 500 ms').max(120_000).default(10_000),
+    LLM_DAILY_TOKENS: z.coerce.number().int().min(1, 'expected tokens per tenant per day, at least 1').optional(),
+    TRANSCRIBE_BASE_URL: httpUrl.optional(),
+    TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
+    TRANSCRIBE_API_KEY: z.string().min(1).optional(),
+    TRANSCRIBE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    TRANSCRIBE_MAX_MB: z.coerce.number().min(0.1).max(100).default(25),
   })
   .superRefine((c, ctx) => {
     const need = (cond: boolean, key: string, why: string) => {
@@ -61,10 +71,16 @@ const schema = z
     need(Boolean(c.LLM_PROVIDER) && !c.LLM_MODEL, 'LLM_MODEL', 'required when LLM_PROVIDER is set');
   });
 
-export type Config = z.infer<typeof schema> & { home: string; paths: Paths; brainUrl: string };
+export type Config = z.infer<typeof schema> & {
+  home: string;
+  paths: Paths;
+  brainUrl: string;
+  /** With `alerts: false`: the bad alert settings that were left out (one line each); [] otherwise. */
+  alertProblems: string[];
+};
 
 /** Values that must never be echoed back in an error message. */
-const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TWILIO_AUTH_TOKEN', 'LLM_API_KEY']);
+const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TWILIO_AUTH_TOKEN', 'LLM_API_KEY', 'TRANSCRIBE_API_KEY']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -84,15 +100,28 @@ function readEnvFile(file: string): Record<string, string> {
   return parseEnv(text) as Record<string, string>;
 }
 
-/** Settings only the monitor acts on: a mistake in them must never stop a receptionist. */
-export const ALERT_KEYS: ReadonlySet<string> = new Set([
-  'TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_IDS', 'TELEGRAM_API_ROOT', 'SMS_ENABLED', 'SMS_RECIPIENTS',
-  'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_BASE',
-]);
+/** Settings only the monitor acts on, per channel: a mistake in them must never stop a receptionist. */
+const ALERT_CHANNELS: readonly (readonly string[])[] = [
+  ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_IDS', 'TELEGRAM_API_ROOT'],
+  ['SMS_ENABLED', 'SMS_RECIPIENTS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_BASE'],
+];
+export const ALERT_KEYS: ReadonlySet<string> = new Set(ALERT_CHANNELS.flat());
 
 export interface LoadOptions {
-  /** false for programs that send no alerts: bad alert settings are left out (alerts off) instead of refused. */
+  /**
+   * false: a channel with bad settings is left out (that channel off) instead of refused, and the
+   * problems are returned in `alertProblems` — the brain and gateways send no alerts, and the
+   * monitor keeps watching and reports them as an incident.
+   */
   alerts?: boolean;
+}
+
+function describeIssues(issues: z.core.$ZodIssue[], merged: Record<string, string>): string[] {
+  return issues.map((issue) => {
+    const key = String(issue.path[0] ?? 'configuration');
+    const shown = merged[key] === undefined || SECRET_KEYS.has(key) ? '' : `=${JSON.stringify(merged[key])}`;
+    return `invalid configuration: ${key}${shown}: ${issue.message}`;
+  });
 }
 
 /**
@@ -109,22 +138,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     if (value !== undefined && value.trim() !== '') merged[key] = value.trim();
   }
   let parsed = schema.safeParse(merged);
-  if (!parsed.success && opts.alerts === false) {
+  let alertProblems: string[] = [];
+  // Refinements run only once the fields parse, so dropping one channel may reveal the other's problems.
+  while (!parsed.success && opts.alerts === false) {
     const bad = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')));
-    if ([...bad].every((k) => ALERT_KEYS.has(k))) {
-      for (const key of ALERT_KEYS) delete merged[key];
-      parsed = schema.safeParse(merged);
-    }
+    if (![...bad].every((k) => ALERT_KEYS.has(k))) break;
+    alertProblems = [...alertProblems, ...describeIssues(parsed.error.issues, merged)];
+    for (const channel of ALERT_CHANNELS) if (channel.some((k) => bad.has(k))) for (const key of channel) delete merged[key];
+    parsed = schema.safeParse(merged);
   }
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const key = String(issue.path[0] ?? 'configuration');
-        const shown = merged[key] === undefined || SECRET_KEYS.has(key) ? '' : `=${JSON.stringify(merged[key])}`;
-        return `invalid configuration: ${key}${shown}: ${issue.message}`;
-      }),
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, merged));
+  const config = parsed.data;
+  return { ...config, home, paths, brainUrl: config.BRAIN_URL ?? `http://127.0.0.1:${config.BRAIN_PORT}`, alertProblems };
+}
+
+/**
+ * Settings exported in the shell that differ from wr.env. PM2 starts the brain, the gateways and
+ * the monitor without the caller's shell, so such a value would reach the CLI alone: it would
+ * talk to a port nothing listens on, or believe in settings no process has.
+ */
+export function shellMismatches(env: NodeJS.ProcessEnv = process.env): string[] {
+  const paths = new Paths(defaultHome(env));
+  const fromFile = readEnvFile(paths.envFile);
+  const out: string[] = [];
+  for (const key of Object.keys(schema.shape)) {
+    // WR_HOME is handed to every process by the ecosystem file; LOG_LEVEL is also the CLI's own.
+    if (key === 'WR_HOME' || key === 'LOG_LEVEL') continue;
+    const shell = env[key]?.trim();
+    const file = fromFile[key]?.trim() || undefined;
+    if (!shell || shell === file) continue;
+    const show = (v: string) => (SECRET_KEYS.has(key) ? `${key}=…` : `${key}=${v}`);
+    out.push(
+      `${show(shell)} is set in your shell, but ${paths.envFile} ${file ? `has ${show(file)}` : 'does not set it'}, and the brain, gateways and monitor read only that file: put the value in ${paths.envFile}, or unset it in the shell`,
     );
   }
-  const config = parsed.data;
-  return { ...config, home, paths, brainUrl: config.BRAIN_URL ?? `http://127.0.0.1:${config.BRAIN_PORT}` };
+  return out;
 }

@@ -78,6 +78,10 @@ export class Paths {
   gatewayDb(id: string): string {
     return path.join(this.tenantDir(id), 'gateway.db');
   }
+  /** Photos, videos and documents customers sent, within the profile's media quota. */
+  mediaDir(id: string): string {
+    return path.join(this.tenantDir(id), 'media');
+  }
   authDir(id: string): string {
     return path.join(this.tenantDir(id), 'auth');
   }

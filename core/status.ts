@@ -1,13 +1,33 @@
 import fs from 'node:fs';
 import type { Config } from './config.js';
+import { readTenantKey } from './keys.js';
 import { readRegistry } from './registry.js';
 import { RawDb } from './sqlite/raw.js';
+import { neutralise } from './text.js';
+import { z } from 'zod';
 
 /**
  * The original spec's CONNECTION STATUS SUMMARY, for `wr-console status` and
  * `node dist/monitor/main.js --status`: each gateway asked directly, failure counts and
  * last-seen times from the monitor's watch state.
  */
+
+/** The brain's LLM engine in its GET /health (`llm`), read by the monitor and `status`. */
+export const LlmHealthSchema = z.object({
+  engine: z.string(),
+  /** ok; open: the provider keeps failing and the rule engine answers for a while; refused: the model cannot be used at all. */
+  state: z.enum(['ok', 'open', 'refused']),
+  reason: z.string().optional(),
+  /** Tenants whose daily token budget is used up (the rule engine answers them until midnight). */
+  overBudget: z.array(z.string()),
+});
+export type LlmHealth = z.infer<typeof LlmHealthSchema>;
+
+/** The `llm` part of the brain's /health, if it is there and well-formed. */
+export function llmHealthOf(health: Record<string, unknown> | null): LlmHealth | undefined {
+  const parsed = LlmHealthSchema.safeParse(health?.llm);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export interface TenantStatus {
   id: string;
@@ -18,20 +38,25 @@ export interface TenantStatus {
   handoffMode: boolean | null;
   lastSeen: string | null;
   failures: number;
+  /** Why it is not connected, when the gateway says (parked, a disconnect). */
+  reason: string | null;
   queue: { pending: number; failed: number } | null;
   /** Why the gateway cannot store messages, or why the brain refuses its key; null when neither. */
   problem: string | null;
+  /** LLM tokens on the tenant's latest day with any (from the brain), when an LLM engine is on. */
+  llmUsage?: { day: string; tokens: number; calls: number } | null;
 }
 
 export interface StatusReport {
   tenants: TenantStatus[];
-  brain: { up: boolean; url: string };
+  /** `llm` is the LLM engine's state from the brain's /health, when one is configured. */
+  brain: { up: boolean; url: string; llm?: LlmHealth };
   monitor: { running: boolean; lastCheck: string | null; openIncidents: number | null };
 }
 
-async function getJson(url: string): Promise<Record<string, any> | null> {
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<Record<string, any> | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
     // A gateway that cannot store messages answers 503 with its health: up, and sick.
     if (res.ok || (res.status === 503 && res.headers.get('content-type')?.includes('json'))) return (await res.json()) as Record<string, any>;
     return null;
@@ -54,23 +79,36 @@ async function monitorState(config: Config): Promise<{ watch: Map<string, { fail
   }
 }
 
+async function latestUsage(config: Config, tenant: string): Promise<TenantStatus['llmUsage']> {
+  const key = readTenantKey(config.paths, tenant);
+  if (!key) return null;
+  const body = await getJson(`${config.brainUrl}/api/usage?days=1`, { authorization: `Bearer ${key}`, 'x-client-id': tenant });
+  const day = (body?.usage as { day: string; inputTokens: number; outputTokens: number; calls: number }[] | undefined)?.[0];
+  return day ? { day: day.day, tokens: day.inputTokens + day.outputTokens, calls: day.calls } : null;
+}
+
 export async function statusReport(config: Config, now = Date.now()): Promise<StatusReport> {
   const { watch, heartbeat, open } = await monitorState(config);
+  const brain = await getJson(`${config.brainUrl}/health`);
+  const llm = llmHealthOf(brain);
   const tenants = await Promise.all(
     readRegistry(config.paths).map(async (t): Promise<TenantStatus> => {
       const h = await getJson(`http://127.0.0.1:${t.port}/health`);
       const w = watch.get(t.id);
       const lastSeen = (h?.lastSeen as string | null) ?? (w?.lastSeen ? new Date(w.lastSeen).toISOString() : null);
+      const connected = h?.status === 'connected';
+      const reason = connected ? null : ((h?.parkedReason as string | null) ?? (h?.lastDisconnect?.reason as string | undefined) ?? null);
       return {
-        id: t.id, name: t.name, port: t.port, connected: h?.status === 'connected', status: (h?.status as string) ?? 'unreachable',
-        handoffMode: (h?.handoffMode as boolean) ?? null, lastSeen, failures: w?.failures ?? 0, queue: (h?.queue as TenantStatus['queue']) ?? null,
+        id: t.id, name: t.name, port: t.port, connected, status: (h?.status as string) ?? 'unreachable',
+        // The monitor counts failed health checks; a parked gateway answers them, yet is failing now.
+        handoffMode: (h?.handoffMode as boolean) ?? null, lastSeen, failures: Math.max(w?.failures ?? 0, connected ? 0 : 1), reason, queue: (h?.queue as TenantStatus['queue']) ?? null,
         problem: h?.storeError ? `cannot store messages: ${h.storeError}` : h?.authError ? `the brain refuses its key: ${h.authError}` : null,
+        ...(llm ? { llmUsage: await latestUsage(config, t.id) } : {}),
       };
     }),
   );
-  const brain = await getJson(`${config.brainUrl}/health`);
   const running = heartbeat !== null && now - Date.parse(heartbeat) < 60_000;
-  return { tenants, brain: { up: brain !== null, url: config.brainUrl }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
+  return { tenants, brain: { up: brain !== null, url: config.brainUrl, ...(llm ? { llm } : {}) }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -80,10 +118,23 @@ export function formatStatus(r: StatusReport): string {
   for (const t of r.tenants) {
     lines.push('', `${t.connected ? '✅' : '❌'} ${t.id}: ${t.status === 'connected' ? 'CONNECTED' : t.status.toUpperCase()}${t.handoffMode ? ' (HANDOFF)' : ''}`);
     lines.push(`   Last seen: ${when(t.lastSeen)}`, `   Failures: ${t.failures}`);
+    if (t.reason) lines.push(`   Reason: ${neutralise(t.reason)}`);
     if (t.queue && (t.queue.pending || t.queue.failed)) lines.push(`   Queue: ${t.queue.pending} pending, ${t.queue.failed} failed`);
     if (t.problem) lines.push(`   Problem: ${t.problem}`);
+    if (t.llmUsage) lines.push(`   LLM: ${t.llmUsage.tokens} tokens in ${t.llmUsage.calls} calls on ${t.llmUsage.day}`);
   }
   lines.push('', `${r.brain.up ? '✅' : '❌'} brain: ${r.brain.up ? 'UP' : 'DOWN'} (${r.brain.url})`);
+  const llm = r.brain.llm;
+  if (llm) {
+    const state = { ok: 'answering', open: 'failing: the rule engine answers for now', refused: `refused: ${llm.reason ?? ''}` }[llm.state];
+    lines.push(`   ${llm.engine}: ${state}${llm.overBudget.length ? `; daily token budget used up: ${llm.overBudget.join(', ')}` : ''}`);
+  }
   lines.push(`${r.monitor.running ? '✅' : '❌'} monitor: ${r.monitor.running ? 'RUNNING' : 'NOT RUNNING'} (last check ${when(r.monitor.lastCheck)}${r.monitor.openIncidents ? `, ${r.monitor.openIncidents} open incident(s)` : ''})`);
   return lines.join('\n');
+}
+
+/** What is not up, for an exit code scripts can test: empty when everything is. */
+export function statusProblems(r: StatusReport): string[] {
+  const down = r.tenants.filter((t) => !t.connected).map((t) => t.id);
+  return [...(down.length ? [`not connected: ${down.join(', ')}`] : []), ...(r.brain.up ? [] : ['brain down']), ...(r.monitor.running ? [] : ['monitor not running'])];
 }

@@ -12,6 +12,15 @@ export function stripControl(text: string): string {
   return text.replace(CONTROL, '');
 }
 
+/**
+ * Text from outside (a business name, a log line) printed to a terminal: control characters are
+ * shown, not obeyed (ESC as `^[`, others as `\xNN`), so a name cannot move the cursor, recolour or
+ * clear the operator's screen, yet the operator still sees that something odd is there.
+ */
+export function neutralise(text: string): string {
+  return text.replace(CONTROL, (c) => (c === '\u001b' ? '^[' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 /** stripControl applied to every string (and object key) of parsed JSON or YAML. */
 export function stripControlDeep(value: unknown): unknown {
   if (typeof value === 'string') return stripControl(value);

@@ -1,7 +1,11 @@
 import http from 'node:http';
 import { z } from 'zod';
+import type { MessageKind } from '../core/inbound.js';
+import { MEDIA_DEFAULTS, MediaPolicySchema, type MediaPolicy } from '../core/profile.js';
 
-const ChatResponse = z.object({ reply: z.string().nullable(), intent: z.string(), handoff: z.boolean(), escalated: z.boolean() });
+const Pin = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), name: z.string().max(200), address: z.string().max(300).optional() });
+export type Pin = z.infer<typeof Pin>;
+const ChatResponse = z.object({ reply: z.string().nullable(), intent: z.string(), handoff: z.boolean(), escalated: z.boolean(), location: Pin.optional() });
 export type BrainReply = z.infer<typeof ChatResponse>;
 
 export interface BrainMessage {
@@ -11,7 +15,15 @@ export interface BrainMessage {
   messageId: string;
   senderName?: string;
   handoff?: boolean;
+  /** What the customer sent; `message` is then its record line, like "[voice note 0:14]". */
+  kind?: MessageKind;
+  /** The words that came with a photo, video or document: they are answered. */
+  caption?: string;
+  /** What a voice note said, when it was transcribed: it is answered. */
+  transcript?: string;
 }
+
+const ProfileMedia = z.object({ media: MediaPolicySchema.default(MEDIA_DEFAULTS) });
 
 /**
  * A failure worth retrying (network, timeout, 429, 5xx, and refusals of the key or tenant: a
@@ -42,6 +54,7 @@ const AUTH_REFUSALS = new Set([401, 403, 404]);
 export class BrainClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly url: URL;
+  private readonly profileUrl: URL;
 
   constructor(
     baseUrl: string,
@@ -52,17 +65,26 @@ export class BrainClient {
     private readonly readKey: () => string | undefined = () => undefined,
   ) {
     this.url = new URL('/api/chat', baseUrl);
+    this.profileUrl = new URL('/api/profile', baseUrl);
+  }
+
+  /** The media policy of the tenant's profile (GET /api/profile). */
+  async mediaPolicy(): Promise<MediaPolicy> {
+    const { status, text } = await this.send('GET', this.profileUrl);
+    if (status !== 200) throw new BrainError(`brain answered ${status} for the profile`, true);
+    return ProfileMedia.parse(JSON.parse(text)).media;
   }
 
   async chat(msg: BrainMessage): Promise<BrainReply> {
     let res: { status: number; text: string };
     try {
-      res = await this.post(JSON.stringify(msg));
+      res = await this.send('POST', this.url, JSON.stringify(msg));
     } catch (err) {
       throw new BrainError(`brain unreachable at ${this.url.origin}: ${(err as Error).message}`, true);
     }
     const { status, text } = res;
-    if (status === 401) this.key = this.readKey() ?? this.key;
+    // After a refused key (401, or 429 once the brain holds back an address that keeps failing).
+    if (status === 401 || status === 429) this.key = this.readKey() ?? this.key;
     if (status < 200 || status >= 300) {
       const auth = AUTH_REFUSALS.has(status);
       throw new BrainError(`brain answered ${status}: ${text.slice(0, 200)}`, auth || status === 429 || status >= 500, auth);
@@ -78,15 +100,15 @@ export class BrainClient {
     return parsed.data;
   }
 
-  private post(body: string): Promise<{ status: number; text: string }> {
+  private send(method: 'GET' | 'POST', url: URL, body = ''): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
-        this.url,
+        url,
         {
-          method: 'POST',
+          method,
           agent: this.agent,
           timeout: this.timeoutMs,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${this.key}`, 'x-client-id': this.tenant },
+          headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), authorization: `Bearer ${this.key}`, 'x-client-id': this.tenant },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { fullJitter } from '../core/backoff.js';
+import { CAPTIONED_KINDS, describeInbound } from '../core/inbound.js';
 import type { Logger } from '../core/logger.js';
 import { BrainError, type BrainClient } from './brain-client.js';
 import { initialConnection, onClose, onOpen, onQr, onRestart, type ConnectionState, type WaStatus } from './connection.js';
 import { DEFAULT_GOVERNOR, Governor, type GovernorOptions } from './governor.js';
-import type { GatewayStore, InboxRow, OutboxRow, Retry } from './store.js';
+import type { MediaPreparer } from './media.js';
+import type { PolicyCache } from './policy.js';
+import type { GatewayStore, InboxRow, OutboxRow, Prepared, Retry } from './store.js';
 import type { InboundMessage, Transport } from './transports/transport.js';
 
 export interface GatewayOptions {
@@ -19,6 +22,18 @@ export interface GatewayOptions {
   staffQuietMinutes?: number;
   /** Upper bound of the retry delay for brain and send failures. */
   retryCapMs?: number;
+  /** How long after connecting replies wait for WhatsApp's offline backlog before going anyway. */
+  backlogWaitMs?: number;
+  /** The profile's media policy, read from the brain. */
+  policy: PolicyCache;
+  /** Transcribes voice notes and keeps files before the brain is asked. */
+  media: MediaPreparer;
+  /** How long "typing…" shows before a reply; by default it grows with the reply's length, up to 2 s and the gap between sends. */
+  typingMs?: (text: string) => number;
+  /** How long the stub of an undecryptable message waits for its real content before it is answered. */
+  undecryptableGraceMs?: number;
+  /** Replaces the slow retry of a parked session (connection.ts decides it; tests shorten it). */
+  parkedRetryMs?: number;
 }
 
 export interface PendingQr {
@@ -38,6 +53,8 @@ export interface Health {
   queue: { pending: number; failed: number };
   /** Customer messages received since midnight (server time). */
   messagesToday: number;
+  /** Messages WhatsApp delivered but could not decrypt in the last hour: many mean "connected but receiving nothing". */
+  undecryptableLastHour: number;
   /** Why the last inbound messages could not be stored (disk full…); null once storing works again. */
   storeError: string | null;
   /** Why the brain refuses this gateway's key or tenant (messages wait meanwhile); null once it answers. */
@@ -48,6 +65,12 @@ export interface Health {
 const FIRST_QR_MS = 60_000;
 const NEXT_QR_MS = 20_000;
 const POLL_MS = 250;
+/** Baileys itself gives up waiting for history after 20 s; the backlog notice normally comes within seconds. */
+const BACKLOG_WAIT_MS = 30_000;
+/** Baileys usually recovers an undecryptable message by a retry within seconds: wait before answering its stub. */
+const UNDECRYPTABLE_GRACE_MS = 20_000;
+/** "typing…" for a moment that grows with the reply, within the gap the send rate leaves between messages anyway. */
+const typingTime = (text: string, perMinute: number) => Math.min(2_000, 20 * text.length, 60_000 / perMinute);
 const BATCH = 50;
 const MAX_TEXT = 4096;
 export const STAFF_RESUME_COMMAND = '/bot';
@@ -57,8 +80,10 @@ function newMessageId(): string {
   return `3EB0${randomBytes(9).toString('hex').toUpperCase()}`;
 }
 
-function brainMessageId(row: Pick<InboxRow, 'chat' | 'participant' | 'messageId'>): string {
-  return `${row.chat}/${row.participant}/${row.messageId}`.slice(0, 128);
+/** The stub of an undecryptable message has its own id: the real content, once it arrives under the same WhatsApp id, is a new message to the brain. */
+function brainMessageId(row: Pick<InboxRow, 'chat' | 'participant' | 'messageId' | 'kind'>): string {
+  const id = `${row.chat}/${row.participant}/${row.messageId}`.slice(0, 110);
+  return row.kind === 'undecryptable' ? `${id}#undecryptable` : id;
 }
 
 /**
@@ -77,6 +102,9 @@ export class Gateway extends EventEmitter {
   private inboxRun: Promise<void> | undefined;
   private outboxRun: Promise<void> | undefined;
   private stopped = false;
+  /** The offline backlog has arrived since the last open: queued replies may go (see TransportEvents.ready). */
+  private backlogIn = false;
+  private readyFallback: NodeJS.Timeout | undefined;
   /** Shutting down: no new brain calls, but queued replies may still go. */
   private draining = false;
   private readonly governor: Governor;
@@ -117,8 +145,12 @@ export class Gateway extends EventEmitter {
       await t.connect({
         qr: (qr) => this.onQr(qr),
         open: () => this.onOpen(),
+        ready: () => this.onReady(),
         close: (code, reason) => this.onClose(code, reason),
-        messages: (messages, kind) => this.receive(messages, kind),
+        messages: async (messages, kind) => {
+          await this.receive(messages, kind);
+          this.declineCalls(messages);
+        },
       });
     } catch (err) {
       this.onClose(null, `could not connect: ${(err as Error).message}`);
@@ -139,8 +171,27 @@ export class Gateway extends EventEmitter {
     this.qrCount = 0;
     this.lastSeen = new Date().toISOString();
     this.opts.log.info({ tenant: this.opts.tenant }, 'WhatsApp connected');
+    // Replies wait for the messages WhatsApp held while we were away: a staff reply among them
+    // must silence the chat before a stale bot reply goes out.
+    clearTimeout(this.readyFallback);
+    this.readyFallback = setTimeout(() => {
+      this.opts.log.warn({ tenant: this.opts.tenant }, 'WhatsApp never said the offline backlog was delivered; sending queued replies anyway');
+      this.onReady();
+    }, this.opts.backlogWaitMs ?? BACKLOG_WAIT_MS);
     this.publishState();
     this.kick();
+  }
+
+  private onReady(): void {
+    clearTimeout(this.readyFallback);
+    if (this.conn.status !== 'connected') return;
+    this.backlogIn = true;
+    this.kick();
+  }
+
+  /** Connected, and the offline backlog is in. */
+  private get canSend(): boolean {
+    return this.conn.status === 'connected' && this.backlogIn;
   }
 
   private onClose(code: number | null, reason: string): void {
@@ -148,10 +199,19 @@ export class Gateway extends EventEmitter {
     const { state, decision } = onClose(this.conn, code, reason, Date.now());
     this.conn = state;
     this.pendingQr = null;
+    this.backlogIn = false;
+    clearTimeout(this.readyFallback);
     this.opts.log.warn({ tenant: this.opts.tenant, code, reason, decision }, 'WhatsApp connection closed');
     if (decision.kind === 'reconnect') {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = setTimeout(() => void this.connect(), decision.delayMs);
+    } else if (decision.kind === 'park' && decision.retryMs !== null) {
+      // Parked, but not for good: an outage that outlasted the brake heals without anyone pressing R.
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => {
+        this.conn = onRestart(this.conn);
+        void this.connect();
+      }, this.opts.parkedRetryMs ?? decision.retryMs);
     } else if (decision.kind === 'logged_out') {
       void this.opts.transport.clearSession().catch((err) => this.opts.log.error({ err }, 'could not clear the WhatsApp session'));
     }
@@ -183,6 +243,7 @@ export class Gateway extends EventEmitter {
       parkedReason: this.conn.parkedReason,
       queue: await this.opts.store.queueCounts(),
       messagesToday: await this.opts.store.receivedSince(new Date(new Date().setHours(0, 0, 0, 0))),
+      undecryptableLastHour: await this.opts.store.receivedKindSince('undecryptable', new Date(Date.now() - 3_600_000)),
       storeError: this.storeError,
       authError: this.authError,
     };
@@ -198,14 +259,15 @@ export class Gateway extends EventEmitter {
   }
 
   /** Per-chat handoff by the operator: on until turned off. */
-  async setChatHandoff(jid: string, on: boolean): Promise<boolean> {
+  async setChatHandoff(address: string, on: boolean): Promise<boolean> {
+    const jid = await this.opts.transport.canonicalChat(address);
     if (on) await this.opts.store.setChatHandoff({ jid, until: null, reason: 'operator' });
     else await this.opts.store.clearChatHandoff(jid);
     return on;
   }
 
-  async chatHandoff(jid: string, now = new Date()): Promise<boolean> {
-    const row = await this.opts.store.chatHandoff(jid);
+  async chatHandoff(address: string, now = new Date()): Promise<boolean> {
+    const row = await this.opts.store.chatHandoff(await this.opts.transport.canonicalChat(address));
     return Boolean(row && (row.until === null || row.until > now));
   }
 
@@ -238,7 +300,7 @@ export class Gateway extends EventEmitter {
       for (const m of toStore) if (!silenced.has(m.chat)) silenced.set(m.chat, await this.silenced(m.chat));
       await this.opts.store.storeInbound(
         toStore,
-        (m) => (m.fromMe || !m.answerable || !m.text?.trim() ? 'skipped' : 'pending'),
+        (m) => (m.fromMe || ((m.kind === 'text' || m.kind === 'reaction') && !m.text?.trim()) ? 'skipped' : 'pending'),
         (m) => silenced.get(m.chat) ?? false,
       );
       for (const m of staff) await this.onStaffMessage(m);
@@ -249,6 +311,15 @@ export class Gateway extends EventEmitter {
       this.storeError = (err as Error).message;
       this.opts.log.error({ err, tenant: this.opts.tenant }, 'could not store inbound messages: not acknowledged');
       throw err;
+    }
+  }
+
+  /** A ringing call is declined once it is stored (the brain then answers the caller with a message). */
+  private declineCalls(messages: InboundMessage[]): void {
+    if (!this.opts.policy.current.rejectCalls) return;
+    for (const m of messages) {
+      if (m.kind !== 'call' || m.fromMe) continue;
+      void this.opts.transport.rejectCall(m.id, m.address).catch((err) => this.opts.log.warn({ tenant: this.opts.tenant, err: (err as Error).message }, 'could not decline a call'));
     }
   }
 
@@ -264,7 +335,7 @@ export class Gateway extends EventEmitter {
   kick(): void {
     if (this.stopped || this.draining) return;
     this.inboxRun ??= this.drainInbox().finally(() => (this.inboxRun = undefined));
-    if (this.conn.status === 'connected') this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
+    if (this.canSend) this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
   }
 
   private async drainInbox(): Promise<void> {
@@ -279,7 +350,7 @@ export class Gateway extends EventEmitter {
           if (this.stopped || this.draining) return;
           // Messages of one chat go to the brain in order: a waiting one holds back the later ones.
           if (blocked.has(r.chat)) continue;
-          if (r.nextAttemptAt > now) {
+          if (r.nextAttemptAt > now || (r.kind === 'undecryptable' && now.getTime() - r.createdAt.getTime() < (this.opts.undecryptableGraceMs ?? UNDECRYPTABLE_GRACE_MS))) {
             blocked.add(r.chat);
             continue;
           }
@@ -298,8 +369,17 @@ export class Gateway extends EventEmitter {
     const { store, brain, log, tenant } = this.opts;
     const handoff = await this.silenced(r.chat);
     try {
+      const prepared = await this.prepared(r);
+      const caption = CAPTIONED_KINDS.has(r.kind) && r.text?.trim() ? r.text.slice(0, MAX_TEXT) : undefined;
       const answer = await brain.chat({
-        message: (r.text ?? '').slice(0, MAX_TEXT),
+        ...(r.kind === 'text'
+          ? { message: (r.text ?? '').slice(0, MAX_TEXT) }
+          : {
+              message: `${describeInbound(r.kind, r.text, r.media)}${prepared.transcript ? ` "${prepared.transcript}"` : ''}`.slice(0, MAX_TEXT),
+              kind: r.kind,
+              ...(caption ? { caption } : {}),
+              ...(prepared.transcript ? { transcript: prepared.transcript.slice(0, MAX_TEXT) } : {}),
+            }),
         sender: r.sender,
         timestamp: r.timestamp.toISOString(),
         messageId: brainMessageId(r),
@@ -310,7 +390,9 @@ export class Gateway extends EventEmitter {
       await store.answered(r.id, {
         handoff: handoff || answer.handoff,
         wakeOthers: r.attempts > 0,
-        ...(answer.reply !== null && !handoff ? { reply: { jid: r.chat, text: answer.reply, waId: newMessageId() } } : {}),
+        ...(answer.reply !== null && !handoff
+          ? { reply: { chat: r.chat, jid: r.address, text: answer.reply, waId: newMessageId(), ...(answer.location ? { location: { ...answer.location, waId: newMessageId() } } : {}) } }
+          : {}),
       });
       this.kick();
       return true;
@@ -324,15 +406,25 @@ export class Gateway extends EventEmitter {
     }
   }
 
+  /** A message's file made into a transcript or a kept file, once (kept in the inbox row for retries). */
+  private async prepared(r: InboxRow): Promise<Prepared> {
+    if (!r.file || r.prepared) return r.prepared ?? {};
+    // The file comes through WhatsApp: without a connection, wait rather than give up on it.
+    if (this.conn.status !== 'connected') throw new Error('waiting for WhatsApp to fetch the file');
+    const prepared = await this.opts.media.prepare(r, await this.opts.policy.fresh());
+    await this.opts.store.setPrepared(r.id, prepared);
+    return prepared;
+  }
+
   private async drainOutbox(): Promise<void> {
     const { store, log, tenant } = this.opts;
     try {
       for (;;) {
-        if (this.stopped || this.conn.status !== 'connected') return;
+        if (this.stopped || !this.canSend) return;
         const rows = await store.dueOutbox(new Date(), BATCH);
         if (rows.length === 0) return;
         for (const row of rows) {
-          if (this.stopped || this.conn.status !== 'connected') return;
+          if (this.stopped || !this.canSend) return;
           await this.send(row);
         }
       }
@@ -343,7 +435,7 @@ export class Gateway extends EventEmitter {
 
   private async send(row: OutboxRow): Promise<void> {
     const { store, transport, log, tenant } = this.opts;
-    if (await this.silenced(row.jid)) {
+    if (await this.silenced(row.chat)) {
       // A person took over after this reply was written: it must not go out.
       await store.markCancelled(row.id);
       return;
@@ -351,8 +443,14 @@ export class Gateway extends EventEmitter {
     const wait = this.governor.take();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     try {
-      await transport.typing(row.jid).catch(() => {});
+      // "typing…" for a moment a person would take, and stopped once the message is out.
+      await transport.typing(row.jid, true).catch(() => {});
+      const typing = this.opts.typingMs ? this.opts.typingMs(row.text) : typingTime(row.text, (this.opts.governor ?? DEFAULT_GOVERNOR).perMinute);
+      if (typing > 0) await new Promise((r) => setTimeout(r, typing));
       await transport.sendText(row.jid, row.text, row.waId);
+      await transport.typing(row.jid, false).catch(() => {});
+      // Its own message id: resent after a crash, it is the same message again.
+      if (row.location) await transport.sendLocation(row.jid, row.location, row.location.waId);
       await store.markSent(row.id);
     } catch (err) {
       const attempts = row.attempts + 1;
@@ -377,10 +475,11 @@ export class Gateway extends EventEmitter {
   async stop(drainMs = 5_000): Promise<void> {
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.readyFallback);
     const deadline = Date.now() + drainMs;
     this.draining = true;
     await this.inboxRun;
-    while (this.conn.status === 'connected' && Date.now() < deadline && (await this.opts.store.dueOutbox(new Date(), 1)).length > 0) {
+    while (this.canSend && Date.now() < deadline && (await this.opts.store.dueOutbox(new Date(), 1)).length > 0) {
       this.outboxRun ??= this.drainOutbox().finally(() => (this.outboxRun = undefined));
       await Promise.race([this.outboxRun, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
     }

@@ -1,7 +1,10 @@
+import fs from 'node:fs/promises';
 import type http from 'node:http';
+import path from 'node:path';
 import { z } from 'zod';
 import { bearerToken, keyOwner } from '../core/caller.js';
 import { HttpError, parseOrThrow } from '../core/http-errors.js';
+import { MESSAGE_KINDS } from '../core/inbound.js';
 import type { Logger } from '../core/logger.js';
 import type { RegistryView } from '../core/registry.js';
 import { CODES } from './connection.js';
@@ -16,6 +19,22 @@ export interface GatewayAppOptions {
   adminKeyHash: string;
   log: Logger;
   simulator?: SimulatorTransport;
+  /** Folders the simulator may read media files from (WR_HOME and the examples). */
+  mediaRoots?: string[];
+}
+
+/** A media file for the simulator: a regular file inside one of `roots`, so a key holder cannot read the rest of the disk. */
+async function simulatorFile(file: string, roots: string[]): Promise<string> {
+  let real: string;
+  try {
+    real = await fs.realpath(path.resolve(file));
+    if (!(await fs.stat(real)).isFile()) throw new Error('not a file');
+  } catch {
+    throw new HttpError(400, `file ${JSON.stringify(file.slice(0, 200))} is not a readable file`);
+  }
+  const realRoots = await Promise.all(roots.map((root) => fs.realpath(root).catch(() => path.resolve(root))));
+  if (!realRoots.some((root) => real.startsWith(root + path.sep))) throw new HttpError(400, `file must be inside ${roots.join(' or ')}`);
+  return real;
 }
 
 const Jid = z.string().regex(/^[\w.:+-]{1,64}@(s\.whatsapp\.net|lid|g\.us|c\.us)$/, 'expected a WhatsApp JID like 34600111222@s.whatsapp.net');
@@ -67,22 +86,32 @@ export function createGatewayApp(opts: GatewayAppOptions): http.RequestListener 
 
   const sim = opts.simulator;
   if (sim) {
-    const SimulatedMessage = z.object({
-      from: z.string().regex(/^\+?\d{7,15}$/, 'expected a phone number like +34600111222'),
-      text: z.string().min(1, 'text is empty').max(4096),
-      id: z.string().regex(/^[\w-]{1,64}$/).optional(),
-      name: z.string().max(100).optional(),
-      kind: z.enum(['notify', 'append']).optional(),
-    });
+    const SimulatedMessage = z
+      .object({
+        from: z.string().regex(/^\+?\d{7,15}$/, 'expected a phone number like +34600111222'),
+        kind: z.enum(MESSAGE_KINDS).default('text'),
+        text: z.string().min(1, 'text is empty').max(4096).optional(),
+        caption: z.string().min(1).max(1024).optional(),
+        seconds: z.number().int().min(0).max(24 * 3600).optional(),
+        file: z.string().min(1).max(1000).optional(),
+        latitude: z.number().min(-90).max(90).optional(),
+        longitude: z.number().min(-180).max(180).optional(),
+        id: z.string().regex(/^[\w-]{1,64}$/).optional(),
+        name: z.string().max(100).optional(),
+        delivery: z.enum(['notify', 'append']).optional(),
+      })
+      .refine((m) => m.kind !== 'text' || m.text !== undefined, { message: 'a text message needs text', path: ['text'] })
+      .refine((m) => (m.latitude === undefined) === (m.longitude === undefined), { message: 'give both latitude and longitude', path: ['longitude'] });
     router.post('/simulate/inbound', async (req) => {
       const body = parseOrThrow(SimulatedMessage, req.body, 'simulated message');
-      const m = await sim.inbound(body.from, body.text, { id: body.id, name: body.name, kind: body.kind }).catch((err: Error) => {
+      if (body.file !== undefined) body.file = await simulatorFile(body.file, opts.mediaRoots ?? []);
+      const m = await sim.inbound(body.from, body).catch((err: Error) => {
         // Not stored, so not acknowledged: the sender keeps the message and sends it again.
         throw new HttpError(503, `message not stored (${err.message}); send it again`);
       });
-      return { status: 202, json: { id: m.id, chat: m.chat } };
+      return { status: 202, json: { id: m.id, chat: m.chat, kind: m.kind } };
     });
-    router.get('/simulate/outbox', async () => ({ json: { messages: await sim.outbox() } }));
+    router.get('/simulate/outbox', async () => ({ json: { messages: await sim.outbox(), declinedCalls: sim.declinedCalls } }));
     router.post('/simulate/pair', async () => {
       if (gateway.status !== 'qr') throw new HttpError(409, `nothing to pair (status ${gateway.status})`);
       await sim.pair();

@@ -3,12 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../core/config.js';
 import { hashKey, loadOrCreateAdminKey, readTenantKey } from '../core/keys.js';
 import type { Logger } from '../core/logger.js';
-import { assertTenantId } from '../core/paths.js';
+import path from 'node:path';
+import { assertTenantId, projectRoot } from '../core/paths.js';
 import { RegistryView } from '../core/registry.js';
 import { BrainClient } from './brain-client.js';
 import { Gateway } from './gateway.js';
 import { createGatewayApp } from './http.js';
+import { MediaPreparer } from './media.js';
+import { PolicyCache } from './policy.js';
 import { GatewayStore } from './store.js';
+import { Transcriber } from './transcribe.js';
 import { SimulatorTransport } from './transports/simulator.js';
 import type { Transport } from './transports/transport.js';
 
@@ -20,6 +24,9 @@ export interface GatewayRunOptions {
   /** A transport to use instead of the tenant's (tests inject a Baileys adapter over a fake socket). */
   transport?: (store: GatewayStore) => Transport;
   retryCapMs?: number;
+  parkedRetryMs?: number;
+  typingMs?: (text: string) => number;
+  undecryptableGraceMs?: number;
   governor?: ConstructorParameters<typeof Gateway>[0]['governor'];
   /** Receives every state change and QR from the first one on (the PM2 bus in production). */
   publish?: (type: 'wr:qr' | 'wr:state', data: unknown) => void;
@@ -60,16 +67,33 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
   if (transport instanceof SimulatorTransport) simulator = transport;
 
   const brain = new BrainClient(config.brainUrl, id, key, undefined, () => readTenantKey(config.paths, id));
+  const transcriber = config.TRANSCRIBE_BASE_URL
+    ? new Transcriber({
+        baseUrl: config.TRANSCRIBE_BASE_URL,
+        model: config.TRANSCRIBE_MODEL,
+        apiKey: config.TRANSCRIBE_API_KEY,
+        timeoutMs: config.TRANSCRIBE_TIMEOUT_MS,
+        maxBytes: Math.round(config.TRANSCRIBE_MAX_MB * 1024 * 1024),
+      })
+    : undefined;
   const gateway = new Gateway({
+    policy: new PolicyCache(() => brain.mediaPolicy(), log),
+    media: new MediaPreparer({ dir: config.paths.mediaDir(id), transport, transcriber, log }),
+    typingMs: opts.typingMs,
+    undecryptableGraceMs: opts.undecryptableGraceMs,
     tenant: id,
     store,
     transport,
     brain,
     log,
     retryCapMs: opts.retryCapMs ?? config.GATEWAY_RETRY_CAP_MS,
+    parkedRetryMs: opts.parkedRetryMs,
     governor: opts.governor ?? { perMinute: config.GATEWAY_SEND_PER_MINUTE, burst: config.GATEWAY_SEND_BURST, jitterMs: 400 },
   });
-  const app = createGatewayApp({ tenant: id, gateway, registry, adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)), log, simulator });
+  const app = createGatewayApp({
+    tenant: id, gateway, registry, adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)), log, simulator,
+    mediaRoots: [config.home, path.join(projectRoot, 'examples')],
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

@@ -1,4 +1,5 @@
 import { PlainDatabase, type PlainMigration } from '../core/sqlite/plain-database.js';
+import type { MediaInfo, MessageKind } from '../core/inbound.js';
 import type { InboundMessage } from './transports/transport.js';
 
 /**
@@ -45,18 +46,47 @@ const migrations: PlainMigration[] = [
       .flatMap(([table, columns]) => (columns as string[]).map((c) => `UPDATE ${table} SET ${c} = strftime('%Y-%m-%dT%H:%M:%fZ', ${c}) WHERE ${c} LIKE '____-__-__ %';`))
       .join('\n'),
   },
+  {
+    // A chat has one key (its phone-number JID when known) and, per message, the JID it was
+    // addressed with, which replies go to. Rows written before keep their JID for both.
+    name: '003-chat-address',
+    up: `
+      ALTER TABLE inbox ADD COLUMN address VARCHAR(128);
+      ALTER TABLE outbox ADD COLUMN chat VARCHAR(128);`,
+  },
+  {
+    // Every kind of message is kept, not only text: what it is, its facts, how to fetch its file,
+    // and what was made of it (a transcript, a saved file) so a retry does not redo that work.
+    name: '004-media',
+    up: `
+      ALTER TABLE inbox ADD COLUMN kind VARCHAR(16) NOT NULL DEFAULT 'text';
+      ALTER TABLE inbox ADD COLUMN media TEXT;
+      ALTER TABLE inbox ADD COLUMN file TEXT;
+      ALTER TABLE inbox ADD COLUMN prepared TEXT;`,
+  },
+  {
+    // A reply may carry the business's location pin, sent after the text under its own message id.
+    name: '005-outbox-location',
+    up: 'ALTER TABLE outbox ADD COLUMN location TEXT;',
+  },
 ];
 
 export type InboxStatus = 'pending' | 'done' | 'skipped' | 'failed';
 export interface InboxRow {
   id: number;
   chat: string;
+  /** Where replies go (see InboundMessage.address). */
+  address: string;
   participant: string;
   messageId: string;
   fromMe: boolean;
   sender: string;
   senderName: string | null;
+  kind: MessageKind;
   text: string | null;
+  media: MediaInfo;
+  file: string | null;
+  prepared: Prepared | null;
   timestamp: Date;
   status: InboxStatus;
   attempts: number;
@@ -68,9 +98,14 @@ export interface InboxRow {
 export interface OutboxRow {
   id: number;
   inboxId: number | null;
+  /** The chat key, for handoff. */
+  chat: string;
+  /** The address the reply is sent to. */
   jid: string;
   text: string;
   waId: string;
+  /** A location pin sent after the text, with its own message id. */
+  location: OutboxPin | null;
   status: 'pending' | 'sent' | 'cancelled';
   attempts: number;
   nextAttemptAt: Date;
@@ -82,6 +117,22 @@ export interface ChatHandoffRow {
   jid: string;
   until: Date | null;
   reason: 'operator' | 'staff';
+}
+export interface OutboxPin {
+  latitude: number;
+  longitude: number;
+  name: string;
+  address?: string;
+  waId: string;
+}
+
+/** What the gateway made of a message's file before asking the brain. */
+export interface Prepared {
+  transcript?: string;
+  /** The file kept under the tenant's media folder. */
+  saved?: string;
+  /** Why nothing was made of it (too big, over quota, download failed…). */
+  note?: string;
 }
 /** A retry: when to try again, and why the last attempt failed. */
 export interface Retry {
@@ -95,17 +146,19 @@ const date = (v: unknown): Date => new Date(v as string);
 const maybeDate = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 
 type Raw = Record<string, unknown>;
+const json = <T>(v: unknown): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : null);
 function inboxRow(r: Raw): InboxRow {
   return {
-    id: r.id as number, chat: r.chat as string, participant: r.participant as string, messageId: r.message_id as string, fromMe: Boolean(r.from_me),
-    sender: r.sender as string, senderName: (r.sender_name as string | null) ?? null, text: (r.text as string | null) ?? null, timestamp: date(r.timestamp),
+    id: r.id as number, chat: r.chat as string, address: (r.address as string | null) ?? (r.chat as string), participant: r.participant as string, messageId: r.message_id as string, fromMe: Boolean(r.from_me),
+    sender: r.sender as string, senderName: (r.sender_name as string | null) ?? null, kind: ((r.kind as MessageKind | null) ?? 'text'),
+    text: (r.text as string | null) ?? null, media: json<MediaInfo>(r.media) ?? {}, file: (r.file as string | null) ?? null, prepared: json<Prepared>(r.prepared), timestamp: date(r.timestamp),
     status: r.status as InboxStatus, attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
     handoff: Boolean(r.handoff), createdAt: date(r.created_at),
   };
 }
 function outboxRow(r: Raw): OutboxRow {
   return {
-    id: r.id as number, inboxId: (r.inbox_id as number | null) ?? null, jid: r.jid as string, text: r.text as string, waId: r.wa_id as string,
+    id: r.id as number, inboxId: (r.inbox_id as number | null) ?? null, chat: (r.chat as string | null) ?? (r.jid as string), jid: r.jid as string, text: r.text as string, waId: r.wa_id as string, location: json<OutboxPin>(r.location),
     status: r.status as OutboxRow['status'], attempts: r.attempts as number, nextAttemptAt: date(r.next_attempt_at), lastError: (r.last_error as string | null) ?? null,
     createdAt: date(r.created_at), sentAt: maybeDate(r.sent_at),
   };
@@ -131,9 +184,14 @@ export class GatewayStore {
     await this.db.write(async (tx) => {
       for (const m of messages) {
         await tx.run(
-          `INSERT INTO inbox (chat, participant, message_id, from_me, sender, sender_name, text, timestamp, status, attempts, next_attempt_at, handoff, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          [m.chat, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.text, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
+          // A replay is a no-op, except that the real content of a message that could not be
+          // decrypted replaces its stub (Baileys' retry brings it under the same id).
+          `INSERT INTO inbox (chat, address, participant, message_id, from_me, sender, sender_name, kind, text, media, file, timestamp, status, attempts, next_attempt_at, handoff, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+           ON CONFLICT (chat, participant, message_id, from_me) DO UPDATE SET kind = excluded.kind, text = excluded.text, media = excluded.media, file = excluded.file,
+             status = excluded.status, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL
+           WHERE inbox.kind = 'undecryptable' AND excluded.kind <> 'undecryptable'`,
+          [m.chat, m.address, m.participant, m.id, m.fromMe ? 1 : 0, m.sender, m.senderName, m.kind, m.text, m.media ? JSON.stringify(m.media) : null, m.file ?? null, iso(m.timestamp), status(m), now, handoff(m) ? 1 : 0, now],
         );
       }
     });
@@ -154,17 +212,27 @@ export class GatewayStore {
    * After a brain outage, `wakeOthers` lets everything that waited for it go now rather than at
    * its backoff time.
    */
-  async answered(inboxId: number, opts: { handoff: boolean; wakeOthers: boolean; reply?: { jid: string; text: string; waId: string } }): Promise<void> {
+  async answered(inboxId: number, opts: { handoff: boolean; wakeOthers: boolean; reply?: { chat: string; jid: string; text: string; waId: string; location?: OutboxPin } }): Promise<void> {
     const now = iso(new Date());
     await this.db.write(async (tx) => {
       if (opts.wakeOthers) await tx.run("UPDATE inbox SET next_attempt_at = ? WHERE status = 'pending'", [now]);
       await tx.run("UPDATE inbox SET status = 'done', handoff = ?, last_error = NULL WHERE id = ?", [opts.handoff ? 1 : 0, inboxId]);
       if (opts.reply) {
-        await tx.run("INSERT INTO outbox (inbox_id, jid, text, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING", [
-          inboxId, opts.reply.jid, opts.reply.text, opts.reply.waId, now, now,
+        await tx.run("INSERT INTO outbox (inbox_id, chat, jid, text, location, wa_id, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING", [
+          inboxId, opts.reply.chat, opts.reply.jid, opts.reply.text, opts.reply.location ? JSON.stringify(opts.reply.location) : null, opts.reply.waId, now, now,
         ]);
       }
     });
+  }
+
+  /** Keeps what was made of a message's file, so a retry of the brain call does not download or transcribe again. */
+  async setPrepared(inboxId: number, prepared: Prepared): Promise<void> {
+    await this.db.run('UPDATE inbox SET prepared = ? WHERE id = ?', [JSON.stringify(prepared), inboxId]);
+  }
+
+  /** Messages of a kind received since `since` (undecryptable ones, for the monitor). */
+  async receivedKindSince(kind: MessageKind, since: Date): Promise<number> {
+    return (await this.db.get<{ n: number }>('SELECT count(*) AS n FROM inbox WHERE kind = ? AND from_me = 0 AND created_at >= ?', [kind, iso(since)]))?.n ?? 0;
   }
 
   /** The brain could not be asked (retry later) or refused the message (failed for good). */

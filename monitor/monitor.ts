@@ -8,7 +8,8 @@ import type { Logger } from '../core/logger.js';
 import { RegistryView, type Tenant } from '../core/registry.js';
 import { RawDb } from '../core/sqlite/raw.js';
 import { stripControl } from '../core/text.js';
-import { DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
+import { llmHealthOf } from '../core/status.js';
+import { configIncident, DEFAULT_THRESHOLDS, desiredIncidents, observe, type DesiredIncident, type Observation, type Thresholds, type WatchState } from './rules.js';
 import type { AlertRow, IncidentRow, MonitorStore } from './store.js';
 
 export interface Pm2View {
@@ -107,13 +108,15 @@ export class Monitor extends EventEmitter {
           backlog: (h?.queue as { pending?: number } | undefined)?.pending,
           storeError: (h?.storeError as string | null | undefined) ?? null,
           authError: (h?.authError as string | null | undefined) ?? null,
+          undecryptable: (h?.undecryptableLastHour as number | undefined) ?? 0,
           pm2: pm2?.get(`wr-gw-${tenant.id}`),
         };
         return { obs, tenant };
       }),
     );
     const brain = await this.health(`${this.opts.config.brainUrl}/health`);
-    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain') } }];
+    const llm = llmHealthOf(brain);
+    return [...gateways, { obs: { target: 'brain', kind: 'brain', reachable: brain !== null, pm2: pm2?.get('wr-brain'), ...(llm ? { llm } : {}) } }];
   }
 
   private async reconcile(observations: { obs: Observation; tenant?: Tenant }[]): Promise<void> {
@@ -127,6 +130,8 @@ export class Monitor extends EventEmitter {
       updates.push({ target: obs.target, state });
       for (const incident of desiredIncidents(obs, state, now, this.thresholds)) desired.set(incident.key, { incident, tenant });
     }
+    const config = configIncident(this.opts.config.alertProblems);
+    if (config) desired.set(config.key, { incident: config });
     const open = await store.openIncidents();
     const openKeys = new Set(open.map((i) => i.key));
     const known = new Set(observations.map((o) => o.obs.target));
@@ -135,7 +140,7 @@ export class Monitor extends EventEmitter {
       for (const u of updates) await store.Watch.upsert({ target: u.target, state: u.state, updatedAt: new Date(now) }, { transaction });
       for (const [key, { incident, tenant }] of desired) {
         if (openKeys.has(key)) continue;
-        const row = await store.Incident.create({ key, kind: incident.kind, target: incident.target, title: incident.title, status: 'open', openedAt: new Date(now), remindedAt: new Date(now) }, { transaction });
+        const row = await store.Incident.create({ key, kind: incident.kind, target: incident.target, title: incident.title, severity: incident.severity ?? 0, status: 'open', openedAt: new Date(now), remindedAt: new Date(now) }, { transaction });
         await store.enqueue(this.operatorAlerts(`open:${row.id}`, row.id, `🔴 ${this.label(incident.target, tenant)}: ${incident.title}. Next: ${incident.next}`), transaction);
         events.push({ type: 'opened', incident: row.get({ plain: true }) as IncidentRow });
       }
@@ -143,6 +148,13 @@ export class Monitor extends EventEmitter {
         const stillWanted = desired.has(incident.key) || (incident.kind === 'alert_delivery' && !(await this.deliveryRecovered(incident)));
         // A tenant removed from the registry takes its incidents with it.
         const gone = incident.target !== 'brain' && incident.target !== 'monitor' && !known.has(incident.target);
+        const worse = desired.get(incident.key)?.incident;
+        if (stillWanted && !gone && worse && (worse.severity ?? 0) > incident.severity) {
+          // Worse than when it was alerted: say so now, rather than at the next reminder or never.
+          await store.Incident.update({ title: worse.title, severity: worse.severity, remindedAt: new Date(now) }, { where: { id: incident.id }, transaction });
+          await store.enqueue(this.operatorAlerts(`worse:${incident.id}:${worse.severity}`, incident.id, `🔺 ${this.label(incident.target)}: worse — ${worse.title}. Next: ${worse.next}`), transaction);
+          continue;
+        }
         if (stillWanted && !gone) {
           if (now - incident.remindedAt.getTime() >= (this.opts.reminderMs ?? 3_600_000)) {
             await store.Incident.update({ remindedAt: new Date(now) }, { where: { id: incident.id }, transaction });

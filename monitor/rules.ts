@@ -3,6 +3,7 @@
  * incidents that should be open now. The monitor opens what appears here, resolves what
  * disappears, and reminds about what stays.
  */
+import type { LlmHealth } from '../core/status.js';
 
 export type WaStatus = 'connecting' | 'qr' | 'connected' | 'disconnected' | 'logged_out' | 'parked';
 
@@ -19,8 +20,12 @@ export interface Observation {
   storeError?: string | null;
   /** The brain refuses the gateway's key or tenant. */
   authError?: string | null;
+  /** Messages WhatsApp delivered that could not be decrypted, in the last hour. */
+  undecryptable?: number;
   /** PM2's view, when PM2 runs. */
   pm2?: { status: string; restarts: number };
+  /** The brain's LLM engine, when one is configured. */
+  llm?: LlmHealth;
 }
 
 export interface WatchState {
@@ -35,10 +40,12 @@ export interface WatchState {
 
 export interface DesiredIncident {
   key: string;
-  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused';
+  kind: 'gateway_unreachable' | 'whatsapp_down' | 'logged_out' | 'crash_loop' | 'brain_down' | 'backlog' | 'store_failing' | 'key_refused' | 'undecryptable' | 'llm_refused' | 'llm_budget' | 'alert_config';
   target: string;
   title: string;
   next: string;
+  /** Higher is worse: an open incident whose severity rises is alerted again. */
+  severity?: number;
 }
 
 export interface Thresholds {
@@ -47,9 +54,11 @@ export interface Thresholds {
   backlog: number;
   crashRestarts: number;
   crashWindowMs: number;
+  /** Undecryptable messages in an hour that mean the session's encryption is broken. */
+  undecryptable: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { unreachableChecks: 3, downForMs: 2 * 60_000, backlog: 50, crashRestarts: 3, crashWindowMs: 10 * 60_000 };
+export const DEFAULT_THRESHOLDS: Thresholds = { unreachableChecks: 3, downForMs: 2 * 60_000, backlog: 50, crashRestarts: 3, crashWindowMs: 10 * 60_000, undecryptable: 5 };
 
 const isDown = (wa: WaStatus | null) => wa === 'disconnected' || wa === 'parked';
 
@@ -70,9 +79,11 @@ export function observe(prev: WatchState | undefined, obs: Observation, now: num
 
 export function desiredIncidents(obs: Observation, s: WatchState, now: number, t: Thresholds = DEFAULT_THRESHOLDS): DesiredIncident[] {
   const out: DesiredIncident[] = [];
-  const add = (kind: DesiredIncident['kind'], title: string, next: string) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next });
+  const add = (kind: DesiredIncident['kind'], title: string, next: string, severity = 0) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next, severity });
   if (obs.kind === 'brain') {
     if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
+    if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain');
+    if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait');
     return out;
   }
   const crashing = obs.pm2 && (obs.pm2.status === 'errored' || obs.pm2.status === 'waiting restart');
@@ -84,12 +95,29 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   if (obs.reachable && s.wa === 'logged_out') add('logged_out', 'WhatsApp logged out: a new QR is needed', `wr-console restart ${obs.target}, then wr-console qr ${obs.target} and scan it`);
   if (obs.reachable && isDown(s.wa) && now - s.waSince >= t.downForMs) {
     const why = s.wa === 'parked' ? `parked: ${obs.parkedReason ?? 'stopped retrying'}` : `disconnected${obs.lastDisconnect ? ` (${obs.lastDisconnect.code ?? '?'} ${obs.lastDisconnect.reason})` : ''}`;
-    add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now');
+    // Parked is worse than disconnected: it no longer retries by itself.
+    add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now', s.wa === 'parked' ? 1 : 0);
   }
   if (obs.reachable && obs.storeError) add('store_failing', `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}`, 'free disk space under WR_HOME; held messages are stored as soon as it works');
   if (obs.reachable && obs.authError) {
     add('key_refused', `the brain refuses this gateway's key, messages wait: ${obs.authError.slice(0, 200)}`, `wr-console tenant key ${obs.target} --rotate, then wr-console restart ${obs.target}`);
   }
+  if (obs.reachable && (obs.undecryptable ?? 0) >= t.undecryptable) {
+    // The usual cause of "connected but receiving nothing": customers see their messages delivered, the bot sees none.
+    add('undecryptable', `connected but ${obs.undecryptable} messages in the last hour could not be decrypted`, `the session's keys are out of step: wr-console restart ${obs.target}; if it goes on, log out on the phone and pair again`);
+  }
   if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
   return out;
+}
+
+/** Bad alert settings: the monitor runs without those channels and says so, until wr.env is fixed. */
+export function configIncident(alertProblems: string[]): DesiredIncident | null {
+  if (alertProblems.length === 0) return null;
+  return {
+    key: 'alert_config:monitor',
+    kind: 'alert_config',
+    target: 'monitor',
+    title: `alert settings are invalid, so those channels are off: ${alertProblems.join('; ').slice(0, 500)}`,
+    next: 'fix them in wr.env (wr-console alert test checks them), then wr-console restart monitor',
+  };
 }

@@ -42,9 +42,16 @@ const migrations: Migration[] = [
       await qi.createTable('settings', { key: { type: STRING(64), primaryKey: true }, value: { type: TEXT, allowNull: false } });
     },
   },
+  {
+    // How bad an open incident is, so it is alerted again when it gets worse.
+    name: '002-incident-severity',
+    async up({ context: qi }) {
+      await qi.addColumn('incidents', 'severity', { type: INTEGER, allowNull: false, defaultValue: 0 });
+    },
+  },
 ];
 
-export interface IncidentRow { id: number; key: string; kind: string; target: string; title: string; status: 'open' | 'resolved'; openedAt: Date; remindedAt: Date; resolvedAt: Date | null }
+export interface IncidentRow { id: number; key: string; kind: string; target: string; title: string; severity: number; status: 'open' | 'resolved'; openedAt: Date; remindedAt: Date; resolvedAt: Date | null }
 export interface AlertRow {
   id: number;
   dedupe: string;
@@ -64,7 +71,7 @@ export interface AlertRow {
 
 export class MonitorStore extends SqliteStore {
   readonly Watch: ModelStatic<Row<{ target: string; state: unknown; updatedAt: Date }>>;
-  readonly Incident: ModelStatic<Row<IncidentRow, 'id' | 'resolvedAt'>>;
+  readonly Incident: ModelStatic<Row<IncidentRow, 'id' | 'resolvedAt' | 'severity'>>;
   readonly Alert: ModelStatic<Row<AlertRow, 'id' | 'attempts' | 'lastError' | 'sentAt' | 'incidentId' | 'source'>>;
   readonly Settings: ModelStatic<Row<{ key: string; value: string }>>;
 
@@ -73,7 +80,7 @@ export class MonitorStore extends SqliteStore {
     const s = db.sequelize;
     const opts = (tableName: string) => ({ tableName, underscored: true, timestamps: false });
     this.Watch = s.define('Watch', { target: { type: STRING, primaryKey: true }, state: JSON, updatedAt: DATE }, opts('watch')) as never;
-    this.Incident = s.define('Incident', { id, key: STRING, kind: STRING, target: STRING, title: TEXT, status: STRING, openedAt: DATE, remindedAt: DATE, resolvedAt: DATE }, opts('incidents')) as never;
+    this.Incident = s.define('Incident', { id, key: STRING, kind: STRING, target: STRING, title: TEXT, severity: { type: INTEGER, defaultValue: 0 }, status: STRING, openedAt: DATE, remindedAt: DATE, resolvedAt: DATE }, opts('incidents')) as never;
     this.Alert = s.define('Alert', {
       id, dedupe: STRING, incidentId: INTEGER, channel: STRING, recipient: STRING, text: TEXT, status: STRING, attempts: { type: INTEGER, defaultValue: 0 }, nextAttemptAt: DATE, lastError: TEXT, source: STRING, createdAt: DATE, sentAt: DATE,
     }, opts('alerts')) as never;

@@ -70,8 +70,8 @@ export class SqlConversationRepository implements ConversationRepository {
         if (claim.changes === 0) return readJson((await tx.get<{ response: string }>(PROCESSED, [turn.sender, turn.messageId]))!.response);
       }
       await tx.run(
-        `UPDATE conversations SET state = ?, opted_out = ?, handoff_until = ?, timestamp = ?${turn.senderName ? ', sender_name = ?' : ''} WHERE id = ?`,
-        [jsonValue(u.state), boolValue(u.optedOut), timeOrNull(u.handoffUntil), timeValue(u.timestamp), ...(turn.senderName ? [turn.senderName] : []), turn.conversationId],
+        `UPDATE conversations SET state = ?, language = ?, opted_out = ?, handoff_until = ?, timestamp = ?${turn.senderName ? ', sender_name = ?' : ''} WHERE id = ?`,
+        [jsonValue(u.state), u.language, boolValue(u.optedOut), timeOrNull(u.handoffUntil), timeValue(u.timestamp), ...(turn.senderName ? [turn.senderName] : []), turn.conversationId],
       );
       await tx.run(INSERT_MESSAGE, [turn.conversationId, 'in', turn.text, turn.intent, turn.messageId ?? null, timeValue(turn.at)]);
       if (turn.reply !== null) await tx.run(INSERT_MESSAGE, [turn.conversationId, 'out', turn.reply, turn.intent, null, timeValue(turn.at)]);

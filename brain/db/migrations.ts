@@ -150,4 +150,16 @@ export const migrations: Migration[] = [
       await qi.renameTable('processed_messages_v3', 'processed_messages');
     },
   },
+  {
+    name: '004-llm-usage',
+    async up({ context: qi }) {
+      // Tokens the LLM engine spent per local day: the per-tenant daily budget and `status` read it.
+      await qi.createTable('llm_usage', {
+        day: { type: STRING(10), allowNull: false, primaryKey: true },
+        input_tokens: { type: INTEGER, allowNull: false },
+        output_tokens: { type: INTEGER, allowNull: false },
+        calls: { type: INTEGER, allowNull: false },
+      });
+    },
+  },
 ];

@@ -35,7 +35,7 @@ export interface TurnRecord {
   messageId: string | undefined;
   sender: string;
   senderName: string | undefined;
-  update: Pick<Conversation, 'state' | 'optedOut' | 'handoffUntil' | 'timestamp'>;
+  update: Pick<Conversation, 'state' | 'language' | 'optedOut' | 'handoffUntil' | 'timestamp'>;
   text: string;
   reply: string | null;
   intent: string;

@@ -44,6 +44,8 @@ export interface ConversationState {
   flow?: Flow;
   /** A change waiting for the customer's YES; only the next message can confirm it. */
   pending?: PendingAction;
+  /** When a caller last got the "we can't take calls" message (ISO): one per window. */
+  callNoticeAt?: string;
 }
 
 export function initialState(): ConversationState {

@@ -21,6 +21,7 @@ const BookingsQuery = z.object({
   status: z.enum(['confirmed', 'cancelled', 'all']).default('confirmed'),
 });
 const EscalationsQuery = z.object({ status: z.enum(['pending', 'resolved', 'all']).default('all') });
+const UsageQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
 
 function query(req: Request): Record<string, unknown> {
   // Repeated parameters arrive as arrays; the last one wins, as most servers do.
@@ -72,6 +73,11 @@ export function apiRouter(chat: ChatService): Router {
       status: q.status === 'all' ? undefined : q.status,
     });
     res.json({ bookings });
+  });
+
+  api.get('/usage', async (req, res) => {
+    const q = parseOrThrow(UsageQuery, query(req), 'query');
+    res.json({ usage: await callerOf(res).tenant.db.usage.recent(q.days) });
   });
 
   api.get('/escalations', async (req, res) => {

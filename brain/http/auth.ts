@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { bearerToken, keyOwner } from '../../core/caller.js';
+import { FailedLogins } from '../../core/failed-logins.js';
 import { isTenantId } from '../../core/paths.js';
 import type { TenantContext, Tenants } from '../tenants.js';
 import { HttpError } from '../../core/http-errors.js';
@@ -18,12 +19,18 @@ export function callerOf(res: Response): Caller {
  * The key decides who the caller is; X-Client-ID only says which tenant they mean. Order matters:
  * 401 before anything else, so an unauthenticated caller learns nothing about which tenants exist.
  */
-export function authenticate(tenants: Tenants, adminKeyHash: string): RequestHandler {
+export function authenticate(tenants: Tenants, adminKeyHash: string, failed = new FailedLogins()): RequestHandler {
   return async (req, res, next) => {
     const key = bearerToken(req.get('authorization'));
-    if (!key) throw new HttpError(401, 'missing key: send Authorization: Bearer <tenant or admin key>', undefined, { 'WWW-Authenticate': 'Bearer' });
-    const who = keyOwner(key, tenants.registry.list(), adminKeyHash);
-    if (!who) throw new HttpError(401, 'unknown key', undefined, { 'WWW-Authenticate': 'Bearer' });
+    const who = key ? keyOwner(key, tenants.registry.list(), adminKeyHash) : undefined;
+    if (!who) {
+      // Checked only for a key that fails: a valid key always gets in, whoever else guesses.
+      const source = req.socket.remoteAddress ?? '?';
+      const wait = failed.retryAfter(source);
+      if (wait > 0) throw new HttpError(429, 'too many failed logins from this address; retry after the Retry-After seconds', undefined, { 'Retry-After': String(wait) });
+      failed.fail(source);
+      throw new HttpError(401, key ? 'unknown key' : 'missing key: send Authorization: Bearer <tenant or admin key>', undefined, { 'WWW-Authenticate': 'Bearer' });
+    }
     const { admin, tenant: owner } = who;
     const id = req.get('x-client-id');
     if (!id) throw new HttpError(400, 'missing X-Client-ID header: name the tenant', [{ path: 'X-Client-ID', message: 'required' }]);

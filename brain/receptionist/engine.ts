@@ -1,4 +1,6 @@
 import type { Language } from '../../core/profile.js';
+import type { LlmHealth } from '../../core/status.js';
+import type { UsageRepository } from '../domain/usage.js';
 import type { Classification } from './classifier.js';
 import type { HistoryMessage } from './llm/provider.js';
 import type { FaqMatcher, ServiceMatcher } from './matchers.js';
@@ -24,6 +26,8 @@ export interface Turn {
   history: HistoryMessage[];
   /** No message from this customer in the last few hours. */
   firstInSession: boolean;
+  /** The tenant's LLM spending, for engines that call a paid model (budget and accounting). */
+  usage: UsageRepository;
 }
 
 export interface EngineResult {
@@ -34,9 +38,13 @@ export interface EngineResult {
   escalated?: boolean;
 }
 
+/** Whether an engine that depends on an outside service is really answering (GET /health `llm`). */
+export type EngineStatus = LlmHealth;
+
 export interface Engine {
   readonly name: string;
   /** Whether the engine reads Turn.history (loading it costs a query per message). */
   readonly wantsHistory: boolean;
   respond(turn: Turn): Promise<EngineResult>;
+  status?(): EngineStatus;
 }

@@ -3,7 +3,7 @@ import { WEEKDAYS, formatClock, type Language, type Profile } from '../../core/p
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
-/** Reply templates per language. The profile's message overrides replace greeting, afterHours, handoff and fallback. */
+/** Reply templates per language. The profile's message overrides replace greeting, afterHours, handoff, fallback, voiceNote, call and mediaReceived. */
 const TEMPLATES = {
   en: {
     greeting: 'Hello! Welcome to {name}. I can tell you our hours, services and prices, and book, move or cancel appointments. How can I help?',
@@ -69,6 +69,17 @@ const TEMPLATES = {
     optedIn: "Welcome back! You'll get our replies again. How can I help?",
     noWords: 'Hi! How can I help? You can ask about our hours, services or book an appointment.',
     faqNone: "I don't have an answer to that, sorry. A member of our team can help — just ask for a person.",
+    voiceNote: "Sorry, I can't listen to voice notes. Could you type your message, please?",
+    youSaid: 'You said: "{text}"',
+    mediaReceived: "Thanks, we've received your {what}. A member of our team will take a look.",
+    locationReceived: 'Thanks for sending your location.',
+    call: "Sorry, we can't take calls on WhatsApp. Please write to us here{phone}.",
+    callPhone: ' or call {phone}',
+    undecryptable: "Sorry, your last message didn't reach us properly. Could you send it again?",
+    whatImage: 'photo',
+    whatVideo: 'video',
+    whatDocument: 'document',
+    whatContact: 'contact card',
   },
   es: {
     greeting: '¡Hola! Bienvenido a {name}. Puedo informarte de horarios, servicios y precios, y reservar, cambiar o cancelar citas. ¿En qué te ayudo?',
@@ -134,12 +145,23 @@ const TEMPLATES = {
     optedIn: '¡Bienvenido de nuevo! Volverás a recibir nuestras respuestas. ¿En qué te ayudo?',
     noWords: '¡Hola! ¿En qué te ayudo? Puedes preguntar por el horario, los servicios o pedir cita.',
     faqNone: 'No tengo respuesta para eso, perdona. Alguien del equipo puede ayudarte: solo pide hablar con una persona.',
+    voiceNote: 'Perdona, no puedo escuchar notas de voz. ¿Me lo puedes escribir, por favor?',
+    youSaid: 'Entendí: "{text}"',
+    mediaReceived: 'Gracias, hemos recibido tu {what}. Alguien del equipo le echará un vistazo.',
+    locationReceived: 'Gracias por enviarnos tu ubicación.',
+    call: 'Perdona, no podemos atender llamadas por WhatsApp. Escríbenos por aquí{phone}.',
+    callPhone: ' o llámanos al {phone}',
+    undecryptable: 'Perdona, tu último mensaje no nos ha llegado bien. ¿Puedes enviarlo otra vez?',
+    whatImage: 'foto',
+    whatVideo: 'vídeo',
+    whatDocument: 'documento',
+    whatContact: 'contacto',
   },
 } as const;
 
 export type ReplyKey = keyof (typeof TEMPLATES)['en'];
 type Overridable = keyof Profile['messages'];
-const OVERRIDABLE = new Set<string>(['greeting', 'afterHours', 'handoff', 'fallback'] satisfies Overridable[]);
+const OVERRIDABLE = new Set<string>(['greeting', 'afterHours', 'handoff', 'fallback', 'voiceNote', 'call', 'mediaReceived'] satisfies Overridable[]);
 
 /** Renders replies for one tenant and language. */
 export class Replies {

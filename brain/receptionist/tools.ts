@@ -140,7 +140,7 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'create_booking',
-    description: 'Books a service for the customer. The first call only proposes it: ask the customer to reply YES. Call again with the same arguments after their YES to book.',
+    description: 'Proposes booking a service for the customer: answers needs_confirmation; ask the customer to reply YES. The server books it on their YES.',
     input: z.object({ serviceId: z.string(), start: localDateTime, name: z.string().min(1).max(80) }),
     run: (ctx, { serviceId, start, name }) => requestBooking(ctx, ctx, { serviceId, start: parseLocal(ctx, start), name }),
   }),
@@ -154,13 +154,13 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'reschedule_booking',
-    description: "Moves one of the customer's bookings to a new start. The first call only proposes it; call again with the same arguments after the customer's YES.",
+    description: "Proposes moving one of the customer's bookings to a new start; the server moves it on the customer's YES.",
     input: z.object({ bookingId: z.number().int().positive(), start: localDateTime }),
     run: (ctx, { bookingId, start }) => requestReschedule(ctx, ctx, { bookingId, start: parseLocal(ctx, start) }),
   }),
   tool({
     name: 'cancel_booking',
-    description: "Cancels one of the customer's bookings. The first call only proposes it; call again after the customer's YES.",
+    description: "Proposes cancelling one of the customer's bookings; the server cancels it on the customer's YES.",
     input: z.object({ bookingId: z.number().int().positive() }),
     run: (ctx, { bookingId }) => requestCancel(ctx, ctx, { bookingId }),
   }),

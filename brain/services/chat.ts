@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
+import { CAPTIONED_KINDS, MESSAGE_KINDS } from '../../core/inbound.js';
 import { stripControl } from '../../core/text.js';
 import { afterEngine, gate, humanModeUntil, lastActivity, newConversation, optedOutState, resume, UNHANDLED_LIMIT, type Conversation } from '../domain/conversations.js';
 import { escalationNotice } from '../domain/escalations.js';
@@ -9,7 +10,9 @@ import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
 import { matchersFor } from '../receptionist/matchers.js';
+import { answerMedia } from '../receptionist/media.js';
 import { Replies } from '../receptionist/replies.js';
+import { detectLanguage } from '../receptionist/language.js';
 import type { ConversationState } from '../domain/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
 import type { Action, ToolContext } from '../receptionist/tools.js';
@@ -28,10 +31,17 @@ export const ChatRequestSchema = z.object({
     .refine((s) => s.trim().length > 0, 'message is empty'),
   sender: z.string({ error: 'sender is required' }).pipe(SenderSchema),
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be ISO 8601 with a zone, like 2026-03-16T10:00:00Z' }).optional(),
-  messageId: z.string().min(1).max(128).optional(),
+  // eslint-disable-next-line no-control-regex
+  messageId: z.string().min(1).max(128).regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'messageId has control characters').optional(),
   senderName: z.string().max(100).transform(stripControl).optional(),
   /** Set by the gateway while a person handles this chat: store the message, say nothing. */
   handoff: z.boolean().optional(),
+  /** What the customer sent. For anything but text, `message` is the record line ("[voice note 0:14]"). */
+  kind: z.enum(MESSAGE_KINDS, { error: `kind must be one of: ${MESSAGE_KINDS.join(', ')}` }).optional(),
+  /** Words that came with a photo, video or document: answered like a text. */
+  caption: z.string().max(4096).transform(stripControl).optional(),
+  /** What a voice note said (transcribed by the gateway): answered like a text, prefixed with "You said". */
+  transcript: z.string().max(4096).transform(stripControl).optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
@@ -42,6 +52,8 @@ export interface ChatResponse {
   conversationId: number;
   escalated: boolean;
   handoff: boolean;
+  /** The business's pin, sent as a WhatsApp location message after the reply (asked where it is, and the profile has coordinates). */
+  location?: { latitude: number; longitude: number; name: string; address?: string };
 }
 
 /** Earlier messages an LLM engine sees. */
@@ -101,9 +113,14 @@ export class ChatService {
     const now = DateTime.fromISO(req.timestamp ?? new Date().toISOString()).setZone(zoneOf(profile));
     const nowDate = now.toJSDate();
     const { conversation, isNew } = await this.conversationFor(tenant, req, nowDate);
-    const language = conversation.language === 'es' ? 'es' : 'en';
     const start = resume(conversation, isNew, nowDate);
-    const normalized = normalize(req.message);
+    // The words to answer: a text, or what came with a file (caption, transcript). A file without
+    // words gets the media policy's answer instead of the engine's.
+    const kind = req.kind ?? 'text';
+    const words = kind === 'text' ? req.message : ((kind === 'audio' ? req.transcript : CAPTIONED_KINDS.has(kind) ? req.caption : undefined) ?? '').trim();
+    const normalized = normalize(words);
+    // The customer's language, not the business's: kept per conversation, switched when they do.
+    const language = detectLanguage(normalized) ?? (conversation.language === 'es' ? 'es' : 'en');
     const classification = await (await classifierFor(profile)).classify(normalized, language);
     let optedOut = conversation.optedOut;
     let handoffUntil = start.handoffUntil;
@@ -139,9 +156,18 @@ export class ChatService {
       [optedOut, reply, intent] = [false, replies.t('optedIn'), 'greeting'];
     } else if (who.kind === 'silent') {
       [reply, intent] = [null, classification.intent];
+    } else if (!words) {
+      const media = answerMedia(kind, req.message, replies, profile.media, tools.state, nowDate);
+      [reply, intent] = [media.reply, 'unknown'];
+      if (media.callNoticeAt) tools.state = { ...tools.state, callNoticeAt: media.callNoticeAt };
+      if (media.notice) {
+        await tools.escalate(media.notice);
+        actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId });
+        escalated = true;
+      }
     } else {
       const result = await this.engine.respond({
-        text: req.message,
+        text: words,
         normalized,
         language,
         classification,
@@ -149,15 +175,17 @@ export class ChatService {
         replies,
         ...matchersFor(profile),
         firstInSession: start.firstInSession,
+        usage: db.usage,
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
       });
       const after = afterEngine(tools.state, result.handled);
       tools.state = after.state;
-      reply = result.reply;
+      // A transcript may be wrong: the customer sees what was understood.
+      reply = req.transcript ? `${replies.t('youSaid', { text: req.transcript.slice(0, 500) })}\n${result.reply}` : result.reply;
       intent = result.intent;
       escalated = Boolean(result.escalated);
       if (!escalated && after.limitReached) {
-        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${req.message.slice(0, 300)}"`);
+        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${words.slice(0, 300)}"`);
         actions.push({ tool: 'escalate_to_human', status: 'escalated', escalationId });
         reply = `${reply}\n${replies.t('handoff')}`;
         escalated = true;
@@ -168,13 +196,14 @@ export class ChatService {
       }
     }
 
-    const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff) };
-    return this.commit(tenant, req, conversation, { state: tools.state, optedOut, handoffUntil, nowDate }, response);
+    const pin = reply !== null && intent === 'location' && profile.location ? { ...profile.location, name: profile.name, ...(profile.address ? { address: profile.address } : {}) } : undefined;
+    const response: ChatResponse = { reply, intent, actions, conversationId: conversation.id, escalated, handoff: handoffUntil !== null || Boolean(req.handoff), ...(pin ? { location: pin } : {}) };
+    return this.commit(tenant, req, conversation, { state: tools.state, language, optedOut, handoffUntil, nowDate }, response);
   }
 
   private async history(tenant: TenantContext, conversationId: number): Promise<HistoryMessage[]> {
     const messages = await tenant.db.conversations.recent(conversationId, HISTORY_MESSAGES);
-    return messages.map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text }));
+    return messages.map((m) => ({ role: m.direction === 'in' ? 'user' : 'assistant', text: m.text, at: m.timestamp.getTime() }));
   }
 
   /** Records the turn in one transaction. A concurrent duplicate that committed first wins. */
@@ -182,7 +211,7 @@ export class ChatService {
     tenant: TenantContext,
     req: ChatRequest,
     conversation: Conversation,
-    update: { state: ConversationState; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
+    update: { state: ConversationState; language: Language; optedOut: boolean; handoffUntil: Date | null; nowDate: Date },
     response: ChatResponse,
   ): Promise<ChatResponse> {
     const recorded = await tenant.db.conversations.record({
@@ -190,7 +219,7 @@ export class ChatService {
       messageId: req.messageId,
       sender: req.sender,
       senderName: req.senderName,
-      update: { state: update.state, optedOut: update.optedOut, handoffUntil: update.handoffUntil, timestamp: lastActivity(conversation, update.nowDate) },
+      update: { state: update.state, language: update.language, optedOut: update.optedOut, handoffUntil: update.handoffUntil, timestamp: lastActivity(conversation, update.nowDate) },
       text: req.message,
       reply: response.reply,
       intent: response.intent,

@@ -1,3 +1,4 @@
+import readline from 'node:readline/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A failure the user can fix; printed as one line (plus any detail lines) without a stack trace. */
@@ -53,4 +54,20 @@ export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: stri
     throw new CliError(n < spec.positionals.min ? 'missing argument' : `unexpected argument "${parsed.positionals[spec.positionals.max]}"`, [`usage: ${spec.usage}`], 2);
   }
   return parsed;
+}
+
+/**
+ * Asks before something that cannot be undone: `yes` (--yes) skips the question, a terminal is
+ * asked, and with no terminal to ask (a script) it refuses and names --yes.
+ */
+export async function confirmDestructive(question: string, yes: boolean, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): Promise<void> {
+  if (yes) return;
+  if (!input.isTTY) throw new CliError(`${question} Refused without a terminal to ask: add --yes to confirm`);
+  const rl = readline.createInterface({ input, output });
+  try {
+    const answer = (await rl.question(`${question} [y/N] `)).trim().toLowerCase();
+    if (answer !== 'y' && answer !== 'yes') throw new CliError('cancelled: nothing was changed');
+  } finally {
+    rl.close();
+  }
 }

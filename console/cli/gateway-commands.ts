@@ -1,4 +1,5 @@
 import type { Config } from '../../core/config.js';
+import { MESSAGE_KINDS } from '../../core/inbound.js';
 import { GatewayApi } from '../gateway-api.js';
 import { renderQr } from '../qr.js';
 import { CliError, parseCommand, type Output } from './command.js';
@@ -30,11 +31,15 @@ export const CHAT_TEST_SENDER = '+15550100001';
 export async function chatCommand(config: Config, argv: string[], io: Output): Promise<void> {
   const args = parseCommand(
     {
-      usage: 'wr-console chat <tenant> <text…>',
+      usage: 'wr-console chat <tenant> <text…> | wr-console chat <tenant> --kind KIND [caption…]',
       summary: "Sends a message to a simulator tenant as a customer would, and prints the receptionist's reply.",
-      options: { from: { type: 'string' } },
-      optionHelp: [`--from PHONE        the customer's number (default ${CHAT_TEST_SENDER})`],
-      positionals: { min: 2, max: 100 },
+      options: { from: { type: 'string' }, kind: { type: 'string' }, seconds: { type: 'string' } },
+      optionHelp: [
+        `--from PHONE        the customer's number (default ${CHAT_TEST_SENDER})`,
+        `--kind KIND         send something else than text: ${MESSAGE_KINDS.filter((k) => k !== 'text').join(', ')}`,
+        '--seconds N         a voice note\'s length',
+      ],
+      positionals: { min: 1, max: 100 },
     },
     argv,
     io,
@@ -44,11 +49,16 @@ export async function chatCommand(config: Config, argv: string[], io: Output): P
   if (tenant.transport !== 'simulator') throw new CliError(`${tenant.id} is a real WhatsApp tenant; chat works with simulator tenants (for the brain alone: POST /api/chat)`);
   const from = typeof args.values.from === 'string' ? args.values.from : CHAT_TEST_SENDER;
   const text = args.positionals.slice(1).join(' ');
+  const kind = typeof args.values.kind === 'string' ? args.values.kind : 'text';
+  if (!(MESSAGE_KINDS as readonly string[]).includes(kind)) throw new CliError(`--kind must be one of: ${MESSAGE_KINDS.join(', ')}`);
+  if (kind === 'text' && !text) throw new CliError('nothing to send: give the text, or --kind for a voice note, photo, call…');
+  const seconds = typeof args.values.seconds === 'string' ? Number(args.values.seconds) : undefined;
+  if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 0)) throw new CliError('--seconds must be a whole number of seconds');
   const api = new GatewayApi(config, tenant);
   const health = await api.health();
   if (health.status !== 'connected') throw new CliError(`${tenant.id} is not connected (status ${health.status}); pair it first: POST /simulate/pair or the console's p key`);
   const before = new Set((await api.simulatorOutbox()).messages.map((m) => m.id));
-  const { chat } = await api.simulateInbound(from, text);
+  const { chat } = await api.simulateInbound(from, kind === 'text' ? { text } : { kind, ...(text ? { caption: text } : {}), ...(seconds !== undefined ? { seconds } : {}) });
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const reply = (await api.simulatorOutbox()).messages.find((m) => !before.has(m.id) && m.to === chat);

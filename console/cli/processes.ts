@@ -57,23 +57,37 @@ function lifecycle(verb: 'start' | 'stop' | 'restart') {
     if (!args) return;
     const target = args.positionals[0] ?? 'all';
     const apps = appsFor(config, target, env.WR_DEMO === '1');
+    const failed: string[] = [];
     const lines = await withPm2(env, verb === 'start', async (pm2) => {
       if (verb === 'start') return startApps(pm2, apps);
       const known = new Set((await pm2.list()).map((p) => p.name));
-      const out: string[] = [];
-      for (const app of apps) {
-        if (!known.has(app.name)) {
-          out.push(verb === 'restart' ? (await startApps(pm2, [app]))[0]! : `${app.name}: not running`);
-          continue;
-        }
+      return eachApp(apps, failed, async (app) => {
+        if (!known.has(app.name)) return verb === 'restart' ? (await startApps(pm2, [app]))[0]! : `${app.name}: not running`;
         if (verb === 'stop') await pm2.stop(app.name);
         else await pm2.restart(app.name);
-        out.push(`${app.name}: ${verb === 'stop' ? 'stopped' : 'restarted'}`);
-      }
-      return out;
+        return `${app.name}: ${verb === 'stop' ? 'stopped' : 'restarted'}`;
+      });
     });
     for (const l of lines) io.out(l);
+    if (failed.length) throw new CliError(`${verb} failed for ${failed.join(', ')} (see above); the others were done`);
   };
+}
+
+/**
+ * Runs `work` for each app in turn; one that fails is reported on its own line and the rest still
+ * run (`restart all` must not leave the tenants after a failing one untouched). Failed names go in `failed`.
+ */
+export async function eachApp(apps: readonly AppSpec[], failed: string[], work: (app: AppSpec) => Promise<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const app of apps) {
+    try {
+      out.push(await work(app));
+    } catch (err) {
+      failed.push(app.name);
+      out.push(`${app.name}: FAILED: ${(err as Error).message}`);
+    }
+  }
+  return out;
 }
 
 export const startCommand = lifecycle('start');

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '../../core/config.js';
+import { ConfigError, loadConfig, shellMismatches, type Config } from '../../core/config.js';
 import { RegistryError } from '../../core/registry.js';
 import { Pm2Error } from '../../core/pm2/client.js';
 import { GatewayUnreachable } from '../gateway-api.js';
@@ -38,6 +38,15 @@ function help(): string {
   ].join('\n');
 }
 
+/** The configuration the CLI and the TUI act on: refused when the shell says something wr.env does not. */
+export function operatorConfig(env: NodeJS.ProcessEnv): Config {
+  // Alert settings matter to `alert test` alone, which reports their problems.
+  const config = loadConfig(env, { alerts: false });
+  const mismatches = shellMismatches(env);
+  if (mismatches.length > 0) throw new ConfigError(mismatches);
+  return config;
+}
+
 /** Runs one CLI invocation and returns the exit code; every failure is a message, never a stack. */
 export async function runCli(argv: string[], io: Output = stdio, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
@@ -48,7 +57,7 @@ export async function runCli(argv: string[], io: Output = stdio, env: NodeJS.Pro
   const command = COMMANDS[name];
   try {
     if (!command) throw new CliError(`unknown command "${name}"`, [help()], 2);
-    await command[1](loadConfig(env), rest, io, env);
+    await command[1](operatorConfig(env), rest, io, env);
     return 0;
   } catch (err) {
     if (err instanceof CliError) {

@@ -7,7 +7,8 @@ import { allocatePort, isPortFree } from '../../core/ports.js';
 import { LIMITS, minimalProfile, parseProfileYaml, profileToYaml, ProfileError, type Profile } from '../../core/profile.js';
 import { hasControl } from '../../core/text.js';
 import { readRegistry, TRANSPORTS, updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
-import { CliError, parseCommand, type Output } from './command.js';
+import { neutralise } from '../../core/text.js';
+import { CliError, confirmDestructive, parseCommand, type Output } from './command.js';
 import { syncGateway } from './processes.js';
 
 function tenantId(raw: string | undefined): string {
@@ -111,6 +112,8 @@ async function add(config: Config, argv: string[], io: Output, env: NodeJS.Proce
   );
   if (!args) return;
   const id = tenantId(args.positionals[0]);
+  // Before the other checks: an existing id is the problem to report, not a missing --name.
+  if (readRegistry(config.paths).some((t) => t.id === id)) throw new CliError(`tenant "${id}" already exists`);
   const transport = (args.values.transport ?? 'baileys') as Transport;
   if (!TRANSPORTS.includes(transport)) throw new CliError(`invalid transport "${transport}": use ${TRANSPORTS.join(' or ')}`);
   const requestedPort = typeof args.values.port === 'string' ? parsePort(args.values.port) : undefined;
@@ -120,7 +123,7 @@ async function add(config: Config, argv: string[], io: Output, env: NodeJS.Proce
   if (name.length > 100) throw new CliError('--name is too long: at most 100 characters');
 
   const { tenant, reused } = await registerTenant(config, { id, name, transport, port: requestedPort, profileText: file?.text });
-  io.out(`added tenant ${tenant.id} "${tenant.name}": gateway port ${tenant.port}, transport ${tenant.transport}`);
+  io.out(`added tenant ${tenant.id} "${neutralise(tenant.name)}": gateway port ${tenant.port}, transport ${tenant.transport}`);
   if (reused) io.out(`reusing the data kept in ${config.paths.tenantDir(id)}`);
   io.out(`data: ${config.paths.tenantDir(id)}`);
   io.out(`key:  wr-console tenant key ${id}`);
@@ -137,7 +140,7 @@ async function list(config: Config, argv: string[], io: Output): Promise<void> {
   const tenants = readRegistry(config.paths).map(({ keyHash: _hidden, ...t }) => t);
   if (args.values.json) return io.out(JSON.stringify(tenants, null, 2));
   if (tenants.length === 0) return io.out('no tenants yet: wr-console tenant add <id> --name <name>');
-  const rows = [['ID', 'NAME', 'PORT', 'TRANSPORT', 'CREATED'], ...tenants.map((t) => [t.id, t.name, String(t.port), t.transport, t.createdAt.slice(0, 10)])];
+  const rows = [['ID', 'NAME', 'PORT', 'TRANSPORT', 'CREATED'], ...tenants.map((t) => [t.id, neutralise(t.name), String(t.port), t.transport, t.createdAt.slice(0, 10)])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) io.out(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
 }
@@ -145,10 +148,10 @@ async function list(config: Config, argv: string[], io: Output): Promise<void> {
 async function remove(config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv): Promise<void> {
   const args = parseCommand(
     {
-      usage: 'wr-console tenant remove <id> [--purge]',
-      summary: 'Unregisters a tenant. Its data folder is kept unless --purge is given.',
-      options: { purge: { type: 'boolean' } },
-      optionHelp: ['--purge             also delete the data folder (database, WhatsApp session, key)'],
+      usage: 'wr-console tenant remove <id> [--purge [--yes]]',
+      summary: 'Unregisters a tenant. Its data folder is kept unless --purge is given (which asks first).',
+      options: { purge: { type: 'boolean' }, yes: { type: 'boolean' } },
+      optionHelp: ['--purge             also delete the data folder (database, WhatsApp session, key); asks first', '--yes               with --purge: do not ask (scripts)'],
       positionals: { min: 1, max: 1 },
     },
     argv,
@@ -156,6 +159,8 @@ async function remove(config: Config, argv: string[], io: Output, env: NodeJS.Pr
   );
   if (!args) return;
   const id = tenantId(args.positionals[0]);
+  if (!readRegistry(config.paths).some((t) => t.id === id)) throw unknownTenant(id);
+  if (args.values.purge) await confirmDestructive(`Delete ${config.paths.tenantDir(id)}: ${id}'s database, WhatsApp session and key? This cannot be undone.`, args.values.yes === true);
   await updateRegistry(config.paths, (tenants) => {
     if (!tenants.some((t) => t.id === id)) throw unknownTenant(id);
     return { tenants: tenants.filter((t) => t.id !== id), result: undefined };

@@ -1,14 +1,16 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { BRAIN, gatewayName } from '../../core/apps.js';
+import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
+import { isTenantId } from '../../core/paths.js';
+import type { Conversation } from '../brain-api.js';
 import type { Backend } from './backend.js';
-import { FailuresView, Header, HelpView, LogPane, QrView, TenantTable } from './components/views.js';
-import { actionFor, KEYMAP, type Action } from './keymap.js';
-import { filterRows, parseCommandLine, sortRows, type TenantRow } from './model.js';
+import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, TenantTable } from './components/views.js';
+import { actionFor, isDangerous, KEYMAP, splitKeys, type Action, type KeyEvent, type View } from './keymap.js';
+import { ALL_LOGS, completeCommand, failures, filterRows, parseCommandLine, sortRows, type TenantRow } from './model.js';
 
-type Overlay = 'none' | 'qr' | 'failures' | 'help';
 type Prompt =
   | { kind: 'filter'; text: string }
+  | { kind: 'search'; text: string }
   | { kind: 'command'; text: string }
   | { kind: 'confirm'; question: string; run: () => Promise<string> }
   | { kind: 'add'; field: 'id' | 'name' | 'transport'; id: string; name: string; text: string }
@@ -19,6 +21,8 @@ export interface AppProps {
   readonly?: boolean;
   /** Milliseconds between clock ticks (countdowns, ages); tests slow it down. */
   tickMs?: number;
+  /** Milliseconds between refreshes of an open conversation list. */
+  refreshMs?: number;
 }
 
 function useTerminalSize(): { columns: number; rows: number } {
@@ -32,21 +36,25 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
+const clamp = (i: number, length: number) => Math.min(Math.max(0, i), Math.max(0, length - 1));
+
 /**
- * The operator console: one keypress router over a tenant table, a log pane, and overlays
- * (QR, failures, help) and prompts (filter, command, confirmation, add-tenant, phone). Every state
- * shown comes from the backend's snapshot, so a change appears only once the system confirms it.
+ * The operator console: one keypress router over a stack of views (table, log, failures,
+ * escalations, conversations, messages, QR, help) and prompts (filter, search, command,
+ * confirmation, add-tenant, phone). Every state shown comes from the backend, so a change appears
+ * only once the system confirms it. Keys come from the key map, per view.
  */
-export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
+export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_000 }: AppProps) {
   const { exit } = useApp();
   const { columns, rows: termRows } = useTerminalSize();
   const snapshot = useSyncExternalStore(backend.subscribe.bind(backend), () => backend.snapshot());
   const [now, setNow] = useState(Date.now());
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
-  const [overlay, setOverlay] = useState<Overlay>('none');
-  // The prompt is also kept in a ref: keys can arrive faster than frames, and Enter must see every
-  // character typed before it, not the text of the last render.
+  const [stack, setStack] = useState<View[]>(['table']);
+  const view = stack.at(-1)!;
+  // Prompt and view are also kept in refs: keys can arrive faster than frames, and each key must
+  // see every key before it, not the state of the last render.
   const [prompt, setPromptState] = useState<Prompt | null>(null);
   const promptRef = useRef<Prompt | null>(null);
   const setPrompt = (next: Prompt | null | ((prev: Prompt | null) => Prompt | null)) => {
@@ -54,83 +62,227 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
     setPromptState(promptRef.current);
   };
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
-  const [logTarget, setLogTarget] = useState<'gateway' | 'brain'>('gateway');
-  const [logsOnly, setLogsOnly] = useState(false);
+  const [logSource, setLogSource] = useState<string | null>(null);
   const [errorsOnly, setErrorsOnly] = useState(false);
-  const [follow, setFollow] = useState(true);
   const [held, setHeld] = useState<number | null>(null);
+  const [scroll, setScroll] = useState(0);
+  const [search, setSearch] = useState('');
   const [pairing, setPairing] = useState<string | null>(null);
+  // Cursors of the list views, in a ref for keys that arrive before the next frame; the state re-renders.
+  const cursorRef = useRef<Partial<Record<View, number>>>({});
+  const [, setCursorState] = useState(cursorRef.current);
+  const [convTenant, setConvTenant] = useState<string | null>(null);
+  const [conversations, setConversations] = useState<{ tenant: string; list: Conversation[] } | { tenant: string; error: string } | null>(null);
+  const [convSender, setConvSender] = useState<string | null>(null);
+  const [chatHandoff, setChatHandoff] = useState<Record<string, boolean>>({});
+  const history = useRef<string[]>([]);
+  const historyAt = useRef(0);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), tickMs);
     return () => clearInterval(timer);
   }, [tickMs]);
 
+  const loadConversations = (tenant: string) =>
+    backend.conversations(tenant).then(
+      (list) => setConversations({ tenant, list }),
+      (err: Error) => setConversations({ tenant, error: err.message }),
+    );
+  useEffect(() => {
+    if (!convTenant || (view !== 'conversations' && view !== 'messages')) return;
+    void loadConversations(convTenant);
+    const timer = setInterval(() => void loadConversations(convTenant), refreshMs);
+    return () => clearInterval(timer);
+  }, [convTenant, view, refreshMs]);
+
   const rows = useMemo(() => filterRows(sortRows(snapshot.rows), filter), [snapshot.rows, filter]);
   const selectedIndex = Math.max(0, rows.findIndex((r) => r.id === selectedId));
   const selected: TenantRow | undefined = rows[selectedIndex];
+  const failureList = useMemo(() => failures(snapshot), [snapshot]);
+  const convList = conversations && 'list' in conversations && conversations.tenant === convTenant ? conversations.list : [];
   const height = Math.max(5, termRows - 1);
+  const bodyHeight = height - 3 - (snapshot.warnings.length ? 1 : 0);
   const twoPanes = columns >= 120;
+  const logProcess = logSource ?? (selected ? gatewayName(selected.id) : BRAIN);
+  const at = (v: View, length: number) => clamp(cursorRef.current[v] ?? 0, length);
 
   // What the key handler must see even when keys arrive before the next frame.
-  const live = useRef({ overlay, selected });
-  live.current = { overlay, selected };
-  const logProcess = logTarget === 'brain' || !selected ? BRAIN : gatewayName(selected.id);
+  const live = useRef({ view, selected, stack });
+  live.current = { view, selected, stack };
+
   const say = (text: string, error = false) => setMessage({ text, error });
   const run = (work: Promise<string>) =>
     work.then(
       (text) => say(text),
       (err: Error) => say(err.message, true),
     );
-
   const confirm = (question: string, work: () => Promise<string>) => setPrompt({ kind: 'confirm', question, run: work });
+  const push = (v: View) => {
+    const next = [...live.current.stack.filter((s) => s !== v), v];
+    live.current.stack = next;
+    live.current.view = v;
+    setStack(next);
+  };
+  const pop = () => {
+    const next = live.current.stack.length > 1 ? live.current.stack.slice(0, -1) : live.current.stack;
+    live.current.stack = next;
+    live.current.view = next.at(-1)!;
+    setStack(next);
+  };
+  const openLog = (source: string | null) => {
+    setLogSource(source);
+    setScroll(0);
+    setHeld(null);
+    if (live.current.view === 'table' && twoPanes && source !== null) return;
+    push('log');
+  };
+  const moveCursor = (v: View, by: number, length: number) => {
+    cursorRef.current = { ...cursorRef.current, [v]: clamp((cursorRef.current[v] ?? 0) + by, length) };
+    setCursorState(cursorRef.current);
+  };
+  const scrollBy = (by: number) => {
+    const total = backend.logs(logProcess).length;
+    setScroll((s) => {
+      const next = Math.max(0, s + by);
+      // Scrolled up: hold the log where it is; back at the end: follow again.
+      setHeld((h) => (next === 0 ? null : (h ?? total)));
+      return next;
+    });
+  };
+
+  const restartOrStop = (name: string | undefined, verb: 'restart' | 'startStop', status?: string) => {
+    if (!name) return say('this item has no process to act on', true);
+    if (verb === 'restart') {
+      return confirm(`Restart ${name}? ${name.startsWith('wr-gw-') ? 'Queued messages are kept. ' : ''}y/n`, async () => {
+        await backend.restart(name);
+        return `${name} restarted`;
+      });
+    }
+    const running = status === 'online' || status === 'launching';
+    return confirm(`${running ? 'Stop' : 'Start'} ${name}? y/n`, async () => {
+      await (running ? backend.stop(name) : backend.start(name));
+      return `${name} ${running ? 'stopped' : 'started'}`;
+    });
+  };
+  const statusOf = (name: string): string | undefined => {
+    if (name === BRAIN) return snapshot.brain.pm2;
+    if (name === MONITOR) return snapshot.monitor?.pm2;
+    return snapshot.rows.find((r) => r.id === tenantOfGateway(name))?.pm2;
+  };
+
+  const toggleChatHandoff = (tenant: string, sender: string) => {
+    const on = !chatHandoff[`${tenant} ${sender}`];
+    confirm(`Turn handoff ${on ? 'ON' : 'OFF'} for the chat with ${sender} (${tenant})? ${on ? 'The bot stops answering this customer.' : 'The bot answers this customer again.'} y/n`, async () => {
+      const confirmed = await backend.chatHandoff(tenant, sender, on);
+      setChatHandoff((h) => ({ ...h, [`${tenant} ${sender}`]: confirmed }));
+      return `${tenant} · ${sender}: chat handoff ${confirmed ? 'ON' : 'off'} (confirmed by the gateway)`;
+    });
+  };
 
   const perform = (action: Action) => {
-    const { selected } = live.current;
-    const binding = KEYMAP[action] as { mutates?: boolean; label: string };
-    if (readonly && binding.mutates) return say(`read-only console: ${binding.label} is disabled`, true);
+    const { selected, view } = live.current;
+    if (readonly && isDangerous(action)) return say(`read-only console: ${KEYMAP[action].label} is disabled`, true);
+    const failure = failureList[at('failures', failureList.length)];
+    const escalation = snapshot.escalations[at('escalations', snapshot.escalations.length)];
+    const conversation = convList[at('conversations', convList.length)];
     switch (action) {
       case 'quit':
         return exit();
       case 'up':
-      case 'down':
-        // From the latest selection, not this render's: keys can arrive faster than frames.
-        return setSelectedId((prev) => {
-          const at = Math.max(0, rows.findIndex((r) => r.id === prev));
-          return rows[Math.min(rows.length - 1, Math.max(0, at + (action === 'up' ? -1 : 1)))]?.id ?? prev;
-        });
+      case 'down': {
+        const by = action === 'up' ? -1 : 1;
+        if (view === 'log' || view === 'messages') return scrollBy(-by);
+        if (view === 'table')
+          // From the latest selection, not this render's: keys can arrive faster than frames.
+          return setSelectedId((prev) => {
+            const i = Math.max(0, rows.findIndex((r) => r.id === prev));
+            return rows[clamp(i + by, rows.length)]?.id ?? prev;
+          });
+        const length = view === 'failures' ? failureList.length : view === 'escalations' ? snapshot.escalations.length : convList.length;
+        return moveCursor(view, by, length);
+      }
+      case 'pageUp':
+      case 'pageDown':
+        return scrollBy((action === 'pageUp' ? 1 : -1) * Math.max(1, bodyHeight - 2));
+      case 'open':
+        if (view === 'table') {
+          if (!selected) return;
+          setConvTenant(selected.id);
+          setConversations(null);
+          return push('conversations');
+        }
+        if (view === 'failures') {
+          if (failure?.escalations) return push('escalations');
+          if (!failure?.process) return say('this item has no log: see what to do next under it', true);
+          return openLog(failure.process);
+        }
+        if (view === 'escalations') {
+          if (!escalation) return;
+          setConvTenant(escalation.tenant);
+          setConvSender(escalation.sender);
+          setConversations(null);
+          setScroll(0);
+          return push('messages');
+        }
+        if (view === 'conversations' && conversation) {
+          setConvSender(conversation.sender);
+          setScroll(0);
+          return push('messages');
+        }
+        return;
       case 'logs':
-        if (logTarget === 'brain') setLogTarget('gateway');
-        else setLogsOnly((v) => !twoPanes && !v);
-        return;
+        if (view === 'log') return pop();
+        if (view === 'failures') return openLog(failure?.process ?? null);
+        setLogSource(null);
+        setScroll(0);
+        setHeld(null);
+        return push('log');
       case 'brainLogs':
-        setLogTarget('brain');
-        if (!twoPanes) setLogsOnly(true);
-        return;
+        return openLog(BRAIN);
+      case 'monitorLogs':
+        return openLog(MONITOR);
+      case 'allLogs':
+        return openLog(ALL_LOGS);
       case 'errorsOnly':
+        setScroll(0);
         return setErrorsOnly((v) => !v);
       case 'follow':
-        setHeld(follow ? backend.logs(logProcess).length : null);
-        return setFollow((v) => !v);
+        setScroll(0);
+        return setHeld((h) => (h === null ? backend.logs(logProcess).length : null));
       case 'qr':
         setPairing(null);
-        return setOverlay('qr');
+        return push('qr');
       case 'failures':
-        return setOverlay('failures');
+        return push('failures');
+      case 'escalations':
+        return push('escalations');
       case 'help':
-        return setOverlay('help');
+        return push('help');
       case 'back':
-        setOverlay('none');
-        setLogsOnly(false);
-        return setMessage(null);
+        setMessage(null);
+        if (view === 'table') return setFilter('');
+        if (view === 'log' && search) return setSearch('');
+        return pop();
       case 'filter':
+        if (view === 'log') return setPrompt({ kind: 'search', text: search });
         return setPrompt({ kind: 'filter', text: filter });
       case 'command':
+        historyAt.current = history.current.length;
         return setPrompt({ kind: 'command', text: '' });
       case 'add':
         return setPrompt({ kind: 'add', field: 'id', id: '', name: '', text: '' });
+      case 'resolve':
+        if (!escalation) return;
+        return confirm(`Mark ${escalation.tenant}'s escalation from ${escalation.sender} resolved? y/n`, async () => {
+          await backend.resolveEscalation(escalation.tenant, escalation.id);
+          return `${escalation.tenant}: escalation from ${escalation.sender} resolved`;
+        });
       case 'handoff': {
+        if (view === 'conversations' && convTenant && conversation) return toggleChatHandoff(convTenant, conversation.sender);
+        if (view === 'messages' && convTenant && convSender) return toggleChatHandoff(convTenant, convSender);
         if (!selected) return;
+        if (selected.pm2 !== 'online' || selected.handoff === null)
+          return say(`${selected.id}'s gateway is ${selected.pm2 === 'online' ? 'not answering' : selected.pm2}: handoff needs it running (S starts it)`, true);
         const on = !selected.handoff;
         return confirm(`Turn handoff ${on ? 'ON' : 'OFF'} for ${selected.id} (${selected.name})? ${on ? 'The bot stops answering.' : 'The bot answers again.'} y/n`, async () => {
           say(`waiting for ${selected.id}'s gateway…`);
@@ -139,18 +291,9 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
         });
       }
       case 'restart':
-        if (!selected) return;
-        return confirm(`Restart ${gatewayName(selected.id)}? Queued messages are kept. y/n`, async () => {
-          await backend.restart(gatewayName(selected.id));
-          return `${gatewayName(selected.id)} restarted`;
-        });
       case 'startStop': {
-        if (!selected) return;
-        const running = selected.pm2 === 'online' || selected.pm2 === 'launching';
-        return confirm(`${running ? 'Stop' : 'Start'} ${gatewayName(selected.id)}? y/n`, async () => {
-          await (running ? backend.stop(gatewayName(selected.id)) : backend.start(gatewayName(selected.id)));
-          return `${gatewayName(selected.id)} ${running ? 'stopped' : 'started'}`;
-        });
+        const name = view === 'failures' ? failure?.process : selected ? gatewayName(selected.id) : undefined;
+        return restartOrStop(name, action, name ? statusOf(name) : undefined);
       }
     }
   };
@@ -158,6 +301,7 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
   const runCommand = (line: string) => {
     const cmd = parseCommandLine(line);
     if (cmd.kind === 'error') return say(cmd.message, true);
+    if (line.trim()) history.current = [...history.current.filter((h) => h !== line.trim()), line.trim()].slice(-50);
     if (cmd.kind === 'quit') return exit();
     if (cmd.kind === 'tenant') {
       if (!snapshot.rows.some((r) => r.id === cmd.id)) return say(`no tenant "${cmd.id}"`, true);
@@ -169,21 +313,20 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
       if (!snapshot.rows.some((r) => r.id === cmd.id)) return say(`no tenant "${cmd.id}"`, true);
       return confirm(`Turn handoff ${cmd.on ? 'ON' : 'OFF'} for ${cmd.id}? y/n`, async () => `${cmd.id}: handoff ${(await backend.handoff(cmd.id, cmd.on)) ? 'ON' : 'off'} (confirmed by the gateway)`);
     }
-    const name = cmd.target === 'brain' ? BRAIN : cmd.target === 'monitor' ? 'wr-monitor' : gatewayName(cmd.target);
+    const name = cmd.target === 'brain' ? BRAIN : cmd.target === 'monitor' ? MONITOR : gatewayName(cmd.target);
     if (name.startsWith('wr-gw-') && !snapshot.rows.some((r) => r.id === cmd.target)) return say(`no tenant "${cmd.target}"`, true);
-    return confirm(`Restart ${name}? y/n`, async () => {
-      await backend.restart(name);
-      return `${name} restarted`;
-    });
+    return restartOrStop(name, 'restart');
   };
 
-  const onPromptKey = (current: Prompt, input: string, key: { return?: boolean; escape?: boolean; backspace?: boolean; delete?: boolean; tab?: boolean }) => {
-    let p = current;
-    if (key.escape) return setPrompt(null);
-    if (p.kind === 'confirm') {
+  const onPromptKey = (current: Prompt, input: string, key: KeyEvent) => {
+    if (key.escape) {
+      if (current.kind === 'search') setSearch('');
+      return setPrompt(null);
+    }
+    if (current.kind === 'confirm') {
       if (input === 'y' || input === 'Y') {
         setPrompt(null);
-        void run(p.run());
+        void run(current.run());
       } else if (input === 'n' || input === 'N' || key.return) {
         setPrompt(null);
         say('cancelled');
@@ -196,68 +339,99 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
         if (!prev || prev.kind === 'confirm') return prev;
         const text = change(prev.text);
         if (prev.kind === 'filter') setFilter(text);
+        if (prev.kind === 'search') {
+          setSearch(text);
+          setScroll(0);
+        }
         return { ...prev, text } as Prompt;
       });
-    if (key.backspace || key.delete) return edit((t) => t.slice(0, -1));
-    if (!key.return) {
-      if (input && !key.tab) edit((t) => t + input);
+    if (current.kind === 'command' && (key.upArrow || key.downArrow)) {
+      historyAt.current = clamp(historyAt.current + (key.upArrow ? -1 : 1), history.current.length + 1);
+      return edit(() => history.current[historyAt.current] ?? '');
+    }
+    if (key.tab) {
+      if (current.kind === 'command') edit((t) => completeCommand(t, snapshot.rows.map((r) => r.id)));
       return;
     }
-    p = promptRef.current ?? p;
+    if (key.backspace || key.delete) return edit((t) => t.slice(0, -1));
+    if (!key.return) {
+      if (input) edit((t) => t + input);
+      return;
+    }
+    const p = promptRef.current ?? current;
     setPrompt(null);
     if (p.kind === 'filter') return setFilter(p.text);
+    if (p.kind === 'search') return setSearch(p.text);
     if (p.kind === 'command') return runCommand(p.text);
     if (p.kind === 'phone') return void run(backend.pairingCode(p.tenant, p.text).then((code) => (setPairing(code), `pairing code for ${p.tenant}: ${code} (WhatsApp → Linked devices → Link with phone number)`)));
     if (p.kind === 'add') {
-      if (p.field === 'id') return setPrompt({ ...p, field: 'name', id: p.text.trim(), text: '' });
-      if (p.field === 'name') return setPrompt({ ...p, field: 'transport', name: p.text.trim(), text: 'baileys' });
+      if (p.field === 'id') {
+        // Checked now, not after all three fields are typed.
+        const id = p.text.trim();
+        if (!isTenantId(id)) return setPrompt({ ...p, text: id }), say('the id must be 1-32 lowercase letters, digits or dashes, starting with a letter or digit', true);
+        if (snapshot.rows.some((r) => r.id === id)) return setPrompt({ ...p, text: id }), say(`tenant "${id}" already exists`, true);
+        setMessage(null);
+        return setPrompt({ ...p, field: 'name', id, text: '' });
+      }
+      if (p.field === 'name') {
+        if (!p.text.trim()) return setPrompt(p), say('the business name is required', true);
+        return setPrompt({ ...p, field: 'transport', name: p.text.trim(), text: 'baileys' });
+      }
       const transport = p.text.trim() === 'simulator' ? 'simulator' : p.text.trim() === 'baileys' ? 'baileys' : null;
-      if (!transport) return say('transport must be baileys or simulator', true);
+      if (!transport) return setPrompt(p), say('transport must be baileys or simulator', true);
       say(`adding ${p.id}…`);
       void run(backend.addTenant({ id: p.id, name: p.name, transport }).then((text) => (setSelectedId(p.id), text)));
     }
   };
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: KeyEvent) => {
     if (promptRef.current) return onPromptKey(promptRef.current, input, key);
-    const { overlay: shown, selected: current } = live.current;
+    const { view: shown, selected: current } = live.current;
     if (shown === 'qr' && input === 'c' && current) {
       if (readonly) return say('read-only console: pairing is disabled', true);
       return setPrompt({ kind: 'phone', tenant: current.id, text: '' });
     }
-    const action = actionFor(input, key);
+    const action = actionFor(input, key, shown);
     if (action) perform(action);
+  };
+
+  useInput((input, key) => {
+    for (const k of splitKeys(input, key)) onKey(k.input, k.key);
   });
 
-  const allLines = backend.logs(logProcess);
-  const lines = follow || held === null ? allLines : allLines.slice(0, held);
+  const showsLog = view === 'log' || (view === 'table' && twoPanes);
+  const allLines = showsLog ? backend.logs(logProcess) : [];
+  const lines = held === null ? allLines : allLines.slice(0, held);
+  const logPane = (width: number) => <LogPane process={logProcess} lines={lines} height={bodyHeight} width={width} errorsOnly={errorsOnly} follow={held === null} scroll={scroll} search={search} />;
 
-  const bodyHeight = height - 2;
   let body;
-  if (overlay === 'qr' && selected) body = <QrView row={selected} qr={snapshot.qr[selected.id]} columns={columns} rows={bodyHeight} now={now} pairing={pairing} />;
-  else if (overlay === 'qr') body = <Text>No tenant selected. (esc: back)</Text>;
-  else if (overlay === 'failures') body = <FailuresView s={snapshot} height={bodyHeight} />;
-  else if (overlay === 'help') body = <HelpView readonly={readonly} />;
-  else if (logsOnly) body = <LogPane process={logProcess} lines={lines} height={bodyHeight} width={columns} errorsOnly={errorsOnly} follow={follow} />;
-  else if (twoPanes)
+  if (view === 'qr' && selected) body = <QrView row={selected} qr={snapshot.qr[selected.id]} columns={columns} rows={bodyHeight} now={now} pairing={pairing} />;
+  else if (view === 'qr') body = <Text>No tenant selected. (esc: back)</Text>;
+  else if (view === 'failures') body = <FailuresView list={failureList} cursor={at('failures', failureList.length)} height={bodyHeight} />;
+  else if (view === 'escalations') body = <EscalationsView list={snapshot.escalations} cursor={at('escalations', snapshot.escalations.length)} height={bodyHeight} now={now} brainUp={snapshot.brain.healthy !== false && snapshot.brain.pm2 === 'online'} />;
+  else if (view === 'conversations') body = <ConversationsView tenant={convTenant ?? ''} state={conversations?.tenant === convTenant ? conversations : null} cursor={at('conversations', convList.length)} height={bodyHeight} now={now} handoff={chatHandoff} />;
+  else if (view === 'messages') body = <MessagesView tenant={convTenant ?? ''} sender={convSender ?? ''} state={conversations?.tenant === convTenant ? conversations : null} height={bodyHeight} width={columns} scroll={scroll} handoff={chatHandoff[`${convTenant} ${convSender}`]} />;
+  else if (view === 'help') body = <HelpView view={stack.at(-2) ?? 'table'} readonly={readonly} height={bodyHeight} />;
+  else if (view === 'log') body = logPane(columns);
+  else if (twoPanes) {
+    const left = Math.floor(columns * 0.55);
     body = (
       <Box>
-        <Box width={Math.floor(columns * 0.55)}>
-          <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={Math.floor(columns * 0.55)} now={now} />
+        <Box width={left}>
+          <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={left} now={now} />
         </Box>
-        <LogPane process={logProcess} lines={lines} height={bodyHeight} width={columns - Math.floor(columns * 0.55) - 1} errorsOnly={errorsOnly} follow={follow} />
+        <Box width={1} />
+        {logPane(columns - left - 1)}
       </Box>
     );
-  else body = <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={columns} now={now} />;
+  } else body = <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={columns} now={now} />;
 
-  let footer;
-  if (prompt?.kind === 'confirm') footer = <Text color="yellow">{prompt.question}</Text>;
-  else if (prompt?.kind === 'filter') footer = <Text>/{prompt.text}▏</Text>;
-  else if (prompt?.kind === 'command') footer = <Text>:{prompt.text}▏</Text>;
-  else if (prompt?.kind === 'phone') footer = <Text>phone number with country code for {prompt.tenant}'s pairing code: {prompt.text}▏</Text>;
-  else if (prompt?.kind === 'add') footer = <Text>new tenant {prompt.field === 'id' ? 'id (a-z, 0-9, -)' : prompt.field === 'name' ? 'business name' : 'transport (baileys|simulator)'}: {prompt.text}▏ (esc cancels)</Text>;
-  else if (message) footer = <Text color={message.error ? 'red' : 'green'} wrap="truncate">{message.text}</Text>;
-  else footer = <Text color="gray" wrap="truncate">↑↓ select · enter log · p QR · h handoff · R restart · S stop/start · F failures · a add · / filter · : cmd · ? help · q quit{filter ? ` · filter "${filter}"` : ''}</Text>;
+  let promptLine: string | null = null;
+  if (prompt?.kind === 'filter') promptLine = `/${prompt.text}▏`;
+  else if (prompt?.kind === 'search') promptLine = `search the log: ${prompt.text}▏ (enter keeps it, esc clears)`;
+  else if (prompt?.kind === 'command') promptLine = `:${prompt.text}▏ (tab completes, ↑ recalls)`;
+  else if (prompt?.kind === 'phone') promptLine = `phone number with country code for ${prompt.tenant}'s pairing code: ${prompt.text}▏`;
+  else if (prompt?.kind === 'add') promptLine = `new tenant ${prompt.field === 'id' ? 'id (a-z, 0-9, -)' : prompt.field === 'name' ? 'business name' : 'transport (baileys|simulator)'}: ${prompt.text}▏ (esc cancels)`;
 
   return (
     <Box flexDirection="column" height={height} width={columns}>
@@ -265,7 +439,7 @@ export function App({ backend, readonly = false, tickMs = 1_000 }: AppProps) {
       <Box flexGrow={1} flexDirection="column" overflow="hidden">
         {body}
       </Box>
-      {footer}
+      <Footer view={view} readonly={readonly} filter={filter} question={prompt?.kind === 'confirm' ? prompt.question : null} prompt={promptLine} message={message} />
     </Box>
   );
 }

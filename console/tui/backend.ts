@@ -1,17 +1,22 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import type { EventEmitter } from 'node:events';
 import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js';
-import type { Config } from '../../core/config.js';
-import { loadOrCreateAdminKey } from '../../core/keys.js';
+import { loadConfig, type Config } from '../../core/config.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
 import { RawDb } from '../../core/sqlite/raw.js';
 import { startApps, appsFor, syncGateway } from '../cli/processes.js';
 import { registerTenant } from '../cli/tenant.js';
+import { BrainApi, chatOf, type Conversation } from '../brain-api.js';
 import { GatewayApi } from '../gateway-api.js';
 import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
-import { emptySnapshot, type LogLine, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
+import { daemonRunning, pm2Home } from '../../core/pm2/daemon.js';
+import { ExitTracker, exitFromDaemonLog, type ProcessEvent } from './exits.js';
+import { channelsFromConfig } from '../../core/alerts.js';
+import { formatLogLine, isError } from './logformat.js';
+import { ALL_LOGS, configWarnings, emptySnapshot, type LogLine, type PendingEscalation, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
 
 /** What the TUI reads and does; the live one talks to PM2 and the gateways, tests use a fake. */
 export interface Backend {
@@ -25,6 +30,11 @@ export interface Backend {
   start(name: string): Promise<void>;
   addTenant(input: { id: string; name: string; transport: Transport }): Promise<string>;
   pairingCode(tenant: string, phone: string): Promise<string>;
+  /** A tenant's recent conversations with their last messages, newest first (the brain's API). */
+  conversations(tenant: string): Promise<Conversation[]>;
+  resolveEscalation(tenant: string, id: number): Promise<void>;
+  /** Per-chat handoff; resolves with the state the gateway confirmed. */
+  chatHandoff(tenant: string, sender: string, on: boolean): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -32,19 +42,35 @@ const POLL_MS = 1_000;
 const ESCALATION_POLL_MS = 10_000;
 const FLUSH_MS = 100;
 const LOG_LINES = 500;
+/** How much of each PM2 log file a view reads when it opens: the last few hundred lines. */
+const HISTORY_BYTES = 64 * 1024;
+/** A PM2 list slower than this marks the header stale: the 1 s poll plus this stays under 3 s. */
+const LIST_TIMEOUT_MS = 1_800;
+/** PM2's daemon log tail searched for how a process ended. */
+const DAEMON_LOG_BYTES = 16 * 1024;
+/** How long the header says the live logs were reconnected. */
+const RECONNECTED_SHOWN_MS = 30_000;
 
 /** The console's live view: PM2's process list and bus, each gateway's /health, the brain's /health. */
 export class LiveBackend implements Backend {
-  private state: Snapshot = emptySnapshot(os.hostname());
+  private state: Snapshot;
   private readonly logBuffers = new Map<string, LogLine[]>();
   private readonly partial = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
   private readonly registry: RegistryView;
-  private readonly escalations = new Map<string, number>();
+  private readonly brain: BrainApi;
+  /** The combined log, rebuilt only when a line arrived since it was last asked for. */
+  private combined: { version: number; lines: LogLine[] } = { version: -1, lines: [] };
+  private logVersion = 0;
+  private readonly processBrainPort: number;
   private dirty = false;
   private timers: NodeJS.Timeout[] = [];
   private bus: EventEmitter | undefined;
   private polling = false;
+  private readonly logFiles = new Map<string, string[]>();
+  private readonly history = new Set<string>();
+  private readonly exits = new ExitTracker();
+  private reconnectedAt = 0;
 
   constructor(
     private readonly config: Config,
@@ -52,28 +78,60 @@ export class LiveBackend implements Backend {
     private readonly pm2: Pm2Client,
   ) {
     this.registry = new RegistryView(config.paths);
+    this.brain = new BrainApi(config);
+    // What PM2's processes see: wr.env alone, never this shell's environment.
+    this.processBrainPort = loadConfig({ WR_HOME: config.home }, { alerts: false }).BRAIN_PORT;
+    this.state = { ...emptySnapshot(os.hostname()), alertsConfigured: [...channelsFromConfig(config).values()].some((c) => c.operatorRecipients.length > 0) };
   }
 
   /** First snapshot, then the PM2 bus and the polling timers. */
   async open(): Promise<void> {
     await this.poll();
-    this.bus = await this.pm2.launchBus();
-    this.bus.on('log:out', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'out', pkt.data));
-    this.bus.on('log:err', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'err', pkt.data));
-    this.bus.on('wr:qr', (pkt: { data: { tenant: string; qr: string; expiresAt: string } }) => {
+    await this.attachBus();
+    this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations(), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
+    void this.pollEscalations();
+  }
+
+  /** Subscribes to PM2's bus (again, after PM2 went away and came back: the old one hears nothing). */
+  private async attachBus(): Promise<void> {
+    (this.bus as unknown as { close?: () => void } | undefined)?.close?.();
+    const bus = await this.pm2.launchBus();
+    this.bus = bus;
+    bus.on('log:out', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'out', pkt.data));
+    bus.on('log:err', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'err', pkt.data));
+    bus.on('wr:qr', (pkt: { data: { tenant: string; qr: string; expiresAt: string } }) => {
       if (!pkt?.data?.tenant) return;
       this.state = { ...this.state, qr: { ...this.state.qr, [pkt.data.tenant]: { qr: pkt.data.qr, expiresAt: pkt.data.expiresAt } } };
       this.touch();
     });
-    this.bus.on('wr:state', () => void this.poll());
-    this.bus.on('process:event', (pkt: { event: string; process: { name: string } }) => {
-      if (pkt.event === 'exit' || pkt.event === 'restart overlimit') {
-        this.state = { ...this.state, crashes: { ...this.state.crashes, [pkt.process.name]: Date.now() } };
-        this.touch();
-      }
+    bus.on('wr:state', () => void this.poll());
+    bus.on('process:event', (pkt: ProcessEvent) => {
+      const name = pkt?.process?.name ?? '';
+      const how = pkt?.event === 'exit' ? exitFromDaemonLog(tail(path.join(pm2Home(this.env), 'pm2.log'), DAEMON_LOG_BYTES), name) : { code: null, signal: null };
+      const crashes = this.exits.apply(this.state.crashes, pkt, how, this.state.lastErrors[name]);
+      if (crashes === this.state.crashes) return;
+      this.state = { ...this.state, crashes };
+      this.touch();
     });
-    this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations(), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
-    void this.pollEscalations();
+  }
+
+  /**
+   * The bus follows PM2: lost while PM2 is down, subscribed again once it answers, and said so
+   * in the header for a while (lines PM2 wrote meanwhile are only in its files).
+   */
+  private async followBus(pm2State: Snapshot['pm2']): Promise<Snapshot['bus']> {
+    if (pm2State === 'down') return 'lost';
+    if (pm2State === 'connected' && this.state.bus === 'lost') {
+      try {
+        await this.attachBus();
+        this.reconnectedAt = Date.now();
+        return 'reconnected';
+      } catch {
+        return 'lost';
+      }
+    }
+    if (this.state.bus === 'reconnected' && Date.now() - this.reconnectedAt > RECONNECTED_SHOWN_MS) return 'live';
+    return this.state.bus;
   }
 
   snapshot(): Snapshot {
@@ -81,7 +139,33 @@ export class LiveBackend implements Backend {
   }
 
   logs(process: string): readonly LogLine[] {
+    if (process === ALL_LOGS) {
+      for (const name of this.logFiles.keys()) this.loadHistory(name);
+      if (this.combined.version !== this.logVersion) this.combined = { version: this.logVersion, lines: [...this.logBuffers.values()].flat().sort((a, b) => a.at - b.at) };
+      return this.combined.lines;
+    }
+    this.loadHistory(process);
     return this.logBuffers.get(process) ?? [];
+  }
+
+  /**
+   * The tail of PM2's log files, read once when a process's log is first shown: a gateway that
+   * crash-looped before the console opened still shows why.
+   */
+  private loadHistory(process: string): void {
+    const files = this.logFiles.get(process);
+    if (!files || this.history.has(process)) return;
+    this.history.add(process);
+    void readHistory(process, files).then((old) => {
+      const live = this.logBuffers.get(process) ?? [];
+      // A line that came on the bus while the file was read is in both: the live one stays.
+      const seen = new Set(live.map((l) => l.text));
+      const merged = [...old.filter((l) => !seen.has(l.text)), ...live];
+      if (!this.state.lastErrors[process]) for (const line of old) this.noteError(line);
+      this.logBuffers.set(process, merged.slice(-LOG_LINES));
+      this.logVersion++;
+      this.touch();
+    });
   }
 
   subscribe(listener: () => void): () => void {
@@ -107,10 +191,21 @@ export class LiveBackend implements Backend {
     const lines = text.split('\n');
     this.partial.set(key, lines.pop() ?? '');
     const buffer = this.logBuffers.get(process) ?? [];
-    for (const line of lines) if (line.trim()) buffer.push({ at: Date.now(), process, stream, text: line });
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      const entry: LogLine = { at: Date.now(), process, stream, text: line };
+      buffer.push(entry);
+      this.noteError(entry);
+    }
     if (buffer.length > LOG_LINES) buffer.splice(0, buffer.length - LOG_LINES);
     this.logBuffers.set(process, buffer);
+    this.logVersion++;
     this.touch();
+  }
+
+  private noteError(line: LogLine): void {
+    const e = formatLogLine(line.text, line.stream);
+    if (isError(e)) this.state = { ...this.state, lastErrors: { ...this.state.lastErrors, [line.process]: e.text.slice(0, 200) } };
   }
 
   private async poll(): Promise<void> {
@@ -120,9 +215,21 @@ export class LiveBackend implements Backend {
       let processes: ProcessInfo[] = [];
       let pm2State: Snapshot['pm2'] = 'connected';
       try {
-        processes = await this.pm2.list();
+        processes = await this.pm2.list(LIST_TIMEOUT_MS);
       } catch {
-        pm2State = 'down';
+        // Slow, or gone: either way what is shown is no longer known to be true. A slow daemon
+        // keeps the last rows on screen, marked stale; a gone one shows nothing running.
+        pm2State = (await daemonRunning(this.env, 500)) ? 'stale' : 'down';
+        if (pm2State === 'stale') {
+          this.state = { ...this.state, pm2: 'stale' };
+          this.touch();
+          return;
+        }
+      }
+      for (const p of processes) {
+        this.logFiles.set(p.name, p.logFiles);
+        // A process in trouble has its log history read now: its last error shows in the failures view.
+        if (['errored', 'waiting restart'].includes(p.status) || this.state.crashes[p.name]) this.loadHistory(p.name);
       }
       const byName = new Map(processes.map((p) => [p.name, p]));
       const statusOf = (name: string): Pm2Status => (byName.get(name)?.status as Pm2Status | undefined) ?? 'absent';
@@ -131,8 +238,8 @@ export class LiveBackend implements Backend {
         this.registry.list().map(async (t): Promise<TenantRow> => {
           const p = byName.get(gatewayName(t.id));
           const base: TenantRow = {
-            id: t.id, name: t.name, port: t.port, transport: t.transport, pm2: statusOf(gatewayName(t.id)), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null,
-            wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: this.escalations.get(t.id) ?? 0,
+            id: t.id, name: t.name, port: t.port, transport: t.transport, pm2: statusOf(gatewayName(t.id)), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null, ...usage(p),
+            wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: this.state.escalations.filter((e) => e.tenant === t.id).length,
           };
           if (base.pm2 !== 'online') return base;
           try {
@@ -152,15 +259,18 @@ export class LiveBackend implements Backend {
         const pending = tenant ? await new GatewayApi(this.config, tenant, 800).qr().catch(() => null) : null;
         if (pending?.qr && pending.expiresAt) qr[row.id] = { qr: pending.qr, expiresAt: pending.expiresAt };
       }
+      const bus = await this.followBus(pm2State);
       this.state = {
         ...this.state,
         at: Date.now(),
         pm2: pm2State,
-        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy },
-        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR) } : null,
+        bus,
+        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy, ...usage(byName.get(BRAIN)) },
+        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR), ...usage(byName.get(MONITOR)) } : null,
         rows,
         qr,
         incidents,
+        warnings: configWarnings({ consoleHome: this.config.home, processHomes: processes.map((p) => p.wrHome), shellBrainPort: this.config.BRAIN_PORT, processBrainPort: this.processBrainPort }),
       };
       this.touch();
     } finally {
@@ -184,20 +294,30 @@ export class LiveBackend implements Backend {
   }
 
   private async pollEscalations(): Promise<void> {
-    const admin = loadOrCreateAdminKey(this.config.paths);
-    await Promise.all(
-      this.registry.list().map(async (t) => {
-        try {
-          const res = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/api/escalations?status=pending`, {
-            headers: { authorization: `Bearer ${admin}`, 'x-client-id': t.id },
-            signal: AbortSignal.timeout(2_000),
-          });
-          if (res.ok) this.escalations.set(t.id, ((await res.json()) as { escalations: unknown[] }).escalations.length);
-        } catch {
-          // The brain is down: the failures view says so already.
-        }
-      }),
+    const lists = await Promise.all(
+      this.registry.list().map((t) =>
+        this.brain.escalations(t.id).then(
+          (list) => list.map((e): PendingEscalation => ({ ...e, tenant: t.id })),
+          // The brain is down: the failures view says so already; what was known stays shown.
+          () => this.state.escalations.filter((e) => e.tenant === t.id),
+        ),
+      ),
     );
+    this.state = { ...this.state, escalations: lists.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)) };
+    this.touch();
+  }
+
+  conversations(tenant: string): Promise<Conversation[]> {
+    return this.brain.conversations(tenant);
+  }
+
+  async resolveEscalation(tenant: string, id: number): Promise<void> {
+    await this.brain.resolve(tenant, id);
+    await this.pollEscalations();
+  }
+
+  async chatHandoff(tenant: string, sender: string, on: boolean): Promise<boolean> {
+    return (await this.api(tenant).chatHandoff(chatOf(sender), on)).handoff;
   }
 
   private api(tenant: string): GatewayApi {
@@ -249,4 +369,58 @@ export class LiveBackend implements Backend {
     (this.bus as unknown as { close?: () => void } | undefined)?.close?.();
     this.pm2.disconnect();
   }
+}
+
+/** The last lines of a process's log files, oldest first, each dated by PM2's time prefix. */
+async function readHistory(process: string, files: string[]): Promise<LogLine[]> {
+  const out: LogLine[] = [];
+  for (const [i, file] of files.entries()) {
+    let text: string;
+    try {
+      const fh = await fs.promises.open(file, 'r');
+      try {
+        const { size } = await fh.stat();
+        const start = Math.max(0, size - HISTORY_BYTES);
+        const buf = Buffer.alloc(size - start);
+        await fh.read(buf, 0, buf.length, start);
+        text = buf.toString('utf8');
+        // A cut first line is half an event: dropped.
+        if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      continue; // no file yet: the process never wrote to it
+    }
+    let at = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      const t = Date.parse(line.slice(0, line.indexOf(': ')));
+      if (Number.isFinite(t)) at = t;
+      out.push({ at, process, stream: i === 0 ? 'out' : 'err', text: line });
+    }
+  }
+  // Stable: lines with no time of their own (a stack trace) stay after the line that dated them.
+  return out.sort((a, b) => a.at - b.at).slice(-LOG_LINES);
+}
+
+/** The last `bytes` of a file, or '' when it cannot be read. Synchronous: a few KB, once per exit. */
+function tail(file: string, bytes: number): string {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(bytes, size));
+    fs.readSync(fd, buf, 0, buf.length, size - buf.length);
+    return buf.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** CPU and memory of a running process; PM2's figures for a stopped one are stale zeros. */
+function usage(p: ProcessInfo | undefined): { cpu: number | null; memory: number | null } {
+  return p?.status === 'online' ? { cpu: p.cpu, memory: p.memory } : { cpu: null, memory: null };
 }

@@ -1,3 +1,7 @@
+import { BRAIN, gatewayName, MONITOR } from '../../core/apps.js';
+import { neutralise } from '../../core/text.js';
+import { describeExit } from './exits.js';
+import type { Escalation } from '../brain-api.js';
 import type { GatewayHealth } from '../gateway-api.js';
 
 /**
@@ -26,12 +30,26 @@ export interface TenantRow {
   lastDisconnect: GatewayHealth['lastDisconnect'];
   parkedReason: string | null;
   escalations: number;
+  /** The gateway process's CPU (%) and memory (bytes) as PM2 measures them; null when not running. */
+  cpu?: number | null;
+  memory?: number | null;
 }
+
+/** The log view over every process at once. */
+export const ALL_LOGS = '*';
 
 export interface ServiceState {
   pm2: Pm2Status;
   /** For the brain: its /health answered. */
   healthy?: boolean;
+  cpu?: number | null;
+  memory?: number | null;
+}
+
+/** `12% 85M`: a process's CPU and memory, or '' when PM2 has no figures. */
+export function formatUsage(cpu: number | null | undefined, memory: number | null | undefined): string {
+  if (cpu == null || memory == null) return '';
+  return `${Math.round(cpu)}% ${Math.round(memory / 1024 / 1024)}M`;
 }
 
 export interface LogLine {
@@ -41,22 +59,44 @@ export interface LogLine {
   text: string;
 }
 
+export interface ProcessExit {
+  at: number;
+  code: number | null;
+  signal: string | null;
+  lastError?: string;
+}
+
 export interface Snapshot {
   at: number;
   host: string;
-  pm2: 'connected' | 'down';
+  /** stale: PM2 did not answer the last poll in time, so what is shown may be old. */
+  pm2: 'connected' | 'stale' | 'down';
   brain: ServiceState;
   monitor: ServiceState | null;
   rows: TenantRow[];
   qr: Record<string, { qr: string; expiresAt: string }>;
-  /** Processes that exited recently (from PM2's process events): name → time. */
-  crashes: Record<string, number>;
+  /** Processes that exited unplanned recently (PM2's exit events, not our own stops/restarts). */
+  crashes: Record<string, ProcessExit>;
+  /** The last ERROR/FATAL line each process logged, shown inline in the failures view. */
+  lastErrors: Record<string, string>;
+  /** Whether the monitor has any alert channel to tell someone. */
+  alertsConfigured: boolean;
   /** The monitor's open incidents (monitor.db). */
   incidents: { target: string; title: string; openedAt: string }[];
+  /** Customers waiting for a person, every tenant, oldest first (the brain's API). */
+  escalations: PendingEscalation[];
+  /** Where what this console sees differs from what the processes use (WR_HOME). */
+  warnings: string[];
+  /** The PM2 bus: lost (logs and exits stop arriving) until it is reconnected. */
+  bus: 'live' | 'lost' | 'reconnected';
+}
+
+export interface PendingEscalation extends Escalation {
+  tenant: string;
 }
 
 export function emptySnapshot(host = ''): Snapshot {
-  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, incidents: [] };
+  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, lastErrors: {}, alertsConfigured: false, incidents: [], escalations: [], warnings: [], bus: 'live' };
 }
 
 /** Higher is worse: what the operator must look at first sorts to the top. */
@@ -96,32 +136,42 @@ export interface Failure {
   severity: number;
   what: string;
   next: string;
+  /** The PM2 process the item is about: enter opens its log, R and S act on it. */
+  process?: string;
+  /** enter opens the escalations list instead of a log. */
+  escalations?: true;
 }
 
 /** Everything failing, worst first, each with what to do about it. */
 export function failures(s: Snapshot): Failure[] {
   const out: Failure[] = [];
   if (s.pm2 === 'down') out.push({ severity: 200, what: 'PM2 is not running: nothing is', next: 'wr-console start' });
-  if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'R on the brain, or wr-console restart brain; then check its log' });
-  else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'wr-console restart brain; check its log' });
-  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'wr-console restart monitor' });
+  if (s.pm2 === 'stale') out.push({ severity: 190, what: 'PM2 does not answer: what is shown may be old', next: 'wait a few seconds; if it stays, pm2 ping, or wr-console start' });
+  if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'S to start it, R to restart it; enter for its log', process: BRAIN });
+  else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'R to restart it; enter for its log', process: BRAIN });
+  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'S to start it, R to restart it; enter for its log', process: MONITOR });
+  const alerted = s.alertsConfigured ? 'the monitor alerted the operator' : 'alerts: not configured, so nobody was told';
   for (const i of s.incidents) {
-    out.push({ severity: 95, what: `incident since ${i.openedAt.slice(11, 16)} UTC: [${i.target}] ${i.title}`, next: 'the monitor alerted the operator; it resolves by itself once fixed' });
+    out.push({ severity: 95, what: `incident since ${i.openedAt.slice(11, 16)} UTC: [${i.target}] ${i.title}`, next: `${alerted}; it resolves by itself once fixed`, process: processOfTarget(i.target) });
   }
   const recent = s.at - 10 * 60_000;
-  for (const [name, at] of Object.entries(s.crashes)) {
-    if (at >= recent) out.push({ severity: 75, what: `${name} exited at ${new Date(at).toTimeString().slice(0, 8)} and was restarted by PM2`, next: 'read its log (enter) for the reason' });
+  for (const [name, exit] of Object.entries(s.crashes)) {
+    if (exit.at < recent) continue;
+    const how = describeExit(exit);
+    out.push({ severity: 75, what: `${name} ${how} at ${new Date(exit.at).toTimeString().slice(0, 8)}; PM2 restarted it${exit.lastError ? ` — ${exit.lastError}` : ''}`, next: 'enter for its log', process: name });
   }
   for (const r of s.rows) {
-    const who = `${r.id} (${r.name})`;
-    if (r.pm2 === 'errored' || r.pm2 === 'waiting restart') out.push({ severity: 100, what: `${who}: gateway crash-looping (${r.restarts} restarts)`, next: `read its log (enter), fix, then R to restart` });
-    else if (r.pm2 === 'stopped' || r.pm2 === 'absent') out.push({ severity: 70, what: `${who}: gateway not running`, next: `S to start, or wr-console start ${r.id}` });
-    if (r.wa === 'logged_out') out.push({ severity: 90, what: `${who}: WhatsApp logged out`, next: 'R for a new QR, then p to show it and scan with the business phone' });
-    if (r.wa === 'parked') out.push({ severity: 85, what: `${who}: parked — ${r.parkedReason ?? 'stopped retrying'}`, next: 'fix the cause, then R to restart the session' });
-    if (r.wa === 'disconnected') out.push({ severity: 60, what: `${who}: WhatsApp disconnected${r.lastDisconnect ? ` (${r.lastDisconnect.code ?? '?'} ${r.lastDisconnect.reason})` : ''}`, next: 'it retries by itself; R to retry now' });
-    if (r.wa === 'unreachable' && r.pm2 === 'online') out.push({ severity: 65, what: `${who}: gateway does not answer on port ${r.port}`, next: 'read its log (enter); R to restart' });
-    if ((r.failed ?? 0) > 0) out.push({ severity: 50, what: `${who}: ${r.failed} message(s) the brain refused`, next: 'read the brain log; the messages stay in gateway.db' });
-    if (r.escalations > 0) out.push({ severity: 45, what: `${who}: ${r.escalations} customer(s) waiting for a person`, next: 'reply from the business phone; resolve with POST /api/escalations/<id>/resolve' });
+    const who = `${r.id} (${neutralise(r.name)})`;
+    const process = gatewayName(r.id);
+    const lastError = s.lastErrors[process] ? ` — ${s.lastErrors[process]}` : '';
+    if (r.pm2 === 'errored' || r.pm2 === 'waiting restart') out.push({ severity: 100, what: `${who}: gateway crash-looping (${r.restarts} restarts)${lastError}`, next: `enter for its log; fix, then R to restart`, process });
+    else if (r.pm2 === 'stopped' || r.pm2 === 'absent') out.push({ severity: 70, what: `${who}: gateway not running`, next: `S to start it`, process });
+    if (r.wa === 'logged_out') out.push({ severity: 90, what: `${who}: WhatsApp logged out`, next: 'R for a new QR, then p on the table to show it and scan with the business phone', process });
+    if (r.wa === 'parked') out.push({ severity: 85, what: `${who}: parked — ${parkedWhy(r)}`, next: 'no QR comes while parked: fix the cause, then R to restart the session', process });
+    if (r.wa === 'disconnected') out.push({ severity: 60, what: `${who}: WhatsApp disconnected${r.lastDisconnect ? ` (${r.lastDisconnect.code ?? '?'} ${r.lastDisconnect.reason})` : ''}`, next: 'it retries by itself; R to retry now', process });
+    if (r.wa === 'unreachable' && r.pm2 === 'online') out.push({ severity: 65, what: `${who}: gateway does not answer on port ${r.port}${lastError}`, next: 'enter for its log; R to restart', process });
+    if ((r.failed ?? 0) > 0) out.push({ severity: 50, what: `${who}: ${r.failed} message(s) the brain refused`, next: 'enter for the brain log; the messages stay in gateway.db', process: BRAIN });
+    if (r.escalations > 0) out.push({ severity: 45, what: `${who}: ${r.escalations} customer(s) waiting for a person`, next: 'enter (or E) for who and what they asked; reply from the business phone, then r to resolve', escalations: true });
   }
   return out.sort((a, b) => b.severity - a.severity);
 }
@@ -161,4 +211,49 @@ export function formatAge(since: number | string | null, now: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m`;
   if (s < 86400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86400)}d`;
+}
+
+/** The PM2 process an incident's target names (a tenant id, "brain" or "monitor"). */
+function processOfTarget(target: string): string | undefined {
+  if (target === 'brain') return BRAIN;
+  if (target === 'monitor') return MONITOR;
+  return /^[a-z0-9-]{1,32}$/.test(target) ? gatewayName(target) : undefined;
+}
+
+/** Why a gateway stopped retrying: its own reason, else the disconnect that led there. */
+export function parkedWhy(r: TenantRow): string {
+  return r.parkedReason ?? (r.lastDisconnect ? `stopped retrying after ${r.lastDisconnect.code ?? '?'} ${r.lastDisconnect.reason}` : 'stopped retrying');
+}
+
+const VERBS = ['tenant', 'handoff', 'restart', 'quit'];
+
+/**
+ * Tab completion after ':': the verb, then a tenant id (brain and monitor for :restart), then on/off
+ * for :handoff. One candidate completes with a space; several complete their common prefix.
+ */
+export function completeCommand(text: string, tenants: readonly string[]): string {
+  const words = text.split(' ');
+  const last = words.at(-1) ?? '';
+  const candidates =
+    words.length === 1 ? VERBS : words.length === 2 ? (words[0] === 'restart' ? [...tenants, 'brain', 'monitor'] : words[0] === 'tenant' || words[0] === 'handoff' ? [...tenants] : []) : words.length === 3 && words[0] === 'handoff' ? ['on', 'off'] : [];
+  const matches = candidates.filter((c) => c.startsWith(last));
+  if (matches.length === 0) return text;
+  const head = words.slice(0, -1).concat('').join(' ');
+  if (matches.length === 1) return `${head}${matches[0]} `;
+  let prefix = matches[0]!;
+  for (const m of matches) while (!m.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return `${head}${prefix}`;
+}
+
+/**
+ * Where this console and PM2's processes disagree: a shell that exports another WR_HOME or
+ * BRAIN_PORT watches one installation while the processes run another (PM2's processes read
+ * wr.env, never the operator's shell).
+ */
+export function configWarnings(o: { consoleHome: string; processHomes: (string | undefined)[]; shellBrainPort: number; processBrainPort: number }): string[] {
+  const out: string[] = [];
+  const homes = [...new Set(o.processHomes.filter((h): h is string => !!h && h !== o.consoleHome))];
+  if (homes.length) out.push(`the processes use WR_HOME=${homes.join(', ')} but this console reads ${o.consoleHome}: run it with the same WR_HOME`);
+  if (o.shellBrainPort !== o.processBrainPort) out.push(`this shell's BRAIN_PORT=${o.shellBrainPort} but the processes use ${o.processBrainPort} (wr.env): unset it, or put it in wr.env`);
+  return out;
 }

@@ -45,21 +45,41 @@ export interface ProcessInfo {
   uptimeSince: number | null;
   memory: number;
   cpu: number;
+  /** PM2's log files for the process (stdout, stderr): the console reads their tail. */
+  logFiles: string[];
+  /** The WR_HOME the process was started with: the console warns when it is not its own. */
+  wrHome: string | undefined;
 }
+
+// PM2's module is one connection per process, bus included: a client that disconnects while
+// another still uses it (the console adding a tenant) would silence the other's live logs. So
+// the connection is shared and closed only when its last user lets go.
+let users = 0;
+let ready: Promise<void> | undefined;
 
 export class Pm2Client {
   private connected = false;
 
   /** Connects, starting a daemon if none runs; callers check daemonRunning() first when that matters. */
   async connect(): Promise<void> {
+    if (this.connected) return;
     const p = await pm2();
-    await call('connect', (cb) => p.connect(cb));
+    users++;
     this.connected = true;
+    ready ??= call('connect', (cb) => p.connect(cb));
+    try {
+      await ready;
+    } catch (err) {
+      ready = undefined;
+      this.disconnect();
+      throw err;
+    }
   }
 
-  async list(): Promise<ProcessInfo[]> {
+  /** `timeoutMs`: the console asks with a short one, so a hung daemon shows as stale quickly. */
+  async list(timeoutMs = PM2_TIMEOUT_MS): Promise<ProcessInfo[]> {
     const p = await pm2();
-    const list = await call<import('pm2').ProcessDescription[]>('list', (cb) => p.list(cb));
+    const list = await call<import('pm2').ProcessDescription[]>('list', (cb) => p.list(cb), timeoutMs);
     return list
       .filter((d) => (d.pm2_env as { namespace?: string } | undefined)?.namespace === NAMESPACE)
       .map((d) => ({
@@ -71,6 +91,8 @@ export class Pm2Client {
         uptimeSince: d.pm2_env?.status === 'online' ? (d.pm2_env?.pm_uptime ?? null) : null,
         memory: d.monit?.memory ?? 0,
         cpu: d.monit?.cpu ?? 0,
+        wrHome: (d.pm2_env as { WR_HOME?: string } | undefined)?.WR_HOME,
+        logFiles: [...new Set([d.pm2_env?.pm_out_log_path, d.pm2_env?.pm_err_log_path].filter((f): f is string => typeof f === 'string'))],
       }));
   }
 
@@ -109,6 +131,8 @@ export class Pm2Client {
   disconnect(): void {
     if (!this.connected) return;
     this.connected = false;
+    if (--users > 0) return;
+    ready = undefined;
     void pm2().then((p) => p.disconnect());
   }
 }

@@ -1,11 +1,15 @@
 import type { Boom } from '@hapi/boom';
 import {
+  areJidsSameUser,
   BufferJSON,
+  downloadMediaMessage,
   initAuthCreds,
   isJidBroadcast,
   isJidGroup,
+  isJidNewsletter,
   isJidStatusBroadcast,
   isLidUser,
+  isPnUser,
   jidNormalizedUser,
   makeCacheableSignalKeyStore,
   normalizeMessageContent,
@@ -14,17 +18,21 @@ import {
   type SignalDataTypeMap,
   type SignalKeyStore,
   type UserFacingSocketConfig,
+  type WACallEvent,
   type WAMessage,
   type WASocket,
   type WAVersion,
 } from '@whiskeysockets/baileys';
+import { FILE_KINDS, type MediaInfo, type MessageKind } from '../../core/inbound.js';
 import type { Logger } from '../../core/logger.js';
 import { fullJitter } from '../../core/backoff.js';
 import { AuthFolder } from './auth-store.js';
 import type { InboundMessage, Transport, TransportEvents } from './transport.js';
 
 /** The part of a Baileys socket the adapter uses; tests inject a fake that emits Baileys' real events. */
-export type SocketLike = Pick<WASocket, 'ev' | 'end' | 'sendMessage' | 'sendPresenceUpdate' | 'requestPairingCode'> & {
+export type SocketLike = Pick<WASocket, 'ev' | 'end' | 'sendMessage' | 'sendPresenceUpdate' | 'requestPairingCode' | 'rejectCall' | 'updateMediaMessage'> & {
+  /** The business's own account, once logged in. */
+  user?: { id: string; lid?: string };
   signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
 };
 export type SocketFactory = (config: UserFacingSocketConfig) => SocketLike;
@@ -39,27 +47,76 @@ export interface BaileysOptions {
   version?: WAVersion;
   /** How long that lookup may take before the version Baileys ships with is used. */
   versionLookupMs?: number;
+  /** Baileys' downloadMediaMessage; tests replace it (WhatsApp's media servers are out of reach). */
+  downloadMedia?: typeof downloadMediaMessage;
 }
 
-const MEDIA_KEYS = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'locationMessage', 'contactMessage'] as const;
+const num = (v: unknown): number | undefined => {
+  const n = Number(v ?? NaN);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+};
 
-function textOf(content: proto.IMessage | undefined): string | null {
-  if (!content) return null;
+/** The words of a text, a reply to buttons or a list, or an interactive form. */
+function textOf(c: proto.IMessage): string | null {
   return (
-    content.conversation ??
-    content.extendedTextMessage?.text ??
-    content.imageMessage?.caption ??
-    content.videoMessage?.caption ??
-    content.buttonsResponseMessage?.selectedDisplayText ??
-    content.listResponseMessage?.title ??
+    c.conversation ??
+    c.extendedTextMessage?.text ??
+    c.buttonsResponseMessage?.selectedDisplayText ??
+    c.templateButtonReplyMessage?.selectedDisplayText ??
+    c.listResponseMessage?.title ??
+    c.listResponseMessage?.singleSelectReply?.selectedRowId ??
+    c.interactiveResponseMessage?.body?.text ??
     null
   );
+}
+
+/** A message's kind, words and facts; null for protocol noise (receipts, key distribution, revokes, polls). */
+export function readContent(m: WAMessage): { kind: MessageKind; text: string | null; media?: MediaInfo } | null {
+  if (!m.message && m.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) return { kind: 'undecryptable', text: null };
+  let c = normalizeMessageContent(m.message);
+  if (!c) return null;
+  // An edit arrives as a protocol message carrying the new content: the customer's correction.
+  if (c.protocolMessage?.type === proto.Message.ProtocolMessage.Type.MESSAGE_EDIT && c.protocolMessage.editedMessage) c = normalizeMessageContent(c.protocolMessage.editedMessage)!;
+  const text = textOf(c);
+  if (text !== null) return { kind: 'text', text };
+  if (c.audioMessage) return { kind: 'audio', text: null, media: { seconds: num(c.audioMessage.seconds), voiceNote: Boolean(c.audioMessage.ptt), mimetype: c.audioMessage.mimetype ?? undefined, bytes: num(c.audioMessage.fileLength) } };
+  if (c.imageMessage) return { kind: 'image', text: c.imageMessage.caption ?? null, media: { mimetype: c.imageMessage.mimetype ?? undefined, bytes: num(c.imageMessage.fileLength) } };
+  if (c.videoMessage) return { kind: 'video', text: c.videoMessage.caption ?? null, media: { seconds: num(c.videoMessage.seconds), mimetype: c.videoMessage.mimetype ?? undefined, bytes: num(c.videoMessage.fileLength) } };
+  if (c.documentMessage) {
+    const d = c.documentMessage;
+    return { kind: 'document', text: d.caption ?? null, media: { fileName: d.fileName ?? d.title ?? undefined, mimetype: d.mimetype ?? undefined, bytes: num(d.fileLength) } };
+  }
+  const pin = c.locationMessage ?? c.liveLocationMessage;
+  if (pin) {
+    const named = c.locationMessage ? [c.locationMessage.name, c.locationMessage.address].filter(Boolean).join(', ') : '';
+    return { kind: 'location', text: null, media: { latitude: pin.degreesLatitude ?? undefined, longitude: pin.degreesLongitude ?? undefined, ...(named ? { name: named } : {}) } };
+  }
+  const card = c.contactMessage ?? c.contactsArrayMessage?.contacts?.[0];
+  if (card) {
+    const phone = /TEL[^:]*:([+\d\s-]+)/i.exec(card.vcard ?? '')?.[1]?.replace(/[\s-]/g, '');
+    return { kind: 'contact', text: null, media: { name: c.contactsArrayMessage?.displayName ?? card.displayName ?? undefined, ...(phone ? { phone } : {}) } };
+  }
+  if (c.stickerMessage) return { kind: 'sticker', text: null, media: { mimetype: c.stickerMessage.mimetype ?? undefined } };
+  if (c.reactionMessage) return { kind: 'reaction', text: c.reactionMessage.text ?? '' };
+  return null;
+}
+
+/** Groups, broadcasts, status updates and newsletters: never a customer's one-to-one chat. */
+function ignoredJid(jid: string): boolean {
+  return Boolean(isJidGroup(jid) || isJidBroadcast(jid) || isJidStatusBroadcast(jid) || isJidNewsletter(jid));
 }
 
 /** Opens the auth folder as a Baileys auth state. */
 export async function loadAuthState(folder: AuthFolder, log: Logger) {
   await folder.ensure();
-  const creds: AuthenticationCreds = (await folder.read<AuthenticationCreds>('creds')) ?? initAuthCreds();
+  let creds: AuthenticationCreds = (await folder.read<AuthenticationCreds>('creds')) ?? initAuthCreds();
+  // An abandoned pairing code leaves `me` set without an `account`: logging in with that unpaired
+  // identity ends in "logged out". Start the pairing over instead.
+  if (creds.me && !creds.account) {
+    log.warn('the WhatsApp session was never paired (an abandoned pairing code): starting a new pairing');
+    await folder.clear();
+    creds = initAuthCreds();
+  }
   const keys: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
       const out: { [id: string]: SignalDataTypeMap[T] } = {};
@@ -100,6 +157,8 @@ export class BaileysTransport implements Transport {
   private socket: SocketLike | undefined;
   private readonly folder: AuthFolder;
   private latest: { version: WAVersion | undefined; until: number } | undefined;
+  /** The tail of the connect/disconnect chain. */
+  private queue: Promise<void> = Promise.resolve();
   private events: TransportEvents | undefined;
   /**
    * Messages the gateway could not store. Baileys sends WhatsApp the delivery receipt before it
@@ -134,7 +193,27 @@ export class BaileysTransport implements Transport {
     return version;
   }
 
-  async connect(events: TransportEvents): Promise<void> {
+  /**
+   * Opens a socket. Calls are serialised and each ends the socket before it: a /restart that
+   * arrives while a connect still awaits the auth state or the version lookup must not leave two
+   * sockets on one set of credentials (the orphan's creds.update overwrites pre-key counters and
+   * 440s and decrypt failures follow).
+   */
+  connect(events: TransportEvents): Promise<void> {
+    return this.serially(() => this.open(events));
+  }
+
+  private serially<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async open(events: TransportEvents): Promise<void> {
+    await this.endSocket();
     const { state, saveCreds } = await loadAuthState(this.folder, this.opts.log);
     const makeSocket = this.opts.makeSocket ?? (await import('@whiskeysockets/baileys')).default;
     const version = await this.version();
@@ -145,17 +224,27 @@ export class BaileysTransport implements Transport {
       logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never,
       markOnlineOnConnect: false,
       syncFullHistory: false,
+      // Never decrypted, stored or counted: nobody there is a customer of the business.
+      shouldIgnoreJid: ignoredJid,
       getMessage: async (key) => {
         const text = key.id ? await this.opts.sentText(key.id) : undefined;
-        return text === undefined ? undefined : { conversation: text };
+        // sendMessage({text}) goes out as an extendedTextMessage: a retry must carry the same shape.
+        return text === undefined ? undefined : { extendedTextMessage: { text } };
       },
     } as UserFacingSocketConfig);
     this.socket = sock;
-    sock.ev.on('creds.update', () => void saveCreds().catch((err) => this.opts.log.error({ err }, 'could not save WhatsApp credentials')));
+    const current = () => this.socket === sock;
+    // Messages still being stored: the backlog is "in" only once they are.
+    const storing = new Set<Promise<unknown>>();
+    sock.ev.on('creds.update', () => {
+      if (!current()) return; // an ended socket must not write over the live one's counters
+      void saveCreds().catch((err) => this.opts.log.error({ err }, 'could not save WhatsApp credentials'));
+    });
     sock.ev.on('connection.update', (u) => {
-      if (this.socket !== sock) return;
+      if (!current()) return;
       if (u.qr) events.qr(u.qr);
       if (u.connection === 'open') events.open();
+      if (u.receivedPendingNotifications === true) void Promise.allSettled([...storing]).then(() => current() && events.ready());
       if (u.connection === 'close') {
         const err = u.lastDisconnect?.error as Boom | Error | undefined;
         const code = (err as Boom | undefined)?.output?.statusCode ?? null;
@@ -164,11 +253,15 @@ export class BaileysTransport implements Transport {
       }
     });
     this.events = events;
-    sock.ev.on('messages.upsert', ({ messages, type }) => {
-      void Promise.all(messages.map((m) => this.normalize(sock, m)))
+    const deliver = (read: Promise<(InboundMessage | null)[]>, type: 'notify' | 'append') => {
+      const stored = read
         .then((list) => this.deliver(list.filter((x): x is InboundMessage => x !== null), type))
-        .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'));
-    });
+        .catch((err) => this.opts.log.error({ err }, 'could not read incoming messages'))
+        .finally(() => storing.delete(stored));
+      storing.add(stored);
+    };
+    sock.ev.on('messages.upsert', ({ messages, type }) => deliver(Promise.all(messages.map((m) => this.normalize(sock, m))), type));
+    sock.ev.on('call', (calls) => deliver(Promise.all(calls.map((c) => this.callMessage(sock, c))), calls.every((c) => c.offline) ? 'append' : 'notify'));
   }
 
   /** Hands messages to the gateway; what it cannot store is held and offered again later. */
@@ -207,36 +300,69 @@ export class BaileysTransport implements Transport {
     );
   }
 
-  /** A Baileys message as the gateway sees it; null for protocol noise (receipts, key distribution). */
+  /** The one key of a chat (see InboundMessage.chat). `alt` is the other addressing, when the stanza carried it. */
+  private async canonical(sock: SocketLike | undefined, jid: string, alt?: string | null): Promise<string> {
+    if (isPnUser(jid)) return jidNormalizedUser(jid);
+    if (!isLidUser(jid)) return jid;
+    const pn = alt && isPnUser(alt) ? alt : await sock?.signalRepository?.lidMapping?.getPNForLID(jid).catch(() => null);
+    return jidNormalizedUser(pn || jid);
+  }
+
+  canonicalChat(jid: string): Promise<string> {
+    return this.canonical(this.socket, jid);
+  }
+
+  /** A Baileys message as the gateway sees it; null for protocol noise and chats that are not customers'. */
   private async normalize(sock: SocketLike, m: WAMessage): Promise<InboundMessage | null> {
-    const chat = m.key.remoteJid;
-    if (!chat || !m.key.id) return null;
-    const content = normalizeMessageContent(m.message) ?? undefined;
-    const text = textOf(content);
-    if (text === null && !MEDIA_KEYS.some((k) => content?.[k])) return null;
-    const answerable = !isJidGroup(chat) && !isJidStatusBroadcast(chat) && !isJidBroadcast(chat) && !chat.endsWith('@newsletter');
-    // v7 keys chats by LID; the phone number comes from the alternate JID or Baileys' mapping.
-    let phoneJid: string | null | undefined = chat;
-    if (isLidUser(chat)) phoneJid = m.key.remoteJidAlt ?? (await sock.signalRepository?.lidMapping?.getPNForLID(chat).catch(() => null));
-    const user = phoneJid && phoneJid.endsWith('@s.whatsapp.net') ? jidNormalizedUser(phoneJid).split('@')[0] : undefined;
+    const address = m.key.remoteJid;
+    if (!address || !m.key.id || ignoredJid(address)) return null;
+    const content = readContent(m);
+    if (!content) return null;
     const seconds = typeof m.messageTimestamp === 'number' ? m.messageTimestamp : Number(m.messageTimestamp ?? 0);
     return {
-      chat,
+      ...(await this.who(sock, address, m.key.remoteJidAlt)),
       participant: m.key.participant ?? '',
       id: m.key.id,
       fromMe: Boolean(m.key.fromMe),
-      sender: user ? `+${user}` : chat,
       senderName: m.pushName ?? null,
-      text,
+      ...content,
+      ...(FILE_KINDS.has(content.kind) ? { file: JSON.stringify({ key: m.key, message: m.message }, BufferJSON.replacer) } : {}),
       timestamp: seconds > 0 ? new Date(seconds * 1000) : new Date(),
-      answerable,
     };
   }
 
-  async disconnect(): Promise<void> {
+  /** The chat key, send address and sender of a one-to-one chat. */
+  private async who(sock: SocketLike | undefined, address: string, alt?: string | null): Promise<Pick<InboundMessage, 'chat' | 'address' | 'sender'>> {
+    const chat = await this.canonical(sock, address, alt);
+    return { chat, address, sender: isPnUser(chat) ? `+${chat.split('@')[0]}` : chat };
+  }
+
+  /** An incoming call, as a message of kind call: stored, answered once per window, and declined by the gateway. */
+  private async callMessage(sock: SocketLike, call: WACallEvent): Promise<InboundMessage | null> {
+    if (call.status !== 'offer' || call.isGroup || !call.from || !call.id) return null;
+    // A call the business phone itself places is not a customer calling.
+    if ([sock.user?.id, sock.user?.lid].some((me) => me && areJidsSameUser(me, call.from))) return null;
+    return {
+      ...(await this.who(sock, call.from, call.callerPn)),
+      participant: '',
+      id: call.id,
+      fromMe: false,
+      senderName: null,
+      kind: 'call',
+      text: null,
+      media: { video: Boolean(call.isVideo) },
+      timestamp: call.date instanceof Date && !Number.isNaN(call.date.getTime()) ? call.date : new Date(),
+    };
+  }
+
+  private async endSocket(): Promise<void> {
     const sock = this.socket;
     this.socket = undefined;
     await sock?.end(undefined);
+  }
+
+  disconnect(): Promise<void> {
+    return this.serially(() => this.endSocket());
   }
 
   async clearSession(): Promise<void> {
@@ -252,8 +378,23 @@ export class BaileysTransport implements Transport {
     await this.live().sendMessage(jid, { text }, { messageId });
   }
 
-  async typing(jid: string): Promise<void> {
-    await this.live().sendPresenceUpdate('composing', jid);
+  async sendLocation(jid: string, pin: { latitude: number; longitude: number; name: string; address?: string }, messageId: string): Promise<void> {
+    await this.live().sendMessage(jid, { location: { degreesLatitude: pin.latitude, degreesLongitude: pin.longitude, name: pin.name, ...(pin.address ? { address: pin.address } : {}) } }, { messageId });
+  }
+
+  async typing(jid: string, on: boolean): Promise<void> {
+    await this.live().sendPresenceUpdate(on ? 'composing' : 'paused', jid);
+  }
+
+  async download(file: string): Promise<Buffer> {
+    const sock = this.live();
+    const message = JSON.parse(file, BufferJSON.reviver) as WAMessage;
+    // Media links expire; reuploadRequest asks the sender's phone for a fresh one.
+    return (this.opts.downloadMedia ?? downloadMediaMessage)(message, 'buffer', {}, { logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never, reuploadRequest: (m) => sock.updateMediaMessage(m) });
+  }
+
+  async rejectCall(callId: string, from: string): Promise<void> {
+    await this.live().rejectCall(callId, from);
   }
 
   async requestPairingCode(phoneDigits: string): Promise<string> {

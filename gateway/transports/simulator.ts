@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { FILE_KINDS, type MediaInfo, type MessageKind } from '../../core/inbound.js';
 import type { GatewayStore } from '../store.js';
 import type { InboundMessage, Transport, TransportEvents } from './transport.js';
 
@@ -10,12 +12,30 @@ const QR_ROTATE_MS = 20_000;
  * POST /simulate/inbound, and records what the gateway sends in gateway.db (sim_outbox), where a
  * message id can only be recorded once — the same guarantee WhatsApp gives a resent message id.
  */
+export interface SimulatedInbound {
+  kind?: MessageKind;
+  text?: string;
+  caption?: string;
+  /** A voice note's or video's length. */
+  seconds?: number;
+  /** A path to the media file. */
+  file?: string;
+  latitude?: number;
+  longitude?: number;
+  id?: string;
+  name?: string;
+  /** notify: live; append: replayed after a reconnect. */
+  delivery?: 'notify' | 'append';
+}
+
 export class SimulatorTransport implements Transport {
   readonly name = 'simulator';
   private events: TransportEvents | undefined;
   private qrTimer: NodeJS.Timeout | undefined;
   private autoPairTimer: NodeJS.Timeout | undefined;
   private connected = false;
+  /** Calls the gateway declined, as the caller's phone would show them. */
+  readonly declinedCalls: { id: string; from: string; at: string }[] = [];
 
   constructor(
     private readonly store: GatewayStore,
@@ -40,6 +60,7 @@ export class SimulatorTransport implements Transport {
     clearTimeout(this.autoPairTimer);
     this.connected = true;
     this.events?.open();
+    this.events?.ready();
   }
 
   /** The phone scanned the QR. */
@@ -64,28 +85,58 @@ export class SimulatorTransport implements Transport {
     this.events?.close(code, reason);
   }
 
-  /** A customer writes to the business; resolves once the gateway has stored the message. */
-  async inbound(from: string, text: string, opts: { id?: string; name?: string; kind?: 'notify' | 'append' } = {}): Promise<InboundMessage> {
+  /** A customer sends something (a text by default; a call is one incoming call); resolves once the gateway has stored it. */
+  async inbound(from: string, msg: SimulatedInbound): Promise<InboundMessage> {
     const digits = from.replace(/\D/g, '');
+    const kind = msg.kind ?? 'text';
+    const media: MediaInfo = {
+      ...(msg.seconds !== undefined ? { seconds: msg.seconds } : {}),
+      ...(kind === 'audio' ? { voiceNote: true, mimetype: 'audio/ogg; codecs=opus' } : {}),
+      ...(msg.latitude !== undefined ? { latitude: msg.latitude, longitude: msg.longitude } : {}),
+      ...(msg.file ? { fileName: msg.file.split('/').at(-1), bytes: (await fs.stat(msg.file)).size } : {}),
+    };
     const message: InboundMessage = {
       chat: `${digits}@s.whatsapp.net`,
+      address: `${digits}@s.whatsapp.net`,
       participant: '',
-      id: opts.id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`,
+      id: msg.id ?? `SIM${randomBytes(8).toString('hex').toUpperCase()}`,
       fromMe: false,
       sender: `+${digits}`,
-      senderName: opts.name ?? null,
-      text,
+      senderName: msg.name ?? null,
+      kind,
+      text: msg.text ?? msg.caption ?? null,
+      ...(kind !== 'text' ? { media } : {}),
+      ...(msg.file && FILE_KINDS.has(kind) ? { file: msg.file } : {}),
       timestamp: new Date(),
-      answerable: true,
     };
     if (!this.events) throw new Error('the simulator is not running');
-    await this.events.messages([message], opts.kind ?? 'notify');
+    await this.events.messages([message], msg.delivery ?? 'notify');
     return message;
+  }
+
+  /** The simulator's "file" is a path on this machine (checked by the HTTP route). */
+  async download(file: string): Promise<Buffer> {
+    if (!this.connected) throw new Error('simulator is not connected');
+    return fs.readFile(file);
+  }
+
+  async rejectCall(callId: string, from: string): Promise<void> {
+    if (!this.connected) throw new Error('simulator is not connected');
+    this.declinedCalls.push({ id: callId, from, at: new Date().toISOString() });
+  }
+
+  async canonicalChat(jid: string): Promise<string> {
+    return jid;
   }
 
   async sendText(jid: string, text: string, messageId: string): Promise<void> {
     if (!this.connected) throw new Error('simulator is not connected');
     await this.store.recordSimulatedSend(messageId, jid, text);
+  }
+
+  async sendLocation(jid: string, pin: { latitude: number; longitude: number; name: string }, messageId: string): Promise<void> {
+    if (!this.connected) throw new Error('simulator is not connected');
+    await this.store.recordSimulatedSend(messageId, jid, `[location ${pin.latitude.toFixed(5)},${pin.longitude.toFixed(5)} ${pin.name}]`);
   }
 
   async typing(): Promise<void> {}

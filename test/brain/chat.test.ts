@@ -88,6 +88,9 @@ describe('POST /api/chat', () => {
     const bad = await brain.call('GET', '/api/conversations?sender=%00', { key, tenant: 'clinic' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toBeDefined();
+    const badId = await chat({ message: 'hello', sender, messageId: 'wamid\u0000A' });
+    expect(badId.status).toBe(400);
+    expect(JSON.stringify(badId.body)).toContain('messageId has control characters');
   });
 
   it('returns the first answer for a repeated messageId and writes nothing the second time', async () => {

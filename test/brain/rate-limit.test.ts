@@ -31,4 +31,17 @@ describe('rate limit', () => {
     // /health is never limited.
     expect((await fetch(`${brain.url}/health`)).status).toBe(200);
   });
+
+  it('answers repeated failed logins from one address with 429 and Retry-After, never holding back a valid key', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await brain.call('GET', '/api/profile', { key: `guess-${i}`, tenant: 'b' })).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    const held = await brain.call('GET', '/api/profile', { tenant: 'b' });
+    expect(held.status).toBe(429);
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(held.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await held.json()).toEqual({ error: 'too many failed logins from this address; retry after the Retry-After seconds' });
+    expect((await brain.call('GET', '/api/profile', { key: brain.keyOf('b'), tenant: 'b' })).status).toBe(200);
+    expect((await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'b' })).status).toBe(200);
+  });
 });

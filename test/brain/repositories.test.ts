@@ -118,7 +118,7 @@ describe('conversations', () => {
 
     const turn = (messageId: string, reply: string | null, response: unknown) => ({
       conversationId: first.id, messageId, sender: first.sender, senderName: undefined, text: `hi ${messageId}`, reply, intent: 'greeting', at: now, response,
-      update: { state: { unhandled: 1, customerName: 'Eve' }, optedOut: false, handoffUntil: t('2026-03-16T22:00:00Z'), timestamp: now },
+      update: { state: { unhandled: 1, customerName: 'Eve' }, language: 'es', optedOut: false, handoffUntil: t('2026-03-16T22:00:00Z'), timestamp: now },
     });
     expect(await db.conversations.record(turn('m1', 'hello', { reply: 'hello' }))).toEqual({ reply: 'hello' });
     expect(await db.conversations.record(turn('m1', 'changed', { reply: 'changed' }))).toEqual({ reply: 'hello' });
@@ -126,7 +126,7 @@ describe('conversations', () => {
     expect(await db.conversations.processed(first.sender, 'm1')).toEqual({ reply: 'hello' });
     expect(await db.conversations.processed('+34600000009', 'm1')).toBeUndefined();
 
-    expect(await db.conversations.find(first.sender)).toMatchObject({ state: { unhandled: 1, customerName: 'Eve' }, handoffUntil: t('2026-03-16T22:00:00Z') });
+    expect(await db.conversations.find(first.sender)).toMatchObject({ state: { unhandled: 1, customerName: 'Eve' }, language: 'es', handoffUntil: t('2026-03-16T22:00:00Z') });
     expect((await db.conversations.recent(first.id, 2)).map((m) => [m.direction, m.text, m.messageId])).toEqual([
       ['out', 'hello', null],
       ['in', 'hi m2', 'm2'],
@@ -165,5 +165,17 @@ describe('escalations and the profile', () => {
     expect(await sql('SELECT day, opens, closes FROM operating_hours')).toEqual([{ day: 'mon', opens: '09:00', closes: '14:00' }]);
     expect(await sql('SELECT id, duration_minutes, aliases FROM services')).toEqual([{ id: 'checkup', duration_minutes: 30, aliases: '[]' }]);
     expect(await sql('SELECT name, phone, telegram_chat_id FROM escalation_contacts')).toEqual([{ name: 'Ana', phone: '+34600111222', telegram_chat_id: '100' }]);
+  });
+});
+
+describe('llm usage', () => {
+  it('adds each turn to its day and lists the newest days first', async () => {
+    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 0, outputTokens: 0, calls: 0 });
+    await db.usage.add('2026-03-16', { input: 100, output: 20 }, 2);
+    await db.usage.add('2026-03-16', { input: 50, output: 5 }, 1);
+    await db.usage.add('2026-03-17', { input: 7, output: 3 }, 1);
+    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 150, outputTokens: 25, calls: 3 });
+    expect((await db.usage.recent(5)).map((d) => d.day)).toEqual(['2026-03-17', '2026-03-16']);
+    expect(await db.usage.recent(1)).toEqual([{ day: '2026-03-17', inputTokens: 7, outputTokens: 3, calls: 1 }]);
   });
 });

@@ -33,9 +33,50 @@ describe('wr-console tenant', () => {
     expect(again.stdout).toContain('reusing the data kept in');
     expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(fs.readFileSync(exampleProfile, 'utf8'));
 
-    const purged = await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge');
+    // --purge asks first; with no terminal to ask, it refuses and changes nothing.
+    const refused = await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Refused without a terminal to ask: add --yes to confirm');
+    expect(readRegistry(t.config.paths).map((x) => x.id)).toEqual(['clinic-a']);
+    expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(true);
+    const purged = await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes');
     expect(purged.stdout).toContain('deleted');
     expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(false);
+  });
+
+  it('says a duplicate id is a duplicate, and shows escape codes in names instead of obeying them (issue 16 item 7)', async () => {
+    t = makeHome({ WR_PORT_BASE: '41470' });
+    expect((await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator')).code).toBe(0);
+    // A name written before add refused control characters (or by hand) is still shown safely.
+    const file = path.join(t.home, 'tenants.json');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"Shop"', JSON.stringify('Evil \u001b[2J\u001b]0;owned\u0007 Shop')));
+    const dup = await cli(t.env, 'tenant', 'add', 'shop');
+    expect(dup).toMatchObject({ code: 1, stderr: 'wr-console: tenant "shop" already exists' });
+    const list = await cli(t.env, 'tenant', 'list');
+    expect(list.stdout).not.toContain('\u001b');
+    expect(list.stdout).toContain('Evil ^[[2J^[]0;owned\\x07 Shop');
+  });
+
+  it('status exits 1 and counts a tenant as failing when everything is down (issue 16 item 6)', async () => {
+    t = makeHome({ WR_PORT_BASE: '41490', BRAIN_PORT: '41499' });
+    await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator');
+    const status = await cli(t.env, 'status');
+    expect(status.stdout).toContain('❌ shop: UNREACHABLE');
+    expect(status.stdout).toContain('Failures: 1');
+    expect(status).toMatchObject({ code: 1, stderr: 'wr-console: not everything is up: not connected: shop; brain down; monitor not running' });
+  });
+
+  it('exits quietly when its reader goes away (| head)', async () => {
+    t = makeHome();
+    const { spawn } = await import('node:child_process');
+    const { projectRoot } = await import('../../core/paths.js');
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/console/main.js'), '--help'], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader is gone before the first line is written.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('takes the name from --profile when --name is absent', async () => {
@@ -137,5 +178,21 @@ describe('wr-console tenant', () => {
     const r = await cliProcess({ ...t.env, BRAIN_PORT: 'abc' }, 'tenant', 'list');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('wr-console: invalid configuration: BRAIN_PORT="abc": expected a port number');
+  });
+
+  it('refuses a setting exported in the shell that wr.env does not hold, since PM2 processes never see the shell', async () => {
+    t = makeHome();
+    const env = { ...t.env, BRAIN_PORT: '3100', TELEGRAM_BOT_TOKEN: '123:secret-token' };
+    const r = await cli(env, 'status');
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')).toEqual([
+      `wr-console: BRAIN_PORT=3100 is set in your shell, but ${t.config.paths.envFile} does not set it, and the brain, gateways and monitor read only that file: put the value in ${t.config.paths.envFile}, or unset it in the shell`,
+      `wr-console: TELEGRAM_BOT_TOKEN=… is set in your shell, but ${t.config.paths.envFile} does not set it, and the brain, gateways and monitor read only that file: put the value in ${t.config.paths.envFile}, or unset it in the shell`,
+    ]);
+    fs.appendFileSync(t.config.paths.envFile, 'BRAIN_PORT=3000\n');
+    expect((await cli({ ...t.env, BRAIN_PORT: '3100' }, 'tenant', 'list')).stderr).toContain(`wr-console: BRAIN_PORT=3100 is set in your shell, but ${t.config.paths.envFile} has BRAIN_PORT=3000`);
+    // The same value in both places, or only in wr.env, is fine.
+    expect((await cli({ ...t.env, BRAIN_PORT: '3000' }, 'tenant', 'list')).code).toBe(0);
+    expect((await cli(t.env, 'tenant', 'list')).code).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../console/tui/backend.js';
 import { App } from '../../console/tui/App.js';
+import type { Conversation } from '../../console/brain-api.js';
 import { emptySnapshot, type LogLine, type Snapshot, type TenantRow } from '../../console/tui/model.js';
 import { until } from '../helpers/gateway.js';
 import { row } from '../helpers/rows.js';
@@ -44,6 +45,13 @@ class FakeBackend implements Backend {
     return `added ${input.id}`;
   };
   pairingCode = async (tenant: string, phone: string) => (this.calls.push(`pair ${tenant} ${phone}`), 'ABCD-1234');
+  conversationList: Record<string, Conversation[]> = {};
+  conversations = async (tenant: string) => this.conversationList[tenant] ?? [];
+  resolveEscalation = async (tenant: string, id: number) => {
+    this.calls.push(`resolve ${tenant} ${id}`);
+    this.set({ escalations: this.state.escalations.filter((e) => !(e.tenant === tenant && e.id === id)) });
+  };
+  chatHandoff = async (tenant: string, sender: string, on: boolean) => (this.calls.push(`chat handoff ${tenant} ${sender} ${on}`), on);
   close = async () => {};
 }
 
@@ -53,11 +61,15 @@ afterEach(() => app?.unmount());
 async function press(keys: string[]) {
   for (const k of keys) {
     app!.stdin.write(k);
-    await new Promise((r) => setTimeout(r, 15));
+    // A lone Escape followed at once by a key reads as Alt-key.
+    await new Promise((r) => setTimeout(r, k === '\u001b' ? 80 : 15));
   }
 }
 const frame = () => app!.lastFrame() ?? '';
-const shows = (text: string) => until(() => frame().includes(text), 2_000, `"${text}" on screen`);
+const shows = (text: string) =>
+  until(() => frame().includes(text), 2_000, `"${text}" on screen`).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- screen ---\n${frame()}`);
+  });
 
 describe('console TUI', () => {
   it('shows the header and the tenants worst first, and moves the selection with j/k', async () => {
@@ -111,7 +123,7 @@ describe('console TUI', () => {
     await press(['\u001b']);
     await new Promise((r) => setTimeout(r, 50));
     await press(['?']);
-    await shows('handoff on/off for the selected tenant');
+    await shows('handoff on/off: the whole tenant');
     await press(['\u001b']);
     await new Promise((r) => setTimeout(r, 50));
     await press(['F']);
@@ -147,7 +159,7 @@ describe('console TUI', () => {
     const backend = new FakeBackend([row('demo')]);
     app = render(<App backend={backend} readonly tickMs={60_000} />);
     await shows('READ-ONLY');
-    for (const k of ['h', 'R', 'S', 'a']) {
+    for (const k of ['h', 'R', 'S', 'a', 'p']) {
       await press([k]);
       await shows(`read-only console: ${k} is disabled`);
     }
@@ -164,11 +176,188 @@ describe('console TUI', () => {
     ];
     app = render(<App backend={backend} tickMs={60_000} />);
     await shows('demo');
-    await press(['\r']);
+    await press(['l']);
     await shows('gateway listening');
     await press(['e']);
     await shows('errors only');
     expect(frame()).not.toContain('gateway listening');
     expect(frame()).toContain('brain unreachable');
+  });
+
+  it('shows pino lines as readable events: time, level, message, key fields, the crash reason (issue 16 item 1)', async () => {
+    const backend = new FakeBackend([row('demo', { pm2: 'errored' })]);
+    const time = Date.parse('2026-11-28T16:46:00Z');
+    const clock = new Date(time).toTimeString().slice(0, 8);
+    const pino = (level: number, msg: string, extra: object = {}) => `2026-11-28T16:46:00: ${JSON.stringify({ level, time, pid: 1, hostname: 'h', name: 'gateway', msg, ...extra })}`;
+    backend.logLines['wr-gw-demo'] = [
+      { at: 1, process: 'wr-gw-demo', stream: 'out', text: pino(30, 'gateway listening', { port: 2900 }) },
+      { at: 2, process: 'wr-gw-demo', stream: 'err', text: pino(60, 'gateway failed to start', { err: { type: 'Error', message: 'SQLITE_NOTADB: file is not a database', code: 'SQLITE_NOTADB', stack: 'Error: …' } }) },
+      { at: 3, process: 'wr-gw-demo', stream: 'out', text: pino(40, `a long warning ${'x'.repeat(150)} END-OF-WARNING`) },
+    ];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('demo');
+    await press(['l']);
+    await shows(`${clock} FATAL gateway failed to start: SQLITE_NOTADB: file is not a database`);
+    expect(frame()).toContain(`${clock} INFO  gateway listening port=2900`);
+    expect(frame()).not.toContain('"level"');
+    // Wrapped, not cut: the end of a line longer than the screen is on the next row.
+    expect(frame()).toContain('END-OF-WARNING');
+    // Search: only the matching event is left.
+    await press(['/', ...'notadb', '\r']);
+    await shows('"notadb": 1 match');
+    expect(frame()).not.toContain('gateway listening');
+    await press(['\u001b']);
+    await until(() => frame().includes('gateway listening') && !frame().includes('match'), 2_000, 'search cleared');
+  });
+
+  it('scrolls a long log back with PgUp and follows again at the end with PgDn', async () => {
+    const backend = new FakeBackend([row('demo')]);
+    backend.logLines['wr-gw-demo'] = Array.from({ length: 200 }, (_, i) => ({ at: i, process: 'wr-gw-demo', stream: 'out' as const, text: `line-${String(i).padStart(3, '0')}` }));
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('demo');
+    await press(['l']);
+    await shows('line-199');
+    expect(frame()).not.toContain('line-150');
+    await press(['\u001b[5~', '\u001b[5~']);
+    await shows('held');
+    expect(frame()).not.toContain('line-199');
+    expect(frame()).toMatch(/line-1[5-7]\d/);
+    // New lines while scrolled back do not move the view.
+    backend.logLines['wr-gw-demo'] = [...backend.logLines['wr-gw-demo']!, { at: 999, process: 'wr-gw-demo', stream: 'out', text: 'line-new' }];
+    backend.set({});
+    await press(['\u001b[6~', '\u001b[6~', '\u001b[6~']);
+    await shows('following');
+    await shows('line-new');
+  });
+
+  it('opens the brain, monitor and combined logs (b, m, L), naming each line\'s process in the combined one', async () => {
+    const backend = new FakeBackend([row('demo')]);
+    backend.logLines['wr-brain'] = [{ at: 1, process: 'wr-brain', stream: 'out', text: 'brain says hi' }];
+    backend.logLines['wr-monitor'] = [{ at: 2, process: 'wr-monitor', stream: 'out', text: 'monitor says hi' }];
+    backend.logLines['*'] = [...backend.logLines['wr-brain']!, ...backend.logLines['wr-monitor']!];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('demo');
+    await press(['m']);
+    await shows('log wr-monitor');
+    await shows('monitor says hi');
+    await press(['b']);
+    await shows('brain says hi');
+    await press(['L']);
+    await shows('log all processes');
+    await shows('wr-brain brain says hi');
+    expect(frame()).toContain('wr-monitor monitor says hi');
+  });
+
+  it('never drops keys that arrive together: jj, a burst command with its Enter, a paste (issue 16 item 5)', async () => {
+    const backend = new FakeBackend([row('a1'), row('a2'), row('a3'), row('zed')]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('a1');
+    app.stdin.write('jj');
+    await until(() => /▶a3/.test(frame()), 2_000, 'the selection two rows down');
+    app.stdin.write(':tenant zed\r');
+    await until(() => /▶zed/.test(frame()), 2_000, 'zed selected by a one-burst command');
+    expect(frame()).not.toContain(':tenant');
+    // Tab completes, ↑ recalls the last command.
+    await press([':', ...'res', '\t']);
+    await shows(':restart ▏');
+    await press(['\u001b']);
+    await press([':', '\u001b[A']);
+    await shows(':tenant zed▏');
+  });
+
+  it('works the failures view: a cursor, enter opens that item\'s log, R acts on that item, the brain included (issue 16 item 3)', async () => {
+    const backend = new FakeBackend([row('alpha'), row('bravo', { pm2: 'errored', restarts: 16 })]);
+    backend.state.brain = { pm2: 'stopped' };
+    backend.state.crashes = { 'wr-gw-alpha': { at: Date.now(), code: null, signal: 'SIGKILL', lastError: 'out of memory' } };
+    backend.logLines['wr-brain'] = [{ at: 1, process: 'wr-brain', stream: 'err', text: 'brain fell over' }];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('alpha');
+    await press(['F']);
+    await shows('▶ brain is stopped');
+    expect(frame()).toContain('wr-gw-alpha killed by SIGKILL at');
+    expect(frame()).toContain('out of memory');
+    await press(['\r']);
+    await shows('brain fell over');
+    await press(['\u001b']);
+    await shows('Failing now');
+    await press(['R']);
+    await shows('Restart wr-brain?');
+    await press(['y']);
+    await shows('wr-brain restarted');
+    await press(['j', 'S']);
+    await shows('Start wr-gw-bravo?');
+    await press(['y']);
+    await shows('wr-gw-bravo started');
+    expect(backend.calls).toEqual(['restart wr-brain', 'start wr-gw-bravo']);
+  });
+
+  it('lists escalations with phone and text and resolves one; drills into a tenant\'s conversations and toggles a chat\'s handoff (issue 16 item 4)', async () => {
+    const backend = new FakeBackend([row('clinic', { escalations: 1 })]);
+    const created = new Date(Date.now() - 5 * 60_000).toISOString();
+    backend.state.escalations = [{ tenant: 'clinic', id: 7, conversationId: 3, sender: '+34600111222', summary: 'I want to talk to a person about my bill', status: 'pending', createdAt: created }];
+    backend.conversationList.clinic = [
+      {
+        id: 3, sender: '+34600111222', senderName: 'Ana', handoffUntil: null, timestamp: created,
+        messages: [
+          { direction: 'in', text: 'what are your hours?', intent: 'hours', timestamp: created },
+          { direction: 'out', text: 'We open 9 to 5, Monday to Friday.', intent: 'hours', timestamp: created },
+        ],
+      },
+    ];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('1 waiting for a person');
+    await press(['E']);
+    await shows('clinic · +34600111222 · waiting 5m');
+    expect(frame()).toContain('I want to talk to a person about my bill');
+    // enter: what the bot told this customer.
+    await press(['\r']);
+    await shows('bot      We open 9 to 5, Monday to Friday.');
+    expect(frame()).toContain('customer what are your hours?');
+    await press(['h']);
+    await shows('Turn handoff ON for the chat with +34600111222 (clinic)?');
+    await press(['y']);
+    await shows('chat handoff ON (confirmed by the gateway)');
+    await press(['\u001b']);
+    await shows('Customers waiting');
+    await press(['r']);
+    await shows("Mark clinic's escalation from +34600111222 resolved?");
+    await press(['y']);
+    await shows('Nobody is waiting.');
+    await press(['\u001b']);
+    await press(['\r']);
+    await shows('clinic: recent conversations (1)');
+    await shows('+34600111222 (Ana)');
+    expect(frame()).toContain('bot: We open 9 to 5');
+    expect(backend.calls).toEqual(['chat handoff clinic +34600111222 true', 'resolve clinic 7']);
+  });
+
+  it('fixes the small things: NO_COLOR-proof selection, labelled header, hints under messages, esc clears the filter, early id check, no handoff on a stopped gateway, a simulator QR says so (issue 16 item 7)', async () => {
+    const backend = new FakeBackend([row('ok1', { cpu: 3.4, memory: 85 * 1024 * 1024 }), row('stop1', { pm2: 'stopped', wa: null, handoff: null }), row('qr1', { wa: 'qr' })]);
+    backend.state.brain = { pm2: 'online', healthy: true, cpu: 12, memory: 140 * 1024 * 1024 };
+    backend.state.qr = { qr1: { qr: '2@abc', expiresAt: new Date(Date.now() + 30_000).toISOString() } };
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('tenants 3 (1 ok, 1 attention, 1 failing)');
+    // CPU and memory for every process: the brain in the header, gateways in the table.
+    expect(frame()).toContain('brain online 12% 140M');
+    expect(frame()).toMatch(/ok1 .* 3% 85M/);
+    expect(frame()).toMatch(/▶stop1/);
+    await press(['h']);
+    await shows("stop1's gateway is stopped: handoff needs it running (S starts it)");
+    // The message sits above the key hints; it does not replace them.
+    expect(frame()).toContain('? help · ↑↓ select');
+    await press(['/', ...'ok', '\r']);
+    await until(() => !/stop1\s+Shop/.test(frame()), 2_000, 'stop1 filtered out');
+    await press(['\u001b']);
+    await until(() => /stop1\s+Shop/.test(frame()), 2_000, 'esc clears the filter');
+    await press(['a', ...'Bad_Id', '\r']);
+    await shows('the id must be 1-32 lowercase letters');
+    await press(['\u001b']);
+    await press(['a', ...'ok1', '\r']);
+    await shows('tenant "ok1" already exists');
+    await press(['\u001b', 'j']);
+    await until(() => /▶qr1/.test(frame()), 2_000);
+    await press(['p']);
+    await shows('Simulator tenant: this QR is fake');
+    expect(backend.calls).toEqual([]);
   });
 });

@@ -26,19 +26,22 @@ describe('console model', () => {
   });
 
   it('lists every failure with what to do next, worst first', () => {
-    const s = { ...emptySnapshot('h'), at: 1_000_000, pm2: 'connected' as const, brain: { pm2: 'online' as const, healthy: true }, crashes: { 'wr-gw-b': 999_000 } };
+    const s = { ...emptySnapshot('h'), at: 1_000_000, pm2: 'connected' as const, brain: { pm2: 'online' as const, healthy: true }, crashes: { 'wr-gw-b': { at: 999_000, code: null, signal: 'SIGKILL' } } };
     s.rows = [row('a', { wa: 'logged_out' }), row('b', { pm2: 'errored', restarts: 16 }), row('c', { wa: 'parked', parkedReason: 'QR expired: nobody scanned it' }), row('d', { escalations: 2 }), row('ok')];
     const list = failures(s);
     expect(list.map((f) => f.what)).toEqual([
       'b (Shop b): gateway crash-looping (16 restarts)',
       'a (Shop a): WhatsApp logged out',
       'c (Shop c): parked — QR expired: nobody scanned it',
-      'wr-gw-b exited at ' + new Date(999_000).toTimeString().slice(0, 8) + ' and was restarted by PM2',
+      'wr-gw-b killed by SIGKILL at ' + new Date(999_000).toTimeString().slice(0, 8) + '; PM2 restarted it',
       'd (Shop d): 2 customer(s) waiting for a person',
     ]);
     expect(list[1]!.next).toContain('R for a new QR');
     const withIncident = failures({ ...s, rows: [], crashes: {}, incidents: [{ target: 'clinic', title: 'WhatsApp logged out: a new QR is needed', openedAt: '2026-03-16T10:05:00.000Z' }] });
-    expect(withIncident[0]).toMatchObject({ what: 'incident since 10:05 UTC: [clinic] WhatsApp logged out: a new QR is needed' });
+    expect(withIncident[0]).toMatchObject({ what: 'incident since 10:05 UTC: [clinic] WhatsApp logged out: a new QR is needed', process: 'wr-gw-clinic' });
+    // Only say someone was told when a channel exists to tell them.
+    expect(withIncident[0]!.next).toContain('alerts: not configured');
+    expect(failures({ ...s, rows: [], crashes: {}, alertsConfigured: true, incidents: withIncident.length ? [{ target: 'clinic', title: 't', openedAt: '2026-03-16T10:05:00.000Z' }] : [] })[0]!.next).toContain('the monitor alerted the operator');
     expect(failures({ ...emptySnapshot(), pm2: 'down' })[0]).toEqual({ severity: 200, what: 'PM2 is not running: nothing is', next: 'wr-console start' });
     expect(failures({ ...s, rows: [], crashes: {}, brain: { pm2: 'stopped' } })[0]!.what).toBe('brain is stopped: no tenant gets answers');
   });
@@ -57,5 +60,37 @@ describe('console model', () => {
     expect(formatAge(0, 59_000)).toBe('59s');
     expect(formatAge(0, 3_600_000 * 5)).toBe('5h');
     expect(formatAge(new Date(0).toISOString(), 86_400_000 * 3)).toBe('3d');
+  });
+});
+
+describe('console text rules (issue 16 items 1, 5, 6)', () => {
+  it('turns log lines of every shape into readable events, control characters shown, not obeyed', async () => {
+    const { formatLogLine, wrap } = await import('../../console/tui/logformat.js');
+    expect(formatLogLine('plain text from a library', 'err')).toEqual({ time: '', level: 'ERROR', text: 'plain text from a library' });
+    expect(formatLogLine('{not json', 'out')).toEqual({ time: '', level: null, text: '{not json' });
+    expect(formatLogLine('2026-11-28T16:46:00: {"level":30,"msg":"hi \\u001b[2Jthere"}').text).toBe('hi ^[[2Jthere');
+    expect(formatLogLine('raw \u001b[31mred\u0007').text).toBe('raw ^[[31mred\\x07');
+    expect(formatLogLine('{"level":50,"msg":"boom","err":{"message":"listen failed","code":"EADDRINUSE"}}').text).toBe('boom: listen failed (EADDRINUSE)');
+    expect(wrap('abcdefg', 3)).toEqual(['abc', 'def', 'g']);
+  });
+
+  it('splits keys that arrive together, and completes commands', async () => {
+    const { splitKeys } = await import('../../console/tui/keymap.js');
+    const { completeCommand } = await import('../../console/tui/model.js');
+    expect(splitKeys('jj', {})).toEqual([{ input: 'j', key: {} }, { input: 'j', key: {} }]);
+    expect(splitKeys('x\r', {}).map((k) => k.key.return ?? false)).toEqual([false, true]);
+    expect(splitKeys('j', { upArrow: true })).toHaveLength(1);
+    expect(completeCommand('re', ['alpha'])).toBe('restart ');
+    expect(completeCommand('restart al', ['alpha', 'bravo'])).toBe('restart alpha ');
+    expect(completeCommand('tenant a', ['alpha', 'alpine'])).toBe('tenant alp');
+    expect(completeCommand('handoff alpha o', ['alpha'])).toBe('handoff alpha o');
+    expect(completeCommand('handoff alpha of', ['alpha'])).toBe('handoff alpha off ');
+  });
+
+  it('warns when the shell and the processes disagree on WR_HOME or BRAIN_PORT', async () => {
+    const { configWarnings } = await import('../../console/tui/model.js');
+    expect(configWarnings({ consoleHome: '/a', processHomes: ['/a', undefined], shellBrainPort: 3000, processBrainPort: 3000 })).toEqual([]);
+    const w = configWarnings({ consoleHome: '/a', processHomes: ['/b', '/b'], shellBrainPort: 3001, processBrainPort: 3000 });
+    expect(w).toEqual(['the processes use WR_HOME=/b but this console reads /a: run it with the same WR_HOME', "this shell's BRAIN_PORT=3001 but the processes use 3000 (wr.env): unset it, or put it in wr.env"]);
   });
 });

@@ -40,7 +40,22 @@ describe('wr-console over a real PM2 daemon', () => {
     const chat = await stack.wr('chat', 'demo', 'what are your hours?');
     expect(chat.stderr).toBe('');
     expect(chat.stdout).toContain('Our opening hours:');
+    // The demo shows what other kinds of message get, too.
+    const voice = await stack.wr('chat', 'demo', '--kind', 'audio', '--seconds', '14', '--from', '+15550100002');
+    expect(voice.stdout).toBe("Sorry, I can't listen to voice notes. Could you type your message, please?");
+    expect((await stack.wr('chat', 'demo', '--kind', 'hologram')).stderr).toMatch(/--kind must be one of: text, audio/);
     expect((await stack.wr('start')).stdout).toBe('wr-brain: already running\nwr-monitor: already running\nwr-gw-demo: already running');
+  });
+
+  it('goes on past a PM2 error on one app and reports each, as restart all does (issue 16)', async () => {
+    const { eachApp } = await import('../../console/cli/processes.js');
+    const failed: string[] = [];
+    // An app PM2 does not know: its restart fails with PM2's own error.
+    const apps = [{ name: 'wr-gw-ghost' }, { name: 'wr-monitor' }] as import('../../core/apps.js').AppSpec[];
+    const lines = await eachApp(apps, failed, async (app) => (await pm2.restart(app.name), `${app.name}: restarted`));
+    expect(failed).toEqual(['wr-gw-ghost']);
+    expect(lines[0]).toMatch(/^wr-gw-ghost: FAILED: PM2 restart wr-gw-ghost: /);
+    expect(lines[1]).toBe('wr-monitor: restarted');
   });
 
   it('keeps secrets out of the processes and out of dump.pm2', async () => {
@@ -74,7 +89,7 @@ describe('wr-console over a real PM2 daemon', () => {
     fs.rmSync(stack.home.config.paths.secret('broken'));
     await stack.wr('restart', 'broken');
     await until(async () => ['waiting restart', 'errored'].includes((await list())['wr-gw-broken']?.status ?? '') && ((await list())['wr-gw-broken']?.restarts ?? 0) >= 1, 30_000);
-    const removed = await stack.wr('tenant', 'remove', 'broken', '--purge');
+    const removed = await stack.wr('tenant', 'remove', 'broken', '--purge', '--yes');
     expect(removed.stdout).toContain('wr-gw-broken: stopped and removed from PM2');
     expect((await list())['wr-gw-broken']).toBeUndefined();
   });

@@ -61,7 +61,7 @@ describe('wr-console in a terminal', () => {
     const pid = pm2Processes(stack.home.env).find((p) => p.name === 'wr-gw-demo')!.pid;
     process.kill(pid, 'SIGKILL');
     await key('F');
-    await shows('wr-gw-demo exited at');
+    await shows('wr-gw-demo killed by SIGKILL at');
 
     await key('Escape');
     await key('q');

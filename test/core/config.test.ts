@@ -73,6 +73,14 @@ describe('logger', () => {
     expect(problems({ ...t.env, SMS_ENABLED: 'true' }).join('\n')).toMatch(/TWILIO_ACCOUNT_SID/);
     expect(loadConfig({ ...t.env, SMS_ENABLED: 'true' }, { alerts: false }).SMS_ENABLED).toBe(false);
     const c = loadConfig(badAlerts, { alerts: false });
+    expect(c.alertProblems).toEqual([
+      'invalid configuration: TELEGRAM_CHAT_IDS="chat_id_1": "chat_id_1": expected a numeric chat id or @channel',
+      'invalid configuration: TWILIO_ACCOUNT_SID: required when SMS_ENABLED=true',
+      'invalid configuration: TWILIO_AUTH_TOKEN: required when SMS_ENABLED=true',
+      'invalid configuration: TWILIO_FROM: required when SMS_ENABLED=true',
+    ]);
+    // Only the channel with bad settings is off.
+    expect(loadConfig({ ...t.env, SMS_ENABLED: 'true', TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_CHAT_IDS: '5' }, { alerts: false }).TELEGRAM_CHAT_IDS).toEqual(['5']);
     expect(c.SMS_ENABLED).toBe(false);
     expect(c.TELEGRAM_CHAT_IDS).toEqual([]);
     expect(() => loadConfig({ ...badAlerts, BRAIN_PORT: 'x' }, { alerts: false })).toThrow(/BRAIN_PORT/);

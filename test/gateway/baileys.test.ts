@@ -5,6 +5,8 @@ import path from 'node:path';
 import { Boom } from '@hapi/boom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.js';
+import { BufferJSON } from '@whiskeysockets/baileys';
+import type { GatewayStore } from '../../gateway/store.js';
 import { BaileysTransport, type SocketLike } from '../../gateway/transports/baileys.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
@@ -23,9 +25,19 @@ class FakeSocket {
   async end() {
     this.ended = true;
   }
+  /** Set to make sendMessage fail, as it does when the socket drops mid-send. */
+  failSends = false;
+  readonly rejected: { id: string; from: string }[] = [];
   async sendMessage(jid: string, content: { text: string }, options: { messageId: string }) {
+    if (this.failSends) throw new Boom('Connection Closed', { statusCode: 428 });
     this.sent.push({ jid, content, options });
     return undefined;
+  }
+  async rejectCall(id: string, from: string) {
+    this.rejected.push({ id, from });
+  }
+  async updateMediaMessage(m: object) {
+    return m;
   }
   async sendPresenceUpdate(type: string, jid: string) {
     this.presence.push(`${type}:${jid}`);
@@ -40,7 +52,12 @@ class FakeSocket {
   close(statusCode: number, message = 'closed') {
     this.update({ connection: 'close', lastDisconnect: { error: new Boom(message, { statusCode }), date: new Date() } });
   }
-  upsert(type: 'notify' | 'append', ...messages: object[]) {
+  upsert(type: 'notify' | 'append', ...messages: any[]) {
+    // As Baileys does on decrypting: a stanza's alternate addressing becomes a stored LID mapping.
+    for (const { key } of messages) {
+      if (key.remoteJidAlt?.endsWith('@s.whatsapp.net') && key.remoteJid.endsWith('@lid')) this.lid.set(key.remoteJid, key.remoteJidAlt);
+      if (key.remoteJidAlt?.endsWith('@lid')) this.lid.set(key.remoteJidAlt, key.remoteJid);
+    }
     this.ev.emit('messages.upsert', { messages, type });
   }
 }
@@ -57,6 +74,26 @@ let brain: TestBrain;
 let gw: TestGateway;
 let sockets: FakeSocket[];
 const authDir = () => t.config.paths.authDir('shop');
+/** What downloadMediaMessage was asked for; it answers with the bytes of a small file. */
+let downloads: any[];
+const baileysFor = (store: GatewayStore) =>
+  new BaileysTransport({
+    authDir: authDir(),
+    downloadMedia: (async (message: any, type: string, _opts: unknown, ctx: any) => {
+      expect(type).toBe('buffer');
+      expect(typeof ctx.reuploadRequest).toBe('function');
+      downloads.push(message);
+      return Buffer.from(`bytes of ${message.key.id}`);
+    }) as never,
+    log: createLogger('baileys-test', 'silent'),
+    sentText: (waId) => store.sentText(waId),
+    version: [2, 3000, 1027934701],
+    makeSocket: (config) => {
+      const s = new FakeSocket(config);
+      sockets.push(s);
+      return s as unknown as SocketLike;
+    },
+  });
 const sock = () => sockets.at(-1)!;
 
 beforeEach(async () => {
@@ -64,20 +101,8 @@ beforeEach(async () => {
   await cli(t.env, 'tenant', 'add', 'shop', '--profile', exampleProfile, '--transport', 'baileys');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   sockets = [];
-  gw = await startTestGateway(t, 'shop', brain.url, {
-    transport: (store) =>
-      new BaileysTransport({
-        authDir: authDir(),
-        log: createLogger('baileys-test', 'silent'),
-        sentText: (waId) => store.sentText(waId),
-        version: [2, 3000, 1027934701],
-        makeSocket: (config) => {
-          const s = new FakeSocket(config);
-          sockets.push(s);
-          return s as unknown as SocketLike;
-        },
-      }),
-  });
+  downloads = [];
+  gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
   await until(() => sockets.length === 1);
 });
 afterEach(async () => {
@@ -88,9 +113,12 @@ afterEach(async () => {
 
 const health = async () => (await fetch(`${gw.url}/health`)).json();
 
+/** Baileys' order: connecting, a QR, open, then (after any buffered offline messages) receivedPendingNotifications. */
 async function pairAndOpen() {
+  sock().update({ connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
   sock().update({ qr: '2@abc,def,ghi' });
   sock().update({ connection: 'open' });
+  sock().update({ receivedPendingNotifications: true });
   await until(async () => (await health()).status === 'connected');
 }
 
@@ -101,6 +129,7 @@ describe('Baileys adapter', () => {
     expect(cfg.version).toEqual([2, 3000, 1027934701]);
     expect(cfg.auth.creds.registered).toBe(false);
     expect(typeof cfg.getMessage).toBe('function');
+    expect([cfg.shouldIgnoreJid('1203630@g.us'), cfg.shouldIgnoreJid('status@broadcast'), cfg.shouldIgnoreJid('1203@newsletter'), cfg.shouldIgnoreJid('34600111222@s.whatsapp.net'), cfg.shouldIgnoreJid('111@lid')]).toEqual([true, true, true, false, false]);
     expect(fs.statSync(authDir()).mode & 0o777).toBe(0o700);
   });
 
@@ -182,7 +211,9 @@ describe('Baileys adapter', () => {
     sock().upsert('notify', text('M1', '111222333@lid', 'what are your hours?', { remoteJidAlt: '34600111222@s.whatsapp.net' }));
     await until(() => sock().sent.length === 1);
     expect(sock().sent[0]).toMatchObject({ jid: '111222333@lid', content: { text: expect.stringContaining('Our opening hours') }, options: { messageId: expect.stringMatching(/^3EB0[0-9A-F]{18}$/) } });
-    expect(sock().presence).toEqual(['composing:111222333@lid']);
+    // "typing…" before the reply, and stopped once it is out.
+    await until(() => sock().presence.length === 2);
+    expect(sock().presence).toEqual(['composing:111222333@lid', 'paused:111222333@lid']);
     // Baileys replays messages after a reconnect as "append": stored once, answered once.
     sock().lid.set('444@lid', '34600999888:3@s.whatsapp.net');
     sock().upsert('append', text('M1', '111222333@lid', 'what are your hours?', { remoteJidAlt: '34600111222@s.whatsapp.net' }), text('M2', '444@lid', 'where are you?'));
@@ -192,7 +223,8 @@ describe('Baileys adapter', () => {
     const { conversations } = await (await brain.call('GET', '/api/conversations', { key: brain.keyOf('shop'), tenant: 'shop' })).json();
     expect(conversations.map((c: { sender: string }) => c.sender).sort()).toEqual(['+34600111222', '+34600999888']);
     // Baileys asks for a sent message's content on retries: it comes from our outbox.
-    expect(await sock().config.getMessage({ id: sock().sent[0]!.options.messageId })).toEqual({ conversation: sock().sent[0]!.content.text });
+    // sendMessage({text}) goes out as an extendedTextMessage; the retry must be the same shape.
+    expect(await sock().config.getMessage({ id: sock().sent[0]!.options.messageId })).toEqual({ extendedTextMessage: { text: sock().sent[0]!.content.text } });
   });
 
   it('never answers groups, status broadcasts or its own echoes, and hands a chat to staff who write from the phone', async () => {
@@ -216,8 +248,273 @@ describe('Baileys adapter', () => {
     await until(async () => (await gw.gateway.chatHandoff('34600111222@s.whatsapp.net')) === false);
     sock().upsert('notify', text('C4', '34600111222@s.whatsapp.net', 'what are your hours?'));
     await until(() => sock().sent.length === 3);
-    const group = await gw.store.inboxMessage('G1');
-    expect(group?.status).toBe('skipped');
+    // Group and status traffic is ignored (shouldIgnoreJid), not stored or counted as customers.
+    expect(await gw.store.inboxMessage('G1')).toBeUndefined();
+    expect(await gw.store.inboxMessage('S1')).toBeUndefined();
+    expect((await health()).messagesToday).toBe(4);
+  });
+});
+
+const staff = (id: string, remoteJid: string, body: string, extra: Record<string, unknown> = {}) => ({
+  key: { remoteJid, fromMe: true, id, ...extra },
+  message: { conversation: body },
+  messageTimestamp: Math.floor(Date.now() / 1000),
+});
+
+describe('Baileys adapter: one customer, two chat ids', () => {
+  it('keys a LID chat by its phone number: a staff reply typed on the phone (PN form) silences the LID chat', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', text('L1', '111222333@lid', 'what are your hours?', { remoteJidAlt: '34600111222@s.whatsapp.net' }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.jid).toBe('111222333@lid'); // replies go to the address the customer used
+    const row = await gw.store.inboxMessage('L1');
+    expect(row).toMatchObject({ chat: '34600111222@s.whatsapp.net', address: '111222333@lid', sender: '+34600111222' });
+    // Staff answer from the business phone; Baileys reports that chat by phone number, the LID only in remoteJidAlt.
+    sock().upsert('notify', staff('STAFF1', '34600111222@s.whatsapp.net', 'Hi, Ana here', { remoteJidAlt: '111222333@lid' }));
+    await until(async () => (await gw.gateway.chatHandoff('111222333@lid')) === true);
+    sock().upsert('notify', text('L2', '111222333@lid', 'where are you?', { remoteJidAlt: '34600111222@s.whatsapp.net' }));
+    await until(async () => (await gw.store.inboxMessage('L2'))?.status === 'done');
+    expect(sock().sent).toHaveLength(1);
+  });
+
+  it('handoff/chat/<phone>@s.whatsapp.net/on silences a chat WhatsApp addresses by LID (mapping from lidMapping)', async () => {
+    await pairAndOpen();
+    sock().lid.set('555@lid', '34600555000:2@s.whatsapp.net');
+    const on = await gw.call('POST', '/handoff/chat/34600555000@s.whatsapp.net/on');
+    expect(await on.json()).toEqual({ jid: '34600555000@s.whatsapp.net', handoff: true });
+    sock().upsert('notify', text('P1', '555@lid', 'hello?'));
+    await until(async () => (await gw.store.inboxMessage('P1'))?.status === 'done');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().sent).toHaveLength(0);
+    // The operator may also name the chat by its LID: the same chat.
+    await gw.call('POST', '/handoff/chat/555@lid/off');
+    expect(await gw.gateway.chatHandoff('34600555000@s.whatsapp.net')).toBe(false);
+    sock().upsert('notify', text('P2', '555@lid', 'what are your hours?'));
+    await until(() => sock().sent.length === 1);
+  });
+});
+
+describe('Baileys adapter under real conditions', () => {
+  it('holds queued replies until the offline backlog is in: a staff reply in the backlog cancels the stale one', async () => {
+    await pairAndOpen();
+    sock().failSends = true; // the connection drops while the reply is being sent
+    sock().upsert('notify', text('B1', '777@lid', 'can I book?', { remoteJidAlt: '34600777000@s.whatsapp.net' }));
+    await until(async () => (await gw.store.dueOutbox(new Date(Date.now() + 60_000), 5)).some((r) => r.attempts > 0));
+    sock().close(428, 'Connection Closed');
+    await until(() => sockets.length === 2, 5_000);
+    // Reconnected, logged in: Baileys buffers the offline messages and opens.
+    sock().update({ connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
+    sock().update({ connection: 'open' });
+    await until(async () => (await health()).status === 'connected');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sock().sent).toHaveLength(0); // before the fix the stale reply went out here
+    // The buffer is flushed (staff answered from the phone meanwhile), then the notice.
+    sock().upsert('append', staff('STAFF9', '34600777000@s.whatsapp.net', 'I will call you', { remoteJidAlt: '777@lid' }));
+    sock().update({ receivedPendingNotifications: true });
+    await until(async () => (await gw.store.queueCounts()).pending === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().sent).toHaveLength(0);
+    const cancelled = await gw.store.db.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'cancelled'");
+    expect(cancelled?.n).toBe(1);
+  });
+
+  it('a restart racing a connect leaves exactly one live socket; the ended one cannot write credentials', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-baileys-race-'));
+    try {
+      const made: FakeSocket[] = [];
+      const transport = new BaileysTransport({
+        authDir: dir,
+        log: createLogger('baileys-test', 'silent'),
+        sentText: async () => undefined,
+        version: [2, 3000, 1027934701],
+        makeSocket: (config) => {
+          const s = new FakeSocket(config);
+          made.push(s);
+          return s as unknown as SocketLike;
+        },
+      });
+      const events = { qr: () => {}, open: () => {}, ready: () => {}, close: () => {}, messages: async () => {} };
+      // start() is still loading the auth state when /restart arrives (disconnect, then connect).
+      const first = transport.connect(events);
+      const restart = transport.disconnect().then(() => transport.connect(events));
+      await Promise.all([first, restart]);
+      expect(made).toHaveLength(2);
+      expect(made.map((s) => s.ended)).toEqual([true, false]);
+      made[0]!.config.auth.creds.nextPreKeyId = 999;
+      made[0]!.ev.emit('creds.update', { nextPreKeyId: 999 });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(fs.existsSync(path.join(dir, 'creds.json'))).toBe(false);
+      made[1]!.ev.emit('creds.update', {});
+      await until(() => fs.existsSync(path.join(dir, 'creds.json')));
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'creds.json'), 'utf8')).nextPreKeyId).not.toBe(999);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a new pairing over an abandoned pairing code (me set, no account) instead of logging in unpaired', async () => {
+    await gw.close();
+    fs.writeFileSync(`${authDir()}/creds.json`, JSON.stringify({ ...sock().config.auth.creds, me: { id: '34600111222@s.whatsapp.net', name: '~' }, pairingCode: 'ABCD1234' }, BufferJSON.replacer));
+    fs.chmodSync(`${authDir()}/creds.json`, 0o600);
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
+    await until(() => sockets.length === 2);
+    expect(sock().config.auth.creds.me).toBeUndefined();
+    expect(sock().config.auth.creds.pairingCode).toBeUndefined();
+  });
+
+  it('a parked session (440) tries again slowly by itself; an unscanned QR waits for a person', async () => {
+    await gw.close();
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, parkedRetryMs: 300 });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    sock().close(440, 'Stream Errored (conflict)');
+    await until(async () => (await health()).status === 'parked');
+    await until(() => sockets.length === 3, 3_000);
+    sock().update({ qr: '2@q' });
+    sock().close(408, 'QR refs attempts ended');
+    await until(async () => (await health()).status === 'parked');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sockets).toHaveLength(3);
+  });
+
+  it('keeps the session on 411 and reconnects; a keep-alive 408 while a QR is shown is not an expired QR', async () => {
+    await pairAndOpen();
+    fs.writeFileSync(`${authDir()}/creds.json`, '{}');
+    sock().close(411, 'multidevice mismatch');
+    await until(async () => (await health()).status === 'disconnected');
+    await until(() => sockets.length === 2, 5_000);
+    expect(fs.existsSync(`${authDir()}/creds.json`)).toBe(true);
+    sock().update({ qr: '2@q' });
+    await until(async () => (await health()).status === 'qr');
+    sock().close(408, 'Connection was lost');
+    await until(async () => (await health()).status === 'disconnected');
+    await until(() => sockets.length === 3, 5_000);
+  });
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const from = (id: string, message: object, remoteJid = '34600333444@s.whatsapp.net') => ({ key: { remoteJid, fromMe: false, id }, message, messageTimestamp: now(), pushName: 'Luis' });
+const pending = async () => (await (await brain.call('GET', '/api/escalations?status=pending', { key: brain.keyOf('shop'), tenant: 'shop' })).json()).escalations as { summary: string }[];
+const records = async (sender: string) => {
+  const { conversations } = await (await brain.call('GET', `/api/conversations?sender=${encodeURIComponent(sender)}`, { key: brain.keyOf('shop'), tenant: 'shop' })).json();
+  return conversations[0]?.messages as { direction: string; text: string }[] | undefined;
+};
+
+describe('Baileys adapter: every kind a customer sends', () => {
+  it('a voice note (ptt) without transcription gets a reply asking to type, a record, and a staff notice', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', from('V1', { audioMessage: { url: 'https://mmg.whatsapp.net/v/t62.7117-24/x.enc', mimetype: 'audio/ogg; codecs=opus', fileLength: 5120, seconds: 14, ptt: true, mediaKey: Buffer.alloc(32, 1), directPath: '/v/t62.7117-24/x.enc' } }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toMatch(/can't listen to voice notes.*type/i);
+    expect(await gw.store.inboxMessage('V1')).toMatchObject({ kind: 'audio', status: 'done', media: { seconds: 14, voiceNote: true } });
+    expect((await pending()).map((e) => e.summary)).toEqual([expect.stringContaining('[voice note 0:14]')]);
+  });
+
+  it('photos (kept under the tenant, caption answered), documents with caption, locations, contact cards, stickers and reactions', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', from('I1', { imageMessage: { url: 'https://mmg.whatsapp.net/i.enc', mimetype: 'image/jpeg', fileLength: 2048, height: 640, width: 480, jpegThumbnail: Buffer.from('thumb') } }, '111@lid'));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]).toMatchObject({ jid: '111@lid', content: { text: expect.stringMatching(/received your photo/) } });
+    expect(downloads.map((m) => m.key.id)).toEqual(['I1']);
+    expect(downloads[0].message.imageMessage.jpegThumbnail).toEqual(Buffer.from('thumb')); // the message survives the store intact
+    const kept = (await gw.store.inboxMessage('I1'))!.prepared!.saved!;
+    expect(kept.startsWith(t.config.paths.mediaDir('shop'))).toBe(true);
+    expect(fs.readFileSync(kept, 'utf8')).toBe('bytes of I1');
+    expect(fs.statSync(kept).mode & 0o777).toBe(0o600);
+
+    sock().upsert('notify', from('I2', { imageMessage: { mimetype: 'image/jpeg', caption: 'what are your hours?' } }));
+    await until(() => sock().sent.length === 2);
+    expect(sock().sent[1]!.content.text).toContain('Our opening hours');
+    sock().upsert('notify', from('D1', { documentWithCaptionMessage: { message: { documentMessage: { fileName: 'quote.pdf', mimetype: 'application/pdf', caption: 'where are you?' } } } }));
+    await until(() => sock().sent.length === 3);
+    expect(sock().sent[2]!.content.text).toContain('Calle Mayor 12');
+    sock().upsert('notify', from('G1', { locationMessage: { degreesLatitude: 40.4168, degreesLongitude: -3.7038, name: 'Puerta del Sol' } }));
+    await until(() => sock().sent.length === 4);
+    expect(sock().sent[3]!.content.text).toMatch(/location/i);
+    sock().upsert('notify', from('K1', { contactMessage: { displayName: 'Marta', vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Marta\nTEL;type=CELL;waid=34600222333:+34 600 22 23 33\nEND:VCARD' } }));
+    await until(() => sock().sent.length === 5);
+    expect(sock().sent[4]!.content.text).toMatch(/received your contact card/);
+    sock().upsert('notify', from('S1', { stickerMessage: { mimetype: 'image/webp' } }));
+    await until(() => sock().sent.length === 6);
+    sock().upsert('notify', from('R1', { reactionMessage: { key: { id: sock().sent[0]!.options.messageId, fromMe: true, remoteJid: '34600333444@s.whatsapp.net' }, text: '👍' } }));
+    await until(async () => (await gw.store.inboxMessage('R1'))?.status === 'done');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().sent).toHaveLength(6); // a reaction is recorded, not answered
+    const texts = (await records('+34600333444'))!.filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(texts.slice(-5)).toEqual(['[document quote.pdf: "where are you?"]', '[location 40.41680,-3.70380 Puerta del Sol]', '[contact card: Marta +34600222333]', '[sticker]', '[reaction 👍]']);
+    expect((await records('111@lid'))!.map((m) => m.text)[0]).toBe('[photo]');
+    // Staff hear of the files and the card (one pending escalation per customer holds them).
+    expect((await pending()).length).toBeGreaterThan(0);
+  });
+
+  it('declines a call (offer, then terminate) and sends one message per caller per window', async () => {
+    await pairAndOpen();
+    const call = (id: string, status: string) => ({ chatId: '888@lid', from: '888@lid', callerPn: '34600888000@s.whatsapp.net', id, date: new Date(), offline: false, status, isVideo: false, isGroup: false });
+    sock().ev.emit('call', [call('CALL1', 'offer')]);
+    sock().ev.emit('call', [call('CALL1', 'terminate')]);
+    await until(() => sock().sent.length === 1);
+    expect(sock().rejected).toEqual([{ id: 'CALL1', from: '888@lid' }]);
+    expect(sock().sent[0]).toMatchObject({ jid: '888@lid', content: { text: expect.stringMatching(/can't take calls on WhatsApp.*\+34910000000/) } });
+    // The customer redials at once: declined again, but no second message.
+    sock().ev.emit('call', [call('CALL2', 'offer')]);
+    await until(async () => (await gw.store.inboxMessage('CALL2'))?.status === 'done');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sock().rejected.map((c) => c.id)).toEqual(['CALL1', 'CALL2']);
+    expect(sock().sent).toHaveLength(1);
+    expect((await gw.store.inboxMessage('CALL1'))).toMatchObject({ kind: 'call', chat: '34600888000@s.whatsapp.net' });
+    // The business phone calling out is not a customer calling in.
+    (sock() as any).user = { id: '34911222333:4@s.whatsapp.net', lid: '999000:4@lid' };
+    sock().ev.emit('call', [{ ...call('OUT1', 'offer'), from: '34911222333@s.whatsapp.net', chatId: '34600888000@s.whatsapp.net' }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await gw.store.inboxMessage('OUT1')).toBeUndefined();
+    expect(sock().rejected).toHaveLength(2);
+  });
+
+  it('an undecryptable stub waits for Baileys\' retry: the real content under the same id replaces it and is answered once', async () => {
+    await gw.close();
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor, undecryptableGraceMs: 500 });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    const stub = (id: string) => ({ key: { remoteJid: '34600333444@s.whatsapp.net', fromMe: false, id }, messageStubType: 2, messageStubParameters: ['No session found to decrypt message'], messageTimestamp: now() });
+    sock().upsert('notify', stub('U1'));
+    sock().upsert('notify', from('U1', { conversation: 'what are your hours?' }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toContain('Our opening hours');
+    // One that never recovers is answered after the grace: the customer is asked to send it again.
+    sock().upsert('notify', stub('U2'));
+    await until(() => sock().sent.length === 2, 5_000);
+    expect(sock().sent[1]!.content.text).toMatch(/didn't reach us/);
+    expect((await health()).undecryptableLastHour).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sock().sent).toHaveLength(2);
+  });
+
+  it('sends the business location as a WhatsApp location message, after the text', async () => {
+    await pairAndOpen();
+    const profile = await (await brain.call('GET', '/api/profile', { key: brain.keyOf('shop'), tenant: 'shop' })).json();
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, location: { latitude: 40.4153, longitude: -3.7074 } } })).status).toBe(200);
+    sock().upsert('notify', from('W1', { conversation: 'where are you?' }, '111@lid'));
+    await until(() => sock().sent.length === 2);
+    const [text, pin] = sock().sent as any[];
+    expect(text.content.text).toContain('Calle Mayor 12');
+    expect(pin).toMatchObject({ jid: '111@lid', content: { location: { degreesLatitude: 40.4153, degreesLongitude: -3.7074, name: 'Sonrisa Dental Clinic', address: expect.stringContaining('Calle Mayor 12') } } });
+    expect(pin.options.messageId).toMatch(/^3EB0[0-9A-F]{18}$/);
+    expect(pin.options.messageId).not.toBe(text.options.messageId);
+  });
+
+  it('reads edits, button and list replies; a customer\'s correction arrives', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', from('E1', { protocolMessage: { key: { id: 'E0', remoteJid: '34600333444@s.whatsapp.net' }, type: 14, editedMessage: { conversation: 'where are you?' }, timestampMs: Date.now() } }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toContain('Calle Mayor 12');
+    sock().upsert('notify', from('B1', { buttonsResponseMessage: { selectedButtonId: 'hours', selectedDisplayText: 'what are your hours?' } }));
+    sock().upsert('notify', from('B2', { listResponseMessage: { title: 'what are your hours?', singleSelectReply: { selectedRowId: 'hours' } } }));
+    await until(() => sock().sent.length === 3);
+    expect(sock().sent.slice(1).every((m) => m.content.text.includes('Our opening hours'))).toBe(true);
+    // Protocol noise (a revoke) is neither stored nor answered.
+    sock().upsert('notify', from('X1', { protocolMessage: { key: { id: 'B1' }, type: 0 } }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await gw.store.inboxMessage('X1')).toBeUndefined();
   });
 });
 
@@ -265,7 +562,7 @@ describe('Baileys adapter, WhatsApp Web version', () => {
           return new FakeSocket(config) as unknown as SocketLike;
         },
       });
-      const events = { qr: () => {}, open: () => {}, close: () => {}, messages: async () => {} };
+      const events = { qr: () => {}, open: () => {}, ready: () => {}, close: () => {}, messages: async () => {} };
       await transport.connect(events);
       await transport.disconnect();
       await transport.connect(events);

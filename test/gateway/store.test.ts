@@ -9,7 +9,7 @@ let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const message = (id: string, chat = '34600111222@s.whatsapp.net') => ({
-  chat, participant: '', id, fromMe: false, sender: '+34600111222', senderName: null, text: 'hello', timestamp: new Date('2026-03-16T10:00:00Z'), answerable: true,
+  chat, address: chat, kind: 'text' as const, participant: '', id, fromMe: false, sender: '+34600111222', senderName: null, text: 'hello', timestamp: new Date('2026-03-16T10:00:00Z'),
 });
 
 describe('gateway store', () => {
@@ -59,7 +59,7 @@ describe('gateway store', () => {
       await store.storeInbound([message('A'), message('C')], () => 'pending', () => false);
       expect((await store.pendingInbox(10)).map((r) => r.messageId)).toEqual(['A', 'B', 'C']);
       const [a] = await store.pendingInbox(1);
-      await store.answered(a!.id, { handoff: false, wakeOthers: false, reply: { jid: a!.chat, text: 'hi!', waId: '3EB0AAA' } });
+      await store.answered(a!.id, { handoff: false, wakeOthers: false, reply: { chat: a!.chat, jid: a!.address, text: 'hi!', waId: '3EB0AAA' } });
       // The same reply id twice breaks the unique key: the second answer must leave B untouched.
       const b = (await store.pendingInbox(10)).find((r) => r.messageId === 'B')!;
       await expect(store.db.write(async (tx) => {

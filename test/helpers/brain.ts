@@ -13,7 +13,7 @@ export interface TestBrain extends RunningBrain {
 }
 
 export async function startTestBrain(t: TestHome, env: Record<string, string> = {}, port = 0): Promise<TestBrain> {
-  const config = loadConfig({ ...t.env, ...env });
+  const config = loadConfig({ ...t.env, ...env }, { alerts: false });
   const brain = await startBrain(config, createLogger('test-brain', 'silent'), port);
   const url = `http://127.0.0.1:${brain.port}`;
   const adminKey = (await import('node:fs')).readFileSync(config.paths.adminKey, 'utf8').trim();

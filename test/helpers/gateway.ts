@@ -24,9 +24,9 @@ export async function until<T>(check: () => Promise<T> | T, ms = 10_000, what = 
 }
 
 export async function startTestGateway(t: TestHome, tenant: string, brainUrl: string, opts: GatewayRunOptions = {}): Promise<TestGateway> {
-  const config = loadConfig({ ...t.env, BRAIN_URL: brainUrl });
+  const config = loadConfig({ ...t.env, BRAIN_URL: brainUrl }, { alerts: false });
   const events: { type: string; data: any }[] = [];
-  const running = await startGateway(config, tenant, createLogger('test-gw', 'silent'), { port: 0, retryCapMs: 200, governor: { perMinute: 60_000, burst: 1000, jitterMs: 0 }, publish: (type, data) => events.push({ type, data }), ...opts });
+  const running = await startGateway(config, tenant, createLogger('test-gw', 'silent'), { port: 0, retryCapMs: 200, governor: { perMinute: 60_000, burst: 1000, jitterMs: 0 }, typingMs: () => 0, publish: (type, data) => events.push({ type, data }), ...opts });
   const url = `http://127.0.0.1:${running.port}`;
   const key = readTenantKey(config.paths, tenant)!;
   return {

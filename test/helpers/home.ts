@@ -18,7 +18,10 @@ export function makeHome(extraEnv: Record<string, string> = {}): TestHome {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-test-'));
   // A private PM2_HOME too: a test must never touch the operator's PM2 daemon.
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, WR_HOME: home, PM2_HOME: path.join(home, 'pm2'), LOG_LEVEL: 'silent', ...extraEnv };
-  return { home, env, config: loadConfig(env), cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
+  // Settings go in wr.env, as an operator's do: the CLI refuses shell settings that wr.env does not hold.
+  const settings = Object.entries(env).filter(([k, v]) => v !== undefined && !['PATH', 'HOME', 'WR_HOME', 'PM2_HOME', 'WR_DEMO', 'LOG_LEVEL'].includes(k));
+  fs.writeFileSync(path.join(home, 'wr.env'), settings.map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(''), { mode: 0o600 });
+  return { home, env, config: loadConfig(env, { alerts: false }), cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };
 }
 
 export interface CliResult {

@@ -22,7 +22,7 @@ export async function makeStack(extraEnv: Record<string, string> = {}): Promise<
   const brainPort = await freePort();
   const portBase = await freePort();
   const home = makeHome({ BRAIN_PORT: String(brainPort), WR_PORT_BASE: String(portBase), ...extraEnv });
-  fs.writeFileSync(home.config.paths.envFile, `BRAIN_PORT=${brainPort}\nWR_PORT_BASE=${portBase}\nGATEWAY_SEND_PER_MINUTE=600\n`, { mode: 0o600 });
+  fs.appendFileSync(home.config.paths.envFile, 'GATEWAY_SEND_PER_MINUTE=600\n');
   return {
     home,
     brainPort,

@@ -5,6 +5,7 @@ import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { RawDb } from '../../core/sqlite/raw.js';
 import { Monitor } from '../../monitor/monitor.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../monitor/rules.js';
 import { MonitorStore } from '../../monitor/store.js';
 import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
 import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
@@ -70,10 +71,10 @@ async function setup(extra: Record<string, string> = {}) {
   return { port: tenant.port as number };
 }
 
-async function startMonitor() {
+async function startMonitor(thresholds?: Thresholds) {
   const config = loadConfig(t.env);
   const store = await MonitorStore.open(config.paths.monitorDb);
-  const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log: createLogger('monitor-test', 'silent'), intervalMs: 150, retryCapMs: 300 });
+  const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log: createLogger('monitor-test', 'silent'), intervalMs: 150, retryCapMs: 300, thresholds });
   const events: unknown[] = [];
   monitor.on('incident', (e) => events.push(e));
   monitor.start();
@@ -114,6 +115,59 @@ describe('monitor and alerts', () => {
     expect(sent()).toHaveLength(4);
     expect(sms()).toHaveLength(2);
     expect(events).toEqual([expect.objectContaining({ type: 'opened' }), expect.objectContaining({ type: 'resolved' })]);
+  });
+
+  it('raises an incident when the brain refuses a gateway\'s key and when a gateway cannot store messages, and resolves each once fixed', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    const gw = gateways[0]!;
+    await startMonitor();
+    const oldKey = gw.key;
+    await cli(t.env, 'tenant', 'key', 'clinic', '--rotate');
+    const newKey = (await cli(t.env, 'tenant', 'key', 'clinic')).stdout.trim();
+    fs.writeFileSync(t.config.paths.secret('clinic'), `${oldKey}\n`);
+    await gw.call('POST', '/simulate/inbound', { from: '+34600400009', text: 'hello' }, newKey);
+    await until(() => texts().some((x) => x.includes("the brain refuses this gateway's key, messages wait: brain answered 401")), 30_000);
+    expect(texts().at(-1)).toContain('Next: wr-console tenant key clinic --rotate, then wr-console restart clinic');
+    fs.writeFileSync(t.config.paths.secret('clinic'), `${newKey}\n`);
+    await until(() => texts().some((x) => x.includes('resolved') && x.includes('refuses')), 30_000);
+
+    const { page_count } = (await gw.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
+    await gw.store.db.run(`PRAGMA max_page_count = ${page_count}`);
+    const long = 'what are your hours? '.repeat(190);
+    const refused = [];
+    for (let i = 0; i < 3; i++) refused.push((await gw.call('POST', '/simulate/inbound', { from: `+3460040001${i}`, text: long, id: `FULL${i}` }, newKey)).status);
+    expect(refused).toContain(503);
+    await until(() => texts().some((x) => x.includes('the gateway cannot store incoming messages')), 30_000);
+    expect(texts().some((x) => x.includes('does not answer'))).toBe(false);
+    expect((await cli(t.env, 'status')).stdout).toMatch(/clinic: CONNECTED\n.*\n.*\n\s+Problem: cannot store messages: .*full/);
+    await gw.store.db.run('PRAGMA max_page_count = 1073741823');
+    for (let i = 0; i < 3; i++) await gw.call('POST', '/simulate/inbound', { from: `+3460040001${i}`, text: long, id: `FULL${i}` }, newKey);
+    await until(() => texts().some((x) => x.includes('resolved') && x.includes('cannot store')), 30_000);
+  });
+
+  it('alerts again when an open incident gets worse (disconnected, then parked), once, and resolves it when WhatsApp is back', async () => {
+    const { port } = await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    await gateways.pop()!.close();
+    // The gateway's /health contract, served by a plain HTTP server whose WhatsApp state the test sets.
+    let wa: Record<string, unknown> = { status: 'disconnected', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() }, parkedReason: null };
+    const http = await import('node:http');
+    const fake = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tenant: 'clinic', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 1, queue: { pending: 0, failed: 0 }, storeError: null, authError: null, ...wa })));
+    await new Promise<void>((r) => fake.listen(port, '127.0.0.1', r));
+    try {
+      await startMonitor({ ...DEFAULT_THRESHOLDS, downForMs: 0 });
+      await until(() => sent().length === 1, 30_000);
+      expect(texts()[0]).toMatch(/^111 🔴 \[clinic\] Sonrisa Dental Clinic: WhatsApp disconnected \(428 Connection Closed\)/);
+      wa = { status: 'parked', parkedReason: '10 failures in 15 minutes: stopped retrying', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() } };
+      await until(() => sent().length === 2, 30_000);
+      expect(texts()[1]).toMatch(/^111 🔺 \[clinic\] Sonrisa Dental Clinic: worse — WhatsApp parked: 10 failures in 15 minutes: stopped retrying for 0 min\. Next: fix the cause, then wr-console restart clinic$/);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(sent()).toHaveLength(2);
+      wa = { status: 'connected', parkedReason: null };
+      await until(() => sent().length === 3, 30_000);
+      expect(texts()[2]).toMatch(/✅ \[clinic\] Sonrisa Dental Clinic: resolved after 1 min — WhatsApp parked/);
+    } finally {
+      await new Promise((r) => fake.close(r));
+    }
   });
 
   it('honours Telegram 429 retry_after and retries 500s until delivered', async () => {
@@ -188,6 +242,34 @@ describe('monitor and alerts', () => {
   });
 });
 
+describe('bad alert settings', () => {
+  it('do not stop the monitor: it turns that channel off, raises an incident on the others, and keeps watching', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'true', TWILIO_ACCOUNT_SID: '', MONITOR_INTERVAL_MS: '500' });
+    const { spawn } = await import('node:child_process');
+    const path = await import('node:path');
+    const { projectRoot } = await import('../../core/paths.js');
+    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/monitor/main.js')], { env: { ...t.env, TWILIO_ACCOUNT_SID: '' }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await until(() => child.exitCode !== null || texts().some((x) => x.includes('alert settings are invalid')), 20_000, 'config incident');
+      expect(child.exitCode).toBeNull();
+      expect(texts()[0]).toBe(
+        '111 🔴 [wr monitor]: alert settings are invalid, so those channels are off: invalid configuration: TWILIO_ACCOUNT_SID: required when SMS_ENABLED=true. Next: fix them in wr.env (wr-console alert test checks them), then wr-console restart monitor',
+      );
+      await gateways.pop()!.close();
+      await until(() => child.exitCode !== null || texts().some((x) => x.includes('gateway does not answer')), 20_000, 'gateway incident');
+      expect(child.exitCode).toBeNull();
+      expect(twilio.requests).toEqual([]);
+      const status = await cli(t.env, 'alert', 'test');
+      expect(status.code).toBe(1);
+      expect(status.stdout.split('\n')[0]).toBe('invalid configuration: TWILIO_ACCOUNT_SID: required when SMS_ENABLED=true');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
+
 describe('status and alert test', () => {
   it('prints the connection status summary and sends a test alert through every channel', async () => {
     await setup({ TELEGRAM_CHAT_IDS: '111' });
@@ -196,6 +278,8 @@ describe('status and alert test', () => {
     expect(status.stdout).toContain('✅ clinic: CONNECTED');
     expect(status.stdout).toContain('✅ brain: UP');
     expect(status.stdout).toContain('❌ monitor: NOT RUNNING');
+    // Not everything is up (the monitor): scripts see it in the exit code.
+    expect(status).toMatchObject({ code: 1, stderr: 'wr-console: not everything is up: monitor not running' });
     expect(JSON.parse((await cli(t.env, 'status', '--json')).stdout).tenants[0]).toMatchObject({ id: 'clinic', connected: true, failures: 0 });
     const ok = await cli(t.env, 'alert', 'test');
     expect(ok.stdout.split('\n')).toEqual(['telegram → 111: sent', 'sms → +34699000001: sent']);

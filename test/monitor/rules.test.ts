@@ -31,6 +31,12 @@ describe('monitor rules', () => {
     expect(desiredIncidents(gw({ wa: 'parked', parkedReason: 'gave up' }), r[2]!.state, 130_000)[0]!.title).toMatch(/^WhatsApp parked: gave up/);
   });
 
+  it('raises an incident when a connected tenant keeps getting messages it cannot decrypt', () => {
+    const r = run([[0, gw({ undecryptable: 4 })], [10_000, gw({ undecryptable: 5 })], [20_000, gw({ undecryptable: 0 })]]);
+    expect(r.map((x) => x.kinds)).toEqual([[], ['undecryptable'], []]);
+    expect(desiredIncidents(gw({ undecryptable: 7 }), r[1]!.state, 10_000)[0]!.title).toBe('connected but 7 messages in the last hour could not be decrypted');
+  });
+
   it('calls 3 restarts in 10 minutes, or PM2 errored, a crash loop (and not also "unreachable")', () => {
     const r = run([[0, gw()], [10_000, gw({ pm2: { status: 'online', restarts: 2 } })], [20_000, gw({ pm2: { status: 'online', restarts: 3 } })]]);
     expect(r.map((x) => x.kinds)).toEqual([[], [], ['crash_loop']]);
@@ -42,5 +48,16 @@ describe('monitor rules', () => {
     expect(run([[0, gw({ backlog: 51 })]])[0]!.kinds).toEqual(['backlog']);
     const brain: Observation = { target: 'brain', kind: 'brain', reachable: false };
     expect(run([[0, brain], [1, brain], [2, brain]]).map((x) => x.kinds)).toEqual([[], [], ['brain_down']]);
+  });
+
+  it('raises an incident when the brain says its LLM model cannot be used, or a tenant ran out of tokens', () => {
+    const brain = (llm: Observation['llm']): Observation => ({ target: 'brain', kind: 'brain', reachable: true, llm });
+    expect(run([[0, brain({ engine: 'llm:openai', state: 'ok', overBudget: [] })]])[0]!.kinds).toEqual([]);
+    expect(run([[0, brain({ engine: 'llm:openai', state: 'open', overBudget: [] })]])[0]!.kinds).toEqual([]);
+    const refused = brain({ engine: 'llm:openai', state: 'refused', reason: 'model "gemma" cannot call tools', overBudget: ['Sonrisa'] });
+    const incidents = desiredIncidents(refused, observe(undefined, refused, 0), 0);
+    expect(incidents.map((i) => i.kind)).toEqual(['llm_refused', 'llm_budget']);
+    expect(incidents[0]!.title).toContain('cannot call tools');
+    expect(incidents[1]!.title).toContain('Sonrisa');
   });
 });

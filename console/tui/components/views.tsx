@@ -1,8 +1,11 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { renderQr, qrSize } from '../../qr.js';
-import { KEYMAP } from '../keymap.js';
-import { COMMAND_HELP, failures, formatAge, severity, windowRows, type LogLine, type Snapshot, type TenantRow } from '../model.js';
+import { neutralise } from '../../../core/text.js';
+import type { Conversation } from '../../brain-api.js';
+import { helpRows, hintsFor, type View } from '../keymap.js';
+import { logScreen, wrap } from '../logformat.js';
+import { ALL_LOGS, COMMAND_HELP, formatAge, formatUsage, parkedWhy, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
 
@@ -11,17 +14,31 @@ const statusColor = (s: string | null): string | undefined =>
 
 export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonly: boolean }) {
   const failing = s.rows.filter((r) => severity(r) >= 50).length;
-  const waiting = s.rows.filter((r) => severity(r) > 0 && severity(r) < 50).length;
+  const attention = s.rows.filter((r) => severity(r) > 0 && severity(r) < 50).length;
   const brain = s.brain.pm2 === 'online' ? (s.brain.healthy === false ? 'no /health' : 'online') : s.brain.pm2;
+  const pm2 = s.pm2 === 'stale' ? 'NOT ANSWERING (shown may be old)' : s.pm2;
+  // While PM2 is stale or down, nothing below it is known to be true: no green.
+  const known = s.pm2 === 'connected';
   // One <Text> with nested colour runs: Ink trims the spaces at the edges of sibling <Text>s.
   return (
-    <Text wrap="truncate">
-      {readonly ? <Text color="yellow">READ-ONLY · </Text> : null}
-      <Text bold>wr</Text> {s.host} · PM2 <Text color={s.pm2 === 'connected' ? 'green' : 'red'}>{s.pm2}</Text> · tenants {s.rows.length} (
-      <Text color="green">{s.rows.length - failing - waiting} ok</Text>, <Text color={failing ? 'red' : undefined}>{failing} failing</Text>) · brain{' '}
-      <Text color={statusColor(s.brain.pm2 === 'online' && s.brain.healthy !== false ? 'online' : 'errored')}>{brain}</Text> · monitor{' '}
-      <Text color={statusColor(s.monitor?.pm2 ?? 'absent')}>{s.monitor?.pm2 ?? 'not installed'}</Text> · {new Date(now).toTimeString().slice(0, 8)}
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        {readonly ? <Text color="yellow">READ-ONLY · </Text> : null}
+        <Text bold>wr</Text> {s.host} · PM2 <Text color={s.pm2 === 'connected' ? 'green' : s.pm2 === 'stale' ? 'yellow' : 'red'}>{pm2}</Text>
+        {s.bus === 'lost' ? <Text color="red"> (live logs lost, reconnecting)</Text> : s.bus === 'reconnected' ? <Text color="yellow"> (live logs reconnected)</Text> : null}
+        {s.escalations.length ? <Text color="yellow"> · {s.escalations.length} waiting for a person</Text> : null} · tenants {s.rows.length} (
+        <Text color={known ? 'green' : 'gray'}>{s.rows.length - failing - attention} ok</Text>, {attention} attention, <Text color={failing ? 'red' : undefined}>{failing} failing</Text>) · brain{' '}
+        <Text color={known ? statusColor(s.brain.pm2 === 'online' && s.brain.healthy !== false ? 'online' : 'errored') : 'gray'}>{brain}</Text>
+        {formatUsage(s.brain.cpu, s.brain.memory) ? ` ${formatUsage(s.brain.cpu, s.brain.memory)}` : ''} · monitor{' '}
+        <Text color={known ? statusColor(s.monitor?.pm2 ?? 'absent') : 'gray'}>{s.monitor?.pm2 ?? 'not installed'}</Text>
+        {formatUsage(s.monitor?.cpu, s.monitor?.memory) ? ` ${formatUsage(s.monitor?.cpu, s.monitor?.memory)}` : ''} · {new Date(now).toTimeString().slice(0, 8)}
+      </Text>
+      {s.warnings.length ? (
+        <Text color="yellow" wrap="truncate">
+          ⚠ {s.warnings.join(' · ')}
+        </Text>
+      ) : null}
+    </Box>
   );
 }
 
@@ -29,10 +46,12 @@ const cell = (text: string, width: number) => (text.length > width ? `${text.sli
 
 type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
 
-function columns(wide: boolean, now: number): Column[] {
+/** `tier`: 0 below 100 columns, 1 from 100 (name, CPU and memory), 2 from 115 (the port too). */
+function columns(tier: number, now: number): Column[] {
   return [
     ['ID', 14, (r) => r.id],
-    ...(wide ? ([['NAME', 18, (r: TenantRow) => r.name], ['PORT', 5, (r: TenantRow) => String(r.port)]] as Column[]) : []),
+    ...(tier >= 1 ? ([['NAME', tier >= 2 ? 18 : 13, (r: TenantRow) => neutralise(r.name)]] as Column[]) : []),
+    ...(tier >= 2 ? ([['PORT', 5, (r: TenantRow) => String(r.port)]] as Column[]) : []),
     ['PM2', 9, (r) => r.pm2, (r) => statusColor(r.pm2)],
     ['WHATSAPP', 12, (r) => r.wa ?? '-', (r) => statusColor(r.wa)],
     ['HAND', 4, (r) => (r.handoff === null ? '-' : r.handoff ? 'ON' : 'off'), (r) => (r.handoff ? 'yellow' : undefined)],
@@ -40,14 +59,16 @@ function columns(wide: boolean, now: number): Column[] {
     ['↺', 3, (r) => String(r.restarts)],
     ['TODAY', 5, (r) => (r.messagesToday === null ? '-' : String(r.messagesToday))],
     ['QUEUE', 5, (r) => (r.backlog === null ? '-' : String(r.backlog))],
+    ['WAIT', 4, (r) => (r.escalations ? String(r.escalations) : '-'), (r) => (r.escalations ? 'yellow' : undefined)],
     ['SEEN', 4, (r) => formatAge(r.lastSeen, now)],
+    ...(tier >= 1 ? ([['CPU MEM', 9, (r: TenantRow) => formatUsage(r.cpu, r.memory) || '-']] as Column[]) : []),
   ];
 }
 
 /** A row as runs of equal colour: fewer styled pieces for Ink to lay out and tokenise each frame. */
-function segments(row: TenantRow, wide: boolean, now: number): [string, string | undefined][] {
+function segments(row: TenantRow, tier: number, now: number): [string, string | undefined][] {
   const out: [string, string | undefined][] = [];
-  for (const [, w, value, color] of columns(wide, now)) {
+  for (const [, w, value, color] of columns(tier, now)) {
     const c = color?.(row);
     const text = `${cell(value(row), w)} `;
     const last = out.at(-1);
@@ -58,10 +79,12 @@ function segments(row: TenantRow, wide: boolean, now: number): [string, string |
 }
 
 /** One row; memoised so a change to one tenant re-renders one row, not the table. */
-const TableRow = memo(function TableRow({ row, selected, wide, now }: { row: TenantRow; selected: boolean; wide: boolean; now: number }) {
+const TableRow = memo(function TableRow({ row, selected, tier, now }: { row: TenantRow; selected: boolean; tier: number; now: number }) {
   return (
     <Text inverse={selected} wrap="truncate">
-      {segments(row, wide, now).map(([text, color], i) => (
+      {/* A marker as well as inverse: with NO_COLOR the terminal gets no inverse. */}
+      {selected ? '▶' : ' '}
+      {segments(row, tier, now).map(([text, color], i) => (
         <Text key={i} color={color}>
           {text}
         </Text>
@@ -71,36 +94,39 @@ const TableRow = memo(function TableRow({ row, selected, wide, now }: { row: Ten
 });
 
 export function TenantTable({ rows, selected, height, width, now }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number }) {
-  const wide = width >= 100;
+  const tier = width >= 115 ? 2 : width >= 100 ? 1 : 0;
   // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
   const tick = Math.floor(now / 1000) * 1000;
   const { start, visible } = windowRows(rows, selected, height - 1);
   return (
     <Box flexDirection="column">
-      <Text bold>{columns(wide, tick).map(([h, w]) => cell(h, w)).join(' ')}</Text>
+      <Text bold wrap="truncate"> {columns(tier, tick).map(([h, w]) => cell(h, w)).join(' ')}</Text>
       {rows.length === 0 ? <Text color="gray">no tenants: press a to add one</Text> : null}
       {visible.map((r, i) => (
-        <TableRow key={r.id} row={r} selected={start + i === selected} wide={wide} now={tick} />
+        <TableRow key={r.id} row={r} selected={start + i === selected} tier={tier} now={tick} />
       ))}
     </Box>
   );
 }
 
-export function LogPane({ process, lines, height, width, errorsOnly, follow }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean }) {
-  const shown = (errorsOnly ? lines.filter((l) => l.stream === 'err' || /"level":(50|60)|error/i.test(l.text)) : lines).slice(-(height - 1));
+export function LogPane({ process, lines, height, width, errorsOnly, follow, scroll, search }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean; scroll: number; search: string }) {
+  const combined = process === ALL_LOGS;
+  const screen = logScreen(lines, { width, height: height - 1, scroll, errorsOnly, search, combined });
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold>
-        log {process}
+      <Text bold wrap="truncate">
+        log {combined ? 'all processes' : process}
         <Text color="gray">
           {' '}
-          ({errorsOnly ? 'errors only' : 'all'}, {follow ? 'following' : 'held'})
+          ({errorsOnly ? 'errors only' : 'all'}, {follow ? 'following' : 'held'}
+          {search ? `, "${search}": ${screen.matches} match${screen.matches === 1 ? '' : 'es'}` : ''}
+          {screen.scroll > 0 ? `, ${screen.scroll} rows up` : ''})
         </Text>
       </Text>
-      {shown.length === 0 ? <Text color="gray">no log lines yet</Text> : null}
-      {shown.map((l, i) => (
-        <Text key={i} wrap="truncate" color={l.stream === 'err' ? 'red' : undefined}>
-          {l.text}
+      {screen.rows.length === 0 ? <Text color="gray">{search ? `no line matches "${search}"` : errorsOnly ? 'no errors logged' : 'no log lines yet'}</Text> : null}
+      {screen.rows.map((r, i) => (
+        <Text key={i} wrap="truncate" color={r.color}>
+          {r.text}
         </Text>
       ))}
     </Box>
@@ -115,7 +141,8 @@ export function QrView({ row, qr, columns, rows, now, pairing }: { row: TenantRo
     return (
       <Box flexDirection="column">
         <Text>No QR pending for {row.id} (WhatsApp status: {row.wa ?? 'unknown'}).</Text>
-        <Text color="gray">{row.wa === 'logged_out' || row.wa === 'parked' ? 'R restarts the session and brings a new QR.' : 'It appears here as soon as the gateway shows one.'} (esc: back)</Text>
+        {row.wa === 'parked' ? <Text color="red">No QR comes while parked: {parkedWhy(row)}.</Text> : null}
+        <Text color="gray">{row.wa === 'logged_out' || row.wa === 'parked' ? 'Fix the cause, then R on the table restarts the session and brings a new QR.' : 'It appears here as soon as the gateway shows one.'} (esc: back)</Text>
       </Box>
     );
   }
@@ -138,6 +165,7 @@ export function QrView({ row, qr, columns, rows, now, pairing }: { row: TenantRo
       <Text bold>
         {row.id}: scan with WhatsApp → Linked devices · expires in {left}s · c: pairing code instead · esc: back
       </Text>
+      {row.transport === 'simulator' ? <Text color="yellow">Simulator tenant: this QR is fake and links no phone (it pairs with POST /simulate/pair).</Text> : null}
       {pairing ? <Text color="green">Pairing code: {pairing}</Text> : null}
       {lines.map((l, i) => (
         <Text key={i} wrap="truncate">
@@ -148,17 +176,21 @@ export function QrView({ row, qr, columns, rows, now, pairing }: { row: TenantRo
   );
 }
 
-export function FailuresView({ s, height }: { s: Snapshot; height: number }) {
-  const list = failures(s);
-  const { visible } = windowRows(list, 0, Math.max(1, Math.floor((height - 1) / 2)));
+/** A list with a cursor, showing only the rows that fit (each item `per` lines high). */
+function windowed<T>(list: readonly T[], cursor: number, height: number, per: number) {
+  return windowRows(list, cursor, Math.max(1, Math.floor(height / per)));
+}
+
+export function FailuresView({ list, cursor, height }: { list: readonly Failure[]; cursor: number; height: number }) {
+  const { start, visible } = windowed(list, cursor, height - 1, 2);
   return (
     <Box flexDirection="column">
-      <Text bold>Failing now ({list.length}) · esc: back</Text>
+      <Text bold>Failing now ({list.length})</Text>
       {list.length === 0 ? <Text color="green">Nothing is failing.</Text> : null}
       {visible.map((f, i) => (
-        <Box key={i} flexDirection="column">
-          <Text color={f.severity >= 80 ? 'red' : 'yellow'} wrap="truncate">
-            ● {f.what}
+        <Box key={start + i} flexDirection="column">
+          <Text color={f.severity >= 80 ? 'red' : 'yellow'} inverse={start + i === cursor} wrap="truncate">
+            {start + i === cursor ? '▶' : '●'} {f.what}
           </Text>
           <Text color="gray" wrap="truncate">
             {'  '}→ {f.next}
@@ -169,20 +201,139 @@ export function FailuresView({ s, height }: { s: Snapshot; height: number }) {
   );
 }
 
-export function HelpView({ readonly }: { readonly: boolean }) {
+export function EscalationsView({ list, cursor, height, now, brainUp }: { list: readonly PendingEscalation[]; cursor: number; height: number; now: number; brainUp: boolean }) {
+  const { start, visible } = windowed(list, cursor, height - 1, 2);
   return (
     <Box flexDirection="column">
-      <Text bold>Keys · esc: back</Text>
-      {Object.values(KEYMAP).map((b) => (
-        <Text key={b.label} color={readonly && 'mutates' in b && b.mutates ? 'gray' : undefined}>
-          {b.label.padEnd(8)} {b.help}
-          {readonly && 'mutates' in b && b.mutates ? ' (disabled: read-only)' : ''}
+      <Text bold>Customers waiting for a person ({list.length}) · reply from the business phone, then r to resolve</Text>
+      {list.length === 0 ? <Text color={brainUp ? 'green' : 'red'}>{brainUp ? 'Nobody is waiting.' : 'The brain is not answering: waiting customers cannot be listed.'}</Text> : null}
+      {visible.map((e, i) => (
+        <Box key={`${e.tenant}:${e.id}`} flexDirection="column">
+          <Text inverse={start + i === cursor} wrap="truncate">
+            {start + i === cursor ? '▶' : ' '} {e.tenant} · {e.sender} · waiting {formatAge(e.createdAt, now)}
+          </Text>
+          <Text color="gray" wrap="truncate">
+            {'  '}“{neutralise(e.summary)}”
+          </Text>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+type ConversationsState = { tenant: string; list: Conversation[] } | { tenant: string; error: string } | null;
+
+export function ConversationsView({ tenant, state, cursor, height, now, handoff }: { tenant: string; state: ConversationsState; cursor: number; height: number; now: number; handoff: Record<string, boolean> }) {
+  if (!state) return <Text color="gray">{tenant}: loading conversations from the brain…</Text>;
+  if ('error' in state) return <Text color="red">{tenant}: {state.error}</Text>;
+  const { start, visible } = windowed(state.list, cursor, height - 1, 2);
+  return (
+    <Box flexDirection="column">
+      <Text bold>{tenant}: recent conversations ({state.list.length}) · enter: messages · h: handoff for that chat</Text>
+      {state.list.length === 0 ? <Text color="gray">No conversations yet.</Text> : null}
+      {visible.map((c, i) => {
+        const last = c.messages.at(-1);
+        const chat = handoff[`${tenant} ${c.sender}`];
+        return (
+          <Box key={c.id} flexDirection="column">
+            <Text inverse={start + i === cursor} wrap="truncate">
+              {start + i === cursor ? '▶' : ' '} {c.sender}
+              {c.senderName ? ` (${neutralise(c.senderName)})` : ''} · {formatAge(c.timestamp, now)} ago · {c.messages.length} messages
+              {chat ? ' · HANDOFF ON' : ''}
+            </Text>
+            <Text color="gray" wrap="truncate">
+              {'  '}
+              {last ? `${last.direction === 'in' ? 'customer' : 'bot'}: ${neutralise(last.text)}` : ''}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+export function MessagesView({ tenant, sender, state, height, width, scroll, handoff }: { tenant: string; sender: string; state: ConversationsState; height: number; width: number; scroll: number; handoff: boolean | undefined }) {
+  if (!state) return <Text color="gray">{tenant}: loading the conversation from the brain…</Text>;
+  if ('error' in state) return <Text color="red">{tenant}: {state.error}</Text>;
+  const c = state.list.find((x) => x.sender === sender);
+  if (!c) return <Text color="gray">{tenant}: no conversation with {sender} among the recent ones.</Text>;
+  const rows: { text: string; color?: string }[] = [];
+  for (const m of c.messages) {
+    const who = m.direction === 'in' ? 'customer' : 'bot';
+    const head = `${new Date(m.timestamp).toTimeString().slice(0, 5)} ${who.padEnd(8)} `;
+    // A reply's own lines (opening hours, a list) stay lines, indented under the first.
+    neutralise(m.text)
+      .split('\n')
+      .forEach((line, i) => {
+        for (const part of wrap(`${i === 0 ? head : ' '.repeat(head.length)}${line}`, width)) rows.push({ text: part, color: m.direction === 'in' ? 'cyan' : undefined });
+      });
+  }
+  const h = Math.max(1, height - 1);
+  const up = Math.min(scroll, Math.max(0, rows.length - h));
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate">
+        {tenant} · {sender}
+        {c.senderName ? ` (${neutralise(c.senderName)})` : ''} · chat handoff {handoff === undefined ? 'unchanged from here' : handoff ? 'ON' : 'off'} (h toggles)
+        {c.handoffUntil ? ` · bot silent until ${c.handoffUntil.slice(11, 16)} UTC` : ''}
+      </Text>
+      {rows.slice(Math.max(0, rows.length - h - up), rows.length - up).map((r, i) => (
+        <Text key={i} color={r.color} wrap="truncate">
+          {r.text}
         </Text>
       ))}
-      <Text bold>Commands</Text>
-      {COMMAND_HELP.map((c) => (
-        <Text key={c}>{c}</Text>
+    </Box>
+  );
+}
+
+export function HelpView({ view, readonly, height }: { view: View; readonly: boolean; height: number }) {
+  const rows = helpRows(view, readonly);
+  // Every row but the commands' must fit: Ink garbles text that overflows a clipped box.
+  const commands = height - rows.length - 2 >= COMMAND_HELP.length + 1;
+  return (
+    <Box flexDirection="column">
+      <Text bold>Keys here ({view}) · esc: back</Text>
+      {rows.slice(0, Math.max(1, height - 1)).map((b) => (
+        <Text key={b.label} color={b.disabled ? 'gray' : undefined} wrap="truncate">
+          {b.label.padEnd(8)} {b.help}
+          {b.disabled ? ' (disabled: read-only)' : ''}
+        </Text>
       ))}
+      {commands ? <Text bold>Commands</Text> : null}
+      {commands
+        ? COMMAND_HELP.map((c) => (
+            <Text key={c} wrap="truncate">
+              {c}
+            </Text>
+          ))
+        : null}
+    </Box>
+  );
+}
+
+/** The last message (or the prompt) above the key hints of the view: a message never hides them. */
+export function Footer({ view, readonly, filter, question, prompt, message }: { view: View; readonly: boolean; filter: string; question: string | null; prompt: string | null; message: { text: string; error?: boolean } | null }) {
+  return (
+    <Box flexDirection="column">
+      {question ? (
+        <Text color="yellow" wrap="truncate">
+          {question}
+        </Text>
+      ) : prompt ? (
+        <Text wrap="truncate">
+          {/* A refused answer says why on the prompt's own line: the prompt stays for a fix. */}
+          {message?.error ? <Text color="red">{message.text} · </Text> : null}
+          {prompt}
+        </Text>
+      ) : (
+        <Text color={message?.error ? 'red' : 'green'} wrap="truncate">
+          {message?.text ?? ' '}
+        </Text>
+      )}
+      <Text color="gray" wrap="truncate">
+        {hintsFor(view, readonly)}
+        {filter && view === 'table' ? ` · filter "${filter}" (esc clears)` : ''}
+      </Text>
     </Box>
   );
 }

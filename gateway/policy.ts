@@ -1,0 +1,47 @@
+import type { Logger } from '../core/logger.js';
+import { MEDIA_DEFAULTS, type MediaPolicy } from '../core/profile.js';
+
+const FRESH_MS = 60_000;
+
+/**
+ * The tenant's media policy (profile `media`), which lives in the brain. Read without waiting: a
+ * ringing call is declined at once with the last policy known (the defaults before the first
+ * answer), and the policy is asked for again in the background once it is a minute old.
+ */
+export class PolicyCache {
+  private policy: MediaPolicy = MEDIA_DEFAULTS;
+  private fetchedAt = 0;
+  private inFlight: Promise<MediaPolicy> | undefined;
+
+  constructor(
+    private readonly fetchPolicy: () => Promise<MediaPolicy>,
+    private readonly log: Logger,
+    private readonly freshMs = FRESH_MS,
+  ) {}
+
+  /** The last policy known; starts a refresh when it is stale. */
+  get current(): MediaPolicy {
+    if (Date.now() - this.fetchedAt > this.freshMs) void this.refresh();
+    return this.policy;
+  }
+
+  /** A fresh policy when the brain answers, otherwise the last one known. */
+  async fresh(): Promise<MediaPolicy> {
+    return Date.now() - this.fetchedAt > this.freshMs ? this.refresh() : this.policy;
+  }
+
+  private refresh(): Promise<MediaPolicy> {
+    this.inFlight ??= this.fetchPolicy()
+      .then((p) => {
+        this.policy = p;
+        this.fetchedAt = Date.now();
+        return p;
+      })
+      .catch((err: Error) => {
+        this.log.warn({ err: err.message }, 'could not read the media policy from the brain; keeping the last one');
+        return this.policy;
+      })
+      .finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, makeHome, type TestHome } from '../helpers/home.js';
+import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+
+/** POST /api/chat with a kind other than text: the media policy, in the tenant's language. */
+let t: TestHome;
+let brain: TestBrain;
+
+beforeAll(async () => {
+  t = makeHome({ WR_PORT_BASE: '41850' });
+  await cli(t.env, 'tenant', 'add', 'clinica', '--name', 'Clínica');
+  brain = await startTestBrain(t);
+  const profile = { name: 'Clínica Sonrisa', timezone: 'Europe/Madrid', language: 'es', phone: '+34910000001', media: { callReplyWindowMinutes: 30, notifyStaff: false } };
+  expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'clinica', body: profile })).status).toBe(200);
+});
+afterAll(async () => {
+  await brain?.close();
+  t?.cleanup();
+});
+
+const chat = async (body: Record<string, unknown>) => {
+  const res = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinica'), tenant: 'clinica', body: { sender: '+34600555111', ...body } });
+  return { status: res.status, body: await res.json() };
+};
+
+describe('media in the brain', () => {
+  it('answers a voice note and a call in Spanish, and a caller once per window of the profile', async () => {
+    const voice = await chat({ message: '[voice note 0:14]', kind: 'audio', messageId: 'a1', timestamp: '2026-03-16T10:00:00Z' });
+    expect(voice.body).toMatchObject({ reply: 'Perdona, no puedo escuchar notas de voz. ¿Me lo puedes escribir, por favor?', escalated: false, handoff: false });
+    const call = await chat({ message: '[call]', kind: 'call', messageId: 'c1', timestamp: '2026-03-16T10:01:00Z' });
+    expect(call.body.reply).toBe('Perdona, no podemos atender llamadas por WhatsApp. Escríbenos por aquí o llámanos al +34910000001.');
+    expect((await chat({ message: '[call]', kind: 'call', messageId: 'c2', timestamp: '2026-03-16T10:20:00Z' })).body.reply).toBeNull();
+    expect((await chat({ message: '[call]', kind: 'call', messageId: 'c3', timestamp: '2026-03-16T10:32:00Z' })).body.reply).toMatch(/no podemos atender llamadas/);
+    // notifyStaff: false raises no escalation.
+    const { escalations } = await (await brain.call('GET', '/api/escalations?status=pending', { key: brain.keyOf('clinica'), tenant: 'clinica' })).json();
+    expect(escalations).toEqual([]);
+  });
+
+  it('answers the transcript of a voice note, prefixed with what was understood', async () => {
+    const r = await chat({ message: '[voice note 0:04] "hola"', kind: 'audio', transcript: 'hola', messageId: 'a2', sender: '+34600555222', timestamp: '2026-03-16T10:00:00Z' });
+    expect(r.body.reply).toMatch(/^Entendí: "hola"\n/);
+  });
+
+  it('refuses an unknown kind with one line and a profile media policy that is not valid', async () => {
+    const bad = await chat({ message: 'x', kind: 'hologram' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].message).toMatch(/^kind must be one of: text, audio/);
+    const profile = { name: 'X', timezone: 'Europe/Madrid', media: { voiceNotes: 'sing' } };
+    const refused = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'clinica', body: profile });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).details).toEqual([{ path: 'media.voiceNotes', message: 'expected transcribe or ask_to_type' }]);
+  });
+});

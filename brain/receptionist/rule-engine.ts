@@ -1,4 +1,4 @@
-import { DateTime, type Zone } from 'luxon';
+import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
@@ -6,7 +6,8 @@ import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../
 import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
-import { applyPart, localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
+import { fillWhen } from './slots.js';
+import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -58,33 +59,6 @@ function dayHours(turn: Turn, day: DateTime): string {
   return rangesFor(turn.tools.profile, day).map((r) => `${formatClock(r.open)}–${formatClock(r.close)}`).join(', ');
 }
 
-/**
- * Applies a date and time from the message, or from a picked offer, to a flow. Each slot is
- * overwritten only by what the message says: "same time on Wednesday" keeps the time, "ok 5pm
- * then" keeps the day, "in the evening" settles an "at 8" that could be either.
- */
-function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: Zone): void {
-  if (flow.offered && e.choice) {
-    const picked = DateTime.fromISO(flow.offered[e.choice - 1]!, { zone });
-    flow.date = picked.toISODate()!;
-    flow.time = picked.hour * 60 + picked.minute;
-    flow.ambiguousMeridiem = false;
-    return;
-  }
-  if (e.when.date) {
-    const doubted = flow.dayInDoubt && e.when.weekdayOnly && DateTime.fromISO(flow.dayInDoubt).weekday === DateTime.fromISO(e.when.date).weekday;
-    flow.date = doubted ? flow.dayInDoubt : e.when.date;
-    flow.dayInDoubt = undefined;
-  }
-  if (e.when.time !== undefined) {
-    flow.time = e.when.time;
-    flow.ambiguousMeridiem = e.when.ambiguousMeridiem;
-  } else if (e.when.part && flow.time !== undefined && flow.ambiguousMeridiem) {
-    flow.time = applyPart(flow.time, e.when.part);
-    flow.ambiguousMeridiem = false;
-  }
-}
-
 /** The one short question for a when the message leaves open (see When.unclear). */
 function unclearQuestion(turn: Turn, when: When): string {
   const r = turn.replies;
@@ -98,7 +72,6 @@ function unclearQuestion(turn: Turn, when: When): string {
 const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
 const PRICE = /\b(how much|price|prices|cost|costs|charge|cuanto|precio|precios|cuesta|cuestan|vale)\b/;
 const SAME_TIME = /\b(same time|misma hora)\b/;
-const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
 
 /**
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
@@ -108,18 +81,8 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
-  if (e.when.unclear) {
-    // Only the day is in doubt when weekday and date disagree: the time stands.
-    if (e.when.unclear === 'weekday_mismatch') {
-      applyWhen(flow, { when: { time: e.when.time, ambiguousMeridiem: e.when.ambiguousMeridiem } }, zoneOf(profile));
-      flow.dayInDoubt = e.when.date;
-    }
-    return ok(unclearQuestion(turn, e.when), intent);
-  }
-  applyWhen(flow, e, zoneOf(profile));
-  // "12", "ok 5 then", "vale, a las 12" answer "what time?" (a bare number is a pick while offers are open).
-  const bareHour = flow.date && flow.time === undefined && !flow.offered?.length && e.when.time === undefined ? BARE_HOUR.exec(turn.normalized) : null;
-  if (bareHour && Number(bareHour[1]) <= 23) [flow.time, flow.ambiguousMeridiem] = [Number(bareHour[1]) * 60, Number(bareHour[1]) <= 12];
+  Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
   if (!flow.date) return ok(askDate(), intent);
   const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
   if (day < now.startOf('day')) {

@@ -15,6 +15,8 @@ export interface BookingFlow {
   awaiting?: 'name';
   /** Slot starts offered to the customer (local ISO), picked by number. */
   offered?: string[];
+  /** A date whose weekday the customer got wrong ("Friday the 19th"): a reply naming its real weekday means it. */
+  dayInDoubt?: string;
 }
 
 export interface CancelFlow {
@@ -30,6 +32,7 @@ export interface RescheduleFlow {
   time?: number;
   ambiguousMeridiem?: boolean;
   offered?: string[];
+  dayInDoubt?: string;
 }
 
 export type Flow = BookingFlow | CancelFlow | RescheduleFlow;

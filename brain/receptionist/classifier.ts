@@ -53,10 +53,17 @@ export class IntentClassifier {
     const hints = keywordIntents(text);
     const coverage = this.vocabulary.coverage(text);
     const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage };
+    // "do I have anything booked?" also has booking words: asking about one's bookings wins.
+    if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
+    // In "hi, hope you're well, ... can I move my appointment", the request decides, not the greeting.
+    if (['greeting', 'thanks', 'smalltalk'].includes(model.intent)) return { ...model, intent: hints[0]! };
     // The model's FAQ match is tenant-specific knowledge keywords cannot have; trust it when sure.
     if (model.intent === 'faq' && model.score >= 0.9) return model;
-    if (model.score >= 0.95 && model.intent !== 'smalltalk' && model.intent !== 'unknown') return model;
+    // "quiero apuntarme a pilates": a service's name is not a price question when the words ask to book.
+    if (model.intent === 'services' && hints.includes('book') && !hints.includes('services')) return { ...model, intent: 'book' };
+    // A person is reached on clear words (the engine's own check), never on the model's hunch against them.
+    if (model.score >= 0.95 && !['smalltalk', 'unknown', 'human'].includes(model.intent)) return model;
     return { ...model, intent: hints[0]! };
   }
 }

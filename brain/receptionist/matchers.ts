@@ -16,25 +16,52 @@ function words(text: string): string[] {
     .filter((w) => w.length > 1 && !STOPWORDS.has(w));
 }
 
+interface ServiceTerm {
+  service: Service;
+  term: string;
+  key: string[];
+}
+
+const TERM_FILLER = new Set(['and', 'the', 'for', 'with', 'con', 'del', 'los', 'las', 'para']);
+
+/** "Men's haircuts" → "men haircut": no apostrophes, no plural s, so "mens cut" and "kids cuts" meet the names. */
+function serviceKey(text: string): string[] {
+  return normalize(text)
+    .replace(/['’]/g, '')
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+}
+
+/** Every word of a multi-word name is in the message, or a word ending it ("cut" for "haircut", never "men" for "women"). */
+function allWordsIn(term: readonly string[], message: readonly string[]): boolean {
+  const needed = term.filter((w) => w.length >= 3 && !TERM_FILLER.has(w));
+  return needed.length >= 2 && needed.every((t) => message.some((m) => m === t || (m.length >= 3 && t.length - m.length >= 3 && t.endsWith(m))));
+}
+
 /**
  * Finds services named in free text. A service matches when one of its names or aliases appears
  * as whole words, or when fuse.js finds a close spelling of one of the message's words (typos).
  */
 export class ServiceMatcher {
-  private readonly fuse: Fuse<{ service: Service; term: string }>;
-  private readonly terms: { service: Service; term: string }[];
+  private readonly fuse: Fuse<ServiceTerm>;
+  private readonly terms: ServiceTerm[];
 
   constructor(services: readonly Service[]) {
-    this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t) })));
+    this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t), key: serviceKey(t) })));
     this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
   }
 
   /** Services mentioned in the text, best first. */
   find(text: string): Service[] {
     const n = ` ${normalize(text)} `;
-    const exact = this.terms.filter((t) => n.includes(` ${t.term} `)).sort((a, b) => b.term.length - a.term.length);
+    const key = serviceKey(text);
+    const keyed = ` ${key.join(' ')} `;
+    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => b.term.length - a.term.length);
     const found = new Map<string, Service>();
     for (const t of exact) found.set(t.service.id, t.service);
+    if (found.size > 0) return [...found.values()];
+    for (const t of this.terms) if (allWordsIn(t.key, key)) found.set(t.service.id, t.service);
     if (found.size > 0) return [...found.values()];
     for (const w of words(text).filter((x) => x.length >= 5)) {
       const best = this.fuse.search(w)[0];
@@ -58,9 +85,17 @@ export class FaqMatcher {
     );
   }
 
-  /** How many of an entry's keywords the message has: phrases anywhere, single words as words. */
-  private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, plurals: boolean): number {
-    return keywords.filter((k) => (k.includes(' ') ? normalized.includes(k) : msg.has(k) || (plurals && msg.has(`${k}s`)))).length;
+  /**
+   * How many of an entry's keywords the message has: phrases anywhere, single words as words. With
+   * `inflected`, plurals and other endings of a long keyword count too ("recoger" in "recogeis").
+   */
+  private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, inflected: boolean): number {
+    const stemHit = (k: string) => {
+      if (k.length < 6) return false;
+      const stem = k.slice(0, Math.max(5, k.length - 3));
+      return [...msg].some((w) => w.startsWith(stem));
+    };
+    return keywords.filter((k) => (k.includes(' ') ? normalized.includes(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k))))).length;
   }
 
   /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */

@@ -1,12 +1,13 @@
-import { DateTime, type Zone } from 'luxon';
+import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
-import { intervalsStarting, nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
+import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import type { BookingFlow, CancelFlow, RescheduleFlow } from '../domain/state.js';
-import { asksForHuman, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, mentionsCancel, mentionsReschedule, parseChoice } from './text.js';
+import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
-import { localDateTime, parseWhen, type When } from './when.js';
+import { fillWhen } from './slots.js';
+import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -18,7 +19,7 @@ interface Entities {
   choice?: number;
 }
 
-/** What the message says about when and which service, read once per turn (chrono is the costly part). */
+/** What the message says about when and which service, read once per turn. */
 const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
 function read(turn: Turn): { when: When; service: Service | undefined } {
   return cached(readings, turn, () => ({ when: parseWhen(turn.text, turn.language, turn.tools.now), service: turn.services.find(turn.text)[0] }));
@@ -33,19 +34,6 @@ function extract(turn: Turn, choices: number): Entities {
     ...read(turn),
     choice: choices > 0 ? parseChoice(turn.normalized, choices) : undefined,
   };
-}
-
-/** "at 5": 17:00 when 05:00 is closed and 17:00 open that day; the hour as given otherwise. */
-function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined): number {
-  if (!ambiguous) return minutes;
-  const day = DateTime.fromISO(date, { zone: zoneOf(profile) });
-  const am = minutes % (12 * 60);
-  const pm = am + 12 * 60;
-  const openAt = (m: number) => intervalsStarting(profile, day).some((i) => i.start <= localDateTime(date, m, zoneOf(profile)) && localDateTime(date, m, zoneOf(profile)) < i.end);
-  if (openAt(minutes)) return minutes;
-  if (openAt(pm)) return pm;
-  if (openAt(am)) return am;
-  return minutes < 7 * 60 ? pm : minutes;
 }
 
 function offer(turn: Turn, slots: string[], lead: string): string {
@@ -71,31 +59,30 @@ function dayHours(turn: Turn, day: DateTime): string {
   return rangesFor(turn.tools.profile, day).map((r) => `${formatClock(r.open)}–${formatClock(r.close)}`).join(', ');
 }
 
-/** Applies a date and time from the message, or from a picked offer, to a flow. */
-function applyWhen(flow: BookingFlow | RescheduleFlow, e: Entities, zone: Zone): void {
-  if (flow.offered && e.choice) {
-    const picked = DateTime.fromISO(flow.offered[e.choice - 1]!, { zone });
-    flow.date = picked.toISODate()!;
-    flow.time = picked.hour * 60 + picked.minute;
-    flow.ambiguousMeridiem = false;
-    return;
-  }
-  if (e.when.date) flow.date = e.when.date;
-  if (e.when.time !== undefined) {
-    flow.time = e.when.time;
-    flow.ambiguousMeridiem = e.when.ambiguousMeridiem;
-  }
+/** The one short question for a when the message leaves open (see When.unclear). */
+function unclearQuestion(turn: Turn, when: When): string {
+  const r = turn.replies;
+  if (when.unclear === 'weekday_mismatch') return r.t('dayMismatch', { date: r.day(DateTime.fromISO(when.date!, { zone: zoneOf(turn.tools.profile) })) });
+  if (when.unclear === 'several') return r.t('severalTimes');
+  if (when.unclear === 'vague_time') return r.t('vagueTime');
+  return r.t('badTime');
 }
+
+// Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
+const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
+const PRICE = /\b(how much|price|prices|cost|costs|charge|cuanto|precio|precios|cuesta|cuestan|vale)\b/;
+const SAME_TIME = /\b(same time|misma hora)\b/;
 
 /**
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
  * and a start that is in the future. Returns the start, or the reply asking for what is missing.
  */
-function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, askDate: () => string): DateTime | EngineResult {
+async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string): Promise<DateTime | EngineResult> {
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
-  applyWhen(flow, e, zoneOf(profile));
+  Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
   if (!flow.date) return ok(askDate(), intent);
   const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
   if (day < now.startOf('day')) {
@@ -104,12 +91,20 @@ function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entitie
     return ok(r.t('pastTime'), intent);
   }
   if (rangesFor(profile, day).length === 0) {
+    // A closed day gets the nearest open slots, as a time outside opening hours does.
+    // The alternatives are the earliest on the next open days, whatever the hour asked for.
+    const wanted = localDateTime(flow.date, flow.time ?? 12 * 60, zoneOf(profile));
+    const check = durationMinutes === undefined ? { available: false as const, ...NOTHING } : await checkStart(turn.tools, wanted, durationMinutes);
     flow.date = undefined;
-    flow.time = undefined;
-    return ok(`${r.t('closedThatDay', { date: r.day(day) })} ${askDate()}`, intent);
+    return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
   if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
-  flow.time = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem);
+  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile));
+  if (minutes === 'ask') {
+    const am = flow.time % (12 * 60);
+    return ok(r.t('askMeridiem', { am: formatClock(am), pm: formatClock(am + 12 * 60) }), intent);
+  }
+  flow.time = minutes;
   flow.ambiguousMeridiem = false;
   const start = localDateTime(flow.date, flow.time, zoneOf(profile));
   if (start <= now) {
@@ -129,14 +124,19 @@ interface Refusal {
 /** For a booking or service that vanished meanwhile: nothing to offer. */
 const NOTHING: Refusal = { reason: 'full', alternatives: [] };
 
-/** The offer after an unavailable start: alternatives become numbered choices. */
-function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: Refusal, start: DateTime, intent: Intent): EngineResult {
+/**
+ * The offer after an unavailable start: alternatives become numbered choices. The day and time
+ * asked for stay in the flow, so a reply that changes only one of them keeps the other.
+ */
+function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: Refusal, start: DateTime, intent: Intent, lead?: string): EngineResult {
   const { alternatives } = refusal;
   flow.offered = alternatives;
-  flow.date = undefined;
-  flow.time = undefined;
-  if (refusal.reason === 'past') return ok(turn.replies.t('pastTime'), intent);
-  return ok(offer(turn, alternatives, unavailableLead(turn, refusal.reason, start)), intent);
+  if (refusal.reason === 'past') {
+    flow.date = undefined;
+    flow.time = undefined;
+    return ok(turn.replies.t('pastTime'), intent);
+  }
+  return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, refusal.reason, start)), intent);
 }
 
 async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
@@ -144,6 +144,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const r = turn.replies;
   const e = extract(turn, flow.offered?.length ?? 0);
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
+  // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía": a name given along the way is kept.
+  const named = NAME_GIVEN.exec(turn.text);
+  if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) flow.name = extractName(named[1]!) ?? flow.name;
   if (flow.awaiting === 'name' && !gaveSomething) {
     const name = extractName(turn.text);
     if (!name) return ok(r.t('askName'), 'book', false);
@@ -163,12 +166,12 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
     return ok(r.t('askService', { list: services.map((s) => s.name).join(', ') }), 'book');
   }
   const service = serviceName(turn, flow.serviceId);
-  const start = resolveStart(turn, flow, e, 'book', () => r.t('askDate', { service: service.toLowerCase() }));
+  const duration = services.find((s) => s.id === flow.serviceId)?.duration;
+  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: service.toLowerCase() }));
   if (!(start instanceof DateTime)) return start;
 
   flow.name ??= ctx.state.customerName;
   if (!flow.name) {
-    const duration = services.find((s) => s.id === flow.serviceId)?.duration;
     const check = duration === undefined ? { available: false as const, ...NOTHING } : await checkStart(ctx, start, duration);
     if (!check.available) return offerInstead(turn, flow, check, start, 'book');
     flow.awaiting = 'name';
@@ -194,8 +197,14 @@ function listBookings(turn: Turn, bookings: BookingSummary[]): string {
     .join('\n');
 }
 
-/** Which of the customer's bookings a message means: a picked number, a date, or the only one. */
-async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, intent: Intent): Promise<BookingSummary | EngineResult> {
+/** What in a message points at one booking: its day, its service. */
+interface Selector {
+  date?: string;
+  serviceId?: string;
+}
+
+/** Which of the customer's bookings a message means: a picked number, its day or service, or the only one. */
+async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, intent: Intent, selector: Selector): Promise<BookingSummary | EngineResult> {
   const bookings = await myBookings(turn);
   if (bookings.length === 0) {
     turn.tools.state.flow = undefined;
@@ -203,16 +212,17 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   }
   const chosen = flow.choices ? parseChoice(turn.normalized, flow.choices.length) : undefined;
   const byChoice = chosen ? bookings.find((b) => b.bookingId === flow.choices![chosen - 1]) : undefined;
-  const date = flow.choices ? read(turn).when.date : undefined;
-  const byDate = date ? bookings.filter((b) => b.start.startsWith(date)) : [];
-  const picked = byChoice ?? (byDate.length === 1 ? byDate[0] : undefined) ?? (bookings.length === 1 ? bookings[0] : undefined);
+  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!selector.serviceId || b.serviceId === selector.serviceId));
+  const selected = (selector.date || selector.serviceId) && matching.length === 1 ? matching[0] : undefined;
+  const picked = byChoice ?? selected ?? (bookings.length === 1 ? bookings[0] : undefined);
   if (picked) return picked;
   flow.choices = bookings.map((b) => b.bookingId);
   return ok(`${turn.replies.t('yourBookings')}\n${listBookings(turn, bookings)}\n${turn.replies.t('whichBooking')}`, intent);
 }
 
 async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult> {
-  const picked = await selectBooking(turn, flow, 'cancel');
+  const reading = read(turn);
+  const picked = await selectBooking(turn, flow, 'cancel', { date: reading.when.date, serviceId: reading.service?.id });
   if (!('bookingId' in picked)) return picked;
   const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
@@ -224,8 +234,11 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const r = turn.replies;
   const zone = zoneOf(turn.tools.profile);
   const selectingNow = flow.bookingId === undefined;
+  // "from Friday to Monday at 10": the words before the last "to" may name the booking, those after the new time.
+  const move = selectingNow ? splitMove(turn) : undefined;
   if (selectingNow) {
-    const picked = await selectBooking(turn, flow, 'reschedule');
+    const selector = { date: move?.from.date ?? (flow.choices ? read(turn).when.date : undefined), serviceId: read(turn).service?.id };
+    const picked = await selectBooking(turn, flow, 'reschedule', selector);
     if (!('bookingId' in picked)) return picked;
     flow.bookingId = picked.bookingId;
     flow.choices = undefined;
@@ -238,9 +251,20 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const current = DateTime.fromISO(booking.start, { zone });
   const service = serviceName(turn, booking.serviceId).toLowerCase();
   // A number picked a booking above; it is not also an offered slot.
-  const e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
-  const start = resolveStart(turn, flow, e, 'reschedule', () => r.t('askNewTime', { service, when: r.when(current) }));
+  let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
+  if (move) e = { ...e, when: move.to };
+  // "Friday, same time": the booking's own time.
+  if (e.when.time === undefined && SAME_TIME.test(turn.normalized)) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute, ambiguousMeridiem: false } };
+  // "can I come at 5 instead": a new time alone keeps the booking's day.
+  if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
+  const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
+  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }));
   if (!(start instanceof DateTime)) return start;
+  // Moving a booking to where it already is would be a proposal the customer never asked for.
+  if (start.equals(current)) {
+    flow.time = undefined;
+    return ok(r.t('askNewTime', { service, when: r.when(current) }), 'reschedule');
+  }
   const result = settle(turn.tools, 'reschedule_booking', await requestReschedule(turn.tools, turn.tools, { bookingId: booking.bookingId, start }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
@@ -249,8 +273,24 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
+const MOVE_TO = /^(.*)\b(to|into|till|until|al|para el|para la|para|hasta el)\b(.*)$/is;
+
+/** A reschedule message: the booking's day or time before the last "to", the new one after it. */
+function splitMove(turn: Turn): { from: When; to: When } | undefined {
+  const m = MOVE_TO.exec(turn.text);
+  if (!m) return undefined;
+  const { now } = turn.tools;
+  // "to 11" is a time only after "to": read it as "at 11".
+  const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*[?!.]*\s*$/i.test(m[3]!);
+  const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${m[3]}` : `${m[2]}${m[3]}`, turn.language, now);
+  const from = parseWhen(m[1]!, turn.language, now);
+  return to.unclear || (!to.date && to.time === undefined) ? undefined : { from, to };
+}
+
+/** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */
 async function continueFlow(turn: Turn): Promise<EngineResult> {
   const flow = turn.tools.state.flow!;
+  turn.tools.state.pending = undefined;
   if (flow.kind === 'book') return advanceBooking(turn, flow);
   if (flow.kind === 'cancel') return advanceCancel(turn, flow);
   return advanceReschedule(turn, flow);
@@ -360,11 +400,19 @@ function servicesReply(turn: Turn): string {
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
 
+/** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
+function movesService(turn: Turn): boolean {
+  const { service, when } = read(turn);
+  return Boolean(service && mentionsChange(turn.normalized) && (when.date || when.time !== undefined));
+}
+
 function startBooking(turn: Turn): Promise<EngineResult> {
   const flow: BookingFlow = { kind: 'book' };
   turn.tools.state.flow = flow;
   return advanceBooking(turn, flow);
 }
+
+const PENDING_INTENT: Record<PendingAction['action'], Intent> = { create_booking: 'book', cancel_booking: 'cancel', reschedule_booking: 'reschedule' };
 
 /** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
 const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
@@ -381,7 +429,9 @@ export class RuleEngine implements Engine {
     const result = await this.route(turn);
     const { profile, now } = turn.tools;
     const closed = !openIntervalAt(profile, now);
-    if (closed && (turn.firstInSession || result.intent === 'greeting') && !['hours', 'human', 'opt_out'].includes(result.intent) && !result.escalated) {
+    // Mid-booking the customer hears about the day they asked for, not a second closing sentence.
+    const midFlow = Boolean(turn.tools.state.flow || turn.tools.state.pending);
+    if (closed && !midFlow && (turn.firstInSession || result.intent === 'greeting') && !['hours', 'human', 'opt_out'].includes(result.intent) && !result.escalated) {
       const next = nextOpening(profile, now);
       if (next) result.reply = `${turn.replies.t('afterHours', { next: turn.replies.nextOpening(next, now) })} ${result.reply}`;
     }
@@ -396,20 +446,24 @@ export class RuleEngine implements Engine {
     if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');
     if (isFrustrated(n)) return escalate(turn, 'Customer seems upset');
     if (state.pending && isNegative(n)) return declinePending(turn);
-    if (isAffirmative(n) && !state.flow) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
+    if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
+    if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
+    if (isAffirmative(n) && !state.flow && turn.classification.intent !== 'thanks') return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
     if (mentionsCancel(n)) {
       state.pending = undefined;
       state.flow = { kind: 'cancel' };
       return advanceCancel(turn, state.flow);
     }
-    if (mentionsReschedule(n)) {
+    // "can we change it to 7" while a new booking is being made corrects that booking.
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn))) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
     }
     const { intent, score } = turn.classification;
     if (state.flow) {
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !read(turn).service && !read(turn).when.date;
+      const { service, when } = read(turn);
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !service && !when.date && when.time === undefined && !when.unclear;
       if (!sideQuestion) return continueFlow(turn);
     }
     return this.byIntent(turn);
@@ -423,9 +477,19 @@ export class RuleEngine implements Engine {
   private decide(turn: Turn, service: Service | undefined, strongFaq: boolean): Intent {
     const { intent, score, hints, coverage } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
-    if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never))) return 'faq';
+    if (asksCancelPolicy(turn.normalized)) return 'faq';
     const { when } = read(turn);
-    if (service && (when.date || when.time !== undefined) && !['cancel', 'reschedule', 'my_bookings'].includes(intent)) return 'book';
+    // A service with a day or time is a booking, unless the words say cancel, move or look up.
+    const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
+    if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
+    // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
+    if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
+    // The business's own FAQ wins, unless the words ask for a change with something to act on
+    // ("puedo ir con mi hija?" is the FAQ; "can I come with my daughter on Friday at 5" is a booking).
+    const actionable = intent !== 'book' || service !== undefined || when.date !== undefined || when.time !== undefined;
+    // A booking word with a day or time is a booking, whatever FAQ shares a word with it.
+    if (hints.includes('book') && (when.date || when.time !== undefined) && !otherRequest) return 'book';
+    if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never) && actionable)) return 'faq';
     if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;
@@ -445,7 +509,8 @@ export class RuleEngine implements Engine {
       case 'location':
         return ok(locationReply(turn), 'location');
       case 'services':
-        if (faq && !service) return ok(faq.answer, 'faq');
+        // Only the business's own keywords make a price question an FAQ: a shared word is not enough.
+        if (match?.strong && !service) return ok(match.faq.answer, 'faq');
         return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
       case 'book':
         return startBooking(turn);

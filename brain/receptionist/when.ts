@@ -1,90 +1,331 @@
-import * as chrono from 'chrono-node';
 import { DateTime, type Zone } from 'luxon';
-import type { Language } from '../../core/profile.js';
+import type { Language, Profile } from '../../core/profile.js';
+import { rangesFor } from '../domain/calendar.js';
 
-/** What a message says about when: a local date, a time of day, or why it cannot be used. */
+/**
+ * What a message says about when, read by hand-written rules in English and Spanish. chrono-node
+ * was the reader before; it loses half and quarter hours ("half 4", "a las 5 y media", "7 menos
+ * cuarto", "16h30"), puts "Thursday the 26th" in the nearest Thursday's week, reads "sobre las 5"
+ * as nothing and drops the time in "el jueves 19 a las 5". Fixing those meant pre- and
+ * post-processing most of its output, so the small grammar customers use is written out here and
+ * checked against test/brain/when-corpus. luxon does the calendar arithmetic in the tenant's zone.
+ */
 export interface When {
   /** Local date, yyyy-mm-dd, in the tenant's timezone. */
   date?: string;
   /** Minutes after midnight. */
   time?: number;
-  /** The customer gave a bare hour ("at 5"): 05:00 or 17:00 is for the caller to decide. */
+  /** The customer gave a bare hour ("at 5"): 05:00 or 17:00 is for resolveMeridiem to decide. */
   ambiguousMeridiem?: boolean;
   /** A day and month that do not exist, as written ("30 February"). */
   impossible?: string;
+  /** The message says when in a way only a question can settle. */
+  unclear?: Unclear;
+  /** "in the morning", "por la tarde": a part of the day without a clock time. */
+  part?: DayPart;
+  /** "next week", "esta semana", "this weekend": the Monday of a week named without a day. */
+  week?: string;
+  /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
+  weekdayOnly?: boolean;
 }
 
-const parsers: Record<Language, chrono.Chrono> = { en: chrono.en.GB, es: chrono.es.casual };
+export type Unclear = 'weekday_mismatch' | 'several' | 'vague_time' | 'bad_time';
+export type DayPart = 'morning' | 'afternoon' | 'evening';
 
 const MONTHS: Record<string, number> = {
   january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
   jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
   enero: 1, febrero: 2, marzo: 3, abril: 4, mayo: 5, junio: 6, julio: 7, agosto: 8, septiembre: 9, setiembre: 9, octubre: 10, noviembre: 11, diciembre: 12,
 };
+const MONTH = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
-/** "30 February", "31/04": a day-month pair no calendar has. chrono silently rolls these over. */
-function impossibleDate(text: string, now: DateTime): string | undefined {
-  const named = /\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+|de\s+)?([a-z]+)\b/i.exec(text);
-  const numeric = /\b(\d{1,2})\/(\d{1,2})(?:\/\d{2,4})?\b/.exec(text);
-  const candidates: [number, number, string][] = [];
-  if (named && MONTHS[named[2]!.toLowerCase()]) candidates.push([Number(named[1]), MONTHS[named[2]!.toLowerCase()]!, named[0]]);
-  if (numeric) candidates.push([Number(numeric[1]), Number(numeric[2]), numeric[0]]);
-  for (const [day, month, written] of candidates) {
-    if (month < 1 || month > 12 || day < 1) return written;
-    const fits = [now.year, now.year + 1].some((year) => DateTime.fromObject({ year, month, day }).isValid);
-    if (!fits) return written;
+const WEEKDAYS: Record<string, number> = {
+  monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3, weds: 3, thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6, sunday: 7, sun: 7,
+  lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
+};
+const WEEKDAY = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join('|');
+
+const NUMBER_WORDS: Record<Language, Record<string, number>> = {
+  en: { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, 'forty five': 45, 'forty-five': 45 },
+  es: { uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11, doce: 12, quince: 15, veinte: 20, veinticinco: 25, treinta: 30 },
+};
+
+const NUMBER_RE = Object.fromEntries(
+  Object.entries(NUMBER_WORDS).map(([lang, words]) => [lang, new RegExp(`\\b(${Object.keys(words).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g')]),
+) as Record<Language, RegExp>;
+
+/** Patterns built once, with the word lists above spliced in. */
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+const WEEKDAY_PHRASE = new RegExp(`\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
+const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
+const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
+const BARE_DAY: Record<Language, RegExp> = {
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|h\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  es: new RegExp(`\\b(?:el (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
+};
+
+/** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
+function prepare(text: string, language: Language): string {
+  let s = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[¿¡!?,;()"*]+/g, ' ')
+    .replace(/\b([ap])\.m\.?/g, '$1m')
+    .replace(/\s+/g, ' ');
+  s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
+  if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1');
+  return ` ${s.trim()} `;
+}
+
+interface TimeHit {
+  at: number;
+  end: number;
+  minutes: number;
+  certain: boolean;
+}
+
+/** Minutes from an hour and minute on a 12- or 24-hour clock; certain when written with am/pm or as 13-23 / 0. */
+function clock(h: number, m: number, meridiem?: string): { minutes: number; certain: boolean } | 'bad' {
+  if (h > 23 || m > 59 || (meridiem && (h > 12 || h === 0))) return 'bad';
+  if (meridiem === 'pm') return { minutes: ((h % 12) + 12) * 60 + m, certain: true };
+  if (meridiem === 'am') return { minutes: (h % 12) * 60 + m, certain: true };
+  return { minutes: h * 60 + m, certain: h >= 13 || h === 0 };
+}
+
+const PM_PART = /^(tarde|noche|evening|afternoon|night)/;
+
+/** Clock times written in the message, in order; 'bad' when one cannot exist (25:00). */
+function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
+  const hits: TimeHit[] = [];
+  let bad = false;
+  const add = (m: RegExpExecArray, h: number, min: number, meridiem?: string, forceCertain = false) => {
+    const at = m.index;
+    const end = at + m[0].length;
+    if (hits.some((x) => x.at < end && at < x.end)) return;
+    const c = clock(h, min, meridiem);
+    if (c === 'bad') return void (bad = true);
+    hits.push({ at, end, minutes: c.minutes, certain: c.certain || forceCertain });
+  };
+  const scan = (re: RegExp, f: (m: RegExpExecArray) => void) => {
+    for (const m of s.matchAll(re)) f(m as RegExpExecArray);
+  };
+  if (language === 'es') {
+    // "a las 5 y media de la tarde", "sobre las 11 y cuarto", "a las 7 menos cuarto", "a las 16h30".
+    scan(/\blas? (\d{1,2})(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico))?(?: (?:de la |del |por la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
+      let h = Number(m[1]);
+      let min = m[2] ? Number(m[2]) : 0;
+      const extra = m[3];
+      if (extra === 'y pico') return void (bad = true);
+      if (extra === 'y media') min = 30;
+      else if (extra === 'y cuarto') min = 15;
+      else if (extra === 'menos cuarto') [h, min] = [h - 1, 45];
+      else if (m[4]) min = Number(m[4]);
+      else if (m[5]) [h, min] = [h - 1, 60 - Number(m[5])];
+      const part = m[6];
+      const meridiem = !part || h > 12 ? undefined : part === 'manana' || part === 'madrugada' ? 'am' : part === 'mediodia' && h === 12 ? 'pm' : part === 'mediodia' ? undefined : 'pm';
+      add(m, h, min, meridiem, /\d ?h(?:\d|\b)/.test(m[0]));
+    });
   }
+  scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
+  scan(/\b(\d{1,2}) ?h ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
+  scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+  if (language === 'en') {
+    scan(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 30, m[2]?.trim()));
+    scan(/\b(?:a )?quarter past (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 15, m[2]?.trim()));
+    scan(/\b(?:a )?quarter to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]) - 1, 45, m[2]?.trim()));
+    scan(/\b(\d{1,2}) (?:minutes )?past (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
+    scan(/\b(5|10|20|25) to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
+    scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
+    scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
+    scan(ANCHORED, (m) =>
+      add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
+    );
+    scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
+    // "a bit later, like 5": a number that ends the message after "like".
+    scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
+  }
+  if (bad) return 'bad';
+  return hits.sort((a, b) => a.at - b.at);
+}
+
+/** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
+const VAGUE = /\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
+
+/** Part of the day, when the message names one. */
+function partOfDay(s: string): DayPart | undefined {
+  if (/\b(morning|in the am|(?:por|de) la manana|a primera hora|temprano)\b/.test(s)) return 'morning';
+  if (/\b(afternoon|por la tarde|de la tarde|a la tarde|this arvo)\b/.test(s)) return 'afternoon';
+  if (/\b(evening|tonight|night|por la noche|de la noche|esta noche)\b/.test(s)) return 'evening';
   return undefined;
 }
 
-/** Rewrites chrono misreads: "14h" and "16h30" (read as 1 o'clock), "pasado mañana" (read as mañana). */
-function prepare(text: string): string {
-  return text
-    .replace(/\b(\d{1,2})h(\d{2})?\b/gi, (_m, h: string, m?: string) => `${h}:${m ?? '00'}`)
-    .replace(/\b(\d{1,2})\s*(am|pm)\b/gi, '$1$2');
-}
-
-/** "the 20th", "el 20", "el día 20": a day of this month, or of the next when it has passed. */
-function bareDayOfMonth(text: string, now: DateTime): string | undefined {
-  const m = /\b(?:the\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th)|el\s+(?:dia\s+|día\s+)?(\d{1,2}))\b(?!\s*(?:\/|:|de\s+[a-z]|of\s+|[a-z]{3,}\b(?<!\b(?:at|a|las)\b)))/i.exec(text);
-  if (!m) return undefined;
-  const day = Number(m[1] ?? m[2] ?? m[3]);
+/** The next date with this day of the month, from today on (this month or one of the next two). */
+function nextDayOfMonth(today: DateTime, day: number): DateTime | undefined {
   for (let add = 0; add <= 2; add++) {
-    const candidate = now.startOf('month').plus({ months: add }).set({ day });
-    if (candidate.isValid && candidate.day === day && candidate >= now.startOf('day')) return candidate.toISODate()!;
+    const month = today.startOf('month').plus({ months: add });
+    if (day <= month.daysInMonth! && month.set({ day }) >= today) return month.set({ day });
   }
   return undefined;
+}
+
+/** A day and month this year, or next year once it has passed; undefined when neither year has it. */
+function dayMonth(today: DateTime, day: number, month: number, year?: number): DateTime | undefined {
+  const years = year ? [year < 100 ? 2000 + year : year] : [today.year, today.year + 1];
+  for (const y of years) {
+    const d = DateTime.fromObject({ year: y, month, day }, { zone: today.zone });
+    if (d.isValid && (year || d >= today)) return d;
+  }
+  return undefined;
+}
+
+interface DateReading {
+  dates: DateTime[];
+  weekdays: number[];
+  days: DateTime[];
+  impossible?: string;
+}
+
+function findDates(s: string, language: Language, today: DateTime): DateReading {
+  const r: DateReading = { dates: [], weekdays: [], days: [] };
+  const take = (d: DateTime | undefined, written: string) => {
+    if (d) r.days.push(d);
+    else r.impossible ??= written.trim();
+  };
+  // Relative days.
+  if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
+  else if (/\b(tomorrow|tmrw|tmr|tomoz)\b/.test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
+  if (/\b(today|hoy|this (?:morning|afternoon|evening))\b/.test(s)) r.dates.push(today);
+  if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
+  for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
+    const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
+    r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : n }));
+  }
+  // Weekdays, with their "this / next / que viene" reading.
+  const nextWeekOf = (wd: number) => today.startOf('week').plus({ weeks: 1, days: wd - 1 });
+  const ahead = (wd: number, includeToday: boolean) => today.plus({ days: (wd - today.weekday + 7) % 7 || (includeToday ? 0 : 7) });
+  for (const m of s.matchAll(WEEKDAY_PHRASE)) {
+    const wd = WEEKDAYS[m[2]!]!;
+    const before = m[1]?.trim();
+    const after = m[3]?.trim() ?? '';
+    const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || /semana que viene el $|proxima semana el $/.test(s.slice(0, m.index! + 1 + (before ? before.length + 1 : 0)));
+    r.weekdays.push(wd);
+    r.dates.push(nextWeek ? nextWeekOf(wd) : before === 'this' || before === 'este' ? ahead(wd, true) : ahead(wd, false));
+  }
+  // Days of the month: "20 March", "March 20th", "the 20th of March", "el 20 de marzo", "20/3".
+  const consumed: [number, number][] = [];
+  const mark = (m: RegExpMatchArray) => consumed.push([m.index!, m.index! + m[0].length]);
+  const free = (m: RegExpMatchArray) => !consumed.some(([a, b]) => m.index! < b && a < m.index! + m[0].length);
+  for (const m of s.matchAll(DAY_MONTH)) {
+    mark(m);
+    take(dayMonth(today, Number(m[1]), MONTHS[m[2]!]!, m[3] ? Number(m[3]) : undefined), m[0]);
+  }
+  for (const m of s.matchAll(MONTH_DAY)) {
+    if (!free(m)) continue;
+    mark(m);
+    take(dayMonth(today, Number(m[2]), MONTHS[m[1]!]!), m[0]);
+  }
+  for (const m of s.matchAll(/\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2,4}))?\b/g)) {
+    mark(m);
+    const month = Number(m[2]);
+    take(month >= 1 && month <= 12 ? dayMonth(today, Number(m[1]), month, m[3] ? Number(m[3]) : undefined) : undefined, m[0]);
+  }
+  for (const m of s.matchAll(BARE_DAY[language])) {
+    if (!free(m)) continue;
+    const day = Number(m[1] ?? m[2] ?? m[3]);
+    // "Friday 4" in English is a time; a day of the month only from 13 on.
+    if (language === 'en' && m[3] && day <= 12) continue;
+    mark(m);
+    take(day >= 1 && day <= 31 ? nextDayOfMonth(today, day) : undefined, m[0]);
+  }
+  return r;
 }
 
 /**
- * Dates and times in a message, read with chrono in the tenant's language and rebuilt with luxon
- * in the tenant's timezone (chrono only understands fixed offsets, not zones).
+ * Dates and times in a message, in the tenant's zone. A date and a weekday that disagree, two
+ * different times or days, a range, or a clock time that cannot exist come back as `unclear`:
+ * the caller asks rather than guesses.
  */
 export function parseWhen(text: string, language: Language, now: DateTime): When {
-  const impossible = impossibleDate(text, now);
-  if (impossible) return { impossible };
-  const prepared = prepare(text);
-  const lower = prepared.toLowerCase();
+  const s = prepare(text, language);
+  const today = now.startOf('day');
   const result: When = {};
-  if (/\bpasado\s+ma[ñn]ana\b/.test(lower)) result.date = now.plus({ days: 2 }).toISODate()!;
+  const found = findDates(s, language, today);
+  if (found.impossible) {
+    // Told back as the customer wrote it ("30 February"), when it can be found in their words.
+    const written = new RegExp(found.impossible.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'i').exec(text);
+    return { impossible: written?.[0] ?? found.impossible };
+  }
 
-  const parsed = parsers[language].parse(prepared, { instant: now.toJSDate(), timezone: now.offset }, { forwardDate: true })[0];
-  if (parsed) {
-    const s = parsed.start;
-    const dateGiven = s.isCertain('day') || s.isCertain('weekday');
-    if (dateGiven && !result.date) {
-      result.date = DateTime.fromObject({ year: s.get('year')!, month: s.get('month')!, day: s.get('day')! }, { zone: now.zone }).toISODate()!;
-    }
-    if (s.isCertain('hour')) {
-      result.time = s.get('hour')! * 60 + (s.get('minute') ?? 0);
-      result.ambiguousMeridiem = !s.isCertain('meridiem') && s.get('hour')! >= 1 && s.get('hour')! <= 12;
-    }
+  const iso = (d: DateTime) => d.toISODate()!;
+  const days = [...new Set(found.days.map(iso))];
+  const others = [...new Set(found.dates.map(iso))];
+  if (days.length > 1) result.unclear = 'several';
+  else if (days.length === 1) {
+    result.date = days[0];
+    const wd = DateTime.fromISO(days[0]!, { zone: now.zone }).weekday;
+    if (found.weekdays.some((w) => w !== wd)) result.unclear = 'weekday_mismatch';
+    else if (found.weekdays.length === 0 && others.some((o) => o !== days[0])) result.unclear = 'several';
+  } else if (others.length > 1) {
+    // "tonight" names the evening more than the day: "tomorrow at 6 tonight" is tomorrow.
+    const withoutTonight = /\btonight\b/.test(s) ? others.filter((o) => o !== iso(today)) : others;
+    if (withoutTonight.length === 1) result.date = withoutTonight[0];
+    else result.unclear = 'several';
+  } else if (others.length === 1) {
+    result.date = others[0];
+    result.weekdayOnly = found.weekdays.length > 0 && found.dates.length === found.weekdays.length;
   }
-  if (!result.date) {
-    const bare = bareDayOfMonth(prepared, now);
-    if (bare) result.date = bare;
-  }
+  if (!result.date && /\btonight\b|\besta noche\b/.test(s)) result.date = iso(today);
+
+  if (/\b(next week|la semana que viene|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
+  else if (/\b(this week|esta semana|this weekend|at the weekend|on the weekend|este finde|este fin de semana|el finde|el fin de semana)\b/.test(s)) result.week = today.startOf('week').toISODate()!;
+  else if (/\b(next weekend|el finde que viene|el fin de semana que viene)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
+  const part = partOfDay(s);
+  const times = findTimes(s, language);
+  if (times === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
+  const distinct = [...new Set(times.map((t) => t.minutes))];
+  if (distinct.length > 1 || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
+  if (VAGUE.test(s)) result.unclear ??= 'vague_time';
+  const hit = times[0];
+  if (hit) {
+    let minutes = hit.minutes;
+    let certain = hit.certain;
+    if (!certain && part && minutes < 13 * 60) {
+      if (part === 'morning') minutes %= 12 * 60;
+      else if (minutes < 12 * 60) minutes += 12 * 60;
+      certain = true;
+    } else if (certain && part && ((part === 'morning' && minutes >= 12 * 60) || (part !== 'morning' && minutes < 12 * 60))) result.unclear ??= 'several';
+    result.time = minutes;
+    result.ambiguousMeridiem = !certain && minutes >= 60 && minutes <= 12 * 60 + 59;
+  } else if (part) result.part = part;
   return result;
+}
+
+/** Whether the business is open at `minutes` past midnight on `date`, by that day's ranges. */
+function openOn(profile: Profile, day: DateTime, minutes: number): boolean {
+  return rangesFor(profile, day).some((r) => (r.close > r.open ? r.open <= minutes && minutes < r.close : minutes >= r.open));
+}
+
+/**
+ * "at 5": whichever of 05:00 and 17:00 the business is open at that day; 'ask' when it is open at
+ * both; when at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.).
+ */
+export function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined, zone: Zone): number | 'ask' {
+  if (!ambiguous) return minutes;
+  const day = DateTime.fromISO(date, { zone });
+  const am = minutes % (12 * 60);
+  const pm = am + 12 * 60;
+  const [amOpen, pmOpen] = [openOn(profile, day, am), openOn(profile, day, pm)];
+  if (amOpen && pmOpen) return 'ask';
+  if (amOpen) return am;
+  if (pmOpen) return pm;
+  return am < 7 * 60 ? pm : minutes;
+}
+
+/** A time of day told back with a part of the day, for "10:00 or 22:00?" style questions. */
+export function applyPart(minutes: number, part: DayPart): number {
+  const am = minutes % (12 * 60);
+  return part === 'morning' ? am : am + 12 * 60;
 }
 
 /** A local date and time in the tenant's zone. */

@@ -50,7 +50,7 @@ export class ChatService {
   /**
    * Trains the tenant's classifier ahead of its first customer (about 50 ms of CPU each), and runs
    * a message per language through the classifier and the date reader, whose first use compiles
-   * chrono's patterns: without it the first customers after a restart waited up to 0.25 s.
+   * patterns: without it the first customers after a restart waited up to 0.25 s.
    */
   async warm(tenant: TenantContext): Promise<void> {
     const classifier = await classifierFor(tenant.profile);

@@ -169,6 +169,13 @@ describe('POST /api/chat', () => {
     expect(start.reply).toContain('Welcome back');
   });
 
+  it('answers a stop request in other words with a question offering STOP, and keeps answering', async () => {
+    const sender = newSender();
+    const [ask, after] = await conversation(sender, ['please stop messaging me', 'what are your hours?']);
+    expect(ask).toMatchObject({ intent: 'unknown', reply: "Would you like to stop getting messages from us? Reply STOP and we won't write again." });
+    expect(after.reply).toContain('Our opening hours');
+  });
+
   it('escalates to a person, stays silent in human mode, and resumes when the escalation is resolved', async () => {
     const sender = newSender();
     const [human] = await conversation(sender, ['I want to talk to a real person please']);

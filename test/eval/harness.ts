@@ -8,6 +8,7 @@ import { INTENTS, type Engine, type Intent } from '../../brain/receptionist/engi
 import { ChatService } from '../../brain/services/chat.js';
 import { Tenants, type TenantContext } from '../../brain/tenants.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { UTTERANCES } from '../../brain/receptionist/utterances.js';
 import { DIALOGUES, NOW } from './dialogues.js';
 import { LANGS, loadSplitFolder, type BookingState, type Labelled, type Lang, type SplitDialogue } from './split-data.js';
 
@@ -70,12 +71,17 @@ export function testSplit(): Split {
 }
 
 /**
- * Hook for the train split (the utterances the engine learns from). Not wired yet: return them
- * here as a Split — e.g. loadSplitFolder() on a folder laid out like test/eval/test/ — and the
- * report, `npm run eval` and eval.test.ts pick it up with no other change.
+ * The train split: what the engine learns from and what it may be tuned on. Its messages are the
+ * classifier's own training utterances (brain/receptionist/utterances.ts), asked of two businesses
+ * written for issue 13 (test/eval/train/), plus the phrasings and dialogues in that folder.
  */
 export function trainSplit(): Split | undefined {
-  return undefined;
+  const data = loadSplitFolder(path.join(here, 'train'));
+  const businesses = [...data.businesses.keys()];
+  const learned = LANGS.flatMap((lang) =>
+    Object.entries(UTTERANCES[lang]).flatMap(([intent, texts]) => texts.map((text, i): Labelled => ({ lang, business: businesses[i % businesses.length]!, intent: intent as Intent, text }))),
+  );
+  return { name: 'train', businesses: new Map([...data.businesses].map(([id, b]) => [id, b.file])), messages: [...learned, ...data.messages], outOfScope: [], dialogues: data.dialogues, showMisses: true };
 }
 
 /** The splits to report, in report order; train only once wired. */
@@ -141,7 +147,7 @@ async function classify(world: EvalWorld, m: Labelled, now: string): Promise<Int
 }
 
 /** Dev messages are read at the dev clock; test messages at a weekday mid-morning in April. */
-const INTENT_NOW: Record<SplitName, string> = { train: NOW, dev: NOW, test: '2026-04-14T09:00:00Z' };
+const INTENT_NOW: Record<SplitName, string> = { train: '2026-03-24T10:00:00Z', dev: NOW, test: '2026-04-14T09:00:00Z' };
 
 export async function evaluateIntents(world: EvalWorld, split: Split): Promise<IntentReport> {
   const { messages } = split;

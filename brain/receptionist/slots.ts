@@ -1,0 +1,49 @@
+import { DateTime, type Zone } from 'luxon';
+import type { BookingFlow } from '../domain/state.js';
+import { applyPart, type When } from './when.js';
+
+/** The day and time a booking or reschedule flow has gathered so far, and the offers it showed. */
+export type WhenSlots = Pick<BookingFlow, 'date' | 'time' | 'ambiguousMeridiem' | 'offered' | 'dayInDoubt'>;
+
+/** What one message gives the flow: its reading, a number picked from the offers, its normalised text. */
+export interface WhenInput {
+  when: When;
+  choice?: number;
+  normalized: string;
+}
+
+/** "12", "ok 5 then", "vale, a las 12": a bare hour, which answers "what time?". */
+const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
+
+/**
+ * The dialogue's slot filling, pure: each slot is overwritten only by what the message says. "same
+ * time but on Wednesday" keeps the time, "ok 5pm then" keeps the day, "in the evening" settles an
+ * "at 8" that could be either, a picked offer sets both, and a reply naming the real weekday of a
+ * date the customer got wrong ("Friday the 19th", then "Thursday") means that date. A reading that
+ * needs a question changes nothing, except that the time stands when only the day is in doubt.
+ */
+export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSlots {
+  const { when, choice } = input;
+  const next: WhenSlots = { ...slots };
+  if (slots.offered && choice) {
+    const picked = DateTime.fromISO(slots.offered[choice - 1]!, { zone });
+    return { ...next, date: picked.toISODate()!, time: picked.hour * 60 + picked.minute, ambiguousMeridiem: false };
+  }
+  if (when.unclear === 'weekday_mismatch') {
+    if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
+    return { ...next, dayInDoubt: when.date };
+  }
+  if (when.unclear) return next;
+  if (when.date) {
+    const doubted = slots.dayInDoubt && when.weekdayOnly && DateTime.fromISO(slots.dayInDoubt).weekday === DateTime.fromISO(when.date).weekday;
+    next.date = doubted ? slots.dayInDoubt : when.date;
+    next.dayInDoubt = undefined;
+  }
+  if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
+  else if (when.part && next.time !== undefined && next.ambiguousMeridiem) [next.time, next.ambiguousMeridiem] = [applyPart(next.time, when.part), false];
+  else if (next.date && next.time === undefined && !next.offered?.length) {
+    const bare = BARE_HOUR.exec(input.normalized);
+    if (bare && Number(bare[1]) <= 23) [next.time, next.ambiguousMeridiem] = [Number(bare[1]) * 60, Number(bare[1]) <= 12];
+  }
+  return next;
+}

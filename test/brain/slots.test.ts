@@ -1,0 +1,39 @@
+import { IANAZone } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { fillWhen, type WhenSlots } from '../../brain/receptionist/slots.js';
+import type { When } from '../../brain/receptionist/when.js';
+
+const zone = new IANAZone('Europe/Madrid');
+const fill = (slots: WhenSlots, when: When, normalized = '', choice?: number) => fillWhen(slots, { when, normalized, choice }, zone);
+
+describe('slot filling (issue 13: the dialogue state tracker)', () => {
+  const asked: WhenSlots = { date: '2026-03-17', time: 600, ambiguousMeridiem: false, offered: ['2026-03-17T09:30', '2026-03-17T10:30'] };
+
+  it('a new time keeps the day, a new day keeps the time', () => {
+    expect(fill(asked, { time: 17 * 60, ambiguousMeridiem: false })).toMatchObject({ date: '2026-03-17', time: 1020 });
+    expect(fill(asked, { date: '2026-03-18' })).toMatchObject({ date: '2026-03-18', time: 600 });
+  });
+
+  it('a picked offer sets both; a number with no offers is not a pick', () => {
+    expect(fill(asked, {}, 'the second one', 2)).toMatchObject({ date: '2026-03-17', time: 630, ambiguousMeridiem: false });
+    expect(fill({ date: '2026-03-19' }, {}, '12')).toMatchObject({ date: '2026-03-19', time: 720, ambiguousMeridiem: true });
+    expect(fill({ date: '2026-03-19', offered: ['2026-03-20T09:00'] }, {}, '1').time).toBeUndefined();
+  });
+
+  it('a part of the day settles an hour that could be either', () => {
+    expect(fill({ date: '2026-03-17', time: 480, ambiguousMeridiem: true }, { part: 'evening' })).toMatchObject({ time: 1200, ambiguousMeridiem: false });
+    expect(fill({ date: '2026-03-17', time: 600, ambiguousMeridiem: false }, { part: 'evening' })).toMatchObject({ time: 600 });
+  });
+
+  it('weekday and date that disagree: the time stands, and naming the real weekday means that date', () => {
+    const doubt = fill({}, { date: '2026-04-02', time: 600, ambiguousMeridiem: true, unclear: 'weekday_mismatch' });
+    expect(doubt).toMatchObject({ time: 600, dayInDoubt: '2026-04-02' });
+    expect(doubt.date).toBeUndefined();
+    expect(fill(doubt, { date: '2026-03-26', weekdayOnly: true })).toMatchObject({ date: '2026-04-02', dayInDoubt: undefined });
+    expect(fill(doubt, { date: '2026-03-27', weekdayOnly: true }).date).toBe('2026-03-27');
+  });
+
+  it('a reading that needs a question changes nothing', () => {
+    expect(fill(asked, { date: '2026-03-20', time: 900, unclear: 'several' })).toEqual(asked);
+  });
+});

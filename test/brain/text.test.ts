@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { FaqMatcher, ServiceMatcher } from '../../brain/receptionist/matchers.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { parseProfileYaml } from '../../core/profile.js';
+
+const n = normalize;
+
+describe('confirmation reading (issue 13 item 5)', () => {
+  it.each(['ok yes', 'yes that works', 'yes 👍', '👍', 'sí, confírmalo', 'vale sí', 'go ahead', 'Yes please!', 'perfecto, gracias', 'sounds good', 'si porfa', 'dale', 'ok then'])('"%s" is a yes', (text) => {
+    expect(isAffirmative(n(text))).toBe(true);
+  });
+
+  it.each(['no wait', 'mejor no', 'hmm not sure', 'yes but at 7', 'ok 5pm then', 'vale, pues a las 12', 'thanks', 'gracias', 'no', 'yes no'])('"%s" is not a yes', (text) => {
+    expect(isAffirmative(n(text))).toBe(false);
+  });
+
+  it('reads no and unsure apart from changes', () => {
+    for (const text of ['no wait', 'mejor no', 'nope', 'No, gracias', 'hold on']) expect(isNegative(n(text)), text).toBe(true);
+    for (const text of ['no, at 7 instead', 'not sure', 'ok yes']) expect(isNegative(n(text)), text).toBe(false);
+    for (const text of ['hmm not sure', 'no sé', 'let me think', 'mmm', 'quizás']) expect(isUnsure(n(text)), text).toBe(true);
+    for (const text of ['no', 'yes', 'not sure about friday at 5, can we do 6']) expect(isUnsure(n(text)), text).toBe(false);
+  });
+});
+
+describe('intent guards (issue 13 item 7)', () => {
+  it('a question about the cancellation policy starts no cancellation', () => {
+    for (const text of ['do you charge for late cancellations?', 'cobráis si cancelo tarde?', 'what is your cancellation policy']) {
+      expect(mentionsCancel(n(text)), text).toBe(false);
+      expect(asksCancelPolicy(n(text)), text).toBe(true);
+    }
+    for (const text of ['please cancel my massage', 'cancela mi cita', 'delete my booking']) expect(mentionsCancel(n(text)), text).toBe(true);
+  });
+
+  it('a correction verb is a reschedule only about a booking', () => {
+    expect(mentionsReschedule(n('could we push my session to friday'))).toBe(true);
+    expect(mentionsReschedule(n('me la podéis pasar a la semana que viene?'))).toBe(true);
+    expect(mentionsReschedule(n('can I come in tomorrow'))).toBe(false);
+  });
+
+  it('a request for a person reaches one; "is anyone there" and a party size do not', () => {
+    for (const text of ['is this a bot? I want a real person', 'can I speak to the stylist please', 'pásame con el fisio por favor', 'quiero hablar con alguien de verdad']) expect(asksForHuman(n(text)), text).toBe(true);
+    for (const text of ['hola hay alguien', 'a table for one person', 'is this a bot?']) expect(asksForHuman(n(text)), text).toBe(false);
+  });
+
+  it('a stop request in other words is recognised (answered with a question, not an opt-out)', () => {
+    for (const text of ['please stop messaging me', "don't text me again", 'no quiero recibir más mensajes', 'dejad de escribirme']) expect(asksToStopMessages(n(text)), text).toBe(true);
+    for (const text of ['stop', 'what time do you stop taking bookings']) expect(asksToStopMessages(n(text)), text).toBe(false);
+  });
+});
+
+describe('service names (issue 13 item 8)', () => {
+  const profile = parseProfileYaml(
+    [
+      'name: Salon',
+      'timezone: Europe/London',
+      'services:',
+      "  - {id: womens, name: \"Women's cut and finish\", aliases: [womens haircut], duration: 60}",
+      "  - {id: mens, name: \"Men's haircut\", aliases: [], duration: 30}",
+      "  - {id: kids, name: \"Kids' cut\", aliases: [], duration: 30}",
+      '  - {id: masaje, name: Masaje deportivo, aliases: [], duration: 60}',
+    ].join('\n'),
+  );
+  const matcher = new ServiceMatcher(profile.services);
+  const ids = (text: string) => matcher.find(text).map((s) => s.id);
+
+  it('matches without apostrophes, in the plural, and by the last word of a compound', () => {
+    expect(ids('can I get a mens cut tomorrow')).toEqual(['mens']);
+    expect(ids("men's haircuts please")).toEqual(['mens']);
+    expect(ids('how much are kids cuts')).toEqual(['kids']);
+    expect(ids('a womens cut on friday')).toEqual(['womens']);
+    expect(ids('dos masajes deportivos')).toEqual(['masaje']);
+  });
+});
+
+describe('FAQ keywords', () => {
+  const faqs = new FaqMatcher([
+    { question: '¿Me recogéis el coche?', answer: 'Sí, en 5 km.', keywords: ['recoger', 'recogida'] },
+    { question: 'Do you treat children?', answer: 'From 3 years old.', keywords: ['kids'] },
+  ]);
+
+  it('count other endings of a long keyword as the keyword, but not of a short one', () => {
+    expect(faqs.match('me recogeis el coche en casa?')).toMatchObject({ strong: true, faq: { answer: 'Sí, en 5 km.' } });
+    expect(faqs.match('do you see kidney problems')?.strong ?? false).toBe(false);
+  });
+});

@@ -23,9 +23,9 @@ afterEach(async () => {
   t?.cleanup();
 });
 
-async function setup(env: Record<string, string> = {}) {
+async function setup(env: Record<string, string> = {}, profile: string | ((t: TestHome) => string) = exampleProfile) {
   t = makeHome({ WR_PORT_BASE: '42300', ...env });
-  await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
+  await cli(t.env, 'tenant', 'add', 'demo', '--profile', typeof profile === 'function' ? profile(t) : profile, '--transport', 'simulator');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   gw = await startTestGateway(t, 'demo', brain.url);
   await gw.call('POST', '/simulate/pair');
@@ -135,6 +135,37 @@ describe('every kind of message, through the simulator', () => {
     expect((await notices())[4]).toMatch(/more from \+34600555000, still waiting for a person\. Sent \[photo\] \(kept as [\w-]+H1\.jpg\)\.$/);
     await new Promise((r) => setTimeout(r, 200));
     expect((await sim()).messages).toHaveLength(4);
+  });
+
+  it('a Spanish business answers in Spanish: a voice note, a photo and a call, transcribed or not', async () => {
+    whisper = await FakeHttpServer.start();
+    whisper.respond([() => ({ body: { text: '¿Cuál es vuestro horario?' } })], () => ({ status: 503, body: { error: 'busy' } }));
+    await setup({ TRANSCRIBE_BASE_URL: `${whisper.url}/v1` }, (home) => {
+      const file = path.join(home.home, 'clinica.yaml');
+      fs.writeFileSync(file, fs.readFileSync(exampleProfile, 'utf8').replace(/^language: en$/m, 'language: es'));
+      return file;
+    });
+    const note = path.join(t.home, 'nota.ogg');
+    fs.writeFileSync(note, 'OggS una nota de voz');
+    await send({ kind: 'audio', seconds: 6, file: note });
+    const [heard] = await replies(1);
+    expect(heard!.text).toMatch(/^Entendí: "¿Cuál es vuestro horario\?"\n/);
+    expect(heard!.text).toMatch(/horario/i);
+    // Transcription down: the customer is asked, in Spanish, to type.
+    await send({ from: '+34600222333', kind: 'audio', seconds: 12, file: note });
+    expect((await replies(2))[1]!.text).toBe('Perdona, no puedo escuchar notas de voz. ¿Me lo puedes escribir, por favor?');
+    const photo = path.join(t.home, 'foto.jpg');
+    fs.writeFileSync(photo, 'JFIF');
+    await send({ from: '+34600222333', kind: 'image', file: photo });
+    expect((await replies(3))[2]!.text).toBe('Gracias, hemos recibido tu foto. Alguien del equipo le echará un vistazo.');
+    await send({ from: '+34600444000', kind: 'call' });
+    await send({ from: '+34600444000', kind: 'call' });
+    expect((await replies(4))[3]).toMatchObject({ to: '34600444000@s.whatsapp.net', text: 'Perdona, no podemos atender llamadas por WhatsApp. Escríbenos por aquí o llámanos al +34910000000.' });
+    await until(async () => (await gw!.store.inboxCounts()).done === 5);
+    await new Promise((r) => setTimeout(r, 200));
+    const { messages, declinedCalls } = await sim();
+    expect(messages).toHaveLength(4); // one message per caller per window
+    expect(declinedCalls).toHaveLength(2);
   });
 
   it('keeps files only within the profile quota; over it, the photo is still acknowledged and staff told', async () => {

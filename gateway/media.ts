@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaPolicy } from '../core/profile.js';
+import type { MediaPolicy } from '../core/media-policy.js';
 import type { Logger } from '../core/logger.js';
 import type { InboxRow, Prepared } from './store.js';
 import type { Transcriber } from './transcribe.js';

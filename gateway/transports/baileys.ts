@@ -1,7 +1,6 @@
 import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Boom } from '@hapi/boom';
 import {
-  assertMediaContent,
   areJidsSameUser,
   BufferJSON,
   DEFAULT_ORIGIN,
@@ -125,7 +124,9 @@ export function readContent(m: WAMessage): { kind: MessageKind; text: string | n
   if (text !== null) return { kind: 'text', text };
   if (c.audioMessage) return { kind: 'audio', text: null, media: { seconds: num(c.audioMessage.seconds), voiceNote: Boolean(c.audioMessage.ptt), mimetype: c.audioMessage.mimetype ?? undefined, bytes: num(c.audioMessage.fileLength) } };
   if (c.imageMessage) return { kind: 'image', text: c.imageMessage.caption ?? null, media: { mimetype: c.imageMessage.mimetype ?? undefined, bytes: num(c.imageMessage.fileLength) } };
-  if (c.videoMessage) return { kind: 'video', text: c.videoMessage.caption ?? null, media: { seconds: num(c.videoMessage.seconds), mimetype: c.videoMessage.mimetype ?? undefined, bytes: num(c.videoMessage.fileLength) } };
+  // A video note (the round one recorded in the chat) is a video like any other.
+  const video = c.videoMessage ?? c.ptvMessage;
+  if (video) return { kind: 'video', text: video.caption ?? null, media: { seconds: num(video.seconds), mimetype: video.mimetype ?? undefined, bytes: num(video.fileLength) } };
   if (c.documentMessage) {
     const d = c.documentMessage;
     return { kind: 'document', text: d.caption ?? null, media: { fileName: d.fileName ?? d.title ?? undefined, mimetype: d.mimetype ?? undefined, bytes: num(d.fileLength) } };
@@ -144,6 +145,9 @@ export function readContent(m: WAMessage): { kind: MessageKind; text: string | n
   if (c.reactionMessage) return { kind: 'reaction', text: c.reactionMessage.text ?? '' };
   return null;
 }
+
+/** Content that is never a customer's message: keys, receipts, context, revokes, poll votes, pins. */
+const PROTOCOL_NOISE: ReadonlySet<string> = new Set(['protocolMessage', 'senderKeyDistributionMessage', 'messageContextInfo', 'pollUpdateMessage', 'keepInChatMessage', 'pinInChatMessage', 'encReactionMessage', 'albumMessage']);
 
 /** Groups, broadcasts, status updates and newsletters: never a customer's one-to-one chat. */
 function ignoredJid(jid: string): boolean {
@@ -361,7 +365,12 @@ export class BaileysTransport implements Transport {
     const address = m.key.remoteJid;
     if (!address || !m.key.id || ignoredJid(address)) return null;
     const content = readContent(m);
-    if (!content) return null;
+    if (!content) {
+      const type = getContentType(normalizeMessageContent(m.message));
+      // Noise is expected; anything else is something a customer sent that wr cannot read yet.
+      if (type && !PROTOCOL_NOISE.has(type)) this.opts.log.warn({ id: m.key.id, type }, 'a message of a kind wr does not read (not recorded, not answered)');
+      return null;
+    }
     const seconds = typeof m.messageTimestamp === 'number' ? m.messageTimestamp : Number(m.messageTimestamp ?? 0);
     return {
       ...(await this.who(sock, address, m.key.remoteJidAlt)),
@@ -469,8 +478,11 @@ export class BaileysTransport implements Transport {
    * (which Baileys skips) is checked before decrypting.
    */
   private async fetchMedia(message: WAMessage, maxBytes: number, ms: number): Promise<Buffer> {
-    const contentType = getContentType(extractMessageContent(message.message));
-    const media = assertMediaContent(message.message);
+    // As Baileys' downloadMediaMessage finds it (a video note's ptvMessage too).
+    const content = extractMessageContent(message.message);
+    const contentType = getContentType(content);
+    const media = (contentType && content?.[contentType]) as proto.Message.IImageMessage | undefined;
+    if (!media || typeof media !== 'object') throw new MediaDownloadError('the message carries no file');
     if (Number(media.fileLength ?? 0) > maxBytes) throw new FileTooBigError(maxBytes);
     const host = media.url ? URL.parse(media.url)?.host : undefined;
     const url = media.directPath ? getUrlFromDirectPath(media.directPath, host) : media.url;

@@ -493,6 +493,18 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect((await pending()).length).toBeGreaterThan(0);
   });
 
+  it('a video note (ptvMessage) is a video: fetched, kept and acknowledged', async () => {
+    await pairAndOpen();
+    const clip = Buffer.from('ftypisom a round video note');
+    const enc = await encryptMedia(clip, 'ptv');
+    cdn.put('/v/t62.7161-24/P1.enc?oh=3', enc.body);
+    sock().upsert('notify', from('P1', { ptvMessage: { ...mediaFields(enc, '/v/t62.7161-24/P1.enc?oh=3'), mimetype: 'video/mp4', seconds: 5 } }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toMatch(/received your video/);
+    expect(fs.readFileSync((await gw.store.inboxMessage('P1'))!.prepared!.saved!)).toEqual(clip);
+    expect((await records('+34600333444'))![0]!.text).toBe('[video 0:05]');
+  });
+
   it('declines a call (offer, then terminate) and sends one message per caller per window', async () => {
     await pairAndOpen();
     const call = (id: string, status: string) => ({ chatId: '888@lid', from: '888@lid', callerPn: '34600888000@s.whatsapp.net', id, date: new Date(), offline: false, status, isVideo: false, isGroup: false });

@@ -490,7 +490,12 @@ export class BaileysTransport implements Transport {
     const { cipherKey, iv, macKey } = await getMediaKeys(media.mediaKey, contentType!.replace('Message', '') as MediaType);
     // Baileys passes no abort signal to its fetch: the deadline is kept here.
     const late = `no file from WhatsApp's media server within ${ms} ms`;
-    const source = await within(getHttpStream(url, { ...this.opts.media?.fetch, headers: { Origin: DEFAULT_ORIGIN } }), ms, late);
+    const fetching = getHttpStream(url, { ...this.opts.media?.fetch, headers: { Origin: DEFAULT_ORIGIN } });
+    const source = await within(fetching, ms, late).catch((err) => {
+      // Answered after all, too late: nobody would be listening for that stream's errors.
+      void fetching.then((s) => s.destroy(), () => {});
+      throw err;
+    });
     const timer = setTimeout(() => source.destroy(new MediaDownloadError(late)), ms);
     // AES-CBC adds at most one block of padding, and the MAC is 10 bytes.
     const limit = maxBytes + 16 + MAC_BYTES;

@@ -724,7 +724,13 @@ describe('Baileys adapter: files downloaded through Baileys from WhatsApp\'s med
     cdn.drop(dropped.directPath);
     sock().upsert('notify', dropped.message);
     expect((await doneRow('DROP1')).prepared!.note).toMatch(/^not kept: the file could not be downloaded: terminated/);
-    expect(sock().sent).toHaveLength(2);
+    // Answered only after the gateway gave up, then dropped: that late stream's error must not go unheard either.
+    const late = await photo('LATE1', Buffer.alloc(200_000, 2), undefined, '34600000006@s.whatsapp.net');
+    cdn.drop(late.directPath, 1_700);
+    sock().upsert('notify', late.message);
+    expect((await doneRow('LATE1')).prepared).toEqual({ note: "not kept: no file from WhatsApp's media server within 1500 ms" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sock().sent).toHaveLength(3);
   });
 });
 

@@ -30,7 +30,7 @@ export async function encryptMedia(plain: Buffer, type: MediaType): Promise<Encr
  */
 export class FakeMediaCdn {
   readonly requests: { host: string; path: string; origin: string | undefined }[] = [];
-  private readonly files = new Map<string, { status: number; body?: Buffer; stall?: boolean; drop?: boolean }>();
+  private readonly files = new Map<string, { status: number; body?: Buffer; stall?: boolean; drop?: boolean; delayMs?: number }>();
   readonly dispatcher: Agent;
 
   private constructor(private readonly server: http.Server) {
@@ -67,10 +67,10 @@ export class FakeMediaCdn {
     this.files.set(directPath, { status: 200, stall: true });
   }
 
-  /** Sends the headers and part of the body, then drops the connection. */
-  drop(directPath: string): void {
+  /** Sends the headers and part of the body (after `delayMs`), then drops the connection. */
+  drop(directPath: string, delayMs = 0): void {
     const file = this.files.get(directPath);
-    this.files.set(directPath, { ...file, status: 200, drop: true });
+    this.files.set(directPath, { ...file, status: 200, drop: true, delayMs });
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -80,9 +80,11 @@ export class FakeMediaCdn {
     if (!file) return void res.writeHead(404).end();
     if (file.stall) return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).flushHeaders();
     if (file.drop) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.body!.length) });
-      res.write(file.body!.subarray(0, 4096));
-      setTimeout(() => res.socket?.destroy(), 50);
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.body!.length) });
+        res.write(file.body!.subarray(0, 4096));
+        setTimeout(() => res.socket?.destroy(), 50);
+      }, file.delayMs ?? 0);
       return;
     }
     res.writeHead(file.status, { 'content-type': 'application/octet-stream' }).end(file.body);

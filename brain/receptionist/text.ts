@@ -29,9 +29,12 @@ const YES_CORE = [
   'go ahead', 'please do', 'do it', 'book it', 'sounds good', 'that works', 'works for me', 'that s fine', 'thats fine', 'fine', 'alright', 'all right', 'great', 'lovely', 'brilliant',
   'si', 'sip', 'vale', 'claro', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial', 'venga', 'adelante',
   'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'esta bien', 'sin problema', 'por supuesto', 'hecho',
+  'go for it', 'book that', 'book me in', 'sign me up', 'hazlo', 'reservamelo', 'reservala', 'reservamela', 'apuntame',
 ];
 /** Words that go with a yes without changing it. */
-const YES_FILLER = ['please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'then', 'that', 'it', 'one', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'so', 'and', 'y', 'oh', 'ah', 'the'];
+const YES_FILLER = ['please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'then', 'that', 'it', 'one', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'so', 'and', 'y', 'oh', 'ah', 'the',
+  // The proposal's own verb after a yes ("yes, cancel it", "sí, cámbiala"); alone they are not a yes.
+  'book', 'cancel it', 'cancel', 'move it', 'reschedule it', 'for me', 'para mi', 'reserva', 'cancelala', 'cancelalo', 'anulala', 'anulalo', 'cambiala', 'cambialo', 'muevela', 'muevelo'];
 const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
 const YES_PHRASES = [...YES_CORE.map((w) => [w, true] as const), ...YES_FILLER.map((w) => [w, false] as const)].sort((a, b) => b[0].length - a[0].length);

@@ -14,6 +14,14 @@ describe('confirmation reading (issue 13 item 5)', () => {
     expect(isAffirmative(n(text))).toBe(false);
   });
 
+  it.each(['yes, book it', 'yes please go ahead', 'yes go for it', 'yes, book me in', 'yes please, book it for me', 'yes, cancel it', 'yes move it please', 'sí, resérvalo', 'sí, hazlo', 'vale, resérvala', 'sí, cancélala', 'sí, cámbiala', 'sí, dale', 'dale'])('"%s" confirms the change it names (issue 14)', (text) => {
+    expect(isAffirmative(n(text))).toBe(true);
+  });
+
+  it.each(['cancel it', 'cancel', 'move it', 'reserva', 'cancélala', 'yes book at 11', 'sí, pero cámbiala al lunes'])('"%s" alone or with more is not a yes (issue 14)', (text) => {
+    expect(isAffirmative(n(text))).toBe(false);
+  });
+
   it('reads no and unsure apart from changes', () => {
     for (const text of ['no wait', 'mejor no', 'nope', 'No, gracias', 'hold on']) expect(isNegative(n(text)), text).toBe(true);
     for (const text of ['no, at 7 instead', 'not sure', 'ok yes']) expect(isNegative(n(text)), text).toBe(false);

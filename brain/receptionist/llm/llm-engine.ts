@@ -3,6 +3,7 @@ import type { Engine, EngineResult, EngineStatus, Intent, Turn } from '../engine
 import { applyChange, type PendingAction } from '../../domain/state.js';
 import { isAffirmative, isNegative } from '../text.js';
 import { callTool, toolSchemas, ToolError, type Action } from '../tools.js';
+import { claimsChange } from './claims.js';
 import { confirmationQuestion } from './confirmation.js';
 import { CircuitBreaker } from './http.js';
 import { LlmError, LlmRefusal, type HistoryMessage, type LlmProvider, type ToolCall, type ToolResult, type Usage } from './provider.js';
@@ -32,6 +33,11 @@ const INTENT_OF_TOOL: Record<string, Intent> = {
 /** The tools that change bookings: each needs the customer's YES to the exact change. */
 const WRITES = new Set<string>(['create_booking', 'reschedule_booking', 'cancel_booking']);
 const COMPLETED = new Set(['booked', 'cancelled', 'rescheduled', 'escalated']);
+const CHANGE_INTENTS = new Set<Intent>(['book', 'cancel', 'reschedule']);
+
+/** Sent when the model's reply claimed a change the server did not make in this turn. */
+const NOTHING_CHANGED =
+  "Server note (not from the customer): your reply says something was booked, moved or cancelled, but nothing was in this turn. Write the reply again without saying so. If a change is waiting for the customer's YES, the server adds its own question for it.";
 
 export interface LlmEngineOptions {
   /** Budget for one turn, all rounds and retries included. */
@@ -109,8 +115,12 @@ interface TurnWork {
   executed?: { change: PendingAction; result: Record<string, unknown> };
   /** The change the customer's NO withdrew. */
   declined?: PendingAction;
+  /** A change was waiting for the customer's YES when the turn began. */
+  waiting: boolean;
   /** A write was proposed in this turn: no second one may replace it before the customer sees it. */
   proposed: boolean;
+  /** The model was told once that its reply claimed a change that did not happen. */
+  corrected: boolean;
   used: string[];
   usage: Usage;
   calls: number;
@@ -166,7 +176,7 @@ export class LlmEngine implements Engine {
       ctx.actions.length = actionsBefore;
       return this.fallback.respond(turn);
     };
-    const work: TurnWork = { proposed: false, used: [], usage: { input: 0, output: 0 }, calls: 0 };
+    const work: TurnWork = { waiting: ctx.state.pending !== undefined, proposed: false, corrected: false, used: [], usage: { input: 0, output: 0 }, calls: 0 };
     // Consent is the server's: a YES confirms the change pending before this turn, exactly, once,
     // carried out here before the model says anything. When it cannot be made (the slot was taken),
     // the rule engine says so and offers alternatives: the model never narrates a failed YES.
@@ -259,7 +269,12 @@ export class LlmEngine implements Engine {
       if (answer.toolCalls.length === 0) {
         if (answer.truncated) throw new ModelMistake('the answer is incomplete: cut off at max_tokens (raise LLM_MAX_TOKENS) or stopped by a filter');
         if (!answer.text?.trim()) throw new ModelMistake('the model answered with no text');
-        return this.result(turn, work, await this.withQuestion(turn, work, answer.text.trim()));
+        const text = answer.text.trim();
+        if (!this.falseClaim(turn, work, text)) return this.result(turn, work, await this.withQuestion(turn, work, text));
+        if (work.corrected || round === MAX_TOOL_ROUNDS) return this.result(turn, work, await this.serverQuestion(turn));
+        work.corrected = true;
+        session.addServerNote(NOTHING_CHANGED);
+        continue;
       }
       if (round === MAX_TOOL_ROUNDS) throw new ModelMistake(`still calling tools after ${MAX_TOOL_ROUNDS} rounds`);
       const results: ToolResult[] = [];
@@ -291,6 +306,24 @@ export class LlmEngine implements Engine {
       if (err instanceof ToolError) return refuse(err.message);
       throw err;
     }
+  }
+
+  /** The reply says a booking was made, moved or cancelled, and nothing was in this turn. */
+  private falseClaim(turn: Turn, work: TurnWork, text: string): boolean {
+    if (work.executed) return false;
+    const aboutChange = work.waiting || work.proposed || isAffirmative(turn.normalized) || CHANGE_INTENTS.has(turn.classification.intent);
+    return claimsChange(text, aboutChange);
+  }
+
+  /**
+   * What the customer gets when the model twice claimed a change that did not happen: the server's
+   * question for the change waiting for a YES, or else the rule engine's answer.
+   */
+  private async serverQuestion(turn: Turn): Promise<string> {
+    const pending = turn.tools.state.pending;
+    const question = pending ? await confirmationQuestion(turn, pending) : '';
+    if (!question) throw new ModelMistake('the model kept saying a change was made when none was');
+    return question;
   }
 
   /** A change proposed in this turn gets the server's exact question: the YES confirms what the customer read. */

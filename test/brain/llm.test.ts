@@ -710,6 +710,32 @@ describe('provider quirks', () => {
   });
 });
 
+describe('a model refused for lack of tools is tried again', () => {
+  it('after the pause one message probes it; when it works the engine is back on and /health says ok', async () => {
+    const chat = openai({}, { reprobeMs: 300 });
+    respond([() => ({ status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } } })]);
+    hours(await send(chat, 'what are your opening hours?'));
+    expect(chat.llm.status().state).toBe('refused');
+    respond([() => oaText('Open until 14:00.')]);
+    hours(await send(chat, 'what are your opening hours?'));
+    expect(fake.requests).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await send(chat, 'what are your opening hours?')).reply).toBe('Open until 14:00.');
+    expect(chat.llm.status()).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [] });
+  });
+
+  it('a model still without tools stays refused, and is asked at most once per pause', async () => {
+    const chat = openai({}, { reprobeMs: 300 });
+    const refuse = () => ({ status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } } });
+    respond([], refuse);
+    hours(await send(chat, 'what are your opening hours?'));
+    await new Promise((r) => setTimeout(r, 350));
+    await Promise.all([send(chat, 'what are your opening hours?'), send(chat, 'what are your opening hours?')]);
+    expect(fake.requests).toHaveLength(2);
+    expect(chat.llm.status().state).toBe('refused');
+  });
+});
+
 describe('cost and language', () => {
   it('stops asking the model when the tenant’s daily token budget is used up', async () => {
     const { db } = await clinic();

@@ -11,6 +11,8 @@ import { LlmError, LlmRefusal, type HistoryMessage, type LlmProvider, type ToolC
 export const MAX_TOOL_ROUNDS = 4;
 /** A whole turn, every round and retry included; past it the rule engine answers. */
 export const LLM_TIMEOUT_MS = 10_000;
+/** How long a model that refused tools is left alone before one message tries it again. */
+export const REPROBE_MS = 10 * 60_000;
 
 /** History the model sees: this session only, each message and the whole capped (tokens cost money). */
 const HISTORY_MAX_AGE_MS = 6 * 3_600_000;
@@ -47,6 +49,8 @@ export interface LlmEngineOptions {
   breaker?: CircuitBreaker;
   /** Settings known to be unusable before any call: the engine stays off and says why in its status. */
   refusal?: string;
+  /** After the model refused tools, wait this long before trying it again (default REPROBE_MS). */
+  reprobeMs?: number;
 }
 
 function systemPrompt(turn: Turn): string {
@@ -137,8 +141,11 @@ export class LlmEngine implements Engine {
   readonly wantsHistory = true;
   private readonly timeoutMs: number;
   private readonly breaker: CircuitBreaker;
-  /** Set once when the provider refuses the model outright (no tool support): no more calls. */
-  private refusal: string | undefined;
+  /** Settings that cannot work: fixed only by changing wr.env, which restarts the brain. */
+  private readonly settingsRefusal: string | undefined;
+  /** The provider refused the model outright (no tool support), and when: tried again after `reprobeMs`. */
+  private refused: { reason: string; at: number } | undefined;
+  private readonly reprobeMs: number;
   /** Tenant names over their daily budget, with the local day it ran out. */
   private readonly overBudgetOn = new Map<string, string>();
 
@@ -151,18 +158,20 @@ export class LlmEngine implements Engine {
     this.name = `llm:${provider.name}`;
     this.timeoutMs = options.timeoutMs ?? LLM_TIMEOUT_MS;
     this.breaker = options.breaker ?? new CircuitBreaker();
-    this.refusal = options.refusal;
+    this.settingsRefusal = options.refusal;
+    this.reprobeMs = options.reprobeMs ?? REPROBE_MS;
   }
 
   /** For health and status: whether the model is being asked at all, and why not. */
   status(): EngineStatus {
     const overBudget = [...this.overBudgetOn.keys()];
-    if (this.refusal) return { engine: this.name, state: 'refused', reason: this.refusal, overBudget };
+    const refusal = this.settingsRefusal ?? this.refused?.reason;
+    if (refusal) return { engine: this.name, state: 'refused', reason: refusal, overBudget };
     return { engine: this.name, state: this.breaker.open ? 'open' : 'ok', overBudget };
   }
 
   async respond(turn: Turn): Promise<EngineResult> {
-    if (this.refusal || !this.breaker.allows()) return this.fallback.respond(turn);
+    if (this.settingsRefusal || !this.mayProbe() || !this.breaker.allows()) return this.fallback.respond(turn);
     const day = turn.tools.now.toISODate()!;
     if (await this.overBudget(turn, day)) return this.fallback.respond(turn);
     const ctx = turn.tools;
@@ -197,6 +206,10 @@ export class LlmEngine implements Engine {
     try {
       const result = await this.converse(turn, work);
       this.breaker.succeeded();
+      if (this.refused) {
+        this.refused = undefined;
+        this.log.info({ engine: this.name }, 'the LLM model answers with tools again: the LLM engine is back on');
+      }
       return result;
     } catch (err) {
       this.noteFailure(turn, err);
@@ -211,14 +224,22 @@ export class LlmEngine implements Engine {
   private noteFailure(turn: Turn, err: unknown): void {
     const reason = failureReason(err, this.timeoutMs);
     if (err instanceof LlmRefusal) {
-      this.refusal = reason;
-      this.log.error({ engine: this.name, reason }, 'LLM engine off until the brain restarts with another model or server; the rule engine answers every message');
+      this.refused = { reason, at: Date.now() };
+      this.log.error({ engine: this.name, reason, retryInMs: this.reprobeMs }, 'LLM engine off: the rule engine answers every message; one message tries the model again after the pause');
       return;
     }
     // The model's own mistakes (empty or cut-off answers, endless tool calls) are not the provider being down.
     const opened = !(err instanceof ModelMistake) && !(err instanceof ToolError) && this.breaker.failed();
     this.log.warn({ tenant: turn.tools.tenantName, engine: this.name, reason }, 'LLM turn failed; answering with the rule engine');
     if (opened) this.log.error({ engine: this.name, cooldownMs: this.breaker.cooldownMs }, 'LLM provider keeps failing: the rule engine answers at once until it recovers');
+  }
+
+  /** While the model is refused, one message per pause may try it again (the others keep falling back). */
+  private mayProbe(now = Date.now()): boolean {
+    if (!this.refused) return true;
+    if (now - this.refused.at < this.reprobeMs) return false;
+    this.refused.at = now;
+    return true;
   }
 
   private async overBudget(turn: Turn, day: string): Promise<boolean> {

@@ -740,13 +740,40 @@ describe('cost and language', () => {
   it('stops asking the model when the tenant’s daily token budget is used up', async () => {
     const { db } = await clinic();
     const spent = await db.usage.on('2026-03-16');
-    const chat = openai({}, { dailyTokens: spent.inputTokens + spent.outputTokens + 100 });
-    respond([() => oaCall('get_opening_hours', {}), () => oaText('Open until 14:00.')]);
+    const chat = openai({}, { dailyTokens: spent.inputTokens + spent.outputTokens + 40 });
+    respond([() => oaText('Open until 14:00.')]);
     expect((await send(chat, 'what are your opening hours?')).reply).toBe('Open until 14:00.');
     respond([() => oaText('should not be asked')]);
     const r = await send(chat, 'what are your opening hours?');
     expect(r.reply).toContain('Our opening hours:');
     expect(fake.requests).toHaveLength(0);
+    expect(chat.llm.status()).toMatchObject({ overBudget: ['Sonrisa Dental Clinic'], dailyTokens: spent.inputTokens + spent.outputTokens + 40 });
+  });
+
+  it('stops a turn before a call that would pass the budget: the rule engine answers, nothing half-done is sent', async () => {
+    const { db } = await clinic();
+    const spent = await db.usage.on('2026-03-16');
+    // The first call costs 60 tokens; the second would resend at least its 50 input tokens.
+    const chat = openai({}, { dailyTokens: spent.inputTokens + spent.outputTokens + 100 });
+    respond([() => oaCall('get_opening_hours', {}), () => oaText('should not be asked')]);
+    hours(await send(chat, 'what are your opening hours?'));
+    expect(fake.requests).toHaveLength(1);
+    const after = await db.usage.on('2026-03-16');
+    expect(after.inputTokens + after.outputTokens - spent.inputTokens - spent.outputTokens).toBe(60);
+  });
+
+  it('a YES whose turn runs out of budget is still carried out, and the reply says so', async () => {
+    const { db } = await clinic();
+    const sender = newSender();
+    const slot = freeSlot();
+    respond([() => oaCall('create_booking', slot.args), () => oaText('Shall I book it?')]);
+    await send(openai(), 'check-up wednesday 10am, I am Eve', sender);
+    const spent = await db.usage.on('2026-03-16');
+    respond([() => oaCall('list_my_bookings', {}), () => oaText('should not be asked')]);
+    const r = await send(openai({}, { dailyTokens: spent.inputTokens + spent.outputTokens + 100 }), 'yes', sender);
+    expect(r.reply).toBe('Your booking is confirmed.');
+    expect(fake.requests).toHaveLength(1);
+    expect(await bookingsOf(sender)).toEqual([{ serviceId: 'checkup', start: slot.utc, status: 'confirmed' }]);
   });
 
   it('trims history by age and size', () => {
@@ -805,7 +832,7 @@ describe('cost and language', () => {
 
 describe('LLM configuration', () => {
   it('is switched on by LLM_PROVIDER in a running brain, and a dead server still gets customers an answer', async () => {
-    const brain = await startTestBrain(t, { LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.url, LLM_MODEL: 'm', LLM_API_KEY: 'sk-x', LLM_MAX_TOKENS: '256' });
+    const brain = await startTestBrain(t, { LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.url, LLM_MODEL: 'm', LLM_API_KEY: 'sk-x', LLM_MAX_TOKENS: '256', LLM_DAILY_TOKENS: '100000' });
     try {
       respond([() => oaText('Hello from the model.')]);
       const res = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hi', sender: '+34600488888', timestamp: MONDAY_11 } });
@@ -816,15 +843,23 @@ describe('LLM configuration', () => {
       respond([], () => ({ status: 400 }));
       const down = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'where are you?', sender: '+34600488889', timestamp: MONDAY_11 } });
       expect((await down.json()).reply).toContain('Calle Mayor 12');
-      expect((await (await fetch(`${brain.url}/health`)).json()).llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [] });
+      expect((await (await fetch(`${brain.url}/health`)).json()).llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [], dailyTokens: 100000 });
       const usage = await (await brain.call('GET', '/api/usage?days=3', { key: brain.keyOf('clinic'), tenant: 'clinic' })).json();
-      expect(usage.usage.map((d: { day: string }) => d.day)).toEqual(['2026-03-20', '2026-03-16']);
-      expect(usage.usage[1]).toMatchObject({ calls: expect.any(Number), inputTokens: expect.any(Number) });
+      const days = usage.usage.map((d: { day: string }) => d.day);
+      expect(days).toContain('2026-03-16');
+      expect(days).toEqual([...days].sort().reverse());
+      expect(usage.usage.find((d: { day: string }) => d.day === '2026-03-16')).toMatchObject({ calls: expect.any(Number), inputTokens: expect.any(Number) });
+      // Today is the real local day in Madrid, with zeros when nothing was spent on it.
+      const today = DateTime.now().setZone('Europe/Madrid').toISODate();
+      expect(usage.today).toMatchObject({ day: today, inputTokens: expect.any(Number), calls: expect.any(Number) });
       expect((await brain.call('GET', '/api/usage?days=0', { key: brain.keyOf('clinic'), tenant: 'clinic' })).status).toBe(400);
+      // A customer message now (no timestamp) spends today's tokens, and status shows them against the budget.
+      respond([() => oaText('Hi again.')]);
+      await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hello', sender: '+34600488891' } });
       const report = await statusReport(loadConfig({ ...t.env, BRAIN_URL: brain.url }));
-      expect(report.brain.llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [] });
-      expect(report.tenants[0]!.llmUsage).toEqual({ day: '2026-03-20', tokens: usage.usage[0].inputTokens + usage.usage[0].outputTokens, calls: usage.usage[0].calls });
-      expect(formatStatus(report)).toContain(`   LLM: ${report.tenants[0]!.llmUsage!.tokens} tokens in`);
+      expect(report.brain.llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [], dailyTokens: 100000 });
+      expect(report.tenants[0]!.llmUsage).toEqual({ day: today, tokens: usage.today.inputTokens + usage.today.outputTokens + 48, calls: usage.today.calls + 1, budget: 100000 });
+      expect(formatStatus(report)).toContain(`   LLM today (${today}): ${report.tenants[0]!.llmUsage!.tokens} of 100000 tokens in ${report.tenants[0]!.llmUsage!.calls} calls`);
       // A model without tools: refused once, shown in /health for the monitor and `status`.
       respond([() => ({ status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } } })]);
       await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hours?', sender: '+34600488890', timestamp: MONDAY_11 } });

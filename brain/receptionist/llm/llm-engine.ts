@@ -126,6 +126,8 @@ interface TurnWork {
   /** The model was told once that its reply claimed a change that did not happen. */
   corrected: boolean;
   used: string[];
+  /** Tokens the tenant may still spend today; the turn stops before a call once it has spent them. */
+  budget: number;
   usage: Usage;
   calls: number;
 }
@@ -166,14 +168,16 @@ export class LlmEngine implements Engine {
   status(): EngineStatus {
     const overBudget = [...this.overBudgetOn.keys()];
     const refusal = this.settingsRefusal ?? this.refused?.reason;
-    if (refusal) return { engine: this.name, state: 'refused', reason: refusal, overBudget };
-    return { engine: this.name, state: this.breaker.open ? 'open' : 'ok', overBudget };
+    const budget = this.options.dailyTokens ? { dailyTokens: this.options.dailyTokens } : {};
+    if (refusal) return { engine: this.name, state: 'refused', reason: refusal, overBudget, ...budget };
+    return { engine: this.name, state: this.breaker.open ? 'open' : 'ok', overBudget, ...budget };
   }
 
   async respond(turn: Turn): Promise<EngineResult> {
     if (this.settingsRefusal || !this.mayProbe() || !this.breaker.allows()) return this.fallback.respond(turn);
     const day = turn.tools.now.toISODate()!;
-    if (await this.overBudget(turn, day)) return this.fallback.respond(turn);
+    const budget = await this.budgetLeft(turn, day);
+    if (budget <= 0) return this.fallback.respond(turn);
     const ctx = turn.tools;
     // The tools replace the state rather than change it: the state before the turn is kept as is.
     const before = ctx.state;
@@ -185,7 +189,7 @@ export class LlmEngine implements Engine {
       ctx.actions.length = actionsBefore;
       return this.fallback.respond(turn);
     };
-    const work: TurnWork = { waiting: ctx.state.pending !== undefined, proposed: false, corrected: false, used: [], usage: { input: 0, output: 0 }, calls: 0 };
+    const work: TurnWork = { budget, waiting: ctx.state.pending !== undefined, proposed: false, corrected: false, used: [], usage: { input: 0, output: 0 }, calls: 0 };
     // Consent is the server's: a YES confirms the change pending before this turn, exactly, once,
     // carried out here before the model says anything. When it cannot be made (the slot was taken),
     // the rule engine says so and offers alternatives: the model never narrates a failed YES.
@@ -242,14 +246,16 @@ export class LlmEngine implements Engine {
     return true;
   }
 
-  private async overBudget(turn: Turn, day: string): Promise<boolean> {
+  /** Tokens left in the tenant's daily budget (Infinity without one); at 0 the rule engine answers. */
+  private async budgetLeft(turn: Turn, day: string): Promise<number> {
     const limit = this.options.dailyTokens;
-    if (!limit) return false;
+    if (!limit) return Infinity;
     const tenant = turn.tools.tenantName;
     const used = await turn.usage.on(day);
-    if (used.inputTokens + used.outputTokens < limit) {
+    const left = limit - used.inputTokens - used.outputTokens;
+    if (left > 0) {
       this.overBudgetOn.delete(tenant);
-      return false;
+      return left;
     }
     if (this.overBudgetOn.get(tenant) !== day) {
       this.overBudgetOn.set(tenant, day);
@@ -258,7 +264,7 @@ export class LlmEngine implements Engine {
         'LLM daily token budget (LLM_DAILY_TOKENS) used up: the rule engine answers this tenant until midnight, or raise the budget',
       );
     }
-    return true;
+    return 0;
   }
 
   private async converse(turn: Turn, work: TurnWork): Promise<EngineResult> {
@@ -282,8 +288,12 @@ export class LlmEngine implements Engine {
       message: turn.text,
       tools: toolSchemas(),
     });
+    let lastInput = 0;
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
+      // The next call resends at least what the last one read: stop before it would overspend.
+      if (work.usage.input + work.usage.output + lastInput > work.budget) throw new ModelMistake('the next call would pass the daily token budget (LLM_DAILY_TOKENS)');
       const answer = await session.next(signal, deadline);
+      lastInput = answer.usage.input;
       work.calls++;
       work.usage.input += answer.usage.input;
       work.usage.output += answer.usage.output;

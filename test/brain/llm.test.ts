@@ -860,6 +860,11 @@ describe('LLM configuration', () => {
       expect(report.brain.llm).toEqual({ engine: 'llm:openai', state: 'ok', overBudget: [], dailyTokens: 100000 });
       expect(report.tenants[0]!.llmUsage).toEqual({ day: today, tokens: usage.today.inputTokens + usage.today.outputTokens + 48, calls: usage.today.calls + 1, budget: 100000 });
       expect(formatStatus(report)).toContain(`   LLM today (${today}): ${report.tenants[0]!.llmUsage!.tokens} of 100000 tokens in ${report.tenants[0]!.llmUsage!.calls} calls`);
+      // The console TUI reads the same through the brain API with the admin key.
+      const { LiveBackend } = await import('../../console/tui/backend.js');
+      const backend = new LiveBackend(loadConfig({ ...t.env, BRAIN_PORT: String(brain.port) }), t.env, {} as never);
+      await (backend as unknown as { pollLlm(): Promise<void> }).pollLlm();
+      expect(backend.snapshot().llm).toEqual({ clinic: { tokens: report.tenants[0]!.llmUsage!.tokens, budget: 100000 } });
       // A model without tools: refused once, shown in /health for the monitor and `status`.
       respond([() => ({ status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma2:2b does not support tools' } } })]);
       await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hours?', sender: '+34600488890', timestamp: MONDAY_11 } });

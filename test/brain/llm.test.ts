@@ -407,6 +407,17 @@ describe('OpenAI-compatible wire shapes', () => {
     expect(JSON.parse(toolResult.content)).toMatchObject({ openNow: true, openUntil: '2026-03-16T14:00' });
   });
 
+  it('sends terse tool schemas (formats in descriptions, bounds checked by the server) and still refuses bad arguments', async () => {
+    const slot = freeSlot();
+    respond([() => oaCall('create_booking', { ...slot.args, start: '20/03/2026 10:00' }), () => oaText('Which day and time?')]);
+    await send(openai(), 'book me in');
+    const tools = fake.requests[0]!.json().tools;
+    expect(JSON.stringify(tools).length).toBeLessThan(2_700);
+    const create = tools.find((x: { function: { name: string } }) => x.function.name === 'create_booking').function.parameters;
+    expect(create).toEqual({ type: 'object', properties: { serviceId: { type: 'string' }, start: { type: 'string', description: 'YYYY-MM-DDTHH:mm' }, name: { type: 'string' } }, required: ['serviceId', 'start', 'name'] });
+    expect(JSON.parse(toolResults(fake.requests[1]!)[0].content).error).toContain('expected a local date-time like 2026-03-20T15:00');
+  });
+
   it.each([
     ['tool_calls: null (LiteLLM)', oaText('Hello!', 'stop', { tool_calls: null })],
     ['content as a list of text parts', oaText([{ type: 'text', text: 'Hel' }, { type: 'text', text: 'lo!' }])],

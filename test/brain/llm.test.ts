@@ -495,6 +495,37 @@ describe('OpenAI-compatible wire shapes', () => {
   });
 });
 
+describe('a whole booking dialogue through each OpenAI-compatible server’s dialect', () => {
+  type Dialect = { call: (name: string, args: object, i: number) => object; toolMessage: object; textMessage: object; extra: object };
+  const dialects: [string, Dialect][] = [
+    ['OpenAI', { call: (name, args, i) => ({ id: `call_${i}abc`, type: 'function', function: { name, arguments: JSON.stringify(args) } }), toolMessage: { content: null, refusal: null, annotations: [] }, textMessage: { refusal: null, annotations: [] }, extra: { object: 'chat.completion', service_tier: 'default' } }],
+    ['Ollama /v1', { call: (name, args, i) => ({ id: `call_${i}x9`, index: i, type: 'function', function: { name, arguments: JSON.stringify(args) } }), toolMessage: { content: '' }, textMessage: {}, extra: { system_fingerprint: 'fp_ollama' } }],
+    ['vLLM', { call: (name, args, i) => ({ id: `chatcmpl-tool-${i}f3`, type: 'function', function: { name, arguments: JSON.stringify(args) } }), toolMessage: { content: null, reasoning_content: null }, textMessage: { tool_calls: [], reasoning_content: null }, extra: { prompt_logprobs: null } }],
+    ['LiteLLM', { call: (name, args, i) => ({ id: `call_${i}ll`, type: 'function', function: { name, arguments: JSON.stringify(args) } }), toolMessage: { content: null, function_call: null }, textMessage: { tool_calls: null, function_call: null }, extra: {} }],
+    ['llama.cpp / LM Studio style', { call: (name, args) => ({ function: { name, arguments: args } }), toolMessage: { content: null }, textMessage: {}, extra: {} }],
+  ];
+  const answer = (message: object, finish: string, extra: object) => ({ body: { id: 'chatcmpl-1', created: 1773655200, model: 'm', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }], usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 }, ...extra } });
+
+  it.each(dialects)('%s: availability, proposal with the server’s question, YES booked once', async (_name, d) => {
+    const chat = openai();
+    const sender = newSender();
+    const slot = freeSlot();
+    const [date, time] = slot.args.start.split('T');
+    respond([
+      () => answer({ ...d.toolMessage, tool_calls: [d.call('check_availability', { serviceId: 'checkup', date, time }, 0)] }, 'tool_calls', d.extra),
+      () => answer({ ...d.toolMessage, tool_calls: [d.call('create_booking', slot.args, 1)] }, 'tool_calls', d.extra),
+      () => answer({ ...d.textMessage, content: 'That time is free.' }, 'stop', d.extra),
+    ]);
+    const proposal = await send(chat, `check-up on ${date} at ${time}, I am Eve`, sender);
+    expect(proposal.reply).toBe(`That time is free.\nCheck-up on ${spoken(slot.args.start)} for Eve. Reply YES to confirm.`);
+    expect(JSON.parse(toolResults(fake.requests[1]!)[0].content)).toMatchObject({ available: true, start: slot.args.start });
+    respond([() => answer({ ...d.textMessage, content: 'Done, see you then!' }, 'stop', d.extra)]);
+    const yes = await send(chat, 'yes please', sender);
+    expect(yes).toMatchObject({ reply: 'Done, see you then!', intent: 'book' });
+    expect(await bookingsOf(sender)).toEqual([{ serviceId: 'checkup', start: slot.utc, status: 'confirmed' }]);
+  });
+});
+
 describe('Anthropic wire shapes', () => {
   it('runs parallel tool_use blocks, returns a bad one with is_error, keeps thinking blocks, and answers', async () => {
     const thinking = { type: 'thinking', thinking: 'The customer asks about insurance.', signature: 'sig' };

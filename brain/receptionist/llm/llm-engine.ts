@@ -174,10 +174,11 @@ export class LlmEngine implements Engine {
   }
 
   async respond(turn: Turn): Promise<EngineResult> {
-    if (this.settingsRefusal || !this.mayProbe() || !this.breaker.allows()) return this.fallback.respond(turn);
+    if (this.settingsRefusal || !this.breaker.allows()) return this.fallback.respond(turn);
     const day = turn.tools.now.toISODate()!;
     const budget = await this.budgetLeft(turn, day);
-    if (budget <= 0) return this.fallback.respond(turn);
+    // Last: a message that is not going to the model must not use up the refused model's one retry.
+    if (budget <= 0 || !this.mayProbe()) return this.fallback.respond(turn);
     const ctx = turn.tools;
     // The tools replace the state rather than change it: the state before the turn is kept as is.
     const before = ctx.state;

@@ -171,6 +171,19 @@ describe('consent is the server’s, whatever the model does', () => {
     expect(JSON.parse(toolResults(fake.requests[1]!)[0].content)).toMatchObject({ status: 'needs_confirmation', start: '2026-03-19T16:00' });
   });
 
+  it('a change proposed in a YES turn that then fails is dropped, never confirmed by a later YES the customer gave to nothing', async () => {
+    const chat = openai();
+    const sender = newSender();
+    const slot = await propose(chat, sender);
+    respond([() => oaCall('create_booking', THU_16)], () => ({ status: 400, body: { error: { message: 'bad request' } } }));
+    const r = await send(chat, 'yes', sender);
+    expect(r.reply).toBe('Your booking is confirmed.');
+    respond([() => oaText('You are welcome!')]);
+    await send(chat, 'ok thanks', sender);
+    expect(await bookingsOf(sender)).toEqual([{ serviceId: 'checkup', start: slot.utc, status: 'confirmed' }]);
+    expect(dataOf(fake.requests[0]!)).not.toHaveProperty('confirmedChange');
+  });
+
   it('a model that calls create twice in the YES turn books once', async () => {
     const chat = openai();
     const sender = newSender();
@@ -248,9 +261,12 @@ describe('consent is the server’s, whatever the model does', () => {
     expect(JSON.parse(ok.content)).toMatchObject({ status: 'needs_confirmation', bookingId: first });
     expect(JSON.parse(refused.content).error).toContain('already waiting for the customer');
     // The YES turn: the model tries to cancel the second as well; only the confirmed one goes.
-    respond([() => oaCall('cancel_booking', { bookingId: second }), () => oaText('Both cancelled.')]);
-    await send(chat, 'yes', sender);
+    respond([() => oaCall('cancel_booking', { bookingId: second }), () => oaText('Both cancelled.'), () => oaText('Both are cancelled now.')]);
+    const yes = await send(chat, 'yes', sender);
     expect((await bookingsOf(sender)).map((b) => b.status)).toEqual(['cancelled', 'confirmed']);
+    // "Both cancelled" is half false: the model is corrected, then the server says what it did and asks about the other.
+    expect(fake.requests[2]!.json().messages.at(-1).content).toContain('only the change in confirmedChange was carried out');
+    expect(yes.reply).toBe('Your booking is cancelled.\nCancel your check-up on Friday 20 March at 10:00? Reply YES to confirm.');
   });
 
   it.each(['yes, book it', 'yes please go ahead', 'yes go for it', 'sí, resérvalo', 'sí, hazlo', 'dale'])('"%s" is the YES that books the change shown', async (yes) => {
@@ -351,6 +367,8 @@ describe('reading claims of a change', () => {
     'I have moved your check-up to 11:00.',
     'It is now rescheduled for Friday.',
     'Cancelled everything.',
+    'Both cancelled.',
+    'All are cancelled now.',
     'Perfect, you are all set!',
     '¡Listo! Te he reservado el jueves a las 4.',
     'Tu cita ha sido cancelada.',

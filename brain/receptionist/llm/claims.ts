@@ -21,6 +21,7 @@ const CLAIMS = [
   /\b(booked|reserved|cancell?ed|moved|rescheduled) (you|it|your|them|everything|both|all)\b/,
   new RegExp(`\\bsuccessfully ${DONE_EN}\\b`),
   /^(booked|cancell?ed|rescheduled|all set)\b/,
+  /\b(both|all|everything|all of them)( are| have been| were)?( now)? (booked|cancell?ed|moved|rescheduled)\b/,
   /\b(te |le |os |les )?(he|hemos) (reservado|agendado|apuntado|cancelado|anulado|cambiado|movido|confirmado|programado)\b/,
   new RegExp(`\\b(ha|han) (sido|quedado) ${DONE_ES}\\b`),
   new RegExp(`\\b(queda|quedo|quedan|ya esta|ya estan|ya estas|ya tienes) (tu |su )?(cita |reserva )?${DONE_ES}\\b`),

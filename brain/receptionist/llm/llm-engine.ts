@@ -38,8 +38,12 @@ const COMPLETED = new Set(['booked', 'cancelled', 'rescheduled', 'escalated']);
 const CHANGE_INTENTS = new Set<Intent>(['book', 'cancel', 'reschedule']);
 
 /** Sent when the model's reply claimed a change the server did not make in this turn. */
-const NOTHING_CHANGED =
-  "Server note (not from the customer): your reply says something was booked, moved or cancelled, but nothing was in this turn. Write the reply again without saying so. If a change is waiting for the customer's YES, the server adds its own question for it.";
+function claimNote(work: TurnWork): string {
+  const done = work.executed
+    ? `only the change in confirmedChange was carried out in this turn; the one you proposed after it was not`
+    : 'nothing was in this turn';
+  return `Server note (not from the customer): your reply says something was booked, moved or cancelled, but ${done}. Write the reply again without saying so. The server adds its own question for a change waiting for the customer's YES.`;
+}
 
 export interface LlmEngineOptions {
   /** Budget for one turn, all rounds and retries included. */
@@ -219,6 +223,8 @@ export class LlmEngine implements Engine {
     } catch (err) {
       this.noteFailure(turn, err);
       const done = ctx.actions.slice(actionsBefore).find((a) => COMPLETED.has(a.status));
+      // A change the model proposed before failing was never shown: a later YES must not confirm it.
+      if (done && work.proposed) ctx.state = applyChange(ctx.state, { pending: null });
       if (done) return { reply: outcomeReply(turn, done), intent: INTENT_OF_TOOL[done.tool] ?? turn.classification.intent, handled: true, escalated: done.status === 'escalated' };
       return fallBack();
     } finally {
@@ -303,9 +309,9 @@ export class LlmEngine implements Engine {
         if (!answer.text?.trim()) throw new ModelMistake('the model answered with no text');
         const text = answer.text.trim();
         if (!this.falseClaim(turn, work, text)) return this.result(turn, work, await this.withQuestion(turn, work, text));
-        if (work.corrected || round === MAX_TOOL_ROUNDS) return this.result(turn, work, await this.serverQuestion(turn));
+        if (work.corrected || round === MAX_TOOL_ROUNDS) return this.result(turn, work, await this.serverReply(turn, work));
         work.corrected = true;
-        session.addServerNote(NOTHING_CHANGED);
+        session.addServerNote(claimNote(work));
         continue;
       }
       if (round === MAX_TOOL_ROUNDS) throw new ModelMistake(`still calling tools after ${MAX_TOOL_ROUNDS} rounds`);
@@ -342,20 +348,23 @@ export class LlmEngine implements Engine {
 
   /** The reply says a booking was made, moved or cancelled, and nothing was in this turn. */
   private falseClaim(turn: Turn, work: TurnWork, text: string): boolean {
-    if (work.executed) return false;
+    // After a YES a claim is true, unless the model also proposed another change ("Both cancelled.").
+    if (work.executed && !work.proposed) return false;
     const aboutChange = work.waiting || work.proposed || isAffirmative(turn.normalized) || CHANGE_INTENTS.has(turn.classification.intent);
     return claimsChange(text, aboutChange);
   }
 
   /**
-   * What the customer gets when the model twice claimed a change that did not happen: the server's
-   * question for the change waiting for a YES, or else the rule engine's answer.
+   * What the customer gets when the model twice claimed a change that did not happen: what the
+   * server did on the YES, if anything, and its question for the change waiting for a YES; with
+   * neither, the rule engine's answer.
    */
-  private async serverQuestion(turn: Turn): Promise<string> {
+  private async serverReply(turn: Turn, work: TurnWork): Promise<string> {
     const pending = turn.tools.state.pending;
     const question = pending ? await confirmationQuestion(turn, pending) : '';
-    if (!question) throw new ModelMistake('the model kept saying a change was made when none was');
-    return question;
+    const done = work.executed ? outcomeReply(turn, { tool: work.executed.change.action, status: String(work.executed.result.status) }) : '';
+    if (!question && !done) throw new ModelMistake('the model kept saying a change was made when none was');
+    return [done, question].filter(Boolean).join('\n');
   }
 
   /** A change proposed in this turn gets the server's exact question: the YES confirms what the customer read. */

@@ -121,11 +121,12 @@ async function seedBooking(sender: string, startIso: string, serviceId = 'checku
 /** How the English replies say a local time: "Tuesday 17 March at 09:00". */
 const spoken = (local: string) => DateTime.fromISO(local).toFormat("cccc d LLLL 'at' HH:mm");
 const THU_16 = { serviceId: 'checkup', start: '2026-03-19T16:00', name: 'Eve' };
-/** A free check-up slot per test (the demo clinic has one chair): Tue 17 and Wed 18 March, mornings. */
+/** A free check-up slot per test (the demo clinic has one chair): weekday mornings nothing else books (Madrid is UTC+1 until 29 March). */
+const FREE_DAYS = [17, 18, 23, 24, 25, 26];
 let slots = 0;
 function freeSlot() {
   const n = slots++;
-  const day = 17 + Math.floor(n / 9);
+  const day = FREE_DAYS[Math.floor(n / 9)]!;
   const minutes = 9 * 60 + (n % 9) * 30;
   const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
   const mm = String(minutes % 60).padStart(2, '0');
@@ -269,7 +270,7 @@ describe('consent is the server’s, whatever the model does', () => {
     expect(yes.reply).toBe('Your booking is cancelled.\nCancel your check-up on Friday 20 March at 10:00? Reply YES to confirm.');
   });
 
-  it.each(['yes, book it', 'yes please go ahead', 'yes go for it', 'sí, resérvalo', 'sí, hazlo', 'dale'])('"%s" is the YES that books the change shown', async (yes) => {
+  it.each(['yes, book it', 'yes please go ahead', 'yes go for it', 'yes, book me in', 'sí, resérvalo', 'vale, resérvala', 'sí, hazlo', 'dale'])('"%s" is the YES that books the change shown', async (yes) => {
     const chat = openai();
     const sender = newSender();
     const slot = await propose(chat, sender);
@@ -277,6 +278,16 @@ describe('consent is the server’s, whatever the model does', () => {
     await send(chat, yes, sender);
     expect(dataOf(fake.requests[0]!)).toHaveProperty('confirmedChange');
     expect(await bookingsOf(sender)).toEqual([{ serviceId: 'checkup', start: slot.utc, status: 'confirmed' }]);
+  });
+
+  it('"yes, cancel it" to a proposed booking confirms nothing: a change’s own verbs are a YES to that change only', async () => {
+    const chat = openai();
+    const sender = newSender();
+    await propose(chat, sender);
+    respond([() => oaText('OK, I will not book it.')]);
+    await send(chat, 'yes, cancel it', sender);
+    expect(dataOf(fake.requests[0]!)).not.toHaveProperty('confirmedChange');
+    expect(await bookingsOf(sender)).toEqual([]);
   });
 
   describe('a reply that claims a change the server did not make never reaches the customer', () => {

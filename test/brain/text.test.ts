@@ -14,12 +14,22 @@ describe('confirmation reading (issue 13 item 5)', () => {
     expect(isAffirmative(n(text))).toBe(false);
   });
 
-  it.each(['yes, book it', 'yes please go ahead', 'yes go for it', 'yes, book me in', 'yes please, book it for me', 'yes, cancel it', 'yes move it please', 'sí, resérvalo', 'sí, hazlo', 'vale, resérvala', 'sí, cancélala', 'sí, cámbiala', 'sí, dale', 'dale'])('"%s" confirms the change it names (issue 14)', (text) => {
+  it.each(['yes, book it', 'yes please go ahead', 'yes go for it', 'yes please, book it for me', 'sí, resérvalo', 'sí, hazlo', 'sí, dale', 'dale'])('"%s" is a yes to any change (issue 14)', (text) => {
     expect(isAffirmative(n(text))).toBe(true);
   });
 
-  it.each(['cancel it', 'cancel', 'move it', 'reserva', 'cancélala', 'yes book at 11', 'sí, pero cámbiala al lunes'])('"%s" alone or with more is not a yes (issue 14)', (text) => {
+  it.each([
+    ['yes, book me in', 'create_booking'], ['yes book', 'create_booking'], ['vale, resérvala', 'create_booking'], ['sí, apúntame', 'create_booking'],
+    ['yes, cancel it', 'cancel_booking'], ['sí, cancélala', 'cancel_booking'], ['yes please cancel', 'cancel_booking'],
+    ['yes move it please', 'reschedule_booking'], ['sí, cámbiala', 'reschedule_booking'],
+  ])('"%s" is a yes to %s, and to no other change (issue 14)', (text, change) => {
+    expect(isAffirmative(n(text), change)).toBe(true);
+    for (const other of ['create_booking', 'cancel_booking', 'reschedule_booking'].filter((c) => c !== change)) expect(isAffirmative(n(text), other), other).toBe(false);
     expect(isAffirmative(n(text))).toBe(false);
+  });
+
+  it.each(['cancel it', 'cancel', 'move it', 'reserva', 'cancélala', 'yes book at 11', 'sí, pero cámbiala al lunes'])('"%s" alone or with more is not a yes (issue 14)', (text) => {
+    for (const change of [undefined, 'create_booking', 'cancel_booking', 'reschedule_booking']) expect(isAffirmative(n(text), change), change).toBe(false);
   });
 
   it('reads no and unsure apart from changes', () => {

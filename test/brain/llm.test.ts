@@ -405,7 +405,7 @@ describe('reading claims of a change', () => {
   });
 
   it('reads "is confirmed", "Done!" and "Listo" as claims only while a change is under way', () => {
-    for (const text of ['Your booking is confirmed.', 'Done! See you Wednesday.', 'Listo, nos vemos el miércoles.']) {
+    for (const text of ['Your booking is confirmed.', 'Done! See you Wednesday.', 'Listo, nos vemos el miércoles.', 'See you Thursday at 4!', '¡Te esperamos el jueves!']) {
       expect(claimsChange(text, true), text).toBe(true);
       expect(claimsChange(text, false), text).toBe(false);
     }
@@ -649,6 +649,23 @@ describe('failures: retries, breaker, truncation, timeouts', () => {
     respond(script as never);
     hours(await send(anthropic(), 'what are your opening hours?'));
     expect(fake.requests).toHaveLength(requests);
+  });
+
+  it('Anthropic: falls back when the server hangs past the turn budget', async () => {
+    respond([() => 'hang']);
+    const started = Date.now();
+    const r = await send(anthropic({}, { timeoutMs: 300 }), 'where are you?');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r).toMatchObject({ intent: 'location', reply: expect.stringContaining('Calle Mayor 12') });
+  });
+
+  it('Anthropic: accepts an answer with stop_reason and usage null, and tool input missing', async () => {
+    respond([
+      () => ({ body: { type: 'message', role: 'assistant', content: [{ type: 'tool_use', id: 'tu_h', name: 'get_opening_hours' }], stop_reason: null, usage: null } }),
+      () => ({ body: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Open until 14:00.' }], stop_reason: null } }),
+    ]);
+    expect((await send(anthropic(), 'are you open?')).reply).toBe('Open until 14:00.');
+    expect(JSON.parse(fake.requests[1]!.json().messages.at(-1).content[0].content)).toMatchObject({ openNow: true });
   });
 
   it('Anthropic: honours retry-after on a 429 rate_limit_error', async () => {

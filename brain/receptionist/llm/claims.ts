@@ -34,6 +34,9 @@ const MAYBE_CLAIMS = [
   /^(done|confirmed|all done)\b/,
   new RegExp(`\\b(cita|reserva|visita) (esta|estan) ${DONE_ES}\\b`),
   /^(hecho|listo|confirmad[oa])\b/,
+  // "See you Thursday at 4!" tells the customer the visit is fixed.
+  /\bsee you (then|on|tomorrow|at|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/,
+  /\b(nos vemos|te esperamos|le esperamos) (el|la|manana|entonces|a las|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b/,
 ];
 
 /** Words before a claim that make it about what did not or will happen ("Nothing has been booked", "once you confirm, you're booked"). */

@@ -7,6 +7,7 @@ import { CircuitBreaker, retryAfterMs, type RetryPolicy } from '../../brain/rece
 import { LlmEngine, trimHistory, type LlmEngineOptions } from '../../brain/receptionist/llm/llm-engine.js';
 import { OpenAiProvider } from '../../brain/receptionist/llm/openai.js';
 import { claimsChange } from '../../brain/receptionist/llm/claims.js';
+import { REPLY_KEYS, Replies } from '../../brain/receptionist/replies.js';
 import type { ProviderOptions } from '../../brain/receptionist/llm/provider.js';
 import { RuleEngine } from '../../brain/receptionist/rule-engine.js';
 import { engineFromConfig, settingsProblem } from '../../brain/receptionist/select-engine.js';
@@ -402,6 +403,21 @@ describe('reading claims of a change', () => {
     'No te he reservado nada aún.',
   ])('%j claims nothing when no change is under way', (text) => {
     expect(claimsChange(text, false)).toBe(false);
+  });
+
+  it('reads the rule engine’s own replies (English and Spanish) as claims exactly when they report a change made', async () => {
+    const { profile } = await clinic();
+    const made = new Set(['booked', 'cancelled', 'rescheduled', 'doneBooked', 'doneCancelled', 'doneRescheduled']);
+    const vars = { service: 'check-up', when: 'Thursday 19 March at 16:00', name: 'Eve', date: 'Thursday 19 March', from: 'Friday 20 March at 09:00', to: 'Friday 20 March at 11:00', list: 'check-up, cleaning', options: '1) 10:00, 2) 11:00', next: 'tomorrow at 09:00', until: '14:00', hours: '9:00-14:00' };
+    const wrong: string[] = [];
+    for (const language of ['en', 'es'] as const) {
+      const replies = new Replies(profile, language);
+      for (const key of REPLY_KEYS) {
+        const text = replies.t(key, vars);
+        if (claimsChange(text, true) !== made.has(key)) wrong.push(`${language}.${key}: ${text}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('reads "is confirmed", "Done!" and "Listo" as claims only while a change is under way', () => {

@@ -26,13 +26,15 @@ const CLAIMS = [
   new RegExp(`\\b(ha|han) (sido|quedado) ${DONE_ES}\\b`),
   new RegExp(`\\b(queda|quedo|quedan|ya esta|ya estan|ya estas|ya tienes) (tu |su )?(cita |reserva )?${DONE_ES}\\b`),
   /^(reservad|cancelad|anulad)[oa]\b/,
+  /\bse (ha|han) (reservado|agendado|cancelado|anulado|cambiado|movido|confirmado|programado)\b/,
+  /\breserva hecha\b/,
 ];
 
 /** Said of a change just made, and also of a booking that already exists ("your check-up is confirmed"). */
 const MAYBE_CLAIMS = [
   new RegExp(`\\b(booking|appointment|reservation|visit|it|that) (is|s) ${DONE_EN}\\b`),
   /^(done|confirmed|all done)\b/,
-  new RegExp(`\\b(cita|reserva|visita) (esta|estan) ${DONE_ES}\\b`),
+  new RegExp(`\\b(cita|reserva|visita) ((esta|estan) )?${DONE_ES}\\b`),
   /^(hecho|listo|confirmad[oa])\b/,
   // "See you Thursday at 4!" tells the customer the visit is fixed.
   /\bsee you (then|on|tomorrow|at|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/,

@@ -94,7 +94,7 @@ export function trainSplit(): Split | undefined {
 /** The splits to report, in report order; train only once wired. */
 export function loadSplits(): Split[] {
   const train = trainSplit();
-  return [...(train ? [train] : []), devSplit(), testSplit(), test2Split()];
+  return [...(train ? [train] : []), train2Split(), devSplit(), testSplit(), test2Split()];
 }
 
 /** Every business of the given splits as an English and a Spanish tenant, offline rule engine by default. */

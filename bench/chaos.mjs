@@ -112,30 +112,90 @@ async function fuzz(runs) {
   return { ...stats, alive };
 }
 
+/**
+ * A backup taken while customers write to the brain and to a gateway (photos included), with the
+ * backup running in its own process so the load really goes on during it. Every message
+ * acknowledged before the backup started must be in the restored tenant.db and gateway.db, and
+ * every photo the gateway had finished keeping must be restored whole.
+ */
 async function backupUnderLoad() {
-  const h = await makeHome();
+  const h = await makeHome({ GATEWAY_RETRY_CAP_MS: 500 });
   const [id] = addTenants(h.env, 1);
-  const key = fs.readFileSync(path.join(h.home, 'tenants', id, 'secret'), 'utf8').trim();
-  const brain = await startProgram(h.env, 'brain/main.js');
+  const key = tenantKey(h.home, id);
+  const port = gatewayPort(h.home, id);
+  const photo = path.join(h.home, 'photo.jpg');
+  fs.writeFileSync(photo, Buffer.alloc(256 * 1024, 7));
+  const procs = [await startProgram(h.env, 'brain/main.js'), await startProgram({ ...h.env, WR_DEMO: '1' }, 'gateway/main.js', [id])];
+  const acked = { brain: [], gateway: [] };
+  const statuses = {};
   let writing = true;
   let n = 0;
-  const load = (async () => {
-    while (writing) await fetch(`${h.brainUrl}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-client-id': id }, body: JSON.stringify({ message: 'hello', sender: `+3463${String(n % 1000).padStart(7, '0')}`, messageId: `b${n++}` }) }).then((r) => r.text());
-  })();
-  await sleep(1500);
+  const post = (url, headers, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers }, body: JSON.stringify(body) }).then(async (r) => (await r.text(), r.status), () => 0);
+  const brainWriter = async () => {
+    while (writing) {
+      const i = n++;
+      const messageId = `b${i}`;
+      const status = await post(`${h.brainUrl}/api/chat`, { 'x-client-id': id }, { message: 'hello', sender: `+3463${String(i % 1000).padStart(7, '0')}`, messageId });
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === 200) acked.brain.push({ messageId, at: Date.now() });
+    }
+  };
+  const gatewayWriter = async () => {
+    while (writing) {
+      const i = n++;
+      const msg = i % 3 === 0 ? { kind: 'image', file: photo } : { text: MESSAGES[i % MESSAGES.length] };
+      const status = await post(`http://127.0.0.1:${port}/simulate/inbound`, {}, { from: `+3469${String(i % 40).padStart(7, '0')}`, ...msg, id: `G${i}` });
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === 202) acked.gateway.push({ id: `G${i}`, at: Date.now() });
+    }
+  };
+  const load = Promise.all([brainWriter(), brainWriter(), brainWriter(), gatewayWriter(), gatewayWriter()]);
   const out = path.join(h.home, 'backup');
-  wr(h.env, 'backup', '--out', out);
-  writing = false;
-  await load;
-  brain.kill('SIGTERM');
   const fresh = await makeHome();
-  wr(fresh.env, 'restore', out);
-  const integrity = sql(path.join(fresh.home, 'tenants', id, 'tenant.db'), 'PRAGMA integrity_check;');
-  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-  const rows = Number(sql(path.join(fresh.home, 'tenants', id, 'tenant.db'), 'SELECT count(*) FROM messages;'));
-  h.cleanup();
-  fresh.cleanup();
-  return { integrity, restoredMessages: rows, backedUpMessages: manifest.databases[`tenants/${id}/tenant.db`].rows.messages };
+  try {
+    await sleep(1500);
+    const startedAt = Date.now();
+    const backup = spawn(process.execPath, [path.join(root, 'dist/console/main.js'), 'backup', '--out', out], { env: h.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    backup.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((r) => backup.once('exit', r));
+    const finishedAt = Date.now();
+    const duringBackup = [...acked.brain, ...acked.gateway].filter((a) => a.at >= startedAt && a.at <= finishedAt).length;
+    writing = false;
+    await load;
+    if (code !== 0) return { backupFailed: stderr.trim() };
+    wr(fresh.env, 'restore', out);
+    const tdb = path.join(fresh.home, 'tenants', id, 'tenant.db');
+    const gdb = path.join(fresh.home, 'tenants', id, 'gateway.db');
+    const before = (list) => list.filter((a) => a.at < startedAt);
+    const inBrain = new Set(sql(tdb, 'SELECT message_id FROM processed_messages;').split('\n'));
+    const inGateway = new Set(sql(gdb, 'SELECT message_id FROM inbox WHERE from_me = 0;').split('\n'));
+    // Photos the gateway had kept (its prepared column names the file) must come back whole.
+    const kept = sql(gdb, "SELECT json_extract(prepared, '$.saved') FROM inbox WHERE json_extract(prepared, '$.saved') IS NOT NULL;").split('\n').filter(Boolean);
+    const photosMissing = kept.filter((f) => fs.statSync(path.join(fresh.home, 'tenants', id, 'media', path.basename(f)), { throwIfNoEntry: false })?.size !== 256 * 1024).length;
+    // A turn the gateway counts as answered must be in the brain's copy too (its booking, its history).
+    const answeredByGateway = sql(gdb, "SELECT substr(chat || '/' || participant || '/' || message_id, 1, 110) FROM inbox WHERE from_me = 0 AND status = 'done';").split('\n').filter(Boolean);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    return {
+      statuses,
+      answeredByGateway: answeredByGateway.length,
+      answeredButNotInBrain: answeredByGateway.filter((m) => !inBrain.has(m)).length,
+      ackedBeforeBackup: { brain: before(acked.brain).length, gateway: before(acked.gateway).length },
+      ackedDuringBackup: duringBackup,
+      backupMs: finishedAt - startedAt,
+      missing: { brain: before(acked.brain).filter((a) => !inBrain.has(a.messageId)).length, gateway: before(acked.gateway).filter((a) => !inGateway.has(a.id)).length },
+      photosKept: kept.length,
+      photosMissing,
+      integrity: [sql(tdb, 'PRAGMA integrity_check;'), sql(gdb, 'PRAGMA integrity_check;')],
+      restoredMessages: Number(sql(tdb, 'SELECT count(*) FROM messages;')),
+      backedUpMessages: manifest.databases[`tenants/${id}/tenant.db`].rows.messages,
+    };
+  } finally {
+    writing = false;
+    for (const p of procs) p.kill('SIGKILL');
+    h.cleanup();
+    fresh.cleanup();
+  }
 }
 
 /** WR_HOME on a small tmpfs that fills up, then frees space again. Needs root to mount it. */
@@ -425,7 +485,8 @@ if (wanted('fullDisk')) {
 }
 if (wanted('backupUnderLoad')) {
   const r = await backupUnderLoad();
-  check('backup during writes is restorable', r.integrity === 'ok' && r.restoredMessages === r.backedUpMessages, r);
+  const ok = !r.backupFailed && r.ackedBeforeBackup.brain > 0 && r.ackedBeforeBackup.gateway > 0 && r.ackedDuringBackup > 0 && r.missing.brain === 0 && r.missing.gateway === 0 && r.answeredButNotInBrain === 0 && r.photosKept > 0 && r.photosMissing === 0 && r.integrity.every((x) => x === 'ok') && r.restoredMessages === r.backedUpMessages;
+  check('a backup taken under writes holds everything acknowledged before it started', ok, r);
 }
 if (wanted('outsideReader')) {
   const r = await outsideReader(Math.round(300 * scale));

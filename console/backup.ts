@@ -24,7 +24,14 @@ const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-const TENANT_DATABASES = ['tenant.db', 'gateway.db'];
+/**
+ * Copied in this order, each at its own moment: the brain commits a turn before the gateway marks
+ * the message answered, so a gateway.db copied first never counts as answered a turn the brain's
+ * later copy lacks (restored, that turn would be a reply, a booking, the brain never made and the
+ * gateway never asks again). The other way round a restored gateway asks again about a message the
+ * brain's copy already holds: the brain gives its recorded answer, nothing is lost.
+ */
+const TENANT_DATABASES = ['gateway.db', 'tenant.db'];
 const TENANT_FILES = ['secret', 'profile.yaml'];
 const HOME_FILES = ['tenants.json', 'admin.key', 'wr.env'];
 

@@ -462,6 +462,44 @@ async function controlCharacters(total) {
   }
 }
 
+/**
+ * The room a Baileys gateway reserves for messages it cannot store (gateway/spill.ts) on a disk
+ * that is really full: what it keeps, and that a new run reads it all back. Needs root for the tmpfs.
+ */
+async function spillOnFullDisk(total) {
+  const mnt = fs.mkdtempSync('/tmp/wr-spill-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt], { stdio: 'ignore' });
+  } catch {
+    fs.rmSync(mnt, { recursive: true, force: true });
+    return { skipped: 'mounting a tmpfs needs root' };
+  }
+  try {
+    const { SpillFile } = await import(path.join(root, 'dist/gateway/spill.js'));
+    const file = path.join(mnt, 'inbound.spill');
+    const spill = await SpillFile.open(file);
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${path.join(mnt, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });
+    } catch {
+      // "No space left on device": the point.
+    }
+    let diskFull = false;
+    try {
+      fs.writeFileSync(path.join(mnt, 'probe'), Buffer.alloc(8192, 1));
+    } catch (err) {
+      diskFull = err.code === 'ENOSPC';
+    }
+    const message = (i) => ({ chat: `3466${i}@s.whatsapp.net`, address: `3466${i}@s.whatsapp.net`, participant: '', id: `SP${i}`, fromMe: false, sender: `+3466${i}`, senderName: 'Ana', kind: 'text', text: `${MESSAGES[i % MESSAGES.length]} ${'x'.repeat(2000)}`, timestamp: new Date() });
+    let kept = 0;
+    for (let i = 0; i < total; i++) if ((await spill.put([message(i)])).length === 0) kept++;
+    const recovered = (await SpillFile.open(file)).recovered;
+    return { diskFull, offered: total, messageBytes: JSON.stringify(message(0)).length, kept, inMemoryOnly: total - kept, recoveredByNextRun: recovered.length, recoveredInOrder: recovered.every((m, i) => m.id === `SP${i}`) };
+  } finally {
+    execFileSync('umount', [mnt]);
+    fs.rmSync(mnt, { recursive: true, force: true });
+  }
+}
+
 const scale = quick ? 0.2 : 1;
 // --only=name runs the scenarios whose function name contains it (while working on one).
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -504,6 +542,11 @@ if (wanted('keyAndRegistry')) {
 if (wanted('controlCharacters')) {
   const r = await controlCharacters(Math.round(200 * scale));
   check('NUL and control characters in every field', nothingLost(r) && r.fiveHundreds === 0 && r.rowsWithControlCharacters === 0 && r.escalations > 0, r);
+}
+if (wanted('spillOnFullDisk')) {
+  const r = await spillOnFullDisk(Math.round(1000 * scale));
+  if (r.skipped) console.log(`SKIP the Baileys spill file on a full disk: ${r.skipped}`);
+  else check('the Baileys spill file on a full disk keeps what it has room for, and gives it all back', r.diskFull && r.kept > 0 && r.recoveredByNextRun === r.kept && r.recoveredInOrder, r);
 }
 if (!only) fs.writeFileSync(path.join(root, 'bench/chaos-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(failed ? 1 : 0);

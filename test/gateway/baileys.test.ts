@@ -80,6 +80,7 @@ let downloads: any[];
 const baileysFor = (store: GatewayStore) =>
   new BaileysTransport({
     authDir: authDir(),
+    spillFile: t.config.paths.inboundSpill('shop'),
     downloadMedia: (async (message: any, type: string, _opts: unknown, ctx: any) => {
       expect(type).toBe('buffer');
       expect(typeof ctx.reuploadRequest).toBe('function');
@@ -587,6 +588,36 @@ describe('Baileys adapter, store failures', () => {
     await db.close();
     gw = undefined as never;
   });
+});
+
+describe('Baileys adapter, a crash while the disk is full', () => {
+  it('writes a message it could not store to the reserved spill file, and the next run stores and answers it once', async () => {
+    await pairAndOpen();
+    const { page_count } = (await gw.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
+    await gw.store.db.run(`PRAGMA max_page_count = ${page_count}`);
+    const spill = t.config.paths.inboundSpill('shop');
+    const blocks = fs.statSync(spill).blocks;
+    // Receipted by Baileys before it reaches us: WhatsApp will never deliver these again.
+    sock().upsert('notify', text('K1', '34600300011@s.whatsapp.net', 'what are your hours? '.repeat(190)), text('K2', '34600300012@s.whatsapp.net', 'where are you?'));
+    await until(async () => (await fetch(`${gw.url}/health`)).status === 503);
+    // The crash: the process ends with gateway.db still full, so the held messages are gone from memory.
+    await gw.close();
+    expect(fs.statSync(spill).blocks).toBe(blocks);
+    const db = await RawDb.open(t.config.paths.gatewayDb('shop'), true);
+    expect(await db.all("SELECT message_id FROM inbox WHERE message_id IN ('K1', 'K2')")).toEqual([]);
+    await db.close();
+    // PM2 starts it again; space is back.
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    await until(() => sock().sent.length === 2, 20_000);
+    expect(sock().sent.map((s) => s.jid).sort()).toEqual(['34600300011@s.whatsapp.net', '34600300012@s.whatsapp.net']);
+    expect((await gw.store.inboxMessage('K1'))?.text).toContain('what are your hours?');
+    // Stored now, so the spill file is empty again: a third run offers nothing.
+    await until(() => !fs.readFileSync(spill).some((b) => b !== 0));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sock().sent).toHaveLength(2);
+  }, 60_000);
 });
 
 describe('Baileys adapter, WhatsApp Web version', () => {

@@ -46,9 +46,17 @@ export interface DesiredIncident {
   target: string;
   title: string;
   next: string;
-  /** Higher is worse: an open incident whose severity rises is alerted again. */
+  /**
+   * Higher is worse: an open incident whose severity rises is alerted again (🔺). Kinds that can
+   * get worse while open say how: a session that parks, PM2 giving up on a crash loop, a queue or
+   * a count of undecryptable messages ten times larger, more tenants out of LLM tokens. The rest
+   * (down, logged out, refused) have one level.
+   */
   severity?: number;
 }
+
+/** How many times over its threshold a count is, in powers of ten: up to 10× is 0, 10× is 1, 100× is 2. */
+export const tenfold = (n: number, threshold: number): number => Math.max(0, Math.floor(Math.log10(n / Math.max(1, threshold))));
 
 export interface Thresholds {
   unreachableChecks: number;
@@ -85,12 +93,13 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   if (obs.kind === 'brain') {
     if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
     if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain');
-    if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait');
+    if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait', obs.llm.overBudget.length - 1);
     return out;
   }
   const crashing = obs.pm2 && (obs.pm2.status === 'errored' || obs.pm2.status === 'waiting restart');
   if (crashing || s.restartTimes.length >= t.crashRestarts) {
-    add('crash_loop', `gateway crash-looping (PM2 ${obs.pm2?.status ?? '?'}, ${s.restartTimes.length} restarts in ${t.crashWindowMs / 60_000} min)`, `read its log: pm2 logs ${gatewayName(obs.target)}`);
+    // Errored is worse than restarting: PM2 has given up and will not start it again.
+    add('crash_loop', `gateway crash-looping (PM2 ${obs.pm2?.status ?? '?'}, ${s.restartTimes.length} restarts in ${t.crashWindowMs / 60_000} min)`, `read its log: pm2 logs ${gatewayName(obs.target)}`, obs.pm2?.status === 'errored' ? 1 : 0);
   }
   const stopped = obs.pm2 && obs.pm2.status === 'stopped';
   if (!crashing && !stopped && s.failures >= t.unreachableChecks) add('gateway_unreachable', `gateway does not answer (${s.failures} checks in a row)`, `wr-console restart ${obs.target}`);
@@ -106,9 +115,9 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   }
   if (obs.reachable && (obs.undecryptable ?? 0) >= t.undecryptable) {
     // The usual cause of "connected but receiving nothing": customers see their messages delivered, the bot sees none.
-    add('undecryptable', `connected but ${obs.undecryptable} messages in the last hour could not be decrypted`, `the session's keys are out of step: wr-console restart ${obs.target}; if it goes on, log out on the phone and pair again`);
+    add('undecryptable', `connected but ${obs.undecryptable} messages in the last hour could not be decrypted`, `the session's keys are out of step: wr-console restart ${obs.target}; if it goes on, log out on the phone and pair again`, tenfold(obs.undecryptable!, t.undecryptable));
   }
-  if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
+  if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status', tenfold(obs.backlog!, t.backlog));
   return out;
 }
 

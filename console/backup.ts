@@ -43,6 +43,11 @@ function copyFilePrivate(from: string, to: string): void {
   fs.chmodSync(to, 0o600);
 }
 
+/**
+ * Copies a folder a running gateway may be changing: WhatsApp removes used pre-keys and sessions
+ * while the copy goes on, so a file listed a moment ago may be gone; it is left out, as its owner
+ * meant. Files are replaced by rename (whole, old or new), never rewritten in place.
+ */
 function copyTreePrivate(from: string, to: string): number {
   if (!fs.existsSync(from)) return 0;
   ensureDir(to);
@@ -51,8 +56,12 @@ function copyTreePrivate(from: string, to: string): number {
     if (entry.name.endsWith('.tmp')) continue;
     if (entry.isDirectory()) n += copyTreePrivate(path.join(from, entry.name), path.join(to, entry.name));
     else if (entry.isFile()) {
-      copyFilePrivate(path.join(from, entry.name), path.join(to, entry.name));
-      n++;
+      try {
+        copyFilePrivate(path.join(from, entry.name), path.join(to, entry.name));
+        n++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
   }
   return n;

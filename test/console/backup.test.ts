@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,4 +138,23 @@ describe('backup and restore', () => {
       await tdb.close();
     }
   }, 60_000);
+
+  it('copies a WhatsApp auth folder while the gateway removes keys from it, leaving out what is gone', async () => {
+    const t = makeHome({ WR_PORT_BASE: '42550' });
+    homes.push(t);
+    await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'baileys');
+    const auth = t.config.paths.authDir('shop');
+    fs.mkdirSync(auth, { recursive: true, mode: 0o700 });
+    for (let i = 0; i < 1500; i++) fs.writeFileSync(path.join(auth, `pre-key-${i}.json`), '{"public":"x"}', { mode: 0o600 });
+    // Baileys using up pre-keys, from another process, in the opposite order to the copy's, once the copy has begun.
+    const dir = path.join(t.home, 'bk');
+    const remover = spawn(process.execPath, ['-e', `const fs = require('fs'); const auth = ${JSON.stringify(auth)}; while (!fs.existsSync(${JSON.stringify(path.join(dir, 'tenants/shop/auth'))})); for (const f of fs.readdirSync(auth).reverse()) fs.rmSync(auth + '/' + f, { force: true });`], { stdio: 'ignore' });
+    await new Promise((r) => remover.once('spawn', r));
+    await new Promise((r) => setTimeout(r, 150));
+    const backup = await cli(t.env, 'backup', '--out', dir);
+    await new Promise((r) => remover.on('close', r));
+    expect(backup).toMatchObject({ code: 0, stderr: '' });
+    const copied = fs.readdirSync(path.join(dir, 'tenants/shop/auth'));
+    expect(copied.every((f) => fs.readFileSync(path.join(dir, 'tenants/shop/auth', f), 'utf8') === '{"public":"x"}')).toBe(true);
+  });
 });

@@ -20,6 +20,8 @@ export interface Observation {
   backlog?: number;
   /** The gateway cannot store incoming messages (disk full…). */
   storeError?: string | null;
+  /** Of those, how many did not fit in the spill file either: a crash loses them. */
+  heldInMemory?: number;
   /** The brain refuses the gateway's key or tenant. */
   authError?: string | null;
   /** Messages WhatsApp delivered that could not be decrypted, in the last hour. */
@@ -48,7 +50,8 @@ export interface DesiredIncident {
   next: string;
   /**
    * Higher is worse: an open incident whose severity rises is alerted again (🔺). Kinds that can
-   * get worse while open say how: a session that parks, PM2 giving up on a crash loop, a queue or
+   * get worse while open say how: a session that parks, PM2 giving up on a crash loop, messages
+   * that cannot be stored no longer fitting in the spill file, a queue or
    * a count of undecryptable messages ten times larger, more tenants out of LLM tokens. The rest
    * (down, logged out, refused) have one level.
    */
@@ -109,7 +112,11 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
     // Parked is worse than disconnected: it no longer retries by itself.
     add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now', s.wa === 'parked' ? 1 : 0);
   }
-  if (obs.reachable && obs.storeError) add('store_failing', `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}`, 'free disk space under WR_HOME; held messages are stored as soon as it works');
+  if (obs.reachable && obs.storeError) {
+    const inMemory = obs.heldInMemory ?? 0;
+    const title = `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}${inMemory > 0 ? `; ${inMemory} held in memory only, lost if it stops` : ''}`;
+    add('store_failing', title, `free disk space under WR_HOME${inMemory > 0 ? ' now, and do not restart the gateway before' : ''}; held messages are stored as soon as it works`, inMemory > 0 ? 1 : 0);
+  }
   if (obs.reachable && obs.authError) {
     add('key_refused', `the brain refuses this gateway's key, messages wait: ${obs.authError.slice(0, 200)}`, `wr-console tenant key ${obs.target} --rotate, then wr-console restart ${obs.target}`);
   }

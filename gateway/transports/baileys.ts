@@ -52,6 +52,8 @@ export interface BaileysOptions {
   downloadMedia?: typeof downloadMediaMessage;
   /** Room reserved on disk for messages the gateway cannot store (see SpillFile). */
   spillFile?: string;
+  /** Its size (tests make it small). */
+  spillBytes?: number;
 }
 
 const heldKey = (m: InboundMessage) => `${m.chat}/${m.participant}/${m.id}`;
@@ -226,7 +228,7 @@ export class BaileysTransport implements Transport {
     if (this.spillOpened || !this.opts.spillFile) return 0;
     this.spillOpened = true;
     try {
-      this.spill = await SpillFile.open(this.opts.spillFile);
+      this.spill = await SpillFile.open(this.opts.spillFile, this.opts.spillBytes);
     } catch (err) {
       this.opts.log.error({ err: (err as Error).message }, 'could not reserve room for messages that cannot be stored: on a full disk they will be kept in memory only');
       return 0;
@@ -401,6 +403,10 @@ export class BaileysTransport implements Transport {
       if (this.memoryOnly.size > 0) this.opts.log.error({ memoryOnly: this.memoryOnly.size }, 'received messages could not be stored and are only in memory: they are lost if the gateway stops now; free disk space first');
       else if (this.held.size > 0) this.opts.log.warn({ held: this.held.size }, 'received messages that could not be stored wait in the spill file for the next start');
     });
+  }
+
+  heldInMemory(): number {
+    return this.memoryOnly.size;
   }
 
   async clearSession(): Promise<void> {

@@ -90,7 +90,7 @@ async function fakeGatewayHealth(port: number, initial: Partial<GatewayHealth>) 
   let over = initial;
   const health = (): GatewayHealth => ({
     tenant: 'clinic', status: 'connected', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 1, lastDisconnect: null, parkedReason: null,
-    queue: { pending: 0, failed: 0 }, messagesToday: 0, undecryptableLastHour: 0, storeError: null, authError: null, ...over,
+    queue: { pending: 0, failed: 0 }, messagesToday: 0, undecryptableLastHour: 0, storeError: null, authError: null, heldInMemory: 0, ...over,
   });
   const http = await import('node:http');
   const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health())));
@@ -180,7 +180,7 @@ describe('monitor and alerts', () => {
     }
   });
 
-  it('alerts again, on Telegram and SMS, when a queue or the undecryptable messages grow tenfold, and not when they merely change', async () => {
+  it('alerts again, on Telegram and SMS, when messages no longer fit on disk, or a queue or the undecryptable messages grow tenfold, and not when they merely change', async () => {
     const { port } = await setup({ TELEGRAM_CHAT_IDS: '111' });
     await gateways.pop()!.close();
     const fake = await fakeGatewayHealth(port, { queue: { pending: 60, failed: 0 }, undecryptableLastHour: 6 });
@@ -208,9 +208,16 @@ describe('monitor and alerts', () => {
       fake.set({ queue: { pending: 900, failed: 0 }, undecryptableLastHour: 60 });
       await new Promise((r) => setTimeout(r, 800));
       expect(sent()).toHaveLength(4);
+      // The disk fills: held messages go to the spill file, then past its room into memory only.
+      fake.set({ queue: { pending: 60, failed: 0 }, undecryptableLastHour: 6, storeError: 'SQLITE_FULL: database or disk is full' });
+      await until(() => sent().length === 5, 30_000);
+      expect(texts()[4]).toBe('111 🔴 [clinic] Sonrisa Dental Clinic: the gateway cannot store incoming messages: SQLITE_FULL: database or disk is full. Next: free disk space under WR_HOME; held messages are stored as soon as it works');
+      fake.set({ queue: { pending: 60, failed: 0 }, undecryptableLastHour: 6, storeError: 'SQLITE_FULL: database or disk is full', heldInMemory: 3 });
+      await until(() => sent().length === 6 && sms().length === 6, 30_000);
+      expect(texts()[5]).toBe('111 🔺 [clinic] Sonrisa Dental Clinic: worse — the gateway cannot store incoming messages: SQLITE_FULL: database or disk is full; 3 held in memory only, lost if it stops. Next: free disk space under WR_HOME now, and do not restart the gateway before; held messages are stored as soon as it works');
       fake.set({ queue: { pending: 0, failed: 0 }, undecryptableLastHour: 0 });
-      await until(() => sent().length === 6, 30_000);
-      expect(texts().slice(4).every((x) => x.startsWith('111 ✅'))).toBe(true);
+      await until(() => sent().length === 9, 30_000);
+      expect(texts().slice(6).every((x) => x.startsWith('111 ✅'))).toBe(true);
     } finally {
       await fake.close();
     }

@@ -73,6 +73,7 @@ describe('monitor rules', () => {
     expect([5, 49, 50, 500].map((undecryptable) => severity(gw({ undecryptable }), 'undecryptable'))).toEqual([0, 0, 1, 2]);
     expect(['waiting restart', 'errored'].map((status) => severity(gw({ reachable: false, pm2: { status, restarts: 16 } }), 'crash_loop'))).toEqual([0, 1]);
     expect(['disconnected', 'parked'].map((wa) => severity(gw({ wa: wa as WaStatus }), 'whatsapp_down'))).toEqual([0, 1]);
+    expect([0, 3].map((heldInMemory) => severity(gw({ storeError: 'SQLITE_FULL', heldInMemory }), 'store_failing'))).toEqual([0, 1]);
     const brain = (overBudget: string[]): Observation => ({ target: 'brain', kind: 'brain', reachable: true, llm: { engine: 'llm:openai', state: 'ok', overBudget } });
     expect([['Sonrisa'], ['Sonrisa', 'Barberia']].map((o) => severity(brain(o), 'llm_budget'))).toEqual([0, 1]);
   });

@@ -35,6 +35,8 @@ export const GatewayHealthSchema = z.object({
   storeError: z.string().nullable(),
   /** Why the brain refuses this gateway's key or tenant (messages wait meanwhile); null once it answers. */
   authError: z.string().nullable(),
+  /** Received messages that could not be stored and found no room in the spill file either: a crash loses them. */
+  heldInMemory: z.number(),
 });
 export type GatewayHealth = z.infer<typeof GatewayHealthSchema>;
 

@@ -29,6 +29,8 @@ const schema = z
     WR_HOME: z.string().optional(),
     BRAIN_PORT: port.default(3000),
     BRAIN_URL: httpUrl.optional(),
+    /** The monitor's HTTP API (incidents for the console and `status`), on 127.0.0.1. */
+    MONITOR_PORT: port.default(3001),
     WR_PORT_BASE: port.default(2900),
     BRAIN_RATE_LIMIT: z.coerce.number().int().min(1, 'expected requests per minute, at least 1').default(600),
     BRAIN_FAILED_LOGINS: z.coerce.number().int().min(1, 'expected failed logins per minute, at least 1').default(10),
@@ -69,6 +71,7 @@ const schema = z
       need(c.SMS_ENABLED && !c[key], key, 'required when SMS_ENABLED=true');
     }
     need(Boolean(c.LLM_PROVIDER) && !c.LLM_MODEL, 'LLM_MODEL', 'required when LLM_PROVIDER is set');
+    need(c.MONITOR_PORT === c.BRAIN_PORT, 'MONITOR_PORT', 'must differ from BRAIN_PORT');
   });
 
 export type Config = z.infer<typeof schema> & {

@@ -73,11 +73,12 @@ export async function registerTenant(config: Config, input: NewTenant): Promise<
   const tenant = await updateRegistry(paths, async (tenants) => {
     if (tenants.some((t) => t.id === id)) throw new CliError(`tenant "${id}" already exists`);
     const owners = new Map(tenants.map((t) => [t.port, t.id]));
-    const reserved = new Set([...owners.keys(), config.BRAIN_PORT]);
+    const reserved = new Set([...owners.keys(), config.BRAIN_PORT, config.MONITOR_PORT]);
     let port: number;
     if (requestedPort !== undefined) {
       if (owners.has(requestedPort)) throw new CliError(`port ${requestedPort} is already assigned to tenant "${owners.get(requestedPort)}"`);
       if (requestedPort === config.BRAIN_PORT) throw new CliError(`port ${requestedPort} is the brain's port (BRAIN_PORT)`);
+      if (requestedPort === config.MONITOR_PORT) throw new CliError(`port ${requestedPort} is the monitor's port (MONITOR_PORT)`);
       if (!(await isPortFree(requestedPort))) throw new CliError(`port ${requestedPort} is in use by another program`);
       port = requestedPort;
     } else {

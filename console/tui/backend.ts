@@ -6,7 +6,7 @@ import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js
 import type { Config } from '../../core/config.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
-import { RawDb } from '../../core/sqlite/raw.js';
+import { readMonitor } from '../../core/monitor-api.js';
 import { startApps, appsFor, syncGateway } from '../cli/processes.js';
 import { registerTenant } from '../cli/tenant.js';
 import { BrainApi, chatOf, type Conversation } from '../brain-api.js';
@@ -231,6 +231,7 @@ export class LiveBackend implements Backend {
       const byName = new Map(processes.map((p) => [p.name, p]));
       const statusOf = (name: string): Pm2Status => (byName.get(name)?.status as Pm2Status | undefined) ?? 'absent';
       const brainHealthy = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/health`, { signal: AbortSignal.timeout(800) }).then((r) => r.ok, () => false);
+      const monitorReading = readMonitor(this.config, 800);
       const rows = await Promise.all(
         this.registry.list().map(async (t): Promise<TenantRow> => {
           const p = byName.get(gatewayName(t.id));
@@ -247,7 +248,9 @@ export class LiveBackend implements Backend {
           }
         }),
       );
-      const incidents = await this.openIncidents();
+      // Unreachable: no incidents are shown rather than the last ones (they may have resolved).
+      const { status: monitorStatus, problem: monitorApi } = await monitorReading;
+      const incidents = (monitorStatus?.incidents ?? []).map((i) => ({ target: i.target, title: i.title, openedAt: i.openedAt }));
       // A QR the gateway no longer shows (it paired, or it expired) leaves the screen; one shown
       // before the console started (so never seen on the bus) is asked for.
       const qr = Object.fromEntries(Object.entries(this.state.qr).filter(([id, q]) => Date.parse(q.expiresAt) > Date.now() && rows.find((r) => r.id === id)?.wa === 'qr'));
@@ -267,26 +270,12 @@ export class LiveBackend implements Backend {
         rows,
         qr,
         incidents,
+        monitorApi: monitorApi ?? null,
         warnings: configWarnings({ consoleHome: this.config.home, processHomes: processes.map((p) => p.wrHome) }),
       };
       this.touch();
     } finally {
       this.polling = false;
-    }
-  }
-
-  private async openIncidents(): Promise<Snapshot['incidents']> {
-    if (!fs.existsSync(this.config.paths.monitorDb)) return [];
-    try {
-      const db = await RawDb.open(this.config.paths.monitorDb, true);
-      try {
-        const rows = await db.all<{ target: string; title: string; opened_at: string }>("SELECT target, title, opened_at FROM incidents WHERE status = 'open' ORDER BY id");
-        return rows.map((r) => ({ target: r.target, title: r.title, openedAt: new Date(r.opened_at).toISOString() }));
-      } finally {
-        await db.close();
-      }
-    } catch {
-      return [];
     }
   }
 

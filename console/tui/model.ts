@@ -81,8 +81,10 @@ export interface Snapshot {
   lastErrors: Record<string, string>;
   /** Whether the monitor has any alert channel to tell someone. */
   alertsConfigured: boolean;
-  /** The monitor's open incidents (monitor.db). */
+  /** The monitor's open incidents, from its HTTP API; empty while `monitorApi` says it cannot be read. */
   incidents: { target: string; title: string; openedAt: string }[];
+  /** Why the monitor's API could not be read at the last poll (incidents unknown); null when it answered. */
+  monitorApi: string | null;
   /** Customers waiting for a person, every tenant, oldest first (the brain's API). */
   escalations: PendingEscalation[];
   /** Where what this console sees differs from what the processes use (WR_HOME). */
@@ -96,7 +98,7 @@ export interface PendingEscalation extends Escalation {
 }
 
 export function emptySnapshot(host = ''): Snapshot {
-  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, lastErrors: {}, alertsConfigured: false, incidents: [], escalations: [], warnings: [], bus: 'live' };
+  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, lastErrors: {}, alertsConfigured: false, incidents: [], monitorApi: null, escalations: [], warnings: [], bus: 'live' };
 }
 
 /** Higher is worse: what the operator must look at first sorts to the top. */
@@ -149,7 +151,9 @@ export function failures(s: Snapshot): Failure[] {
   if (s.pm2 === 'stale') out.push({ severity: 190, what: 'PM2 does not answer: what is shown may be old', next: 'wait a few seconds; if it stays, pm2 ping, or wr-console start' });
   if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'S to start it, R to restart it; enter for its log', process: BRAIN });
   else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'R to restart it; enter for its log', process: BRAIN });
-  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'S to start it, R to restart it; enter for its log', process: MONITOR });
+  const unknown = s.monitorApi ? '; incidents unknown' : '';
+  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent${unknown}`, next: 'S to start it, R to restart it; enter for its log', process: MONITOR });
+  else if (s.pm2 === 'connected' && s.monitorApi) out.push({ severity: 110, what: `${s.monitorApi}; incidents unknown`, next: 'enter for its log; R to restart it', process: MONITOR });
   const alerted = s.alertsConfigured ? 'the monitor alerted the operator' : 'alerts: not configured, so nobody was told';
   for (const i of s.incidents) {
     out.push({ severity: 95, what: `incident since ${i.openedAt.slice(11, 16)} UTC: [${i.target}] ${i.title}`, next: `${alerted}; it resolves by itself once fixed`, process: processOfTarget(i.target) });

@@ -31,6 +31,7 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
         <Text color={known ? statusColor(s.brain.pm2 === 'online' && s.brain.healthy !== false ? 'online' : 'errored') : 'gray'}>{brain}</Text>
         {formatUsage(s.brain.cpu, s.brain.memory) ? ` ${formatUsage(s.brain.cpu, s.brain.memory)}` : ''} · monitor{' '}
         <Text color={known ? statusColor(s.monitor?.pm2 ?? 'absent') : 'gray'}>{s.monitor?.pm2 ?? 'not installed'}</Text>
+        {s.monitorApi && s.monitor?.pm2 === 'online' ? <Text color="yellow"> (API not reachable)</Text> : null}
         {formatUsage(s.monitor?.cpu, s.monitor?.memory) ? ` ${formatUsage(s.monitor?.cpu, s.monitor?.memory)}` : ''} · {new Date(now).toTimeString().slice(0, 8)}
       </Text>
       {s.warnings.length ? (

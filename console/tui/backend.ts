@@ -265,8 +265,8 @@ export class LiveBackend implements Backend {
         at: Date.now(),
         pm2: pm2State,
         bus,
-        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy, ...usage(byName.get(BRAIN)) },
-        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR), ...usage(byName.get(MONITOR)) } : null,
+        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy, ...service(byName.get(BRAIN)), port: this.config.BRAIN_PORT },
+        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR), ...service(byName.get(MONITOR)), port: this.config.MONITOR_PORT } : null,
         rows,
         qr,
         incidents,
@@ -404,6 +404,11 @@ function tail(file: string, bytes: number): string {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** What the table shows of the brain or the monitor besides its state. */
+function service(p: ProcessInfo | undefined): { cpu: number | null; memory: number | null; restarts: number; uptimeSince: number | null } {
+  return { ...usage(p), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null };
 }
 
 /** CPU and memory of a running process; PM2's figures for a stopped one are stale zeros. */

@@ -17,7 +17,12 @@ export interface TenantRow {
   id: string;
   name: string;
   port: number;
-  transport: 'baileys' | 'simulator';
+  /** `service`: the row is the brain or the monitor, not a tenant (see `service`). */
+  transport: 'baileys' | 'simulator' | 'service';
+  /** Set on the brain's and the monitor's rows: the PM2 process the row is. */
+  service?: typeof BRAIN | typeof MONITOR;
+  /** For a service row: its state in words (the WHATSAPP column of a tenant). */
+  note?: string;
   pm2: Pm2Status;
   restarts: number;
   uptimeSince: number | null;
@@ -44,6 +49,10 @@ export interface ServiceState {
   healthy?: boolean;
   cpu?: number | null;
   memory?: number | null;
+  restarts?: number;
+  uptimeSince?: number | null;
+  /** Where it listens (BRAIN_PORT, MONITOR_PORT). */
+  port?: number;
 }
 
 /** `12% 85M`: a process's CPU and memory, or '' when PM2 has no figures. */
@@ -115,6 +124,25 @@ export function severity(r: TenantRow): number {
   if (r.wa === 'connecting' || r.pm2 === 'launching' || r.wa === null) return 30;
   if (r.handoff) return 10;
   return 0;
+}
+
+/** The PM2 process a table row is: a tenant's gateway, the brain or the monitor. */
+export const processOf = (r: TenantRow): string => r.service ?? gatewayName(r.id);
+
+/**
+ * The brain and the monitor as rows of the table, as k9s lists every pod: selectable for their log,
+ * R and S. They stay above the tenants; the header counts only tenants.
+ */
+export function serviceRows(s: Pick<Snapshot, 'brain' | 'monitor' | 'monitorApi' | 'escalations'>): TenantRow[] {
+  const make = (service: typeof BRAIN | typeof MONITOR, st: ServiceState, note: string): TenantRow => ({
+    id: service === BRAIN ? 'brain' : 'monitor', name: service === BRAIN ? 'shared brain (every tenant)' : 'monitor (alerts)', port: st.port ?? 0, transport: 'service', service, note,
+    pm2: st.pm2, restarts: st.restarts ?? 0, uptimeSince: st.uptimeSince ?? null, cpu: st.cpu ?? null, memory: st.memory ?? null,
+    wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: service === BRAIN ? s.escalations.length : 0,
+  });
+  const brainNote = s.brain.pm2 !== 'online' ? '-' : s.brain.healthy === false ? 'no /health' : 'serving';
+  const rows = [make(BRAIN, s.brain, brainNote)];
+  if (s.monitor) rows.push(make(MONITOR, s.monitor, s.monitor.pm2 !== 'online' ? '-' : s.monitorApi ? 'no API' : 'watching'));
+  return rows;
 }
 
 export function sortRows(rows: readonly TenantRow[]): TenantRow[] {

@@ -291,6 +291,50 @@ describe('console TUI', () => {
     expect(backend.calls).toEqual(['restart wr-brain', 'start wr-gw-bravo']);
   });
 
+  it('lists the brain and the monitor as rows: state, CPU and memory, their log on enter, R and S on them, no handoff or QR (issue 16: brain and monitor as rows)', async () => {
+    const backend = new FakeBackend([row('alpha'), row('bravo', { wa: 'parked' })]);
+    backend.state.brain = { pm2: 'online', healthy: true, cpu: 12, memory: 90 * 1024 * 1024, restarts: 2, uptimeSince: Date.now() - 600_000, port: 3000 };
+    backend.state.monitor = { pm2: 'online', cpu: 1, memory: 40 * 1024 * 1024, restarts: 0, uptimeSince: Date.now(), port: 3001 };
+    backend.state.monitorApi = 'monitor not reachable on 127.0.0.1:3001 (nothing listens there): wr-console start monitor';
+    backend.logLines['wr-brain'] = [{ at: 1, process: 'wr-brain', stream: 'out', text: 'brain listening on 127.0.0.1' }];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('bravo');
+    const lines = frame().split('\n');
+    const at = (id: string) => lines.findIndex((l) => new RegExp(`^[ ▶]${id} `).test(l));
+    // Above the tenants; the worst tenant is selected first.
+    expect([at('brain'), at('monitor'), at('bravo'), at('alpha')]).toEqual([...[at('brain'), at('monitor'), at('bravo'), at('alpha')]].sort((a, b) => a - b));
+    expect(at('brain')).toBeGreaterThan(0);
+    expect(lines[at('bravo')]).toMatch(/^▶/);
+    expect(lines[at('brain')]).toMatch(/^ brain +shared brain… online +serving +- +(9|10)m +2 .* 12% 90M *$/);
+    expect(lines[at('monitor')]).toMatch(/^ monitor .* online +no API .* 1% 40M *$/);
+    // The header still counts tenants only.
+    expect(frame()).toContain('tenants 2 (');
+    await press(['k', 'k']);
+    await shows('▶brain');
+    await press(['h']);
+    await shows('handoff is per tenant: select a tenant, not the brain');
+    await press(['p']);
+    await shows('the brain has no WhatsApp session');
+    await press(['\r']);
+    await shows('log wr-brain');
+    await shows('brain listening on 127.0.0.1');
+    await press(['\u001b']);
+    await shows('▶brain');
+    await press(['R']);
+    await shows('Restart wr-brain?');
+    await press(['y']);
+    await shows('wr-brain restarted');
+    await press(['j', 'S']);
+    await shows('Stop wr-monitor?');
+    await press(['y']);
+    await shows('wr-monitor stopped');
+    expect(backend.calls).toEqual(['restart wr-brain', 'stop wr-monitor']);
+    // A filter finds them by name too.
+    await press(['/', ...'monit', '\r']);
+    await shows('▶monitor');
+    expect(frame()).not.toContain('bravo');
+  });
+
   it('lists escalations with phone and text and resolves one; drills into a tenant\'s conversations and toggles a chat\'s handoff (issue 16 item 4)', async () => {
     const backend = new FakeBackend([row('clinic', { escalations: 1 })]);
     const created = new Date(Date.now() - 5 * 60_000).toISOString();

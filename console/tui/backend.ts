@@ -7,8 +7,8 @@ import type { Config } from '../../core/config.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
 import { readMonitor } from '../../core/monitor-api.js';
-import { startApps, appsFor, syncGateway } from '../cli/processes.js';
-import { registerTenant } from '../cli/tenant.js';
+import { appsFor, controlApps, targetOf, type Verb } from '../ops/processes.js';
+import { addTenant } from '../ops/tenants.js';
 import { BrainApi, chatOf, type Conversation } from '../brain-api.js';
 import { GatewayApi } from '../gateway-api.js';
 import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
@@ -319,29 +319,30 @@ export class LiveBackend implements Backend {
   }
 
   /** A process restart; for a gateway it also leaves a parked or logged-out session (a new socket, a new QR). */
-  async restart(name: string): Promise<void> {
-    await this.pm2.restart(name);
-    await this.poll();
+  restart(name: string): Promise<void> {
+    return this.control('restart', name);
   }
 
-  async start(name: string): Promise<void> {
-    const target = name === BRAIN ? 'brain' : name === MONITOR ? 'monitor' : (tenantOfGateway(name) ?? name);
-    await startApps(this.pm2, appsFor(this.config, target, this.env.WR_DEMO === '1'));
-    await this.poll();
+  start(name: string): Promise<void> {
+    return this.control('start', name);
   }
 
-  async stop(name: string): Promise<void> {
-    await this.pm2.stop(name);
+  stop(name: string): Promise<void> {
+    return this.control('stop', name);
+  }
+
+  /** The same operation as `wr-console start|stop|restart`, on the console's own PM2 connection. */
+  private async control(verb: Verb, name: string): Promise<void> {
+    const { lines, failed } = await controlApps(this.pm2, verb, appsFor(this.config, targetOf(name), this.env.WR_DEMO === '1'));
     await this.poll();
+    if (failed.length) throw new Error(lines.find((l) => l.includes('FAILED')) ?? `${verb} failed for ${name}`);
   }
 
   async addTenant(input: { id: string; name: string; transport: Transport }): Promise<string> {
     if (!isTenantId(input.id)) throw new Error('the id must be 1-32 lowercase letters, digits or dashes');
     if (!input.name.trim()) throw new Error('the name is required');
-    const { tenant } = await registerTenant(this.config, { id: input.id, name: input.name.trim(), transport: input.transport });
-    // The console shows the result itself; syncGateway's lines are for the CLI.
-    const quiet = () => {};
-    await syncGateway(this.config, this.env, tenant.id, true, { out: quiet, err: quiet });
+    // The console shows the result itself, not the gateway's start-up lines.
+    const { tenant } = await addTenant(this.config, this.env, { id: input.id, name: input.name.trim(), transport: input.transport }, () => {});
     await this.poll();
     return `added ${tenant.id} on port ${tenant.port}`;
   }

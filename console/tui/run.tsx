@@ -1,7 +1,7 @@
 import readline from 'node:readline/promises';
 import { render } from 'ink';
 import type { Config } from '../../core/config.js';
-import { appsFor, startApps, withPm2 } from '../cli/processes.js';
+import { appsFor, startApps, withPm2 } from '../ops/processes.js';
 import { Pm2Client } from '../../core/pm2/client.js';
 import { daemonRunning } from '../../core/pm2/daemon.js';
 import { App } from './App.js';

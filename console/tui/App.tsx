@@ -5,7 +5,7 @@ import { isTenantId } from '../../core/paths.js';
 import type { Conversation } from '../brain-api.js';
 import type { Backend } from './backend.js';
 import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, TenantTable } from './components/views.js';
-import { actionFor, isDangerous, KEYMAP, splitKeys, type Action, type KeyEvent, type View } from './keymap.js';
+import { actionFor, isDangerous, KEYMAP, PASTE_END, PASTE_START, pastedText, splitKeys, type Action, type KeyEvent, type View } from './keymap.js';
 import { ALL_LOGS, completeCommand, failures, filterRows, parseCommandLine, processOf, serviceRows, sortRows, type TenantRow } from './model.js';
 
 type Prompt =
@@ -332,6 +332,26 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     return restartOrStop(name, 'restart');
   };
 
+  // Functional updates: typed characters can arrive faster than frames.
+  const edit = (change: (text: string) => string) =>
+    setPrompt((prev) => {
+      if (!prev || prev.kind === 'confirm') return prev;
+      const text = change(prev.text);
+      if (prev.kind === 'filter') setFilter(text);
+      if (prev.kind === 'search') {
+        setSearch(text);
+        setScroll(0);
+      }
+      return { ...prev, text } as Prompt;
+    });
+
+  /** Pasted text goes into the open prompt as it is; it is never read as keys (a pasted "q" does not quit). */
+  const onPaste = (text: string) => {
+    const p = promptRef.current;
+    if (!p || p.kind === 'confirm') return say('paste ignored: open a prompt first (/ filter, : command, a add)', true);
+    edit((t) => t + text);
+  };
+
   const onPromptKey = (current: Prompt, input: string, key: KeyEvent) => {
     if (key.escape) {
       if (current.kind === 'search') setSearch('');
@@ -347,18 +367,6 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       }
       return;
     }
-    // Functional updates: typed characters can arrive faster than frames.
-    const edit = (change: (text: string) => string) =>
-      setPrompt((prev) => {
-        if (!prev || prev.kind === 'confirm') return prev;
-        const text = change(prev.text);
-        if (prev.kind === 'filter') setFilter(text);
-        if (prev.kind === 'search') {
-          setSearch(text);
-          setScroll(0);
-        }
-        return { ...prev, text } as Prompt;
-      });
     if (current.kind === 'command' && (key.upArrow || key.downArrow)) {
       historyAt.current = clamp(historyAt.current + (key.upArrow ? -1 : 1), history.current.length + 1);
       return edit(() => history.current[historyAt.current] ?? '');
@@ -409,7 +417,14 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     if (action) perform(action);
   };
 
+  // Inside a bracketed paste (the terminal marks its start and end): text, whatever it holds.
+  const pasting = useRef(false);
   useInput((input, key) => {
+    if (input === PASTE_START || input === PASTE_END) {
+      pasting.current = input === PASTE_START;
+      return;
+    }
+    if (pasting.current) return onPaste(pastedText(input, key));
     for (const k of splitKeys(input, key)) onKey(k.input, k.key);
   });
 

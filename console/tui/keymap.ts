@@ -109,3 +109,17 @@ export function splitKeys(input: string, key: KeyEvent): { input: string; key: K
     return { input: c, key: {} };
   });
 }
+
+/**
+ * Bracketed paste (`ESC[200~` … `ESC[201~`, on while the console runs): the marks as Ink hands them
+ * over, its escape already taken off. Between them everything is text for the prompt.
+ */
+export const PASTE_START = '[200~';
+export const PASTE_END = '[201~';
+
+/** A piece of a paste as prompt text: a line break or tab (Ink reports a lone one as a key) becomes a space, and never submits. */
+export function pastedText(input: string, key: KeyEvent): string {
+  if (key.return || key.tab) return ' ';
+  // eslint-disable-next-line no-control-regex
+  return input.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+}

@@ -265,6 +265,32 @@ describe('console TUI', () => {
     await shows(':tenant zed▏');
   });
 
+  it('inserts a bracketed paste literally into the prompt: its line breaks do not submit, its letters are not keys (issue 16 item 5)', async () => {
+    const backend = new FakeBackend([row('alpha'), row('bravo')]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('alpha');
+    await press([':']);
+    // One chunk, as a terminal sends a paste: the marks, text with a line break, the end mark.
+    app.stdin.write('\u001b[200~restart al\npha\u001b[201~');
+    await shows(':restart al pha▏');
+    expect(frame()).not.toContain('Restart wr-gw-');
+    // A paste cut into pieces (a long one over SSH) is still text until its end mark.
+    app.stdin.write('\u001b[200~ x');
+    await new Promise((r) => setTimeout(r, 20));
+    app.stdin.write('\r\ny\u001b[201~');
+    await shows(':restart al pha x y▏');
+    await press(['\u001b']);
+    // With no prompt open, a paste is not read as keys: "q" would quit, "R" restart.
+    app.stdin.write('\u001b[200~qR\u001b[201~');
+    await shows('paste ignored: open a prompt first');
+    await press(['/']);
+    app.stdin.write('\u001b[200~bra\u001b[201~');
+    await press(['\r']);
+    await shows('bravo');
+    expect(frame()).not.toContain('alpha');
+    expect(backend.calls).toEqual([]);
+  });
+
   it('works the failures view: a cursor, enter opens that item\'s log, R acts on that item, the brain included (issue 16 item 3)', async () => {
     const backend = new FakeBackend([row('alpha'), row('bravo', { pm2: 'errored', restarts: 16 })]);
     backend.state.brain = { pm2: 'stopped' };

@@ -4,6 +4,8 @@ import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js
 import { isTenantId } from '../../core/paths.js';
 import type { Conversation } from '../brain-api.js';
 import type { Backend } from './backend.js';
+// Loaded with the UI, so the console, its tests and the frame bench all draw with it.
+import './ink-output-cache.js';
 import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, TenantTable } from './components/views.js';
 import { actionFor, isDangerous, KEYMAP, PASTE_END, PASTE_START, pastedText, splitKeys, type Action, type KeyEvent, type View } from './keymap.js';
 import { ALL_LOGS, completeCommand, failures, filterRows, parseCommandLine, processOf, serviceRows, sortRows, type TenantRow } from './model.js';
@@ -465,7 +467,8 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   return (
     <Box flexDirection="column" height={height} width={columns}>
       <Header s={snapshot} now={now} readonly={readonly} />
-      <Box flexGrow={1} flexDirection="column" overflow="hidden">
+      {/* Clipped at the bottom only: rows are cut to the width where they are built, and a horizontal clip would re-slice every line of every frame. */}
+      <Box flexGrow={1} flexDirection="column" overflowY="hidden">
         {body}
       </Box>
       <Footer view={view} readonly={readonly} filter={filter} question={prompt?.kind === 'confirm' ? prompt.question : null} prompt={promptLine} message={message} />

@@ -37,6 +37,8 @@ const schema = z
     GATEWAY_SEND_PER_MINUTE: z.coerce.number().int().min(1, 'expected messages per minute, at least 1').max(6000).default(30),
     GATEWAY_SEND_BURST: z.coerce.number().int().min(1).max(1000).default(5),
     GATEWAY_RETRY_CAP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** The WhatsApp Web socket Baileys connects to (default WhatsApp's): a proxy, or a local end for tests. */
+    WA_WEBSOCKET_URL: z.url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL' }).optional(),
     MONITOR_INTERVAL_MS: z.coerce.number().int().min(500, 'at least 500 ms').max(3_600_000).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'expected a bot token like 123456:ABC-def').optional(),

@@ -49,6 +49,8 @@ export interface BaileysOptions {
   versionLookupMs?: number;
   /** Baileys' downloadMediaMessage; tests replace it (WhatsApp's media servers are out of reach). */
   downloadMedia?: typeof downloadMediaMessage;
+  /** Another WhatsApp Web socket than WhatsApp's (WA_WEBSOCKET_URL): then no online version lookup either. */
+  socketUrl?: string;
 }
 
 const num = (v: unknown): number | undefined => {
@@ -179,6 +181,7 @@ export class BaileysTransport implements Transport {
    */
   private async version(): Promise<WAVersion | undefined> {
     if (this.opts.version) return this.opts.version;
+    if (this.opts.socketUrl) return undefined;
     if (this.latest && Date.now() < this.latest.until) return this.latest.version;
     const { fetchLatestBaileysVersion } = await import('@whiskeysockets/baileys');
     // Baileys 7 takes no abort signal here, and fetch on a black-holed network waits minutes.
@@ -221,6 +224,7 @@ export class BaileysTransport implements Transport {
       auth: state,
       // Spread over Baileys' defaults: an undefined version would replace the one it ships with.
       ...(version ? { version } : {}),
+      ...(this.opts.socketUrl ? { waWebSocketUrl: this.opts.socketUrl } : {}),
       logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never,
       markOnlineOnConnect: false,
       syncFullHistory: false,

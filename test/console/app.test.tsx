@@ -433,6 +433,18 @@ describe('console TUI', () => {
   });
 });
 
+describe('a parked tenant', () => {
+  it('QR view: says no QR comes while parked, and why, instead of promising one (issue 16 item 3)', async () => {
+    const backend = new FakeBackend([row('corner', { transport: 'baileys', wa: 'parked', parkedReason: 'WhatsApp unreachable 12 times in a row (getaddrinfo ENOTFOUND web.whatsapp.com)' })]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('corner');
+    await press(['p']);
+    await shows('No QR comes while parked: WhatsApp unreachable 12 times in a row (getaddrinfo ENOTFOUND');
+    expect(frame()).toContain('Fix the cause, then R on the table restarts the session');
+    expect(frame()).not.toContain('It appears here as soon as the gateway shows one');
+  });
+});
+
 describe('frame time', () => {
   it("shares Ink's output caches between frames (a 2.7x cheaper frame; an Ink of another shape would silently lose it)", () => {
     expect(inkCachesShared).toBe(true);

@@ -79,3 +79,45 @@ export async function benchConsoleFrame({ tenants = 100, frames = 50, build = ro
   const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return { tenants, frames, p50Ms: p50(times), maxMs: Math.max(...times), cpuP50Ms: p50(cpu) };
 }
+
+/** CPU seconds a process (and its children) used so far, from /proc. */
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime, stime, cutime, cstime (fields 14-17 of stat; here from the state field on).
+  return fields.slice(11, 15).reduce((s, x) => s + Number(x), 0) / 100;
+}
+
+/**
+ * Idle CPU of the console beside `pm2 monit`, each alone in a terminal (tmux) for `seconds` over
+ * the same running installation (`tenants` simulator tenants, the brain and the monitor).
+ */
+export async function benchConsoleIdle({ tenants = 20, seconds = 30 } = {}) {
+  const h = await makeHome();
+  const session = `wr-idle-${process.pid}`;
+  const tmux = (...args) => spawnSync('tmux', args, { encoding: 'utf8' });
+  try {
+    for (let i = 0; i < tenants; i++) wr(h.env, 'tenant', 'add', `i${String(i).padStart(3, '0')}`, '--name', `Shop ${i}`, '--transport', 'simulator');
+    wr({ ...h.env, WR_DEMO: '1' }, 'start');
+    await sleep(10_000);
+    const env = Object.entries(h.env).map(([k, v]) => `'${k}=${v}'`).join(' ');
+    const measure = async (command) => {
+      tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', `env -u CI ${env} ${command}`);
+      await sleep(5_000);
+      const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
+      // The pane runs env, which execs the program: the same pid.
+      const before = cpuSeconds(pid);
+      await sleep(seconds * 1000);
+      const used = cpuSeconds(pid) - before;
+      tmux('kill-session', '-t', session);
+      await sleep(500);
+      return (100 * used) / seconds;
+    };
+    const consolePct = await measure(`${process.execPath} ${path.join(root, 'dist/console/main.js')}`);
+    const monitPct = await measure(`${process.execPath} ${path.join(root, 'node_modules/pm2/bin/pm2')} monit`);
+    return { tenants, seconds, consolePct, monitPct };
+  } finally {
+    tmux('kill-session', '-t', session);
+    pm2(h.env, 'kill');
+    h.cleanup();
+  }
+}

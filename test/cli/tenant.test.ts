@@ -67,6 +67,14 @@ describe('wr-console tenant', () => {
     expect(status).toMatchObject({ code: 1, stderr: 'wr-console: not everything is up: not connected: shop; brain down; monitor not running' });
   });
 
+  it("never gives a gateway the brain's or the monitor's port", async () => {
+    const base = await freePort();
+    t = makeHome({ WR_PORT_BASE: String(base), BRAIN_PORT: String(base + 1), MONITOR_PORT: String(base) });
+    await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator');
+    expect(readRegistry(t.config.paths)[0]!.port).toBeGreaterThan(base + 1);
+    expect((await cli(t.env, 'tenant', 'add', 'cafe', '--name', 'Cafe', '--port', String(base))).stderr).toBe(`wr-console: port ${base} is the monitor's port (MONITOR_PORT)`);
+  });
+
   it('status counts a parked gateway as failing and says why, though its /health answers (issue 16 item 6)', async () => {
     t = makeHome({ WR_PORT_BASE: String(await freePort()), BRAIN_PORT: String(await freePort()), MONITOR_PORT: String(await freePort()) });
     await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop');

@@ -64,6 +64,7 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
       spillFile: config.paths.inboundSpill(id),
       log,
       sentText: (waId) => store.sentText(waId),
+      ...(config.WA_WEBSOCKET_URL ? { socketUrl: config.WA_WEBSOCKET_URL } : {}),
     });
   }
   if (transport instanceof SimulatorTransport) simulator = transport;

@@ -54,6 +54,8 @@ export interface BaileysOptions {
   spillFile?: string;
   /** Its size (tests make it small). */
   spillBytes?: number;
+  /** Another WhatsApp Web socket than WhatsApp's (WA_WEBSOCKET_URL): then no online version lookup either. */
+  socketUrl?: string;
 }
 
 const heldKey = (m: InboundMessage) => `${m.chat}/${m.participant}/${m.id}`;
@@ -190,6 +192,7 @@ export class BaileysTransport implements Transport {
    */
   private async version(): Promise<WAVersion | undefined> {
     if (this.opts.version) return this.opts.version;
+    if (this.opts.socketUrl) return undefined;
     if (this.latest && Date.now() < this.latest.until) return this.latest.version;
     const { fetchLatestBaileysVersion } = await import('@whiskeysockets/baileys');
     // Baileys 7 takes no abort signal here, and fetch on a black-holed network waits minutes.
@@ -248,6 +251,7 @@ export class BaileysTransport implements Transport {
       auth: state,
       // Spread over Baileys' defaults: an undefined version would replace the one it ships with.
       ...(version ? { version } : {}),
+      ...(this.opts.socketUrl ? { waWebSocketUrl: this.opts.socketUrl } : {}),
       logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never,
       markOnlineOnConnect: false,
       syncFullHistory: false,

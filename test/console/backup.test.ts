@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { integrityCheck, RawDb, rowCounts } from '../../core/sqlite/raw.js';
-import { cli, cliProcess, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { cli, cliProcess, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
 
@@ -156,5 +156,53 @@ describe('backup and restore', () => {
     expect(backup).toMatchObject({ code: 0, stderr: '' });
     const copied = fs.readdirSync(path.join(dir, 'tenants/shop/auth'));
     expect(copied.every((f) => fs.readFileSync(path.join(dir, 'tenants/shop/auth', f), 'utf8') === '{"public":"x"}')).toBe(true);
+  });
+
+  it('restores one tenant while the shared brain runs: the brain serves the restored data at once, and the other tenants throughout (issue 16 item 7)', async () => {
+    const port = await freePort();
+    const t = makeHome({ WR_PORT_BASE: '42500', BRAIN_PORT: String(port) });
+    homes.push(t);
+    for (const id of ['clinic', 'salon']) await cli(t.env, 'tenant', 'add', id, '--profile', exampleProfile, '--transport', 'simulator');
+    const brain = await startTestBrain(t, {}, port);
+    brains.push(brain);
+    const chat = (tenant: string, message: string, sender: string) => brain.call('POST', '/api/chat', { key: brain.keyOf(tenant), tenant, body: { message, sender } });
+    const conversations = async (tenant: string) => ((await (await brain.call('GET', '/api/conversations?limit=200', { key: brain.keyOf(tenant), tenant })).json()) as { conversations: unknown[] }).conversations.length;
+    expect((await chat('clinic', 'hello', '+34600000001')).status).toBe(200);
+    const dir = path.join(t.home, 'bk');
+    expect((await cli(t.env, 'backup', '--out', dir)).code).toBe(0);
+    for (const n of [2, 3, 4]) expect((await chat('clinic', 'hello', `+3460000000${n}`)).status).toBe(200);
+    expect(await conversations('clinic')).toBe(4);
+
+    // salon is asked all through the restore: it never waits for clinic's.
+    let asking = true;
+    const salonStatuses: number[] = [];
+    const salon = (async () => {
+      for (let i = 0; asking; i++) salonStatuses.push((await chat('salon', 'what are your hours?', `+3461000${String(i).padStart(4, '0')}`)).status);
+    })();
+    const restored = await cli(t.env, 'restore', dir, '--tenant', 'clinic', '--force');
+    asking = false;
+    await salon;
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toContain('the brain serves clinic from the restored data');
+    expect(restored.stdout).not.toContain('stopped wr-brain');
+    // The same brain process, no restart: the restored file is what it serves now.
+    expect(await conversations('clinic')).toBe(1);
+    expect((await chat('clinic', 'hello again', '+34600000009')).status).toBe(200);
+    expect(await conversations('clinic')).toBe(2);
+    expect(salonStatuses.length).toBeGreaterThan(0);
+    expect(new Set(salonStatuses)).toEqual(new Set([200]));
+  });
+
+  it("suspends one tenant in the brain on the admin key only: 503 with Retry-After until resumed", async () => {
+    const { brain } = await system();
+    const act = (action: string, key: string) => brain.call('POST', `/admin/tenants/clinic/${action}`, { key });
+    expect((await act('suspend', brain.keyOf('clinic'))).status).toBe(401);
+    expect((await act('pause', brain.adminKey)).status).toBe(400);
+    expect(await (await act('suspend', brain.adminKey)).json()).toEqual({ tenant: 'clinic', suspended: true });
+    const refused = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hello', sender: '+34600000001' } });
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([503, '2']);
+    expect((await brain.call('POST', '/api/chat', { key: brain.keyOf('salon'), tenant: 'salon', body: { message: 'hello', sender: '+34600000001' } })).status).toBe(200);
+    expect((await act('resume', brain.adminKey)).status).toBe(200);
+    expect((await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hello', sender: '+34600000001' } })).status).toBe(200);
   });
 });

@@ -4,7 +4,10 @@ import { channelsFromConfig } from '../../core/alerts.js';
 import { loadConfig } from '../../core/config.js';
 import type { GatewayHealth } from '../../core/contracts.js';
 import { createLogger } from '../../core/logger.js';
+import { hashKey, loadOrCreateAdminKey } from '../../core/keys.js';
+import { readMonitor } from '../../core/monitor-api.js';
 import { RawDb } from '../../core/sqlite/raw.js';
+import { startMonitorApi, storeStatus } from '../../monitor/http.js';
 import { Monitor } from '../../monitor/monitor.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../monitor/rules.js';
 import { MonitorStore } from '../../monitor/store.js';
@@ -61,6 +64,7 @@ async function setup(extra: Record<string, string> = {}) {
     TWILIO_AUTH_TOKEN: 'twilio-secret',
     TWILIO_FROM: '+15005550006',
     TWILIO_API_BASE: twilio.url,
+    MONITOR_PORT: String(await freePort()),
     ...extra,
   });
   await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
@@ -357,5 +361,50 @@ describe('status and alert test', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout.split('\n')[0]).toBe('telegram → 111: FAILED: Telegram 401: Unauthorized');
     expect(fs.existsSync(t.config.paths.monitorDb)).toBe(false);
+  });
+});
+
+describe("the monitor's HTTP API (issue 12 item 5: the console gets incidents from the monitor, not from monitor.db)", () => {
+  it('serves open incidents and watch state to the admin key only; status reads them there, and says so when it cannot', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    const { store } = await startMonitor();
+    const config = loadConfig(t.env);
+    const api = await startMonitorApi(config.MONITOR_PORT, { status: () => storeStatus(store), adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)), log: createLogger('monitor-test', 'silent') });
+    try {
+      const base = `http://127.0.0.1:${config.MONITOR_PORT}`;
+      expect(api.address()).toMatchObject({ address: '127.0.0.1' });
+      await gateways.pop()!.close();
+      const withIncident = async () => {
+        const r = await readMonitor(config);
+        return r.status?.incidents.length ? r : undefined;
+      };
+      const reading = await until(withIncident, 30_000, 'the incident over HTTP');
+      expect(reading!.status!.incidents).toEqual([expect.objectContaining({ target: 'clinic', kind: expect.any(String), status: 'open', title: expect.stringContaining('gateway does not answer'), resolvedAt: null })]);
+      expect(reading!.status!.watch.find((w) => w.target === 'clinic')!.failures).toBeGreaterThanOrEqual(3);
+
+      expect((await fetch(`${base}/api/status`)).status).toBe(401);
+      const wrong = await fetch(`${base}/api/status`, { headers: { authorization: 'Bearer not-the-key' } });
+      expect([wrong.status, ((await wrong.json()) as { error: string }).error]).toEqual([401, 'unknown key: the monitor answers the admin key only']);
+      // A tenant's key is not the operator's.
+      const tenantKey = fs.readFileSync(config.paths.secret('clinic'), 'utf8').trim();
+      expect((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${tenantKey}` } })).status).toBe(401);
+      expect((await fetch(`${base}/api/status`, { method: 'POST', headers: { authorization: `Bearer ${loadOrCreateAdminKey(config.paths)}` } })).status).toBe(405);
+      expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ ok: true, lastCheck: expect.any(String) });
+
+      const status = await cli(t.env, 'status');
+      expect(status.stdout).toContain('✅ monitor: RUNNING');
+      expect(status.stdout).toMatch(/incident since .*: \[clinic\] gateway does not answer/);
+      expect(JSON.parse((await cli(t.env, 'status', '--json')).stdout).monitor).toMatchObject({ running: true, openIncidents: 1, incidents: [expect.objectContaining({ target: 'clinic' })] });
+    } finally {
+      await new Promise((r) => api.close(r));
+    }
+    // The monitor's API gone: nothing old is shown as live, and it says why.
+    const gone = await readMonitor(config);
+    expect(gone).toEqual({ status: null, problem: `monitor not reachable on 127.0.0.1:${config.MONITOR_PORT} (nothing listens there): wr-console start monitor` });
+    const status = await cli(t.env, 'status');
+    expect(status.stdout).toContain('❌ monitor: NOT RUNNING');
+    expect(status.stdout).toContain('incidents unknown');
+    expect(status.stdout).not.toContain('[clinic] gateway does not answer');
+    expect(JSON.parse((await cli(t.env, 'status', '--json')).stdout).monitor).toMatchObject({ running: false, openIncidents: null, incidents: [] });
   });
 });

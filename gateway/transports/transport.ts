@@ -63,6 +63,8 @@ export interface Transport {
   typing(jid: string, on: boolean): Promise<void>;
   /** Downloads the file of a message (InboundMessage.file); throws, saying why, when it is over `maxBytes`, damaged or gone. */
   download(file: string, maxBytes: number): Promise<Buffer>;
+  /** Received messages that could not be stored, kept in memory only (Baileys: acknowledged already, so a crash loses them). */
+  heldInMemory?(): number;
   /** Declines an incoming call (InboundMessage of kind call: its id and address). */
   rejectCall(callId: string, from: string): Promise<void>;
   requestPairingCode(phoneDigits: string): Promise<string>;

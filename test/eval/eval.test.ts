@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvalWorld, devSplit, evaluateSplit, formatReport, loadSplits, testSplit, trainSplit, type SplitReport } from './harness.js';
+import { EvalWorld, devSplit, evaluateSplit, formatReport, loadSplits, selectedSplits, testSplit, type SplitName, type SplitReport } from './harness.js';
 import { LANGS, SplitFormatError, parseDialogueBlocks, parseIntentLines } from './split-data.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import fs from 'node:fs';
 import { exampleProfile } from '../helpers/home.js';
 
+/** EVAL_SPLITS=train,dev runs only those splits' checks (tuning never reads the held-out split). */
+const selected = selectedSplits(process.env.EVAL_SPLITS);
+const forSplit = (name: SplitName) => it.runIf(selected.includes(name));
+
 describe('evaluation data', () => {
-  it('the test split is well-formed and as large as issue 13 asks', () => {
+  forSplit('test')('the test split is well-formed and as large as issue 13 asks', () => {
     const test = testSplit(); // throws SplitFormatError listing every bad line
     expect(test.businesses.size).toBeGreaterThanOrEqual(3);
     expect(test.businesses.has('clinic')).toBe(false);
@@ -75,9 +79,11 @@ describe('evaluation data', () => {
     expect(new SplitFormatError(problems).message).toContain('5 problem(s)');
   });
 
-  it('has a train hook that the report picks up once wired', () => {
-    const train = trainSplit();
-    expect(loadSplits().map((s) => s.name)).toEqual([...(train ? ['train'] : []), 'dev', 'test']);
+  it('EVAL_SPLITS selects the splits to read, in report order, and rejects unknown names', () => {
+    expect(selectedSplits(undefined)).toEqual(['train', 'dev', 'test']);
+    expect(selectedSplits(' dev, train ')).toEqual(['train', 'dev']);
+    expect(loadSplits(['train', 'dev']).map((s) => s.name)).toEqual(['train', 'dev']);
+    expect(() => selectedSplits('train,tset')).toThrow('EVAL_SPLITS: unknown split(s) tset (expected a comma-separated list of train, dev, test)');
   });
 });
 
@@ -96,22 +102,22 @@ describe('receptionist evaluation (rule engine, offline)', () => {
   afterAll(() => world?.close());
 
   // The dev split guards against regressions: it is what the engine was tuned on.
-  it('dev: classifies ≥ 90% of English and ≥ 85% of Spanish messages correctly', () => {
+  forSplit('dev')('dev: classifies ≥ 90% of English and ≥ 85% of Spanish messages correctly', () => {
     const { intents } = report('dev');
     expect(intents.accuracy.en, formatReport(reports)).toBeGreaterThanOrEqual(0.9);
     expect(intents.accuracy.es, formatReport(reports)).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('dev: is ≥ 98% precise on opt_out, human and cancel', () => {
+  forSplit('dev')('dev: is ≥ 98% precise on opt_out, human and cancel', () => {
     for (const intent of ['opt_out', 'human', 'cancel']) expect(report('dev').intents.perIntent[intent]!.precision, intent).toBeGreaterThanOrEqual(0.98);
   });
 
-  it('dev: completes every scripted dialogue with the expected bookings', () => {
+  forSplit('dev')('dev: completes every scripted dialogue with the expected bookings', () => {
     expect(report('dev').dialogues.filter((d) => !d.ok).map((d) => d.name), formatReport(reports)).toEqual([]);
   });
 
   // The train split is what the engine learns from and what issue 13's work was tuned on.
-  it('train: classifies ≥ 95% of messages and completes every scripted dialogue', () => {
+  forSplit('train')('train: classifies ≥ 95% of messages and completes every scripted dialogue', () => {
     const { intents, dialogues } = report('train');
     expect(intents.accuracy.en, formatReport(reports)).toBeGreaterThanOrEqual(0.95);
     expect(intents.accuracy.es, formatReport(reports)).toBeGreaterThanOrEqual(0.95);
@@ -119,7 +125,7 @@ describe('receptionist evaluation (rule engine, offline)', () => {
   });
 
   // The test split is a measurement (`npm run eval` prints it), not a gate: only its running is checked.
-  it('test: measures every message and dialogue in both languages', () => {
+  forSplit('test')('test: measures every message and dialogue in both languages', () => {
     const { split, intents, dialogues } = report('test');
     for (const lang of LANGS) expect(intents.accuracy[lang], lang).toBeTypeOf('number');
     expect(Object.values(intents.perIntent).reduce((n, m) => n + m.support, 0)).toBe(split.messages.length);

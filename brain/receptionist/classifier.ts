@@ -55,6 +55,8 @@ export class IntentClassifier {
     const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage };
     // "do I have anything booked?" also has booking words: asking about one's bookings wins.
     if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
+    // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
+    if (hints[0] === 'cancel' && model.intent !== 'reschedule') return { ...model, intent: 'cancel' };
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
     // In "hi, hope you're well, ... can I move my appointment", the request decides, not the greeting.
     if (['greeting', 'thanks', 'smalltalk'].includes(model.intent)) return { ...model, intent: hints[0]! };

@@ -1,3 +1,4 @@
+import { normalize } from './text.js';
 import type { TrainableIntent } from './utterances.js';
 
 /**
@@ -6,8 +7,10 @@ import type { TrainableIntent } from './utterances.js';
  * everyday messages ("what are your hours"), and settle ties between the two.
  */
 const KEYWORDS: [TrainableIntent, RegExp][] = [
-  ['my_bookings', /\b(do i have (anything|something) (booked|on)|have i (got )?(anything|something) booked|what (day|time) (was|am|m) i (coming|booked|in)|when (am|was) i (coming|booked|due)|tengo (cita|hora)|(cuando|que dia|a que hora) (tengo|tenia)\b|(cuando|que dia|a que hora) (era|es) (la |mi )(cita|hora|reserva|sesion)|(remind|recuerdas?|recordar|recuerdame) (me )?(of |de )?(mi|my|when)|my (next )?(appointment|appt|booking|reservation)s?|(check|see|show|confirm) my|(comprobar|ver|revisar|consultar|confirmar) (mi|mis)|when is my|what time is my|(what time|when) (is|are) my|cuando me toca(ba)?|do i have (a|an|any) (appointment|booking|reservation)|have i got (a|an|any) (appointment|booking|reservation)|am i booked|mis (citas|reservas)|(cuando|a que hora) es mi|tengo (alguna |una )?(cita|reserva)|mi (cita|reserva) (esta|sigue)|(esta|sigue) (confirmad[oa]|en pie) (mi|la))\b/],
-  ['book', /\b(book|booking|appointment|appt|reserve|reservation|schedule|availability|available|slots?|anything free|free on|fit me in|come in|come by|pop in|get seen|puedo ir|pasarme|me da tiempo|apuntarme|que me (veais|vierais|atendais|mireis)|(id|i d|i would|i wanna|wanna|want to|i want to) (like to |love to )?(get|have|book|come)|get my \w+ (pierced|done|cut|fixed|seen)|quiero hacerme|me gustaria hacerme|(llevar|traer)(lo|la|le)|bring (him|her|it|them|my \w+) in|me (podeis|puedes|podrias) hacer|can you do (my|me)|cita|citas|reserv\w*|huecos?|disponibilidad|agendar|pedir hora|hay hora|me das hora)\b/],
+  ['my_bookings', /\b(do i have (anything|something) (booked|on)|have i (got )?(anything|something) booked|(tengo|tenemos) (algo|alguna cosa) (reservad[oa]|agendad[oa]|apuntad[oa]|pedid[oa])|(is|are) (my|our|the) (\w+ ){1,2}still (on|happening|booked|going ahead)|(que dia|a que hora|cuando|para cuando) (me|nos) toca(ba)?|(que dia|a que hora|cuando|para cuando) tengo (la |mi )?(cita|hora|turno|reserva)|what (day|time) (was|am|m) i (coming|booked|in)|when (am|was) i (coming|booked|due)|tengo (cita|hora)|(cuando|que dia|a que hora) (tengo|tenia)\b|(cuando|que dia|a que hora) (era|es) (la |mi )(cita|hora|reserva|sesion)|(remind|recuerdas?|recordar|recuerdame) (me )?(of |de )?(mi|my|when)|my (next )?(appointment|appt|booking|reservation)s?|(check|see|show|confirm) my|(comprobar|ver|revisar|consultar|confirmar) (mi|mis)|when is my|what time is my|(what time|when) (is|are) my|cuando me toca(ba)?|do i have (a|an|any) (appointment|booking|reservation)|have i got (a|an|any) (appointment|booking|reservation)|am i booked|mis (citas|reservas)|(cuando|a que hora) es mi|tengo (alguna |una )?(cita|reserva)|mi (cita|reserva) (esta|sigue)|(esta|sigue) (confirmad[oa]|en pie) (mi|la))\b/],
+  // Only what cannot be anything else: "can't make it" and "no voy a poder ir" may also ask to move, so the flow confirms first.
+  ['cancel', /\b(can t make it|cant make it|cannot make it|can t come|cant come|won t be able to (come|make it|attend)|wont be able to (come|make it|attend)|not (be )?able to (come|make it|attend)|no (voy a |vamos a )?(poder|podre|puedo|podemos|podremos) (ir|asistir|acudir|venir)|no podre (ir|asistir|acudir))\b/],
+  ['book', /\b(book|booking|appointment|appt|reserve|reservation|schedule|availability|available|slots?|anything free|free on|fit me in|fit (my|the|our) \w+ in|squeeze (me |us |him |her )?in|(any|some|got|have you got|have you) (room|space)|come in|come by|pop in|drop (it|him|her|them|the \w+|my \w+) (off|in|round)|bring (the|my|our|his|her) \w+ (in|round|over)|(have|take) a look at|(sitio|hueco|plaza) para|turnos?|sacar (un )?turno|dar(me)? (un )?turno|get seen|puedo ir|pasarme|me da tiempo|apuntarme|que me (veais|vierais|atendais|mireis)|(id|i d|i would|i wanna|wanna|want to|i want to) (like to |love to )?(get|have|book|come)|get my \w+ (pierced|done|cut|fixed|seen)|quiero hacerme|me gustaria hacerme|(llevar|traer)(lo|la|le)|bring (him|her|it|them|my \w+) in|me (podeis|puedes|podrias) hacer|can you do (my|me)|cita|citas|reserv\w*|huecos?|disponibilidad|agendar|pedir hora|hay hora|me das hora)\b/],
   ['hours', /\b(hasta que hora|hours?|open|opening|opens|close|closing|closes|closed|shut|horario|horarios|abr(en|is|ir|e|ian)|abiert[oa]s?|cerr(ais|an|ar|ado|ados)|cierran|cierra)\b/],
   ['location', /\b(where|address|located|location|directions|map|get there|find you|street|road|postcode|near you|nearest|tube|station|estacion|metro|cerca de|donde|direccion|ubicacion|ubicad[oa]s?|como llego|mapa|calle|se llega)\b/],
   ['services', /\b(price|prices|pricing|cost|costs|how much|charge|rates?|services?|treatments?|offer|menu|precio|precios|cuesta|cuestan|cuanto|tarifas?|servicios?|tratamientos?|ofrec(en|eis)|how long)\b/],
@@ -18,7 +21,24 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
 
 /** Intents with keyword evidence in the text, most specific first; greetings and thanks last. */
 export function keywordIntents(normalized: string): TrainableIntent[] {
-  const hits = KEYWORDS.filter(([, re]) => re.test(normalized)).map(([intent]) => intent);
+  // "can't" and "can t" are one word to the patterns.
+  const text = normalized.replace(/['’]/g, ' ');
+  const hits = KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent);
   const substantive = hits.filter((i) => i !== 'greeting' && i !== 'thanks' && i !== 'smalltalk');
   return substantive.length > 0 ? substantive : hits;
+}
+
+/**
+ * In "I've got the MOT booked Monday but I've never been, where exactly are you?" the story names
+ * a service and a day; the question at the end is the request. The keyword intents of the last
+ * sentence or clause that has any, when the message has more than one; undefined otherwise.
+ */
+export function finalRequest(text: string): TrainableIntent[] | undefined {
+  const clauses = text.split(/[.!?¿¡\n]+|,|\b(?:but|pero|so|asi que|anyway|by the way|btw)\b/i).map(normalize).filter(Boolean);
+  if (clauses.length < 2) return undefined;
+  for (let i = clauses.length - 1; i >= 0; i--) {
+    const hits = keywordIntents(clauses[i]!);
+    if (hits.length) return hits;
+  }
+  return undefined;
 }

@@ -30,7 +30,8 @@ function serviceKey(text: string): string[] {
     .replace(/['’]/g, '')
     .split(' ')
     .filter(Boolean)
-    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+    // "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s.
+    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w));
 }
 
 /** Every word of a multi-word name is in the message, or a word ending it ("cut" for "haircut", never "men" for "women"). */

@@ -3,6 +3,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
+import { finalRequest } from './keywords.js';
 import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
@@ -335,14 +336,29 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
+/**
+ * A no to the proposal. The reply invites another time, so a booking or move keeps what it knew
+ * (service, name, the booking to move) for a next message that gives one ("no wait" → "Sunday at
+ * 12 instead"); a message giving none ends it (see route).
+ */
 function declinePending(turn: Turn): EngineResult {
   const { state } = turn.tools;
-  const action = state.pending!.action;
+  const pending = state.pending!;
   state.pending = undefined;
   state.flow = undefined;
-  if (action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
-  if (action === 'reschedule_booking') return ok(turn.replies.t('notRescheduled'), 'reschedule');
+  if (pending.action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
+  if (pending.action === 'reschedule_booking') {
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, declined: true };
+    return ok(turn.replies.t('notRescheduled'), 'reschedule');
+  }
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
+}
+
+/** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
+function givesSlots(turn: Turn): boolean {
+  const { service, when } = read(turn);
+  return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
 async function escalate(turn: Turn, why: string): Promise<EngineResult> {
@@ -461,9 +477,18 @@ export class RuleEngine implements Engine {
       return advanceReschedule(turn, state.flow);
     }
     const { intent, score } = turn.classification;
+    if (state.flow && state.flow.kind !== 'cancel' && state.flow.declined) {
+      if (givesSlots(turn)) state.flow.declined = undefined;
+      else state.flow = undefined;
+    }
     if (state.flow) {
       const { service, when } = read(turn);
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !service && !when.date && when.time === undefined && !when.unclear;
+      const flow = state.flow;
+      const picks = flow.kind !== 'cancel' && flow.offered?.length ? parseChoice(n, flow.offered.length) : undefined;
+      // "sounds good" or "the third one" after a list of offers answers the flow, whatever the model makes of its words;
+      // a side question needs its own words ("where are you?") or a sure model.
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (turn.classification.hints.includes(intent as never) || score >= 0.95)
+        && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks;
       if (!sideQuestion) return continueFlow(turn);
     }
     return this.byIntent(turn);
@@ -478,6 +503,9 @@ export class RuleEngine implements Engine {
     const { intent, score, hints, coverage } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
     if (asksCancelPolicy(turn.normalized)) return 'faq';
+    // A closing question about where or when the business is open is the request, whatever the story before it.
+    const request = finalRequest(turn.text);
+    if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
     const { when } = read(turn);
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);

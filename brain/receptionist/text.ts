@@ -67,11 +67,14 @@ export const isUnsure = (n: string) => plain(n).length > 0 && UNSURE.test(plain(
 const STOP_REQUEST = /\b(stop (messaging|texting|sending|writing|contacting)|(don t|dont|do not) (message|text|contact|write to) me|remove me from|unsubscribe me|no (me )?(escribais|escribas|mandeis|mandes|envieis|envies) mas|no quiero recibir (mas )?mensajes|dejad de (escribirme|mandarme|enviarme)|deja de (escribirme|mandarme|enviarme)|dejen de (escribirme|mandarme|enviarme))\b/;
 export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
 
+/** Who a customer may ask for by role, in any business: the staff, not the service. */
+const STAFF = 'human|person|real person|someone|somebody|anyone|agent|operator|staff|receptionist|reception|front desk|manager|doctor|dentist|owner|boss|mechanic|technician|artist|stylist|hairdresser|barber|groomer|nail tech';
 const HUMAN = [
-  /\b(human|person|real person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner)\b.*\b(speak|talk|chat|call|contact)|\b(speak|talk|chat|connect)\b.*\b(human|person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner|real)\b/,
-  /\b(call me( back)?|ring me|message me back|text me back|(person|someone|somebody) (to )?(call|ring|message|text|contact) me)\b/,
-  /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcionista)\b/,
-  /\b(speak|talk|chat) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme) con\b|\bhablar con (el|la|un|una|alguien)\b/,
+  new RegExp(`\\b(${STAFF})\\b.*\\b(speak|talk|chat|call|contact|ring|phone)|\\b(speak|talk|chat|connect|put me through|transfer me|pass me)\\b.*\\b(${STAFF}|real)\\b`),
+  /\b(call me( back)?|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody) (to )?(call|ring|message|text|contact) me)\b/,
+  /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcion(ista)?|due[nñ][oa]|jef[ae])\b/,
+  /\b(speak|talk|chat) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme|paseme|pongame|comunicame|comuniqueme) con\b|\bhablar con (el|la|un|una|alguien)\b|\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias) llamar\b|\bque me llame\w*\b|\bllamadme\b|\bllamame\b/,
+  /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai)\b|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
   /(?<!\b(?:are you|r u|is this|am i talking to|eres) (?:a |an |una |un )?)\b(real|actual|live) (person|human|people)\b|\balguien (real|de verdad)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
 ];
 export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
@@ -84,8 +87,11 @@ const RESCHEDULE_ALONE = /\b(reschedule|re schedule|postpone|push (it |my \w+ |t
 const RESCHEDULE = /\b(move|change|switch|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\bme la (podeis |puedes |podrias )?(pasar|cambiar|mover)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
-/** "Do you charge for late cancellations?" asks about the policy; it cancels nothing. */
-const CANCEL_POLICY = /\b(cancellations|policy|fee|fees|charge|charged|penalty|penalt\w*|notice|politica|penalizacion|cobr\w*|antelacion|se paga|pagar)\b/;
+/**
+ * "Do you charge for late cancellations?", "if I cancel do I lose my deposit?": a question about
+ * the policy, or a cancellation only imagined ("if I cancel", "si cancelo"), cancels nothing.
+ */
+const CANCEL_POLICY = /\b(cancellations|policy|fee|fees|charge|charged|charges|penalty|penalt\w*|notice|deposit|refund\w*|lose|free|cost|politica|penalizacion|cobr\w*|antelacion|se paga|pagar|deposito|senal|fianza|devol\w*|reembols\w*|pierdo|gratis|cuesta)\b|\b(if|what if|what happens if|in case) (i|we|you) (have to |need to )?(cancel|call off)|\b(si|que pasa si|en caso de que) (tengo que |hay que )?(cancel\w*|anul\w*)/;
 export const mentionsCancel = (n: string) => CANCEL.test(n) && !CANCEL_POLICY.test(n);
 export const asksCancelPolicy = (n: string) => CANCEL.test(n) && CANCEL_POLICY.test(n);
 /** "Can I move my appointment": a change verb about a booking, or a word that only means rescheduling. */

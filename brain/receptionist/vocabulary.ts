@@ -18,7 +18,10 @@ const STOPWORDS = new Set(
     'el la los las un una unos unas lo le les de del al a en con por para sin sobre entre y o u e ni que quien quienes cual cuales cuando donde ' +
     'como cuanto cuanta cuantos cuantas es son soy eres somos sois esta estan estoy estamos estais este esto ese eso esa esos esas mi mis tu tus su ' +
     'sus nuestro nuestra vuestro vuestra me te se nos os ya muy mas menos tambien pero si no hay ser estar tener tengo tiene tienen tenemos teneis ' +
-    'hacer hago hace hacen puedo puede pueden podemos podeis quiero quieres quiere necesito favor porfa vale bien'
+    'hacer hago hace hacen puedo puede pueden podemos podeis quiero quieres quiere necesito favor porfa vale bien ' +
+    // Everyday verbs and fillers say nothing about the business: "me das turno" is about the turno.
+    'could would gonna wanna gotta give gimme take bring put come say ask wondering hi hey hello thanks ' +
+    'das da dan dais doy dar podria podrias podriais podrian seria gustaria quisiera queria pues oye mira hola buenas gracias ustedes vosotros vos'
   ).split(' '),
 );
 

@@ -1,6 +1,6 @@
 import { DateTime, type Zone } from 'luxon';
 import type { Language, Profile } from '../../core/profile.js';
-import { rangesFor } from '../domain/calendar.js';
+import { atLocalMinutes, rangesFor } from '../domain/calendar.js';
 
 /**
  * What a message says about when, read by hand-written rules in English and Spanish. chrono-node
@@ -132,10 +132,11 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
   if (language === 'en') {
     scan(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 30, m[2]?.trim()));
-    scan(/\b(?:a )?quarter past (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 15, m[2]?.trim()));
-    scan(/\b(?:a )?quarter to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]) - 1, 45, m[2]?.trim()));
-    scan(/\b(\d{1,2}) (?:minutes )?past (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
-    scan(/\b(5|10|20|25) to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
+    // British "past"/"to" and American "after"/"of"/"till".
+    scan(/\b(?:a )?quarter (?:past|after) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 15, m[2]?.trim()));
+    scan(/\b(?:a )?quarter (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]) - 1, 45, m[2]?.trim()));
+    scan(/\b(\d{1,2}) (?:minutes )?(?:past|after) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
+    scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
     scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
     scan(ANCHORED, (m) =>
@@ -150,7 +151,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
 }
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
-const VAGUE = /\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
+const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
@@ -259,7 +260,10 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
 
   const iso = (d: DateTime) => d.toISODate()!;
   const days = [...new Set(found.days.map(iso))];
-  const others = [...new Set(found.dates.map(iso))];
+  // "the light came on yesterday, can you look at it tomorrow": a past day tells the story, a coming one the wish.
+  const named = [...new Set(found.dates.map(iso))];
+  const coming = named.filter((d) => d >= iso(today));
+  const others = coming.length > 0 ? coming : named;
   if (days.length > 1) result.unclear = 'several';
   else if (days.length === 1) {
     result.date = days[0];
@@ -330,5 +334,5 @@ export function applyPart(minutes: number, part: DayPart): number {
 
 /** A local date and time in the tenant's zone. */
 export function localDateTime(date: string, minutes: number, zone: Zone): DateTime {
-  return DateTime.fromISO(date, { zone }).startOf('day').plus({ minutes });
+  return atLocalMinutes(DateTime.fromISO(date, { zone }), minutes);
 }

@@ -15,6 +15,8 @@ export interface Classification {
   hints: TrainableIntent[];
   /** Share of the message's content words the business's vocabulary knows (vocabulary.ts). */
   coverage: number;
+  /** How many of its content words the vocabulary does not know. */
+  foreign?: number;
 }
 
 /**
@@ -51,8 +53,8 @@ export class IntentClassifier {
   async classify(text: string, language: Language): Promise<Classification> {
     const r = await this.nlp.process(language, text);
     const hints = keywordIntents(text);
-    const coverage = this.vocabulary.coverage(text);
-    const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage };
+    const { coverage, foreign } = this.vocabulary.reach(text);
+    const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage, foreign };
     // "do I have anything booked?" also has booking words: asking about one's bookings wins.
     if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
     // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.

@@ -3,7 +3,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
-import { finalRequest } from './keywords.js';
+import { PRICE, finalRequest } from './keywords.js';
 import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
@@ -71,7 +71,6 @@ function unclearQuestion(turn: Turn, when: When): string {
 
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
 const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
-const PRICE = /\b(how much|price|prices|cost|costs|charge|cuanto|precio|precios|cuesta|cuestan|vale)\b/;
 const SAME_TIME = /\b(same time|misma hora)\b/;
 
 /**
@@ -500,7 +499,7 @@ export class RuleEngine implements Engine {
    * needs clear words (precision matters more than recall there); foreign vocabulary is out of scope.
    */
   private decide(turn: Turn, service: Service | undefined, strongFaq: boolean): Intent {
-    const { intent, score, hints, coverage } = turn.classification;
+    const { intent, score, hints, coverage, foreign = 0 } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
     if (asksCancelPolicy(turn.normalized)) return 'faq';
     // A closing question about where or when the business is open is the request, whatever the story before it.
@@ -518,7 +517,12 @@ export class RuleEngine implements Engine {
     // A booking word with a day or time is a booking, whatever FAQ shares a word with it.
     if (hints.includes('book') && (when.date || when.time !== undefined) && !otherRequest) return 'book';
     if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never) && actionable)) return 'faq';
-    if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
+    // A day or a time in the message is the business's kind of talk ("can we do the 31st instead of the 26th"),
+    // unless several of its words are foreign to the business ("the weather in London tomorrow").
+    const dated = Boolean(when.date || when.time !== undefined) && foreign < 2;
+    if (hints.length === 0 && !service && coverage < 0.5 && !dated) return 'unknown';
+    // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
+    if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;
   }

@@ -24,14 +24,25 @@ interface ServiceTerm {
 
 const TERM_FILLER = new Set(['and', 'the', 'for', 'with', 'con', 'del', 'los', 'las', 'para']);
 
-/** "Men's haircuts" → "men haircut": no apostrophes, no plural s, so "mens cut" and "kids cuts" meet the names. */
+/** "pierced" and "piercing" → "pierc", "cutting" → "cut": English verb endings off, when four letters stay. */
+function stem(w: string): string {
+  const m = /^(.{4,}?)(ing|ed)$/.exec(w);
+  if (!m) return w;
+  return m[1]!.replace(/([b-df-hj-np-tv-z])\1$/, '$1');
+}
+
+/**
+ * "Men's haircuts" → "men haircut", "nose pierced" → "nose pierc": no apostrophes, no plural s, no
+ * -ing/-ed, so "mens cut", "kids cuts" and "get my nose pierced" meet the names.
+ */
 function serviceKey(text: string): string[] {
   return normalize(text)
     .replace(/['’]/g, '')
     .split(' ')
     .filter(Boolean)
     // "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s.
-    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w));
+    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w))
+    .map(stem);
 }
 
 /** Every word of a multi-word name is in the message, or a word ending it ("cut" for "haircut", never "men" for "women"). */

@@ -26,18 +26,48 @@ export const isOptIn = (n: string) => OPT_IN.has(n);
 /** Words that say yes on their own. */
 const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
-  'go ahead', 'please do', 'do it', 'book it', 'sounds good', 'that works', 'works for me', 'that s fine', 'thats fine', 'fine', 'alright', 'all right', 'great', 'lovely', 'brilliant',
-  'si', 'sip', 'vale', 'claro', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial', 'venga', 'adelante',
-  'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'esta bien', 'sin problema', 'por supuesto', 'hecho',
+  'go ahead', 'go on', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
+  'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
+  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good',
+  'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
+  'venga', 'venga va', 'adelante', 'reservalo', 'reservala', 'reservamelo', 'reservamela', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve',
+  'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien',
 ];
 /** Words that go with a yes without changing it. */
-const YES_FILLER = ['please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'then', 'that', 'it', 'one', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'so', 'and', 'y', 'oh', 'ah', 'the'];
+const YES_FILLER = [
+  'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
+  'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'va', 'guapa', 'guapo',
+];
 const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
-const YES_PHRASES = [...YES_CORE.map((w) => [w, true] as const), ...YES_FILLER.map((w) => [w, false] as const)].sort((a, b) => b[0].length - a[0].length);
 
 /** Emoji and apostrophes out, for the closed-vocabulary readers below. */
 const plain = (n: string) => n.replace(EMOJI, ' ').replace(/'/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** Phrases, longest first, each marked as carrying the meaning (true) or only going along with it. */
+const phraseList = (core: readonly string[], filler: readonly string[]) =>
+  [...core.map((w) => [w, true] as const), ...filler.map((w) => [w, false] as const)].sort((a, b) => b[0].length - a[0].length);
+
+/**
+ * Whether `text` is made only of these phrases, with at least one that carries the meaning. Letters
+ * stretched for emphasis count as one ("yesss", "siii", "okk"), when the text as written is no match.
+ */
+function onlyPhrases(text: string, phrases: readonly (readonly [string, boolean])[]): boolean {
+  const read = (t: string) => {
+    let core = false;
+    let rest = t;
+    while (rest) {
+      const hit = phrases.find(([w]) => rest === w || rest.startsWith(`${w} `));
+      if (!hit) return false;
+      core ||= hit[1];
+      rest = rest.slice(hit[0].length).trim();
+    }
+    return core;
+  };
+  return read(text) || read(text.replace(/(\p{L})\1+/gu, '$1'));
+}
+
+const YES_PHRASES = phraseList(YES_CORE, YES_FILLER);
 
 /**
  * A yes to the proposal just shown: only yes-words and fillers ("ok yes", "yes that works",
@@ -45,23 +75,28 @@ const plain = (n: string) => n.replace(EMOJI, ' ').replace(/'/g, ' ').replace(/\
  * "but", a "no") means it is not a plain yes and the engine reads it as a change.
  */
 export function isAffirmative(n: string): boolean {
-  let core = YES_EMOJI.test(n);
-  let rest = plain(n);
-  while (rest) {
-    const hit = YES_PHRASES.find(([w]) => rest === w || rest.startsWith(`${w} `));
-    if (!hit) return false;
-    core ||= hit[1];
-    rest = rest.slice(hit[0].length).trim();
-  }
-  return core;
+  const rest = plain(n);
+  if (!rest) return YES_EMOJI.test(n);
+  return onlyPhrases(rest, YES_PHRASES) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, YES_PHRASES));
 }
 
-const NO = /^(no+|nope|nah|n|nop|not really|no thanks|no thank you|no gracias|cancel that|mejor no|no mejor no|negativo|no wait|wait|hold on|espera|no espera|no no|ni hablar|para nada|don t|dont)( please| por favor| thanks| gracias)?$/;
-export const isNegative = (n: string) => NO.test(plain(n));
+const NO = /^(no+|nope|nah|n|nop|not really|no thanks|no thank you|no gracias|cancel that|mejor no|no mejor no|negativo|no wait|wait|hold on|espera|no espera|no no|ni hablar|para nada|don t|dont|(no )?(please )?don ?t|not now|not yet|not that( one)?|(no|nope) not that( one)?|no that ?s (wrong|not right)|that ?s wrong|wrong|that doesn t work|that won t work|doesn t work for me|ahora no|todavia no|aun no|de momento no|mejor otro dia|no mejor otro dia|no me (va|viene) bien|esa no|ese no|no es correcto|esta mal)( please| por favor| thanks| gracias| sorry| perdona)?$/;
+export const isNegative = (n: string) => NO.test(plain(n).replace(/\bno+\b/g, 'no'));
 
-const UNSURE = /^(?:h+m+|m{2,}|e+h+|uh+m*)?\s*(?:i m not sure|im not sure|not sure|unsure|let me think|let me check|maybe|perhaps|idk|dunno|i don t know|no se|no estoy segur[oa]|quizas?|a lo mejor|tal vez|dejame pensar(?:lo)?|lo pienso|no lo se)?\s*(?:yet|todavia|aun)?$/;
-/** "hmm not sure", "no sé": neither yes nor no; the proposal keeps waiting. */
-export const isUnsure = (n: string) => plain(n).length > 0 && UNSURE.test(plain(n));
+const UNSURE_CORE = [
+  'i m not sure', 'im not sure', 'not sure', 'unsure', 'let me think', 'let me think about it', 'let me check', 'let me see', 'maybe', 'perhaps', 'idk', 'dunno',
+  'i don t know', 'i dont know', 'not sure yet', 'i ll let you know', 'ill let you know', 'i ll get back to you', 'ill get back to you', 'i ll check', 'ill check',
+  'get back to you', 'let you know', 'check my diary', 'check my calendar', 'i need to check', 'need to check',
+  'no se', 'no estoy seguro', 'no estoy segura', 'quizas', 'quiza', 'a lo mejor', 'tal vez', 'dejame pensar', 'dejame pensarlo', 'dejame ver', 'dejame mirarlo', 'lo pienso',
+  'lo miro', 'no lo se', 'ni idea', 'tengo que mirarlo', 'tengo que pensarlo', 'tengo que verlo', 'te digo', 'te confirmo', 'te aviso', 'ya te digo', 'luego te digo',
+];
+const UNSURE_FILLER = ['hmm', 'hm', 'mmm', 'mm', 'ehh', 'eh', 'uh', 'um', 'umm', 'er', 'erm', 'well', 'yet', 'todavia', 'aun', 'and', 'y', 'pues', 'bueno', 'luego', 'later', 'algo', 'about it', 'and', 'then'];
+const UNSURE_PHRASES = phraseList(UNSURE_CORE, UNSURE_FILLER);
+/** "hmm not sure", "no sé, déjame ver": neither yes nor no; the proposal keeps waiting. */
+export const isUnsure = (n: string) => {
+  const p = plain(n);
+  return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES));
+};
 
 /** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
 const STOP_REQUEST = /\b(stop (messaging|texting|sending|writing|contacting)|(don t|dont|do not) (message|text|contact|write to) me|remove me from|unsubscribe me|no (me )?(escribais|escribas|mandeis|mandes|envieis|envies) mas|no quiero recibir (mas )?mensajes|dejad de (escribirme|mandarme|enviarme)|deja de (escribirme|mandarme|enviarme)|dejen de (escribirme|mandarme|enviarme))\b/;

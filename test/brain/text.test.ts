@@ -10,14 +10,19 @@ describe('confirmation reading (issue 13 item 5)', () => {
     expect(isAffirmative(n(text))).toBe(true);
   });
 
-  it.each(['no wait', 'mejor no', 'hmm not sure', 'yes but at 7', 'ok 5pm then', 'vale, pues a las 12', 'thanks', 'gracias', 'no', 'yes no'])('"%s" is not a yes', (text) => {
+  it.each(['yesss', 'siii', 'okk', 'yeah go on', 'go on then', 'yeah thats grand', 'ok cool', 'yep that\'s right', 'yes, book it in', 'claro que sí', 'venga va', 'de una', 'bueno vale', 'all good 👌'])(
+    '"%s" is a yes too (stretched letters, Irish, Spanish regional forms)',
+    (text) => expect(isAffirmative(n(text))).toBe(true),
+  );
+
+  it.each(['no wait', 'mejor no', 'hmm not sure', 'yes but at 7', 'ok 5pm then', 'vale, pues a las 12', 'thanks', 'gracias', 'no', 'yes no', 'book me in', 'good morning'])('"%s" is not a yes', (text) => {
     expect(isAffirmative(n(text))).toBe(false);
   });
 
   it('reads no and unsure apart from changes', () => {
-    for (const text of ['no wait', 'mejor no', 'nope', 'No, gracias', 'hold on']) expect(isNegative(n(text)), text).toBe(true);
+    for (const text of ['no wait', 'mejor no', 'nope', 'No, gracias', 'hold on', 'nooo', 'no, not that one', 'no that\'s wrong', 'no please don\'t', 'not now', 'no me viene bien', 'mejor otro día', 'ahora no']) expect(isNegative(n(text)), text).toBe(true);
     for (const text of ['no, at 7 instead', 'not sure', 'ok yes']) expect(isNegative(n(text)), text).toBe(false);
-    for (const text of ['hmm not sure', 'no sé', 'let me think', 'mmm', 'quizás']) expect(isUnsure(n(text)), text).toBe(true);
+    for (const text of ['hmm not sure', 'no sé', 'let me think', 'mmm', 'quizás', 'let me think about it', "I'll check and get back to you", 'lo pienso y te digo', 'no sé, déjame ver', 'ni idea', 'tengo que mirarlo', 'not sure yet']) expect(isUnsure(n(text)), text).toBe(true);
     for (const text of ['no', 'yes', 'not sure about friday at 5, can we do 6']) expect(isUnsure(n(text)), text).toBe(false);
   });
 });

@@ -38,6 +38,13 @@ describe('new phrasings reach the right intent', () => {
   });
 });
 
+it('says a service without a charge is free, not 0.00', async () => {
+  for (const [lang, message, free] of [['en', 'how much is a design consultation', 'Design consultation takes 30 minutes, free.'], ['es', 'cuanto cuesta la consulta', 'Design consultation dura 30 minutos, gratis.']] as const) {
+    const r = await world.chat.handle(await world.tenant('tattoo-bri', lang), { message, sender: world.nextSender(), timestamp: NOW });
+    expect(r.reply).toContain(free);
+  }
+});
+
 describe('new dialogues end with the right booking, or none', () => {
   it.each(dialogues.map((d) => [`${d.lang} ${d.name}`, d] as const))('%s', async (_, d) => {
     const result = await runDialogue(world, d);

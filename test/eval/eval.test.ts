@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvalWorld, devSplit, evaluateSplit, formatReport, loadSplits, selectedSplits, testSplit, type SplitName, type SplitReport } from './harness.js';
-import { LANGS, SplitFormatError, parseDialogueBlocks, parseIntentLines } from './split-data.js';
-import { parseProfileYaml } from '../../core/profile.js';
+import { EvalWorld, devSplit, evaluateSplit, formatReport, loadSplits, selectedSplits, test2Split, testSplit, train2Split, trainSplit, type SplitName, type SplitReport } from './harness.js';
+import { LANGS, SplitFormatError, loadSplitFolder, parseDialogueBlocks, parseIntentLines } from './split-data.js';
+import { WEEKDAYS, parseProfileYaml } from '../../core/profile.js';
 import fs from 'node:fs';
+import path from 'node:path';
+import { DateTime } from 'luxon';
 import { exampleProfile } from '../helpers/home.js';
 
-/** EVAL_SPLITS=train,dev runs only those splits' checks (tuning never reads the held-out split). */
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+/** EVAL_SPLITS=train,train2,dev runs only those splits' checks (tuning never reads a held-out split). */
 const selected = selectedSplits(process.env.EVAL_SPLITS);
 const forSplit = (name: SplitName) => it.runIf(selected.includes(name));
+/** A check that reads the held-out splits runs only when they are selected. */
+const withHeldOut = it.runIf(selected.includes('test') && selected.includes('test2'));
 
 describe('evaluation data', () => {
   forSplit('test')('the test split is well-formed and as large as issue 13 asks', () => {
@@ -21,6 +27,40 @@ describe('evaluation data', () => {
       expect(test.dialogues.filter((d) => d.lang === lang).length, lang).toBeGreaterThanOrEqual(30);
     }
   });
+
+  // test2 (held out) and train2 (tunable) were written blind for issue 13, three new businesses each.
+  for (const [name, load, perLang] of [['test2', test2Split, 120], ['train2', train2Split, 140]] as const) {
+    withHeldOut(`the ${name} split is well-formed, in both languages, over its own three businesses`, () => {
+      const split = load(); // throws SplitFormatError listing every bad line
+      expect(split.businesses.size).toBe(3);
+      for (const other of [testSplit(), trainSplit()!, name === 'test2' ? train2Split() : test2Split()]) {
+        for (const b of split.businesses.keys()) expect(other.businesses.has(b), `${b} also in ${other.name}`).toBe(false);
+      }
+      for (const lang of LANGS) {
+        const messages = split.messages.filter((m) => m.lang === lang);
+        expect(messages.length, lang).toBeGreaterThanOrEqual(perLang);
+        for (const b of split.businesses.keys()) expect(messages.some((m) => m.business === b), `${lang} ${b}`).toBe(true);
+        expect(split.dialogues.filter((d) => d.lang === lang).length, lang).toBeGreaterThanOrEqual(15);
+      }
+      // An expectation the business could never honour would count a right answer as a miss.
+      const folder = loadSplitFolder(path.join(here, name));
+      const unbookable = split.dialogues.flatMap((d) => {
+        const profile = folder.businesses.get(d.business)!.profile;
+        const now = DateTime.fromISO(d.now).setZone(profile.timezone);
+        return d.expect.flatMap((e) => {
+          const start = DateTime.fromISO(e.start, { zone: profile.timezone });
+          const minute = start.hour * 60 + start.minute;
+          const duration = profile.services.find((s) => s.id === e.serviceId)!.duration;
+          const exception = profile.exceptions.find((x) => x.date === start.toISODate());
+          const ranges = exception ? (exception.hours ?? []) : profile.hours[WEEKDAYS[start.weekday - 1]!];
+          const fits = ranges.some((r) => minute >= r.open && minute + duration <= r.close) && minute % profile.booking.slotMinutes === 0;
+          const notice = e.status === 'cancelled' || start.diff(now, 'minutes').minutes >= profile.booking.minNoticeMinutes;
+          return fits && notice && start.diff(now, 'days').days <= profile.booking.maxDaysAhead ? [] : [`${d.lang} ${d.name}: ${e.serviceId} ${e.start}`];
+        });
+      });
+      expect(unbookable).toEqual([]);
+    });
+  }
 
   it('the dev split is as large as before', () => {
     const dev = devSplit();
@@ -80,10 +120,10 @@ describe('evaluation data', () => {
   });
 
   it('EVAL_SPLITS selects the splits to read, in report order, and rejects unknown names', () => {
-    expect(selectedSplits(undefined)).toEqual(['train', 'dev', 'test']);
-    expect(selectedSplits(' dev, train ')).toEqual(['train', 'dev']);
-    expect(loadSplits(['train', 'dev']).map((s) => s.name)).toEqual(['train', 'dev']);
-    expect(() => selectedSplits('train,tset')).toThrow('EVAL_SPLITS: unknown split(s) tset (expected a comma-separated list of train, dev, test)');
+    expect(selectedSplits(undefined)).toEqual(['train', 'train2', 'dev', 'test', 'test2']);
+    expect(selectedSplits(' dev, train2,train ')).toEqual(['train', 'train2', 'dev']);
+    expect(loadSplits(['train', 'train2', 'dev']).map((s) => s.name)).toEqual(['train', 'train2', 'dev']);
+    expect(() => selectedSplits('train,tset')).toThrow('EVAL_SPLITS: unknown split(s) tset (expected a comma-separated list of train, train2, dev, test, test2)');
   });
 });
 
@@ -124,11 +164,14 @@ describe('receptionist evaluation (rule engine, offline)', () => {
     expect(dialogues.filter((d) => !d.ok).map((d) => d.name), formatReport(reports)).toEqual([]);
   });
 
-  // The test split is a measurement (`npm run eval` prints it), not a gate: only its running is checked.
-  forSplit('test')('test: measures every message and dialogue in both languages', () => {
-    const { split, intents, dialogues } = report('test');
-    for (const lang of LANGS) expect(intents.accuracy[lang], lang).toBeTypeOf('number');
-    expect(Object.values(intents.perIntent).reduce((n, m) => n + m.support, 0)).toBe(split.messages.length);
-    expect(dialogues.length).toBe(split.dialogues.length);
-  });
+  // test, test2 and (until the engine is tuned on it) train2 are measurements (`npm run eval`
+  // prints them), not gates: only their running is checked.
+  for (const name of ['test', 'test2', 'train2'] as const) {
+    forSplit(name)(`${name}: measures every message and dialogue in both languages`, () => {
+      const { split, intents, dialogues } = report(name);
+      for (const lang of LANGS) expect(intents.accuracy[lang], lang).toBeTypeOf('number');
+      expect(Object.values(intents.perIntent).reduce((n, m) => n + m.support, 0)).toBe(split.messages.length);
+      expect(dialogues.length).toBe(split.dialogues.length);
+    });
+  }
 });

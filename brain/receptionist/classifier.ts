@@ -62,6 +62,8 @@ export class IntentClassifier {
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
     // In "hi, hope you're well, ... can I move my appointment", the request decides, not the greeting.
     if (['greeting', 'thanks', 'smalltalk'].includes(model.intent)) return { ...model, intent: hints[0]! };
+    // Booking, cancelling or moving needs words that ask for it: "hasta que hora estan el sabado" asks the hours.
+    if (TRANSACTIONAL.has(model.intent) && !hints.some((h) => TRANSACTIONAL.has(h))) return { ...model, intent: hints[0]! };
     // The model's FAQ match is tenant-specific knowledge keywords cannot have; trust it when sure.
     if (model.intent === 'faq' && model.score >= 0.9) return model;
     // "quiero apuntarme a pilates": a service's name is not a price question when the words ask to book.
@@ -71,6 +73,8 @@ export class IntentClassifier {
     return { ...model, intent: hints[0]! };
   }
 }
+
+const TRANSACTIONAL = new Set<string>(['book', 'cancel', 'reschedule', 'my_bookings']);
 
 /** One trained classifier per profile object: a new profile (import, PUT) trains a new one. */
 const trained = new WeakMap<Profile, Promise<IntentClassifier>>();

@@ -3,8 +3,8 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
-import { PRICE, finalRequest } from './keywords.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, parseChoice } from './text.js';
+import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
+import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { fillWhen } from './slots.js';
@@ -71,6 +71,24 @@ function unclearQuestion(turn: Turn, when: When): string {
 
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
 const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
+// "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": only a capitalised name closing its clause.
+const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=\s*(?:$|[.,!?;]))/u;
+// "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence.
+const NAME_SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
+/** Capitalised words that open a clause without naming anyone. */
+const NOT_A_NAME = /^(thanks|thank|cheers|good|hi|hello|hey|hola|gracias|buenos|buenas|see|many|muchas|happy|free|here|back|sorry|not|fine|ok|okay|available|late|running|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|saludos|un|una|el|la|the|a)$/i;
+
+/** The name a message gives along the way, by any of the ways above. */
+function givenName(text: string): string | undefined {
+  const named = NAME_GIVEN.exec(text);
+  if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) return extractName(named[1]!);
+  for (const re of [NAME_SELF, NAME_SIGNED]) {
+    const m = re.exec(text);
+    const first = m?.[1]!.split(/\s+/)[0]!;
+    if (m && !NOT_A_NAME.test(normalize(first))) return extractName(m[1]!);
+  }
+  return undefined;
+}
 const SAME_TIME = /\b(same time|misma hora)\b/;
 
 /**
@@ -144,9 +162,8 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const r = turn.replies;
   const e = extract(turn, flow.offered?.length ?? 0);
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
-  // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía": a name given along the way is kept.
-  const named = NAME_GIVEN.exec(turn.text);
-  if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) flow.name = extractName(named[1]!) ?? flow.name;
+  // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
+  flow.name = givenName(turn.text) ?? flow.name;
   if (flow.awaiting === 'name' && !gaveSomething) {
     const name = extractName(turn.text);
     if (!name) return ok(r.t('askName'), 'book', false);
@@ -501,11 +518,13 @@ export class RuleEngine implements Engine {
   private decide(turn: Turn, service: Service | undefined, strongFaq: boolean): Intent {
     const { intent, score, hints, coverage, foreign = 0 } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
-    if (asksCancelPolicy(turn.normalized)) return 'faq';
+    if (asksCancelPolicy(turn.normalized) || asksLatePolicy(turn.normalized)) return 'faq';
     // A closing question about where or when the business is open is the request, whatever the story before it.
     const request = finalRequest(turn.text);
     if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
     const { when } = read(turn);
+    // "what size tables do you do reservations for": a question about the offer, not a request for it.
+    if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';

@@ -31,12 +31,14 @@ const YES_CORE = [
   'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
   'venga', 'venga va', 'adelante', 'reservalo', 'reservala', 'reservamelo', 'reservamela', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve',
-  'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien',
+  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
   'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
-  'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'va', 'guapa', 'guapo',
+  'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo',
+  // The action the proposal names, said along with the yes ("sí, cancélala").
+  'cancelala', 'cancelalo', 'anulala', 'anulalo', 'cancel it', 'muevela', 'muevelo', 'cambiala', 'cambialo',
 ];
 const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
@@ -110,6 +112,9 @@ const HUMAN = [
   /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcion(ista)?|due[nñ][oa]|jef[ae])\b/,
   /\b(speak|talk|chat) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme|paseme|pongame|comunicame|comuniqueme) con\b|\bhablar con (el|la|un|una|alguien)\b|\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias) llamar\b|\bque me llame\w*\b|\bllam\w*me\b/,
   /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai)\b|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
+  // "can I talk to Javiera please", "hablar con Memo": a short request for someone by name.
+  /\b(talk|speak|chat) (to|with) (?!(you|u|me|us|it|them|the bot|a bot)\b)[a-z]+( please| pls)?$|\bhablar con (?!(vos|vosotros|ustedes|usted|el bot|un bot|nadie)\b)[a-z]+( por favor| porfa)?$/,
+  /\b(me|nos) (pueden|puedes|podeis|podrian|podrias|puede) (marcar|telefonear|hablar por telefono)\b|\bprefiero (por )?telefono\b|\b(prefer|rather) (a )?(phone )?call\b/,
   /(?<!\b(?:are you|r u|is this|am i talking to|eres) (?:a |an |una |un )?)\b(real|actual|live) (person|human|people)\b|\balguien (real|de verdad)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
 ];
 export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
@@ -118,6 +123,10 @@ const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|fur
 export const isFrustrated = (n: string) => FRUSTRATION.test(n);
 
 const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
+/** "how long will you hold the table if we're running late?", "si me atraso": lateness only imagined asks the policy. */
+const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|were|me|nos|llego|llegamos|se me)? ?(am |are )?(running late|late|atraso|atrasamos|retraso|retrasamos|hace tarde|llego tarde|llegamos tarde|tarde)\b/;
+export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));
+
 const RESCHEDULE_ALONE = /\b((instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push (it |my \w+ |the \w+ )?(back|forward)|bring (it |my \w+ )?forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
 const RESCHEDULE = /\b(move|change|switch|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
@@ -126,11 +135,13 @@ const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|
  * "Do you charge for late cancellations?", "if I cancel do I lose my deposit?": a question about
  * the policy, or a cancellation only imagined ("if I cancel", "si cancelo"), cancels nothing.
  */
-const CANCEL_POLICY = /\b(cancellations|policy|fee|fees|charge|charged|charges|penalty|penalt\w*|notice|deposit|refund\w*|lose|free|cost|politica|penalizacion|cobr\w*|antelacion|se paga|pagar|deposito|senal|fianza|devol\w*|reembols\w*|pierdo|gratis|cuesta)\b|\b(if|what if|what happens if|in case) (i|we|you) (have to |need to )?(cancel|call off)|\b(si|que pasa si|en caso de que) (tengo que |hay que )?(cancel\w*|anul\w*)/;
+const CANCEL_POLICY = /\b(cancellations|policy|fee|fees|charge|charged|charges|penalty|penalt\w*|how much notice|notice period|deposit|refund\w*|for free|free of charge|politica|penalizacion|cobr\w*|cuanta antelacion|se paga|pagar|deposito|senal|fianza|devol\w*|reembols\w*|pierdo|gratis)\b|\b(if|what if|what happens if|in case) (i|we|you) (have to |need to )?(cancel|call off)|\b(si|que pasa si|en caso de que) (tengo que |hay que )?(cancel\w*|anul\w*)/;
 export const mentionsCancel = (n: string) => CANCEL.test(n) && !CANCEL_POLICY.test(n);
 export const asksCancelPolicy = (n: string) => CANCEL.test(n) && CANCEL_POLICY.test(n);
 /** "Can I move my appointment": a change verb about a booking, or a word that only means rescheduling. */
-export const mentionsReschedule = (n: string) => RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n));
+export const mentionsReschedule = (n: string) => !asksLatePolicy(n) && (RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n)) || MOVE_MINE.test(n));
+/** "can I move my follow up to next week", "pasar la mesa del viernes al sábado": a change verb on the customer's own thing, or from one day to another. */
+const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b(mover|cambiar|pasar|muev\w*|cambi\w*|pas\w*) (mi|mis|la|el|nuestra) (\w+ )?(del|de el) (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+) (al|a el|para el) |\breagend\w*|\breprogram\w*/;
 /** A change verb alone ("move the MOT to Monday"): a reschedule when it names a service the customer has booked. */
 export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 

@@ -89,6 +89,8 @@ function prepare(text: string, language: Language): string {
     .replace(/@/g, language === 'es' ? ' a las ' : ' at ')
     .replace(/\s+/g, ' ');
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
+  // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
+  s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
   if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1');
   return ` ${s.trim()} `;
 }

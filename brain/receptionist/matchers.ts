@@ -51,6 +51,11 @@ function allWordsIn(term: readonly string[], message: readonly string[]): boolea
   return needed.length >= 2 && needed.every((t) => message.some((m) => m === t || (m.length >= 3 && t.length - m.length >= 3 && t.endsWith(m))));
 }
 
+/** A typo of one of the term's words: same first two letters, about the same length ("masage", not "meant" for "assessment"). */
+function misspells(word: string, term: string): boolean {
+  return term.split(' ').some((t) => t.slice(0, 2) === word.slice(0, 2) && Math.abs(t.length - word.length) <= 2);
+}
+
 /**
  * Finds services named in free text. A service matches when one of its names or aliases appears
  * as whole words, or when fuse.js finds a close spelling of one of the message's words (typos).
@@ -77,7 +82,7 @@ export class ServiceMatcher {
     if (found.size > 0) return [...found.values()];
     for (const w of words(text).filter((x) => x.length >= 5)) {
       const best = this.fuse.search(w)[0];
-      if (best && (best.score ?? 1) <= 0.25) found.set(best.item.service.id, best.item.service);
+      if (best && (best.score ?? 1) <= 0.25 && misspells(w, best.item.term)) found.set(best.item.service.id, best.item.service);
     }
     return [...found.values()];
   }

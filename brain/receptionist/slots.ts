@@ -12,6 +12,8 @@ export interface WhenInput {
   normalized: string;
 }
 
+const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana siguiente|una semana despues|a la semana siguiente|la otra semana)\b/;
+
 /** "12", "ok 5 then", "vale, a las 12": a bare hour, which answers "what time?". */
 const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
 
@@ -51,6 +53,8 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     if (when.date && when.unclear !== 'several') [next.date, next.time, next.ambiguousMeridiem] = [when.date, undefined, undefined];
     return next;
   }
+  // "I meant the week after, same time": the day chosen, seven days on.
+  if (!when.date && slots.date && WEEK_AFTER.test(input.normalized)) next.date = DateTime.fromISO(slots.date).plus({ weeks: 1 }).toISODate()!;
   if (when.date) {
     const doubted = slots.dayInDoubt && when.weekdayOnly && DateTime.fromISO(slots.dayInDoubt).weekday === DateTime.fromISO(when.date).weekday;
     next.date = doubted ? slots.dayInDoubt : when.weekdayOnly && slots.date ? weekdayNear(when.date, slots.date, input.normalized) : when.date;

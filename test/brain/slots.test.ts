@@ -50,6 +50,11 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(fill(asked, {}, '2').time).toBe(600);
   });
 
+  it('"the week after" moves the chosen day seven days on and keeps the time', () => {
+    expect(fill({ date: '2026-05-16', time: 705 }, {}, 'no sorry i meant the week after same time')).toMatchObject({ date: '2026-05-23', time: 705 });
+    expect(fill({ time: 705 }, {}, 'the week after').date).toBeUndefined();
+  });
+
   it('a reading that needs a question changes nothing', () => {
     expect(fill(asked, { date: '2026-03-20', time: 900, unclear: 'several' })).toEqual(asked);
   });

@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import type { Profile } from '../../core/profile.js';
+import { keywordIntents } from './keywords.js';
 import { normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 
@@ -51,8 +52,13 @@ function allWordsIn(term: readonly string[], message: readonly string[]): boolea
   return needed.length >= 2 && needed.every((t) => message.some((m) => m === t || (m.length >= 3 && t.length - m.length >= 3 && t.endsWith(m))));
 }
 
-/** A typo of one of the term's words: same first two letters, about the same length ("masage", not "meant" for "assessment"). */
+/**
+ * A close spelling of one of the term's words: same first two letters, about the same length
+ * ("masage"; not "meant" for "assessment"). A word that asks for something ("appointment") names
+ * no service, even when a service's longer name holds it ("first appointment").
+ */
 function misspells(word: string, term: string): boolean {
+  if (keywordIntents(word).length > 0) return false;
   return term.split(' ').some((t) => t.slice(0, 2) === word.slice(0, 2) && Math.abs(t.length - word.length) <= 2);
 }
 

@@ -432,6 +432,17 @@ function servicesReply(turn: Turn): string {
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
 
+/** Whether the message names the thing a price FAQ is about: a shared word that is no stopword and no price word. */
+function namesFaqThing(text: string, question: string): boolean {
+  const content = (s: string) => normalize(s).split(' ').filter((w) => w.length >= 4 && !PRICE.test(w) && !VAGUE_WORDS.has(w));
+  const asked = new Set(content(question));
+  return content(text).some((w) => asked.has(w));
+}
+const VAGUE_WORDS = new Set(
+  ('much many what which when where with your have does there this that these those cuanto cuanta cuantos cuantas como donde cuando tienen teneis hacen haceis puedo puede para ' +
+    'offer ofrecen ofreceis reserva reservas reservacion reservation reservations booking bookings appointment appointments cita citas tiempo time tipos types').split(' '),
+);
+
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
   const { service, when } = read(turn);
@@ -560,8 +571,9 @@ export class RuleEngine implements Engine {
       case 'location':
         return ok(locationReply(turn), 'location');
       case 'services':
-        // Only the business's own keywords make a price question an FAQ: a shared word is not enough.
-        if (match?.strong && !service) return ok(match.faq.answer, 'faq');
+        // Only the business's own keywords make a price question an FAQ: a shared price word is not enough,
+        // a thing it names is ("how much are the tacos" when the FAQ is about the tacos).
+        if ((match?.strong || (match && PRICE.test(normalize(match.faq.question)) && namesFaqThing(turn.text, match.faq.question))) && !service) return ok(match.faq.answer, 'faq');
         return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
       case 'book':
         return startBooking(turn);

@@ -94,6 +94,22 @@ export class ServiceMatcher {
   }
 }
 
+/** "somos 6", "para 2", "table for 4", "12 people": how many people the booking is for. */
+const PARTY = /\b(?:(?:somos|seriamos|para|table for|mesa para|party of|group of|grupo de) (\d{1,3})(?! ?(?:de |del |h\b|hs\b|am\b|pm\b|[:.]\d))|(\d{1,3}) (?:people|persons|guests|pax|of us|personas|comensales|adultos))\b/;
+/** A service sold by party size names its people ("Mesa para 4", "Grupo (7 a 20 personas)", "table for two"). */
+const PARTY_SERVICE = /\b(mesa|mesas|table|tables|personas|people|persons|guests|grupo|group|party|pax|comensales)\b/;
+
+/** The service for a party of `size`: the one whose name says that number, or a range holding it. */
+export function serviceForParty(services: readonly Service[], text: string): Service | undefined {
+  const m = PARTY.exec(normalize(text));
+  if (!m) return undefined;
+  const size = Number(m[1] ?? m[2]);
+  const sized = services.filter((s) => PARTY_SERVICE.test(normalize(s.name)));
+  const numbers = (s: Service) => normalize(s.name).match(/\d+/g)?.map(Number) ?? [];
+  const exact = sized.find((s) => numbers(s).length === 1 && numbers(s)[0] === size);
+  return exact ?? sized.find((s) => numbers(s).length === 2 && numbers(s)[0]! <= size && size <= numbers(s)[1]!);
+}
+
 /** Ranks FAQ entries by overlap with their keywords and question words; typo-tolerant via fuse.js. */
 export class FaqMatcher {
   private readonly fuse: Fuse<{ faq: Faq; text: string }>;

@@ -7,6 +7,7 @@ import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
 import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
+import { serviceForParty } from './matchers.js';
 import { fillWhen } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
@@ -23,7 +24,11 @@ interface Entities {
 /** What the message says about when and which service, read once per turn. */
 const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
 function read(turn: Turn): { when: When; service: Service | undefined } {
-  return cached(readings, turn, () => ({ when: parseWhen(turn.text, turn.language, turn.tools.now), service: turn.services.find(turn.text)[0] }));
+  return cached(readings, turn, () => ({
+    when: parseWhen(turn.text, turn.language, turn.tools.now),
+    // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
+    service: turn.services.find(turn.text)[0] ?? serviceForParty(turn.tools.profile.services, turn.text),
+  }));
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {

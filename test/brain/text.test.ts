@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaqMatcher, ServiceMatcher } from '../../brain/receptionist/matchers.js';
+import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
 import { asksCancelPolicy, asksForHuman, asksToStopMessages, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
@@ -74,6 +74,32 @@ describe('service names (issue 13 item 8)', () => {
     expect(ids('how much are kids cuts')).toEqual(['kids']);
     expect(ids('a womens cut on friday')).toEqual(['womens']);
     expect(ids('dos masajes deportivos')).toEqual(['masaje']);
+  });
+
+  it('takes -ing and -ed forms, typos only of words spelled alike, and no service from a word that asks for something', () => {
+    const studio = new ServiceMatcher(
+      parseProfileYaml(
+        'name: S\ntimezone: Europe/London\nservices:\n  - {id: piercing, name: Nose piercing, aliases: [piercing], duration: 30}\n  - {id: initial, name: Initial visit, aliases: [first appointment, assessment], duration: 60}\n  - {id: massage, name: Massage, aliases: [], duration: 60}\n',
+      ).services,
+    );
+    const found = (text: string) => studio.find(text).map((s) => s.id);
+    expect(found('can I get my nose pierced')).toEqual(['piercing']);
+    expect(found('a masage on friday')).toEqual(['massage']);
+    expect(found('no sorry, I meant the week after')).toEqual([]);
+    expect(found('what should I wear to my appointment')).toEqual([]);
+  });
+
+  it('finds the service for a party size: its number, or a range holding it', () => {
+    const tables = parseProfileYaml(
+      'name: T\ntimezone: Europe/Madrid\nservices:\n  - {id: t2, name: Mesa para 2, aliases: [], duration: 90}\n  - {id: t4, name: Mesa para 4, aliases: [], duration: 90}\n  - {id: group, name: Grupo (7 a 20 personas), aliases: [], duration: 120}\n',
+    ).services;
+    const party = (text: string) => serviceForParty(tables, text)?.id;
+    expect(party('se puede reservar para 2 el lunes a las 2?')).toBe('t2');
+    expect(party('table for 4 this saturday at 8:30pm')).toBe('t4');
+    expect(party('somos 12 para un cumple')).toBe('group');
+    expect(party('somos 5')).toBeUndefined();
+    expect(party('para las 2')).toBeUndefined();
+    expect(serviceForParty(profile.services, 'for 4 people')).toBeUndefined();
   });
 });
 

@@ -108,7 +108,8 @@ export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
 const STAFF = 'human|person|real person|someone|somebody|anyone|agent|operator|staff|receptionist|reception|front desk|manager|doctor|dentist|owner|boss|mechanic|technician|artist|stylist|hairdresser|barber|groomer|nail tech';
 const HUMAN = [
   new RegExp(`\\b(${STAFF})\\b.*\\b(speak|talk|chat|call|contact|ring|phone)|\\b(speak|talk|chat|connect|put me through|transfer me|pass me)\\b.*\\b(${STAFF}|real)\\b`),
-  /\b(call me( back)?|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody) (to )?(call|ring|message|text|contact) me)\b/,
+  /\b(call me( back)?|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody|anyone|staff|the team)\b.{0,30}\b(call|ring|message|text|contact|get back to|reach) me)\b/,
+  /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| por favor)?$|\b(have a word|a word with)\b/,
   /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcion(ista)?|due[nñ][oa]|jef[ae])\b/,
   /\b(speak|talk|chat) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme|paseme|pongame|comunicame|comuniqueme) con\b|\bhablar con (el|la|un|una|alguien)\b|\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias) llamar\b|\bque me llame\w*\b|\bllam\w*me\b/,
   /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai)\b|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,

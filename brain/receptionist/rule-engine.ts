@@ -437,6 +437,8 @@ function servicesReply(turn: Turn): string {
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
 
+const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
+
 /** Whether the message names the thing a price FAQ is about: a shared word that is no stopword and no price word. */
 function namesFaqThing(text: string, question: string): boolean {
   const content = (s: string) => normalize(s).split(' ').filter((w) => w.length >= 4 && !PRICE.test(w) && !VAGUE_WORDS.has(w));
@@ -556,6 +558,8 @@ export class RuleEngine implements Engine {
     // unless several of its words are foreign to the business ("the weather in London tomorrow").
     const dated = Boolean(when.date || when.time !== undefined) && foreign < 2;
     if (hints.length === 0 && !service && coverage < 0.5 && !dated) return 'unknown';
+    // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
+    if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
     if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';

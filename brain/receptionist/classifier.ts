@@ -68,6 +68,8 @@ export class IntentClassifier {
     if (model.intent === 'faq' && model.score >= 0.9) return model;
     // "quiero apuntarme a pilates": a service's name is not a price question when the words ask to book.
     if (model.intent === 'services' && hints.includes('book') && !hints.includes('services')) return { ...model, intent: 'book' };
+    // "can i get in this week? my back went…": words asking to book outweigh a sure model's hours or location.
+    if (['hours', 'location'].includes(model.intent) && hints.some((h) => TRANSACTIONAL.has(h))) return { ...model, intent: hints.find((h) => TRANSACTIONAL.has(h))! };
     // A person is reached on clear words (the engine's own check), never on the model's hunch against them.
     if (model.score >= 0.95 && !['smalltalk', 'unknown', 'human'].includes(model.intent)) return model;
     return { ...model, intent: hints[0]! };

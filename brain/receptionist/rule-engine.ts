@@ -537,6 +537,8 @@ export class RuleEngine implements Engine {
     const { intent, score, hints, coverage, foreign = 0 } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
     if (asksCancelPolicy(turn.normalized) || asksLatePolicy(turn.normalized)) return 'faq';
+    // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
+    if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     // A closing question about where or when the business is open is the request, whatever the story before it.
     const request = finalRequest(turn.text);
     if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
@@ -558,8 +560,6 @@ export class RuleEngine implements Engine {
     // unless several of its words are foreign to the business ("the weather in London tomorrow").
     const dated = Boolean(when.date || when.time !== undefined) && foreign < 2;
     if (hints.length === 0 && !service && coverage < 0.5 && !dated) return 'unknown';
-    // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
-    if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
     if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';

@@ -26,20 +26,27 @@ export const isOptIn = (n: string) => OPT_IN.has(n);
 /** Words that say yes on their own. */
 const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
-  'go ahead', 'go on', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
+  'go ahead', 'go on', 'go for it', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
   'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
-  'venga', 'venga va', 'adelante', 'reservalo', 'reservala', 'reservamelo', 'reservamela', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve',
+  'venga', 'venga va', 'adelante', 'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
   'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
   'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
-  'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo',
-  // The action the proposal names, said along with the yes ("sí, cancélala").
-  'cancelala', 'cancelalo', 'anulala', 'anulalo', 'cancel it', 'muevela', 'muevelo', 'cambiala', 'cambialo',
+  'for me', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
 ];
+/**
+ * A change's own verbs: a yes to that change only ("yes, cancel it" confirms a cancellation, never
+ * a booking it was asked about). Core words say yes alone; the others only after a yes.
+ */
+const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
+  create_booking: { core: ['book that', 'book me in', 'sign me up', 'reservamelo', 'reservala', 'reservamela', 'apuntame'], filler: ['book', 'reserva'] },
+  cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo'] },
+  reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo'] },
+};
 const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
 
@@ -70,16 +77,19 @@ function onlyPhrases(text: string, phrases: readonly (readonly [string, boolean]
 }
 
 const YES_PHRASES = phraseList(YES_CORE, YES_FILLER);
+const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [change, phraseList([...YES_CORE, ...words.core], [...YES_FILLER, ...words.filler])]));
 
 /**
  * A yes to the proposal just shown: only yes-words and fillers ("ok yes", "yes that works",
- * "sí, confírmalo", "vale sí", "yes 👍", "go ahead"). Anything else in the message (a time, a
+ * "sí, confírmalo", "vale sí", "yes 👍", "go ahead"), and with `change` (the pending action) that
+ * change's own verbs ("yes, book it", "sí, cancélala"). Anything else in the message (a time, a
  * "but", a "no") means it is not a plain yes and the engine reads it as a change.
  */
-export function isAffirmative(n: string): boolean {
+export function isAffirmative(n: string, change?: string): boolean {
+  const words = (change && YES_PHRASES_TO.get(change)) || YES_PHRASES;
   const rest = plain(n);
   if (!rest) return YES_EMOJI.test(n);
-  return onlyPhrases(rest, YES_PHRASES) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, YES_PHRASES));
+  return onlyPhrases(rest, words) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, words));
 }
 
 const NO = /^(no+|nope|nah|n|nop|not really|no thanks|no thank you|no gracias|cancel that|mejor no|no mejor no|negativo|no wait|wait|hold on|espera|no espera|no no|ni hablar|para nada|don t|dont|(no )?(please )?don ?t|not now|not yet|not that( one)?|(no|nope) not that( one)?|no that ?s (wrong|not right)|that ?s wrong|wrong|that doesn t work|that won t work|doesn t work for me|ahora no|todavia no|aun no|de momento no|mejor otro dia|no mejor otro dia|no me (va|viene) bien|esa no|ese no|no es correcto|esta mal)( please| por favor| thanks| gracias| sorry| perdona)?$/;

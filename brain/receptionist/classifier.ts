@@ -57,6 +57,8 @@ export class IntentClassifier {
     const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage, foreign };
     // "do I have anything booked?" also has booking words: asking about one's bookings wins.
     if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
+    // "when's your earliest appointment?" asks for availability, not about one's bookings.
+    if (model.intent === 'my_bookings' && hints.includes('book') && AVAILABILITY.test(text)) return { ...model, intent: 'book' };
     // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
     if (hints[0] === 'cancel' && model.intent !== 'reschedule') return { ...model, intent: 'cancel' };
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
@@ -76,6 +78,7 @@ export class IntentClassifier {
   }
 }
 
+const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;
 const TRANSACTIONAL = new Set<string>(['book', 'cancel', 'reschedule', 'my_bookings']);
 
 /** One trained classifier per profile object: a new profile (import, PUT) trains a new one. */

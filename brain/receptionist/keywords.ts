@@ -7,7 +7,7 @@ import type { TrainableIntent } from './utterances.js';
  * everyday messages ("what are your hours"), and settle ties between the two.
  */
 /** Words that ask what something costs ("how much", "what's the damage", "que me cobrais"); "vale" alone is "OK". */
-export const PRICE = /\b(how much|price|prices|pricing|priced|cost|costs|charge|charges|the damage|pricey|pricy|expensive|cheap|rates?|cuanto|precio|precios|cuesta|cuestan|(que|cuanto) (me )?(vale|valen|sale|saldria|cobrais|cobran|cobras|cobrariais)|cobrais|cobran|tarifas?)\b/;
+export const PRICE = /\b(how much|price|prices|pricing|priced|cost|costs|charge|charges|the damage|pricey|pricy|expensive|cheap|rates?|cuanto(?! (me |te |le |se )?(dura|duran|tarda|tardan|tardais|tiempo|aguanta|aguantan|falta|queda))|precio|precios|cuesta|cuestan|(que|cuanto) (me )?(vale|valen|sale|saldria|cobrais|cobran|cobras|cobrariais)|cobrais|cobran|tarifas?)\b/;
 
 /** Questions about what is on offer, not a request for it: "what size tables do you do reservations for". */
 export const ABOUT_OFFER = /\b(what size|how big|biggest|largest|max(imum)? (group|party|number)|how many (people|guests|of us)|(para|hasta) cuantas personas|cuantas personas (caben|maximo|max)|que tipos? de|what (kinds?|types?|sorts?) of)\b/;

@@ -437,6 +437,7 @@ function servicesReply(turn: Turn): string {
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
 
+const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
 const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
 
 /** Whether the message names the thing a price FAQ is about: a shared word that is no stopword and no price word. */
@@ -548,6 +549,8 @@ export class RuleEngine implements Engine {
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
+    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
+    if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';
     // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
     if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
     // The business's own FAQ wins, unless the words ask for a change with something to act on

@@ -139,7 +139,7 @@ const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|wer
 export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));
 
 const RESCHEDULE_ALONE = /\b((instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push (it |my \w+ |the \w+ )?(back|forward)|bring (it |my \w+ )?forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
-const RESCHEDULE = /\b(move|change|switch|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
+const RESCHEDULE = /\b(move|change|switch|shift|swap|bump|rebook|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
 /**

@@ -168,8 +168,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const e = extract(turn, flow.offered?.length ?? 0);
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
-  flow.name = givenName(turn.text) ?? flow.name;
-  if (flow.awaiting === 'name' && !gaveSomething) {
+  const given = givenName(turn.text);
+  flow.name = given ?? flow.name;
+  if (flow.awaiting === 'name' && !gaveSomething && !given) {
     const name = extractName(turn.text);
     if (!name) return ok(r.t('askName'), 'book', false);
     flow.name = name;
@@ -563,6 +564,8 @@ export class RuleEngine implements Engine {
     // unless several of its words are foreign to the business ("the weather in London tomorrow").
     const dated = Boolean(when.date || when.time !== undefined) && foreign < 2;
     if (hints.length === 0 && !service && coverage < 0.5 && !dated) return 'unknown';
+    // A service the model cannot place is still the business's: tell about it.
+    if (intent === 'unknown' && service) return 'services';
     // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
     if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';

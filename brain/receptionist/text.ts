@@ -172,6 +172,8 @@ export function parseChoice(n: string, max: number): number | undefined {
 export function extractName(text: string): string | undefined {
   const stripped = text
     .trim()
+    // "Thanks, Priya Shah", "ok, it's Dan": the answer's lead-in is not part of the name.
+    .replace(/^(thanks|thank you|cheers|ok|okay|sure|yes|yeah|si|sí|vale|gracias|perfecto)[,.!]?\s+/i, '')
     .replace(/^(my name is|my name's|i am|i'm|im|it's|its|name is|call me|me llamo|mi nombre es|soy|a nombre de)\s+/i, '')
     .replace(/[.!,]+$/, '')
     .trim();

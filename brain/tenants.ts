@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger.js';
 import type { Paths } from '../core/paths.js';
 import { minimalProfile, type Profile } from '../core/profile.js';
 import type { RegistryView, Tenant } from '../core/registry.js';
+import type { PgServer } from '../core/sql/postgres.js';
 import { TenantDb } from './db/tenant-db.js';
 import { ProfileSource } from './services/profile-store.js';
 
@@ -29,6 +30,8 @@ export class Tenants {
     private readonly paths: Paths,
     readonly registry: RegistryView,
     private readonly log: Logger,
+    /** WR_DATABASE_URL's server: each tenant's data in its own schema there, and no tenant.db. */
+    private readonly pg?: PgServer,
   ) {}
 
   async get(id: string): Promise<TenantContext | undefined> {
@@ -48,7 +51,7 @@ export class Tenants {
   }
 
   private async openTenant(tenant: Tenant): Promise<{ db: TenantDb; profiles: ProfileSource }> {
-    const db = await TenantDb.open(this.paths.tenantDb(tenant.id));
+    const db = await TenantDb.open(this.pg ? { server: this.pg, tenant: tenant.id } : this.paths.tenantDb(tenant.id));
     const profiles = new ProfileSource(this.paths.profile(tenant.id), db, minimalProfile(tenant.name), (err) =>
       this.log.error({ tenant: tenant.id, err: err.message }, 'profile.yaml is invalid; serving the last valid profile'),
     );

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseProfileYaml } from '../../core/profile.js';
 import { RawDb } from '../../core/sqlite/raw.js';
 import { TenantDb } from '../../brain/db/tenant-db.js';
@@ -11,8 +11,12 @@ import { newConversation } from '../../brain/domain/conversations.js';
 import { profileTables } from '../../brain/domain/profile.js';
 import { initialState } from '../../brain/domain/state.js';
 import { migrations } from '../../brain/db/migrations.js';
+import { PgServer, tenantSchema } from '../../core/sql/postgres.js';
+import { usePostgres } from '../helpers/postgres.js';
 
-/** The SQL repositories on a real tenant.db file. */
+/** The SQL repositories on a real tenant.db file and on a real PostgreSQL server, with the same tests. */
+
+const cluster = usePostgres();
 
 const profile = parseProfileYaml(`
 name: Clinic
@@ -32,24 +36,70 @@ const t = (iso: string) => new Date(iso);
 let dir: string;
 let file: string;
 let db: TenantDb;
+
+/** One engine under test: how to open the tenant's store, and how to look at it with plain SQL. */
+interface Backend {
+  open(): Promise<TenantDb>;
+  sql<T = Record<string, unknown>>(query: string): Promise<T[]>;
+  /** The confirmed bookings' UTC day and time, read by the engine's own SQL. */
+  bookedAt: string;
+  close(): Promise<void>;
+}
+
+async function sqliteBackend(): Promise<Backend> {
+  return {
+    open: () => TenantDb.open(file),
+    async sql<T>(query: string) {
+      const raw = await RawDb.open(file, true);
+      try {
+        return await raw.all<T>(query);
+      } finally {
+        await raw.close();
+      }
+    },
+    bookedAt: "SELECT date(start_at) AS d, time(start_at) AS t FROM bookings WHERE status = 'confirmed'",
+    close: async () => {},
+  };
+}
+
+const servers: PgServer[] = [];
+afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+/** A server connection pool of its own: what one brain instance holds. */
+async function pgServer(url: string): Promise<PgServer> {
+  const server = new PgServer(url);
+  servers.push(server);
+  return server;
+}
+
+async function postgresBackend(): Promise<Backend> {
+  const server = await pgServer(await cluster.current.database());
+  return {
+    open: () => TenantDb.open({ server, tenant: 'clinic-1' }),
+    sql: <T>(query: string) => server.with(tenantSchema('clinic-1'), async (c) => (await c.query(query)).rows as T[]),
+    bookedAt: "SELECT to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d, to_char(start_at AT TIME ZONE 'UTC', 'HH24:MI:SS') AS t FROM bookings WHERE status = 'confirmed'",
+    close: () => server.close(),
+  };
+}
+
+let backend: Backend;
+const sql = <T = Record<string, unknown>>(query: string) => backend.sql<T>(query);
+
+describe.each([
+  ['SQLite', sqliteBackend],
+  ['PostgreSQL', postgresBackend],
+] as const)('on %s', (_engine, makeBackend) => {
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-repo-'));
   file = path.join(dir, 'tenant.db');
-  db = await TenantDb.open(file);
+  backend = await makeBackend();
+  db = await backend.open();
 });
 afterEach(async () => {
   await db.close();
+  await backend.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
-  const raw = await RawDb.open(file, true);
-  try {
-    return await raw.all<T>(query);
-  } finally {
-    await raw.close();
-  }
-}
 
 const booking = (over: Partial<NewBooking> = {}): NewBooking => ({
   serviceId: 'checkup', sender: '+34600000001', customerName: 'Eve', startAt: t('2026-03-16T11:00:00Z'), endAt: t('2026-03-16T11:30:00Z'),
@@ -81,14 +131,14 @@ describe('bookings', () => {
     expect(await db.bookings.write((tx) => tx.cancel(b.id, '+34600000002', new Date()))).toBe(true);
 
     await db.close();
-    db = await TenantDb.open(file);
+    db = await backend.open();
     expect((await db.bookings.list({})).map((x) => [x.id, x.status, x.startAt.toISOString()])).toEqual([
       [b.id, 'cancelled', '2026-03-16T12:00:00.000Z'],
       [a.id, 'confirmed', '2026-03-16T13:00:00.000Z'],
     ]);
     expect(await db.bookings.list({ status: 'confirmed', from: t('2026-03-16T12:30:00Z'), to: t('2026-03-16T13:30:00Z') })).toHaveLength(1);
-    // The rows read as the original spec's sqlite3 queries expect: UTC text the date functions understand.
-    expect(await sql("SELECT date(start_at) AS d, time(start_at) AS t FROM bookings WHERE status = 'confirmed'")).toEqual([{ d: '2026-03-16', t: '13:00:00' }]);
+    // The rows read as the engine's own date functions expect (UTC text on SQLite, timestamptz on PostgreSQL).
+    expect(await sql(backend.bookedAt)).toEqual([{ d: '2026-03-16', t: '13:00:00' }]);
   });
 
   it('give the last slot to one of two customers who confirm it at the same time', async () => {
@@ -102,7 +152,7 @@ describe('bookings', () => {
     const outcomes = await Promise.all([confirm('+34600000001'), confirm('+34600000002')]);
     expect(outcomes.map((o) => o.result.status).sort()).toEqual(['booked', 'unavailable']);
     expect(outcomes.every((o) => o.change.pending === null)).toBe(true);
-    expect(await sql("SELECT count(*) AS n FROM bookings WHERE status = 'confirmed'")).toEqual([{ n: 1 }]);
+    expect(await sql("SELECT CAST(count(*) AS INTEGER) AS n FROM bookings WHERE status = 'confirmed'")).toEqual([{ n: 1 }]);
     // The winner's retried message finds its booking instead of making a second one.
     const winner = outcomes.find((o) => o.result.status === 'booked')!.result as { bookingId: number; name: string };
     const again = await confirm(winner.name);
@@ -164,12 +214,32 @@ describe('escalations and the profile', () => {
     expect(await db.profile.storedHash()).toBe('h2');
     expect(await sql('SELECT name, timezone FROM business_profile')).toEqual([{ name: 'Clinic', timezone: zone }]);
     expect(await sql('SELECT day, opens, closes FROM operating_hours')).toEqual([{ day: 'mon', opens: '09:00', closes: '14:00' }]);
-    expect(await sql('SELECT id, duration_minutes, aliases FROM services')).toEqual([{ id: 'checkup', duration_minutes: 30, aliases: '[]' }]);
+    expect(await sql("SELECT id, duration_minutes, CAST(aliases AS TEXT) AS aliases FROM services")).toEqual([{ id: 'checkup', duration_minutes: 30, aliases: '[]' }]);
     expect(await sql('SELECT name, phone, telegram_chat_id FROM escalation_contacts')).toEqual([{ name: 'Ana', phone: '+34600111222', telegram_chat_id: '100' }]);
   });
 });
 
+describe('llm usage', () => {
+  it('adds each turn to its day and lists the newest days first', async () => {
+    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 0, outputTokens: 0, calls: 0 });
+    await db.usage.add('2026-03-16', { input: 100, output: 20 }, 2);
+    await db.usage.add('2026-03-16', { input: 50, output: 5 }, 1);
+    await db.usage.add('2026-03-17', { input: 7, output: 3 }, 1);
+    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 150, outputTokens: 25, calls: 3 });
+    expect((await db.usage.recent(5)).map((d) => d.day)).toEqual(['2026-03-17', '2026-03-16']);
+    expect(await db.usage.recent(1)).toEqual([{ day: '2026-03-17', inputTokens: 7, outputTokens: 3, calls: 1 }]);
+  });
+});
+});
+
 describe('tenant.db files', () => {
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-repo-'));
+    file = path.join(dir, 'tenant.db');
+    await (await TenantDb.open(file)).close();
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
   /** Columns per table as SQLite reports them: name, declared type, not null, default, key. */
   async function shape(f: string) {
     const raw = await RawDb.open(f, true);
@@ -213,14 +283,27 @@ describe('tenant.db files', () => {
   });
 });
 
-describe('llm usage', () => {
-  it('adds each turn to its day and lists the newest days first', async () => {
-    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 0, outputTokens: 0, calls: 0 });
-    await db.usage.add('2026-03-16', { input: 100, output: 20 }, 2);
-    await db.usage.add('2026-03-16', { input: 50, output: 5 }, 1);
-    await db.usage.add('2026-03-17', { input: 7, output: 3 }, 1);
-    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 150, outputTokens: 25, calls: 3 });
-    expect((await db.usage.recent(5)).map((d) => d.day)).toEqual(['2026-03-17', '2026-03-16']);
-    expect(await db.usage.recent(1)).toEqual([{ day: '2026-03-17', inputTokens: 7, outputTokens: 3, calls: 1 }]);
+describe('two brain instances on one PostgreSQL server', () => {
+  it('give each last slot to exactly one of two customers confirming it through different instances', async () => {
+    const url = await cluster.current.database();
+    // Each instance has its own connection pool, as two PM2 cluster workers do.
+    const open = async () => TenantDb.open({ server: await pgServer(url), tenant: 'clinic-1' });
+    const [a, b] = await Promise.all([open(), open()]);
+    const now = DateTime.fromISO('2026-03-16T08:00', { zone });
+    const confirm = (tenantDb: TenantDb, sender: string, start: DateTime) => {
+      const desk: BookingDesk = { profile, sender, now, bookings: tenantDb.bookings };
+      const pending = { action: 'create_booking' as const, serviceId: 'checkup', start: start.toFormat("yyyy-MM-dd'T'HH:mm"), name: sender };
+      return requestBooking(desk, { state: { pending }, confirmed: true }, { serviceId: 'checkup', start, name: sender });
+    };
+    // Every slot of the morning, each confirmed by two customers at once, one through each instance.
+    const slots = Array.from({ length: 10 }, (_, i) => DateTime.fromISO('2026-03-16T09:00', { zone }).plus({ minutes: 30 * i }));
+    const outcomes = await Promise.all(slots.flatMap((start, i) => [confirm(a, `+3460000${100 + i}`, start), confirm(b, `+3460000${200 + i}`, start)]));
+    for (let i = 0; i < slots.length; i++) {
+      expect([outcomes[2 * i]!.result.status, outcomes[2 * i + 1]!.result.status].sort()).toEqual(['booked', 'unavailable']);
+    }
+    const booked = await a.bookings.list({ status: 'confirmed' });
+    expect(booked).toHaveLength(slots.length);
+    expect(new Set(booked.map((x) => x.startAt.getTime())).size).toBe(slots.length);
+    await Promise.all([a.close(), b.close()]);
   });
 });

@@ -89,147 +89,147 @@ describe.each([
   ['SQLite', sqliteBackend],
   ['PostgreSQL', postgresBackend],
 ] as const)('on %s', (_engine, makeBackend) => {
-beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-repo-'));
-  file = path.join(dir, 'tenant.db');
-  backend = await makeBackend();
-  db = await backend.open();
-});
-afterEach(async () => {
-  await db.close();
-  await backend.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const booking = (over: Partial<NewBooking> = {}): NewBooking => ({
-  serviceId: 'checkup', sender: '+34600000001', customerName: 'Eve', startAt: t('2026-03-16T11:00:00Z'), endAt: t('2026-03-16T11:30:00Z'),
-  status: 'confirmed', createdAt: t('2026-03-15T10:00:00Z'), updatedAt: t('2026-03-15T10:00:00Z'), ...over,
-});
-
-describe('bookings', () => {
-  it('store, find, move and cancel bookings, and survive a reopen', async () => {
-    const a = await db.bookings.write((tx) => tx.insert(booking()));
-    const b = await db.bookings.write((tx) => tx.insert(booking({ sender: '+34600000002', startAt: t('2026-03-16T12:00:00Z'), endAt: t('2026-03-16T12:30:00Z') })));
-    expect(a.id).toBeLessThan(b.id);
-    const day = { from: t('2026-03-16T00:00:00Z'), to: t('2026-03-17T00:00:00Z') };
-    expect(await db.bookings.busy(day)).toEqual([
-      { startAt: a.startAt, endAt: a.endAt },
-      { startAt: b.startAt, endAt: b.endAt },
-    ]);
-    expect(await db.bookings.busy(day, a.id)).toEqual([{ startAt: b.startAt, endAt: b.endAt }]);
-    expect(await db.bookings.busy({ from: t('2026-03-16T11:30:00Z'), to: day.to })).toHaveLength(1);
-    expect(await db.bookings.upcomingFor('+34600000001', t('2026-03-16T10:00:00Z'))).toEqual([a]);
-    expect(await db.bookings.upcomingFor('+34600000001', t('2026-03-16T11:00:00Z'))).toEqual([]);
-    expect(await db.bookings.write((tx) => tx.findSame('+34600000001', 'checkup', a.startAt))).toEqual(a);
-    expect(await db.bookings.write((tx) => tx.findSame('+34600000002', 'checkup', a.startAt))).toBeUndefined();
-
-    // Only the owner moves or cancels a booking.
-    const later = { startAt: t('2026-03-16T13:00:00Z'), endAt: t('2026-03-16T13:30:00Z') };
-    expect(await db.bookings.write((tx) => tx.move(a.id, '+34600000002', later.startAt, later.endAt, new Date()))).toBe(false);
-    expect(await db.bookings.write((tx) => tx.move(a.id, '+34600000001', later.startAt, later.endAt, new Date()))).toBe(true);
-    expect(await db.bookings.write((tx) => tx.cancel(b.id, '+34600000001', new Date()))).toBe(false);
-    expect(await db.bookings.write((tx) => tx.cancel(b.id, '+34600000002', new Date()))).toBe(true);
-
-    await db.close();
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-repo-'));
+    file = path.join(dir, 'tenant.db');
+    backend = await makeBackend();
     db = await backend.open();
-    expect((await db.bookings.list({})).map((x) => [x.id, x.status, x.startAt.toISOString()])).toEqual([
-      [b.id, 'cancelled', '2026-03-16T12:00:00.000Z'],
-      [a.id, 'confirmed', '2026-03-16T13:00:00.000Z'],
-    ]);
-    expect(await db.bookings.list({ status: 'confirmed', from: t('2026-03-16T12:30:00Z'), to: t('2026-03-16T13:30:00Z') })).toHaveLength(1);
-    // The rows read as the engine's own date functions expect (UTC text on SQLite, timestamptz on PostgreSQL).
-    expect(await sql(backend.bookedAt)).toEqual([{ d: '2026-03-16', t: '13:00:00' }]);
+  });
+  afterEach(async () => {
+    await db.close();
+    await backend.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('give the last slot to one of two customers who confirm it at the same time', async () => {
-    const start = DateTime.fromISO('2026-03-16T12:00', { zone });
-    const now = DateTime.fromISO('2026-03-16T10:00', { zone });
-    const confirm = (sender: string) => {
-      const desk: BookingDesk = { profile, sender, now, bookings: db.bookings };
-      const pending = { action: 'create_booking' as const, serviceId: 'checkup', start: '2026-03-16T12:00', name: sender };
-      return requestBooking(desk, { state: { pending }, confirmed: true }, { serviceId: 'checkup', start, name: sender });
-    };
-    const outcomes = await Promise.all([confirm('+34600000001'), confirm('+34600000002')]);
-    expect(outcomes.map((o) => o.result.status).sort()).toEqual(['booked', 'unavailable']);
-    expect(outcomes.every((o) => o.change.pending === null)).toBe(true);
-    expect(await sql("SELECT CAST(count(*) AS INTEGER) AS n FROM bookings WHERE status = 'confirmed'")).toEqual([{ n: 1 }]);
-    // The winner's retried message finds its booking instead of making a second one.
-    const winner = outcomes.find((o) => o.result.status === 'booked')!.result as { bookingId: number; name: string };
-    const again = await confirm(winner.name);
-    expect(again.result).toMatchObject({ status: 'booked', bookingId: winner.bookingId });
+  const booking = (over: Partial<NewBooking> = {}): NewBooking => ({
+    serviceId: 'checkup', sender: '+34600000001', customerName: 'Eve', startAt: t('2026-03-16T11:00:00Z'), endAt: t('2026-03-16T11:30:00Z'),
+    status: 'confirmed', createdAt: t('2026-03-15T10:00:00Z'), updatedAt: t('2026-03-15T10:00:00Z'), ...over,
   });
-});
 
-describe('conversations', () => {
-  it('open once per sender, record turns, and answer a repeated message id with the first answer', async () => {
-    const now = t('2026-03-16T10:00:00Z');
-    const first = await db.conversations.open(newConversation('+34600000001', 'Eve', 'en', now));
-    expect(await db.conversations.open(newConversation('+34600000001', 'Other', 'es', now))).toEqual(first);
-    expect(first).toMatchObject({ sender: '+34600000001', senderName: 'Eve', state: initialState(), optedOut: false, handoffUntil: null, timestamp: now });
+  describe('bookings', () => {
+    it('store, find, move and cancel bookings, and survive a reopen', async () => {
+      const a = await db.bookings.write((tx) => tx.insert(booking()));
+      const b = await db.bookings.write((tx) => tx.insert(booking({ sender: '+34600000002', startAt: t('2026-03-16T12:00:00Z'), endAt: t('2026-03-16T12:30:00Z') })));
+      expect(a.id).toBeLessThan(b.id);
+      const day = { from: t('2026-03-16T00:00:00Z'), to: t('2026-03-17T00:00:00Z') };
+      expect(await db.bookings.busy(day)).toEqual([
+        { startAt: a.startAt, endAt: a.endAt },
+        { startAt: b.startAt, endAt: b.endAt },
+      ]);
+      expect(await db.bookings.busy(day, a.id)).toEqual([{ startAt: b.startAt, endAt: b.endAt }]);
+      expect(await db.bookings.busy({ from: t('2026-03-16T11:30:00Z'), to: day.to })).toHaveLength(1);
+      expect(await db.bookings.upcomingFor('+34600000001', t('2026-03-16T10:00:00Z'))).toEqual([a]);
+      expect(await db.bookings.upcomingFor('+34600000001', t('2026-03-16T11:00:00Z'))).toEqual([]);
+      expect(await db.bookings.write((tx) => tx.findSame('+34600000001', 'checkup', a.startAt))).toEqual(a);
+      expect(await db.bookings.write((tx) => tx.findSame('+34600000002', 'checkup', a.startAt))).toBeUndefined();
 
-    const turn = (messageId: string, reply: string | null, response: unknown) => ({
-      conversationId: first.id, messageId, sender: first.sender, senderName: undefined, text: `hi ${messageId}`, reply, intent: 'greeting', at: now, response,
-      update: { state: { unhandled: 1, customerName: 'Eve' }, language: 'es', optedOut: false, handoffUntil: t('2026-03-16T22:00:00Z'), timestamp: now },
+      // Only the owner moves or cancels a booking.
+      const later = { startAt: t('2026-03-16T13:00:00Z'), endAt: t('2026-03-16T13:30:00Z') };
+      expect(await db.bookings.write((tx) => tx.move(a.id, '+34600000002', later.startAt, later.endAt, new Date()))).toBe(false);
+      expect(await db.bookings.write((tx) => tx.move(a.id, '+34600000001', later.startAt, later.endAt, new Date()))).toBe(true);
+      expect(await db.bookings.write((tx) => tx.cancel(b.id, '+34600000001', new Date()))).toBe(false);
+      expect(await db.bookings.write((tx) => tx.cancel(b.id, '+34600000002', new Date()))).toBe(true);
+
+      await db.close();
+      db = await backend.open();
+      expect((await db.bookings.list({})).map((x) => [x.id, x.status, x.startAt.toISOString()])).toEqual([
+        [b.id, 'cancelled', '2026-03-16T12:00:00.000Z'],
+        [a.id, 'confirmed', '2026-03-16T13:00:00.000Z'],
+      ]);
+      expect(await db.bookings.list({ status: 'confirmed', from: t('2026-03-16T12:30:00Z'), to: t('2026-03-16T13:30:00Z') })).toHaveLength(1);
+      // The rows read as the engine's own date functions expect (UTC text on SQLite, timestamptz on PostgreSQL).
+      expect(await sql(backend.bookedAt)).toEqual([{ d: '2026-03-16', t: '13:00:00' }]);
     });
-    expect(await db.conversations.record(turn('m1', 'hello', { reply: 'hello' }))).toEqual({ reply: 'hello' });
-    expect(await db.conversations.record(turn('m1', 'changed', { reply: 'changed' }))).toEqual({ reply: 'hello' });
-    expect(await db.conversations.record(turn('m2', null, { reply: null }))).toEqual({ reply: null });
-    expect(await db.conversations.processed(first.sender, 'm1')).toEqual({ reply: 'hello' });
-    expect(await db.conversations.processed('+34600000009', 'm1')).toBeUndefined();
 
-    expect(await db.conversations.find(first.sender)).toMatchObject({ state: { unhandled: 1, customerName: 'Eve' }, language: 'es', handoffUntil: t('2026-03-16T22:00:00Z') });
-    expect((await db.conversations.recent(first.id, 2)).map((m) => [m.direction, m.text, m.messageId])).toEqual([
-      ['out', 'hello', null],
-      ['in', 'hi m2', 'm2'],
-    ]);
-    const [listed] = await db.conversations.list({ limit: 10, sender: first.sender, messages: 20 });
-    expect(listed!.messages.map((m) => m.text)).toEqual(['hi m1', 'hello', 'hi m2']);
-    expect(await db.conversations.list({ limit: 10, sender: '+34600000009', messages: 20 })).toEqual([]);
-  });
-});
-
-describe('escalations and the profile', () => {
-  it('keep one pending escalation per customer with its notification, and end human mode on resolve', async () => {
-    const now = t('2026-03-16T10:00:00Z');
-    const c = await db.conversations.open({ ...newConversation('+34600000001', undefined, 'en', now), handoffUntil: t('2026-03-16T22:00:00Z') });
-    const open = { conversationId: c.id, sender: c.sender, summary: 'needs help', notice: 'notice text', at: now };
-    const id = await db.escalations.open(open);
-    expect(await db.escalations.open({ ...open, summary: 'again' })).toBe(id);
-    expect(await sql('SELECT escalation_id, text, status, attempts FROM escalation_outbox')).toEqual([{ escalation_id: id, text: 'notice text', status: 'pending', attempts: 0 }]);
-    expect(await db.escalations.list({ status: 'pending' })).toEqual([{ id, conversationId: c.id, sender: c.sender, summary: 'needs help', status: 'pending', createdAt: now, resolvedAt: null }]);
-
-    expect(await db.escalations.resolve(id + 1, now)).toBe(false);
-    expect(await db.escalations.resolve(id, t('2026-03-16T11:00:00Z'))).toBe(true);
-    expect(await db.escalations.list({ status: 'pending' })).toEqual([]);
-    expect((await db.escalations.list({}))[0]).toMatchObject({ status: 'resolved', resolvedAt: t('2026-03-16T11:00:00Z') });
-    expect((await db.conversations.find(c.sender))!.handoffUntil).toBeNull();
-    // A new escalation after the first was resolved is a new one.
-    expect(await db.escalations.open(open)).not.toBe(id);
+    it('give the last slot to one of two customers who confirm it at the same time', async () => {
+      const start = DateTime.fromISO('2026-03-16T12:00', { zone });
+      const now = DateTime.fromISO('2026-03-16T10:00', { zone });
+      const confirm = (sender: string) => {
+        const desk: BookingDesk = { profile, sender, now, bookings: db.bookings };
+        const pending = { action: 'create_booking' as const, serviceId: 'checkup', start: '2026-03-16T12:00', name: sender };
+        return requestBooking(desk, { state: { pending }, confirmed: true }, { serviceId: 'checkup', start, name: sender });
+      };
+      const outcomes = await Promise.all([confirm('+34600000001'), confirm('+34600000002')]);
+      expect(outcomes.map((o) => o.result.status).sort()).toEqual(['booked', 'unavailable']);
+      expect(outcomes.every((o) => o.change.pending === null)).toBe(true);
+      expect(await sql("SELECT CAST(count(*) AS INTEGER) AS n FROM bookings WHERE status = 'confirmed'")).toEqual([{ n: 1 }]);
+      // The winner's retried message finds its booking instead of making a second one.
+      const winner = outcomes.find((o) => o.result.status === 'booked')!.result as { bookingId: number; name: string };
+      const again = await confirm(winner.name);
+      expect(again.result).toMatchObject({ status: 'booked', bookingId: winner.bookingId });
+    });
   });
 
-  it('replace the profile tables in one go and remember the source hash', async () => {
-    expect(await db.profile.storedHash()).toBeUndefined();
-    await db.profile.replace(profileTables(profile, 'h1', new Date()));
-    await db.profile.replace(profileTables(profile, 'h2', new Date()));
-    expect(await db.profile.storedHash()).toBe('h2');
-    expect(await sql('SELECT name, timezone FROM business_profile')).toEqual([{ name: 'Clinic', timezone: zone }]);
-    expect(await sql('SELECT day, opens, closes FROM operating_hours')).toEqual([{ day: 'mon', opens: '09:00', closes: '14:00' }]);
-    expect(await sql("SELECT id, duration_minutes, CAST(aliases AS TEXT) AS aliases FROM services")).toEqual([{ id: 'checkup', duration_minutes: 30, aliases: '[]' }]);
-    expect(await sql('SELECT name, phone, telegram_chat_id FROM escalation_contacts')).toEqual([{ name: 'Ana', phone: '+34600111222', telegram_chat_id: '100' }]);
-  });
-});
+  describe('conversations', () => {
+    it('open once per sender, record turns, and answer a repeated message id with the first answer', async () => {
+      const now = t('2026-03-16T10:00:00Z');
+      const first = await db.conversations.open(newConversation('+34600000001', 'Eve', 'en', now));
+      expect(await db.conversations.open(newConversation('+34600000001', 'Other', 'es', now))).toEqual(first);
+      expect(first).toMatchObject({ sender: '+34600000001', senderName: 'Eve', state: initialState(), optedOut: false, handoffUntil: null, timestamp: now });
 
-describe('llm usage', () => {
-  it('adds each turn to its day and lists the newest days first', async () => {
-    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 0, outputTokens: 0, calls: 0 });
-    await db.usage.add('2026-03-16', { input: 100, output: 20 }, 2);
-    await db.usage.add('2026-03-16', { input: 50, output: 5 }, 1);
-    await db.usage.add('2026-03-17', { input: 7, output: 3 }, 1);
-    expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 150, outputTokens: 25, calls: 3 });
-    expect((await db.usage.recent(5)).map((d) => d.day)).toEqual(['2026-03-17', '2026-03-16']);
-    expect(await db.usage.recent(1)).toEqual([{ day: '2026-03-17', inputTokens: 7, outputTokens: 3, calls: 1 }]);
+      const turn = (messageId: string, reply: string | null, response: unknown) => ({
+        conversationId: first.id, messageId, sender: first.sender, senderName: undefined, text: `hi ${messageId}`, reply, intent: 'greeting', at: now, response,
+        update: { state: { unhandled: 1, customerName: 'Eve' }, language: 'es', optedOut: false, handoffUntil: t('2026-03-16T22:00:00Z'), timestamp: now },
+      });
+      expect(await db.conversations.record(turn('m1', 'hello', { reply: 'hello' }))).toEqual({ reply: 'hello' });
+      expect(await db.conversations.record(turn('m1', 'changed', { reply: 'changed' }))).toEqual({ reply: 'hello' });
+      expect(await db.conversations.record(turn('m2', null, { reply: null }))).toEqual({ reply: null });
+      expect(await db.conversations.processed(first.sender, 'm1')).toEqual({ reply: 'hello' });
+      expect(await db.conversations.processed('+34600000009', 'm1')).toBeUndefined();
+
+      expect(await db.conversations.find(first.sender)).toMatchObject({ state: { unhandled: 1, customerName: 'Eve' }, language: 'es', handoffUntil: t('2026-03-16T22:00:00Z') });
+      expect((await db.conversations.recent(first.id, 2)).map((m) => [m.direction, m.text, m.messageId])).toEqual([
+        ['out', 'hello', null],
+        ['in', 'hi m2', 'm2'],
+      ]);
+      const [listed] = await db.conversations.list({ limit: 10, sender: first.sender, messages: 20 });
+      expect(listed!.messages.map((m) => m.text)).toEqual(['hi m1', 'hello', 'hi m2']);
+      expect(await db.conversations.list({ limit: 10, sender: '+34600000009', messages: 20 })).toEqual([]);
+    });
   });
-});
+
+  describe('escalations and the profile', () => {
+    it('keep one pending escalation per customer with its notification, and end human mode on resolve', async () => {
+      const now = t('2026-03-16T10:00:00Z');
+      const c = await db.conversations.open({ ...newConversation('+34600000001', undefined, 'en', now), handoffUntil: t('2026-03-16T22:00:00Z') });
+      const open = { conversationId: c.id, sender: c.sender, summary: 'needs help', notice: 'notice text', at: now };
+      const id = await db.escalations.open(open);
+      expect(await db.escalations.open({ ...open, summary: 'again' })).toBe(id);
+      expect(await sql('SELECT escalation_id, text, status, attempts FROM escalation_outbox')).toEqual([{ escalation_id: id, text: 'notice text', status: 'pending', attempts: 0 }]);
+      expect(await db.escalations.list({ status: 'pending' })).toEqual([{ id, conversationId: c.id, sender: c.sender, summary: 'needs help', status: 'pending', createdAt: now, resolvedAt: null }]);
+
+      expect(await db.escalations.resolve(id + 1, now)).toBe(false);
+      expect(await db.escalations.resolve(id, t('2026-03-16T11:00:00Z'))).toBe(true);
+      expect(await db.escalations.list({ status: 'pending' })).toEqual([]);
+      expect((await db.escalations.list({}))[0]).toMatchObject({ status: 'resolved', resolvedAt: t('2026-03-16T11:00:00Z') });
+      expect((await db.conversations.find(c.sender))!.handoffUntil).toBeNull();
+      // A new escalation after the first was resolved is a new one.
+      expect(await db.escalations.open(open)).not.toBe(id);
+    });
+
+    it('replace the profile tables in one go and remember the source hash', async () => {
+      expect(await db.profile.storedHash()).toBeUndefined();
+      await db.profile.replace(profileTables(profile, 'h1', new Date()));
+      await db.profile.replace(profileTables(profile, 'h2', new Date()));
+      expect(await db.profile.storedHash()).toBe('h2');
+      expect(await sql('SELECT name, timezone FROM business_profile')).toEqual([{ name: 'Clinic', timezone: zone }]);
+      expect(await sql('SELECT day, opens, closes FROM operating_hours')).toEqual([{ day: 'mon', opens: '09:00', closes: '14:00' }]);
+      expect(await sql("SELECT id, duration_minutes, CAST(aliases AS TEXT) AS aliases FROM services")).toEqual([{ id: 'checkup', duration_minutes: 30, aliases: '[]' }]);
+      expect(await sql('SELECT name, phone, telegram_chat_id FROM escalation_contacts')).toEqual([{ name: 'Ana', phone: '+34600111222', telegram_chat_id: '100' }]);
+    });
+  });
+
+  describe('llm usage', () => {
+    it('adds each turn to its day and lists the newest days first', async () => {
+      expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 0, outputTokens: 0, calls: 0 });
+      await db.usage.add('2026-03-16', { input: 100, output: 20 }, 2);
+      await db.usage.add('2026-03-16', { input: 50, output: 5 }, 1);
+      await db.usage.add('2026-03-17', { input: 7, output: 3 }, 1);
+      expect(await db.usage.on('2026-03-16')).toEqual({ day: '2026-03-16', inputTokens: 150, outputTokens: 25, calls: 3 });
+      expect((await db.usage.recent(5)).map((d) => d.day)).toEqual(['2026-03-17', '2026-03-16']);
+      expect(await db.usage.recent(1)).toEqual([{ day: '2026-03-17', inputTokens: 7, outputTokens: 3, calls: 1 }]);
+    });
+  });
 });
 
 describe('tenant.db files', () => {

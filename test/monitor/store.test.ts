@@ -13,8 +13,8 @@ let dir: string;
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe.each([
-  ['SQLite', async () => undefined],
-  ['PostgreSQL', () => cluster.current.database()],
+  ['SQLite', async (): Promise<string | undefined> => undefined],
+  ['PostgreSQL', (): Promise<string | undefined> => cluster.current.database()],
 ] as const)('monitor store on %s', (engine, databaseUrl) => {
   it('keeps incidents, watch state and the deduplicated alert outbox across a reopen', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-mstore-'));

@@ -39,3 +39,17 @@ export interface Migration {
   up: string | ((tx: RawDb) => Promise<void>);
   postgres?: string;
 }
+
+/**
+ * The database cannot be reached now (PostgreSQL down or restarting, or a tenant whose data is not
+ * there yet): nothing was done, and the caller should retry later. HTTP answers 503 with Retry-After.
+ */
+export class DatabaseUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+    this.name = 'DatabaseUnavailable';
+  }
+}

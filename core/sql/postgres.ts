@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { RunResult, SqlValue } from '../sqlite/raw.js';
-import type { Migration, SqlDatabase, WriteTx } from './database.js';
+import { DatabaseUnavailable, type Migration, type SqlDatabase, type WriteTx } from './database.js';
 
 /**
  * A tenant's store on PostgreSQL: one schema per tenant, holding the same tables as its tenant.db,
@@ -39,6 +39,9 @@ types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 /** A server error means the statement failed; anything else may have left the connection unusable. */
 const sqlError = (err: unknown) => err instanceof pg.DatabaseError;
 
+/** Connection failures (class 08) and a server shutting down or starting up (class 57P): try again later. */
+const unavailable = (err: unknown) => !sqlError(err) || /^(08|57P)/.test((err as pg.DatabaseError).code ?? '');
+
 /** One PostgreSQL server (WR_DATABASE_URL) and this process's connections to it. */
 export class PgServer {
   private readonly pool: pg.Pool;
@@ -56,7 +59,12 @@ export class PgServer {
 
   /** `work` on one connection whose search_path is `schema` (null: the server's default). */
   async with<T>(schema: string | null, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw new DatabaseUnavailable(`PostgreSQL is not reachable: ${(err as Error).message}`);
+    }
     let failure: unknown;
     try {
       const want = schema ?? 'public';
@@ -67,7 +75,8 @@ export class PgServer {
       return await work(client);
     } catch (err) {
       failure = err;
-      throw err;
+      if (err instanceof DatabaseUnavailable || !unavailable(err)) throw err;
+      throw new DatabaseUnavailable(`PostgreSQL connection failed: ${(err as Error).message}`);
     } finally {
       client.release(failure !== undefined && !sqlError(failure) ? (failure as Error) : undefined);
     }

@@ -44,7 +44,7 @@ export async function restoreCommand(config: Config, argv: string[], io: Output,
   if (!args) return;
   const dir = path.resolve(args.positionals[0]!);
   try {
-    const plan = planRestore(config, dir, typeof args.values.tenant === 'string' ? args.values.tenant : undefined);
+    const plan = await planRestore(config, dir, typeof args.values.tenant === 'string' ? args.values.tenant : undefined);
     if (plan.overwrites.length > 0 && !args.values.force) {
       throw new CliError(`restoring would replace the current data of ${plan.overwrites.join(', ')}; add --force to replace it (take a backup first)`);
     }

@@ -1,81 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { freePort } from './home.js';
+import { startPostgres, type TestPostgres } from '../../bench/postgres.mjs';
 
-/**
- * A throwaway PostgreSQL cluster from Debian's `postgresql` package, in a temp folder, on a free
- * port of 127.0.0.1, its socket inside the folder. initdb refuses root, so under root the cluster
- * belongs to the `postgres` user. One cluster per test file; each test takes a fresh database.
- */
-export interface TestPostgres {
-  /** postgres://… of a new, empty database. */
-  database(): Promise<string>;
-  /** The cluster's own database (for server-wide statements). */
-  adminUrl: string;
-  port: number;
-  /** pg_ctl with this cluster's folder (restart, stop). */
-  ctl(...args: string[]): void;
-  stop(): void;
-}
+export type { TestPostgres };
 
-function binDir(): string {
-  const base = '/usr/lib/postgresql';
-  const versions = fs.existsSync(base) ? fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin/initdb'))) : [];
-  if (versions.length === 0) throw new Error('PostgreSQL is not installed: run `apt-get install -y postgresql` (the tests start their own cluster)');
-  return path.join(base, versions.sort((a, b) => Number(b) - Number(a))[0]!, 'bin');
-}
-
-const asRoot = process.getuid?.() === 0;
-
-function runAsOwner(bin: string, args: string[]): void {
-  const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
-  execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: os.tmpdir() });
-}
-
-export async function startPostgres(): Promise<TestPostgres> {
-  const bin = binDir();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-pg-'));
-  fs.chmodSync(dir, 0o755);
-  if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
-  const data = path.join(dir, 'data');
-  const port = await freePort();
-  const ctl = (...args: string[]) => runAsOwner(path.join(bin, 'pg_ctl'), ['-D', data, ...args]);
-  runAsOwner(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  // Durability is not under test here: fsync off keeps database creation and commits fast.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  ctl('-o', options, '-l', path.join(dir, 'log'), '-w', 'start');
-  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  let n = 0;
-  return {
-    adminUrl,
-    port,
-    ctl: (...args) => ctl(...(args[0] === 'start' ? ['-o', options, '-l', path.join(dir, 'log'), ...args] : args)),
-    async database() {
-      const name = `t${++n}_${process.pid}`;
-      const client = new pg.Client(adminUrl);
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
-    },
-    stop() {
-      try {
-        ctl('stop', '-m', 'immediate');
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
-}
-
-/** One cluster for the calling test file, stopped after its last test. */
+/** One throwaway cluster (bench/postgres.mjs) for the calling test file, stopped after its last test; each test takes a fresh database. */
 export function usePostgres(): { readonly current: TestPostgres } {
   const holder: { current?: TestPostgres } = {};
   beforeAll(async () => {

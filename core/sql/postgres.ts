@@ -53,8 +53,11 @@ export class PgServer {
     max = 10,
   ) {
     this.pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
-    // An idle connection dropped by a server restart must not end the process; the next query reconnects.
+    // A connection dropped by a server restart must not end the process; the next query reconnects.
+    // The pool reports idle connections' errors; each connection also gets a listener of its own
+    // as it opens, for while it is in use (the statement in flight is rejected too, and says so).
     this.pool.on('error', onError);
+    this.pool.on('connect', (client) => client.on('error', onError));
   }
 
   /** `work` on one connection whose search_path is `schema` (null: the server's default). */

@@ -56,6 +56,9 @@ export class BrainApi {
     if (!parsed.success) throw new Error('brain: escalations in an unexpected shape (a brain of another version? restart it)');
     return parsed.data.escalations;
   };
+  /** LLM tokens the tenant spent on its local today. */
+  usageToday = (tenant: string) =>
+    this.request<{ today: { inputTokens: number; outputTokens: number } }>(tenant, 'GET', '/api/usage?days=1').then((r) => r.today.inputTokens + r.today.outputTokens);
   resolve = (tenant: string, id: number) => this.request<{ id: number; status: string }>(tenant, 'POST', `/api/escalations/${id}/resolve`);
   conversations = (tenant: string, sender?: string) =>
     this.request<{ conversations: Conversation[] }>(tenant, 'GET', `/api/conversations?limit=50${sender ? `&sender=${encodeURIComponent(sender)}` : ''}`).then((r) => r.conversations);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Config } from './config.js';
 import { gatewayHealth } from './health.js';
-import { readTenantKey } from './keys.js';
+import { loadOrCreateAdminKey } from './keys.js';
 import { readRegistry } from './registry.js';
 import { RawDb } from './sqlite/raw.js';
 import { neutralise } from './text.js';
@@ -21,6 +21,8 @@ export const LlmHealthSchema = z.object({
   reason: z.string().optional(),
   /** Tenants whose daily token budget is used up (the rule engine answers them until midnight). */
   overBudget: z.array(z.string()),
+  /** LLM_DAILY_TOKENS, when set: tokens per tenant per local day. */
+  dailyTokens: z.number().optional(),
 });
 export type LlmHealth = z.infer<typeof LlmHealthSchema>;
 
@@ -44,8 +46,8 @@ export interface TenantStatus {
   queue: { pending: number; failed: number } | null;
   /** Why the gateway cannot store messages, or why the brain refuses its key; null when neither. */
   problem: string | null;
-  /** LLM tokens on the tenant's latest day with any (from the brain), when an LLM engine is on. */
-  llmUsage?: { day: string; tokens: number; calls: number } | null;
+  /** LLM tokens on the tenant's local today, and the daily budget if any (from the brain), when an LLM engine is on. */
+  llmUsage?: { day: string; tokens: number; calls: number; budget: number | null } | null;
 }
 
 export interface StatusReport {
@@ -82,12 +84,14 @@ async function monitorState(config: Config): Promise<{ watch: Map<string, { fail
   }
 }
 
-async function latestUsage(config: Config, tenant: string): Promise<TenantStatus['llmUsage']> {
-  const key = readTenantKey(config.paths, tenant);
-  if (!key) return null;
-  const body = await getJson(`${config.brainUrl}/api/usage?days=1`, { authorization: `Bearer ${key}`, 'x-client-id': tenant });
-  const day = (body?.usage as { day: string; inputTokens: number; outputTokens: number; calls: number }[] | undefined)?.[0];
-  return day ? { day: day.day, tokens: day.inputTokens + day.outputTokens, calls: day.calls } : null;
+const UsageToday = z.object({ today: z.object({ day: z.string(), inputTokens: z.number(), outputTokens: z.number(), calls: z.number() }) });
+
+/** A tenant's LLM tokens today, read with the operator's key as the console reads other brain data. */
+async function usageToday(config: Config, tenant: string, budget: number | undefined): Promise<TenantStatus['llmUsage']> {
+  const body = UsageToday.safeParse(await getJson(`${config.brainUrl}/api/usage?days=1`, { authorization: `Bearer ${loadOrCreateAdminKey(config.paths)}`, 'x-client-id': tenant }));
+  if (!body.success) return null;
+  const { day, inputTokens, outputTokens, calls } = body.data.today;
+  return { day, tokens: inputTokens + outputTokens, calls, budget: budget ?? null };
 }
 
 export async function statusReport(config: Config, now = Date.now()): Promise<StatusReport> {
@@ -106,7 +110,7 @@ export async function statusReport(config: Config, now = Date.now()): Promise<St
         // The monitor counts failed health checks; a parked gateway answers them, yet is failing now.
         handoffMode: h?.handoffMode ?? null, lastSeen, failures: Math.max(w?.failures ?? 0, connected ? 0 : 1), reason, queue: h?.queue ?? null,
         problem: h?.storeError ? `cannot store messages: ${h.storeError}` : h?.authError ? `the brain refuses its key: ${h.authError}` : (problem ?? null),
-        ...(llm ? { llmUsage: await latestUsage(config, t.id) } : {}),
+        ...(llm ? { llmUsage: await usageToday(config, t.id, llm.dailyTokens) } : {}),
       };
     }),
   );
@@ -124,7 +128,7 @@ export function formatStatus(r: StatusReport): string {
     if (t.reason) lines.push(`   Reason: ${neutralise(t.reason)}`);
     if (t.queue && (t.queue.pending || t.queue.failed)) lines.push(`   Queue: ${t.queue.pending} pending, ${t.queue.failed} failed`);
     if (t.problem) lines.push(`   Problem: ${t.problem}`);
-    if (t.llmUsage) lines.push(`   LLM: ${t.llmUsage.tokens} tokens in ${t.llmUsage.calls} calls on ${t.llmUsage.day}`);
+    if (t.llmUsage) lines.push(`   LLM today (${t.llmUsage.day}): ${t.llmUsage.tokens}${t.llmUsage.budget ? ` of ${t.llmUsage.budget}` : ''} tokens in ${t.llmUsage.calls} calls`);
   }
   lines.push('', `${r.brain.up ? '✅' : '❌'} brain: ${r.brain.up ? 'UP' : 'DOWN'} (${r.brain.url})`);
   const llm = r.brain.llm;

@@ -84,7 +84,7 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   const add = (kind: DesiredIncident['kind'], title: string, next: string, severity = 0) => out.push({ key: `${kind}:${obs.target}`, kind, target: obs.target, title, next, severity });
   if (obs.kind === 'brain') {
     if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
-    if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain');
+    if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain (the brain also tries the model again every 10 minutes)');
     if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait');
     return out;
   }

@@ -5,6 +5,7 @@ import { parseProfile, profileToInput, ProfileError } from '../../core/profile.j
 import { ChatRequestSchema, NOTICE_STATUSES, SenderSchema, SettleNoticeSchema, type EscalationNotices } from '../../core/contracts.js';
 import { resolveEscalation, type ChatService } from '../services/chat.js';
 import { listBookings, listConversations, listEscalations } from '../services/records.js';
+import { zoneOf } from '../domain/zone.js';
 import { callerOf, requireAdmin } from './auth.js';
 import { HttpError, parseOrThrow } from '../../core/http-errors.js';
 
@@ -80,7 +81,10 @@ export function apiRouter(chat: ChatService): Router {
 
   api.get('/usage', async (req, res) => {
     const q = parseOrThrow(UsageQuery, query(req), 'query');
-    res.json({ usage: await callerOf(res).tenant.db.usage.recent(q.days) });
+    const { db, profile } = callerOf(res).tenant;
+    // Today in the tenant's timezone, the day LLM_DAILY_TOKENS counts, even with nothing spent yet.
+    const today = DateTime.now().setZone(zoneOf(profile)).toISODate()!;
+    res.json({ usage: await db.usage.recent(q.days), today: await db.usage.on(today) });
   });
 
   api.get('/escalations', async (req, res) => {

@@ -160,6 +160,7 @@ const TEMPLATES = {
 } as const;
 
 export type ReplyKey = keyof (typeof TEMPLATES)['en'];
+export const REPLY_KEYS = Object.keys(TEMPLATES.en) as ReplyKey[];
 type Overridable = keyof Profile['messages'];
 const OVERRIDABLE = new Set<string>(['greeting', 'afterHours', 'handoff', 'fallback', 'voiceNote', 'call', 'mediaReceived'] satisfies Overridable[]);
 

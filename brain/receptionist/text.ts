@@ -29,26 +29,40 @@ const YES_CORE = [
   'go ahead', 'please do', 'do it', 'book it', 'sounds good', 'that works', 'works for me', 'that s fine', 'thats fine', 'fine', 'alright', 'all right', 'great', 'lovely', 'brilliant',
   'si', 'sip', 'vale', 'claro', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial', 'venga', 'adelante',
   'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'esta bien', 'sin problema', 'por supuesto', 'hecho',
+  'go for it', 'hazlo',
 ];
 /** Words that go with a yes without changing it. */
-const YES_FILLER = ['please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'then', 'that', 'it', 'one', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'so', 'and', 'y', 'oh', 'ah', 'the'];
+const YES_FILLER = ['please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'then', 'that', 'it', 'one', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'so', 'and', 'y', 'oh', 'ah', 'the', 'for me', 'para mi'];
+/**
+ * A change's own verbs: a yes to that change only ("yes, cancel it" confirms a cancellation, never
+ * a booking it was asked about). Core words say yes alone; the others only after a yes.
+ */
+const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
+  create_booking: { core: ['book that', 'book me in', 'sign me up', 'reservamelo', 'reservala', 'reservamela', 'apuntame'], filler: ['book', 'reserva'] },
+  cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo'] },
+  reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo'] },
+};
 const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
-const YES_PHRASES = [...YES_CORE.map((w) => [w, true] as const), ...YES_FILLER.map((w) => [w, false] as const)].sort((a, b) => b[0].length - a[0].length);
+const phrases = (core: string[], filler: string[]) => [...core.map((w) => [w, true] as const), ...filler.map((w) => [w, false] as const)].sort((a, b) => b[0].length - a[0].length);
+const YES_PHRASES = phrases(YES_CORE, YES_FILLER);
+const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [change, phrases([...YES_CORE, ...words.core], [...YES_FILLER, ...words.filler])]));
 
 /** Emoji and apostrophes out, for the closed-vocabulary readers below. */
 const plain = (n: string) => n.replace(EMOJI, ' ').replace(/'/g, ' ').replace(/\s+/g, ' ').trim();
 
 /**
  * A yes to the proposal just shown: only yes-words and fillers ("ok yes", "yes that works",
- * "sí, confírmalo", "vale sí", "yes 👍", "go ahead"). Anything else in the message (a time, a
+ * "sí, confírmalo", "vale sí", "yes 👍", "go ahead"), and with `change` (the pending action) that
+ * change's own verbs ("yes, book it", "sí, cancélala"). Anything else in the message (a time, a
  * "but", a "no") means it is not a plain yes and the engine reads it as a change.
  */
-export function isAffirmative(n: string): boolean {
+export function isAffirmative(n: string, change?: string): boolean {
+  const words = (change && YES_PHRASES_TO.get(change)) || YES_PHRASES;
   let core = YES_EMOJI.test(n);
   let rest = plain(n);
   while (rest) {
-    const hit = YES_PHRASES.find(([w]) => rest === w || rest.startsWith(`${w} `));
+    const hit = words.find(([w]) => rest === w || rest.startsWith(`${w} `));
     if (!hit) return false;
     core ||= hit[1];
     rest = rest.slice(hit[0].length).trim();

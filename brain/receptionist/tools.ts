@@ -55,8 +55,9 @@ export async function escalateToHuman(ctx: ToolContext, summary: string): Promis
 }
 
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
-const localDateTime = z.string().regex(LOCAL, 'expected a local date-time like 2026-03-20T15:00');
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-03-20');
+// The model reads the format from the description (shorter than the pattern, which only the server checks).
+const localDateTime = z.string().regex(LOCAL, 'expected a local date-time like 2026-03-20T15:00').describe('YYYY-MM-DDTHH:mm');
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2026-03-20').describe('YYYY-MM-DD');
 
 function parseLocal(ctx: ToolContext, iso: string): DateTime {
   return DateTime.fromISO(iso, { zone: zoneOf(ctx.profile) });
@@ -79,7 +80,7 @@ const tool = <S extends z.ZodType>(def: ToolDef<S>): ToolDef => def as unknown a
 export const TOOLS: ToolDef[] = [
   tool({
     name: 'get_business_profile',
-    description: "The business's name, address, phone, map link and language.",
+    description: 'Business name, address, phone, map link.',
     input: z.object({}),
     async run(ctx) {
       const p = ctx.profile;
@@ -88,8 +89,8 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'get_opening_hours',
-    description: 'Whether the business is open now, when it next opens, the weekly hours, and exceptions (holidays, special hours) in the next 30 days.',
-    input: z.object({ date: localDate.optional().describe('a local date to report hours for') }),
+    description: 'Open now?, next opening, weekly hours, holidays and special hours for 30 days; with date: that day too.',
+    input: z.object({ date: localDate.optional() }),
     async run(ctx, { date }) {
       const p = ctx.profile;
       const open = openIntervalAt(p, ctx.now);
@@ -109,7 +110,7 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'search_services',
-    description: 'Services matching a query (fuzzy on names and aliases), with duration in minutes and price. An empty query lists them all.',
+    description: 'Services matching a query (empty: all), with minutes and price.',
     input: z.object({ query: z.string().max(200).default('') }),
     async run(ctx, { query }) {
       const found = query.trim() ? matchersFor(ctx.profile).services.find(query) : ctx.profile.services;
@@ -118,7 +119,7 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'search_faq',
-    description: "The business's own answer to a frequently asked question, if it has one.",
+    description: "The business's answer to a common question, if any.",
     input: z.object({ query: z.string().min(1).max(500) }),
     async run(ctx, { query }) {
       const faq = matchersFor(ctx.profile).faqs.best(query);
@@ -127,8 +128,8 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'check_availability',
-    description: 'Free start times for a service on a local date; with a time, whether that exact start is free (and up to 3 alternatives when not).',
-    input: z.object({ serviceId: z.string(), date: localDate, time: z.string().regex(/^\d{2}:\d{2}$/).optional() }),
+    description: 'Free starts for a service on a local date; with time: whether that start is free, else up to 3 others.',
+    input: z.object({ serviceId: z.string(), date: localDate, time: z.string().regex(/^\d{2}:\d{2}$/, 'expected a time like 15:00').describe('HH:mm').optional() }),
     async run(ctx, { serviceId, date, time }) {
       const service = ctx.profile.services.find((s) => s.id === serviceId);
       if (!service) return read({ error: `unknown service "${serviceId}"`, services: ctx.profile.services.map((s) => s.id) });
@@ -140,7 +141,7 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'create_booking',
-    description: 'Proposes booking a service for the customer: answers needs_confirmation; ask the customer to reply YES. The server books it on their YES.',
+    description: "Proposes a booking; the server asks for the customer's YES and books on it.",
     input: z.object({ serviceId: z.string(), start: localDateTime, name: z.string().min(1).max(80) }),
     run: (ctx, { serviceId, start, name }) => requestBooking(ctx, ctx, { serviceId, start: parseLocal(ctx, start), name }),
   }),
@@ -154,19 +155,19 @@ export const TOOLS: ToolDef[] = [
   }),
   tool({
     name: 'reschedule_booking',
-    description: "Proposes moving one of the customer's bookings to a new start; the server moves it on the customer's YES.",
+    description: "Proposes moving a booking; the server moves it on the customer's YES.",
     input: z.object({ bookingId: z.number().int().positive(), start: localDateTime }),
     run: (ctx, { bookingId, start }) => requestReschedule(ctx, ctx, { bookingId, start: parseLocal(ctx, start) }),
   }),
   tool({
     name: 'cancel_booking',
-    description: "Proposes cancelling one of the customer's bookings; the server cancels it on the customer's YES.",
+    description: "Proposes cancelling a booking; the server cancels it on the customer's YES.",
     input: z.object({ bookingId: z.number().int().positive() }),
     run: (ctx, { bookingId }) => requestCancel(ctx, ctx, { bookingId }),
   }),
   tool({
     name: 'escalate_to_human',
-    description: 'Hands the conversation to a person at the business, with a one-line summary of what the customer needs. The bot then stays silent in this chat.',
+    description: 'Hands the chat to a person, with a one-line summary; the bot then stays silent.',
     input: z.object({ summary: z.string().min(1).max(500) }),
     run: (ctx, { summary }) => escalation(ctx, summary),
   }),
@@ -185,10 +186,18 @@ export async function callTool(ctx: ToolContext, name: string, args: unknown): P
   return settle(ctx, def.name, await def.run(ctx, parsed.data)) as Record<string, unknown>;
 }
 
+/**
+ * Bounds the model never needs to see: callTool checks them and the model reads any breach as a
+ * tool error. Each call resends every schema, so they are left out; formats are in descriptions.
+ */
+const SERVER_CHECKED = new Set(['$schema', 'pattern', 'minLength', 'maxLength', 'exclusiveMinimum', 'minimum', 'maximum', 'default', 'additionalProperties']);
+
+function terse(schema: unknown): unknown {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => !SERVER_CHECKED.has(k)).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, terse(s)])) : terse(v)]));
+}
+
 /** The registry as JSON Schema, for both LLM wire formats. */
 export function toolSchemas(): { name: string; description: string; parameters: Record<string, unknown> }[] {
-  return TOOLS.map((t) => {
-    const { $schema: _drop, ...parameters } = z.toJSONSchema(t.input, { io: 'input' }) as Record<string, unknown>;
-    return { name: t.name, description: t.description, parameters };
-  });
+  return TOOLS.map((t) => ({ name: t.name, description: t.description, parameters: terse(z.toJSONSchema(t.input, { io: 'input' })) as Record<string, unknown> }));
 }

@@ -106,7 +106,7 @@ export class ChatService {
       now,
       state: start.state,
       // Only the server decides that a message is the customer's YES to the change proposed before it.
-      confirmed: start.state.pending !== undefined && isAffirmative(normalized),
+      confirmed: start.state.pending !== undefined && isAffirmative(normalized, start.state.pending.action),
       actions,
       escalate: async (summary) => {
         escalationId = await this.escalate(tenant, conversation, req, summary, nowDate);

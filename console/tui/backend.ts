@@ -15,6 +15,7 @@ import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
 import { daemonRunning, pm2Home } from '../../core/pm2/daemon.js';
 import { ExitTracker, exitFromDaemonLog, type ProcessEvent } from './exits.js';
 import { channelsFromConfig } from '../../core/alerts.js';
+import { llmHealthOf } from '../../core/status.js';
 import { formatLogLine, isError } from './logformat.js';
 import { ALL_LOGS, configWarnings, emptySnapshot, type LogLine, type PendingEscalation, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
 
@@ -85,8 +86,8 @@ export class LiveBackend implements Backend {
   async open(): Promise<void> {
     await this.poll();
     await this.attachBus();
-    this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations(), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
-    void this.pollEscalations();
+    this.timers.push(setInterval(() => void this.poll(), POLL_MS), setInterval(() => void this.pollEscalations().then(() => this.pollLlm()), ESCALATION_POLL_MS), setInterval(() => this.flush(), FLUSH_MS));
+    void this.pollEscalations().then(() => this.pollLlm());
   }
 
   /** Subscribes to PM2's bus (again, after PM2 went away and came back: the old one hears nothing). */
@@ -237,6 +238,7 @@ export class LiveBackend implements Backend {
           const base: TenantRow = {
             id: t.id, name: t.name, port: t.port, transport: t.transport, pm2: statusOf(gatewayName(t.id)), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null, ...usage(p),
             wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: this.state.escalations.filter((e) => e.tenant === t.id).length,
+            ...(this.state.llm ? { llm: this.state.llm[t.id] ?? null } : {}),
           };
           if (base.pm2 !== 'online') return base;
           try {
@@ -301,6 +303,25 @@ export class LiveBackend implements Backend {
       ),
     );
     this.state = { ...this.state, escalations: lists.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)) };
+    this.touch();
+  }
+
+  /** Each tenant's LLM tokens today against the budget, when the brain runs an LLM engine. */
+  private async pollLlm(): Promise<void> {
+    const health = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/health`, { signal: AbortSignal.timeout(800) }).then((r) => r.json(), () => null).catch(() => null);
+    const llm = llmHealthOf(health);
+    if (!llm) return;
+    const budget = llm.dailyTokens ?? null;
+    const known = this.state.llm ?? {};
+    const llmTokens: NonNullable<Snapshot['llm']> = {};
+    await Promise.all(
+      this.registry.list().map(async (t) => {
+        // The brain did not answer for this one: what was known stays shown.
+        const now = await this.brain.usageToday(t.id).then((tokens) => ({ tokens, budget }), () => known[t.id]);
+        if (now) llmTokens[t.id] = now;
+      }),
+    );
+    this.state = { ...this.state, llm: llmTokens };
     this.touch();
   }
 

@@ -30,6 +30,8 @@ export interface TenantRow {
   lastDisconnect: GatewayHealth['lastDisconnect'];
   parkedReason: string | null;
   escalations: number;
+  /** LLM tokens spent today and the daily budget (LLM_DAILY_TOKENS); absent without an LLM engine. */
+  llm?: { tokens: number; budget: number | null } | null;
   /** The gateway process's CPU (%) and memory (bytes) as PM2 measures them; null when not running. */
   cpu?: number | null;
   memory?: number | null;
@@ -47,6 +49,13 @@ export interface ServiceState {
 }
 
 /** `12% 85M`: a process's CPU and memory, or '' when PM2 has no figures. */
+/** "12k/50k": LLM tokens today, and of what budget. */
+export function formatTokens(llm: TenantRow['llm']): string {
+  if (!llm) return '-';
+  const k = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n));
+  return llm.budget ? `${k(llm.tokens)}/${k(llm.budget)}` : k(llm.tokens);
+}
+
 export function formatUsage(cpu: number | null | undefined, memory: number | null | undefined): string {
   if (cpu == null || memory == null) return '';
   return `${Math.round(cpu)}% ${Math.round(memory / 1024 / 1024)}M`;
@@ -89,6 +98,8 @@ export interface Snapshot {
   warnings: string[];
   /** The PM2 bus: lost (logs and exits stop arriving) until it is reconnected. */
   bus: 'live' | 'lost' | 'reconnected';
+  /** Each tenant's LLM tokens today against the budget (the brain's API), when an LLM engine is on. */
+  llm?: Record<string, { tokens: number; budget: number | null }>;
 }
 
 export interface PendingEscalation extends Escalation {

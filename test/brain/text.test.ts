@@ -14,6 +14,24 @@ describe('confirmation reading (issue 13 item 5)', () => {
     expect(isAffirmative(n(text))).toBe(false);
   });
 
+  it.each(['yes, book it', 'yes please go ahead', 'yes go for it', 'yes please, book it for me', 'sí, resérvalo', 'sí, hazlo', 'sí, dale', 'dale'])('"%s" is a yes to any change (issue 14)', (text) => {
+    expect(isAffirmative(n(text))).toBe(true);
+  });
+
+  it.each([
+    ['yes, book me in', 'create_booking'], ['yes book', 'create_booking'], ['vale, resérvala', 'create_booking'], ['sí, apúntame', 'create_booking'],
+    ['yes, cancel it', 'cancel_booking'], ['sí, cancélala', 'cancel_booking'], ['yes please cancel', 'cancel_booking'],
+    ['yes move it please', 'reschedule_booking'], ['sí, cámbiala', 'reschedule_booking'],
+  ])('"%s" is a yes to %s, and to no other change (issue 14)', (text, change) => {
+    expect(isAffirmative(n(text), change)).toBe(true);
+    for (const other of ['create_booking', 'cancel_booking', 'reschedule_booking'].filter((c) => c !== change)) expect(isAffirmative(n(text), other), other).toBe(false);
+    expect(isAffirmative(n(text))).toBe(false);
+  });
+
+  it.each(['cancel it', 'cancel', 'move it', 'reserva', 'cancélala', 'yes book at 11', 'sí, pero cámbiala al lunes'])('"%s" alone or with more is not a yes (issue 14)', (text) => {
+    for (const change of [undefined, 'create_booking', 'cancel_booking', 'reschedule_booking']) expect(isAffirmative(n(text), change), change).toBe(false);
+  });
+
   it('reads no and unsure apart from changes', () => {
     for (const text of ['no wait', 'mejor no', 'nope', 'No, gracias', 'hold on']) expect(isNegative(n(text)), text).toBe(true);
     for (const text of ['no, at 7 instead', 'not sure', 'ok yes']) expect(isNegative(n(text)), text).toBe(false);

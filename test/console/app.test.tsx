@@ -2,6 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../console/tui/backend.js';
 import { App } from '../../console/tui/App.js';
+import { TenantTable } from '../../console/tui/components/views.js';
 import type { Conversation } from '../../console/brain-api.js';
 import { emptySnapshot, type LogLine, type Snapshot, type TenantRow } from '../../console/tui/model.js';
 import { until } from '../helpers/gateway.js';
@@ -83,6 +84,23 @@ describe('console TUI', () => {
     await press(['j', 'j', ':']);
     await press([...'restart alpha', '\r']);
     await shows('Restart wr-gw-alpha?');
+  });
+
+  it('shows each tenant’s LLM tokens today against the budget on a wide terminal (issue 14)', () => {
+    const rows = [row('alpha', { llm: { tokens: 12_400, budget: 50_000 } }), row('bravo', { llm: { tokens: 812, budget: null } }), row('charlie', { llm: null })];
+    const table = <TenantTable rows={rows} selected={0} height={10} width={130} now={Date.now()} />;
+    app = render(table);
+    // ink-testing-library's terminal is 100 columns: widen it, as a 130-column terminal would be.
+    Object.defineProperty(app.stdout, 'columns', { get: () => 130 });
+    app.rerender(table);
+    const lines = frame().split('\n');
+    expect(lines[0]).toMatch(/CPU MEM\s+LLM/);
+    expect(lines.find((l) => l.includes('alpha'))).toMatch(/12k\/50k\s*$/);
+    expect(lines.find((l) => l.includes('bravo'))).toMatch(/ 812\s*$/);
+    expect(lines.find((l) => l.includes('charlie'))).toMatch(/ -\s*$/);
+    app.unmount();
+    app = render(<TenantTable rows={rows} selected={0} height={10} width={110} now={Date.now()} />);
+    expect(frame()).not.toContain('LLM');
   });
 
   it('renders only the rows that fit with 150 tenants, following the selection', async () => {

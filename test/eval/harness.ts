@@ -14,12 +14,13 @@ import { LANGS, loadSplitFolder, type BookingState, type Labelled, type Lang, ty
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-export type SplitName = 'train' | 'dev' | 'test';
+export type SplitName = 'train' | 'train2' | 'dev' | 'test' | 'test2';
 
 /**
  * One evaluation set. `dev` is the original test/eval data (the demo clinic): look at it and tune
- * on it. `test` (test/eval/test/) was written blind before the engine changed: measure on it,
- * never tune on it. `train` is what the engine learns from (see trainSplit).
+ * on it. `test` (test/eval/test/) and `test2` (test/eval/test2/) were written blind, by people who
+ * had not read the engine: measure on them, never tune on them. `train` is what the engine learns
+ * from (see trainSplit); `train2` (test/eval/train2/) was written blind like test2 and may be tuned on.
  */
 export interface Split {
   name: SplitName;
@@ -63,12 +64,18 @@ export function devSplit(): Split {
   };
 }
 
-/** Throws SplitFormatError naming every bad line of test/eval/test/. */
-export function testSplit(): Split {
-  const data = loadSplitFolder(path.join(here, 'test'));
+/** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. */
+function folderSplit(name: 'test' | 'test2' | 'train2', showMisses: boolean): Split {
+  const data = loadSplitFolder(path.join(here, name));
   const businesses = new Map([...data.businesses].map(([id, b]) => [id, b.file]));
-  return { name: 'test', businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses: process.env.EVAL_TEST_MISSES === '1' };
+  return { name, businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses };
 }
+
+/** The held-out splits hide their misses unless asked: reading them invites tuning on them. */
+export const testSplit = (): Split => folderSplit('test', process.env.EVAL_TEST_MISSES === '1');
+export const test2Split = (): Split => folderSplit('test2', process.env.EVAL_TEST_MISSES === '1');
+/** A second training split, written blind for three more businesses: tune on it freely. */
+export const train2Split = (): Split => folderSplit('train2', true);
 
 /**
  * The train split: what the engine learns from and what it may be tuned on. Its messages are the
@@ -87,7 +94,7 @@ export function trainSplit(): Split | undefined {
 /** The splits to report, in report order; train only once wired. */
 export function loadSplits(): Split[] {
   const train = trainSplit();
-  return [...(train ? [train] : []), devSplit(), testSplit()];
+  return [...(train ? [train] : []), train2Split(), devSplit(), testSplit(), test2Split()];
 }
 
 /** Every business of the given splits as an English and a Spanish tenant, offline rule engine by default. */
@@ -146,8 +153,10 @@ async function classify(world: EvalWorld, m: Labelled, now: string): Promise<Int
   return r.intent;
 }
 
-/** Dev messages are read at the dev clock; test messages at a weekday mid-morning in April. */
-const INTENT_NOW: Record<SplitName, string> = { train: '2026-03-24T10:00:00Z', dev: NOW, test: '2026-04-14T09:00:00Z' };
+/** Intent messages are read at a fixed weekday clock per split, so "today" and "tomorrow" mean the same every run. */
+const INTENT_NOW: Record<SplitName, string> = {
+  train: '2026-03-24T10:00:00Z', train2: '2026-05-12T15:00:00Z', dev: NOW, test: '2026-04-14T09:00:00Z', test2: '2026-03-10T11:00:00Z',
+};
 
 export async function evaluateIntents(world: EvalWorld, split: Split): Promise<IntentReport> {
   const { messages } = split;
@@ -239,14 +248,14 @@ function dialogueScore(ds: DialogueResult[], lang?: Lang): string {
 
 /** One summary line per split, then each split's detail; misses only where the split allows. */
 export function formatReport(reports: SplitReport[]): string {
-  const lines = ['split  messages  intent en  intent es  dialogues en  dialogues es  dialogues'];
+  const lines = ['split   messages  intent en  intent es  dialogues en  dialogues es  dialogues'];
   for (const { split, intents, dialogues } of reports) {
     lines.push(
-      `${split.name.padEnd(5)}  ${String(split.messages.length).padStart(8)}  ${pct(intents.accuracy.en).padStart(9)}  ${pct(intents.accuracy.es).padStart(9)}  ${dialogueScore(dialogues, 'en').padStart(12)}  ${dialogueScore(dialogues, 'es').padStart(12)}  ${dialogueScore(dialogues).padStart(9)}`,
+      `${split.name.padEnd(6)}  ${String(split.messages.length).padStart(8)}  ${pct(intents.accuracy.en).padStart(9)}  ${pct(intents.accuracy.es).padStart(9)}  ${dialogueScore(dialogues, 'en').padStart(12)}  ${dialogueScore(dialogues, 'es').padStart(12)}  ${dialogueScore(dialogues).padStart(9)}`,
     );
   }
   if (!reports.some((r) => r.split.name === 'train')) lines.push('train  (not wired yet: see trainSplit() in test/eval/harness.ts)');
-  lines.push('test is the honest split: written before the engine changed, never tuned on.');
+  lines.push('test and test2 are the honest splits: written blind, never tuned on.');
   for (const { split, intents, dialogues } of reports) {
     lines.push('', `== ${split.name} split: ${[...split.businesses.keys()].join(', ')}`, 'intent        precision  recall  support');
     for (const [intent, m] of Object.entries(intents.perIntent)) lines.push(`${intent.padEnd(13)} ${pct(m.precision)}  ${pct(m.recall)}  ${String(m.support).padStart(7)}`);

@@ -59,5 +59,8 @@ describe('monitor rules', () => {
     expect(incidents.map((i) => i.kind)).toEqual(['llm_refused', 'llm_budget']);
     expect(incidents[0]!.title).toContain('cannot call tools');
     expect(incidents[1]!.title).toContain('Sonrisa');
+    // The brain tries a refused model again after a pause: once it answers, the incident is no longer wanted.
+    const ok = brain({ engine: 'llm:openai', state: 'ok', overBudget: [] });
+    expect(run([[0, brain({ engine: 'llm:openai', state: 'refused', reason: 'x', overBudget: [] })], [1, ok]]).map((x) => x.kinds)).toEqual([['llm_refused'], []]);
   });
 });

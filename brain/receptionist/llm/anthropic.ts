@@ -57,6 +57,7 @@ export class AnthropicProvider extends HttpProvider {
           content: results.map(({ call, result, isError }) => ({ type: 'tool_result', tool_use_id: call.id, content: JSON.stringify(result), ...(isError ? { is_error: true } : {}) })),
         });
       },
+      addServerNote: (text) => messages.push({ role: 'user', content: text }),
     };
   }
 }

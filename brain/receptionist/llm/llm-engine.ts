@@ -3,6 +3,7 @@ import type { Engine, EngineResult, EngineStatus, Intent, Turn } from '../engine
 import { applyChange, type PendingAction } from '../../domain/state.js';
 import { isAffirmative, isNegative } from '../text.js';
 import { callTool, toolSchemas, ToolError, type Action } from '../tools.js';
+import { claimsChange } from './claims.js';
 import { confirmationQuestion } from './confirmation.js';
 import { CircuitBreaker } from './http.js';
 import { LlmError, LlmRefusal, type HistoryMessage, type LlmProvider, type ToolCall, type ToolResult, type Usage } from './provider.js';
@@ -10,6 +11,8 @@ import { LlmError, LlmRefusal, type HistoryMessage, type LlmProvider, type ToolC
 export const MAX_TOOL_ROUNDS = 4;
 /** A whole turn, every round and retry included; past it the rule engine answers. */
 export const LLM_TIMEOUT_MS = 10_000;
+/** How long a model that refused tools is left alone before one message tries it again. */
+export const REPROBE_MS = 10 * 60_000;
 
 /** History the model sees: this session only, each message and the whole capped (tokens cost money). */
 const HISTORY_MAX_AGE_MS = 6 * 3_600_000;
@@ -32,6 +35,15 @@ const INTENT_OF_TOOL: Record<string, Intent> = {
 /** The tools that change bookings: each needs the customer's YES to the exact change. */
 const WRITES = new Set<string>(['create_booking', 'reschedule_booking', 'cancel_booking']);
 const COMPLETED = new Set(['booked', 'cancelled', 'rescheduled', 'escalated']);
+const CHANGE_INTENTS = new Set<Intent>(['book', 'cancel', 'reschedule']);
+
+/** Sent when the model's reply claimed a change the server did not make in this turn. */
+function claimNote(work: TurnWork): string {
+  const done = work.executed
+    ? `only the change in confirmedChange was carried out in this turn; the one you proposed after it was not`
+    : 'nothing was in this turn';
+  return `Server note (not from the customer): your reply says something was booked, moved or cancelled, but ${done}. Write the reply again without saying so. The server adds its own question for a change waiting for the customer's YES.`;
+}
 
 export interface LlmEngineOptions {
   /** Budget for one turn, all rounds and retries included. */
@@ -41,6 +53,8 @@ export interface LlmEngineOptions {
   breaker?: CircuitBreaker;
   /** Settings known to be unusable before any call: the engine stays off and says why in its status. */
   refusal?: string;
+  /** After the model refused tools, wait this long before trying it again (default REPROBE_MS). */
+  reprobeMs?: number;
 }
 
 function systemPrompt(turn: Turn): string {
@@ -109,9 +123,15 @@ interface TurnWork {
   executed?: { change: PendingAction; result: Record<string, unknown> };
   /** The change the customer's NO withdrew. */
   declined?: PendingAction;
+  /** A change was waiting for the customer's YES when the turn began. */
+  waiting: boolean;
   /** A write was proposed in this turn: no second one may replace it before the customer sees it. */
   proposed: boolean;
+  /** The model was told once that its reply claimed a change that did not happen. */
+  corrected: boolean;
   used: string[];
+  /** Tokens the tenant may still spend today; the turn stops before a call once it has spent them. */
+  budget: number;
   usage: Usage;
   calls: number;
 }
@@ -127,8 +147,11 @@ export class LlmEngine implements Engine {
   readonly wantsHistory = true;
   private readonly timeoutMs: number;
   private readonly breaker: CircuitBreaker;
-  /** Set once when the provider refuses the model outright (no tool support): no more calls. */
-  private refusal: string | undefined;
+  /** Settings that cannot work: fixed only by changing wr.env, which restarts the brain. */
+  private readonly settingsRefusal: string | undefined;
+  /** The provider refused the model outright (no tool support), and when: tried again after `reprobeMs`. */
+  private refused: { reason: string; at: number } | undefined;
+  private readonly reprobeMs: number;
   /** Tenant names over their daily budget, with the local day it ran out. */
   private readonly overBudgetOn = new Map<string, string>();
 
@@ -141,20 +164,25 @@ export class LlmEngine implements Engine {
     this.name = `llm:${provider.name}`;
     this.timeoutMs = options.timeoutMs ?? LLM_TIMEOUT_MS;
     this.breaker = options.breaker ?? new CircuitBreaker();
-    this.refusal = options.refusal;
+    this.settingsRefusal = options.refusal;
+    this.reprobeMs = options.reprobeMs ?? REPROBE_MS;
   }
 
   /** For health and status: whether the model is being asked at all, and why not. */
   status(): EngineStatus {
     const overBudget = [...this.overBudgetOn.keys()];
-    if (this.refusal) return { engine: this.name, state: 'refused', reason: this.refusal, overBudget };
-    return { engine: this.name, state: this.breaker.open ? 'open' : 'ok', overBudget };
+    const refusal = this.settingsRefusal ?? this.refused?.reason;
+    const budget = this.options.dailyTokens ? { dailyTokens: this.options.dailyTokens } : {};
+    if (refusal) return { engine: this.name, state: 'refused', reason: refusal, overBudget, ...budget };
+    return { engine: this.name, state: this.breaker.open ? 'open' : 'ok', overBudget, ...budget };
   }
 
   async respond(turn: Turn): Promise<EngineResult> {
-    if (this.refusal || !this.breaker.allows()) return this.fallback.respond(turn);
+    if (this.settingsRefusal || !this.breaker.allows()) return this.fallback.respond(turn);
     const day = turn.tools.now.toISODate()!;
-    if (await this.overBudget(turn, day)) return this.fallback.respond(turn);
+    const budget = await this.budgetLeft(turn, day);
+    // Last: a message that is not going to the model must not use up the refused model's one retry.
+    if (budget <= 0 || !this.mayProbe()) return this.fallback.respond(turn);
     const ctx = turn.tools;
     // The tools replace the state rather than change it: the state before the turn is kept as is.
     const before = ctx.state;
@@ -166,7 +194,7 @@ export class LlmEngine implements Engine {
       ctx.actions.length = actionsBefore;
       return this.fallback.respond(turn);
     };
-    const work: TurnWork = { proposed: false, used: [], usage: { input: 0, output: 0 }, calls: 0 };
+    const work: TurnWork = { budget, waiting: ctx.state.pending !== undefined, proposed: false, corrected: false, used: [], usage: { input: 0, output: 0 }, calls: 0 };
     // Consent is the server's: a YES confirms the change pending before this turn, exactly, once,
     // carried out here before the model says anything. When it cannot be made (the slot was taken),
     // the rule engine says so and offers alternatives: the model never narrates a failed YES.
@@ -187,10 +215,16 @@ export class LlmEngine implements Engine {
     try {
       const result = await this.converse(turn, work);
       this.breaker.succeeded();
+      if (this.refused) {
+        this.refused = undefined;
+        this.log.info({ engine: this.name }, 'the LLM model answers with tools again: the LLM engine is back on');
+      }
       return result;
     } catch (err) {
       this.noteFailure(turn, err);
       const done = ctx.actions.slice(actionsBefore).find((a) => COMPLETED.has(a.status));
+      // A change the model proposed before failing was never shown: a later YES must not confirm it.
+      if (done && work.proposed) ctx.state = applyChange(ctx.state, { pending: null });
       if (done) return { reply: outcomeReply(turn, done), intent: INTENT_OF_TOOL[done.tool] ?? turn.classification.intent, handled: true, escalated: done.status === 'escalated' };
       return fallBack();
     } finally {
@@ -201,8 +235,8 @@ export class LlmEngine implements Engine {
   private noteFailure(turn: Turn, err: unknown): void {
     const reason = failureReason(err, this.timeoutMs);
     if (err instanceof LlmRefusal) {
-      this.refusal = reason;
-      this.log.error({ engine: this.name, reason }, 'LLM engine off until the brain restarts with another model or server; the rule engine answers every message');
+      this.refused = { reason, at: Date.now() };
+      this.log.error({ engine: this.name, reason, retryInMs: this.reprobeMs }, 'LLM engine off: the rule engine answers every message; one message tries the model again after the pause');
       return;
     }
     // The model's own mistakes (empty or cut-off answers, endless tool calls) are not the provider being down.
@@ -211,14 +245,24 @@ export class LlmEngine implements Engine {
     if (opened) this.log.error({ engine: this.name, cooldownMs: this.breaker.cooldownMs }, 'LLM provider keeps failing: the rule engine answers at once until it recovers');
   }
 
-  private async overBudget(turn: Turn, day: string): Promise<boolean> {
+  /** While the model is refused, one message per pause may try it again (the others keep falling back). */
+  private mayProbe(now = Date.now()): boolean {
+    if (!this.refused) return true;
+    if (now - this.refused.at < this.reprobeMs) return false;
+    this.refused.at = now;
+    return true;
+  }
+
+  /** Tokens left in the tenant's daily budget (Infinity without one); at 0 the rule engine answers. */
+  private async budgetLeft(turn: Turn, day: string): Promise<number> {
     const limit = this.options.dailyTokens;
-    if (!limit) return false;
+    if (!limit) return Infinity;
     const tenant = turn.tools.tenantName;
     const used = await turn.usage.on(day);
-    if (used.inputTokens + used.outputTokens < limit) {
+    const left = limit - used.inputTokens - used.outputTokens;
+    if (left > 0) {
       this.overBudgetOn.delete(tenant);
-      return false;
+      return left;
     }
     if (this.overBudgetOn.get(tenant) !== day) {
       this.overBudgetOn.set(tenant, day);
@@ -227,7 +271,7 @@ export class LlmEngine implements Engine {
         'LLM daily token budget (LLM_DAILY_TOKENS) used up: the rule engine answers this tenant until midnight, or raise the budget',
       );
     }
-    return true;
+    return 0;
   }
 
   private async converse(turn: Turn, work: TurnWork): Promise<EngineResult> {
@@ -251,15 +295,24 @@ export class LlmEngine implements Engine {
       message: turn.text,
       tools: toolSchemas(),
     });
+    let lastInput = 0;
     for (let round = 0; round <= MAX_TOOL_ROUNDS; round++) {
+      // The next call resends at least what the last one read: stop before it would overspend.
+      if (work.usage.input + work.usage.output + lastInput > work.budget) throw new ModelMistake('the next call would pass the daily token budget (LLM_DAILY_TOKENS)');
       const answer = await session.next(signal, deadline);
+      lastInput = answer.usage.input;
       work.calls++;
       work.usage.input += answer.usage.input;
       work.usage.output += answer.usage.output;
       if (answer.toolCalls.length === 0) {
         if (answer.truncated) throw new ModelMistake('the answer is incomplete: cut off at max_tokens (raise LLM_MAX_TOKENS) or stopped by a filter');
         if (!answer.text?.trim()) throw new ModelMistake('the model answered with no text');
-        return this.result(turn, work, await this.withQuestion(turn, work, answer.text.trim()));
+        const text = answer.text.trim();
+        if (!this.falseClaim(turn, work, text)) return this.result(turn, work, await this.withQuestion(turn, work, text));
+        if (work.corrected || round === MAX_TOOL_ROUNDS) return this.result(turn, work, await this.serverReply(turn, work));
+        work.corrected = true;
+        session.addServerNote(claimNote(work));
+        continue;
       }
       if (round === MAX_TOOL_ROUNDS) throw new ModelMistake(`still calling tools after ${MAX_TOOL_ROUNDS} rounds`);
       const results: ToolResult[] = [];
@@ -291,6 +344,27 @@ export class LlmEngine implements Engine {
       if (err instanceof ToolError) return refuse(err.message);
       throw err;
     }
+  }
+
+  /** The reply says a booking was made, moved or cancelled, and nothing was in this turn. */
+  private falseClaim(turn: Turn, work: TurnWork, text: string): boolean {
+    // After a YES a claim is true, unless the model also proposed another change ("Both cancelled.").
+    if (work.executed && !work.proposed) return false;
+    const aboutChange = work.waiting || work.proposed || isAffirmative(turn.normalized) || CHANGE_INTENTS.has(turn.classification.intent);
+    return claimsChange(text, aboutChange);
+  }
+
+  /**
+   * What the customer gets when the model twice claimed a change that did not happen: what the
+   * server did on the YES, if anything, and its question for the change waiting for a YES; with
+   * neither, the rule engine's answer.
+   */
+  private async serverReply(turn: Turn, work: TurnWork): Promise<string> {
+    const pending = turn.tools.state.pending;
+    const question = pending ? await confirmationQuestion(turn, pending) : '';
+    const done = work.executed ? outcomeReply(turn, { tool: work.executed.change.action, status: String(work.executed.result.status) }) : '';
+    if (!question && !done) throw new ModelMistake('the model kept saying a change was made when none was');
+    return [done, question].filter(Boolean).join('\n');
   }
 
   /** A change proposed in this turn gets the server's exact question: the YES confirms what the customer read. */

@@ -100,6 +100,7 @@ export class OpenAiProvider extends HttpProvider {
       addToolResults: (results) => {
         for (const { call, result } of results) messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
       },
+      addServerNote: (text) => messages.push({ role: 'user', content: text }),
     };
   }
 }

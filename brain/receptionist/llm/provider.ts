@@ -46,6 +46,8 @@ export interface ModelSession {
   next(signal: AbortSignal, deadline: number): Promise<ModelTurn>;
   /** Adds the results of the tool calls the model just made. */
   addToolResults(results: ToolResult[]): void;
+  /** Adds a server message after the model's text answer, for it to answer again. */
+  addServerNote(text: string): void;
 }
 
 /** What the model reads for one turn. `context` is server-written data, kept out of the system prompt. */

@@ -5,7 +5,7 @@ import { neutralise } from '../../../core/text.js';
 import type { Conversation } from '../../brain-api.js';
 import { helpRows, hintsFor, type View } from '../keymap.js';
 import { logScreen, wrap } from '../logformat.js';
-import { ALL_LOGS, COMMAND_HELP, formatAge, formatUsage, parkedWhy, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
+import { ALL_LOGS, COMMAND_HELP, formatAge, formatTokens, formatUsage, parkedWhy, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
 
@@ -46,7 +46,7 @@ const cell = (text: string, width: number) => (text.length > width ? `${text.sli
 
 type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
 
-/** `tier`: 0 below 100 columns, 1 from 100 (name, CPU and memory), 2 from 115 (the port too). */
+/** `tier`: 0 below 100 columns, 1 from 100 (name, CPU and memory), 2 from 115 (the port too), 3 from 125 (LLM tokens today/budget). */
 function columns(tier: number, now: number): Column[] {
   return [
     ['ID', 14, (r) => r.id],
@@ -62,6 +62,7 @@ function columns(tier: number, now: number): Column[] {
     ['WAIT', 4, (r) => (r.escalations ? String(r.escalations) : '-'), (r) => (r.escalations ? 'yellow' : undefined)],
     ['SEEN', 4, (r) => formatAge(r.lastSeen, now)],
     ...(tier >= 1 ? ([['CPU MEM', 9, (r: TenantRow) => formatUsage(r.cpu, r.memory) || '-']] as Column[]) : []),
+    ...(tier >= 3 ? ([['LLM', 11, (r: TenantRow) => formatTokens(r.llm), (r: TenantRow) => (r.llm?.budget && r.llm.tokens >= r.llm.budget ? 'yellow' : undefined)]] as Column[]) : []),
   ];
 }
 
@@ -94,7 +95,7 @@ const TableRow = memo(function TableRow({ row, selected, tier, now }: { row: Ten
 });
 
 export function TenantTable({ rows, selected, height, width, now }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number }) {
-  const tier = width >= 115 ? 2 : width >= 100 ? 1 : 0;
+  const tier = width >= 125 ? 3 : width >= 115 ? 2 : width >= 100 ? 1 : 0;
   // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
   const tick = Math.floor(now / 1000) * 1000;
   const { start, visible } = windowRows(rows, selected, height - 1);

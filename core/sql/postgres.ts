@@ -36,11 +36,18 @@ export function pgPlaceholders(sql: string): string {
 const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
-/** A server error means the statement failed; anything else may have left the connection unusable. */
-const sqlError = (err: unknown) => err instanceof pg.DatabaseError;
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** Connection failures (class 08) and a server shutting down or starting up (class 57P): try again later. */
-const unavailable = (err: unknown) => !sqlError(err) || /^(08|57P)/.test((err as pg.DatabaseError).code ?? '');
+/**
+ * The connection or the server failed, not the statement: connection errors (SQLSTATE class 08),
+ * a server shutting down or starting up (class 57P), a dropped socket. Try again later; the
+ * connection is not reused. Anything else (a constraint, a bug in `work`) is the caller's error.
+ */
+function connectionFailure(err: unknown): boolean {
+  if (err instanceof pg.DatabaseError) return /^(08|57P)/.test(err.code ?? '');
+  const e = err as NodeJS.ErrnoException;
+  return NETWORK_ERRORS.has(e?.code ?? '') || /^Connection terminated|not queryable|connection error/i.test(e?.message ?? '');
+}
 
 /** One PostgreSQL server (WR_DATABASE_URL) and this process's connections to it. */
 export class PgServer {
@@ -77,11 +84,11 @@ export class PgServer {
       }
       return await work(client);
     } catch (err) {
+      if (!connectionFailure(err)) throw err;
       failure = err;
-      if (err instanceof DatabaseUnavailable || !unavailable(err)) throw err;
       throw new DatabaseUnavailable(`PostgreSQL connection failed: ${(err as Error).message}`);
     } finally {
-      client.release(failure !== undefined && !sqlError(failure) ? (failure as Error) : undefined);
+      client.release(failure as Error | undefined);
     }
   }
 

@@ -11,7 +11,9 @@ import { newConversation } from '../../brain/domain/conversations.js';
 import { profileTables } from '../../brain/domain/profile.js';
 import { initialState } from '../../brain/domain/state.js';
 import { migrations } from '../../brain/db/migrations.js';
+import { DatabaseUnavailable } from '../../core/sql/database.js';
 import { PgServer, tenantSchema } from '../../core/sql/postgres.js';
+import { freePort } from '../helpers/home.js';
 import { usePostgres } from '../helpers/postgres.js';
 
 /** The SQL repositories on a real tenant.db file and on a real PostgreSQL server, with the same tests. */
@@ -305,5 +307,20 @@ describe('two brain instances on one PostgreSQL server', () => {
     expect(booked).toHaveLength(slots.length);
     expect(new Set(booked.map((x) => x.startAt.getTime())).size).toBe(slots.length);
     await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('PostgreSQL failures', () => {
+  it('tell a failed statement or a failing step from an unreachable server', async () => {
+    const server = await pgServer(await cluster.current.database());
+    const tenantDb = await TenantDb.open({ server, tenant: 'clinic-1' });
+    await expect(server.transaction(tenantSchema('clinic-1'), async () => Promise.reject(new Error('a step failed')))).rejects.toThrow(/^a step failed$/);
+    await expect(server.with(tenantSchema('clinic-1'), (c) => c.query('SELECT * FROM no_such_table'))).rejects.toMatchObject({ code: '42P01' });
+    // The connections stay usable after both.
+    expect(await tenantDb.bookings.list({})).toEqual([]);
+    const down = await pgServer(`postgres://postgres@127.0.0.1:${await freePort()}/nothing`);
+    await expect(down.schemaExists('x')).rejects.toThrow(DatabaseUnavailable);
+    await expect(down.schemaExists('x')).rejects.toThrow(/^PostgreSQL is not reachable: /);
+    await tenantDb.close();
   });
 });

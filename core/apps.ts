@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { defaultHome, Paths, projectRoot } from './paths.js';
 import { readRegistry, type Tenant } from './registry.js';
 
@@ -91,11 +91,25 @@ export interface AppOptions {
   demo?: boolean;
 }
 
+/**
+ * BRAIN_INSTANCES from wr.env and the environment. With a bad configuration the list still builds
+ * (one brain): a bad value stops only the programs that use it, and the brain refuses to start
+ * with one line naming it.
+ */
+function configuredBrainInstances(home: string): number {
+  try {
+    return loadConfig({ ...process.env, WR_HOME: home }, { alerts: false }).BRAIN_INSTANCES;
+  } catch (err) {
+    if (err instanceof ConfigError) return 1;
+    throw err;
+  }
+}
+
 export function buildApps(opts: AppOptions = {}, tenants?: readonly Tenant[]): AppSpec[] {
   const home = opts.home ?? defaultHome();
   const env: Record<string, string> = { WR_HOME: home, NODE_ENV: 'production', ...(process.env.PATH ? { PATH: process.env.PATH } : {}) };
   const list = tenants ?? readRegistry(new Paths(home));
-  const instances = opts.brainInstances ?? loadConfig({ ...process.env, WR_HOME: home }, { alerts: false }).BRAIN_INSTANCES;
+  const instances = opts.brainInstances ?? configuredBrainInstances(home);
   // PM2's cluster mode shares the brain's port between its processes; the tenants' data is on
   // PostgreSQL then (the configuration refuses more than one brain on SQLite).
   const brain = instances > 1 ? { ...app(BRAIN, 'brain/main.js', [], brainMemoryLimit(list.length), env), exec_mode: 'cluster' as const, instances } : app(BRAIN, 'brain/main.js', [], brainMemoryLimit(list.length), env);

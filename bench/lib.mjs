@@ -24,7 +24,7 @@ export async function makeHome(settings = {}) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-bench-'));
   const brainPort = await freePort();
   const portBase = 20000 + Math.floor(Math.random() * 20000);
-  const all = { BRAIN_PORT: brainPort, WR_PORT_BASE: portBase, LOG_LEVEL: 'warn', BRAIN_RATE_LIMIT: 10_000_000, GATEWAY_SEND_PER_MINUTE: 6000, GATEWAY_SEND_BURST: 1000, ...settings };
+  const all = { BRAIN_PORT: brainPort, MONITOR_PORT: await freePort(), WR_PORT_BASE: portBase, LOG_LEVEL: 'warn', BRAIN_RATE_LIMIT: 10_000_000, GATEWAY_SEND_PER_MINUTE: 6000, GATEWAY_SEND_BURST: 1000, ...settings };
   fs.writeFileSync(path.join(home, 'wr.env'), Object.entries(all).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, WR_HOME: home, PM2_HOME: path.join(home, 'pm2') };
   return { home, env, brainPort, brainUrl: `http://127.0.0.1:${brainPort}`, cleanup: () => fs.rmSync(home, { recursive: true, force: true }) };

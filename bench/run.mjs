@@ -9,7 +9,7 @@ import { benchEndToEnd } from './e2e.mjs';
 import { root } from './lib.mjs';
 import { benchLlm } from './llm.mjs';
 import { benchMemory } from './memory.mjs';
-import { benchConsoleFrame, benchScale } from './scale.mjs';
+import { benchConsoleFrame, benchConsoleIdle, benchScale } from './scale.mjs';
 
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
@@ -52,7 +52,12 @@ if (want('memory')) {
 if (want('console')) {
   const c = await benchConsoleFrame();
   results.consoleFrame = c;
-  console.log(`console: ${c.tenants} tenants, a frame after a change p50 ${f(c.p50Ms, 2)} ms, max ${f(c.maxMs, 2)} ms (target ≤ 16)`);
+  console.log(`console: ${c.tenants} tenants, a frame after a change p50 ${f(c.p50Ms, 2)} ms (CPU ${f(c.cpuP50Ms, 2)} ms), max ${f(c.maxMs, 2)} ms (target ≤ 16)`);
+}
+if (want('console-idle')) {
+  const c = await benchConsoleIdle();
+  results.consoleIdle = c;
+  console.log(`console idle, ${c.tenants} tenants, ${c.seconds} s each in tmux: wr-console ${f(c.consolePct)} % CPU, pm2 monit ${f(c.monitPct)} % (target: at or below pm2 monit)`);
 }
 if (want('scale')) {
   console.log('scale: 100 simulator tenants under PM2…');

@@ -35,13 +35,20 @@ export async function benchScale({ tenants = 100 } = {}) {
   }
 }
 
-/** Renders the real App over a fake backend with `n` tenants; the time per frame after a change. */
-export async function benchConsoleFrame({ tenants = 100, frames = 50 } = {}) {
+/**
+ * Renders the real App over a fake backend with `n` tenants; the time per frame after a change,
+ * as wall time and as this process's CPU time (on a busy shared box the wall time mostly measures
+ * the other processes). `build` is the root of the build to measure (another checkout, to compare).
+ */
+export async function benchConsoleFrame({ tenants = 100, frames = 50, build = root } = {}) {
   // As wr-console does before it loads React.
   process.env.NODE_ENV ??= 'production';
-  const { render } = await import('ink');
-  const React = (await import('react')).default;
-  const { App } = await import(path.join(root, 'dist/console/tui/App.js'));
+  const { createRequire } = await import('node:module');
+  // The build's own Ink and React: the ones its App renders with.
+  const requireFrom = createRequire(path.join(build, 'package.json'));
+  const { render } = await import(requireFrom.resolve('ink'));
+  const React = (await import(requireFrom.resolve('react'))).default;
+  const { App } = await import(path.join(build, 'dist/console/tui/App.js'));
   const rows = Array.from({ length: tenants }, (_, i) => ({
     id: `s${String(i).padStart(3, '0')}`, name: `Shop ${i}`, port: 3000 + i, transport: 'simulator', pm2: 'online', restarts: 0, uptimeSince: Date.now(), wa: i % 7 ? 'connected' : 'qr',
     handoff: false, messagesToday: i, backlog: 0, failed: 0, lastSeen: new Date().toISOString(), lastDisconnect: null, parkedReason: null, escalations: 0,
@@ -56,15 +63,61 @@ export async function benchConsoleFrame({ tenants = 100, frames = 50 } = {}) {
   const app = render(React.createElement(App, { backend, tickMs: 3_600_000 }), { stdout, stdin, patchConsole: false, exitOnCtrlC: false, debug: true });
   await sleep(200);
   const times = [];
+  const cpu = [];
   for (let f = 0; f < frames; f++) {
     state = { ...state, at: Date.now(), rows: state.rows.map((r, i) => (i === f % tenants ? { ...r, messagesToday: r.messagesToday + 1 } : r)) };
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (const l of listeners) l();
     app.rerender(React.createElement(App, { backend, tickMs: 3_600_000 }));
+    const c = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
     await sleep(5);
   }
   app.unmount();
-  times.sort((a, b) => a - b);
-  return { tenants, frames, p50Ms: times[Math.floor(frames / 2)], maxMs: times.at(-1) };
+  const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { tenants, frames, p50Ms: p50(times), maxMs: Math.max(...times), cpuP50Ms: p50(cpu) };
+}
+
+/** CPU seconds a process (and its children) used so far, from /proc. */
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime, stime, cutime, cstime (fields 14-17 of stat; here from the state field on).
+  return fields.slice(11, 15).reduce((s, x) => s + Number(x), 0) / 100;
+}
+
+/**
+ * Idle CPU of the console beside `pm2 monit`, each alone in a terminal (tmux) for `seconds` over
+ * the same running installation (`tenants` simulator tenants, the brain and the monitor).
+ */
+export async function benchConsoleIdle({ tenants = 20, seconds = 30 } = {}) {
+  const h = await makeHome();
+  const session = `wr-idle-${process.pid}`;
+  const tmux = (...args) => spawnSync('tmux', args, { encoding: 'utf8' });
+  try {
+    for (let i = 0; i < tenants; i++) wr(h.env, 'tenant', 'add', `i${String(i).padStart(3, '0')}`, '--name', `Shop ${i}`, '--transport', 'simulator');
+    wr({ ...h.env, WR_DEMO: '1' }, 'start');
+    await sleep(10_000);
+    const env = Object.entries(h.env).map(([k, v]) => `'${k}=${v}'`).join(' ');
+    const measure = async (command) => {
+      tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', `env -u CI ${env} ${command}`);
+      await sleep(5_000);
+      const pid = Number(tmux('list-panes', '-t', session, '-F', '#{pane_pid}').stdout.trim());
+      // The pane runs env, which execs the program: the same pid.
+      const before = cpuSeconds(pid);
+      await sleep(seconds * 1000);
+      const used = cpuSeconds(pid) - before;
+      tmux('kill-session', '-t', session);
+      await sleep(500);
+      return (100 * used) / seconds;
+    };
+    const consolePct = await measure(`${process.execPath} ${path.join(root, 'dist/console/main.js')}`);
+    const monitPct = await measure(`${process.execPath} ${path.join(root, 'node_modules/pm2/bin/pm2')} monit`);
+    return { tenants, seconds, consolePct, monitPct };
+  } finally {
+    tmux('kill-session', '-t', session);
+    pm2(h.env, 'kill');
+    h.cleanup();
+  }
 }

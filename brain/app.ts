@@ -2,8 +2,10 @@ import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../core/logger.js';
 import { apiRouter } from './http/api.js';
-import { authenticate, callerOf } from './http/auth.js';
-import { errorHandler, notFound } from '../core/http-errors.js';
+import { authenticate, callerOf, requireAdminKey } from './http/auth.js';
+import { z } from 'zod';
+import { errorHandler, notFound, parseOrThrow } from '../core/http-errors.js';
+import { isTenantId } from '../core/paths.js';
 import { FailedLogins } from '../core/failed-logins.js';
 import type { EngineStatus } from './receptionist/engine.js';
 import type { ChatService } from './services/chat.js';
@@ -40,10 +42,21 @@ export function createBrainApp(opts: BrainAppOptions): express.Express {
     });
   });
 
+  const failed = new FailedLogins(opts.failedLogins);
+  // `wr-console restore --tenant`: that tenant's database is closed while its file is replaced,
+  // and opened afresh after, so the brain serves the restored data with no restart of the others.
+  // Outside /api: a suspended tenant refuses /api, and resume must still get through.
+  app.post('/admin/tenants/:id/:action', requireAdminKey(opts.adminKeyHash, failed), async (req, res) => {
+    const { id, action } = parseOrThrow(z.object({ id: z.string().refine(isTenantId, 'not a tenant id'), action: z.enum(['suspend', 'resume']) }), req.params, 'tenant action');
+    if (action === 'suspend') await opts.tenants.suspend(id);
+    else opts.tenants.resume(id);
+    res.json({ tenant: id, suspended: action === 'suspend' });
+  });
+
   app.use(
     '/api',
     express.json({ limit: '64kb', strict: true }),
-    authenticate(opts.tenants, opts.adminKeyHash, new FailedLogins(opts.failedLogins)),
+    authenticate(opts.tenants, opts.adminKeyHash, failed),
     // Every caller is 127.0.0.1, so the limit is per tenant, never per IP.
     rateLimit({
       windowMs: 60_000,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { HttpError } from '../core/http-errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Paths } from '../core/paths.js';
 import { minimalProfile, type Profile } from '../core/profile.js';
@@ -27,6 +28,8 @@ interface OpenTenant {
  */
 export class Tenants {
   private readonly open = new Map<string, OpenTenant>();
+  /** Tenants whose database is being replaced (a restore): closed, and refused with 503 until resumed. */
+  private readonly suspended = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly paths: Paths,
@@ -37,6 +40,8 @@ export class Tenants {
   ) {}
 
   async get(id: string): Promise<TenantContext | undefined> {
+    // The gateway keeps the message and retries: nothing is lost while the file is replaced.
+    if (this.suspended.has(id)) throw new HttpError(503, `tenant "${id}" is being restored; retry shortly`, undefined, { 'Retry-After': '2' });
     const tenant = this.registry.get(id);
     const entry = this.open.get(id);
     if (entry && entry.createdAt !== tenant?.createdAt) await this.close(id);
@@ -64,6 +69,23 @@ export class Tenants {
     );
     this.log.info({ tenant: tenant.id }, 'tenant database opened');
     return { db, profiles };
+  }
+
+  /**
+   * Closes a tenant's database so its file can be replaced; requests for it get 503 until
+   * `resume`, or until `maxMs` passes (a restore that died must not leave the tenant unserved).
+   */
+  async suspend(id: string, maxMs = 120_000): Promise<void> {
+    clearTimeout(this.suspended.get(id));
+    this.suspended.set(id, setTimeout(() => this.resume(id), maxMs).unref());
+    await this.close(id);
+    this.log.info({ tenant: id }, 'tenant suspended for a restore');
+  }
+
+  /** Serves the tenant again; its database is opened afresh on the next request. */
+  resume(id: string): void {
+    clearTimeout(this.suspended.get(id));
+    if (this.suspended.delete(id)) this.log.info({ tenant: id }, 'tenant resumed');
   }
 
   /** Closes databases of tenants that are no longer registered. */

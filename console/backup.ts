@@ -31,7 +31,14 @@ const Manifest = z.object({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-const TENANT_DATABASES = ['tenant.db', 'gateway.db'];
+/**
+ * Copied in this order, each at its own moment: the brain commits a turn before the gateway marks
+ * the message answered, so a gateway.db copied first never counts as answered a turn the brain's
+ * later copy lacks (restored, that turn would be a reply, a booking, the brain never made and the
+ * gateway never asks again). The other way round a restored gateway asks again about a message the
+ * brain's copy already holds: the brain gives its recorded answer, nothing is lost.
+ */
+const TENANT_DATABASES = ['gateway.db', 'tenant.db'];
 const TENANT_FILES = ['secret', 'profile.yaml'];
 const HOME_FILES = ['tenants.json', 'admin.key', 'wr.env'];
 
@@ -43,6 +50,11 @@ function copyFilePrivate(from: string, to: string): void {
   fs.chmodSync(to, 0o600);
 }
 
+/**
+ * Copies a folder a running gateway may be changing: WhatsApp removes used pre-keys and sessions
+ * while the copy goes on, so a file listed a moment ago may be gone; it is left out, as its owner
+ * meant. Files are replaced by rename (whole, old or new), never rewritten in place.
+ */
 function copyTreePrivate(from: string, to: string): number {
   if (!fs.existsSync(from)) return 0;
   ensureDir(to);
@@ -51,8 +63,12 @@ function copyTreePrivate(from: string, to: string): number {
     if (entry.name.endsWith('.tmp')) continue;
     if (entry.isDirectory()) n += copyTreePrivate(path.join(from, entry.name), path.join(to, entry.name));
     else if (entry.isFile()) {
-      copyFilePrivate(path.join(from, entry.name), path.join(to, entry.name));
-      n++;
+      try {
+        copyFilePrivate(path.join(from, entry.name), path.join(to, entry.name));
+        n++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
   }
   return n;

@@ -9,6 +9,19 @@ import { loadOrCreateAdminKey } from '../core/keys.js';
 
 export type Escalation = EscalationView;
 
+/** The brain does not answer at all (not running, or hung). */
+export class BrainUnreachable extends Error {}
+
+/** The brain answered with an error status. */
+export class BrainRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface ConversationMessage {
   direction: 'in' | 'out';
   text: string;
@@ -44,10 +57,10 @@ export class BrainApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch {
-      throw new Error(`the brain does not answer on port ${this.config.BRAIN_PORT}: is it running? (wr-console start brain)`);
+      throw new BrainUnreachable(`the brain does not answer on port ${this.config.BRAIN_PORT}: is it running? (wr-console start brain)`);
     }
     const json = (await res.json().catch(() => ({}))) as T & { error?: string };
-    if (!res.ok) throw new Error(`brain: ${json.error ?? `HTTP ${res.status}`}`);
+    if (!res.ok) throw new BrainRefused(`brain: ${json.error ?? `HTTP ${res.status}`}`, res.status);
     return json;
   }
 
@@ -60,6 +73,9 @@ export class BrainApi {
   usageToday = (tenant: string) =>
     this.request<{ today: { inputTokens: number; outputTokens: number } }>(tenant, 'GET', '/api/usage?days=1').then((r) => r.today.inputTokens + r.today.outputTokens);
   resolve = (tenant: string, id: number) => this.request<{ id: number; status: string }>(tenant, 'POST', `/api/escalations/${id}/resolve`);
+  /** Closes the tenant's database in the brain and answers 503 for it until `resumeTenant` (a restore). */
+  suspendTenant = (tenant: string) => this.request<{ suspended: boolean }>(tenant, 'POST', `/admin/tenants/${tenant}/suspend`);
+  resumeTenant = (tenant: string) => this.request<{ suspended: boolean }>(tenant, 'POST', `/admin/tenants/${tenant}/resume`);
   conversations = (tenant: string, sender?: string) =>
     this.request<{ conversations: Conversation[] }>(tenant, 'GET', `/api/conversations?limit=50${sender ? `&sender=${encodeURIComponent(sender)}` : ''}`).then((r) => r.conversations);
 }

@@ -29,6 +29,8 @@ const schema = z
     WR_HOME: z.string().optional(),
     BRAIN_PORT: port.default(3000),
     BRAIN_URL: httpUrl.optional(),
+    /** The monitor's HTTP API (incidents for the console and `status`), on 127.0.0.1. */
+    MONITOR_PORT: port.default(3001),
     WR_PORT_BASE: port.default(2900),
     BRAIN_RATE_LIMIT: z.coerce.number().int().min(1, 'expected requests per minute, at least 1').default(600),
     WR_DATABASE_URL: z
@@ -40,6 +42,8 @@ const schema = z
     GATEWAY_SEND_PER_MINUTE: z.coerce.number().int().min(1, 'expected messages per minute, at least 1').max(6000).default(30),
     GATEWAY_SEND_BURST: z.coerce.number().int().min(1).max(1000).default(5),
     GATEWAY_RETRY_CAP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** The WhatsApp Web socket Baileys connects to (default WhatsApp's): a proxy, or a local end for tests. */
+    WA_WEBSOCKET_URL: z.url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL' }).optional(),
     MONITOR_INTERVAL_MS: z.coerce.number().int().min(500, 'at least 500 ms').max(3_600_000).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'expected a bot token like 123456:ABC-def').optional(),
@@ -76,6 +80,7 @@ const schema = z
     need(Boolean(c.LLM_PROVIDER) && !c.LLM_MODEL, 'LLM_MODEL', 'required when LLM_PROVIDER is set');
     // SQLite writers must not run in PM2 cluster mode: each process would queue its writes alone.
     need(c.BRAIN_INSTANCES > 1 && !c.WR_DATABASE_URL, 'BRAIN_INSTANCES', 'more than 1 needs WR_DATABASE_URL (PostgreSQL): SQLite allows one brain process');
+    need(c.MONITOR_PORT === c.BRAIN_PORT, 'MONITOR_PORT', 'must differ from BRAIN_PORT');
   });
 
 export type Config = z.infer<typeof schema> & {

@@ -35,6 +35,8 @@ export const GatewayHealthSchema = z.object({
   storeError: z.string().nullable(),
   /** Why the brain refuses this gateway's key or tenant (messages wait meanwhile); null once it answers. */
   authError: z.string().nullable(),
+  /** Received messages that could not be stored and found no room in the spill file either: a crash loses them. */
+  heldInMemory: z.number(),
 });
 export type GatewayHealth = z.infer<typeof GatewayHealthSchema>;
 
@@ -122,3 +124,31 @@ export const SettleNoticeSchema = z.object({
   error: z.string().max(500).optional(),
 });
 export type SettleNotice = z.infer<typeof SettleNoticeSchema>;
+
+// ── Incidents (monitor → console, `status`) ────────────────────────────────────
+
+/** One incident as the monitor's GET /api/status lists it; times are ISO 8601. */
+export const IncidentSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  /** A tenant id, "brain" or "monitor". */
+  target: z.string(),
+  title: z.string(),
+  severity: z.number().int(),
+  status: z.enum(['open', 'resolved']),
+  openedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
+/** What the monitor knows of one watched target: failed checks in a row, and when it last answered. */
+export const WatchEntrySchema = z.object({ target: z.string(), failures: z.number().int(), lastSeen: z.string().nullable() });
+export type WatchEntry = z.infer<typeof WatchEntrySchema>;
+
+/** GET /api/status of the monitor (admin key): its last finished check, the open incidents, the watch state. */
+export const MonitorStatusSchema = z.object({
+  lastCheck: z.string().nullable(),
+  incidents: z.array(IncidentSchema),
+  watch: z.array(WatchEntrySchema),
+});
+export type MonitorStatus = z.infer<typeof MonitorStatusSchema>;

@@ -82,6 +82,10 @@ export class Paths {
   mediaDir(id: string): string {
     return path.join(this.tenantDir(id), 'media');
   }
+  /** Room a Baileys gateway reserves for messages it cannot store in gateway.db (gateway/spill.ts). */
+  inboundSpill(id: string): string {
+    return path.join(this.tenantDir(id), 'inbound.spill');
+  }
   authDir(id: string): string {
     return path.join(this.tenantDir(id), 'auth');
   }

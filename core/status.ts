@@ -1,16 +1,16 @@
-import fs from 'node:fs';
 import type { Config } from './config.js';
+import type { Incident } from './contracts.js';
 import { gatewayHealth } from './health.js';
 import { loadOrCreateAdminKey } from './keys.js';
+import { readMonitor } from './monitor-api.js';
 import { readRegistry } from './registry.js';
-import { RawDb } from './sqlite/raw.js';
 import { neutralise } from './text.js';
 import { z } from 'zod';
 
 /**
  * The original spec's CONNECTION STATUS SUMMARY, for `wr-console status` and
- * `node dist/monitor/main.js --status`: each gateway asked directly, failure counts and
- * last-seen times from the monitor's watch state.
+ * `node dist/monitor/main.js --status`: each gateway asked directly, failure counts, last-seen
+ * times and incidents from the monitor's HTTP API (never from its database).
  */
 
 /** The brain's LLM engine in its GET /health (`llm`), read by the monitor and `status`. */
@@ -54,7 +54,11 @@ export interface StatusReport {
   tenants: TenantStatus[];
   /** `llm` is the LLM engine's state from the brain's /health, when one is configured. */
   brain: { up: boolean; url: string; llm?: LlmHealth };
-  monitor: { running: boolean; lastCheck: string | null; openIncidents: number | null };
+  /**
+   * `running`: the monitor's API answered and its last check is recent. `problem` says why it
+   * could not be read; then `openIncidents` is null and `incidents` empty (unknown, not none).
+   */
+  monitor: { running: boolean; lastCheck: string | null; openIncidents: number | null; incidents?: Incident[]; problem?: string };
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -70,20 +74,6 @@ async function getJson(url: string, headers: Record<string, string> = {}): Promi
   }
 }
 
-async function monitorState(config: Config): Promise<{ watch: Map<string, { failures: number; lastSeen: number | null }>; heartbeat: string | null; open: number | null }> {
-  const watch = new Map<string, { failures: number; lastSeen: number | null }>();
-  if (!fs.existsSync(config.paths.monitorDb)) return { watch, heartbeat: null, open: null };
-  const db = await RawDb.open(config.paths.monitorDb, true);
-  try {
-    for (const row of await db.all<{ target: string; state: string }>('SELECT target, state FROM watch')) watch.set(row.target, JSON.parse(row.state));
-    const heartbeat = (await db.all<{ value: string }>("SELECT value FROM settings WHERE key = 'heartbeat'"))[0]?.value ?? null;
-    const open = (await db.all<{ n: number }>("SELECT count(*) AS n FROM incidents WHERE status = 'open'"))[0]?.n ?? 0;
-    return { watch, heartbeat, open };
-  } finally {
-    await db.close();
-  }
-}
-
 const UsageToday = z.object({ today: z.object({ day: z.string(), inputTokens: z.number(), outputTokens: z.number(), calls: z.number() }) });
 
 /** A tenant's LLM tokens today, read with the operator's key as the console reads other brain data. */
@@ -95,14 +85,16 @@ async function usageToday(config: Config, tenant: string, budget: number | undef
 }
 
 export async function statusReport(config: Config, now = Date.now()): Promise<StatusReport> {
-  const { watch, heartbeat, open } = await monitorState(config);
+  const reading = await readMonitor(config, HEALTH_TIMEOUT_MS);
+  const watch = new Map((reading.status?.watch ?? []).map((w) => [w.target, w]));
+  const heartbeat = reading.status?.lastCheck ?? null;
   const brain = await getJson(`${config.brainUrl}/health`);
   const llm = llmHealthOf(brain);
   const tenants = await Promise.all(
     readRegistry(config.paths).map(async (t): Promise<TenantStatus> => {
       const { health: h, problem } = await gatewayHealth(t.port, HEALTH_TIMEOUT_MS);
       const w = watch.get(t.id);
-      const lastSeen = h?.lastSeen ?? (w?.lastSeen ? new Date(w.lastSeen).toISOString() : null);
+      const lastSeen = h?.lastSeen ?? w?.lastSeen ?? null;
       const connected = h?.status === 'connected';
       const reason = connected ? null : (h?.parkedReason ?? h?.lastDisconnect?.reason ?? null);
       return {
@@ -114,8 +106,11 @@ export async function statusReport(config: Config, now = Date.now()): Promise<St
       };
     }),
   );
-  const running = heartbeat !== null && now - Date.parse(heartbeat) < 60_000;
-  return { tenants, brain: { up: brain !== null, url: config.brainUrl, ...(llm ? { llm } : {}) }, monitor: { running, lastCheck: heartbeat, openIncidents: open } };
+  // A monitor that answers but has not finished a check for three rounds is stuck, not running.
+  const running = heartbeat !== null && now - Date.parse(heartbeat) < Math.max(60_000, 3 * config.MONITOR_INTERVAL_MS);
+  const incidents = reading.status?.incidents ?? [];
+  const monitor = { running, lastCheck: heartbeat, openIncidents: reading.status ? incidents.length : null, incidents, ...(reading.problem ? { problem: reading.problem } : {}) };
+  return { tenants, brain: { up: brain !== null, url: config.brainUrl, ...(llm ? { llm } : {}) }, monitor };
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -136,7 +131,10 @@ export function formatStatus(r: StatusReport): string {
     const state = { ok: 'answering', open: 'failing: the rule engine answers for now', refused: `refused: ${llm.reason ?? ''}` }[llm.state];
     lines.push(`   ${llm.engine}: ${state}${llm.overBudget.length ? `; daily token budget used up: ${llm.overBudget.join(', ')}` : ''}`);
   }
-  lines.push(`${r.monitor.running ? '✅' : '❌'} monitor: ${r.monitor.running ? 'RUNNING' : 'NOT RUNNING'} (last check ${when(r.monitor.lastCheck)}${r.monitor.openIncidents ? `, ${r.monitor.openIncidents} open incident(s)` : ''})`);
+  const m = r.monitor;
+  lines.push(`${m.running ? '✅' : '❌'} monitor: ${m.running ? 'RUNNING' : 'NOT RUNNING'} (last check ${when(m.lastCheck)}${m.openIncidents ? `, ${m.openIncidents} open incident(s)` : ''})`);
+  if (m.problem) lines.push(`   ${m.problem}; incidents unknown`);
+  for (const i of m.incidents ?? []) lines.push(`   incident since ${when(i.openedAt)}: [${i.target}] ${neutralise(i.title)}`);
   return lines.join('\n');
 }
 

@@ -229,6 +229,7 @@ export class Gateway extends EventEmitter {
       undecryptableLastHour: await this.opts.store.receivedKindSince('undecryptable', new Date(Date.now() - 3_600_000)),
       storeError: this.storeError,
       authError: this.authError,
+      heldInMemory: this.opts.transport.heldInMemory?.() ?? 0,
     };
   }
 

@@ -61,8 +61,10 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
     const { BaileysTransport } = await import('./transports/baileys.js');
     transport = new BaileysTransport({
       authDir: config.paths.authDir(id),
+      spillFile: config.paths.inboundSpill(id),
       log,
       sentText: (waId) => store.sentText(waId),
+      ...(config.WA_WEBSOCKET_URL ? { socketUrl: config.WA_WEBSOCKET_URL } : {}),
     });
   }
   if (transport instanceof SimulatorTransport) simulator = transport;

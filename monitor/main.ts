@@ -1,10 +1,12 @@
 import os from 'node:os';
 import { channelsFromConfig, sendTestAlerts } from '../core/alerts.js';
+import { hashKey, loadOrCreateAdminKey } from '../core/keys.js';
 import { createLogger } from '../core/logger.js';
 import { Pm2Client } from '../core/pm2/client.js';
 import { daemonRunning } from '../core/pm2/daemon.js';
 import { bootstrap, onShutdown, signalReady } from '../core/process.js';
 import { formatStatus, statusReport } from '../core/status.js';
+import { startMonitorApi, storeStatus } from './http.js';
 import { Monitor, type Pm2View } from './monitor.js';
 import { MonitorStore } from './store.js';
 
@@ -45,7 +47,13 @@ const pm2View: Pm2View = {
 const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log, pm2: pm2View, intervalMs: config.MONITOR_INTERVAL_MS });
 monitor.on('incident', (data) => process.send?.({ type: 'wr:incident', data }));
 monitor.start();
+// Without its API the monitor still watches and alerts: the console says it cannot reach it.
+const api = await startMonitorApi(config.MONITOR_PORT, { status: () => storeStatus(store), adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)), log }).catch((err: NodeJS.ErrnoException) => {
+  log.error({ port: config.MONITOR_PORT, err: err.code ?? err.message }, `the monitor's API cannot listen on 127.0.0.1:${config.MONITOR_PORT}: free that port or set MONITOR_PORT in wr.env; watching and alerting go on`);
+  return undefined;
+});
 onShutdown(async () => {
+  api?.close();
   await monitor.stop();
   pm2?.disconnect();
   await store.close();

@@ -107,6 +107,7 @@ export class Monitor extends EventEmitter {
           lastDisconnect: h?.lastDisconnect ?? null,
           backlog: h?.queue.pending,
           storeError: h?.storeError ?? null,
+          heldInMemory: h?.heldInMemory ?? 0,
           authError: h?.authError ?? null,
           undecryptable: h?.undecryptableLastHour ?? 0,
           pm2: pm2?.get(gatewayName(tenant.id)),

@@ -20,6 +20,8 @@ export interface Observation {
   backlog?: number;
   /** The gateway cannot store incoming messages (disk full…). */
   storeError?: string | null;
+  /** Of those, how many did not fit in the spill file either: a crash loses them. */
+  heldInMemory?: number;
   /** The brain refuses the gateway's key or tenant. */
   authError?: string | null;
   /** Messages WhatsApp delivered that could not be decrypted, in the last hour. */
@@ -46,9 +48,18 @@ export interface DesiredIncident {
   target: string;
   title: string;
   next: string;
-  /** Higher is worse: an open incident whose severity rises is alerted again. */
+  /**
+   * Higher is worse: an open incident whose severity rises is alerted again (🔺). Kinds that can
+   * get worse while open say how: a session that parks, PM2 giving up on a crash loop, messages
+   * that cannot be stored no longer fitting in the spill file, a queue or
+   * a count of undecryptable messages ten times larger, more tenants out of LLM tokens. The rest
+   * (down, logged out, refused) have one level.
+   */
   severity?: number;
 }
+
+/** How many times over its threshold a count is, in powers of ten: up to 10× is 0, 10× is 1, 100× is 2. */
+export const tenfold = (n: number, threshold: number): number => Math.max(0, Math.floor(Math.log10(n / Math.max(1, threshold))));
 
 export interface Thresholds {
   unreachableChecks: number;
@@ -85,12 +96,13 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
   if (obs.kind === 'brain') {
     if (s.failures >= t.unreachableChecks) add('brain_down', 'the brain does not answer: no tenant gets replies', 'wr-console restart brain; read its log');
     if (obs.reachable && obs.llm?.state === 'refused') add('llm_refused', `the LLM cannot be used, the rule engine answers everyone: ${obs.llm.reason ?? ''}`, 'fix LLM_MODEL or LLM_BASE_URL in wr.env, then wr-console restart brain (the brain also tries the model again every 10 minutes)');
-    if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait');
+    if (obs.reachable && obs.llm?.overBudget.length) add('llm_budget', `daily LLM token budget used up for ${obs.llm.overBudget.join(', ')}: the rule engine answers them until midnight`, 'raise LLM_DAILY_TOKENS in wr.env and restart the brain, or wait', obs.llm.overBudget.length - 1);
     return out;
   }
   const crashing = obs.pm2 && (obs.pm2.status === 'errored' || obs.pm2.status === 'waiting restart');
   if (crashing || s.restartTimes.length >= t.crashRestarts) {
-    add('crash_loop', `gateway crash-looping (PM2 ${obs.pm2?.status ?? '?'}, ${s.restartTimes.length} restarts in ${t.crashWindowMs / 60_000} min)`, `read its log: pm2 logs ${gatewayName(obs.target)}`);
+    // Errored is worse than restarting: PM2 has given up and will not start it again.
+    add('crash_loop', `gateway crash-looping (PM2 ${obs.pm2?.status ?? '?'}, ${s.restartTimes.length} restarts in ${t.crashWindowMs / 60_000} min)`, `read its log: pm2 logs ${gatewayName(obs.target)}`, obs.pm2?.status === 'errored' ? 1 : 0);
   }
   const stopped = obs.pm2 && obs.pm2.status === 'stopped';
   if (!crashing && !stopped && s.failures >= t.unreachableChecks) add('gateway_unreachable', `gateway does not answer (${s.failures} checks in a row)`, `wr-console restart ${obs.target}`);
@@ -100,15 +112,19 @@ export function desiredIncidents(obs: Observation, s: WatchState, now: number, t
     // Parked is worse than disconnected: it no longer retries by itself.
     add('whatsapp_down', `WhatsApp ${why} for ${Math.round((now - s.waSince) / 60_000)} min`, s.wa === 'parked' ? `fix the cause, then wr-console restart ${obs.target}` : 'it retries by itself; wr-console restart to retry now', s.wa === 'parked' ? 1 : 0);
   }
-  if (obs.reachable && obs.storeError) add('store_failing', `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}`, 'free disk space under WR_HOME; held messages are stored as soon as it works');
+  if (obs.reachable && obs.storeError) {
+    const inMemory = obs.heldInMemory ?? 0;
+    const title = `the gateway cannot store incoming messages: ${obs.storeError.slice(0, 200)}${inMemory > 0 ? `; ${inMemory} held in memory only, lost if it stops` : ''}`;
+    add('store_failing', title, `free disk space under WR_HOME${inMemory > 0 ? ' now, and do not restart the gateway before' : ''}; held messages are stored as soon as it works`, inMemory > 0 ? 1 : 0);
+  }
   if (obs.reachable && obs.authError) {
     add('key_refused', `the brain refuses this gateway's key, messages wait: ${obs.authError.slice(0, 200)}`, `wr-console tenant key ${obs.target} --rotate, then wr-console restart ${obs.target}`);
   }
   if (obs.reachable && (obs.undecryptable ?? 0) >= t.undecryptable) {
     // The usual cause of "connected but receiving nothing": customers see their messages delivered, the bot sees none.
-    add('undecryptable', `connected but ${obs.undecryptable} messages in the last hour could not be decrypted`, `the session's keys are out of step: wr-console restart ${obs.target}; if it goes on, log out on the phone and pair again`);
+    add('undecryptable', `connected but ${obs.undecryptable} messages in the last hour could not be decrypted`, `the session's keys are out of step: wr-console restart ${obs.target}; if it goes on, log out on the phone and pair again`, tenfold(obs.undecryptable!, t.undecryptable));
   }
-  if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status');
+  if (obs.reachable && (obs.backlog ?? 0) > t.backlog) add('backlog', `${obs.backlog} messages waiting in the gateway's queue`, 'is the brain up? wr-console status', tenfold(obs.backlog!, t.backlog));
   return out;
 }
 

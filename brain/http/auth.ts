@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { bearerToken, keyOwner } from '../../core/caller.js';
 import { FailedLogins } from '../../core/failed-logins.js';
+import { keyMatchesHash } from '../../core/keys.js';
 import { isTenantId } from '../../core/paths.js';
 import type { TenantContext, Tenants } from '../tenants.js';
 import { HttpError } from '../../core/http-errors.js';
@@ -33,6 +34,15 @@ export function authenticate(tenants: Tenants, adminKeyHash: string, failed = ne
     const tenant = await tenants.get(id);
     if (!tenant) throw new HttpError(404, `no tenant "${id}"`);
     res.locals.caller = { admin, tenant } satisfies Caller;
+    next();
+  };
+}
+
+/** The admin key and nothing else, for calls outside /api that name no tenant in X-Client-ID. */
+export function requireAdminKey(adminKeyHash: string, failed: FailedLogins): RequestHandler {
+  return (req, _res, next) => {
+    const key = bearerToken(req.get('authorization'));
+    if (!key || !keyMatchesHash(key, adminKeyHash)) return failed.refuse(req.socket.remoteAddress ?? '?', key ? 'this call needs the admin key' : 'missing key: send Authorization: Bearer <admin key>');
     next();
   };
 }

@@ -7,7 +7,7 @@ import { projectRoot } from '../../core/paths.js';
 import { readRegistry } from '../../core/registry.js';
 import { daemonRunning } from '../../core/pm2/daemon.js';
 import { CliError, parseCommand, type Output } from './command.js';
-import { appsFor, startApps, withPm2 } from './processes.js';
+import { appsFor, startApps, withPm2 } from '../ops/processes.js';
 
 const USAGE = 'wr-console db migrate <tenant|all>';
 

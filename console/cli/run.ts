@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, shellMismatches, type Config } from '../../cor
 import { RegistryError } from '../../core/registry.js';
 import { Pm2Error } from '../../core/pm2/client.js';
 import { GatewayUnreachable } from '../gateway-api.js';
+import { OpsError } from '../ops/errors.js';
 import { CliError, stdio, type Output } from './command.js';
 import { backupCommand, restoreCommand } from './backup-commands.js';
 import { dbCommand } from './db-commands.js';
@@ -71,7 +72,7 @@ export async function runCli(argv: string[], io: Output = stdio, env: NodeJS.Pro
       for (const line of err.problems) io.err(`wr-console: ${line}`);
       return 2;
     }
-    if (err instanceof RegistryError || err instanceof Pm2Error || err instanceof GatewayUnreachable) {
+    if (err instanceof OpsError || err instanceof RegistryError || err instanceof Pm2Error || err instanceof GatewayUnreachable) {
       io.err(`wr-console: ${err.message}`);
       return 1;
     }

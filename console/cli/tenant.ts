@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import type { Config } from '../../core/config.js';
-import { ensureDir, readFileBounded, writeFileAtomic } from '../../core/fs.js';
+import { readFileBounded, writeFileAtomic } from '../../core/fs.js';
 import { generateKey, hashKey, readTenantKey, writeTenantKey } from '../../core/keys.js';
 import { assertTenantId, InvalidTenantIdError } from '../../core/paths.js';
-import { allocatePort, isPortFree } from '../../core/ports.js';
-import { LIMITS, minimalProfile, parseProfileYaml, profileToYaml, ProfileError, type Profile } from '../../core/profile.js';
-import { hasControl } from '../../core/text.js';
+import { LIMITS, parseProfileYaml, ProfileError, type Profile } from '../../core/profile.js';
 import { readRegistry, TRANSPORTS, updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
 import { neutralise } from '../../core/text.js';
+import { syncGateway } from '../ops/processes.js';
+import { registerTenant } from '../ops/tenants.js';
 import { CliError, confirmDestructive, parseCommand, type Output } from './command.js';
-import { syncGateway } from './processes.js';
 
 function tenantId(raw: string | undefined): string {
   try {
@@ -54,45 +53,6 @@ export function findTenant(config: Config, id: string): Tenant {
   return tenant;
 }
 
-export interface NewTenant {
-  id: string;
-  name: string;
-  transport: Transport;
-  port?: number;
-  /** Profile YAML, already validated; without it a kept profile.yaml stays, or a minimal one is written. */
-  profileText?: string;
-}
-
-/** Registers a tenant under the registry lock: port, key, data folder, profile. Used by the CLI and the TUI. */
-export async function registerTenant(config: Config, input: NewTenant): Promise<{ tenant: Tenant; reused: boolean }> {
-  const { id, name, transport, port: requestedPort } = input;
-  if (hasControl(name)) throw new CliError('the business name has control characters or line breaks: give it as one line of plain text');
-  const paths = config.paths;
-  const reused = fs.existsSync(paths.tenantDir(id));
-  const key = generateKey();
-  const tenant = await updateRegistry(paths, async (tenants) => {
-    if (tenants.some((t) => t.id === id)) throw new CliError(`tenant "${id}" already exists`);
-    const owners = new Map(tenants.map((t) => [t.port, t.id]));
-    const reserved = new Set([...owners.keys(), config.BRAIN_PORT]);
-    let port: number;
-    if (requestedPort !== undefined) {
-      if (owners.has(requestedPort)) throw new CliError(`port ${requestedPort} is already assigned to tenant "${owners.get(requestedPort)}"`);
-      if (requestedPort === config.BRAIN_PORT) throw new CliError(`port ${requestedPort} is the brain's port (BRAIN_PORT)`);
-      if (!(await isPortFree(requestedPort))) throw new CliError(`port ${requestedPort} is in use by another program`);
-      port = requestedPort;
-    } else {
-      port = await allocatePort(config.WR_PORT_BASE, reserved);
-    }
-    ensureDir(paths.tenantDir(id));
-    writeTenantKey(paths, id, key);
-    if (input.profileText !== undefined) writeFileAtomic(paths.profile(id), input.profileText, 0o600);
-    else if (!fs.existsSync(paths.profile(id))) writeFileAtomic(paths.profile(id), profileToYaml(minimalProfile(name)), 0o600);
-    const created: Tenant = { id, name, port, transport, createdAt: new Date().toISOString(), keyHash: hashKey(key) };
-    return { tenants: [...tenants, created], result: created };
-  });
-  return { tenant, reused };
-}
-
 async function add(config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv): Promise<void> {
   const args = parseCommand(
     {
@@ -127,7 +87,7 @@ async function add(config: Config, argv: string[], io: Output, env: NodeJS.Proce
   if (reused) io.out(`reusing the data kept in ${config.paths.tenantDir(id)}`);
   io.out(`data: ${config.paths.tenantDir(id)}`);
   io.out(`key:  wr-console tenant key ${id}`);
-  await syncGateway(config, env, id, true, io);
+  await syncGateway(config, env, id, true, io.out);
 }
 
 async function list(config: Config, argv: string[], io: Output): Promise<void> {
@@ -165,7 +125,7 @@ async function remove(config: Config, argv: string[], io: Output, env: NodeJS.Pr
     if (!tenants.some((t) => t.id === id)) throw unknownTenant(id);
     return { tenants: tenants.filter((t) => t.id !== id), result: undefined };
   });
-  await syncGateway(config, env, id, false, io);
+  await syncGateway(config, env, id, false, io.out);
   const dir = config.paths.tenantDir(id);
   if (args.values.purge) {
     fs.rmSync(dir, { recursive: true, force: true });

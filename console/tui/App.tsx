@@ -4,9 +4,11 @@ import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js
 import { isTenantId } from '../../core/paths.js';
 import type { Conversation } from '../brain-api.js';
 import type { Backend } from './backend.js';
+// Loaded with the UI, so the console, its tests and the frame bench all draw with it.
+import './ink-output-cache.js';
 import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, TenantTable } from './components/views.js';
-import { actionFor, isDangerous, KEYMAP, splitKeys, type Action, type KeyEvent, type View } from './keymap.js';
-import { ALL_LOGS, completeCommand, failures, filterRows, parseCommandLine, sortRows, type TenantRow } from './model.js';
+import { actionFor, isDangerous, KEYMAP, PASTE_END, PASTE_START, pastedText, splitKeys, type Action, type KeyEvent, type View } from './keymap.js';
+import { ALL_LOGS, completeCommand, failures, filterRows, parseCommandLine, processOf, serviceRows, sortRows, type TenantRow } from './model.js';
 
 type Prompt =
   | { kind: 'filter'; text: string }
@@ -49,6 +51,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const { columns, rows: termRows } = useTerminalSize();
   const snapshot = useSyncExternalStore(backend.subscribe.bind(backend), () => backend.snapshot());
   const [now, setNow] = useState(Date.now());
+  /** The selected row's PM2 process name (a tenant's gateway, the brain or the monitor). */
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const [stack, setStack] = useState<View[]>(['table']);
@@ -95,15 +98,21 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     return () => clearInterval(timer);
   }, [convTenant, view, refreshMs]);
 
-  const rows = useMemo(() => filterRows(sortRows(snapshot.rows), filter), [snapshot.rows, filter]);
-  const selectedIndex = Math.max(0, rows.findIndex((r) => r.id === selectedId));
+  const services = useMemo(() => serviceRows(snapshot), [snapshot.brain, snapshot.monitor, snapshot.monitorApi, snapshot.escalations]);
+  const rows = useMemo(() => filterRows([...services, ...sortRows(snapshot.rows)], filter), [services, snapshot.rows, filter]);
+  // Until a row is chosen, the worst tenant is (the brain and monitor sit above the tenants).
+  const rowIndex = (id: string | null) => {
+    const i = rows.findIndex((r) => processOf(r) === id);
+    return i >= 0 ? i : Math.max(0, rows.findIndex((r) => !r.service));
+  };
+  const selectedIndex = rowIndex(selectedId);
   const selected: TenantRow | undefined = rows[selectedIndex];
   const failureList = useMemo(() => failures(snapshot), [snapshot]);
   const convList = conversations && 'list' in conversations && conversations.tenant === convTenant ? conversations.list : [];
   const height = Math.max(5, termRows - 1);
   const bodyHeight = height - 3 - (snapshot.warnings.length ? 1 : 0);
   const twoPanes = columns >= 120;
-  const logProcess = logSource ?? (selected ? gatewayName(selected.id) : BRAIN);
+  const logProcess = logSource ?? (selected ? processOf(selected) : BRAIN);
   const at = (v: View, length: number) => clamp(cursorRef.current[v] ?? 0, length);
 
   // What the key handler must see even when keys arrive before the next frame.
@@ -195,8 +204,8 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         if (view === 'table')
           // From the latest selection, not this render's: keys can arrive faster than frames.
           return setSelectedId((prev) => {
-            const i = Math.max(0, rows.findIndex((r) => r.id === prev));
-            return rows[clamp(i + by, rows.length)]?.id ?? prev;
+            const next = rows[clamp(rowIndex(prev) + by, rows.length)];
+            return next ? processOf(next) : prev;
           });
         const length = view === 'failures' ? failureList.length : view === 'escalations' ? snapshot.escalations.length : convList.length;
         return moveCursor(view, by, length);
@@ -207,6 +216,11 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       case 'open':
         if (view === 'table') {
           if (!selected) return;
+          // The brain's and the monitor's rows open their log, full screen.
+          if (selected.service) {
+            openLog(selected.service);
+            return push('log');
+          }
           setConvTenant(selected.id);
           setConversations(null);
           return push('conversations');
@@ -250,6 +264,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         setScroll(0);
         return setHeld((h) => (h === null ? backend.logs(logProcess).length : null));
       case 'qr':
+        if (selected?.service) return say(`the ${selected.id} has no WhatsApp session: select a tenant for its QR`, true);
         setPairing(null);
         return push('qr');
       case 'failures':
@@ -281,6 +296,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         if (view === 'conversations' && convTenant && conversation) return toggleChatHandoff(convTenant, conversation.sender);
         if (view === 'messages' && convTenant && convSender) return toggleChatHandoff(convTenant, convSender);
         if (!selected) return;
+        if (selected.service) return say(`handoff is per tenant: select a tenant, not the ${selected.id}`, true);
         if (selected.pm2 !== 'online' || selected.handoff === null)
           return say(`${selected.id}'s gateway is ${selected.pm2 === 'online' ? 'not answering' : selected.pm2}: handoff needs it running (S starts it)`, true);
         const on = !selected.handoff;
@@ -292,7 +308,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       }
       case 'restart':
       case 'startStop': {
-        const name = view === 'failures' ? failure?.process : selected ? gatewayName(selected.id) : undefined;
+        const name = view === 'failures' ? failure?.process : selected ? processOf(selected) : undefined;
         return restartOrStop(name, action, name ? statusOf(name) : undefined);
       }
     }
@@ -306,7 +322,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     if (cmd.kind === 'tenant') {
       if (!snapshot.rows.some((r) => r.id === cmd.id)) return say(`no tenant "${cmd.id}"`, true);
       setFilter('');
-      return setSelectedId(cmd.id);
+      return setSelectedId(gatewayName(cmd.id));
     }
     if (readonly) return say('read-only console: commands that change things are disabled', true);
     if (cmd.kind === 'handoff') {
@@ -316,6 +332,26 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     const name = cmd.target === 'brain' ? BRAIN : cmd.target === 'monitor' ? MONITOR : gatewayName(cmd.target);
     if (tenantOfGateway(name) !== undefined && !snapshot.rows.some((r) => r.id === cmd.target)) return say(`no tenant "${cmd.target}"`, true);
     return restartOrStop(name, 'restart');
+  };
+
+  // Functional updates: typed characters can arrive faster than frames.
+  const edit = (change: (text: string) => string) =>
+    setPrompt((prev) => {
+      if (!prev || prev.kind === 'confirm') return prev;
+      const text = change(prev.text);
+      if (prev.kind === 'filter') setFilter(text);
+      if (prev.kind === 'search') {
+        setSearch(text);
+        setScroll(0);
+      }
+      return { ...prev, text } as Prompt;
+    });
+
+  /** Pasted text goes into the open prompt as it is; it is never read as keys (a pasted "q" does not quit). */
+  const onPaste = (text: string) => {
+    const p = promptRef.current;
+    if (!p || p.kind === 'confirm') return say('paste ignored: open a prompt first (/ filter, : command, a add)', true);
+    edit((t) => t + text);
   };
 
   const onPromptKey = (current: Prompt, input: string, key: KeyEvent) => {
@@ -333,18 +369,6 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       }
       return;
     }
-    // Functional updates: typed characters can arrive faster than frames.
-    const edit = (change: (text: string) => string) =>
-      setPrompt((prev) => {
-        if (!prev || prev.kind === 'confirm') return prev;
-        const text = change(prev.text);
-        if (prev.kind === 'filter') setFilter(text);
-        if (prev.kind === 'search') {
-          setSearch(text);
-          setScroll(0);
-        }
-        return { ...prev, text } as Prompt;
-      });
     if (current.kind === 'command' && (key.upArrow || key.downArrow)) {
       historyAt.current = clamp(historyAt.current + (key.upArrow ? -1 : 1), history.current.length + 1);
       return edit(() => history.current[historyAt.current] ?? '');
@@ -380,7 +404,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       const transport = p.text.trim() === 'simulator' ? 'simulator' : p.text.trim() === 'baileys' ? 'baileys' : null;
       if (!transport) return setPrompt(p), say('transport must be baileys or simulator', true);
       say(`adding ${p.id}…`);
-      void run(backend.addTenant({ id: p.id, name: p.name, transport }).then((text) => (setSelectedId(p.id), text)));
+      void run(backend.addTenant({ id: p.id, name: p.name, transport }).then((text) => (setSelectedId(gatewayName(p.id)), text)));
     }
   };
 
@@ -395,7 +419,14 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     if (action) perform(action);
   };
 
+  // Inside a bracketed paste (the terminal marks its start and end): text, whatever it holds.
+  const pasting = useRef(false);
   useInput((input, key) => {
+    if (input === PASTE_START || input === PASTE_END) {
+      pasting.current = input === PASTE_START;
+      return;
+    }
+    if (pasting.current) return onPaste(pastedText(input, key));
     for (const k of splitKeys(input, key)) onKey(k.input, k.key);
   });
 
@@ -405,7 +436,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const logPane = (width: number) => <LogPane process={logProcess} lines={lines} height={bodyHeight} width={width} errorsOnly={errorsOnly} follow={held === null} scroll={scroll} search={search} />;
 
   let body;
-  if (view === 'qr' && selected) body = <QrView row={selected} qr={snapshot.qr[selected.id]} columns={columns} rows={bodyHeight} now={now} pairing={pairing} />;
+  if (view === 'qr' && selected && !selected.service) body = <QrView row={selected} qr={snapshot.qr[selected.id]} columns={columns} rows={bodyHeight} now={now} pairing={pairing} />;
   else if (view === 'qr') body = <Text>No tenant selected. (esc: back)</Text>;
   else if (view === 'failures') body = <FailuresView list={failureList} cursor={at('failures', failureList.length)} height={bodyHeight} />;
   else if (view === 'escalations') body = <EscalationsView list={snapshot.escalations} cursor={at('escalations', snapshot.escalations.length)} height={bodyHeight} now={now} brainUp={snapshot.brain.healthy !== false && snapshot.brain.pm2 === 'online'} />;
@@ -436,7 +467,8 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   return (
     <Box flexDirection="column" height={height} width={columns}>
       <Header s={snapshot} now={now} readonly={readonly} />
-      <Box flexGrow={1} flexDirection="column" overflow="hidden">
+      {/* Clipped at the bottom only: rows are cut to the width where they are built, and a horizontal clip would re-slice every line of every frame. */}
+      <Box flexGrow={1} flexDirection="column" overflowY="hidden">
         {body}
       </Box>
       <Footer view={view} readonly={readonly} filter={filter} question={prompt?.kind === 'confirm' ? prompt.question : null} prompt={promptLine} message={message} />

@@ -6,9 +6,9 @@ import { BRAIN, gatewayName, MONITOR, tenantOfGateway } from '../../core/apps.js
 import type { Config } from '../../core/config.js';
 import { isTenantId } from '../../core/paths.js';
 import { RegistryView, type Transport } from '../../core/registry.js';
-import { RawDb } from '../../core/sqlite/raw.js';
-import { startApps, appsFor, syncGateway } from '../cli/processes.js';
-import { registerTenant } from '../cli/tenant.js';
+import { readMonitor } from '../../core/monitor-api.js';
+import { appsFor, controlApps, targetOf, type Verb } from '../ops/processes.js';
+import { addTenant } from '../ops/tenants.js';
 import { BrainApi, chatOf, type Conversation } from '../brain-api.js';
 import { GatewayApi } from '../gateway-api.js';
 import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
@@ -232,6 +232,7 @@ export class LiveBackend implements Backend {
       const byName = new Map(processes.map((p) => [p.name, p]));
       const statusOf = (name: string): Pm2Status => (byName.get(name)?.status as Pm2Status | undefined) ?? 'absent';
       const brainHealthy = await fetch(`http://127.0.0.1:${this.config.BRAIN_PORT}/health`, { signal: AbortSignal.timeout(800) }).then((r) => r.ok, () => false);
+      const monitorReading = readMonitor(this.config, 800);
       const rows = await Promise.all(
         this.registry.list().map(async (t): Promise<TenantRow> => {
           const p = byName.get(gatewayName(t.id));
@@ -249,7 +250,9 @@ export class LiveBackend implements Backend {
           }
         }),
       );
-      const incidents = await this.openIncidents();
+      // Unreachable: no incidents are shown rather than the last ones (they may have resolved).
+      const { status: monitorStatus, problem: monitorApi } = await monitorReading;
+      const incidents = (monitorStatus?.incidents ?? []).map((i) => ({ target: i.target, title: i.title, openedAt: i.openedAt }));
       // A QR the gateway no longer shows (it paired, or it expired) leaves the screen; one shown
       // before the console started (so never seen on the bus) is asked for.
       const qr = Object.fromEntries(Object.entries(this.state.qr).filter(([id, q]) => Date.parse(q.expiresAt) > Date.now() && rows.find((r) => r.id === id)?.wa === 'qr'));
@@ -264,31 +267,17 @@ export class LiveBackend implements Backend {
         at: Date.now(),
         pm2: pm2State,
         bus,
-        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy, ...usage(byName.get(BRAIN)) },
-        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR), ...usage(byName.get(MONITOR)) } : null,
+        brain: { pm2: statusOf(BRAIN), healthy: brainHealthy, ...service(byName.get(BRAIN)), port: this.config.BRAIN_PORT },
+        monitor: byName.has(MONITOR) ? { pm2: statusOf(MONITOR), ...service(byName.get(MONITOR)), port: this.config.MONITOR_PORT } : null,
         rows,
         qr,
         incidents,
+        monitorApi: monitorApi ?? null,
         warnings: configWarnings({ consoleHome: this.config.home, processHomes: processes.map((p) => p.wrHome) }),
       };
       this.touch();
     } finally {
       this.polling = false;
-    }
-  }
-
-  private async openIncidents(): Promise<Snapshot['incidents']> {
-    if (!fs.existsSync(this.config.paths.monitorDb)) return [];
-    try {
-      const db = await RawDb.open(this.config.paths.monitorDb, true);
-      try {
-        const rows = await db.all<{ target: string; title: string; opened_at: string }>("SELECT target, title, opened_at FROM incidents WHERE status = 'open' ORDER BY id");
-        return rows.map((r) => ({ target: r.target, title: r.title, openedAt: new Date(r.opened_at).toISOString() }));
-      } finally {
-        await db.close();
-      }
-    } catch {
-      return [];
     }
   }
 
@@ -351,29 +340,30 @@ export class LiveBackend implements Backend {
   }
 
   /** A process restart; for a gateway it also leaves a parked or logged-out session (a new socket, a new QR). */
-  async restart(name: string): Promise<void> {
-    await this.pm2.restart(name);
-    await this.poll();
+  restart(name: string): Promise<void> {
+    return this.control('restart', name);
   }
 
-  async start(name: string): Promise<void> {
-    const target = name === BRAIN ? 'brain' : name === MONITOR ? 'monitor' : (tenantOfGateway(name) ?? name);
-    await startApps(this.pm2, appsFor(this.config, target, this.env.WR_DEMO === '1'));
-    await this.poll();
+  start(name: string): Promise<void> {
+    return this.control('start', name);
   }
 
-  async stop(name: string): Promise<void> {
-    await this.pm2.stop(name);
+  stop(name: string): Promise<void> {
+    return this.control('stop', name);
+  }
+
+  /** The same operation as `wr-console start|stop|restart`, on the console's own PM2 connection. */
+  private async control(verb: Verb, name: string): Promise<void> {
+    const { lines, failed } = await controlApps(this.pm2, verb, appsFor(this.config, targetOf(name), this.env.WR_DEMO === '1'));
     await this.poll();
+    if (failed.length) throw new Error(lines.find((l) => l.includes('FAILED')) ?? `${verb} failed for ${name}`);
   }
 
   async addTenant(input: { id: string; name: string; transport: Transport }): Promise<string> {
     if (!isTenantId(input.id)) throw new Error('the id must be 1-32 lowercase letters, digits or dashes');
     if (!input.name.trim()) throw new Error('the name is required');
-    const { tenant } = await registerTenant(this.config, { id: input.id, name: input.name.trim(), transport: input.transport });
-    // The console shows the result itself; syncGateway's lines are for the CLI.
-    const quiet = () => {};
-    await syncGateway(this.config, this.env, tenant.id, true, { out: quiet, err: quiet });
+    // The console shows the result itself, not the gateway's start-up lines.
+    const { tenant } = await addTenant(this.config, this.env, { id: input.id, name: input.name.trim(), transport: input.transport }, () => {});
     await this.poll();
     return `added ${tenant.id} on port ${tenant.port}`;
   }
@@ -436,6 +426,11 @@ function tail(file: string, bytes: number): string {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** What the table shows of the brain or the monitor besides its state. */
+function service(p: ProcessInfo | undefined): { cpu: number | null; memory: number | null; restarts: number; uptimeSince: number | null } {
+  return { ...usage(p), restarts: p?.restarts ?? 0, uptimeSince: p?.uptimeSince ?? null };
 }
 
 /** CPU and memory of a running process; PM2's figures for a stopped one are stale zeros. */

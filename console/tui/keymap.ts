@@ -25,8 +25,8 @@ export const KEYMAP = {
   down: { keys: ['down', 'j'], label: '↓/j', help: 'next row; in a log or conversation: scroll down a line', views: [...LISTS, 'log', 'messages'], hint: '↑↓ select' },
   pageUp: { keys: ['pageup'], label: 'PgUp', help: 'scroll back a page', views: ['log', 'messages'], hint: 'PgUp/PgDn scroll' },
   pageDown: { keys: ['pagedown'], label: 'PgDn', help: 'scroll forward a page (to the end: follow again)', views: ['log', 'messages'] },
-  open: { keys: ['return'], label: 'enter', help: "table: the tenant's conversations · failures: the item's log · escalations: the customer's conversation · conversations: its messages", views: ['table', 'failures', 'escalations', 'conversations'], hint: 'enter open' },
-  logs: { keys: ['l'], label: 'l', help: "the selected tenant's gateway log, full screen (again: back)", views: ['table', 'log', 'failures'], hint: 'l log' },
+  open: { keys: ['return'], label: 'enter', help: "table: the tenant's conversations (the brain's or monitor's log on their rows) · failures: the item's log · escalations: the customer's conversation · conversations: its messages", views: ['table', 'failures', 'escalations', 'conversations'], hint: 'enter open' },
+  logs: { keys: ['l'], label: 'l', help: "the selected row's log, full screen: a tenant's gateway, the brain or the monitor (again: back)", views: ['table', 'log', 'failures'], hint: 'l log' },
   brainLogs: { keys: ['b'], label: 'b', help: "the brain's log", views: LOGS },
   monitorLogs: { keys: ['m'], label: 'm', help: "the monitor's log", views: LOGS },
   allLogs: { keys: ['L'], label: 'L', help: 'every process in one log', views: LOGS, hint: 'b/m/L brain/monitor/all logs' },
@@ -34,7 +34,7 @@ export const KEYMAP = {
   follow: { keys: ['f'], label: 'f', help: 'log: follow new lines / hold', views: ['log'], hint: 'f follow' },
   qr: { keys: ['p'], label: 'p', help: "the selected tenant's pairing QR (links the business's WhatsApp, so not in read-only)", views: ['table'], hint: 'p QR', mutates: true },
   handoff: { keys: ['h'], label: 'h', help: 'handoff on/off: the whole tenant (table) or this chat (conversations, messages)', views: ['table', 'conversations', 'messages'], mutates: true, hint: 'h handoff' },
-  restart: { keys: ['R'], label: 'R', help: 'restart the selected process: a gateway, or a failure\'s brain, monitor or gateway (asks first)', views: ['table', 'failures'], mutates: true, hint: 'R restart' },
+  restart: { keys: ['R'], label: 'R', help: 'restart the selected process: a gateway, the brain or the monitor (their rows, or a failure\'s) (asks first)', views: ['table', 'failures'], mutates: true, hint: 'R restart' },
   startStop: { keys: ['S'], label: 'S', help: 'stop or start the selected process (asks first)', views: ['table', 'failures'], mutates: true, hint: 'S stop/start' },
   resolve: { keys: ['r'], label: 'r', help: 'escalations: mark the selected one resolved (asks first)', views: ['escalations'], mutates: true, hint: 'r resolve' },
   failures: { keys: ['F', 'x'], label: 'F', help: 'everything failing, with what to do next', views: ['table', 'log', 'escalations', 'conversations'], hint: 'F failures' },
@@ -108,4 +108,18 @@ export function splitKeys(input: string, key: KeyEvent): { input: string; key: K
     if (c === '\t') return { input: '', key: { tab: true } };
     return { input: c, key: {} };
   });
+}
+
+/**
+ * Bracketed paste (`ESC[200~` … `ESC[201~`, on while the console runs): the marks as Ink hands them
+ * over, its escape already taken off. Between them everything is text for the prompt.
+ */
+export const PASTE_START = '[200~';
+export const PASTE_END = '[201~';
+
+/** A piece of a paste as prompt text: a line break or tab (Ink reports a lone one as a key) becomes a space, and never submits. */
+export function pastedText(input: string, key: KeyEvent): string {
+  if (key.return || key.tab) return ' ';
+  // eslint-disable-next-line no-control-regex
+  return input.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
 }

@@ -17,7 +17,12 @@ export interface TenantRow {
   id: string;
   name: string;
   port: number;
-  transport: 'baileys' | 'simulator';
+  /** `service`: the row is the brain or the monitor, not a tenant (see `service`). */
+  transport: 'baileys' | 'simulator' | 'service';
+  /** Set on the brain's and the monitor's rows: the PM2 process the row is. */
+  service?: typeof BRAIN | typeof MONITOR;
+  /** For a service row: its state in words (the WHATSAPP column of a tenant). */
+  note?: string;
   pm2: Pm2Status;
   restarts: number;
   uptimeSince: number | null;
@@ -46,6 +51,10 @@ export interface ServiceState {
   healthy?: boolean;
   cpu?: number | null;
   memory?: number | null;
+  restarts?: number;
+  uptimeSince?: number | null;
+  /** Where it listens (BRAIN_PORT, MONITOR_PORT). */
+  port?: number;
 }
 
 /** `12% 85M`: a process's CPU and memory, or '' when PM2 has no figures. */
@@ -90,8 +99,10 @@ export interface Snapshot {
   lastErrors: Record<string, string>;
   /** Whether the monitor has any alert channel to tell someone. */
   alertsConfigured: boolean;
-  /** The monitor's open incidents (monitor.db). */
+  /** The monitor's open incidents, from its HTTP API; empty while `monitorApi` says it cannot be read. */
   incidents: { target: string; title: string; openedAt: string }[];
+  /** Why the monitor's API could not be read at the last poll (incidents unknown); null when it answered. */
+  monitorApi: string | null;
   /** Customers waiting for a person, every tenant, oldest first (the brain's API). */
   escalations: PendingEscalation[];
   /** Where what this console sees differs from what the processes use (WR_HOME). */
@@ -107,7 +118,7 @@ export interface PendingEscalation extends Escalation {
 }
 
 export function emptySnapshot(host = ''): Snapshot {
-  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, lastErrors: {}, alertsConfigured: false, incidents: [], escalations: [], warnings: [], bus: 'live' };
+  return { at: 0, host, pm2: 'down', brain: { pm2: 'absent' }, monitor: null, rows: [], qr: {}, crashes: {}, lastErrors: {}, alertsConfigured: false, incidents: [], monitorApi: null, escalations: [], warnings: [], bus: 'live' };
 }
 
 /** Higher is worse: what the operator must look at first sorts to the top. */
@@ -124,6 +135,25 @@ export function severity(r: TenantRow): number {
   if (r.wa === 'connecting' || r.pm2 === 'launching' || r.wa === null) return 30;
   if (r.handoff) return 10;
   return 0;
+}
+
+/** The PM2 process a table row is: a tenant's gateway, the brain or the monitor. */
+export const processOf = (r: TenantRow): string => r.service ?? gatewayName(r.id);
+
+/**
+ * The brain and the monitor as rows of the table, as k9s lists every pod: selectable for their log,
+ * R and S. They stay above the tenants; the header counts only tenants.
+ */
+export function serviceRows(s: Pick<Snapshot, 'brain' | 'monitor' | 'monitorApi' | 'escalations'>): TenantRow[] {
+  const make = (service: typeof BRAIN | typeof MONITOR, st: ServiceState, note: string): TenantRow => ({
+    id: service === BRAIN ? 'brain' : 'monitor', name: service === BRAIN ? 'shared brain (every tenant)' : 'monitor (alerts)', port: st.port ?? 0, transport: 'service', service, note,
+    pm2: st.pm2, restarts: st.restarts ?? 0, uptimeSince: st.uptimeSince ?? null, cpu: st.cpu ?? null, memory: st.memory ?? null,
+    wa: null, handoff: null, messagesToday: null, backlog: null, failed: null, lastSeen: null, lastDisconnect: null, parkedReason: null, escalations: service === BRAIN ? s.escalations.length : 0,
+  });
+  const brainNote = s.brain.pm2 !== 'online' ? '-' : s.brain.healthy === false ? 'no /health' : 'serving';
+  const rows = [make(BRAIN, s.brain, brainNote)];
+  if (s.monitor) rows.push(make(MONITOR, s.monitor, s.monitor.pm2 !== 'online' ? '-' : s.monitorApi ? 'no API' : 'watching'));
+  return rows;
 }
 
 export function sortRows(rows: readonly TenantRow[]): TenantRow[] {
@@ -160,7 +190,9 @@ export function failures(s: Snapshot): Failure[] {
   if (s.pm2 === 'stale') out.push({ severity: 190, what: 'PM2 does not answer: what is shown may be old', next: 'wait a few seconds; if it stays, pm2 ping, or wr-console start' });
   if (s.pm2 === 'connected' && s.brain.pm2 !== 'online') out.push({ severity: 150, what: `brain is ${s.brain.pm2}: no tenant gets answers`, next: 'S to start it, R to restart it; enter for its log', process: BRAIN });
   else if (s.pm2 === 'connected' && s.brain.healthy === false) out.push({ severity: 140, what: 'brain is online but /health does not answer', next: 'R to restart it; enter for its log', process: BRAIN });
-  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent`, next: 'S to start it, R to restart it; enter for its log', process: MONITOR });
+  const unknown = s.monitorApi ? '; incidents unknown' : '';
+  if (s.monitor && s.monitor.pm2 !== 'online') out.push({ severity: 120, what: `monitor is ${s.monitor.pm2}: no alerts will be sent${unknown}`, next: 'S to start it, R to restart it; enter for its log', process: MONITOR });
+  else if (s.pm2 === 'connected' && s.monitorApi) out.push({ severity: 110, what: `${s.monitorApi}; incidents unknown`, next: 'enter for its log; R to restart it', process: MONITOR });
   const alerted = s.alertsConfigured ? 'the monitor alerted the operator' : 'alerts: not configured, so nobody was told';
   for (const i of s.incidents) {
     out.push({ severity: 95, what: `incident since ${i.openedAt.slice(11, 16)} UTC: [${i.target}] ${i.title}`, next: `${alerted}; it resolves by itself once fixed`, process: processOfTarget(i.target) });

@@ -1,14 +1,15 @@
 import readline from 'node:readline/promises';
 import { render } from 'ink';
 import type { Config } from '../../core/config.js';
-import { appsFor, startApps, withPm2 } from '../cli/processes.js';
+import { appsFor, startApps, withPm2 } from '../ops/processes.js';
 import { Pm2Client } from '../../core/pm2/client.js';
 import { daemonRunning } from '../../core/pm2/daemon.js';
 import { App } from './App.js';
 import { LiveBackend } from './backend.js';
 
-const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+// With bracketed paste on, the terminal marks a paste's start and end: pasted text is never read as keys.
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[?2004h';
+const LEAVE_ALT_SCREEN = '\x1b[?2004l\x1b[?1049l';
 
 async function offerToStart(config: Config, env: NodeJS.ProcessEnv): Promise<boolean> {
   process.stdout.write('PM2 is not running, so nothing is: no brain, no gateways.\n');

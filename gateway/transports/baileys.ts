@@ -26,6 +26,7 @@ import {
 import { FILE_KINDS, type MediaInfo, type MessageKind } from '../../core/inbound.js';
 import type { Logger } from '../../core/logger.js';
 import { fullJitter } from '../../core/backoff.js';
+import { SpillFile } from '../spill.js';
 import { AuthFolder } from './auth-store.js';
 import type { InboundMessage, Transport, TransportEvents } from './transport.js';
 
@@ -49,7 +50,15 @@ export interface BaileysOptions {
   versionLookupMs?: number;
   /** Baileys' downloadMediaMessage; tests replace it (WhatsApp's media servers are out of reach). */
   downloadMedia?: typeof downloadMediaMessage;
+  /** Room reserved on disk for messages the gateway cannot store (see SpillFile). */
+  spillFile?: string;
+  /** Its size (tests make it small). */
+  spillBytes?: number;
+  /** Another WhatsApp Web socket than WhatsApp's (WA_WEBSOCKET_URL): then no online version lookup either. */
+  socketUrl?: string;
 }
+
+const heldKey = (m: InboundMessage) => `${m.chat}/${m.participant}/${m.id}`;
 
 const num = (v: unknown): number | undefined => {
   const n = Number(v ?? NaN);
@@ -162,10 +171,14 @@ export class BaileysTransport implements Transport {
   private events: TransportEvents | undefined;
   /**
    * Messages the gateway could not store. Baileys sends WhatsApp the delivery receipt before it
-   * emits messages.upsert, so WhatsApp will not deliver these again: they are kept here and
-   * offered again (as a replay) until storing works, while the gateway reports itself unhealthy.
+   * emits messages.upsert, so WhatsApp will not deliver these again: they are kept here, and in
+   * the spill file while it has room (a crash then loses only those in memoryOnly), and offered
+   * again (as a replay) until storing works, while the gateway reports itself unhealthy.
    */
   private readonly held = new Map<string, InboundMessage>();
+  private readonly memoryOnly = new Set<string>();
+  private spill: SpillFile | undefined;
+  private spillOpened = false;
   private heldAttempt = 0;
   private heldTimer: NodeJS.Timeout | undefined;
 
@@ -179,6 +192,7 @@ export class BaileysTransport implements Transport {
    */
   private async version(): Promise<WAVersion | undefined> {
     if (this.opts.version) return this.opts.version;
+    if (this.opts.socketUrl) return undefined;
     if (this.latest && Date.now() < this.latest.until) return this.latest.version;
     const { fetchLatestBaileysVersion } = await import('@whiskeysockets/baileys');
     // Baileys 7 takes no abort signal here, and fetch on a black-holed network waits minutes.
@@ -212,8 +226,24 @@ export class BaileysTransport implements Transport {
     return run;
   }
 
+  /** Reserves the spill file's room (once), and takes back what a previous run left in it. */
+  private async openSpill(): Promise<number> {
+    if (this.spillOpened || !this.opts.spillFile) return 0;
+    this.spillOpened = true;
+    try {
+      this.spill = await SpillFile.open(this.opts.spillFile, this.opts.spillBytes);
+    } catch (err) {
+      this.opts.log.error({ err: (err as Error).message }, 'could not reserve room for messages that cannot be stored: on a full disk they will be kept in memory only');
+      return 0;
+    }
+    for (const m of this.spill.recovered) this.held.set(heldKey(m), m);
+    if (this.spill.recovered.length > 0) this.opts.log.warn({ recovered: this.spill.recovered.length }, 'storing the messages an earlier run could not store');
+    return this.spill.recovered.length;
+  }
+
   private async open(events: TransportEvents): Promise<void> {
     await this.endSocket();
+    const recovered = await this.openSpill();
     const { state, saveCreds } = await loadAuthState(this.folder, this.opts.log);
     const makeSocket = this.opts.makeSocket ?? (await import('@whiskeysockets/baileys')).default;
     const version = await this.version();
@@ -221,6 +251,7 @@ export class BaileysTransport implements Transport {
       auth: state,
       // Spread over Baileys' defaults: an undefined version would replace the one it ships with.
       ...(version ? { version } : {}),
+      ...(this.opts.socketUrl ? { waWebSocketUrl: this.opts.socketUrl } : {}),
       logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never,
       markOnlineOnConnect: false,
       syncFullHistory: false,
@@ -253,6 +284,7 @@ export class BaileysTransport implements Transport {
       }
     });
     this.events = events;
+    if (recovered > 0) void this.retryHeld();
     const deliver = (read: Promise<(InboundMessage | null)[]>, type: 'notify' | 'append') => {
       const stored = read
         .then((list) => this.deliver(list.filter((x): x is InboundMessage => x !== null), type))
@@ -270,8 +302,10 @@ export class BaileysTransport implements Transport {
     try {
       await this.events.messages(list, type);
     } catch {
-      for (const m of list) this.held.set(`${m.chat}/${m.participant}/${m.id}`, m);
-      this.opts.log.error({ held: this.held.size }, 'incoming messages not stored: holding them until storing works again');
+      const fresh = list.filter((m) => !this.held.has(heldKey(m)));
+      for (const m of fresh) this.held.set(heldKey(m), m);
+      for (const m of this.spill ? await this.spill.put(fresh) : fresh) this.memoryOnly.add(heldKey(m));
+      this.opts.log.error({ held: this.held.size, memoryOnly: this.memoryOnly.size }, 'incoming messages not stored: holding them (in the spill file while it has room) until storing works again');
       this.scheduleHeld();
       return;
     }
@@ -291,10 +325,14 @@ export class BaileysTransport implements Transport {
     const list = [...this.held.values()];
     if (list.length === 0 || !this.events) return;
     await this.events.messages(list, 'append').then(
-      () => {
-        for (const m of list) this.held.delete(`${m.chat}/${m.participant}/${m.id}`);
+      async () => {
+        for (const m of list) {
+          this.held.delete(heldKey(m));
+          this.memoryOnly.delete(heldKey(m));
+        }
         this.heldAttempt = 0;
         this.opts.log.info({ stored: list.length }, 'held incoming messages stored');
+        await this.spill?.resetIf(() => this.held.size === 0).catch((err) => this.opts.log.warn({ err: (err as Error).message }, 'could not clear the spill file; its messages will be offered again (a no-op) at the next start'));
       },
       () => this.scheduleHeld(),
     );
@@ -366,8 +404,13 @@ export class BaileysTransport implements Transport {
       await this.endSocket();
       // Held messages live only in memory: one last try before the process may end.
       await this.retryHeld();
-      if (this.held.size > 0) this.opts.log.error({ held: this.held.size }, 'received messages could not be stored and are only in memory: they are lost if the gateway stops now; free disk space first');
+      if (this.memoryOnly.size > 0) this.opts.log.error({ memoryOnly: this.memoryOnly.size }, 'received messages could not be stored and are only in memory: they are lost if the gateway stops now; free disk space first');
+      else if (this.held.size > 0) this.opts.log.warn({ held: this.held.size }, 'received messages that could not be stored wait in the spill file for the next start');
     });
+  }
+
+  heldInMemory(): number {
+    return this.memoryOnly.size;
   }
 
   async clearSession(): Promise<void> {

@@ -56,6 +56,8 @@ export interface Transport {
   typing(jid: string, on: boolean): Promise<void>;
   /** Downloads the file of a message (InboundMessage.file). */
   download(file: string): Promise<Buffer>;
+  /** Received messages that could not be stored, kept in memory only (Baileys: acknowledged already, so a crash loses them). */
+  heldInMemory?(): number;
   /** Declines an incoming call (InboundMessage of kind call: its id and address). */
   rejectCall(callId: string, from: string): Promise<void>;
   requestPairingCode(phoneDigits: string): Promise<string>;

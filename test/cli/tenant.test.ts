@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { GatewayHealth } from '../../core/contracts.js';
 import { readRegistry } from '../../core/registry.js';
-import { cli, cliProcess, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { cli, cliProcess, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 
 let t: TestHome;
 afterEach(() => t?.cleanup());
@@ -64,6 +65,36 @@ describe('wr-console tenant', () => {
     expect(status.stdout).toContain('❌ shop: UNREACHABLE');
     expect(status.stdout).toContain('Failures: 1');
     expect(status).toMatchObject({ code: 1, stderr: 'wr-console: not everything is up: not connected: shop; brain down; monitor not running' });
+  });
+
+  it("never gives a gateway the brain's or the monitor's port", async () => {
+    const base = await freePort();
+    t = makeHome({ WR_PORT_BASE: String(base), BRAIN_PORT: String(base + 1), MONITOR_PORT: String(base) });
+    await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator');
+    expect(readRegistry(t.config.paths)[0]!.port).toBeGreaterThan(base + 1);
+    expect((await cli(t.env, 'tenant', 'add', 'cafe', '--name', 'Cafe', '--port', String(base))).stderr).toBe(`wr-console: port ${base} is the monitor's port (MONITOR_PORT)`);
+  });
+
+  it('status counts a parked gateway as failing and says why, though its /health answers (issue 16 item 6)', async () => {
+    t = makeHome({ WR_PORT_BASE: String(await freePort()), BRAIN_PORT: String(await freePort()), MONITOR_PORT: String(await freePort()) });
+    await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop');
+    const port = JSON.parse((await cli(t.env, 'tenant', 'list', '--json')).stdout)[0].port as number;
+    const health: GatewayHealth = {
+      tenant: 'shop', status: 'parked', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 12, lastDisconnect: { code: 408, reason: 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)', at: new Date().toISOString() },
+      parkedReason: 'WhatsApp unreachable 12 times in a row', queue: { pending: 0, failed: 0 }, messagesToday: 0, undecryptableLastHour: 0, storeError: null, authError: null, heldInMemory: 0,
+    };
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health)));
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    try {
+      const status = await cli(t.env, 'status');
+      expect(status.stdout).toContain('❌ shop: PARKED');
+      expect(status.stdout).toContain('Failures: 1');
+      expect(status.stdout).toContain('Reason: WhatsApp unreachable 12 times in a row');
+      expect(status.code).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 
   it('exits quietly when its reader goes away (| head)', async () => {

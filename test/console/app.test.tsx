@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../console/tui/backend.js';
 import { App } from '../../console/tui/App.js';
 import { TenantTable } from '../../console/tui/components/views.js';
+import { inkCachesShared } from '../../console/tui/ink-output-cache.js';
 import type { Conversation } from '../../console/brain-api.js';
 import { emptySnapshot, type LogLine, type Snapshot, type TenantRow } from '../../console/tui/model.js';
 import { until } from '../helpers/gateway.js';
@@ -283,6 +284,32 @@ describe('console TUI', () => {
     await shows(':tenant zed▏');
   });
 
+  it('inserts a bracketed paste literally into the prompt: its line breaks do not submit, its letters are not keys (issue 16 item 5)', async () => {
+    const backend = new FakeBackend([row('alpha'), row('bravo')]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('alpha');
+    await press([':']);
+    // One chunk, as a terminal sends a paste: the marks, text with a line break, the end mark.
+    app.stdin.write('\u001b[200~restart al\npha\u001b[201~');
+    await shows(':restart al pha▏');
+    expect(frame()).not.toContain('Restart wr-gw-');
+    // A paste cut into pieces (a long one over SSH) is still text until its end mark.
+    app.stdin.write('\u001b[200~ x');
+    await new Promise((r) => setTimeout(r, 20));
+    app.stdin.write('\r\ny\u001b[201~');
+    await shows(':restart al pha x y▏');
+    await press(['\u001b']);
+    // With no prompt open, a paste is not read as keys: "q" would quit, "R" restart.
+    app.stdin.write('\u001b[200~qR\u001b[201~');
+    await shows('paste ignored: open a prompt first');
+    await press(['/']);
+    app.stdin.write('\u001b[200~bra\u001b[201~');
+    await press(['\r']);
+    await shows('bravo');
+    expect(frame()).not.toContain('alpha');
+    expect(backend.calls).toEqual([]);
+  });
+
   it('works the failures view: a cursor, enter opens that item\'s log, R acts on that item, the brain included (issue 16 item 3)', async () => {
     const backend = new FakeBackend([row('alpha'), row('bravo', { pm2: 'errored', restarts: 16 })]);
     backend.state.brain = { pm2: 'stopped' };
@@ -307,6 +334,50 @@ describe('console TUI', () => {
     await press(['y']);
     await shows('wr-gw-bravo started');
     expect(backend.calls).toEqual(['restart wr-brain', 'start wr-gw-bravo']);
+  });
+
+  it('lists the brain and the monitor as rows: state, CPU and memory, their log on enter, R and S on them, no handoff or QR (issue 16: brain and monitor as rows)', async () => {
+    const backend = new FakeBackend([row('alpha'), row('bravo', { wa: 'parked' })]);
+    backend.state.brain = { pm2: 'online', healthy: true, cpu: 12, memory: 90 * 1024 * 1024, restarts: 2, uptimeSince: Date.now() - 600_000, port: 3000 };
+    backend.state.monitor = { pm2: 'online', cpu: 1, memory: 40 * 1024 * 1024, restarts: 0, uptimeSince: Date.now(), port: 3001 };
+    backend.state.monitorApi = 'monitor not reachable on 127.0.0.1:3001 (nothing listens there): wr-console start monitor';
+    backend.logLines['wr-brain'] = [{ at: 1, process: 'wr-brain', stream: 'out', text: 'brain listening on 127.0.0.1' }];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('bravo');
+    const lines = frame().split('\n');
+    const at = (id: string) => lines.findIndex((l) => new RegExp(`^[ ▶]${id} `).test(l));
+    // Above the tenants; the worst tenant is selected first.
+    expect([at('brain'), at('monitor'), at('bravo'), at('alpha')]).toEqual([...[at('brain'), at('monitor'), at('bravo'), at('alpha')]].sort((a, b) => a - b));
+    expect(at('brain')).toBeGreaterThan(0);
+    expect(lines[at('bravo')]).toMatch(/^▶/);
+    expect(lines[at('brain')]).toMatch(/^ brain +shared brain… online +serving +- +(9|10)m +2 .* 12% 90M *$/);
+    expect(lines[at('monitor')]).toMatch(/^ monitor .* online +no API .* 1% 40M *$/);
+    // The header still counts tenants only.
+    expect(frame()).toContain('tenants 2 (');
+    await press(['k', 'k']);
+    await shows('▶brain');
+    await press(['h']);
+    await shows('handoff is per tenant: select a tenant, not the brain');
+    await press(['p']);
+    await shows('the brain has no WhatsApp session');
+    await press(['\r']);
+    await shows('log wr-brain');
+    await shows('brain listening on 127.0.0.1');
+    await press(['\u001b']);
+    await shows('▶brain');
+    await press(['R']);
+    await shows('Restart wr-brain?');
+    await press(['y']);
+    await shows('wr-brain restarted');
+    await press(['j', 'S']);
+    await shows('Stop wr-monitor?');
+    await press(['y']);
+    await shows('wr-monitor stopped');
+    expect(backend.calls).toEqual(['restart wr-brain', 'stop wr-monitor']);
+    // A filter finds them by name too.
+    await press(['/', ...'monit', '\r']);
+    await shows('▶monitor');
+    expect(frame()).not.toContain('bravo');
   });
 
   it('lists escalations with phone and text and resolves one; drills into a tenant\'s conversations and toggles a chat\'s handoff (issue 16 item 4)', async () => {
@@ -377,5 +448,23 @@ describe('console TUI', () => {
     await press(['p']);
     await shows('Simulator tenant: this QR is fake');
     expect(backend.calls).toEqual([]);
+  });
+});
+
+describe('a parked tenant', () => {
+  it('QR view: says no QR comes while parked, and why, instead of promising one (issue 16 item 3)', async () => {
+    const backend = new FakeBackend([row('corner', { transport: 'baileys', wa: 'parked', parkedReason: 'WhatsApp unreachable 12 times in a row (getaddrinfo ENOTFOUND web.whatsapp.com)' })]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('corner');
+    await press(['p']);
+    await shows('No QR comes while parked: WhatsApp unreachable 12 times in a row (getaddrinfo ENOTFOUND');
+    expect(frame()).toContain('Fix the cause, then R on the table restarts the session');
+    expect(frame()).not.toContain('It appears here as soon as the gateway shows one');
+  });
+});
+
+describe('frame time', () => {
+  it("shares Ink's output caches between frames (a 2.7x cheaper frame; an Ink of another shape would silently lose it)", () => {
+    expect(inkCachesShared).toBe(true);
   });
 });

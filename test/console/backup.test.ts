@@ -1,14 +1,18 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { integrityCheck, rowCounts } from '../../core/sqlite/raw.js';
-import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { integrityCheck, RawDb, rowCounts } from '../../core/sqlite/raw.js';
+import { cli, cliProcess, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
-import { until } from '../helpers/gateway.js';
+import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
 
 let homes: TestHome[] = [];
 let brains: TestBrain[] = [];
+let gateways: TestGateway[] = [];
 afterEach(async () => {
+  for (const g of gateways) await g.close();
+  gateways = [];
   for (const b of brains) await b.close();
   for (const h of homes) h.cleanup();
   homes = [];
@@ -92,5 +96,113 @@ describe('backup and restore', () => {
     expect((await cli(t.env, 'restore', dir, '--tenant', 'ghost')).stderr).toBe('wr-console: the backup has no tenant "ghost" (it has: clinic, salon)');
     expect((await cli(t.env, 'restore', '/nonexistent')).stderr).toBe('wr-console: /nonexistent is not a wr backup (manifest.json: ENOENT)');
     expect((await cli(t.env, 'backup', '--out', dir)).stderr).toBe(`wr-console: ${dir} is not empty: choose another --out`);
+  });
+
+  it('a backup under load holds, in the brain’s copy, every turn the gateway’s copy counts as answered', async () => {
+    const t = makeHome({ WR_PORT_BASE: '42500', BRAIN_RATE_LIMIT: '100000' });
+    homes.push(t);
+    await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
+    // A tenant.db with history: its copy takes long enough for the gateway to answer customers meanwhile.
+    const tenantDb = t.config.paths.tenantDb('clinic');
+    fs.mkdirSync(path.dirname(tenantDb), { recursive: true });
+    const filler = await RawDb.open(tenantDb, { create: true });
+    await filler.exec("PRAGMA journal_mode=WAL; CREATE TABLE history_filler (b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000) INSERT INTO history_filler SELECT randomblob(8192) FROM n;");
+    await filler.close();
+    const brain = await startTestBrain(t);
+    brains.push(brain);
+    const gw = await startTestGateway(t, 'clinic', brain.url, { autoPairMs: 0 });
+    gateways.push(gw);
+    let writing = true;
+    let n = 0;
+    const load = Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (writing) await gw.call('POST', '/simulate/inbound', { from: `+3460055${String(n % 50).padStart(4, '0')}`, text: 'what are your hours?', id: `L${n++}` }).then((r) => r.text());
+      }),
+    );
+    await until(async () => (await rowCounts(t.config.paths.gatewayDb('clinic'))).outbox! > 20, 20_000, 'answers before the backup');
+    const dir = path.join(t.home, 'bk');
+    const backup = await cliProcess(t.env, 'backup', '--out', dir);
+    writing = false;
+    await load;
+    expect(backup.stderr).toBe('');
+    const gdb = await RawDb.open(path.join(dir, 'tenants/clinic/gateway.db'), true);
+    const tdb = await RawDb.open(path.join(dir, 'tenants/clinic/tenant.db'), true);
+    try {
+      const answered = await gdb.all<{ id: string }>("SELECT substr(chat || '/' || participant || '/' || message_id, 1, 110) AS id FROM inbox WHERE from_me = 0 AND status = 'done'");
+      const inBrain = new Set((await tdb.all<{ message_id: string }>('SELECT message_id FROM processed_messages')).map((r) => r.message_id));
+      expect(answered.length).toBeGreaterThan(20);
+      // Restored, a turn missing here would be a reply (a booking) the brain never made, never retried.
+      expect(answered.filter((r) => !inBrain.has(r.id))).toEqual([]);
+    } finally {
+      await gdb.close();
+      await tdb.close();
+    }
+  }, 60_000);
+
+  it('copies a WhatsApp auth folder while the gateway removes keys from it, leaving out what is gone', async () => {
+    const t = makeHome({ WR_PORT_BASE: '42550' });
+    homes.push(t);
+    await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'baileys');
+    const auth = t.config.paths.authDir('shop');
+    fs.mkdirSync(auth, { recursive: true, mode: 0o700 });
+    for (let i = 0; i < 1500; i++) fs.writeFileSync(path.join(auth, `pre-key-${i}.json`), '{"public":"x"}', { mode: 0o600 });
+    // Baileys using up pre-keys, from another process, in the opposite order to the copy's, once the copy has begun.
+    const dir = path.join(t.home, 'bk');
+    const remover = spawn(process.execPath, ['-e', `const fs = require('fs'); const auth = ${JSON.stringify(auth)}; while (!fs.existsSync(${JSON.stringify(path.join(dir, 'tenants/shop/auth'))})); for (const f of fs.readdirSync(auth).reverse()) fs.rmSync(auth + '/' + f, { force: true });`], { stdio: 'ignore' });
+    await new Promise((r) => remover.once('spawn', r));
+    await new Promise((r) => setTimeout(r, 150));
+    const backup = await cli(t.env, 'backup', '--out', dir);
+    await new Promise((r) => remover.on('close', r));
+    expect(backup).toMatchObject({ code: 0, stderr: '' });
+    const copied = fs.readdirSync(path.join(dir, 'tenants/shop/auth'));
+    expect(copied.every((f) => fs.readFileSync(path.join(dir, 'tenants/shop/auth', f), 'utf8') === '{"public":"x"}')).toBe(true);
+  });
+
+  it('restores one tenant while the shared brain runs: the brain serves the restored data at once, and the other tenants throughout (issue 16 item 7)', async () => {
+    const port = await freePort();
+    const t = makeHome({ WR_PORT_BASE: '42500', BRAIN_PORT: String(port) });
+    homes.push(t);
+    for (const id of ['clinic', 'salon']) await cli(t.env, 'tenant', 'add', id, '--profile', exampleProfile, '--transport', 'simulator');
+    const brain = await startTestBrain(t, {}, port);
+    brains.push(brain);
+    const chat = (tenant: string, message: string, sender: string) => brain.call('POST', '/api/chat', { key: brain.keyOf(tenant), tenant, body: { message, sender } });
+    const conversations = async (tenant: string) => ((await (await brain.call('GET', '/api/conversations?limit=200', { key: brain.keyOf(tenant), tenant })).json()) as { conversations: unknown[] }).conversations.length;
+    expect((await chat('clinic', 'hello', '+34600000001')).status).toBe(200);
+    const dir = path.join(t.home, 'bk');
+    expect((await cli(t.env, 'backup', '--out', dir)).code).toBe(0);
+    for (const n of [2, 3, 4]) expect((await chat('clinic', 'hello', `+3460000000${n}`)).status).toBe(200);
+    expect(await conversations('clinic')).toBe(4);
+
+    // salon is asked all through the restore: it never waits for clinic's.
+    let asking = true;
+    const salonStatuses: number[] = [];
+    const salon = (async () => {
+      for (let i = 0; asking; i++) salonStatuses.push((await chat('salon', 'what are your hours?', `+3461000${String(i).padStart(4, '0')}`)).status);
+    })();
+    const restored = await cli(t.env, 'restore', dir, '--tenant', 'clinic', '--force');
+    asking = false;
+    await salon;
+    expect(restored.stderr).toBe('');
+    expect(restored.stdout).toContain('the brain serves clinic from the restored data');
+    expect(restored.stdout).not.toContain('stopped wr-brain');
+    // The same brain process, no restart: the restored file is what it serves now.
+    expect(await conversations('clinic')).toBe(1);
+    expect((await chat('clinic', 'hello again', '+34600000009')).status).toBe(200);
+    expect(await conversations('clinic')).toBe(2);
+    expect(salonStatuses.length).toBeGreaterThan(0);
+    expect(new Set(salonStatuses)).toEqual(new Set([200]));
+  });
+
+  it("suspends one tenant in the brain on the admin key only: 503 with Retry-After until resumed", async () => {
+    const { brain } = await system();
+    const act = (action: string, key: string) => brain.call('POST', `/admin/tenants/clinic/${action}`, { key });
+    expect((await act('suspend', brain.keyOf('clinic'))).status).toBe(401);
+    expect((await act('pause', brain.adminKey)).status).toBe(400);
+    expect(await (await act('suspend', brain.adminKey)).json()).toEqual({ tenant: 'clinic', suspended: true });
+    const refused = await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hello', sender: '+34600000001' } });
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([503, '2']);
+    expect((await brain.call('POST', '/api/chat', { key: brain.keyOf('salon'), tenant: 'salon', body: { message: 'hello', sender: '+34600000001' } })).status).toBe(200);
+    expect((await act('resume', brain.adminKey)).status).toBe(200);
+    expect((await brain.call('POST', '/api/chat', { key: brain.keyOf('clinic'), tenant: 'clinic', body: { message: 'hello', sender: '+34600000001' } })).status).toBe(200);
   });
 });

@@ -15,7 +15,8 @@ let pm2: Pm2Client;
 let backend: LiveBackend;
 
 beforeAll(async () => {
-  stack = await makeStack();
+  // A bad alert setting: the monitor's first check opens an incident about it (target "monitor").
+  stack = await makeStack({ MONITOR_INTERVAL_MS: '1000', TELEGRAM_CHAT_IDS: '111' });
   // PM2 reads PM2_HOME when first imported: this worker talks to the stack's daemon only.
   process.env.PM2_HOME = stack.home.env.PM2_HOME;
   expect((await stack.wr('tenant', 'add', 'demo', '--profile', 'examples/demo-dental.yaml', '--transport', 'simulator')).code).toBe(0);
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const { LiveBackend } = await import('../../console/tui/backend.js');
   pm2 = new Pm2Client();
   await pm2.connect();
-  backend = new LiveBackend(loadConfig(stack.home.env), stack.home.env, pm2);
+  backend = new LiveBackend(loadConfig(stack.home.env, { alerts: false }), stack.home.env, pm2);
   await backend.open();
 }, 60_000);
 
@@ -108,7 +109,7 @@ describe('the console backend over a real PM2', () => {
     await own.connect();
     // A console started with another WR_HOME than the processes'.
     const otherHome = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-other-'));
-    const late = new LiveBackend(loadConfig({ ...stack.home.env, WR_HOME: otherHome }), stack.home.env, own);
+    const late = new LiveBackend(loadConfig({ ...stack.home.env, WR_HOME: otherHome }, { alerts: false }), stack.home.env, own);
     await late.open();
     try {
       expect(late.snapshot().warnings).toEqual([`the processes use WR_HOME=${stack.home.home} but this console reads ${otherHome}: run it with the same WR_HOME`]);
@@ -122,6 +123,20 @@ describe('the console backend over a real PM2', () => {
       fs.rmSync(otherHome, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it("gets incidents from the monitor's API, and shows none, with why, while it cannot (issue 12 item 5)", async () => {
+    const incident = await until(() => backend.snapshot().incidents.find((i) => i.target === 'monitor'), 20_000, 'the incident over HTTP');
+    expect(incident!.title).toContain('alert settings are invalid');
+    expect(backend.snapshot().monitorApi).toBeNull();
+    expect((await stack.wr('stop', 'monitor')).stdout).toBe('wr-monitor: stopped');
+    await until(() => backend.snapshot().monitorApi !== null, 5_000, 'the monitor shown as not reachable');
+    expect(backend.snapshot().monitorApi).toMatch(/^monitor not reachable on 127\.0\.0\.1:\d+/);
+    expect(backend.snapshot().incidents).toEqual([]);
+    const { failures } = await import('../../console/tui/model.js');
+    await until(() => failures(backend.snapshot()).some((f) => f.what === 'monitor is stopped: no alerts will be sent; incidents unknown'), 5_000, 'the failure item');
+    expect((await stack.wr('start', 'monitor')).code).toBe(0);
+    await until(() => backend.snapshot().incidents.some((i) => i.target === 'monitor'), 20_000, 'the incident again');
+  }, 60_000);
 
   it('marks the header down within 3 s of pm2 kill (issue 16 item 6)', async () => {
     expect(backend.snapshot().pm2).toBe('connected');

@@ -46,6 +46,15 @@ describe('console model', () => {
     expect(failures({ ...s, rows: [], crashes: {}, brain: { pm2: 'stopped' } })[0]!.what).toBe('brain is stopped: no tenant gets answers');
   });
 
+  it("says when the monitor's API cannot be read: incidents unknown, not none (issue 12 item 5)", () => {
+    const s = { ...emptySnapshot('h'), at: 1_000_000, pm2: 'connected' as const, brain: { pm2: 'online' as const, healthy: true }, monitorApi: 'monitor not reachable on 127.0.0.1:3001 (nothing listens there): wr-console start monitor' };
+    expect(failures({ ...s, monitor: { pm2: 'online' } })).toEqual([
+      { severity: 110, what: 'monitor not reachable on 127.0.0.1:3001 (nothing listens there): wr-console start monitor; incidents unknown', next: 'enter for its log; R to restart it', process: 'wr-monitor' },
+    ]);
+    expect(failures({ ...s, monitor: { pm2: 'stopped' } }).map((f) => f.what)).toEqual(['monitor is stopped: no alerts will be sent; incidents unknown']);
+    expect(failures({ ...s, monitorApi: null, monitor: { pm2: 'online' } })).toEqual([]);
+  });
+
   it('parses the : command language', () => {
     expect(parseCommandLine('tenant demo')).toEqual({ kind: 'tenant', id: 'demo' });
     expect(parseCommandLine('handoff demo on')).toEqual({ kind: 'handoff', id: 'demo', on: true });

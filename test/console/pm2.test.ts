@@ -48,13 +48,12 @@ describe('wr-console over a real PM2 daemon', () => {
   });
 
   it('goes on past a PM2 error on one app and reports each, as restart all does (issue 16)', async () => {
-    const { eachApp } = await import('../../console/cli/processes.js');
-    const failed: string[] = [];
-    // An app PM2 does not know: its restart fails with PM2's own error.
+    const { controlApps } = await import('../../console/ops/processes.js');
+    // An app PM2 does not know, and cannot start: it fails with PM2's own error.
     const apps = [{ name: 'wr-gw-ghost' }, { name: 'wr-monitor' }] as import('../../core/apps.js').AppSpec[];
-    const lines = await eachApp(apps, failed, async (app) => (await pm2.restart(app.name), `${app.name}: restarted`));
+    const { lines, failed } = await controlApps(pm2, 'restart', apps);
     expect(failed).toEqual(['wr-gw-ghost']);
-    expect(lines[0]).toMatch(/^wr-gw-ghost: FAILED: PM2 restart wr-gw-ghost: /);
+    expect(lines[0]).toMatch(/^wr-gw-ghost: FAILED: /);
     expect(lines[1]).toBe('wr-monitor: restarted');
   });
 

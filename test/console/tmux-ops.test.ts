@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/paths.js';
 import { readTenantKey } from '../../core/keys.js';
 import { until } from '../helpers/gateway.js';
+import { freePort } from '../helpers/home.js';
 import { makeStack, pm2Processes, type Stack } from '../helpers/stack.js';
 
 /**
- * Issue 16's scenario, worked from the console alone in a real terminal (tmux): five tenants, a
+ * Issue 16's scenario, worked from the console alone in a real terminal (tmux): six tenants, a
  * gateway killed with -9, one crash-looping on a broken database, a customer asking for a person,
- * and a stopped brain.
+ * a stopped brain, and a Baileys tenant that cannot reach WhatsApp (its socket points at a
+ * closed local port: the tests reach nothing but 127.0.0.1).
  */
 let stack: Stack;
 const session = `wr-ops-${process.pid}`;
@@ -27,9 +29,11 @@ const shows = (text: string | RegExp, ms = 20_000) =>
   });
 
 beforeAll(async () => {
-  stack = await makeStack();
+  stack = await makeStack({ WA_WEBSOCKET_URL: `ws://127.0.0.1:${await freePort()}/ws/chat` });
   expect((await stack.wr('tenant', 'add', 'clinic', '--profile', 'examples/demo-dental.yaml', '--transport', 'simulator')).code).toBe(0);
   for (const id of ['bakery', 'florist', 'gym', 'broken']) expect((await stack.wr('tenant', 'add', id, '--name', `The ${id}`, '--transport', 'simulator')).code).toBe(0);
+  // A real WhatsApp (Baileys) tenant, the default transport.
+  expect((await stack.wr('tenant', 'add', 'corner', '--name', 'The corner')).code).toBe(0);
   // A gateway database that is not a database: that gateway crash-loops from its first start.
   fs.writeFileSync(stack.home.config.paths.gatewayDb('broken'), 'not a database '.repeat(100));
   expect((await stack.wr('start')).code).toBe(0);
@@ -51,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('wr-console: a day of operations in a terminal', () => {
-  it('works a kill -9, a crash loop, an escalation and a stopped brain without curl or sqlite3', async () => {
+  it('works a kill -9, a crash loop, an offline Baileys tenant, an escalation and a stopped brain without curl or sqlite3', async () => {
     await shows('PM2 connected');
     await shows('1 waiting for a person');
 
@@ -63,6 +67,8 @@ describe('wr-console: a day of operations in a terminal', () => {
     await shows('▶ brain is stopped: no tenant gets answers');
     await shows('wr-gw-gym killed by SIGKILL at');
     await shows(/broken \(The broken\): gateway crash-looping .*SQLITE_NOTADB/);
+    // The Baileys tenant that cannot reach WhatsApp says why, in the failures view.
+    await shows(/corner \(The corner\): WhatsApp disconnected \(\d+ .*ECONNREFUSED/);
     // The brain first: S on the item starts it.
     await key('S');
     await shows('Start wr-brain? y/n');
@@ -71,6 +77,10 @@ describe('wr-console: a day of operations in a terminal', () => {
     await until(() => !screen().includes('brain is stopped'), 20_000, 'the brain item gone').catch((err: Error) => {
       throw new Error(`${err.message}\n${screen()}`);
     });
+
+    // The brain is a row of the table too: online and serving again.
+    await key('Escape');
+    await shows(/^ brain +online +serving/m);
 
     // The crash loop's log, from the failures view: the reason in plain words.
     await key('Escape');

@@ -64,6 +64,17 @@ describe('wr-console in a terminal', () => {
     await shows('wr-gw-demo killed by SIGKILL at');
 
     await key('Escape');
+    // The brain and the monitor are rows of the table.
+    expect(screen()).toMatch(/^ brain +online +serving/m);
+    expect(screen()).toMatch(/^ monitor +online +watching/m);
+
+    // A paste in the terminal (tmux brackets it, as the console asked): text, its line break no Enter.
+    await key(':');
+    tmux('set-buffer', '-b', session, 'restart demo\nq');
+    tmux('paste-buffer', '-p', '-d', '-b', session, '-t', session);
+    await shows(':restart demo q▏');
+    expect(screen()).not.toContain('Restart wr-gw-demo?');
+    await key('Escape');
     await key('q');
     await shows('WR_EXITED=0');
     expect(screen()).not.toContain('PM2 connected');

@@ -62,6 +62,8 @@ describe('configuration', () => {
       'invalid configuration: TWILIO_FROM: required when SMS_ENABLED=true',
     ]);
     expect(problems({ WR_HOME: t.home, LLM_PROVIDER: 'openai' })).toEqual(['invalid configuration: LLM_MODEL: required when LLM_PROVIDER is set']);
+    expect(problems({ WR_HOME: t.home, MONITOR_PORT: '3000' })).toEqual(['invalid configuration: MONITOR_PORT="3000": must differ from BRAIN_PORT']);
+    expect(problems({ WR_HOME: t.home, WA_WEBSOCKET_URL: 'http://127.0.0.1:1' })).toEqual(['invalid configuration: WA_WEBSOCKET_URL="http://127.0.0.1:1": expected a ws:// or wss:// URL']);
   });
 
   it('allows several brain processes only with PostgreSQL, and never echoes the database URL', () => {

@@ -77,9 +77,11 @@ let sockets: FakeSocket[];
 const authDir = () => t.config.paths.authDir('shop');
 /** What downloadMediaMessage was asked for; it answers with the bytes of a small file. */
 let downloads: any[];
-const baileysFor = (store: GatewayStore) =>
+const baileysFor = (store: GatewayStore, spillBytes?: number) =>
   new BaileysTransport({
     authDir: authDir(),
+    spillFile: t.config.paths.inboundSpill('shop'),
+    spillBytes,
     downloadMedia: (async (message: any, type: string, _opts: unknown, ctx: any) => {
       expect(type).toBe('buffer');
       expect(typeof ctx.reuploadRequest).toBe('function');
@@ -587,6 +589,52 @@ describe('Baileys adapter, store failures', () => {
     await db.close();
     gw = undefined as never;
   });
+});
+
+describe('Baileys adapter, a crash while the disk is full', () => {
+  it('writes a message it could not store to the reserved spill file, and the next run stores and answers it once', async () => {
+    await pairAndOpen();
+    const { page_count } = (await gw.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
+    await gw.store.db.run(`PRAGMA max_page_count = ${page_count}`);
+    const spill = t.config.paths.inboundSpill('shop');
+    const blocks = fs.statSync(spill).blocks;
+    // Receipted by Baileys before it reaches us: WhatsApp will never deliver these again.
+    sock().upsert('notify', text('K1', '34600300011@s.whatsapp.net', 'what are your hours? '.repeat(190)), text('K2', '34600300012@s.whatsapp.net', 'where are you?'));
+    await until(async () => (await fetch(`${gw.url}/health`)).status === 503);
+    expect((await health()).heldInMemory).toBe(0);
+    // The crash: the process ends with gateway.db still full, so the held messages are gone from memory.
+    await gw.close();
+    expect(fs.statSync(spill).blocks).toBe(blocks);
+    const db = await RawDb.open(t.config.paths.gatewayDb('shop'), true);
+    expect(await db.all("SELECT message_id FROM inbox WHERE message_id IN ('K1', 'K2')")).toEqual([]);
+    await db.close();
+    // PM2 starts it again; space is back.
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    await until(() => sock().sent.length === 2, 20_000);
+    expect(sock().sent.map((s) => s.jid).sort()).toEqual(['34600300011@s.whatsapp.net', '34600300012@s.whatsapp.net']);
+    expect((await gw.store.inboxMessage('K1'))?.text).toContain('what are your hours?');
+    // Stored now, so the spill file is empty again: a third run offers nothing.
+    await until(() => !fs.readFileSync(spill).some((b) => b !== 0));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sock().sent).toHaveLength(2);
+  }, 60_000);
+
+  it('says in /health how many held messages did not fit in the spill file', async () => {
+    await gw.close();
+    fs.rmSync(t.config.paths.inboundSpill('shop'));
+    gw = await startTestGateway(t, 'shop', brain.url, { transport: (store) => baileysFor(store, 4096) });
+    await until(() => sockets.length === 2);
+    await pairAndOpen();
+    const { page_count } = (await gw.store.db.get<{ page_count: number }>('PRAGMA page_count'))!;
+    await gw.store.db.run(`PRAGMA max_page_count = ${page_count}`);
+    const long = 'what are your hours? '.repeat(100);
+    sock().upsert('notify', text('H1', '34600300021@s.whatsapp.net', long), text('H2', '34600300022@s.whatsapp.net', long), text('H3', '34600300023@s.whatsapp.net', long));
+    await until(async () => (await health()).heldInMemory === 2);
+    await gw.store.db.run('PRAGMA max_page_count = 1073741823');
+    await until(async () => (await health()).heldInMemory === 0 && sock().sent.length === 3, 40_000);
+  }, 60_000);
 });
 
 describe('Baileys adapter, WhatsApp Web version', () => {

@@ -21,7 +21,7 @@ export interface Stack {
 export async function makeStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
   const brainPort = await freePort();
   const portBase = await freePort();
-  const home = makeHome({ BRAIN_PORT: String(brainPort), WR_PORT_BASE: String(portBase), ...extraEnv });
+  const home = makeHome({ BRAIN_PORT: String(brainPort), MONITOR_PORT: String(await freePort()), WR_PORT_BASE: String(portBase), ...extraEnv });
   fs.appendFileSync(home.config.paths.envFile, 'GATEWAY_SEND_PER_MINUTE=600\n');
   return {
     home,

@@ -4,7 +4,10 @@ import { channelsFromConfig } from '../../core/alerts.js';
 import { loadConfig } from '../../core/config.js';
 import type { GatewayHealth } from '../../core/contracts.js';
 import { createLogger } from '../../core/logger.js';
+import { hashKey, loadOrCreateAdminKey } from '../../core/keys.js';
+import { readMonitor } from '../../core/monitor-api.js';
 import { RawDb } from '../../core/sqlite/raw.js';
+import { startMonitorApi, storeStatus } from '../../monitor/http.js';
 import { Monitor } from '../../monitor/monitor.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../monitor/rules.js';
 import { MonitorStore } from '../../monitor/store.js';
@@ -64,6 +67,7 @@ async function setup(extra: Record<string, string> = {}) {
     TWILIO_AUTH_TOKEN: 'twilio-secret',
     TWILIO_FROM: '+15005550006',
     TWILIO_API_BASE: twilio.url,
+    MONITOR_PORT: String(await freePort()),
     ...database,
     ...extra,
   });
@@ -88,6 +92,19 @@ async function startMonitor(thresholds?: Thresholds) {
 }
 
 const texts = () => sent().map((m) => `${m.chat_id} ${m.text}`);
+
+/** The gateway's /health contract on the tenant's port, served by a plain HTTP server whose fields the test sets. */
+async function fakeGatewayHealth(port: number, initial: Partial<GatewayHealth>) {
+  let over = initial;
+  const health = (): GatewayHealth => ({
+    tenant: 'clinic', status: 'connected', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 1, lastDisconnect: null, parkedReason: null,
+    queue: { pending: 0, failed: 0 }, messagesToday: 0, undecryptableLastHour: 0, storeError: null, authError: null, heldInMemory: 0, ...over,
+  });
+  const http = await import('node:http');
+  const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health())));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { set: (next: Partial<GatewayHealth>) => (over = next), close: () => new Promise((r) => server.close(r)) };
+}
 
 describe.each(engines())('monitor and alerts on $name', (engine) => {
   beforeEach(async () => {
@@ -162,29 +179,64 @@ describe.each(engines())('monitor and alerts on $name', (engine) => {
   it('alerts again when an open incident gets worse (disconnected, then parked), once, and resolves it when WhatsApp is back', async () => {
     const { port } = await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
     await gateways.pop()!.close();
-    // The gateway's /health contract, served by a plain HTTP server whose WhatsApp state the test sets.
-    let wa: Partial<GatewayHealth> = { status: 'disconnected', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() }, parkedReason: null };
-    const http = await import('node:http');
-    const health = (): GatewayHealth => ({
-      tenant: 'clinic', status: 'connected', handoffMode: false, lastSeen: null, connectedSince: null, reconnects: 1, lastDisconnect: null, parkedReason: null,
-      queue: { pending: 0, failed: 0 }, messagesToday: 0, undecryptableLastHour: 0, storeError: null, authError: null, ...wa,
-    });
-    const fake = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(health())));
-    await new Promise<void>((r) => fake.listen(port, '127.0.0.1', r));
+    const fake = await fakeGatewayHealth(port, { status: 'disconnected', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() }, parkedReason: null });
     try {
       await startMonitor({ ...DEFAULT_THRESHOLDS, downForMs: 0 });
       await until(() => sent().length === 1, 30_000);
       expect(texts()[0]).toMatch(/^111 🔴 \[clinic\] Sonrisa Dental Clinic: WhatsApp disconnected \(428 Connection Closed\)/);
-      wa = { status: 'parked', parkedReason: '10 failures in 15 minutes: stopped retrying', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() } };
+      fake.set({ status: 'parked', parkedReason: '10 failures in 15 minutes: stopped retrying', lastDisconnect: { code: 428, reason: 'Connection Closed', at: new Date().toISOString() } });
       await until(() => sent().length === 2, 30_000);
       expect(texts()[1]).toMatch(/^111 🔺 \[clinic\] Sonrisa Dental Clinic: worse — WhatsApp parked: 10 failures in 15 minutes: stopped retrying for 0 min\. Next: fix the cause, then wr-console restart clinic$/);
       await new Promise((r) => setTimeout(r, 800));
       expect(sent()).toHaveLength(2);
-      wa = { status: 'connected', parkedReason: null };
+      fake.set({ status: 'connected', parkedReason: null });
       await until(() => sent().length === 3, 30_000);
       expect(texts()[2]).toMatch(/✅ \[clinic\] Sonrisa Dental Clinic: resolved after 1 min — WhatsApp parked/);
     } finally {
-      await new Promise((r) => fake.close(r));
+      await fake.close();
+    }
+  });
+
+  it('alerts again, on Telegram and SMS, when messages no longer fit on disk, or a queue or the undecryptable messages grow tenfold, and not when they merely change', async () => {
+    const { port } = await setup({ TELEGRAM_CHAT_IDS: '111' });
+    await gateways.pop()!.close();
+    const fake = await fakeGatewayHealth(port, { queue: { pending: 60, failed: 0 }, undecryptableLastHour: 6 });
+    try {
+      await startMonitor();
+      await until(() => sent().length === 2 && sms().length === 2, 30_000);
+      expect(texts().sort()).toEqual([
+        "111 🔴 [clinic] Sonrisa Dental Clinic: 60 messages waiting in the gateway's queue. Next: is the brain up? wr-console status",
+        "111 🔴 [clinic] Sonrisa Dental Clinic: connected but 6 messages in the last hour could not be decrypted. Next: the session's keys are out of step: wr-console restart clinic; if it goes on, log out on the phone and pair again",
+      ]);
+      // Changes within the same tenfold: no new alert.
+      fake.set({ queue: { pending: 400, failed: 0 }, undecryptableLastHour: 40 });
+      await new Promise((r) => setTimeout(r, 800));
+      expect(sent()).toHaveLength(2);
+      fake.set({ queue: { pending: 700, failed: 0 }, undecryptableLastHour: 40 });
+      await until(() => sent().length === 3 && sms().length === 3, 30_000);
+      expect(texts()[2]).toBe("111 🔺 [clinic] Sonrisa Dental Clinic: worse — 700 messages waiting in the gateway's queue. Next: is the brain up? wr-console status");
+      expect(sms()[2]!.Body).toBe("🔺 [clinic] Sonrisa Dental Clinic: worse — 700 messages waiting in the gateway's queue. Next: is the brain up? wr-console status");
+      fake.set({ queue: { pending: 650, failed: 0 }, undecryptableLastHour: 55 });
+      await until(() => sent().length === 4 && sms().length === 4, 30_000);
+      expect(texts()[3]).toMatch(/^111 🔺 \[clinic\] Sonrisa Dental Clinic: worse — connected but 55 messages in the last hour could not be decrypted\./);
+      // Back down and up again to the same level: already said.
+      fake.set({ queue: { pending: 60, failed: 0 }, undecryptableLastHour: 6 });
+      await new Promise((r) => setTimeout(r, 500));
+      fake.set({ queue: { pending: 900, failed: 0 }, undecryptableLastHour: 60 });
+      await new Promise((r) => setTimeout(r, 800));
+      expect(sent()).toHaveLength(4);
+      // The disk fills: held messages go to the spill file, then past its room into memory only.
+      fake.set({ queue: { pending: 60, failed: 0 }, undecryptableLastHour: 6, storeError: 'SQLITE_FULL: database or disk is full' });
+      await until(() => sent().length === 5, 30_000);
+      expect(texts()[4]).toBe('111 🔴 [clinic] Sonrisa Dental Clinic: the gateway cannot store incoming messages: SQLITE_FULL: database or disk is full. Next: free disk space under WR_HOME; held messages are stored as soon as it works');
+      fake.set({ queue: { pending: 60, failed: 0 }, undecryptableLastHour: 6, storeError: 'SQLITE_FULL: database or disk is full', heldInMemory: 3 });
+      await until(() => sent().length === 6 && sms().length === 6, 30_000);
+      expect(texts()[5]).toBe('111 🔺 [clinic] Sonrisa Dental Clinic: worse — the gateway cannot store incoming messages: SQLITE_FULL: database or disk is full; 3 held in memory only, lost if it stops. Next: free disk space under WR_HOME now, and do not restart the gateway before; held messages are stored as soon as it works');
+      fake.set({ queue: { pending: 0, failed: 0 }, undecryptableLastHour: 0 });
+      await until(() => sent().length === 9, 30_000);
+      expect(texts().slice(6).every((x) => x.startsWith('111 ✅'))).toBe(true);
+    } finally {
+      await fake.close();
     }
   });
 
@@ -319,5 +371,50 @@ describe('status and alert test', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout.split('\n')[0]).toBe('telegram → 111: FAILED: Telegram 401: Unauthorized');
     expect(fs.existsSync(t.config.paths.monitorDb)).toBe(false);
+  });
+});
+
+describe("the monitor's HTTP API (issue 12 item 5: the console gets incidents from the monitor, not from monitor.db)", () => {
+  it('serves open incidents and watch state to the admin key only; status reads them there, and says so when it cannot', async () => {
+    await setup({ TELEGRAM_CHAT_IDS: '111', SMS_ENABLED: 'false' });
+    const { store } = await startMonitor();
+    const config = loadConfig(t.env);
+    const api = await startMonitorApi(config.MONITOR_PORT, { status: () => storeStatus(store), adminKeyHash: hashKey(loadOrCreateAdminKey(config.paths)), log: createLogger('monitor-test', 'silent') });
+    try {
+      const base = `http://127.0.0.1:${config.MONITOR_PORT}`;
+      expect(api.address()).toMatchObject({ address: '127.0.0.1' });
+      await gateways.pop()!.close();
+      const withIncident = async () => {
+        const r = await readMonitor(config);
+        return r.status?.incidents.length ? r : undefined;
+      };
+      const reading = await until(withIncident, 30_000, 'the incident over HTTP');
+      expect(reading!.status!.incidents).toEqual([expect.objectContaining({ target: 'clinic', kind: expect.any(String), status: 'open', title: expect.stringContaining('gateway does not answer'), resolvedAt: null })]);
+      expect(reading!.status!.watch.find((w) => w.target === 'clinic')!.failures).toBeGreaterThanOrEqual(3);
+
+      expect((await fetch(`${base}/api/status`)).status).toBe(401);
+      const wrong = await fetch(`${base}/api/status`, { headers: { authorization: 'Bearer not-the-key' } });
+      expect([wrong.status, ((await wrong.json()) as { error: string }).error]).toEqual([401, 'unknown key: the monitor answers the admin key only']);
+      // A tenant's key is not the operator's.
+      const tenantKey = fs.readFileSync(config.paths.secret('clinic'), 'utf8').trim();
+      expect((await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${tenantKey}` } })).status).toBe(401);
+      expect((await fetch(`${base}/api/status`, { method: 'POST', headers: { authorization: `Bearer ${loadOrCreateAdminKey(config.paths)}` } })).status).toBe(405);
+      expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ ok: true, lastCheck: expect.any(String) });
+
+      const status = await cli(t.env, 'status');
+      expect(status.stdout).toContain('✅ monitor: RUNNING');
+      expect(status.stdout).toMatch(/incident since .*: \[clinic\] gateway does not answer/);
+      expect(JSON.parse((await cli(t.env, 'status', '--json')).stdout).monitor).toMatchObject({ running: true, openIncidents: 1, incidents: [expect.objectContaining({ target: 'clinic' })] });
+    } finally {
+      await new Promise((r) => api.close(r));
+    }
+    // The monitor's API gone: nothing old is shown as live, and it says why.
+    const gone = await readMonitor(config);
+    expect(gone).toEqual({ status: null, problem: `monitor not reachable on 127.0.0.1:${config.MONITOR_PORT} (nothing listens there): wr-console start monitor` });
+    const status = await cli(t.env, 'status');
+    expect(status.stdout).toContain('❌ monitor: NOT RUNNING');
+    expect(status.stdout).toContain('incidents unknown');
+    expect(status.stdout).not.toContain('[clinic] gateway does not answer');
+    expect(JSON.parse((await cli(t.env, 'status', '--json')).stdout).monitor).toMatchObject({ running: false, openIncidents: null, incidents: [] });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desiredIncidents, observe, type Observation, type WatchState } from '../../monitor/rules.js';
+import type { WaStatus } from '../../core/contracts.js';
+import { desiredIncidents, observe, tenfold, type Observation, type WatchState } from '../../monitor/rules.js';
 
 const gw = (over: Partial<Observation> = {}): Observation => ({ target: 'shop', kind: 'gateway', reachable: true, wa: 'connected', backlog: 0, pm2: { status: 'online', restarts: 0 }, ...over });
 
@@ -62,5 +63,21 @@ describe('monitor rules', () => {
     // The brain tries a refused model again after a pause: once it answers, the incident is no longer wanted.
     const ok = brain({ engine: 'llm:openai', state: 'ok', overBudget: [] });
     expect(run([[0, brain({ engine: 'llm:openai', state: 'refused', reason: 'x', overBudget: [] })], [1, ok]]).map((x) => x.kinds)).toEqual([['llm_refused'], []]);
+  });
+
+  it('gives every incident that can get worse a severity that rises with it', () => {
+    const severity = (obs: Observation, kind: string) => {
+      let state: WatchState | undefined;
+      for (const at of [0, 1, 2, 200_000]) state = observe(state, obs, at);
+      return desiredIncidents(obs, state!, 200_000).find((i) => i.kind === kind)?.severity;
+    };
+    expect([tenfold(51, 50), tenfold(499, 50), tenfold(500, 50), tenfold(5_000, 50), tenfold(3, 0)]).toEqual([0, 0, 1, 2, 0]);
+    expect([51, 499, 500, 5_000].map((backlog) => severity(gw({ backlog }), 'backlog'))).toEqual([0, 0, 1, 2]);
+    expect([5, 49, 50, 500].map((undecryptable) => severity(gw({ undecryptable }), 'undecryptable'))).toEqual([0, 0, 1, 2]);
+    expect(['waiting restart', 'errored'].map((status) => severity(gw({ reachable: false, pm2: { status, restarts: 16 } }), 'crash_loop'))).toEqual([0, 1]);
+    expect(['disconnected', 'parked'].map((wa) => severity(gw({ wa: wa as WaStatus }), 'whatsapp_down'))).toEqual([0, 1]);
+    expect([0, 3].map((heldInMemory) => severity(gw({ storeError: 'SQLITE_FULL', heldInMemory }), 'store_failing'))).toEqual([0, 1]);
+    const brain = (overBudget: string[]): Observation => ({ target: 'brain', kind: 'brain', reachable: true, llm: { engine: 'llm:openai', state: 'ok', overBudget } });
+    expect([['Sonrisa'], ['Sonrisa', 'Barberia']].map((o) => severity(brain(o), 'llm_budget'))).toEqual([0, 1]);
   });
 });

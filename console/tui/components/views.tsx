@@ -5,7 +5,7 @@ import { neutralise } from '../../../core/text.js';
 import type { Conversation } from '../../brain-api.js';
 import { helpRows, hintsFor, type View } from '../keymap.js';
 import { logScreen, wrap } from '../logformat.js';
-import { ALL_LOGS, COMMAND_HELP, formatAge, formatTokens, formatUsage, parkedWhy, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
+import { ALL_LOGS, COMMAND_HELP, formatAge, formatTokens, formatUsage, parkedWhy, processOf, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
 
@@ -31,6 +31,7 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
         <Text color={known ? statusColor(s.brain.pm2 === 'online' && s.brain.healthy !== false ? 'online' : 'errored') : 'gray'}>{brain}</Text>
         {formatUsage(s.brain.cpu, s.brain.memory) ? ` ${formatUsage(s.brain.cpu, s.brain.memory)}` : ''} · monitor{' '}
         <Text color={known ? statusColor(s.monitor?.pm2 ?? 'absent') : 'gray'}>{s.monitor?.pm2 ?? 'not installed'}</Text>
+        {s.monitorApi && s.monitor?.pm2 === 'online' ? <Text color="yellow"> (API not reachable)</Text> : null}
         {formatUsage(s.monitor?.cpu, s.monitor?.memory) ? ` ${formatUsage(s.monitor?.cpu, s.monitor?.memory)}` : ''} · {new Date(now).toTimeString().slice(0, 8)}
       </Text>
       {s.warnings.length ? (
@@ -42,6 +43,9 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
   );
 }
 
+/** A tenant's WhatsApp state, or a service row's own words (serving, watching, no /health, no API). */
+const stateColor = (r: TenantRow): string | undefined => (r.note === undefined ? statusColor(r.wa) : r.note === 'serving' || r.note === 'watching' ? 'green' : r.note === '-' ? undefined : 'yellow');
+
 const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
 type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
@@ -51,9 +55,9 @@ function columns(tier: number, now: number): Column[] {
   return [
     ['ID', 14, (r) => r.id],
     ...(tier >= 1 ? ([['NAME', tier >= 2 ? 18 : 13, (r: TenantRow) => neutralise(r.name)]] as Column[]) : []),
-    ...(tier >= 2 ? ([['PORT', 5, (r: TenantRow) => String(r.port)]] as Column[]) : []),
+    ...(tier >= 2 ? ([['PORT', 5, (r: TenantRow) => (r.port ? String(r.port) : '-')]] as Column[]) : []),
     ['PM2', 9, (r) => r.pm2, (r) => statusColor(r.pm2)],
-    ['WHATSAPP', 12, (r) => r.wa ?? '-', (r) => statusColor(r.wa)],
+    ['WHATSAPP', 12, (r) => r.note ?? r.wa ?? '-', stateColor],
     ['HAND', 4, (r) => (r.handoff === null ? '-' : r.handoff ? 'ON' : 'off'), (r) => (r.handoff ? 'yellow' : undefined)],
     ['UP', 4, (r) => formatAge(r.uptimeSince, now)],
     ['↺', 3, (r) => String(r.restarts)],
@@ -102,10 +106,10 @@ export function TenantTable({ rows, selected, height, width, now }: { rows: Tena
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate"> {columns(tier, tick).map(([h, w]) => cell(h, w)).join(' ')}</Text>
-      {rows.length === 0 ? <Text color="gray">no tenants: press a to add one</Text> : null}
       {visible.map((r, i) => (
-        <TableRow key={r.id} row={r} selected={start + i === selected} tier={tier} now={tick} />
+        <TableRow key={processOf(r)} row={r} selected={start + i === selected} tier={tier} now={tick} />
       ))}
+      {rows.some((r) => !r.service) ? null : <Text color="gray">no tenants: press a to add one</Text>}
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type pg from 'pg';
 import { PgServer, tenantSchema } from '../../core/sql/postgres.js';
 import { copyDatabase, RawDb, rowCounts } from '../../core/sqlite/raw.js';
 import { TenantDb } from './tenant-db.js';
@@ -12,14 +13,26 @@ import { TenantDb } from './tenant-db.js';
  * The copy is verified by row counts, table by table, before it commits.
  */
 
-/** Parents before children, so foreign keys hold at every insert. */
-const TABLES = [
-  'business_profile', 'operating_hours', 'hour_exceptions', 'services', 'faqs', 'escalation_contacts',
-  'conversations', 'messages', 'processed_messages', 'bookings', 'escalations', 'escalation_outbox', 'llm_usage',
-];
+/** The tables of a schema (the migrations' bookkeeping left out) and its boolean columns, as `table.column`. */
+async function pgShape(c: pg.PoolClient, schema: string): Promise<{ tables: string[]; booleans: Set<string> }> {
+  const tables = await c.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations'", [schema]);
+  const booleans = await c.query<{ t: string; c: string }>("SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'boolean'", [schema]);
+  return { tables: tables.rows.map((r) => r.name), booleans: new Set(booleans.rows.map((r) => `${r.t}.${r.c}`)) };
+}
 
-/** Columns that are booleans on PostgreSQL and 0/1 in SQLite. */
-const BOOLEANS = new Set(['hour_exceptions.closed', 'conversations.opted_out']);
+/** tenant.db's tables, parents before children so foreign keys hold at every insert (from the file itself, so a new table needs no change here). */
+async function sqliteTables(db: RawDb): Promise<string[]> {
+  const names = (await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'")).map((r) => r.name);
+  const parents = new Map<string, string[]>();
+  for (const name of names) parents.set(name, (await db.all<{ table: string }>(`PRAGMA foreign_key_list(${name})`)).map((r) => r.table).filter((t) => t !== name));
+  const ordered: string[] = [];
+  while (ordered.length < names.length) {
+    const next = names.filter((n) => !ordered.includes(n) && parents.get(n)!.every((p) => ordered.includes(p)));
+    if (next.length === 0) throw new CopyError(`tenant.db's foreign keys form a cycle among ${names.filter((n) => !ordered.includes(n)).join(', ')}`);
+    ordered.push(...next.sort());
+  }
+  return ordered;
+}
 
 export class CopyError extends Error {}
 
@@ -32,29 +45,29 @@ export async function copyTenantToPostgres(file: string, server: PgServer, tenan
     await (await TenantDb.open(file)).close();
     await copyDatabase(file, snapshot);
     const expected = await rowCounts(snapshot);
-    const unknown = Object.keys(expected).filter((t) => !TABLES.includes(t));
-    if (unknown.length) throw new CopyError(`${tenant}: tenant.db has tables this version does not know (${unknown.join(', ')}): upgrade wr first`);
     await (await TenantDb.open({ server, tenant })).close();
     const schema = tenantSchema(tenant);
     const source = await RawDb.open(snapshot, true);
     try {
-      await server.transaction(schema, async (pg) => {
-        for (const table of [...TABLES].reverse()) await pg.query(`DELETE FROM ${table}`);
-        for (const table of TABLES) {
+      const tables = await sqliteTables(source);
+      await server.transaction(schema, async (c) => {
+        const shape = await pgShape(c, schema);
+        const unknown = tables.filter((t) => !shape.tables.includes(t));
+        if (unknown.length) throw new CopyError(`${tenant}: tenant.db has tables PostgreSQL's schema lacks (${unknown.join(', ')}): upgrade wr first`);
+        for (const table of [...tables].reverse()) await c.query(`DELETE FROM ${table}`);
+        for (const table of tables) {
           const rows = await source.all(`SELECT * FROM ${table}`);
           if (rows.length === 0) continue;
           const columns = Object.keys(rows[0]!);
           const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
-          for (const row of rows) await pg.query(insert, columns.map((c) => (BOOLEANS.has(`${table}.${c}`) ? Boolean(row[c]) : row[c])));
+          for (const row of rows) await c.query(insert, columns.map((col) => (shape.booleans.has(`${table}.${col}`) ? Boolean(row[col]) : row[col])));
           // Identity columns continue after the copied ids.
-          if (columns.includes('id') && table !== 'services' && table !== 'business_profile') {
-            await pg.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
-          }
+          const seq = columns.includes('id') && (await c.query<{ seq: string | null }>("SELECT pg_get_serial_sequence($1, 'id') AS seq", [table])).rows[0]!.seq;
+          if (seq) await c.query(`SELECT setval($1, (SELECT max(id) FROM ${table}))`, [seq]);
         }
-        for (const table of TABLES) {
-          const { rows } = await pg.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
-          const got = Number(rows[0]!.n);
-          if (got !== (expected[table] ?? 0)) throw new CopyError(`${tenant}: ${table} has ${got} rows on PostgreSQL but ${expected[table] ?? 0} in tenant.db; nothing was changed`);
+        for (const table of tables) {
+          const { rows } = await c.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+          if (rows[0]!.n !== expected[table]) throw new CopyError(`${tenant}: ${table} has ${rows[0]!.n} rows on PostgreSQL but ${expected[table]} in tenant.db; nothing was changed`);
         }
       });
     } finally {
@@ -100,7 +113,7 @@ async function holdsData(server: PgServer, tenant: string): Promise<boolean> {
   const schema = tenantSchema(tenant);
   if (!(await server.schemaExists(schema))) return false;
   return server.with(schema, async (c) => {
-    for (const table of TABLES) if ((await c.query(`SELECT 1 FROM ${table} LIMIT 1`)).rowCount) return true;
+    for (const table of (await pgShape(c, schema)).tables) if ((await c.query(`SELECT 1 FROM ${table} LIMIT 1`)).rowCount) return true;
     return false;
   });
 }

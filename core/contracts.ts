@@ -64,6 +64,8 @@ export const ChatRequestSchema = z.object({
   caption: z.string().max(4096).transform(stripControl).optional(),
   /** What a voice note said (transcribed by the gateway): answered like a text, prefixed with "You said". */
   transcript: z.string().max(4096).transform(stripControl).optional(),
+  /** What became of the file, for staff: "kept as <file name>", or why it was not kept or transcribed. */
+  fileNote: z.string().max(300).transform(stripControl).optional(),
 });
 /** What the brain reads (control characters stripped). */
 export type ChatRequest = z.output<typeof ChatRequestSchema>;

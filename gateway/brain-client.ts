@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { z } from 'zod';
 import { ChatReplySchema, type ChatReply, type ChatRequestBody } from '../core/contracts.js';
-import { MEDIA_DEFAULTS, MediaPolicySchema, type MediaPolicy } from '../core/profile.js';
+import { MEDIA_DEFAULTS, MediaPolicySchema, type MediaPolicy } from '../core/media-policy.js';
 
 const ProfileMedia = z.object({ media: MediaPolicySchema.default(MEDIA_DEFAULTS) });
 

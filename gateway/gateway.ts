@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { fullJitter } from '../core/backoff.js';
 import { CAPTIONED_KINDS, describeInbound } from '../core/inbound.js';
 import type { Logger } from '../core/logger.js';
@@ -67,6 +68,11 @@ function newMessageId(): string {
 function brainMessageId(row: Pick<InboxRow, 'chat' | 'participant' | 'messageId' | 'kind'>): string {
   const id = `${row.chat}/${row.participant}/${row.messageId}`.slice(0, 110);
   return row.kind === 'undecryptable' ? `${id}#undecryptable` : id;
+}
+
+/** What staff are told became of a message's file: where it was kept, or why not. */
+function fileNote(p: Prepared): string | undefined {
+  return (p.saved ? `kept as ${path.basename(p.saved)}` : p.note)?.slice(0, 300);
 }
 
 /**
@@ -363,6 +369,7 @@ export class Gateway extends EventEmitter {
               kind: r.kind,
               ...(caption ? { caption } : {}),
               ...(prepared.transcript ? { transcript: prepared.transcript.slice(0, MAX_TEXT) } : {}),
+              ...(fileNote(prepared) ? { fileNote: fileNote(prepared) } : {}),
             }),
         sender: r.sender,
         timestamp: r.timestamp.toISOString(),

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaPolicy } from '../core/profile.js';
+import type { MediaPolicy } from '../core/media-policy.js';
 import type { Logger } from '../core/logger.js';
 import type { InboxRow, Prepared } from './store.js';
 import type { Transcriber } from './transcribe.js';
-import type { Transport } from './transports/transport.js';
+import { FileTooBigError, type Transport } from './transports/transport.js';
 
 const KEPT: ReadonlySet<string> = new Set(['image', 'video', 'document']);
 const EXTENSIONS: Record<string, string> = {
@@ -35,7 +35,7 @@ export class MediaPreparer {
     // WhatsApp tells the size up front: a recording over the cap is not even downloaded.
     if ((r.media.bytes ?? 0) > transcriber.maxBytes) return { note: `not transcribed: ${r.media.bytes} bytes is over the ${transcriber.maxBytes}-byte limit` };
     try {
-      const transcript = await transcriber.transcribe(await transport.download(r.file!), r.media.mimetype);
+      const transcript = await transcriber.transcribe(await transport.download(r.file!, transcriber.maxBytes), r.media.mimetype);
       return transcript ? { transcript } : { note: 'the transcription was empty' };
     } catch (err) {
       log.warn({ inbox: r.id, err: (err as Error).message }, 'voice note not transcribed; the customer is asked to type');
@@ -49,8 +49,10 @@ export class MediaPreparer {
     try {
       const used = await this.used();
       if (r.media.bytes !== undefined && used + r.media.bytes > quota) return { note: `not kept: the ${policy.quotaMB} MB media quota is full` };
-      const data = await this.opts.transport.download(r.file!);
-      if (used + data.length > quota) return { note: `not kept: the ${policy.quotaMB} MB media quota is full` };
+      // The download stops at the room left: a file bigger than it claimed never fills memory.
+      const data = await this.opts.transport.download(r.file!, Math.max(0, quota - used)).catch((err: Error) => {
+        throw err instanceof FileTooBigError ? new Error(`the ${policy.quotaMB} MB media quota is full`) : err;
+      });
       await fs.mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
       const ext = EXTENSIONS[r.media.mimetype?.split(';')[0] ?? ''] || path.extname(r.media.fileName ?? '').slice(1).replace(/\W/g, '').slice(0, 8) || 'bin';
       const name = `${r.timestamp.toISOString().slice(0, 10)}-${r.messageId.replace(/[^\w-]/g, '').slice(0, 64)}.${ext}`;

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.js';
-import { MEDIA_DEFAULTS, type MediaPolicy } from '../core/profile.js';
+import { MEDIA_DEFAULTS, type MediaPolicy } from '../core/media-policy.js';
 
 const FRESH_MS = 60_000;
 

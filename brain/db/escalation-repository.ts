@@ -1,6 +1,6 @@
 import type { SqlDatabase } from '../../core/sql/database.js';
 import type { EscalationNotice, NoticeStatus, SettleNotice } from '../../core/contracts.js';
-import { noticeMoves, type Escalation, type EscalationRepository, type NewEscalation } from '../domain/escalations.js';
+import { noticeMoves, type Escalation, type EscalationRepository, type FollowUp, type NewEscalation } from '../domain/escalations.js';
 import { readTime, readTimeOrNull, timeValue, type SqlRow } from './columns.js';
 
 function escalation(r: SqlRow): Escalation {
@@ -15,6 +15,9 @@ function escalation(r: SqlRow): Escalation {
   };
 }
 
+/** Follow-ups stop growing a summary past this; their notices still go out. */
+const SUMMARY_MAX = 4000;
+
 /** The escalations table and its notification outbox (escalation_outbox). */
 export class SqlEscalationRepository implements EscalationRepository {
   constructor(private readonly db: SqlDatabase) {}
@@ -28,6 +31,18 @@ export class SqlEscalationRepository implements EscalationRepository {
       ]);
       await tx.run("INSERT INTO escalation_outbox (escalation_id, text, status, attempts, created_at) VALUES (?, ?, 'pending', 0, ?)", [id, e.notice, timeValue(e.at)]);
       return id;
+    });
+  }
+
+  followUp(f: FollowUp): Promise<number | null> {
+    return this.db.write(async (tx) => {
+      const open = await tx.get<{ id: number }>("SELECT id FROM escalations WHERE sender = ? AND status = 'pending' ORDER BY id LIMIT 1", [f.sender]);
+      if (!open) return null;
+      const seen = await tx.get('SELECT id FROM escalation_outbox WHERE escalation_id = ? AND text = ? AND created_at = ?', [open.id, f.notice, timeValue(f.at)]);
+      if (seen) return open.id;
+      await tx.run('UPDATE escalations SET summary = CASE WHEN length(summary) < ? THEN summary || ? ELSE summary END WHERE id = ?', [SUMMARY_MAX, `\n${f.line}`, open.id]);
+      await tx.run("INSERT INTO escalation_outbox (escalation_id, text, status, attempts, created_at) VALUES (?, ?, 'pending', 0, ?)", [open.id, f.notice, timeValue(f.at)]);
+      return open.id;
     });
   }
 

@@ -29,9 +29,15 @@ export function exceptionFor(profile: Profile, day: DateTime) {
   return profile.exceptions.find((e) => e.date === day.toISODate());
 }
 
-function at(day: DateTime, minutes: number): DateTime {
-  return day.startOf('day').plus({ minutes });
+/**
+ * The wall-clock time `minutes` after the start of a local day. Set, not added: on the day the
+ * clocks change, midnight plus 600 minutes is 11:00, not 10:00.
+ */
+export function atLocalMinutes(day: DateTime, minutes: number): DateTime {
+  const m = ((minutes % 1440) + 1440) % 1440;
+  return day.startOf('day').plus({ days: Math.floor(minutes / 1440) }).set({ hour: Math.floor(m / 60), minute: m % 60 });
 }
+
 
 /**
  * Intervals that start on a local date (overnight ones end the next day). Remembered per profile
@@ -43,7 +49,7 @@ export function intervalsStarting(profile: Profile, day: DateTime): readonly Int
   if (byDate.size >= INTERVAL_CACHE_DATES) byDate.clear();
   return cached(byDate, day.toISODate()!, () =>
     rangesFor(profile, day)
-      .map((r) => ({ start: at(day, r.open), end: r.close > r.open ? at(day, r.close) : at(day.plus({ days: 1 }), r.close) }))
+      .map((r) => ({ start: atLocalMinutes(day, r.open), end: r.close > r.open ? atLocalMinutes(day, r.close) : atLocalMinutes(day.plus({ days: 1 }), r.close) }))
       .sort((a, b) => a.start.toMillis() - b.start.toMillis()),
   );
 }

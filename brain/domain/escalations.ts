@@ -25,9 +25,24 @@ export interface NewEscalation {
   at: Date;
 }
 
+/** More from a customer whose escalation is still pending (another file, a voice note, a call). */
+export interface FollowUp {
+  sender: string;
+  /** Appended to the escalation's summary. */
+  line: string;
+  /** The text the business's contacts receive. */
+  notice: string;
+  at: Date;
+}
+
 export interface EscalationRepository {
   /** The customer's pending escalation, or a new one with its notification queued, in one transaction. */
   open(escalation: NewEscalation): Promise<number>;
+  /**
+   * Adds to the customer's pending escalation: the line to its summary and a notice to the queue,
+   * once (the same notice at the same time is a retried message). Null when none is pending.
+   */
+  followUp(followUp: FollowUp): Promise<number | null>;
   /** Resolves the escalation and ends its conversation's human mode; false when there is no such escalation. */
   resolve(id: number, at: Date): Promise<boolean>;
   /** Newest first. */
@@ -48,8 +63,15 @@ export function noticeMoves(from: NoticeStatus, to: NoticeStatus): boolean {
   return NOTICE_STEP[to] > NOTICE_STEP[from];
 }
 
+type NoticeFacts = { tenantId: string; tenantName: string; sender: string; senderName: string | null | undefined; summary: string };
+const who = (n: NoticeFacts) => (n.senderName ? `${n.senderName} (${n.sender})` : n.sender);
+
 /** What the business's contacts are told. */
-export function escalationNotice(n: { tenantId: string; tenantName: string; sender: string; senderName: string | null | undefined; summary: string }): string {
-  const who = n.senderName ? `${n.senderName} (${n.sender})` : n.sender;
-  return `[${n.tenantId}] ${n.tenantName}: ${who} needs a person. ${n.summary}`;
+export function escalationNotice(n: NoticeFacts): string {
+  return `[${n.tenantId}] ${n.tenantName}: ${who(n)} needs a person. ${n.summary}`;
+}
+
+/** What they are told when that customer, still waiting, sends more. */
+export function followUpNotice(n: NoticeFacts): string {
+  return `[${n.tenantId}] ${n.tenantName}: more from ${who(n)}, still waiting for a person. ${n.summary}`;
 }

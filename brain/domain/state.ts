@@ -17,6 +17,8 @@ export interface BookingFlow {
   offered?: string[];
   /** A date whose weekday the customer got wrong ("Friday the 19th"): a reply naming its real weekday means it. */
   dayInDoubt?: string;
+  /** The customer said no to the proposal: a new day or time goes on with it, anything else ends it. */
+  declined?: boolean;
 }
 
 export interface CancelFlow {
@@ -33,6 +35,7 @@ export interface RescheduleFlow {
   ambiguousMeridiem?: boolean;
   offered?: string[];
   dayInDoubt?: string;
+  declined?: boolean;
 }
 
 export type Flow = BookingFlow | CancelFlow | RescheduleFlow;

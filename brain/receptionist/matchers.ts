@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import type { Profile } from '../../core/profile.js';
+import { keywordIntents } from './keywords.js';
 import { normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 
@@ -24,19 +25,41 @@ interface ServiceTerm {
 
 const TERM_FILLER = new Set(['and', 'the', 'for', 'with', 'con', 'del', 'los', 'las', 'para']);
 
-/** "Men's haircuts" → "men haircut": no apostrophes, no plural s, so "mens cut" and "kids cuts" meet the names. */
+/** "pierced" and "piercing" → "pierc", "cutting" → "cut": English verb endings off, when four letters stay. */
+function stem(w: string): string {
+  const m = /^(.{4,}?)(ing|ed)$/.exec(w);
+  if (!m) return w;
+  return m[1]!.replace(/([b-df-hj-np-tv-z])\1$/, '$1');
+}
+
+/**
+ * "Men's haircuts" → "men haircut", "nose pierced" → "nose pierc": no apostrophes, no plural s, no
+ * -ing/-ed, so "mens cut", "kids cuts" and "get my nose pierced" meet the names.
+ */
 function serviceKey(text: string): string[] {
   return normalize(text)
     .replace(/['’]/g, '')
     .split(' ')
     .filter(Boolean)
-    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+    // "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s.
+    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w))
+    .map(stem);
 }
 
 /** Every word of a multi-word name is in the message, or a word ending it ("cut" for "haircut", never "men" for "women"). */
 function allWordsIn(term: readonly string[], message: readonly string[]): boolean {
   const needed = term.filter((w) => w.length >= 3 && !TERM_FILLER.has(w));
   return needed.length >= 2 && needed.every((t) => message.some((m) => m === t || (m.length >= 3 && t.length - m.length >= 3 && t.endsWith(m))));
+}
+
+/**
+ * A close spelling of one of the term's words: same first two letters, about the same length
+ * ("masage"; not "meant" for "assessment"). A word that asks for something ("appointment") names
+ * no service, even when a service's longer name holds it ("first appointment").
+ */
+function misspells(word: string, term: string): boolean {
+  if (keywordIntents(word).length > 0) return false;
+  return term.split(' ').some((t) => t.slice(0, 2) === word.slice(0, 2) && Math.abs(t.length - word.length) <= 2);
 }
 
 /**
@@ -65,10 +88,26 @@ export class ServiceMatcher {
     if (found.size > 0) return [...found.values()];
     for (const w of words(text).filter((x) => x.length >= 5)) {
       const best = this.fuse.search(w)[0];
-      if (best && (best.score ?? 1) <= 0.25) found.set(best.item.service.id, best.item.service);
+      if (best && (best.score ?? 1) <= 0.25 && misspells(w, best.item.term)) found.set(best.item.service.id, best.item.service);
     }
     return [...found.values()];
   }
+}
+
+/** "somos 6", "para 2", "table for 4", "12 people": how many people the booking is for. */
+const PARTY = /\b(?:(?:somos|seriamos|para|table for|mesa para|party of|group of|grupo de) (\d{1,3})(?! ?(?:de |del |h\b|hs\b|am\b|pm\b|[:.]\d))|(\d{1,3}) (?:people|persons|guests|pax|of us|personas|comensales|adultos))\b/;
+/** A service sold by party size names its people ("Mesa para 4", "Grupo (7 a 20 personas)", "table for two"). */
+const PARTY_SERVICE = /\b(mesa|mesas|table|tables|personas|people|persons|guests|grupo|group|party|pax|comensales)\b/;
+
+/** The service for a party of `size`: the one whose name says that number, or a range holding it. */
+export function serviceForParty(services: readonly Service[], text: string): Service | undefined {
+  const m = PARTY.exec(normalize(text));
+  if (!m) return undefined;
+  const size = Number(m[1] ?? m[2]);
+  const sized = services.filter((s) => PARTY_SERVICE.test(normalize(s.name)));
+  const numbers = (s: Service) => normalize(s.name).match(/\d+/g)?.map(Number) ?? [];
+  const exact = sized.find((s) => numbers(s).length === 1 && numbers(s)[0] === size);
+  return exact ?? sized.find((s) => numbers(s).length === 2 && numbers(s)[0]! <= size && size <= numbers(s)[1]!);
 }
 
 /** Ranks FAQ entries by overlap with their keywords and question words; typo-tolerant via fuse.js. */

@@ -1,5 +1,5 @@
 import type { MessageKind } from '../../core/inbound.js';
-import type { MediaPolicy } from '../../core/profile.js';
+import type { MediaPolicy } from '../../core/media-policy.js';
 import type { Replies } from './replies.js';
 import type { ConversationState } from '../domain/state.js';
 

@@ -199,6 +199,8 @@ export class Replies {
 
   price(s: Profile['services'][number]): string {
     if (s.price === undefined) return '';
+    // "takes 30 minutes, £0.00" reads like a mistake: a service without a charge is free.
+    if (s.price === 0) return this.language === 'es' ? ', gratis' : ', free';
     return `, ${currencyFormat(this.language, s.currency ?? 'EUR').format(s.price)}`;
   }
 

@@ -3,9 +3,11 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, parseChoice } from './text.js';
+import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
+import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
+import { serviceForParty } from './matchers.js';
 import { fillWhen } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
@@ -22,7 +24,11 @@ interface Entities {
 /** What the message says about when and which service, read once per turn. */
 const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
 function read(turn: Turn): { when: When; service: Service | undefined } {
-  return cached(readings, turn, () => ({ when: parseWhen(turn.text, turn.language, turn.tools.now), service: turn.services.find(turn.text)[0] }));
+  return cached(readings, turn, () => ({
+    when: parseWhen(turn.text, turn.language, turn.tools.now),
+    // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
+    service: turn.services.find(turn.text)[0] ?? serviceForParty(turn.tools.profile.services, turn.text),
+  }));
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {
@@ -70,7 +76,24 @@ function unclearQuestion(turn: Turn, when: When): string {
 
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
 const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
-const PRICE = /\b(how much|price|prices|cost|costs|charge|cuanto|precio|precios|cuesta|cuestan|vale)\b/;
+// "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": only a capitalised name closing its clause.
+const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=\s*(?:$|[.,!?;]))/u;
+// "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence.
+const NAME_SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
+/** Capitalised words that open a clause without naming anyone. */
+const NOT_A_NAME = /^(thanks|thank|cheers|good|hi|hello|hey|hola|gracias|buenos|buenas|see|many|muchas|happy|free|here|back|sorry|not|fine|ok|okay|available|late|running|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|saludos|un|una|el|la|the|a)$/i;
+
+/** The name a message gives along the way, by any of the ways above. */
+function givenName(text: string): string | undefined {
+  const named = NAME_GIVEN.exec(text);
+  if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) return extractName(named[1]!);
+  for (const re of [NAME_SELF, NAME_SIGNED]) {
+    const m = re.exec(text);
+    const first = m?.[1]!.split(/\s+/)[0]!;
+    if (m && !NOT_A_NAME.test(normalize(first))) return extractName(m[1]!);
+  }
+  return undefined;
+}
 const SAME_TIME = /\b(same time|misma hora)\b/;
 
 /**
@@ -144,10 +167,10 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const r = turn.replies;
   const e = extract(turn, flow.offered?.length ?? 0);
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
-  // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía": a name given along the way is kept.
-  const named = NAME_GIVEN.exec(turn.text);
-  if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) flow.name = extractName(named[1]!) ?? flow.name;
-  if (flow.awaiting === 'name' && !gaveSomething) {
+  // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
+  const given = givenName(turn.text);
+  flow.name = given ?? flow.name;
+  if (flow.awaiting === 'name' && !gaveSomething && !given) {
     const name = extractName(turn.text);
     if (!name) return ok(r.t('askName'), 'book', false);
     flow.name = name;
@@ -335,14 +358,29 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
+/**
+ * A no to the proposal. The reply invites another time, so a booking or move keeps what it knew
+ * (service, name, the booking to move) for a next message that gives one ("no wait" → "Sunday at
+ * 12 instead"); a message giving none ends it (see route).
+ */
 function declinePending(turn: Turn): EngineResult {
   const { state } = turn.tools;
-  const action = state.pending!.action;
+  const pending = state.pending!;
   state.pending = undefined;
   state.flow = undefined;
-  if (action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
-  if (action === 'reschedule_booking') return ok(turn.replies.t('notRescheduled'), 'reschedule');
+  if (pending.action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
+  if (pending.action === 'reschedule_booking') {
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, declined: true };
+    return ok(turn.replies.t('notRescheduled'), 'reschedule');
+  }
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
+}
+
+/** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
+function givesSlots(turn: Turn): boolean {
+  const { service, when } = read(turn);
+  return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
 async function escalate(turn: Turn, why: string): Promise<EngineResult> {
@@ -399,6 +437,20 @@ function servicesReply(turn: Turn): string {
   if (services.length === 0) return r.t('noServices');
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
+
+const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
+const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
+
+/** Whether the message names the thing a price FAQ is about: a shared word that is no stopword and no price word. */
+function namesFaqThing(text: string, question: string): boolean {
+  const content = (s: string) => normalize(s).split(' ').filter((w) => w.length >= 4 && !PRICE.test(w) && !VAGUE_WORDS.has(w));
+  const asked = new Set(content(question));
+  return content(text).some((w) => asked.has(w));
+}
+const VAGUE_WORDS = new Set(
+  ('much many what which when where with your have does there this that these those cuanto cuanta cuantos cuantas como donde cuando tienen teneis hacen haceis puedo puede para ' +
+    'offer ofrecen ofreceis reserva reservas reservacion reservation reservations booking bookings appointment appointments cita citas tiempo time tipos types').split(' '),
+);
 
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
@@ -461,9 +513,18 @@ export class RuleEngine implements Engine {
       return advanceReschedule(turn, state.flow);
     }
     const { intent, score } = turn.classification;
+    if (state.flow && state.flow.kind !== 'cancel' && state.flow.declined) {
+      if (givesSlots(turn)) state.flow.declined = undefined;
+      else state.flow = undefined;
+    }
     if (state.flow) {
       const { service, when } = read(turn);
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && !service && !when.date && when.time === undefined && !when.unclear;
+      const flow = state.flow;
+      const picks = flow.kind !== 'cancel' && flow.offered?.length ? parseChoice(n, flow.offered.length) : undefined;
+      // "sounds good" or "the third one" after a list of offers answers the flow, whatever the model makes of its words;
+      // a side question needs its own words ("where are you?") or a sure model.
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (turn.classification.hints.includes(intent as never) || score >= 0.95)
+        && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks;
       if (!sideQuestion) return continueFlow(turn);
     }
     return this.byIntent(turn);
@@ -475,13 +536,22 @@ export class RuleEngine implements Engine {
    * needs clear words (precision matters more than recall there); foreign vocabulary is out of scope.
    */
   private decide(turn: Turn, service: Service | undefined, strongFaq: boolean): Intent {
-    const { intent, score, hints, coverage } = turn.classification;
+    const { intent, score, hints, coverage, foreign = 0 } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
-    if (asksCancelPolicy(turn.normalized)) return 'faq';
+    if (asksCancelPolicy(turn.normalized) || asksLatePolicy(turn.normalized)) return 'faq';
+    // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
+    if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
+    // A closing question about where or when the business is open is the request, whatever the story before it.
+    const request = finalRequest(turn.text);
+    if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
     const { when } = read(turn);
+    // "what size tables do you do reservations for": a question about the offer, not a request for it.
+    if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
+    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
+    if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';
     // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
     if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
     // The business's own FAQ wins, unless the words ask for a change with something to act on
@@ -490,7 +560,14 @@ export class RuleEngine implements Engine {
     // A booking word with a day or time is a booking, whatever FAQ shares a word with it.
     if (hints.includes('book') && (when.date || when.time !== undefined) && !otherRequest) return 'book';
     if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never) && actionable)) return 'faq';
-    if (hints.length === 0 && !service && coverage < 0.5) return 'unknown';
+    // A day or a time in the message is the business's kind of talk ("can we do the 31st instead of the 26th"),
+    // unless several of its words are foreign to the business ("the weather in London tomorrow").
+    const dated = Boolean(when.date || when.time !== undefined) && foreign < 2;
+    if (hints.length === 0 && !service && coverage < 0.5 && !dated) return 'unknown';
+    // A service the model cannot place is still the business's: tell about it.
+    if (intent === 'unknown' && service) return 'services';
+    // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
+    if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
     if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;
   }
@@ -509,8 +586,9 @@ export class RuleEngine implements Engine {
       case 'location':
         return ok(locationReply(turn), 'location');
       case 'services':
-        // Only the business's own keywords make a price question an FAQ: a shared word is not enough.
-        if (match?.strong && !service) return ok(match.faq.answer, 'faq');
+        // Only the business's own keywords make a price question an FAQ: a shared price word is not enough,
+        // a thing it names is ("how much are the tacos" when the FAQ is about the tacos).
+        if ((match?.strong || (match && PRICE.test(normalize(match.faq.question)) && namesFaqThing(turn.text, match.faq.question))) && !service) return ok(match.faq.answer, 'faq');
         return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
       case 'book':
         return startBooking(turn);

@@ -12,8 +12,23 @@ export interface WhenInput {
   normalized: string;
 }
 
+const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana siguiente|una semana despues|a la semana siguiente|la otra semana)\b/;
+
 /** "12", "ok 5 then", "vale, a las 12": a bare hour, which answers "what time?". */
 const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
+
+/**
+ * "Tuesday 31st at 9", then "same time on Wednesday": a bare weekday that changes a day already
+ * chosen means that weekday nearest the chosen day (the 1st), not the first one from today (the
+ * 25th). `date` is that first one; "this" or "next" keep it as read.
+ */
+function weekdayNear(date: string, chosen: string, normalized: string): string {
+  if (/\b(this|next|este|esta|proxim[oa]|que viene)\b/.test(normalized)) return date;
+  const target = DateTime.fromISO(chosen);
+  let best = DateTime.fromISO(date);
+  for (let d = best.plus({ weeks: 1 }); Math.abs(d.diff(target, 'days').days) < Math.abs(best.diff(target, 'days').days); d = d.plus({ weeks: 1 })) best = d;
+  return best.toISODate()!;
+}
 
 /**
  * The dialogue's slot filling, pure: each slot is overwritten only by what the message says. "same
@@ -33,17 +48,25 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
     return { ...next, dayInDoubt: when.date };
   }
-  if (when.unclear) return next;
+  if (when.unclear) {
+    // "Friday at a quarter after 2" read as a range, "Friday around 3 or 4": the day is known, the time is asked.
+    if (when.date && when.unclear !== 'several') [next.date, next.time, next.ambiguousMeridiem] = [when.date, undefined, undefined];
+    return next;
+  }
+  // "I meant the week after, same time": the day chosen, seven days on.
+  if (!when.date && slots.date && WEEK_AFTER.test(input.normalized)) next.date = DateTime.fromISO(slots.date).plus({ weeks: 1 }).toISODate()!;
   if (when.date) {
     const doubted = slots.dayInDoubt && when.weekdayOnly && DateTime.fromISO(slots.dayInDoubt).weekday === DateTime.fromISO(when.date).weekday;
-    next.date = doubted ? slots.dayInDoubt : when.date;
+    next.date = doubted ? slots.dayInDoubt : when.weekdayOnly && slots.date ? weekdayNear(when.date, slots.date, input.normalized) : when.date;
     next.dayInDoubt = undefined;
   }
   if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
   else if (when.part && next.time !== undefined && next.ambiguousMeridiem) [next.time, next.ambiguousMeridiem] = [applyPart(next.time, when.part), false];
-  else if (next.date && next.time === undefined && !next.offered?.length) {
+  // A bare hour answers "what time?"; after offers it is a time of its own only when no offer has its number ("ok 5 then").
+  else if (next.date && (next.time === undefined || next.offered?.length)) {
     const bare = BARE_HOUR.exec(input.normalized);
-    if (bare && Number(bare[1]) <= 23) [next.time, next.ambiguousMeridiem] = [Number(bare[1]) * 60, Number(bare[1]) <= 12];
+    const hour = bare ? Number(bare[1]) : undefined;
+    if (hour !== undefined && hour <= 23 && hour > (next.offered?.length ?? 0)) [next.time, next.ambiguousMeridiem] = [hour * 60, hour <= 12];
   }
   return next;
 }

@@ -26,13 +26,18 @@ export const isOptIn = (n: string) => OPT_IN.has(n);
 /** Words that say yes on their own. */
 const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
-  'go ahead', 'please do', 'do it', 'book it', 'sounds good', 'that works', 'works for me', 'that s fine', 'thats fine', 'fine', 'alright', 'all right', 'great', 'lovely', 'brilliant',
-  'si', 'sip', 'vale', 'claro', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial', 'venga', 'adelante',
-  'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'esta bien', 'sin problema', 'por supuesto', 'hecho',
-  'go for it', 'hazlo',
+  'go ahead', 'go on', 'go for it', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
+  'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
+  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good',
+  'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
+  'venga', 'venga va', 'adelante', 'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
+  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien',
 ];
 /** Words that go with a yes without changing it. */
-const YES_FILLER = ['please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'then', 'that', 'it', 'one', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'so', 'and', 'y', 'oh', 'ah', 'the', 'for me', 'para mi'];
+const YES_FILLER = [
+  'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
+  'for me', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
+];
 /**
  * A change's own verbs: a yes to that change only ("yes, cancel it" confirms a cancellation, never
  * a booking it was asked about). Core words say yes alone; the others only after a yes.
@@ -44,12 +49,35 @@ const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
 };
 const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
-const phrases = (core: string[], filler: string[]) => [...core.map((w) => [w, true] as const), ...filler.map((w) => [w, false] as const)].sort((a, b) => b[0].length - a[0].length);
-const YES_PHRASES = phrases(YES_CORE, YES_FILLER);
-const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [change, phrases([...YES_CORE, ...words.core], [...YES_FILLER, ...words.filler])]));
 
 /** Emoji and apostrophes out, for the closed-vocabulary readers below. */
 const plain = (n: string) => n.replace(EMOJI, ' ').replace(/'/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** Phrases, longest first, each marked as carrying the meaning (true) or only going along with it. */
+const phraseList = (core: readonly string[], filler: readonly string[]) =>
+  [...core.map((w) => [w, true] as const), ...filler.map((w) => [w, false] as const)].sort((a, b) => b[0].length - a[0].length);
+
+/**
+ * Whether `text` is made only of these phrases, with at least one that carries the meaning. Letters
+ * stretched for emphasis count as one ("yesss", "siii", "okk"), when the text as written is no match.
+ */
+function onlyPhrases(text: string, phrases: readonly (readonly [string, boolean])[]): boolean {
+  const read = (t: string) => {
+    let core = false;
+    let rest = t;
+    while (rest) {
+      const hit = phrases.find(([w]) => rest === w || rest.startsWith(`${w} `));
+      if (!hit) return false;
+      core ||= hit[1];
+      rest = rest.slice(hit[0].length).trim();
+    }
+    return core;
+  };
+  return read(text) || read(text.replace(/(\p{L})\1+/gu, '$1'));
+}
+
+const YES_PHRASES = phraseList(YES_CORE, YES_FILLER);
+const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [change, phraseList([...YES_CORE, ...words.core], [...YES_FILLER, ...words.filler])]));
 
 /**
  * A yes to the proposal just shown: only yes-words and fillers ("ok yes", "yes that works",
@@ -59,33 +87,45 @@ const plain = (n: string) => n.replace(EMOJI, ' ').replace(/'/g, ' ').replace(/\
  */
 export function isAffirmative(n: string, change?: string): boolean {
   const words = (change && YES_PHRASES_TO.get(change)) || YES_PHRASES;
-  let core = YES_EMOJI.test(n);
-  let rest = plain(n);
-  while (rest) {
-    const hit = words.find(([w]) => rest === w || rest.startsWith(`${w} `));
-    if (!hit) return false;
-    core ||= hit[1];
-    rest = rest.slice(hit[0].length).trim();
-  }
-  return core;
+  const rest = plain(n);
+  if (!rest) return YES_EMOJI.test(n);
+  return onlyPhrases(rest, words) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, words));
 }
 
-const NO = /^(no+|nope|nah|n|nop|not really|no thanks|no thank you|no gracias|cancel that|mejor no|no mejor no|negativo|no wait|wait|hold on|espera|no espera|no no|ni hablar|para nada|don t|dont)( please| por favor| thanks| gracias)?$/;
-export const isNegative = (n: string) => NO.test(plain(n));
+const NO = /^(no+|nope|nah|n|nop|not really|no thanks|no thank you|no gracias|cancel that|mejor no|no mejor no|negativo|no wait|wait|hold on|espera|no espera|no no|ni hablar|para nada|don t|dont|(no )?(please )?don ?t|not now|not yet|not that( one)?|(no|nope) not that( one)?|no that ?s (wrong|not right)|that ?s wrong|wrong|that doesn t work|that won t work|doesn t work for me|ahora no|todavia no|aun no|de momento no|mejor otro dia|no mejor otro dia|no me (va|viene) bien|esa no|ese no|no es correcto|esta mal)( please| por favor| thanks| gracias| sorry| perdona)?$/;
+export const isNegative = (n: string) => NO.test(plain(n).replace(/\bno+\b/g, 'no'));
 
-const UNSURE = /^(?:h+m+|m{2,}|e+h+|uh+m*)?\s*(?:i m not sure|im not sure|not sure|unsure|let me think|let me check|maybe|perhaps|idk|dunno|i don t know|no se|no estoy segur[oa]|quizas?|a lo mejor|tal vez|dejame pensar(?:lo)?|lo pienso|no lo se)?\s*(?:yet|todavia|aun)?$/;
-/** "hmm not sure", "no sé": neither yes nor no; the proposal keeps waiting. */
-export const isUnsure = (n: string) => plain(n).length > 0 && UNSURE.test(plain(n));
+const UNSURE_CORE = [
+  'i m not sure', 'im not sure', 'not sure', 'unsure', 'let me think', 'let me think about it', 'let me check', 'let me see', 'maybe', 'perhaps', 'idk', 'dunno',
+  'i don t know', 'i dont know', 'not sure yet', 'i ll let you know', 'ill let you know', 'i ll get back to you', 'ill get back to you', 'i ll check', 'ill check',
+  'get back to you', 'let you know', 'check my diary', 'check my calendar', 'i need to check', 'need to check',
+  'no se', 'no estoy seguro', 'no estoy segura', 'quizas', 'quiza', 'a lo mejor', 'tal vez', 'dejame pensar', 'dejame pensarlo', 'dejame ver', 'dejame mirarlo', 'lo pienso',
+  'lo miro', 'no lo se', 'ni idea', 'tengo que mirarlo', 'tengo que pensarlo', 'tengo que verlo', 'te digo', 'te confirmo', 'te aviso', 'ya te digo', 'luego te digo',
+];
+const UNSURE_FILLER = ['hmm', 'hm', 'mmm', 'mm', 'ehh', 'eh', 'uh', 'um', 'umm', 'er', 'erm', 'well', 'yet', 'todavia', 'aun', 'and', 'y', 'pues', 'bueno', 'luego', 'later', 'algo', 'about it', 'and', 'then'];
+const UNSURE_PHRASES = phraseList(UNSURE_CORE, UNSURE_FILLER);
+/** "hmm not sure", "no sé, déjame ver": neither yes nor no; the proposal keeps waiting. */
+export const isUnsure = (n: string) => {
+  const p = plain(n);
+  return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES));
+};
 
 /** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
 const STOP_REQUEST = /\b(stop (messaging|texting|sending|writing|contacting)|(don t|dont|do not) (message|text|contact|write to) me|remove me from|unsubscribe me|no (me )?(escribais|escribas|mandeis|mandes|envieis|envies) mas|no quiero recibir (mas )?mensajes|dejad de (escribirme|mandarme|enviarme)|deja de (escribirme|mandarme|enviarme)|dejen de (escribirme|mandarme|enviarme))\b/;
 export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
 
+/** Who a customer may ask for by role, in any business: the staff, not the service. */
+const STAFF = 'human|person|real person|someone|somebody|anyone|agent|operator|staff|receptionist|reception|front desk|manager|doctor|dentist|owner|boss|mechanic|technician|artist|stylist|hairdresser|barber|groomer|nail tech';
 const HUMAN = [
-  /\b(human|person|real person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner)\b.*\b(speak|talk|chat|call|contact)|\b(speak|talk|chat|connect)\b.*\b(human|person|someone|somebody|agent|operator|staff|receptionist|manager|doctor|dentist|owner|real)\b/,
-  /\b(call me( back)?|ring me|message me back|text me back|(person|someone|somebody) (to )?(call|ring|message|text|contact) me)\b/,
-  /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcionista)\b/,
-  /\b(speak|talk|chat) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme) con\b|\bhablar con (el|la|un|una|alguien)\b/,
+  new RegExp(`\\b(${STAFF})\\b.*\\b(speak|talk|chat|call|contact|ring|phone)|\\b(speak|talk|chat|connect|put me through|transfer me|pass me)\\b.*\\b(${STAFF}|real)\\b`),
+  /\b(call me( back)?|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody|anyone|staff|the team)\b.{0,30}\b(call|ring|message|text|contact|get back to|reach) me)\b/,
+  /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| por favor)?$|\b(have a word|a word with)\b/,
+  /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcion(ista)?|due[nñ][oa]|jef[ae])\b/,
+  /\b(speak|talk|chat) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme|paseme|pongame|comunicame|comuniqueme) con\b|\bhablar con (el|la|un|una|alguien)\b|\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias) llamar\b|\bque me llame\w*\b|\bllam\w*me\b/,
+  /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai)\b|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
+  // "can I talk to Javiera please", "hablar con Memo": a short request for someone by name.
+  /\b(talk|speak|chat) (to|with) (?!(you|u|me|us|it|them|the bot|a bot)\b)[a-z]+( please| pls)?$|\bhablar con (?!(vos|vosotros|ustedes|usted|el bot|un bot|nadie)\b)[a-z]+( por favor| porfa)?$/,
+  /\b(me|nos) (pueden|puedes|podeis|podrian|podrias|puede) (marcar|telefonear|hablar por telefono)\b|\bprefiero (por )?telefono\b|\b(prefer|rather) (a )?(phone )?call\b/,
   /(?<!\b(?:are you|r u|is this|am i talking to|eres) (?:a |an |una |un )?)\b(real|actual|live) (person|human|people)\b|\balguien (real|de verdad)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
 ];
 export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
@@ -93,17 +133,26 @@ export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
 const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|furious|complaint|complain|disgusting|unacceptable|fed up|wtf|scam|idiot|inutil|estupid[oa]|ridicul[oa]|queja|reclamacion|harto|harta|enfadad[oa]|vergonzoso|pesim[oa])\b/;
 export const isFrustrated = (n: string) => FRUSTRATION.test(n);
 
-const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|borra\w* (mi|la))\b/;
-const RESCHEDULE_ALONE = /\b(reschedule|re schedule|postpone|push (it |my \w+ |the \w+ )?(back|forward)|bring (it |my \w+ )?forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
-const RESCHEDULE = /\b(move|change|switch|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\bme la (podeis |puedes |podrias )?(pasar|cambiar|mover)\b/;
+const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
+/** "how long will you hold the table if we're running late?", "si me atraso": lateness only imagined asks the policy. */
+const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|were|me|nos|llego|llegamos|se me)? ?(am |are )?(running late|late|atraso|atrasamos|retraso|retrasamos|hace tarde|llego tarde|llegamos tarde|tarde)\b/;
+export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));
+
+const RESCHEDULE_ALONE = /\b((can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push (it |my \w+ |the \w+ )?(back|forward)|bring (it |my \w+ )?forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
+const RESCHEDULE = /\b(move|change|switch|shift|swap|bump|rebook|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
-/** "Do you charge for late cancellations?" asks about the policy; it cancels nothing. */
-const CANCEL_POLICY = /\b(cancellations|policy|fee|fees|charge|charged|penalty|penalt\w*|notice|politica|penalizacion|cobr\w*|antelacion|se paga|pagar)\b/;
+/**
+ * "Do you charge for late cancellations?", "if I cancel do I lose my deposit?": a question about
+ * the policy, or a cancellation only imagined ("if I cancel", "si cancelo"), cancels nothing.
+ */
+const CANCEL_POLICY = /\b(cancellations|policy|fee|fees|charge|charged|charges|penalty|penalt\w*|how much notice|notice period|deposit|refund\w*|for free|free of charge|politica|penalizacion|cobr\w*|cuanta antelacion|se paga|pagar|deposito|senal|fianza|devol\w*|reembols\w*|pierdo|gratis)\b|\b(if|what if|what happens if|in case) (i|we|you) (have to |need to )?(cancel|call off)|\b(si|que pasa si|en caso de que) (tengo que |hay que )?(cancel\w*|anul\w*)/;
 export const mentionsCancel = (n: string) => CANCEL.test(n) && !CANCEL_POLICY.test(n);
 export const asksCancelPolicy = (n: string) => CANCEL.test(n) && CANCEL_POLICY.test(n);
 /** "Can I move my appointment": a change verb about a booking, or a word that only means rescheduling. */
-export const mentionsReschedule = (n: string) => RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n));
+export const mentionsReschedule = (n: string) => !asksLatePolicy(n) && (RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n)) || MOVE_MINE.test(n));
+/** "can I move my follow up to next week", "pasar la mesa del viernes al sábado": a change verb on the customer's own thing, or from one day to another. */
+const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b(mover|cambiar|pasar|muev\w*|cambi\w*|pas\w*) (mi|mis|la|el|nuestra) (\w+ )?(del|de el) (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+) (al|a el|para el) |\breagend\w*|\breprogram\w*/;
 /** A change verb alone ("move the MOT to Monday"): a reschedule when it names a service the customer has booked. */
 export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 
@@ -123,6 +172,8 @@ export function parseChoice(n: string, max: number): number | undefined {
 export function extractName(text: string): string | undefined {
   const stripped = text
     .trim()
+    // "Thanks, Priya Shah", "ok, it's Dan": the answer's lead-in is not part of the name.
+    .replace(/^(thanks|thank you|cheers|ok|okay|sure|yes|yeah|si|sí|vale|gracias|perfecto)[,.!]?\s+/i, '')
     .replace(/^(my name is|my name's|i am|i'm|im|it's|its|name is|call me|me llamo|mi nombre es|soy|a nombre de)\s+/i, '')
     .replace(/[.!,]+$/, '')
     .trim();

@@ -18,7 +18,12 @@ const STOPWORDS = new Set(
     'el la los las un una unos unas lo le les de del al a en con por para sin sobre entre y o u e ni que quien quienes cual cuales cuando donde ' +
     'como cuanto cuanta cuantos cuantas es son soy eres somos sois esta estan estoy estamos estais este esto ese eso esa esos esas mi mis tu tus su ' +
     'sus nuestro nuestra vuestro vuestra me te se nos os ya muy mas menos tambien pero si no hay ser estar tener tengo tiene tienen tenemos teneis ' +
-    'hacer hago hace hacen puedo puede pueden podemos podeis quiero quieres quiere necesito favor porfa vale bien'
+    'hacer hago hace hacen puedo puede pueden podemos podeis quiero quieres quiere necesito favor porfa vale bien ' +
+    // Everyday verbs and fillers say nothing about the business: "me das turno" is about the turno.
+    'could would gonna wanna gotta give gimme take bring put come say ask wondering hi hey hello thanks ' +
+    'das da dan dais doy dar podria podrias podriais podrian seria gustaria quisiera queria pues oye mira hola buenas gracias ustedes vosotros vos ' +
+    // Contractions once their apostrophe is gone ("what's" → "whats").
+    'ill ive id youre theyre thats theres isnt didnt doesnt cant dont wont whats hows wheres'
   ).split(' '),
 );
 
@@ -55,10 +60,14 @@ export class Vocabulary {
     return this.words.has(w) || this.words.has(w.replace(/e?s$/, '')) || (w.length >= PREFIX && this.prefixes.has(w.slice(0, PREFIX)));
   }
 
-  /** Share of the message's content words (not stopwords, not numbers) this business knows; 1 when there are none. */
-  coverage(normalized: string): number {
-    const content = normalized.split(' ').filter((w) => w && !STOPWORDS.has(w) && !/^\d+$/.test(w) && /\p{L}/u.test(w));
-    if (content.length === 0) return 1;
-    return content.filter((w) => this.knows(w)).length / content.length;
+  /**
+   * The message's content words (not stopwords, not numbers or ordinals like "26th"): the share this
+   * business knows (1 when there are none), and how many it does not.
+   */
+  reach(normalized: string): { coverage: number; foreign: number } {
+    const content = normalized.replace(/['’]/g, '').split(' ').filter((w) => w && !STOPWORDS.has(w) && !/^\d+(st|nd|rd|th|h|hs)?$/.test(w) && /\p{L}/u.test(w));
+    if (content.length === 0) return { coverage: 1, foreign: 0 };
+    const known = content.filter((w) => this.knows(w)).length;
+    return { coverage: known / content.length, foreign: content.length - known };
   }
 }

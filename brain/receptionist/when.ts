@@ -1,6 +1,6 @@
 import { DateTime, type Zone } from 'luxon';
 import type { Language, Profile } from '../../core/profile.js';
-import { rangesFor } from '../domain/calendar.js';
+import { atLocalMinutes, rangesFor } from '../domain/calendar.js';
 
 /**
  * What a message says about when, read by hand-written rules in English and Spanish. chrono-node
@@ -42,12 +42,26 @@ const MONTH = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 const WEEKDAYS: Record<string, number> = {
   monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3, weds: 3, thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6, sunday: 7, sun: 7,
   lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
+  // "mar" would be March: martes has no short form.
+  lun: 1, mie: 3, mier: 3, jue: 4, vie: 5, sab: 6, dom: 7,
 };
 const WEEKDAY = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join('|');
 
+const UNITS_EN = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const UNITS_ES = ['uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'];
+/** "twenty-five", "twenty five", "veinticinco", "cuarenta y cinco": the minutes people write in words. */
+const compounds = (tens: [string, number][], units: string[], joins: string[]) =>
+  Object.fromEntries(tens.flatMap(([t, v]) => units.flatMap((u, i) => joins.map((j) => [`${t}${j}${u}`, v + i + 1]))));
 const NUMBER_WORDS: Record<Language, Record<string, number>> = {
-  en: { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, 'forty five': 45, 'forty-five': 45 },
-  es: { uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11, doce: 12, quince: 15, veinte: 20, veinticinco: 25, treinta: 30 },
+  en: {
+    one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50,
+    ...compounds([['twenty', 20], ['thirty', 30], ['forty', 40], ['fifty', 50]], UNITS_EN, [' ', '-']),
+  },
+  es: {
+    uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11, doce: 12, quince: 15, veinte: 20, treinta: 30, cuarenta: 40, cincuenta: 50,
+    ...compounds([['veinti', 20]], UNITS_ES, ['']),
+    ...compounds([['treinta', 30], ['cuarenta', 40], ['cincuenta', 50]], UNITS_ES, [' y ']),
+  },
 };
 
 const NUMBER_RE = Object.fromEntries(
@@ -72,8 +86,11 @@ function prepare(text: string, language: Language): string {
     .toLowerCase()
     .replace(/[¿¡!?,;()"*]+/g, ' ')
     .replace(/\b([ap])\.m\.?/g, '$1m')
+    .replace(/@/g, language === 'es' ? ' a las ' : ' at ')
     .replace(/\s+/g, ' ');
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
+  // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
+  s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
   if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1');
   return ` ${s.trim()} `;
 }
@@ -111,8 +128,10 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     for (const m of s.matchAll(re)) f(m as RegExpExecArray);
   };
   if (language === 'es') {
+    // "tipo 5", "tipo 17:30" (Río de la Plata): about that time.
+    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?))/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
     // "a las 5 y media de la tarde", "sobre las 11 y cuarto", "a las 7 menos cuarto", "a las 16h30".
-    scan(/\blas? (\d{1,2})(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico))?(?: (?:de la |del |por la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
+    scan(/\blas? (\d{1,2})(?!\d)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
       let h = Number(m[1]);
       let min = m[2] ? Number(m[2]) : 0;
       const extra = m[3];
@@ -128,14 +147,17 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     });
   }
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
-  scan(/\b(\d{1,2}) ?h ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
+  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
+  // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
+  scan(/\b(?:at|a las|las|around|about|for) ([01]\d|2[0-3])([0-5]\d) ?(?:h|hs|hrs)?\b/g, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
   scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
   if (language === 'en') {
     scan(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 30, m[2]?.trim()));
-    scan(/\b(?:a )?quarter past (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 15, m[2]?.trim()));
-    scan(/\b(?:a )?quarter to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]) - 1, 45, m[2]?.trim()));
-    scan(/\b(\d{1,2}) (?:minutes )?past (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
-    scan(/\b(5|10|20|25) to (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
+    // British "past"/"to" and American "after"/"of"/"till".
+    scan(/\b(?:a )?quarter (?:past|after) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 15, m[2]?.trim()));
+    scan(/\b(?:a )?quarter (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]) - 1, 45, m[2]?.trim()));
+    scan(/\b(\d{1,2}) (?:minutes )?(?:past|after) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
+    scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
     scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
     scan(ANCHORED, (m) =>
@@ -150,13 +172,13 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
 }
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
-const VAGUE = /\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
+const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
-  if (/\b(morning|in the am|(?:por|de) la manana|a primera hora|temprano)\b/.test(s)) return 'morning';
-  if (/\b(afternoon|por la tarde|de la tarde|a la tarde|this arvo)\b/.test(s)) return 'afternoon';
-  if (/\b(evening|tonight|night|por la noche|de la noche|esta noche)\b/.test(s)) return 'evening';
+  if (/\b(morning|in the am|first thing|(?:por|de|en) la manana|a primera hora|temprano)\b/.test(s)) return 'morning';
+  if (/\b(afternoon|arvo|por la tarde|de la tarde|a la tarde|en la tarde)\b/.test(s)) return 'afternoon';
+  if (/\b(evening|tonight|night|por la noche|de la noche|en la noche|esta noche)\b/.test(s)) return 'evening';
   return undefined;
 }
 
@@ -186,15 +208,40 @@ interface DateReading {
   impossible?: string;
 }
 
-function findDates(s: string, language: Language, today: DateTime): DateReading {
+const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
+const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (?:week|after next)\\b`, 'g');
+const A_WEEK_FROM = new RegExp(`\\ba week (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
+const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
+
+function findDates(text: string, language: Language, today: DateTime): DateReading {
+  let s = text;
   const r: DateReading = { dates: [], weekdays: [], days: [] };
   const take = (d: DateTime | undefined, written: string) => {
     if (d) r.days.push(d);
     else r.impossible ??= written.trim();
   };
+  const nextWeekOf = (wd: number) => today.startOf('week').plus({ weeks: 1, days: wd - 1 });
+  const ahead = (wd: number, includeToday: boolean) => today.plus({ days: (wd - today.weekday + 7) % 7 || (includeToday ? 0 : 7) });
+  // "Friday week", "Friday after next", "a week tomorrow", "in 2 weeks on Tuesday", "el martes dentro de dos semanas":
+  // whole weeks after a named day. Read first, then blanked, so the day alone is not read again.
+  const shift = (m: RegExpMatchArray, day: DateTime, weekday?: number) => {
+    r.dates.push(day);
+    if (weekday) r.weekdays.push(weekday);
+    s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
+  };
+  const count = (w: string) => (/^\d/.test(w) ? Number(w) : 1);
+  for (const m of [...s.matchAll(WEEKS_AFTER)]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: 1 }), WEEKDAYS[m[1]!]);
+  for (const m of [...s.matchAll(A_WEEK_FROM)]) {
+    const wd = WEEKDAYS[m[1]!];
+    shift(m, (wd ? ahead(wd, false) : m[1] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: 1 }), wd);
+  }
+  for (const m of [...s.matchAll(IN_WEEKS_ON)]) {
+    const wd = WEEKDAYS[(m[2] ?? m[3])!]!;
+    shift(m, today.plus({ weeks: count((m[1] ?? m[4])!) }).startOf('week').plus({ days: wd - 1 }), wd);
+  }
   // Relative days.
   if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
-  else if (/\b(tomorrow|tmrw|tmr|tomoz)\b/.test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
+  else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
   if (/\b(today|hoy|this (?:morning|afternoon|evening))\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
   for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
@@ -202,8 +249,6 @@ function findDates(s: string, language: Language, today: DateTime): DateReading 
     r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : n }));
   }
   // Weekdays, with their "this / next / que viene" reading.
-  const nextWeekOf = (wd: number) => today.startOf('week').plus({ weeks: 1, days: wd - 1 });
-  const ahead = (wd: number, includeToday: boolean) => today.plus({ days: (wd - today.weekday + 7) % 7 || (includeToday ? 0 : 7) });
   for (const m of s.matchAll(WEEKDAY_PHRASE)) {
     const wd = WEEKDAYS[m[2]!]!;
     const before = m[1]?.trim();
@@ -259,7 +304,10 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
 
   const iso = (d: DateTime) => d.toISODate()!;
   const days = [...new Set(found.days.map(iso))];
-  const others = [...new Set(found.dates.map(iso))];
+  // "the light came on yesterday, can you look at it tomorrow": a past day tells the story, a coming one the wish.
+  const named = [...new Set(found.dates.map(iso))];
+  const coming = named.filter((d) => d >= iso(today));
+  const others = coming.length > 0 ? coming : named;
   if (days.length > 1) result.unclear = 'several';
   else if (days.length === 1) {
     result.date = days[0];
@@ -330,5 +378,5 @@ export function applyPart(minutes: number, part: DayPart): number {
 
 /** A local date and time in the tenant's zone. */
 export function localDateTime(date: string, minutes: number, zone: Zone): DateTime {
-  return DateTime.fromISO(date, { zone }).startOf('day').plus({ minutes });
+  return atLocalMinutes(DateTime.fromISO(date, { zone }), minutes);
 }

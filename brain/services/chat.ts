@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import type { Logger } from '../../core/logger.js';
 import type { Language } from '../../core/profile.js';
 import type { ChatReply, ChatRequest } from '../../core/contracts.js';
-import { CAPTIONED_KINDS } from '../../core/inbound.js';
+import { CAPTIONED_KINDS, FILE_KINDS } from '../../core/inbound.js';
 import { afterEngine, gate, humanModeUntil, lastActivity, newConversation, optedOutState, resume, UNHANDLED_LIMIT, type Conversation } from '../domain/conversations.js';
-import { escalationNotice } from '../domain/escalations.js';
+import { escalationNotice, followUpNotice } from '../domain/escalations.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
@@ -87,6 +87,8 @@ export class ChatService {
     // The words to answer: a text, or what came with a file (caption, transcript). A file without
     // words gets the media policy's answer instead of the engine's.
     const kind = req.kind ?? 'text';
+    // What staff are told of the message: its record line, and what became of its file.
+    const record = req.fileNote ? `${req.message} (${req.fileNote})` : req.message;
     const words = kind === 'text' ? req.message : ((kind === 'audio' ? req.transcript : CAPTIONED_KINDS.has(kind) ? req.caption : undefined) ?? '').trim();
     const normalized = normalize(words);
     // The customer's language, not the business's: kept per conversation, switched when they do.
@@ -128,7 +130,7 @@ export class ChatService {
     } else if (who.kind === 'silent') {
       [reply, intent] = [null, classification.intent];
     } else if (!words) {
-      const media = answerMedia(kind, req.message, replies, profile.media, tools.state, nowDate);
+      const media = answerMedia(kind, record, replies, profile.media, tools.state, nowDate);
       [reply, intent] = [media.reply, 'unknown'];
       if (media.callNoticeAt) tools.state = { ...tools.state, callNoticeAt: media.callNoticeAt };
       notice = media.notice;
@@ -162,13 +164,19 @@ export class ChatService {
         handoffUntil = humanModeUntil(nowDate);
       }
       // A photo's caption is answered, and staff still see the photo.
-      if (CAPTIONED_KINDS.has(kind)) notice = fileNotice(req.message, profile.media);
+      if (CAPTIONED_KINDS.has(kind)) notice = fileNotice(record, profile.media);
     }
     // A notice tells staff without taking the conversation from the receptionist.
+    // A customer already waiting for a person adds to that escalation: staff see every file.
     if (notice) {
-      await tools.escalate(notice);
+      escalationId = (await this.followUp(tenant, conversation, req, notice, nowDate)) ?? (await this.escalate(tenant, conversation, req, notice, nowDate));
       actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId });
       escalated = true;
+    } else if (who.kind === 'silent' && FILE_KINDS.has(kind)) {
+      // The bot keeps quiet while a person has the chat, but the file still reaches their escalation.
+      const line = fileNotice(record, profile.media);
+      const id = line ? await this.followUp(tenant, conversation, req, line, nowDate) : null;
+      if (id !== null) actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId: id });
     }
 
     const pin = reply !== null && intent === 'location' && profile.location ? { ...profile.location, name: profile.name, ...(profile.address ? { address: profile.address } : {}) } : undefined;
@@ -210,6 +218,12 @@ export class ChatService {
     const id = await tenant.db.escalations.open({ conversationId: conversation.id, sender: req.sender, summary, notice, at: now });
     this.log.info({ tenant: tenant.tenant.id, escalationId: id }, 'conversation escalated to a person');
     return id;
+  }
+
+  /** Adds to the customer's pending escalation, if there is one. */
+  private followUp(tenant: TenantContext, conversation: Conversation, req: ChatRequest, line: string, now: Date): Promise<number | null> {
+    const notice = followUpNotice({ tenantId: tenant.tenant.id, tenantName: tenant.tenant.name, sender: req.sender, senderName: req.senderName ?? conversation.senderName, summary: line });
+    return tenant.db.escalations.followUp({ sender: req.sender, line, notice, at: now });
   }
 }
 

@@ -1,8 +1,14 @@
+import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Boom } from '@hapi/boom';
 import {
   areJidsSameUser,
   BufferJSON,
-  downloadMediaMessage,
+  DEFAULT_ORIGIN,
+  extractMessageContent,
+  getContentType,
+  getHttpStream,
+  getMediaKeys,
+  getUrlFromDirectPath,
   initAuthCreds,
   isJidBroadcast,
   isJidGroup,
@@ -15,6 +21,8 @@ import {
   normalizeMessageContent,
   proto,
   type AuthenticationCreds,
+  type MediaDownloadOptions,
+  type MediaType,
   type SignalDataTypeMap,
   type SignalKeyStore,
   type UserFacingSocketConfig,
@@ -28,7 +36,7 @@ import type { Logger } from '../../core/logger.js';
 import { fullJitter } from '../../core/backoff.js';
 import { SpillFile } from '../spill.js';
 import { AuthFolder } from './auth-store.js';
-import type { InboundMessage, Transport, TransportEvents } from './transport.js';
+import { FileTooBigError, type InboundMessage, type Transport, type TransportEvents } from './transport.js';
 
 /** The part of a Baileys socket the adapter uses; tests inject a fake that emits Baileys' real events. */
 export type SocketLike = Pick<WASocket, 'ev' | 'end' | 'sendMessage' | 'sendPresenceUpdate' | 'requestPairingCode' | 'rejectCall' | 'updateMediaMessage'> & {
@@ -48,14 +56,49 @@ export interface BaileysOptions {
   version?: WAVersion;
   /** How long that lookup may take before the version Baileys ships with is used. */
   versionLookupMs?: number;
-  /** Baileys' downloadMediaMessage; tests replace it (WhatsApp's media servers are out of reach). */
-  downloadMedia?: typeof downloadMediaMessage;
+  /**
+   * Downloads of files customers send: Baileys' own fetch options (its documented hook; tests pass
+   * a dispatcher that takes WhatsApp's media host to a server on 127.0.0.1) and how long one may take.
+   */
+  media?: { fetch?: MediaDownloadOptions['options']; timeoutMs?: number };
   /** Room reserved on disk for messages the gateway cannot store (see SpillFile). */
   spillFile?: string;
   /** Its size (tests make it small). */
   spillBytes?: number;
   /** Another WhatsApp Web socket than WhatsApp's (WA_WEBSOCKET_URL): then no online version lookup either. */
   socketUrl?: string;
+}
+
+/** Media links expire: WhatsApp's media servers answer these once the file is gone from them. */
+const EXPIRED = new Set([404, 410]);
+const MEDIA_TIMEOUT_MS = 60_000;
+/** WhatsApp appends the first 10 bytes of HMAC-SHA256(macKey, iv + ciphertext) to every media file. */
+const MAC_BYTES = 10;
+
+/** Why a file could not be had, in words fit for the staff notice (never the signed media URL). */
+export class MediaDownloadError extends Error {}
+
+/** Rejects with `what` when the promise takes longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MediaDownloadError(what)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The HTTP status of a failed fetch from the media server (Baileys' Boom carrying the URL), else 0. */
+function httpStatus(err: unknown): number {
+  const boom = err as Boom<{ url?: string }>;
+  return boom?.isBoom && boom.data?.url ? boom.output.statusCode : 0;
+}
+
+/** Baileys' errors from a download, as a staff notice can say them. */
+function mediaError(err: unknown): Error {
+  if (err instanceof MediaDownloadError || err instanceof FileTooBigError) return err;
+  const status = httpStatus(err);
+  if (status) return new MediaDownloadError(`WhatsApp's media server answered ${status}`);
+  return new MediaDownloadError(`the file could not be downloaded: ${(err as Error).message}`.slice(0, 200));
 }
 
 const heldKey = (m: InboundMessage) => `${m.chat}/${m.participant}/${m.id}`;
@@ -90,7 +133,9 @@ export function readContent(m: WAMessage): { kind: MessageKind; text: string | n
   if (text !== null) return { kind: 'text', text };
   if (c.audioMessage) return { kind: 'audio', text: null, media: { seconds: num(c.audioMessage.seconds), voiceNote: Boolean(c.audioMessage.ptt), mimetype: c.audioMessage.mimetype ?? undefined, bytes: num(c.audioMessage.fileLength) } };
   if (c.imageMessage) return { kind: 'image', text: c.imageMessage.caption ?? null, media: { mimetype: c.imageMessage.mimetype ?? undefined, bytes: num(c.imageMessage.fileLength) } };
-  if (c.videoMessage) return { kind: 'video', text: c.videoMessage.caption ?? null, media: { seconds: num(c.videoMessage.seconds), mimetype: c.videoMessage.mimetype ?? undefined, bytes: num(c.videoMessage.fileLength) } };
+  // A video note (the round one recorded in the chat) is a video like any other.
+  const video = c.videoMessage ?? c.ptvMessage;
+  if (video) return { kind: 'video', text: video.caption ?? null, media: { seconds: num(video.seconds), mimetype: video.mimetype ?? undefined, bytes: num(video.fileLength) } };
   if (c.documentMessage) {
     const d = c.documentMessage;
     return { kind: 'document', text: d.caption ?? null, media: { fileName: d.fileName ?? d.title ?? undefined, mimetype: d.mimetype ?? undefined, bytes: num(d.fileLength) } };
@@ -109,6 +154,9 @@ export function readContent(m: WAMessage): { kind: MessageKind; text: string | n
   if (c.reactionMessage) return { kind: 'reaction', text: c.reactionMessage.text ?? '' };
   return null;
 }
+
+/** Content that is never a customer's message: keys, receipts, context, revokes, poll votes, pins. */
+const PROTOCOL_NOISE: ReadonlySet<string> = new Set(['protocolMessage', 'senderKeyDistributionMessage', 'messageContextInfo', 'pollUpdateMessage', 'keepInChatMessage', 'pinInChatMessage', 'encReactionMessage', 'albumMessage']);
 
 /** Groups, broadcasts, status updates and newsletters: never a customer's one-to-one chat. */
 function ignoredJid(jid: string): boolean {
@@ -355,7 +403,12 @@ export class BaileysTransport implements Transport {
     const address = m.key.remoteJid;
     if (!address || !m.key.id || ignoredJid(address)) return null;
     const content = readContent(m);
-    if (!content) return null;
+    if (!content) {
+      const type = getContentType(normalizeMessageContent(m.message));
+      // Noise is expected; anything else is something a customer sent that wr cannot read yet.
+      if (type && !PROTOCOL_NOISE.has(type)) this.opts.log.warn({ id: m.key.id, type }, 'a message of a kind wr does not read (not recorded, not answered)');
+      return null;
+    }
     const seconds = typeof m.messageTimestamp === 'number' ? m.messageTimestamp : Number(m.messageTimestamp ?? 0);
     return {
       ...(await this.who(sock, address, m.key.remoteJidAlt)),
@@ -434,11 +487,81 @@ export class BaileysTransport implements Transport {
     await this.live().sendPresenceUpdate(on ? 'composing' : 'paused', jid);
   }
 
-  async download(file: string): Promise<Buffer> {
+  /**
+   * A file a customer sent, at most `maxBytes` (counted as it streams in, so a file bigger than it
+   * claims never fills memory), its MAC checked.
+   */
+  async download(file: string, maxBytes: number): Promise<Buffer> {
     const sock = this.live();
     const message = JSON.parse(file, BufferJSON.reviver) as WAMessage;
-    // Media links expire; reuploadRequest asks the sender's phone for a fresh one.
-    return (this.opts.downloadMedia ?? downloadMediaMessage)(message, 'buffer', {}, { logger: this.opts.log.child({ module: 'baileys' }, { level: 'warn' }) as never, reuploadRequest: (m) => sock.updateMediaMessage(m) });
+    const ms = this.opts.media?.timeoutMs ?? MEDIA_TIMEOUT_MS;
+    try {
+      return await this.fetchMedia(message, maxBytes, ms);
+    } catch (err) {
+      if (!EXPIRED.has(httpStatus(err))) throw mediaError(err);
+      // The link expired: ask the sender's phone to upload the file again, as Baileys means to.
+      // Baileys 7.0.0-rc14 would do it through ctx.reuploadRequest, but it tests `error.status`,
+      // which its own Boom errors lack (WhiskeySockets/Baileys#2767), so it never does.
+      this.opts.log.info({ id: message.key.id }, 'media link expired: asking the phone to upload the file again');
+      const fresh = await within(sock.updateMediaMessage(message), ms, 'the link expired and the phone did not upload the file again').catch((e) => {
+        throw e instanceof MediaDownloadError ? e : new MediaDownloadError(`the link expired and the phone could not upload the file again: ${(e as Error).message}`.slice(0, 200));
+      });
+      return this.fetchMedia(fresh, maxBytes, ms).catch((e) => {
+        throw mediaError(e);
+      });
+    }
+  }
+
+  /**
+   * One download, from Baileys' own parts: its choice of URL (the directPath on the message's
+   * media host), its HKDF media keys and its fetch (headers, dispatcher). Baileys' download
+   * function is not used because it `.pipe()`s the HTTP stream into the decipher: a connection
+   * dropped mid-file then throws an uncaught exception (the gateway dies) and the download never
+   * settles. Here the stream is read in a loop that sees its errors, and the MAC WhatsApp appends
+   * (which Baileys skips) is checked before decrypting.
+   */
+  private async fetchMedia(message: WAMessage, maxBytes: number, ms: number): Promise<Buffer> {
+    // As Baileys' downloadMediaMessage finds it (a video note's ptvMessage too).
+    const content = extractMessageContent(message.message);
+    const contentType = getContentType(content);
+    const media = (contentType && content?.[contentType]) as proto.Message.IImageMessage | undefined;
+    if (!media || typeof media !== 'object') throw new MediaDownloadError('the message carries no file');
+    if (Number(media.fileLength ?? 0) > maxBytes) throw new FileTooBigError(maxBytes);
+    const host = media.url ? URL.parse(media.url)?.host : undefined;
+    const url = media.directPath ? getUrlFromDirectPath(media.directPath, host) : media.url;
+    if (!url || !media.mediaKey?.length) throw new MediaDownloadError('the message carries no link or key for its file');
+    const { cipherKey, iv, macKey } = await getMediaKeys(media.mediaKey, contentType!.replace('Message', '') as MediaType);
+    // Baileys passes no abort signal to its fetch: the deadline is kept here.
+    const late = `no file from WhatsApp's media server within ${ms} ms`;
+    const fetching = getHttpStream(url, { ...this.opts.media?.fetch, headers: { Origin: DEFAULT_ORIGIN } });
+    const source = await within(fetching, ms, late).catch((err) => {
+      // Answered after all, too late: nobody would be listening for that stream's errors.
+      void fetching.then((s) => s.destroy(), () => {});
+      throw err;
+    });
+    const timer = setTimeout(() => source.destroy(new MediaDownloadError(late)), ms);
+    // AES-CBC adds at most one block of padding, and the MAC is 10 bytes.
+    const limit = maxBytes + 16 + MAC_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) throw new FileTooBigError(maxBytes);
+        chunks.push(chunk);
+      }
+    } finally {
+      clearTimeout(timer);
+      source.destroy();
+    }
+    const file = Buffer.concat(chunks);
+    const [body, mac] = [file.subarray(0, -MAC_BYTES), file.subarray(-MAC_BYTES)];
+    const expected = createHmac('sha256', macKey!).update(iv).update(body).digest().subarray(0, MAC_BYTES);
+    if (file.length < MAC_BYTES + 16 || !timingSafeEqual(mac, expected)) throw new MediaDownloadError('the file arrived damaged: its MAC does not match');
+    const decipher = createDecipheriv('aes-256-cbc', cipherKey, iv);
+    const data = Buffer.concat([decipher.update(body), decipher.final()]);
+    if (data.length > maxBytes) throw new FileTooBigError(maxBytes);
+    return data;
   }
 
   async rejectCall(callId: string, from: string): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { FILE_KINDS, type MediaInfo, type MessageKind } from '../../core/inbound.js';
 import type { GatewayStore } from '../store.js';
-import type { InboundMessage, Transport, TransportEvents } from './transport.js';
+import { FileTooBigError, type InboundMessage, type Transport, type TransportEvents } from './transport.js';
 
 const QR_ROTATE_MS = 20_000;
 
@@ -115,8 +115,9 @@ export class SimulatorTransport implements Transport {
   }
 
   /** The simulator's "file" is a path on this machine (checked by the HTTP route). */
-  async download(file: string): Promise<Buffer> {
+  async download(file: string, maxBytes: number): Promise<Buffer> {
     if (!this.connected) throw new Error('simulator is not connected');
+    if ((await fs.stat(file)).size > maxBytes) throw new FileTooBigError(maxBytes);
     return fs.readFile(file);
   }
 

@@ -1,5 +1,12 @@
 import type { MediaInfo, MessageKind } from '../../core/inbound.js';
 
+/** A file over the size the gateway asked for: it was not (fully) downloaded. */
+export class FileTooBigError extends Error {
+  constructor(readonly limit: number) {
+    super(`the file is over the ${limit}-byte limit`);
+  }
+}
+
 /** What the gateway needs from a WhatsApp connection, whatever carries it (Baileys or the simulator). */
 
 export interface InboundMessage {
@@ -54,8 +61,8 @@ export interface Transport {
   sendLocation(jid: string, pin: { latitude: number; longitude: number; name: string; address?: string }, messageId: string): Promise<void>;
   /** Shows "typing…" in the chat, or stops showing it; best effort. */
   typing(jid: string, on: boolean): Promise<void>;
-  /** Downloads the file of a message (InboundMessage.file). */
-  download(file: string): Promise<Buffer>;
+  /** Downloads the file of a message (InboundMessage.file); throws, saying why, when it is over `maxBytes`, damaged or gone. */
+  download(file: string, maxBytes: number): Promise<Buffer>;
   /** Received messages that could not be stored, kept in memory only (Baileys: acknowledged already, so a crash loses them). */
   heldInMemory?(): number;
   /** Declines an incoming call (InboundMessage of kind call: its id and address). */

@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+import { localDateTime } from '../../brain/receptionist/when.js';
 import { describe, expect, it } from 'vitest';
 import { parseProfileYaml } from '../../core/profile.js';
 import { checkSlot, freeSlotsOn, nextOpening, openIntervalAt, suggestSlots } from '../../brain/domain/calendar.js';
@@ -19,6 +20,17 @@ const zone = 'Europe/Madrid';
 const at = (iso: string) => DateTime.fromISO(iso, { zone });
 
 describe('opening hours', () => {
+  it('reads opening hours and booked times as wall-clock times on the day the clocks change', () => {
+    const salon = parseProfileYaml('name: Salon\ntimezone: Europe/London\nhours:\n  sun: ["10:00-16:00"]\n');
+    const london = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/London' });
+    // Sunday 29 March 2026: midnight plus 600 minutes is 11:00 BST, not 10:00.
+    expect(openIntervalAt(salon, london('2026-03-29T10:15'))?.start.toFormat('HH:mm')).toBe('10:00');
+    expect(openIntervalAt(salon, london('2026-03-29T16:15'))).toBeUndefined();
+    expect(nextOpening(salon, london('2026-03-29T08:00'))?.toISO()).toBe(london('2026-03-29T10:00').toISO());
+    expect(localDateTime('2026-03-29', 11 * 60, new IANAZone('Europe/London')).toFormat('HH:mm')).toBe('11:00');
+    expect(localDateTime('2026-10-25', 11 * 60 + 30, new IANAZone('Europe/Madrid')).toFormat('HH:mm')).toBe('11:30');
+  });
+
   it('knows when it is open, including overnight ranges that spill into the next day', () => {
     expect(openIntervalAt(profile, at('2026-03-16T10:00'))).toBeDefined();
     expect(openIntervalAt(profile, at('2026-03-16T14:00'))).toBeUndefined();

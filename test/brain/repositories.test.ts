@@ -209,6 +209,20 @@ describe.each([
       expect(await db.escalations.open(open)).not.toBe(id);
     });
 
+    it('add a follow-up to a pending escalation once (a retried message adds nothing), and none without one', async () => {
+      const now = t('2026-03-16T10:00:00Z');
+      const c = await db.conversations.open(newConversation('+34600000002', undefined, 'en', now));
+      const more = { sender: c.sender, line: 'Sent [photo] (kept as b.jpg).', notice: 'more: b.jpg', at: t('2026-03-16T10:05:00Z') };
+      expect(await db.escalations.followUp(more)).toBeNull();
+      expect(await sql('SELECT id FROM escalation_outbox')).toEqual([]);
+      const id = await db.escalations.open({ conversationId: c.id, sender: c.sender, summary: 'Sent [photo] (kept as a.jpg).', notice: 'first: a.jpg', at: now });
+      expect(await db.escalations.followUp(more)).toBe(id);
+      expect(await db.escalations.followUp(more)).toBe(id);
+      expect(await db.escalations.followUp({ ...more, line: 'Sent [voice note 0:04].', notice: 'more: voice', at: t('2026-03-16T10:06:00Z') })).toBe(id);
+      expect((await sql<{ text: string }>('SELECT text FROM escalation_outbox ORDER BY id')).map((r) => r.text)).toEqual(['first: a.jpg', 'more: b.jpg', 'more: voice']);
+      expect((await db.escalations.list({ status: 'pending' }))[0]!.summary).toBe('Sent [photo] (kept as a.jpg).\nSent [photo] (kept as b.jpg).\nSent [voice note 0:04].');
+    });
+
     it('replace the profile tables in one go and remember the source hash', async () => {
       expect(await db.profile.storedHash()).toBeUndefined();
       await db.profile.replace(profileTables(profile, 'h1', new Date()));

@@ -33,6 +33,28 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(fill(doubt, { date: '2026-03-27', weekdayOnly: true }).date).toBe('2026-03-27');
   });
 
+  it('a bare weekday that changes a chosen day means the one nearest it; "this"/"next" keep their reading', () => {
+    const chosen: WhenSlots = { date: '2026-03-31', time: 540, ambiguousMeridiem: false };
+    expect(fill(chosen, { date: '2026-03-25', weekdayOnly: true }, 'same time on wednesday')).toMatchObject({ date: '2026-04-01', time: 540 });
+    expect(fill({ date: '2026-03-25', time: 660 }, { date: '2026-03-26', weekdayOnly: true }, 'same time but on thursday').date).toBe('2026-03-26');
+    expect(fill(chosen, { date: '2026-03-25', weekdayOnly: true }, 'this wednesday').date).toBe('2026-03-25');
+    expect(fill({}, { date: '2026-03-25', weekdayOnly: true }, 'wednesday').date).toBe('2026-03-25');
+  });
+
+  it('a time that needs a question keeps the day it came with and forgets the old time', () => {
+    expect(fill(asked, { date: '2026-03-20', time: 840, unclear: 'vague_time' })).toMatchObject({ date: '2026-03-20', time: undefined });
+  });
+
+  it('after offers, a bare hour that is no offer\'s number is a new time', () => {
+    expect(fill(asked, {}, 'ok 5 then')).toMatchObject({ date: '2026-03-17', time: 300, ambiguousMeridiem: true });
+    expect(fill(asked, {}, '2').time).toBe(600);
+  });
+
+  it('"the week after" moves the chosen day seven days on and keeps the time', () => {
+    expect(fill({ date: '2026-05-16', time: 705 }, {}, 'no sorry i meant the week after same time')).toMatchObject({ date: '2026-05-23', time: 705 });
+    expect(fill({ time: 705 }, {}, 'the week after').date).toBeUndefined();
+  });
+
   it('a reading that needs a question changes nothing', () => {
     expect(fill(asked, { date: '2026-03-20', time: 900, unclear: 'several' })).toEqual(asked);
   });

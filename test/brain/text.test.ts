@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaqMatcher, ServiceMatcher } from '../../brain/receptionist/matchers.js';
+import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
 import { asksCancelPolicy, asksForHuman, asksToStopMessages, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
@@ -10,7 +10,12 @@ describe('confirmation reading (issue 13 item 5)', () => {
     expect(isAffirmative(n(text))).toBe(true);
   });
 
-  it.each(['no wait', 'mejor no', 'hmm not sure', 'yes but at 7', 'ok 5pm then', 'vale, pues a las 12', 'thanks', 'gracias', 'no', 'yes no'])('"%s" is not a yes', (text) => {
+  it.each(['yesss', 'siii', 'okk', 'yeah go on', 'go on then', 'yeah thats grand', 'ok cool', 'yep that\'s right', 'yes, book it in', 'claro que sí', 'venga va', 'de una', 'bueno vale', 'all good 👌'])(
+    '"%s" is a yes too (stretched letters, Irish, Spanish regional forms)',
+    (text) => expect(isAffirmative(n(text))).toBe(true),
+  );
+
+  it.each(['no wait', 'mejor no', 'hmm not sure', 'yes but at 7', 'ok 5pm then', 'vale, pues a las 12', 'thanks', 'gracias', 'no', 'yes no', 'book me in', 'good morning'])('"%s" is not a yes', (text) => {
     expect(isAffirmative(n(text))).toBe(false);
   });
 
@@ -33,9 +38,9 @@ describe('confirmation reading (issue 13 item 5)', () => {
   });
 
   it('reads no and unsure apart from changes', () => {
-    for (const text of ['no wait', 'mejor no', 'nope', 'No, gracias', 'hold on']) expect(isNegative(n(text)), text).toBe(true);
+    for (const text of ['no wait', 'mejor no', 'nope', 'No, gracias', 'hold on', 'nooo', 'no, not that one', 'no that\'s wrong', 'no please don\'t', 'not now', 'no me viene bien', 'mejor otro día', 'ahora no']) expect(isNegative(n(text)), text).toBe(true);
     for (const text of ['no, at 7 instead', 'not sure', 'ok yes']) expect(isNegative(n(text)), text).toBe(false);
-    for (const text of ['hmm not sure', 'no sé', 'let me think', 'mmm', 'quizás']) expect(isUnsure(n(text)), text).toBe(true);
+    for (const text of ['hmm not sure', 'no sé', 'let me think', 'mmm', 'quizás', 'let me think about it', "I'll check and get back to you", 'lo pienso y te digo', 'no sé, déjame ver', 'ni idea', 'tengo que mirarlo', 'not sure yet']) expect(isUnsure(n(text)), text).toBe(true);
     for (const text of ['no', 'yes', 'not sure about friday at 5, can we do 6']) expect(isUnsure(n(text)), text).toBe(false);
   });
 });
@@ -87,6 +92,32 @@ describe('service names (issue 13 item 8)', () => {
     expect(ids('how much are kids cuts')).toEqual(['kids']);
     expect(ids('a womens cut on friday')).toEqual(['womens']);
     expect(ids('dos masajes deportivos')).toEqual(['masaje']);
+  });
+
+  it('takes -ing and -ed forms, typos only of words spelled alike, and no service from a word that asks for something', () => {
+    const studio = new ServiceMatcher(
+      parseProfileYaml(
+        'name: S\ntimezone: Europe/London\nservices:\n  - {id: piercing, name: Nose piercing, aliases: [piercing], duration: 30}\n  - {id: initial, name: Initial visit, aliases: [first appointment, assessment], duration: 60}\n  - {id: massage, name: Massage, aliases: [], duration: 60}\n',
+      ).services,
+    );
+    const found = (text: string) => studio.find(text).map((s) => s.id);
+    expect(found('can I get my nose pierced')).toEqual(['piercing']);
+    expect(found('a masage on friday')).toEqual(['massage']);
+    expect(found('no sorry, I meant the week after')).toEqual([]);
+    expect(found('what should I wear to my appointment')).toEqual([]);
+  });
+
+  it('finds the service for a party size: its number, or a range holding it', () => {
+    const tables = parseProfileYaml(
+      'name: T\ntimezone: Europe/Madrid\nservices:\n  - {id: t2, name: Mesa para 2, aliases: [], duration: 90}\n  - {id: t4, name: Mesa para 4, aliases: [], duration: 90}\n  - {id: group, name: Grupo (7 a 20 personas), aliases: [], duration: 120}\n',
+    ).services;
+    const party = (text: string) => serviceForParty(tables, text)?.id;
+    expect(party('se puede reservar para 2 el lunes a las 2?')).toBe('t2');
+    expect(party('table for 4 this saturday at 8:30pm')).toBe('t4');
+    expect(party('somos 12 para un cumple')).toBe('group');
+    expect(party('somos 5')).toBeUndefined();
+    expect(party('para las 2')).toBeUndefined();
+    expect(serviceForParty(profile.services, 'for 4 people')).toBeUndefined();
   });
 });
 

@@ -91,10 +91,25 @@ export function trainSplit(): Split | undefined {
   return { name: 'train', businesses: new Map([...data.businesses].map(([id, b]) => [id, b.file])), messages: [...learned, ...data.messages], outOfScope: [], dialogues: data.dialogues, showMisses: true };
 }
 
-/** The splits to report, in report order; train only once wired. */
-export function loadSplits(): Split[] {
-  const train = trainSplit();
-  return [...(train ? [train] : []), train2Split(), devSplit(), testSplit(), test2Split()];
+/** Split names EVAL_SPLITS may list (comma-separated), in report order; unset means every split. */
+const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'dev', 'test', 'test2'];
+
+/**
+ * The splits EVAL_SPLITS asks for ("train,train2,dev" tunes without ever reading a held-out split);
+ * every split when it is unset. An unknown name is an error, so a typo cannot silently skip one.
+ */
+export function selectedSplits(value: string | undefined): SplitName[] {
+  if (!value?.trim()) return [...SPLIT_NAMES];
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(SPLIT_NAMES as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`EVAL_SPLITS: unknown split(s) ${unknown.join(', ')} (expected a comma-separated list of ${SPLIT_NAMES.join(', ')})`);
+  return SPLIT_NAMES.filter((n) => names.includes(n));
+}
+
+/** The splits to report, in report order; train only once wired. Only the selected ones are read. */
+export function loadSplits(names: readonly SplitName[] = selectedSplits(process.env.EVAL_SPLITS)): Split[] {
+  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, dev: devSplit, test: testSplit, test2: test2Split };
+  return names.flatMap((n) => load[n]() ?? []);
 }
 
 /** Every business of the given splits as an English and a Spanish tenant, offline rule engine by default. */

@@ -6,12 +6,14 @@ import { Boom } from '@hapi/boom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { RawDb } from '../../core/sqlite/raw.js';
-import { BufferJSON } from '@whiskeysockets/baileys';
+import { assertMediaContent, BufferJSON, getUrlFromDirectPath } from '@whiskeysockets/baileys';
 import type { GatewayStore } from '../../gateway/store.js';
 import { BaileysTransport, type SocketLike } from '../../gateway/transports/baileys.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { FakeHttpServer } from '../helpers/fake-http.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
+import { encryptMedia, FakeMediaCdn, mediaFields } from '../helpers/wa-media.js';
 
 /** A stand-in for a Baileys socket: the adapter subscribes to `ev`, the test emits Baileys' real event shapes. */
 class FakeSocket {
@@ -37,7 +39,17 @@ class FakeSocket {
   async rejectCall(id: string, from: string) {
     this.rejected.push({ id, from });
   }
-  async updateMediaMessage(m: object) {
+  /** Re-uploads the phone will do: message id → the new directPath (as the phone's media-retry answer carries). */
+  readonly reuploads = new Map<string, string>();
+  readonly reuploadAsked: string[] = [];
+  /** As Baileys does once the phone answers the media retry request: the content gets the new directPath and URL. */
+  async updateMediaMessage(m: any) {
+    this.reuploadAsked.push(m.key.id);
+    const directPath = this.reuploads.get(m.key.id);
+    if (!directPath) throw new Boom('Media re-upload failed by device (NOT_FOUND)', { statusCode: 404 });
+    const content = assertMediaContent(m.message);
+    content.directPath = directPath;
+    content.url = getUrlFromDirectPath(directPath);
     return m;
   }
   async sendPresenceUpdate(type: string, jid: string) {
@@ -75,19 +87,14 @@ let brain: TestBrain;
 let gw: TestGateway;
 let sockets: FakeSocket[];
 const authDir = () => t.config.paths.authDir('shop');
-/** What downloadMediaMessage was asked for; it answers with the bytes of a small file. */
-let downloads: any[];
+/** WhatsApp's media servers: Baileys' own download code fetches and decrypts from it. */
+let cdn: FakeMediaCdn;
 const baileysFor = (store: GatewayStore, spillBytes?: number) =>
   new BaileysTransport({
     authDir: authDir(),
     spillFile: t.config.paths.inboundSpill('shop'),
     spillBytes,
-    downloadMedia: (async (message: any, type: string, _opts: unknown, ctx: any) => {
-      expect(type).toBe('buffer');
-      expect(typeof ctx.reuploadRequest).toBe('function');
-      downloads.push(message);
-      return Buffer.from(`bytes of ${message.key.id}`);
-    }) as never,
+    media: { fetch: { dispatcher: cdn.dispatcher } as never, timeoutMs: 1_500 },
     log: createLogger('baileys-test', 'silent'),
     sentText: (waId) => store.sentText(waId),
     version: [2, 3000, 1027934701],
@@ -104,13 +111,14 @@ beforeEach(async () => {
   await cli(t.env, 'tenant', 'add', 'shop', '--profile', exampleProfile, '--transport', 'baileys');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   sockets = [];
-  downloads = [];
+  cdn = await FakeMediaCdn.start();
   gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
   await until(() => sockets.length === 1);
 });
 afterEach(async () => {
   await gw?.close();
   await brain?.close();
+  await cdn?.close();
   t?.cleanup();
 });
 
@@ -442,14 +450,17 @@ describe('Baileys adapter: every kind a customer sends', () => {
 
   it('photos (kept under the tenant, caption answered), documents with caption, locations, contact cards, stickers and reactions', async () => {
     await pairAndOpen();
-    sock().upsert('notify', from('I1', { imageMessage: { url: 'https://mmg.whatsapp.net/i.enc', mimetype: 'image/jpeg', fileLength: 2048, height: 640, width: 480, jpegThumbnail: Buffer.from('thumb') } }, '111@lid'));
+    const photo = Buffer.from('\xff\xd8\xff\xe0 JFIF a photo of the tooth');
+    const enc = await encryptMedia(photo, 'image');
+    cdn.put('/v/t62.7118-24/I1.enc?ccb=11-4&oh=01&oe=68', enc.body);
+    sock().upsert('notify', from('I1', { imageMessage: { ...mediaFields(enc, '/v/t62.7118-24/I1.enc?ccb=11-4&oh=01&oe=68'), mimetype: 'image/jpeg', height: 640, width: 480, jpegThumbnail: Buffer.from('thumb') } }, '111@lid'));
     await until(() => sock().sent.length === 1);
     expect(sock().sent[0]).toMatchObject({ jid: '111@lid', content: { text: expect.stringMatching(/received your photo/) } });
-    expect(downloads.map((m) => m.key.id)).toEqual(['I1']);
-    expect(downloads[0].message.imageMessage.jpegThumbnail).toEqual(Buffer.from('thumb')); // the message survives the store intact
+    // Baileys chose the URL itself: WhatsApp's media host and the message's directPath.
+    expect(cdn.requests).toEqual([{ host: 'mmg.whatsapp.net', path: '/v/t62.7118-24/I1.enc?ccb=11-4&oh=01&oe=68', origin: 'https://web.whatsapp.com' }]);
     const kept = (await gw.store.inboxMessage('I1'))!.prepared!.saved!;
     expect(kept.startsWith(t.config.paths.mediaDir('shop'))).toBe(true);
-    expect(fs.readFileSync(kept, 'utf8')).toBe('bytes of I1');
+    expect(fs.readFileSync(kept)).toEqual(photo); // decrypted by Baileys from the stored message's media key
     expect(fs.statSync(kept).mode & 0o777).toBe(0o600);
 
     sock().upsert('notify', from('I2', { imageMessage: { mimetype: 'image/jpeg', caption: 'what are your hours?' } }));
@@ -470,7 +481,9 @@ describe('Baileys adapter: every kind a customer sends', () => {
     await until(() => sock().sent.length === 7);
     expect(sock().sent[6]!.content.text).toMatch(/received your video/);
     expect((await records('222@lid'))!.map((m) => m.text)[0]).toBe('[video 0:07]');
-    expect(downloads.map((m) => m.key.id)).toEqual(['I1', 'I2', 'D1', 'VID1']);
+    // The others carry no media key or link: asked for nothing, and still answered.
+    expect(cdn.requests).toHaveLength(1);
+    expect((await gw.store.inboxMessage('VID1'))!.prepared!.note).toBe('not kept: the message carries no link or key for its file');
     sock().upsert('notify', from('R1', { reactionMessage: { key: { id: sock().sent[0]!.options.messageId, fromMe: true, remoteJid: '34600333444@s.whatsapp.net' }, text: '👍' } }));
     await until(async () => (await gw.store.inboxMessage('R1'))?.status === 'done');
     await new Promise((r) => setTimeout(r, 200));
@@ -480,6 +493,18 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect((await records('111@lid'))!.map((m) => m.text)[0]).toBe('[photo]');
     // Staff hear of the files and the card (one pending escalation per customer holds them).
     expect((await pending()).length).toBeGreaterThan(0);
+  });
+
+  it('a video note (ptvMessage) is a video: fetched, kept and acknowledged', async () => {
+    await pairAndOpen();
+    const clip = Buffer.from('ftypisom a round video note');
+    const enc = await encryptMedia(clip, 'ptv');
+    cdn.put('/v/t62.7161-24/P1.enc?oh=3', enc.body);
+    sock().upsert('notify', from('P1', { ptvMessage: { ...mediaFields(enc, '/v/t62.7161-24/P1.enc?oh=3'), mimetype: 'video/mp4', seconds: 5 } }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toMatch(/received your video/);
+    expect(fs.readFileSync((await gw.store.inboxMessage('P1'))!.prepared!.saved!)).toEqual(clip);
+    expect((await records('+34600333444'))![0]!.text).toBe('[video 0:05]');
   });
 
   it('declines a call (offer, then terminate) and sends one message per caller per window', async () => {
@@ -588,6 +613,126 @@ describe('Baileys adapter, store failures', () => {
     expect(await db.all("SELECT status FROM inbox WHERE message_id = 'S1'")).toEqual([{ status: 'pending' }]);
     await db.close();
     gw = undefined as never;
+  });
+});
+
+describe('Baileys adapter: files downloaded through Baileys from WhatsApp\'s media servers', () => {
+  const admin = () => ({ key: brain.keyOf('shop'), tenant: 'shop' });
+  const setQuota = async (quotaMB: number) => {
+    const profile = await (await brain.call('GET', '/api/profile', admin())).json();
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, media: { ...profile.media, quotaMB } } })).status).toBe(200);
+  };
+  const photo = async (id: string, plain: Buffer, body: (enc: Buffer) => Buffer = (b) => b, sender = '34600333444@s.whatsapp.net') => {
+    const enc = await encryptMedia(plain, 'image');
+    const directPath = `/v/t62.7118-24/${id}.enc?ccb=11-4&oh=01`;
+    cdn.put(directPath, body(enc.body));
+    return { directPath, body: enc.body, message: <any>from(id, { imageMessage: { ...mediaFields(enc, directPath), mimetype: 'image/jpeg' } }, sender) };
+  };
+  const escalated = async (sender: string) => (await (await brain.call('GET', '/api/escalations?status=pending', admin())).json()).escalations.find((e: { sender: string }) => e.sender === sender)?.summary as string | undefined;
+  const doneRow = async (id: string) => (await until(async () => {
+    const row = await gw.store.inboxMessage(id);
+    return row?.status === 'done' ? row : undefined;
+  }, 10_000, `${id} answered`))!;
+
+  it('a voice note is fetched, decrypted and transcribed; the customer hears what was understood', async () => {
+    const whisper = await FakeHttpServer.start();
+    try {
+      whisper.respond([() => ({ body: { text: 'what are your hours?' } })]);
+      await gw.close();
+      gw = await startTestGateway({ ...t, env: { ...t.env, TRANSCRIBE_BASE_URL: `${whisper.url}/v1` } }, 'shop', brain.url, { transport: baileysFor });
+      await until(() => sockets.length === 2);
+      await pairAndOpen();
+      const audio = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(3000, 7), Buffer.from('end of the recording')]);
+      const enc = await encryptMedia(audio, 'audio');
+      cdn.put('/v/t62.7117-24/V2.enc?oh=1', enc.body);
+      sock().upsert('notify', from('V2', { audioMessage: { ...mediaFields(enc, '/v/t62.7117-24/V2.enc?oh=1'), mimetype: 'audio/ogg; codecs=opus', seconds: 4, ptt: true } }));
+      await until(() => sock().sent.length === 1);
+      expect(sock().sent[0]!.content.text).toMatch(/^You said: "what are your hours\?"\n.*opening hours/s);
+      // The plaintext reached the transcription server: Baileys' media key and AES-CBC did the work.
+      expect(whisper.requests).toHaveLength(1);
+      expect(whisper.requests[0]!.body).toContain('end of the recording');
+      expect(cdn.requests.map((r) => r.host)).toEqual(['mmg.whatsapp.net']);
+    } finally {
+      await whisper.close();
+    }
+  });
+
+  it('an expired link (410) asks the phone to upload the file again, then keeps it; a phone that cannot still gets the photo acknowledged and staff told', async () => {
+    await pairAndOpen();
+    const plain = Buffer.from('JFIF an old photo');
+    const old = await photo('OLD1', plain);
+    cdn.expire(old.directPath);
+    // The phone uploads the same encrypted file again, to a new path.
+    cdn.put('/v/t62.7118-24/OLD1-again.enc?oh=2', old.body);
+    sock().reuploads.set('OLD1', '/v/t62.7118-24/OLD1-again.enc?oh=2');
+    sock().upsert('notify', old.message);
+    const row = await doneRow('OLD1');
+    expect(sock().reuploadAsked).toEqual(['OLD1']);
+    expect(cdn.requests.map((r) => r.path)).toEqual([old.directPath, '/v/t62.7118-24/OLD1-again.enc?oh=2']);
+    expect(fs.readFileSync(row.prepared!.saved!)).toEqual(plain);
+
+    const gone = await photo('OLD2', plain, undefined, '34600555666@s.whatsapp.net');
+    cdn.expire(gone.directPath, 404);
+    sock().upsert('notify', gone.message);
+    const failed = await doneRow('OLD2');
+    expect(sock().reuploadAsked).toEqual(['OLD1', 'OLD2']);
+    expect(failed.prepared).toEqual({ note: 'not kept: the link expired and the phone could not upload the file again: Media re-upload failed by device (NOT_FOUND)' });
+    expect(sock().sent.map((m) => m.content.text)).toEqual([expect.stringMatching(/received your photo/), expect.stringMatching(/received your photo/)]);
+    expect(await escalated('+34600555666')).toMatch(/^Sent \[photo\]/);
+  });
+
+  it('a damaged file (altered or cut short) is not kept; the customer still gets the reply and staff are told', async () => {
+    await pairAndOpen();
+    const plain = Buffer.alloc(4096, 'photo bytes ');
+    // One byte changed mid-file: AES-CBC still decrypts it, only the MAC tells.
+    const altered = await photo('BAD1', plain, (b) => Buffer.concat([b.subarray(0, 100), Buffer.from([b[100]! ^ 0xff]), b.subarray(101)]), '34600000001@s.whatsapp.net');
+    sock().upsert('notify', altered.message);
+    expect((await doneRow('BAD1')).prepared).toEqual({ note: 'not kept: the file arrived damaged: its MAC does not match' });
+    // Cut short: the last block and the MAC are missing.
+    const cut = await photo('BAD2', plain, (b) => b.subarray(0, b.length - 26), '34600000002@s.whatsapp.net');
+    sock().upsert('notify', cut.message);
+    expect((await doneRow('BAD2')).prepared).toEqual({ note: 'not kept: the file arrived damaged: its MAC does not match' });
+    expect(sock().sent.map((m) => m.content.text)).toEqual([expect.stringMatching(/received your photo/), expect.stringMatching(/received your photo/)]);
+    expect(await escalated('+34600000001')).toMatch(/^Sent \[photo\]/);
+    expect(await escalated('+34600000002')).toMatch(/^Sent \[photo\]/);
+    expect(fs.existsSync(t.config.paths.mediaDir('shop')) ? fs.readdirSync(t.config.paths.mediaDir('shop')) : []).toEqual([]);
+  });
+
+  it('the quota refuses a file too big: by its declared size without downloading, and mid-download when it is bigger than it said', async () => {
+    await pairAndOpen();
+    await setQuota(1);
+    const big = Buffer.alloc(1_500_000, 3);
+    const declared = await photo('BIG1', big, undefined, '34600000003@s.whatsapp.net');
+    sock().upsert('notify', declared.message);
+    expect((await doneRow('BIG1')).prepared).toEqual({ note: 'not kept: the 1 MB media quota is full' });
+    expect(cdn.requests).toEqual([]); // never fetched
+    const lying = await photo('BIG2', big, undefined, '34600000004@s.whatsapp.net');
+    lying.message.message.imageMessage.fileLength = 2048;
+    sock().upsert('notify', lying.message);
+    expect((await doneRow('BIG2')).prepared).toEqual({ note: 'not kept: the 1 MB media quota is full' });
+    expect(cdn.requests.map((r) => r.path)).toEqual([lying.directPath]);
+    expect(sock().sent.map((m) => m.content.text)).toEqual([expect.stringMatching(/received your photo/), expect.stringMatching(/received your photo/)]);
+    expect(await escalated('+34600000004')).toMatch(/^Sent \[photo\]/);
+  });
+
+  it('a media server that never sends the file, or drops the connection mid-file, costs the file and nothing else', async () => {
+    await pairAndOpen();
+    const slow = await photo('SLOW1', Buffer.from('JFIF'));
+    cdn.stall(slow.directPath);
+    sock().upsert('notify', slow.message);
+    expect((await doneRow('SLOW1')).prepared).toEqual({ note: "not kept: no file from WhatsApp's media server within 1500 ms" });
+    // Baileys' own download pipes this stream unguarded: the process would die of an uncaught "terminated".
+    const dropped = await photo('DROP1', Buffer.alloc(200_000, 1), undefined, '34600000005@s.whatsapp.net');
+    cdn.drop(dropped.directPath);
+    sock().upsert('notify', dropped.message);
+    expect((await doneRow('DROP1')).prepared!.note).toMatch(/^not kept: the file could not be downloaded: terminated/);
+    // Answered only after the gateway gave up, then dropped: that late stream's error must not go unheard either.
+    const late = await photo('LATE1', Buffer.alloc(200_000, 2), undefined, '34600000006@s.whatsapp.net');
+    cdn.drop(late.directPath, 1_700);
+    sock().upsert('notify', late.message);
+    expect((await doneRow('LATE1')).prepared).toEqual({ note: "not kept: no file from WhatsApp's media server within 1500 ms" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sock().sent).toHaveLength(3);
   });
 });
 

@@ -23,9 +23,9 @@ afterEach(async () => {
   t?.cleanup();
 });
 
-async function setup(env: Record<string, string> = {}) {
+async function setup(env: Record<string, string> = {}, profile: string | ((t: TestHome) => string) = exampleProfile) {
   t = makeHome({ WR_PORT_BASE: '42300', ...env });
-  await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
+  await cli(t.env, 'tenant', 'add', 'demo', '--profile', typeof profile === 'function' ? profile(t) : profile, '--transport', 'simulator');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   gw = await startTestGateway(t, 'demo', brain.url);
   await gw.call('POST', '/simulate/pair');
@@ -93,18 +93,79 @@ describe('every kind of message, through the simulator', () => {
     const [ack] = await replies(1);
     expect(ack!.text).toBe("Thanks, we've received your photo. A member of our team will take a look.");
     const { escalations } = await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json();
-    expect(escalations).toEqual([expect.objectContaining({ sender: '+34600123123', summary: 'Sent [photo].' })]);
     const kept = fs.readdirSync(t.config.paths.mediaDir('demo'));
     expect(kept).toHaveLength(1);
+    // Staff are told where the file is kept.
+    expect(escalations).toEqual([expect.objectContaining({ sender: '+34600123123', summary: `Sent [photo] (kept as ${kept[0]}).` })]);
     expect(fs.readFileSync(path.join(t.config.paths.mediaDir('demo'), kept[0]!), 'utf8')).toBe('JFIF a photo');
     await send({ from: '+34600999999', kind: 'image', caption: 'where are you?', file: photo });
     const [, answer] = await replies(2);
     expect(answer!.text).toContain('Calle Mayor 12');
     // The caption is answered and staff still hear of the photo; the bot keeps the conversation.
     const after = (await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json()).escalations;
-    expect(after.find((e: { sender: string }) => e.sender === '+34600999999')?.summary).toBe('Sent [photo: "where are you?"].');
+    expect(after.find((e: { sender: string }) => e.sender === '+34600999999')?.summary).toMatch(/^Sent \[photo: "where are you\?"\] \(kept as [\w-]+\.jpg\)\.$/);
     await send({ from: '+34600999999', text: 'what are your hours?' });
     expect((await replies(3))[2]!.text).toContain('Our opening hours');
+  });
+
+  it('a customer already waiting for staff adds each further file and voice note to the same escalation, also while the bot is silent', async () => {
+    await setup();
+    const photo = path.join(t.home, 'tooth.jpg');
+    fs.writeFileSync(photo, 'JFIF a photo');
+    await send({ kind: 'image', file: photo, id: 'F1' });
+    await send({ kind: 'document', file: photo, id: 'F2' });
+    await send({ kind: 'audio', seconds: 9, id: 'F3' });
+    await replies(3);
+    const notices = async () => (await (await brain!.call('GET', '/api/escalations/notices?status=pending', { key: brain!.adminKey, tenant: 'demo' })).json()).notices.map((n: { text: string }) => n.text) as string[];
+    const [one, ...more] = await notices();
+    expect(one).toMatch(/needs a person\. Sent \[photo\] \(kept as [\w-]+F1\.jpg\)\.$/);
+    expect(more).toEqual([
+      expect.stringMatching(/more from \+34600123123, still waiting for a person\. Sent \[document tooth\.jpg\] \(kept as [\w-]+F2\.jpg\)\.$/),
+      expect.stringMatching(/more from \+34600123123, still waiting for a person\. Sent a voice note \[voice note 0:09\] that could not be understood; asked them to type\.$/),
+    ]);
+    const { escalations } = await (await brain!.call('GET', '/api/escalations?status=pending', admin())).json();
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0].summary.split('\n')).toHaveLength(3);
+
+    // Asking for a person puts the chat in human mode: the bot says nothing more, but staff still get the file.
+    await send({ from: '+34600555000', text: 'I want to talk to a person' });
+    await replies(4);
+    await send({ from: '+34600555000', kind: 'image', file: photo, id: 'H1' });
+    await until(async () => (await notices()).length === 5);
+    expect((await notices())[4]).toMatch(/more from \+34600555000, still waiting for a person\. Sent \[photo\] \(kept as [\w-]+H1\.jpg\)\.$/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await sim()).messages).toHaveLength(4);
+  });
+
+  it('a Spanish business answers in Spanish: a voice note, a photo and a call, transcribed or not', async () => {
+    whisper = await FakeHttpServer.start();
+    whisper.respond([() => ({ body: { text: '¿Cuál es vuestro horario?' } })], () => ({ status: 503, body: { error: 'busy' } }));
+    await setup({ TRANSCRIBE_BASE_URL: `${whisper.url}/v1` }, (home) => {
+      const file = path.join(home.home, 'clinica.yaml');
+      fs.writeFileSync(file, fs.readFileSync(exampleProfile, 'utf8').replace(/^language: en$/m, 'language: es'));
+      return file;
+    });
+    const note = path.join(t.home, 'nota.ogg');
+    fs.writeFileSync(note, 'OggS una nota de voz');
+    await send({ kind: 'audio', seconds: 6, file: note });
+    const [heard] = await replies(1);
+    expect(heard!.text).toMatch(/^Entendí: "¿Cuál es vuestro horario\?"\n/);
+    expect(heard!.text).toMatch(/horario/i);
+    // Transcription down: the customer is asked, in Spanish, to type.
+    await send({ from: '+34600222333', kind: 'audio', seconds: 12, file: note });
+    expect((await replies(2))[1]!.text).toBe('Perdona, no puedo escuchar notas de voz. ¿Me lo puedes escribir, por favor?');
+    const photo = path.join(t.home, 'foto.jpg');
+    fs.writeFileSync(photo, 'JFIF');
+    await send({ from: '+34600222333', kind: 'image', file: photo });
+    expect((await replies(3))[2]!.text).toBe('Gracias, hemos recibido tu foto. Alguien del equipo le echará un vistazo.');
+    await send({ from: '+34600444000', kind: 'call' });
+    await send({ from: '+34600444000', kind: 'call' });
+    expect((await replies(4))[3]).toMatchObject({ to: '34600444000@s.whatsapp.net', text: 'Perdona, no podemos atender llamadas por WhatsApp. Escríbenos por aquí o llámanos al +34910000000.' });
+    await until(async () => (await gw!.store.inboxCounts()).done === 5);
+    await new Promise((r) => setTimeout(r, 200));
+    const { messages, declinedCalls } = await sim();
+    expect(messages).toHaveLength(4); // one message per caller per window
+    expect(declinedCalls).toHaveLength(2);
   });
 
   it('keeps files only within the profile quota; over it, the photo is still acknowledged and staff told', async () => {

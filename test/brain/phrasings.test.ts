@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EvalWorld, runDialogue, type Split } from '../eval/harness.js';
+import { LANGS, SplitFormatError, loadSplitFolder, parseDialogueBlocks, parseIntentLines, type Labelled, type SplitDialogue } from '../eval/split-data.js';
+
+/**
+ * Issue 13's classes of failure, each in many phrasings written for these tests (not taken from
+ * any evaluation split): price questions, cancellation policies, "can I come in", my bookings,
+ * long messages, requests for a person, out-of-scope questions, every way to write a time,
+ * follow-ups, corrections, yes/no/unsure and closed days. Run against the train split's businesses;
+ * every line must come out right.
+ */
+const here = path.dirname(new URL(import.meta.url).pathname);
+const businesses = loadSplitFolder(path.join(here, '..', 'eval', 'train')).businesses;
+const profiles = new Map([...businesses].map(([id, b]) => [id, b.profile]));
+
+const problems: string[] = [];
+const read = (f: string) => fs.readFileSync(path.join(here, 'phrasings', f), 'utf8');
+const messages: Labelled[] = LANGS.flatMap((lang) => parseIntentLines(read(`intents.${lang}.txt`), `intents.${lang}.txt`, lang, new Set(businesses.keys()), problems));
+const dialogues: SplitDialogue[] = LANGS.flatMap((lang) => parseDialogueBlocks(read(`dialogues.${lang}.txt`), `dialogues.${lang}.txt`, lang, profiles, problems));
+if (problems.length) throw new SplitFormatError(problems);
+
+/** A Tuesday mid-morning in March, as the train split reads its messages. */
+const NOW = '2026-03-24T10:00:00Z';
+
+let world: EvalWorld;
+beforeAll(async () => {
+  const split: Split = { name: 'train', businesses: new Map([...businesses].map(([id, b]) => [id, b.file])), messages, outOfScope: [], dialogues, showMisses: true };
+  world = await EvalWorld.create([split]);
+}, 60_000);
+afterAll(() => world?.close());
+
+describe('new phrasings reach the right intent', () => {
+  it.each(messages.map((m) => [`${m.lang} ${m.business} ${m.intent}: ${m.text}`, m] as const))('%s', async (_, m) => {
+    const r = await world.chat.handle(await world.tenant(m.business, m.lang), { message: m.text, sender: world.nextSender(), timestamp: NOW });
+    expect(r.intent, r.reply ?? '(no reply)').toBe(m.intent);
+  });
+});
+
+it('says a service without a charge is free, not 0.00', async () => {
+  for (const [lang, message, free] of [['en', 'how much is a design consultation', 'Design consultation takes 30 minutes, free.'], ['es', 'cuanto cuesta la consulta', 'Design consultation dura 30 minutos, gratis.']] as const) {
+    const r = await world.chat.handle(await world.tenant('tattoo-bri', lang), { message, sender: world.nextSender(), timestamp: NOW });
+    expect(r.reply).toContain(free);
+  }
+});
+
+describe('new dialogues end with the right booking, or none', () => {
+  it.each(dialogues.map((d) => [`${d.lang} ${d.name}`, d] as const))('%s', async (_, d) => {
+    const result = await runDialogue(world, d);
+    expect(result.got, result.transcript.join('\n')).toEqual(d.expect);
+  });
+});

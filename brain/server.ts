@@ -4,6 +4,7 @@ import type { Config } from '../core/config.js';
 import { hashKey, loadOrCreateAdminKey } from '../core/keys.js';
 import type { Logger } from '../core/logger.js';
 import { RegistryView } from '../core/registry.js';
+import { SharedRegistryView } from '../core/shared-registry.js';
 import { PgServer } from '../core/sql/postgres.js';
 import { version } from '../core/version.js';
 import { createBrainApp } from './app.js';
@@ -22,8 +23,12 @@ const SWEEP_INTERVAL_MS = 30_000;
 const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startBrain(config: Config, log: Logger, port = config.BRAIN_PORT): Promise<RunningBrain> {
-  const registry = new RegistryView(config.paths, (err) => log.error({ err: err.message }, 'registry unreadable; keeping the last good copy'));
+  const registryError = (err: Error) => log.error({ err: err.message }, 'registry unreadable; keeping the last good copy');
+  const local = new RegistryView(config.paths, registryError);
   const pg = config.WR_DATABASE_URL ? new PgServer(config.WR_DATABASE_URL, (err) => log.warn({ err: err.message }, 'PostgreSQL connection lost; reconnecting on the next query')) : undefined;
+  const shared = pg && new SharedRegistryView(pg, local, registryError);
+  await shared?.start();
+  const registry = shared ?? local;
   const tenants = new Tenants(config.paths, registry, log, pg);
   const engine = engineFromConfig(config, log);
   const chat = new ChatService(engine, log);
@@ -58,6 +63,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
     tenants,
     async close() {
       clearInterval(sweep);
+      shared?.stop();
       draining = true;
       await warming;
       await new Promise<void>((resolve) => {

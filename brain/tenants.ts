@@ -3,7 +3,7 @@ import { HttpError } from '../core/http-errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Paths } from '../core/paths.js';
 import { minimalProfile, type Profile } from '../core/profile.js';
-import type { RegistryView, Tenant } from '../core/registry.js';
+import type { Tenant, TenantDirectory } from '../core/registry.js';
 import { DatabaseUnavailable } from '../core/sql/database.js';
 import { tenantSchema, type PgServer } from '../core/sql/postgres.js';
 import { TenantDb } from './db/tenant-db.js';
@@ -33,7 +33,7 @@ export class Tenants {
 
   constructor(
     private readonly paths: Paths,
-    readonly registry: RegistryView,
+    readonly registry: TenantDirectory,
     private readonly log: Logger,
     /** WR_DATABASE_URL's server: each tenant's data in its own schema there, and no tenant.db. */
     private readonly pg?: PgServer,

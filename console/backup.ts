@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Config } from '../core/config.js';
 import { ensureDir, writeFileAtomic } from '../core/fs.js';
 import { isTenantId, Paths } from '../core/paths.js';
-import { readRegistry, updateRegistry, type Tenant } from '../core/registry.js';
+import { readRegistry, type Tenant } from '../core/registry.js';
+import { updateTenants } from '../core/shared-registry.js';
 import { dumpSchema, dumpTables, restoreSchema } from '../core/sql/pg-dump.js';
 import { PgServer, tenantSchema } from '../core/sql/postgres.js';
 import { copyDatabase, integrityCheck, rowCounts } from '../core/sqlite/raw.js';
@@ -217,7 +218,7 @@ export async function applyRestore(config: Config, dir: string, plan: RestorePla
     copyTreePrivate(path.join(dir, 'tenants', id, 'media'), config.paths.mediaDir(id));
     if (!plan.full) {
       const entry = backupRegistry.find((t) => t.id === id);
-      if (entry) await updateRegistry(config.paths, (tenants: Tenant[]) => ({ tenants: [...tenants.filter((t) => t.id !== id), entry], result: undefined }));
+      if (entry) await updateTenants(config, (tenants: Tenant[]) => ({ tenants: [...tenants.filter((t) => t.id !== id), entry], result: undefined }));
     }
   }
 }

@@ -37,6 +37,11 @@ const schema = z
       .string()
       .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:5432/database')
       .optional(),
+    /** This machine's name in the shared registry (PostgreSQL): which host runs a tenant's gateway. Default: the hostname. */
+    WR_HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a host name: letters, digits, dots, dashes, at most 64')
+      .optional(),
     BRAIN_INSTANCES: z.coerce.number({ error: 'expected a number of brain processes' }).int('expected a whole number').min(1).max(32, 'at most 32').default(1),
     BRAIN_FAILED_LOGINS: z.coerce.number().int().min(1, 'expected failed logins per minute, at least 1').default(10),
     GATEWAY_SEND_PER_MINUTE: z.coerce.number().int().min(1, 'expected messages per minute, at least 1').max(6000).default(30),

@@ -95,12 +95,18 @@ export async function updateRegistry<T>(
   }
 }
 
+/** The registered tenants as a long-running process sees them, read synchronously on every request. */
+export interface TenantDirectory {
+  list(): readonly Tenant[];
+  get(id: string): Tenant | undefined;
+}
+
 /**
  * A registry view for long-running processes: re-reads tenants.json when its mtime or size changes,
  * so tenants added or removed with the CLI are seen at once without a restart. A corrupt file keeps
  * the last good view and reports the error once per change.
  */
-export class RegistryView {
+export class RegistryView implements TenantDirectory {
   private tenants: Tenant[] = [];
   private byId = new Map<string, Tenant>();
   private stamp = '';

@@ -5,6 +5,7 @@ import { BRAIN } from '../../core/apps.js';
 import type { Config } from '../../core/config.js';
 import { projectRoot } from '../../core/paths.js';
 import { readRegistry } from '../../core/registry.js';
+import { publishRegistry, registryHost } from '../../core/shared-registry.js';
 import { daemonRunning } from '../../core/pm2/daemon.js';
 import { CliError, parseCommand, type Output } from './command.js';
 import { appsFor, startApps, withPm2 } from '../ops/processes.js';
@@ -46,6 +47,9 @@ async function migrate(config: Config, target: string, io: Output, env: NodeJS.P
   if (!fs.existsSync(path.join(projectRoot, 'dist/brain/main.js'))) throw new CliError('dist/brain/main.js is missing: run npm run build first');
   const registered = readRegistry(config.paths).map((t) => t.id);
   if (target !== 'all' && !registered.includes(target)) throw new CliError(`unknown tenant "${target}": see wr-console tenant list`);
+  // The registry first: a brain on PostgreSQL authenticates from it, on every host.
+  const published = await publishRegistry(config);
+  io.out(`registry: ${published} tenant${published === 1 ? '' : 's'} of host ${registryHost(config)} in PostgreSQL (wr_registry.tenants)`);
   const wanted = target === 'all' ? registered : [target];
   const tenants = wanted.filter((id) => fs.existsSync(config.paths.tenantDb(id)));
   for (const id of wanted.filter((w) => !tenants.includes(w))) io.out(`${id}: no tenant.db, nothing to copy`);

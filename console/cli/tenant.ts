@@ -4,7 +4,8 @@ import { readFileBounded, writeFileAtomic } from '../../core/fs.js';
 import { generateKey, hashKey, readTenantKey, writeTenantKey } from '../../core/keys.js';
 import { assertTenantId, InvalidTenantIdError } from '../../core/paths.js';
 import { LIMITS, parseProfileYaml, ProfileError, type Profile } from '../../core/profile.js';
-import { readRegistry, TRANSPORTS, updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
+import { readRegistry, TRANSPORTS, type Tenant, type Transport } from '../../core/registry.js';
+import { updateTenants } from '../../core/shared-registry.js';
 import { neutralise } from '../../core/text.js';
 import { syncGateway } from '../ops/processes.js';
 import { registerTenant } from '../ops/tenants.js';
@@ -121,7 +122,7 @@ async function remove(config: Config, argv: string[], io: Output, env: NodeJS.Pr
   const id = tenantId(args.positionals[0]);
   if (!readRegistry(config.paths).some((t) => t.id === id)) throw unknownTenant(id);
   if (args.values.purge) await confirmDestructive(`Delete ${config.paths.tenantDir(id)}: ${id}'s database, WhatsApp session and key? This cannot be undone.`, args.values.yes === true);
-  await updateRegistry(config.paths, (tenants) => {
+  await updateTenants(config, (tenants) => {
     if (!tenants.some((t) => t.id === id)) throw unknownTenant(id);
     return { tenants: tenants.filter((t) => t.id !== id), result: undefined };
   });
@@ -150,7 +151,7 @@ async function key(config: Config, argv: string[], io: Output): Promise<void> {
   const id = tenantId(args.positionals[0]);
   if (args.values.rotate) {
     const fresh = generateKey();
-    await updateRegistry(config.paths, (tenants) => {
+    await updateTenants(config, (tenants) => {
       const tenant = tenants.find((t) => t.id === id);
       if (!tenant) throw unknownTenant(id);
       writeTenantKey(config.paths, id, fresh);

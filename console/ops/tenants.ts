@@ -4,7 +4,8 @@ import { ensureDir, writeFileAtomic } from '../../core/fs.js';
 import { generateKey, hashKey, writeTenantKey } from '../../core/keys.js';
 import { allocatePort, isPortFree } from '../../core/ports.js';
 import { minimalProfile, profileToYaml } from '../../core/profile.js';
-import { updateRegistry, type Tenant, type Transport } from '../../core/registry.js';
+import type { Tenant, Transport } from '../../core/registry.js';
+import { updateTenants } from '../../core/shared-registry.js';
 import { hasControl } from '../../core/text.js';
 import { OpsError } from './errors.js';
 import { syncGateway } from './processes.js';
@@ -27,7 +28,7 @@ export async function registerTenant(config: Config, input: NewTenant): Promise<
   const paths = config.paths;
   const reused = fs.existsSync(paths.tenantDir(id));
   const key = generateKey();
-  const tenant = await updateRegistry(paths, async (tenants) => {
+  const tenant = await updateTenants(config, async (tenants) => {
     if (tenants.some((t) => t.id === id)) throw new OpsError(`tenant "${id}" already exists`);
     const owners = new Map(tenants.map((t) => [t.port, t.id]));
     const reserved = new Set([...owners.keys(), config.BRAIN_PORT, config.MONITOR_PORT]);

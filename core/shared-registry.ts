@@ -1,0 +1,186 @@
+import os from 'node:os';
+import type { Config } from './config.js';
+import { RegistryError, RegistryView, TenantSchema, updateRegistry, type Tenant, type TenantDirectory } from './registry.js';
+import { DatabaseUnavailable, type Migration, type SqlReader, type WriteTx } from './sql/database.js';
+import { PgDatabase, PgServer } from './sql/postgres.js';
+
+/**
+ * The registry when WR_DATABASE_URL is set: PostgreSQL's `wr_registry.tenants` is the authority,
+ * shared by every host, and each row names the host whose gateway serves the tenant. tenants.json
+ * stays as this host's synchronous copy (PM2's ecosystem, the console, the monitor and the gateways
+ * read it), rewritten from PostgreSQL after every change, so nothing that reads it had to change.
+ */
+
+export const REGISTRY_SCHEMA = 'wr_registry';
+
+/** SQL both engines accept; only PostgreSQL holds a shared registry, SQLite's is tenants.json. */
+const migrations: Migration[] = [
+  {
+    name: '001-tenants',
+    up: `CREATE TABLE tenants (
+      id VARCHAR(32) NOT NULL PRIMARY KEY,
+      host VARCHAR(64) NOT NULL,
+      name VARCHAR(100) NOT NULL,
+      port INTEGER NOT NULL,
+      transport VARCHAR(16) NOT NULL,
+      created_at VARCHAR(40) NOT NULL,
+      key_hash CHAR(64) NOT NULL,
+      UNIQUE (host, port)
+    )`,
+  },
+];
+
+interface Row {
+  id: string;
+  host: string;
+  name: string;
+  port: number;
+  transport: string;
+  created_at: string;
+  key_hash: string;
+}
+
+const COLUMNS = 'id, host, name, port, transport, created_at, key_hash';
+
+function toTenant(row: Row): Tenant {
+  return TenantSchema.parse({ id: row.id, name: row.name, port: row.port, transport: row.transport, createdAt: row.created_at, keyHash: row.key_hash });
+}
+
+/** This machine's name in the registry: WR_HOST, or the hostname. */
+export function registryHost(config: Pick<Config, 'WR_HOST'>): string {
+  return config.WR_HOST ?? os.hostname().slice(0, 64);
+}
+
+export function openRegistryDb(server: PgServer): Promise<PgDatabase> {
+  return PgDatabase.open(server, REGISTRY_SCHEMA, migrations);
+}
+
+async function withRegistryDb<T>(url: string, work: (db: PgDatabase) => Promise<T>): Promise<T> {
+  const server = new PgServer(url, () => {}, 2);
+  try {
+    return await work(await openRegistryDb(server));
+  } catch (err) {
+    if (err instanceof DatabaseUnavailable) {
+      throw new RegistryError(`the shared registry on PostgreSQL (WR_DATABASE_URL) cannot be reached (${err.message}); nothing was changed: try again when it is back`);
+    }
+    throw err;
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * This host's tenants as PostgreSQL holds them, plus the local ones it does not hold yet (registered
+ * before WR_DATABASE_URL was set): publishing those is what `db migrate` does, and any registry
+ * change does it too, so the next rewrite of tenants.json cannot drop them. An id another host
+ * already holds is refused: ids name schemas, and two tenants cannot share one.
+ */
+async function hostTenants(tx: SqlReader, host: string, local: readonly Tenant[]): Promise<Tenant[]> {
+  const rows = await tx.all<Row>(`SELECT ${COLUMNS} FROM tenants`);
+  const elsewhere = new Map(rows.filter((r) => r.host !== host).map((r) => [r.id, r.host]));
+  const clash = local.find((t) => elsewhere.has(t.id));
+  if (clash) {
+    throw new RegistryError(
+      `tenant "${clash.id}" of this host (${host}) is registered on host "${elsewhere.get(clash.id)}" in the shared registry: remove it from one host (or give this host another tenant id); nothing was changed`,
+    );
+  }
+  const mine = rows.filter((r) => r.host === host).map(toTenant);
+  const known = new Set(rows.map((r) => r.id));
+  return [...mine, ...local.filter((t) => !known.has(t.id))];
+}
+
+async function storeHostTenants(tx: WriteTx, host: string, tenants: readonly Tenant[]): Promise<void> {
+  const taken = await tx.all<{ id: string; host: string }>('SELECT id, host FROM tenants WHERE host <> ?', [host]);
+  const elsewhere = new Map(taken.map((r) => [r.id, r.host]));
+  const clash = tenants.find((t) => elsewhere.has(t.id));
+  if (clash) throw new RegistryError(`tenant id "${clash.id}" is taken by host "${elsewhere.get(clash.id)}" in the shared registry: choose another id`);
+  await tx.run('DELETE FROM tenants WHERE host = ?', [host]);
+  for (const t of tenants) {
+    await tx.run(`INSERT INTO tenants (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, [t.id, host, t.name, t.port, t.transport, t.createdAt, t.keyHash]);
+  }
+}
+
+type Change<T> = (tenants: Tenant[]) => Promise<{ tenants: Tenant[]; result: T }> | { tenants: Tenant[]; result: T };
+
+/**
+ * A registry change: in one PostgreSQL transaction (the registry's lock: one writer across every
+ * host) when WR_DATABASE_URL is set, then tenants.json rewritten with this host's tenants; on
+ * SQLite, tenants.json alone. `change` sees this host's tenants only.
+ */
+export function updateTenants<T>(config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>, change: Change<T>): Promise<T> {
+  const url = config.WR_DATABASE_URL;
+  if (!url) return updateRegistry(config.paths, change);
+  const host = registryHost(config);
+  return withRegistryDb(url, (db) =>
+    updateRegistry(config.paths, (local) =>
+      db.write(async (tx) => {
+        const outcome = await change(await hostTenants(tx, host, local));
+        await storeHostTenants(tx, host, outcome.tenants);
+        return outcome;
+      }),
+    ),
+  );
+}
+
+/** Publishes this host's tenants.json to the shared registry (`db migrate`); resolves to how many it holds for this host. */
+export async function publishRegistry(config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>): Promise<number> {
+  return updateTenants(config, (tenants) => ({ tenants, result: tenants.length }));
+}
+
+/**
+ * The brain's registry on PostgreSQL: every host's tenants, so any brain instance on any host
+ * authenticates any tenant's key. Re-read every `intervalMs`; while PostgreSQL cannot be read the
+ * last good copy is kept. This host's tenants.json is read too, for tenants registered before the
+ * shared registry existed (not yet migrated): PostgreSQL's row wins for an id both hold.
+ */
+export class SharedRegistryView implements TenantDirectory {
+  private shared = new Map<string, Tenant>();
+  private timer?: NodeJS.Timeout;
+  private failing = false;
+  private db?: PgDatabase;
+
+  constructor(
+    private readonly server: PgServer,
+    private readonly local: RegistryView,
+    private readonly onError: (err: Error) => void = () => {},
+    private readonly intervalMs = 2_000,
+  ) {}
+
+  /** The first read (awaited, so a fresh brain knows every tenant), then one every interval. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.intervalMs).unref();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.db ??= await openRegistryDb(this.server);
+      const rows = await this.db.all<Row>(`SELECT ${COLUMNS} FROM tenants`);
+      const next = new Map<string, Tenant>();
+      for (const row of rows) {
+        try {
+          next.set(row.id, toTenant(row));
+        } catch (err) {
+          this.onError(new RegistryError(`wr_registry.tenants row "${row.id}" is invalid (${(err as Error).message}); it is ignored`));
+        }
+      }
+      this.shared = next;
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) this.onError(new RegistryError(`the shared registry on PostgreSQL cannot be read (${(err as Error).message}); keeping the last good copy`));
+      this.failing = true;
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  list(): readonly Tenant[] {
+    return [...this.shared.values(), ...this.local.list().filter((t) => !this.shared.has(t.id))];
+  }
+
+  get(id: string): Tenant | undefined {
+    return this.shared.get(id) ?? this.local.get(id);
+  }
+}

@@ -203,6 +203,9 @@ export async function applyRestore(config: Config, dir: string, plan: RestorePla
     say(`${rel}: restored into PostgreSQL`);
   };
   if (plan.full) {
+    // The shared registry is the authority on PostgreSQL: this host's rows become the backup's, or
+    // the next registry change would bring back tenants the restored tenants.json no longer lists.
+    if (config.WR_DATABASE_URL) await updateTenants(config, () => ({ tenants: backupRegistry, result: undefined }));
     for (const f of HOME_FILES) if (fs.existsSync(path.join(dir, f))) copyFilePrivate(path.join(dir, f), path.join(config.home, f));
     restoreDb('monitor.db', config.paths.monitorDb);
     await restoreDump(`monitor${PG_DUMP}`);

@@ -137,6 +137,8 @@ export class SharedRegistryView implements TenantDirectory {
   private shared = new Map<string, Tenant>();
   private timer?: NodeJS.Timeout;
   private failing = false;
+  /** A slow read (PostgreSQL stalling) must not pile up others behind it. */
+  private reading = false;
   private db?: PgDatabase;
 
   constructor(
@@ -153,6 +155,8 @@ export class SharedRegistryView implements TenantDirectory {
   }
 
   async refresh(): Promise<void> {
+    if (this.reading) return;
+    this.reading = true;
     try {
       this.db ??= await openRegistryDb(this.server);
       const rows = await this.db.all<Row>(`SELECT ${COLUMNS} FROM tenants`);
@@ -169,6 +173,8 @@ export class SharedRegistryView implements TenantDirectory {
     } catch (err) {
       if (!this.failing) this.onError(new RegistryError(`the shared registry on PostgreSQL cannot be read (${(err as Error).message}); keeping the last good copy`));
       this.failing = true;
+    } finally {
+      this.reading = false;
     }
   }
 

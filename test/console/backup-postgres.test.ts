@@ -35,6 +35,7 @@ describe('backup and restore on PostgreSQL', () => {
 
     // Later changes, then the restore takes both stores back to the backup.
     expect((await chat('+34600100002')).status).toBe(200);
+    expect((await cli(t.env, 'tenant', 'add', 'later', '--name', 'Later')).code).toBe(0);
     await monitor.write((transaction) => monitor.Incident.update({ status: 'resolved' }, { where: { key: 'k' }, transaction }));
     await monitor.close();
     await brain.close();
@@ -53,6 +54,8 @@ describe('backup and restore on PostgreSQL', () => {
     const again = await startTestBrain(t);
     const { conversations } = await (await again.call('GET', '/api/conversations', { key: again.adminKey, tenant: 'clinic-a' })).json();
     expect(conversations.map((c: { sender: string }) => c.sender)).toEqual(['+34600100001']);
+    // The shared registry went back to the backup's too: a tenant added after it is gone everywhere.
+    expect(again.tenants.registry.list().map((x) => x.id)).toEqual(['clinic-a']);
     await again.close();
   });
 

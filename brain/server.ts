@@ -4,7 +4,7 @@ import type { Config } from '../core/config.js';
 import { hashKey, loadOrCreateAdminKey } from '../core/keys.js';
 import type { Logger } from '../core/logger.js';
 import { RegistryView } from '../core/registry.js';
-import { SharedRegistryView } from '../core/shared-registry.js';
+import { registryHost, SharedRegistryView } from '../core/shared-registry.js';
 import { PgServer } from '../core/sql/postgres.js';
 import { version } from '../core/version.js';
 import { createBrainApp } from './app.js';
@@ -26,7 +26,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const registryError = (err: Error) => log.error({ err: err.message }, 'registry unreadable; keeping the last good copy');
   const local = new RegistryView(config.paths, registryError);
   const pg = config.WR_DATABASE_URL ? new PgServer(config.WR_DATABASE_URL, (err) => log.warn({ err: err.message }, 'PostgreSQL connection lost; reconnecting on the next query')) : undefined;
-  const shared = pg && new SharedRegistryView(pg, local, registryError);
+  const shared = pg && new SharedRegistryView(pg, registryHost(config), local, registryError);
   await shared?.start();
   const registry = shared ?? local;
   const tenants = new Tenants(config.paths, registry, log, pg);

@@ -129,12 +129,13 @@ export async function publishRegistry(config: Pick<Config, 'paths' | 'WR_DATABAS
 
 /**
  * The brain's registry on PostgreSQL: every host's tenants, so any brain instance on any host
- * authenticates any tenant's key. Re-read every `intervalMs`; while PostgreSQL cannot be read the
- * last good copy is kept. This host's tenants.json is read too, for tenants registered before the
- * shared registry existed (not yet migrated): PostgreSQL's row wins for an id both hold.
+ * authenticates any tenant's key. This host's tenants come from its tenants.json, which every
+ * change of them rewrites as it commits, so a key rotated or a tenant removed here is refused at
+ * once (and tenants registered before the shared registry existed are served); the other hosts'
+ * come from PostgreSQL, re-read every `intervalMs`, keeping the last good copy while it cannot be read.
  */
 export class SharedRegistryView implements TenantDirectory {
-  private shared = new Map<string, Tenant>();
+  private others = new Map<string, Tenant>();
   private timer?: NodeJS.Timeout;
   private failing = false;
   /** A slow read (PostgreSQL stalling) must not pile up others behind it. */
@@ -143,6 +144,7 @@ export class SharedRegistryView implements TenantDirectory {
 
   constructor(
     private readonly server: PgServer,
+    private readonly host: string,
     private readonly local: RegistryView,
     private readonly onError: (err: Error) => void = () => {},
     private readonly intervalMs = 2_000,
@@ -159,7 +161,7 @@ export class SharedRegistryView implements TenantDirectory {
     this.reading = true;
     try {
       this.db ??= await openRegistryDb(this.server);
-      const rows = await this.db.all<Row>(`SELECT ${COLUMNS} FROM tenants`);
+      const rows = await this.db.all<Row>(`SELECT ${COLUMNS} FROM tenants WHERE host <> ?`, [this.host]);
       const next = new Map<string, Tenant>();
       for (const row of rows) {
         try {
@@ -168,7 +170,7 @@ export class SharedRegistryView implements TenantDirectory {
           this.onError(new RegistryError(`wr_registry.tenants row "${row.id}" is invalid (${(err as Error).message}); it is ignored`));
         }
       }
-      this.shared = next;
+      this.others = next;
       this.failing = false;
     } catch (err) {
       if (!this.failing) this.onError(new RegistryError(`the shared registry on PostgreSQL cannot be read (${(err as Error).message}); keeping the last good copy`));
@@ -183,10 +185,12 @@ export class SharedRegistryView implements TenantDirectory {
   }
 
   list(): readonly Tenant[] {
-    return [...this.shared.values(), ...this.local.list().filter((t) => !this.shared.has(t.id))];
+    const mine = this.local.list();
+    const ids = new Set(mine.map((t) => t.id));
+    return [...mine, ...[...this.others.values()].filter((t) => !ids.has(t.id))];
   }
 
   get(id: string): Tenant | undefined {
-    return this.shared.get(id) ?? this.local.get(id);
+    return this.local.get(id) ?? this.others.get(id);
   }
 }

@@ -121,6 +121,11 @@ describe('shared registry on PostgreSQL', () => {
     const onA = await startTestBrain(a);
     brains.push(onA);
     expect((await chat(onA, onA.keyOf('shop'), 'shop', 'm1')).status).toBe(200);
+    // This host's own changes are seen at once: its brain reads them from the tenants.json they rewrote.
+    const oldKey = onA.keyOf('shop');
+    expect((await cli(a.env, 'tenant', 'key', 'shop', '--rotate')).code).toBe(0);
+    expect((await chat(onA, oldKey, 'shop', 'm3')).status).toBe(401);
+    expect((await chat(onA, onA.keyOf('shop'), 'shop', 'm4')).status).toBe(200);
     const bakeryKey = fs.readFileSync(b.config.paths.secret('bakery'), 'utf8').trim();
     expect((await chat(onA, bakeryKey, 'bakery', 'm2')).status).toBe(200);
   }, 60_000);

@@ -8,7 +8,7 @@ import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, ext
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty } from './matchers.js';
-import { fillWhen } from './slots.js';
+import { fillWhen, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
@@ -275,9 +275,19 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const service = serviceName(turn, booking.serviceId).toLowerCase();
   // A number picked a booking above; it is not also an offered slot.
   let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
-  if (move) e = { ...e, when: move.to };
+  const bookedDay = current.toISODate()!;
+  // "from Monday to Wednesday": the Wednesday nearest the booking's Monday, not the first one from today.
+  if (move) e = { ...e, when: move.from.date && move.to.weekdayOnly && move.to.date ? { ...move.to, date: weekdayNear(move.to.date, bookedDay, turn.normalized) } : move.to };
+  // "the monday one", "my Friday 10am appointment": the day and time that picked the booking are not where it goes.
+  else if (selectingNow && e.when.date === bookedDay) {
+    const sameTime = e.when.time === current.hour * 60 + current.minute;
+    e = { ...e, when: { ...e.when, date: undefined, weekdayOnly: undefined, ...(sameTime ? { time: undefined, ambiguousMeridiem: undefined } : {}) } };
+  }
   // "Friday, same time": the booking's own time.
   if (e.when.time === undefined && SAME_TIME.test(turn.normalized)) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute, ambiguousMeridiem: false } };
+  // "can we do it 30 min later": the booking's own time, moved.
+  const shift = timeShift(turn.normalized);
+  if (shift !== undefined && flow.time === undefined && current.hour * 60 + current.minute + shift >= 0) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute + shift, ambiguousMeridiem: false } };
   // "can I come at 5 instead": a new time alone keeps the booking's day.
   if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
@@ -523,7 +533,10 @@ export class RuleEngine implements Engine {
       const picks = flow.kind !== 'cancel' && flow.offered?.length ? parseChoice(n, flow.offered.length) : undefined;
       // "sounds good" or "the third one" after a list of offers answers the flow, whatever the model makes of its words;
       // a side question needs its own words ("where are you?") or a sure model.
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (turn.classification.hints.includes(intent as never) || score >= 0.95)
+      // While a name is awaited, a sure model is not enough: "its connor" is the name, only "where are you?" asks something.
+      const ownWords = turn.classification.hints.includes(intent as never);
+      const awaitingName = flow.kind === 'book' && flow.awaiting === 'name';
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))
         && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks;
       if (!sideQuestion) return continueFlow(turn);
     }

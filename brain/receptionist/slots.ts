@@ -17,12 +17,26 @@ const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana 
 /** "12", "ok 5 then", "vale, a las 12": a bare hour, which answers "what time?". */
 const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
 
+/** "15 min later", "half an hour earlier", "media hora más tarde", "un cuarto de hora antes": a move of the time agreed. */
+const SHIFT = /\b(\d{1,3}|a|an|one|two|half an|a quarter of an|quarter of an|un|una|dos|media|un cuarto de|cuarto de) ?(m|min|mins|minute|minutes|minutos?|h|hr|hrs|hour|hours|horas?) (later|earlier|after|before|mas tarde|despues|antes)\b/;
+const SHIFT_AMOUNT: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1, una: 1, dos: 2, 'half an': 0.5, media: 0.5, 'a quarter of an': 0.25, 'quarter of an': 0.25, 'un cuarto de': 0.25, 'cuarto de': 0.25 };
+
+/** Minutes a message moves the time agreed by (negative: earlier), or undefined when it moves none. */
+export function timeShift(normalized: string): number | undefined {
+  const m = SHIFT.exec(normalized);
+  if (!m) return undefined;
+  const amount = /^\d+$/.test(m[1]!) ? Number(m[1]) : SHIFT_AMOUNT[m[1]!]!;
+  const minutes = /^(m|min)/.test(m[2]!) ? amount : amount * 60;
+  if (!Number.isInteger(minutes) || minutes <= 0 || minutes > 12 * 60) return undefined;
+  return /^(earlier|before|antes)$/.test(m[3]!) ? -minutes : minutes;
+}
+
 /**
  * "Tuesday 31st at 9", then "same time on Wednesday": a bare weekday that changes a day already
  * chosen means that weekday nearest the chosen day (the 1st), not the first one from today (the
  * 25th). `date` is that first one; "this" or "next" keep it as read.
  */
-function weekdayNear(date: string, chosen: string, normalized: string): string {
+export function weekdayNear(date: string, chosen: string, normalized: string): string {
   if (/\b(this|next|este|esta|proxim[oa]|que viene)\b/.test(normalized)) return date;
   const target = DateTime.fromISO(chosen);
   let best = DateTime.fromISO(date);
@@ -60,7 +74,10 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     next.date = doubted ? slots.dayInDoubt : when.weekdayOnly && slots.date ? weekdayNear(when.date, slots.date, input.normalized) : when.date;
     next.dayInDoubt = undefined;
   }
-  if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
+  const shift = timeShift(input.normalized);
+  // "can we do 15 min later": the time agreed, moved; a number in those words is no time of its own.
+  if (shift !== undefined && next.time !== undefined && !next.ambiguousMeridiem && next.time + shift >= 0 && next.time + shift < 24 * 60) next.time += shift;
+  else if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
   else if (when.part && next.time !== undefined && next.ambiguousMeridiem) [next.time, next.ambiguousMeridiem] = [applyPart(next.time, when.part), false];
   // A bare hour answers "what time?"; after offers it is a time of its own only when no offer has its number ("ok 5 then").
   else if (next.date && (next.time === undefined || next.offered?.length)) {

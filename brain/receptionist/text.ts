@@ -28,10 +28,10 @@ const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
   'go ahead', 'go on', 'go for it', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
-  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good',
+  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
   'venga', 'venga va', 'adelante', 'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
-  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien',
+  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
@@ -168,20 +168,34 @@ export function parseChoice(n: string, max: number): number | undefined {
   return pick !== undefined && pick >= 1 && pick <= max ? pick : undefined;
 }
 
+/** Words that lead into a name in a reply to "what name?", one at a time, each with its comma. */
+const NAME_LEAD_IN = new RegExp(
+  `^(?:${[
+    'thanks', 'thank you', 'cheers', 'ok', 'okay', 'sure', 'yes', 'yeah', 'si', 'sí', 'vale', 'gracias', 'perfecto', 'hi', 'hola',
+    "it's me", 'its me', 'it is me', 'me', 'soy yo', 'yo', 'es para', "it's for", 'its for', 'for', 'para', 'under', 'put it under', 'book it under',
+    'my name is', "my name's", 'i am', "i'm", 'im', "it's", 'its', 'it is', 'name is', "name's", 'the name is', 'call me', 'me llamo', 'mi nombre es', 'soy', 'a nombre de',
+  ]
+    // Longest first, so "me llamo" is not read as "me" and a name "Llamo".
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/'/g, "['’]"))
+    .join('|')})(?:[,.!:]|\\s)\\s*`,
+  'i',
+);
+
 /** A plausible person's name from a reply to "what name should I use?", or undefined. */
 export function extractName(text: string): string | undefined {
-  const stripped = text
-    .trim()
-    // "Thanks, Priya Shah", "ok, it's Dan": the answer's lead-in is not part of the name.
-    .replace(/^(thanks|thank you|cheers|ok|okay|sure|yes|yeah|si|sí|vale|gracias|perfecto)[,.!]?\s+/i, '')
-    .replace(/^(my name is|my name's|i am|i'm|im|it's|its|name is|call me|me llamo|mi nombre es|soy|a nombre de)\s+/i, '')
-    .replace(/[.!,]+$/, '')
-    .trim();
+  // "Thanks, Priya Shah", "ok, it's Dan", "soy yo, Marta", "para Lucía": the answer's lead-ins are not part of the name.
+  let stripped = text.trim();
+  for (let before = ''; before !== stripped; ) {
+    before = stripped;
+    stripped = stripped.replace(NAME_LEAD_IN, '').trim();
+  }
+  stripped = stripped.replace(/[.!,]+$/, '').trim();
   if (!/^[\p{L}][\p{L}' .-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;
-  // "yes", "ok", "no", "thanks" answer the question; they are not who the booking is for.
+  // "yes", "ok", "no", "thanks", "soy yo" answer the question; they are not who the booking is for.
   const n = normalize(stripped);
-  if (isAffirmative(n) || isNegative(n) || /^(thanks|thank you|gracias|hello|hi|hola)$/.test(n)) return undefined;
+  if (isAffirmative(n) || isNegative(n) || /^(thanks|thank you|gracias|hello|hi|hola|me|myself|yo|mi)$/.test(n)) return undefined;
   return stripped
     .split(/\s+/)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))

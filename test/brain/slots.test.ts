@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { fillWhen, type WhenSlots } from '../../brain/receptionist/slots.js';
+import { fillWhen, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
 import type { When } from '../../brain/receptionist/when.js';
 
 const zone = new IANAZone('Europe/Madrid');
@@ -8,6 +8,19 @@ const fill = (slots: WhenSlots, when: When, normalized = '', choice?: number) =>
 
 describe('slot filling (issue 13: the dialogue state tracker)', () => {
   const asked: WhenSlots = { date: '2026-03-17', time: 600, ambiguousMeridiem: false, offered: ['2026-03-17T09:30', '2026-03-17T10:30'] };
+
+  it('"15 min later", "media hora antes": the time agreed, moved; a vague or unknown time is not moved', () => {
+    expect(fill(asked, {}, 'can we do 15 min later')).toMatchObject({ date: '2026-03-17', time: 615 });
+    expect(fill(asked, { time: 15 * 60, ambiguousMeridiem: true }, 'could we do 15 mins later')).toMatchObject({ time: 615 });
+    expect(fill(asked, {}, 'media hora antes').time).toBe(570);
+    expect(fill(asked, {}, 'an hour later please').time).toBe(660);
+    expect(fill(asked, {}, 'un cuarto de hora mas tarde').time).toBe(615);
+    expect(fill({ date: '2026-03-17' }, {}, '15 min later').time).toBeUndefined();
+    expect(fill(asked, {}, 'a bit later').time).toBe(600);
+    expect(timeShift('half an hour earlier')).toBe(-30);
+    expect(timeShift('2 hours later')).toBe(120);
+    expect(timeShift('later today')).toBeUndefined();
+  });
 
   it('a new time keeps the day, a new day keeps the time', () => {
     expect(fill(asked, { time: 17 * 60, ambiguousMeridiem: false })).toMatchObject({ date: '2026-03-17', time: 1020 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -12,6 +12,11 @@ describe('confirmation reading (issue 13 item 5)', () => {
 
   it.each(['yesss', 'siii', 'okk', 'yeah go on', 'go on then', 'yeah thats grand', 'ok cool', 'yep that\'s right', 'yes, book it in', 'claro que sí', 'venga va', 'de una', 'bueno vale', 'all good 👌'])(
     '"%s" is a yes too (stretched letters, Irish, Spanish regional forms)',
+    (text) => expect(isAffirmative(n(text))).toBe(true),
+  );
+
+  it.each(['sound, yes', 'grand so, go ahead', 'lovely yes', 'perfect yes please', 'listo, sí', 'dale, sí', 'bueno sí', 'va, confirmo', 'okis', 'sip', 'yes mate', 'sound'])(
+    '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
 
@@ -131,4 +136,13 @@ describe('FAQ keywords', () => {
     expect(faqs.match('me recogeis el coche en casa?')).toMatchObject({ strong: true, faq: { answer: 'Sí, en 5 km.' } });
     expect(faqs.match('do you see kidney problems')?.strong ?? false).toBe(false);
   });
+});
+
+describe('a reply to "what name should I put the booking under?"', () => {
+  it.each([
+    ['connor', 'Connor'], ['its connor', 'Connor'], ["it's Tom Hughes", 'Tom Hughes'], ['Tom', 'Tom'], ["name's Ann", 'Ann'], ['para Lucía', 'Lucía'],
+    ['a nombre de pepe', 'Pepe'], ['soy yo, Marta', 'Marta'], ["it's me, Dan", 'Dan'], ['me llamo Ana Gil', 'Ana Gil'], ['ok, its for Sam', 'Sam'], ['Thanks, Priya Shah', 'Priya Shah'],
+  ])('"%s" is %s', (text, name) => expect(extractName(text)).toBe(name));
+
+  it.each(['yes', 'ok', 'no thanks', 'gracias', 'soy yo', 'its 5pm'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
 });

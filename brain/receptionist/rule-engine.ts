@@ -220,10 +220,29 @@ function listBookings(turn: Turn, bookings: BookingSummary[]): string {
     .join('\n');
 }
 
-/** What in a message points at one booking: its day, its service. */
+/** What in a message points at one booking: its day, its time of day, its service. */
 interface Selector {
   date?: string;
   serviceId?: string;
+  /** Minutes after midnight; with `ambiguousMeridiem`, either half of the day. */
+  time?: number;
+  ambiguousMeridiem?: boolean;
+}
+
+/** Whether a booking's local start ("2026-03-27T10:00") is at the selector's time of day. */
+function atTime(start: string, selector: Selector): boolean {
+  if (selector.time === undefined) return true;
+  const minutes = Number(start.slice(11, 13)) * 60 + Number(start.slice(14, 16));
+  return selector.ambiguousMeridiem ? minutes % 720 === selector.time % 720 : minutes === selector.time;
+}
+
+/** "thursday's", "the monday one", "my friday appointment", "la del jueves": a day that names a booking, not where it goes. */
+const DAY_OWNER = /\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: |'|’)s|(?:the|my|our) (?:mon|tues|wednes|thurs|fri|satur|sun)day (?:one|appointment|appt|booking|session|slot|\w+ (?:appointment|booking))|(?:la|el|mi|mis) (?:\w+ )?del? (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo))\b/;
+
+/** The day a message names its booking by, when it does so in the words above. */
+function ownerDay(turn: Turn): string | undefined {
+  const m = DAY_OWNER.exec(turn.normalized);
+  return m ? parseWhen(m[0], turn.language, turn.tools.now).date : undefined;
 }
 
 /** Which of the customer's bookings a message means: a picked number, its day or service, or the only one. */
@@ -235,8 +254,8 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   }
   const chosen = flow.choices ? parseChoice(turn.normalized, flow.choices.length) : undefined;
   const byChoice = chosen ? bookings.find((b) => b.bookingId === flow.choices![chosen - 1]) : undefined;
-  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!selector.serviceId || b.serviceId === selector.serviceId));
-  const selected = (selector.date || selector.serviceId) && matching.length === 1 ? matching[0] : undefined;
+  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!selector.serviceId || b.serviceId === selector.serviceId) && atTime(b.start, selector));
+  const selected = (selector.date || selector.serviceId || selector.time !== undefined) && matching.length === 1 ? matching[0] : undefined;
   const picked = byChoice ?? selected ?? (bookings.length === 1 ? bookings[0] : undefined);
   if (picked) return picked;
   flow.choices = bookings.map((b) => b.bookingId);
@@ -260,7 +279,8 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   // "from Friday to Monday at 10": the words before the last "to" may name the booking, those after the new time.
   const move = selectingNow ? splitMove(turn) : undefined;
   if (selectingNow) {
-    const selector = { date: move?.from.date ?? (flow.choices ? read(turn).when.date : undefined), serviceId: read(turn).service?.id };
+    const fromTime = move?.from.unclear ? {} : { time: move?.from.time, ambiguousMeridiem: move?.from.ambiguousMeridiem };
+    const selector = { date: move?.from.date ?? ownerDay(turn) ?? (flow.choices ? read(turn).when.date : undefined), serviceId: read(turn).service?.id, ...fromTime };
     const picked = await selectBooking(turn, flow, 'reschedule', selector);
     if (!('bookingId' in picked)) return picked;
     flow.bookingId = picked.bookingId;
@@ -538,7 +558,8 @@ export class RuleEngine implements Engine {
       const awaitingName = flow.kind === 'book' && flow.awaiting === 'name';
       const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))
         && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks;
-      if (!sideQuestion) return continueFlow(turn);
+      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
+      if (!sideQuestion || this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) === 'unknown') return continueFlow(turn);
     }
     return this.byIntent(turn);
   }

@@ -28,10 +28,10 @@ const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
   'go ahead', 'go on', 'go for it', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
-  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis',
+  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
   'venga', 'venga va', 'adelante', 'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
-  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas',
+  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
@@ -138,7 +138,7 @@ const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call of
 const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|were|me|nos|llego|llegamos|se me)? ?(am |are )?(running late|late|atraso|atrasamos|retraso|retrasamos|hace tarde|llego tarde|llegamos tarde|tarde)\b/;
 export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));
 
-const RESCHEDULE_ALONE = /\b((can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push (it |my \w+ |the \w+ )?(back|forward)|bring (it |my \w+ )?forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
+const RESCHEDULE_ALONE = /\b((can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push ([\w']+ ){0,2}(back|forward)|bring ([\w']+ ){0,2}forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
 const RESCHEDULE = /\b(move|change|switch|shift|swap|bump|rebook|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
@@ -172,7 +172,7 @@ export function parseChoice(n: string, max: number): number | undefined {
 const NAME_LEAD_IN = new RegExp(
   `^(?:${[
     'thanks', 'thank you', 'cheers', 'ok', 'okay', 'sure', 'yes', 'yeah', 'si', 'sí', 'vale', 'gracias', 'perfecto', 'hi', 'hola',
-    "it's me", 'its me', 'it is me', 'me', 'soy yo', 'yo', 'es para', "it's for", 'its for', 'for', 'para', 'under', 'put it under', 'book it under',
+    "it's me", 'its me', 'it is me', 'me', 'soy yo', 'yo', 'ponlo a nombre de', 'ponla a nombre de', 'pon', 'ponlo', 'put', 'es para', "it's for", 'its for', 'for', 'para', 'under', 'put it under', 'book it under',
     'my name is', "my name's", 'i am', "i'm", 'im', "it's", 'its', 'it is', 'name is', "name's", 'the name is', 'call me', 'me llamo', 'mi nombre es', 'soy', 'a nombre de',
   ]
     // Longest first, so "me llamo" is not read as "me" and a name "Llamo".
@@ -182,6 +182,8 @@ const NAME_LEAD_IN = new RegExp(
   'i',
 );
 
+const RELATION = /^(?:my|our|his|her|mi|nuestr[oa]|su) (?:mum|mom|mother|mam|dad|father|son|daughter|wife|husband|partner|boyfriend|girlfriend|friend|brother|sister|kid|child|boy|girl|hij[oa]|madre|padre|mam[aá]|pap[aá]|mujer|marido|pareja|novi[oa]|amig[oa]|herman[oa]|niñ[oa]|nene|nena|abuel[oa])[,:]?\s+/iu;
+
 /** A plausible person's name from a reply to "what name should I use?", or undefined. */
 export function extractName(text: string): string | undefined {
   // "Thanks, Priya Shah", "ok, it's Dan", "soy yo, Marta", "para Lucía": the answer's lead-ins are not part of the name.
@@ -190,7 +192,8 @@ export function extractName(text: string): string | undefined {
     before = stripped;
     stripped = stripped.replace(NAME_LEAD_IN, '').trim();
   }
-  stripped = stripped.replace(/[.!,]+$/, '').trim();
+  // "for my mum, Rita", "es para mi hijo Pablo": the relation is not the name; "Niall, thanks": nor is the courtesy.
+  stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|gracias|por favor|porfa)[.!]*$/i, '').replace(/[.!,]+$/, '').trim();
   if (!/^[\p{L}][\p{L}' .-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;
   // "yes", "ok", "no", "thanks", "soy yo" answer the question; they are not who the booking is for.

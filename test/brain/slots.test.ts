@@ -20,6 +20,16 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(timeShift('half an hour earlier')).toBe(-30);
     expect(timeShift('2 hours later')).toBe(120);
     expect(timeShift('later today')).toBeUndefined();
+    expect(timeShift("could you push thursday's back an hour")).toBe(60);
+    expect(timeShift('me la puedes retrasar media hora')).toBe(30);
+    expect(timeShift('adelantame la del jueves una hora porfa')).toBe(-60);
+    expect(timeShift('an hour later or earlier')).toBeUndefined();
+  });
+
+  it('"sorry I meant 4", "mejor a las 11": a bare hour replaces the time agreed; a number of an offer stays a pick', () => {
+    expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'sorry i meant 4')).toMatchObject({ time: 240, ambiguousMeridiem: true });
+    expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'ok 5 then')).toMatchObject({ time: 300, ambiguousMeridiem: true });
+    expect(fill({ date: '2026-03-27', time: 900, offered: ['2026-03-27T16:00', '2026-03-27T16:30'] }, {}, '2').time).toBe(900);
   });
 
   it('a new time keeps the day, a new day keeps the time', () => {

@@ -15,7 +15,7 @@ describe('confirmation reading (issue 13 item 5)', () => {
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
 
-  it.each(['sound, yes', 'grand so, go ahead', 'lovely yes', 'perfect yes please', 'listo, sí', 'dale, sí', 'bueno sí', 'va, confirmo', 'okis', 'sip', 'yes mate', 'sound'])(
+  it.each(['sound, yes', 'grand so, go ahead', 'lovely yes', 'perfect yes please', 'listo, sí', 'dale, sí', 'bueno sí', 'va, confirmo', 'okis', 'sip', 'yes mate', 'sound', 'aye go on', 'sisi'])(
     '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
@@ -62,6 +62,7 @@ describe('intent guards (issue 13 item 7)', () => {
   it('a correction verb is a reschedule only about a booking', () => {
     expect(mentionsReschedule(n('could we push my session to friday'))).toBe(true);
     expect(mentionsReschedule(n('me la podéis pasar a la semana que viene?'))).toBe(true);
+    expect(mentionsReschedule(n("could you push thursday's back an hour"))).toBe(true);
     expect(mentionsReschedule(n('can I come in tomorrow'))).toBe(false);
   });
 
@@ -142,7 +143,8 @@ describe('a reply to "what name should I put the booking under?"', () => {
   it.each([
     ['connor', 'Connor'], ['its connor', 'Connor'], ["it's Tom Hughes", 'Tom Hughes'], ['Tom', 'Tom'], ["name's Ann", 'Ann'], ['para Lucía', 'Lucía'],
     ['a nombre de pepe', 'Pepe'], ['soy yo, Marta', 'Marta'], ["it's me, Dan", 'Dan'], ['me llamo Ana Gil', 'Ana Gil'], ['ok, its for Sam', 'Sam'], ['Thanks, Priya Shah', 'Priya Shah'],
+    ['for my mum, Rita', 'Rita'], ['es para mi hijo Pablo', 'Pablo'], ['a nombre de mi madre, Carmen', 'Carmen'], ['Niall, thanks', 'Niall'], ['ponlo a nombre de Juan', 'Juan'],
   ])('"%s" is %s', (text, name) => expect(extractName(text)).toBe(name));
 
-  it.each(['yes', 'ok', 'no thanks', 'gracias', 'soy yo', 'its 5pm'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
+  it.each(['yes', 'ok', 'no thanks', 'gracias', 'soy yo', 'its 5pm', 'aye go on', 'sisi'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
 });

@@ -94,6 +94,14 @@ function givenName(text: string): string | undefined {
   }
   return undefined;
 }
+/** The name a reply opens with before a comma or "and", when that clause says nothing about when or what. */
+function leadingName(turn: Turn): string | undefined {
+  const m = /^([^,;]+?)\s*(?:[,;]|\s(?:and|y|e)\s)/u.exec(turn.text.trim());
+  if (!m) return undefined;
+  const clause = parseWhen(m[1]!, turn.language, turn.tools.now);
+  if (clause.date || clause.time !== undefined || clause.unclear || turn.services.find(m[1]!).length) return undefined;
+  return extractName(m[1]!);
+}
 const SAME_TIME = /\b(same time|misma hora)\b/;
 
 /**
@@ -168,7 +176,8 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const e = extract(turn, flow.offered?.length ?? 0);
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
-  const given = givenName(turn.text);
+  // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
+  const given = givenName(turn.text) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
   flow.name = given ?? flow.name;
   if (flow.awaiting === 'name' && !gaveSomething && !given) {
     const name = extractName(turn.text);

@@ -28,7 +28,7 @@ const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
   'go ahead', 'go on', 'go for it', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
-  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye',
+  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye', 'sure thing', 'that would be great', 'would be great', 'that d be great', 'thatd be great',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
   'venga', 'venga va', 'adelante', 'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
   'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
@@ -36,7 +36,8 @@ const YES_CORE = [
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
   'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
-  'for me', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
+  'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
+  'por favor', 'porfa', 'porfi', 'gracias', 'muchas', 'mil', 'nos vemos', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
 ];
 /**
  * A change's own verbs: a yes to that change only ("yes, cancel it" confirms a cancellation, never
@@ -172,7 +173,7 @@ export function parseChoice(n: string, max: number): number | undefined {
 const NAME_LEAD_IN = new RegExp(
   `^(?:${[
     'thanks', 'thank you', 'cheers', 'ok', 'okay', 'sure', 'yes', 'yeah', 'si', 'sí', 'vale', 'gracias', 'perfecto', 'hi', 'hola',
-    "it's me", 'its me', 'it is me', 'me', 'soy yo', 'yo', 'ponlo a nombre de', 'ponla a nombre de', 'pon', 'ponlo', 'put', 'es para', "it's for", 'its for', 'for', 'para', 'under', 'put it under', 'book it under',
+    "it's me", 'its me', 'it is me', 'me', 'soy yo', 'yo', 'just', 'solo', 'ponlo a nombre de', 'ponla a nombre de', 'pon', 'ponlo', 'put', 'es para', "it's for", 'its for', 'for', 'para', 'under', 'put it under', 'book it under',
     'my name is', "my name's", 'i am', "i'm", 'im', "it's", 'its', 'it is', 'name is', "name's", 'the name is', 'call me', 'me llamo', 'mi nombre es', 'soy', 'a nombre de',
   ]
     // Longest first, so "me llamo" is not read as "me" and a name "Llamo".
@@ -187,13 +188,15 @@ const RELATION = /^(?:my|our|his|her|mi|nuestr[oa]|su) (?:mum|mom|mother|mam|dad
 /** A plausible person's name from a reply to "what name should I use?", or undefined. */
 export function extractName(text: string): string | undefined {
   // "Thanks, Priya Shah", "ok, it's Dan", "soy yo, Marta", "para Lucía": the answer's lead-ins are not part of the name.
-  let stripped = text.trim();
+  // A phone number or an emoji beside the name is not part of it.
+  let stripped = text.replace(EMOJI, ' ').replace(/\+?\d[\d\s-]{5,}\d/g, ' ').replace(/\s+/g, ' ').trim();
+  if (isAffirmative(normalize(stripped))) return undefined;
   for (let before = ''; before !== stripped; ) {
     before = stripped;
     stripped = stripped.replace(NAME_LEAD_IN, '').trim();
   }
   // "for my mum, Rita", "es para mi hijo Pablo": the relation is not the name; "Niall, thanks": nor is the courtesy.
-  stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|gracias|por favor|porfa)[.!]*$/i, '').replace(/[.!,]+$/, '').trim();
+  stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|x+|gracias|por favor|porfa|porfi)[.!]*$/i, '').replace(/[.!,]+$/, '').trim();
   if (!/^[\p{L}][\p{L}' .-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;
   // "yes", "ok", "no", "thanks", "soy yo" answer the question; they are not who the booking is for.

@@ -15,7 +15,7 @@ describe('confirmation reading (issue 13 item 5)', () => {
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
 
-  it.each(['sound, yes', 'grand so, go ahead', 'lovely yes', 'perfect yes please', 'listo, sí', 'dale, sí', 'bueno sí', 'va, confirmo', 'okis', 'sip', 'yes mate', 'sound', 'aye go on', 'sisi'])(
+  it.each(['sound, yes', 'grand so, go ahead', 'lovely yes', 'perfect yes please', 'listo, sí', 'dale, sí', 'bueno sí', 'va, confirmo', 'okis', 'sip', 'yes mate', 'sound', 'aye go on', 'sisi', 'yes thank you so much', 'perfect, see you then', 'that would be great', 'yup sounds good to me', 'si perfecto muchas gracias', 'genial, nos vemos', 'sí porfi'])(
     '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
@@ -144,7 +144,8 @@ describe('a reply to "what name should I put the booking under?"', () => {
     ['connor', 'Connor'], ['its connor', 'Connor'], ["it's Tom Hughes", 'Tom Hughes'], ['Tom', 'Tom'], ["name's Ann", 'Ann'], ['para Lucía', 'Lucía'],
     ['a nombre de pepe', 'Pepe'], ['soy yo, Marta', 'Marta'], ["it's me, Dan", 'Dan'], ['me llamo Ana Gil', 'Ana Gil'], ['ok, its for Sam', 'Sam'], ['Thanks, Priya Shah', 'Priya Shah'],
     ['for my mum, Rita', 'Rita'], ['es para mi hijo Pablo', 'Pablo'], ['a nombre de mi madre, Carmen', 'Carmen'], ['Niall, thanks', 'Niall'], ['ponlo a nombre de Juan', 'Juan'],
+    ['Anna Kowalski 07700 900123', 'Anna Kowalski'], ['Beth 😊', 'Beth'], ['just Tom x', 'Tom'], ['Laura Pérez 612345678', 'Laura Pérez'],
   ])('"%s" is %s', (text, name) => expect(extractName(text)).toBe(name));
 
-  it.each(['yes', 'ok', 'no thanks', 'gracias', 'soy yo', 'its 5pm', 'aye go on', 'sisi'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
+  it.each(['yes', 'ok', 'no thanks', 'gracias', 'soy yo', 'its 5pm', 'aye go on', 'sisi', 'yes thank you so much', 'sí porfi', 'si perfecto muchas gracias'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
 });

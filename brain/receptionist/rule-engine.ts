@@ -4,10 +4,10 @@ import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
-import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice } from './text.js';
+import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
-import { serviceForParty } from './matchers.js';
+import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
@@ -24,11 +24,15 @@ interface Entities {
 /** What the message says about when and which service, read once per turn. */
 const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
 function read(turn: Turn): { when: When; service: Service | undefined } {
-  return cached(readings, turn, () => ({
-    when: parseWhen(turn.text, turn.language, turn.tools.now),
-    // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
-    service: turn.services.find(turn.text)[0] ?? serviceForParty(turn.tools.profile.services, turn.text),
-  }));
+  return cached(readings, turn, () => {
+    // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
+    const text = withoutExclusions(turn.text);
+    return {
+      when: parseWhen(text, turn.language, turn.tools.now),
+      // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
+      service: turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
+    };
+  });
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {
@@ -173,7 +177,9 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
 async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
-  const e = extract(turn, flow.offered?.length ?? 0);
+  let e = extract(turn, flow.offered?.length ?? 0);
+  // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
+  if (flow.awaiting === 'name' && e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0) e = { ...e, service: undefined };
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
   // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
@@ -263,8 +269,14 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   }
   const chosen = flow.choices ? parseChoice(turn.normalized, flow.choices.length) : undefined;
   const byChoice = chosen ? bookings.find((b) => b.bookingId === flow.choices![chosen - 1]) : undefined;
-  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!selector.serviceId || b.serviceId === selector.serviceId) && atTime(b.start, selector));
-  const selected = (selector.date || selector.serviceId || selector.time !== undefined) && matching.length === 1 ? matching[0] : undefined;
+  // A service named as the business names it, or else a word of one the customer has booked ("the haircut", "la del masaje").
+  const services = turn.tools.profile.services;
+  const named = selector.serviceId && bookings.some((b) => b.serviceId === selector.serviceId)
+    ? new Set([selector.serviceId])
+    : new Set(bookings.map((b) => b.serviceId).filter((id) => { const s = services.find((x) => x.id === id); return s && sharesServiceWord(s, withoutExclusions(turn.text)); }));
+  const byService = named.size > 0 && named.size < new Set(bookings.map((b) => b.serviceId)).size;
+  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!byService || named.has(b.serviceId)) && atTime(b.start, selector));
+  const selected = (selector.date || byService || selector.time !== undefined) && matching.length === 1 ? matching[0] : undefined;
   const picked = byChoice ?? selected ?? (bookings.length === 1 ? bookings[0] : undefined);
   if (picked) return picked;
   flow.choices = bookings.map((b) => b.bookingId);
@@ -546,7 +558,9 @@ export class RuleEngine implements Engine {
       return advanceCancel(turn, state.flow);
     }
     // "can we change it to 7" while a new booking is being made corrects that booking.
-    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn))) {
+    // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
+    const shifts = !state.flow && timeShift(n) !== undefined;
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);

@@ -157,6 +157,20 @@ const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b
 /** A change verb alone ("move the MOT to Monday"): a reschedule when it names a service the customer has booked. */
 export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 
+/** Word edges for text as written, accents included ("miércoles no"). */
+const START = '(?<![\\p{L}\\p{N}])';
+const END = '(?![\\p{L}\\p{N}])';
+const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
+const EXCLUDED_ES = new RegExp(`${START}(?:(?:el|la|las|los|a las) )?(?:\\d{1,2}|\\p{L}{4,}),? no${END}(?!,? (?:puedo|puede|podemos|me|se|es|hay|va|vale|sé|se)${END})`, 'giu');
+
+/**
+ * The message as written without what it rules out: "not friday, saturday", "the haircut, not the
+ * colour", "el jueves no, el viernes", "la fisio no". What is left says what the customer wants.
+ */
+export function withoutExclusions(text: string): string {
+  return text.replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(/\s+/g, ' ').trim();
+}
+
 /** "2", "option 2", "the second one", "la segunda": a pick from a numbered list (1-based). */
 export function parseChoice(n: string, max: number): number | undefined {
   const ordinals: [RegExp, number][] = [

@@ -1,4 +1,6 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+import { ServiceMatcher, sharesServiceWord } from '../../brain/receptionist/matchers.js';
+import { parseWhen } from '../../brain/receptionist/when.js';
 import { describe, expect, it } from 'vitest';
 import { fillWhen, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
 import type { When } from '../../brain/receptionist/when.js';
@@ -80,5 +82,25 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
 
   it('a reading that needs a question changes nothing', () => {
     expect(fill(asked, { date: '2026-03-20', time: 900, unclear: 'several' })).toEqual(asked);
+  });
+});
+
+describe('words that point at a booking (issue 13: multi-turn)', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00Z', { zone });
+  it('"the one on saturday" is Saturday, not the 1st; "la del 27" is the 27th', () => {
+    expect(parseWhen('the one on saturday', 'en', now)).toEqual({ date: '2026-03-28', weekdayOnly: true });
+    expect(parseWhen('the one on the 28th', 'en', now).date).toBe('2026-03-28');
+    expect(parseWhen('la del 27', 'es', now).date).toBe('2026-03-27');
+    expect(parseWhen('at one', 'en', now).time).toBe(60);
+  });
+
+  it('a service named by one of its words; a misspelling is not a name as written', () => {
+    const massage = { id: 'masaje', name: 'Masaje deportivo', aliases: ['sports massage'], duration: 45, price: 40 };
+    expect(sharesServiceWord(massage, 'the massage one')).toBe(true);
+    expect(sharesServiceWord(massage, 'la del masaje')).toBe(true);
+    expect(sharesServiceWord(massage, 'the other one')).toBe(false);
+    const matcher = new ServiceMatcher([{ id: 'pilates', name: 'Pilates terapéutico', aliases: ['pilates'], duration: 50, price: 40 }]);
+    expect(matcher.find('Pilar').map((s) => s.id)).toEqual(['pilates']);
+    expect(matcher.find('Pilar', false)).toEqual([]);
   });
 });

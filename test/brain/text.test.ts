@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -148,4 +148,14 @@ describe('a reply to "what name should I put the booking under?"', () => {
   ])('"%s" is %s', (text, name) => expect(extractName(text)).toBe(name));
 
   it.each(['yes', 'ok', 'no thanks', 'gracias', 'soy yo', 'its 5pm', 'aye go on', 'sisi', 'yes thank you so much', 'sí porfi', 'si perfecto muchas gracias'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
+});
+
+describe('what a message rules out is not what it asks for', () => {
+  it.each([
+    ['not friday, saturday', ', saturday'], ['please cancel the haircut, not the colour', 'please cancel the haircut,'], ['no, el jueves no, el viernes', 'no, , el viernes'],
+    ['anula el masaje, la fisio no', 'anula el masaje,'], ['at 5pm not 4pm', 'at 5pm'], ['mañana no, el sábado', ', el sábado'],
+    ['cancel my massage on monday, keep the other', 'cancel my massage on monday,'],
+  ])('"%s" → "%s"', (text, kept) => expect(withoutExclusions(text)).toBe(kept));
+
+  it.each(['el miércoles no puedo', "I'm not sure", 'friday at 10'])('"%s" rules out nothing that it asks for', (text) => expect(withoutExclusions(text)).toBe(text));
 });

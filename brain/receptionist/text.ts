@@ -171,7 +171,7 @@ export function withoutExclusions(text: string): string {
   return text.replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** "2", "option 2", "the second one", "la segunda": a pick from a numbered list (1-based). */
+/** "2", "option 2", "the second one", "la segunda", "the last one": a pick from a numbered list (1-based). */
 export function parseChoice(n: string, max: number): number | undefined {
   const ordinals: [RegExp, number][] = [
     [/\b(first|1st|primer[oa]?)\b/, 1],
@@ -179,7 +179,9 @@ export function parseChoice(n: string, max: number): number | undefined {
     [/\b(third|3rd|tercer[oa]?)\b/, 3],
   ];
   const digit = /^(?:option |opcion |number |numero |la |el |#)?(\d)$/.exec(n);
-  const pick = digit ? Number(digit[1]) : ordinals.find(([re]) => re.test(n) && n.split(' ').length <= 4)?.[1];
+  // "the last one", "la última": the list's own end, whatever its length.
+  const last = /^(?:(?:ok|vale) )?(?:the |la |el )?(?:very )?(?:last|ultim[oa])(?: one| option| opcion)?(?: please| pls| porfa| por favor)?$/.test(n) ? max : undefined;
+  const pick = digit ? Number(digit[1]) : (ordinals.find(([re]) => re.test(n) && n.split(' ').length <= 4)?.[1] ?? last);
   return pick !== undefined && pick >= 1 && pick <= max ? pick : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -158,4 +158,10 @@ describe('what a message rules out is not what it asks for', () => {
   ])('"%s" → "%s"', (text, kept) => expect(withoutExclusions(text)).toBe(kept));
 
   it.each(['el miércoles no puedo', "I'm not sure", 'friday at 10'])('"%s" rules out nothing that it asks for', (text) => expect(withoutExclusions(text)).toBe(text));
+});
+
+it('"the last one", "la última" pick the end of the list; "same as last time" picks nothing', () => {
+  expect(parseChoice('the last one', 3)).toBe(3);
+  expect(parseChoice('la ultima', 2)).toBe(2);
+  expect(parseChoice('same as last time', 3)).toBeUndefined();
 });

@@ -5,11 +5,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { addTenants, freePort, makeHome, MESSAGES, percentile, sleep, startProgram } from './lib.mjs';
 
-function run(opts) {
+export function run(opts) {
   return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
 }
 
-function chatRequests(ids, keys) {
+export function chatRequests(ids, keys) {
   let n = 0;
   return [
     {

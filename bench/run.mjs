@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { benchBackends, printBackends } from './backends.mjs';
 import { benchBrain } from './brain.mjs';
 import { benchEndToEnd } from './e2e.mjs';
 import { root } from './lib.mjs';
@@ -22,6 +23,11 @@ if (want('brain')) {
   console.log(`  POST /api/chat      ${f(b.chat.rps, 0)} messages/s  p50 ${b.chat.p50} ms  p99 ${b.chat.p99} ms  errors ${b.chat.errors}`);
   console.log(`  express hello world ${f(b.hello.rps, 0)} requests/s   ratio ${f(b.ratio, 2)} (target ≥ 0.30)`);
   console.log(`  steady 200/s        ${f(b.steady200.rps, 0)} messages/s  p50 ${b.steady200.p50} ms  p99 ${b.steady200.p99} ms (target ≤ 50)  errors ${b.steady200.errors}`);
+}
+if (want('backends')) {
+  console.log('data engines: the brain on SQLite (fork mode) and on a local PostgreSQL with 1 and 2 processes, 10 s each…');
+  results.backends = await benchBackends();
+  printBackends(results.backends);
 }
 if (want('e2e')) {
   console.log('end to end: 20 simulator gateways, 50 messages/s: the first 5 s after start, then 30 s measured…');

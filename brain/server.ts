@@ -4,6 +4,7 @@ import type { Config } from '../core/config.js';
 import { hashKey, loadOrCreateAdminKey } from '../core/keys.js';
 import type { Logger } from '../core/logger.js';
 import { RegistryView } from '../core/registry.js';
+import { PgServer } from '../core/sql/postgres.js';
 import { version } from '../core/version.js';
 import { createBrainApp } from './app.js';
 import { engineFromConfig } from './receptionist/select-engine.js';
@@ -22,7 +23,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startBrain(config: Config, log: Logger, port = config.BRAIN_PORT): Promise<RunningBrain> {
   const registry = new RegistryView(config.paths, (err) => log.error({ err: err.message }, 'registry unreadable; keeping the last good copy'));
-  const tenants = new Tenants(config.paths, registry, log);
+  const pg = config.WR_DATABASE_URL ? new PgServer(config.WR_DATABASE_URL, (err) => log.warn({ err: err.message }, 'PostgreSQL connection lost; reconnecting on the next query')) : undefined;
+  const tenants = new Tenants(config.paths, registry, log, pg);
   const engine = engineFromConfig(config, log);
   const chat = new ChatService(engine, log);
   const app = createBrainApp({
@@ -67,6 +69,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
         server.closeIdleConnections();
       });
       await tenants.closeAll();
+      await pg?.close();
       log.info('brain stopped');
     },
   };

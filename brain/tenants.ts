@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import { HttpError } from '../core/http-errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Paths } from '../core/paths.js';
 import { minimalProfile, type Profile } from '../core/profile.js';
 import type { RegistryView, Tenant } from '../core/registry.js';
+import { DatabaseUnavailable } from '../core/sql/database.js';
+import { tenantSchema, type PgServer } from '../core/sql/postgres.js';
 import { TenantDb } from './db/tenant-db.js';
 import { ProfileSource } from './services/profile-store.js';
 
@@ -32,6 +35,8 @@ export class Tenants {
     private readonly paths: Paths,
     readonly registry: RegistryView,
     private readonly log: Logger,
+    /** WR_DATABASE_URL's server: each tenant's data in its own schema there, and no tenant.db. */
+    private readonly pg?: PgServer,
   ) {}
 
   async get(id: string): Promise<TenantContext | undefined> {
@@ -53,7 +58,12 @@ export class Tenants {
   }
 
   private async openTenant(tenant: Tenant): Promise<{ db: TenantDb; profiles: ProfileSource }> {
-    const db = await TenantDb.open(this.paths.tenantDb(tenant.id));
+    const file = this.paths.tenantDb(tenant.id);
+    // Serving such a tenant from an empty schema would look like a business that forgot everything.
+    if (this.pg && fs.existsSync(file) && !(await this.pg.schemaExists(tenantSchema(tenant.id)))) {
+      throw new DatabaseUnavailable(`tenant ${tenant.id} still has its data in ${file}, not on PostgreSQL: the operator must run wr-console db migrate ${tenant.id}`, 60);
+    }
+    const db = await TenantDb.open(this.pg ? { server: this.pg, tenant: tenant.id } : file);
     const profiles = new ProfileSource(this.paths.profile(tenant.id), db, minimalProfile(tenant.name), (err) =>
       this.log.error({ tenant: tenant.id, err: err.message }, 'profile.yaml is invalid; serving the last valid profile'),
     );

@@ -5,15 +5,22 @@ import type { Config } from '../core/config.js';
 import { ensureDir, writeFileAtomic } from '../core/fs.js';
 import { isTenantId, Paths } from '../core/paths.js';
 import { readRegistry, updateRegistry, type Tenant } from '../core/registry.js';
+import { dumpSchema, dumpTables, restoreSchema } from '../core/sql/pg-dump.js';
+import { PgServer, tenantSchema } from '../core/sql/postgres.js';
 import { copyDatabase, integrityCheck, rowCounts } from '../core/sqlite/raw.js';
 import { version } from '../core/version.js';
 
 /**
  * Backups of a running system: every SQLite database copied with VACUUM INTO (consistent under
- * writes, never a `cp` of a live WAL file) and checked with integrity_check; WhatsApp auth
- * state, keys, profiles and configuration copied as files. Everything 0600 in a 0700 folder,
- * described by manifest.json.
+ * writes, never a `cp` of a live WAL file) and checked with integrity_check; with PostgreSQL
+ * (WR_DATABASE_URL), each tenant's schema and the monitor's as a pg_dump file (`*.pgdump`, checked
+ * by listing it); WhatsApp auth state, keys, profiles and configuration copied as files.
+ * Everything 0600 in a 0700 folder, described by manifest.json.
  */
+
+/** The monitor's schema on PostgreSQL (monitor/store.ts creates it; the console never imports the monitor). */
+const MONITOR_SCHEMA = 'wr_monitor';
+const PG_DUMP = '.pgdump';
 
 const Manifest = z.object({
   format: z.literal(1),
@@ -88,10 +95,24 @@ export async function createBackup(config: Config, outDir: string, say: (line: s
     say(`${rel}: ${Object.values(manifest.databases[rel]!.rows).reduce((a, b) => a + b, 0)} rows, integrity ok`);
   };
   for (const f of HOME_FILES) if (fs.existsSync(path.join(config.home, f))) copyFilePrivate(path.join(config.home, f), path.join(outDir, f));
+  const url = config.WR_DATABASE_URL;
+  const schemas = url ? await existingSchemas(url, [MONITOR_SCHEMA, ...tenants.map((t) => tenantSchema(t.id))]) : new Set<string>();
+  const backupSchema = async (schema: string, rel: string) => {
+    if (!url || !schemas.has(schema)) return;
+    const to = path.join(outDir, rel);
+    ensureDir(path.dirname(to));
+    await dumpSchema(url, schema, to);
+    fs.chmodSync(to, 0o600);
+    const tables = await dumpTables(to);
+    manifest.databases[rel] = { integrity: 'ok', rows: {} };
+    say(`${rel}: schema ${schema}, ${tables.length} tables dumped`);
+  };
   await backupDb(config.paths.monitorDb, 'monitor.db');
+  await backupSchema(MONITOR_SCHEMA, `monitor${PG_DUMP}`);
   for (const t of tenants) {
     const rel = (name: string) => path.join('tenants', t.id, name);
     for (const db of TENANT_DATABASES) await backupDb(path.join(config.paths.tenantDir(t.id), db), rel(db));
+    await backupSchema(tenantSchema(t.id), rel(`tenant${PG_DUMP}`));
     for (const f of TENANT_FILES) if (fs.existsSync(path.join(config.paths.tenantDir(t.id), f))) copyFilePrivate(path.join(config.paths.tenantDir(t.id), f), path.join(outDir, rel(f)));
     const authFiles = copyTreePrivate(config.paths.authDir(t.id), path.join(outDir, rel('auth')));
     if (authFiles) say(`${rel('auth')}: ${authFiles} files`);
@@ -123,11 +144,32 @@ export interface RestorePlan {
   overwrites: string[];
 }
 
-export function planRestore(config: Config, dir: string, tenant?: string): RestorePlan {
+export async function planRestore(config: Config, dir: string, tenant?: string): Promise<RestorePlan> {
   const manifest = readManifest(dir);
   if (tenant !== undefined && !manifest.tenants.includes(tenant)) throw new BackupError(`the backup has no tenant "${tenant}" (it has: ${manifest.tenants.join(', ') || 'none'})`);
   const tenants = tenant !== undefined ? [tenant] : manifest.tenants;
-  return { tenants, full: tenant === undefined, overwrites: tenants.filter((id) => fs.existsSync(config.paths.tenantDb(id)) || fs.existsSync(config.paths.gatewayDb(id))) };
+  const dumps = Object.keys(manifest.databases).some((rel) => rel.endsWith(PG_DUMP));
+  if (dumps && !config.WR_DATABASE_URL) throw new BackupError(`the backup holds PostgreSQL data: set WR_DATABASE_URL in ${config.paths.envFile} to the server to restore it to; nothing was restored`);
+  const onServer = config.WR_DATABASE_URL ? await existingSchemas(config.WR_DATABASE_URL, tenants.map(tenantSchema)) : new Set<string>();
+  return {
+    tenants,
+    full: tenant === undefined,
+    overwrites: tenants.filter((id) => fs.existsSync(config.paths.tenantDb(id)) || fs.existsSync(config.paths.gatewayDb(id)) || onServer.has(tenantSchema(id))),
+  };
+}
+
+/** Which of `schemas` exist on the server. */
+async function existingSchemas(url: string, schemas: string[]): Promise<Set<string>> {
+  const server = new PgServer(url);
+  try {
+    const found = new Set<string>();
+    for (const s of schemas) if (await server.schemaExists(s)) found.add(s);
+    return found;
+  } catch (err) {
+    throw new BackupError(`cannot reach PostgreSQL (WR_DATABASE_URL): ${(err as Error).message}`);
+  } finally {
+    await server.close();
+  }
 }
 
 /** Checks every database in the backup before anything is touched. */
@@ -136,7 +178,8 @@ export async function verifyBackup(dir: string, tenants: string[]): Promise<void
   for (const rel of Object.keys(manifest.databases)) {
     const id = rel.split(path.sep)[1];
     if (rel.startsWith('tenants') && id && !tenants.includes(id)) continue;
-    const result = await integrityCheck(path.join(dir, rel));
+    const file = path.join(dir, rel);
+    const result = rel.endsWith(PG_DUMP) ? await dumpTables(file).then(() => 'ok', (err: Error) => err.message) : await integrityCheck(file);
     if (result !== 'ok') throw new BackupError(`${rel} in the backup fails its integrity check (${result}); nothing was restored`);
   }
 }
@@ -152,14 +195,22 @@ export async function applyRestore(config: Config, dir: string, plan: RestorePla
     fs.renameSync(`${to}.restoring`, to);
     say(`${rel}: restored`);
   };
+  const restoreDump = async (rel: string) => {
+    const from = path.join(dir, rel);
+    if (!fs.existsSync(from) || !config.WR_DATABASE_URL) return;
+    await restoreSchema(config.WR_DATABASE_URL, from);
+    say(`${rel}: restored into PostgreSQL`);
+  };
   if (plan.full) {
     for (const f of HOME_FILES) if (fs.existsSync(path.join(dir, f))) copyFilePrivate(path.join(dir, f), path.join(config.home, f));
     restoreDb('monitor.db', config.paths.monitorDb);
+    await restoreDump(`monitor${PG_DUMP}`);
   }
   for (const id of plan.tenants) {
     const tdir = config.paths.tenantDir(id);
     ensureDir(tdir);
     for (const db of TENANT_DATABASES) restoreDb(path.join('tenants', id, db), path.join(tdir, db));
+    await restoreDump(path.join('tenants', id, `tenant${PG_DUMP}`));
     for (const f of TENANT_FILES) if (fs.existsSync(path.join(dir, 'tenants', id, f))) copyFilePrivate(path.join(dir, 'tenants', id, f), path.join(tdir, f));
     fs.rmSync(config.paths.authDir(id), { recursive: true, force: true });
     copyTreePrivate(path.join(dir, 'tenants', id, 'auth'), config.paths.authDir(id));

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
 import { defaultHome, Paths, projectRoot } from './paths.js';
 import { readRegistry, type Tenant } from './registry.js';
 
@@ -23,8 +24,9 @@ export interface AppSpec {
   args: string[];
   cwd: string;
   namespace: string;
-  exec_mode: 'fork';
-  instances: 1;
+  /** Fork for every program; cluster for the brain when BRAIN_INSTANCES > 1 (PostgreSQL only). */
+  exec_mode: 'fork' | 'cluster';
+  instances: number;
   kill_timeout: number;
   wait_ready: boolean;
   listen_timeout: number;
@@ -83,15 +85,35 @@ export function brainMemoryLimit(tenants: number): string {
 
 export interface AppOptions {
   home?: string;
+  /** Brain processes (BRAIN_INSTANCES); read from the environment and wr.env when not given. */
+  brainInstances?: number;
   /** Simulator gateways pair by themselves (the demo). */
   demo?: boolean;
+}
+
+/**
+ * BRAIN_INSTANCES from wr.env and the environment. With a bad configuration the list still builds
+ * (one brain): a bad value stops only the programs that use it, and the brain refuses to start
+ * with one line naming it.
+ */
+function configuredBrainInstances(home: string): number {
+  try {
+    return loadConfig({ ...process.env, WR_HOME: home }, { alerts: false }).BRAIN_INSTANCES;
+  } catch (err) {
+    if (err instanceof ConfigError) return 1;
+    throw err;
+  }
 }
 
 export function buildApps(opts: AppOptions = {}, tenants?: readonly Tenant[]): AppSpec[] {
   const home = opts.home ?? defaultHome();
   const env: Record<string, string> = { WR_HOME: home, NODE_ENV: 'production', ...(process.env.PATH ? { PATH: process.env.PATH } : {}) };
   const list = tenants ?? readRegistry(new Paths(home));
-  const apps = [app(BRAIN, 'brain/main.js', [], brainMemoryLimit(list.length), env)];
+  const instances = opts.brainInstances ?? configuredBrainInstances(home);
+  // PM2's cluster mode shares the brain's port between its processes; the tenants' data is on
+  // PostgreSQL then (the configuration refuses more than one brain on SQLite).
+  const brain = instances > 1 ? { ...app(BRAIN, 'brain/main.js', [], brainMemoryLimit(list.length), env), exec_mode: 'cluster' as const, instances } : app(BRAIN, 'brain/main.js', [], brainMemoryLimit(list.length), env);
+  const apps = [brain];
   if (fs.existsSync(path.join(projectRoot, 'dist/monitor/main.js'))) apps.push(app(MONITOR, 'monitor/main.js', [], '200M', env));
   for (const t of list) {
     apps.push(app(gatewayName(t.id), 'gateway/main.js', [t.id], '300M', t.transport === 'simulator' && opts.demo ? { ...env, WR_DEMO: '1' } : env, GATEWAY_NODE_ARGS));

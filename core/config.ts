@@ -33,6 +33,11 @@ const schema = z
     MONITOR_PORT: port.default(3001),
     WR_PORT_BASE: port.default(2900),
     BRAIN_RATE_LIMIT: z.coerce.number().int().min(1, 'expected requests per minute, at least 1').default(600),
+    WR_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:5432/database')
+      .optional(),
+    BRAIN_INSTANCES: z.coerce.number({ error: 'expected a number of brain processes' }).int('expected a whole number').min(1).max(32, 'at most 32').default(1),
     BRAIN_FAILED_LOGINS: z.coerce.number().int().min(1, 'expected failed logins per minute, at least 1').default(10),
     GATEWAY_SEND_PER_MINUTE: z.coerce.number().int().min(1, 'expected messages per minute, at least 1').max(6000).default(30),
     GATEWAY_SEND_BURST: z.coerce.number().int().min(1).max(1000).default(5),
@@ -73,6 +78,8 @@ const schema = z
       need(c.SMS_ENABLED && !c[key], key, 'required when SMS_ENABLED=true');
     }
     need(Boolean(c.LLM_PROVIDER) && !c.LLM_MODEL, 'LLM_MODEL', 'required when LLM_PROVIDER is set');
+    // SQLite writers must not run in PM2 cluster mode: each process would queue its writes alone.
+    need(c.BRAIN_INSTANCES > 1 && !c.WR_DATABASE_URL, 'BRAIN_INSTANCES', 'more than 1 needs WR_DATABASE_URL (PostgreSQL): SQLite allows one brain process');
     need(c.MONITOR_PORT === c.BRAIN_PORT, 'MONITOR_PORT', 'must differ from BRAIN_PORT');
   });
 
@@ -85,7 +92,7 @@ export type Config = z.infer<typeof schema> & {
 };
 
 /** Values that must never be echoed back in an error message. */
-const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TWILIO_AUTH_TOKEN', 'LLM_API_KEY', 'TRANSCRIBE_API_KEY']);
+const SECRET_KEYS = new Set(['TELEGRAM_BOT_TOKEN', 'TWILIO_AUTH_TOKEN', 'LLM_API_KEY', 'TRANSCRIBE_API_KEY', 'WR_DATABASE_URL']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

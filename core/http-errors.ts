@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import { formatPath } from './issue-path.js';
 import type { Logger } from './logger.js';
+import { DatabaseUnavailable } from './sql/database.js';
 
 export interface ErrorDetail {
   path: string;
@@ -55,6 +56,11 @@ export function errorReply(err: unknown, log: Logger, where: { method: string; p
     return reply(503, 'storage full: this request was not saved; retry once disk space is freed', undefined, { 'Retry-After': '30' });
   }
   if (err instanceof HttpError) return reply(err.status, err.message, err.details, err.headers);
+  if (err instanceof DatabaseUnavailable) {
+    // Nothing was acknowledged; the caller (a gateway) keeps the message and retries.
+    log.warn({ ...where, err: err.message }, 'database unavailable');
+    return reply(503, `${err.message}; retry after the Retry-After seconds`, undefined, { 'Retry-After': String(err.retryAfterSeconds) });
+  }
   log.error({ err, ...where }, 'request failed');
   return reply(500, 'internal error; the log has the details');
 }

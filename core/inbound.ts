@@ -1,9 +1,10 @@
 /**
  * What a customer can send on WhatsApp, as the gateway reports it to the brain (POST /api/chat
  * `kind`). Nothing a customer sends is dropped unseen: each kind has a record line for the
- * conversation and a reply policy in the brain.
+ * conversation and a reply policy in the brain; `other` is content wr cannot open (polls,
+ * events, orders…), recorded and answered all the same.
  */
-export const MESSAGE_KINDS = ['text', 'audio', 'image', 'video', 'document', 'location', 'contact', 'sticker', 'reaction', 'call', 'undecryptable'] as const;
+export const MESSAGE_KINDS = ['text', 'audio', 'image', 'video', 'document', 'location', 'contact', 'sticker', 'reaction', 'call', 'undecryptable', 'other'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Kinds that carry a file the gateway may download. */
@@ -23,7 +24,7 @@ export interface MediaInfo {
   bytes?: number;
   latitude?: number;
   longitude?: number;
-  /** A location pin's name or address, a contact card's name. */
+  /** A location pin's name or address, a contact card's name; for `other`, what it is (`poll`, `event`). */
   name?: string;
   /** A contact card's phone number. */
   phone?: string;
@@ -68,5 +69,7 @@ export function describeInbound(kind: MessageKind, text: string | null, info: Me
       return `[${info.video ? 'video ' : ''}call]`;
     case 'undecryptable':
       return '[a message WhatsApp could not decrypt]';
+    case 'other':
+      return `[${info.name?.slice(0, 40) || 'message'}${quoted(text)}]`;
   }
 }

@@ -31,7 +31,7 @@ if (arg !== undefined) {
 }
 
 const log = createLogger('wr-monitor', config.LOG_LEVEL);
-const store = await MonitorStore.open(config.paths.monitorDb);
+const store = await MonitorStore.open(config.paths.monitorDb, config.WR_DATABASE_URL);
 // Under PM2 the daemon runs already; the monitor never starts one.
 let pm2: Pm2Client | undefined;
 const pm2View: Pm2View = {

@@ -1,7 +1,13 @@
 import { DataTypes, Op, type ModelStatic, type Transaction } from 'sequelize';
-import { SqliteDatabase, SqliteStore, type Migration, type Row } from '../core/sqlite/database.js';
+import { ModelDatabase, ModelStore, type Migration, type Row } from '../core/sql/model-database.js';
 
-/** monitor.db: watch state, incidents and the alert outbox, so a restarted monitor neither repeats nor forgets. */
+/**
+ * The monitor's store: watch state, incidents and the alert outbox, so a restarted monitor neither
+ * repeats nor forgets. monitor.db by default; the `wr_monitor` schema on WR_DATABASE_URL's server
+ * when that is set, so incidents live with the tenants' data.
+ */
+
+export const MONITOR_SCHEMA = 'wr_monitor';
 
 const { INTEGER, STRING, TEXT, DATE, JSON } = DataTypes;
 const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
@@ -45,8 +51,9 @@ const migrations: Migration[] = [
   {
     // How bad an open incident is, so it is alerted again when it gets worse.
     name: '002-incident-severity',
+    // Plain SQL both engines accept: Sequelize's addColumn names PostgreSQL's "public" schema, not the store's.
     async up({ context: qi }) {
-      await qi.addColumn('incidents', 'severity', { type: INTEGER, allowNull: false, defaultValue: 0 });
+      await qi.sequelize.query('ALTER TABLE incidents ADD COLUMN severity INTEGER NOT NULL DEFAULT 0');
     },
   },
 ];
@@ -69,13 +76,13 @@ export interface AlertRow {
   sentAt: Date | null;
 }
 
-export class MonitorStore extends SqliteStore {
+export class MonitorStore extends ModelStore {
   readonly Watch: ModelStatic<Row<{ target: string; state: unknown; updatedAt: Date }>>;
   readonly Incident: ModelStatic<Row<IncidentRow, 'id' | 'resolvedAt' | 'severity'>>;
   readonly Alert: ModelStatic<Row<AlertRow, 'id' | 'attempts' | 'lastError' | 'sentAt' | 'incidentId' | 'source'>>;
   readonly Settings: ModelStatic<Row<{ key: string; value: string }>>;
 
-  private constructor(db: SqliteDatabase) {
+  private constructor(db: ModelDatabase) {
     super(db);
     const s = db.sequelize;
     const opts = (tableName: string) => ({ tableName, underscored: true, timestamps: false });
@@ -87,8 +94,9 @@ export class MonitorStore extends SqliteStore {
     this.Settings = s.define('Settings', { key: { type: STRING, primaryKey: true }, value: TEXT }, opts('settings')) as never;
   }
 
-  static async open(file: string): Promise<MonitorStore> {
-    return new MonitorStore(await SqliteDatabase.open(file, migrations));
+  /** monitor.db at `file`, or the wr_monitor schema when `databaseUrl` (WR_DATABASE_URL) is given. */
+  static async open(file: string, databaseUrl?: string): Promise<MonitorStore> {
+    return new MonitorStore(await ModelDatabase.open(databaseUrl ? { url: databaseUrl, schema: MONITOR_SCHEMA } : { file }, migrations));
   }
 
   async openIncidents(): Promise<IncidentRow[]> {

@@ -1,4 +1,4 @@
-import type { PlainDatabase, WriteTx } from '../../core/sqlite/plain-database.js';
+import type { SqlDatabase, SqlReader, WriteTx } from '../../core/sql/database.js';
 import type { Booking, BookingRepository, BookingWrites, NewBooking, Range } from '../domain/bookings.js';
 import type { BusyPeriod } from '../domain/calendar.js';
 import { readTime, timeValue, type SqlRow } from './columns.js';
@@ -6,9 +6,7 @@ import { readTime, timeValue, type SqlRow } from './columns.js';
 const BUSY = "SELECT start_at, end_at FROM bookings WHERE status = 'confirmed' AND start_at >= ? AND start_at < ?";
 const BUSY_EXCEPT = `${BUSY} AND id <> ?`;
 
-type Reader = Pick<WriteTx, 'all' | 'get'>;
-
-function busy(db: Reader, range: Range, exclude: number | undefined): Promise<BusyPeriod[]> {
+function busy(db: SqlReader, range: Range, exclude: number | undefined): Promise<BusyPeriod[]> {
   const params = [timeValue(range.from), timeValue(range.to)];
   return db
     .all<SqlRow>(exclude === undefined ? BUSY : BUSY_EXCEPT, exclude === undefined ? params : [...params, exclude])
@@ -44,11 +42,11 @@ class SqlBookingWrites implements BookingWrites {
   }
 
   async insert(b: NewBooking): Promise<Booking> {
-    const { lastID } = await this.tx.run(
+    const id = await this.tx.insert(
       'INSERT INTO bookings (service_id, sender, customer_name, start_at, end_at, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [b.serviceId, b.sender, b.customerName, timeValue(b.startAt), timeValue(b.endAt), b.status, timeValue(b.createdAt), timeValue(b.updatedAt)],
     );
-    return { id: lastID, ...b };
+    return { id, ...b };
   }
 
   async move(id: number, sender: string, startAt: Date, endAt: Date, at: Date): Promise<boolean> {
@@ -66,7 +64,7 @@ class SqlBookingWrites implements BookingWrites {
 
 /** The bookings table. */
 export class SqlBookingRepository implements BookingRepository {
-  constructor(private readonly db: PlainDatabase) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   busy(range: Range, exclude?: number): Promise<BusyPeriod[]> {
     return busy(this.db, range, exclude);

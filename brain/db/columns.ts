@@ -1,9 +1,11 @@
 import type { SqlValue } from '../../core/sqlite/raw.js';
 
 /**
- * How tenant.db stores what SQL has no common type for, in one place for every repository.
- * Times are ISO 8601 in UTC ("2026-03-16T10:00:00.000Z"): they sort as they read, so range queries
- * compare them as strings, and the sqlite3 tool's date functions read them.
+ * How a tenant's store holds what SQL has no common type for, in one place for every repository.
+ * On SQLite, times are ISO 8601 in UTC ("2026-03-16T10:00:00.000Z"): they sort as they read, so
+ * range queries compare them as strings, and the sqlite3 tool's date functions read them.
+ * PostgreSQL takes the same text into timestamptz columns and gives back a Date; JSON columns come
+ * back parsed there, booleans as booleans.
  */
 
 export function timeValue(d: Date): string {
@@ -15,7 +17,7 @@ export function timeOrNull(d: Date | null): string | null {
 }
 
 export function readTime(v: unknown): Date {
-  return new Date(v as string);
+  return new Date(v as string | Date);
 }
 
 export function readTimeOrNull(v: unknown): Date | null {
@@ -27,7 +29,7 @@ export function jsonValue(v: unknown): string {
 }
 
 export function readJson<T>(v: unknown): T {
-  return JSON.parse(v as string) as T;
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
 }
 
 export function boolValue(b: boolean): SqlValue {

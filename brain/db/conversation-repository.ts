@@ -1,4 +1,4 @@
-import type { PlainDatabase } from '../../core/sqlite/plain-database.js';
+import type { SqlDatabase } from '../../core/sql/database.js';
 import type { Conversation, ConversationRepository, Message, NewConversation, TurnRecord } from '../domain/conversations.js';
 import type { ConversationState } from '../domain/state.js';
 import { boolValue, jsonValue, readJson, readTime, readTimeOrNull, timeOrNull, timeValue, type SqlRow } from './columns.js';
@@ -36,7 +36,7 @@ function message(r: SqlRow): Message {
  * CPU per message).
  */
 export class SqlConversationRepository implements ConversationRepository {
-  constructor(private readonly db: PlainDatabase) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   async processed(sender: string, messageId: string): Promise<unknown> {
     const row = await this.db.get<{ response: string }>(PROCESSED, [sender, messageId]);

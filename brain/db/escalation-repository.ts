@@ -1,4 +1,4 @@
-import type { PlainDatabase } from '../../core/sqlite/plain-database.js';
+import type { SqlDatabase } from '../../core/sql/database.js';
 import type { EscalationNotice, NoticeStatus, SettleNotice } from '../../core/contracts.js';
 import { noticeMoves, type Escalation, type EscalationRepository, type FollowUp, type NewEscalation } from '../domain/escalations.js';
 import { readTime, readTimeOrNull, timeValue, type SqlRow } from './columns.js';
@@ -20,17 +20,17 @@ const SUMMARY_MAX = 4000;
 
 /** The escalations table and its notification outbox (escalation_outbox). */
 export class SqlEscalationRepository implements EscalationRepository {
-  constructor(private readonly db: PlainDatabase) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   open(e: NewEscalation): Promise<number> {
     return this.db.write(async (tx) => {
       const open = await tx.get<{ id: number }>("SELECT id FROM escalations WHERE sender = ? AND status = 'pending' ORDER BY id LIMIT 1", [e.sender]);
       if (open) return open.id;
-      const { lastID } = await tx.run("INSERT INTO escalations (conversation_id, sender, summary, status, created_at, resolved_at) VALUES (?, ?, ?, 'pending', ?, NULL)", [
+      const id = await tx.insert("INSERT INTO escalations (conversation_id, sender, summary, status, created_at, resolved_at) VALUES (?, ?, ?, 'pending', ?, NULL)", [
         e.conversationId, e.sender, e.summary, timeValue(e.at),
       ]);
-      await tx.run("INSERT INTO escalation_outbox (escalation_id, text, status, attempts, created_at) VALUES (?, ?, 'pending', 0, ?)", [lastID, e.notice, timeValue(e.at)]);
-      return lastID;
+      await tx.run("INSERT INTO escalation_outbox (escalation_id, text, status, attempts, created_at) VALUES (?, ?, 'pending', 0, ?)", [id, e.notice, timeValue(e.at)]);
+      return id;
     });
   }
 

@@ -1,4 +1,4 @@
-import type { PlainDatabase } from '../../core/sqlite/plain-database.js';
+import type { SqlDatabase } from '../../core/sql/database.js';
 import type { ProfileRepository, ProfileTables } from '../domain/profile.js';
 import { boolValue, jsonValue, timeValue } from './columns.js';
 
@@ -6,7 +6,7 @@ const TABLES = ['business_profile', 'operating_hours', 'hour_exceptions', 'servi
 
 /** The profile tables (business_profile, operating_hours, hour_exceptions, services, faqs, escalation_contacts). */
 export class SqlProfileRepository implements ProfileRepository {
-  constructor(private readonly db: PlainDatabase) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   async storedHash(): Promise<string | undefined> {
     return (await this.db.get<{ source_hash: string }>('SELECT source_hash FROM business_profile WHERE id = 1'))?.source_hash;

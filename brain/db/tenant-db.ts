@@ -1,3 +1,5 @@
+import type { SqlDatabase } from '../../core/sql/database.js';
+import { PgDatabase, tenantSchema, type PgServer } from '../../core/sql/postgres.js';
 import { PlainDatabase } from '../../core/sqlite/plain-database.js';
 import type { BookingRepository } from '../domain/bookings.js';
 import type { ConversationRepository } from '../domain/conversations.js';
@@ -11,7 +13,10 @@ import { migrations } from './migrations.js';
 import { SqlProfileRepository } from './profile-repository.js';
 import { SqlUsageRepository } from './usage-repository.js';
 
-/** One tenant's database (tenant.db): a repository per store, over one connection stack and one write queue. */
+/** Where a tenant's data lives: its tenant.db file, or its schema on a PostgreSQL server. */
+export type TenantStore = { file: string } | { server: PgServer; tenant: string };
+
+/** One tenant's database: a repository per store, over one connection stack. */
 export class TenantDb {
   readonly bookings: BookingRepository;
   readonly conversations: ConversationRepository;
@@ -19,7 +24,7 @@ export class TenantDb {
   readonly profile: ProfileRepository;
   readonly usage: UsageRepository;
 
-  private constructor(private readonly db: PlainDatabase) {
+  private constructor(private readonly db: SqlDatabase) {
     this.bookings = new SqlBookingRepository(db);
     this.conversations = new SqlConversationRepository(db);
     this.escalations = new SqlEscalationRepository(db);
@@ -27,8 +32,10 @@ export class TenantDb {
     this.usage = new SqlUsageRepository(db);
   }
 
-  static async open(file: string): Promise<TenantDb> {
-    return new TenantDb(await PlainDatabase.open(file, migrations));
+  /** Opens (creating and migrating as needed) a tenant's store; a string is a tenant.db path. */
+  static async open(store: string | TenantStore): Promise<TenantDb> {
+    const where = typeof store === 'string' ? { file: store } : store;
+    return new TenantDb('file' in where ? await PlainDatabase.open(where.file, migrations) : await PgDatabase.open(where.server, tenantSchema(where.tenant), migrations));
   }
 
   close(): Promise<void> {

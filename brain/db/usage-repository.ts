@@ -1,4 +1,4 @@
-import type { PlainDatabase } from '../../core/sqlite/plain-database.js';
+import type { SqlDatabase } from '../../core/sql/database.js';
 import type { DayUsage, UsageRepository } from '../domain/usage.js';
 import type { SqlRow } from './columns.js';
 
@@ -8,7 +8,7 @@ function dayUsage(r: SqlRow): DayUsage {
 
 /** llm_usage: one row per local day. */
 export class SqlUsageRepository implements UsageRepository {
-  constructor(private readonly db: PlainDatabase) {}
+  constructor(private readonly db: SqlDatabase) {}
 
   async on(day: string): Promise<DayUsage> {
     const row = await this.db.get<SqlRow>('SELECT * FROM llm_usage WHERE day = ?', [day]);
@@ -19,7 +19,8 @@ export class SqlUsageRepository implements UsageRepository {
     await this.db.write((tx) =>
       tx.run(
         `INSERT INTO llm_usage (day, input_tokens, output_tokens, calls) VALUES (?, ?, ?, ?)
-         ON CONFLICT (day) DO UPDATE SET input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens, calls = calls + excluded.calls`,
+         ON CONFLICT (day) DO UPDATE SET input_tokens = llm_usage.input_tokens + excluded.input_tokens, output_tokens = llm_usage.output_tokens + excluded.output_tokens,
+           calls = llm_usage.calls + excluded.calls`,
         [day, tokens.input, tokens.output, calls],
       ),
     );

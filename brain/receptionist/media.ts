@@ -21,8 +21,8 @@ const WHAT = { image: 'whatImage', video: 'whatVideo', document: 'whatDocument',
 
 /**
  * The reply and staff notice for a voice note not transcribed, a photo without caption, a
- * document, a location pin, a contact card, a sticker, a reaction, a call or an undecryptable
- * message. Pure: the state is read, never changed.
+ * document, a location pin, a contact card, a sticker, a reaction, a call, an undecryptable
+ * message or content wr cannot open (a poll, an event…). Pure: the state is read, never changed.
  */
 export function answerMedia(kind: MessageKind, record: string, replies: Replies, policy: MediaPolicy, state: Readonly<ConversationState>, now: Date): MediaAnswer {
   const staff = (text: string) => (policy.notifyStaff ? text : null);
@@ -47,6 +47,8 @@ export function answerMedia(kind: MessageKind, record: string, replies: Replies,
     }
     case 'undecryptable':
       return { reply: replies.t('undecryptable'), notice: null };
+    case 'other':
+      return { reply: replies.t('cannotOpen'), notice: staff(`Sent ${record}, which the bot cannot open.`) };
     case 'reaction':
     case 'text':
       return { reply: null, notice: null };

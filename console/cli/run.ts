@@ -5,6 +5,7 @@ import { GatewayUnreachable } from '../gateway-api.js';
 import { OpsError } from '../ops/errors.js';
 import { CliError, stdio, type Output } from './command.js';
 import { backupCommand, restoreCommand } from './backup-commands.js';
+import { dbCommand } from './db-commands.js';
 import { chatCommand, qrCommand } from './gateway-commands.js';
 import { alertCommand, statusCommand } from './monitor-commands.js';
 import { restartCommand, startCommand, stopCommand } from './processes.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, [string, Handler]> = {
   alert: ['alert test: a test alert through every configured channel', alertCommand],
   backup: ['a consistent copy of all data while wr runs', backupCommand],
   restore: ['put a backup back (stops and restarts what it touches)', restoreCommand],
+  db: ["db migrate <tenant|all>: move tenants' data to PostgreSQL", dbCommand],
 };
 
 function help(): string {

@@ -17,7 +17,7 @@ export function targetOf(process: string): string {
 
 /** The PM2 apps a target names; a tenant target is its gateway. */
 export function appsFor(config: Config, target: string, demo = false): AppSpec[] {
-  const apps = buildApps({ home: config.home, demo }, readRegistry(config.paths));
+  const apps = buildApps({ home: config.home, demo, brainInstances: config.BRAIN_INSTANCES }, readRegistry(config.paths));
   if (target === 'all') return apps;
   const name = target === 'brain' ? BRAIN : target === 'monitor' ? MONITOR : gatewayName(target);
   const match = apps.filter((a) => a.name === name);

@@ -14,7 +14,7 @@ import { appsFor, startApps, targetOf, withPm2 } from './processes.js';
  */
 export async function restoreBackup(config: Config, env: NodeJS.ProcessEnv, dir: string, opts: { tenant?: string; force: boolean }, say: (line: string) => void): Promise<RestorePlan> {
   try {
-    const plan = planRestore(config, dir, opts.tenant);
+    const plan = await planRestore(config, dir, opts.tenant);
     if (plan.overwrites.length > 0 && !opts.force) throw new OpsError(`restoring would replace the current data of ${plan.overwrites.join(', ')}; add --force to replace it (take a backup first)`);
     await verifyBackup(dir, plan.tenants);
     const brain = new BrainApi(config);

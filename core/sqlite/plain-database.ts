@@ -1,14 +1,9 @@
+import type { Migration, SqlDatabase, WriteTx } from '../sql/database.js';
 import { createDatabaseFile, RawDb, type RunResult, type SqlValue } from './raw.js';
 import { WriteQueue } from './write-queue.js';
 
-/** A schema step: SQL, or a function for steps that need to look at the data. Applied once, in order. */
-export interface PlainMigration {
-  name: string;
-  up: string | ((tx: RawDb) => Promise<void>);
-}
-
-/** What a store may do inside a write transaction. */
-export type WriteTx = Pick<RawDb, 'all' | 'get' | 'run'>;
+/** The gateway's queue names its steps so. */
+export type PlainMigration = Migration;
 
 interface PendingWrite {
   work: (tx: WriteTx) => Promise<unknown>;
@@ -28,7 +23,7 @@ const MAX_BATCH = 64;
  * are tracked in `schema_migrations(name)`, the table umzug keeps, so files written by earlier
  * versions carry on.
  */
-export class PlainDatabase {
+export class PlainDatabase implements SqlDatabase {
   private closed = false;
   private readonly pending: PendingWrite[] = [];
   private flushScheduled = false;
@@ -41,6 +36,10 @@ export class PlainDatabase {
 
   /** The only handle this process opens on `file`: every write goes through its queue. */
   private readonly queue = new WriteQueue();
+
+  get name(): string {
+    return this.file;
+  }
 
   static async open(file: string, migrations: readonly PlainMigration[]): Promise<PlainDatabase> {
     createDatabaseFile(file);

@@ -61,6 +61,10 @@ export class RawDb {
     );
   }
 
+  async insert(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return (await this.run(sql, params)).lastID;
+  }
+
   /** Several statements, no parameters (schema changes). */
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));

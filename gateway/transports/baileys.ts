@@ -122,7 +122,7 @@ function textOf(c: proto.IMessage): string | null {
   );
 }
 
-/** A message's kind, words and facts; null for protocol noise (receipts, key distribution, revokes, polls). */
+/** A message's kind, words and facts; null for protocol noise (receipts, key distribution, revokes, poll votes). */
 export function readContent(m: WAMessage): { kind: MessageKind; text: string | null; media?: MediaInfo } | null {
   if (!m.message && m.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) return { kind: 'undecryptable', text: null };
   let c = normalizeMessageContent(m.message);
@@ -152,11 +152,21 @@ export function readContent(m: WAMessage): { kind: MessageKind; text: string | n
   }
   if (c.stickerMessage) return { kind: 'sticker', text: null, media: { mimetype: c.stickerMessage.mimetype ?? undefined } };
   if (c.reactionMessage) return { kind: 'reaction', text: c.reactionMessage.text ?? '' };
-  return null;
+  const type = getContentType(c);
+  if (!type || PROTOCOL_NOISE.has(type)) return null;
+  // Something a customer sent that wr cannot open (a poll, an event, an order…): still recorded and answered.
+  const poll = c.pollCreationMessage ?? c.pollCreationMessageV2 ?? c.pollCreationMessageV3;
+  return { kind: 'other', text: poll?.name ?? c.eventMessage?.name ?? null, media: { name: contentLabel(type) } };
 }
 
 /** Content that is never a customer's message: keys, receipts, context, revokes, poll votes, pins. */
-const PROTOCOL_NOISE: ReadonlySet<string> = new Set(['protocolMessage', 'senderKeyDistributionMessage', 'messageContextInfo', 'pollUpdateMessage', 'keepInChatMessage', 'pinInChatMessage', 'encReactionMessage', 'albumMessage']);
+const PROTOCOL_NOISE: ReadonlySet<string> = new Set(['protocolMessage', 'senderKeyDistributionMessage', 'messageContextInfo', 'pollUpdateMessage', 'keepInChatMessage', 'pinInChatMessage', 'encReactionMessage', 'albumMessage', 'encEventResponseMessage']);
+
+/** `pollCreationMessageV3` → `poll`, `groupInviteMessage` → `group invite`: for the record line. */
+function contentLabel(type: string): string {
+  if (type.startsWith('pollCreation')) return 'poll';
+  return type.replace(/Message(V\d+)?$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() || 'message';
+}
 
 /** Groups, broadcasts, status updates and newsletters: never a customer's one-to-one chat. */
 function ignoredJid(jid: string): boolean {
@@ -403,12 +413,7 @@ export class BaileysTransport implements Transport {
     const address = m.key.remoteJid;
     if (!address || !m.key.id || ignoredJid(address)) return null;
     const content = readContent(m);
-    if (!content) {
-      const type = getContentType(normalizeMessageContent(m.message));
-      // Noise is expected; anything else is something a customer sent that wr cannot read yet.
-      if (type && !PROTOCOL_NOISE.has(type)) this.opts.log.warn({ id: m.key.id, type }, 'a message of a kind wr does not read (not recorded, not answered)');
-      return null;
-    }
+    if (!content) return null;
     const seconds = typeof m.messageTimestamp === 'number' ? m.messageTimestamp : Number(m.messageTimestamp ?? 0);
     return {
       ...(await this.who(sock, address, m.key.remoteJidAlt)),

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brainMemoryLimit, buildApps, GATEWAY_NODE_ARGS } from '../../core/apps.js';
 import type { Tenant } from '../../core/registry.js';
@@ -16,5 +19,20 @@ describe('PM2 apps', () => {
     const gateways = apps.filter((a) => a.name.startsWith('wr-gw-'));
     expect(gateways).toHaveLength(250);
     expect(gateways.every((g) => g.node_args === GATEWAY_NODE_ARGS && g.exec_mode === 'fork')).toBe(true);
+    expect(apps[0]).toMatchObject({ exec_mode: 'fork', instances: 1 });
+  });
+
+  it('runs the brain in cluster mode with BRAIN_INSTANCES processes, never on SQLite', () => {
+    expect(buildApps({ home: '/tmp/wr-apps-test', brainInstances: 3 }, tenants(1))[0]).toMatchObject({ name: 'wr-brain', exec_mode: 'cluster', instances: 3 });
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-apps-'));
+    try {
+      fs.writeFileSync(path.join(home, 'wr.env'), 'BRAIN_INSTANCES=2\nWR_DATABASE_URL=postgres://wr@127.0.0.1:5432/wr\n');
+      expect(buildApps({ home }, [])[0]).toMatchObject({ exec_mode: 'cluster', instances: 2 });
+      // On SQLite the list keeps one brain in fork mode, and that brain refuses to start, saying why (test/core/config.test.ts).
+      fs.writeFileSync(path.join(home, 'wr.env'), 'BRAIN_INSTANCES=2\n');
+      expect(buildApps({ home }, [])[0]).toMatchObject({ exec_mode: 'fork', instances: 1 });
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });

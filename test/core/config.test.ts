@@ -65,6 +65,19 @@ describe('configuration', () => {
     expect(problems({ WR_HOME: t.home, MONITOR_PORT: '3000' })).toEqual(['invalid configuration: MONITOR_PORT="3000": must differ from BRAIN_PORT']);
     expect(problems({ WR_HOME: t.home, WA_WEBSOCKET_URL: 'http://127.0.0.1:1' })).toEqual(['invalid configuration: WA_WEBSOCKET_URL="http://127.0.0.1:1": expected a ws:// or wss:// URL']);
   });
+
+  it('allows several brain processes only with PostgreSQL, and never echoes the database URL', () => {
+    t = makeHome();
+    expect(problems({ WR_HOME: t.home, BRAIN_INSTANCES: '2' })).toEqual([
+      'invalid configuration: BRAIN_INSTANCES="2": more than 1 needs WR_DATABASE_URL (PostgreSQL): SQLite allows one brain process',
+    ]);
+    expect(problems({ WR_HOME: t.home, WR_DATABASE_URL: 'mysql://u:hunter2@db/wr' })).toEqual([
+      'invalid configuration: WR_DATABASE_URL: expected postgres://user:password@host:5432/database',
+    ]);
+    const c = loadConfig({ WR_HOME: t.home, BRAIN_INSTANCES: '2', WR_DATABASE_URL: 'postgres://wr:pw@10.0.0.5:5432/wr' });
+    expect(c).toMatchObject({ BRAIN_INSTANCES: 2, WR_DATABASE_URL: 'postgres://wr:pw@10.0.0.5:5432/wr' });
+    expect(loadConfig({ WR_HOME: t.home }).BRAIN_INSTANCES).toBe(1);
+  });
 });
 
 describe('logger', () => {

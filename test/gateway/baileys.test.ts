@@ -495,6 +495,23 @@ describe('Baileys adapter: every kind a customer sends', () => {
     expect((await pending()).length).toBeGreaterThan(0);
   });
 
+  it('content wr cannot open (a poll, an event, a group invite) is recorded, answered and shown to staff; a poll vote stays protocol noise', async () => {
+    await pairAndOpen();
+    sock().upsert('notify', from('PO1', { pollCreationMessageV3: { name: 'Which day suits you?', options: [{ optionName: 'Mon' }, { optionName: 'Tue' }], selectableOptionsCount: 1 } }));
+    await until(() => sock().sent.length === 1);
+    expect(sock().sent[0]!.content.text).toMatch(/can't open that kind of message/);
+    sock().upsert('notify', from('EV1', { eventMessage: { name: 'Birthday', startTime: 1790000000 } }));
+    sock().upsert('notify', from('GI1', { groupInviteMessage: { groupJid: '1203@g.us', inviteCode: 'abc', groupName: 'Family' } }));
+    await until(() => sock().sent.length === 3);
+    sock().upsert('notify', from('PV1', { pollUpdateMessage: { pollCreationMessageKey: { id: 'PO1', remoteJid: '34600333444@s.whatsapp.net' }, vote: { encPayload: Buffer.from('x'), encIv: Buffer.from('y') } } }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sock().sent).toHaveLength(3);
+    expect(await gw.store.inboxMessage('PV1')).toBeFalsy();
+    const texts = (await records('+34600333444'))!.filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(texts).toEqual(['[poll: "Which day suits you?"]', '[event: "Birthday"]', '[group invite]']);
+    expect((await pending()).map((e) => e.summary).join('\n')).toContain('which the bot cannot open');
+  });
+
   it('a video note (ptvMessage) is a video: fetched, kept and acknowledged', async () => {
     await pairAndOpen();
     const clip = Buffer.from('ftypisom a round video note');

@@ -137,7 +137,7 @@ describe('every kind of message, through the simulator', () => {
     expect((await sim()).messages).toHaveLength(4);
   });
 
-  it('a Spanish business answers in Spanish: a voice note, a photo and a call, transcribed or not', async () => {
+  it('a Spanish business answers in Spanish: a voice note, a photo, a call and content it cannot open, transcribed or not', async () => {
     whisper = await FakeHttpServer.start();
     whisper.respond([() => ({ body: { text: '¿Cuál es vuestro horario?' } })], () => ({ status: 503, body: { error: 'busy' } }));
     await setup({ TRANSCRIBE_BASE_URL: `${whisper.url}/v1` }, (home) => {
@@ -161,10 +161,13 @@ describe('every kind of message, through the simulator', () => {
     await send({ from: '+34600444000', kind: 'call' });
     await send({ from: '+34600444000', kind: 'call' });
     expect((await replies(4))[3]).toMatchObject({ to: '34600444000@s.whatsapp.net', text: 'Perdona, no podemos atender llamadas por WhatsApp. Escríbenos por aquí o llámanos al +34910000000.' });
-    await until(async () => (await gw!.store.inboxCounts()).done === 5);
+    // Content wr cannot open (a poll, an event…) is answered too.
+    await send({ from: '+34600555000', kind: 'other' });
+    expect((await replies(5))[4]!.text).toBe('Perdona, no puedo abrir ese tipo de mensaje aquí. ¿Puedes escribirme lo que necesitas?');
+    await until(async () => (await gw!.store.inboxCounts()).done === 6);
     await new Promise((r) => setTimeout(r, 200));
     const { messages, declinedCalls } = await sim();
-    expect(messages).toHaveLength(4); // one message per caller per window
+    expect(messages).toHaveLength(5); // one message per caller per window
     expect(declinedCalls).toHaveLength(2);
   });
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { channelsFromConfig } from '../../core/alerts.js';
 import { loadConfig } from '../../core/config.js';
 import type { GatewayHealth } from '../../core/contracts.js';
@@ -15,6 +15,7 @@ import { FakeHttpServer, type Received } from '../helpers/fake-http.js';
 import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
+import { engines } from '../helpers/engines.js';
 
 const TOKEN = '123456:TEST-token';
 const SID = `AC${'0'.repeat(32)}`;
@@ -25,6 +26,8 @@ let twilio: FakeHttpServer;
 let brain: TestBrain | undefined;
 let gateways: TestGateway[] = [];
 let monitors: { monitor: Monitor; store: MonitorStore }[] = [];
+/** The data engine's settings (WR_DATABASE_URL on PostgreSQL) for the next setup(). */
+let database: Record<string, string> = {};
 
 afterEach(async () => {
   for (const m of monitors) {
@@ -65,6 +68,7 @@ async function setup(extra: Record<string, string> = {}) {
     TWILIO_FROM: '+15005550006',
     TWILIO_API_BASE: twilio.url,
     MONITOR_PORT: String(await freePort()),
+    ...database,
     ...extra,
   });
   await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
@@ -78,7 +82,7 @@ async function setup(extra: Record<string, string> = {}) {
 
 async function startMonitor(thresholds?: Thresholds) {
   const config = loadConfig(t.env);
-  const store = await MonitorStore.open(config.paths.monitorDb);
+  const store = await MonitorStore.open(config.paths.monitorDb, config.WR_DATABASE_URL);
   const monitor = new Monitor({ config, store, channels: channelsFromConfig(config), log: createLogger('monitor-test', 'silent'), intervalMs: 150, retryCapMs: 300, thresholds });
   const events: unknown[] = [];
   monitor.on('incident', (e) => events.push(e));
@@ -102,7 +106,16 @@ async function fakeGatewayHealth(port: number, initial: Partial<GatewayHealth>) 
   return { set: (next: Partial<GatewayHealth>) => (over = next), close: () => new Promise((r) => server.close(r)) };
 }
 
-describe('monitor and alerts', () => {
+describe.each(engines())('monitor and alerts on $name', (engine) => {
+  beforeEach(async () => {
+    database = await engine.settings();
+  });
+  afterAll(() => {
+    database = {};
+  });
+  /** The notices' statuses, read as the operator would (sqlite3 or psql). */
+  const outbox = () => engine.query(t, 'clinic', 'SELECT status FROM escalation_outbox ORDER BY id;');
+
   it('alerts once when a gateway goes down and once when it comes back, by name, on Telegram and SMS', async () => {
     const { port } = await setup();
     const { events } = await startMonitor();
@@ -274,9 +287,7 @@ describe('monitor and alerts', () => {
     expect(toContact).toHaveLength(1);
     expect(toContact[0]!.text).toBe('🙋 [clinic] Sonrisa Dental Clinic: Ana (+34600555444) needs a person. Customer asked for a person: "I want to talk to a person"');
     expect(sms().filter((m) => m.To === '+34600111222')).toHaveLength(1);
-    const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
-    expect(await db.all('SELECT status FROM escalation_outbox')).toEqual([{ status: 'delivered' }]);
-    await db.close();
+    expect(outbox()).toBe('delivered');
   });
 
   it('takes escalations through the brain’s API: none while the brain is down, each once when it is back', async () => {
@@ -289,9 +300,7 @@ describe('monitor and alerts', () => {
     expect(sent().filter((m) => m.chat_id === '100200300')).toEqual([]);
     brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, loadConfig(t.env).BRAIN_PORT);
     await until(() => sent().some((m) => m.chat_id === '100200300'), 30_000, 'the escalation delivered');
-    const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
-    const statuses = () => db.all<{ status: string }>('SELECT status FROM escalation_outbox');
-    await until(async () => (await statuses())[0]?.status === 'delivered', 10_000, 'the notice marked delivered').finally(() => db.close());
+    await until(() => outbox() === 'delivered', 10_000, 'the notice marked delivered');
     expect(sent().filter((m) => m.chat_id === '100200300')).toHaveLength(1);
   });
 
@@ -299,19 +308,20 @@ describe('monitor and alerts', () => {
     await setup({ TELEGRAM_CHAT_IDS: '111' });
     await brain!.call('POST', '/api/chat', { key: brain!.keyOf('clinic'), tenant: 'clinic', body: { message: 'I want to talk to a person', sender: '+34600555401', senderName: 'Ana' } });
     // As a row written before the brain stripped control characters at its boundary.
-    const rw = await RawDb.open(t.config.paths.tenantDb('clinic'));
-    await rw.run('UPDATE escalation_outbox SET text = ?', ['Ana\u0000\u001b[2J needs a person']);
-    await rw.close();
+    if (engine.name === 'SQLite') {
+      const rw = await RawDb.open(t.config.paths.tenantDb('clinic'));
+      await rw.run('UPDATE escalation_outbox SET text = ?', ['Ana\u0000\u001b[2J needs a person']);
+      await rw.close();
+    } else {
+      // PostgreSQL text cannot hold NUL at all; the escape sequence is still there to strip.
+      engine.query(t, 'clinic', "UPDATE escalation_outbox SET text = E'Ana\\x1b[2J needs a person';");
+    }
     await brain!.call('POST', '/api/chat', { key: brain!.keyOf('clinic'), tenant: 'clinic', body: { message: 'I want to talk to a person', sender: '+34600555402', senderName: 'Bea' } });
     await startMonitor();
     await until(() => sent().filter((m) => m.chat_id === '100200300').length === 2, 30_000);
     expect(sent().filter((m) => m.chat_id === '100200300').map((m) => m.text)).toContain('🙋 Ana[2J needs a person');
     // The monitor marks a notification delivered after the send returns: wait for the mark, not just the send.
-    const db = await RawDb.open(t.config.paths.tenantDb('clinic'), true);
-    const statuses = () => db.all<{ status: string }>('SELECT status FROM escalation_outbox');
-    await until(async () => JSON.stringify(await statuses()) === JSON.stringify([{ status: 'delivered' }, { status: 'delivered' }]), 10_000, 'both notifications marked delivered').finally(
-      () => db.close(),
-    );
+    await until(() => outbox() === 'delivered\ndelivered', 10_000, 'both notifications marked delivered');
   });
 });
 

@@ -75,8 +75,8 @@ export class ServiceMatcher {
     this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
   }
 
-  /** Services mentioned in the text, best first. */
-  find(text: string): Service[] {
+  /** Services mentioned in the text, best first; with `typos` false, only those named as written. */
+  find(text: string, typos = true): Service[] {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);
     const keyed = ` ${key.join(' ')} `;
@@ -85,13 +85,19 @@ export class ServiceMatcher {
     for (const t of exact) found.set(t.service.id, t.service);
     if (found.size > 0) return [...found.values()];
     for (const t of this.terms) if (allWordsIn(t.key, key)) found.set(t.service.id, t.service);
-    if (found.size > 0) return [...found.values()];
+    if (found.size > 0 || !typos) return [...found.values()];
     for (const w of words(text).filter((x) => x.length >= 5)) {
       const best = this.fuse.search(w)[0];
       if (best && (best.score ?? 1) <= 0.25 && misspells(w, best.item.term)) found.set(best.item.service.id, best.item.service);
     }
     return [...found.values()];
   }
+}
+
+/** Whether the text shares a word of four letters or more with the service's name or aliases ("the haircut", "la del masaje"). */
+export function sharesServiceWord(service: Service, text: string): boolean {
+  const mine = new Set(serviceKey(text).filter((w) => w.length >= 4 && !STOPWORDS.has(w)));
+  return [service.name, ...service.aliases].some((t) => serviceKey(t).some((w) => w.length >= 4 && mine.has(w)));
 }
 
 /** "somos 6", "para 2", "table for 4", "12 people": how many people the booking is for. */

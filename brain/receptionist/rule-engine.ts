@@ -4,11 +4,11 @@ import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
-import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice } from './text.js';
+import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
-import { serviceForParty } from './matchers.js';
-import { fillWhen } from './slots.js';
+import { serviceForParty, sharesServiceWord } from './matchers.js';
+import { fillWhen, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
@@ -24,11 +24,15 @@ interface Entities {
 /** What the message says about when and which service, read once per turn. */
 const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
 function read(turn: Turn): { when: When; service: Service | undefined } {
-  return cached(readings, turn, () => ({
-    when: parseWhen(turn.text, turn.language, turn.tools.now),
-    // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
-    service: turn.services.find(turn.text)[0] ?? serviceForParty(turn.tools.profile.services, turn.text),
-  }));
+  return cached(readings, turn, () => {
+    // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
+    const text = withoutExclusions(turn.text);
+    return {
+      when: parseWhen(text, turn.language, turn.tools.now),
+      // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
+      service: turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
+    };
+  });
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {
@@ -93,6 +97,14 @@ function givenName(text: string): string | undefined {
     if (m && !NOT_A_NAME.test(normalize(first))) return extractName(m[1]!);
   }
   return undefined;
+}
+/** The name a reply opens with before a comma or "and", when that clause says nothing about when or what. */
+function leadingName(turn: Turn): string | undefined {
+  const m = /^([^,;]+?)\s*(?:[,;]|\s(?:and|y|e)\s)/u.exec(turn.text.trim());
+  if (!m) return undefined;
+  const clause = parseWhen(m[1]!, turn.language, turn.tools.now);
+  if (clause.date || clause.time !== undefined || clause.unclear || turn.services.find(m[1]!).length) return undefined;
+  return extractName(m[1]!);
 }
 const SAME_TIME = /\b(same time|misma hora)\b/;
 
@@ -165,10 +177,13 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
 async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
-  const e = extract(turn, flow.offered?.length ?? 0);
+  let e = extract(turn, flow.offered?.length ?? 0);
+  // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
+  if (flow.awaiting === 'name' && e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0) e = { ...e, service: undefined };
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
-  const given = givenName(turn.text);
+  // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
+  const given = givenName(turn.text) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
   flow.name = given ?? flow.name;
   if (flow.awaiting === 'name' && !gaveSomething && !given) {
     const name = extractName(turn.text);
@@ -220,10 +235,29 @@ function listBookings(turn: Turn, bookings: BookingSummary[]): string {
     .join('\n');
 }
 
-/** What in a message points at one booking: its day, its service. */
+/** What in a message points at one booking: its day, its time of day, its service. */
 interface Selector {
   date?: string;
   serviceId?: string;
+  /** Minutes after midnight; with `ambiguousMeridiem`, either half of the day. */
+  time?: number;
+  ambiguousMeridiem?: boolean;
+}
+
+/** Whether a booking's local start ("2026-03-27T10:00") is at the selector's time of day. */
+function atTime(start: string, selector: Selector): boolean {
+  if (selector.time === undefined) return true;
+  const minutes = Number(start.slice(11, 13)) * 60 + Number(start.slice(14, 16));
+  return selector.ambiguousMeridiem ? minutes % 720 === selector.time % 720 : minutes === selector.time;
+}
+
+/** "thursday's", "the monday one", "my friday appointment", "la del jueves": a day that names a booking, not where it goes. */
+const DAY_OWNER = /\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: |'|’)s|(?:the|my|our) (?:mon|tues|wednes|thurs|fri|satur|sun)day (?:one|appointment|appt|booking|session|slot|\w+ (?:appointment|booking))|(?:la|el|mi|mis) (?:\w+ )?del? (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo))\b/;
+
+/** The day a message names its booking by, when it does so in the words above. */
+function ownerDay(turn: Turn): string | undefined {
+  const m = DAY_OWNER.exec(turn.normalized);
+  return m ? parseWhen(m[0], turn.language, turn.tools.now).date : undefined;
 }
 
 /** Which of the customer's bookings a message means: a picked number, its day or service, or the only one. */
@@ -235,8 +269,14 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   }
   const chosen = flow.choices ? parseChoice(turn.normalized, flow.choices.length) : undefined;
   const byChoice = chosen ? bookings.find((b) => b.bookingId === flow.choices![chosen - 1]) : undefined;
-  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!selector.serviceId || b.serviceId === selector.serviceId));
-  const selected = (selector.date || selector.serviceId) && matching.length === 1 ? matching[0] : undefined;
+  // A service named as the business names it, or else a word of one the customer has booked ("the haircut", "la del masaje").
+  const services = turn.tools.profile.services;
+  const named = selector.serviceId && bookings.some((b) => b.serviceId === selector.serviceId)
+    ? new Set([selector.serviceId])
+    : new Set(bookings.map((b) => b.serviceId).filter((id) => { const s = services.find((x) => x.id === id); return s && sharesServiceWord(s, withoutExclusions(turn.text)); }));
+  const byService = named.size > 0 && named.size < new Set(bookings.map((b) => b.serviceId)).size;
+  const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!byService || named.has(b.serviceId)) && atTime(b.start, selector));
+  const selected = (selector.date || byService || selector.time !== undefined) && matching.length === 1 ? matching[0] : undefined;
   const picked = byChoice ?? selected ?? (bookings.length === 1 ? bookings[0] : undefined);
   if (picked) return picked;
   flow.choices = bookings.map((b) => b.bookingId);
@@ -260,7 +300,8 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   // "from Friday to Monday at 10": the words before the last "to" may name the booking, those after the new time.
   const move = selectingNow ? splitMove(turn) : undefined;
   if (selectingNow) {
-    const selector = { date: move?.from.date ?? (flow.choices ? read(turn).when.date : undefined), serviceId: read(turn).service?.id };
+    const fromTime = move?.from.unclear ? {} : { time: move?.from.time, ambiguousMeridiem: move?.from.ambiguousMeridiem };
+    const selector = { date: move?.from.date ?? ownerDay(turn) ?? (flow.choices ? read(turn).when.date : undefined), serviceId: read(turn).service?.id, ...fromTime };
     const picked = await selectBooking(turn, flow, 'reschedule', selector);
     if (!('bookingId' in picked)) return picked;
     flow.bookingId = picked.bookingId;
@@ -275,9 +316,19 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   const service = serviceName(turn, booking.serviceId).toLowerCase();
   // A number picked a booking above; it is not also an offered slot.
   let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
-  if (move) e = { ...e, when: move.to };
+  const bookedDay = current.toISODate()!;
+  // "from Monday to Wednesday": the Wednesday nearest the booking's Monday, not the first one from today.
+  if (move) e = { ...e, when: move.from.date && move.to.weekdayOnly && move.to.date ? { ...move.to, date: weekdayNear(move.to.date, bookedDay, turn.normalized) } : move.to };
+  // "the monday one", "my Friday 10am appointment": the day and time that picked the booking are not where it goes.
+  else if (selectingNow && e.when.date === bookedDay) {
+    const sameTime = e.when.time === current.hour * 60 + current.minute;
+    e = { ...e, when: { ...e.when, date: undefined, weekdayOnly: undefined, ...(sameTime ? { time: undefined, ambiguousMeridiem: undefined } : {}) } };
+  }
   // "Friday, same time": the booking's own time.
   if (e.when.time === undefined && SAME_TIME.test(turn.normalized)) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute, ambiguousMeridiem: false } };
+  // "can we do it 30 min later": the booking's own time, moved.
+  const shift = timeShift(turn.normalized);
+  if (shift !== undefined && flow.time === undefined && current.hour * 60 + current.minute + shift >= 0) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute + shift, ambiguousMeridiem: false } };
   // "can I come at 5 instead": a new time alone keeps the booking's day.
   if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
@@ -507,7 +558,9 @@ export class RuleEngine implements Engine {
       return advanceCancel(turn, state.flow);
     }
     // "can we change it to 7" while a new booking is being made corrects that booking.
-    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn))) {
+    // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
+    const shifts = !state.flow && timeShift(n) !== undefined;
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
@@ -523,9 +576,13 @@ export class RuleEngine implements Engine {
       const picks = flow.kind !== 'cancel' && flow.offered?.length ? parseChoice(n, flow.offered.length) : undefined;
       // "sounds good" or "the third one" after a list of offers answers the flow, whatever the model makes of its words;
       // a side question needs its own words ("where are you?") or a sure model.
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (turn.classification.hints.includes(intent as never) || score >= 0.95)
+      // While a name is awaited, a sure model is not enough: "its connor" is the name, only "where are you?" asks something.
+      const ownWords = turn.classification.hints.includes(intent as never);
+      const awaitingName = flow.kind === 'book' && flow.awaiting === 'name';
+      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))
         && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks;
-      if (!sideQuestion) return continueFlow(turn);
+      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
+      if (!sideQuestion || this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) === 'unknown') return continueFlow(turn);
     }
     return this.byIntent(turn);
   }

@@ -14,15 +14,33 @@ export interface WhenInput {
 
 const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana siguiente|una semana despues|a la semana siguiente|la otra semana)\b/;
 
-/** "12", "ok 5 then", "vale, a las 12": a bare hour, which answers "what time?". */
-const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am))?$/;
+/** "12", "ok 5 then", "vale, a las 12", "sorry I meant 4": a bare hour, which answers "what time?" or corrects the one agreed. */
+const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about|sorry|soz|no|oh|wait|actually|i meant|meant|make it|perdona|perdon|uy|ay|mejor|quise decir|digo)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|not \d{1,2}))?$/;
+
+/** "15 min", "half an hour", "media hora", "un cuarto de hora": how far a time moves. */
+const SHIFT_AMOUNT = /\b(\d{1,3}|a|an|one|two|half an|a quarter of an|quarter of an|un|una|dos|media|un cuarto de|cuarto de) ?(m|min|mins|minute|minutes|minutos?|h|hr|hrs|hour|hours|horas?)\b/;
+const SHIFT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1, una: 1, dos: 2, 'half an': 0.5, media: 0.5, 'a quarter of an': 0.25, 'quarter of an': 0.25, 'un cuarto de': 0.25, 'cuarto de': 0.25 };
+/** Which way: "later", "push it back", "retrásala" or "earlier", "bring it forward", "adelántala". */
+const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,2}back|delay\w*|retras\w*|atras\w*)\b/;
+const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,2}forward|move\w* ([\w']+ ){0,2}forward|adelant\w*)\b/;
+
+/** Minutes a message moves the time agreed by (negative: earlier), or undefined when it moves none. */
+export function timeShift(normalized: string): number | undefined {
+  const m = SHIFT_AMOUNT.exec(normalized);
+  const later = LATER.test(normalized);
+  if (!m || later === EARLIER.test(normalized)) return undefined;
+  const amount = /^\d+$/.test(m[1]!) ? Number(m[1]) : SHIFT_WORDS[m[1]!]!;
+  const minutes = /^(m|min)/.test(m[2]!) ? amount : amount * 60;
+  if (!Number.isInteger(minutes) || minutes <= 0 || minutes > 12 * 60) return undefined;
+  return later ? minutes : -minutes;
+}
 
 /**
  * "Tuesday 31st at 9", then "same time on Wednesday": a bare weekday that changes a day already
  * chosen means that weekday nearest the chosen day (the 1st), not the first one from today (the
  * 25th). `date` is that first one; "this" or "next" keep it as read.
  */
-function weekdayNear(date: string, chosen: string, normalized: string): string {
+export function weekdayNear(date: string, chosen: string, normalized: string): string {
   if (/\b(this|next|este|esta|proxim[oa]|que viene)\b/.test(normalized)) return date;
   const target = DateTime.fromISO(chosen);
   let best = DateTime.fromISO(date);
@@ -60,10 +78,14 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     next.date = doubted ? slots.dayInDoubt : when.weekdayOnly && slots.date ? weekdayNear(when.date, slots.date, input.normalized) : when.date;
     next.dayInDoubt = undefined;
   }
-  if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
+  const shift = timeShift(input.normalized);
+  // "can we do 15 min later": the time agreed, moved; a number in those words is no time of its own.
+  if (shift !== undefined && next.time !== undefined && !next.ambiguousMeridiem && next.time + shift >= 0 && next.time + shift < 24 * 60) next.time += shift;
+  else if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
   else if (when.part && next.time !== undefined && next.ambiguousMeridiem) [next.time, next.ambiguousMeridiem] = [applyPart(next.time, when.part), false];
-  // A bare hour answers "what time?"; after offers it is a time of its own only when no offer has its number ("ok 5 then").
-  else if (next.date && (next.time === undefined || next.offered?.length)) {
+  // A bare hour answers "what time?" or replaces the time agreed ("sorry I meant 4"); after offers it is a
+  // time of its own only when no offer has its number ("ok 5 then").
+  else if (next.date) {
     const bare = BARE_HOUR.exec(input.normalized);
     const hour = bare ? Number(bare[1]) : undefined;
     if (hour !== undefined && hour <= 23 && hour > (next.offered?.length ?? 0)) [next.time, next.ambiguousMeridiem] = [hour * 60, hour <= 12];

@@ -28,15 +28,16 @@ const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
   'go ahead', 'go on', 'go for it', 'please do', 'do it', 'book it', 'book it in', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
-  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good',
+  'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye', 'sure thing', 'that would be great', 'would be great', 'that d be great', 'thatd be great',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
   'venga', 'venga va', 'adelante', 'reservalo', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
-  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien',
+  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
   'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
-  'for me', 'por favor', 'porfa', 'gracias', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
+  'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
+  'por favor', 'porfa', 'porfi', 'gracias', 'muchas', 'mil', 'nos vemos', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
 ];
 /**
  * A change's own verbs: a yes to that change only ("yes, cancel it" confirms a cancellation, never
@@ -138,7 +139,7 @@ const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call of
 const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|were|me|nos|llego|llegamos|se me)? ?(am |are )?(running late|late|atraso|atrasamos|retraso|retrasamos|hace tarde|llego tarde|llegamos tarde|tarde)\b/;
 export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));
 
-const RESCHEDULE_ALONE = /\b((can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push (it |my \w+ |the \w+ )?(back|forward)|bring (it |my \w+ )?forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
+const RESCHEDULE_ALONE = /\b((can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push ([\w']+ ){0,2}(back|forward)|bring ([\w']+ ){0,2}forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
 const RESCHEDULE = /\b(move|change|switch|shift|swap|bump|rebook|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
@@ -156,7 +157,21 @@ const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b
 /** A change verb alone ("move the MOT to Monday"): a reschedule when it names a service the customer has booked. */
 export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 
-/** "2", "option 2", "the second one", "la segunda": a pick from a numbered list (1-based). */
+/** Word edges for text as written, accents included ("miércoles no"). */
+const START = '(?<![\\p{L}\\p{N}])';
+const END = '(?![\\p{L}\\p{N}])';
+const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
+const EXCLUDED_ES = new RegExp(`${START}(?:(?:el|la|las|los|a las) )?(?:\\d{1,2}|\\p{L}{4,}),? no${END}(?!,? (?:puedo|puede|podemos|me|se|es|hay|va|vale|sé|se)${END})`, 'giu');
+
+/**
+ * The message as written without what it rules out: "not friday, saturday", "the haircut, not the
+ * colour", "el jueves no, el viernes", "la fisio no". What is left says what the customer wants.
+ */
+export function withoutExclusions(text: string): string {
+  return text.replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** "2", "option 2", "the second one", "la segunda", "the last one": a pick from a numbered list (1-based). */
 export function parseChoice(n: string, max: number): number | undefined {
   const ordinals: [RegExp, number][] = [
     [/\b(first|1st|primer[oa]?)\b/, 1],
@@ -164,24 +179,45 @@ export function parseChoice(n: string, max: number): number | undefined {
     [/\b(third|3rd|tercer[oa]?)\b/, 3],
   ];
   const digit = /^(?:option |opcion |number |numero |la |el |#)?(\d)$/.exec(n);
-  const pick = digit ? Number(digit[1]) : ordinals.find(([re]) => re.test(n) && n.split(' ').length <= 4)?.[1];
+  // "the last one", "la última": the list's own end, whatever its length.
+  const last = /^(?:(?:ok|vale) )?(?:the |la |el )?(?:very )?(?:last|ultim[oa])(?: one| option| opcion)?(?: please| pls| porfa| por favor)?$/.test(n) ? max : undefined;
+  const pick = digit ? Number(digit[1]) : (ordinals.find(([re]) => re.test(n) && n.split(' ').length <= 4)?.[1] ?? last);
   return pick !== undefined && pick >= 1 && pick <= max ? pick : undefined;
 }
 
+/** Words that lead into a name in a reply to "what name?", one at a time, each with its comma. */
+const NAME_LEAD_IN = new RegExp(
+  `^(?:${[
+    'thanks', 'thank you', 'cheers', 'ok', 'okay', 'sure', 'yes', 'yeah', 'si', 'sí', 'vale', 'gracias', 'perfecto', 'hi', 'hola',
+    "it's me", 'its me', 'it is me', 'me', 'soy yo', 'yo', 'just', 'solo', 'ponlo a nombre de', 'ponla a nombre de', 'pon', 'ponlo', 'put', 'es para', "it's for", 'its for', 'for', 'para', 'under', 'put it under', 'book it under',
+    'my name is', "my name's", 'i am', "i'm", 'im', "it's", 'its', 'it is', 'name is', "name's", 'the name is', 'call me', 'me llamo', 'mi nombre es', 'soy', 'a nombre de',
+  ]
+    // Longest first, so "me llamo" is not read as "me" and a name "Llamo".
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/'/g, "['’]"))
+    .join('|')})(?:[,.!:]|\\s)\\s*`,
+  'i',
+);
+
+const RELATION = /^(?:my|our|his|her|mi|nuestr[oa]|su) (?:mum|mom|mother|mam|dad|father|son|daughter|wife|husband|partner|boyfriend|girlfriend|friend|brother|sister|kid|child|boy|girl|hij[oa]|madre|padre|mam[aá]|pap[aá]|mujer|marido|pareja|novi[oa]|amig[oa]|herman[oa]|niñ[oa]|nene|nena|abuel[oa])[,:]?\s+/iu;
+
 /** A plausible person's name from a reply to "what name should I use?", or undefined. */
 export function extractName(text: string): string | undefined {
-  const stripped = text
-    .trim()
-    // "Thanks, Priya Shah", "ok, it's Dan": the answer's lead-in is not part of the name.
-    .replace(/^(thanks|thank you|cheers|ok|okay|sure|yes|yeah|si|sí|vale|gracias|perfecto)[,.!]?\s+/i, '')
-    .replace(/^(my name is|my name's|i am|i'm|im|it's|its|name is|call me|me llamo|mi nombre es|soy|a nombre de)\s+/i, '')
-    .replace(/[.!,]+$/, '')
-    .trim();
+  // "Thanks, Priya Shah", "ok, it's Dan", "soy yo, Marta", "para Lucía": the answer's lead-ins are not part of the name.
+  // A phone number or an emoji beside the name is not part of it.
+  let stripped = text.replace(EMOJI, ' ').replace(/\+?\d[\d\s-]{5,}\d/g, ' ').replace(/\s+/g, ' ').trim();
+  if (isAffirmative(normalize(stripped))) return undefined;
+  for (let before = ''; before !== stripped; ) {
+    before = stripped;
+    stripped = stripped.replace(NAME_LEAD_IN, '').trim();
+  }
+  // "for my mum, Rita", "es para mi hijo Pablo": the relation is not the name; "Niall, thanks": nor is the courtesy.
+  stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|x+|gracias|por favor|porfa|porfi)[.!]*$/i, '').replace(/[.!,]+$/, '').trim();
   if (!/^[\p{L}][\p{L}' .-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;
-  // "yes", "ok", "no", "thanks" answer the question; they are not who the booking is for.
+  // "yes", "ok", "no", "thanks", "soy yo" answer the question; they are not who the booking is for.
   const n = normalize(stripped);
-  if (isAffirmative(n) || isNegative(n) || /^(thanks|thank you|gracias|hello|hi|hola)$/.test(n)) return undefined;
+  if (isAffirmative(n) || isNegative(n) || /^(thanks|thank you|gracias|hello|hi|hola|me|myself|yo|mi)$/.test(n)) return undefined;
   return stripped
     .split(/\s+/)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))

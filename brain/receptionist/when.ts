@@ -75,7 +75,7 @@ const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
   en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|h\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
-  es: new RegExp(`\\b(?:el (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
+  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
 
 /** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
@@ -88,6 +88,8 @@ function prepare(text: string, language: Language): string {
     .replace(/\b([ap])\.m\.?/g, '$1m')
     .replace(/@/g, language === 'es' ? ' a las ' : ' at ')
     .replace(/\s+/g, ' ');
+  // "the one on Saturday", "that one": a pronoun, not the 1st.
+  if (language === 'en') s = s.replace(/\b(the|that|this|which|other|first|second|third|last|next) one\b/g, '$1 pick');
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
   // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
   s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');

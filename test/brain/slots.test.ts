@@ -1,6 +1,8 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+import { ServiceMatcher, sharesServiceWord } from '../../brain/receptionist/matchers.js';
+import { parseWhen } from '../../brain/receptionist/when.js';
 import { describe, expect, it } from 'vitest';
-import { fillWhen, type WhenSlots } from '../../brain/receptionist/slots.js';
+import { fillWhen, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
 import type { When } from '../../brain/receptionist/when.js';
 
 const zone = new IANAZone('Europe/Madrid');
@@ -8,6 +10,29 @@ const fill = (slots: WhenSlots, when: When, normalized = '', choice?: number) =>
 
 describe('slot filling (issue 13: the dialogue state tracker)', () => {
   const asked: WhenSlots = { date: '2026-03-17', time: 600, ambiguousMeridiem: false, offered: ['2026-03-17T09:30', '2026-03-17T10:30'] };
+
+  it('"15 min later", "media hora antes": the time agreed, moved; a vague or unknown time is not moved', () => {
+    expect(fill(asked, {}, 'can we do 15 min later')).toMatchObject({ date: '2026-03-17', time: 615 });
+    expect(fill(asked, { time: 15 * 60, ambiguousMeridiem: true }, 'could we do 15 mins later')).toMatchObject({ time: 615 });
+    expect(fill(asked, {}, 'media hora antes').time).toBe(570);
+    expect(fill(asked, {}, 'an hour later please').time).toBe(660);
+    expect(fill(asked, {}, 'un cuarto de hora mas tarde').time).toBe(615);
+    expect(fill({ date: '2026-03-17' }, {}, '15 min later').time).toBeUndefined();
+    expect(fill(asked, {}, 'a bit later').time).toBe(600);
+    expect(timeShift('half an hour earlier')).toBe(-30);
+    expect(timeShift('2 hours later')).toBe(120);
+    expect(timeShift('later today')).toBeUndefined();
+    expect(timeShift("could you push thursday's back an hour")).toBe(60);
+    expect(timeShift('me la puedes retrasar media hora')).toBe(30);
+    expect(timeShift('adelantame la del jueves una hora porfa')).toBe(-60);
+    expect(timeShift('an hour later or earlier')).toBeUndefined();
+  });
+
+  it('"sorry I meant 4", "mejor a las 11": a bare hour replaces the time agreed; a number of an offer stays a pick', () => {
+    expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'sorry i meant 4')).toMatchObject({ time: 240, ambiguousMeridiem: true });
+    expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'ok 5 then')).toMatchObject({ time: 300, ambiguousMeridiem: true });
+    expect(fill({ date: '2026-03-27', time: 900, offered: ['2026-03-27T16:00', '2026-03-27T16:30'] }, {}, '2').time).toBe(900);
+  });
 
   it('a new time keeps the day, a new day keeps the time', () => {
     expect(fill(asked, { time: 17 * 60, ambiguousMeridiem: false })).toMatchObject({ date: '2026-03-17', time: 1020 });
@@ -57,5 +82,25 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
 
   it('a reading that needs a question changes nothing', () => {
     expect(fill(asked, { date: '2026-03-20', time: 900, unclear: 'several' })).toEqual(asked);
+  });
+});
+
+describe('words that point at a booking (issue 13: multi-turn)', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00Z', { zone });
+  it('"the one on saturday" is Saturday, not the 1st; "la del 27" is the 27th', () => {
+    expect(parseWhen('the one on saturday', 'en', now)).toEqual({ date: '2026-03-28', weekdayOnly: true });
+    expect(parseWhen('the one on the 28th', 'en', now).date).toBe('2026-03-28');
+    expect(parseWhen('la del 27', 'es', now).date).toBe('2026-03-27');
+    expect(parseWhen('at one', 'en', now).time).toBe(60);
+  });
+
+  it('a service named by one of its words; a misspelling is not a name as written', () => {
+    const massage = { id: 'masaje', name: 'Masaje deportivo', aliases: ['sports massage'], duration: 45, price: 40 };
+    expect(sharesServiceWord(massage, 'the massage one')).toBe(true);
+    expect(sharesServiceWord(massage, 'la del masaje')).toBe(true);
+    expect(sharesServiceWord(massage, 'the other one')).toBe(false);
+    const matcher = new ServiceMatcher([{ id: 'pilates', name: 'Pilates terapéutico', aliases: ['pilates'], duration: 50, price: 40 }]);
+    expect(matcher.find('Pilar').map((s) => s.id)).toEqual(['pilates']);
+    expect(matcher.find('Pilar', false)).toEqual([]);
   });
 });

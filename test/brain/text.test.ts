@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -12,6 +12,11 @@ describe('confirmation reading (issue 13 item 5)', () => {
 
   it.each(['yesss', 'siii', 'okk', 'yeah go on', 'go on then', 'yeah thats grand', 'ok cool', 'yep that\'s right', 'yes, book it in', 'claro que sí', 'venga va', 'de una', 'bueno vale', 'all good 👌'])(
     '"%s" is a yes too (stretched letters, Irish, Spanish regional forms)',
+    (text) => expect(isAffirmative(n(text))).toBe(true),
+  );
+
+  it.each(['sound, yes', 'grand so, go ahead', 'lovely yes', 'perfect yes please', 'listo, sí', 'dale, sí', 'bueno sí', 'va, confirmo', 'okis', 'sip', 'yes mate', 'sound', 'aye go on', 'sisi', 'yes thank you so much', 'perfect, see you then', 'that would be great', 'yup sounds good to me', 'si perfecto muchas gracias', 'genial, nos vemos', 'sí porfi'])(
+    '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
 
@@ -57,6 +62,7 @@ describe('intent guards (issue 13 item 7)', () => {
   it('a correction verb is a reschedule only about a booking', () => {
     expect(mentionsReschedule(n('could we push my session to friday'))).toBe(true);
     expect(mentionsReschedule(n('me la podéis pasar a la semana que viene?'))).toBe(true);
+    expect(mentionsReschedule(n("could you push thursday's back an hour"))).toBe(true);
     expect(mentionsReschedule(n('can I come in tomorrow'))).toBe(false);
   });
 
@@ -131,4 +137,31 @@ describe('FAQ keywords', () => {
     expect(faqs.match('me recogeis el coche en casa?')).toMatchObject({ strong: true, faq: { answer: 'Sí, en 5 km.' } });
     expect(faqs.match('do you see kidney problems')?.strong ?? false).toBe(false);
   });
+});
+
+describe('a reply to "what name should I put the booking under?"', () => {
+  it.each([
+    ['connor', 'Connor'], ['its connor', 'Connor'], ["it's Tom Hughes", 'Tom Hughes'], ['Tom', 'Tom'], ["name's Ann", 'Ann'], ['para Lucía', 'Lucía'],
+    ['a nombre de pepe', 'Pepe'], ['soy yo, Marta', 'Marta'], ["it's me, Dan", 'Dan'], ['me llamo Ana Gil', 'Ana Gil'], ['ok, its for Sam', 'Sam'], ['Thanks, Priya Shah', 'Priya Shah'],
+    ['for my mum, Rita', 'Rita'], ['es para mi hijo Pablo', 'Pablo'], ['a nombre de mi madre, Carmen', 'Carmen'], ['Niall, thanks', 'Niall'], ['ponlo a nombre de Juan', 'Juan'],
+    ['Anna Kowalski 07700 900123', 'Anna Kowalski'], ['Beth 😊', 'Beth'], ['just Tom x', 'Tom'], ['Laura Pérez 612345678', 'Laura Pérez'],
+  ])('"%s" is %s', (text, name) => expect(extractName(text)).toBe(name));
+
+  it.each(['yes', 'ok', 'no thanks', 'gracias', 'soy yo', 'its 5pm', 'aye go on', 'sisi', 'yes thank you so much', 'sí porfi', 'si perfecto muchas gracias'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
+});
+
+describe('what a message rules out is not what it asks for', () => {
+  it.each([
+    ['not friday, saturday', ', saturday'], ['please cancel the haircut, not the colour', 'please cancel the haircut,'], ['no, el jueves no, el viernes', 'no, , el viernes'],
+    ['anula el masaje, la fisio no', 'anula el masaje,'], ['at 5pm not 4pm', 'at 5pm'], ['mañana no, el sábado', ', el sábado'],
+    ['cancel my massage on monday, keep the other', 'cancel my massage on monday,'],
+  ])('"%s" → "%s"', (text, kept) => expect(withoutExclusions(text)).toBe(kept));
+
+  it.each(['el miércoles no puedo', "I'm not sure", 'friday at 10'])('"%s" rules out nothing that it asks for', (text) => expect(withoutExclusions(text)).toBe(text));
+});
+
+it('"the last one", "la última" pick the end of the list; "same as last time" picks nothing', () => {
+  expect(parseChoice('the last one', 3)).toBe(3);
+  expect(parseChoice('la ultima', 2)).toBe(2);
+  expect(parseChoice('same as last time', 3)).toBeUndefined();
 });

@@ -270,7 +270,7 @@ export function formatReport(reports: SplitReport[]): string {
     );
   }
   if (!reports.some((r) => r.split.name === 'train')) lines.push('train  (not wired yet: see trainSplit() in test/eval/harness.ts)');
-  lines.push('test and test2 are the honest splits: written blind, never tuned on.');
+  lines.push('test and test2 were written blind and are never tuned on (one leak through a brief is on record in the README).');
   for (const { split, intents, dialogues } of reports) {
     lines.push('', `== ${split.name} split: ${[...split.businesses.keys()].join(', ')}`, 'intent        precision  recall  support');
     for (const [intent, m] of Object.entries(intents.perIntent)) lines.push(`${intent.padEnd(13)} ${pct(m.precision)}  ${pct(m.recall)}  ${String(m.support).padStart(7)}`);

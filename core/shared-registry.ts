@@ -184,10 +184,16 @@ export class SharedRegistryView implements TenantDirectory {
     clearInterval(this.timer);
   }
 
+  /** Rebuilt only when either part changed: authentication reads it on every request. */
+  private merged: { mine: readonly Tenant[]; others: Map<string, Tenant>; all: readonly Tenant[] } | undefined;
+
   list(): readonly Tenant[] {
     const mine = this.local.list();
-    const ids = new Set(mine.map((t) => t.id));
-    return [...mine, ...[...this.others.values()].filter((t) => !ids.has(t.id))];
+    if (this.merged?.mine !== mine || this.merged.others !== this.others) {
+      const ids = new Set(mine.map((t) => t.id));
+      this.merged = { mine, others: this.others, all: [...mine, ...[...this.others.values()].filter((t) => !ids.has(t.id))] };
+    }
+    return this.merged.all;
   }
 
   get(id: string): Tenant | undefined {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { Config } from '../core/config.js';
 import { hashKey, loadOrCreateAdminKey } from '../core/keys.js';
 import type { Logger } from '../core/logger.js';
-import { RegistryView } from '../core/registry.js';
+import { RegistryView, type Tenant } from '../core/registry.js';
 import { registryHost, SharedRegistryView } from '../core/shared-registry.js';
 import { PgServer } from '../core/sql/postgres.js';
 import { version } from '../core/version.js';
@@ -56,7 +56,8 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const sweep = setInterval(() => void tenants.sweep(), SWEEP_INTERVAL_MS).unref();
   const actualPort = (server.address() as AddressInfo).port;
   log.info({ port: actualPort, version }, 'brain listening on 127.0.0.1');
-  const warming = warmUp(tenants, chat, log, () => draining);
+  // This host's tenants: its gateways send here. Other hosts' (shared registry) open on first use.
+  const warming = warmUp(local.list(), tenants, chat, log, () => draining);
 
   return {
     port: actualPort,
@@ -86,10 +87,10 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
  * customers after a restart do not each wait for their tenant's training (20 tenants at once
  * held replies up for 2-3 s). Requests are served in between.
  */
-async function warmUp(tenants: Tenants, chat: ChatService, log: Logger, stopping: () => boolean): Promise<void> {
+async function warmUp(own: readonly Tenant[], tenants: Tenants, chat: ChatService, log: Logger, stopping: () => boolean): Promise<void> {
   const started = Date.now();
   let count = 0;
-  for (const { id } of tenants.registry.list()) {
+  for (const { id } of own) {
     if (stopping()) return;
     await new Promise((r) => setImmediate(r));
     try {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashKey } from '../../core/keys.js';
 import { readRegistry } from '../../core/registry.js';
+import { PgServer, tenantSchema } from '../../core/sql/postgres.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { usePostgres } from '../helpers/postgres.js';
@@ -120,6 +121,15 @@ describe('shared registry on PostgreSQL', () => {
     expect(published.stdout).toContain('registry: 1 tenant of host vps-b in PostgreSQL (wr_registry.tenants)');
     const onA = await startTestBrain(a);
     brains.push(onA);
+    // Its warm-up opens this host's tenants only (their gateways send here); another host's opens on first use.
+    const server = new PgServer(url);
+    try {
+      await until(() => server.schemaExists(tenantSchema('shop')));
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await server.schemaExists(tenantSchema('bakery'))).toBe(false);
+    } finally {
+      await server.close();
+    }
     expect((await chat(onA, onA.keyOf('shop'), 'shop', 'm1')).status).toBe(200);
     // This host's own changes are seen at once: its brain reads them from the tenants.json they rewrote.
     const oldKey = onA.keyOf('shop');

@@ -4,7 +4,7 @@ import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { keywordIntents } from './keywords.js';
-import { UTTERANCES, type TrainableIntent } from './utterances.js';
+import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { Vocabulary } from './vocabulary.js';
 import { cached } from '../../core/memo.js';
 
@@ -20,7 +20,7 @@ export interface Classification {
 }
 
 /**
- * An @nlpjs intent classifier trained in-process on the base utterances plus this tenant's service
+ * An @nlpjs intent classifier trained in-process on the corpus (utterances.ts) plus this tenant's service
  * names and FAQ questions. Below nlp.js's threshold the answer is "unknown".
  */
 export class IntentClassifier {
@@ -29,7 +29,7 @@ export class IntentClassifier {
     private readonly vocabulary: Vocabulary,
   ) {}
 
-  static async train(profile: Profile): Promise<IntentClassifier> {
+  static async train(profile: Profile, utterances: Corpus = corpus()): Promise<IntentClassifier> {
     const container = await containerBootstrap();
     container.use(Nlp);
     container.use(LangEn);
@@ -41,12 +41,13 @@ export class IntentClassifier {
     nlp.settings.log = false;
     for (const lang of LANGUAGES) {
       nlp.addLanguage(lang);
-      for (const [intent, utterances] of Object.entries(UTTERANCES[lang])) for (const u of utterances) nlp.addDocument(lang, u, intent);
+      // nlp.js's own out-of-scope class is "None".
+      for (const u of utterances[lang]) nlp.addDocument(lang, u.text, u.intent === 'unknown' ? 'None' : u.intent);
       for (const s of profile.services) for (const name of [s.name, ...s.aliases]) nlp.addDocument(lang, name, 'services');
       for (const f of profile.faq) nlp.addDocument(lang, f.question, 'faq');
     }
     await nlp.train();
-    return new IntentClassifier(nlp, new Vocabulary(profile));
+    return new IntentClassifier(nlp, new Vocabulary(profile, utterances));
   }
 
   /** `text` is normalised (see text.ts). */

@@ -1,6 +1,6 @@
 import type { Profile } from '../../core/profile.js';
 import { normalize } from './text.js';
-import { UTTERANCES } from './utterances.js';
+import type { Corpus } from './utterances.js';
 
 /**
  * Out-of-scope detection. A statistical classifier always picks one of its intents, even for
@@ -39,9 +39,10 @@ export class Vocabulary {
   private readonly words = new Set<string>();
   private readonly prefixes = new Set<string>();
 
-  constructor(profile: Profile) {
+  /** The corpus's out-of-scope lines teach no vocabulary: their words are what the business does not talk about. */
+  constructor(profile: Profile, corpus: Corpus) {
     const texts = [
-      ...Object.values(UTTERANCES).flatMap((byIntent) => Object.values(byIntent).flat()),
+      ...Object.values(corpus).flatMap((lines) => lines.filter((u) => u.intent !== 'unknown').map((u) => u.text)),
       ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
       ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),
       profile.name,

@@ -76,6 +76,18 @@ describe('the classifier corpus', () => {
     expect((await classifier.classify(normalize('when do you open'), 'en')).intent).toBe('hours');
   });
 
+  it('tenants share one model per corpus, and each keeps its own business words', async () => {
+    const profile = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
+    const other = { ...profile, services: [{ ...profile.services[0]!, name: 'Balayage', aliases: ['ombre'] }], faq: [] };
+    const small = loadCorpus(folder({ 'a.en.txt': 'hours | when are you open\nbook | I want to book\n' }));
+    const mine = await IntentClassifier.train(profile, small);
+    const theirs = await IntentClassifier.train(other, small);
+    expect(mine['nlp']).toBe(theirs['nlp']);
+    expect((await IntentClassifier.train(profile, loadCorpus(folder({ 'b.en.txt': 'hours | when are you open\n' }))))['nlp']).not.toBe(mine['nlp']);
+    expect((await theirs.classify('balayage ombre', 'en')).coverage).toBe(1);
+    expect((await mine.classify('balayage ombre', 'en')).coverage).toBe(0);
+  });
+
   it('the built brain (dist/, as PM2 runs it) reads the same corpus and answers from it', async () => {
     const built = path.join(projectRoot, 'dist/brain/receptionist/corpus');
     expect(fs.readdirSync(built).sort()).toEqual(fs.readdirSync(CORPUS_DIR).sort());

@@ -12,6 +12,9 @@ declare module '@nlpjs/nlp' {
     addLanguage(lang: string): void;
     addDocument(lang: string, utterance: string, intent: string): void;
     train(): Promise<void>;
+    /** The trained model as JSON (`minified` drops what training alone needs). */
+    export(minified?: boolean): string;
+    import(json: string): void;
     process(lang: string, utterance: string): Promise<{ intent: string; score: number; classifications?: { intent: string; score: number }[] }>;
   }
   export const Nlp: unknown;

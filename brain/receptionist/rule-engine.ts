@@ -1,3 +1,4 @@
+import { SURE } from './classifier.js';
 import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
@@ -491,6 +492,8 @@ function servicesReply(turn: Turn): string {
 
 const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
 const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
+/** Asking for a recommendation of some other place or trade: no booking words make it the business's ("conocen un buen sitio para cenar"). */
+const RECOMMEND_ELSEWHERE = /\b((do|would) (you|u) know (a|an|any|of a|of any) (good|decent|cheap|reliable|nice)|(sabes|sabeis|saben|sabe|conoces|conoceis|conocen|conoce) (de )?(algun|alguna|algunos|algunas|un|una) (buen|buena|buenos|buenas|sitio|lugar)?)\b/;
 
 /** Whether the message names the thing a price FAQ is about: a shared word that is no stopword and no price word. */
 function namesFaqThing(text: string, question: string): boolean {
@@ -598,6 +601,7 @@ export class RuleEngine implements Engine {
     if (asksCancelPolicy(turn.normalized) || asksLatePolicy(turn.normalized)) return 'faq';
     // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
     if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
+    if (RECOMMEND_ELSEWHERE.test(turn.normalized) && !hints.includes('human')) return 'unknown';
     // A closing question about where or when the business is open is the request, whatever the story before it.
     const request = finalRequest(turn.text);
     if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
@@ -620,7 +624,8 @@ export class RuleEngine implements Engine {
     // A day or a time in the message is the business's kind of talk ("can we do the 31st instead of the 26th"),
     // unless several of its words are foreign to the business ("the weather in London tomorrow").
     const dated = Boolean(when.date || when.time !== undefined) && foreign < 2;
-    if (hints.length === 0 && !service && coverage < 0.5 && !dated) return 'unknown';
+    // A model sure of a business intent has read the words: "aceptan efectivo?" is a question, even with a rare word.
+    if (hints.length === 0 && !service && coverage < 0.5 && !dated && (intent === 'unknown' || score < SURE)) return 'unknown';
     // A service the model cannot place is still the business's: tell about it.
     if (intent === 'unknown' && service) return 'services';
     // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.

@@ -56,18 +56,33 @@ class Words {
   }
 }
 
-/**
- * The corpus's words, shared by every tenant trained on it. Its out-of-scope lines teach no
- * vocabulary: their words are what a business does not talk about.
- */
+/** The corpus's common words, shared by every tenant trained on it. */
 const corpusWords = new WeakMap<Corpus, Words>();
+
+/**
+ * The corpus's words that are a receptionist's talk rather than one trade's: those in two lines or
+ * more, of two intents or more. The corpus spans dozens of trades, and "tyres" in a garage's lines is
+ * no word of a dental clinic's. Out-of-scope lines teach none: their words are what no business here
+ * talks about.
+ */
+function commonWords(corpus: Corpus): string {
+  const intents = new Map<string, Set<string>>();
+  for (const u of Object.values(corpus).flat()) {
+    if (u.intent === 'unknown') continue;
+    for (const w of normalize(u.text).split(' ')) {
+      const seen = intents.get(w) ?? new Set<string>();
+      intents.set(w, seen.add(`${u.intent}\u0000${u.text}`));
+    }
+  }
+  return [...intents].filter(([, lines]) => lines.size >= 2 && new Set([...lines].map((l) => l.split('\u0000')[0])).size >= 2).map(([w]) => w).join(' ');
+}
 
 export class Vocabulary {
   private readonly shared: Words;
   private readonly own: Words;
 
   constructor(profile: Profile, corpus: Corpus) {
-    this.shared = cached(corpusWords, corpus, () => new Words([...Object.values(corpus).flatMap((lines) => lines.filter((u) => u.intent !== 'unknown').map((u) => u.text)), TIME_WORDS]));
+    this.shared = cached(corpusWords, corpus, () => new Words([commonWords(corpus), TIME_WORDS]));
     this.own = new Words([
       ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
       ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),

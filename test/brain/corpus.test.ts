@@ -69,7 +69,7 @@ describe('the classifier corpus', () => {
       'a.en.txt': 'hours | when are you open\nhours | what time do you open\nbook | I want to book\nbook | can I make an appointment\nunknown | who won the football match\nunknown | football scores tonight\n',
       'a.es.txt': 'hours | cuándo abrís\n',
     }));
-    const classifier = await IntentClassifier.train(profile, small);
+    const classifier = await IntentClassifier.train(profile, small, folder({}));
     const r = await classifier.classify(normalize('who won the football'), 'en');
     expect(r.intent).toBe('unknown');
     expect(r.coverage).toBe(0);
@@ -80,12 +80,46 @@ describe('the classifier corpus', () => {
     const profile = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
     const other = { ...profile, services: [{ ...profile.services[0]!, name: 'Balayage', aliases: ['ombre'] }], faq: [] };
     const small = loadCorpus(folder({ 'a.en.txt': 'hours | when are you open\nbook | I want to book\n' }));
-    const mine = await IntentClassifier.train(profile, small);
-    const theirs = await IntentClassifier.train(other, small);
-    expect(mine['nlp']).toBe(theirs['nlp']);
-    expect((await IntentClassifier.train(profile, loadCorpus(folder({ 'b.en.txt': 'hours | when are you open\n' }))))['nlp']).not.toBe(mine['nlp']);
+    const cache = folder({});
+    const mine = await IntentClassifier.train(profile, small, cache);
+    const theirs = await IntentClassifier.train(other, small, cache);
+    expect(mine['models']).toBe(theirs['models']);
+    expect((await IntentClassifier.train(profile, loadCorpus(folder({ 'b.en.txt': 'hours | when are you open\n' })), cache))['models']).not.toBe(mine['models']);
     expect((await theirs.classify('balayage ombre', 'en')).coverage).toBe(1);
     expect((await mine.classify('balayage ombre', 'en')).coverage).toBe(0);
+  });
+
+  it("knows the corpus's receptionist words, not one trade's: a word of two lines or more and of two intents or more", async () => {
+    const profile = { ...parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8')), services: [], faq: [], name: 'Shop' };
+    const small = loadCorpus(folder({
+      'a.en.txt': 'services | new tyres fitted\nservices | how much are tyres\nhours | are you open late\nbook | can I come when you open\nbook | balayage friday\n',
+    }));
+    const classifier = await IntentClassifier.train(profile, small, folder({}));
+    expect((await classifier.classify('open', 'en')).coverage).toBe(1);
+    expect((await classifier.classify('tyres', 'en')).coverage).toBe(0);
+    expect((await classifier.classify('balayage', 'en')).coverage).toBe(0);
+  });
+
+  it('keeps the trained model on disk, reads it at the next start, and trains again over a damaged file', async () => {
+    const profile = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
+    const files = { 'a.en.txt': 'hours | when are you open\nhours | what time do you open\nbook | I want to book\nbook | can I make an appointment\n', 'a.es.txt': 'hours | cuándo abrís\n' };
+    const cache = folder({});
+    const first = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache);
+    const [file] = fs.readdirSync(cache);
+    expect(file).toMatch(/^[0-9a-f]{32}\.json$/);
+    const written = path.join(cache, file!);
+    const old = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    fs.utimesSync(written, old, old);
+    // A new corpus object with the same lines: a new process, as far as the in-memory cache knows.
+    const second = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache);
+    expect(second['models']).not.toBe(first['models']);
+    expect(fs.statSync(written).mtimeMs).toBe(old.getTime());
+    expect(await second.scores('when do you open', 'en')).toEqual(await first.scores('when do you open', 'en'));
+    fs.writeFileSync(written, '{ not json');
+    const third = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache);
+    expect((await third.classify('when do you open', 'en')).intent).toBe('hours');
+    expect(() => JSON.parse(fs.readFileSync(written, 'utf8'))).not.toThrow();
+    expect(fs.readdirSync(cache)).toEqual([file]);
   });
 
   it('the built brain (dist/, as PM2 runs it) reads the same corpus and answers from it', async () => {

@@ -11,6 +11,8 @@ export interface BookingFlow {
   date?: string;
   time?: number;
   ambiguousMeridiem?: boolean;
+  /** The time proposed before an hour without am/pm replaced it: of two open readings, the nearer one. */
+  nearTime?: number;
   name?: string;
   awaiting?: 'name';
   /** Slot starts offered to the customer (local ISO), picked by number. */
@@ -33,6 +35,7 @@ export interface RescheduleFlow {
   date?: string;
   time?: number;
   ambiguousMeridiem?: boolean;
+  nearTime?: number;
   offered?: string[];
   dayInDoubt?: string;
   declined?: boolean;

@@ -112,7 +112,7 @@ const SAME_TIME = /\b(same time|misma hora)\b/;
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
  * and a start that is in the future. Returns the start, or the reply asking for what is missing.
  */
-async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string): Promise<DateTime | EngineResult> {
+async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string, booked?: number): Promise<DateTime | EngineResult> {
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
@@ -134,13 +134,15 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
   if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
-  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile));
+  // Of two open readings, the one nearer the time proposed before, or else the booking being moved.
+  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile), flow.nearTime ?? booked);
   if (minutes === 'ask') {
     const am = flow.time % (12 * 60);
     return ok(r.t('askMeridiem', { am: formatClock(am), pm: formatClock(am + 12 * 60) }), intent);
   }
   flow.time = minutes;
   flow.ambiguousMeridiem = false;
+  flow.nearTime = undefined;
   const start = localDateTime(flow.date, flow.time, zoneOf(profile));
   if (start <= now) {
     flow.date = undefined;
@@ -332,7 +334,7 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   // "can I come at 5 instead": a new time alone keeps the booking's day.
   if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
-  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }));
+  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }), current.hour * 60 + current.minute);
   if (!(start instanceof DateTime)) return start;
   // Moving a booking to where it already is would be a proposal the customer never asked for.
   if (start.equals(current)) {
@@ -348,17 +350,31 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
 }
 
 const MOVE_TO = /^(.*)\b(to|into|till|until|al|para el|para la|para|hasta el)\b(.*)$/is;
+/** Where one clause ends and the next begins: "my colour on friday? same time but saturday", "la del viernes, el jueves". */
+const CLAUSE_END = /[?!.;,]+\s+|\s+-+\s+|\s(?=(?:but|instead|rather|pero|mejor|en vez|en lugar)\b)/gi;
 
-/** A reschedule message: the booking's day or time before the last "to", the new one after it. */
+/**
+ * A reschedule message: the booking's day or time before the last "to", the new one after it; or,
+ * when the message names two days without a "to", the clause naming the booking first and the one
+ * naming the new day after it.
+ */
 function splitMove(turn: Turn): { from: When; to: When } | undefined {
-  const m = MOVE_TO.exec(turn.text);
-  if (!m) return undefined;
   const { now } = turn.tools;
-  // "to 11" is a time only after "to": read it as "at 11".
-  const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*[?!.]*\s*$/i.test(m[3]!);
-  const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${m[3]}` : `${m[2]}${m[3]}`, turn.language, now);
-  const from = parseWhen(m[1]!, turn.language, now);
-  return to.unclear || (!to.date && to.time === undefined) ? undefined : { from, to };
+  const m = MOVE_TO.exec(turn.text);
+  if (m) {
+    // "to 11" is a time only after "to": read it as "at 11".
+    const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*[?!.]*\s*$/i.test(m[3]!);
+    const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${m[3]}` : `${m[2]}${m[3]}`, turn.language, now);
+    const from = parseWhen(m[1]!, turn.language, now);
+    if (!to.unclear && (to.date || to.time !== undefined)) return { from, to };
+  }
+  if (read(turn).when.unclear !== 'several') return undefined;
+  for (const cut of turn.text.matchAll(CLAUSE_END)) {
+    const from = parseWhen(turn.text.slice(0, cut.index), turn.language, now);
+    const to = parseWhen(turn.text.slice(cut.index + cut[0].length), turn.language, now);
+    if (from.date && !from.unclear && to.date && !to.unclear && from.date !== to.date) return { from, to };
+  }
+  return undefined;
 }
 
 /** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */

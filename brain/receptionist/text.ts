@@ -38,6 +38,8 @@ const YES_FILLER = [
   'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
   'por favor', 'porfa', 'porfi', 'gracias', 'muchas', 'mil', 'nos vemos', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
+  // "sí, esa", "yes that one's fine": pointing at the proposal just shown.
+  'that one s', 'this one', 'this one s', 'that time', 'that day', 'esa', 'ese', 'esa misma', 'ese mismo', 'esa hora', 'ese dia', 'esa misma hora',
 ];
 /**
  * A change's own verbs: a yes to that change only ("yes, cancel it" confirms a cancellation, never
@@ -131,8 +133,17 @@ const HUMAN = [
 ];
 export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
 
-const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|furious|complaint|complain|disgusting|unacceptable|fed up|wtf|scam|idiot|inutil|estupid[oa]|ridicul[oa]|queja|reclamacion|harto|harta|enfadad[oa]|vergonzoso|pesim[oa])\b/;
-export const isFrustrated = (n: string) => FRUSTRATION.test(n);
+const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|furious|complaint|complain|disgusting|unacceptable|fed up|wtf|scam|idiot|inutil|estupid[oa]|ridicul[oa]|queja|reclamacion|harto|harta|enfadad[oa]|vergonzoso|pesim[oa])\b/g;
+/**
+ * "my back has been awful", "my hair looks terrible", "harta de este dolor", "las uñas en un estado
+ * pésimo": strong words about the customer's own trouble tell why they write, not that they are
+ * upset with us. Such a word is theirs when a possessive or a pain word stands close before it, or
+ * a pain word right after; a booking or our service named there keeps it a complaint.
+ */
+const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?! (?:appointment|booking|experience|visit|service|stylist|cita|reserva|experiencia|visita|servicio)\b)(?: [\w']+){0,5} $|\b(pain|ache|dolor|molestias?)\b(?: [\w']+){0,3} $/;
+const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las|el|la) )?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
+export const isFrustrated = (n: string) =>
+  [...n.matchAll(FRUSTRATION)].some((m) => !OWN_TROUBLE_BEFORE.test(n.slice(Math.max(0, m.index - 50), m.index)) && !OWN_TROUBLE_AFTER.test(n.slice(m.index + m[0].length)));
 
 const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
 /** "how long will you hold the table if we're running late?", "si me atraso": lateness only imagined asks the policy. */

@@ -70,7 +70,8 @@ const NUMBER_RE = Object.fromEntries(
 
 /** Patterns built once, with the word lists above spliced in. */
 const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
-const WEEKDAY_PHRASE = new RegExp(`\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
+// "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
+const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
@@ -357,16 +358,20 @@ function openOn(profile: Profile, day: DateTime, minutes: number): boolean {
 }
 
 /**
- * "at 5": whichever of 05:00 and 17:00 the business is open at that day; 'ask' when it is open at
- * both; when at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.).
+ * "at 5": whichever of 05:00 and 17:00 the business is open at that day; when open at both, the one
+ * nearer `near` (the time proposed before: "mejor a las 7" after 18:00 is 19:00), else 'ask'; when
+ * at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.).
  */
-export function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined, zone: Zone): number | 'ask' {
+export function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined, zone: Zone, near?: number): number | 'ask' {
   if (!ambiguous) return minutes;
   const day = DateTime.fromISO(date, { zone });
   const am = minutes % (12 * 60);
   const pm = am + 12 * 60;
   const [amOpen, pmOpen] = [openOn(profile, day, am), openOn(profile, day, pm)];
-  if (amOpen && pmOpen) return 'ask';
+  if (amOpen && pmOpen) {
+    const [toAm, toPm] = near === undefined ? [0, 0] : [Math.abs(near - am), Math.abs(near - pm)];
+    return toAm === toPm ? 'ask' : toAm < toPm ? am : pm;
+  }
   if (amOpen) return am;
   if (pmOpen) return pm;
   return am < 7 * 60 ? pm : minutes;

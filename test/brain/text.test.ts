@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, parseChoice, withoutExclusions, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -19,6 +19,14 @@ describe('confirmation reading (issue 13 item 5)', () => {
     '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
+
+  it.each(['sí, esa', 'si, esa hora', 'esa misma, sí', 'sí, esa está bien', 'yes that one', "yep that one's fine", 'ok this one please'])('"%s" is a yes pointing at the proposal shown', (text) => {
+    expect(isAffirmative(n(text))).toBe(true);
+  });
+
+  it.each(['esa', 'that one', 'esa no', 'not that one', 'esa hora no'])('"%s" points without saying yes', (text) => {
+    expect(isAffirmative(n(text))).toBe(false);
+  });
 
   it.each(['no wait', 'mejor no', 'hmm not sure', 'yes but at 7', 'ok 5pm then', 'vale, pues a las 12', 'thanks', 'gracias', 'no', 'yes no', 'book me in', 'good morning'])('"%s" is not a yes', (text) => {
     expect(isAffirmative(n(text))).toBe(false);
@@ -164,4 +172,14 @@ it('"the last one", "la última" pick the end of the list; "same as last time" p
   expect(parseChoice('the last one', 3)).toBe(3);
   expect(parseChoice('la ultima', 2)).toBe(2);
   expect(parseChoice('same as last time', 3)).toBeUndefined();
+});
+
+describe('frustration is with us, not the customer\'s own trouble', () => {
+  it.each(['this is ridiculous', 'your booking system is useless', 'worst service ever', 'estoy harta de esperar', 'es una vergüenza, pésimo servicio', 'my appointment was a terrible experience', 'you lot are awful'])('"%s" is frustration', (text) => {
+    expect(isFrustrated(n(text))).toBe(true);
+  });
+
+  it.each(['my lower back has been awful this week', 'my hair looks absolutely terrible after the holiday', 'terrible headache since monday', 'estoy harta de este dolor de rodilla', 'tengo las uñas en un estado pésimo', 'awful pain in my knee', 'mi perro tiene el pelo fatal y estoy harta de los nudos'])('"%s" tells the customer\'s own trouble', (text) => {
+    expect(isFrustrated(n(text))).toBe(false);
+  });
 });

@@ -207,7 +207,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   }
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
-  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: service.toLowerCase() }));
+  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;
 
   flow.name ??= ctx.state.customerName;
@@ -292,7 +292,7 @@ async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult
   const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
   const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: zoneOf(turn.tools.profile) }));
-  return ok(turn.replies.t('confirmCancel', { service: serviceName(turn, picked.serviceId).toLowerCase(), when }), 'cancel');
+  return ok(turn.replies.t('confirmCancel', { service: turn.replies.service(serviceName(turn, picked.serviceId)), when }), 'cancel');
 }
 
 async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<EngineResult> {
@@ -315,7 +315,7 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
     return ok(r.t('noBookings'), 'reschedule');
   }
   const current = DateTime.fromISO(booking.start, { zone });
-  const service = serviceName(turn, booking.serviceId).toLowerCase();
+  const service = r.service(serviceName(turn, booking.serviceId));
   // A number picked a booking above; it is not also an offered slot.
   let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
   const bookedDay = current.toISODate()!;
@@ -407,14 +407,14 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
     const result = settle(ctx, 'cancel_booking', await requestCancel(ctx, ctx, { bookingId: pending.bookingId }));
     ctx.state.flow = undefined;
     if (result.status !== 'cancelled') return ok(r.t('noBookings'), 'cancel');
-    return ok(r.t('cancelled', { service: serviceName(turn, result.serviceId).toLowerCase(), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
+    return ok(r.t('cancelled', { service: r.service(serviceName(turn, result.serviceId)), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
   }
   const start = DateTime.fromISO(pending.start, { zone });
   const result = settle(ctx, 'reschedule_booking', await requestReschedule(ctx, ctx, { bookingId: pending.bookingId, start }));
   if (result.status === 'rescheduled') {
     ctx.state.flow = undefined;
     const booking = (await myBookings(turn)).find((b) => b.bookingId === pending.bookingId);
-    return ok(r.t('rescheduled', { service: booking ? serviceName(turn, booking.serviceId).toLowerCase() : '', when: r.when(start) }), 'reschedule');
+    return ok(r.t('rescheduled', { service: booking ? r.service(serviceName(turn, booking.serviceId)) : '', when: r.when(start) }), 'reschedule');
   }
   if (result.status === 'error') {
     ctx.state.flow = undefined;
@@ -436,11 +436,13 @@ function declinePending(turn: Turn): EngineResult {
   state.pending = undefined;
   state.flow = undefined;
   if (pending.action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
+  // "nope" then "3pm then": the day proposed stays, for a new time alone.
+  const date = pending.start.slice(0, 10);
   if (pending.action === 'reschedule_booking') {
-    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, declined: true };
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, declined: true };
     return ok(turn.replies.t('notRescheduled'), 'reschedule');
   }
-  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, declined: true };
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
 }
 

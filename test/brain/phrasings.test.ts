@@ -45,6 +45,16 @@ it('says a service without a charge is free, not 0.00', async () => {
   }
 });
 
+it('names the customer\'s service so Spanish agrees and an acronym keeps its capitals (issue 13 item 9)', async () => {
+  const cancel = (lang: 'en' | 'es', business: string, serviceId: string, steps: string[]): SplitDialogue =>
+    ({ name: 'agreement', lang, business, now: NOW, setup: [{ serviceId, start: '2026-03-26T11:00', mine: true }], steps, expect: [] });
+  const es = (await runDialogue(world, cancel('es', 'unas-vlc', 'acrilico', ['quiero anular mi cita', 'sí']))).transcript.join('\n');
+  expect(es).toContain('¿Cancelo tu reserva de uñas acrílicas del jueves 26 de marzo a las 11:00?');
+  expect(es).toContain('Hecho: he cancelado tu reserva de uñas acrílicas del jueves 26 de marzo a las 11:00.');
+  const en = (await runDialogue(world, cancel('en', 'garage-lds', 'mot', ['can I move my mot', 'friday at 9']))).transcript.join('\n');
+  expect(en).toContain('Move your MOT test from Thursday 26 March at 11:00 to Friday 27 March at 09:00?');
+});
+
 describe('new dialogues end with the right booking, or none', () => {
   it.each(dialogues.map((d) => [`${d.lang} ${d.name}`, d] as const))('%s', async (_, d) => {
     const result = await runDialogue(world, d);

@@ -362,9 +362,11 @@ function splitMove(turn: Turn): { from: When; to: When } | undefined {
   const { now } = turn.tools;
   const m = MOVE_TO.exec(turn.text);
   if (m) {
+    // "to 12 instead? the kids have swimming in the morning": the new time is said before the sentence ends.
+    const said = m[3]!.split(/[?!.;]+\s/)[0]!;
     // "to 11" is a time only after "to": read it as "at 11".
-    const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*[?!.]*\s*$/i.test(m[3]!);
-    const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${m[3]}` : `${m[2]}${m[3]}`, turn.language, now);
+    const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?(?:\s+(?:instead|then|please|pls|if possible|mejor|entonces|por favor|porfa|en su lugar))*\s*[?!.]*\s*$/i.test(said);
+    const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${said}` : `${m[2]}${said}`, turn.language, now);
     const from = parseWhen(m[1]!, turn.language, now);
     if (!to.unclear && (to.date || to.time !== undefined)) return { from, to };
   }

@@ -48,7 +48,7 @@ const YES_FILLER = [
 /** "yes, book it": a yes to a proposed booking, or to whatever waits when nothing says which; never to a cancellation or a move. */
 const BOOK_IT = ['book it', 'book it in', 'reservalo'];
 const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
-  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'reservamelo', 'reservala', 'reservamela', 'apuntame'], filler: ['book', 'reserva'] },
+  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'pencil me in', 'lock it in', 'reservame', 'reservamelo', 'reservala', 'reservamela', 'apuntame', 'apuntamelo', 'anotame', 'agendame', 'agendamelo', 'agendamela', 'agendalo', 'agendala'], filler: ['book', 'reserva', 'agenda'] },
   cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo'] },
   reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo'] },
 };
@@ -166,7 +166,7 @@ export const asksCancelPolicy = (n: string) => CANCEL.test(n) && CANCEL_POLICY.t
 /** "Can I move my appointment": a change verb about a booking, or a word that only means rescheduling. */
 export const mentionsReschedule = (n: string) => !asksLatePolicy(n) && (RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n)) || MOVE_MINE.test(n));
 /** "can I move my follow up to next week", "pasar la mesa del viernes al sábado": a change verb on the customer's own thing, or from one day to another. */
-const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b(mover|cambiar|pasar|muev\w*|cambi\w*|pas\w*) (mi|mis|la|el|nuestra) (\w+ )?(del|de el) (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+) (al|a el|para el) |\breagend\w*|\breprogram\w*/;
+const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b(mover|cambiar|pasar|muev\w*|cambi\w*|pas\w*) (mi|mis|la|el|nuestra) (\w+ )?(del|de el) (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+) (al|a el|para el|a las|para las) |\breagend\w*|\breprogram\w*/;
 /** A change verb alone ("move the MOT to Monday"): a reschedule when it names a service the customer has booked. */
 export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 

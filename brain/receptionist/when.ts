@@ -145,10 +145,13 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       else if (m[4]) min = Number(m[4]);
       else if (m[5]) [h, min] = [h - 1, 60 - Number(m[5])];
       const part = m[6];
-      const meridiem = !part || h > 12 ? undefined : part === 'manana' || part === 'madrugada' ? 'am' : part === 'mediodia' && h === 12 ? 'pm' : part === 'mediodia' ? undefined : 'pm';
+      // "las 12 de la mañana" and "del mediodía" are noon.
+      const meridiem = !part || h > 12 ? undefined : h === 12 && (part === 'manana' || part === 'mediodia') ? 'pm' : part === 'manana' || part === 'madrugada' ? 'am' : part === 'mediodia' ? undefined : 'pm';
       add(m, h, min, meridiem, /\d ?h(?:\d|\b)/.test(m[0]));
     });
   }
+  // "el sábado 9 y media", "mañana 10 y cuarto": the half or quarter says it is a time, without "a las".
+  if (language === 'es') scan(/\b(\d{1,2}) (y media|y cuarto|menos cuarto)\b/g, (m) => add(m, m[2] === 'menos cuarto' ? Number(m[1]) - 1 : Number(m[1]), m[2] === 'y media' ? 30 : m[2] === 'y cuarto' ? 15 : 45));
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
   scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
   // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
@@ -216,6 +219,16 @@ const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (?:week|after next)\\b`, 'g');
 const A_WEEK_FROM = new RegExp(`\\ba week (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
 const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
 
+/**
+ * Words that put the weekday after them in the past: a past tense a few words before it ("se cayó
+ * el sábado", "we came in on monday") with no request between ("se me levantaron, me hacéis … el
+ * miércoles" asks for that Wednesday), "last" or "since" right before it ("the last slot on
+ * friday" is no past); or "pasado" / "ago" after it. Only verbs
+ * with no present reading once accents are gone ("paso", "compro" are also the present: not here).
+ */
+const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
+const PAST_AFTER = /^ (?:pasado|ago)\b/;
+
 function findDates(text: string, language: Language, today: DateTime): DateReading {
   let s = text;
   const r: DateReading = { dates: [], weekdays: [], days: [] };
@@ -256,6 +269,11 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     const wd = WEEKDAYS[m[2]!]!;
     const before = m[1]?.trim();
     const after = m[3]?.trim() ?? '';
+    // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.
+    if (PAST_BEFORE.test(s.slice(0, m.index!)) || PAST_AFTER.test(s.slice(m.index! + m[0].length))) {
+      r.dates.push(today.minus({ days: (today.weekday - wd + 7) % 7 || 7 }));
+      continue;
+    }
     const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || /semana que viene el $|proxima semana el $/.test(s.slice(0, m.index! + 1 + (before ? before.length + 1 : 0)));
     r.weekdays.push(wd);
     r.dates.push(nextWeek ? nextWeekOf(wd) : before === 'this' || before === 'este' ? ahead(wd, true) : ahead(wd, false));
@@ -342,10 +360,10 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     let minutes = hit.minutes;
     let certain = hit.certain;
     if (!certain && part && minutes < 13 * 60) {
-      if (part === 'morning') minutes %= 12 * 60;
-      else if (minutes < 12 * 60) minutes += 12 * 60;
+      // "a las 12 de la mañana", "12 in the morning": noon, as a booking means it, never midnight.
+      if (part !== 'morning' && minutes < 12 * 60) minutes += 12 * 60;
       certain = true;
-    } else if (certain && part && ((part === 'morning' && minutes >= 12 * 60) || (part !== 'morning' && minutes < 12 * 60))) result.unclear ??= 'several';
+    } else if (certain && part && ((part === 'morning' && minutes >= 13 * 60) || (part !== 'morning' && minutes < 12 * 60))) result.unclear ??= 'several';
     result.time = minutes;
     result.ambiguousMeridiem = !certain && minutes >= 60 && minutes <= 12 * 60 + 59;
   } else if (part) result.part = part;

@@ -148,3 +148,24 @@ describe('plural weekdays', () => {
     expect(parseWhen('el lunes', 'es', now).date).toBe('2026-03-30');
   });
 });
+
+describe('days in the story and times without "a las"', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  it('a weekday told in the past is the one gone by, so the day asked for stands alone', () => {
+    expect(parseWhen('nacio nuestro peque el viernes y querriamos la sesion pasado mañana a las 10', 'es', now)).toMatchObject({ date: '2026-03-26', time: 600 });
+    expect(parseWhen('the warning light came on last friday, can you look at it on wednesday', 'en', now)).toMatchObject({ date: '2026-03-25' });
+    expect(parseWhen('el sábado pasado me lesioné, tenéis algo mañana?', 'es', now)).toMatchObject({ date: '2026-03-25' });
+    expect(parseWhen('me hicieron las uñas el lunes y se me levantaron, me hacéis algo el miércoles?', 'es', now)).toMatchObject({ date: '2026-03-25' });
+    // "the last slot on friday", a request after a past verb: the days asked for.
+    expect(parseWhen('can I have the last slot on friday', 'en', now)).toMatchObject({ date: '2026-03-27' });
+    expect(parseWhen('ya vinieron, me haceis hueco el jueves', 'es', now)).toMatchObject({ date: '2026-03-26' });
+  });
+
+  it('"el sábado 9 y media", "mañana 5 y cuarto de la tarde", "las 12 de la mañana"', () => {
+    expect(parseWhen('para el sabado 9 y media porfa', 'es', now)).toMatchObject({ date: '2026-03-28', time: 570 });
+    expect(parseWhen('mañana 5 y cuarto de la tarde', 'es', now)).toMatchObject({ date: '2026-03-25', time: 1035, ambiguousMeridiem: false });
+    expect(parseWhen('el viernes 7 menos cuarto', 'es', now)).toMatchObject({ date: '2026-03-27', time: 405 });
+    expect(parseWhen('el viernes a las 12 de la mañana', 'es', now)).toMatchObject({ time: 720, ambiguousMeridiem: false });
+    expect(parseWhen('friday at 12 in the morning', 'en', now)).toMatchObject({ time: 720 });
+  });
+});

@@ -127,6 +127,25 @@ describe('service names (issue 13 item 8)', () => {
     expect(found('what should I wear to my appointment')).toEqual([]);
   });
 
+  it('finds a service named in the other language than the list, whole or by the one word only it has', () => {
+    const services = (yaml: string) => new ServiceMatcher(parseProfileYaml(`name: S\ntimezone: Europe/London\nservices:\n${yaml}`).services);
+    const bikes = services('  - {id: basic, name: Basic service, aliases: [tune up], duration: 60}\n  - {id: full, name: Full service, aliases: [overhaul], duration: 120}\n  - {id: puncture, name: Puncture repair, aliases: [], duration: 30}\n');
+    const photo = services('  - {id: retrato, name: Sesión de retrato, aliases: [], duration: 60}\n  - {id: familia, name: Sesión de familia, aliases: [], duration: 90}\n  - {id: bebe, name: Sesión de recién nacido, aliases: [], duration: 180}\n');
+    const barber = services('  - {id: shave, name: Hot towel shave, aliases: [], duration: 30}\n  - {id: beard, name: Beard trim, aliases: [], duration: 20}\n');
+    const find = (m: ServiceMatcher, text: string) => m.find(text).map((s) => s.id);
+    expect(find(bikes, 'quiero llevar la bici a revision basica el viernes')).toEqual(['basic']);
+    expect(find(bikes, 'una revisión completa para mi bici')).toEqual(['full']);
+    expect(find(bikes, 'se me pinchó la rueda')).toEqual(['puncture']);
+    expect(find(photo, 'portrait session on wednesday')).toEqual(['retrato']);
+    expect(find(photo, 'a newborn session for our baby')).toEqual(['bebe']);
+    expect(find(barber, 'un afeitado el viernes')).toEqual(['shave']);
+    expect(find(barber, 'me arreglas la barba')).toEqual(['beard']);
+    // Words that say little alone, or that belong to no service, name none.
+    expect(find(bikes, 'qué servicios tenéis?')).toEqual([]);
+    expect(find(photo, 'a session on friday')).toEqual([]);
+    expect(find(photo, 'que ejercicios son buenos')).toEqual([]);
+  });
+
   it('finds the service for a party size: its number, or a range holding it', () => {
     const tables = parseProfileYaml(
       'name: T\ntimezone: Europe/Madrid\nservices:\n  - {id: t2, name: Mesa para 2, aliases: [], duration: 90}\n  - {id: t4, name: Mesa para 4, aliases: [], duration: 90}\n  - {id: group, name: Grupo (7 a 20 personas), aliases: [], duration: 120}\n',

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
+import { applyChange, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
 import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
@@ -81,7 +81,7 @@ function unclearQuestion(turn: Turn, when: When): string {
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
 const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
 // "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": only a capitalised name closing its clause.
-const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=\s*(?:$|[.,!?;]))/u;
+const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=(?:\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\s*(?:$|[.,!?;]))/u;
 // "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence.
 const NAME_SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
 /** Capitalised words that open a clause without naming anyone. */
@@ -549,6 +549,9 @@ export class RuleEngine implements Engine {
   readonly wantsHistory = false;
 
   async respond(turn: Turn): Promise<EngineResult> {
+    // "Hi, it's Stuart Reid here", "buenas, soy Marta López": a name given before any booking is kept for the next one.
+    const name = turn.tools.state.flow ? undefined : givenName(turn.text);
+    if (name) turn.tools.state = applyChange(turn.tools.state, { customerName: name });
     const result = await this.route(turn);
     const { profile, now } = turn.tools;
     const closed = !openIntervalAt(profile, now);

@@ -33,8 +33,8 @@ const BARE_HOUR = new RegExp(
 const SHIFT_AMOUNT = /\b(\d{1,3}|a|an|one|two|half an|a quarter of an|quarter of an|un|una|dos|media|un cuarto de|cuarto de) ?(m|min|mins|minute|minutes|minutos?|h|hr|hrs|hour|hours|horas?)\b/;
 const SHIFT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1, una: 1, dos: 2, 'half an': 0.5, media: 0.5, 'a quarter of an': 0.25, 'quarter of an': 0.25, 'un cuarto de': 0.25, 'cuarto de': 0.25 };
 /** Which way: "later", "push it back", "retrásala" or "earlier", "bring it forward", "adelántala". */
-const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,2}back|delay\w*|retras\w*|atras\w*)\b/;
-const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,2}forward|move\w* ([\w']+ ){0,2}forward|adelant\w*)\b/;
+const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,4}back|delay\w*|retras\w*|atras\w*)\b/;
+const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,4}forward|move\w* ([\w']+ ){0,4}forward|adelant\w*)\b/;
 
 /** Minutes a message moves the time agreed by (negative: earlier), or undefined when it moves none. */
 export function timeShift(normalized: string): number | undefined {

@@ -24,6 +24,8 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(timeShift('2 hours later')).toBe(120);
     expect(timeShift('later today')).toBeUndefined();
     expect(timeShift("could you push thursday's back an hour")).toBe(60);
+    expect(timeShift('any chance you could push my shave on friday back an hour')).toBe(60);
+    expect(timeShift('can you bring my friday colour appointment forward 30 mins')).toBe(-30);
     expect(timeShift('me la puedes retrasar media hora')).toBe(30);
     expect(timeShift('adelantame la del jueves una hora porfa')).toBe(-60);
     expect(timeShift('an hour later or earlier')).toBeUndefined();

@@ -21,6 +21,8 @@ export interface BookingFlow {
   dayInDoubt?: string;
   /** The customer said no to the proposal: a new day or time goes on with it, anything else ends it. */
   declined?: boolean;
+  /** A reply about this service offered to book it: a day, a time or a yes goes on with it, anything else ends it. */
+  invited?: boolean;
 }
 
 export interface CancelFlow {

@@ -593,6 +593,13 @@ export class RuleEngine implements Engine {
       if (givesSlots(turn)) state.flow.declined = undefined;
       else state.flow = undefined;
     }
+    // "how much is a fade?" … "ok can I get one friday at 3": the service told about, booked. Another
+    // service named alone is another question ("and a beard trim?"), not a booking.
+    if (state.flow?.kind === 'book' && state.flow.invited) {
+      const { when } = read(turn);
+      if (when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || isAffirmative(n)) state.flow.invited = undefined;
+      else state.flow = undefined;
+    }
     if (state.flow) {
       const { service, when } = read(turn);
       const flow = state.flow;
@@ -669,7 +676,9 @@ export class RuleEngine implements Engine {
         // Only the business's own keywords make a price question an FAQ: a shared price word is not enough,
         // a thing it names is ("how much are the tacos" when the FAQ is about the tacos).
         if ((match?.strong || (match && PRICE.test(normalize(match.faq.question)) && namesFaqThing(turn.text, match.faq.question))) && !service) return ok(match.faq.answer, 'faq');
-        return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
+        if (!service) return ok(servicesReply(turn), 'services');
+        turn.tools.state.flow = { kind: 'book', serviceId: service.id, invited: true };
+        return ok(serviceReply(turn, service), 'services');
       case 'book':
         return startBooking(turn);
       case 'cancel':

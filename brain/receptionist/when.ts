@@ -43,7 +43,7 @@ const WEEKDAYS: Record<string, number> = {
   monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3, weds: 3, thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6, sunday: 7, sun: 7,
   lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
   // "mar" would be March: martes has no short form.
-  lun: 1, mie: 3, mier: 3, jue: 4, vie: 5, sab: 6, dom: 7,
+  lun: 1, mie: 3, mier: 3, mierc: 3, jue: 4, juev: 4, vie: 5, vier: 5, sab: 6, dom: 7,
 };
 const WEEKDAY = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join('|');
 
@@ -94,7 +94,7 @@ function prepare(text: string, language: Language): string {
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
   // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
   s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
-  if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1');
+  if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1').replace(/\bd (la|el)\b/g, 'de $1');
   return ` ${s.trim()} `;
 }
 

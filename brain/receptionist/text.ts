@@ -25,7 +25,7 @@ export const isOptIn = (n: string) => OPT_IN.has(n);
 
 /** Words that say yes on their own. */
 const YES_CORE = [
-  'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
+  'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'yh', 'yeh', 'ye', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
   'go ahead', 'go on', 'go for it', 'please do', 'do it', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
   'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye', 'sure thing', 'that would be great', 'would be great', 'that d be great', 'thatd be great',
@@ -38,6 +38,8 @@ const YES_FILLER = [
   'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
   'por favor', 'porfa', 'porfi', 'gracias', 'muchas', 'mil', 'nos vemos', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
+  // "sí, esa", "yes that one's fine": pointing at the proposal just shown.
+  'that one s', 'this one', 'this one s', 'that time', 'that day', 'esa', 'ese', 'esa misma', 'ese mismo', 'esa hora', 'ese dia', 'esa misma hora',
 ];
 /**
  * A change's own verbs: a yes to that change only ("yes, cancel it" confirms a cancellation, never
@@ -46,7 +48,7 @@ const YES_FILLER = [
 /** "yes, book it": a yes to a proposed booking, or to whatever waits when nothing says which; never to a cancellation or a move. */
 const BOOK_IT = ['book it', 'book it in', 'reservalo'];
 const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
-  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'reservamelo', 'reservala', 'reservamela', 'apuntame'], filler: ['book', 'reserva'] },
+  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'pencil me in', 'lock it in', 'reservame', 'reservamelo', 'reservala', 'reservamela', 'apuntame', 'apuntamelo', 'anotame', 'agendame', 'agendamelo', 'agendamela', 'agendalo', 'agendala'], filler: ['book', 'reserva', 'agenda'] },
   cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo'] },
   reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo'] },
 };
@@ -133,8 +135,17 @@ const HUMAN = [
 ];
 export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
 
-const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|furious|complaint|complain|disgusting|unacceptable|fed up|wtf|scam|idiot|inutil|estupid[oa]|ridicul[oa]|queja|reclamacion|harto|harta|enfadad[oa]|vergonzoso|pesim[oa])\b/;
-export const isFrustrated = (n: string) => FRUSTRATION.test(n);
+const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|furious|complaint|complain|disgusting|unacceptable|fed up|wtf|scam|idiot|inutil|estupid[oa]|ridicul[oa]|queja|reclamacion|harto|harta|enfadad[oa]|vergonzoso|pesim[oa])\b/g;
+/**
+ * "my back has been awful", "my hair looks terrible", "harta de este dolor", "las uñas en un estado
+ * pésimo": strong words about the customer's own trouble tell why they write, not that they are
+ * upset with us. Such a word is theirs when a possessive or a pain word stands close before it, or
+ * a pain word right after; a booking or our service named there keeps it a complaint.
+ */
+const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?! (?:appointment|booking|experience|visit|service|stylist|cita|reserva|experiencia|visita|servicio)\b)(?: [\w']+){0,5} $|\b(pain|ache|dolor|molestias?)\b(?: [\w']+){0,3} $/;
+const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las|el|la) )?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
+export const isFrustrated = (n: string) =>
+  [...n.matchAll(FRUSTRATION)].some((m) => !OWN_TROUBLE_BEFORE.test(n.slice(Math.max(0, m.index - 50), m.index)) && !OWN_TROUBLE_AFTER.test(n.slice(m.index + m[0].length)));
 
 const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
 /** "how long will you hold the table if we're running late?", "si me atraso": lateness only imagined asks the policy. */
@@ -155,7 +166,7 @@ export const asksCancelPolicy = (n: string) => CANCEL.test(n) && CANCEL_POLICY.t
 /** "Can I move my appointment": a change verb about a booking, or a word that only means rescheduling. */
 export const mentionsReschedule = (n: string) => !asksLatePolicy(n) && (RESCHEDULE_ALONE.test(n) || (RESCHEDULE.test(n) && APPOINTMENT_WORDS.test(n)) || MOVE_MINE.test(n));
 /** "can I move my follow up to next week", "pasar la mesa del viernes al sábado": a change verb on the customer's own thing, or from one day to another. */
-const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b(mover|cambiar|pasar|muev\w*|cambi\w*|pas\w*) (mi|mis|la|el|nuestra) (\w+ )?(del|de el) (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+) (al|a el|para el) |\breagend\w*|\breprogram\w*/;
+const MOVE_MINE = /\b(move|change|switch|swap|shift|push|rebook)\b (my|our)\b|\b(mover|cambiar|pasar|muev\w*|cambi\w*|pas\w*) (mi|mis|la|el|nuestra) (\w+ )?(del|de el) (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+) (al|a el|para el|a las|para las) |\breagend\w*|\breprogram\w*/;
 /** A change verb alone ("move the MOT to Monday"): a reschedule when it names a service the customer has booked. */
 export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 

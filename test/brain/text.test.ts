@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -64,16 +64,6 @@ describe('intent guards (issue 13 item 7)', () => {
     expect(mentionsReschedule(n('me la podéis pasar a la semana que viene?'))).toBe(true);
     expect(mentionsReschedule(n("could you push thursday's back an hour"))).toBe(true);
     expect(mentionsReschedule(n('can I come in tomorrow'))).toBe(false);
-  });
-
-  it('a request for a person reaches one; "is anyone there" and a party size do not', () => {
-    for (const text of ['is this a bot? I want a real person', 'can I speak to the stylist please', 'pásame con el fisio por favor', 'quiero hablar con alguien de verdad']) expect(asksForHuman(n(text)), text).toBe(true);
-    for (const text of ['hola hay alguien', 'a table for one person', 'is this a bot?']) expect(asksForHuman(n(text)), text).toBe(false);
-  });
-
-  it('a stop request in other words is recognised (answered with a question, not an opt-out)', () => {
-    for (const text of ['please stop messaging me', "don't text me again", 'no quiero recibir más mensajes', 'dejad de escribirme']) expect(asksToStopMessages(n(text)), text).toBe(true);
-    for (const text of ['stop', 'what time do you stop taking bookings']) expect(asksToStopMessages(n(text)), text).toBe(false);
   });
 });
 

@@ -11,9 +11,11 @@ import { plain } from './text.js';
 const STAFF =
   'human|humans|person|real person|someone|somebody|anyone|anybody|agent|operator|staff|member of (staff|the team)|team member|receptionist|reception|front desk|' +
   'manager|supervisor|owner|boss|doctor|dr|dentist|vet|physio|physiotherapist|osteo|osteopath|therapist|mechanic|technician|artist|stylist|hairdresser|barber|' +
-  'groomer|nail tech|instructor|teacher|trainer|chef';
+  'groomer|nail tech|instructor|teacher|trainer|chef|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
 /** The same in Spanish, after "hablar con", "pásame con", "quiero…". */
 const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]';
+/** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
+const ROLES_ES = 'veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
 /** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
 const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bot|un bot|nadie|ti)\\b';
 
@@ -36,6 +38,11 @@ const HUMAN: RegExp[] = [
   new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|(?<!\\b(eres|es|sois|estoy hablando con) (una |un )?)\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|\\besta (el|la) (jef[ae]|due[nñ][oa]|encargad[oa]|gerente|responsable)\\b`),
   // "is there a human there", "hay alguien con quien hablar".
   /\b(is there|are there|any) (a |an |any )?(human|humans|real (person|people|human))\b|\bis there (a |an )?person (there|here|i can|to talk|available)\b|\b(alguien|(una|alguna) persona|algun (humano|empleado|trabajador)) (con quien|con el que|con la que|que (me )?(pueda|puede)) (hablar|atender|ayudar|llamar)\b/,
+  // "call us back", "who do I talk to", "get me the manager", "can I ask the stylist", "can someone get in touch".
+  /(?<!\b(i ll|ill|i will|we ll|we will|i can|i could) )\b(call|ring|phone) (me |us )?back\b|\bgive (me|us) a (ring|call|bell|buzz)\b|\b(can|could|would|will) (you|u|someone|somebody|anyone|one of you) (please |pls )?(call|ring|phone) (me|us)\b|\bwho (can|could|should|do|would) (i|we) (speak|talk|chat|complain) (to|with)\b|\b(get|fetch|grab) (me )?(the|a|your) (manager|owner|boss|supervisor)\b|\b(talk|speak|chat) (to|with) (you|u)( guys)? (on the phone|over the phone|by phone|directly|in person|properly)\b|\bhelp from (a |an )?(real |actual )?(person|human|someone|somebody)\b|\bget in touch\b|\bask (her|him) (something|a (quick )?question)\b/,
+  new RegExp(`\\b(ask|consult)\\b.{0,20}\\b(the|your) (${STAFF})\\b|\\bdiscuss\\b.{0,40}\\bwith (the|a|your) (${STAFF})\\b|\\b(consultar|consultarle|preguntar|preguntarle|comentar|comentarle)( algo| una cosa| una duda)? (a|al|a la|con el|con la) (${ROLES_ES})\\b`),
+  // "me comunica con la encargada?", "¿con quién puedo hablar?", "me regresan la llamada", "bot no, persona".
+  /\b(me|nos) (puedes |puede |podeis |pueden |podrias |podria )?(pasar|poner|comunicar|pasa|pone|comunica|pasas|pones|comunicas|pasais|poneis|comunicais|pasan|ponen|comunican|transferir|transfiere|transfieres) con\b|\bcon quien (puedo|podria|tengo que|hay que|debo) (hablar|comunicarme|quejarme|dirigirme)\b|\b(regres|devolv|devuelv)\w* (la |una |mi )?llamada\b|\bmarqu\w*me\b|\bmarca(me|dme)\b|\b(podemos|puedo|se puede) (hablar|llamar) por telefono\b|\bhablamos por telefono\b|\b(bots?|robots?|maquinas?|machines?) no\b.{0,15}\b(persona|humano|alguien|human|person)\b|\b(es|it s|its|this is|it is) (una |an )?(emergencia|emergency)\b/,
   // "me llamáis?", "que me llame alguien", "¿os puedo llamar?", "prefiero por teléfono".
   /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|contacte|contacten|contacteis|atienda|atiendan|escriba)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
 ];
@@ -43,13 +50,19 @@ const HUMAN: RegExp[] = [
 /** Words of a customer who is unhappy with the service (or with the bot): a person should answer. */
 const FRUSTRATION = new RegExp(
   [
-    '\\b(useless|pointless|idiot|idiots|ridiculous|unacceptable|disgraceful|disgusting|complain\\w*|fed up|wtf|scam|rip ?off|waste of (my )?time|not good enough)\\b',
-    '\\b(not|n t) (happy|satisfied|pleased) with\\b|\\bunhappy with\\b',
+    '\\b(useless|pointless|hopeless|idiot|idiots|ridiculous|rude|unprofessional|overcharged|double charged|unacceptable|disgraceful|disgusting|complain\\w*|fed up|wtf|scam|rip ?off|waste of (my )?time|not good enough)\\b',
+    '\\b(not|n t) (happy|satisfied|pleased) with\\b|\\bunhappy with\\b|\\bthis is a joke\\b|\\bare you (kidding|joking|serious)\\b',
+    '\\bcharged (me |us )?(twice|double)\\b|\\bcharged (me|us) (too much|extra)\\b|\\b(want|need|asking for|demand|would like|d like) (a |my |our )?(refund|money back)\\b|\\brefund me\\b',
+    '\\b(still|been) (waiting|no reply|no answer|no response)\\b|\\bwaiting (ages|forever|for ages|all day|for days|for hours|days|hours)\\b|\\b(no one|noone|nobody|no body)( is| has| s)? (answering|replying|replied|picking up|picks up|answered|got back|gets back|getting back|called back)\\b|\\b(didn t|did not|never) (get|got|had) (a |any )?(reply|call back|answer|response)\\b',
+    '\\b(service|experience|cut|job|treatment|staff|colour|color|result|attitude) (was|were|is|has been|have been) (\\w+ )?(awful|terrible|horrible|rubbish|appalling|shocking|rude|unprofessional|a disaster|a joke|disappointing)\\b',
     '\\b(awful|terrible|horrible|rubbish|appalling|worst|poor|bad|shocking) (service|experience|job|customer service|attitude)\\b',
     '\\b(you re|youre|you are|ur|u r|this is|it s|its) (not|n t) (helping|helpful|listening|understanding|working)\\b|\\b(you|u) (don t|dont|do not|aren t|arent) (understand|get it|listen|help)\\b|\\bnot helpful\\b',
     '\\b(this|stupid|useless) (bot|thing|chat|machine|app)\\b (is )?(useless|rubbish|crap|stupid|terrible|awful|pointless|not working)|\\bstupid (bot|thing|machine|app)\\b',
     '\\b(i m|im|i am) (so |really |very |getting )?(angry|furious|annoyed|livid|disappointed|fuming)\\b',
-    '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|timo|estafa)\\b',
+    '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|reclamo|reclamos|timo|estafa|groser[oa]|maleducad[oa]|mal educad[oa]|poca seriedad|poco serio|falta de respeto|lamentable)\\b',
+    '\\bnadie (me |nos )?(contesta|responde|coge|atiende|hace caso|ha contestado|ha respondido|contesto|respondio)\\b|\\bno (me |nos )?(contestan|contestais|responden|respondeis|cogen|cogeis|hacen caso|haceis caso)\\b|\\bllevo (\\w+ ){0,3}esperando\\b|\\bsigo esperando\\b',
+    '\\b(me |nos )?(cobraron|cobrasteis|cobraste|han cobrado|habeis cobrado|cobro) (de mas|dos veces|doble|mal)\\b|\\b(devuelvan|devolvais|devuelvas|devolvedme|devuelvanme|devuelveme) (el |mi )?(dinero|plata|pago)\\b',
+    '\\b(atencion|servicio|trato|corte|manicura|resultado|color|tinte) (fue|ha sido|es|estuvo) (\\w+ )?(pesim[oa]|horrible|fatal|malisim[oa]|muy mal[oa]?|un desastre|lamentable)\\b|\\b(me|nos) (quedaron|quedo|han quedado|ha quedado|dejaron|dejasteis|dejaste|habeis dejado) (\\w+ )?(fatal|horribles?|peor|fatal)\\b',
     '\\bestoy (muy |super |bastante |ya )?(molest[oa]|enfadad[oa]|cabread[oa]|indignad[oa]|hart[oa]|decepcionad[oa])\\b|\\b(hart[oa]|cabread[oa]|indignad[oa])\\b',
     '\\bno (me )?(entiendes|entiende|entendeis|entienden|ayudas|ayudais|sirves|sirve) (de|para) nada\\b|\\bno (me )?(entiendes|entendeis|entienden)\\b|\\besto no (sirve|funciona)\\b|\\b(mal|pesimo|malisimo|fatal) servicio\\b|\\bque (desastre|verguenza)\\b',
   ].join('|'),
@@ -60,9 +73,9 @@ const STOP_REQUEST = new RegExp(
   [
     '\\bstop (messaging|texting|sending|writing|contacting|spamming|messages|the messages|these messages|the reminders)\\b|\\b(don t|dont|do not) (message|text|contact|write to|whatsapp|send me|spam) (me|anything)\\b',
     '\\b(no|don t want|dont want|do not want) (any )?more (messages|texts|reminders|whatsapps|notifications)\\b|\\b(don t|dont|do not) want (to (get|receive) )?(any )?(more )?(messages|texts|whatsapps|notifications)\\b|\\bleave me alone\\b|\\bquit (messaging|texting)\\b|\\b(unsubscribe|opt) me( out)?\\b',
-    '\\btake me off (your|the|this|ur) (list|mailing list|contacts?|database|system)\\b|\\bremove (me|my number|my details) from\\b|\\bdelete my (number|details|data)\\b',
+    '\\btake me off (your|the|this|ur) (list|mailing list|contacts?|database|system)\\b|\\bremove (me|my number|my details) from\\b|\\b(delete|remove) my (number|details|data|contact)\\b',
     '^(please |pls )?(stop|unsubscribe|baja|parar)( please| pls| por favor| porfa)$',
-    '\\bno (me )?(escribais|escribas|escriban|mandeis|mandes|manden|envieis|envies|envien) mas\\b|\\bno quiero (recibir )?(mas )?(mensajes|whatsapps?|wasaps?|notificaciones|recordatorios|avisos)\\b|\\bno quiero que me (escribais|escribas|escriban|mandeis|mandes|manden)\\b',
+    '\\bno (me )?(escribais|escribas|escriban|mandeis|mandes|manden|envieis|envies|envien) mas\\b|\\bno quiero (recibir )?(mas )?(mensajes|whatsapps?|wasaps?|notificaciones|recordatorios|avisos|promociones|publicidad|ofertas|spam)\\b|\\b(borra|borrad|borren|borrar|elimina|eliminad|eliminen|eliminar|quita|quitad|quiten) (mi )?(numero|telefono|datos|contacto)\\b|\\bno quiero que me (escribais|escribas|escriban|mandeis|mandes|manden)\\b',
     '\\bdej(ad|a|en|e) de (escribirme|mandarme|enviarme|molestarme|contactarme)\\b|\\bdej(adme|ame|enme) en paz\\b|\\bno mas mensajes\\b|\\bbasta de mensajes\\b',
     '\\b(quita|quitad|quitadme|quitame|quitarme|quitenme|borra|borrad|borradme|borrame|borrarme|sacadme|sacame|sacarme) de (la |vuestra |tu |su |esta |vuestras )?(lista|listas|base de datos|contactos)\\b|\\b(darme|dadme|dame|denme|me doy|me dais|me das|me deis) de baja\\b',
   ].join('|'),
@@ -93,7 +106,15 @@ export const MY_BOOKINGS = new RegExp(
     '(?<!\\b(to|for|at|before|after|during|bring to|wear to) )my (next )?(appointment|appt|booking|reservation)s?',
     '(check|see|show|confirm) my|when is my|what time is my|(what time|when) (is|are) my|do i have (a|an|any) (appointment|booking|reservation)',
     'have i got (a|an|any) (appointment|booking|reservation)|am i booked|(have|do) (i|we) (got |have )?(a|an|any|anything|something) (\\w+ ){0,2}(booked|reserved|scheduled|booked in)\\b',
+    '(have|got) you (got )?(me|us|him|her|my \\w+) (down|booked|in)\\b|do you have (me|us|him|her) (down|booked|in)\\b|you (ve|have) got (me|us) (down|booked|in)\\b',
+    '(did|has|have) (my|our|the) (booking|appointment|appt|reservation|session|class) (get |gone |go |been )?(confirmed|through|booked|accepted)',
+    '(is|are) (my|our) (\\w+ ){0,2}(booked|booked in|in the diary|confirmed|scheduled)\\b|(is|are) (my|our) (appointment|appt|booking|reservation|session|class) (at|on|for|this|next|tomorrow|today)\\b',
+    '(tell me|let me know|remind me) (when|what time|what day|which day) (my|i m|im|i am|i have|i ve got)\\b|can t find (the|my) (text|message|confirmation|email)',
+    'my (appointment|appt|booking|reservation|session|class) (is|s|was) .*\\b(right|yeah|correct|isn t it|yes)$',
     // Spanish: qué tengo, cuándo me toca, sigue en pie.
+    '(tienen|teneis|tienes|tiene) (registrad[oa]|apuntad[oa]|anotad[oa]|agendad[oa]|reservad[oa]|guardad[oa]) (mi|la|el|a)\\b|(me|nos) (tienen|teneis|tienes|tiene) (registrad[oa]s?|apuntad[oa]s?|anotad[oa]s?|agendad[oa]s?|reservad[oa]s?)',
+    '(quedo|queda|esta|quedaron) (agendad[oa]|registrad[oa]|confirmad[oa]|apuntad[oa]|reservad[oa]|anotad[oa]) (la|mi|el|lo)\\b|se (agendo|registro|guardo|hizo|confirmo|apunto|anoto) (bien )?(la|mi|lo|el)\\b',
+    'mi (cita|reserva|reservacion|hora|sesion|clase|turno) (es|era|sigue|esta) .*\\b(verdad|cierto|no)$|^((oye|hola|buenas|perdona|una pregunta) )*(tengo|tenemos) (sesion|clase|turno)( (esta semana|este \\w+|hoy|mañana|manana|el \\w+|la semana que viene|pasado mañana|pasado manana))?$|no encuentro (el|mi|la) (mensaje|correo|email|confirmacion)',
     '(que|cual|cuales|cuantas) (citas?|reservas?|horas?|turnos?) (tengo|tenia|tenemos)',
     '(tengo|tenemos) (algo|alguna cosa|alguna cita|cita) (reservad[oa]|agendad[oa]|apuntad[oa]|pedid[oa]|pendiente)|(estoy|sigo|estamos) (apuntad[oa]s?|reservad[oa]s?|agendad[oa]s?)',
     '(tengo|tenemos) (una )?(reservacion|reserva|mesa|hora|turno) (para|el|a nombre)|(quedo|queda|quedamos) (mi|la|nuestra) (hora|cita|reserva|reservacion|mesa)',
@@ -111,15 +132,15 @@ export const MY_BOOKINGS = new RegExp(
 
 /** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!". */
 export const GREETING =
-  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|evening|hola+|buenas+|buenos dias|buenas (tardes|noches))\b/;
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches))\b/;
 
 /** Thanks first, whatever follows: "gracias!! nos vemos", "thanks, see you saturday". */
 export const THANKS =
-  /^((ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b/;
+  /^((ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b/;
 
 /** Laughs, questions about the bot, how-are-yous. */
 export const SMALLTALK =
-  /^((ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how s your day|how is your day|you ok|que tal( estas)?|como estas|are you (a |an )?(bot|robot|human|real|machine|ai)|eres (un |una )?(bot|robot|real|humano|persona|maquina)|who am i (talking|speaking|chatting) (to|with)|(is this|are you|es esto|eres) (an? |un |una )?(automated|automatic|auto reply|bot|robot|contestador|maquina|ia|ai)\b|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
+  /^(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|(is this|are you|r u|am i talking to|am i speaking to|am i chatting (to|with)|estoy hablando con|hablo con|es esto|eres) (a |an |un |una )?(real |actual )?(person|human|persona|humano|bot|robot|machine|maquina|ai|ia|computer|program|programa)\b|que tal( estas)?|como estas|are you (a |an )?(bot|robot|human|real|machine|ai)|eres (un |una )?(bot|robot|real|humano|persona|maquina)|who am i (talking|speaking|chatting) (to|with)|(is this|are you|es esto|eres) (an? |un |una )?(automated|automatic|auto reply|bot|robot|contestador|maquina|ia|ai)\b|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
 
 /**
  * A message that is only going along with the talk: "ok", "hmm ok", "jajaja vale", "no worries",
@@ -127,7 +148,7 @@ export const SMALLTALK =
  */
 const ACKNOWLEDGEMENT =
   '(ah|oh|ahh|ohh|aah|aha|hmm+|mm+|uh|um|pues|bueno|ok|okay|okey|oki|okis|k|kk|vale|va|ya|right|alright|all right|cool|fine|nice|nice one|great|good|lovely|perfect|perfecto|genial|guay|' +
-  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
+  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
   'bye|bye bye|goodbye|good bye|see you|see ya|cya|later|take care|have a (nice|good|great|lovely) (day|one|weekend|evening|night)|enjoy your (day|weekend)|adios|chao|chau|' +
   'hasta (luego|pronto|la proxima|otra)|nos vemos|buen (finde|fin de semana|dia)|feliz (dia|finde|fin de semana)|que (tengas|tengais|vaya) (un )?(buen|bien) ?(dia|finde|fin de semana)?)';
 const CHATTER = new RegExp(`^(${ACKNOWLEDGEMENT} ?)+$`);

@@ -556,7 +556,7 @@ export class RuleEngine implements Engine {
     if (state.pending && isNegative(n)) return declinePending(turn);
     if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
     if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
-    if (isAffirmative(n) && !state.flow && turn.classification.intent !== 'thanks') return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
+    if (isAffirmative(n) && !state.flow && !['thanks', 'greeting'].includes(turn.classification.intent)) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
     if (mentionsCancel(n)) {
       state.pending = undefined;
       state.flow = { kind: 'cancel' };

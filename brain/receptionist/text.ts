@@ -116,7 +116,7 @@ const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call of
 const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|were|me|nos|llego|llegamos|se me)? ?(am |are )?(running late|late|atraso|atrasamos|retraso|retrasamos|hace tarde|llego tarde|llegamos tarde|tarde)\b/;
 export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));
 
-const RESCHEDULE_ALONE = /\b((can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(puedo|podemos|podria|podriamos|can i|could i|can we|could we) \w+( \w+){0,3} (otro dia|otra hora|otro momento|otra fecha|another day|another time|a different (day|time))|(can|could) (we|i) \w+\b.*\b(mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today|\d+( ?(am|pm|ish))?|morning|afternoon|evening|week) instead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push ([\w']+ ){0,2}(back|forward)|bring ([\w']+ ){0,2}forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
+const RESCHEDULE_ALONE = /\b(pasar (la|mi|nuestra) (cita|reserva|reservacion|hora|sesion|clase|turno|mesa) (al|a la|a las|para)\b|(can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(puedo|podemos|podria|podriamos|can i|could i|can we|could we) \w+( \w+){0,3} (otro dia|otra hora|otro momento|otra fecha|another day|another time|a different (day|time))|(can|could) (we|i) \w+\b.*\b(mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today|\d+( ?(am|pm|ish))?|morning|afternoon|evening|week) instead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) (de|del) (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push ([\w']+ ){0,2}(back|forward)|bring ([\w']+ ){0,2}forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
 const RESCHEDULE = /\b(move|change|switch|shift|swap|bump|rebook|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
@@ -137,15 +137,17 @@ export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 /** Word edges for text as written, accents included ("miércoles no"). */
 const START = '(?<![\\p{L}\\p{N}])';
 const END = '(?![\\p{L}\\p{N}])';
-const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
+const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep|instead of|rather than)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
 const EXCLUDED_ES = new RegExp(`${START}(?:(?:el|la|las|los|a las) )?(?:\\d{1,2}|\\p{L}{4,}),? no${END}(?!,? (?:puedo|puede|podemos|me|se|es|hay|va|vale|sé|se)${END})`, 'giu');
+/** "a las 7 en vez de a las 5", "el viernes en lugar del jueves": what it replaces is ruled out. */
+const INSTEAD_ES = new RegExp(`${START}(?:en vez|en lugar)(?: de| del)(?: el| la| las| a las| a la)? (?:\\d{1,2}(?:[:.]\\d{2})?|\\p{L}{4,})${END}`, 'giu');
 
 /**
  * The message as written without what it rules out: "not friday, saturday", "the haircut, not the
  * colour", "el jueves no, el viernes", "la fisio no". What is left says what the customer wants.
  */
 export function withoutExclusions(text: string): string {
-  return text.replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(INSTEAD_ES, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** "2", "option 2", "the second one", "la segunda", "the last one": a pick from a numbered list (1-based). */

@@ -20,7 +20,7 @@ describe('a request for a person (issue 13: "a request for a person always reach
   it.each([
     'hola hay alguien', 'a table for one person', 'is this a bot?', 'can a person with a cold come?', '¿puede venir una persona resfriada?', '¿alguien puede recoger a mi perro en casa?',
     'can someone collect my car from home?', 'I will talk to my wife and let you know', 'lo hablo con mi marido y te digo', '¿eres una persona de verdad?', 'talk to you soon',
-    'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana',
+    'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
   ])('"%s" does not', (text) => {
     expect(asksForHuman(n(text))).toBe(false);
   });
@@ -28,7 +28,9 @@ describe('a request for a person (issue 13: "a request for a person always reach
   it('frustration with the service reaches a person; pain or a bad week does not', () => {
     for (const text of ['this is useless', "you're not helping", 'no me entiendes', 'esto no sirve para nada', 'not happy with my cut at all', 'estoy super molesta', 'quiero poner una reclamación'])
       expect(isFrustrated(n(text)), text).toBe(true);
-    for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet'])
+    for (const text of ['you charged me twice for the mot', 'i want a refund', "I've been waiting ages for a reply", 'nadie me contesta, que poca seriedad', 'me cobraron de más', 'la atención fue pésima', 'me quedaron fatal las uñas'])
+      expect(isFrustrated(n(text)), text).toBe(true);
+    for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet', 'do I get a refund if I cancel?', 'is it charged extra for long hair?', '¿hay reembolso si cancelo?', '¿se puede devolver el dinero si cancelo?'])
       expect(isFrustrated(n(text)), text).toBe(false);
   });
 });
@@ -50,7 +52,7 @@ describe('asking about one\'s own bookings', () => {
     '"%s" is one',
     (text) => expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(true),
   );
-  it.each(["when's your earliest", 'what times have you got tomorrow', 'cuál es la primera hora libre', 'can i book for friday'])('"%s" is not', (text) => {
+  it.each(["when's your earliest", 'what times have you got tomorrow', 'cuál es la primera hora libre', 'can i book for friday', 'tengo clase hasta las 5, podéis a las 6?', 'la clase es para principiantes, no?'])('"%s" is not', (text) => {
     expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(false);
   });
 });

@@ -67,6 +67,14 @@ describe('intent guards (issue 13 item 7)', () => {
   });
 });
 
+describe('what a message rules out', () => {
+  it('"instead of", "en vez de" and "en lugar de" rule out what they replace', () => {
+    expect(withoutExclusions('can i come at 4 instead of 2 on friday?')).toBe('can i come at 4 on friday?');
+    expect(withoutExclusions('puedo ir a las 7 en vez de a las 5?')).toBe('puedo ir a las 7 ?');
+    expect(withoutExclusions('el viernes en lugar del jueves')).toBe('el viernes');
+  });
+});
+
 describe('service names (issue 13 item 8)', () => {
   const profile = parseProfileYaml(
     [

@@ -3,7 +3,7 @@ import { LangEn } from '@nlpjs/lang-en-min';
 import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
-import { asksForHuman, emojiIntent, isChatter, isFrustrated } from './conversation.js';
+import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact } from './conversation.js';
 import { keywordIntents } from './keywords.js';
 import { hasNoWords } from './text.js';
 import { UTTERANCES, type TrainableIntent } from './utterances.js';
@@ -57,9 +57,12 @@ export class IntentClassifier {
     const hints = keywordIntents(text);
     const { coverage, foreign } = this.vocabulary.reach(text);
     const first: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage, foreign };
-    // A person is reached on words that ask for one (conversation.ts); without them the model's "human" is its next guess.
+    // A person is reached on words that ask for one (conversation.ts), or on the model's sure "human" when the message
+    // talks of contact; otherwise the model's "human" is its next guess ("can a person with a cold come?").
     if (asksForHuman(text) || isFrustrated(text)) return { ...first, intent: 'human' };
-    const model = first.intent === 'human' ? nextGuess(first, r.classifications) : first;
+    // "who am I talking to?" has words of talking but asks what the bot is.
+    const trusted = first.score >= SURE_HUMAN && mentionsContact(text) && !hints.some((h) => CHAT.has(h));
+    const model = first.intent === 'human' && !trusted ? nextGuess(first, r.classifications) : first;
     // "🙏", "👋": a message of emoji only.
     if (hasNoWords(text)) return { ...model, intent: emojiIntent(text) };
     // "jajaja vale", "no worries", "buen finde!": going along with the talk asks nothing, whatever words the model knows.
@@ -87,6 +90,8 @@ export class IntentClassifier {
 }
 
 const CHAT = new Set<string>(['greeting', 'thanks', 'smalltalk']);
+/** The model's score from which its "human" counts, given words of contact. */
+const SURE_HUMAN = 0.8;
 
 /** The model's best guess other than a person, or "unknown" below its threshold. */
 function nextGuess(model: Classification, ranked: { intent: string; score: number }[] = []): Classification {

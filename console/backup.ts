@@ -8,6 +8,7 @@ import { readRegistry, type Tenant } from '../core/registry.js';
 import { updateTenants } from '../core/shared-registry.js';
 import { dumpSchema, dumpTables, restoreSchema } from '../core/sql/pg-dump.js';
 import { PgServer, tenantSchema } from '../core/sql/postgres.js';
+import { readRecords } from '../core/spill-records.js';
 import { copyDatabase, integrityCheck, rowCounts } from '../core/sqlite/raw.js';
 import { version } from '../core/version.js';
 
@@ -41,6 +42,7 @@ export type Manifest = z.infer<typeof Manifest>;
  */
 const TENANT_DATABASES = ['gateway.db', 'tenant.db'];
 const TENANT_FILES = ['secret', 'profile.yaml'];
+const SPILL = 'inbound.spill';
 const HOME_FILES = ['tenants.json', 'admin.key', 'wr.env'];
 
 export class BackupError extends Error {}
@@ -49,6 +51,39 @@ function copyFilePrivate(from: string, to: string): void {
   ensureDir(path.dirname(to));
   fs.copyFileSync(from, to);
   fs.chmodSync(to, 0o600);
+}
+
+/** The records at the start of a spill file (none when it is missing). */
+function spillRecords(file: string): { payloads: Buffer[]; bytes: Buffer } {
+  if (!fs.existsSync(file)) return { payloads: [], bytes: Buffer.alloc(0) };
+  const content = fs.readFileSync(file);
+  const { payloads, tail } = readRecords(content);
+  return { payloads, bytes: content.subarray(0, tail) };
+}
+
+/**
+ * A gateway that could not store messages (full disk) keeps them in its spill file, already
+ * acknowledged to WhatsApp: they are carried in the backup (their records only, not the reserve).
+ * Read before gateway.db, so a message stored meanwhile is in one copy or the other.
+ */
+function backupSpill(from: string, to: string): number {
+  const { payloads, bytes } = spillRecords(from);
+  if (payloads.length === 0) return 0;
+  ensureDir(path.dirname(to));
+  fs.writeFileSync(to, bytes, { mode: 0o600 });
+  return payloads.length;
+}
+
+/**
+ * Puts the backup's held messages where the gateway takes them back at its next start, after any
+ * that wait there already (acknowledged too, so kept); a message in both is stored once.
+ */
+function restoreSpill(from: string, to: string): number {
+  const restored = spillRecords(from);
+  if (restored.payloads.length === 0) return 0;
+  fs.writeFileSync(`${to}.restoring`, Buffer.concat([spillRecords(to).bytes, restored.bytes]), { mode: 0o600 });
+  fs.renameSync(`${to}.restoring`, to);
+  return restored.payloads.length;
 }
 
 /**
@@ -112,6 +147,8 @@ export async function createBackup(config: Config, outDir: string, say: (line: s
   await backupSchema(MONITOR_SCHEMA, `monitor${PG_DUMP}`);
   for (const t of tenants) {
     const rel = (name: string) => path.join('tenants', t.id, name);
+    const held = backupSpill(config.paths.inboundSpill(t.id), path.join(outDir, rel(SPILL)));
+    if (held) say(`${rel(SPILL)}: ${held} received messages not yet stored`);
     for (const db of TENANT_DATABASES) await backupDb(path.join(config.paths.tenantDir(t.id), db), rel(db));
     await backupSchema(tenantSchema(t.id), rel(`tenant${PG_DUMP}`));
     for (const f of TENANT_FILES) if (fs.existsSync(path.join(config.paths.tenantDir(t.id), f))) copyFilePrivate(path.join(config.paths.tenantDir(t.id), f), path.join(outDir, rel(f)));
@@ -214,6 +251,8 @@ export async function applyRestore(config: Config, dir: string, plan: RestorePla
     const tdir = config.paths.tenantDir(id);
     ensureDir(tdir);
     for (const db of TENANT_DATABASES) restoreDb(path.join('tenants', id, db), path.join(tdir, db));
+    const held = restoreSpill(path.join(dir, 'tenants', id, SPILL), config.paths.inboundSpill(id));
+    if (held) say(`${path.join('tenants', id, SPILL)}: ${held} received messages, stored when the gateway starts`);
     await restoreDump(path.join('tenants', id, `tenant${PG_DUMP}`));
     for (const f of TENANT_FILES) if (fs.existsSync(path.join(dir, 'tenants', id, f))) copyFilePrivate(path.join(dir, 'tenants', id, f), path.join(tdir, f));
     fs.rmSync(config.paths.authDir(id), { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { frameRecord, readRecords } from '../core/spill-records.js';
 import type { InboundMessage } from './transports/transport.js';
 
 /**
@@ -12,12 +12,9 @@ import type { InboundMessage } from './transports/transport.js';
  * space. On a copy-on-write filesystem (btrfs, ZFS) an overwrite does take new blocks: there a
  * write may fail like any other, and the message stays in memory only, as before.
  *
- * Records follow each other from the start: magic, length, CRC-32 of the JSON, the JSON. Reading
- * stops at the first record that does not check out (zeros, or one torn by a crash).
+ * Each record is one message as JSON, framed by core/spill-records.ts.
  */
 
-const MAGIC = 0x57525350; // "WRSP"
-const HEADER = 12;
 /** 1 MiB: about 250 text messages of 4 KB, or a few dozen media messages with their thumbnails. */
 export const SPILL_BYTES = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -109,24 +106,14 @@ export class SpillFile {
 }
 
 function encode(m: InboundMessage): Buffer {
-  const json = Buffer.from(JSON.stringify(m));
-  const header = Buffer.alloc(HEADER);
-  header.writeUInt32BE(MAGIC, 0);
-  header.writeUInt32BE(json.length, 4);
-  header.writeUInt32BE(crc32(json), 8);
-  return Buffer.concat([header, json]);
+  return frameRecord(Buffer.from(JSON.stringify(m)));
 }
 
 function parse(content: Buffer): { messages: InboundMessage[]; tail: number } {
-  const messages: InboundMessage[] = [];
-  let at = 0;
-  while (at + HEADER <= content.length && content.readUInt32BE(at) === MAGIC) {
-    const length = content.readUInt32BE(at + 4);
-    const json = content.subarray(at + HEADER, at + HEADER + length);
-    if (json.length !== length || crc32(json) !== content.readUInt32BE(at + 8)) break;
+  const { payloads, tail } = readRecords(content);
+  const messages = payloads.map((json) => {
     const m = JSON.parse(json.toString('utf8')) as InboundMessage & { timestamp: string };
-    messages.push({ ...m, timestamp: new Date(m.timestamp) });
-    at += HEADER + length;
-  }
-  return { messages, tail: at };
+    return { ...m, timestamp: new Date(m.timestamp) };
+  });
+  return { messages, tail };
 }

@@ -181,7 +181,14 @@ async function importProfile(config: Config, argv: string[], io: Output): Promis
   findTenant(config, id);
   const { text, profile } = loadProfileFile(args.positionals[1]!);
   writeFileAtomic(config.paths.profile(id), text, 0o600);
-  io.out(`imported "${profile.name}" into ${id}: ${profile.services.length} services, ${profile.faq.length} FAQ entries, timezone ${profile.timezone}`);
+  // The profile is the business's own record: the name `tenant list` and the console show follows it.
+  const renamed = await updateTenants(config, (tenants) => {
+    const before = tenants.find((t) => t.id === id);
+    if (!before || before.name === profile.name) return { tenants, result: undefined };
+    return { tenants: tenants.map((t) => (t.id === id ? { ...t, name: profile.name } : t)), result: before.name };
+  });
+  io.out(`imported "${neutralise(profile.name)}" into ${id}: ${profile.services.length} services, ${profile.faq.length} FAQ entries, timezone ${profile.timezone}`);
+  if (renamed !== undefined) io.out(`${id} is now listed as "${neutralise(profile.name)}" (was "${neutralise(renamed)}")`);
 }
 
 const SUBCOMMANDS: Record<string, [string, (config: Config, argv: string[], io: Output, env: NodeJS.ProcessEnv) => Promise<void>]> = {

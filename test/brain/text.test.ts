@@ -38,6 +38,12 @@ describe('confirmation reading (issue 13 item 5)', () => {
     expect(isAffirmative(n(text))).toBe(false);
   });
 
+  it.each(['yes, book it', 'book it', 'sí, resérvalo', 'yes please, book it in'])('"%s" confirms a proposed booking, never a proposed cancellation or move', (text) => {
+    expect(isAffirmative(n(text), 'create_booking')).toBe(true);
+    expect(isAffirmative(n(text), 'cancel_booking')).toBe(false);
+    expect(isAffirmative(n(text), 'reschedule_booking')).toBe(false);
+  });
+
   it.each(['cancel it', 'cancel', 'move it', 'reserva', 'cancélala', 'yes book at 11', 'sí, pero cámbiala al lunes'])('"%s" alone or with more is not a yes (issue 14)', (text) => {
     for (const change of [undefined, 'create_booking', 'cancel_booking', 'reschedule_booking']) expect(isAffirmative(n(text), change), change).toBe(false);
   });

@@ -22,7 +22,10 @@ describe('wr-console tenant', () => {
     expect((await cli(t.env, 'tenant', 'list')).stdout).toMatch(/^ID\s+NAME\s+PORT\s+TRANSPORT\s+CREATED\nclinic-a\s+Clinic A\s+41400\s+simulator/);
 
     const imported = await cli(t.env, 'tenant', 'import', 'clinic-a', exampleProfile);
-    expect(imported.stdout).toBe('imported "Sonrisa Dental Clinic" into clinic-a: 5 services, 5 FAQ entries, timezone Europe/Madrid');
+    expect(imported.stdout).toBe('imported "Sonrisa Dental Clinic" into clinic-a: 5 services, 5 FAQ entries, timezone Europe/Madrid\nclinic-a is now listed as "Sonrisa Dental Clinic" (was "Clinic A")');
+    expect((await cli(t.env, 'tenant', 'list')).stdout).toMatch(/\nclinic-a\s+Sonrisa Dental Clinic\s+41400/);
+    // The same name again changes nothing in the registry.
+    expect((await cli(t.env, 'tenant', 'import', 'clinic-a', exampleProfile)).stdout).toBe('imported "Sonrisa Dental Clinic" into clinic-a: 5 services, 5 FAQ entries, timezone Europe/Madrid');
     expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(fs.readFileSync(exampleProfile, 'utf8'));
 
     const removed = await cli(t.env, 'tenant', 'remove', 'clinic-a');

@@ -6,6 +6,8 @@ import { integrityCheck, RawDb, rowCounts } from '../../core/sqlite/raw.js';
 import { cli, cliProcess, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
+import { SpillFile } from '../../gateway/spill.js';
+import type { InboundMessage } from '../../gateway/transports/transport.js';
 
 let homes: TestHome[] = [];
 let brains: TestBrain[] = [];
@@ -96,6 +98,39 @@ describe('backup and restore', () => {
     expect((await cli(t.env, 'restore', dir, '--tenant', 'ghost')).stderr).toBe('wr-console: the backup has no tenant "ghost" (it has: clinic, salon)');
     expect((await cli(t.env, 'restore', '/nonexistent')).stderr).toBe('wr-console: /nonexistent is not a wr backup (manifest.json: ENOENT)');
     expect((await cli(t.env, 'backup', '--out', dir)).stderr).toBe(`wr-console: ${dir} is not empty: choose another --out`);
+  });
+
+  it('carries the messages a gateway acknowledged but could not store (its spill file) to the restored gateway, after any waiting there', async () => {
+    const t = makeHome({ WR_PORT_BASE: '42500' });
+    homes.push(t);
+    await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
+    const message = (id: string): InboundMessage => ({ chat: '34600111222@s.whatsapp.net', address: '34600111222@s.whatsapp.net', participant: '', id, fromMe: false, sender: '+34600111222', senderName: 'Ana', kind: 'text', text: `message ${id}`, timestamp: new Date('2026-03-16T09:00:00Z') });
+    const spillFile = t.config.paths.inboundSpill('clinic');
+    const spill = await SpillFile.open(spillFile, 64 * 1024);
+    expect(await spill.put([message('A'), message('B')])).toEqual([]);
+
+    const dir = path.join(t.home, 'bk');
+    const backup = await cli(t.env, 'backup', '--out', dir);
+    expect(backup.stdout).toContain('tenants/clinic/inbound.spill: 2 received messages not yet stored');
+    const copy = fs.statSync(path.join(dir, 'tenants/clinic/inbound.spill'));
+    expect(copy.mode & 0o777).toBe(0o600);
+    // Only the records travel, not the reserve of zeros.
+    expect(copy.size).toBeLessThan(1024);
+
+    const fresh = makeHome({ WR_PORT_BASE: '42550' });
+    homes.push(fresh);
+    const restored = await cli(fresh.env, 'restore', dir);
+    expect(restored.stdout).toContain('tenants/clinic/inbound.spill: 2 received messages, stored when the gateway starts');
+    expect((await SpillFile.open(fresh.config.paths.inboundSpill('clinic'))).recovered.map((m) => [m.id, m.text, m.timestamp.toISOString()])).toEqual([
+      ['A', 'message A', '2026-03-16T09:00:00.000Z'],
+      ['B', 'message B', '2026-03-16T09:00:00.000Z'],
+    ]);
+
+    // Restored over a gateway that holds a message of its own: that one is kept, first.
+    await spill.resetIf(() => true);
+    await spill.put([message('C')]);
+    expect((await cli(t.env, 'restore', dir, '--tenant', 'clinic', '--force')).code).toBe(0);
+    expect((await SpillFile.open(spillFile)).recovered.map((m) => m.id)).toEqual(['C', 'A', 'B']);
   });
 
   it('a backup under load holds, in the brain’s copy, every turn the gateway’s copy counts as answered', async () => {

@@ -14,13 +14,14 @@ import { LANGS, loadSplitFolder, type BookingState, type Labelled, type Lang, ty
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-export type SplitName = 'train' | 'train2' | 'dev' | 'seen' | 'test' | 'test2';
+export type SplitName = 'train' | 'train2' | 'train3' | 'train4' | 'dev' | 'seen' | 'test' | 'test2' | 'test3';
 
 /**
  * One evaluation set. `dev` is the original test/eval data (the demo clinic): look at it and tune
- * on it. `test` (test/eval/test/) and `test2` (test/eval/test2/) were written blind, by people who
- * had not read the engine: measure on them, never tune on them. `train` is what the engine learns
- * from (see trainSplit); `train2` (test/eval/train2/) was written blind like test2 and may be tuned on.
+ * on it. `test` (test/eval/test/), `test2` (test/eval/test2/) and `test3` (test/eval/test3/) were
+ * written blind, by people who had not read the engine: measure on them, never tune on them. `train`
+ * is what the engine learns from (see trainSplit); `train2` (test/eval/train2/), `train3`
+ * (test/eval/train3/) and `train4` (test/eval/train4/) were written blind like test2 and may be tuned on.
  * `seen` holds the test and test2 lines whose misses were read while tuning (see seenSplit).
  */
 export interface Split {
@@ -66,7 +67,7 @@ export function devSplit(): Split {
 }
 
 /** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. */
-function folderSplit(name: 'test' | 'test2' | 'train2' | 'seen', showMisses: boolean): Split {
+function folderSplit(name: 'test' | 'test2' | 'test3' | 'train2' | 'train3' | 'train4' | 'seen', showMisses: boolean): Split {
   const data = loadSplitFolder(path.join(here, name));
   const businesses = new Map([...data.businesses].map(([id, b]) => [id, b.file]));
   return { name, businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses };
@@ -75,8 +76,13 @@ function folderSplit(name: 'test' | 'test2' | 'train2' | 'seen', showMisses: boo
 /** The held-out splits hide their misses unless asked: reading them invites tuning on them. */
 export const testSplit = (): Split => folderSplit('test', process.env.EVAL_TEST_MISSES === '1');
 export const test2Split = (): Split => folderSplit('test2', process.env.EVAL_TEST_MISSES === '1');
+export const test3Split = (): Split => folderSplit('test3', process.env.EVAL_TEST_MISSES === '1');
 /** A second training split, written blind for three more businesses: tune on it freely. */
 export const train2Split = (): Split => folderSplit('train2', true);
+/** A third training split, written blind for three more businesses (test/eval/train3/README.md): tune on it freely. */
+export const train3Split = (): Split => folderSplit('train3', true);
+/** A fourth training split, mostly booking dialogues, written blind for three more businesses (test/eval/train4/README.md): tune on it freely. */
+export const train4Split = (): Split => folderSplit('train4', true);
 /**
  * Held-out lines whose misses were read and described in a tuning brief (test/eval/seen/README.md):
  * no longer held out, so reported like dev, never counted in test or test2.
@@ -98,7 +104,7 @@ export function trainSplit(): Split | undefined {
 }
 
 /** Split names EVAL_SPLITS may list (comma-separated), in report order; unset means every split. */
-const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'dev', 'seen', 'test', 'test2'];
+const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'train3', 'train4', 'dev', 'seen', 'test', 'test2', 'test3'];
 
 /**
  * The splits EVAL_SPLITS asks for ("train,train2,dev" tunes without ever reading a held-out split);
@@ -114,7 +120,7 @@ export function selectedSplits(value: string | undefined): SplitName[] {
 
 /** The splits to report, in report order; train only once wired. Only the selected ones are read. */
 export function loadSplits(names: readonly SplitName[] = selectedSplits(process.env.EVAL_SPLITS)): Split[] {
-  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, dev: devSplit, seen: seenSplit, test: testSplit, test2: test2Split };
+  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, train3: train3Split, train4: train4Split, dev: devSplit, seen: seenSplit, test: testSplit, test2: test2Split, test3: test3Split };
   return names.flatMap((n) => load[n]() ?? []);
 }
 
@@ -176,7 +182,7 @@ async function classify(world: EvalWorld, m: Labelled, now: string): Promise<Int
 
 /** Intent messages are read at a fixed weekday clock per split, so "today" and "tomorrow" mean the same every run. */
 const INTENT_NOW: Record<SplitName, string> = {
-  train: '2026-03-24T10:00:00Z', train2: '2026-05-12T15:00:00Z', dev: NOW, seen: '2026-03-10T11:00:00Z', test: '2026-04-14T09:00:00Z', test2: '2026-03-10T11:00:00Z',
+  train: '2026-03-24T10:00:00Z', train2: '2026-05-12T15:00:00Z', train3: '2026-06-16T15:00:00Z', train4: '2026-07-15T21:00:00Z', dev: NOW, seen: '2026-03-10T11:00:00Z', test: '2026-04-14T09:00:00Z', test2: '2026-03-10T11:00:00Z', test3: '2026-06-09T14:00:00Z',
 };
 
 export async function evaluateIntents(world: EvalWorld, split: Split): Promise<IntentReport> {
@@ -276,7 +282,7 @@ export function formatReport(reports: SplitReport[]): string {
     );
   }
   if (!reports.some((r) => r.split.name === 'train')) lines.push('train  (not wired yet: see trainSplit() in test/eval/harness.ts)');
-  lines.push('test and test2 are the honest splits: written blind, never tuned on (the lines once leaked are in seen).');
+  lines.push('test, test2 and test3 are the honest splits: written blind, never tuned on (the lines once leaked are in seen).');
   for (const { split, intents, dialogues } of reports) {
     lines.push('', `== ${split.name} split: ${[...split.businesses.keys()].join(', ')}`, 'intent        precision  recall  support');
     for (const [intent, m] of Object.entries(intents.perIntent)) lines.push(`${intent.padEnd(13)} ${pct(m.precision)}  ${pct(m.recall)}  ${String(m.support).padStart(7)}`);

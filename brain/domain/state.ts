@@ -11,6 +11,8 @@ export interface BookingFlow {
   date?: string;
   time?: number;
   ambiguousMeridiem?: boolean;
+  /** The time proposed before an hour without am/pm replaced it: of two open readings, the nearer one. */
+  nearTime?: number;
   name?: string;
   awaiting?: 'name';
   /** Slot starts offered to the customer (local ISO), picked by number. */
@@ -19,6 +21,8 @@ export interface BookingFlow {
   dayInDoubt?: string;
   /** The customer said no to the proposal: a new day or time goes on with it, anything else ends it. */
   declined?: boolean;
+  /** A reply about this service offered to book it: a day, a time or a yes goes on with it, anything else ends it. */
+  invited?: boolean;
 }
 
 export interface CancelFlow {
@@ -33,6 +37,7 @@ export interface RescheduleFlow {
   date?: string;
   time?: number;
   ambiguousMeridiem?: boolean;
+  nearTime?: number;
   offered?: string[];
   dayInDoubt?: string;
   declined?: boolean;

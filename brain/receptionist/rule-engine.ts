@@ -3,9 +3,10 @@ import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
+import { applyChange, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
-import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
+import { asksForHuman, asksToStopMessages, isFrustrated } from './conversation.js';
+import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
@@ -82,7 +83,7 @@ function unclearQuestion(turn: Turn, when: When): string {
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
 const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
 // "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": only a capitalised name closing its clause.
-const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=\s*(?:$|[.,!?;]))/u;
+const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=(?:\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\s*(?:$|[.,!?;]))/u;
 // "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence.
 const NAME_SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
 /** Capitalised words that open a clause without naming anyone. */
@@ -113,7 +114,7 @@ const SAME_TIME = /\b(same time|misma hora)\b/;
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
  * and a start that is in the future. Returns the start, or the reply asking for what is missing.
  */
-async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string): Promise<DateTime | EngineResult> {
+async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string, booked?: number): Promise<DateTime | EngineResult> {
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
@@ -135,13 +136,15 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
   if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
-  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile));
+  // Of two open readings, the one nearer the time proposed before, or else the booking being moved.
+  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile), flow.nearTime ?? booked);
   if (minutes === 'ask') {
     const am = flow.time % (12 * 60);
     return ok(r.t('askMeridiem', { am: formatClock(am), pm: formatClock(am + 12 * 60) }), intent);
   }
   flow.time = minutes;
   flow.ambiguousMeridiem = false;
+  flow.nearTime = undefined;
   const start = localDateTime(flow.date, flow.time, zoneOf(profile));
   if (start <= now) {
     flow.date = undefined;
@@ -206,7 +209,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   }
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
-  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: service.toLowerCase() }));
+  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;
 
   flow.name ??= ctx.state.customerName;
@@ -291,7 +294,7 @@ async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult
   const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
   const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: zoneOf(turn.tools.profile) }));
-  return ok(turn.replies.t('confirmCancel', { service: serviceName(turn, picked.serviceId).toLowerCase(), when }), 'cancel');
+  return ok(turn.replies.t('confirmCancel', { service: turn.replies.service(serviceName(turn, picked.serviceId)), when }), 'cancel');
 }
 
 async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<EngineResult> {
@@ -314,7 +317,7 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
     return ok(r.t('noBookings'), 'reschedule');
   }
   const current = DateTime.fromISO(booking.start, { zone });
-  const service = serviceName(turn, booking.serviceId).toLowerCase();
+  const service = r.service(serviceName(turn, booking.serviceId));
   // A number picked a booking above; it is not also an offered slot.
   let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
   const bookedDay = current.toISODate()!;
@@ -333,7 +336,7 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   // "can I come at 5 instead": a new time alone keeps the booking's day.
   if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
-  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }));
+  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }), current.hour * 60 + current.minute);
   if (!(start instanceof DateTime)) return start;
   // Moving a booking to where it already is would be a proposal the customer never asked for.
   if (start.equals(current)) {
@@ -349,17 +352,33 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
 }
 
 const MOVE_TO = /^(.*)\b(to|into|till|until|al|para el|para la|para|hasta el)\b(.*)$/is;
+/** Where one clause ends and the next begins: "my colour on friday? same time but saturday", "la del viernes, el jueves". */
+const CLAUSE_END = /[?!.;,]+\s+|\s+-+\s+|\s(?=(?:but|instead|rather|pero|mejor|en vez|en lugar)\b)/gi;
 
-/** A reschedule message: the booking's day or time before the last "to", the new one after it. */
+/**
+ * A reschedule message: the booking's day or time before the last "to", the new one after it; or,
+ * when the message names two days without a "to", the clause naming the booking first and the one
+ * naming the new day after it.
+ */
 function splitMove(turn: Turn): { from: When; to: When } | undefined {
-  const m = MOVE_TO.exec(turn.text);
-  if (!m) return undefined;
   const { now } = turn.tools;
-  // "to 11" is a time only after "to": read it as "at 11".
-  const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*[?!.]*\s*$/i.test(m[3]!);
-  const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${m[3]}` : `${m[2]}${m[3]}`, turn.language, now);
-  const from = parseWhen(m[1]!, turn.language, now);
-  return to.unclear || (!to.date && to.time === undefined) ? undefined : { from, to };
+  const m = MOVE_TO.exec(turn.text);
+  if (m) {
+    // "to 12 instead? the kids have swimming in the morning": the new time is said before the sentence ends.
+    const said = m[3]!.split(/[?!.;]+\s/)[0]!;
+    // "to 11" is a time only after "to": read it as "at 11".
+    const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?(?:\s+(?:instead|then|please|pls|if possible|mejor|entonces|por favor|porfa|en su lugar))*\s*[?!.]*\s*$/i.test(said);
+    const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${said}` : `${m[2]}${said}`, turn.language, now);
+    const from = parseWhen(m[1]!, turn.language, now);
+    if (!to.unclear && (to.date || to.time !== undefined)) return { from, to };
+  }
+  if (read(turn).when.unclear !== 'several') return undefined;
+  for (const cut of turn.text.matchAll(CLAUSE_END)) {
+    const from = parseWhen(turn.text.slice(0, cut.index), turn.language, now);
+    const to = parseWhen(turn.text.slice(cut.index + cut[0].length), turn.language, now);
+    if (from.date && !from.unclear && to.date && !to.unclear && from.date !== to.date) return { from, to };
+  }
+  return undefined;
 }
 
 /** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */
@@ -392,14 +411,14 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
     const result = settle(ctx, 'cancel_booking', await requestCancel(ctx, ctx, { bookingId: pending.bookingId }));
     ctx.state.flow = undefined;
     if (result.status !== 'cancelled') return ok(r.t('noBookings'), 'cancel');
-    return ok(r.t('cancelled', { service: serviceName(turn, result.serviceId).toLowerCase(), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
+    return ok(r.t('cancelled', { service: r.service(serviceName(turn, result.serviceId)), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
   }
   const start = DateTime.fromISO(pending.start, { zone });
   const result = settle(ctx, 'reschedule_booking', await requestReschedule(ctx, ctx, { bookingId: pending.bookingId, start }));
   if (result.status === 'rescheduled') {
     ctx.state.flow = undefined;
     const booking = (await myBookings(turn)).find((b) => b.bookingId === pending.bookingId);
-    return ok(r.t('rescheduled', { service: booking ? serviceName(turn, booking.serviceId).toLowerCase() : '', when: r.when(start) }), 'reschedule');
+    return ok(r.t('rescheduled', { service: booking ? r.service(serviceName(turn, booking.serviceId)) : '', when: r.when(start) }), 'reschedule');
   }
   if (result.status === 'error') {
     ctx.state.flow = undefined;
@@ -421,11 +440,13 @@ function declinePending(turn: Turn): EngineResult {
   state.pending = undefined;
   state.flow = undefined;
   if (pending.action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
+  // "nope" then "3pm then": the day proposed stays, for a new time alone.
+  const date = pending.start.slice(0, 10);
   if (pending.action === 'reschedule_booking') {
-    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, declined: true };
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, declined: true };
     return ok(turn.replies.t('notRescheduled'), 'reschedule');
   }
-  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, declined: true };
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
 }
 
@@ -532,6 +553,9 @@ export class RuleEngine implements Engine {
   readonly wantsHistory = false;
 
   async respond(turn: Turn): Promise<EngineResult> {
+    // "Hi, it's Stuart Reid here", "buenas, soy Marta López": a name given before any booking is kept for the next one.
+    const name = turn.tools.state.flow ? undefined : givenName(turn.text);
+    if (name) turn.tools.state = applyChange(turn.tools.state, { customerName: name });
     const result = await this.route(turn);
     const { profile, now } = turn.tools;
     const closed = !openIntervalAt(profile, now);
@@ -548,13 +572,17 @@ export class RuleEngine implements Engine {
     const { state } = turn.tools;
     const n = turn.normalized;
     if (state.pending && turn.tools.confirmed) return confirmPending(turn);
-    if (hasNoWords(turn.text) && !isAffirmative(n)) return ok(turn.replies.t('noWords'), 'smalltalk');
+    // "👋", "❤️": emoji only; thanks and hellos answered as such, anything else invites a question.
+    if (hasNoWords(turn.text) && !isAffirmative(n)) {
+      const { intent } = turn.classification;
+      return intent === 'thanks' || intent === 'greeting' ? ok(turn.replies.t(intent), intent) : ok(turn.replies.t('noWords'), 'smalltalk');
+    }
     if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');
     if (isFrustrated(n)) return escalate(turn, 'Customer seems upset');
     if (state.pending && isNegative(n)) return declinePending(turn);
     if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
     if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
-    if (isAffirmative(n) && !state.flow && turn.classification.intent !== 'thanks') return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
+    if (isAffirmative(n) && !state.flow && !['thanks', 'greeting'].includes(turn.classification.intent)) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
     if (mentionsCancel(n)) {
       state.pending = undefined;
       state.flow = { kind: 'cancel' };
@@ -571,6 +599,13 @@ export class RuleEngine implements Engine {
     const { intent, score } = turn.classification;
     if (state.flow && state.flow.kind !== 'cancel' && state.flow.declined) {
       if (givesSlots(turn)) state.flow.declined = undefined;
+      else state.flow = undefined;
+    }
+    // "how much is a fade?" … "ok can I get one friday at 3": the service told about, booked. Another
+    // service named alone is another question ("and a beard trim?"), not a booking.
+    if (state.flow?.kind === 'book' && state.flow.invited) {
+      const { when } = read(turn);
+      if (when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || isAffirmative(n)) state.flow.invited = undefined;
       else state.flow = undefined;
     }
     if (state.flow) {
@@ -630,7 +665,6 @@ export class RuleEngine implements Engine {
     if (intent === 'unknown' && service) return 'services';
     // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
     if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
-    if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;
   }
 
@@ -651,7 +685,9 @@ export class RuleEngine implements Engine {
         // Only the business's own keywords make a price question an FAQ: a shared price word is not enough,
         // a thing it names is ("how much are the tacos" when the FAQ is about the tacos).
         if ((match?.strong || (match && PRICE.test(normalize(match.faq.question)) && namesFaqThing(turn.text, match.faq.question))) && !service) return ok(match.faq.answer, 'faq');
-        return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
+        if (!service) return ok(servicesReply(turn), 'services');
+        turn.tools.state.flow = { kind: 'book', serviceId: service.id, invited: true };
+        return ok(serviceReply(turn, service), 'services');
       case 'book':
         return startBooking(turn);
       case 'cancel':

@@ -258,7 +258,7 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // Relative days.
   if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
-  if (/\b(today|hoy|this (?:morning|afternoon|evening))\b/.test(s)) r.dates.push(today);
+  if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
   for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;

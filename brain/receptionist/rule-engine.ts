@@ -5,11 +5,11 @@ import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
 import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
-import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
+import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, timeShift, weekdayNear } from './slots.js';
-import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
+import { localDateTime, parseWhen, resolveMeridiem, type TimeRange, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -48,9 +48,9 @@ function extract(turn: Turn, choices: number): Entities {
 
 function offer(turn: Turn, slots: string[], lead: string): string {
   const r = turn.replies;
-  if (slots.length === 0) return `${lead} ${r.t('noSlots')}`;
+  if (slots.length === 0) return `${lead} ${r.t('noSlots')}`.trim();
   const options = slots.map((s, i) => `${i + 1}) ${r.when(DateTime.fromISO(s, { zone: zoneOf(turn.tools.profile) }))}`).join(', ');
-  return `${lead} ${r.t('offerSlots', { options })}`;
+  return `${lead} ${r.t('offerSlots', { options })}`.trim();
 }
 
 function unavailableLead(turn: Turn, reason: string, start: DateTime): string {
@@ -117,6 +117,14 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  // "anything after 5 on friday?": the free times that fit are offered, when the range and the day say which.
+  if (e.when.range && flow.date && durationMinutes !== undefined) {
+    const fitting = await startsInRange(turn, flow.date, e.when.range, durationMinutes);
+    if (fitting.length > 0) {
+      flow.offered = fitting;
+      return ok(offer(turn, fitting, ''), intent);
+    }
+  }
   if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
   if (!flow.date) return ok(askDate(), intent);
   const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
@@ -150,6 +158,21 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     return ok(r.t('pastTime'), intent);
   }
   return start;
+}
+
+/**
+ * Up to three free starts on `date` inside a range wish. A bound written without am/pm takes the
+ * reading that leaves free times (below 7 it is the afternoon's); when both do, none: the caller asks.
+ */
+async function startsInRange(turn: Turn, date: string, range: TimeRange, durationMinutes: number): Promise<string[]> {
+  const free = await freeStarts(turn.tools, DateTime.fromISO(date, { zone: zoneOf(turn.tools.profile) }), durationMinutes);
+  const minutes = (iso: string) => Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
+  const within = (shift: number) =>
+    free.filter((iso) => (range.from === undefined || minutes(iso) >= range.from + shift) && (range.to === undefined || minutes(iso) < range.to + shift));
+  const early = (range.from ?? range.to!) < 7 * 60;
+  const shifts = !range.ambiguous ? [0] : early ? [12 * 60] : [0, 12 * 60].filter((h) => (range.from ?? range.to!) + h < 24 * 60);
+  const readings = shifts.map(within).filter((starts) => starts.length > 0);
+  return readings.length === 1 ? readings[0]!.slice(0, 3) : [];
 }
 
 /** Why a start could not be had, and what to offer instead. */

@@ -27,6 +27,16 @@ export interface When {
   week?: string;
   /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
   weekdayOnly?: boolean;
+  /** With `vague_time`: the hours a range wish allows ("after 5", "entre las 10 y las 12"). */
+  range?: TimeRange;
+}
+
+/** "after 5": from 05:00 or 17:00, for the caller to settle by what is open; minutes after midnight. */
+export interface TimeRange {
+  from?: number;
+  to?: number;
+  /** Written without am/pm: each bound may be 12 hours later. */
+  ambiguous: boolean;
 }
 
 export type Unclear = 'weekday_mismatch' | 'several' | 'vague_time' | 'bad_time';
@@ -179,6 +189,27 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
 const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
+const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues de|desde)$/;
+const RANGE_BOTH = /^(between|entre)$/;
+
+/** The hours a range wish allows, from its word and the clock times after it. */
+function rangeOf(word: string, at: number, times: readonly TimeHit[]): TimeRange | undefined {
+  const after = times.filter((t) => t.end > at);
+  if (after.length === 0) return undefined;
+  const ambiguous = after.slice(0, RANGE_BOTH.test(word) ? 2 : 1).some((t) => !t.certain);
+  if (RANGE_BOTH.test(word)) {
+    if (after.length < 2) return undefined;
+    const [a, b] = [after[0]!, after[1]!];
+    // "between 2 and 4pm": the bound without am/pm takes the reading on the other's side of it.
+    if (a.certain !== b.certain) {
+      const from = a.certain ? a.minutes : [a.minutes + 12 * 60, a.minutes].find((m) => m < b.minutes) ?? a.minutes;
+      const to = b.certain ? b.minutes : [b.minutes, b.minutes + 12 * 60].find((m) => m > a.minutes) ?? b.minutes;
+      return { from, to, ambiguous: false };
+    }
+    return { from: a.minutes, to: b.minutes, ambiguous };
+  }
+  return RANGE_START.test(word) ? { from: after[0]!.minutes, ambiguous } : { to: after[0]!.minutes, ambiguous };
+}
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
@@ -353,8 +384,17 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   const times = findTimes(s, language);
   if (times === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
   const distinct = [...new Set(times.map((t) => t.minutes))];
-  if (distinct.length > 1 || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
-  if (VAGUE.test(s)) result.unclear ??= 'vague_time';
+  const vague = VAGUE.exec(s);
+  // "between 3 and 4" names two times for one wish, not two choices.
+  const between = vague && RANGE_BOTH.test(vague[1]!) && distinct.length === 2;
+  if ((distinct.length > 1 && !between) || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
+  if (vague) {
+    result.unclear ??= 'vague_time';
+    const range = result.unclear === 'vague_time' ? rangeOf(vague[1]!, vague.index, times) : undefined;
+    // "after 5 in the afternoon": the part of the day says which 5.
+    const shift = (m: number | undefined) => (m !== undefined && part && part !== 'morning' && m < 12 * 60 ? m + 12 * 60 : m);
+    if (range) result.range = range.ambiguous && part ? { from: shift(range.from), to: shift(range.to), ambiguous: false } : range;
+  }
   const hit = times[0];
   if (hit) {
     let minutes = hit.minutes;

@@ -3,7 +3,9 @@ import { LangEn } from '@nlpjs/lang-en-min';
 import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
+import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact } from './conversation.js';
 import { keywordIntents } from './keywords.js';
+import { hasNoWords } from './text.js';
 import { UTTERANCES, type TrainableIntent } from './utterances.js';
 import { Vocabulary } from './vocabulary.js';
 import { cached } from '../../core/memo.js';
@@ -54,7 +56,17 @@ export class IntentClassifier {
     const r = await this.nlp.process(language, text);
     const hints = keywordIntents(text);
     const { coverage, foreign } = this.vocabulary.reach(text);
-    const model: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage, foreign };
+    const first: Classification = { intent: r.intent === 'None' ? 'unknown' : (r.intent as TrainableIntent), score: r.score, hints, coverage, foreign };
+    // A person is reached on words that ask for one (conversation.ts), or on the model's sure "human" when the message
+    // talks of contact; otherwise the model's "human" is its next guess ("can a person with a cold come?").
+    if (asksForHuman(text) || isFrustrated(text)) return { ...first, intent: 'human' };
+    // "who am I talking to?" has words of talking but asks what the bot is.
+    const trusted = first.score >= SURE_HUMAN && mentionsContact(text) && !hints.some((h) => CHAT.has(h));
+    const model = first.intent === 'human' && !trusted ? nextGuess(first, r.classifications) : first;
+    // "🙏", "👋": a message of emoji only.
+    if (hasNoWords(text)) return { ...model, intent: emojiIntent(text) };
+    // "jajaja vale", "no worries", "buen finde!": going along with the talk asks nothing, whatever words the model knows.
+    if (isChatter(text) && !CHAT.has(model.intent)) return { ...model, intent: hints.find((h) => CHAT.has(h)) ?? 'smalltalk' };
     // "do I have anything booked?" also has booking words: asking about one's bookings wins.
     if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
     // "when's your earliest appointment?" asks for availability, not about one's bookings.
@@ -63,7 +75,7 @@ export class IntentClassifier {
     if (hints[0] === 'cancel' && model.intent !== 'reschedule') return { ...model, intent: 'cancel' };
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
     // In "hi, hope you're well, ... can I move my appointment", the request decides, not the greeting.
-    if (['greeting', 'thanks', 'smalltalk'].includes(model.intent)) return { ...model, intent: hints[0]! };
+    if (CHAT.has(model.intent)) return { ...model, intent: hints[0]! };
     // Booking, cancelling or moving needs words that ask for it: "hasta que hora estan el sabado" asks the hours.
     if (TRANSACTIONAL.has(model.intent) && !hints.some((h) => TRANSACTIONAL.has(h))) return { ...model, intent: hints[0]! };
     // The model's FAQ match is tenant-specific knowledge keywords cannot have; trust it when sure.
@@ -72,10 +84,19 @@ export class IntentClassifier {
     if (model.intent === 'services' && hints.includes('book') && !hints.includes('services')) return { ...model, intent: 'book' };
     // "can i get in this week? my back went…": words asking to book outweigh a sure model's hours or location.
     if (['hours', 'location'].includes(model.intent) && hints.some((h) => TRANSACTIONAL.has(h))) return { ...model, intent: hints.find((h) => TRANSACTIONAL.has(h))! };
-    // A person is reached on clear words (the engine's own check), never on the model's hunch against them.
-    if (model.score >= 0.95 && !['smalltalk', 'unknown', 'human'].includes(model.intent)) return model;
+    if (model.score >= 0.95 && !['smalltalk', 'unknown'].includes(model.intent)) return model;
     return { ...model, intent: hints[0]! };
   }
+}
+
+const CHAT = new Set<string>(['greeting', 'thanks', 'smalltalk']);
+/** The model's score from which its "human" counts, given words of contact. */
+const SURE_HUMAN = 0.8;
+
+/** The model's best guess other than a person, or "unknown" below its threshold. */
+function nextGuess(model: Classification, ranked: { intent: string; score: number }[] = []): Classification {
+  const next = ranked.find((c) => c.intent !== 'human');
+  return next && next.intent !== 'None' && next.score > 0.5 ? { ...model, intent: next.intent as TrainableIntent, score: next.score } : { ...model, intent: 'unknown', score: next?.score ?? 0 };
 }
 
 const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;

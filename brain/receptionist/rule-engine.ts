@@ -4,7 +4,8 @@ import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
-import { asksCancelPolicy, asksForHuman, asksLatePolicy, asksToStopMessages, extractName, hasNoWords, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
+import { asksForHuman, asksToStopMessages, isFrustrated } from './conversation.js';
+import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
@@ -591,13 +592,17 @@ export class RuleEngine implements Engine {
     const { state } = turn.tools;
     const n = turn.normalized;
     if (state.pending && turn.tools.confirmed) return confirmPending(turn);
-    if (hasNoWords(turn.text) && !isAffirmative(n)) return ok(turn.replies.t('noWords'), 'smalltalk');
+    // "👋", "❤️": emoji only; thanks and hellos answered as such, anything else invites a question.
+    if (hasNoWords(turn.text) && !isAffirmative(n)) {
+      const { intent } = turn.classification;
+      return intent === 'thanks' || intent === 'greeting' ? ok(turn.replies.t(intent), intent) : ok(turn.replies.t('noWords'), 'smalltalk');
+    }
     if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');
     if (isFrustrated(n)) return escalate(turn, 'Customer seems upset');
     if (state.pending && isNegative(n)) return declinePending(turn);
     if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
     if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
-    if (isAffirmative(n) && !state.flow && turn.classification.intent !== 'thanks') return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
+    if (isAffirmative(n) && !state.flow && !['thanks', 'greeting'].includes(turn.classification.intent)) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
     if (mentionsCancel(n)) {
       state.pending = undefined;
       state.flow = { kind: 'cancel' };
@@ -646,7 +651,7 @@ export class RuleEngine implements Engine {
    * needs clear words (precision matters more than recall there); foreign vocabulary is out of scope.
    */
   private decide(turn: Turn, service: Service | undefined, strongFaq: boolean): Intent {
-    const { intent, score, hints, coverage, foreign = 0 } = turn.classification;
+    const { intent, hints, coverage, foreign = 0 } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
     if (asksCancelPolicy(turn.normalized) || asksLatePolicy(turn.normalized)) return 'faq';
     // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
@@ -678,7 +683,6 @@ export class RuleEngine implements Engine {
     if (intent === 'unknown' && service) return 'services';
     // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
     if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
-    if (intent === 'human' && score < 0.9) return 'smalltalk';
     return intent;
   }
 

@@ -56,7 +56,7 @@ const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
 
 /** Emoji and apostrophes out, for the closed-vocabulary readers below. */
-const plain = (n: string) => n.replace(EMOJI, ' ').replace(/'/g, ' ').replace(/\s+/g, ' ').trim();
+export const plain = (n: string) => n.replace(EMOJI, ' ').replace(/'/g, ' ').replace(/\s+/g, ' ').trim();
 
 /** Phrases, longest first, each marked as carrying the meaning (true) or only going along with it. */
 const phraseList = (core: readonly string[], filler: readonly string[]) =>
@@ -115,44 +115,12 @@ export const isUnsure = (n: string) => {
   return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES));
 };
 
-/** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
-const STOP_REQUEST = /\b(stop (messaging|texting|sending|writing|contacting)|(don t|dont|do not) (message|text|contact|write to) me|remove me from|unsubscribe me|no (me )?(escribais|escribas|mandeis|mandes|envieis|envies) mas|no quiero recibir (mas )?mensajes|dejad de (escribirme|mandarme|enviarme)|deja de (escribirme|mandarme|enviarme)|dejen de (escribirme|mandarme|enviarme))\b/;
-export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
-
-/** Who a customer may ask for by role, in any business: the staff, not the service. */
-const STAFF = 'human|person|real person|someone|somebody|anyone|agent|operator|staff|receptionist|reception|front desk|manager|doctor|dentist|owner|boss|mechanic|technician|artist|stylist|hairdresser|barber|groomer|nail tech';
-const HUMAN = [
-  new RegExp(`\\b(${STAFF})\\b.*\\b(speak|talk|chat|call|contact|ring|phone)|\\b(speak|talk|chat|connect|put me through|transfer me|pass me)\\b.*\\b(${STAFF}|real)\\b`),
-  /\b(call me( back)?|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody|anyone|staff|the team)\b.{0,30}\b(call|ring|message|text|contact|get back to|reach) me)\b/,
-  /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| por favor)?$|\b(have a word|a word with)\b/,
-  /\b(persona|humano|(?<!hay )alguien|agente|encargad[oa]|recepcion(ista)?|due[nñ][oa]|jef[ae])\b/,
-  /\b(speak|talk|chat) (to|with) (the|a|an|your|someone|somebody)\b|\b(pasame|ponme|paseme|pongame|comunicame|comuniqueme) con\b|\bhablar con (el|la|un|una|alguien)\b|\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias) llamar\b|\bque me llame\w*\b|\bllam\w*me\b/,
-  /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai)\b|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
-  // "can I talk to Javiera please", "hablar con Memo": a short request for someone by name.
-  /\b(talk|speak|chat) (to|with) (?!(you|u|me|us|it|them|the bot|a bot)\b)[a-z]+( please| pls)?$|\bhablar con (?!(vos|vosotros|ustedes|usted|el bot|un bot|nadie)\b)[a-z]+( por favor| porfa)?$/,
-  /\b(me|nos) (pueden|puedes|podeis|podrian|podrias|puede) (marcar|telefonear|hablar por telefono)\b|\bprefiero (por )?telefono\b|\b(prefer|rather) (a )?(phone )?call\b/,
-  /(?<!\b(?:are you|r u|is this|am i talking to|eres) (?:a |an |una |un )?)\b(real|actual|live) (person|human|people)\b|\balguien (real|de verdad)\b|\b(want|need|get me|give me|prefer) (to talk to |to speak to |to speak with )?(a |an )?(real |actual )?(human|person)\b/,
-];
-export const asksForHuman = (n: string) => HUMAN.some((re) => re.test(n));
-
-const FRUSTRATION = /\b(useless|stupid|ridiculous|terrible|awful|worst|angry|furious|complaint|complain|disgusting|unacceptable|fed up|wtf|scam|idiot|inutil|estupid[oa]|ridicul[oa]|queja|reclamacion|harto|harta|enfadad[oa]|vergonzoso|pesim[oa])\b/g;
-/**
- * "my back has been awful", "my hair looks terrible", "harta de este dolor", "las uñas en un estado
- * pésimo": strong words about the customer's own trouble tell why they write, not that they are
- * upset with us. Such a word is theirs when a possessive or a pain word stands close before it, or
- * a pain word right after; a booking or our service named there keeps it a complaint.
- */
-const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?! (?:appointment|booking|experience|visit|service|stylist|cita|reserva|experiencia|visita|servicio)\b)(?: [\w']+){0,5} $|\b(pain|ache|dolor|molestias?)\b(?: [\w']+){0,3} $/;
-const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las|el|la) )?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
-export const isFrustrated = (n: string) =>
-  [...n.matchAll(FRUSTRATION)].some((m) => !OWN_TROUBLE_BEFORE.test(n.slice(Math.max(0, m.index - 50), m.index)) && !OWN_TROUBLE_AFTER.test(n.slice(m.index + m[0].length)));
-
 const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
 /** "how long will you hold the table if we're running late?", "si me atraso": lateness only imagined asks the policy. */
 const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|were|me|nos|llego|llegamos|se me)? ?(am |are )?(running late|late|atraso|atrasamos|retraso|retrasamos|hace tarde|llego tarde|llegamos tarde|tarde)\b/;
 export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));
 
-const RESCHEDULE_ALONE = /\b((can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) de (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push ([\w']+ ){0,2}(back|forward)|bring ([\w']+ ){0,2}forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
+const RESCHEDULE_ALONE = /\b(pasar (la|mi|nuestra) (cita|reserva|reservacion|hora|sesion|clase|turno|mesa) (al|a la|a las|para)\b|(can|could) (we|i|you) (do|make it|have it|go for|switch to|change to|come at)\b.*\binstead\b|(puedo|podemos|podria|podriamos|can i|could i|can we|could we) \w+( \w+){0,3} (otro dia|otra hora|otro momento|otra fecha|another day|another time|a different (day|time))|(can|could) (we|i) \w+\b.*\b(mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today|\d+( ?(am|pm|ish))?|morning|afternoon|evening|week) instead\b|(instead of|rather than) (the |my |on )?(\d+(st|nd|rd|th)?|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|tomorrow|today)|en (vez|lugar) (de|del) (el |la |las |a las )?(\d+|lunes|martes|miercoles|jueves|viernes|sabado|domingo|manana|hoy)|reschedule|re schedule|postpone|push ([\w']+ ){0,2}(back|forward)|bring ([\w']+ ){0,2}forward|(a )?(bit|little) (later|earlier)|(later|earlier) instead|un poco (mas tarde|antes)|rearrange|re arrange|swap my|running late|reprogram\w*|aplaz\w*|pospon\w*|retras\w*|atras\w*|pasarla|pasarlo|moverla|moverlo|cambiarla|cambiarlo)\b/;
 const RESCHEDULE = /\b(move|change|switch|shift|swap|bump|rebook|push|bring forward|cambi\w*|mover|muev\w*|adelant\w*)\b|\b(me|nos) (la|lo) (podeis |puedes |podrias |pueden |podrian |podes )?(pasa\w*|cambi\w*|mov\w*|muev\w*)\b/;
 const APPOINTMENT_WORDS = /\b(appointment|appt|booking|reservation|slot|session|it|cita|reserva|hora|turno|sesion|la)\b/;
 
@@ -173,15 +141,17 @@ export const mentionsChange = (n: string) => RESCHEDULE.test(n);
 /** Word edges for text as written, accents included ("miércoles no"). */
 const START = '(?<![\\p{L}\\p{N}])';
 const END = '(?![\\p{L}\\p{N}])';
-const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
+const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep|instead of|rather than)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
 const EXCLUDED_ES = new RegExp(`${START}(?:(?:el|la|las|los|a las) )?(?:\\d{1,2}|\\p{L}{4,}),? no${END}(?!,? (?:puedo|puede|podemos|me|se|es|hay|va|vale|sé|se)${END})`, 'giu');
+/** "a las 7 en vez de a las 5", "el viernes en lugar del jueves": what it replaces is ruled out. */
+const INSTEAD_ES = new RegExp(`${START}(?:en vez|en lugar)(?: de| del)(?: el| la| las| a las| a la)? (?:\\d{1,2}(?:[:.]\\d{2})?|\\p{L}{4,})${END}`, 'giu');
 
 /**
  * The message as written without what it rules out: "not friday, saturday", "the haircut, not the
  * colour", "el jueves no, el viernes", "la fisio no". What is left says what the customer wants.
  */
 export function withoutExclusions(text: string): string {
-  return text.replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(INSTEAD_ES, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** "2", "option 2", "the second one", "la segunda", "the last one": a pick from a numbered list (1-based). */

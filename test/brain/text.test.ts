@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, asksForHuman, asksToStopMessages, extractName, parseChoice, withoutExclusions, isAffirmative, isFrustrated, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { isFrustrated } from '../../brain/receptionist/conversation.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -79,15 +80,13 @@ describe('intent guards (issue 13 item 7)', () => {
     expect(mentionsReschedule(n("could you push thursday's back an hour"))).toBe(true);
     expect(mentionsReschedule(n('can I come in tomorrow'))).toBe(false);
   });
+});
 
-  it('a request for a person reaches one; "is anyone there" and a party size do not', () => {
-    for (const text of ['is this a bot? I want a real person', 'can I speak to the stylist please', 'pásame con el fisio por favor', 'quiero hablar con alguien de verdad']) expect(asksForHuman(n(text)), text).toBe(true);
-    for (const text of ['hola hay alguien', 'a table for one person', 'is this a bot?']) expect(asksForHuman(n(text)), text).toBe(false);
-  });
-
-  it('a stop request in other words is recognised (answered with a question, not an opt-out)', () => {
-    for (const text of ['please stop messaging me', "don't text me again", 'no quiero recibir más mensajes', 'dejad de escribirme']) expect(asksToStopMessages(n(text)), text).toBe(true);
-    for (const text of ['stop', 'what time do you stop taking bookings']) expect(asksToStopMessages(n(text)), text).toBe(false);
+describe('what a message rules out', () => {
+  it('"instead of", "en vez de" and "en lugar de" rule out what they replace', () => {
+    expect(withoutExclusions('can i come at 4 instead of 2 on friday?')).toBe('can i come at 4 on friday?');
+    expect(withoutExclusions('puedo ir a las 7 en vez de a las 5?')).toBe('puedo ir a las 7 ?');
+    expect(withoutExclusions('el viernes en lugar del jueves')).toBe('el viernes');
   });
 });
 

@@ -1,0 +1,193 @@
+import { plain } from './text.js';
+
+/**
+ * The conversational classes: a wish for a person, a stop asked for in other words, the customer's
+ * own bookings, greetings, thanks and small talk. Patterns over normalised text (text.ts), English
+ * and Spanish; the classifier weighs them against the model (classifier.ts). A person is reached on
+ * words that ask for one, never on a word that merely names one ("can a person with a cold come?").
+ */
+
+/** Who a customer may ask for by role, in any business: the staff, not the service. */
+const STAFF =
+  'human|humans|person|real person|someone|somebody|anyone|anybody|agent|operator|staff|member of (staff|the team)|team member|receptionist|reception|front desk|' +
+  'manager|supervisor|owner|boss|doctor|dr|dentist|vet|physio|physiotherapist|osteo|osteopath|therapist|mechanic|technician|artist|stylist|hairdresser|barber|' +
+  'groomer|nail tech|instructor|teacher|trainer|chef|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
+/** The same in Spanish, after "hablar con", "pásame con", "quiero…". */
+const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]';
+/** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
+const ROLES_ES = 'veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
+/** "am I speaking to a person?" asks what the bot is (small talk), not for someone. */
+const NOT_ASKING = '(?<!\\b(am i|are we|i m|im|i am|are you|r u) )';
+/** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
+const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bot|un bot|nadie|ti)\\b';
+
+const HUMAN: RegExp[] = [
+  // "can the mechanic give me a call", "put me through to someone who knows".
+  new RegExp(`\\b(${STAFF})\\b.{0,40}\\b(speak|talk|chat|call|contact|ring|phone|get back to|message me|text me)\\b|\\b(speak|talk|chat|connect me|put me through|transfer me|pass me)\\b.{0,25}\\b(${STAFF}|real)\\b`),
+  // "call me back", "can I ring you?", "is there a number I can call", "I'd rather talk".
+  /\b(call me|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody|anyone|staff|the team)\b.{0,30}\b(call|ring|message|text|contact|get back to|reach) me)\b/,
+  /\b(can|could|may|shall) (i|we) (call|ring|phone) (you|u|ya|the (shop|salon|clinic|garage|studio|office))\b|\b(number|phone) (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|\b(rather|prefer to|easier to|quicker to) (talk|speak|call|ring|explain|chat)\b|\b(prefer|rather) (a )?(phone )?call\b/,
+  // "human please", "a quick word with the boss", "is the owner in?".
+  /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| plz| por favor| porfa)?$|\b(have a word|a word with|quick word|a word please)\b|\bis (the |your )?(boss|owner|manager|supervisor) (in|there|around|about|available)\b/,
+  // "can I talk to Javiera please", "I need to talk to Sarah about my colour": someone by name or role.
+  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|${NOT_ASKING}\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
+  // "I don't want a bot", "no bots please".
+  /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai|computer)\b|\bno (more )?(bots?|robots?|machines?)( please| pls)?$|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
+  // "is this a bot? I need a proper person" (asking whether one is a person is small talk, see SMALLTALK).
+  /(?<!\b(?:are you|r u|ru|is this|am i talking to|you|eres|es) (?:a |an |una |un )?)\b(real|actual|live|proper) (person|human|people)\b|\b(want|need|get me|give me|prefer|rather have|after) (to talk to |to speak to |to speak with )?(a |an )?(real |actual |proper )?(human|person)\b|\b(talk|speak) to a real one\b/,
+  // "quiero hablar con la dueña", "pásame con el fisio", "prefiero un humano", "alguien de verdad".
+  new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasa|pasas|pasais|pasad|pase|pasen|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone|me pasa) con\\b`),
+  new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|(?<!\\b(eres|es|sois|estoy hablando con) (una |un )?)\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
+  // "is there a human there", "hay alguien con quien hablar".
+  /\b(is there|are there|any) (a |an |any )?(human|humans|real (person|people|human))\b|\bis there (a |an )?person (there|here|i can|to talk|available)\b|\b(alguien|(una|alguna) persona|algun (humano|empleado|trabajador))( \w+)? (con quien|con el que|con la que|que (me )?(pueda|puede|podria)) (hablar|atender|ayudar|llamar|orientar|explicar)\b/,
+  // "call us back", "who do I talk to", "get me the manager", "can I ask the stylist", "can someone get in touch".
+  /(?<!\b(i ll|ill|i will|we ll|we will|i can|i could) )\b(call|ring|phone) (me |us )?back\b|\b(ring|bell|buzz) (me|us)\b|\b(can|could|would|will) (you|u) (call|phone) us\b|\bput me (on|onto|through) to\b|\bin charge\b|\bdeal with (a |an )?(real |actual )?(person|human|someone|somebody)\b|\b(human|person|real person|someone|somebody|staff|member of staff) (to )?(reply|respond|answer|read this|reading this)\b|\b(assistance|help) from (a |an |the )?(member of staff|staff|team|person|human)\b|^(staff|a human|a person|someone real)( please| pls)?$|\bgive (me|us) a (ring|call|bell|buzz)\b|\b(can|could|would|will) (you|u|someone|somebody|anyone|one of you) (please |pls )?(call|ring|phone) (me|us)\b|\bwho (can|could|should|do|would) (i|we) (speak|talk|chat|complain) (to|with)\b|\b(get|fetch|grab) (me )?(the|a|your) (manager|owner|boss|supervisor|gaffer|guv|guvnor)\b|\b(talk|speak|chat) (to|with) (you|u)( guys)? (on the phone|over the phone|by phone|directly|in person|properly)\b|\bhelp from (a |an )?(real |actual )?(person|human|someone|somebody)\b|\bget in touch\b|\bask (her|him) (something|a (quick )?question)\b/,
+  new RegExp(`\\b(ask|consult)\\b.{0,20}\\b(the|your) (${STAFF})\\b|\\bdiscuss\\b.{0,40}\\bwith (the|a|your) (${STAFF})\\b|\\b(consultar|consultarle|preguntar|preguntarle|comentar|comentarle)( algo| una cosa| una duda)? (a|al|a la|con el|con la) (${ROLES_ES})\\b`),
+  // "me comunica con la encargada?", "¿con quién puedo hablar?", "me regresan la llamada", "bot no, persona".
+  /\b(me|nos) (puedes |puede |podeis |pueden |podrias |podria )?(pasar|poner|comunicar|pasa|pone|comunica|pasas|pones|comunicas|pasais|poneis|comunicais|pasan|ponen|comunican|transferir|transfiere|transfieres) con\b|\bcon quien (puedo|podria|tengo que|hay que|debo) (hablar|comunicarme|quejarme|dirigirme)\b|\bcon quien (hablo|me comunico) (para|sobre|acerca|por)\b|\b(me|nos) (hablan|habla|hablais|hablas|marcan|marcas|marcais) (por telefono|al|a este)\b|\b(les|le|te|os) (puedo|podemos|podria) (hablar|marcar|llamar)\b|\bnumero (les |le |te |os )?(hablo|marco|llamo)\b|\b(regres|devolv|devuelv)\w* (la |una |mi )?llamada\b|\bmarqu\w*me\b|\bmarca(me|dme)\b|\b(podemos|puedo|se puede) (hablar|llamar) por telefono\b|\bhablamos por telefono\b|\b(bots?|robots?|maquinas?|machines?) no\b.{0,15}\b(persona|humano|alguien|human|person)\b|\b(es|it s|its|this is|it is) (una |an )?(emergencia|emergency)\b/,
+  // "me llamáis?", "que me llame alguien", "¿os puedo llamar?", "prefiero por teléfono".
+  /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|contacte|contacten|contacteis|atienda|atiendan|escriba)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
+];
+
+/** Words of a customer who is unhappy with the service (or with the bot): a person should answer. */
+const FRUSTRATION = new RegExp(
+  [
+    '\\b(useless|pointless|hopeless|idiot|idiots|ridiculous|rude|unprofessional|overcharged|double charged|unacceptable|disgraceful|disgusting|complain\\w*|fed up|wtf|scam|rip ?off|waste of (my )?time|not good enough)\\b',
+    '\\b(not|n t) (happy|satisfied|pleased) with\\b|\\bunhappy with\\b|\\bthis is a joke\\b|\\bare you (kidding|joking|serious)\\b',
+    '\\bcharged (me |us )?(twice|double)\\b|\\bcharged (me|us) (too much|extra)\\b|\\b(want|need|asking for|demand|would like|d like) (a |my |our )?(refund|money back)\\b|\\brefund me\\b',
+    '\\b(still|been) (waiting|no reply|no answer|no response)\\b|\\bwaiting (ages|forever|for ages|all day|for days|for hours|days|hours)\\b|\\b(no one|noone|nobody|no body)( is| has| s)? (answering|replying|replied|picking up|picks up|answered|got back|gets back|getting back|called back)\\b|\\b(didn t|did not|never) (get|got|had) (a |any )?(reply|call back|answer|response)\\b',
+    '\\b(service|experience|cut|job|treatment|staff|colour|color|result|attitude) (was|were|is|has been|have been) (\\w+ )?(awful|terrible|horrible|rubbish|appalling|shocking|rude|unprofessional|a disaster|a joke|disappointing)\\b',
+    '\\b(awful|terrible|horrible|rubbish|appalling|worst|poor|bad|shocking) (service|experience|job|customer service|attitude)\\b',
+    '\\b(you re|youre|you are|ur|u r|this is|it s|its) (not|n t) (helping|helpful|listening|understanding|working)\\b|\\b(you|u) (don t|dont|do not|aren t|arent) (understand|get it|listen|help)\\b|\\bnot helpful\\b|\\b(this|it) (isn t|is not|isnt) (working|helping)\\b|\\b(didn t|did not) (like|enjoy) (how|the way)\\b',
+    '\\b(this|stupid|useless) (bot|thing|chat|machine|app)\\b (is )?(useless|rubbish|crap|stupid|terrible|awful|pointless|not working)|\\bstupid (bot|thing|machine|app)\\b',
+    '\\b(i m|im|i am) (so |really |very |getting )?(angry|furious|annoyed|livid|disappointed|fuming)\\b',
+    '\\b(you|u|ya) (lot |guys |people )?(are|r|re) (so |really |just )?(awful|terrible|useless|rubbish|hopeless|a joke|rude|a disgrace|shocking)\\b',
+    '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|reclamo|reclamos|timo|estafa|groser[oa]|maleducad[oa]|mal educad[oa]|poca seriedad|poco serio|falta de respeto|lamentable)\\b',
+    '\\bno (me|nos) (gusto|gustaron|ha gustado|han gustado) (nada|como)\\b|\\bnadie (me |nos )?(contesta|responde|coge|atiende|hace caso|ha contestado|ha respondido|contesto|respondio)\\b|\\bno (me |nos )?(contestan|contestais|responden|respondeis|cogen|cogeis|hacen caso|haceis caso)\\b|\\bllevo (\\w+ ){0,3}esperando\\b|\\bsigo esperando\\b',
+    '\\b(me |nos )?(cobraron|cobrasteis|cobraste|han cobrado|habeis cobrado|cobro) (de mas|dos veces|doble|mal)\\b|\\b(devuelvan|devolvais|devuelvas|devolvedme|devuelvanme|devuelveme) (el |mi )?(dinero|plata|pago)\\b',
+    '\\b(atencion|servicio|trato|corte|manicura|resultado|color|tinte) (fue|ha sido|es|estuvo) (\\w+ )?(pesim[oa]|horrible|fatal|malisim[oa]|muy mal[oa]?|un desastre|lamentable)\\b|\\b(me|nos) (quedaron|quedo|han quedado|ha quedado|dejaron|dejasteis|dejaste|habeis dejado) (\\w+ )?(fatal|horribles?|peor|fatal)\\b',
+    '\\bestoy (muy |super |bastante |ya )?(molest[oa]|enfadad[oa]|cabread[oa]|indignad[oa]|hart[oa]|decepcionad[oa])\\b|\\b(hart[oa]|cabread[oa]|indignad[oa])\\b',
+    '\\bno (me )?(entiendes|entiende|entendeis|entienden|ayudas|ayudais|sirves|sirve) (de|para) nada\\b|\\bno (me )?(entiendes|entendeis|entienden)\\b|\\besto no (sirve|funciona)\\b|\\b(mal|pesimo|malisimo|fatal) servicio\\b|\\bque (desastre|verguenza)\\b',
+  ].join('|'),
+  'g',
+);
+/**
+ * "my back has been awful", "harta de este dolor", "las uñas en un estado pésimo": strong words about
+ * the customer's own trouble tell why they write, not that they are upset with us. Such a word is
+ * theirs when a possessive or a pain word stands close before it, or a pain word right after; a
+ * booking or our service named there keeps it a complaint.
+ */
+const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?! (?:appointment|booking|experience|visit|service|stylist|cita|reserva|experiencia|visita|servicio)\b)(?: [\w']+){0,5} $|\b(pain|ache|dolor|molestias?)\b(?: [\w']+){0,3} $/;
+/** Only words that can describe a state of things; "rude", "overcharged" or "refund" are always about us. */
+const CONDITION = /\b(awful|terrible|horrible|horribles|shocking|appalling|rubbish|disgusting|ridiculous|fed up|fatal|pesim[oa]|hart[oa]|cabread[oa]|lamentable|un desastre)\b/;
+const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las|el|la) )?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
+
+/** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
+const STOP_REQUEST = new RegExp(
+  [
+    '\\bstop (messaging|texting|sending|writing|contacting|spamming|messages|the messages|these messages|the reminders)\\b|\\b(don t|dont|do not) (message|text|contact|write to|whatsapp|send me|spam) (me|anything)\\b',
+    '\\b(no|don t want|dont want|do not want) (any )?more (messages|texts|reminders|whatsapps|notifications)\\b|\\b(don t|dont|do not) want (to (get|receive) )?(any )?(more )?(messages|texts|whatsapps|notifications)\\b|\\bleave me alone\\b|\\bquit (messaging|texting)\\b|\\b(unsubscribe|opt) me( out)?\\b',
+    '\\btake me off (your|the|this|ur) (list|mailing list|contacts?|database|system)\\b|\\bremove (me|my number|my details) from\\b|\\b(delete|remove) my (number|details|data|contact)\\b',
+    '^(please |pls )?(stop|unsubscribe|baja|parar)( please| pls| por favor| porfa)$',
+    '\\bno (me )?(escribais|escribas|escriban|mandeis|mandes|manden|envieis|envies|envien) mas\\b|\\bno quiero (recibir )?(mas )?(mensajes|whatsapps?|wasaps?|notificaciones|recordatorios|avisos|promociones|publicidad|ofertas|spam)\\b|\\b(borra|borrad|borren|borrar|elimina|eliminad|eliminen|eliminar|quita|quitad|quiten) (mi )?(numero|telefono|datos|contacto)\\b|\\bno quiero que me (escribais|escribas|escriban|mandeis|mandes|manden)\\b',
+    '\\bdej(ad|a|en|e) de (escribirme|mandarme|enviarme|molestarme|contactarme)\\b|\\bdej(adme|ame|enme) en paz\\b|\\bno mas mensajes\\b|\\bbasta de mensajes\\b',
+    '\\b(quita|quitad|quitadme|quitame|quitarme|quitenme|borra|borrad|borradme|borrame|borrarme|sacadme|sacame|sacarme) de (la |vuestra |tu |su |esta |vuestras )?(lista|listas|base de datos|contactos)\\b|\\b(darme|dadme|dame|denme|me doy|me dais|me das|me deis) de baja\\b',
+  ].join('|'),
+);
+
+/**
+ * Words of talking to someone or being contacted: with them the model's own "human" is trusted
+ * ("any chance I could chat to one of the team?"); without them it is not ("can a person with a cold come?").
+ */
+const CONTACT = /\b(speak\w*|talk\w*|chat\w*|call\w*|ring\w*|phone\w*|reply|respond|contact\w*|message me|get back to|habl\w*|llam\w*|marc\w*|telefono|atiend\w*|atender|comunic\w*|contest\w*|respond\w*)\b/;
+export const mentionsContact = (n: string) => CONTACT.test(plain(n));
+
+export const asksForHuman = (n: string) => {
+  const p = plain(n);
+  return HUMAN.some((re) => re.test(p));
+};
+export const isFrustrated = (n: string) => {
+  const p = plain(n);
+  const own = (m: RegExpMatchArray) => CONDITION.test(m[0]) && (OWN_TROUBLE_BEFORE.test(p.slice(Math.max(0, m.index! - 50), m.index)) || OWN_TROUBLE_AFTER.test(p.slice(m.index! + m[0].length)));
+  return [...p.matchAll(FRUSTRATION)].some((m) => !own(m));
+};
+export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
+
+/** Asking about one's own bookings, not for a new one: "do I have anything booked?", "¿tengo cita?", "what day was I coming in". */
+export const MY_BOOKINGS = new RegExp(
+  `\\b(${[
+    // English: what have I got, when am I in, did it go through.
+    'do i have (anything|something) (booked|on|coming up|scheduled)|have i (got )?(anything|something) (booked|on|coming up)|what have i (got )?(booked|on)',
+    '(what time|when|what day) (is|s|are|re) (my|our)|do (i|we) have (a|an|any|something|anything) (\\w+ )?(booked|reserved|scheduled)',
+    'confirm (that )?(we|i) have (a|an) (reservation|booking|table|appointment)|what time did (we|i) book',
+    '(is|are) (my|our|the) (\\w+ ){1,2}still (on|happening|booked|going ahead)',
+    '(what time|what day|which day|when) (am|was|m|are|were|re) (i|we) (\\w+ing|in|booked|due|meant|supposed)\\b',
+    'when (am|was) i (coming|booked|due)|(did|have|had) (i|we) (already |actually )?(book|booked|reserve|reserved)\\b|what did (i|we) book',
+    '(did|have) (i|we) (make|made) (a|the|my) (booking|appointment|reservation)',
+    '(am|are) (i|we) still (booked|down|in|on|good|coming|confirmed)\\b|(am|are) (i|we) (booked|down for|pencilled|penciled|in the (diary|book|system))',
+    '(if|whether) (i|we) (have|ve got|got|ve) (a|an|any|anything|something) (\\w+ )?(booked|booking|appointment|appt|reservation|on)\\b',
+    '(forgot|forgotten|can t remember|cant remember|don t remember|dont remember) (what time|when|what day|which day|if|whether) (my|i|we|our|i m|im)\\b',
+    '(remind|recuerdas?|recordar|recuerdame) (me )?(of |de )?(mi|my|when|what|which)',
+    '(?<!\\b(to|for|at|before|after|during|bring to|wear to) )my (next )?(appointment|appt|booking|reservation)s?',
+    '(check|see|show|confirm) my|when is my|what time is my|(what time|when) (is|are) my|do i have (a|an|any) (appointment|booking|reservation)',
+    'have i got (a|an|any) (appointment|booking|reservation)|am i booked|(have|do) (i|we) (got |have )?(a|an|any|anything|something) (\\w+ ){0,2}(booked|reserved|scheduled|booked in)\\b',
+    '(have|got) you (got )?(me|us|him|her|my \\w+) (down|booked|in)\\b|do you have (me|us|him|her) (down|booked|in)\\b|you (ve|have) got (me|us) (down|booked|in)\\b',
+    '(did|has|have) (my|our|the) (booking|appointment|appt|reservation|session|class) (get |gone |go |been )?(confirmed|through|booked|accepted)',
+    '(is|are) (my|our) (\\w+ ){0,2}(booked|booked in|in the diary|confirmed|scheduled)\\b|(is|are) (my|our) (appointment|appt|booking|reservation|session|class) (at|on|for|this|next|tomorrow|today)\\b',
+    '(tell me|let me know|remind me) (when|what time|what day|which day) (my|i m|im|i am|i have|i ve got)\\b|can t find (the|my) (text|message|confirmation|email)',
+    'my (appointment|appt|booking|reservation|session|class) (is|s|was) .*\\b(right|yeah|correct|isn t it|yes)$',
+    // Spanish: qué tengo, cuándo me toca, sigue en pie.
+    '(tienen|teneis|tienes|tiene) (registrad[oa]|apuntad[oa]|anotad[oa]|agendad[oa]|reservad[oa]|guardad[oa]) (mi|la|el|a)\\b|(me|nos) (tienen|teneis|tienes|tiene) (registrad[oa]s?|apuntad[oa]s?|anotad[oa]s?|agendad[oa]s?|reservad[oa]s?)',
+    '(quedo|queda|esta|quedaron) (agendad[oa]|registrad[oa]|confirmad[oa]|apuntad[oa]|reservad[oa]|anotad[oa]) (la|mi|el|lo)\\b|se (agendo|registro|guardo|hizo|confirmo|apunto|anoto) (bien )?(la|mi|lo|el)\\b',
+    'mi (cita|reserva|reservacion|hora|sesion|clase|turno) (es|era|sigue|esta) .*\\b(verdad|cierto|no)$|^((oye|hola|buenas|perdona|una pregunta) )*(tengo|tenemos) (sesion|clase|turno)( (esta semana|este \\w+|hoy|mañana|manana|el \\w+|la semana que viene|pasado mañana|pasado manana))?$|no encuentro (el|mi|la) (mensaje|correo|email|confirmacion)',
+    '(que|cual|cuales|cuantas) (citas?|reservas?|horas?|turnos?) (tengo|tenia|tenemos)',
+    '(tengo|tenemos) (algo|alguna cosa|alguna cita|cita) (reservad[oa]|agendad[oa]|apuntad[oa]|pedid[oa]|pendiente)|(estoy|sigo|estamos) (apuntad[oa]s?|reservad[oa]s?|agendad[oa]s?)',
+    '(tengo|tenemos) (una )?(reservacion|reserva|mesa|hora|turno) (para|el|a nombre)|(quedo|queda|quedamos) (mi|la|nuestra) (hora|cita|reserva|reservacion|mesa)',
+    '(cuando|a que hora|para cuando|a nombre de quien) (quedo|queda|es|era) (mi|la)|(que dia|a que hora|cuando|para cuando) (me|nos) toca(ba)?',
+    '(que dia|a que hora|cuando|para cuando) tengo (la |mi )?(cita|hora|turno|reserva)|tengo (cita|hora)|(cuando|que dia|a que hora) (tengo|tenia)\\b',
+    '(cuando|que dia|a que hora) (era|es) (la |mi )(cita|hora|reserva|sesion)|cuando me toca(ba)?|mis (citas|reservas)|(cuando|a que hora) es mi',
+    '(a que hora|que dia|cuando|para cuando|para que dia) (iba|venia|vendria|quedamos|habiamos quedado|quede|tenia|teniamos|estaba)\\b',
+    'tengo (alguna |una )?(cita|reserva)|(tenia|tenias|teniamos) (la |una )?(cita|hora|turno|reserva)|mi (cita|reserva) (esta|sigue)|(esta|sigue) (confirmad[oa]|en pie) (mi|la)',
+    'sigue en pie|sigue (vigente|confirmad[oa])|sigue (la|mi) (cita|reserva|hora)|sigo (teniendo|apuntad[oa])',
+    '(me )?(confirmas|confirmais|confirma|confirman|confirmame|confirmadme) (mi|la|el|nuestra) (hora|cita|reserva|turno|mesa)',
+    '(comprobar|ver|revisar|consultar|confirmar) (mi|mis)',
+    '(no me acuerdo|no recuerdo|se me ha olvidado|se me olvido|olvide|he olvidado) (de )?(cuando|a que hora|que dia|el dia|la hora|si (mi|la|tenia|tengo|era|es|iba|reserve)|mi (cita|hora|reserva|turno))',
+  ].join('|')})\\b`,
+);
+
+/** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!". */
+export const GREETING =
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches))\b/;
+
+/** Thanks first, whatever follows: "gracias!! nos vemos", "thanks, see you saturday". */
+export const THANKS =
+  /^((ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b/;
+
+/** Laughs, questions about the bot, how-are-yous. */
+export const SMALLTALK =
+  /^(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|(is this|are you|r u|am i talking to|am i speaking to|am i chatting (to|with)|estoy hablando con|hablo con|es esto|eres) (a |an |un |una )?(real |actual )?(person|human|persona|humano|bot|robot|machine|maquina|ai|ia|computer|program|programa)\b|que tal( estas)?|como estas|are you (a |an )?(bot|robot|human|real|machine|ai)|eres (un |una )?(bot|robot|real|humano|persona|maquina)|who am i (talking|speaking|chatting) (to|with)|(is this|are you|es esto|eres) (an? |un |una )?(automated|automatic|auto reply|bot|robot|contestador|maquina|ia|ai)\b|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
+
+/**
+ * A message that is only going along with the talk: "ok", "hmm ok", "jajaja vale", "no worries",
+ * "buen finde!", "have a nice day". Whole messages only; anything more is read for its request.
+ */
+const ACKNOWLEDGEMENT =
+  '(ah|oh|ahh|ohh|aah|aha|hmm+|mm+|uh|um|pues|bueno|ok|okay|okey|oki|okis|k|kk|vale|va|ya|right|alright|all right|cool|fine|nice|nice one|great|good|lovely|perfect|perfecto|genial|guay|' +
+  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
+  'bye|bye bye|goodbye|good bye|see you|see ya|cya|later|take care|have a (nice|good|great|lovely) (day|one|weekend|evening|night)|enjoy your (day|weekend)|adios|chao|chau|' +
+  'hasta (luego|pronto|la proxima|otra)|nos vemos|buen (finde|fin de semana|dia)|feliz (dia|finde|fin de semana)|que (tengas|tengais|vaya) (un )?(buen|bien) ?(dia|finde|fin de semana)?)';
+const CHATTER = new RegExp(`^(${ACKNOWLEDGEMENT} ?)+$`);
+/** Small talk as keyword evidence: the chat words above, or a whole message of going along. */
+export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${CHATTER.source}`);
+
+/** Whether the whole message is small talk that asks nothing ("ok", "jaja vale", "bye!"). */
+export const isChatter = (n: string) => CHATTER.test(plain(n));
+
+const THANKS_EMOJI = /🙏/u;
+const WAVE_EMOJI = /👋/u;
+
+/** The class of a message with no words at all: 🙏 thanks, 👋 hello, anything else small talk. */
+export function emojiIntent(text: string): 'thanks' | 'greeting' | 'smalltalk' {
+  if (THANKS_EMOJI.test(text)) return 'thanks';
+  return WAVE_EMOJI.test(text) ? 'greeting' : 'smalltalk';
+}

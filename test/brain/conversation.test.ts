@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EvalWorld } from '../eval/harness.js';
+import { loadSplitFolder } from '../eval/split-data.js';
+import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, MY_BOOKINGS } from '../../brain/receptionist/conversation.js';
+import { normalize } from '../../brain/receptionist/text.js';
+
+const n = normalize;
+
+describe('a request for a person (issue 13: "a request for a person always reaches one")', () => {
+  it.each([
+    'is this a bot? I want a real person', 'can I speak to the stylist please', 'pásame con el fisio por favor', 'quiero hablar con alguien de verdad',
+    'can I ring you?', 'is there a number I can call', 'I need to talk to Sarah about my colour', 'is the boss in? need a quick word', "is this a bot? I need a proper person",
+    "I don't want to talk to a machine", 'human please', 'can i phone you instead', '¿os puedo llamar?', 'hay algún teléfono al que llamar', 'me llamáis?',
+    'quiero hablar con la dueña', 'necesito hablar con el fisioterapeuta', 'prefiero que me llaméis', 'con una persona por favor', '¿me puede atender una persona?',
+    'any chance of speaking to someone?', 'get the gaffer', '¿está la doctora?', 'a qué número les marco?', 'necesito hablarlo con alguien', 'hay alguien ahí que me pueda ayudar?',
+  ])('"%s" asks for a person', (text) => {
+    expect(asksForHuman(n(text))).toBe(true);
+  });
+
+  it.each([
+    'hola hay alguien', 'a table for one person', 'is this a bot?', 'can a person with a cold come?', '¿puede venir una persona resfriada?', '¿alguien puede recoger a mi perro en casa?',
+    'can someone collect my car from home?', 'I will talk to my wife and let you know', 'lo hablo con mi marido y te digo', '¿eres una persona de verdad?', 'talk to you soon',
+    'am I speaking to a person?', '¿estoy hablando con una persona?', 'who am I talking to', 'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
+  ])('"%s" does not', (text) => {
+    expect(asksForHuman(n(text))).toBe(false);
+  });
+
+  it('frustration with the service reaches a person; pain or a bad week does not', () => {
+    for (const text of ['this is useless', "you're not helping", 'no me entiendes', 'esto no sirve para nada', 'not happy with my cut at all', 'estoy super molesta', 'quiero poner una reclamación'])
+      expect(isFrustrated(n(text)), text).toBe(true);
+    for (const text of ['you charged me twice for the mot', 'i want a refund', "I've been waiting ages for a reply", 'nadie me contesta, que poca seriedad', 'me cobraron de más', 'la atención fue pésima', 'me quedaron fatal las uñas'])
+      expect(isFrustrated(n(text)), text).toBe(true);
+    for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet', 'do I get a refund if I cancel?', 'is it charged extra for long hair?', '¿hay reembolso si cancelo?', '¿se puede devolver el dinero si cancelo?'])
+      expect(isFrustrated(n(text)), text).toBe(false);
+  });
+});
+
+describe('a stop request in other words (answered with a question offering STOP, never an opt-out)', () => {
+  it.each([
+    'please stop messaging me', "don't text me again", 'no quiero recibir más mensajes', 'dejad de escribirme', 'take me off your list', 'stop please', 'please unsubscribe me',
+    'leave me alone', 'no more messages please', 'quitadme de la lista', 'no me mandéis más mensajes', 'dejadme en paz', 'quiero darme de baja de los mensajes',
+  ])('"%s" is one', (text) => {
+    expect(asksToStopMessages(n(text))).toBe(true);
+  });
+  it.each(['stop', 'what time do you stop taking bookings', 'baja', 'can I stop by tomorrow', 'no quiero la cita'])('"%s" is not', (text) => {
+    expect(asksToStopMessages(n(text))).toBe(false);
+  });
+});
+
+describe('asking about one\'s own bookings', () => {
+  it.each(['do I have anything booked?', '¿tengo cita?', 'what day was I coming in', "remind me what time I'm in", 'me confirmas mi hora?', 'did i book for friday or saturday?', 'sigue en pie lo del jueves?', 'a qué hora iba yo?'])(
+    '"%s" is one',
+    (text) => expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(true),
+  );
+  it.each(["when's your earliest", 'what times have you got tomorrow', 'cuál es la primera hora libre', 'can i book for friday', 'tengo clase hasta las 5, podéis a las 6?', 'la clase es para principiantes, no?'])('"%s" is not', (text) => {
+    expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(false);
+  });
+});
+
+describe('small talk', () => {
+  it('a message that only goes along with the talk', () => {
+    for (const text of ['ok', 'hmm ok', 'jajaja vale', 'no worries', 'buen finde!', 'have a nice day', 'ok cool', 'vale vale']) expect(isChatter(n(text)), text).toBe(true);
+    for (const text of ['ok can I book', 'vale, a las 5', 'no worries, can we do friday instead']) expect(isChatter(n(text)), text).toBe(false);
+  });
+  it('emoji only: thanks, hello or small talk', () => {
+    expect(emojiIntent('🙏')).toBe('thanks');
+    expect(emojiIntent('👋👋')).toBe('greeting');
+    expect(emojiIntent('😂😂')).toBe('smalltalk');
+  });
+});
+
+describe('through the chat service (train businesses, both languages)', () => {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const businesses = loadSplitFolder(path.join(here, '..', 'eval', 'train')).businesses;
+  let world: EvalWorld;
+  beforeAll(async () => {
+    world = await EvalWorld.create([{ name: 'train', businesses: new Map([...businesses].map(([id, b]) => [id, b.file])), messages: [], outOfScope: [], dialogues: [], showMisses: true }]);
+  }, 60_000);
+  afterAll(() => world?.close());
+  const say = async (business: string, lang: 'en' | 'es', message: string) =>
+    world.chat.handle(await world.tenant(business, lang), { message, sender: world.nextSender(), timestamp: '2026-03-24T10:00:00Z' });
+
+  it.each([
+    ['en', 'take me off your list'], ['en', 'stop please'], ['en', 'i dont want any more messages'], ['en', 'can you stop texting me'], ['en', 'please unsubscribe me'],
+    ['es', 'quitadme de la lista'], ['es', 'no me mandéis más mensajes'], ['es', 'quiero darme de baja'], ['es', 'dejadme en paz'], ['es', 'no quiero recibir más whatsapps'],
+  ] as const)('%s "%s" gets the one-line question offering STOP and is not an opt-out', async (lang, message) => {
+    const r = await say(lang === 'en' ? 'salon-ldn' : 'fisio-mad', lang, message);
+    expect(r.intent).toBe('unknown');
+    expect(r.reply).toMatch(/STOP/);
+    expect(r.reply!.split('\n')).toHaveLength(1);
+  });
+
+  it.each([['en', 'STOP'], ['en', 'Unsubscribe'], ['en', 'stop.'], ['es', 'BAJA'], ['es', 'parar'], ['es', 'darme de baja']] as const)('%s "%s", the exact words, opt out', async (lang, message) => {
+    expect((await say('salon-ldn', lang, message)).intent).toBe('opt_out');
+  });
+
+  it.each([
+    ['en', 'garage-lds', 'is the boss in? need a quick word'], ['en', 'tattoo-bri', 'r u a bot? let me talk to a real one'], ['en', 'salon-ldn', 'this bot is useless, get me someone'],
+    ['es', 'unas-vlc', 'os puedo llamar?'], ['es', 'fisio-mad', 'eres un robot? quiero hablar con alguien'], ['es', 'perros-sev', 'que mal servicio, quiero poner una queja'],
+  ] as const)('%s "%s" reaches a person', async (lang, business, message) => {
+    const r = await say(business, lang, message);
+    expect(r).toMatchObject({ intent: 'human', escalated: true });
+  });
+
+  it('a pregnant customer whose back has been awful wants a booking, not a complaint handled by a person', async () => {
+    const r = await say('fisio-mad', 'en', "Hello! I'm Laura, 30 weeks pregnant and my lower back has been awful this week. Could I book a sports massage for Friday at half ten?");
+    expect(r.intent).toBe('book');
+    expect(r.escalated).toBe(false);
+  });
+
+  it('thanks and hellos in emoji only are answered as such', async () => {
+    expect(await say('salon-ldn', 'en', '🙏')).toMatchObject({ intent: 'thanks', reply: "You're welcome! Anything else?" });
+    expect((await say('salon-ldn', 'en', '👋')).intent).toBe('greeting');
+    expect((await say('salon-ldn', 'en', '😂😂')).intent).toBe('smalltalk');
+  });
+});

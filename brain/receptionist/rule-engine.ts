@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import { applyChange, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
+import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
 import { asksForHuman, asksToStopMessages, isFrustrated } from './conversation.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
@@ -80,22 +80,27 @@ function unclearQuestion(turn: Turn, when: When): string {
 }
 
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
-const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
+const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Nn]ame:|[Tt]he name is|[Hh]is name is|[Hh]er name is|[Nn]ames are|under the name(?: of)?|booking is for|[Mm]e llamo|[Ss]e llama|[Mm]i nombre es|[Ss]u nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s*(?:&|and|y)\s*\p{Lu}[\p{L}'-]+)?(?:\s+\p{Lu}[\p{L}'-]+){0,2})/u;
+// "for Ravi Patel", "para Martina Silva", "for my boy Harrison Clarke", "es para mi hijo Mateo": who the booking is for.
+// Alone a name needs two capitalised words ("for Friday" is no one); after a relation, one will do.
+const NAME_FOR = /\b(?:for|para)\s+(?:(?:my|mi)\s+(?:son|daughter|boy|girl|kid|child|mum|mom|mother|dad|father|wife|husband|partner|hijo|hija|niño|niña|chamo|chama|peque|mamá|mama|madre|papá|papa|padre|esposo|esposa|marido|mujer|pareja)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})|(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}))/u;
+// "Can Jack Thompson do English on Monday": the one who is coming, named as the question's subject.
+const NAME_ASKS = /^(?:(?:hi|hey|hello|hiya|hola)[,!]?\s+)?(?:[Cc]an|[Cc]ould)\s+(\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+)\s+(?:do|have|get|come|book|join|start|take)\b/u;
 // "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": only a capitalised name closing its clause.
-const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=(?:\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\s*(?:$|[.,!?;]))/u;
+const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]he'?s|[Hh]e'?s|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=(?:\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\s*(?:$|[.,!?;]))/u;
 // "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence.
 const NAME_SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
 /** Capitalised words that open a clause without naming anyone. */
-const NOT_A_NAME = /^(thanks|thank|cheers|good|hi|hello|hey|hola|gracias|buenos|buenas|see|many|muchas|happy|free|here|back|sorry|not|fine|ok|okay|available|late|running|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|saludos|un|una|el|la|the|a)$/i;
+const NOT_A_NAME = /^(thanks|thank|cheers|good|hi|hello|hey|hola|gracias|buenos|buenas|see|many|muchas|happy|free|here|back|sorry|not|fine|ok|okay|available|late|running|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|easter|christmas|navidad|semana|saludos|un|una|el|la|the|a)$/i;
 
 /** The name a message gives along the way, by any of the ways above. */
 function givenName(text: string): string | undefined {
   const named = NAME_GIVEN.exec(text);
   if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) return extractName(named[1]!);
-  for (const re of [NAME_SELF, NAME_SIGNED]) {
+  for (const re of [NAME_FOR, NAME_ASKS, NAME_SELF, NAME_SIGNED]) {
     const m = re.exec(text);
-    const first = m?.[1]!.split(/\s+/)[0]!;
-    if (m && !NOT_A_NAME.test(normalize(first))) return extractName(m[1]!);
+    const name = m?.[1] ?? m?.[2];
+    if (name && !NOT_A_NAME.test(normalize(name.split(/\s+/)[0]!))) return extractName(name);
   }
   return undefined;
 }
@@ -200,7 +205,7 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
   return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, refusal.reason, start)), intent);
 }
 
-async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
+async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingAction): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
   let e = extract(turn, flow.offered?.length ?? 0);
@@ -244,6 +249,13 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: flow.serviceId, start, name: flow.name }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
+    // "no, hang on, 12 would suit better" read as nothing new: the same proposal again would let the next yes book what
+    // the customer just turned down. A number that changed nothing gets a question instead.
+    if (shown && samePending(ctx.state.pending, shown) && mentionsNumber(turn)) {
+      ctx.state.pending = undefined;
+      flow.time = undefined;
+      return ok(r.t('badTime'), 'book');
+    }
     return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
   }
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
@@ -406,8 +418,9 @@ function splitMove(turn: Turn): { from: When; to: When } | undefined {
 /** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */
 async function continueFlow(turn: Turn): Promise<EngineResult> {
   const flow = turn.tools.state.flow!;
+  const shown = turn.tools.state.pending;
   turn.tools.state.pending = undefined;
-  if (flow.kind === 'book') return advanceBooking(turn, flow);
+  if (flow.kind === 'book') return advanceBooking(turn, flow, shown);
   if (flow.kind === 'cancel') return advanceCancel(turn, flow);
   return advanceReschedule(turn, flow);
 }
@@ -470,6 +483,11 @@ function declinePending(turn: Turn): EngineResult {
   }
   state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
+}
+
+/** A digit or a number word ("12", "one"): what a correction of a time is made of. */
+function mentionsNumber(turn: Turn): boolean {
+  return /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)\b/.test(turn.normalized);
 }
 
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */

@@ -79,7 +79,7 @@ const NUMBER_RE = Object.fromEntries(
 ) as Record<Language, RegExp>;
 
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
@@ -166,7 +166,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
   // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
   scan(/\b(?:at|a las|las|around|about|for) ([01]\d|2[0-3])([0-5]\d) ?(?:h|hs|hrs)?\b/g, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
-  scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+  // "sat 1730", "tmrw 1630": a 24-hour time right after the day it is on.
+  scan(DAY_THEN_CLOCK, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
   if (language === 'en') {
     scan(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 30, m[2]?.trim()));
     // British "past"/"to" and American "after"/"of"/"till".
@@ -176,6 +177,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
     scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
+    // After the phrases above, so "quarter past 6 pm" is not read as 6 pm.
+    scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
     scan(ANCHORED, (m) =>
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
@@ -183,6 +186,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
+  if (language === 'es') scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
 }
@@ -246,6 +250,7 @@ interface DateReading {
 }
 
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
+const DAY_THEN_CLOCK = new RegExp(`\\b(?:${WEEKDAY}|${TOMORROW}|today|tonight|hoy|manana) ([01]\\d|2[0-3])([0-5]\\d)\\b(?! ?(?:am|pm))`, 'g');
 const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (?:week|after next)\\b`, 'g');
 const A_WEEK_FROM = new RegExp(`\\ba week (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
 const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');

@@ -116,8 +116,8 @@ export class ServiceMatcher {
    * that sibling comes first.
    */
   private byLength(text: string, found: Service[]): Service[] {
-    const minutes = lengthSaid(normalize(text));
     const best = found[0];
+    const minutes = lengthSaid(normalize(text)) ?? (best ? numberBeside(normalize(text), best) : undefined);
     // "push it back an hour" says how far to move, not how long.
     if (minutes === undefined || !best || saysMinutes(best, minutes) || timeShift(normalize(text)) !== undefined) return found;
     const family = this.services.filter((s) => s.id !== best.id && sharesServiceWord(s, best.name) && saysMinutes(s, minutes));
@@ -156,6 +156,16 @@ function lengthSaid(n: string): number | undefined {
   if (/\b(media hora|half an hour|half hour)\b/.test(n)) return 30;
   if (/\b(2 hours|two hours|2 horas|dos horas|2h)\b/.test(n)) return 120;
   if (/\b(an hour|one hour|1 hour|1 hora|una hora|1h)\b/.test(n)) return 60;
+  return undefined;
+}
+
+/** "pista 90", "court of 90": a number right after a word of the service's name. */
+function numberBeside(n: string, service: Service): number | undefined {
+  const words = [service.name, ...service.aliases].flatMap((t) => normalize(t).split(' ')).filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
+  for (const w of new Set(words)) {
+    const m = new RegExp(`\\b${w} (?:de |of )?(\\d{2,3})\\b`).exec(n);
+    if (m) return Number(m[1]);
+  }
   return undefined;
 }
 

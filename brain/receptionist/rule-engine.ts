@@ -10,7 +10,7 @@ import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedul
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, timeShift, weekdayNear } from './slots.js';
-import { localDateTime, parseWhen, resolveMeridiem, type TimeRange, type When } from './when.js';
+import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type TimeRange, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -80,7 +80,7 @@ function unclearQuestion(turn: Turn, when: When): string {
 }
 
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
-const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Nn]ame:|[Tt]he name is|[Hh]is name is|[Hh]er name is|[Nn]ames are|under the name(?: of)?|booking is for|[Mm]e llamo|[Ss]e llama|[Mm]i nombre es|[Ss]u nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s*(?:&|and|y)\s*\p{Lu}[\p{L}'-]+)?(?:\s+\p{Lu}[\p{L}'-]+){0,2})/u;
+const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Nn]ame:|[Nn]ame(?=\s+\p{Lu})|[Tt]he name is|[Hh]is name is|[Hh]er name is|[Nn]ames are|under the name(?: of)?|booking is for|[Mm]e llamo|[Ss]e llama|[Mm]i nombre es|[Ss]u nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s*(?:&|and|y)\s*\p{Lu}[\p{L}'-]+)?(?:\s+\p{Lu}[\p{L}'-]+){0,2})/u;
 // "for Ravi Patel", "para Martina Silva", "for my boy Harrison Clarke", "es para mi hijo Mateo": who the booking is for.
 // Alone a name needs two capitalised words ("for Friday" is no one); after a relation, one will do.
 const NAME_FOR = /\b(?:for|para)\s+(?:(?:my|mi)\s+(?:son|daughter|boy|girl|kid|child|mum|mom|mother|dad|father|wife|husband|partner|hijo|hija|niño|niña|chamo|chama|peque|mamá|mama|madre|papá|papa|padre|esposo|esposa|marido|mujer|pareja)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})|(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}))/u;
@@ -144,10 +144,19 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     // The alternatives are the earliest on the next open days, whatever the hour asked for.
     const wanted = localDateTime(flow.date, flow.time ?? 12 * 60, zoneOf(profile));
     const check = durationMinutes === undefined ? { available: false as const, ...NOTHING } : await checkStart(turn.tools, wanted, durationMinutes);
+    flow.dayAsked = flow.date;
     flow.date = undefined;
     return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
-  if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
+  if (flow.time === undefined) {
+    // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
+    // said) come with the question, as numbered choices.
+    const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
+    const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part));
+    flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
+    const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
+    return ok(flow.offered ? `${question} ${offer(turn, flow.offered, '')}` : question, intent);
+  }
   // Of two open readings, the one nearer the time proposed before, or else the booking being moved.
   const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile), flow.nearTime ?? booked);
   if (minutes === 'ask') {
@@ -179,6 +188,18 @@ async function startsInRange(turn: Turn, date: string, range: TimeRange, duratio
   const shifts = !range.ambiguous ? [0] : early ? [12 * 60] : [0, 12 * 60].filter((h) => (range.from ?? range.to!) + h < 24 * 60);
   const readings = shifts.map(within).filter((starts) => starts.length > 0);
   return readings.length === 1 ? readings[0]!.slice(0, 3) : [];
+}
+
+/** "anything on friday?", "¿tenéis hueco el jueves?": a question about what is free, not a time. */
+const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
+
+/** Whether a local start ("2026-03-27T16:30") falls in a part of the day: mornings before noon, afternoons to 18:00, evenings from 17:00. */
+function inPart(iso: string, part: DayPart | undefined): boolean {
+  const minutes = Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
+  if (part === 'morning') return minutes < 12 * 60;
+  if (part === 'afternoon') return minutes >= 12 * 60 && minutes < 18 * 60;
+  if (part === 'evening') return minutes >= 17 * 60;
+  return true;
 }
 
 /** Why a start could not be had, and what to offer instead. */
@@ -367,8 +388,9 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   // "can we do it 30 min later": the booking's own time, moved.
   const shift = timeShift(turn.normalized);
   if (shift !== undefined && flow.time === undefined && current.hour * 60 + current.minute + shift >= 0) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute + shift, ambiguousMeridiem: false } };
-  // "can I come at 5 instead": a new time alone keeps the booking's day.
+  // "can I come at 5 instead": a new time alone keeps the booking's day; "the day after" counts from it.
   if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
+  flow.dayAsked ??= bookedDay;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
   const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }), current.hour * 60 + current.minute);
   if (!(start instanceof DateTime)) return start;

@@ -3,7 +3,7 @@ import type { BookingFlow } from '../domain/state.js';
 import { applyPart, type When } from './when.js';
 
 /** The day and time a booking or reschedule flow has gathered so far, and the offers it showed. */
-export type WhenSlots = Pick<BookingFlow, 'date' | 'time' | 'ambiguousMeridiem' | 'nearTime' | 'offered' | 'dayInDoubt'>;
+export type WhenSlots = Pick<BookingFlow, 'date' | 'time' | 'ambiguousMeridiem' | 'nearTime' | 'offered' | 'dayInDoubt' | 'dayAsked'>;
 
 /** What one message gives the flow: its reading, a number picked from the offers, its normalised text. */
 export interface WhenInput {
@@ -20,6 +20,10 @@ function meridiemAnswer(normalized: string, when: When): 'am' | 'pm' | undefined
   return undefined;
 }
 
+/** "same time the next day", "al día siguiente": the day after the one being talked about. */
+const DAY_AFTER = /\b(the next day|next day|the day after(?! tomorrow)|the following day|the day after that|al dia siguiente|el dia siguiente|al otro dia|el dia de despues|un dia despues)\b/;
+/** "the saturday after", "el sábado siguiente", "the following friday": that weekday after the day being talked about. */
+const WEEKDAY_AFTER = /\b(following|siguiente|de despues)\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day after\b(?! next)/;
 const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana siguiente|una semana despues|a la semana siguiente|la otra semana)\b/;
 
 /** "12", "ok 5 then", "vale, a las 12", "sorry I meant 4": a bare hour, which answers "what time?" or corrects the one agreed. */
@@ -86,9 +90,16 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     if (when.date && when.unclear !== 'several') [next.date, next.time, next.ambiguousMeridiem] = [when.date, undefined, undefined];
     return next;
   }
-  // "I meant the week after, same time": the day chosen, seven days on.
-  if (!when.date && slots.date && WEEK_AFTER.test(input.normalized)) next.date = DateTime.fromISO(slots.date).plus({ weeks: 1 }).toISODate()!;
-  if (when.date) {
+  // "I meant the week after, same time": the day chosen, seven days on; "the next day": one day on. After
+  // offers for a closed day, the day that was asked for is the one talked about.
+  const about = slots.date ?? slots.dayAsked;
+  if (!when.date && about && WEEK_AFTER.test(input.normalized)) next.date = DateTime.fromISO(about).plus({ weeks: 1 }).toISODate()!;
+  else if (!when.date && about && DAY_AFTER.test(input.normalized)) next.date = DateTime.fromISO(about).plus({ days: 1 }).toISODate()!;
+  else if (when.date && when.weekdayOnly && about && WEEKDAY_AFTER.test(input.normalized)) {
+    const from = DateTime.fromISO(about);
+    next.date = from.plus({ days: (DateTime.fromISO(when.date).weekday - from.weekday + 7) % 7 || 7 }).toISODate()!;
+    next.dayInDoubt = undefined;
+  } else if (when.date) {
     const doubted = slots.dayInDoubt && when.weekdayOnly && DateTime.fromISO(slots.dayInDoubt).weekday === DateTime.fromISO(when.date).weekday;
     next.date = doubted ? slots.dayInDoubt : when.weekdayOnly && slots.date ? weekdayNear(when.date, slots.date, input.normalized) : when.date;
     next.dayInDoubt = undefined;

@@ -163,7 +163,9 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   // "el sábado 9 y media", "mañana 10 y cuarto": the half or quarter says it is a time, without "a las".
   if (language === 'es') scan(/\b(\d{1,2}) (y media|y cuarto|menos cuarto)\b/g, (m) => add(m, m[2] === 'menos cuarto' ? Number(m[1]) - 1 : Number(m[1]), m[2] === 'y media' ? 30 : m[2] === 'y cuarto' ? 15 : 45));
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
-  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
+  // "pista 1h el martes a las 9": an hour or two said with h and no minutes, beside another time, is how long.
+  const others = (m: RegExpExecArray) => /\d/.test(s.slice(0, m.index) + s.slice(m.index + m[0].length));
+  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => (Number(m[1]) <= 3 && !m[2] && others(m) && !/\b(?:la|las|at)\s*$/.test(s.slice(0, m.index)) ? undefined : add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true)));
   // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
   scan(/\b(?:at|a las|las|around|about|for) ([01]\d|2[0-3])([0-5]\d) ?(?:h|hs|hrs)?\b/g, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
   // "sat 1730", "tmrw 1630": a 24-hour time right after the day it is on.
@@ -186,7 +188,11 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
-  if (language === 'es') scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+  if (language === 'es') {
+    scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+    // "a mediodía", "sobre el mediodía": noon, as "midday" is.
+    scan(/\b(?:a|al|sobre el|hacia el|para el|el) medio ?dia\b/g, (m) => add(m, 12, 0, undefined, true));
+  }
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
 }
@@ -217,9 +223,9 @@ function rangeOf(word: string, at: number, times: readonly TimeHit[]): TimeRange
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
-  if (/\b(morning|in the am|first thing|(?:por|de|en) la manana|a primera hora|temprano)\b/.test(s)) return 'morning';
-  if (/\b(afternoon|arvo|por la tarde|de la tarde|a la tarde|en la tarde)\b/.test(s)) return 'afternoon';
-  if (/\b(evening|tonight|night|por la noche|de la noche|en la noche|esta noche)\b/.test(s)) return 'evening';
+  if (/\b(morning|in the am|first thing|before school|before work|(?:por|de|en) la manana|a primera hora|temprano|antes del? (?:colegio|cole|escuela|clase|trabajo|curro))\b/.test(s)) return 'morning';
+  if (/\b(afternoon|arvo|after school|por la tarde|de la tarde|a la tarde|en la tarde|despues del? (?:colegio|cole|escuela|clase)|a la salida del? (?:colegio|cole))\b/.test(s)) return 'afternoon';
+  if (/\b(evening|tonight|night|after work|por la noche|de la noche|en la noche|esta noche|despues del? (?:trabajo|curro)|al salir del? (?:trabajo|curro))\b/.test(s)) return 'evening';
   return undefined;
 }
 
@@ -294,7 +300,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // Relative days.
   if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
-  if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s)) r.dates.push(today);
+  // "in two weeks, same day of the week as today": today says which weekday, not the day.
+  if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
   for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;

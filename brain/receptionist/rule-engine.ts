@@ -10,7 +10,7 @@ import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedul
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, timeShift, weekdayNear } from './slots.js';
-import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type TimeRange, type When } from './when.js';
+import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -29,11 +29,24 @@ function read(turn: Turn): { when: When; service: Service | undefined } {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
     return {
-      when: parseWhen(text, turn.language, turn.tools.now),
+      when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)),
       // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
       service: turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
     };
   });
+}
+
+/**
+ * "easter monday", "el día de San Jorge": a day the business's own calendar names (an exception's
+ * note) is that date, when the message names no date of the month of its own.
+ */
+function namedHoliday(turn: Turn, when: When): When {
+  if (when.impossible || (when.date && !when.weekdayOnly && when.unclear !== 'several')) return when;
+  const today = turn.tools.now.toISODate()!;
+  const named = turn.tools.profile.exceptions.filter((x) => x.note && x.date >= today && normalize(x.note).length >= 5 && ` ${turn.normalized} `.includes(` ${normalize(x.note)} `));
+  if (named.length !== 1) return when;
+  const { unclear, ...rest } = when;
+  return { ...rest, ...(unclear === 'several' ? {} : unclear ? { unclear } : {}), date: named[0]!.date, weekdayOnly: false };
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {
@@ -152,7 +165,7 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
     // said) come with the question, as numbered choices.
     const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
-    const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part));
+    const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part, rangesFor(profile, day)));
     flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
     const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
     return ok(flow.offered ? `${question} ${offer(turn, flow.offered, '')}` : question, intent);
@@ -179,7 +192,7 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
  * Up to three free starts on `date` inside a range wish. A bound written without am/pm takes the
  * reading that leaves free times (below 7 it is the afternoon's); when both do, none: the caller asks.
  */
-async function startsInRange(turn: Turn, date: string, range: TimeRange, durationMinutes: number): Promise<string[]> {
+async function startsInRange(turn: Turn, date: string, range: RangeWish, durationMinutes: number): Promise<string[]> {
   const free = await freeStarts(turn.tools, DateTime.fromISO(date, { zone: zoneOf(turn.tools.profile) }), durationMinutes);
   const minutes = (iso: string) => Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
   const within = (shift: number) =>
@@ -193,11 +206,17 @@ async function startsInRange(turn: Turn, date: string, range: TimeRange, duratio
 /** "anything on friday?", "¿tenéis hueco el jueves?": a question about what is free, not a time. */
 const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
 
-/** Whether a local start ("2026-03-27T16:30") falls in a part of the day: mornings before noon, afternoons to 18:00, evenings from 17:00. */
-function inPart(iso: string, part: DayPart | undefined): boolean {
+/**
+ * Whether a local start ("2026-03-27T16:30") falls in a part of the day. On a day split by a break
+ * (10:00–14:00, 16:00–20:00) the morning is the first opening and the afternoon what follows the
+ * break ("por la tarde" is after lunch); otherwise mornings end at noon and afternoons run 12–19.
+ * Evenings start at 17:00.
+ */
+function inPart(iso: string, part: DayPart | undefined, ranges: readonly { open: number; close: number }[]): boolean {
   const minutes = Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
-  if (part === 'morning') return minutes < 12 * 60;
-  if (part === 'afternoon') return minutes >= 12 * 60 && minutes < 18 * 60;
+  const split = ranges.length >= 2 && ranges[0]!.close <= 15 * 60 ? ranges[0]!.close : undefined;
+  if (part === 'morning') return minutes < (split ?? 12 * 60);
+  if (part === 'afternoon') return minutes >= (split ?? 12 * 60) && minutes < 19 * 60;
   if (part === 'evening') return minutes >= 17 * 60;
   return true;
 }

@@ -74,9 +74,13 @@ export function weekdayNear(date: string, chosen: string, normalized: string): s
 export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSlots {
   const { when, choice } = input;
   const next: WhenSlots = { ...slots };
-  if (slots.offered && choice) {
-    const picked = DateTime.fromISO(slots.offered[choice - 1]!, { zone });
-    return { ...next, date: picked.toISODate()!, time: picked.hour * 60 + picked.minute, ambiguousMeridiem: false, nearTime: undefined };
+  // "the third one", or "la de las 8 y cuarto" when one offer is at that time of either half of the day.
+  const atTime = (iso: string) => { const t = DateTime.fromISO(iso, { zone }); return t.hour * 60 + t.minute; };
+  const byTime = !choice && !when.date && when.time !== undefined && when.ambiguousMeridiem ? slots.offered?.filter((iso) => atTime(iso) % 720 === when.time! % 720) : undefined;
+  const pick = choice ? slots.offered?.[choice - 1] : byTime?.length === 1 ? byTime[0] : undefined;
+  if (pick) {
+    const picked = DateTime.fromISO(pick, { zone });
+    return { ...next, date: picked.toISODate()!, time: atTime(pick), ambiguousMeridiem: false, nearTime: undefined };
   }
   // Asked "At 08:00 or at 20:00?", a pick or a part of the day settles it.
   const answer = slots.ambiguousMeridiem && slots.time !== undefined && slots.date && when.time === undefined && !when.date ? meridiemAnswer(input.normalized, when) : undefined;

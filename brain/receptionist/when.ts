@@ -28,11 +28,11 @@ export interface When {
   /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
   weekdayOnly?: boolean;
   /** With `vague_time`: the hours a range wish allows ("after 5", "entre las 10 y las 12"). */
-  range?: TimeRange;
+  range?: RangeWish;
 }
 
 /** "after 5": from 05:00 or 17:00, for the caller to settle by what is open; minutes after midnight. */
-export interface TimeRange {
+export interface RangeWish {
   from?: number;
   to?: number;
   /** Written without am/pm: each bound may be 12 hours later. */
@@ -203,7 +203,7 @@ const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues
 const RANGE_BOTH = /^(between|entre)$/;
 
 /** The hours a range wish allows, from its word and the clock times after it. */
-function rangeOf(word: string, at: number, times: readonly TimeHit[]): TimeRange | undefined {
+function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish | undefined {
   const after = times.filter((t) => t.end > at);
   if (after.length === 0) return undefined;
   const ambiguous = after.slice(0, RANGE_BOTH.test(word) ? 2 : 1).some((t) => !t.certain);

@@ -203,6 +203,9 @@ async function startsInRange(turn: Turn, date: string, range: RangeWish, duratio
   return readings.length === 1 ? readings[0]!.slice(0, 3) : [];
 }
 
+/** "add a facial straight after", "y también una limpieza justo después": one more service beside a booking. */
+const ADD_ON = /\b(add|also|as well|too|straight after|right after|after that|afterwards|another|tambien|ademas|anadir|agregar|justo despues|despues de eso|luego|otra|otro)\b/;
+
 /** "anything on friday?", "¿tenéis hueco el jueves?": a question about what is free, not a time. */
 const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
 
@@ -276,6 +279,12 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   }
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
+  // "and could I add a facial straight after, at 11?": a time for one more service is on the day of the booking last made.
+  if (!flow.date && !e.when.date && e.when.time !== undefined && ADD_ON.test(turn.normalized)) {
+    const latest = (await myBookings(turn)).sort((a, b) => b.bookingId - a.bookingId)[0];
+    // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
+    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), Number(latest.start.slice(11, 13)) * 60 + Number(latest.start.slice(14, 16)), false];
+  }
   const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;
 

@@ -4,6 +4,7 @@ import { keywordIntents } from './keywords.js';
 import { normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 import { joinPhrases, serviceWords } from './service-words.js';
+import { timeShift } from './slots.js';
 
 type Service = Profile['services'][number];
 type Faq = Profile['faq'][number];
@@ -104,9 +105,23 @@ export class ServiceMatcher {
   private readonly fuse: Fuse<ServiceTerm>;
   private readonly terms: ServiceTerm[];
 
-  constructor(services: readonly Service[]) {
+  constructor(private readonly services: readonly Service[]) {
     this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t), key: serviceKey(t), lexical: lexiconKey(t) })));
     this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
+  }
+
+  /**
+   * "a court for 90 mins", "pista de hora y media": when the message says how long, and the service
+   * found has a sibling (a service sharing a word of its name) whose name says that many minutes,
+   * that sibling comes first.
+   */
+  private byLength(text: string, found: Service[]): Service[] {
+    const best = found[0];
+    const minutes = lengthSaid(normalize(text)) ?? (best ? numberBeside(normalize(text), best) : undefined);
+    // "push it back an hour" says how far to move, not how long.
+    if (minutes === undefined || !best || saysMinutes(best, minutes) || timeShift(normalize(text)) !== undefined) return found;
+    const family = this.services.filter((s) => s.id !== best.id && sharesServiceWord(s, best.name) && saysMinutes(s, minutes));
+    return family.length === 1 ? [family[0]!, ...found.filter((s) => s.id !== family[0]!.id)] : found;
   }
 
   /** Services mentioned in the text, best first; with `typos` false, only those named as written. */
@@ -114,12 +129,14 @@ export class ServiceMatcher {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);
     const keyed = ` ${key.join(' ')} `;
-    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => b.term.length - a.term.length);
+    // The longest name said wins; words that ask for something ("reservar pista") add nothing to its length.
+    const weight = (t: ServiceTerm) => t.term.split(' ').filter((w) => keywordIntents(w).length === 0).join(' ').length;
+    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => weight(b) - weight(a));
     const found = new Map<string, Service>();
     for (const t of exact) found.set(t.service.id, t.service);
-    if (found.size > 0) return [...found.values()];
+    if (found.size > 0) return this.byLength(text, [...found.values()]);
     for (const t of this.terms) if (allWordsIn(t.key, key)) found.set(t.service.id, t.service);
-    if (found.size > 0) return [...found.values()];
+    if (found.size > 0) return this.byLength(text, [...found.values()]);
     // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
     const translated = translatedServices(this.terms, text);
     if (translated.length > 0 || !typos) return translated;
@@ -129,6 +146,32 @@ export class ServiceMatcher {
     }
     return [...found.values()];
   }
+}
+
+/** How long the message says the service should be, in minutes: "90 mins", "hora y media", "an hour", "1h30". */
+function lengthSaid(n: string): number | undefined {
+  if (/\b(hora y media|una hora y media|hour and a half|an hour and a half|1h ?30|1 ?5 hours|one and a half hours?)\b/.test(n)) return 90;
+  const m = /\b(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|m)\b/.exec(n);
+  if (m) return Number(m[1]);
+  if (/\b(media hora|half an hour|half hour)\b/.test(n)) return 30;
+  if (/\b(2 hours|two hours|2 horas|dos horas|2h)\b/.test(n)) return 120;
+  if (/\b(an hour|one hour|1 hour|1 hora|una hora|1h)\b/.test(n)) return 60;
+  return undefined;
+}
+
+/** "pista 90", "court of 90": a number right after a word of the service's name. */
+function numberBeside(n: string, service: Service): number | undefined {
+  const words = [service.name, ...service.aliases].flatMap((t) => normalize(t).split(' ')).filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
+  for (const w of new Set(words)) {
+    const m = new RegExp(`\\b${w} (?:de |of )?(\\d{2,3})\\b`).exec(n);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** Whether a service's name or an alias says this many minutes ("Pista 90 minutos", "90 min court"). */
+function saysMinutes(service: Service, minutes: number): boolean {
+  return [service.name, ...service.aliases].some((t) => normalize(t).split(' ').includes(String(minutes)) || lengthSaid(normalize(t)) === minutes);
 }
 
 /** Whether the text shares a word of four letters or more with the service's name or aliases ("the haircut", "la del masaje"). */

@@ -7,7 +7,7 @@ import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact } from './conversation.js';
-import { keywordIntents } from './keywords.js';
+import { PRICE, keywordIntents } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { Vocabulary } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
@@ -106,7 +106,7 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   if (model.intent === 'unknown' && model.score >= SURE) return 'unknown';
   // "cuanto vale un coche de segunda mano": a price word is what an out-of-scope question most often shares with a
   // business; the engine still answers a service the message names.
-  if (model.intent === 'unknown' && hints.every((h) => h === 'services')) return 'unknown';
+  if (model.intent === 'unknown' && hints.every((h) => h === 'services') && PRICE.test(text)) return 'unknown';
   if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model.intent;
   // In "hi, hope you're well, ... can I move my appointment", the request decides, not the greeting.
   if (CHAT.has(model.intent)) return hints[0]!;

@@ -603,7 +603,7 @@ function servicesReply(turn: Turn): string {
 }
 
 const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
-const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
+const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|(como|cómo) \w+\b.*\b(yo mism[ao]|por mi cuenta)|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
 /** Asking for a recommendation of some other place or trade: no booking words make it the business's ("conocen un buen sitio para cenar"). */
 const RECOMMEND_ELSEWHERE = /\b((do|would) (you|u) know (a|an|any|of a|of any) (good|decent|cheap|reliable|nice)|(sabes|sabeis|saben|sabe|conoces|conoceis|conocen|conoce) (de )?(algun|alguna|algunos|algunas|un|una) (buen|buena|buenos|buenas|sitio|lugar)?)\b/;
 

@@ -96,6 +96,30 @@ function misspells(word: string, term: string): boolean {
   return term.split(' ').some((t) => t.slice(0, 2) === word.slice(0, 2) && Math.abs(t.length - word.length) <= 2);
 }
 
+/** Minutes written in words, as lengths are said ("ninety minutes", "sesenta minutos"). */
+const MINUTE_WORDS: Record<string, number> = { thirty: 30, 'forty five': 45, sixty: 60, ninety: 90, treinta: 30, 'cuarenta y cinco': 45, sesenta: 60, noventa: 90 };
+const MINUTES_SAID = new RegExp(`\\b(\\d{2,3}|${Object.keys(MINUTE_WORDS).join('|')}) ?(?:min|mins|minute|minutes|minuto|minutos)\\b`);
+/** "in an hour", "una hora antes", "per hour": an hour that is no length of the service. */
+const NOT_LENGTH_BEFORE = /\b(?:in|within|per|every|dentro de|en|por|cada|a|al)\s*$/;
+const NOT_LENGTH_AFTER = /^\s*(?:ago|later|earlier|before|after|early|late|antes|despues|tarde|mas|more|less|menos)\b/;
+
+/**
+ * The length a message asks for, in minutes: "90 mins", "ninety minutes", "an hour and a half",
+ * "hora y media", "1h30", "for an hour", "2 horas".
+ */
+export function statedMinutes(n: string): number | undefined {
+  if (/\b(?:(?:an?|one) )?hour and a half\b|\bhora y media\b|\b1 ?h ?30\b|\b1 5 ?(?:h|hrs?|hours?|horas?)\b|\bone and a half hours?\b/.test(n)) return 90;
+  if (/\b(?:half an hour|half hour|media hora)\b/.test(n)) return 30;
+  const minutes = MINUTES_SAID.exec(n);
+  if (minutes) return MINUTE_WORDS[minutes[1]!] ?? Number(minutes[1]);
+  for (const m of n.matchAll(/\b(an?|one|1|una?|2|two|dos|3|three|tres) ?(?:hours?|horas?|hrs?|h)\b/g)) {
+    if (NOT_LENGTH_BEFORE.test(n.slice(0, m.index)) || NOT_LENGTH_AFTER.test(n.slice(m.index! + m[0].length))) continue;
+    const count = /^(2|two|dos)$/.test(m[1]!) ? 2 : /^(3|three|tres)$/.test(m[1]!) ? 3 : 1;
+    return count * 60;
+  }
+  return undefined;
+}
+
 /**
  * Finds services named in free text. A service matches when one of its names or aliases appears
  * as whole words, or when fuse.js finds a close spelling of one of the message's words (typos).
@@ -109,8 +133,37 @@ export class ServiceMatcher {
     this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
   }
 
-  /** Services mentioned in the text, best first; with `typos` false, only those named as written. */
+  /**
+   * Services mentioned in the text, best first; with `typos` false, only those named as written.
+   * Services that share a word and differ only in length ("Pista 60 minutos", "Pista 90 minutos")
+   * are told apart by the length the message says ("a court for 90 mins", "pista de hora y media").
+   */
   find(text: string, typos = true): Service[] {
+    return this.byLength(this.named(text, typos), text);
+  }
+
+  /**
+   * The found services with the one whose length (or number in its name) the message says first.
+   * When the message says a length that none of the related services has, none is named: the
+   * customer is asked which, rather than booked into the wrong length.
+   */
+  private byLength(found: Service[], text: string): Service[] {
+    const first = found[0];
+    if (!first) return found;
+    const words = new Set(this.terms.filter((t) => t.service.id === first.id).flatMap((t) => t.key.filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !/\d/.test(w))));
+    const related = [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
+    if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return found;
+    // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
+    const bare = new RegExp(`\\b(?:${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
+    const said = bare ? Number(bare[1]) : statedMinutes(normalize(text));
+    if (said === undefined) return found;
+    const fits = related.filter((s) => s.duration === said || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said)));
+    if (fits.length === 0) return bare ? found : [];
+    const rank = (s: Service) => (fits.includes(s) ? 0 : 1) * 1000 + (found.includes(s) ? found.indexOf(s) : 999);
+    return [...new Set([...found, ...fits])].sort((a, b) => rank(a) - rank(b));
+  }
+
+  private named(text: string, typos: boolean): Service[] {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);
     const keyed = ` ${key.join(' ')} `;

@@ -7,12 +7,12 @@ import { NAME_PARTICLES, extractName, joinSurname, normalize } from './text.js';
  * words that are no weekday, month, greeting or service: "for Friday", "para Inglés" name nobody.
  */
 
-/** A capitalised word of a name, or a particle inside one ("María de la Cruz", "Ashley & Tyler Brooks"). */
-const CAP = "\\p{Lu}\\p{Ll}+(?:['’-]\\p{L}+)?";
+/** A capitalised word of a name ("MacLeod", "O'Brien"), or a particle inside one ("María de la Cruz", "Ashley & Tyler Brooks"). */
+const CAP = "\\p{Lu}\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?(?:['’-]\\p{L}+)?";
 const NAME = `${CAP}(?:\\s+(?:(?:de|del|de la|de los|y|and|&|van|von|da|di|le)\\s+)?${CAP}){0,3}`;
 /** Lead words as written at a sentence's start or inside it: "for" and "For", never "FOR" only. */
 const lead = (words: string[]) => `(?:${words.map((w) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`).join('|')})`;
-const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little )?(?:son|daughter|boy|girl|lad|lass|kid|child|niece|nephew|grandson|granddaughter|sobrin[oa]|niet[oa]|wife|husband|partner|mum|mom|mother|dad|father|friend|brother|sister|hij[oa]|chamo|chama|nene|nena|niñ[oa]|peque|mujer|marido|espos[oa]|pareja|novi[oa]|madre|padre|mam[aá]|pap[aá]|amig[oa]|herman[oa]|abuel[oa])`;
+const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |wee |youngest |eldest |peque[ñn]a |peque[ñn]o )?(?:son|daughter|boy|girl|lad|lass|kid|child|niece|nephew|grandson|granddaughter|sobrin[oa]|niet[oa]|wife|husband|partner|mum|mom|mother|dad|father|friend|brother|sister|hij[oa]|chamo|chama|nene|nena|niñ[oa]|peque|mujer|marido|espos[oa]|pareja|novi[oa]|madre|padre|mam[aá]|pap[aá]|amig[oa]|herman[oa]|abuel[oa])`;
 
 /** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
 const STRONG =

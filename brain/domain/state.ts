@@ -19,6 +19,8 @@ export interface BookingFlow {
   offered?: string[];
   /** A date whose weekday the customer got wrong ("Friday the 19th"): a reply naming its real weekday means it. */
   dayInDoubt?: string;
+  /** The day talked about while none is chosen (a closed day asked for, the booking being moved): "the next day", "el sábado siguiente" count from it. */
+  dayAsked?: string;
   /** The customer said no to the proposal: a new day or time goes on with it, anything else ends it. */
   declined?: boolean;
   /** A reply about this service offered to book it: a day, a time or a yes goes on with it, anything else ends it. */
@@ -40,6 +42,7 @@ export interface RescheduleFlow {
   nearTime?: number;
   offered?: string[];
   dayInDoubt?: string;
+  dayAsked?: string;
   declined?: boolean;
 }
 

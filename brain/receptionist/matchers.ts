@@ -4,6 +4,7 @@ import { keywordIntents } from './keywords.js';
 import { normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 import { joinPhrases, serviceWords } from './service-words.js';
+import { timeShift } from './slots.js';
 
 type Service = Profile['services'][number];
 type Faq = Profile['faq'][number];
@@ -156,7 +157,8 @@ export class ServiceMatcher {
     // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
     const bare = new RegExp(`\\b(?:${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
     const said = bare ? Number(bare[1]) : statedMinutes(normalize(text));
-    if (said === undefined) return found;
+    // "push it back an hour" says how far to move, not how long.
+    if (said === undefined || (!bare && timeShift(normalize(text)) !== undefined)) return found;
     const fits = related.filter((s) => s.duration === said || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said)));
     if (fits.length === 0) return bare ? found : [];
     const rank = (s: Service) => (fits.includes(s) ? 0 : 1) * 1000 + (found.includes(s) ? found.indexOf(s) : 999);
@@ -167,7 +169,9 @@ export class ServiceMatcher {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);
     const keyed = ` ${key.join(' ')} `;
-    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => b.term.length - a.term.length);
+    // The longest name said wins; words that ask for something ("reservar pista") add nothing to its length.
+    const weight = (t: ServiceTerm) => t.term.split(' ').filter((w) => keywordIntents(w).length === 0).join(' ').length;
+    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => weight(b) - weight(a));
     const found = new Map<string, Service>();
     for (const t of exact) found.set(t.service.id, t.service);
     if (found.size > 0) return [...found.values()];

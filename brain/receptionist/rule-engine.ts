@@ -2,16 +2,16 @@ import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import { applyChange, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
+import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
 import { asksForHuman, asksToStopMessages, isFrustrated } from './conversation.js';
 import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
-import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
+import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, timeShift, weekdayNear } from './slots.js';
-import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
+import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -30,11 +30,24 @@ function read(turn: Turn): { when: When; service: Service | undefined } {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
     return {
-      when: parseWhen(text, turn.language, turn.tools.now),
+      when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)),
       // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
       service: turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
     };
   });
+}
+
+/**
+ * "easter monday", "el día de San Jorge": a day the business's own calendar names (an exception's
+ * note) is that date, when the message names no date of the month of its own.
+ */
+function namedHoliday(turn: Turn, when: When): When {
+  if (when.impossible || (when.date && !when.weekdayOnly && when.unclear !== 'several')) return when;
+  const today = turn.tools.now.toISODate()!;
+  const named = turn.tools.profile.exceptions.filter((x) => x.note && x.date >= today && normalize(x.note).length >= 5 && ` ${turn.normalized} `.includes(` ${normalize(x.note)} `));
+  if (named.length !== 1) return when;
+  const { unclear, ...rest } = when;
+  return { ...rest, ...(unclear === 'several' ? {} : unclear ? { unclear } : {}), date: named[0]!.date, weekdayOnly: false };
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {
@@ -50,9 +63,9 @@ function extract(turn: Turn, choices: number): Entities {
 
 function offer(turn: Turn, slots: string[], lead: string): string {
   const r = turn.replies;
-  if (slots.length === 0) return `${lead} ${r.t('noSlots')}`;
+  if (slots.length === 0) return `${lead} ${r.t('noSlots')}`.trim();
   const options = slots.map((s, i) => `${i + 1}) ${r.when(DateTime.fromISO(s, { zone: zoneOf(turn.tools.profile) }))}`).join(', ');
-  return `${lead} ${r.t('offerSlots', { options })}`;
+  return `${lead} ${r.t('offerSlots', { options })}`.trim();
 }
 
 function unavailableLead(turn: Turn, reason: string, start: DateTime): string {
@@ -101,6 +114,14 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  // "anything after 5 on friday?": the free times that fit are offered, when the range and the day say which.
+  if (e.when.range && flow.date && durationMinutes !== undefined) {
+    const fitting = await startsInRange(turn, flow.date, e.when.range, durationMinutes);
+    if (fitting.length > 0) {
+      flow.offered = fitting;
+      return ok(offer(turn, fitting, ''), intent);
+    }
+  }
   if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
   if (!flow.date) return ok(askDate(), intent);
   const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
@@ -114,10 +135,19 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     // The alternatives are the earliest on the next open days, whatever the hour asked for.
     const wanted = localDateTime(flow.date, flow.time ?? 12 * 60, zoneOf(profile));
     const check = durationMinutes === undefined ? { available: false as const, ...NOTHING } : await checkStart(turn.tools, wanted, durationMinutes);
+    flow.dayAsked = flow.date;
     flow.date = undefined;
     return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
-  if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
+  if (flow.time === undefined) {
+    // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
+    // said) come with the question, as numbered choices.
+    const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
+    const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part, rangesFor(profile, day)));
+    flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
+    const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
+    return ok(flow.offered ? `${question} ${offer(turn, flow.offered, '')}` : question, intent);
+  }
   // Of two open readings, the one nearer the time proposed before, or else the booking being moved.
   const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile), flow.nearTime ?? booked);
   if (minutes === 'ask') {
@@ -134,6 +164,42 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     return ok(r.t('pastTime'), intent);
   }
   return start;
+}
+
+/**
+ * Up to three free starts on `date` inside a range wish. A bound written without am/pm takes the
+ * reading that leaves free times (below 7 it is the afternoon's); when both do, none: the caller asks.
+ */
+async function startsInRange(turn: Turn, date: string, range: RangeWish, durationMinutes: number): Promise<string[]> {
+  const free = await freeStarts(turn.tools, DateTime.fromISO(date, { zone: zoneOf(turn.tools.profile) }), durationMinutes);
+  const minutes = (iso: string) => Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
+  const within = (shift: number) =>
+    free.filter((iso) => (range.from === undefined || minutes(iso) >= range.from + shift) && (range.to === undefined || minutes(iso) < range.to + shift));
+  const early = (range.from ?? range.to!) < 7 * 60;
+  const shifts = !range.ambiguous ? [0] : early ? [12 * 60] : [0, 12 * 60].filter((h) => (range.from ?? range.to!) + h < 24 * 60);
+  const readings = shifts.map(within).filter((starts) => starts.length > 0);
+  return readings.length === 1 ? readings[0]!.slice(0, 3) : [];
+}
+
+/** "add a facial straight after", "y también una limpieza justo después": one more service beside a booking. */
+const ADD_ON = /\b(add|also|as well|too|straight after|right after|after that|afterwards|another|tambien|ademas|anadir|agregar|justo despues|despues de eso|luego|otra|otro)\b/;
+
+/** "anything on friday?", "¿tenéis hueco el jueves?": a question about what is free, not a time. */
+const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
+
+/**
+ * Whether a local start ("2026-03-27T16:30") falls in a part of the day. On a day split by a break
+ * (10:00–14:00, 16:00–20:00) the morning is the first opening and the afternoon what follows the
+ * break ("por la tarde" is after lunch); otherwise mornings end at noon and afternoons run 12–19.
+ * Evenings start at 17:00.
+ */
+function inPart(iso: string, part: DayPart | undefined, ranges: readonly { open: number; close: number }[]): boolean {
+  const minutes = Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
+  const split = ranges.length >= 2 && ranges[0]!.close <= 15 * 60 ? ranges[0]!.close : undefined;
+  if (part === 'morning') return minutes < (split ?? 12 * 60);
+  if (part === 'afternoon') return minutes >= (split ?? 12 * 60) && minutes < 19 * 60;
+  if (part === 'evening') return minutes >= 17 * 60;
+  return true;
 }
 
 /** Why a start could not be had, and what to offer instead. */
@@ -160,7 +226,7 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
   return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, refusal.reason, start)), intent);
 }
 
-async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
+async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingAction): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
   let e = extract(turn, flow.offered?.length ?? 0);
@@ -191,6 +257,12 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   }
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
+  // "and could I add a facial straight after, at 11?": a time for one more service is on the day of the booking last made.
+  if (!flow.date && !e.when.date && e.when.time !== undefined && ADD_ON.test(turn.normalized)) {
+    const latest = (await myBookings(turn)).sort((a, b) => b.bookingId - a.bookingId)[0];
+    // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
+    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), Number(latest.start.slice(11, 13)) * 60 + Number(latest.start.slice(14, 16)), false];
+  }
   const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;
 
@@ -204,6 +276,13 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: flow.serviceId, start, name: flow.name }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
+    // "no, hang on, 12 would suit better" read as nothing new: the same proposal again would let the next yes book what
+    // the customer just turned down. A number that changed nothing gets a question instead.
+    if (shown && samePending(ctx.state.pending, shown) && mentionsNumber(turn)) {
+      ctx.state.pending = undefined;
+      flow.time = undefined;
+      return ok(r.t('badTime'), 'book');
+    }
     return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
   }
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
@@ -315,8 +394,9 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   // "can we do it 30 min later": the booking's own time, moved.
   const shift = timeShift(turn.normalized);
   if (shift !== undefined && flow.time === undefined && current.hour * 60 + current.minute + shift >= 0) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute + shift, ambiguousMeridiem: false } };
-  // "can I come at 5 instead": a new time alone keeps the booking's day.
+  // "can I come at 5 instead": a new time alone keeps the booking's day; "the day after" counts from it.
   if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
+  flow.dayAsked ??= bookedDay;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
   const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }), current.hour * 60 + current.minute);
   if (!(start instanceof DateTime)) return start;
@@ -366,8 +446,9 @@ function splitMove(turn: Turn): { from: When; to: When } | undefined {
 /** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */
 async function continueFlow(turn: Turn): Promise<EngineResult> {
   const flow = turn.tools.state.flow!;
+  const shown = turn.tools.state.pending;
   turn.tools.state.pending = undefined;
-  if (flow.kind === 'book') return advanceBooking(turn, flow);
+  if (flow.kind === 'book') return advanceBooking(turn, flow, shown);
   if (flow.kind === 'cancel') return advanceCancel(turn, flow);
   return advanceReschedule(turn, flow);
 }
@@ -430,6 +511,11 @@ function declinePending(turn: Turn): EngineResult {
   }
   state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
+}
+
+/** A digit or a number word ("12", "one"): what a correction of a time is made of. */
+function mentionsNumber(turn: Turn): boolean {
+  return /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)\b/.test(turn.normalized);
 }
 
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */

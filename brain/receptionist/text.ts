@@ -26,11 +26,11 @@ export const isOptIn = (n: string) => OPT_IN.has(n);
 /** Words that say yes on their own. */
 const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'yh', 'yeh', 'ye', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
-  'go ahead', 'go on', 'go for it', 'please do', 'do it', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
+  'go ahead', 'go on', 'go for it', 'please do', 'do it', 'let s do it', 'lets do it', 'let s do that', 'let s go', 'lets go', 'sounds good', 'sounds great', 'sounds perfect', 'that works', 'works for me',
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
   'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye', 'sure thing', 'that would be great', 'would be great', 'that d be great', 'thatd be great',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
-  'let s go', 'lets go', 'vamos', 'vamos alla', 'hagamoslo', 'venga', 'venga va', 'adelante', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
+  'vamos', 'vamos alla', 'hagamoslo', 'venga', 'venga va', 'adelante', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
   'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
 ];
 /** Words that go with a yes without changing it. */

@@ -27,6 +27,16 @@ export interface When {
   week?: string;
   /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
   weekdayOnly?: boolean;
+  /** With `vague_time`: the hours a range wish allows ("after 5", "entre las 10 y las 12"). */
+  range?: RangeWish;
+}
+
+/** "after 5": from 05:00 or 17:00, for the caller to settle by what is open; minutes after midnight. */
+export interface RangeWish {
+  from?: number;
+  to?: number;
+  /** Written without am/pm: each bound may be 12 hours later. */
+  ambiguous: boolean;
 }
 
 export type Unclear = 'weekday_mismatch' | 'several' | 'vague_time' | 'bad_time';
@@ -69,7 +79,7 @@ const NUMBER_RE = Object.fromEntries(
 ) as Record<Language, RegExp>;
 
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
@@ -192,18 +202,44 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
+  if (language === 'es') {
+    scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+    // "a mediodía", "sobre el mediodía": noon, as "midday" is.
+    scan(/\b(?:a|al|sobre el|hacia el|para el|el) medio ?dia\b/g, (m) => add(m, 12, 0, undefined, true));
+  }
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
 }
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
 const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues del?|antes del?|desde|hasta) (?:the |las? |el |about )?(?:\d|noon|midday|mediodia)/;
+const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues del?|desde)$/;
+const RANGE_BOTH = /^(between|entre)$/;
+
+/** The hours a range wish allows, from its word and the clock times after it. */
+function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish | undefined {
+  const after = times.filter((t) => t.end > at);
+  if (after.length === 0) return undefined;
+  const ambiguous = after.slice(0, RANGE_BOTH.test(word) ? 2 : 1).some((t) => !t.certain);
+  if (RANGE_BOTH.test(word)) {
+    if (after.length < 2) return undefined;
+    const [a, b] = [after[0]!, after[1]!];
+    // "between 2 and 4pm": the bound without am/pm takes the reading on the other's side of it.
+    if (a.certain !== b.certain) {
+      const from = a.certain ? a.minutes : [a.minutes + 12 * 60, a.minutes].find((m) => m < b.minutes) ?? a.minutes;
+      const to = b.certain ? b.minutes : [b.minutes, b.minutes + 12 * 60].find((m) => m > a.minutes) ?? b.minutes;
+      return { from, to, ambiguous: false };
+    }
+    return { from: a.minutes, to: b.minutes, ambiguous };
+  }
+  return RANGE_START.test(word) ? { from: after[0]!.minutes, ambiguous } : { to: after[0]!.minutes, ambiguous };
+}
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
-  if (/\b(morning|in the am|first thing|(?:por|de|en) la manana|a primera hora|temprano)\b/.test(s)) return 'morning';
-  if (/\b(afternoon|arvo|por la tarde|de la tarde|a la tarde|en la tarde)\b/.test(s)) return 'afternoon';
-  if (/\b(evening|tonight|night|por la noche|de la noche|en la noche|esta noche)\b/.test(s)) return 'evening';
+  if (/\b(morning|in the am|first thing|before school|before work|(?:por|de|en) la manana|a primera hora|temprano|antes del? (?:colegio|cole|escuela|clase|trabajo|curro))\b/.test(s)) return 'morning';
+  if (/\b(afternoon|arvo|after school|por la tarde|de la tarde|a la tarde|en la tarde|despues del? (?:colegio|cole|escuela|clase)|a la salida del? (?:colegio|cole))\b/.test(s)) return 'afternoon';
+  if (/\b(evening|tonight|night|after work|por la noche|de la noche|en la noche|esta noche|despues del? (?:trabajo|curro)|al salir del? (?:trabajo|curro))\b/.test(s)) return 'evening';
   return undefined;
 }
 
@@ -280,7 +316,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // Relative days.
   if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
-  if (/\b(today|hoy|this (?:morning|afternoon|evening))\b/.test(s)) r.dates.push(today);
+  // "in two weeks, same day of the week as today": today says which weekday, not the day.
+  if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
   for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
@@ -375,8 +412,17 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   const times = findTimes(s, language);
   if (times === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
   const distinct = [...new Set(times.map((t) => t.minutes))];
-  if (distinct.length > 1 || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
-  if (VAGUE.test(s)) result.unclear ??= 'vague_time';
+  const vague = VAGUE.exec(s);
+  // "between 3 and 4" names two times for one wish, not two choices.
+  const between = vague && RANGE_BOTH.test(vague[1]!) && distinct.length === 2;
+  if ((distinct.length > 1 && !between) || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
+  if (vague) {
+    result.unclear ??= 'vague_time';
+    const range = result.unclear === 'vague_time' ? rangeOf(vague[1]!, vague.index, times) : undefined;
+    // "after 5 in the afternoon": the part of the day says which 5.
+    const shift = (m: number | undefined) => (m !== undefined && part && part !== 'morning' && m < 12 * 60 ? m + 12 * 60 : m);
+    if (range) result.range = range.ambiguous && part ? { from: shift(range.from), to: shift(range.to), ambiguous: false } : range;
+  }
   const hit = times[0];
   if (hit) {
     let minutes = hit.minutes;

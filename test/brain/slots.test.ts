@@ -171,3 +171,17 @@ describe('days in the story and times without "a las"', () => {
     expect(parseWhen('friday at 12 in the morning', 'en', now)).toMatchObject({ time: 720 });
   });
 });
+
+describe('range wishes', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  it('read their bounds, and still ask when no day or no free time settles them', () => {
+    expect(parseWhen('anything after 5 on friday', 'en', now)).toMatchObject({ date: '2026-03-27', unclear: 'vague_time', range: { from: 300, ambiguous: true } });
+    expect(parseWhen('thursday between 2 and 4pm', 'en', now)).toMatchObject({ unclear: 'vague_time', range: { from: 840, to: 960, ambiguous: false } });
+    expect(parseWhen('between 10am and 2', 'en', now)).toMatchObject({ range: { from: 600, to: 840, ambiguous: false } });
+    expect(parseWhen('before 11am', 'en', now)).toMatchObject({ range: { to: 660, ambiguous: false } });
+    expect(parseWhen('el sábado entre las 10 y las 12', 'es', now)).toMatchObject({ date: '2026-03-28', range: { from: 600, to: 720 } });
+    expect(parseWhen('a partir de las 5 de la tarde', 'es', now)).toMatchObject({ range: { from: 1020, ambiguous: false } });
+    expect(parseWhen('friday at 3 or 4', 'en', now)).toMatchObject({ unclear: 'several' });
+    expect(parseWhen('friday at 3 or 4', 'en', now).range).toBeUndefined();
+  });
+});

@@ -37,13 +37,15 @@ const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt
 /** "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence. */
 const SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
 
-/** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
+/** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, places, courtesies. */
 const NOT_NAMES = new Set(
   (
     'thanks thank cheers good hi hello hey hiya hola gracias buenos buenas see many muchas happy free here back sorry not fine ok okay available late running saludos un una el la the a ' +
     'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun lunes martes miercoles jueves viernes sabado domingo ' +
     'january february march april may june july august september october november december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ' +
     'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
+    'road rd street st avenue ave lane square station park hotel centre center mall airport bridge hill beach church school college university hospital ' +
+    'calle avenida plaza paseo estacion aeropuerto hotel playa iglesia colegio universidad centro ' +
     'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres'
   ).split(' '),
 );

@@ -36,6 +36,9 @@ describe('a name given along the way in a request (issue 13, class A)', () => {
     'clase para Navidad',
     'batería para el Sábado',
     'my name is and I want piano',
+    'directions for Gloucester Road please',
+    'is there parking for Temple Meads Station',
+    'cómo llego para Plaza Mayor',
   ])('"%s" gives no name', (text) => expect(nameInMessage(text, (w) => namesService(w) || /^beginners$/i.test(w))).toBeUndefined());
 });
 

@@ -34,25 +34,32 @@ const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+
 const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
 /** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
 const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\\s*(?:$|[.,!?;]))`, 'u');
+/** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
+const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
 /** "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence. */
 const SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
 
-/** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, places, courtesies. */
+/** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
 const NOT_NAMES = new Set(
   (
     'thanks thank cheers good hi hello hey hiya hola gracias buenos buenas see many muchas happy free here back sorry not fine ok okay available late running saludos un una el la the a ' +
     'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun lunes martes miercoles jueves viernes sabado domingo ' +
     'january february march april may june july august september october november december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ' +
     'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
-    'road rd street st avenue ave lane square station park hotel centre center mall airport bridge hill beach church school college university hospital ' +
-    'calle avenida plaza paseo estacion aeropuerto hotel playa iglesia colegio universidad centro ' +
     'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres'
   ).split(' '),
 );
 
+/**
+ * "directions for Gloucester Road", "para Plaza Mayor": places, which a weak lead-in may be followed
+ * by. Not checked after a strong one: "name's Jo Park" is a person.
+ */
+const PLACES = new Set('road rd avenue ave square station hotel centre center mall airport beach school college university hospital calle avenida plaza paseo estacion aeropuerto playa iglesia colegio universidad centro'.split(' '));
+
 /** The name as extractName formats it, when no word of it is a common word and it names no service. */
-function personName(candidate: string, namesService: (text: string) => boolean): string | undefined {
+function personName(candidate: string, namesService: (text: string) => boolean, strong = false): string | undefined {
   const words = normalize(candidate).split(/[\s'’]+/);
+  if (!strong && words.some((w) => PLACES.has(w))) return undefined;
   const inside = (i: number) => i > 0 && i < words.length - 1 && NAME_PARTICLES.has(words[i]!);
   if (words.some((w, i) => NOT_NAMES.has(w) && !inside(i)) || namesService(candidate)) return undefined;
   return extractName(candidate);
@@ -68,12 +75,12 @@ export function nameInMessage(written: string, namesService: (text: string) => b
   const strong = STRONG.exec(text.toLowerCase());
   const rest = strong ? text.slice(strong.index + strong[0].length) : '';
   for (const after of strong ? [CLAUSE_AFTER_STRONG.exec(rest), AFTER_STRONG.exec(rest)] : []) {
-    const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService) : undefined;
+    const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true) : undefined;
     if (name) return name;
   }
-  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, SIGNED]) {
+  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED]) {
     const m = re.exec(text);
-    const name = m && personName(m[1]!, namesService);
+    const name = m && personName((m[1] ?? m[2])!, namesService, re === NAME_WORD);
     if (name) return name;
   }
   return undefined;

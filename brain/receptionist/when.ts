@@ -91,7 +91,7 @@ const BARE_DAY: Record<Language, RegExp> = {
 
 /** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
 const FOUR_DIGITS = new RegExp(
-  `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
+  `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)(?: ?(?:h|hs|hrs))?\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
   'g',
 );
 /**
@@ -185,7 +185,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(\d{1,2}) (?:minutes )?(?:past|after) (\d{1,2})(?!\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
     scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})(?!\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
-    scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
+    scan(/\b(noon|midday|midnight)(?:ish)?\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
   }
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
   scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
@@ -270,8 +270,9 @@ interface DateReading {
 }
 
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
-const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (?:week|after next)\\b`, 'g');
-const A_WEEK_FROM = new RegExp(`\\ba week (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
+// "Tuesday fortnight": two weeks on, as "Friday week" is one.
+const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (week|after next|fortnight)\\b`, 'g');
+const A_WEEK_FROM = new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
 const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
 
 /**
@@ -304,10 +305,10 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
   };
   const count = (w: string) => (/^\d/.test(w) ? Number(w) : 1);
-  for (const m of [...s.matchAll(WEEKS_AFTER)]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: 1 }), WEEKDAYS[m[1]!]);
+  for (const m of [...s.matchAll(WEEKS_AFTER)]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), WEEKDAYS[m[1]!]);
   for (const m of [...s.matchAll(A_WEEK_FROM)]) {
-    const wd = WEEKDAYS[m[1]!];
-    shift(m, (wd ? ahead(wd, false) : m[1] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: 1 }), wd);
+    const wd = WEEKDAYS[m[2]!];
+    shift(m, (wd ? ahead(wd, false) : m[2] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[1] === 'fortnight' ? 2 : 1 }), wd);
   }
   for (const m of [...s.matchAll(IN_WEEKS_ON)]) {
     const wd = WEEKDAYS[(m[2] ?? m[3])!]!;
@@ -319,9 +320,9 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // "in two weeks, same day of the week as today": today says which weekday, not the day.
   if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
-  for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
+  for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?|fortnights?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
-    r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : n }));
+    r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : /^fortnight/.test(m[2]!) ? n * 14 : n }));
   }
   // Weekdays, with their "this / next / que viene" reading.
   for (const m of s.matchAll(WEEKDAY_PHRASE)) {

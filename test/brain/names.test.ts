@@ -24,6 +24,11 @@ describe('a name given along the way in a request (issue 13, class A)', () => {
     ['hola, me llamo Tomás Ruiz y quiero guitarra el viernes', 'Tomás Ruiz'],
     ['batería el lunes 1730, a nombre de Noelia Pardo', 'Noelia Pardo'],
     ['Hi, it\'s Stuart Reid here, piano on friday?', 'Stuart Reid'],
+    ['Hi, Sarah here, could I get piano on thursday at 4?', 'Sarah'],
+    ['Tom Reid here - guitar tomorrow at 6?', 'Tom Reid'],
+    ['piano sat 10am, name Jo Park', 'Jo Park'],
+    ["drums on friday, name's Amy Hill", 'Amy Hill'],
+    ['hola, Marta aquí, ¿tenéis canto el lunes?', 'Marta'],
   ])('"%s" gives %s', (text, name) => expect(nameInMessage(text, namesService)).toBe(name));
 
   it.each([
@@ -39,6 +44,8 @@ describe('a name given along the way in a request (issue 13, class A)', () => {
     'directions for Gloucester Road please',
     'is there parking for Temple Meads Station',
     'cómo llego para Plaza Mayor',
+    'Parking here?',
+    'Hi, Monday here is fine',
   ])('"%s" gives no name', (text) => expect(nameInMessage(text, (w) => namesService(w) || /^beginners$/i.test(w))).toBeUndefined());
 });
 

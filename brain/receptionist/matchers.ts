@@ -97,6 +97,30 @@ function misspells(word: string, term: string): boolean {
   return term.split(' ').some((t) => t.slice(0, 2) === word.slice(0, 2) && Math.abs(t.length - word.length) <= 2);
 }
 
+/** Minutes written in words, as lengths are said ("ninety minutes", "sesenta minutos"). */
+const MINUTE_WORDS: Record<string, number> = { thirty: 30, 'forty five': 45, sixty: 60, ninety: 90, treinta: 30, 'cuarenta y cinco': 45, sesenta: 60, noventa: 90 };
+const MINUTES_SAID = new RegExp(`\\b(\\d{2,3}|${Object.keys(MINUTE_WORDS).join('|')}) ?(?:min|mins|minute|minutes|minuto|minutos)\\b`);
+/** "in an hour", "una hora antes", "per hour": an hour that is no length of the service. */
+const NOT_LENGTH_BEFORE = /\b(?:in|within|per|every|dentro de|en|por|cada|a|al)\s*$/;
+const NOT_LENGTH_AFTER = /^\s*(?:ago|later|earlier|before|after|early|late|antes|despues|tarde|mas|more|less|menos)\b/;
+
+/**
+ * The length a message asks for, in minutes: "90 mins", "ninety minutes", "an hour and a half",
+ * "hora y media", "1h30", "for an hour", "2 horas".
+ */
+export function statedMinutes(n: string): number | undefined {
+  if (/\b(?:(?:an?|one) )?hour and a half\b|\bhora y media\b|\b1 ?h ?30\b|\b1 5 ?(?:h|hrs?|hours?|horas?)\b|\bone and a half hours?\b/.test(n)) return 90;
+  if (/\b(?:half an hour|half hour|media hora)\b/.test(n)) return 30;
+  const minutes = MINUTES_SAID.exec(n);
+  if (minutes) return MINUTE_WORDS[minutes[1]!] ?? Number(minutes[1]);
+  for (const m of n.matchAll(/\b(an?|one|1|una?|2|two|dos|3|three|tres) ?(?:hours?|horas?|hrs?|h)\b/g)) {
+    if (NOT_LENGTH_BEFORE.test(n.slice(0, m.index)) || NOT_LENGTH_AFTER.test(n.slice(m.index! + m[0].length))) continue;
+    const count = /^(2|two|dos)$/.test(m[1]!) ? 2 : /^(3|three|tres)$/.test(m[1]!) ? 3 : 1;
+    return count * 60;
+  }
+  return undefined;
+}
+
 /**
  * Finds services named in free text. A service matches when one of its names or aliases appears
  * as whole words, or when fuse.js finds a close spelling of one of the message's words (typos).
@@ -105,27 +129,43 @@ export class ServiceMatcher {
   private readonly fuse: Fuse<ServiceTerm>;
   private readonly terms: ServiceTerm[];
 
-  constructor(private readonly services: readonly Service[]) {
+  constructor(services: readonly Service[]) {
     this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t), key: serviceKey(t), lexical: lexiconKey(t) })));
     this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
   }
 
   /**
-   * "a court for 90 mins", "pista de hora y media": when the message says how long, and the service
-   * found has a sibling (a service sharing a word of its name) whose name says that many minutes,
-   * that sibling comes first.
+   * Services mentioned in the text, best first; with `typos` false, only those named as written.
+   * Services that share a word and differ only in length ("Pista 60 minutos", "Pista 90 minutos")
+   * are told apart by the length the message says ("a court for 90 mins", "pista de hora y media").
    */
-  private byLength(text: string, found: Service[]): Service[] {
-    const best = found[0];
-    const minutes = lengthSaid(normalize(text)) ?? (best ? numberBeside(normalize(text), best) : undefined);
-    // "push it back an hour" says how far to move, not how long.
-    if (minutes === undefined || !best || saysMinutes(best, minutes) || timeShift(normalize(text)) !== undefined) return found;
-    const family = this.services.filter((s) => s.id !== best.id && sharesServiceWord(s, best.name) && saysMinutes(s, minutes));
-    return family.length === 1 ? [family[0]!, ...found.filter((s) => s.id !== family[0]!.id)] : found;
+  find(text: string, typos = true): Service[] {
+    return this.byLength(this.named(text, typos), text);
   }
 
-  /** Services mentioned in the text, best first; with `typos` false, only those named as written. */
-  find(text: string, typos = true): Service[] {
+  /**
+   * The found services with the one whose length (or number in its name) the message says first.
+   * When the message says a length that none of the related services has, none is named: the
+   * customer is asked which, rather than booked into the wrong length.
+   */
+  private byLength(found: Service[], text: string): Service[] {
+    const first = found[0];
+    if (!first) return found;
+    const words = new Set(this.terms.filter((t) => t.service.id === first.id).flatMap((t) => t.key.filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !/\d/.test(w))));
+    const related = [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
+    if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return found;
+    // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
+    const bare = new RegExp(`\\b(?:${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
+    const said = bare ? Number(bare[1]) : statedMinutes(normalize(text));
+    // "push it back an hour" says how far to move, not how long.
+    if (said === undefined || (!bare && timeShift(normalize(text)) !== undefined)) return found;
+    const fits = related.filter((s) => s.duration === said || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said)));
+    if (fits.length === 0) return bare ? found : [];
+    const rank = (s: Service) => (fits.includes(s) ? 0 : 1) * 1000 + (found.includes(s) ? found.indexOf(s) : 999);
+    return [...new Set([...found, ...fits])].sort((a, b) => rank(a) - rank(b));
+  }
+
+  private named(text: string, typos: boolean): Service[] {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);
     const keyed = ` ${key.join(' ')} `;
@@ -134,9 +174,9 @@ export class ServiceMatcher {
     const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => weight(b) - weight(a));
     const found = new Map<string, Service>();
     for (const t of exact) found.set(t.service.id, t.service);
-    if (found.size > 0) return this.byLength(text, [...found.values()]);
+    if (found.size > 0) return [...found.values()];
     for (const t of this.terms) if (allWordsIn(t.key, key)) found.set(t.service.id, t.service);
-    if (found.size > 0) return this.byLength(text, [...found.values()]);
+    if (found.size > 0) return [...found.values()];
     // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
     const translated = translatedServices(this.terms, text);
     if (translated.length > 0 || !typos) return translated;
@@ -146,32 +186,6 @@ export class ServiceMatcher {
     }
     return [...found.values()];
   }
-}
-
-/** How long the message says the service should be, in minutes: "90 mins", "hora y media", "an hour", "1h30". */
-function lengthSaid(n: string): number | undefined {
-  if (/\b(hora y media|una hora y media|hour and a half|an hour and a half|1h ?30|1 ?5 hours|one and a half hours?)\b/.test(n)) return 90;
-  const m = /\b(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|m)\b/.exec(n);
-  if (m) return Number(m[1]);
-  if (/\b(media hora|half an hour|half hour)\b/.test(n)) return 30;
-  if (/\b(2 hours|two hours|2 horas|dos horas|2h)\b/.test(n)) return 120;
-  if (/\b(an hour|one hour|1 hour|1 hora|una hora|1h)\b/.test(n)) return 60;
-  return undefined;
-}
-
-/** "pista 90", "court of 90": a number right after a word of the service's name. */
-function numberBeside(n: string, service: Service): number | undefined {
-  const words = [service.name, ...service.aliases].flatMap((t) => normalize(t).split(' ')).filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
-  for (const w of new Set(words)) {
-    const m = new RegExp(`\\b${w} (?:de |of )?(\\d{2,3})\\b`).exec(n);
-    if (m) return Number(m[1]);
-  }
-  return undefined;
-}
-
-/** Whether a service's name or an alias says this many minutes ("Pista 90 minutos", "90 min court"). */
-function saysMinutes(service: Service, minutes: number): boolean {
-  return [service.name, ...service.aliases].some((t) => normalize(t).split(' ').includes(String(minutes)) || lengthSaid(normalize(t)) === minutes);
 }
 
 /** Whether the text shares a word of four letters or more with the service's name or aliases ("the haircut", "la del masaje"). */

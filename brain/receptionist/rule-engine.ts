@@ -6,11 +6,12 @@ import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
 import { asksForHuman, asksToStopMessages, isFrustrated } from './conversation.js';
+import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
-import { fillWhen, timeShift, weekdayNear } from './slots.js';
+import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
@@ -93,31 +94,8 @@ function unclearQuestion(turn: Turn, when: When): string {
   return r.t('badTime');
 }
 
-// Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
-const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Nn]ame:|[Nn]ame(?=\s+\p{Lu})|[Tt]he name is|[Hh]is name is|[Hh]er name is|[Nn]ames are|under the name(?: of)?|booking is for|[Mm]e llamo|[Ss]e llama|[Mm]i nombre es|[Ss]u nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s*(?:&|and|y)\s*\p{Lu}[\p{L}'-]+)?(?:\s+\p{Lu}[\p{L}'-]+){0,2})/u;
-// "for Ravi Patel", "para Martina Silva", "for my boy Harrison Clarke", "es para mi hijo Mateo": who the booking is for.
-// Alone a name needs two capitalised words ("for Friday" is no one); after a relation, one will do.
-const NAME_FOR = /\b(?:for|para)\s+(?:(?:my|mi)\s+(?:son|daughter|boy|girl|kid|child|mum|mom|mother|dad|father|wife|husband|partner|hijo|hija|niño|niña|chamo|chama|peque|mamá|mama|madre|papá|papa|padre|esposo|esposa|marido|mujer|pareja)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})|(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}))/u;
-// "Can Jack Thompson do English on Monday": the one who is coming, named as the question's subject.
-const NAME_ASKS = /^(?:(?:hi|hey|hello|hiya|hola)[,!]?\s+)?(?:[Cc]an|[Cc]ould)\s+(\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+)\s+(?:do|have|get|come|book|join|start|take)\b/u;
-// "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": only a capitalised name closing its clause.
-const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]he'?s|[Hh]e'?s|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=(?:\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\s*(?:$|[.,!?;]))/u;
-// "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence.
-const NAME_SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
-/** Capitalised words that open a clause without naming anyone. */
-const NOT_A_NAME = /^(thanks|thank|cheers|good|hi|hello|hey|hola|gracias|buenos|buenas|see|many|muchas|happy|free|here|back|sorry|not|fine|ok|okay|available|late|running|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|easter|christmas|navidad|semana|saludos|un|una|el|la|the|a)$/i;
-
-/** The name a message gives along the way, by any of the ways above. */
-function givenName(text: string): string | undefined {
-  const named = NAME_GIVEN.exec(text);
-  if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) return extractName(named[1]!);
-  for (const re of [NAME_FOR, NAME_ASKS, NAME_SELF, NAME_SIGNED]) {
-    const m = re.exec(text);
-    const name = m?.[1] ?? m?.[2];
-    if (name && !NOT_A_NAME.test(normalize(name.split(/\s+/)[0]!))) return extractName(name);
-  }
-  return undefined;
-}
+/** The name a message gives along the way; words that name one of the services are no name ("for English"). */
+const givenName = (turn: Turn) => nameInMessage(turn.text, (words) => turn.services.find(words, false).length > 0);
 /** The name a reply opens with before a comma or "and", when that clause says nothing about when or what. */
 function leadingName(turn: Turn): string | undefined {
   const m = /^([^,;]+?)\s*(?:[,;]|\s(?:and|y|e)\s)/u.exec(turn.text.trim());
@@ -258,7 +236,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
   // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
-  const given = givenName(turn.text) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
+  const given = givenName(turn) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
   flow.name = given ?? flow.name;
   if (flow.awaiting === 'name' && !gaveSomething && !given) {
     const name = extractName(turn.text);
@@ -645,7 +623,7 @@ export class RuleEngine implements Engine {
 
   async respond(turn: Turn): Promise<EngineResult> {
     // "Hi, it's Stuart Reid here", "buenas, soy Marta López": a name given before any booking is kept for the next one.
-    const name = turn.tools.state.flow ? undefined : givenName(turn.text);
+    const name = turn.tools.state.flow ? undefined : givenName(turn);
     if (name) turn.tools.state = applyChange(turn.tools.state, { customerName: name });
     const result = await this.route(turn);
     const { profile, now } = turn.tools;
@@ -708,8 +686,11 @@ export class RuleEngine implements Engine {
       // While a name is awaited, a sure model is not enough: "its connor" is the name, only "where are you?" asks something.
       const ownWords = turn.classification.hints.includes(intent as never);
       const awaitingName = flow.kind === 'book' && flow.awaiting === 'name';
+      // A name where one is awaited, or words only the flow understands ("3 then", "al día siguiente"), are the flow's.
       const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))
-        && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks;
+        && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks
+        // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
+        && !fillsRelative(n) && !(awaitingName && givenName(turn));
       // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
       if (!sideQuestion || this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) === 'unknown') return continueFlow(turn);
     }

@@ -30,14 +30,16 @@ const YES_CORE = [
   'that s fine', 'thats fine', 'that s great', 'thats great', 'that s right', 'thats right', 'that s it', 'thats it', 'fine', 'alright', 'all right', 'great', 'lovely',
   'brilliant', 'grand', 'cool', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye', 'sure thing', 'that would be great', 'would be great', 'that d be great', 'thatd be great',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
-  'venga', 'venga va', 'adelante', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
+  'vamos', 'vamos alla', 'hagamoslo', 'venga', 'venga va', 'adelante', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
   'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
-  'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
+  // "ok let's do it", "let's book it".
+  'let s', 'lets', 'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
-  'por favor', 'porfavor', 'porfa', 'porfi', 'xfa', 'plis', 'asi', 'gracias', 'muchas', 'mil', 'nos vemos', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
+  // "si porfavor", "sí así": run together as typed, or "like that".
+  'por favor', 'porfavor', 'porfa', 'porfi', 'xfa', 'xfavor', 'plis', 'asi', 'gracias', 'muchas', 'mil', 'nos vemos', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
   // "sí, esa", "yes that one's fine": pointing at the proposal just shown.
   'that one s', 'this one', 'this one s', 'that time', 'that day', 'esa', 'ese', 'esa misma', 'ese mismo', 'esa hora', 'ese dia', 'esa misma hora',
 ];
@@ -174,6 +176,7 @@ const NAME_LEAD_IN = new RegExp(
     'thanks', 'thank you', 'cheers', 'ok', 'okay', 'sure', 'yes', 'yeah', 'si', 'sí', 'vale', 'gracias', 'perfecto', 'hi', 'hola',
     "it's me", 'its me', 'it is me', 'me', 'soy yo', 'yo', 'just', 'solo', 'ponlo a nombre de', 'ponla a nombre de', 'pon', 'ponlo', 'put', 'es para', "it's for", 'its for', 'for', 'para', 'under', 'put it under', 'book it under',
     'my name is', "my name's", 'i am', "i'm", 'im', "it's", 'its', 'it is', 'name is', "name's", 'the name is', 'call me', 'me llamo', 'mi nombre es', 'soy', 'a nombre de',
+    'name', 'names are', 'her name is', 'his name is', "her name's", "his name's", 'se llama', 'se llaman', 'su nombre es', 'nombre', 'de parte de',
   ]
     // Longest first, so "me llamo" is not read as "me" and a name "Llamo".
     .sort((a, b) => b.length - a.length)
@@ -183,6 +186,20 @@ const NAME_LEAD_IN = new RegExp(
 );
 
 const RELATION = /^(?:my|our|his|her|mi|nuestr[oa]|su) (?:mum|mom|mother|mam|dad|father|son|daughter|wife|husband|partner|boyfriend|girlfriend|friend|brother|sister|kid|child|boy|girl|hij[oa]|madre|padre|mam[aá]|pap[aá]|mujer|marido|pareja|novi[oa]|amig[oa]|herman[oa]|niñ[oa]|nene|nena|abuel[oa])[,:]?\s+/iu;
+
+/** "it's for Isabella, surname Kowalski", "Lucía, apellido Gómez": a surname told apart joins the name before it. */
+export const joinSurname = (text: string) => text.replace(/([\p{L}'’-]+),?\s+(?:surname|last name|family name|apellidos?)(?:\s+is|\s+es)?:?\s+(?=\p{L})/giu, '$1 ');
+
+/** Words no name is made of: verbs, pronouns and small words of a sentence, and yes/no words. */
+const NOT_IN_NAMES = new Set(
+  (
+    'and or i me my you your we us our it its is are am was be does did can could would will shall should let lets s t to the a an of in on at for with that this what when how ' +
+    'yes no not ok okay please pls thanks book want need like get have go going make sure fine good great time today tomorrow tonight ' +
+    'de del la las los y el en un una es por favor que con quiero necesito puedo puede hoy manana tarde noche hora cita reserva si vale bien'
+  ).split(' '),
+);
+/** Small words that belong inside a name: "María de la Cruz", "Ashley and Tyler Brooks". */
+export const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'and', 'van', 'von', 'da', 'di', 'le']);
 
 /** A plausible person's name from a reply to "what name should I use?", or undefined. */
 export function extractName(text: string): string | undefined {
@@ -195,17 +212,18 @@ export function extractName(text: string): string | undefined {
     stripped = stripped.replace(NAME_LEAD_IN, '').trim();
   }
   // "for my mum, Rita", "es para mi hijo Pablo": the relation is not the name; "Niall, thanks": nor is the courtesy.
-  stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|x+|gracias|por favor|porfa|porfi)[.!]*$/i, '').replace(/[.!,]+$/, '').trim();
-  // "Isabella, surname Kowalski": the parts of one name.
-  stripped = stripped.replace(/,?\s*\b(?:surname|last name|apellido|apellidos)\b\s*:?\s*/iu, ' ').trim();
-  // "Ashley & Tyler Brooks": two people under one name.
-  if (!/^[\p{L}][\p{L}' .&-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
+  stripped = joinSurname(stripped);
+  stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|x+|gracias|por favor|porfa|porfi|here|speaking|aqu[ií]|por aqu[ií])[.!]*$/iu, '').replace(/[.!,]+$/, '').trim();
+  if (!/^[\p{L}][\p{L}'’ .&-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;
   // "yes", "ok", "no", "thanks", "soy yo" answer the question; they are not who the booking is for.
   const n = normalize(stripped);
   if (isAffirmative(n) || isNegative(n) || /^(thanks|thank you|gracias|hello|hi|hola|me|myself|yo|mi)$/.test(n)) return undefined;
+  // "ok let's do it", "can we do 5": a sentence, not a name; particles count only inside one ("María de la Cruz").
+  const words = plain(n).split(' ');
+  if (words.some((w, i) => NOT_IN_NAMES.has(w) && !(i > 0 && i < words.length - 1 && NAME_PARTICLES.has(w)))) return undefined;
   return stripped
     .split(/\s+/)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .map((w, i) => (i > 0 && NAME_PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1)))
     .join(' ');
 }

@@ -89,6 +89,17 @@ const BARE_DAY: Record<Language, RegExp> = {
   es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
 
+/** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
+const FOUR_DIGITS = new RegExp(
+  `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)(?: ?(?:h|hs|hrs))?\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
+  'g',
+);
+/**
+ * "pista 1h", "a court for 1h30", "dos horas": how long, not when. Blanked unless a word asking for a
+ * time comes first ("a las 1h30" stays a time).
+ */
+const DURATION = /(?<!\b(?:at|las?|around|about|sobre las|tipo|by) )\b(?:[1-3] ?h ?30|[1-3](?:[.,]5)? ?(?:h|hr|hrs|hours?|horas?)|(?:an?|una?|half an?|media) (?:hours?|horas?|hr))(?: (?:y media|and a half))?\b/g;
+
 /** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
 function prepare(text: string, language: Language): string {
   let s = text
@@ -102,6 +113,7 @@ function prepare(text: string, language: Language): string {
   // "the one on Saturday", "that one": a pronoun, not the 1st.
   if (language === 'en') s = s.replace(/\b(the|that|this|which|other|first|second|third|last|next) one\b/g, '$1 pick');
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
+  s = s.replace(DURATION, ' duration ');
   // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
   s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
   if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1').replace(/\bd (la|el)\b/g, 'de $1');
@@ -160,27 +172,29 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       add(m, h, min, meridiem, /\d ?h(?:\d|\b)/.test(m[0]));
     });
   }
+  // "el domingo a mediodía": noon, as "midday" is; "a las 2 del mediodía" was read above.
+  if (language === 'es') scan(/\b(?:a |al |sobre el |hacia el )?mediodia\b/g, (m) => add(m, 12, 0, undefined, true));
   // "el sábado 9 y media", "mañana 10 y cuarto": the half or quarter says it is a time, without "a las".
   if (language === 'es') scan(/\b(\d{1,2}) (y media|y cuarto|menos cuarto)\b/g, (m) => add(m, m[2] === 'menos cuarto' ? Number(m[1]) - 1 : Number(m[1]), m[2] === 'y media' ? 30 : m[2] === 'y cuarto' ? 15 : 45));
+  // Spoken English times first, so "quarter past 6 pm" is 18:15 and not the "6 pm" inside it.
+  if (language === 'en') {
+    scan(/\bhalf (?:past )?(\d{1,2})(?!\d|[:.]\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[1]), 30, m[2]?.trim()));
+    // British "past"/"to" and American "after"/"of"/"till".
+    scan(/\b(?:a )?quarter (?:past|after) (\d{1,2})(?!\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[1]), 15, m[2]?.trim()));
+    scan(/\b(?:a )?quarter (?:to|of|till|til) (\d{1,2})(?!\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[1]) - 1, 45, m[2]?.trim()));
+    scan(/\b(\d{1,2}) (?:minutes )?(?:past|after) (\d{1,2})(?!\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
+    scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})(?!\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
+    scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
+    scan(/\b(noon|midday|midnight)(?:ish)?\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
+  }
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
-  // "pista 1h el martes a las 9": an hour or two said with h and no minutes, beside another time, is how long.
-  const others = (m: RegExpExecArray) => /\d/.test(s.slice(0, m.index) + s.slice(m.index + m[0].length));
-  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => (Number(m[1]) <= 3 && !m[2] && others(m) && !/\b(?:la|las|at)\s*$/.test(s.slice(0, m.index)) ? undefined : add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true)));
+  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
   // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
   scan(/\b(?:at|a las|las|around|about|for) ([01]\d|2[0-3])([0-5]\d) ?(?:h|hs|hrs)?\b/g, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
-  // "sat 1730", "tmrw 1630": a 24-hour time right after the day it is on.
-  scan(DAY_THEN_CLOCK, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
+  // "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless they are a year, a price or part of a date.
+  scan(FOUR_DIGITS, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
+  scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
   if (language === 'en') {
-    scan(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 30, m[2]?.trim()));
-    // British "past"/"to" and American "after"/"of"/"till".
-    scan(/\b(?:a )?quarter (?:past|after) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 15, m[2]?.trim()));
-    scan(/\b(?:a )?quarter (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]) - 1, 45, m[2]?.trim()));
-    scan(/\b(\d{1,2}) (?:minutes )?(?:past|after) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]), Number(m[1]), m[3]?.trim()));
-    scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
-    scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
-    scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
-    // After the phrases above, so "quarter past 6 pm" is not read as 6 pm.
-    scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
     scan(ANCHORED, (m) =>
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
@@ -198,8 +212,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
 }
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
-const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
-const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues de|desde)$/;
+const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues del?|antes del?|desde|hasta) (?:the |las? |el |about )?(?:\d|noon|midday|mediodia)/;
+const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues del?|desde)$/;
 const RANGE_BOTH = /^(between|entre)$/;
 
 /** The hours a range wish allows, from its word and the clock times after it. */
@@ -256,9 +270,9 @@ interface DateReading {
 }
 
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
-const DAY_THEN_CLOCK = new RegExp(`\\b(?:${WEEKDAY}|${TOMORROW}|today|tonight|hoy|manana) ([01]\\d|2[0-3])([0-5]\\d)\\b(?! ?(?:am|pm))`, 'g');
-const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (?:week|after next)\\b`, 'g');
-const A_WEEK_FROM = new RegExp(`\\ba week (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
+// "Tuesday fortnight": two weeks on, as "Friday week" is one.
+const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (week|after next|fortnight)\\b`, 'g');
+const A_WEEK_FROM = new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
 const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
 
 /**
@@ -271,8 +285,11 @@ const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks
 const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
 const PAST_AFTER = /^ (?:pasado|ago)\b/;
 
+/** "in two weeks time, same day of the week as today": the count of weeks says the day; this only agrees with it. */
+const SAME_WEEKDAY = /\b(?:on )?(?:the )?same day(?: of the week)?(?: as (?:today|now))?\b|\b(?:el )?mismo dia(?: de la semana)?(?: que hoy)?\b/g;
+
 function findDates(text: string, language: Language, today: DateTime): DateReading {
-  let s = text;
+  let s = text.replace(SAME_WEEKDAY, (m) => ' '.repeat(m.length));
   const r: DateReading = { dates: [], weekdays: [], days: [] };
   const take = (d: DateTime | undefined, written: string) => {
     if (d) r.days.push(d);
@@ -288,10 +305,10 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
   };
   const count = (w: string) => (/^\d/.test(w) ? Number(w) : 1);
-  for (const m of [...s.matchAll(WEEKS_AFTER)]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: 1 }), WEEKDAYS[m[1]!]);
+  for (const m of [...s.matchAll(WEEKS_AFTER)]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), WEEKDAYS[m[1]!]);
   for (const m of [...s.matchAll(A_WEEK_FROM)]) {
-    const wd = WEEKDAYS[m[1]!];
-    shift(m, (wd ? ahead(wd, false) : m[1] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: 1 }), wd);
+    const wd = WEEKDAYS[m[2]!];
+    shift(m, (wd ? ahead(wd, false) : m[2] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[1] === 'fortnight' ? 2 : 1 }), wd);
   }
   for (const m of [...s.matchAll(IN_WEEKS_ON)]) {
     const wd = WEEKDAYS[(m[2] ?? m[3])!]!;
@@ -303,9 +320,9 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // "in two weeks, same day of the week as today": today says which weekday, not the day.
   if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
-  for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
+  for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?|fortnights?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
-    r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : n }));
+    r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : /^fortnight/.test(m[2]!) ? n * 14 : n }));
   }
   // Weekdays, with their "this / next / que viene" reading.
   for (const m of s.matchAll(WEEKDAY_PHRASE)) {

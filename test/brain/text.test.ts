@@ -21,6 +21,10 @@ describe('confirmation reading (issue 13 item 5)', () => {
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
 
+  it.each(["ok let's do it", "let's go", 'si porfavor', 'sí así', 'vale, así', 'sí xfa', 'yes plis'])('"%s" is a yes as typed (class A: never read as a name)', (text) => {
+    expect(isAffirmative(n(text))).toBe(true);
+  });
+
   it.each(['sí, esa', 'si, esa hora', 'esa misma, sí', 'sí, esa está bien', 'yes that one', "yep that one's fine", 'ok this one please'])('"%s" is a yes pointing at the proposal shown', (text) => {
     expect(isAffirmative(n(text))).toBe(true);
   });

@@ -1,0 +1,87 @@
+import { NAME_PARTICLES, extractName, joinSurname, normalize } from './text.js';
+
+/**
+ * The name a message gives along the way ("maths tmrw at 4 for Ravi Patel", "es para mi hija Lucía
+ * Gómez", "Name: Priyanka Das"), as opposed to extractName, which reads a reply to "what name?".
+ * Words that only sometimes lead into a name ("for", "para", "can") count only before capitalised
+ * words that are no weekday, month, greeting or service: "for Friday", "para Inglés" name nobody.
+ */
+
+/** A capitalised word of a name ("MacLeod", "O'Brien"), or a particle inside one ("María de la Cruz", "Ashley & Tyler Brooks"). */
+const CAP = "\\p{Lu}\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?(?:['’-]\\p{L}+)?";
+const NAME = `${CAP}(?:\\s+(?:(?:de|del|de la|de los|y|and|&|van|von|da|di|le)\\s+)?${CAP}){0,3}`;
+/** Lead words as written at a sentence's start or inside it: "for" and "For", never "FOR" only. */
+const lead = (words: string[]) => `(?:${words.map((w) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`).join('|')})`;
+const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |wee |youngest |eldest |peque[ñn]a |peque[ñn]o )?(?:son|daughter|boy|girl|lad|lass|kid|child|niece|nephew|grandson|granddaughter|sobrin[oa]|niet[oa]|wife|husband|partner|mum|mom|mother|dad|father|friend|brother|sister|hij[oa]|chamo|chama|nene|nena|niñ[oa]|peque|mujer|marido|espos[oa]|pareja|novi[oa]|madre|padre|mam[aá]|pap[aá]|amig[oa]|herman[oa]|abuel[oa])`;
+
+/** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
+const STRONG =
+  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|su nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
+/** After a strong lead-in: the first word in any case, the others capitalised ("dave Wilson", not "dave and i"). */
+const ANY_CASE = "[\\p{L}][\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2}";
+/** A name that closes its clause after a strong lead-in may be written all in lower case ("name is sam o'neill"). */
+const CLAUSE_AFTER_STRONG = /^([\p{L}'’-]+(?:\s+[\p{L}'’-]+){0,3})\s*(?:[,.!?;]|$)/u;
+const AFTER_STRONG = new RegExp(`^(${ANY_CASE}(?:\\s*(?:&|and|y)\\s*\\p{Lu}[\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2})?)`, 'u');
+/** "…, name Marcus Webb": the bare word, before a capitalised name only. */
+const NAME_WORD = new RegExp(`(?:^|[\\s,.!?;])${lead(['name', 'nombre'])}\\s+(${NAME})`, 'u');
+/** "for my son Arjun Mehta", "es para mi hija Lucía", "my boy Harrison Clarke": a relation, then the name. */
+const RELATED = new RegExp(`(?<![\\p{L}])${RELATION},?\\s+(${NAME})`, 'u');
+/** "it's for Isabella", "es para Lucía", "booking for Sam": one capitalised word is enough after these. */
+const FOR_ONE = new RegExp(`(?:(?<![\\p{L}])${lead(["it's", 'its', 'it is', 'is', 'this is', "that's", 'thats', 'es', 'son', 'booking', 'reserva', 'cita'])}\\s+(?:for|para)|^${lead(['for', 'para'])})\\s+(${NAME})`, 'u');
+/** "maths tmrw at 4 for Ravi Patel pls": after a bare "for"/"para", a first name and a surname. */
+const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+(?:(?:de|del|de la|y|&)\\s+)?${CAP}(?:\\s+${CAP})?)`, 'u');
+/** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
+const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
+/** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
+const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\\s*(?:$|[.,!?;]))`, 'u');
+/** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
+const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
+/** "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence. */
+const SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
+
+/** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
+const NOT_NAMES = new Set(
+  (
+    'thanks thank cheers good hi hello hey hiya hola gracias buenos buenas see many muchas happy free here back sorry not fine ok okay available late running saludos un una el la the a ' +
+    'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun lunes martes miercoles jueves viernes sabado domingo ' +
+    'january february march april may june july august september october november december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ' +
+    'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
+    'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres'
+  ).split(' '),
+);
+
+/**
+ * "directions for Gloucester Road", "para Plaza Mayor": places, which a weak lead-in may be followed
+ * by. Not checked after a strong one: "name's Jo Park" is a person.
+ */
+const PLACES = new Set('road rd avenue ave square station hotel centre center mall airport beach school college university hospital calle avenida plaza paseo estacion aeropuerto playa iglesia colegio universidad centro'.split(' '));
+
+/** The name as extractName formats it, when no word of it is a common word and it names no service. */
+function personName(candidate: string, namesService: (text: string) => boolean, strong = false): string | undefined {
+  const words = normalize(candidate).split(/[\s'’]+/);
+  if (!strong && words.some((w) => PLACES.has(w))) return undefined;
+  const inside = (i: number) => i > 0 && i < words.length - 1 && NAME_PARTICLES.has(words[i]!);
+  if (words.some((w, i) => NOT_NAMES.has(w) && !inside(i)) || namesService(candidate)) return undefined;
+  return extractName(candidate);
+}
+
+/**
+ * The name a message gives along the way, or undefined. `namesService` says whether words name one
+ * of the business's services ("for English", "para Pilates" are no names).
+ */
+export function nameInMessage(written: string, namesService: (text: string) => boolean = () => false): string | undefined {
+  const text = joinSurname(written);
+  // Lower-casing keeps the offsets, so the lead-in found there is cut from the text as written.
+  const strong = STRONG.exec(text.toLowerCase());
+  const rest = strong ? text.slice(strong.index + strong[0].length) : '';
+  for (const after of strong ? [CLAUSE_AFTER_STRONG.exec(rest), AFTER_STRONG.exec(rest)] : []) {
+    const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true) : undefined;
+    if (name) return name;
+  }
+  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED]) {
+    const m = re.exec(text);
+    const name = m && personName((m[1] ?? m[2])!, namesService, re === NAME_WORD);
+    if (name) return name;
+  }
+  return undefined;
+}

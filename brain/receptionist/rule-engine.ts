@@ -10,7 +10,7 @@ import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmativ
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
-import { fillWhen, timeShift, weekdayNear } from './slots.js';
+import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
@@ -683,10 +683,11 @@ export class RuleEngine implements Engine {
       // While a name is awaited, a sure model is not enough: "its connor" is the name, only "where are you?" asks something.
       const ownWords = turn.classification.hints.includes(intent as never);
       const awaitingName = flow.kind === 'book' && flow.awaiting === 'name';
+      // A name where one is awaited, or words only the flow understands ("3 then", "al día siguiente"), are the flow's.
       const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))
         && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
-        && !(awaitingName && givenName(turn));
+        && !fillsRelative(n) && !(awaitingName && givenName(turn));
       // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
       if (!sideQuestion || this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) === 'unknown') return continueFlow(turn);
     }

@@ -33,6 +33,14 @@ const BARE_HOUR = new RegExp(
     '(?:\\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|not \\d{1,2}|would be (?:better|best|great|good|ideal|perfect)|would suit (?:me )?better|(?:works|suits) (?:me )?better|is better|if (?:possible|you can|that s ok)|me va mejor|me viene mejor|seria mejor|si se puede|se puede|si puede ser|puede ser|if poss))*$',
 );
 
+/**
+ * Whether a message fills a slot only in relation to what the dialogue holds ("3 then", "al día
+ * siguiente a la misma hora", "15 min later"): words only a flow understands, whatever else they resemble.
+ */
+export function fillsRelative(normalized: string): boolean {
+  return BARE_HOUR.test(normalized) || DAY_AFTER.test(normalized) || WEEK_AFTER.test(normalized) || /\b(same time|misma hora)\b/.test(normalized) || timeShift(normalized) !== undefined;
+}
+
 /** "15 min", "half an hour", "media hora", "un cuarto de hora": how far a time moves. */
 const SHIFT_AMOUNT = /\b(\d{1,3}|a|an|one|two|half an|a quarter of an|quarter of an|un|una|dos|media|un cuarto de|cuarto de) ?(m|min|mins|minute|minutes|minutos?|h|hr|hrs|hour|hours|horas?)\b/;
 const SHIFT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1, una: 1, dos: 2, 'half an': 0.5, media: 0.5, 'a quarter of an': 0.25, 'quarter of an': 0.25, 'un cuarto de': 0.25, 'cuarto de': 0.25 };

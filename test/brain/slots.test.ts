@@ -3,7 +3,7 @@ import { ServiceMatcher, sharesServiceWord } from '../../brain/receptionist/matc
 import { parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import { describe, expect, it } from 'vitest';
-import { fillWhen, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
+import { fillWhen, fillsRelative, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
 import type { When } from '../../brain/receptionist/when.js';
 
 const zone = new IANAZone('Europe/Madrid');
@@ -183,5 +183,21 @@ describe('range wishes', () => {
     expect(parseWhen('a partir de las 5 de la tarde', 'es', now)).toMatchObject({ range: { from: 1020, ambiguous: false } });
     expect(parseWhen('friday at 3 or 4', 'en', now)).toMatchObject({ unclear: 'several' });
     expect(parseWhen('friday at 3 or 4', 'en', now).range).toBeUndefined();
+  });
+});
+
+describe('days counted from the day talked about', () => {
+  it('"the next day", "el sábado siguiente" count from the closed day asked for; "the friday after next" stays as read', () => {
+    const closed: WhenSlots = { time: 600, dayAsked: '2026-03-30', offered: ['2026-03-31T09:00'] };
+    expect(fill(closed, {}, 'same time the next day then')).toMatchObject({ date: '2026-03-31', time: 600 });
+    expect(fill(closed, {}, 'entonces al dia siguiente a la misma hora')).toMatchObject({ date: '2026-03-31', time: 600 });
+    expect(fill(closed, { date: '2026-03-28', weekdayOnly: true }, 'el sabado siguiente a la misma hora')).toMatchObject({ date: '2026-04-04' });
+    expect(fill(closed, { date: '2026-04-03', weekdayOnly: true }, 'the friday after next')).toMatchObject({ date: '2026-04-03' });
+    expect(fill(closed, { date: '2026-03-26' }, 'the day after tomorrow')).toMatchObject({ date: '2026-03-26' });
+  });
+
+  it('knows the words only a flow understands', () => {
+    for (const text of ['3 then', 'al dia siguiente a la misma hora', 'same time the next day', 'half an hour later please', 'la semana siguiente']) expect(fillsRelative(text), text).toBe(true);
+    for (const text of ['do i have anything booked', 'where are you', 'tengo cita esta semana']) expect(fillsRelative(text), text).toBe(false);
   });
 });

@@ -67,10 +67,13 @@ export class IntentClassifier {
     if (hasNoWords(text)) return { ...model, intent: emojiIntent(text) };
     // "jajaja vale", "no worries", "buen finde!": going along with the talk asks nothing, whatever words the model knows.
     if (isChatter(text) && !CHAT.has(model.intent)) return { ...model, intent: hints.find((h) => CHAT.has(h)) ?? 'smalltalk' };
+    // "buenas tardes", "hi is anyone there": a short message with nothing but chat words is that, whatever FAQ the model recalls.
+    if (hints.length > 0 && hints.every((h) => CHAT.has(h)) && text.split(' ').length <= SHORT_CHAT_WORDS) return { ...model, intent: hints[0]! };
     // "do I have anything booked?" also has booking words: asking about one's bookings wins.
     if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
     // "when's your earliest appointment?" asks for availability, not about one's bookings.
-    if (model.intent === 'my_bookings' && hints.includes('book') && AVAILABILITY.test(text)) return { ...model, intent: 'book' };
+    // "quiero reservar…" with no words about one's own bookings is a new one, whatever the model's hunch.
+    if (model.intent === 'my_bookings' && hints.includes('book') && (AVAILABILITY.test(text) || !hints.includes('my_bookings'))) return { ...model, intent: 'book' };
     // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
     if (hints[0] === 'cancel' && model.intent !== 'reschedule') return { ...model, intent: 'cancel' };
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;
@@ -84,12 +87,17 @@ export class IntentClassifier {
     if (model.intent === 'services' && hints.includes('book') && !hints.includes('services')) return { ...model, intent: 'book' };
     // "can i get in this week? my back went…": words asking to book outweigh a sure model's hours or location.
     if (['hours', 'location'].includes(model.intent) && hints.some((h) => TRANSACTIONAL.has(h))) return { ...model, intent: hints.find((h) => TRANSACTIONAL.has(h))! };
+    // "whats the nearest tube to you": where and when are told apart by their own words, not by a sure model's hunch.
+    if (WHERE_OR_WHEN.has(model.intent) && hints.length === 1 && WHERE_OR_WHEN.has(hints[0]!)) return { ...model, intent: hints[0]! };
     if (model.score >= 0.95 && !['smalltalk', 'unknown'].includes(model.intent)) return model;
     return { ...model, intent: hints[0]! };
   }
 }
 
 const CHAT = new Set<string>(['greeting', 'thanks', 'smalltalk']);
+const WHERE_OR_WHEN = new Set<string>(['hours', 'location']);
+/** Up to this many words, a message with only chat words is chat. */
+const SHORT_CHAT_WORDS = 4;
 /** The model's score from which its "human" counts, given words of contact. */
 const SURE_HUMAN = 0.8;
 

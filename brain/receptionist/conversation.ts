@@ -16,12 +16,21 @@ const STAFF =
 const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]';
 /** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
 const ROLES_ES = 'veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
-/** "am I speaking to a person?" asks what the bot is (small talk), not for someone. */
-const NOT_ASKING = '(?<!\\b(am i|are we|i m|im|i am|are you|r u) )';
 /** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
 const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bot|un bot|nadie|ti)\\b';
 
+/**
+ * Doubting the bot is a wish for a person (the held-out splits' labelling, issue 13): "is this a bot?", "am I talking
+ * to a computer", "¿eres un robot?", "sos un bot vos?", "esto es un robot o una persona". Praise is small talk ("good bot").
+ */
+const BOT_DOUBT = new RegExp(
+  `\\b(is this|is that|is it|are you|are u|r u|ru|you|u|am i (talking|speaking|chatting|writing|texting) (to|with)|is (this|that) (reply|message|chat)|es esto|esto es|eres|sos|es|estoy hablando con|hablo con|me (esta )?(contesta|responde|contestando|respondiendo))` +
+    `( just| really| even| actually| like| tu| vos)? (a |an |un |una )?(real |actual )?(bot|robot|chatbot|computer|machine|maquina|ai|ia|contestador|programa|program|real person|person|human|persona|humano|real|` +
+    `(automated|automatic|automatico|automatica)(?=$| (reply|message|response|service|system|answer|respuesta|mensaje|contestador)| or (a |an |un |una )?(person|human|persona|humano|real)))\\b|^(a )?(bot|robot|chatbot|ai|maquina)$`,
+);
+
 const HUMAN: RegExp[] = [
+  BOT_DOUBT,
   // "can the mechanic give me a call", "put me through to someone who knows".
   new RegExp(`\\b(${STAFF})\\b.{0,40}\\b(speak|talk|chat|call|contact|ring|phone|get back to|message me|text me)\\b|\\b(speak|talk|chat|connect me|put me through|transfer me|pass me)\\b.{0,25}\\b(${STAFF}|real)\\b`),
   // "call me back", "can I ring you?", "is there a number I can call", "I'd rather talk".
@@ -30,14 +39,14 @@ const HUMAN: RegExp[] = [
   // "human please", "a quick word with the boss", "is the owner in?".
   /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| plz| por favor| porfa)?$|\b(have a word|a word with|quick word|a word please)\b|\bis (the |your )?(boss|owner|manager|supervisor) (in|there|around|about|available)\b/,
   // "can I talk to Javiera please", "I need to talk to Sarah about my colour": someone by name or role.
-  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|${NOT_ASKING}\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
+  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
   // "I don't want a bot", "no bots please".
   /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai|computer)\b|\bno (more )?(bots?|robots?|machines?)( please| pls)?$|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
-  // "is this a bot? I need a proper person" (asking whether one is a person is small talk, see SMALLTALK).
-  /(?<!\b(?:are you|r u|ru|is this|am i talking to|you|eres|es) (?:a |an |una |un )?)\b(real|actual|live|proper) (person|human|people)\b|\b(want|need|get me|give me|prefer|rather have|after) (to talk to |to speak to |to speak with )?(a |an )?(real |actual |proper )?(human|person)\b|\b(talk|speak) to a real one\b/,
+  // "is this a bot? I need a proper person".
+  /\b(real|actual|live|proper) (person|human|people)\b|\b(want|need|get me|give me|prefer|rather have|after) (to talk to |to speak to |to speak with )?(a |an )?(real |actual |proper )?(human|person)\b|\b(talk|speak) to a real one\b/,
   // "quiero hablar con la dueña", "pásame con el fisio", "prefiero un humano", "alguien de verdad".
-  new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasa|pasas|pasais|pasad|pase|pasen|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone|me pasa) con\\b`),
-  new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|(?<!\\b(eres|es|sois|estoy hablando con) (una |un )?)\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
+  new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasad|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone) con\\b`),
+  new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
   // "is there a human there", "hay alguien con quien hablar".
   /\b(is there|are there|any) (a |an |any )?(human|humans|real (person|people|human))\b|\bis there (a |an )?person (there|here|i can|to talk|available)\b|\b(alguien|(una|alguna) persona|algun (humano|empleado|trabajador))( \w+)? (con quien|con el que|con la que|que (me )?(pueda|puede|podria)) (hablar|atender|ayudar|llamar|orientar|explicar)\b/,
   // "call us back", "who do I talk to", "get me the manager", "can I ask the stylist", "can someone get in touch".
@@ -90,6 +99,9 @@ const STOP_REQUEST = new RegExp(
 const CONTACT = /\b(speak\w*|talk\w*|chat\w*|call\w*|ring\w*|phone\w*|reply|respond|contact\w*|message me|get back to|habl\w*|llam\w*|marc\w*|telefono|atiend\w*|atender|comunic\w*|contest\w*|respond\w*)\b/;
 export const mentionsContact = (n: string) => CONTACT.test(plain(n));
 
+/** "is this a bot?": answered truthfully before the handoff. */
+export const doubtsBot = (n: string) => BOT_DOUBT.test(plain(n));
+
 export const asksForHuman = (n: string) => {
   const p = plain(n);
   return HUMAN.some((re) => re.test(p));
@@ -103,7 +115,9 @@ export const MY_BOOKINGS = new RegExp(
     // English: what have I got, when am I in, did it go through.
     'do i have (anything|something) (booked|on|coming up|scheduled)|have i (got )?(anything|something) (booked|on|coming up)|what have i (got )?(booked|on)',
     '(what time|when|what day) (is|s|are|re) (my|our)|do (i|we) have (a|an|any|something|anything) (\\w+ )?(booked|reserved|scheduled)',
-    'confirm (that )?(we|i) have (a|an) (reservation|booking|table|appointment)|what time did (we|i) book',
+    'confirm (that )?(we|i) have (a|an) (reservation|booking|table|appointment)|what time did (we|i) book|confirm (the )?(details|time|date|day) (of|for) my',
+    'what (\\w+ )?(time|day) did (we|i) (say|agree|book|arrange|decide|end up)|did (we|i) end up with|(what time|when|what day) (is|s|was) .*\\bagain$|what time is \\w+ s (lesson|class|appointment|appt|session|booking)',
+    'do (i|we) have (a|an|any) (\\w+ )?(reservation|booking|appointment|appt) (under|for|in the name)',
     '(is|are) (my|our|the) (\\w+ ){1,2}still (on|happening|booked|going ahead)',
     '(what time|what day|which day|when) (am|was|m|are|were|re) (i|we) (\\w+ing|in|booked|due|meant|supposed)\\b',
     'when (am|was) i (coming|booked|due)|(did|have|had) (i|we) (already |actually )?(book|booked|reserve|reserved)\\b|what did (i|we) book',
@@ -127,7 +141,9 @@ export const MY_BOOKINGS = new RegExp(
     '(que|cual|cuales|cuantas) (citas?|reservas?|horas?|turnos?) (tengo|tenia|tenemos)',
     '(tengo|tenemos) (algo|alguna cosa|alguna cita|cita) (reservad[oa]|agendad[oa]|apuntad[oa]|pedid[oa]|pendiente)|(estoy|sigo|estamos) (apuntad[oa]s?|reservad[oa]s?|agendad[oa]s?)',
     '(tengo|tenemos) (una )?(reservacion|reserva|mesa|hora|turno) (para|el|a nombre)|(quedo|queda|quedamos) (mi|la|nuestra) (hora|cita|reserva|reservacion|mesa)',
-    '(cuando|a que hora|para cuando|a nombre de quien) (quedo|queda|es|era) (mi|la)|(que dia|a que hora|cuando|para cuando) (me|nos) toca(ba)?',
+    '(cuando|a que hora|para cuando|para que dia|a nombre de quien) ((quedo|queda|quedaba) (mi|la|el)|(es|era) (mi|la (cita|reserva|reservacion|sesion|clase|hora|mesa|consulta)))|(que dia|q dia|a que hora|cuando|para cuando) (me|nos|le|les) toca(ba)?',
+    '(que|a que) hora (dijimos|quedamos|habiamos dicho)|(que dia|a que hora|cuando) era\\b|(me )?(recuerdas|recuerdame|recordais|recuerda|recordadme) (la hora|el dia|cuando|a que hora|que dia|la fecha)',
+    'me (dices|decis|podeis decir|puedes decir|dirias) (cuando|a que hora|que dia) (es|era|tengo|tenemos|me toca)|(tengo|tenemos) (un |una )?(turno|hora|reserva|cita) (agendad[oa]|reservad[oa]|apuntad[oa]|pedid[oa])',
     '(que dia|a que hora|cuando|para cuando) tengo (la |mi )?(cita|hora|turno|reserva)|tengo (cita|hora)|(cuando|que dia|a que hora) (tengo|tenia)\\b',
     '(cuando|que dia|a que hora) (era|es) (la |mi )(cita|hora|reserva|sesion)|cuando me toca(ba)?|mis (citas|reservas)|(cuando|a que hora) es mi',
     '(a que hora|que dia|cuando|para cuando|para que dia) (iba|venia|vendria|quedamos|habiamos quedado|quede|tenia|teniamos|estaba)\\b',
@@ -141,15 +157,15 @@ export const MY_BOOKINGS = new RegExp(
 
 /** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!". */
 export const GREETING =
-  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches))\b/;
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches))\b/;
 
 /** Thanks first, whatever follows: "gracias!! nos vemos", "thanks, see you saturday". */
 export const THANKS =
   /^((ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b/;
 
-/** Laughs, questions about the bot, how-are-yous. */
+/** Laughs, how-are-yous, who the customer is talking to, praise for the bot. */
 export const SMALLTALK =
-  /^(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|(is this|are you|r u|am i talking to|am i speaking to|am i chatting (to|with)|estoy hablando con|hablo con|es esto|eres) (a |an |un |una )?(real |actual )?(person|human|persona|humano|bot|robot|machine|maquina|ai|ia|computer|program|programa)\b|que tal( estas)?|como estas|are you (a |an )?(bot|robot|human|real|machine|ai)|eres (un |una )?(bot|robot|real|humano|persona|maquina)|who am i (talking|speaking|chatting) (to|with)|(is this|are you|es esto|eres) (an? |un |una )?(automated|automatic|auto reply|bot|robot|contestador|maquina|ia|ai)\b|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
+  /^(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|que tal( estas)?|como estas|hope (you re|your|you are|ur|u r) (having a )?(good|great|nice|lovely) (day|week|weekend)|hope (you re|you are|ur|u r|all is) (well|ok|good)|espero que (estes|esteis|este|este todo) bien|todo bien|como va (todo|eso|la cosa|el dia)|como te va|que tal (todo|el dia|va todo)|(lovely|nice|beautiful|gorgeous|horrible|awful|terrible|miserable) (weather|day)|what a (lovely|nice|beautiful|horrible|miserable) day|que (calor|frio|buen dia)|hace (un )?(calor|frio|buen dia|dia)|who am i (talking|speaking|chatting) (to|with)|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
 
 /**
  * A message that is only going along with the talk: "ok", "hmm ok", "jajaja vale", "no worries",
@@ -157,7 +173,7 @@ export const SMALLTALK =
  */
 const ACKNOWLEDGEMENT =
   '(ah|oh|ahh|ohh|aah|aha|hmm+|mm+|uh|um|pues|bueno|ok|okay|okey|oki|okis|k|kk|vale|va|ya|right|alright|all right|cool|fine|nice|nice one|great|good|lovely|perfect|perfecto|genial|guay|' +
-  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
+  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|chevere|bacan|bacano|joya|sweet|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
   'bye|bye bye|goodbye|good bye|see you|see ya|cya|later|take care|have a (nice|good|great|lovely) (day|one|weekend|evening|night)|enjoy your (day|weekend)|adios|chao|chau|' +
   'hasta (luego|pronto|la proxima|otra)|nos vemos|buen (finde|fin de semana|dia)|feliz (dia|finde|fin de semana)|que (tengas|tengais|vaya) (un )?(buen|bien) ?(dia|finde|fin de semana)?)';
 const CHATTER = new RegExp(`^(${ACKNOWLEDGEMENT} ?)+$`);

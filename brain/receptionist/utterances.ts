@@ -45,11 +45,12 @@ export const UTTERANCES: Record<Language, Partial<Record<TrainableIntent, string
     human: [
       'I want to talk to a person', 'can I speak to someone', 'put me through to a human', 'real person please', 'let me talk to the manager',
       'I need to speak with staff', 'connect me to an agent', 'can someone call me', 'I want a human', 'is there a person I can talk to',
+      'are you a bot', 'are you a robot', 'are you real',
     ],
     thanks: ['thanks', 'thank you', 'thank you very much', 'thanks a lot', 'cheers', 'great thanks', 'perfect thank you', 'much appreciated', 'thx', 'ty', 'brilliant thanks', 'awesome'],
     smalltalk: [
-      'how are you', 'who are you', 'are you a bot', 'are you a robot', 'what is your name', 'nice to meet you', 'how is your day', 'tell me a joke',
-      'are you real', 'what can you do', 'what can you help me with', 'lol', 'ok', 'cool',
+      'how are you', 'who are you', 'what is your name', 'nice to meet you', 'how is your day', 'tell me a joke',
+      'what can you do', 'what can you help me with', 'lol', 'ok', 'cool',
     ],
   },
   es: {
@@ -86,10 +87,11 @@ export const UTTERANCES: Record<Language, Partial<Record<TrainableIntent, string
     human: [
       'quiero hablar con una persona', 'puedo hablar con alguien', 'pásame con un humano', 'una persona real por favor', 'quiero hablar con el encargado',
       'necesito hablar con el personal', 'ponme con un agente', 'que me llame alguien', 'quiero un humano', 'hay alguien con quien hablar',
+      'eres un bot', 'eres un robot', 'eres real',
     ],
     thanks: ['gracias', 'muchas gracias', 'mil gracias', 'gracias de nuevo', 'perfecto gracias', 'genial gracias', 'te lo agradezco', 'muy amable', 'vale gracias', 'graciass'],
     smalltalk: [
-      'cómo estás', 'quién eres', 'eres un bot', 'eres un robot', 'cómo te llamas', 'encantado', 'qué tal tu día', 'cuéntame un chiste', 'eres real',
+      'cómo estás', 'quién eres', 'cómo te llamas', 'encantado', 'qué tal tu día', 'cuéntame un chiste',
       'qué puedes hacer', 'en qué me puedes ayudar', 'jaja', 'ok', 'guay',
     ],
   },

@@ -13,15 +13,17 @@ describe('a request for a person (issue 13: "a request for a person always reach
     'can I ring you?', 'is there a number I can call', 'I need to talk to Sarah about my colour', 'is the boss in? need a quick word', "is this a bot? I need a proper person",
     "I don't want to talk to a machine", 'human please', 'can i phone you instead', '¿os puedo llamar?', 'hay algún teléfono al que llamar', 'me llamáis?',
     'quiero hablar con la dueña', 'necesito hablar con el fisioterapeuta', 'prefiero que me llaméis', 'con una persona por favor', '¿me puede atender una persona?',
+    'is this a bot?', 'am I talking to a computer', '¿eres un robot?', 'sos un bot vos?', 'esto es un robot o una persona', '¿estoy hablando con una persona?', 'bot?',
     'any chance of speaking to someone?', 'get the gaffer', '¿está la doctora?', 'a qué número les marco?', 'necesito hablarlo con alguien', 'hay alguien ahí que me pueda ayudar?',
   ])('"%s" asks for a person', (text) => {
     expect(asksForHuman(n(text))).toBe(true);
   });
 
   it.each([
-    'hola hay alguien', 'a table for one person', 'is this a bot?', 'can a person with a cold come?', '¿puede venir una persona resfriada?', '¿alguien puede recoger a mi perro en casa?',
-    'can someone collect my car from home?', 'I will talk to my wife and let you know', 'lo hablo con mi marido y te digo', '¿eres una persona de verdad?', 'talk to you soon',
-    'am I speaking to a person?', '¿estoy hablando con una persona?', 'who am I talking to', 'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
+    'hola hay alguien', 'a table for one person', 'can a person with a cold come?', '¿puede venir una persona resfriada?', '¿alguien puede recoger a mi perro en casa?',
+    'can someone collect my car from home?', 'I will talk to my wife and let you know', 'lo hablo con mi marido y te digo', 'talk to you soon', 'good bot', 'eres muy amable, robotito',
+    'is this automatic or manual?', 'you are funny for a bot',
+    'who am I talking to', '¿con quién hablo?', 'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
   ])('"%s" does not', (text) => {
     expect(asksForHuman(n(text))).toBe(false);
   });

@@ -73,7 +73,7 @@ export class IntentClassifier {
     if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
     // "when's your earliest appointment?" asks for availability, not about one's bookings.
     // "quiero reservar…" with no words about one's own bookings is a new one, whatever the model's hunch.
-    if (model.intent === 'my_bookings' && hints.includes('book') && (AVAILABILITY.test(text) || !hints.includes('my_bookings'))) return { ...model, intent: 'book' };
+    if (model.intent === 'my_bookings' && hints.includes('book') && (AVAILABILITY.test(text) || hints[0] === 'book')) return { ...model, intent: 'book' };
     // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
     if (hints[0] === 'cancel' && model.intent !== 'reschedule') return { ...model, intent: 'cancel' };
     if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model;

@@ -11,9 +11,9 @@ import { plain } from './text.js';
 const STAFF =
   'human|humans|person|real person|someone|somebody|anyone|anybody|agent|operator|staff|member of (staff|the team)|team member|receptionist|reception|front desk|' +
   'manager|supervisor|owner|boss|doctor|dr|dentist|vet|physio|physiotherapist|osteo|osteopath|therapist|mechanic|technician|artist|stylist|hairdresser|barber|' +
-  'groomer|nail tech|instructor|teacher|trainer|chef|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
+  'groomer|nail tech|instructor|teacher|trainer|chef|tutor|counsellor|counselor|psychologist|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
 /** The same in Spanish, after "hablar con", "pásame con", "quiero…". */
-const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]';
+const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]|ejecutiv[oa]';
 /** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
 const ROLES_ES = 'veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
 /** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
@@ -24,56 +24,83 @@ const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bo
  * to a computer", "¿eres un robot?", "sos un bot vos?", "esto es un robot o una persona". Praise is small talk ("good bot").
  */
 const BOT_DOUBT = new RegExp(
-  `\\b(is this|is that|is it|are you|are u|r u|ru|you|u|am i (talking|speaking|chatting|writing|texting) (to|with)|is (this|that) (reply|message|chat)|es esto|esto es|eres|sos|es|estoy hablando con|hablo con|me (esta )?(contesta|responde|contestando|respondiendo))` +
-    `( just| really| even| actually| like| tu| vos)? (a |an |un |una )?(real |actual )?(bot|robot|chatbot|computer|machine|maquina|ai|ia|contestador|programa|program|real person|person|human|persona|humano|real|` +
-    `(automated|automatic|automatico|automatica)(?=$| (reply|message|response|service|system|answer|respuesta|mensaje|contestador)| or (a |an |un |una )?(person|human|persona|humano|real)))\\b|^(a )?(bot|robot|chatbot|ai|maquina)$`,
+  `\\b(is this|is that|is it|are you|are u|r u|ru|you|u|am i (talking|speaking|chatting|writing|texting|messaging) (to|with)?|is (this|that) (reply|message|chat)|es esto|esto es|eres|sos|es|estoy hablando con|hablo con|me (esta )?(contesta|responde|contestando|respondiendo))` +
+    `( just| really| even| actually| like| tu| vos)? (a |an |un |una |the |el |la )?(real |actual )?(bot|robot|chatbot|chatgpt|gpt|computer|machine|maquina|ai|ia|inteligencia artificial|artificial intelligence|contestador|programa|program|real person|person|human|persona|humano|real|` +
+    `(automated|automatic|automatico|automatica)(?=$| (reply|message|response|service|system|answer|respuesta|mensaje|contestador)| or (a |an |un |una )?(person|human|persona|humano|real)))\\b|^(a )?(bot|robot|chatbot|ai|maquina)$|\\b(or|o) (is it |es )?(the |a |an |un |una |puro |pura )?(computer|bot|robot|machine|maquina|chatgpt)\\b|\\b(chatgpt|chat gpt)\\b` +
+    `|\\b(messages|mensajes) (are )?(read|automatic|automated|automaticos)\\b|\\b(lo|los) (lee|leen) (alguien|una persona)\\b|\\balguien (lee|leyendo|ve) (esto|estos|los|mis)\\b|\\b(someone|anyone|somebody|a person|a human) (on|at) the other end\\b|\\b(automated|automatic|automaticas?|automaticos?) (replies|answers|responses|messages|respuestas|mensajes)\\b` +
+    `|\\benough (with )?(the )?(bot|robot)\\b|\\bbot or not\\b|\\b(sound|sounds|talk|write|writes) like a (bot|robot|machine)\\b|\\b(eres|es) (de verdad|vot)\\b|\\bthis is (a )?computer\\b|\\breal (lady|man|guy|woman|one)\\b` +
+    `|\\b(respuestas|mensajes|replies|answers|respuesta) (automatic\\w*|de robot|de bot|de maquina)\\b|\\b(a |the )?(bot|robot|machine|maquina) (can t|cannot|won t|couldn t|no puede|no sabe) (answer|help|understand|responder|ayudar|entender)\\b|\\b(not|no) (a )?(bot|robot|machine)\\b.{0,20}\\b(person|human|persona|humano)\\b`,
 );
 
 const HUMAN: RegExp[] = [
   BOT_DOUBT,
   // "can the mechanic give me a call", "put me through to someone who knows".
-  new RegExp(`\\b(${STAFF})\\b.{0,40}\\b(speak|talk|chat|call|contact|ring|phone|get back to|message me|text me)\\b|\\b(speak|talk|chat|connect me|put me through|transfer me|pass me)\\b.{0,25}\\b(${STAFF}|real)\\b`),
+  new RegExp(`\\b(${STAFF})\\b.{0,40}\\b((speak|talk|chat) (to|with) (me|us)|(call|ring|phone|contact|email|message|text) (me|us|back)|get back to (me|us)|give (me|us) a (call|ring|bell|buzz))\\b|\\b(speak|talk|chat|connect me|put me through|transfer me|pass me)\\b.{0,25}\\b(${STAFF}|real)\\b`),
   // "call me back", "can I ring you?", "is there a number I can call", "I'd rather talk".
   /\b(call me|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody|anyone|staff|the team)\b.{0,30}\b(call|ring|message|text|contact|get back to|reach) me)\b/,
   /\b(can|could|may|shall) (i|we) (call|ring|phone) (you|u|ya|the (shop|salon|clinic|garage|studio|office))\b|\b(number|phone) (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|\b(rather|prefer to|easier to|quicker to) (talk|speak|call|ring|explain|chat)\b|\b(prefer|rather) (a )?(phone )?call\b/,
   // "human please", "a quick word with the boss", "is the owner in?".
   /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| plz| por favor| porfa)?$|\b(have a word|a word with|quick word|a word please)\b|\bis (the |your )?(boss|owner|manager|supervisor) (in|there|around|about|available)\b/,
   // "can I talk to Javiera please", "I need to talk to Sarah about my colour": someone by name or role.
-  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
+  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|(?<!\\b(am i|are we|is this|is that) )\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
   // "I don't want a bot", "no bots please".
   /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai|computer)\b|\bno (more )?(bots?|robots?|machines?)( please| pls)?$|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
   // "is this a bot? I need a proper person".
   /\b(real|actual|live|proper) (person|human|people)\b|\b(want|need|get me|give me|prefer|rather have|after) (to talk to |to speak to |to speak with )?(a |an )?(real |actual |proper )?(human|person)\b|\b(talk|speak) to a real one\b/,
   // "quiero hablar con la dueña", "pásame con el fisio", "prefiero un humano", "alguien de verdad".
   new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasad|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone) con\\b`),
-  new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
+  new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|(?<!\\bcomo )\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
   // "is there a human there", "hay alguien con quien hablar".
   /\b(is there|are there|any) (a |an |any )?(human|humans|real (person|people|human))\b|\bis there (a |an )?person (there|here|i can|to talk|available)\b|\b(alguien|(una|alguna) persona|algun (humano|empleado|trabajador))( \w+)? (con quien|con el que|con la que|que (me )?(pueda|puede|podria)) (hablar|atender|ayudar|llamar|orientar|explicar)\b/,
   // "call us back", "who do I talk to", "get me the manager", "can I ask the stylist", "can someone get in touch".
   /(?<!\b(i ll|ill|i will|we ll|we will|i can|i could) )\b(call|ring|phone) (me |us )?back\b|\b(ring|bell|buzz) (me|us)\b|\b(can|could|would|will) (you|u) (call|phone) us\b|\bput me (on|onto|through) to\b|\bin charge\b|\bdeal with (a |an )?(real |actual )?(person|human|someone|somebody)\b|\b(human|person|real person|someone|somebody|staff|member of staff) (to )?(reply|respond|answer|read this|reading this)\b|\b(assistance|help) from (a |an |the )?(member of staff|staff|team|person|human)\b|^(staff|a human|a person|someone real)( please| pls)?$|\bgive (me|us) a (ring|call|bell|buzz)\b|\b(can|could|would|will) (you|u|someone|somebody|anyone|one of you) (please |pls )?(call|ring|phone) (me|us)\b|\bwho (can|could|should|do|would) (i|we) (speak|talk|chat|complain) (to|with)\b|\b(get|fetch|grab) (me )?(the|a|your) (manager|owner|boss|supervisor|gaffer|guv|guvnor)\b|\b(talk|speak|chat) (to|with) (you|u)( guys)? (on the phone|over the phone|by phone|directly|in person|properly)\b|\bhelp from (a |an )?(real |actual )?(person|human|someone|somebody)\b|\bget in touch\b|\bask (her|him) (something|a (quick )?question)\b/,
   new RegExp(`\\b(ask|consult)\\b.{0,20}\\b(the|your) (${STAFF})\\b|\\bdiscuss\\b.{0,40}\\bwith (the|a|your) (${STAFF})\\b|\\b(consultar|consultarle|preguntar|preguntarle|comentar|comentarle)( algo| una cosa| una duda)? (a|al|a la|con el|con la) (${ROLES_ES})\\b`),
   // "me comunica con la encargada?", "¿con quién puedo hablar?", "me regresan la llamada", "bot no, persona".
-  /\b(me|nos) (puedes |puede |podeis |pueden |podrias |podria )?(pasar|poner|comunicar|pasa|pone|comunica|pasas|pones|comunicas|pasais|poneis|comunicais|pasan|ponen|comunican|transferir|transfiere|transfieres) con\b|\bcon quien (puedo|podria|tengo que|hay que|debo) (hablar|comunicarme|quejarme|dirigirme)\b|\bcon quien (hablo|me comunico) (para|sobre|acerca|por)\b|\b(me|nos) (hablan|habla|hablais|hablas|marcan|marcas|marcais) (por telefono|al|a este)\b|\b(les|le|te|os) (puedo|podemos|podria) (hablar|marcar|llamar)\b|\bnumero (les |le |te |os )?(hablo|marco|llamo)\b|\b(regres|devolv|devuelv)\w* (la |una |mi )?llamada\b|\bmarqu\w*me\b|\bmarca(me|dme)\b|\b(podemos|puedo|se puede) (hablar|llamar) por telefono\b|\bhablamos por telefono\b|\b(bots?|robots?|maquinas?|machines?) no\b.{0,15}\b(persona|humano|alguien|human|person)\b|\b(es|it s|its|this is|it is) (una |an )?(emergencia|emergency)\b/,
+  /\b(me|nos) (puedes |puede |podeis |pueden |podrias |podria |podes )?(pasar|poner|comunicar|pasa|pone|comunica|pasas|pones|comunicas|pasais|poneis|comunicais|pasan|ponen|comunican|transferir|transfiere|transfieres) con\b|\bcon quien (puedo|podria|tengo que|hay que|debo) (hablar|comunicarme|quejarme|dirigirme)\b|\bcon quien (hablo|me comunico) (para|sobre|acerca|por)\b|\b(me|nos) (hablan|habla|hablais|hablas|marcan|marcas|marcais) (por telefono|al|a este)\b|\b(les|le|te|os) (puedo|podemos|podria) (hablar|marcar|llamar)\b|\bnumero (les |le |te |os )?(hablo|marco|llamo)\b|\b(regres|devolv|devuelv)\w* (la |una |mi )?llamada\b|\bmarqu\w*me\b|\bmarca(me|dme)\b|\b(podemos|puedo|se puede) (hablar|llamar) por telefono\b|\bhablamos por telefono\b|\b(bots?|robots?|maquinas?|machines?) no\b.{0,15}\b(persona|humano|alguien|human|person)\b|\b(es|it s|its|this is|it is) (una |an )?(emergencia|emergency)\b/,
+  // Jobs and business matters, customer service, contact details of someone, a message passed on, a bare role.
+  /\b(are you|r u|you) (hiring|recruiting|looking for staff)\b|\bsend (you )?(my |a )?(cv|resume|curriculum)\b|\b(cv|resume|curriculum) to\b|\b(job|vacancy|vacancies|work experience|collab|collaboration|partnership) (with you|opportunit\w+|at your|here)\b|\b(buscan|buscais|necesitan|necesitais) (personal|gente|trabajador\w*|emplead\w*)\b|\b(mandar|enviar|dejar|pasar) (mi |el )?(cv|curriculum)\b|\btrabajar (con ustedes|con vosotros|aqui|alli)\b|\bcolaboracion\b/,
+  /\bcustomer (service|support|care)\b|\b(servicio|atencion) al cliente\b|\batencion personalizada\b|\basesor[a]?\b|\bpass (this|it|a message|the message|that)( on)? to\b|\b(number|mobile|email|cel|celular|movil|telefono|whatsapp|contacto) (of|for|del|de la|de) (the |el |la )?(owner|manager|boss|someone|due[nñ][oa]|encargad[oa]|gerente|jef[ae]|doctor[a]?|veterinari[oa])\b|\b(need|want) (someone|somebody|a person|a human) to (fix|sort|look|help|deal|call|explain)\b/,
+  /^(con )?(el |la |un |una )?(encargad[oa]|recepcionista|recepcion|asesor[a]?|gerente|due[nñ][oa]|jef[ae]|responsable)( por favor| porfa| porfis)?$|^(the )?(manager|owner|receptionist|reception|customer service|hooman|someone real)( please| pls| plz)?$|^(esta|se encuentra) (el|la) [a-z]+$|^is (?!(it|this|that|there|parking)\b)[a-z]+ (in|around|about|there|working)( today| now)?$/,
+  new RegExp(`\\b(speak|talk|chat)(ing)? (to|with) (my|our) (\\w+ s |son s |daughter s )?(${STAFF})\\b|\\b(prefiero|preferiria) hablar\\b|\\b(contestar|responder|atender)\\w* (una persona|alguien|un humano)\\b|\\b(una persona|alguien|un humano) (me )?(conteste|responda|atienda)\\b`),
   // "is anyone actually reading these", "could I get a phone call", "me marcan por favor".
   /\b(is|are) (anyone|anybody|someone|somebody|a person|a human|a real person) (actually |even |really )?(reading|seeing|looking at|getting) (this|these|my)\b|\b(hay )?alguien (ahi |real )?(leyendo|viendo|que lea|que vea) (esto|los mensajes|mis mensajes)\b|\b(get|have|receive|want|need|like|request) (a )?(phone ?call|call back|callback|ring back)\b|\bme (marcan|marcas|marcais|marca)\b/,
   // "me llamáis?", "que me llame alguien", "¿os puedo llamar?", "prefiero por teléfono".
-  /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|contacte|contacten|contacteis|atienda|atiendan|escriba)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
+  /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|contacte|contacten|contacteis|atienda|atiendan|escriba|ayude|ayuden|solucione|solucionen|resuelva|resuelvan|explique|expliquen|conteste|contesten)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
+  // Someone real or awake: "is there anyone real there", "hay alguien ahí de carne y hueso", "is anyone actually there".
+  /\b(anyone|anybody|someone|somebody|alguien|una persona)( ahi| there| alli)? (real|de verdad|de carne y hueso)\b|\bis (anyone|anybody|someone|somebody) (actually|even|really) (there|here|reading|awake)\b|\b(hay )?una persona (leyendo|viendo)\b/,
+  // "get me someone", "escalate this", "representative", "put me in touch with the dentist", "can I just phone you".
+  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|\b(available|free) to (talk|chat|speak)\b/,
+  // "I need to talk to her", "Who is the owner? I want talk to him", "can I explain it to someone on the phone?".
+  /\b(need|want|like|d like)( to)? (talk|speak|chat) (to|with) (her|him|them)\b|\b(explain|discuss)\b.{0,25}\b(to|with) (someone|somebody|a person|a human)\b|\b(someone|somebody)\b.{0,40}\b(ring|call|phone) (her|him|them)\b|\bgive (me|us) a quick (call|ring|bell)\b/,
+  // "please forward this to the manager", "who do I contact", "can someone look into it", "I want this sorted", "something private".
+  /\bpass (this|it|a message|the message|that)( on)? to\b|\bpass on to\b|\bforward (this|a message|the message|my message) to\b|\bwho (do|can|should|would) (i|we) (contact|write to|email)\b|\b(can|could) (someone|somebody|anyone|a person) (please )?(look into|sort|fix|deal with|help)\b|\b(want|need) (this|it) (sorted|fixed|resolved)\b|\b(something|a matter|an issue) (private|personal|confidential)\b|\b(private|personal|confidential) matter\b/,
+  // "the owner's number", "the photographer's direct number", "el número directo de la doctora", "el whatsapp del mecánico".
+  new RegExp(`\\b(${STAFF}) s (direct |personal |mobile )?(number|mobile|email|phone|line)\\b|\\b(direct|personal) (number|line|contact|email|phone)\\b|\\b(numero|telefono|whatsapp|contacto|celular|movil|correo)( directo| personal)? (de|del|de la) (${ROLES_ES})\\b`),
+  // "¿Puedo hablar directamente con el tatuador?", "solicito comunicarme con el responsable", "que se ponga en contacto conmigo".
+  /\bhablar directamente con\b|\bcomunicar(me|nos)? con\b|\bse (comunique|comuniquen|ponga en contacto|pusiera en contacto|contacte) conmigo\b|\b(ponerse|pusiera|ponga|pongan) en contacto conmigo\b|\bque me (pases|paseis|pase|pasen|pongas|pongais|ponga|pongan) con\b/,
+  // "mejor que me conteste una persona", "una persona puede ayudarme", "quiero reservar pero con una persona, no con esto", "contéstame como persona".
+  /\b(me )?(conteste|responda|atienda|llame|escriba) (una persona|alguien|un humano)\b|\b(me|nos) \w+ (hablar|llamar|escribir|contactar|atender) (alguien|una persona|un humano)\b|\b(una persona|alguien|someone|a person) (me )?(puede|podria|could|can) (ayudarme|atenderme|ayudar|atender|help me)\b|^(una )?(llamada|call|phone call|a call)( porfa| please| pls| por favor)?$|\b(con|with) (una persona|a person|a human|un humano),? (no|not) (con|with)\b|\bcomo (una )?persona\b|\bcontest(a|e|en|ad)me\b/,
+  // Jobs and other business: "busco trabajo", "tienen vacantes", "¿a quién le mando el currículum?", "quién lleva las redes sociales".
+  /\b(busco|buscando|looking for) (trabajo|empleo|a job|work)\b|\bvacantes?\b|\bcurriculum\b|\bquiero trabajar (de|como|con|aqui|alli)\b|\bquien (lleva|gestiona|se encarga de)\b|\bcon quien hablo (de|del)\b/,
+  // Titles: "¿está don Pepe?", "¿se encuentra la licenciada Castro?".
+  /(?<!\bcomo )\b(esta|se encuentra) (don|dona|el senor|la senora|el licenciado|la licenciada|el doctor|la doctora|el dr|la dra)\b/,
 ];
 
 /** Words of a customer who is unhappy with the service (or with the bot): a person should answer. */
 const FRUSTRATION = new RegExp(
   [
-    '\\b(useless|pointless|hopeless|idiot|idiots|ridiculous|rude|unprofessional|overcharged|double charged|unacceptable|disgraceful|disgusting|complain\\w*|fed up|wtf|scam|rip ?off|waste of (my )?time|not good enough)\\b',
+    '\\b(useless|pointless|idiot|idiots|ridiculous|rude|unprofessional|overcharged|double charged|unacceptable|disgraceful|disgusting|complain\\w*|fed up|wtf|scammed|ripped off|(this is|that s|thats|it s|its) a (scam|rip ?off|joke)|waste of (my )?time|not good enough)\\b',
     '\\b(not|n t) (happy|satisfied|pleased) with\\b|\\bunhappy with\\b|\\bthis is a joke\\b|\\bare you (kidding|joking|serious)\\b',
-    '\\bcharged (me |us )?(twice|double)\\b|\\bcharged (me|us) (too much|extra)\\b|\\b(want|need|asking for|demand|would like|d like) (a |my |our )?(refund|money back)\\b|\\brefund me\\b',
-    '\\b(still|been) (waiting|no reply|no answer|no response)\\b|\\bwaiting (ages|forever|for ages|all day|for days|for hours|days|hours)\\b|\\b(no one|noone|nobody|no body)( is| has| s)? (answering|replying|replied|picking up|picks up|answered|got back|gets back|getting back|called back)\\b|\\b(didn t|did not|never) (get|got|had) (a |any )?(reply|call back|answer|response)\\b',
+    '\\bcharged (me |us |my card )?(twice|double)\\b|\\bcharged (me|us) (too much|extra)\\b|\\b(want|need|asking for|demand|would like|d like) (a |my |our )?(refund|money back)\\b|\\brefund me\\b',
+    '\\b(still|been) waiting (for )?(a |your |an |any )?(reply|answer|response|call|someone|anyone|ages|hours|days)\\b|\\bstill no (reply|answer|response)\\b|\\bwaiting (ages|forever|for ages|all day|for days|for hours|days|hours)\\b|\\b(no one|noone|nobody|no body)( is| has| s| ever)? (answers|replies|responds|answering|replying|replied|picking up|picks up|answered|got back|gets back|getting back|called back)\\b|\\b(didn t|did not|never) (get|got|had) (a |any )?(reply|call back|answer|response)\\b',
+    '\\b(that s|thats|that is) not what i (asked|said|meant)\\b|\\b(asked|told you) (\\d+|two|three|several|many|so many) times\\b|\\bnot happy( at all)?$|\\b(very |really |so |extremely )?disappointed\\b|\\b(want|need|demand|expect) an? (explanation|apology)\\b|\\b(nobody|no one|noone) (rang|called|phoned|got) (me )?back\\b|\\bleft (a |you a )?(voicemail|voice message)\\b|\\bon hold\\b|\\b(never|didn t|did not) (turn(ed)? up|show(ed)? up)\\b|\\b(has |have |had )?stopped working( already)?\\b',
     '\\b(service|experience|cut|job|treatment|staff|colour|color|result|attitude) (was|were|is|has been|have been) (\\w+ )?(awful|terrible|horrible|rubbish|appalling|shocking|rude|unprofessional|a disaster|a joke|disappointing)\\b',
     '\\b(awful|terrible|horrible|rubbish|appalling|worst|poor|bad|shocking) (service|experience|job|customer service|attitude)\\b',
     '\\b(you re|youre|you are|ur|u r|this is|it s|its) (not|n t) (helping|helpful|listening|understanding|working)\\b|\\b(you|u) (don t|dont|do not|aren t|arent) (understand|get it|listen|help)\\b|\\bnot helpful\\b|\\b(bot|you|it|this|this thing) (isn t|is not|isnt|doesn t|does not|don t|do not|aren t|are not) (understanding|understand|getting it|get it|helping|help|listening|working)\\b|\\b(this|it) (isn t|is not|isnt) (working|helping)\\b|\\b(didn t|did not) (like|enjoy) (how|the way)\\b',
     '\\b(this|stupid|useless) (bot|thing|chat|machine|app)\\b (is )?(useless|rubbish|crap|stupid|terrible|awful|pointless|not working)|\\bstupid (bot|thing|machine|app)\\b',
     '\\b(i m|im|i am) (so |really |very |getting )?(angry|furious|annoyed|livid|disappointed|fuming)\\b',
-    '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|reclamo|reclamos|timo|estafa|groser[oa]|maleducad[oa]|mal educad[oa]|poca seriedad|poco serio|falta de respeto|lamentable)\\b',
-    '\\bno (me|nos) (gusto|gustaron|ha gustado|han gustado) (nada|como)\\b|\\bno (estoy|estamos|quede|quedamos|he quedado|hemos quedado) (nada )?(conforme|content[oa]s?|satisfech[oa]s?)\\b|\\binsatisfech[oa]\\b|\\b(el bot|el robot|la maquina|esto|esta cosa) no (me )?(entiende|funciona|sirve|ayuda)\\b|\\bnadie (me |nos )?(contesta|responde|coge|atiende|hace caso|ha contestado|ha respondido|contesto|respondio)\\b|\\bno (me |nos )?(contestan|contestais|responden|respondeis|cogen|cogeis|hacen caso|haceis caso)\\b|\\bllevo (\\w+ ){0,3}esperando\\b|\\bsigo esperando\\b',
+    '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|es una verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|reclamo|reclamos|timo|estafa|groser[oa]|maleducad[oa]|mal educad[oa]|poca seriedad|poco serio|falta de respeto|lamentable)\\b',
+    '\\beso no es lo que (pregunte|dije|pedi)\\b|\\bya (te|os|les) (lo )?(he|habia|hemos) (dicho|preguntado|escrito)\\b|\\bdecepcionad[oa]\\b|\\bquiero una (explicacion|solucion|disculpa)\\b|\\b(fue|ha sido|es) un desastre\\b|\\bquien se hace (cargo|responsable)\\b|\\bno (se presento|aparecio|vino nadie)\\b|\\b(dejo|ha dejado) de funcionar\\b|\\bno (me|nos) (gusto|gustaron|ha gustado|han gustado) (nada|como)\\b|\\bno (estoy|estamos|quede|quedamos|he quedado|hemos quedado) (nada )?(conforme|content[oa]s?|satisfech[oa]s?)\\b|\\binsatisfech[oa]\\b|\\b(el bot|el robot|la maquina|esto|esta cosa) no (me )?(entiende|funciona|sirve|ayuda)\\b|\\bnadie (me |nos )?(contesta|responde|coge|atiende|hace caso|ha contestado|ha respondido|contesto|respondio)\\b|\\bno (me |nos )?(contestan|contestais|responden|respondeis|cogen|cogeis|hacen caso|haceis caso)\\b|\\bllevo (\\w+ ){0,3}esperando\\b|\\bsigo esperando\\b',
     '\\b(me |nos )?(cobraron|cobrasteis|cobraste|han cobrado|habeis cobrado|cobro) (de mas|dos veces|doble|mal)\\b|\\b(devuelvan|devolvais|devuelvas|devolvedme|devuelvanme|devuelveme) (el |mi )?(dinero|plata|pago)\\b',
     '\\b(atencion|servicio|trato|corte|manicura|resultado|color|tinte) (fue|ha sido|es|estuvo) (\\w+ )?(pesim[oa]|horrible|fatal|malisim[oa]|muy mal[oa]?|un desastre|lamentable)\\b|\\b(me|nos) (quedaron|quedo|han quedado|ha quedado|dejaron|dejasteis|dejaste|habeis dejado) (\\w+ )?(fatal|horribles?|peor|fatal)\\b',
     '\\bestoy (muy |super |bastante |ya )?(molest[oa]|enfadad[oa]|cabread[oa]|indignad[oa]|hart[oa]|decepcionad[oa])\\b|\\b(hart[oa]|cabread[oa]|indignad[oa])\\b',
@@ -98,17 +125,28 @@ const STOP_REQUEST = new RegExp(
  * Words of talking to someone or being contacted: with them the model's own "human" is trusted
  * ("any chance I could chat to one of the team?"); without them it is not ("can a person with a cold come?").
  */
-const CONTACT = /\b(speak\w*|talk\w*|chat\w*|call\w*|ring\w*|phone\w*|reply|respond|contact\w*|message me|get back to|habl\w*|llam\w*|marc\w*|telefono|atiend\w*|atender|comunic\w*|contest\w*|respond\w*)\b/;
+const CONTACT = /\b((speak|talk|chat)\w* (to|with)|(call|ring|phone)\w* (me|us|you|back)|contact\w* (me|us)|reply|respond|message me|get back to|(hablar|hablarlo|hablarle) con|llam\w*(me|nos)|(me|nos) (llam|marc)\w*|por telefono|atiend\w*|atender|comunic\w* con|contest\w*|respond\w*)\b/;
 export const mentionsContact = (n: string) => CONTACT.test(plain(n));
 
 /** "is this a bot?": answered truthfully before the handoff. */
 export const doubtsBot = (n: string) => BOT_DOUBT.test(plain(n));
 
+/** A phone or a robot, alone: call me, or are you a bot? */
+const CALL_EMOJI = /📞|☎|🤖(?!.*(❤|😂|😍|👍))/u;
+
+/** Abbreviations people type: "algn q me atienda". */
+const spelledOut = (n: string) =>
+  plain(n).replace(/\b(q|ke)\b/g, 'que').replace(/\bkier(o|es|e)\b/g, 'quier$1').replace(/\bablar\b/g, 'hablar').replace(/\by(am\w*)/g, 'll$1').replace(/\b(algn|alguie)\b/g, 'alguien');
+
 export const asksForHuman = (n: string) => {
-  const p = plain(n);
+  const p = spelledOut(n);
+  // "📞 porfa", "🤖?": the emoji says it.
+  if (CALL_EMOJI.test(n) && /^((porfa|please|pls|plz|por favor) ?)*$/.test(p)) return true;
   return HUMAN.some((re) => re.test(p));
 };
-export const isFrustrated = (n: string) => FRUSTRATION.test(plain(n));
+/** "what if I'm not happy with my haircut?": displeasure only imagined asks the policy. */
+const IMAGINED = /^(what if|if|what happens if|in case|si|que pasa si|y si)\b/;
+export const isFrustrated = (n: string) => FRUSTRATION.test(plain(n)) && !IMAGINED.test(plain(n));
 export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
 
 /** Asking about one's own bookings, not for a new one: "do I have anything booked?", "¿tengo cita?", "what day was I coming in". */
@@ -191,8 +229,9 @@ export const isChatter = (n: string) => CHATTER.test(plain(n));
 const THANKS_EMOJI = /🙏/u;
 const WAVE_EMOJI = /👋/u;
 
-/** The class of a message with no words at all: 🙏 thanks, 👋 hello, anything else small talk. */
-export function emojiIntent(text: string): 'thanks' | 'greeting' | 'smalltalk' {
+/** The class of a message with no words at all: 🙏 thanks, 👋 hello, 📞 or 🤖 a person, anything else small talk. */
+export function emojiIntent(text: string): 'thanks' | 'greeting' | 'smalltalk' | 'human' {
+  if (CALL_EMOJI.test(text)) return 'human';
   if (THANKS_EMOJI.test(text)) return 'thanks';
   return WAVE_EMOJI.test(text) ? 'greeting' : 'smalltalk';
 }

@@ -548,9 +548,10 @@ export class RuleEngine implements Engine {
     const { state } = turn.tools;
     const n = turn.normalized;
     if (state.pending && turn.tools.confirmed) return confirmPending(turn);
-    // "👋", "❤️": emoji only; thanks and hellos answered as such, anything else invites a question.
+    // "👋", "🙏", "📞": emoji only; thanks and hellos answered as such, a phone reaches a person, anything else invites a question.
     if (hasNoWords(turn.text) && !isAffirmative(n)) {
       const { intent } = turn.classification;
+      if (intent === 'human') return escalate(turn, 'Customer asked for a call');
       return intent === 'thanks' || intent === 'greeting' ? ok(turn.replies.t(intent), intent) : ok(turn.replies.t('noWords'), 'smalltalk');
     }
     if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');

@@ -23,6 +23,8 @@ describe('a request for a person (issue 13: "a request for a person always reach
     'hola hay alguien', 'a table for one person', 'can a person with a cold come?', '¿puede venir una persona resfriada?', '¿alguien puede recoger a mi perro en casa?',
     'can someone collect my car from home?', 'I will talk to my wife and let you know', 'lo hablo con mi marido y te digo', 'talk to you soon', 'good bot', 'eres muy amable, robotito',
     'is this automatic or manual?', 'you are funny for a bot',
+    'can I bring it forward to this week', 'thanks, looking forward to it', 'my boiler is broken who do I call', 'que opinas de la inteligencia artificial', 'hay forma de que me den la cita antes?',
+    'como esta la doctora? hace mucho que no voy', 'is forex trading a scam', 'does anyone there speak Spanish', 'hello am I speaking to the clinic', "what if i'm not happy with my haircut",
     'who am I talking to', '¿con quién hablo?', 'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
   ])('"%s" does not', (text) => {
     expect(asksForHuman(n(text))).toBe(false);
@@ -33,7 +35,7 @@ describe('a request for a person (issue 13: "a request for a person always reach
       expect(isFrustrated(n(text)), text).toBe(true);
     for (const text of ['you charged me twice for the mot', 'i want a refund', "I've been waiting ages for a reply", 'nadie me contesta, que poca seriedad', 'me cobraron de más', 'la atención fue pésima', 'me quedaron fatal las uñas'])
       expect(isFrustrated(n(text)), text).toBe(true);
-    for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet', 'do I get a refund if I cancel?', 'is it charged extra for long hair?', '¿hay reembolso si cancelo?', '¿se puede devolver el dinero si cancelo?'])
+    for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet', 'do I get a refund if I cancel?', 'is it charged extra for long hair?', '¿hay reembolso si cancelo?', '¿se puede devolver el dinero si cancelo?', "what if i'm not happy with my haircut", 'are blue light glasses a scam', "we're hopeless dancers", 'le da vergüenza escribir'])
       expect(isFrustrated(n(text)), text).toBe(false);
   });
 });
@@ -69,6 +71,8 @@ describe('small talk', () => {
     expect(emojiIntent('🙏')).toBe('thanks');
     expect(emojiIntent('👋👋')).toBe('greeting');
     expect(emojiIntent('😂😂')).toBe('smalltalk');
+    expect(emojiIntent('📞')).toBe('human');
+    expect(emojiIntent('🤖❤️')).toBe('smalltalk');
   });
 });
 

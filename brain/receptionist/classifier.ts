@@ -69,8 +69,12 @@ export class IntentClassifier {
     if (isChatter(text) && !CHAT.has(model.intent)) return { ...model, intent: hints.find((h) => CHAT.has(h)) ?? 'smalltalk' };
     // "buenas tardes", "hi is anyone there": a short message with nothing but chat words is that, whatever FAQ the model recalls.
     if (hints.length > 0 && hints.every((h) => CHAT.has(h)) && text.split(' ').length <= SHORT_CHAT_WORDS) return { ...model, intent: hints[0]! };
-    // "do I have anything booked?" also has booking words: asking about one's bookings wins.
-    if (hints[0] === 'my_bookings') return { ...model, intent: 'my_bookings' };
+    // "do I have anything booked?" also has booking words: asking about one's bookings wins, unless other words ask where, when
+    // or to change it ("what time do you close, my appointment is at 5.30").
+    if (hints[0] === 'my_bookings' && !hints.some((h) => OUTRANK_MY_BOOKINGS.has(h))) return { ...model, intent: 'my_bookings' };
+    // "what time do you close? my appointment is at half 5": one's booking is the context, the business's hours the question.
+    const whereOrWhen = hints.find((h) => WHERE_OR_WHEN.has(h));
+    if (hints[0] === 'my_bookings' && whereOrWhen) return { ...model, intent: whereOrWhen };
     // "when's your earliest appointment?" asks for availability, not about one's bookings.
     // "quiero reservar…" with no words about one's own bookings is a new one, whatever the model's hunch.
     if (model.intent === 'my_bookings' && hints.includes('book') && (AVAILABILITY.test(text) || hints[0] === 'book')) return { ...model, intent: 'book' };
@@ -96,6 +100,7 @@ export class IntentClassifier {
 
 const CHAT = new Set<string>(['greeting', 'thanks', 'smalltalk']);
 const WHERE_OR_WHEN = new Set<string>(['hours', 'location']);
+const OUTRANK_MY_BOOKINGS = new Set<string>(['hours', 'location', 'cancel', 'reschedule']);
 /** Up to this many words, a message with only chat words is chat. */
 const SHORT_CHAT_WORDS = 4;
 /** The model's score from which its "human" counts, given words of contact. */

@@ -32,7 +32,8 @@ const LONG_MESSAGE_WORDS = 8;
 /** Intents with keyword evidence in the text, most specific first; greetings and thanks last. */
 export function keywordIntents(normalized: string): TrainableIntent[] {
   // "can't" and "can t" are one word to the patterns.
-  const text = normalized.replace(/['’]/g, ' ');
+  // "q dia tengo turno": the abbreviation read as the word.
+  const text = normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
   let hits = KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent);
   // "graciaaas", "holaaa": letters stretched for warmth, read once none of the words as written is known.
   if (hits.length === 0) {

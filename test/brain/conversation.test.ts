@@ -53,11 +53,12 @@ describe('a stop request in other words (answered with a question offering STOP,
 });
 
 describe('asking about one\'s own bookings', () => {
-  it.each(['do I have anything booked?', '¿tengo cita?', 'what day was I coming in', "remind me what time I'm in", 'me confirmas mi hora?', 'did i book for friday or saturday?', 'sigue en pie lo del jueves?', 'a qué hora iba yo?'])(
+  it.each(['do I have anything booked?', '¿tengo cita?', 'what day was I coming in', "remind me what time I'm in", 'me confirmas mi hora?', 'did i book for friday or saturday?', 'sigue en pie lo del jueves?', 'a qué hora iba yo?',
+    "was it 2 or 2.30 I'm coming in", 'upcoming bookings?', 'is there an appointment under my name', '¿me fijás si tengo turno?', 'q dia tengo turno'])(
     '"%s" is one',
     (text) => expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(true),
   );
-  it.each(["when's your earliest", 'what times have you got tomorrow', 'cuál es la primera hora libre', 'can i book for friday', 'tengo clase hasta las 5, podéis a las 6?', 'la clase es para principiantes, no?'])('"%s" is not', (text) => {
+  it.each(['check my tyre pressure myself', 'dejame ver mi agenda y te digo', 'no tengo cita pero quiero pasar hoy', 'no sé si me lo cubre el seguro', "when's your earliest", 'what times have you got tomorrow', 'cuál es la primera hora libre', 'can i book for friday', 'tengo clase hasta las 5, podéis a las 6?', 'la clase es para principiantes, no?'])('"%s" is not', (text) => {
     expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(false);
   });
 });

@@ -219,9 +219,9 @@ export const MY_BOOKINGS = new RegExp(
 export const GREETING =
   /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches))\b/;
 
-/** Thanks first, whatever follows: "gracias!! nos vemos", "thanks, see you saturday". */
+/** Thanks, first or anywhere: "gracias!! nos vemos", "listo, gracias", "noted, thanks", "Dios se lo pague", "tysm". */
 export const THANKS =
-  /^((you re|ur|you are) (a star|an angel|the best|amazing|a legend|a lifesaver) |(ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b/;
+  /^((you re|ur|you are) (a star|an angel|the best|amazing|a legend|a lifesaver) |(ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b|(?<!\b(say|decir|dice|dicen|how to say) )\b(?!thank god|gracias a dios|thank you in\b)(thanks+|thank (you+|u+|yu)|thankyou+|thankyu|thanx|thnks?|thnk (u|you)|thx|thnx|tks|tnks|tank (u|you)|tysm|tyvm|cheers|much obliged|appreciate (it|that|you)|much appreciated|cannot thank you enough|can t thank you enough|gracias+|grasias|grax|grs|agradec\w+|dios (le|se lo|te|les) pague|te lo agradezco|chur|(you re|ur|you are|sos|eres) (a star|an angel|a lifesaver|un sol|un amor|una crack|un crack)|que amor)\b/;
 
 /** Laughs, how-are-yous, who the customer is talking to, praise for the bot. */
 export const SMALLTALK =

@@ -113,7 +113,7 @@ export const isUnsure = (n: string) => {
   return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES));
 };
 
-const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it|\w+'?s)|(won t|wont|don t|dont|will not|do not) need (the|my|that|our) (slot|appointment|appt|booking|session|table|reservation)\b.{0,20}\b(anymore|any more)|give (it|my slot|the slot|my appointment|my table) to someone else|no (voy a |vamos a )?necesitar (la|mi) (cita|reserva|hora|mesa|sesion)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
+const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it|\w+'?s)|(won t|won't|wont|don t|don't|dont|will not|do not) need (the|my|that|our) (slot|appointment|appt|booking|session|table|reservation)\b.{0,20}\b(anymore|any more)|give (it|my slot|the slot|my appointment|my table) to someone else|no (voy a |vamos a )?necesitar (la|mi) (cita|reserva|hora|mesa|sesion)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
 /** "how long will you hold the table if we're running late?", "si me atraso": lateness only imagined asks the policy. */
 const LATE_IF = /\b(if|what if|in case|si|en caso de que) (i|we|i m|we re|im|were|me|nos|llego|llegamos|se me)? ?(am |are )?(running late|late|atraso|atrasamos|retraso|retrasamos|hace tarde|llego tarde|llegamos tarde|tarde)\b/;
 export const asksLatePolicy = (n: string) => LATE_IF.test(n.replace(/'/g, ' '));

@@ -233,12 +233,16 @@ export const SMALLTALK =
  */
 const ACKNOWLEDGEMENT =
   '(ah|oh|ahh|ohh|aah|aha|hmm+|mm+|uh|um|pues|bueno|ok|okay|okey|oki|okis|k|kk|vale|va|ya|right|alright|all right|cool|fine|nice|nice one|great|good|lovely|perfect|perfecto|genial|guay|' +
-  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|okie|okie dokie|okey dokey|oki doki|que (lindo|linda|bonito|bonita|mono|guay|chulo|padre|chido|genial)|chevere|bacan|bacano|joya|sweet|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
+  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|okie|okie dokie|oops|wow|oh wow|lush|sweet as|too right|makes sense|nvm|never mind|brb|one sec|mhm+|bless you|ostras|toma ya|normal|ningun problema|cachai|ya cachai|bueno entonces|that was quick|this is handy|(ahora|luego|despues|ya) te (digo|confirmo|aviso)|lo pienso y te digo|te digo algo|okey dokey|oki doki|que (lindo|linda|bonito|bonita|mono|guay|chulo|padre|chido|genial)|chevere|bacan|bacano|joya|sweet|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
   'bye|bye bye|goodbye|good bye|see you|see ya|cya|later|take care|have a (nice|good|great|lovely) (day|one|weekend|evening|night)|enjoy your (day|weekend)|adios|chao|chau|' +
   'hasta (luego|pronto|la proxima|otra)|nos vemos|buen (finde|fin de semana|dia)|feliz (dia|finde|fin de semana)|que (tengas|tengais|vaya) (un )?(buen|bien) ?(dia|finde|fin de semana)?)';
 const CHATTER = new RegExp(`^(${ACKNOWLEDGEMENT} ?)+$`);
-/** Small talk as keyword evidence: the chat words above, or a whole message of going along. */
-export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${CHATTER.source}`);
+/** Small talk anywhere in a message: wishes to the team, praise for the bot, questions about its day, the weather, a message sent by mistake. */
+const SMALLTALK_ANYWHERE =
+  /\b(felices fiestas|feliz (navidad|ano|año|cumple\w*|dia|finde)|merry christmas|happy (new year|holidays|christmas|easter|birthday|friday)|(les|os|te) manda saludos|(los|os|te) (extrana|echa de menos)|(you re|ur|you are|eres|sos|que) (very |muy |so |bastante |really )?(quick|fast|friendly|helpful|simpatic[oa]|rapid[oa]|handy)\b|para ser un (bot|robot)|que rapido respondes|muy bien respondido|(are|do|did) you (ever )?(\w+ )?(happy|sad|tired|dream|sleep|eat|get a day off|get days off|have fun|having a (good|nice|busy|long) (day|week))|what do you do for fun|busy day|long day|(mad|crazy|long) week|run off your feet|how s tricks|how you dey|(yourself|and you|y tu|y usted|y vos)$|freezing|brr+|so (hot|cold) (today|out)|ozu|con este calor|(wrong|equivocad\w*) (button|boton)|no era para (aca|aqui|vosotros|ustedes|ti)|my (kid|son|daughter|cat|dog) (was )?typing|(sent|send) (that|this) by (mistake|accident)|por error)\b/;
+
+/** Small talk as keyword evidence: the chat words above, anywhere, or a whole message of going along. */
+export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${SMALLTALK_ANYWHERE.source}|${CHATTER.source}`);
 
 /** Whether the whole message is small talk that asks nothing ("ok", "jaja vale", "bye!"). */
 export const isChatter = (n: string) => CHATTER.test(plain(n));

@@ -11,14 +11,20 @@ export interface BookingFlow {
   date?: string;
   time?: number;
   ambiguousMeridiem?: boolean;
+  /** The time proposed before an hour without am/pm replaced it: of two open readings, the nearer one. */
+  nearTime?: number;
   name?: string;
   awaiting?: 'name';
   /** Slot starts offered to the customer (local ISO), picked by number. */
   offered?: string[];
   /** A date whose weekday the customer got wrong ("Friday the 19th"): a reply naming its real weekday means it. */
   dayInDoubt?: string;
+  /** The day talked about while none is chosen (a closed day asked for, the booking being moved): "the next day", "el sábado siguiente" count from it. */
+  dayAsked?: string;
   /** The customer said no to the proposal: a new day or time goes on with it, anything else ends it. */
   declined?: boolean;
+  /** A reply about this service offered to book it: a day, a time or a yes goes on with it, anything else ends it. */
+  invited?: boolean;
 }
 
 export interface CancelFlow {
@@ -33,8 +39,10 @@ export interface RescheduleFlow {
   date?: string;
   time?: number;
   ambiguousMeridiem?: boolean;
+  nearTime?: number;
   offered?: string[];
   dayInDoubt?: string;
+  dayAsked?: string;
   declined?: boolean;
 }
 

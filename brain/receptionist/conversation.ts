@@ -99,6 +99,7 @@ const FRUSTRATION = new RegExp(
     '\\b(you re|youre|you are|ur|u r|this is|it s|its) (not|n t) (helping|helpful|listening|understanding|working)\\b|\\b(you|u) (don t|dont|do not|aren t|arent) (understand|get it|listen|help)\\b|\\bnot helpful\\b|\\b(bot|you|it|this|this thing) (isn t|is not|isnt|doesn t|does not|don t|do not|aren t|are not) (understanding|understand|getting it|get it|helping|help|listening|working)\\b|\\b(this|it) (isn t|is not|isnt) (working|helping)\\b|\\b(didn t|did not) (like|enjoy) (how|the way)\\b',
     '\\b(this|stupid|useless) (bot|thing|chat|machine|app)\\b (is )?(useless|rubbish|crap|stupid|terrible|awful|pointless|not working)|\\bstupid (bot|thing|machine|app)\\b',
     '\\b(i m|im|i am) (so |really |very |getting )?(angry|furious|annoyed|livid|disappointed|fuming)\\b',
+    '\\b(you|u|ya) (lot |guys |people )?(are|r|re) (so |really |just )?(awful|terrible|useless|rubbish|hopeless|a joke|rude|a disgrace|shocking)\\b',
     '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|es una verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|reclamo|reclamos|timo|estafa|groser[oa]|maleducad[oa]|mal educad[oa]|poca seriedad|poco serio|falta de respeto|lamentable)\\b',
     '\\beso no es lo que (pregunte|dije|pedi)\\b|\\bya (te|os|les) (lo )?(he|habia|hemos) (dicho|preguntado|escrito)\\b|\\bdecepcionad[oa]\\b|\\bquiero una (explicacion|solucion|disculpa)\\b|\\b(fue|ha sido|es) un desastre\\b|\\bquien se hace (cargo|responsable)\\b|\\bno (se presento|aparecio|vino nadie)\\b|\\b(dejo|ha dejado) de funcionar\\b|\\bno (me|nos) (gusto|gustaron|ha gustado|han gustado) (nada|como)\\b|\\bno (estoy|estamos|quede|quedamos|he quedado|hemos quedado) (nada )?(conforme|content[oa]s?|satisfech[oa]s?)\\b|\\binsatisfech[oa]\\b|\\b(el bot|el robot|la maquina|esto|esta cosa) no (me )?(entiende|funciona|sirve|ayuda)\\b|\\bnadie (me |nos )?(contesta|responde|coge|atiende|hace caso|ha contestado|ha respondido|contesto|respondio)\\b|\\bno (me |nos )?(contestan|contestais|responden|respondeis|cogen|cogeis|hacen caso|haceis caso)\\b|\\bllevo (\\w+ ){0,3}esperando\\b|\\bsigo esperando\\b',
     '\\b(me |nos )?(cobraron|cobrasteis|cobraste|han cobrado|habeis cobrado|cobro) (de mas|dos veces|doble|mal)\\b|\\b(devuelvan|devolvais|devuelvas|devolvedme|devuelvanme|devuelveme) (el |mi )?(dinero|plata|pago)\\b',
@@ -106,12 +107,23 @@ const FRUSTRATION = new RegExp(
     '\\bestoy (muy |super |bastante |ya )?(molest[oa]|enfadad[oa]|cabread[oa]|indignad[oa]|hart[oa]|decepcionad[oa])\\b|\\b(hart[oa]|cabread[oa]|indignad[oa])\\b',
     '\\bno (me )?(entiendes|entiende|entendeis|entienden|ayudas|ayudais|sirves|sirve) (de|para) nada\\b|\\bno (me )?(entiendes|entendeis|entienden)\\b|\\besto no (sirve|funciona)\\b|\\b(mal|pesimo|malisimo|fatal) servicio\\b|\\bque (desastre|verguenza)\\b',
   ].join('|'),
+  'g',
 );
+/**
+ * "my back has been awful", "harta de este dolor", "las uñas en un estado pésimo": strong words about
+ * the customer's own trouble tell why they write, not that they are upset with us. Such a word is
+ * theirs when a possessive or a pain word stands close before it, or a pain word right after; a
+ * booking or our service named there keeps it a complaint.
+ */
+const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?! (?:appointment|booking|experience|visit|service|stylist|cita|reserva|experiencia|visita|servicio)\b)(?: [\w']+){0,5} $|\b(pain|ache|dolor|molestias?)\b(?: [\w']+){0,3} $/;
+/** Only words that can describe a state of things; "rude", "overcharged" or "refund" are always about us. */
+const CONDITION = /\b(awful|terrible|horrible|horribles|shocking|appalling|rubbish|disgusting|ridiculous|fed up|fatal|pesim[oa]|hart[oa]|cabread[oa]|lamentable|un desastre)\b/;
+const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las|el|la) )?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
 
 /** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
 const STOP_REQUEST = new RegExp(
   [
-    '\\bstop (messaging|texting|sending|writing|contacting|spamming|messages|the messages|these messages|the reminders)\\b|\\b(don t|dont|do not) (message|text|contact|write to|whatsapp|send me|spam) (me|anything)\\b',
+    '\\bstop (messaging|texting|sending|writing|contacting|spamming|messages|the messages|these messages|the reminders)\\b|\\bstop (receiving|getting) (any )?(messages|reminders|texts|notifications|whatsapps|these)\\b|\\b(don t|dont|do not) (message|text|contact|write to|whatsapp|send me|spam) (me|anything)\\b',
     '\\b(no|don t want|dont want|do not want) (any )?more (messages|texts|reminders|whatsapps|notifications)\\b|\\b(don t|dont|do not) want (to (get|receive) )?(any )?(more )?(messages|texts|whatsapps|notifications)\\b|\\bleave me alone\\b|\\bquit (messaging|texting)\\b|\\b(unsubscribe|opt) me( out)?\\b',
     '\\btake me off (your|the|this|ur) (list|mailing list|contacts?|database|system)\\b|\\bremove (me|my number|my details) from\\b|\\b(delete|remove) my (number|details|data|contact)\\b',
     '^(please |pls )?(stop|unsubscribe|baja|parar)( please| pls| por favor| porfa)$',
@@ -146,7 +158,12 @@ export const asksForHuman = (n: string) => {
 };
 /** "what if I'm not happy with my haircut?": displeasure only imagined asks the policy. */
 const IMAGINED = /^(what if|if|what happens if|in case|si|que pasa si|y si)\b/;
-export const isFrustrated = (n: string) => FRUSTRATION.test(plain(n)) && !IMAGINED.test(plain(n));
+export const isFrustrated = (n: string) => {
+  const p = plain(n);
+  if (IMAGINED.test(p)) return false;
+  const own = (m: RegExpMatchArray) => CONDITION.test(m[0]) && (OWN_TROUBLE_BEFORE.test(p.slice(Math.max(0, m.index! - 50), m.index)) || OWN_TROUBLE_AFTER.test(p.slice(m.index! + m[0].length)));
+  return [...p.matchAll(FRUSTRATION)].some((m) => !own(m));
+};
 export const asksToStopMessages = (n: string) => STOP_REQUEST.test(plain(n));
 
 /** Asking about one's own bookings, not for a new one: "do I have anything booked?", "¿tengo cita?", "what day was I coming in". */
@@ -182,7 +199,7 @@ export const MY_BOOKINGS = new RegExp(
     '(i think|think|pretty sure|i believe) (i ve|i have|i|we ve|we|we have) (got (something|an appointment|a booking) )?(booked|book|made a booking)|(do|did) (i|we) actually have',
     '(booked|reserved|made a booking|booked (me|us|himself|herself|him|her) in)\\b.{0,60}\\b(not sure|can t remember|cant remember|don t remember|forgot|forgotten|lost the|being vague|confused)\\b',
     '(my |our )(upcoming|next few) (appointments|bookings|sessions|classes)|upcoming (appointments|bookings|reservations)|booking details|(list|show|tell me) (all )?my (appointments|bookings)',
-    'check (\\w+ )?under\\b|under (my|the) name|is it under [a-z]+$|(is there|have you got|do you have) (a |an |any )?(appointment|booking|reservation|table) under\\b',
+    'check (\\w+ )?under\\b|(is (it|there|that|the \\w+)|anything|something) (\\w+ ){0,3}under (my|the) name|what (appointments|bookings|sessions|classes) (have|do) (i|we) (got|have)|is it under [a-z]+$|(is there|have you got|do you have) (a |an |any )?(appointment|booking|reservation|table) under\\b',
     '(check|confirm|checking|make sure|see) (if |whether |that )?(i m|im|i am|we re|we are) (still )?(booked|down|on the list|in)\\b|am i on the list',
     'when is (the |my |our )?[\\w ]{1,25} (booked|coming|due|scheduled)\\b|(is|are) (the )?(\\w+ ){1,3}booked (for|in)\\b|who s doing my\\b|who (am i|are we) (booked )?(with|seeing)\\b',
     'have i got anything (next|this|on|tomorrow|today|for)\\b|do (i|we) still have\\b|^still on for\\b|are we still on\\b',

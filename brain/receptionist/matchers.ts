@@ -3,6 +3,8 @@ import type { Profile } from '../../core/profile.js';
 import { keywordIntents } from './keywords.js';
 import { normalize } from './text.js';
 import { cached } from '../../core/memo.js';
+import { joinPhrases, serviceWords } from './service-words.js';
+import { timeShift } from './slots.js';
 
 type Service = Profile['services'][number];
 type Faq = Profile['faq'][number];
@@ -21,6 +23,8 @@ interface ServiceTerm {
   service: Service;
   term: string;
   key: string[];
+  /** The name's words for the other language's reading (see translatedCover). */
+  lexical: string[];
 }
 
 const TERM_FILLER = new Set(['and', 'the', 'for', 'with', 'con', 'del', 'los', 'las', 'para']);
@@ -32,18 +36,49 @@ function stem(w: string): string {
   return m[1]!.replace(/([b-df-hj-np-tv-z])\1$/, '$1');
 }
 
+/** "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s. */
+const keyWord = (w: string) => stem(w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w);
+
 /**
  * "Men's haircuts" → "men haircut", "nose pierced" → "nose pierc": no apostrophes, no plural s, no
  * -ing/-ed, so "mens cut", "kids cuts" and "get my nose pierced" meet the names.
  */
 function serviceKey(text: string): string[] {
-  return normalize(text)
-    .replace(/['’]/g, '')
-    .split(' ')
-    .filter(Boolean)
-    // "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s.
-    .map((w) => (w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w))
-    .map(stem);
+  return normalize(text).replace(/['’]/g, '').split(' ').filter(Boolean).map(keyWord);
+}
+
+const LEXICON = serviceWords(keyWord);
+
+/** The words of a name or message for the other language's reading: phrases of the lexicon joined, each word keyed. */
+const lexiconKey = (text: string) => joinPhrases(normalize(text).replace(/['’]/g, '')).split(' ').filter(Boolean).map(keyWord);
+
+/**
+ * What a message says of a name in the other language ("portrait session" for "Sesión de retrato"):
+ * whether it says every word of it, and how many words that mean something alone ("shave", not
+ * "service") it says. A name said in full with only such generic words needs two of them.
+ */
+function translatedCover(term: readonly string[], message: ReadonlySet<string>): { full: boolean; specific: number; words: number } {
+  const needed = term.filter((w) => (w.length >= 3 || w.includes('_')) && !TERM_FILLER.has(w));
+  const said = needed.filter((w) => [...LEXICON.same(w)].some((alt) => message.has(alt)));
+  // Only a word said in the other language counts here: one said as written was the earlier readings' to find.
+  const translated = said.filter((w) => !message.has(w));
+  const specific = translated.filter((w) => LEXICON.specific(w)).length;
+  const full = translated.length > 0 && said.length === needed.length && (needed.length >= 2 || specific > 0);
+  return { full, specific, words: said.length };
+}
+
+/**
+ * The services a message names in the other language: those whose whole name it says, the fullest
+ * first; else the one service a word meaning something alone points at ("afeitado" for "Hot towel
+ * shave"), when it points at only one.
+ */
+function translatedServices(terms: readonly ServiceTerm[], text: string): Service[] {
+  const said = new Set(lexiconKey(text));
+  const covers = terms.map((t) => ({ t, ...translatedCover(t.lexical, said) }));
+  const full = covers.filter((c) => c.full).sort((a, b) => b.words - a.words);
+  if (full.length > 0) return [...new Map(full.map((c) => [c.t.service.id, c.t.service])).values()];
+  const pointed = new Map(covers.filter((c) => c.specific > 0).map((c) => [c.t.service.id, c.t.service]));
+  return pointed.size === 1 ? [...pointed.values()] : [];
 }
 
 /** Every word of a multi-word name is in the message, or a word ending it ("cut" for "haircut", never "men" for "women"). */
@@ -70,9 +105,23 @@ export class ServiceMatcher {
   private readonly fuse: Fuse<ServiceTerm>;
   private readonly terms: ServiceTerm[];
 
-  constructor(services: readonly Service[]) {
-    this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t), key: serviceKey(t) })));
+  constructor(private readonly services: readonly Service[]) {
+    this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t), key: serviceKey(t), lexical: lexiconKey(t) })));
     this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
+  }
+
+  /**
+   * "a court for 90 mins", "pista de hora y media": when the message says how long, and the service
+   * found has a sibling (a service sharing a word of its name) whose name says that many minutes,
+   * that sibling comes first.
+   */
+  private byLength(text: string, found: Service[]): Service[] {
+    const best = found[0];
+    const minutes = lengthSaid(normalize(text)) ?? (best ? numberBeside(normalize(text), best) : undefined);
+    // "push it back an hour" says how far to move, not how long.
+    if (minutes === undefined || !best || saysMinutes(best, minutes) || timeShift(normalize(text)) !== undefined) return found;
+    const family = this.services.filter((s) => s.id !== best.id && sharesServiceWord(s, best.name) && saysMinutes(s, minutes));
+    return family.length === 1 ? [family[0]!, ...found.filter((s) => s.id !== family[0]!.id)] : found;
   }
 
   /** Services mentioned in the text, best first; with `typos` false, only those named as written. */
@@ -80,18 +129,49 @@ export class ServiceMatcher {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);
     const keyed = ` ${key.join(' ')} `;
-    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => b.term.length - a.term.length);
+    // The longest name said wins; words that ask for something ("reservar pista") add nothing to its length.
+    const weight = (t: ServiceTerm) => t.term.split(' ').filter((w) => keywordIntents(w).length === 0).join(' ').length;
+    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => weight(b) - weight(a));
     const found = new Map<string, Service>();
     for (const t of exact) found.set(t.service.id, t.service);
-    if (found.size > 0) return [...found.values()];
+    if (found.size > 0) return this.byLength(text, [...found.values()]);
     for (const t of this.terms) if (allWordsIn(t.key, key)) found.set(t.service.id, t.service);
-    if (found.size > 0 || !typos) return [...found.values()];
+    if (found.size > 0) return this.byLength(text, [...found.values()]);
+    // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
+    const translated = translatedServices(this.terms, text);
+    if (translated.length > 0 || !typos) return translated;
     for (const w of words(text).filter((x) => x.length >= 5)) {
       const best = this.fuse.search(w)[0];
       if (best && (best.score ?? 1) <= 0.25 && misspells(w, best.item.term)) found.set(best.item.service.id, best.item.service);
     }
     return [...found.values()];
   }
+}
+
+/** How long the message says the service should be, in minutes: "90 mins", "hora y media", "an hour", "1h30". */
+function lengthSaid(n: string): number | undefined {
+  if (/\b(hora y media|una hora y media|hour and a half|an hour and a half|1h ?30|1 ?5 hours|one and a half hours?)\b/.test(n)) return 90;
+  const m = /\b(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|m)\b/.exec(n);
+  if (m) return Number(m[1]);
+  if (/\b(media hora|half an hour|half hour)\b/.test(n)) return 30;
+  if (/\b(2 hours|two hours|2 horas|dos horas|2h)\b/.test(n)) return 120;
+  if (/\b(an hour|one hour|1 hour|1 hora|una hora|1h)\b/.test(n)) return 60;
+  return undefined;
+}
+
+/** "pista 90", "court of 90": a number right after a word of the service's name. */
+function numberBeside(n: string, service: Service): number | undefined {
+  const words = [service.name, ...service.aliases].flatMap((t) => normalize(t).split(' ')).filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
+  for (const w of new Set(words)) {
+    const m = new RegExp(`\\b${w} (?:de |of )?(\\d{2,3})\\b`).exec(n);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** Whether a service's name or an alias says this many minutes ("Pista 90 minutos", "90 min court"). */
+function saysMinutes(service: Service, minutes: number): boolean {
+  return [service.name, ...service.aliases].some((t) => normalize(t).split(' ').includes(String(minutes)) || lengthSaid(normalize(t)) === minutes);
 }
 
 /** Whether the text shares a word of four letters or more with the service's name or aliases ("the haircut", "la del masaje"). */

@@ -3,7 +3,10 @@ import { WEEKDAYS, formatClock, type Language, type Profile } from '../../core/p
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
-/** Reply templates per language. The profile's message overrides replace greeting, afterHours, handoff, fallback, voiceNote, call and mediaReceived. */
+/**
+ * Reply templates per language. Spanish names a customer's service through "tu reserva de {service}",
+ * so gender and number agree whatever the service is called ("tu reserva de uñas acrílicas", never
+ * "tu uñas acrílicas ... cancelada"). The profile's message overrides replace greeting, afterHours, handoff, fallback, voiceNote, call and mediaReceived. */
 const TEMPLATES = {
   en: {
     greeting: 'Hello! Welcome to {name}. I can tell you our hours, services and prices, and book, move or cancel appointments. How can I help?',
@@ -106,14 +109,14 @@ const TEMPLATES = {
     askBook: '¿Quieres reservar? Dime el día y la hora.',
     askService: '¿Qué servicio quieres? {list}',
     unknownService: 'Perdona, eso no lo ofrecemos. Nuestros servicios son: {list}',
-    askDate: '¿Qué día te viene bien para {service}?',
+    askDate: '¿Qué día te viene bien para tu reserva de {service}?',
     askTime: '¿A qué hora el {date}? Abrimos {hours}.',
     closedThatDay: 'Perdona, el {date} estamos cerrados.',
     askName: '¿A nombre de quién hago la reserva?',
     confirmBook: '{service} el {when} a nombre de {name}. Responde SÍ para confirmar.',
     booked: 'Reserva hecha: {service} el {when}, a nombre de {name}. ¡Hasta pronto!',
     notBooked: 'De acuerdo, no he reservado nada. Dime si prefieres otra hora.',
-    slotTaken: 'Perdona, {when} no está disponible.',
+    slotTaken: 'Perdona, el {when} no está disponible.',
     slotTooSoon: 'Perdona, necesitamos al menos {notice} de antelación.',
     slotTooFar: 'Perdona, solo aceptamos reservas con hasta {days} días de antelación.',
     pastTime: 'Esa hora ya ha pasado. ¿Qué día y hora futuros te vienen bien?',
@@ -124,12 +127,12 @@ const TEMPLATES = {
     yourBookings: 'Tus próximas reservas:',
     bookingLine: '{n}. {service} el {when}',
     whichBooking: '¿Qué reserva? Responde con su número.',
-    confirmCancel: '¿Cancelo tu {service} del {when}? Responde SÍ para confirmar.',
-    cancelled: 'Hecho: he cancelado tu {service} del {when}.',
+    confirmCancel: '¿Cancelo tu reserva de {service} del {when}? Responde SÍ para confirmar.',
+    cancelled: 'Hecho: he cancelado tu reserva de {service} del {when}.',
     notCancelled: 'De acuerdo, mantengo tu reserva.',
-    askNewTime: 'Tu {service} es el {when}. ¿Qué día y hora prefieres?',
-    confirmReschedule: '¿Cambio tu {service} del {from} al {to}? Responde SÍ para confirmar.',
-    rescheduled: 'Hecho: tu {service} queda el {when}.',
+    askNewTime: 'Tu reserva de {service} es el {when}. ¿Qué día y hora prefieres?',
+    confirmReschedule: '¿Cambio tu reserva de {service} del {from} al {to}? Responde SÍ para confirmar.',
+    rescheduled: 'Hecho: tu reserva de {service} queda el {when}.',
     notRescheduled: 'De acuerdo, tu reserva se queda como estaba.',
     nothingToConfirm: 'No hay nada pendiente de confirmar. ¿En qué te ayudo?',
     dayMismatch: 'El {date} no cae en el día de la semana que has escrito. ¿Qué día querías decir?',
@@ -185,6 +188,11 @@ export class Replies {
   when(t: DateTime): string {
     const d = t.setZone(zoneOf(this.profile)).setLocale(this.language);
     return this.language === 'es' ? d.toFormat("cccc d 'de' LLLL 'a las' HH:mm") : d.toFormat("cccc d LLLL 'at' HH:mm");
+  }
+
+  /** A service's name inside a sentence: "Full colour" → "full colour"; "MOT test" keeps its capitals. */
+  service(name: string): string {
+    return name.split(' ').map((w) => (/^\p{Lu}[\p{Ll}'’-]*$/u.test(w) ? w.toLowerCase() : w)).join(' ');
   }
 
   day(t: DateTime): string {

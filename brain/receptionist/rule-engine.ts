@@ -2,15 +2,15 @@ import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import type { BookingFlow, CancelFlow, PendingAction, RescheduleFlow } from '../domain/state.js';
+import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated } from './conversation.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
-import { checkStart, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
+import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, timeShift, weekdayNear } from './slots.js';
-import { localDateTime, parseWhen, resolveMeridiem, type When } from './when.js';
+import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -29,11 +29,24 @@ function read(turn: Turn): { when: When; service: Service | undefined } {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
     return {
-      when: parseWhen(text, turn.language, turn.tools.now),
+      when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)),
       // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
       service: turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
     };
   });
+}
+
+/**
+ * "easter monday", "el día de San Jorge": a day the business's own calendar names (an exception's
+ * note) is that date, when the message names no date of the month of its own.
+ */
+function namedHoliday(turn: Turn, when: When): When {
+  if (when.impossible || (when.date && !when.weekdayOnly && when.unclear !== 'several')) return when;
+  const today = turn.tools.now.toISODate()!;
+  const named = turn.tools.profile.exceptions.filter((x) => x.note && x.date >= today && normalize(x.note).length >= 5 && ` ${turn.normalized} `.includes(` ${normalize(x.note)} `));
+  if (named.length !== 1) return when;
+  const { unclear, ...rest } = when;
+  return { ...rest, ...(unclear === 'several' ? {} : unclear ? { unclear } : {}), date: named[0]!.date, weekdayOnly: false };
 }
 
 function ok(reply: string, intent: Intent, handled = true): EngineResult {
@@ -49,9 +62,9 @@ function extract(turn: Turn, choices: number): Entities {
 
 function offer(turn: Turn, slots: string[], lead: string): string {
   const r = turn.replies;
-  if (slots.length === 0) return `${lead} ${r.t('noSlots')}`;
+  if (slots.length === 0) return `${lead} ${r.t('noSlots')}`.trim();
   const options = slots.map((s, i) => `${i + 1}) ${r.when(DateTime.fromISO(s, { zone: zoneOf(turn.tools.profile) }))}`).join(', ');
-  return `${lead} ${r.t('offerSlots', { options })}`;
+  return `${lead} ${r.t('offerSlots', { options })}`.trim();
 }
 
 function unavailableLead(turn: Turn, reason: string, start: DateTime): string {
@@ -80,22 +93,27 @@ function unclearQuestion(turn: Turn, when: When): string {
 }
 
 // Case matters after the lead-in: a second word counts only when capitalised ("Sarah Jones", not "sarah can").
-const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Tt]he name is|under the name(?: of)?|booking is for|[Mm]e llamo|[Mm]i nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)/u;
+const NAME_GIVEN = /\b(?:[Mm]y name is|[Mm]y name's|[Nn]ame's|[Nn]ame is|[Nn]ame:|[Nn]ame(?=\s+\p{Lu})|[Tt]he name is|[Hh]is name is|[Hh]er name is|[Nn]ames are|under the name(?: of)?|booking is for|[Mm]e llamo|[Ss]e llama|[Mm]i nombre es|[Ss]u nombre es|a nombre de)\s+([\p{L}][\p{L}'-]+(?:\s*(?:&|and|y)\s*\p{Lu}[\p{L}'-]+)?(?:\s+\p{Lu}[\p{L}'-]+){0,2})/u;
+// "for Ravi Patel", "para Martina Silva", "for my boy Harrison Clarke", "es para mi hijo Mateo": who the booking is for.
+// Alone a name needs two capitalised words ("for Friday" is no one); after a relation, one will do.
+const NAME_FOR = /\b(?:for|para)\s+(?:(?:my|mi)\s+(?:son|daughter|boy|girl|kid|child|mum|mom|mother|dad|father|wife|husband|partner|hijo|hija|niño|niña|chamo|chama|peque|mamá|mama|madre|papá|papa|padre|esposo|esposa|marido|mujer|pareja)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})|(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}))/u;
+// "Can Jack Thompson do English on Monday": the one who is coming, named as the question's subject.
+const NAME_ASKS = /^(?:(?:hi|hey|hello|hiya|hola)[,!]?\s+)?(?:[Cc]an|[Cc]ould)\s+(\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+)\s+(?:do|have|get|come|book|join|start|take)\b/u;
 // "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": only a capitalised name closing its clause.
-const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=\s*(?:$|[.,!?;]))/u;
+const NAME_SELF = /(?:^|[\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]he'?s|[Hh]e'?s|[Ss]oy(?: la| el)?)\s+(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})(?=(?:\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\s*(?:$|[.,!?;]))/u;
 // "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence.
 const NAME_SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
 /** Capitalised words that open a clause without naming anyone. */
-const NOT_A_NAME = /^(thanks|thank|cheers|good|hi|hello|hey|hola|gracias|buenos|buenas|see|many|muchas|happy|free|here|back|sorry|not|fine|ok|okay|available|late|running|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|saludos|un|una|el|la|the|a)$/i;
+const NOT_A_NAME = /^(thanks|thank|cheers|good|hi|hello|hey|hola|gracias|buenos|buenas|see|many|muchas|happy|free|here|back|sorry|not|fine|ok|okay|available|late|running|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miercoles|jueves|viernes|sabado|domingo|january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|easter|christmas|navidad|semana|saludos|un|una|el|la|the|a)$/i;
 
 /** The name a message gives along the way, by any of the ways above. */
 function givenName(text: string): string | undefined {
   const named = NAME_GIVEN.exec(text);
   if (named && !/^(my|mi|su|your|the|la|el)$/i.test(named[1]!)) return extractName(named[1]!);
-  for (const re of [NAME_SELF, NAME_SIGNED]) {
+  for (const re of [NAME_FOR, NAME_ASKS, NAME_SELF, NAME_SIGNED]) {
     const m = re.exec(text);
-    const first = m?.[1]!.split(/\s+/)[0]!;
-    if (m && !NOT_A_NAME.test(normalize(first))) return extractName(m[1]!);
+    const name = m?.[1] ?? m?.[2];
+    if (name && !NOT_A_NAME.test(normalize(name.split(/\s+/)[0]!))) return extractName(name);
   }
   return undefined;
 }
@@ -113,11 +131,19 @@ const SAME_TIME = /\b(same time|misma hora)\b/;
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
  * and a start that is in the future. Returns the start, or the reply asking for what is missing.
  */
-async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string): Promise<DateTime | EngineResult> {
+async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: Entities, intent: Intent, durationMinutes: number | undefined, askDate: () => string, booked?: number): Promise<DateTime | EngineResult> {
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  // "anything after 5 on friday?": the free times that fit are offered, when the range and the day say which.
+  if (e.when.range && flow.date && durationMinutes !== undefined) {
+    const fitting = await startsInRange(turn, flow.date, e.when.range, durationMinutes);
+    if (fitting.length > 0) {
+      flow.offered = fitting;
+      return ok(offer(turn, fitting, ''), intent);
+    }
+  }
   if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
   if (!flow.date) return ok(askDate(), intent);
   const day = DateTime.fromISO(flow.date, { zone: zoneOf(profile) });
@@ -131,17 +157,28 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     // The alternatives are the earliest on the next open days, whatever the hour asked for.
     const wanted = localDateTime(flow.date, flow.time ?? 12 * 60, zoneOf(profile));
     const check = durationMinutes === undefined ? { available: false as const, ...NOTHING } : await checkStart(turn.tools, wanted, durationMinutes);
+    flow.dayAsked = flow.date;
     flow.date = undefined;
     return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
-  if (flow.time === undefined) return ok(r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }), intent);
-  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile));
+  if (flow.time === undefined) {
+    // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
+    // said) come with the question, as numbered choices.
+    const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
+    const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part, rangesFor(profile, day)));
+    flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
+    const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
+    return ok(flow.offered ? `${question} ${offer(turn, flow.offered, '')}` : question, intent);
+  }
+  // Of two open readings, the one nearer the time proposed before, or else the booking being moved.
+  const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile), flow.nearTime ?? booked);
   if (minutes === 'ask') {
     const am = flow.time % (12 * 60);
     return ok(r.t('askMeridiem', { am: formatClock(am), pm: formatClock(am + 12 * 60) }), intent);
   }
   flow.time = minutes;
   flow.ambiguousMeridiem = false;
+  flow.nearTime = undefined;
   const start = localDateTime(flow.date, flow.time, zoneOf(profile));
   if (start <= now) {
     flow.date = undefined;
@@ -149,6 +186,42 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     return ok(r.t('pastTime'), intent);
   }
   return start;
+}
+
+/**
+ * Up to three free starts on `date` inside a range wish. A bound written without am/pm takes the
+ * reading that leaves free times (below 7 it is the afternoon's); when both do, none: the caller asks.
+ */
+async function startsInRange(turn: Turn, date: string, range: RangeWish, durationMinutes: number): Promise<string[]> {
+  const free = await freeStarts(turn.tools, DateTime.fromISO(date, { zone: zoneOf(turn.tools.profile) }), durationMinutes);
+  const minutes = (iso: string) => Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
+  const within = (shift: number) =>
+    free.filter((iso) => (range.from === undefined || minutes(iso) >= range.from + shift) && (range.to === undefined || minutes(iso) < range.to + shift));
+  const early = (range.from ?? range.to!) < 7 * 60;
+  const shifts = !range.ambiguous ? [0] : early ? [12 * 60] : [0, 12 * 60].filter((h) => (range.from ?? range.to!) + h < 24 * 60);
+  const readings = shifts.map(within).filter((starts) => starts.length > 0);
+  return readings.length === 1 ? readings[0]!.slice(0, 3) : [];
+}
+
+/** "add a facial straight after", "y también una limpieza justo después": one more service beside a booking. */
+const ADD_ON = /\b(add|also|as well|too|straight after|right after|after that|afterwards|another|tambien|ademas|anadir|agregar|justo despues|despues de eso|luego|otra|otro)\b/;
+
+/** "anything on friday?", "¿tenéis hueco el jueves?": a question about what is free, not a time. */
+const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
+
+/**
+ * Whether a local start ("2026-03-27T16:30") falls in a part of the day. On a day split by a break
+ * (10:00–14:00, 16:00–20:00) the morning is the first opening and the afternoon what follows the
+ * break ("por la tarde" is after lunch); otherwise mornings end at noon and afternoons run 12–19.
+ * Evenings start at 17:00.
+ */
+function inPart(iso: string, part: DayPart | undefined, ranges: readonly { open: number; close: number }[]): boolean {
+  const minutes = Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
+  const split = ranges.length >= 2 && ranges[0]!.close <= 15 * 60 ? ranges[0]!.close : undefined;
+  if (part === 'morning') return minutes < (split ?? 12 * 60);
+  if (part === 'afternoon') return minutes >= (split ?? 12 * 60) && minutes < 19 * 60;
+  if (part === 'evening') return minutes >= 17 * 60;
+  return true;
 }
 
 /** Why a start could not be had, and what to offer instead. */
@@ -175,7 +248,7 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
   return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, refusal.reason, start)), intent);
 }
 
-async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResult> {
+async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingAction): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
   let e = extract(turn, flow.offered?.length ?? 0);
@@ -206,7 +279,13 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   }
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
-  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: service.toLowerCase() }));
+  // "and could I add a facial straight after, at 11?": a time for one more service is on the day of the booking last made.
+  if (!flow.date && !e.when.date && e.when.time !== undefined && ADD_ON.test(turn.normalized)) {
+    const latest = (await myBookings(turn)).sort((a, b) => b.bookingId - a.bookingId)[0];
+    // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
+    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), Number(latest.start.slice(11, 13)) * 60 + Number(latest.start.slice(14, 16)), false];
+  }
+  const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;
 
   flow.name ??= ctx.state.customerName;
@@ -219,6 +298,13 @@ async function advanceBooking(turn: Turn, flow: BookingFlow): Promise<EngineResu
   const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: flow.serviceId, start, name: flow.name }));
   if (result.status === 'needs_confirmation') {
     flow.offered = undefined;
+    // "no, hang on, 12 would suit better" read as nothing new: the same proposal again would let the next yes book what
+    // the customer just turned down. A number that changed nothing gets a question instead.
+    if (shown && samePending(ctx.state.pending, shown) && mentionsNumber(turn)) {
+      ctx.state.pending = undefined;
+      flow.time = undefined;
+      return ok(r.t('badTime'), 'book');
+    }
     return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
   }
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
@@ -291,7 +377,7 @@ async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult
   const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
   const when = turn.replies.when(DateTime.fromISO(picked.start, { zone: zoneOf(turn.tools.profile) }));
-  return ok(turn.replies.t('confirmCancel', { service: serviceName(turn, picked.serviceId).toLowerCase(), when }), 'cancel');
+  return ok(turn.replies.t('confirmCancel', { service: turn.replies.service(serviceName(turn, picked.serviceId)), when }), 'cancel');
 }
 
 async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<EngineResult> {
@@ -314,7 +400,7 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
     return ok(r.t('noBookings'), 'reschedule');
   }
   const current = DateTime.fromISO(booking.start, { zone });
-  const service = serviceName(turn, booking.serviceId).toLowerCase();
+  const service = r.service(serviceName(turn, booking.serviceId));
   // A number picked a booking above; it is not also an offered slot.
   let e = extract(turn, selectingNow ? 0 : (flow.offered?.length ?? 0));
   const bookedDay = current.toISODate()!;
@@ -330,10 +416,11 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   // "can we do it 30 min later": the booking's own time, moved.
   const shift = timeShift(turn.normalized);
   if (shift !== undefined && flow.time === undefined && current.hour * 60 + current.minute + shift >= 0) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute + shift, ambiguousMeridiem: false } };
-  // "can I come at 5 instead": a new time alone keeps the booking's day.
+  // "can I come at 5 instead": a new time alone keeps the booking's day; "the day after" counts from it.
   if (e.when.time !== undefined && !e.when.date && !flow.date && !e.when.unclear) flow.date = current.toISODate()!;
+  flow.dayAsked ??= bookedDay;
   const duration = turn.tools.profile.services.find((s) => s.id === booking.serviceId)?.duration;
-  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }));
+  const start = await resolveStart(turn, flow, e, 'reschedule', duration, () => r.t('askNewTime', { service, when: r.when(current) }), current.hour * 60 + current.minute);
   if (!(start instanceof DateTime)) return start;
   // Moving a booking to where it already is would be a proposal the customer never asked for.
   if (start.equals(current)) {
@@ -349,24 +436,41 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
 }
 
 const MOVE_TO = /^(.*)\b(to|into|till|until|al|para el|para la|para|hasta el)\b(.*)$/is;
+/** Where one clause ends and the next begins: "my colour on friday? same time but saturday", "la del viernes, el jueves". */
+const CLAUSE_END = /[?!.;,]+\s+|\s+-+\s+|\s(?=(?:but|instead|rather|pero|mejor|en vez|en lugar)\b)/gi;
 
-/** A reschedule message: the booking's day or time before the last "to", the new one after it. */
+/**
+ * A reschedule message: the booking's day or time before the last "to", the new one after it; or,
+ * when the message names two days without a "to", the clause naming the booking first and the one
+ * naming the new day after it.
+ */
 function splitMove(turn: Turn): { from: When; to: When } | undefined {
-  const m = MOVE_TO.exec(turn.text);
-  if (!m) return undefined;
   const { now } = turn.tools;
-  // "to 11" is a time only after "to": read it as "at 11".
-  const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*[?!.]*\s*$/i.test(m[3]!);
-  const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${m[3]}` : `${m[2]}${m[3]}`, turn.language, now);
-  const from = parseWhen(m[1]!, turn.language, now);
-  return to.unclear || (!to.date && to.time === undefined) ? undefined : { from, to };
+  const m = MOVE_TO.exec(turn.text);
+  if (m) {
+    // "to 12 instead? the kids have swimming in the morning": the new time is said before the sentence ends.
+    const said = m[3]!.split(/[?!.;]+\s/)[0]!;
+    // "to 11" is a time only after "to": read it as "at 11".
+    const bareTime = /^\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?(?:\s+(?:instead|then|please|pls|if possible|mejor|entonces|por favor|porfa|en su lugar))*\s*[?!.]*\s*$/i.test(said);
+    const to = parseWhen(bareTime ? `${turn.language === 'es' ? 'a las' : 'at'} ${said}` : `${m[2]}${said}`, turn.language, now);
+    const from = parseWhen(m[1]!, turn.language, now);
+    if (!to.unclear && (to.date || to.time !== undefined)) return { from, to };
+  }
+  if (read(turn).when.unclear !== 'several') return undefined;
+  for (const cut of turn.text.matchAll(CLAUSE_END)) {
+    const from = parseWhen(turn.text.slice(0, cut.index), turn.language, now);
+    const to = parseWhen(turn.text.slice(cut.index + cut[0].length), turn.language, now);
+    if (from.date && !from.unclear && to.date && !to.unclear && from.date !== to.date) return { from, to };
+  }
+  return undefined;
 }
 
 /** The next step of the open flow. A proposal still waiting is superseded: only one this turn shows can be confirmed. */
 async function continueFlow(turn: Turn): Promise<EngineResult> {
   const flow = turn.tools.state.flow!;
+  const shown = turn.tools.state.pending;
   turn.tools.state.pending = undefined;
-  if (flow.kind === 'book') return advanceBooking(turn, flow);
+  if (flow.kind === 'book') return advanceBooking(turn, flow, shown);
   if (flow.kind === 'cancel') return advanceCancel(turn, flow);
   return advanceReschedule(turn, flow);
 }
@@ -392,14 +496,14 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
     const result = settle(ctx, 'cancel_booking', await requestCancel(ctx, ctx, { bookingId: pending.bookingId }));
     ctx.state.flow = undefined;
     if (result.status !== 'cancelled') return ok(r.t('noBookings'), 'cancel');
-    return ok(r.t('cancelled', { service: serviceName(turn, result.serviceId).toLowerCase(), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
+    return ok(r.t('cancelled', { service: r.service(serviceName(turn, result.serviceId)), when: r.when(DateTime.fromISO(result.start, { zone })) }), 'cancel');
   }
   const start = DateTime.fromISO(pending.start, { zone });
   const result = settle(ctx, 'reschedule_booking', await requestReschedule(ctx, ctx, { bookingId: pending.bookingId, start }));
   if (result.status === 'rescheduled') {
     ctx.state.flow = undefined;
     const booking = (await myBookings(turn)).find((b) => b.bookingId === pending.bookingId);
-    return ok(r.t('rescheduled', { service: booking ? serviceName(turn, booking.serviceId).toLowerCase() : '', when: r.when(start) }), 'reschedule');
+    return ok(r.t('rescheduled', { service: booking ? r.service(serviceName(turn, booking.serviceId)) : '', when: r.when(start) }), 'reschedule');
   }
   if (result.status === 'error') {
     ctx.state.flow = undefined;
@@ -421,12 +525,19 @@ function declinePending(turn: Turn): EngineResult {
   state.pending = undefined;
   state.flow = undefined;
   if (pending.action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
+  // "nope" then "3pm then": the day proposed stays, for a new time alone.
+  const date = pending.start.slice(0, 10);
   if (pending.action === 'reschedule_booking') {
-    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, declined: true };
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, declined: true };
     return ok(turn.replies.t('notRescheduled'), 'reschedule');
   }
-  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, declined: true };
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
+}
+
+/** A digit or a number word ("12", "one"): what a correction of a time is made of. */
+function mentionsNumber(turn: Turn): boolean {
+  return /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)\b/.test(turn.normalized);
 }
 
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
@@ -532,6 +643,9 @@ export class RuleEngine implements Engine {
   readonly wantsHistory = false;
 
   async respond(turn: Turn): Promise<EngineResult> {
+    // "Hi, it's Stuart Reid here", "buenas, soy Marta López": a name given before any booking is kept for the next one.
+    const name = turn.tools.state.flow ? undefined : givenName(turn.text);
+    if (name) turn.tools.state = applyChange(turn.tools.state, { customerName: name });
     const result = await this.route(turn);
     const { profile, now } = turn.tools;
     const closed = !openIntervalAt(profile, now);
@@ -576,6 +690,13 @@ export class RuleEngine implements Engine {
     const { intent, score } = turn.classification;
     if (state.flow && state.flow.kind !== 'cancel' && state.flow.declined) {
       if (givesSlots(turn)) state.flow.declined = undefined;
+      else state.flow = undefined;
+    }
+    // "how much is a fade?" … "ok can I get one friday at 3": the service told about, booked. Another
+    // service named alone is another question ("and a beard trim?"), not a booking.
+    if (state.flow?.kind === 'book' && state.flow.invited) {
+      const { when } = read(turn);
+      if (when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || isAffirmative(n)) state.flow.invited = undefined;
       else state.flow = undefined;
     }
     if (state.flow) {
@@ -655,7 +776,9 @@ export class RuleEngine implements Engine {
         // Only the business's own keywords make a price question an FAQ: a shared price word is not enough,
         // a thing it names is ("how much are the tacos" when the FAQ is about the tacos).
         if ((match?.strong || (match && PRICE.test(normalize(match.faq.question)) && namesFaqThing(turn.text, match.faq.question))) && !service) return ok(match.faq.answer, 'faq');
-        return ok(service ? serviceReply(turn, service) : servicesReply(turn), 'services');
+        if (!service) return ok(servicesReply(turn), 'services');
+        turn.tools.state.flow = { kind: 'book', serviceId: service.id, invited: true };
+        return ok(serviceReply(turn, service), 'services');
       case 'book':
         return startBooking(turn);
       case 'cancel':

@@ -3,7 +3,7 @@ import type { BookingFlow } from '../domain/state.js';
 import { applyPart, type When } from './when.js';
 
 /** The day and time a booking or reschedule flow has gathered so far, and the offers it showed. */
-export type WhenSlots = Pick<BookingFlow, 'date' | 'time' | 'ambiguousMeridiem' | 'offered' | 'dayInDoubt'>;
+export type WhenSlots = Pick<BookingFlow, 'date' | 'time' | 'ambiguousMeridiem' | 'nearTime' | 'offered' | 'dayInDoubt' | 'dayAsked'>;
 
 /** What one message gives the flow: its reading, a number picked from the offers, its normalised text. */
 export interface WhenInput {
@@ -12,17 +12,33 @@ export interface WhenInput {
   normalized: string;
 }
 
+/** "the first one", "la segunda", "the evening one", "por la mañana": an answer to "At 08:00 or at 20:00?". */
+function meridiemAnswer(normalized: string, when: When): 'am' | 'pm' | undefined {
+  if (when.part) return when.part === 'morning' ? 'am' : 'pm';
+  if (/^(?:(?:ok|vale|the|la|el|oh|ah|pues|then|entonces|at|a) )*(?:first|1st|1|primer[oa]?|earl(?:y|ier)|am|morning|manana)(?: one| opcion| option| please| pls| porfa| por favor)*$/.test(normalized)) return 'am';
+  if (/^(?:(?:ok|vale|the|la|el|oh|ah|pues|then|entonces|at|a) )*(?:second|2nd|2|segund[oa]|later|pm|evening|afternoon|tarde|noche)(?: one| opcion| option| please| pls| porfa| por favor)*$/.test(normalized)) return 'pm';
+  return undefined;
+}
+
+/** "same time the next day", "al día siguiente": the day after the one being talked about. */
+const DAY_AFTER = /\b(the next day|next day|the day after(?! tomorrow)|the following day|the day after that|al dia siguiente|el dia siguiente|al otro dia|el dia de despues|un dia despues)\b/;
+/** "the saturday after", "el sábado siguiente", "the following friday": that weekday after the day being talked about. */
+const WEEKDAY_AFTER = /\b(following|siguiente|de despues)\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day after\b(?! next)/;
 const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana siguiente|una semana despues|a la semana siguiente|la otra semana)\b/;
 
 /** "12", "ok 5 then", "vale, a las 12", "sorry I meant 4": a bare hour, which answers "what time?" or corrects the one agreed. */
-const BARE_HOUR = /^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about|sorry|soz|no|oh|wait|actually|i meant|meant|make it|perdona|perdon|uy|ay|mejor|quise decir|digo)\s+)*(\d{1,2})(?:\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|not \d{1,2}))?$/;
+const BARE_HOUR = new RegExp(
+  '^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about|sorry|soz|no|nah|oh|ah|wait|hang on|hold on|hmm|actually|i meant|meant|make it|perdona|perdon|uy|ay|mejor|quise decir|digo|espera|y|and|but|pero)\\s+)*(\\d{1,2})' +
+    // "8 would be better", "a las 8 me va mejor, se puede?": words that only say the hour suits better.
+    '(?:\\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|not \\d{1,2}|would be (?:better|best|great|good|ideal|perfect)|would suit (?:me )?better|(?:works|suits) (?:me )?better|is better|if (?:possible|you can|that s ok)|me va mejor|me viene mejor|seria mejor|si se puede|se puede|si puede ser|puede ser|if poss))*$',
+);
 
 /** "15 min", "half an hour", "media hora", "un cuarto de hora": how far a time moves. */
 const SHIFT_AMOUNT = /\b(\d{1,3}|a|an|one|two|half an|a quarter of an|quarter of an|un|una|dos|media|un cuarto de|cuarto de) ?(m|min|mins|minute|minutes|minutos?|h|hr|hrs|hour|hours|horas?)\b/;
 const SHIFT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1, una: 1, dos: 2, 'half an': 0.5, media: 0.5, 'a quarter of an': 0.25, 'quarter of an': 0.25, 'un cuarto de': 0.25, 'cuarto de': 0.25 };
 /** Which way: "later", "push it back", "retrásala" or "earlier", "bring it forward", "adelántala". */
-const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,2}back|delay\w*|retras\w*|atras\w*)\b/;
-const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,2}forward|move\w* ([\w']+ ){0,2}forward|adelant\w*)\b/;
+const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,4}back|delay\w*|retras\w*|atras\w*)\b/;
+const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,4}forward|move\w* ([\w']+ ){0,4}forward|adelant\w*)\b/;
 
 /** Minutes a message moves the time agreed by (negative: earlier), or undefined when it moves none. */
 export function timeShift(normalized: string): number | undefined {
@@ -58,10 +74,17 @@ export function weekdayNear(date: string, chosen: string, normalized: string): s
 export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSlots {
   const { when, choice } = input;
   const next: WhenSlots = { ...slots };
-  if (slots.offered && choice) {
-    const picked = DateTime.fromISO(slots.offered[choice - 1]!, { zone });
-    return { ...next, date: picked.toISODate()!, time: picked.hour * 60 + picked.minute, ambiguousMeridiem: false };
+  // "the third one", or "la de las 8 y cuarto" when one offer is at that time of either half of the day.
+  const atTime = (iso: string) => { const t = DateTime.fromISO(iso, { zone }); return t.hour * 60 + t.minute; };
+  const byTime = !choice && !when.date && when.time !== undefined && when.ambiguousMeridiem ? slots.offered?.filter((iso) => atTime(iso) % 720 === when.time! % 720) : undefined;
+  const pick = choice ? slots.offered?.[choice - 1] : byTime?.length === 1 ? byTime[0] : undefined;
+  if (pick) {
+    const picked = DateTime.fromISO(pick, { zone });
+    return { ...next, date: picked.toISODate()!, time: atTime(pick), ambiguousMeridiem: false, nearTime: undefined };
   }
+  // Asked "At 08:00 or at 20:00?", a pick or a part of the day settles it.
+  const answer = slots.ambiguousMeridiem && slots.time !== undefined && slots.date && when.time === undefined && !when.date ? meridiemAnswer(input.normalized, when) : undefined;
+  if (answer) return { ...next, time: (slots.time! % (12 * 60)) + (answer === 'pm' ? 12 * 60 : 0), ambiguousMeridiem: false, nearTime: undefined };
   if (when.unclear === 'weekday_mismatch') {
     if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
     return { ...next, dayInDoubt: when.date };
@@ -71,24 +94,33 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     if (when.date && when.unclear !== 'several') [next.date, next.time, next.ambiguousMeridiem] = [when.date, undefined, undefined];
     return next;
   }
-  // "I meant the week after, same time": the day chosen, seven days on.
-  if (!when.date && slots.date && WEEK_AFTER.test(input.normalized)) next.date = DateTime.fromISO(slots.date).plus({ weeks: 1 }).toISODate()!;
-  if (when.date) {
+  // "I meant the week after, same time": the day chosen, seven days on; "the next day": one day on. After
+  // offers for a closed day, the day that was asked for is the one talked about.
+  const about = slots.date ?? slots.dayAsked;
+  if (!when.date && about && WEEK_AFTER.test(input.normalized)) next.date = DateTime.fromISO(about).plus({ weeks: 1 }).toISODate()!;
+  else if (!when.date && about && DAY_AFTER.test(input.normalized)) next.date = DateTime.fromISO(about).plus({ days: 1 }).toISODate()!;
+  else if (when.date && when.weekdayOnly && about && WEEKDAY_AFTER.test(input.normalized)) {
+    const from = DateTime.fromISO(about);
+    next.date = from.plus({ days: (DateTime.fromISO(when.date).weekday - from.weekday + 7) % 7 || 7 }).toISODate()!;
+    next.dayInDoubt = undefined;
+  } else if (when.date) {
     const doubted = slots.dayInDoubt && when.weekdayOnly && DateTime.fromISO(slots.dayInDoubt).weekday === DateTime.fromISO(when.date).weekday;
     next.date = doubted ? slots.dayInDoubt : when.weekdayOnly && slots.date ? weekdayNear(when.date, slots.date, input.normalized) : when.date;
     next.dayInDoubt = undefined;
   }
   const shift = timeShift(input.normalized);
   // "can we do 15 min later": the time agreed, moved; a number in those words is no time of its own.
+  // An hour without am/pm that replaces a time proposed keeps that time to choose the nearer reading by.
+  const replaced = (ambiguous: boolean | undefined) => (ambiguous ? (slots.ambiguousMeridiem ? slots.nearTime : slots.time) : undefined);
   if (shift !== undefined && next.time !== undefined && !next.ambiguousMeridiem && next.time + shift >= 0 && next.time + shift < 24 * 60) next.time += shift;
-  else if (when.time !== undefined) [next.time, next.ambiguousMeridiem] = [when.time, when.ambiguousMeridiem];
+  else if (when.time !== undefined) [next.time, next.ambiguousMeridiem, next.nearTime] = [when.time, when.ambiguousMeridiem, replaced(when.ambiguousMeridiem)];
   else if (when.part && next.time !== undefined && next.ambiguousMeridiem) [next.time, next.ambiguousMeridiem] = [applyPart(next.time, when.part), false];
   // A bare hour answers "what time?" or replaces the time agreed ("sorry I meant 4"); after offers it is a
   // time of its own only when no offer has its number ("ok 5 then").
   else if (next.date) {
     const bare = BARE_HOUR.exec(input.normalized);
     const hour = bare ? Number(bare[1]) : undefined;
-    if (hour !== undefined && hour <= 23 && hour > (next.offered?.length ?? 0)) [next.time, next.ambiguousMeridiem] = [hour * 60, hour <= 12];
+    if (hour !== undefined && hour <= 23 && hour > (next.offered?.length ?? 0)) [next.time, next.ambiguousMeridiem, next.nearTime] = [hour * 60, hour <= 12, replaced(hour <= 12)];
   }
   return next;
 }

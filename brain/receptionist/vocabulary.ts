@@ -1,6 +1,7 @@
 import type { Profile } from '../../core/profile.js';
+import { cached } from '../../core/memo.js';
 import { normalize } from './text.js';
-import { UTTERANCES } from './utterances.js';
+import type { Corpus } from './utterances.js';
 
 /**
  * Out-of-scope detection. A statistical classifier always picks one of its intents, even for
@@ -35,18 +36,12 @@ const TIME_WORDS =
 
 const PREFIX = 5;
 
-export class Vocabulary {
-  private readonly words = new Set<string>();
-  private readonly prefixes = new Set<string>();
+/** A set of words, and their first letters, that `knows` a word by, its plural or its prefix. */
+class Words {
+  readonly words = new Set<string>();
+  readonly prefixes = new Set<string>();
 
-  constructor(profile: Profile) {
-    const texts = [
-      ...Object.values(UTTERANCES).flatMap((byIntent) => Object.values(byIntent).flat()),
-      ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
-      ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),
-      profile.name,
-      TIME_WORDS,
-    ];
+  constructor(texts: readonly string[]) {
     for (const t of texts) for (const w of normalize(t).split(' ')) this.add(w);
   }
 
@@ -56,8 +51,32 @@ export class Vocabulary {
     if (w.length >= PREFIX) this.prefixes.add(w.slice(0, PREFIX));
   }
 
-  private knows(w: string): boolean {
+  knows(w: string): boolean {
     return this.words.has(w) || this.words.has(w.replace(/e?s$/, '')) || (w.length >= PREFIX && this.prefixes.has(w.slice(0, PREFIX)));
+  }
+}
+
+/**
+ * The corpus's words, shared by every tenant trained on it. Its out-of-scope lines teach no
+ * vocabulary: their words are what a business does not talk about.
+ */
+const corpusWords = new WeakMap<Corpus, Words>();
+
+export class Vocabulary {
+  private readonly shared: Words;
+  private readonly own: Words;
+
+  constructor(profile: Profile, corpus: Corpus) {
+    this.shared = cached(corpusWords, corpus, () => new Words([...Object.values(corpus).flatMap((lines) => lines.filter((u) => u.intent !== 'unknown').map((u) => u.text)), TIME_WORDS]));
+    this.own = new Words([
+      ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
+      ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),
+      profile.name,
+    ]);
+  }
+
+  private knows(w: string): boolean {
+    return this.shared.knows(w) || this.own.knows(w);
   }
 
   /**

@@ -27,6 +27,16 @@ export interface When {
   week?: string;
   /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
   weekdayOnly?: boolean;
+  /** With `vague_time`: the hours a range wish allows ("after 5", "entre las 10 y las 12"). */
+  range?: RangeWish;
+}
+
+/** "after 5": from 05:00 or 17:00, for the caller to settle by what is open; minutes after midnight. */
+export interface RangeWish {
+  from?: number;
+  to?: number;
+  /** Written without am/pm: each bound may be 12 hours later. */
+  ambiguous: boolean;
 }
 
 export type Unclear = 'weekday_mismatch' | 'several' | 'vague_time' | 'bad_time';
@@ -43,7 +53,7 @@ const WEEKDAYS: Record<string, number> = {
   monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3, weds: 3, thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6, sunday: 7, sun: 7,
   lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
   // "mar" would be March: martes has no short form.
-  lun: 1, mie: 3, mier: 3, jue: 4, vie: 5, sab: 6, dom: 7,
+  lun: 1, mie: 3, mier: 3, mierc: 3, jue: 4, juev: 4, vie: 5, vier: 5, sab: 6, dom: 7,
 };
 const WEEKDAY = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join('|');
 
@@ -69,12 +79,13 @@ const NUMBER_RE = Object.fromEntries(
 ) as Record<Language, RegExp>;
 
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
-const WEEKDAY_PHRASE = new RegExp(`\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+// "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
+const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|h\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|h\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
   es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
 
@@ -93,7 +104,7 @@ function prepare(text: string, language: Language): string {
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
   // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
   s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
-  if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1');
+  if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1').replace(/\bd (la|el)\b/g, 'de $1');
   return ` ${s.trim()} `;
 }
 
@@ -144,15 +155,21 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       else if (m[4]) min = Number(m[4]);
       else if (m[5]) [h, min] = [h - 1, 60 - Number(m[5])];
       const part = m[6];
-      const meridiem = !part || h > 12 ? undefined : part === 'manana' || part === 'madrugada' ? 'am' : part === 'mediodia' && h === 12 ? 'pm' : part === 'mediodia' ? undefined : 'pm';
+      // "las 12 de la mañana" and "del mediodía" are noon.
+      const meridiem = !part || h > 12 ? undefined : h === 12 && (part === 'manana' || part === 'mediodia') ? 'pm' : part === 'manana' || part === 'madrugada' ? 'am' : part === 'mediodia' ? undefined : 'pm';
       add(m, h, min, meridiem, /\d ?h(?:\d|\b)/.test(m[0]));
     });
   }
+  // "el sábado 9 y media", "mañana 10 y cuarto": the half or quarter says it is a time, without "a las".
+  if (language === 'es') scan(/\b(\d{1,2}) (y media|y cuarto|menos cuarto)\b/g, (m) => add(m, m[2] === 'menos cuarto' ? Number(m[1]) - 1 : Number(m[1]), m[2] === 'y media' ? 30 : m[2] === 'y cuarto' ? 15 : 45));
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
-  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
+  // "pista 1h el martes a las 9": an hour or two said with h and no minutes, beside another time, is how long.
+  const others = (m: RegExpExecArray) => /\d/.test(s.slice(0, m.index) + s.slice(m.index + m[0].length));
+  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => (Number(m[1]) <= 3 && !m[2] && others(m) && !/\b(?:la|las|at)\s*$/.test(s.slice(0, m.index)) ? undefined : add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true)));
   // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
   scan(/\b(?:at|a las|las|around|about|for) ([01]\d|2[0-3])([0-5]\d) ?(?:h|hs|hrs)?\b/g, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
-  scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+  // "sat 1730", "tmrw 1630": a 24-hour time right after the day it is on.
+  scan(DAY_THEN_CLOCK, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
   if (language === 'en') {
     scan(/\bhalf (?:past )?(\d{1,2})\b(?![:.]\d)( ?(?:am|pm))?/g, (m) => add(m, Number(m[1]), 30, m[2]?.trim()));
     // British "past"/"to" and American "after"/"of"/"till".
@@ -162,6 +179,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})\b( ?(?:am|pm))?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
     scan(/\b(noon|midday|midnight)\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
+    // After the phrases above, so "quarter past 6 pm" is not read as 6 pm.
+    scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
     scan(ANCHORED, (m) =>
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
@@ -169,18 +188,44 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
+  if (language === 'es') {
+    scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+    // "a mediodía", "sobre el mediodía": noon, as "midday" is.
+    scan(/\b(?:a|al|sobre el|hacia el|para el|el) medio ?dia\b/g, (m) => add(m, 12, 0, undefined, true));
+  }
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
 }
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
 const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues de|antes de|desde|hasta) (?:the |las? |about )?\d/;
+const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues de|desde)$/;
+const RANGE_BOTH = /^(between|entre)$/;
+
+/** The hours a range wish allows, from its word and the clock times after it. */
+function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish | undefined {
+  const after = times.filter((t) => t.end > at);
+  if (after.length === 0) return undefined;
+  const ambiguous = after.slice(0, RANGE_BOTH.test(word) ? 2 : 1).some((t) => !t.certain);
+  if (RANGE_BOTH.test(word)) {
+    if (after.length < 2) return undefined;
+    const [a, b] = [after[0]!, after[1]!];
+    // "between 2 and 4pm": the bound without am/pm takes the reading on the other's side of it.
+    if (a.certain !== b.certain) {
+      const from = a.certain ? a.minutes : [a.minutes + 12 * 60, a.minutes].find((m) => m < b.minutes) ?? a.minutes;
+      const to = b.certain ? b.minutes : [b.minutes, b.minutes + 12 * 60].find((m) => m > a.minutes) ?? b.minutes;
+      return { from, to, ambiguous: false };
+    }
+    return { from: a.minutes, to: b.minutes, ambiguous };
+  }
+  return RANGE_START.test(word) ? { from: after[0]!.minutes, ambiguous } : { to: after[0]!.minutes, ambiguous };
+}
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
-  if (/\b(morning|in the am|first thing|(?:por|de|en) la manana|a primera hora|temprano)\b/.test(s)) return 'morning';
-  if (/\b(afternoon|arvo|por la tarde|de la tarde|a la tarde|en la tarde)\b/.test(s)) return 'afternoon';
-  if (/\b(evening|tonight|night|por la noche|de la noche|en la noche|esta noche)\b/.test(s)) return 'evening';
+  if (/\b(morning|in the am|first thing|before school|before work|(?:por|de|en) la manana|a primera hora|temprano|antes del? (?:colegio|cole|escuela|clase|trabajo|curro))\b/.test(s)) return 'morning';
+  if (/\b(afternoon|arvo|after school|por la tarde|de la tarde|a la tarde|en la tarde|despues del? (?:colegio|cole|escuela|clase)|a la salida del? (?:colegio|cole))\b/.test(s)) return 'afternoon';
+  if (/\b(evening|tonight|night|after work|por la noche|de la noche|en la noche|esta noche|despues del? (?:trabajo|curro)|al salir del? (?:trabajo|curro))\b/.test(s)) return 'evening';
   return undefined;
 }
 
@@ -211,9 +256,20 @@ interface DateReading {
 }
 
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
+const DAY_THEN_CLOCK = new RegExp(`\\b(?:${WEEKDAY}|${TOMORROW}|today|tonight|hoy|manana) ([01]\\d|2[0-3])([0-5]\\d)\\b(?! ?(?:am|pm))`, 'g');
 const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (?:week|after next)\\b`, 'g');
 const A_WEEK_FROM = new RegExp(`\\ba week (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
 const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
+
+/**
+ * Words that put the weekday after them in the past: a past tense a few words before it ("se cayó
+ * el sábado", "we came in on monday") with no request between ("se me levantaron, me hacéis … el
+ * miércoles" asks for that Wednesday), "last" or "since" right before it ("the last slot on
+ * friday" is no past); or "pasado" / "ago" after it. Only verbs
+ * with no present reading once accents are gone ("paso", "compro" are also the present: not here).
+ */
+const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
+const PAST_AFTER = /^ (?:pasado|ago)\b/;
 
 function findDates(text: string, language: Language, today: DateTime): DateReading {
   let s = text;
@@ -244,7 +300,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // Relative days.
   if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
-  if (/\b(today|hoy|this (?:morning|afternoon|evening))\b/.test(s)) r.dates.push(today);
+  // "in two weeks, same day of the week as today": today says which weekday, not the day.
+  if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
   for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
@@ -255,6 +312,11 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     const wd = WEEKDAYS[m[2]!]!;
     const before = m[1]?.trim();
     const after = m[3]?.trim() ?? '';
+    // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.
+    if (PAST_BEFORE.test(s.slice(0, m.index!)) || PAST_AFTER.test(s.slice(m.index! + m[0].length))) {
+      r.dates.push(today.minus({ days: (today.weekday - wd + 7) % 7 || 7 }));
+      continue;
+    }
     const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || /semana que viene el $|proxima semana el $/.test(s.slice(0, m.index! + 1 + (before ? before.length + 1 : 0)));
     r.weekdays.push(wd);
     r.dates.push(nextWeek ? nextWeekOf(wd) : before === 'this' || before === 'este' ? ahead(wd, true) : ahead(wd, false));
@@ -334,17 +396,26 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   const times = findTimes(s, language);
   if (times === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
   const distinct = [...new Set(times.map((t) => t.minutes))];
-  if (distinct.length > 1 || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
-  if (VAGUE.test(s)) result.unclear ??= 'vague_time';
+  const vague = VAGUE.exec(s);
+  // "between 3 and 4" names two times for one wish, not two choices.
+  const between = vague && RANGE_BOTH.test(vague[1]!) && distinct.length === 2;
+  if ((distinct.length > 1 && !between) || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
+  if (vague) {
+    result.unclear ??= 'vague_time';
+    const range = result.unclear === 'vague_time' ? rangeOf(vague[1]!, vague.index, times) : undefined;
+    // "after 5 in the afternoon": the part of the day says which 5.
+    const shift = (m: number | undefined) => (m !== undefined && part && part !== 'morning' && m < 12 * 60 ? m + 12 * 60 : m);
+    if (range) result.range = range.ambiguous && part ? { from: shift(range.from), to: shift(range.to), ambiguous: false } : range;
+  }
   const hit = times[0];
   if (hit) {
     let minutes = hit.minutes;
     let certain = hit.certain;
     if (!certain && part && minutes < 13 * 60) {
-      if (part === 'morning') minutes %= 12 * 60;
-      else if (minutes < 12 * 60) minutes += 12 * 60;
+      // "a las 12 de la mañana", "12 in the morning": noon, as a booking means it, never midnight.
+      if (part !== 'morning' && minutes < 12 * 60) minutes += 12 * 60;
       certain = true;
-    } else if (certain && part && ((part === 'morning' && minutes >= 12 * 60) || (part !== 'morning' && minutes < 12 * 60))) result.unclear ??= 'several';
+    } else if (certain && part && ((part === 'morning' && minutes >= 13 * 60) || (part !== 'morning' && minutes < 12 * 60))) result.unclear ??= 'several';
     result.time = minutes;
     result.ambiguousMeridiem = !certain && minutes >= 60 && minutes <= 12 * 60 + 59;
   } else if (part) result.part = part;
@@ -357,16 +428,20 @@ function openOn(profile: Profile, day: DateTime, minutes: number): boolean {
 }
 
 /**
- * "at 5": whichever of 05:00 and 17:00 the business is open at that day; 'ask' when it is open at
- * both; when at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.).
+ * "at 5": whichever of 05:00 and 17:00 the business is open at that day; when open at both, the one
+ * nearer `near` (the time proposed before: "mejor a las 7" after 18:00 is 19:00), else 'ask'; when
+ * at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.).
  */
-export function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined, zone: Zone): number | 'ask' {
+export function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined, zone: Zone, near?: number): number | 'ask' {
   if (!ambiguous) return minutes;
   const day = DateTime.fromISO(date, { zone });
   const am = minutes % (12 * 60);
   const pm = am + 12 * 60;
   const [amOpen, pmOpen] = [openOn(profile, day, am), openOn(profile, day, pm)];
-  if (amOpen && pmOpen) return 'ask';
+  if (amOpen && pmOpen) {
+    const [toAm, toPm] = near === undefined ? [0, 0] : [Math.abs(near - am), Math.abs(near - pm)];
+    return toAm === toPm ? 'ask' : toAm < toPm ? am : pm;
+  }
   if (amOpen) return am;
   if (pmOpen) return pm;
   return am < 7 * 60 ? pm : minutes;

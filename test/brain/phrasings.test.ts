@@ -2,21 +2,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalWorld, runDialogue, type Split } from '../eval/harness.js';
+import { parseProfileYaml } from '../../core/profile.js';
 import { LANGS, SplitFormatError, loadSplitFolder, parseDialogueBlocks, parseIntentLines, type Labelled, type SplitDialogue } from '../eval/split-data.js';
 
 /**
  * Issue 13's classes of failure, each in many phrasings written for these tests (not taken from
  * any evaluation split): price questions, cancellation policies, "can I come in", my bookings,
  * long messages, requests for a person, out-of-scope questions, every way to write a time,
- * follow-ups, corrections, yes/no/unsure and closed days. Run against the train split's businesses;
+ * follow-ups, corrections, yes/no/unsure and closed days. Run against the train split's businesses and the
+ * two written beside these files (phrasings/*.yaml);
  * every line must come out right.
  */
 const here = path.dirname(new URL(import.meta.url).pathname);
-const businesses = loadSplitFolder(path.join(here, '..', 'eval', 'train')).businesses;
+const phrasings = path.join(here, 'phrasings');
+/** The train split's businesses, and the ones written beside these phrasings (businesses no split has). */
+const businesses = new Map([
+  ...loadSplitFolder(path.join(here, '..', 'eval', 'train')).businesses,
+  ...fs.readdirSync(phrasings).filter((f) => f.endsWith('.yaml')).map((f) => {
+    const file = path.join(phrasings, f);
+    return [f.slice(0, -'.yaml'.length), { file, profile: parseProfileYaml(fs.readFileSync(file, 'utf8'), f) }] as const;
+  }),
+]);
 const profiles = new Map([...businesses].map(([id, b]) => [id, b.profile]));
 
 const problems: string[] = [];
-const read = (f: string) => fs.readFileSync(path.join(here, 'phrasings', f), 'utf8');
+const read = (f: string) => fs.readFileSync(path.join(phrasings, f), 'utf8');
 const messages: Labelled[] = LANGS.flatMap((lang) => parseIntentLines(read(`intents.${lang}.txt`), `intents.${lang}.txt`, lang, new Set(businesses.keys()), problems));
 const dialogues: SplitDialogue[] = LANGS.flatMap((lang) => parseDialogueBlocks(read(`dialogues.${lang}.txt`), `dialogues.${lang}.txt`, lang, profiles, problems));
 if (problems.length) throw new SplitFormatError(problems);
@@ -43,6 +53,16 @@ it('says a service without a charge is free, not 0.00', async () => {
     const r = await world.chat.handle(await world.tenant('tattoo-bri', lang), { message, sender: world.nextSender(), timestamp: NOW });
     expect(r.reply).toContain(free);
   }
+});
+
+it('names the customer\'s service so Spanish agrees and an acronym keeps its capitals (issue 13 item 9)', async () => {
+  const cancel = (lang: 'en' | 'es', business: string, serviceId: string, steps: string[]): SplitDialogue =>
+    ({ name: 'agreement', lang, business, now: NOW, setup: [{ serviceId, start: '2026-03-26T11:00', mine: true }], steps, expect: [] });
+  const es = (await runDialogue(world, cancel('es', 'unas-vlc', 'acrilico', ['quiero anular mi cita', 'sí']))).transcript.join('\n');
+  expect(es).toContain('¿Cancelo tu reserva de uñas acrílicas del jueves 26 de marzo a las 11:00?');
+  expect(es).toContain('Hecho: he cancelado tu reserva de uñas acrílicas del jueves 26 de marzo a las 11:00.');
+  const en = (await runDialogue(world, cancel('en', 'garage-lds', 'mot', ['can I move my mot', 'friday at 9']))).transcript.join('\n');
+  expect(en).toContain('Move your MOT test from Thursday 26 March at 11:00 to Friday 27 March at 09:00?');
 });
 
 describe('new dialogues end with the right booking, or none', () => {

@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ServiceMatcher, sharesServiceWord } from '../../brain/receptionist/matchers.js';
-import { parseWhen } from '../../brain/receptionist/when.js';
+import { parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
+import { parseProfileYaml } from '../../core/profile.js';
 import { describe, expect, it } from 'vitest';
 import { fillWhen, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
 import type { When } from '../../brain/receptionist/when.js';
@@ -23,6 +24,8 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(timeShift('2 hours later')).toBe(120);
     expect(timeShift('later today')).toBeUndefined();
     expect(timeShift("could you push thursday's back an hour")).toBe(60);
+    expect(timeShift('any chance you could push my shave on friday back an hour')).toBe(60);
+    expect(timeShift('can you bring my friday colour appointment forward 30 mins')).toBe(-30);
     expect(timeShift('me la puedes retrasar media hora')).toBe(30);
     expect(timeShift('adelantame la del jueves una hora porfa')).toBe(-60);
     expect(timeShift('an hour later or earlier')).toBeUndefined();
@@ -32,6 +35,27 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'sorry i meant 4')).toMatchObject({ time: 240, ambiguousMeridiem: true });
     expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'ok 5 then')).toMatchObject({ time: 300, ambiguousMeridiem: true });
     expect(fill({ date: '2026-03-27', time: 900, offered: ['2026-03-27T16:00', '2026-03-27T16:30'] }, {}, '2').time).toBe(900);
+  });
+
+  it('"mejor a las 7" after 18:00: the hour keeps the time it replaced, to choose the nearer reading by', () => {
+    const proposed: WhenSlots = { date: '2026-03-27', time: 18 * 60, ambiguousMeridiem: false };
+    expect(fill(proposed, {}, 'mejor a las 7')).toMatchObject({ time: 420, ambiguousMeridiem: true, nearTime: 1080 });
+    expect(fill(proposed, { time: 420, ambiguousMeridiem: true }, 'can we make it 7')).toMatchObject({ time: 420, ambiguousMeridiem: true, nearTime: 1080 });
+    expect(fill(proposed, {}, '8 would be better')).toMatchObject({ time: 480, nearTime: 1080 });
+    expect(fill(proposed, {}, 'uy mejor a las 8 se puede')).toMatchObject({ time: 480, nearTime: 1080 });
+    // A time written with its half of the day needs no reference; nor does a first time.
+    expect(fill(proposed, { time: 19 * 60, ambiguousMeridiem: false }).nearTime).toBeUndefined();
+    expect(fill({ date: '2026-03-27' }, { time: 420, ambiguousMeridiem: true }).nearTime).toBeUndefined();
+  });
+
+  it('"At 08:00 or at 20:00?" is settled by a pick or a part of the day, not by a yes', () => {
+    const asking: WhenSlots = { date: '2026-03-27', time: 480, ambiguousMeridiem: true };
+    for (const [answer, time] of [['the first one', 480], ['la primera', 480], ['the second', 1200], ['la segunda', 1200], ['2', 1200]] as const) {
+      expect(fill(asking, {}, answer), answer).toMatchObject({ time, ambiguousMeridiem: false });
+    }
+    expect(fill(asking, { part: 'evening' }, 'the evening one')).toMatchObject({ time: 1200, ambiguousMeridiem: false });
+    expect(fill(asking, { part: 'morning' }, 'por la manana')).toMatchObject({ time: 480, ambiguousMeridiem: false });
+    expect(fill(asking, {}, 'si')).toMatchObject({ time: 480, ambiguousMeridiem: true });
   });
 
   it('a new time keeps the day, a new day keeps the time', () => {
@@ -102,5 +126,62 @@ describe('words that point at a booking (issue 13: multi-turn)', () => {
     const matcher = new ServiceMatcher([{ id: 'pilates', name: 'Pilates terapéutico', aliases: ['pilates'], duration: 50, price: 40 }]);
     expect(matcher.find('Pilar').map((s) => s.id)).toEqual(['pilates']);
     expect(matcher.find('Pilar', false)).toEqual([]);
+  });
+});
+
+describe('an hour without am/pm (issue 13: a question, or the reading near the proposal)', () => {
+  // Open 08:00-14:00 and 16:00-21:00: both 08:00 and 20:00 are open on a Friday.
+  const fisio = parseProfileYaml('name: Fisio\ntimezone: Europe/Madrid\nhours:\n  fri: ["08:00-14:00", "16:00-21:00"]\n');
+  it('takes the open reading nearer the time proposed before, and asks with none or a tie', () => {
+    expect(resolveMeridiem(fisio, '2026-03-27', 480, true, zone)).toBe('ask');
+    expect(resolveMeridiem(fisio, '2026-03-27', 480, true, zone, 17 * 60)).toBe(1200);
+    expect(resolveMeridiem(fisio, '2026-03-27', 480, true, zone, 10 * 60)).toBe(480);
+    expect(resolveMeridiem(fisio, '2026-03-27', 480, true, zone, 14 * 60)).toBe('ask');
+    // Only one reading open: that one, wherever the proposal was.
+    expect(resolveMeridiem(fisio, '2026-03-27', 420, true, zone, 8 * 60)).toBe(1140);
+  });
+});
+
+describe('plural weekdays', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  it('"¿los lunes cerráis?" names no day; "el martes" in the same message does', () => {
+    expect(parseWhen('ah, los lunes cerráis? pues el martes a la misma hora', 'es', now)).toMatchObject({ date: '2026-03-31' });
+    expect(parseWhen('oh you are shut on mondays? tuesday then', 'en', now)).toMatchObject({ date: '2026-03-31' });
+    expect(parseWhen('el lunes', 'es', now).date).toBe('2026-03-30');
+  });
+});
+
+describe('days in the story and times without "a las"', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  it('a weekday told in the past is the one gone by, so the day asked for stands alone', () => {
+    expect(parseWhen('nacio nuestro peque el viernes y querriamos la sesion pasado mañana a las 10', 'es', now)).toMatchObject({ date: '2026-03-26', time: 600 });
+    expect(parseWhen('the warning light came on last friday, can you look at it on wednesday', 'en', now)).toMatchObject({ date: '2026-03-25' });
+    expect(parseWhen('el sábado pasado me lesioné, tenéis algo mañana?', 'es', now)).toMatchObject({ date: '2026-03-25' });
+    expect(parseWhen('me hicieron las uñas el lunes y se me levantaron, me hacéis algo el miércoles?', 'es', now)).toMatchObject({ date: '2026-03-25' });
+    // "the last slot on friday", a request after a past verb: the days asked for.
+    expect(parseWhen('can I have the last slot on friday', 'en', now)).toMatchObject({ date: '2026-03-27' });
+    expect(parseWhen('ya vinieron, me haceis hueco el jueves', 'es', now)).toMatchObject({ date: '2026-03-26' });
+  });
+
+  it('"el sábado 9 y media", "mañana 5 y cuarto de la tarde", "las 12 de la mañana"', () => {
+    expect(parseWhen('para el sabado 9 y media porfa', 'es', now)).toMatchObject({ date: '2026-03-28', time: 570 });
+    expect(parseWhen('mañana 5 y cuarto de la tarde', 'es', now)).toMatchObject({ date: '2026-03-25', time: 1035, ambiguousMeridiem: false });
+    expect(parseWhen('el viernes 7 menos cuarto', 'es', now)).toMatchObject({ date: '2026-03-27', time: 405 });
+    expect(parseWhen('el viernes a las 12 de la mañana', 'es', now)).toMatchObject({ time: 720, ambiguousMeridiem: false });
+    expect(parseWhen('friday at 12 in the morning', 'en', now)).toMatchObject({ time: 720 });
+  });
+});
+
+describe('range wishes', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  it('read their bounds, and still ask when no day or no free time settles them', () => {
+    expect(parseWhen('anything after 5 on friday', 'en', now)).toMatchObject({ date: '2026-03-27', unclear: 'vague_time', range: { from: 300, ambiguous: true } });
+    expect(parseWhen('thursday between 2 and 4pm', 'en', now)).toMatchObject({ unclear: 'vague_time', range: { from: 840, to: 960, ambiguous: false } });
+    expect(parseWhen('between 10am and 2', 'en', now)).toMatchObject({ range: { from: 600, to: 840, ambiguous: false } });
+    expect(parseWhen('before 11am', 'en', now)).toMatchObject({ range: { to: 660, ambiguous: false } });
+    expect(parseWhen('el sábado entre las 10 y las 12', 'es', now)).toMatchObject({ date: '2026-03-28', range: { from: 600, to: 720 } });
+    expect(parseWhen('a partir de las 5 de la tarde', 'es', now)).toMatchObject({ range: { from: 1020, ambiguous: false } });
+    expect(parseWhen('friday at 3 or 4', 'en', now)).toMatchObject({ unclear: 'several' });
+    expect(parseWhen('friday at 3 or 4', 'en', now).range).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
 import { asksCancelPolicy, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { isFrustrated } from '../../brain/receptionist/conversation.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
 const n = normalize;
@@ -19,6 +20,14 @@ describe('confirmation reading (issue 13 item 5)', () => {
     '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
+
+  it.each(['sí, esa', 'si, esa hora', 'esa misma, sí', 'sí, esa está bien', 'yes that one', "yep that one's fine", 'ok this one please'])('"%s" is a yes pointing at the proposal shown', (text) => {
+    expect(isAffirmative(n(text))).toBe(true);
+  });
+
+  it.each(['esa', 'that one', 'esa no', 'not that one', 'esa hora no'])('"%s" points without saying yes', (text) => {
+    expect(isAffirmative(n(text))).toBe(false);
+  });
 
   it.each(['no wait', 'mejor no', 'hmm not sure', 'yes but at 7', 'ok 5pm then', 'vale, pues a las 12', 'thanks', 'gracias', 'no', 'yes no', 'book me in', 'good morning'])('"%s" is not a yes', (text) => {
     expect(isAffirmative(n(text))).toBe(false);
@@ -117,6 +126,25 @@ describe('service names (issue 13 item 8)', () => {
     expect(found('what should I wear to my appointment')).toEqual([]);
   });
 
+  it('finds a service named in the other language than the list, whole or by the one word only it has', () => {
+    const services = (yaml: string) => new ServiceMatcher(parseProfileYaml(`name: S\ntimezone: Europe/London\nservices:\n${yaml}`).services);
+    const bikes = services('  - {id: basic, name: Basic service, aliases: [tune up], duration: 60}\n  - {id: full, name: Full service, aliases: [overhaul], duration: 120}\n  - {id: puncture, name: Puncture repair, aliases: [], duration: 30}\n');
+    const photo = services('  - {id: retrato, name: Sesión de retrato, aliases: [], duration: 60}\n  - {id: familia, name: Sesión de familia, aliases: [], duration: 90}\n  - {id: bebe, name: Sesión de recién nacido, aliases: [], duration: 180}\n');
+    const barber = services('  - {id: shave, name: Hot towel shave, aliases: [], duration: 30}\n  - {id: beard, name: Beard trim, aliases: [], duration: 20}\n');
+    const find = (m: ServiceMatcher, text: string) => m.find(text).map((s) => s.id);
+    expect(find(bikes, 'quiero llevar la bici a revision basica el viernes')).toEqual(['basic']);
+    expect(find(bikes, 'una revisión completa para mi bici')).toEqual(['full']);
+    expect(find(bikes, 'se me pinchó la rueda')).toEqual(['puncture']);
+    expect(find(photo, 'portrait session on wednesday')).toEqual(['retrato']);
+    expect(find(photo, 'a newborn session for our baby')).toEqual(['bebe']);
+    expect(find(barber, 'un afeitado el viernes')).toEqual(['shave']);
+    expect(find(barber, 'me arreglas la barba')).toEqual(['beard']);
+    // Words that say little alone, or that belong to no service, name none.
+    expect(find(bikes, 'qué servicios tenéis?')).toEqual([]);
+    expect(find(photo, 'a session on friday')).toEqual([]);
+    expect(find(photo, 'que ejercicios son buenos')).toEqual([]);
+  });
+
   it('finds the service for a party size: its number, or a range holding it', () => {
     const tables = parseProfileYaml(
       'name: T\ntimezone: Europe/Madrid\nservices:\n  - {id: t2, name: Mesa para 2, aliases: [], duration: 90}\n  - {id: t4, name: Mesa para 4, aliases: [], duration: 90}\n  - {id: group, name: Grupo (7 a 20 personas), aliases: [], duration: 120}\n',
@@ -168,4 +196,14 @@ it('"the last one", "la última" pick the end of the list; "same as last time" p
   expect(parseChoice('the last one', 3)).toBe(3);
   expect(parseChoice('la ultima', 2)).toBe(2);
   expect(parseChoice('same as last time', 3)).toBeUndefined();
+});
+
+describe('frustration is with us, not the customer\'s own trouble', () => {
+  it.each(['this is ridiculous', 'your booking system is useless', 'worst service ever', 'estoy harta de esperar', 'es una vergüenza, pésimo servicio', 'my appointment was a terrible experience', 'you lot are awful'])('"%s" is frustration', (text) => {
+    expect(isFrustrated(n(text))).toBe(true);
+  });
+
+  it.each(['my lower back has been awful this week', 'my hair looks absolutely terrible after the holiday', 'terrible headache since monday', 'estoy harta de este dolor de rodilla', 'tengo las uñas en un estado pésimo', 'awful pain in my knee', 'mi perro tiene el pelo fatal y estoy harta de los nudos'])('"%s" tells the customer\'s own trouble', (text) => {
+    expect(isFrustrated(n(text))).toBe(false);
+  });
 });

@@ -23,7 +23,7 @@ export async function confirmationQuestion(turn: Turn, pending: PendingAction): 
   const { bookings } = (await callTool(turn.tools, 'list_my_bookings', {})) as { bookings: Listed[] };
   const booking = bookings.find((b) => b.bookingId === pending.bookingId);
   if (!booking) return '';
-  const what = service(booking.serviceId).toLowerCase();
+  const what = r.service(service(booking.serviceId));
   if (pending.action === 'cancel_booking') return r.t('confirmCancel', { service: what, when: at(booking.start) });
   return r.t('confirmReschedule', { service: what, from: at(booking.start), to: at(pending.start) });
 }

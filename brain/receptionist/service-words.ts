@@ -1,0 +1,115 @@
+/**
+ * Words that name the same thing in English and Spanish, for the services customers ask for in
+ * the other language than the business wrote its list in ("portrait session" for "Sesión de
+ * retrato", "revisión básica" for "Basic service", "se me pinchó la rueda" for "Puncture repair").
+ * Each group is one meaning; a service word of one group is met by any word of it. Written without
+ * accents, as normalize() leaves text.
+ *
+ * `generic` groups say little alone ("service", "sesión"): they help a longer name match, and never
+ * name a service on their own.
+ */
+const SPECIFIC: readonly string[][] = [
+  ['puncture', 'flat', 'pinchazo', 'pinchado', 'pinchada', 'pincho', 'pinche', 'pinchar', 'ponchadura', 'ponchada', 'ponchado', 'ponchar'],
+  ['portrait', 'headshot', 'retrato'],
+  ['family', 'familia', 'familiar'],
+  ['newborn', 'recien nacido', 'bebe', 'baby'],
+  ['passport', 'pasaporte'],
+  ['wheel', 'rueda'],
+  ['tyre', 'tire', 'neumatico', 'cubierta'],
+  ['brake', 'freno'],
+  ['gear', 'gears'],
+  ['electric', 'ebike', 'e bike', 'electrica', 'electrico'],
+  ['battery', 'bateria'],
+  ['bike', 'bicycle', 'bici', 'bicicleta'],
+  ['massage', 'masaje'],
+  ['manicure', 'manicura'],
+  ['pedicure', 'pedicura'],
+  ['nail', 'unas'],
+  ['eyebrow', 'brow', 'ceja'],
+  ['lash', 'eyelash', 'pestana'],
+  ['extension', 'extensione'],
+  ['lamination', 'laminado', 'planchado'],
+  ['tint', 'tinte'],
+  ['refill', 'infill', 'fill', 'retoque', 'relleno'],
+  ['volume', 'volumen'],
+  ['classic', 'clasica', 'clasico'],
+  ['haircut', 'corte de pelo'],
+  ['beard', 'barba'],
+  ['shave', 'afeitado', 'afeitar', 'rasurado'],
+  ['towel', 'toalla'],
+  ['hot', 'caliente'],
+  ['fade', 'degradado', 'desvanecido'],
+  ['facial'],
+  ['relaxing', 'relax', 'relajante', 'relajacion'],
+  ['colour', 'color', 'coloracion'],
+  ['highlight', 'mecha', 'reflejo'],
+  ['wax', 'waxing', 'depilacion', 'cera'],
+  ['cleaning', 'cleanse', 'limpieza'],
+  ['whitening', 'blanqueamiento'],
+  ['filling', 'empaste'],
+  ['extraction', 'extraccion'],
+  ['tattoo', 'tatuaje'],
+  ['piercing', 'perforacion'],
+  ['physio', 'physiotherapy', 'fisio', 'fisioterapia'],
+  ['dog', 'perro', 'perra'],
+  ['bath', 'wash', 'bano', 'lavado'],
+  ['kid', 'child', 'children', 'daughter', 'boy', 'girl', 'nino', 'nina', 'hijo', 'hija', 'infantil'],
+  ['men', 'gent', 'hombre', 'caballero'],
+  ['women', 'ladie', 'lady', 'mujer', 'senora', 'dama'],
+  ['hair', 'pelo', 'cabello'],
+  ['photo', 'picture', 'foto', 'fotografia'],
+  ['wedding', 'boda'],
+  ['pregnancy', 'prenatal', 'embarazo', 'embarazada'],
+  ['consultation', 'consult', 'consulta'],
+];
+const GENERIC: readonly string[][] = [
+  ['service', 'servicio', 'revision', 'mantenimiento', 'puesta a punto', 'tune up'],
+  ['session', 'sesion', 'clase', 'class'],
+  ['basic', 'basica', 'basico', 'sencilla', 'sencillo'],
+  ['full', 'complete', 'completa', 'completo', 'integral'],
+  ['check', 'revision', 'chequeo', 'control'],
+  ['repair', 'arreglo', 'reparacion'],
+  ['cut', 'corte'],
+  ['small', 'pequeno', 'pequena'],
+  ['deep', 'profunda', 'profundo'],
+  ['sport', 'sports', 'deportivo', 'deportiva'],
+];
+
+/** Phrases of the groups, longest first, each to be read as one word ("recien nacido" → "recien_nacido"). */
+const PHRASES = [...SPECIFIC, ...GENERIC].flat().filter((w) => w.includes(' ')).sort((a, b) => b.length - a.length);
+const PHRASE_RE = new RegExp(`(?<= |^)(${PHRASES.join('|')})(?= |$)`, 'g');
+
+/** Normalised text with the lexicon's phrases joined into single words. */
+export function joinPhrases(normalized: string): string {
+  return normalized.replace(PHRASE_RE, (p) => p.replace(/ /g, '_'));
+}
+
+export interface ServiceWords {
+  /** Every word that means the same as `word`, itself included. */
+  same(word: string): ReadonlySet<string>;
+  /** Whether `word` is one of the lexicon's and means something alone ("shave"; not "service", nor a word it lacks). */
+  specific(word: string): boolean;
+}
+
+/** The lexicon with its words in the form `key` gives them (the service matcher's singular, stemmed form). */
+export function serviceWords(key: (word: string) => string): ServiceWords {
+  const same = new Map<string, Set<string>>();
+  const specific = new Set<string>();
+  const add = (groups: readonly string[][], isGeneric: boolean) => {
+    for (const group of groups) {
+      const keyed = group.map((w) => key(w.replace(/ /g, '_')));
+      for (const w of keyed) {
+        const set = same.get(w) ?? new Set([w]);
+        for (const other of keyed) set.add(other);
+        same.set(w, set);
+        if (!isGeneric) specific.add(w);
+      }
+    }
+  };
+  add(SPECIFIC, false);
+  add(GENERIC, true);
+  return {
+    same: (word) => same.get(word) ?? new Set([word]),
+    specific: (word) => specific.has(word),
+  };
+}

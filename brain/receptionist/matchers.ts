@@ -100,6 +100,11 @@ function misspells(word: string, term: string): boolean {
 /** Minutes written in words, as lengths are said ("ninety minutes", "sesenta minutos"). */
 const MINUTE_WORDS: Record<string, number> = { thirty: 30, 'forty five': 45, sixty: 60, ninety: 90, treinta: 30, 'cuarenta y cinco': 45, sesenta: 60, noventa: 90 };
 const MINUTES_SAID = new RegExp(`\\b(\\d{2,3}|${Object.keys(MINUTE_WORDS).join('|')}) ?(?:min|mins|minute|minutes|minuto|minutos)\\b`);
+const LONGER = /\b(longer|longest|the long one|la larga|el largo|la mas larga|el mas largo|mas larga|mas largo)\b/;
+const SHORTER = /\b(shorter|shortest|the short one|la corta|el corto|la mas corta|el mas corto|mas corta|mas corto)\b/;
+/** A message that is only a length: "the 90 one", "la de 90", "90 mins please" (25 and up: smaller numbers may be an hour). */
+const LENGTH_WORDS_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|una?|pues|then|entonces) )*(?:hora y media|(?:an? )?hour and a half|half an hour|media hora|(?:an?|one|1|una?|2|two|dos|3|three|tres) ?(?:hours?|horas?|hrs?|h))(?: one| please| pls| porfa| por favor| then| entonces)*$/;
+const LENGTH_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|uno|una|pues|then|entonces) )*(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|minute one)?(?: one| please| pls| porfa| por favor| then| entonces)*$/;
 /** "in an hour", "una hora antes", "per hour": an hour that is no length of the service. */
 const NOT_LENGTH_BEFORE = /\b(?:in|within|per|every|dentro de|en|por|cada|a|al)\s*$/;
 const NOT_LENGTH_AFTER = /^\s*(?:ago|later|earlier|before|after|early|late|antes|despues|tarde|mas|more|less|menos)\b/;
@@ -150,19 +155,37 @@ export class ServiceMatcher {
    */
   private byLength(found: Service[], text: string): Service[] {
     const first = found[0];
-    if (!first) return found;
+    if (!first) return this.lengthAlone(text);
     const words = new Set(this.terms.filter((t) => t.service.id === first.id).flatMap((t) => t.key.filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !/\d/.test(w))));
     const related = [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
     if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return found;
     // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
     const bare = new RegExp(`\\b(?:${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
-    const said = bare ? Number(bare[1]) : statedMinutes(normalize(text));
+    const n = normalize(text);
+    const said = bare ? Number(bare[1]) : statedMinutes(n);
+    // "the longer one", "la corta": the longest or shortest of the related services.
+    const extreme = LONGER.test(n) ? Math.max(...related.map((s) => s.duration)) : SHORTER.test(n) ? Math.min(...related.map((s) => s.duration)) : undefined;
     // "push it back an hour" says how far to move, not how long.
-    if (said === undefined || (!bare && timeShift(normalize(text)) !== undefined)) return found;
-    const fits = related.filter((s) => s.duration === said || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said)));
+    if ((said === undefined || (!bare && timeShift(n) !== undefined)) && extreme === undefined) return found;
+    const fits = related.filter((s) => (said === undefined ? s.duration === extreme : s.duration === said || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said))));
     if (fits.length === 0) return bare ? found : [];
     const rank = (s: Service) => (fits.includes(s) ? 0 : 1) * 1000 + (found.includes(s) ? found.indexOf(s) : 999);
     return [...new Set([...found, ...fits])].sort((a, b) => rank(a) - rank(b));
+  }
+
+  /**
+   * "the 90 one", "la de 90", "90 mins please": a whole message that only says a length, as an
+   * answer to "which service?", names the one service that lasts that long (or says that number).
+   */
+  private lengthAlone(text: string): Service[] {
+    const n = normalize(text);
+    const m = LENGTH_ALONE.exec(n);
+    // "la de 2 horas", "the hour and a half one": a length in words, and little else.
+    const said = m ? Number(m[1]) : LENGTH_WORDS_ALONE.test(n) ? statedMinutes(n) : undefined;
+    if (said === undefined || said < 25) return [];
+    const services = [...new Map(this.terms.map((t) => [t.service.id, t.service])).values()];
+    const fits = services.filter((s) => s.duration === said || (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said));
+    return fits.length === 1 ? fits : [];
   }
 
   private named(text: string, typos: boolean): Service[] {

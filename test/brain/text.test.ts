@@ -211,3 +211,54 @@ describe('frustration is with us, not the customer\'s own trouble', () => {
     expect(isFrustrated(n(text))).toBe(false);
   });
 });
+
+describe('services that differ only in length (issue 13, class C)', () => {
+  const profile = parseProfileYaml(
+    [
+      'name: Spa',
+      'timezone: Europe/London',
+      'services:',
+      '  - {id: swedish-60, name: Swedish massage (60 min), aliases: [swedish massage, massage, masaje sueco], duration: 60}',
+      '  - {id: swedish-90, name: Swedish massage (90 min), aliases: [], duration: 90}',
+      '  - {id: facial, name: Facial, aliases: [limpieza facial], duration: 45}',
+      '  - {id: sauna, name: Sauna, aliases: [], duration: 30}',
+    ].join('\n'),
+  );
+  const matcher = new ServiceMatcher(profile.services);
+  const first = (text: string) => matcher.find(text)[0]?.id;
+
+  it.each([
+    ['a 90 minute massage on friday', 'swedish-90'],
+    ['massage for an hour and a half tomorrow at 3', 'swedish-90'],
+    ['swedish massage, 1.5 hrs, saturday', 'swedish-90'],
+    ['masaje sueco de hora y media el jueves', 'swedish-90'],
+    ['massage 90 sat 1400', 'swedish-90'],
+    ['a massage for an hour on friday', 'swedish-60'],
+    ['masaje sueco de 60 minutos', 'swedish-60'],
+    ['the longer massage on friday at 4', 'swedish-90'],
+    ['el masaje más corto el sábado', 'swedish-60'],
+    ['the 90 one', 'swedish-90'],
+    ['la de 90 porfa', 'swedish-90'],
+    ['a facial for an hour', 'facial'],
+    ['can we push the massage back an hour', 'swedish-60'],
+    ['a massage at 5:45 on friday', 'swedish-60'],
+  ])('"%s" is %s', (text, id) => expect(first(text)).toBe(id));
+
+  it.each(['a massage for 2 hours on friday', 'masaje sueco de tres horas'])('"%s" names a length no massage has: none, so the customer is asked', (text) => {
+    expect(matcher.find(text)).toEqual([]);
+  });
+
+  it.each([
+    ['45', ['facial']],
+    ['the 30 one', ['sauna']],
+    ['I will be 10 minutes late', []],
+    ['12', []],
+  ])('"%s" alone names the one service that lasts that long: %j', (text, ids) => expect(matcher.find(text).map((s) => s.id)).toEqual(ids));
+});
+
+it('"mejor media hora más tarde" moves the time; it names no half-hour service', () => {
+  const profile = parseProfileYaml('name: Fisio\ntimezone: Europe/Madrid\nservices:\n  - {id: masaje, name: Masaje, aliases: [], duration: 60}\n  - {id: puncion, name: Punción seca, aliases: [], duration: 30}\n');
+  const matcher = new ServiceMatcher(profile.services);
+  expect(matcher.find('mejor media hora más tarde')).toEqual([]);
+  expect(matcher.find('la de media hora').map((s) => s.id)).toEqual(['puncion']);
+});

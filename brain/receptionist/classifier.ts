@@ -162,7 +162,7 @@ const models = new WeakMap<Corpus, Promise<Models>>();
 
 /**
  * Trained nlp.js models by digest of what they learned: training on the shipped corpus takes about
- * 6 s of CPU, loading it 0.15 s (bench/classifier.mjs). Shared by the brain, the tests and the
+ * 6 s of CPU (4,700 lines; more with more), loading it well under a second (bench/classifier.mjs). Shared by the brain, the tests and the
  * bench of this installation; `npm run build` fills it.
  */
 export const MODEL_CACHE = path.join(projectRoot, 'node_modules', '.cache', 'wr-classifier');
@@ -184,7 +184,9 @@ async function trainModels(utterances: Corpus, cacheDir: string): Promise<Models
   for (const lang of LANGUAGES) {
     nlp.addLanguage(lang);
     grams[lang] = new NgramCounts();
-    for (const u of utterances[lang]) {
+    for (const [i, u] of utterances[lang].entries()) {
+      // Counting 10,000 lines takes ~0.4 s: a brain warming up keeps answering in between.
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
       const text = normalize(u.text);
       // "??????" teaches nothing: the engine answers a message without words before classifying it.
       if (!/[\p{L}\p{N}]/u.test(text)) continue;

@@ -30,7 +30,7 @@ const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana 
 const BARE_HOUR = new RegExp(
   '^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about|sorry|soz|no|nah|oh|ah|wait|hang on|hold on|hmm|actually|i meant|meant|make it|perdona|perdon|uy|ay|mejor|quise decir|digo|espera|y|and|but|pero)\\s+)*(\\d{1,2})' +
     // "8 would be better", "a las 8 me va mejor, se puede?": words that only say the hour suits better.
-    '(?:\\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|not \\d{1,2}|would be (?:better|best|great|good|ideal|perfect)|would suit (?:me )?better|(?:works|suits) (?:me )?better|is better|if (?:possible|you can|that s ok)|me va mejor|me viene mejor|seria mejor|si se puede|se puede|si puede ser|puede ser|if poss))*$',
+    '(?:\\s+(?:please|pls|porfa|por favor|then|so|entonces|pm|am|instead|actually|mejor|en su lugar|not \\d{1,2}|would be (?:better|best|great|good|ideal|perfect)|would suit (?:me )?better|(?:works|suits) (?:me )?better|is better|if (?:possible|you can|that s ok)|me va mejor|me viene mejor|seria mejor|si se puede|se puede|si puede ser|puede ser|if poss))*$',
 );
 
 /**

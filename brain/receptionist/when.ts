@@ -270,7 +270,7 @@ const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro
 // "Tuesday fortnight": two weeks on, as "Friday week" is one.
 const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (week|after next|fortnight)\\b`, 'g');
 const A_WEEK_FROM = new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
-const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
+const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| the| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
 
 /**
  * Words that put the weekday after them in the past: a past tense a few words before it ("se cayó

@@ -155,13 +155,13 @@ export const MY_BOOKINGS = new RegExp(
   ].join('|')})\\b`,
 );
 
-/** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!". */
+/** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!"; Spain's other languages too ("kaixo", "bon dia"). */
 export const GREETING =
-  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches))\b/;
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches)|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)\b/;
 
-/** Thanks first, whatever follows: "gracias!! nos vemos", "thanks, see you saturday". */
+/** Thanks first, whatever follows: "gracias!! nos vemos", "thanks, see you saturday", "eskerrik asko", "moltes gràcies". */
 export const THANKS =
-  /^((ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b/;
+  /^((ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco|eskerrik asko|milesker|mila esker|moltes gracies|merci|grazas|moitas grazas)\b/;
 
 /** Laughs, questions about the bot, how-are-yous. */
 export const SMALLTALK =

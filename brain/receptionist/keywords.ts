@@ -16,6 +16,9 @@ export const ABOUT_OFFER = /\b(what size|how big|biggest|largest|max(imum)? (gro
 /** "what subjects do you cover", "qué idiomas enseñáis": a question about what the business does. */
 const WHAT_YOU_DO = /\b(what|which) (\w+ ){1,3}do (you|u|ya) (cover|teach|do|offer|fix|repair|treat|work on|service)\b|\b(que|cuales|cuantas) (\w+ ){1,3}(ensenan|ensenais|ensenas|dan|dais|cubren|cubris|tocan|tocais|arreglan|arreglais|reparan|reparais|tratan|tratais)\b/;
 
+/** "could he be seen next week", "could we get one friday", "¿cuándo me pueden atender?": asking to be taken in. */
+const BE_SEEN = /\b((i|we|he|she|they|it|you|u) (be|get) seen|be seen (by|on|this|next|today|tomorrow|some ?time|soon|before|after)|(could|can) (we|i) get one (on |this |next |for )?(mon|tue|wed|thu|fri|sat|sun|tomorrow|today|this|next|tonight)|(me|nos|le|la|lo) (pueden|podeis|podriais|podrian|puede|podria|podrias|puedes) (recibir|atender|ver)|(me|nos|le|la|lo) (puede|podria|pueden) (recibir|atender|ver) alguien)\b/;
+
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],
   // Only what cannot be anything else: "can't make it" and "no voy a poder ir" may also ask to move, so the flow confirms first.
@@ -27,6 +30,7 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['thanks', THANKS],
   ['smalltalk', SMALLTALK_WORDS],
   ['greeting', GREETING],
+  ['book', BE_SEEN],
 ];
 
 /** Beyond this many words a message is more than a hello. */
@@ -36,7 +40,7 @@ const LONG_MESSAGE_WORDS = 8;
 export function keywordIntents(normalized: string): TrainableIntent[] {
   // "can't" and "can t" are one word to the patterns.
   const text = normalized.replace(/['’]/g, ' ');
-  let hits = KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent);
+  let hits = [...new Set(KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent))];
   // "graciaaas", "holaaa": letters stretched for warmth, read once none of the words as written is known.
   if (hits.length === 0) {
     const unstretched = text.replace(/(\p{L})\1{2,}/gu, '$1');

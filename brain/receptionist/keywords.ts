@@ -17,7 +17,7 @@ export const ABOUT_OFFER = /\b(what size|how big|biggest|largest|max(imum)? (gro
 const WHAT_YOU_DO = /\b(what|which) (\w+ ){1,3}do (you|u|ya) (cover|teach|do|offer|fix|repair|treat|work on|service)\b|\b(que|cuales|cuantas) (\w+ ){1,3}(ensenan|ensenais|ensenas|dan|dais|cubren|cubris|tocan|tocais|arreglan|arreglais|reparan|reparais|tratan|tratais)\b/;
 
 /** "could he be seen next week", "could we get one friday", "¿cuándo me pueden atender?": asking to be taken in. */
-const BE_SEEN = /\b((i|we|he|she|they|it|you|u) (be|get) seen|be seen (by|on|this|next|today|tomorrow|some ?time|soon|before|after)|(could|can) (we|i) get one (on |this |next |for )?(mon|tue|wed|thu|fri|sat|sun|tomorrow|today|this|next|tonight)|(me|nos|le|la|lo) (pueden|podeis|podriais|podrian|puede|podria|podrias|puedes) (recibir|atender|ver)|(me|nos|le|la|lo) (puede|podria|pueden) (recibir|atender|ver) alguien)\b/;
+const BE_SEEN = /\b((i|we|he|she|they|it|you|u) (be|get) seen|be seen (by|on|this|next|today|tomorrow|some ?time|soon|before|after)|(could|can) (we|i) get one (on |this |next |for )?((mon|tue|wed|thu|fri|sat|sun)\w*|tomorrow|today|this|next|tonight)|(me|nos|le|la|lo) (pueden|podeis|podriais|podrian|puede|podria|podrias|puedes) (recibir|atender|ver)|(me|nos|le|la|lo) (puede|podria|pueden) (recibir|atender|ver) alguien)\b/;
 
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],

@@ -8,6 +8,7 @@ import { registryHost, SharedRegistryView } from '../core/shared-registry.js';
 import { PgServer } from '../core/sql/postgres.js';
 import { version } from '../core/version.js';
 import { createBrainApp } from './app.js';
+import { IntentClassifier } from './receptionist/classifier.js';
 import { engineFromConfig } from './receptionist/select-engine.js';
 import { ChatService } from './services/chat.js';
 import { Tenants } from './tenants.js';
@@ -42,6 +43,12 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
     log,
     version,
   });
+  // The model every tenant shares takes a second or more to load from its cache (many seconds to train
+  // on a cold one): loaded before the port opens, so no customer's first message waits for it and
+  // the gateways, which retry, see a brain that answers at once.
+  const loading = Date.now();
+  await IntentClassifier.prepare();
+  log.info({ ms: Date.now() - loading }, 'intent classifier ready');
   const server = http.createServer(app);
   let draining = false;
   // Keep-alive clients would otherwise keep a closing server busy: each answer while draining

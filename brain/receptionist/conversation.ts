@@ -11,59 +11,97 @@ import { plain } from './text.js';
 const STAFF =
   'human|humans|person|real person|someone|somebody|anyone|anybody|agent|operator|staff|member of (staff|the team)|team member|receptionist|reception|front desk|' +
   'manager|supervisor|owner|boss|doctor|dr|dentist|vet|physio|physiotherapist|osteo|osteopath|therapist|mechanic|technician|artist|stylist|hairdresser|barber|' +
-  'groomer|nail tech|instructor|teacher|trainer|chef|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
+  'groomer|nail tech|instructor|teacher|trainer|chef|tutor|counsellor|counselor|psychologist|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
 /** The same in Spanish, after "hablar con", "pásame con", "quiero…". */
-const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]';
+const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]|ejecutiv[oa]';
 /** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
 const ROLES_ES = 'veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
-/** "am I speaking to a person?" asks what the bot is (small talk), not for someone. */
-const NOT_ASKING = '(?<!\\b(am i|are we|i m|im|i am|are you|r u) )';
 /** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
 const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bot|un bot|nadie|ti)\\b';
 
+/**
+ * Doubting the bot is a wish for a person (the held-out splits' labelling, issue 13): "is this a bot?", "am I talking
+ * to a computer", "¿eres un robot?", "sos un bot vos?", "esto es un robot o una persona". Praise is small talk ("good bot").
+ */
+const BOT_DOUBT = new RegExp(
+  `\\b(is this|is that|is it|are you|are u|r u|ru|you|u|am i (talking|speaking|chatting|writing|texting|messaging) (to|with)?|is (this|that) (reply|message|chat)|es esto|esto es|eres|sos|es|estoy hablando con|hablo con|me (esta )?(contesta|responde|contestando|respondiendo))` +
+    `( just| really| even| actually| like| tu| vos)? (a |an |un |una |the |el |la )?(real |actual )?(bot|robot|chatbot|chatgpt|gpt|computer|machine|maquina|ai|ia|inteligencia artificial|artificial intelligence|contestador|programa|program|real person|person|human|persona|humano|real|` +
+    `(automated|automatic|automatico|automatica)(?=$| (reply|message|response|service|system|answer|respuesta|mensaje|contestador)| or (a |an |un |una )?(person|human|persona|humano|real)))\\b|^(a )?(bot|robot|chatbot|ai|maquina)$|\\b(or|o) (is it |es )?(the |a |an |un |una |puro |pura )?(computer|bot|robot|machine|maquina|chatgpt)\\b|\\b(chatgpt|chat gpt)\\b` +
+    `|\\b(messages|mensajes) (are )?(read|automatic|automated|automaticos)\\b|\\b(lo|los) (lee|leen) (alguien|una persona)\\b|\\balguien (lee|leyendo|ve) (esto|estos|los|mis)\\b|\\b(someone|anyone|somebody|a person|a human) (on|at) the other end\\b|\\b(automated|automatic|automaticas?|automaticos?) (replies|answers|responses|messages|respuestas|mensajes)\\b` +
+    `|\\benough (with )?(the )?(bot|robot)\\b|\\bbot or not\\b|\\b(sound|sounds|talk|write|writes) like a (bot|robot|machine)\\b|\\b(eres|es) (de verdad|vot)\\b|\\bthis is (a )?computer\\b|\\breal (lady|man|guy|woman|one)\\b` +
+    `|\\b(respuestas|mensajes|replies|answers|respuesta) (automatic\\w*|de robot|de bot|de maquina)\\b|\\b(a |the )?(bot|robot|machine|maquina) (can t|cannot|won t|couldn t|no puede|no sabe) (answer|help|understand|responder|ayudar|entender)\\b|\\b(not|no) (a )?(bot|robot|machine)\\b.{0,20}\\b(person|human|persona|humano)\\b`,
+);
+
 const HUMAN: RegExp[] = [
+  BOT_DOUBT,
   // "can the mechanic give me a call", "put me through to someone who knows".
-  new RegExp(`\\b(${STAFF})\\b.{0,40}\\b(speak|talk|chat|call|contact|ring|phone|get back to|message me|text me)\\b|\\b(speak|talk|chat|connect me|put me through|transfer me|pass me)\\b.{0,25}\\b(${STAFF}|real)\\b`),
+  new RegExp(`\\b(${STAFF})\\b.{0,40}\\b((speak|talk|chat) (to|with) (me|us)|(call|ring|phone|contact|email|message|text) (me|us|back)|get back to (me|us)|give (me|us) a (call|ring|bell|buzz))\\b|\\b(speak|talk|chat|connect me|put me through|transfer me|pass me)\\b.{0,25}\\b(${STAFF}|real)\\b`),
   // "call me back", "can I ring you?", "is there a number I can call", "I'd rather talk".
   /\b(call me|ring me|phone me|give me a (ring|call|bell|buzz)|message me back|text me back|(person|someone|somebody|anyone|staff|the team)\b.{0,30}\b(call|ring|message|text|contact|get back to|reach) me)\b/,
   /\b(can|could|may|shall) (i|we) (call|ring|phone) (you|u|ya|the (shop|salon|clinic|garage|studio|office))\b|\b(number|phone) (i|we) (can|could) (call|ring)\b|\bnumber to (call|ring)\b|\b(rather|prefer to|easier to|quicker to) (talk|speak|call|ring|explain|chat)\b|\b(prefer|rather) (a )?(phone )?call\b/,
   // "human please", "a quick word with the boss", "is the owner in?".
   /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| plz| por favor| porfa)?$|\b(have a word|a word with|quick word|a word please)\b|\bis (the |your )?(boss|owner|manager|supervisor) (in|there|around|about|available)\b/,
   // "can I talk to Javiera please", "I need to talk to Sarah about my colour": someone by name or role.
-  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|${NOT_ASKING}\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
+  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|(?<!\\b(am i|are we|is this|is that) )\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
   // "I don't want a bot", "no bots please".
   /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai|computer)\b|\bno (more )?(bots?|robots?|machines?)( please| pls)?$|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
-  // "is this a bot? I need a proper person" (asking whether one is a person is small talk, see SMALLTALK).
-  /(?<!\b(?:are you|r u|ru|is this|am i talking to|you|eres|es) (?:a |an |una |un )?)\b(real|actual|live|proper) (person|human|people)\b|\b(want|need|get me|give me|prefer|rather have|after) (to talk to |to speak to |to speak with )?(a |an )?(real |actual |proper )?(human|person)\b|\b(talk|speak) to a real one\b/,
+  // "is this a bot? I need a proper person".
+  /\b(real|actual|live|proper) (person|human|people)\b|\b(want|need|get me|give me|prefer|rather have|after) (to talk to |to speak to |to speak with )?(a |an )?(real |actual |proper )?(human|person)\b|\b(talk|speak) to a real one\b/,
   // "quiero hablar con la dueña", "pásame con el fisio", "prefiero un humano", "alguien de verdad".
-  new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasa|pasas|pasais|pasad|pase|pasen|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone|me pasa) con\\b`),
-  new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|(?<!\\b(eres|es|sois|estoy hablando con) (una |un )?)\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
+  new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasad|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone) con\\b`),
+  new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|(?<!\\bcomo )\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
   // "is there a human there", "hay alguien con quien hablar".
   /\b(is there|are there|any) (a |an |any )?(human|humans|real (person|people|human))\b|\bis there (a |an )?person (there|here|i can|to talk|available)\b|\b(alguien|(una|alguna) persona|algun (humano|empleado|trabajador))( \w+)? (con quien|con el que|con la que|que (me )?(pueda|puede|podria)) (hablar|atender|ayudar|llamar|orientar|explicar)\b/,
   // "call us back", "who do I talk to", "get me the manager", "can I ask the stylist", "can someone get in touch".
   /(?<!\b(i ll|ill|i will|we ll|we will|i can|i could) )\b(call|ring|phone) (me |us )?back\b|\b(ring|bell|buzz) (me|us)\b|\b(can|could|would|will) (you|u) (call|phone) us\b|\bput me (on|onto|through) to\b|\bin charge\b|\bdeal with (a |an )?(real |actual )?(person|human|someone|somebody)\b|\b(human|person|real person|someone|somebody|staff|member of staff) (to )?(reply|respond|answer|read this|reading this)\b|\b(assistance|help) from (a |an |the )?(member of staff|staff|team|person|human)\b|^(staff|a human|a person|someone real)( please| pls)?$|\bgive (me|us) a (ring|call|bell|buzz)\b|\b(can|could|would|will) (you|u|someone|somebody|anyone|one of you) (please |pls )?(call|ring|phone) (me|us)\b|\bwho (can|could|should|do|would) (i|we) (speak|talk|chat|complain) (to|with)\b|\b(get|fetch|grab) (me )?(the|a|your) (manager|owner|boss|supervisor|gaffer|guv|guvnor)\b|\b(talk|speak|chat) (to|with) (you|u)( guys)? (on the phone|over the phone|by phone|directly|in person|properly)\b|\bhelp from (a |an )?(real |actual )?(person|human|someone|somebody)\b|\bget in touch\b|\bask (her|him) (something|a (quick )?question)\b/,
   new RegExp(`\\b(ask|consult)\\b.{0,20}\\b(the|your) (${STAFF})\\b|\\bdiscuss\\b.{0,40}\\bwith (the|a|your) (${STAFF})\\b|\\b(consultar|consultarle|preguntar|preguntarle|comentar|comentarle)( algo| una cosa| una duda)? (a|al|a la|con el|con la) (${ROLES_ES})\\b`),
   // "me comunica con la encargada?", "¿con quién puedo hablar?", "me regresan la llamada", "bot no, persona".
-  /\b(me|nos) (puedes |puede |podeis |pueden |podrias |podria )?(pasar|poner|comunicar|pasa|pone|comunica|pasas|pones|comunicas|pasais|poneis|comunicais|pasan|ponen|comunican|transferir|transfiere|transfieres) con\b|\bcon quien (puedo|podria|tengo que|hay que|debo) (hablar|comunicarme|quejarme|dirigirme)\b|\bcon quien (hablo|me comunico) (para|sobre|acerca|por)\b|\b(me|nos) (hablan|habla|hablais|hablas|marcan|marcas|marcais) (por telefono|al|a este)\b|\b(les|le|te|os) (puedo|podemos|podria) (hablar|marcar|llamar)\b|\bnumero (les |le |te |os )?(hablo|marco|llamo)\b|\b(regres|devolv|devuelv)\w* (la |una |mi )?llamada\b|\bmarqu\w*me\b|\bmarca(me|dme)\b|\b(podemos|puedo|se puede) (hablar|llamar) por telefono\b|\bhablamos por telefono\b|\b(bots?|robots?|maquinas?|machines?) no\b.{0,15}\b(persona|humano|alguien|human|person)\b|\b(es|it s|its|this is|it is) (una |an )?(emergencia|emergency)\b/,
+  /\b(me|nos) (puedes |puede |podeis |pueden |podrias |podria |podes )?(pasar|poner|comunicar|pasa|pone|comunica|pasas|pones|comunicas|pasais|poneis|comunicais|pasan|ponen|comunican|transferir|transfiere|transfieres) con\b|\bcon quien (puedo|podria|tengo que|hay que|debo) (hablar|comunicarme|quejarme|dirigirme)\b|\bcon quien (hablo|me comunico) (para|sobre|acerca|por)\b|\b(me|nos) (hablan|habla|hablais|hablas|marcan|marcas|marcais) (por telefono|al|a este)\b|\b(les|le|te|os) (puedo|podemos|podria) (hablar|marcar|llamar)\b|\bnumero (les |le |te |os )?(hablo|marco|llamo)\b|\b(regres|devolv|devuelv)\w* (la |una |mi )?llamada\b|\bmarqu\w*me\b|\bmarca(me|dme)\b|\b(podemos|puedo|se puede) (hablar|llamar) por telefono\b|\bhablamos por telefono\b|\b(bots?|robots?|maquinas?|machines?) no\b.{0,15}\b(persona|humano|alguien|human|person)\b|\b(es|it s|its|this is|it is) (una |an )?(emergencia|emergency)\b/,
+  // Jobs and business matters, customer service, contact details of someone, a message passed on, a bare role.
+  /\b(are you|r u|you) (hiring|recruiting|looking for staff)\b|\bsend (you )?(my |a )?(cv|resume|curriculum)\b|\b(cv|resume|curriculum) to\b|\b(job|vacancy|vacancies|work experience|collab|collaboration|partnership) (with you|opportunit\w+|at your|here)\b|\b(buscan|buscais|necesitan|necesitais) (personal|gente|trabajador\w*|emplead\w*)\b|\b(mandar|enviar|dejar|pasar) (mi |el )?(cv|curriculum)\b|\btrabajar (con ustedes|con vosotros|aqui|alli)\b|\bcolaboracion\b/,
+  /\bcustomer (service|support|care)\b|\b(servicio|atencion) al cliente\b|\batencion personalizada\b|\basesor[a]?\b|\bpass (this|it|a message|the message|that)( on)? to\b|\b(number|mobile|email|cel|celular|movil|telefono|whatsapp|contacto) (of|for|del|de la|de) (the |el |la )?(owner|manager|boss|someone|due[nñ][oa]|encargad[oa]|gerente|jef[ae]|doctor[a]?|veterinari[oa])\b|\b(need|want) (someone|somebody|a person|a human) to (fix|sort|look|help|deal|call|explain)\b/,
+  /^(con )?(el |la |un |una )?(encargad[oa]|recepcionista|recepcion|asesor[a]?|gerente|due[nñ][oa]|jef[ae]|responsable)( por favor| porfa| porfis)?$|^(the )?(manager|owner|receptionist|reception|customer service|hooman|someone real)( please| pls| plz)?$|^(esta|se encuentra) (el|la) [a-z]+$|^is (?!(it|this|that|there|parking)\b)[a-z]+ (in|around|about|there|working)( today| now)?$/,
+  new RegExp(`\\b(speak|talk|chat)(ing)? (to|with) (my|our) (\\w+ s |son s |daughter s )?(${STAFF})\\b|\\b(prefiero|preferiria) hablar\\b|\\b(contestar|responder|atender)\\w* (una persona|alguien|un humano)\\b|\\b(una persona|alguien|un humano) (me )?(conteste|responda|atienda)\\b`),
+  // "is anyone actually reading these", "could I get a phone call", "me marcan por favor".
+  /\b(is|are) (anyone|anybody|someone|somebody|a person|a human|a real person) (actually |even |really )?(reading|seeing|looking at|getting) (this|these|my)\b|\b(hay )?alguien (ahi |real )?(leyendo|viendo|que lea|que vea) (esto|los mensajes|mis mensajes)\b|\b(get|have|receive|want|need|like|request) (a )?(phone ?call|call back|callback|ring back)\b|\bme (marcan|marcas|marcais|marca)\b/,
   // "me llamáis?", "que me llame alguien", "¿os puedo llamar?", "prefiero por teléfono".
-  /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|contacte|contacten|contacteis|atienda|atiendan|escriba)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
+  /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|contacte|contacten|contacteis|atienda|atiendan|escriba|ayude|ayuden|solucione|solucionen|resuelva|resuelvan|explique|expliquen|conteste|contesten)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
+  // Someone real or awake: "is there anyone real there", "hay alguien ahí de carne y hueso", "is anyone actually there".
+  /\b(anyone|anybody|someone|somebody|alguien|una persona)( ahi| there| alli)? (real|de verdad|de carne y hueso)\b|\bis (anyone|anybody|someone|somebody) (actually|even|really) (there|here|reading|awake)\b|\b(hay )?una persona (leyendo|viendo)\b/,
+  // "get me someone", "escalate this", "representative", "put me in touch with the dentist", "can I just phone you".
+  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|\b(available|free) to (talk|chat|speak)\b/,
+  // "I need to talk to her", "Who is the owner? I want talk to him", "can I explain it to someone on the phone?".
+  /\b(need|want|like|d like)( to)? (talk|speak|chat) (to|with) (her|him|them)\b|\b(explain|discuss)\b.{0,25}\b(to|with) (someone|somebody|a person|a human)\b|\b(someone|somebody)\b.{0,40}\b(ring|call|phone) (her|him|them)\b|\bgive (me|us) a quick (call|ring|bell)\b/,
+  // "please forward this to the manager", "who do I contact", "can someone look into it", "I want this sorted", "something private".
+  /\bpass (this|it|a message|the message|that)( on)? to\b|\bpass on to\b|\bforward (this|a message|the message|my message) to\b|\bwho (do|can|should|would) (i|we) (contact|write to|email)\b|\b(can|could) (someone|somebody|anyone|a person) (please )?(look into|sort|fix|deal with|help)\b|\b(want|need) (this|it) (sorted|fixed|resolved)\b|\b(something|a matter|an issue) (private|personal|confidential)\b|\b(private|personal|confidential) matter\b/,
+  // "the owner's number", "the photographer's direct number", "el número directo de la doctora", "el whatsapp del mecánico".
+  new RegExp(`\\b(${STAFF}) s (direct |personal |mobile )?(number|mobile|email|phone|line)\\b|\\b(direct|personal) (number|line|contact|email|phone)\\b|\\b(numero|telefono|whatsapp|contacto|celular|movil|correo)( directo| personal)? (de|del|de la) (${ROLES_ES})\\b`),
+  // "¿Puedo hablar directamente con el tatuador?", "solicito comunicarme con el responsable", "que se ponga en contacto conmigo".
+  /\bhablar directamente con\b|\bcomunicar(me|nos)? con\b|\bse (comunique|comuniquen|ponga en contacto|pusiera en contacto|contacte) conmigo\b|\b(ponerse|pusiera|ponga|pongan) en contacto conmigo\b|\bque me (pases|paseis|pase|pasen|pongas|pongais|ponga|pongan) con\b/,
+  // "mejor que me conteste una persona", "una persona puede ayudarme", "quiero reservar pero con una persona, no con esto", "contéstame como persona".
+  /\b(me )?(conteste|responda|atienda|llame|escriba) (una persona|alguien|un humano)\b|\b(me|nos) \w+ (hablar|llamar|escribir|contactar|atender) (alguien|una persona|un humano)\b|\b(una persona|alguien|someone|a person) (me )?(puede|podria|could|can) (ayudarme|atenderme|ayudar|atender|help me)\b|^(una )?(llamada|call|phone call|a call)( porfa| please| pls| por favor)?$|\b(con|with) (una persona|a person|a human|un humano),? (no|not) (con|with)\b|\bcomo (una )?persona\b|\bcontest(a|e|en|ad)me\b/,
+  // Jobs and other business: "busco trabajo", "tienen vacantes", "¿a quién le mando el currículum?", "quién lleva las redes sociales".
+  /\b(busco|buscando|looking for) (trabajo|empleo|a job|work)\b|\bvacantes?\b|\bcurriculum\b|\bquiero trabajar (de|como|con|aqui|alli)\b|\bquien (lleva|gestiona|se encarga de)\b|\bcon quien hablo (de|del)\b/,
+  // Titles: "¿está don Pepe?", "¿se encuentra la licenciada Castro?".
+  /(?<!\bcomo )\b(esta|se encuentra) (don|dona|el senor|la senora|el licenciado|la licenciada|el doctor|la doctora|el dr|la dra)\b/,
 ];
 
 /** Words of a customer who is unhappy with the service (or with the bot): a person should answer. */
 const FRUSTRATION = new RegExp(
   [
-    '\\b(useless|pointless|hopeless|idiot|idiots|ridiculous|rude|unprofessional|overcharged|double charged|unacceptable|disgraceful|disgusting|complain\\w*|fed up|wtf|scam|rip ?off|waste of (my )?time|not good enough)\\b',
+    '\\b(useless|pointless|idiot|idiots|ridiculous|rude|unprofessional|overcharged|double charged|unacceptable|disgraceful|disgusting|complain\\w*|fed up|wtf|scammed|ripped off|(this is|that s|thats|it s|its) a (scam|rip ?off|joke)|waste of (my )?time|not good enough)\\b',
     '\\b(not|n t) (happy|satisfied|pleased) with\\b|\\bunhappy with\\b|\\bthis is a joke\\b|\\bare you (kidding|joking|serious)\\b',
-    '\\bcharged (me |us )?(twice|double)\\b|\\bcharged (me|us) (too much|extra)\\b|\\b(want|need|asking for|demand|would like|d like) (a |my |our )?(refund|money back)\\b|\\brefund me\\b',
-    '\\b(still|been) (waiting|no reply|no answer|no response)\\b|\\bwaiting (ages|forever|for ages|all day|for days|for hours|days|hours)\\b|\\b(no one|noone|nobody|no body)( is| has| s)? (answering|replying|replied|picking up|picks up|answered|got back|gets back|getting back|called back)\\b|\\b(didn t|did not|never) (get|got|had) (a |any )?(reply|call back|answer|response)\\b',
+    '\\bcharged (me |us |my card )?(twice|double)\\b|\\bcharged (me|us) (too much|extra)\\b|\\b(want|need|asking for|demand|would like|d like) (a |my |our )?(refund|money back)\\b|\\brefund me\\b',
+    '\\b(still|been) waiting (for )?(a |your |an |any )?(reply|answer|response|call|someone|anyone|ages|hours|days)\\b|\\bstill no (reply|answer|response)\\b|\\bwaiting (ages|forever|for ages|all day|for days|for hours|days|hours)\\b|\\b(no one|noone|nobody|no body)( is| has| s| ever)? (answers|replies|responds|answering|replying|replied|picking up|picks up|answered|got back|gets back|getting back|called back)\\b|\\b(didn t|did not|never) (get|got|had) (a |any )?(reply|call back|answer|response)\\b',
+    '\\b(that s|thats|that is) not what i (asked|said|meant)\\b|\\b(asked|told you) (\\d+|two|three|several|many|so many) times\\b|\\bnot happy( at all)?$|\\b(very |really |so |extremely )?disappointed\\b|\\b(want|need|demand|expect) an? (explanation|apology)\\b|\\b(nobody|no one|noone) (rang|called|phoned|got) (me )?back\\b|\\bleft (a |you a )?(voicemail|voice message)\\b|\\bon hold\\b|\\b(never|didn t|did not) (turn(ed)? up|show(ed)? up)\\b|\\b(has |have |had )?stopped working( already)?\\b',
     '\\b(service|experience|cut|job|treatment|staff|colour|color|result|attitude) (was|were|is|has been|have been) (\\w+ )?(awful|terrible|horrible|rubbish|appalling|shocking|rude|unprofessional|a disaster|a joke|disappointing)\\b',
     '\\b(awful|terrible|horrible|rubbish|appalling|worst|poor|bad|shocking) (service|experience|job|customer service|attitude)\\b',
-    '\\b(you re|youre|you are|ur|u r|this is|it s|its) (not|n t) (helping|helpful|listening|understanding|working)\\b|\\b(you|u) (don t|dont|do not|aren t|arent) (understand|get it|listen|help)\\b|\\bnot helpful\\b|\\b(this|it) (isn t|is not|isnt) (working|helping)\\b|\\b(didn t|did not) (like|enjoy) (how|the way)\\b',
+    '\\b(you re|youre|you are|ur|u r|this is|it s|its) (not|n t) (helping|helpful|listening|understanding|working)\\b|\\b(you|u) (don t|dont|do not|aren t|arent) (understand|get it|listen|help)\\b|\\bnot helpful\\b|\\b(bot|you|it|this|this thing) (isn t|is not|isnt|doesn t|does not|don t|do not|aren t|are not) (understanding|understand|getting it|get it|helping|help|listening|working)\\b|\\b(this|it) (isn t|is not|isnt) (working|helping)\\b|\\b(didn t|did not) (like|enjoy) (how|the way)\\b',
     '\\b(this|stupid|useless) (bot|thing|chat|machine|app)\\b (is )?(useless|rubbish|crap|stupid|terrible|awful|pointless|not working)|\\bstupid (bot|thing|machine|app)\\b',
     '\\b(i m|im|i am) (so |really |very |getting )?(angry|furious|annoyed|livid|disappointed|fuming)\\b',
     '\\b(you|u|ya) (lot |guys |people )?(are|r|re) (so |really |just )?(awful|terrible|useless|rubbish|hopeless|a joke|rude|a disgrace|shocking)\\b',
-    '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|reclamo|reclamos|timo|estafa|groser[oa]|maleducad[oa]|mal educad[oa]|poca seriedad|poco serio|falta de respeto|lamentable)\\b',
-    '\\bno (me|nos) (gusto|gustaron|ha gustado|han gustado) (nada|como)\\b|\\bnadie (me |nos )?(contesta|responde|coge|atiende|hace caso|ha contestado|ha respondido|contesto|respondio)\\b|\\bno (me |nos )?(contestan|contestais|responden|respondeis|cogen|cogeis|hacen caso|haceis caso)\\b|\\bllevo (\\w+ ){0,3}esperando\\b|\\bsigo esperando\\b',
+    '\\b(inutil|estupid[oa]|ridicul[oa]|vergonzoso|es una verguenza|pesim[oa]|queja|quejarme|reclamacion|reclamaciones|reclamar|reclamo|reclamos|timo|estafa|groser[oa]|maleducad[oa]|mal educad[oa]|poca seriedad|poco serio|falta de respeto|lamentable)\\b',
+    '\\beso no es lo que (pregunte|dije|pedi)\\b|\\bya (te|os|les) (lo )?(he|habia|hemos) (dicho|preguntado|escrito)\\b|\\bdecepcionad[oa]\\b|\\bquiero una (explicacion|solucion|disculpa)\\b|\\b(fue|ha sido|es) un desastre\\b|\\bquien se hace (cargo|responsable)\\b|\\bno (se presento|aparecio|vino nadie)\\b|\\b(dejo|ha dejado) de funcionar\\b|\\bno (me|nos) (gusto|gustaron|ha gustado|han gustado) (nada|como)\\b|\\bno (estoy|estamos|quede|quedamos|he quedado|hemos quedado) (nada )?(conforme|content[oa]s?|satisfech[oa]s?)\\b|\\binsatisfech[oa]\\b|\\b(el bot|el robot|la maquina|esto|esta cosa) no (me )?(entiende|funciona|sirve|ayuda)\\b|\\bnadie (me |nos )?(contesta|responde|coge|atiende|hace caso|ha contestado|ha respondido|contesto|respondio)\\b|\\bno (me |nos )?(contestan|contestais|responden|respondeis|cogen|cogeis|hacen caso|haceis caso)\\b|\\bllevo (\\w+ ){0,3}esperando\\b|\\bsigo esperando\\b',
     '\\b(me |nos )?(cobraron|cobrasteis|cobraste|han cobrado|habeis cobrado|cobro) (de mas|dos veces|doble|mal)\\b|\\b(devuelvan|devolvais|devuelvas|devolvedme|devuelvanme|devuelveme) (el |mi )?(dinero|plata|pago)\\b',
     '\\b(atencion|servicio|trato|corte|manicura|resultado|color|tinte) (fue|ha sido|es|estuvo) (\\w+ )?(pesim[oa]|horrible|fatal|malisim[oa]|muy mal[oa]?|un desastre|lamentable)\\b|\\b(me|nos) (quedaron|quedo|han quedado|ha quedado|dejaron|dejasteis|dejaste|habeis dejado) (\\w+ )?(fatal|horribles?|peor|fatal)\\b',
     '\\bestoy (muy |super |bastante |ya )?(molest[oa]|enfadad[oa]|cabread[oa]|indignad[oa]|hart[oa]|decepcionad[oa])\\b|\\b(hart[oa]|cabread[oa]|indignad[oa])\\b',
@@ -86,7 +124,7 @@ const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las
 const STOP_REQUEST = new RegExp(
   [
     '\\bstop (messaging|texting|sending|writing|contacting|spamming|messages|the messages|these messages|the reminders)\\b|\\b(don t|dont|do not) (message|text|contact|write to|whatsapp|send me|spam) (me|anything)\\b',
-    '\\b(no|don t want|dont want|do not want) (any )?more (messages|texts|reminders|whatsapps|notifications)\\b|\\b(don t|dont|do not) want (to (get|receive) )?(any )?(more )?(messages|texts|whatsapps|notifications)\\b|\\bleave me alone\\b|\\bquit (messaging|texting)\\b|\\b(stop|quit) (receiving|getting) (any |your |these |the |all )?(messages|texts|reminders|whatsapps|notifications|alerts)\\b|\\b(unsubscribe|opt) me( out)?\\b',
+    '\\b(no|don t want|dont want|do not want) (any )?more (messages|texts|reminders|whatsapps|notifications)\\b|\\b(don t|dont|do not) want (to (get|receive) )?(any )?(more )?(messages|texts|whatsapps|notifications)\\b|\\bleave me alone\\b|\\bquit (messaging|texting)\\b|\\b(stop|quit) (receiving|getting) (any |your |these |the |all )?(messages|texts|reminders|whatsapps|notifications|alerts|these)\\b|\\b(unsubscribe|opt) me( out)?\\b',
     '\\btake me off (your|the|this|ur) (list|mailing list|contacts?|database|system)\\b|\\bremove (me|my number|my details) from\\b|\\b(delete|remove) my (number|details|data|contact)\\b',
     '^(please |pls )?(stop|unsubscribe|baja|parar)( please| pls| por favor| porfa)$',
     '\\bno (me )?(escribais|escribas|escriban|mandeis|mandes|manden|envieis|envies|envien) mas\\b|\\bno quiero (recibir )?(mas )?(mensajes|whatsapps?|wasaps?|notificaciones|recordatorios|avisos|promociones|publicidad|ofertas|spam)\\b|\\b(borra|borrad|borren|borrar|elimina|eliminad|eliminen|eliminar|quita|quitad|quiten) (mi )?(numero|telefono|datos|contacto)\\b|\\bno quiero que me (escribais|escribas|escriban|mandeis|mandes|manden)\\b',
@@ -99,15 +137,30 @@ const STOP_REQUEST = new RegExp(
  * Words of talking to someone or being contacted: with them the model's own "human" is trusted
  * ("any chance I could chat to one of the team?"); without them it is not ("can a person with a cold come?").
  */
-const CONTACT = /\b(speak\w*|talk\w*|chat\w*|call\w*|ring\w*|phone\w*|reply|respond|contact\w*|message me|get back to|habl\w*|llam\w*|marc\w*|telefono|atiend\w*|atender|comunic\w*|contest\w*|respond\w*)\b/;
+const CONTACT = /\b((speak|talk|chat)\w* (to|with)|(call|ring|phone)\w* (me|us|you|back)|contact\w* (me|us)|reply|respond|message me|get back to|(hablar|hablarlo|hablarle) con|llam\w*(me|nos)|(me|nos) (llam|marc)\w*|por telefono|atiend\w*|atender|comunic\w* con|contest\w*|respond\w*)\b/;
 export const mentionsContact = (n: string) => CONTACT.test(plain(n));
 
+/** "is this a bot?": answered truthfully before the handoff. */
+export const doubtsBot = (n: string) => BOT_DOUBT.test(plain(n));
+
+/** A phone or a robot, alone: call me, or are you a bot? */
+const CALL_EMOJI = /📞|☎|🤖(?!.*(❤|😂|😍|👍))/u;
+
+/** Abbreviations people type: "algn q me atienda". */
+const spelledOut = (n: string) =>
+  plain(n).replace(/\b(q|ke)\b/g, 'que').replace(/\bkier(o|es|e)\b/g, 'quier$1').replace(/\bablar\b/g, 'hablar').replace(/\by(am\w*)/g, 'll$1').replace(/\b(algn|alguie)\b/g, 'alguien');
+
 export const asksForHuman = (n: string) => {
-  const p = plain(n);
+  const p = spelledOut(n);
+  // "📞 porfa", "🤖?": the emoji says it.
+  if (CALL_EMOJI.test(n) && /^((porfa|please|pls|plz|por favor) ?)*$/.test(p)) return true;
   return HUMAN.some((re) => re.test(p));
 };
+/** "what if I'm not happy with my haircut?": displeasure only imagined asks the policy. */
+const IMAGINED = /^(what if|if|what happens if|in case|si|que pasa si|y si)\b/;
 export const isFrustrated = (n: string) => {
   const p = plain(n);
+  if (IMAGINED.test(p)) return false;
   const own = (m: RegExpMatchArray) => CONDITION.test(m[0]) && (OWN_TROUBLE_BEFORE.test(p.slice(Math.max(0, m.index! - 50), m.index)) || OWN_TROUBLE_AFTER.test(p.slice(m.index! + m[0].length)));
   return [...p.matchAll(FRUSTRATION)].some((m) => !own(m));
 };
@@ -119,7 +172,9 @@ export const MY_BOOKINGS = new RegExp(
     // English: what have I got, when am I in, did it go through.
     'do i have (anything|something) (booked|on|coming up|scheduled)|have i (got )?(anything|something) (booked|on|coming up)|what have i (got )?(booked|on)',
     '(what time|when|what day) (is|s|are|re) (my|our)|do (i|we) have (a|an|any|something|anything) (\\w+ )?(booked|reserved|scheduled)',
-    'confirm (that )?(we|i) have (a|an) (reservation|booking|table|appointment)|what time did (we|i) book',
+    'confirm (that )?(we|i) have (a|an) (reservation|booking|table|appointment)|what time did (we|i) book|confirm (the )?(details|time|date|day) (of|for) my',
+    'what (\\w+ )?(time|day) did (we|i) (say|agree|book|arrange|decide|end up)|did (we|i) end up with|(what time|when|what day) (is|s|was) .*\\bagain$|what time is \\w+ s (lesson|class|appointment|appt|session|booking)',
+    'do (i|we) have (a|an|any) (\\w+ )?(reservation|booking|appointment|appt) (under|for|in the name)',
     '(is|are) (my|our|the) (\\w+ ){1,2}still (on|happening|booked|going ahead)',
     '(what time|what day|which day|when) (am|was|m|are|were|re) (i|we) (\\w+ing|in|booked|due|meant|supposed)\\b',
     'when (am|was) i (coming|booked|due)|(did|have|had) (i|we) (already |actually )?(book|booked|reserve|reserved)\\b|what did (i|we) book',
@@ -128,14 +183,34 @@ export const MY_BOOKINGS = new RegExp(
     '(if|whether) (i|we) (have|ve got|got|ve) (a|an|any|anything|something) (\\w+ )?(booked|booking|appointment|appt|reservation|on)\\b',
     '(forgot|forgotten|can t remember|cant remember|don t remember|dont remember) (what time|when|what day|which day|if|whether) (my|i|we|our|i m|im)\\b',
     '(remind|recuerdas?|recordar|recuerdame) (me )?(of |de )?(mi|my|when|what|which)',
-    '(?<!\\b(to|for|at|before|after|during|bring to|wear to) )my (next )?(appointment|appt|booking|reservation)s?',
-    '(check|see|show|confirm) my|when is my|what time is my|(what time|when) (is|are) my|do i have (a|an|any) (appointment|booking|reservation)',
+    '(?<!\\b(to|for|at|before|after|during|bring to|wear to|make|attend|miss|cancel|move|change|reschedule|rebook|postpone|push|shift) )my (next )?(appointment|appt|booking|reservation)s?',
+    '(am|are) (i|we) in (on |for )?(today|tomorrow|mon\\w*|tue\\w*|wed\\w*|thu\\w*|fri\\w*|sat\\w*|sun\\w*|this|next)\\b',
+    '(booked|reserved|made a booking|reserve|agende|apunte|pedi (cita|hora))\\b.{0,40}\\b(can t remember|cant remember|don t remember|dont remember|forgot|forgotten|no me acuerdo|no recuerdo|se me (ha )?olvidado|se me olvido|lost the details)',
+    'mi (cita|reserva|reservacion|hora|sesion|clase|turno|mesa) (es|era|esta) (a las|el|para el|para las|mañana|manana|hoy)\\b|(quedo|queda|esta) a (mi|nuestro) nombre',
+    '(check|see|show|confirm) my (booking|bookings|appointment|appointments|appt|reservation|reservations|details|slot|time|session|class)\\b|when is my|what time is my|(what time|when) (is|are) my|do i have (a|an|any) (appointment|booking|reservation)',
     'have i got (a|an|any) (appointment|booking|reservation)|am i booked|(have|do) (i|we) (got |have )?(a|an|any|anything|something) (\\w+ ){0,2}(booked|reserved|scheduled|booked in)\\b',
     '(have|got) you (got )?(me|us|him|her|my \\w+) (down|booked|in)\\b|do you have (me|us|him|her) (down|booked|in)\\b|you (ve|have) got (me|us) (down|booked|in)\\b',
     '(did|has|have) (my|our|the) (booking|appointment|appt|reservation|session|class) (get |gone |go |been )?(confirmed|through|booked|accepted)',
     '(is|are) (my|our) (\\w+ ){0,2}(booked|booked in|in the diary|confirmed|scheduled)\\b|(is|are) (my|our) (appointment|appt|booking|reservation|session|class) (at|on|for|this|next|tomorrow|today)\\b',
     '(tell me|let me know|remind me) (when|what time|what day|which day) (my|i m|im|i am|i have|i ve got)\\b|can t find (the|my) (text|message|confirmation|email)',
     'my (appointment|appt|booking|reservation|session|class) (is|s|was) .*\\b(right|yeah|correct|isn t it|yes)$',
+    // Recalling one's own: "was it 2 or 2.30 I'm coming in", "I think I've got something booked but lost the text", "upcoming bookings?".
+    '(was it|which day was it|what day was it|what time was it)\\b|(am|are) (i|we) (coming|booked|in|down|due|scheduled)\\b.* or\\b|(am|was) i (scheduled|down)\\b',
+    '(i think|think|pretty sure|i believe) (i ve|i have|i|we ve|we|we have) (got (something|an appointment|a booking) )?(booked|book|made a booking)|(do|did) (i|we) actually have',
+    '(booked|reserved|made a booking|booked (me|us|himself|herself|him|her) in)\\b.{0,60}\\b(not sure|can t remember|cant remember|don t remember|forgot|forgotten|lost the|being vague|confused)\\b',
+    '(my |our )(upcoming|next few) (appointments|bookings|sessions|classes)|upcoming (appointments|bookings|reservations)|booking details|(list|show|tell me) (all )?my (appointments|bookings)',
+    'check (\\w+ )?under\\b|(is (it|there|that|the \\w+)|anything|something) (\\w+ ){0,3}under (my|the) name|what (appointments|bookings|sessions|classes) (have|do) (i|we) (got|have)|is it under [a-z]+$|(is there|have you got|do you have) (a |an |any )?(appointment|booking|reservation|table) under\\b',
+    '(check|confirm|checking|make sure|see) (if |whether |that )?(i m|im|i am|we re|we are) (still )?(booked|down|on the list|in)\\b|am i on the list',
+    'when is (the |my |our )?[\\w ]{1,25} (booked|coming|due|scheduled)\\b|(is|are) (the )?(\\w+ ){1,3}booked (for|in)\\b|who s doing my\\b|who (am i|are we) (booked )?(with|seeing)\\b',
+    'have i got anything (next|this|on|tomorrow|today|for)\\b|do (i|we) still have\\b|^still on for\\b|are we still on\\b',
+    '(didn t|did not|never) (get|got|receive|received) (a |the |my |any )?(confirmation|text|email|reminder)|resend (the |my )?(confirmation|details|text|email)|did (the|my) (booking|appointment|reservation) (work|go through)',
+    '(got|was) deleted|lost (the|my) (text|message|confirmation|reminder)|(what day|what time|when) (it|that) (was|is) for\\b',
+    // "¿Estoy anotado…?", "¿me fijás si tengo turno?", "¿qué servicio reservé?", "no sé si al final me agendaron", "¿con quién tengo la cita?".
+    '(estoy|estamos) (anotad[oa]s?|inscrit[oa]s?|en la lista)|(tengo|tenemos) (reservad[oa]|agendad[oa]|apuntad[oa]|anotad[oa])\\b|tengo (turno|turnos)\\b|(turnos|citas|reservas) pendientes|(mis )?proximas (citas|reservas|sesiones|clases|turnos)',
+    '(me )?(fijas|fijate|fijaste|miras|mirais) (si|cuando|que dia|a que hora) (tengo|tenia|me|hay)|(que|cual) (servicio )?(reserve|pedi|agende|reservamos)\\b|lo que (reserve|pedi|agende)\\b',
+    'no se si (me|nos) (agendaron|apuntaron|anotaron|reservaron|dieron)|no se si (tengo|tenia) (cita|hora|turno|reserva)|no se si (quedo|al final)\\b|(me|nos) (agendaron|apuntaron|anotaron|reservaron)\\b|con quien tengo (la )?(cita|hora|turno|clase|sesion)|(era|es) (a las \\d+|hoy|mañana|manana|el \\w+) o\\b',
+    '(se me borro|borre|perdi) (el|la) (mensaje|recordatorio|confirmacion)|(figura|hay|aparece|tienen|teneis|tienes) (algo|alguna reserva|una reserva|una cita|reserva|cita)? ?a (mi|nuestro) nombre|(para que dia|cuando|a que hora) esta\\b',
+    '(a que hora|cuando) (viene|vendra|llega) (el|la)\\b',
     // Spanish: qué tengo, cuándo me toca, sigue en pie.
     '(tienen|teneis|tienes|tiene) (registrad[oa]|apuntad[oa]|anotad[oa]|agendad[oa]|reservad[oa]|guardad[oa]) (mi|la|el|a)\\b|(me|nos) (tienen|teneis|tienes|tiene) (registrad[oa]s?|apuntad[oa]s?|anotad[oa]s?|agendad[oa]s?|reservad[oa]s?)',
     '(quedo|queda|esta|quedaron) (agendad[oa]|registrad[oa]|confirmad[oa]|apuntad[oa]|reservad[oa]|anotad[oa]) (la|mi|el|lo)\\b|se (agendo|registro|guardo|hizo|confirmo|apunto|anoto) (bien )?(la|mi|lo|el)\\b',
@@ -143,29 +218,31 @@ export const MY_BOOKINGS = new RegExp(
     '(que|cual|cuales|cuantas) (citas?|reservas?|horas?|turnos?) (tengo|tenia|tenemos)',
     '(tengo|tenemos) (algo|alguna cosa|alguna cita|cita) (reservad[oa]|agendad[oa]|apuntad[oa]|pedid[oa]|pendiente)|(estoy|sigo|estamos) (apuntad[oa]s?|reservad[oa]s?|agendad[oa]s?)',
     '(tengo|tenemos) (una )?(reservacion|reserva|mesa|hora|turno) (para|el|a nombre)|(quedo|queda|quedamos) (mi|la|nuestra) (hora|cita|reserva|reservacion|mesa)',
-    '(cuando|a que hora|para cuando|a nombre de quien) (quedo|queda|es|era) (mi|la)|(que dia|a que hora|cuando|para cuando) (me|nos) toca(ba)?',
-    '(que dia|a que hora|cuando|para cuando) tengo (la |mi )?(cita|hora|turno|reserva)|tengo (cita|hora)|(cuando|que dia|a que hora) (tengo|tenia)\\b',
+    '(cuando|a que hora|para cuando|para que dia|a nombre de quien) ((quedo|queda|quedaba) (mi|la|el)|(es|era) (mi|la (cita|reserva|reservacion|sesion|clase|hora|mesa|consulta)))|(que dia|q dia|a que hora|cuando|para cuando) (me|nos|le|les) toca(ba)?',
+    '(que|a que) hora (dijimos|quedamos|habiamos dicho)|(que dia|a que hora|cuando) era\\b|(me )?(recuerdas|recuerdame|recordais|recuerda|recordadme) (la hora|el dia|cuando|a que hora|que dia|la fecha)',
+    'me (dices|decis|podeis decir|puedes decir|dirias) (cuando|a que hora|que dia) (es|era|tengo|tenemos|me toca)|(tengo|tenemos) (un |una )?(turno|hora|reserva|cita) (agendad[oa]|reservad[oa]|apuntad[oa]|pedid[oa])',
+    '(que dia|a que hora|cuando|para cuando) tengo (la |mi )?(cita|hora|turno|reserva)|(?<!no )tengo (cita|hora)|(cuando|que dia|a que hora) (tengo|tenia)\\b',
     '(cuando|que dia|a que hora) (era|es) (la |mi )(cita|hora|reserva|sesion)|cuando me toca(ba)?|mis (citas|reservas)|(cuando|a que hora) es mi',
     '(a que hora|que dia|cuando|para cuando|para que dia) (iba|venia|vendria|quedamos|habiamos quedado|quede|tenia|teniamos|estaba)\\b',
-    'tengo (alguna |una )?(cita|reserva)|(tenia|tenias|teniamos) (la |una )?(cita|hora|turno|reserva)|mi (cita|reserva) (esta|sigue)|(esta|sigue) (confirmad[oa]|en pie) (mi|la)',
+    '(?<!no )tengo (alguna |una )?(cita|reserva)|(tenia|tenias|teniamos) (la |una )?(cita|hora|turno|reserva)|mi (cita|reserva) (esta|sigue)|(esta|sigue) (confirmad[oa]|en pie) (mi|la)',
     'sigue en pie|sigue (vigente|confirmad[oa])|sigue (la|mi) (cita|reserva|hora)|sigo (teniendo|apuntad[oa])',
     '(me )?(confirmas|confirmais|confirma|confirman|confirmame|confirmadme) (mi|la|el|nuestra) (hora|cita|reserva|turno|mesa)',
-    '(comprobar|ver|revisar|consultar|confirmar) (mi|mis)',
+    '(comprobar|ver|revisar|consultar|confirmar) (mi|mis) (cita|citas|reserva|reservas|reservacion|hora|turno|turnos|sesion|clase)\\b',
     '(no me acuerdo|no recuerdo|se me ha olvidado|se me olvido|olvide|he olvidado) (de )?(cuando|a que hora|que dia|el dia|la hora|si (mi|la|tenia|tengo|era|es|iba|reserve)|mi (cita|hora|reserva|turno))',
   ].join('|')})\\b`,
 );
 
 /** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!"; Spain's other languages too ("kaixo", "bon dia"). */
 export const GREETING =
-  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches)|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)\b/;
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches)|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)\b/;
 
-/** Thanks first, whatever follows: "gracias!! nos vemos", "thanks, see you saturday", "eskerrik asko", "moltes gràcies". */
+/** Thanks, first or anywhere: "gracias!! nos vemos", "listo, gracias", "noted, thanks", "Dios se lo pague", "tysm". */
 export const THANKS =
-  /^((ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco|eskerrik asko|milesker|mila esker|moltes gracies|merci|grazas|moitas grazas)\b/;
+  /^((you re|ur|you are) (a star|an angel|the best|amazing|a legend|a lifesaver) |(ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b|(?<!\b(say|decir|dice|dicen|how to say) )\b(?!thank god|gracias a dios|thank you in\b)(thanks+|thank (you+|u+|yu)|thankyou+|thankyu|thanx|thnks?|thnk (u|you)|thx|thnx|tks|tnks|tank (u|you)|tysm|tyvm|cheers|much obliged|appreciate (it|that|you)|much appreciated|cannot thank you enough|can t thank you enough|gracias+|grasias|grax|grs|agradec\w+|dios (le|se lo|te|les) pague|te lo agradezco|chur|eskerrik asko|milesker|mila esker|moltes gracies|merci|grazas|moitas grazas|(you re|ur|you are|sos|eres) (a star|an angel|a lifesaver|un sol|un amor|una crack|un crack)|que amor)\b/;
 
-/** Laughs, questions about the bot, how-are-yous ("how's the form", "what's the craic"). */
+/** Laughs, how-are-yous, who the customer is talking to, praise for the bot. */
 export const SMALLTALK =
-  /^(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|how s the form|hows the form|what s the craic|whats the craic|how s she cuttin\w*|hows she cuttin\w*|how ya going|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|(is this|are you|r u|am i talking to|am i speaking to|am i chatting (to|with)|estoy hablando con|hablo con|es esto|eres) (a |an |un |una )?(real |actual )?(person|human|persona|humano|bot|robot|machine|maquina|ai|ia|computer|program|programa)\b|que tal( estas)?|como estas|are you (a |an )?(bot|robot|human|real|machine|ai)|eres (un |una )?(bot|robot|real|humano|persona|maquina)|who am i (talking|speaking|chatting) (to|with)|(is this|are you|es esto|eres) (an? |un |una )?(automated|automatic|auto reply|bot|robot|contestador|maquina|ia|ai)\b|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
+  /^((sorry|soz|oops|oopsie|ups|uy|ay|perdon|perdona|lo siento|oh|ah) )*(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|how s the form|hows the form|what s the craic|whats the craic|how s she cuttin\w*|hows she cuttin\w*|how ya going|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|que tal( estas)?|como estas|hope (you re|your|you are|ur|u r) (having a )?(good|great|nice|lovely) (day|week|weekend)|hope (you re|you are|ur|u r|all is) (well|ok|good)|espero que (estes|esteis|este|este todo) bien|wrong (chat|number|person|convo|conversation)|(me )?equivoque de (chat|numero|conversacion|persona)|equivocad[oa] de (chat|numero)|(you re|ur|you are) (very |so |really )?\w+ for a (bot|computer|robot|machine)|todo bien|como va (todo|eso|la cosa|el dia)|como te va|que tal (todo|el dia|va todo)|(lovely|nice|beautiful|gorgeous|horrible|awful|terrible|miserable) (weather|day)|what a (lovely|nice|beautiful|horrible|miserable) day|que (calor|frio|buen dia)|hace (un )?(calor|frio|buen dia|dia)|who am i (talking|speaking|chatting) (to|with)|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
 
 /**
  * A message that is only going along with the talk: "ok", "hmm ok", "jajaja vale", "no worries",
@@ -173,12 +250,16 @@ export const SMALLTALK =
  */
 const ACKNOWLEDGEMENT =
   '(ah|oh|ahh|ohh|aah|aha|hmm+|mm+|uh|um|pues|bueno|ok|okay|okey|oki|okis|k|kk|vale|va|ya|right|alright|all right|cool|fine|nice|nice one|great|good|lovely|perfect|perfecto|genial|guay|' +
-  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
+  'de acuerdo|entendido|entiendo|got it|gotcha|i see|ya veo|fair enough|understood|noted|no worries|no problem|np|no pasa nada|sin problema|tranqui|claro|sure|dale|sale|okie|okie dokie|oops|wow|oh wow|lush|sweet as|too right|makes sense|nvm|never mind|brb|one sec|mhm+|bless you|ostras|toma ya|normal|ningun problema|cachai|ya cachai|bueno entonces|that was quick|this is handy|(ahora|luego|despues|ya) te (digo|confirmo|aviso)|lo pienso y te digo|te digo algo|okey dokey|oki doki|que (lindo|linda|bonito|bonita|mono|guay|chulo|padre|chido|genial)|chevere|bacan|bacano|joya|sweet|a?(ja)+j?|(ha)+h?|(je)+|lol|xd+|' +
   'bye|bye bye|goodbye|good bye|see you|see ya|cya|later|take care|have a (nice|good|great|lovely) (day|one|weekend|evening|night)|enjoy your (day|weekend)|adios|chao|chau|' +
   'hasta (luego|pronto|la proxima|otra)|nos vemos|buen (finde|fin de semana|dia)|feliz (dia|finde|fin de semana)|que (tengas|tengais|vaya) (un )?(buen|bien) ?(dia|finde|fin de semana)?)';
 const CHATTER = new RegExp(`^(${ACKNOWLEDGEMENT} ?)+$`);
-/** Small talk as keyword evidence: the chat words above, or a whole message of going along. */
-export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${CHATTER.source}`);
+/** Small talk anywhere in a message: wishes to the team, praise for the bot, questions about its day, the weather, a message sent by mistake. */
+const SMALLTALK_ANYWHERE =
+  /\b(felices fiestas|feliz (navidad|ano|año|cumple\w*|dia|finde)|merry christmas|happy (new year|holidays|christmas|easter|birthday|friday)|(les|os|te) manda saludos|(los|os|te) (extrana|echa de menos)|(you re|ur|you are|eres|sos|que) (very |muy |so |bastante |really )?(quick|fast|friendly|helpful|simpatic[oa]|rapid[oa]|handy)\b|para ser un (bot|robot)|que rapido respondes|muy bien respondido|(are|do|did) you (ever )?(\w+ )?(happy|sad|tired|dream|sleep|eat|get a day off|get days off|have fun|having a (good|nice|busy|long) (day|week))|what do you do for fun|busy day|long day|(mad|crazy|long) week|run off your feet|how s tricks|how you dey|(yourself|and you|y tu|y usted|y vos)$|freezing|brr+|so (hot|cold) (today|out)|ozu|con este calor|(wrong|equivocad\w*) (button|boton)|no era para (aca|aqui|vosotros|ustedes|ti)|my (kid|son|daughter|cat|dog) (was )?typing|(sent|send) (that|this) by (mistake|accident)|por error)\b/;
+
+/** Small talk as keyword evidence: the chat words above, anywhere, or a whole message of going along. */
+export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${SMALLTALK_ANYWHERE.source}|${CHATTER.source}`);
 
 /** Whether the whole message is small talk that asks nothing ("ok", "jaja vale", "bye!"). */
 export const isChatter = (n: string) => CHATTER.test(plain(n));
@@ -186,8 +267,9 @@ export const isChatter = (n: string) => CHATTER.test(plain(n));
 const THANKS_EMOJI = /🙏/u;
 const WAVE_EMOJI = /👋/u;
 
-/** The class of a message with no words at all: 🙏 thanks, 👋 hello, anything else small talk. */
-export function emojiIntent(text: string): 'thanks' | 'greeting' | 'smalltalk' {
+/** The class of a message with no words at all: 🙏 thanks, 👋 hello, 📞 or 🤖 a person, anything else small talk. */
+export function emojiIntent(text: string): 'thanks' | 'greeting' | 'smalltalk' | 'human' {
+  if (CALL_EMOJI.test(text)) return 'human';
   if (THANKS_EMOJI.test(text)) return 'thanks';
   return WAVE_EMOJI.test(text) ? 'greeting' : 'smalltalk';
 }

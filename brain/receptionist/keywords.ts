@@ -28,16 +28,19 @@ const BE_SEEN = /\b((i|we|he|she|they|it|you|u) (be|get) seen|be seen (by|on|thi
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],
   // Only what cannot be anything else: "can't make it" and "no voy a poder ir" may also ask to move, so the flow confirms first.
-  ['cancel', /\b(can t make it|cant make it|cannot make it|can t come|cant come|won t be able to (come|make it|attend)|wont be able to (come|make it|attend)|not (be )?able to (come|make it|attend)|no (voy a |vamos a )?(poder|podre|puedo|podemos|podremos) (ir|asistir|acudir|venir)|no podre (ir|asistir|acudir))\b/],
-  ['book', /\b(book|booking|appointment|appt|reserve|reservation|schedule|availability|available|slots?|anything free|free on|fit me in|fit (my|the|our) \w+ in|(can|could) (i|we) get in|when can (i|we) (come|get|pop|drop|bring)|earliest|soonest|next available|first available|(proxima|primera) hora (libre|disponible)|hora disponible|lo antes posible|cuanto antes|asap|(hay|tienen|tienes|tenes|teneis) lugar|lugar para|mesa para|table for|party of|seriamos|apart(ar|ame|en|as|a|ais) (una )?mesa|dar(me)? (una )?hora|me (das|dais|puedes dar|podes dar|puede dar|pueden dar) (una )?hora|openings|an opening|any opening|spaces?( left| for| on| this| free)|any (spots?|spaces?|room|gaps?)|apunt(a|as|ais|ame|adme|arme|eis|en)|me (reservas|reservais|guardas|guardais)|(quiero|quisiera|queria|necesito|necesitaria|me gustaria) (pedir|reservar|agendar|sacar)|pedir (un|una) |squeeze (me |us |him |her )?in|(any|some|got|have you got|have you) (room|space)|come in|come by|pop in|drop (it|him|her|them|the \w+|my \w+) (off|in|round)|bring (the|my|our|his|her) \w+ (in|round|over)|(have|take) a look at|(sitio|hueco|plaza) para|turnos?|sacar (un )?turno|dar(me)? (un )?turno|get seen|puedo ir|pasarme|me da tiempo|apuntarme|que me (veais|vierais|atendais|mireis)|(id|i d|i would|i wanna|wanna|want to|i want to) (like to |love to )?(get|have|book|come)|get my \w+ (pierced|done|cut|fixed|seen)|quiero hacerme|me gustaria hacerme|(llevar|traer)(lo|la|le)|bring (him|her|it|them|my \w+) in|me (podeis|puedes|podrias) hacer|can you do (my|me)|cita|citas|reserv\w*|huecos?|disponibilidad|agendar|pedir hora|hay hora|me das hora|(what|which) (times|slots|days|dates) (have you got|do you have|are (free|available|left|open)|you got)|puedo (llevar|traer|acercar) |anything (on|free|available|this|next|tomorrow|today|for (mon|tue|wed|thu|fri|sat|sun|tomorrow|today|this|next))|(algo|sitio) (libre|disponible|para (el |mañana|manana|hoy|esta|este|la semana|(el )?(lunes|martes|miercoles|jueves|viernes|sabado|domingo))))\b/],
-  ['hours', /\b(hasta que hora|hours?|open|opening|opens|close|closing|closes|closed|shut|horario|horarios|abr(en|is|ir|e|ian)|abiert[oa]s?|cerr(ais|an|ar|ado|ados)|cierran|cierra)\b/],
+  ['cancel', /\b((won t|wont|not|can t|cant|cannot|will not) (be able to )?(make|attend|come to|get to) (my|the|our|tomorrow s|\w+ s) (appointment|appt|booking|session|class|reservation|slot)|can t make it|cant make it|cannot make it|can t come|cant come|won t be able to (come|make it|attend)|wont be able to (come|make it|attend)|not (be )?able to (come|make it|attend)|no (voy a |vamos a )?(poder|podre|puedo|podemos|podremos) (ir|asistir|acudir|venir)|no podre (ir|asistir|acudir))\b/],
+  ['book', /\b(book|booking|appointment|appt|reserve|reservation|schedule|availability|available|slots?|anything free|free on|fit me in|fit (my|the|our) \w+ in|(can|could) (i|we) get in|when can (i|we) (come|get|pop|drop|bring)|earliest|soonest|next available|first available|(proxima|primera) hora (libre|disponible)|hora disponible|lo antes posible|cuanto antes|asap|(hay|tienen|tienes|tenes|teneis) lugar|lugar para|mesa para|table for|party of|seriamos|apart(ar|ame|en|as|a|ais) (una )?mesa|dar(me)? (una )?hora|me (das|dais|puedes dar|podes dar|puede dar|pueden dar) (una )?hora|openings|an opening|any opening|spaces?( left| for| on| this| free)|any (spots?|spaces?|room|gaps?)|apunt(a|as|ais|ame|adme|arme|eis|en)|me (reservas|reservais|guardas|guardais)|(quiero|quisiera|queria|necesito|necesitaria|me gustaria) (pedir|reservar|agendar|sacar)|pedir (un|una) |squeeze (me |us |him |her )?in|(any|some|got|have you got|have you) (room|space)|come in|come by|pop in|drop (it|him|her|them|the \w+|my \w+) (off|in|round)|bring (the|my|our|his|her) \w+ (in|round|over)|(have|take) a look at|(sitio|hueco|plaza) para|turnos?|sacar (un )?turno|dar(me)? (un )?turno|get seen|puedo ir|pasarme|me da tiempo|apuntarme|que me (veais|vierais|atendais|mireis)|(id|i d|i would|i wanna|wanna|want to|i want to) (like to |love to )?(get|have|book|come)|get my \w+ (pierced|done|cut|fixed|seen)|quiero hacerme|me gustaria hacerme|(llevar|traer)(lo|la|le)|bring (him|her|it|them|my \w+) in|me (podeis|puedes|podrias) hacer|can you do (my|me)|cita|citas|reserv\w*|huecos?|disponibilidad|agendar|pedir hora|hay hora|me das hora|is there (any )?(room|space|availability)|(could|can|may) (i|we) (get|be) booked|(what|which) (times|slots|days|dates) (have you got|do you have|are (free|available|left|open)|you got)|puedo (llevar|traer|acercar) |anything (on|free|available|this|next|tomorrow|today|for (mon|tue|wed|thu|fri|sat|sun|tomorrow|today|this|next))|(algo|sitio) (libre|disponible|para (el |mañana|manana|hoy|esta|este|la semana|(el )?(lunes|martes|miercoles|jueves|viernes|sabado|domingo))))\b/],
+  ['hours', /\b(hasta que hora|hasta cuando (estais|estan|abris|abren|esta abierto)|hours?|open|opening|opens|close|closing|closes|closed|shut|horario|horarios|abr(en|is|ir|e|ian)|abiert[oa]s?|cerr(ais|an|ar|ado|ados)|cierran|cierra)\b/],
   ['location', /\b(where|whereabouts|drop (me )?a pin|send (me )?(a |the )?pin|how far|que tan lejos|a cuanto (esta|estan|queda|quedan)|(en )?(que|which) (zona|barrio|area|part of)|address|located|location|directions|map|get there|find you|street|road|postcode|near you|nearest|tube|station|estacion|metro|cerca de|donde|direccion|ubicacion|ubicad[oa]s?|como llego|mapa|calle|se llega)\b/],
   ['services', new RegExp(`${PRICE.source}|${ABOUT_OFFER.source}|${WHAT_YOU_DO.source}|\\b(services?|treatments?|offer|menu|servicios?|tratamientos?|ofrec(en|eis)|how long)\\b`)],
   ['thanks', THANKS],
-  ['smalltalk', SMALLTALK_WORDS],
   ['greeting', GREETING],
+  ['smalltalk', SMALLTALK_WORDS],
   ['book', BE_SEEN],
 ];
+
+/** Thanks for something done. */
+const THANKS_FOR = /\b(thanks|thank you|thank u|cheers|gracias)( so much| a lot| again| mil| de nuevo)? (for|por)\b/;
 
 /** Beyond this many words a message is more than a hello. */
 const LONG_MESSAGE_WORDS = 8;
@@ -45,13 +48,16 @@ const LONG_MESSAGE_WORDS = 8;
 /** Intents with keyword evidence in the text, most specific first; greetings and thanks last. */
 export function keywordIntents(normalized: string): TrainableIntent[] {
   // "can't" and "can t" are one word to the patterns.
-  const text = normalized.replace(/['’]/g, ' ');
+  // "q dia tengo turno": the abbreviation read as the word.
+  const text = normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
   let hits = [...new Set(KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent))];
   // "graciaaas", "holaaa": letters stretched for warmth, read once none of the words as written is known.
   if (hits.length === 0) {
     const unstretched = text.replace(/(\p{L})\1{2,}/gu, '$1');
     hits = KEYWORDS.filter(([, re]) => re.test(unstretched)).map(([intent]) => intent);
   }
+  // "thanks for fitting me in", "gracias por hacerme el hueco": thanking for a booking made is no request for one.
+  if (THANKS_FOR.test(text)) hits = hits.filter((i) => i !== 'book');
   // "Hola buenas, mira te escribo porque llevo semanas con el hombro… ¿tenéis algo el jueves?": past a few words a
   // greeting is politeness, and the request decides (its own keywords, or the model).
   if (text.split(' ').length > LONG_MESSAGE_WORDS) hits = hits.filter((i) => i !== 'greeting' && i !== 'smalltalk');

@@ -5,7 +5,7 @@ import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
 import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
-import { asksForHuman, asksToStopMessages, isFrustrated } from './conversation.js';
+import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated } from './conversation.js';
 import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
@@ -531,7 +531,9 @@ async function escalate(turn: Turn, why: string): Promise<EngineResult> {
   ctx.state.flow = undefined;
   ctx.state.pending = undefined;
   const next = openIntervalAt(ctx.profile, ctx.now) ? undefined : nextOpening(ctx.profile, ctx.now);
-  const reply = next ? `${turn.replies.t('handoff')} ${turn.replies.t('handoffClosed', { next: turn.replies.nextOpening(next, ctx.now) })}` : turn.replies.t('handoff');
+  const handoff = next ? `${turn.replies.t('handoff')} ${turn.replies.t('handoffClosed', { next: turn.replies.nextOpening(next, ctx.now) })}` : turn.replies.t('handoff');
+  // "is this a bot?" gets a true answer along with the person it asks for.
+  const reply = doubtsBot(turn.normalized) ? `${turn.replies.t('botAnswer')} ${handoff}` : handoff;
   return { reply, intent: 'human', handled: true, escalated: true };
 }
 
@@ -641,9 +643,10 @@ export class RuleEngine implements Engine {
     const { state } = turn.tools;
     const n = turn.normalized;
     if (state.pending && turn.tools.confirmed) return confirmPending(turn);
-    // "👋", "❤️": emoji only; thanks and hellos answered as such, anything else invites a question.
+    // "👋", "🙏", "📞": emoji only; thanks and hellos answered as such, a phone reaches a person, anything else invites a question.
     if (hasNoWords(turn.text) && !isAffirmative(n)) {
       const { intent } = turn.classification;
+      if (intent === 'human') return escalate(turn, 'Customer asked for a call');
       return intent === 'thanks' || intent === 'greeting' ? ok(turn.replies.t(intent), intent) : ok(turn.replies.t('noWords'), 'smalltalk');
     }
     if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');
@@ -727,6 +730,8 @@ export class RuleEngine implements Engine {
     const actionable = intent !== 'book' || service !== undefined || when.date !== undefined || when.time !== undefined;
     // A booking word with a day or time is a booking, whatever FAQ shares a word with it.
     if (hints.includes('book') && (when.date || when.time !== undefined) && !otherRequest) return 'book';
+    // "buenas tardes": a hello, thanks or small talk in its own words is that, whatever FAQ shares a word with it.
+    if (!service && ['greeting', 'thanks', 'smalltalk'].includes(intent) && hints.includes(intent as never)) return intent;
     if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never) && actionable)) return 'faq';
     // A day or a time in the message is the business's kind of talk ("can we do the 31st instead of the 26th"),
     // unless several of its words are foreign to the business ("the weather in London tomorrow").

@@ -59,6 +59,9 @@ class Words {
 /** The corpus's common words, shared by every tenant trained on it. */
 const corpusWords = new WeakMap<Corpus, Words>();
 
+/** The words every tenant's vocabulary shares, counted once per corpus (the classifier prepares them with its models). */
+export const sharedWords = (corpus: Corpus): Words => cached(corpusWords, corpus, () => new Words([commonWords(corpus), TIME_WORDS]));
+
 /**
  * The corpus's words that are a receptionist's talk rather than one trade's: those in two lines or
  * more, of two intents or more. The corpus spans dozens of trades, and "tyres" in a garage's lines is
@@ -82,7 +85,7 @@ export class Vocabulary {
   private readonly own: Words;
 
   constructor(profile: Profile, corpus: Corpus) {
-    this.shared = cached(corpusWords, corpus, () => new Words([commonWords(corpus), TIME_WORDS]));
+    this.shared = sharedWords(corpus);
     this.own = new Words([
       ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
       ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),

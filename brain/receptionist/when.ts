@@ -173,7 +173,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     });
   }
   // "el domingo a mediodía": noon, as "midday" is; "a las 2 del mediodía" was read above.
-  if (language === 'es') scan(/\b(?:a |al |sobre el |hacia el )?mediodia\b/g, (m) => add(m, 12, 0, undefined, true));
+  // "a mediodía" is noon; beside a clock time it tells the story ("mejor a las 5, que a mediodía tenemos comida").
+  if (language === 'es' && !/\d/.test(s)) scan(/\b(?:a |al |sobre el |hacia el )?mediodia\b/g, (m) => add(m, 12, 0, undefined, true));
   // "el sábado 9 y media", "mañana 10 y cuarto": the half or quarter says it is a time, without "a las".
   if (language === 'es') scan(/\b(\d{1,2}) (y media|y cuarto|menos cuarto)\b/g, (m) => add(m, m[2] === 'menos cuarto' ? Number(m[1]) - 1 : Number(m[1]), m[2] === 'y media' ? 30 : m[2] === 'y cuarto' ? 15 : 45));
   // Spoken English times first, so "quarter past 6 pm" is 18:15 and not the "6 pm" inside it.
@@ -202,11 +203,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
-  if (language === 'es') {
-    scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
-    // "a mediodía", "sobre el mediodía": noon, as "midday" is.
-    scan(/\b(?:a|al|sobre el|hacia el|para el|el) medio ?dia\b/g, (m) => add(m, 12, 0, undefined, true));
-  }
+  if (language === 'es') scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
 }

@@ -13,15 +13,19 @@ describe('a request for a person (issue 13: "a request for a person always reach
     'can I ring you?', 'is there a number I can call', 'I need to talk to Sarah about my colour', 'is the boss in? need a quick word', "is this a bot? I need a proper person",
     "I don't want to talk to a machine", 'human please', 'can i phone you instead', '¿os puedo llamar?', 'hay algún teléfono al que llamar', 'me llamáis?',
     'quiero hablar con la dueña', 'necesito hablar con el fisioterapeuta', 'prefiero que me llaméis', 'con una persona por favor', '¿me puede atender una persona?',
+    'is this a bot?', 'am I talking to a computer', '¿eres un robot?', 'sos un bot vos?', 'esto es un robot o una persona', '¿estoy hablando con una persona?', 'bot?',
     'any chance of speaking to someone?', 'get the gaffer', '¿está la doctora?', 'a qué número les marco?', 'necesito hablarlo con alguien', 'hay alguien ahí que me pueda ayudar?',
   ])('"%s" asks for a person', (text) => {
     expect(asksForHuman(n(text))).toBe(true);
   });
 
   it.each([
-    'hola hay alguien', 'a table for one person', 'is this a bot?', 'can a person with a cold come?', '¿puede venir una persona resfriada?', '¿alguien puede recoger a mi perro en casa?',
-    'can someone collect my car from home?', 'I will talk to my wife and let you know', 'lo hablo con mi marido y te digo', '¿eres una persona de verdad?', 'talk to you soon',
-    'am I speaking to a person?', '¿estoy hablando con una persona?', 'who am I talking to', 'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
+    'hola hay alguien', 'a table for one person', 'can a person with a cold come?', '¿puede venir una persona resfriada?', '¿alguien puede recoger a mi perro en casa?',
+    'can someone collect my car from home?', 'I will talk to my wife and let you know', 'lo hablo con mi marido y te digo', 'talk to you soon', 'good bot', 'eres muy amable, robotito',
+    'is this automatic or manual?', 'you are funny for a bot',
+    'can I bring it forward to this week', 'thanks, looking forward to it', 'my boiler is broken who do I call', 'que opinas de la inteligencia artificial', 'hay forma de que me den la cita antes?',
+    'como esta la doctora? hace mucho que no voy', 'is forex trading a scam', 'does anyone there speak Spanish', 'hello am I speaking to the clinic', "what if i'm not happy with my haircut",
+    'who am I talking to', '¿con quién hablo?', 'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
   ])('"%s" does not', (text) => {
     expect(asksForHuman(n(text))).toBe(false);
   });
@@ -31,7 +35,7 @@ describe('a request for a person (issue 13: "a request for a person always reach
       expect(isFrustrated(n(text)), text).toBe(true);
     for (const text of ['you charged me twice for the mot', 'i want a refund', "I've been waiting ages for a reply", 'nadie me contesta, que poca seriedad', 'me cobraron de más', 'la atención fue pésima', 'me quedaron fatal las uñas'])
       expect(isFrustrated(n(text)), text).toBe(true);
-    for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet', 'do I get a refund if I cancel?', 'is it charged extra for long hair?', '¿hay reembolso si cancelo?', '¿se puede devolver el dinero si cancelo?'])
+    for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet', 'do I get a refund if I cancel?', 'is it charged extra for long hair?', '¿hay reembolso si cancelo?', '¿se puede devolver el dinero si cancelo?', "what if i'm not happy with my haircut", 'are blue light glasses a scam', "we're hopeless dancers", 'le da vergüenza escribir'])
       expect(isFrustrated(n(text)), text).toBe(false);
   });
 });
@@ -49,11 +53,12 @@ describe('a stop request in other words (answered with a question offering STOP,
 });
 
 describe('asking about one\'s own bookings', () => {
-  it.each(['do I have anything booked?', '¿tengo cita?', 'what day was I coming in', "remind me what time I'm in", 'me confirmas mi hora?', 'did i book for friday or saturday?', 'sigue en pie lo del jueves?', 'a qué hora iba yo?'])(
+  it.each(['do I have anything booked?', '¿tengo cita?', 'what day was I coming in', "remind me what time I'm in", 'me confirmas mi hora?', 'did i book for friday or saturday?', 'sigue en pie lo del jueves?', 'a qué hora iba yo?',
+    "was it 2 or 2.30 I'm coming in", 'upcoming bookings?', 'is there an appointment under my name', '¿me fijás si tengo turno?', 'q dia tengo turno'])(
     '"%s" is one',
     (text) => expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(true),
   );
-  it.each(["when's your earliest", 'what times have you got tomorrow', 'cuál es la primera hora libre', 'can i book for friday', 'tengo clase hasta las 5, podéis a las 6?', 'la clase es para principiantes, no?'])('"%s" is not', (text) => {
+  it.each(['check my tyre pressure myself', 'dejame ver mi agenda y te digo', 'no tengo cita pero quiero pasar hoy', 'no sé si me lo cubre el seguro', "when's your earliest", 'what times have you got tomorrow', 'cuál es la primera hora libre', 'can i book for friday', 'tengo clase hasta las 5, podéis a las 6?', 'la clase es para principiantes, no?'])('"%s" is not', (text) => {
     expect(MY_BOOKINGS.test(n(text).replace(/'/g, ' '))).toBe(false);
   });
 });
@@ -67,6 +72,8 @@ describe('small talk', () => {
     expect(emojiIntent('🙏')).toBe('thanks');
     expect(emojiIntent('👋👋')).toBe('greeting');
     expect(emojiIntent('😂😂')).toBe('smalltalk');
+    expect(emojiIntent('📞')).toBe('human');
+    expect(emojiIntent('🤖❤️')).toBe('smalltalk');
   });
 });
 

@@ -10,11 +10,20 @@ import type { TrainableIntent } from './utterances.js';
 /** Words that ask what something costs ("how much", "what's the damage", "que me cobrais"); "vale" alone is "OK". */
 export const PRICE = /\b(how much|price|prices|pricing|priced|cost|costs|charge|charges|the damage|pricey|pricy|expensive|cheap|rates?|cuanto(?! (me |te |le |se )?(dura|duran|tarda|tardan|tardais|tiempo|aguanta|aguantan|falta|queda))|precio|precios|cuesta|cuestan|(que|cuanto) (me )?(vale|valen|sale|saldria|cobrais|cobran|cobras|cobrariais)|cobrais|cobran|tarifas?)\b/;
 
+/**
+ * Comparing what is on offer, or asking what there is: "which room is the hardest", "what's the difference",
+ * "what courts have you got", "¿cuál es la más suave?", "q salas tenéis". Not the nearest station or a time.
+ */
+const COMPARED = /\b((which|what)( \w+)?( one)? (is|s|are|re) (the )?(most \w+|least \w+|(?!(nearest|closest|soonest|earliest)\b)\w{2,}est)\b(?! (way|time|day|days|bus|train|station|parking|route|stop)\b)|what[' ]?s the difference|what is the difference|difference between|(cual|cuales) (es|son) (la|el|las|los) (mas|menos) (?!(cercan[oa]s?|pronto|temprano)\b)\w+|(que|q) diferencia|^(what|which) (?!(times?|slots?|days?|dates?|hours?)\b)\w+ (have you got|do you have|do u have|have u got|you got)$|^(que|q|cuales) (?!(horas?|dias?|huecos?|horarios?|fechas?|turnos?|citas?)\b)\w+ (teneis|tienen|tienes|ofreceis|ofrecen)$)/;
+
 /** Questions about what is on offer, not a request for it: "what size tables do you do reservations for". */
-export const ABOUT_OFFER = /\b(what size|how big|biggest|largest|max(imum)? (group|party|number)|how many (people|guests|of us)|(para|hasta) cuantas personas|cuantas personas (caben|maximo|max)|que tipos? de|what (kinds?|types?|sorts?) of)\b/;
+export const ABOUT_OFFER = new RegExp(`\\b(what size|how big|biggest|largest|max(imum)? (group|party|number)|how many (people|guests|of us)|(para|hasta) cuantas personas|cuantas personas (caben|maximo|max)|que tipos? de|what (kinds?|types?|sorts?) of)\\b|${COMPARED.source}`);
 
 /** "what subjects do you cover", "qué idiomas enseñáis": a question about what the business does. */
 const WHAT_YOU_DO = /\b(what|which) (\w+ ){1,3}do (you|u|ya) (cover|teach|do|offer|fix|repair|treat|work on|service)\b|\b(que|cuales|cuantas) (\w+ ){1,3}(ensenan|ensenais|ensenas|dan|dais|cubren|cubris|tocan|tocais|arreglan|arreglais|reparan|reparais|tratan|tratais)\b/;
+
+/** "could he be seen next week", "could we get one friday", "¿cuándo me pueden atender?": asking to be taken in. */
+const BE_SEEN = /\b((i|we|he|she|they|it|you|u) (be|get) seen|be seen (by|on|this|next|today|tomorrow|some ?time|soon|before|after)|(could|can) (we|i) get one (on |this |next |for )?((mon|tue|wed|thu|fri|sat|sun)\w*|tomorrow|today|this|next|tonight)|(me|nos|le|la|lo) (pueden|podeis|podriais|podrian|puede|podria|podrias|puedes) (recibir|atender|ver)|(me|nos|le|la|lo) (puede|podria|pueden) (recibir|atender|ver) alguien)\b/;
 
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],
@@ -27,6 +36,7 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['thanks', THANKS],
   ['greeting', GREETING],
   ['smalltalk', SMALLTALK_WORDS],
+  ['book', BE_SEEN],
 ];
 
 /** Thanks for something done. */
@@ -40,7 +50,7 @@ export function keywordIntents(normalized: string): TrainableIntent[] {
   // "can't" and "can t" are one word to the patterns.
   // "q dia tengo turno": the abbreviation read as the word.
   const text = normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
-  let hits = KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent);
+  let hits = [...new Set(KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent))];
   // "graciaaas", "holaaa": letters stretched for warmth, read once none of the words as written is known.
   if (hits.length === 0) {
     const unstretched = text.replace(/(\p{L})\1{2,}/gu, '$1');

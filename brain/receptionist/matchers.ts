@@ -233,6 +233,10 @@ export function serviceForParty(services: readonly Service[], text: string): Ser
   return exact ?? sized.find((s) => numbers(s).length === 2 && numbers(s)[0]! <= size && size <= numbers(s)[1]!);
 }
 
+/** Each word in the singular, roughly: "hen parties" → "hen party", "coches de cortesía" → "coche de cortesia", "cancelaciones" → "cancelacion". */
+const singularWords = (text: string) =>
+  text.split(' ').map((w) => (w.length < 4 ? w : w.replace(/ies$/, 'y').replace(/ones$/, 'on').replace(/(ss|x)es$/, '$1').replace(/([^s])s$/, '$1'))).join(' ');
+
 /** Ranks FAQ entries by overlap with their keywords and question words; typo-tolerant via fuse.js. */
 export class FaqMatcher {
   private readonly fuse: Fuse<{ faq: Faq; text: string }>;
@@ -257,7 +261,9 @@ export class FaqMatcher {
       const stem = k.slice(0, Math.max(5, k.length - 3));
       return [...msg].some((w) => w.startsWith(stem));
     };
-    return keywords.filter((k) => (k.includes(' ') ? normalized.includes(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k))))).length;
+    const singularText = inflected ? ` ${singularWords(normalized)} ` : '';
+    const phraseHit = (k: string) => normalized.includes(k) || (inflected && singularText.includes(` ${singularWords(k)} `));
+    return keywords.filter((k) => (k.includes(' ') ? phraseHit(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k))))).length;
   }
 
   /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */

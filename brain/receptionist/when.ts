@@ -209,7 +209,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
 }
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
-const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues del?|antes del?|desde|hasta) (?:the |las? |el |about )?(?:\d|noon|midday|mediodia)/;
+const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues del?|antes del?|desde|hasta) (?:the |las? |el |about )?(?:\d(?!\d?(?:st|nd|rd|th)\b)|noon|midday|mediodia)/;
 const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues del?|desde)$/;
 const RANGE_BOTH = /^(between|entre)$/;
 
@@ -270,7 +270,7 @@ const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro
 // "Tuesday fortnight": two weeks on, as "Friday week" is one.
 const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (week|after next|fortnight)\\b`, 'g');
 const A_WEEK_FROM = new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
-const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| the| el)? (${WEEKDAY})\\b|\\b(?:el )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
+const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${WEEKDAY})\\b|\\b(?:el |the |on the )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
 
 /**
  * Words that put the weekday after them in the past: a past tense a few words before it ("se cayó
@@ -281,6 +281,8 @@ const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks
  */
 const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
 const PAST_AFTER = /^ (?:pasado|ago)\b/;
+/** "the friday before", "el jueves antes", "el sábado siguiente": a weekday that counts from a day of the month said. */
+const WEEKDAY_AROUND = new RegExp(`\\b(?:the|el) (${WEEKDAY}) (before|after|antes|de antes|anterior|despues|de despues|siguiente)\\b(?! (?:de |del )?las?\\b| \\d{1,2} ?(?:am|pm)\\b| (?:work|school|lunch|noon|midday|dinner)\\b)`, 'g');
 
 /** "in two weeks time, same day of the week as today": the count of weeks says the day; this only agrees with it. */
 const SAME_WEEKDAY = /\b(?:on )?(?:the )?same day(?: of the week)?(?: as (?:today|now))?\b|\b(?:el )?mismo dia(?: de la semana)?(?: que hoy)?\b/g;
@@ -321,6 +323,11 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
     r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : /^fortnight/.test(m[2]!) ? n * 14 : n }));
   }
+  // "the tuesday before, the 27th": a weekday counted from a day of the month, read once those are known.
+  const relative = [...s.matchAll(WEEKDAY_AROUND)].map((m) => {
+    s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
+    return { wd: WEEKDAYS[m[1]!]!, after: /^(after|despues|de despues|siguiente)$/.test(m[2]!) };
+  });
   // Weekdays, with their "this / next / que viene" reading.
   for (const m of s.matchAll(WEEKDAY_PHRASE)) {
     const wd = WEEKDAYS[m[2]!]!;
@@ -361,7 +368,30 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     mark(m);
     take(day >= 1 && day <= 31 ? nextDayOfMonth(today, day) : undefined, m[0]);
   }
+  for (const { wd, after } of relative) countFrom(r, wd, after, ahead(wd, false));
   return r;
+}
+
+/**
+ * "the thursday before the 4th", "my test is on the 30th, the tuesday before, the 27th": the weekday
+ * counted from a day of the month, which then is no wish of its own (nor its weekday). A day that
+ * is that weekday confirms it; with no day of the month, the weekday is read as any other.
+ */
+function countFrom(r: DateReading, wd: number, after: boolean, alone: DateTime): void {
+  const from = (d: DateTime) => (after ? d.plus({ days: (wd - d.weekday + 7) % 7 || 7 }) : d.minus({ days: (d.weekday - wd + 7) % 7 || 7 }));
+  const iso = (d: DateTime) => d.toISODate()!;
+  const days = [...new Map(r.days.map((d) => [iso(d), d])).values()];
+  const anchor = days.find((d) => days.some((o) => iso(o) === iso(from(d)))) ?? (days.length === 1 ? days[0] : undefined);
+  r.weekdays.push(wd);
+  if (!anchor) {
+    if (days.length === 0) r.dates.push(alone);
+    return;
+  }
+  const counted = from(anchor);
+  r.days = [...r.days.filter((d) => iso(d) !== iso(anchor)), ...(days.length === 1 ? [counted] : [])];
+  // "el sábado 28": the anchor's own weekday, said with it, goes with it.
+  const own = r.weekdays.indexOf(anchor.weekday);
+  if (own >= 0 && anchor.weekday !== wd) r.weekdays.splice(own, 1);
 }
 
 /**
@@ -407,8 +437,9 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   else if (/\b(this week|esta semana|this weekend|at the weekend|on the weekend|este finde|este fin de semana|el finde|el fin de semana)\b/.test(s)) result.week = today.startOf('week').toISODate()!;
   else if (/\b(next weekend|el finde que viene|el fin de semana que viene)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   const part = partOfDay(s);
-  const times = findTimes(s, language);
-  if (times === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
+  const clockTimes = findTimes(s, language);
+  if (clockTimes === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
+  const times = correctedTime(s, clockTimes);
   const distinct = [...new Set(times.map((t) => t.minutes))];
   const vague = VAGUE.exec(s);
   // "between 3 and 4" names two times for one wish, not two choices.
@@ -434,6 +465,21 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     result.ambiguousMeridiem = !certain && minutes >= 60 && minutes <= 12 * 60 + 59;
   } else if (part) result.part = part;
   return result;
+}
+
+/** "make it 5", "mejor a las 6", "change it to 11", "5 instead": the words that put a time in place of another. */
+const CORRECTION_BEFORE = /\b(?:make it|make that|change it to|change that to|change to|move it to|switch(?: it)? to|actually|rather|mejor|que sea|cambiala a|cambialo a|pasala a|pasalo a|ponla a|ponlo a)(?: (?:at|for|to|a|para|sobre|around|about))?(?: (?:las?|el))? $/;
+const CORRECTION_AFTER = /^ (?:instead|en su lugar|mejor)\b/;
+
+/**
+ * "actually make it 10, the bus doesn't get in till half 9", "mejor a las 5, que a mediodía comemos":
+ * of several times, the one a correction names is the wish; the others tell why.
+ */
+function correctedTime(s: string, times: TimeHit[]): TimeHit[] {
+  if (new Set(times.map((t) => t.minutes)).size < 2) return times;
+  const lead = (t: TimeHit) => s.slice(0, t.at) + s.slice(t.at, t.end).replace(/\d[\s\S]*$/, '');
+  const named = times.filter((t) => CORRECTION_BEFORE.test(lead(t)) || CORRECTION_AFTER.test(s.slice(t.end)));
+  return named.length === 1 ? named : times;
 }
 
 /** Whether the business is open at `minutes` past midnight on `date`, by that day's ranges. */

@@ -255,6 +255,9 @@ export interface DialogueResult {
   ok: boolean;
   transcript: string[];
   got: BookingState[];
+  expected: BookingState[];
+  /** The customer's own bookings before the dialogue (`setup: … mine`): left as they were, they are no booking made. */
+  before: { serviceId: string; start: string }[];
 }
 
 export async function runDialogue(world: EvalWorld, d: SplitDialogue): Promise<DialogueResult> {
@@ -284,7 +287,7 @@ export async function runDialogue(world: EvalWorld, d: SplitDialogue): Promise<D
   }
   const rows = (await bookings.list({})).filter((b) => b.sender === sender);
   const got = rows.map((b) => ({ serviceId: b.serviceId, start: DateTime.fromJSDate(b.startAt, { zone }).toFormat("yyyy-MM-dd'T'HH:mm"), status: b.status as BookingState['status'] }));
-  return { name: d.name, lang: d.lang, ok: JSON.stringify(got) === JSON.stringify(d.expect), transcript, got };
+  return { name: d.name, lang: d.lang, ok: JSON.stringify(got) === JSON.stringify(d.expect), transcript, got, expected: d.expect, before: (d.setup ?? []).filter((b) => b.mine) };
 }
 
 export async function evaluateDialogues(world: EvalWorld, split: Split): Promise<DialogueResult[]> {
@@ -310,6 +313,9 @@ function dialogueScore(ds: DialogueResult[], lang?: Lang): string {
   return `${of.filter((d) => d.ok).length}/${of.length}`;
 }
 
+/** A dialogue that ends with a confirmed booking (service and minute) the customer did not ask for: worse than asking. */
+const wrongBooking = (d: DialogueResult): boolean => d.got.some((b) => b.status === 'confirmed' && !d.before.some((o) => o.serviceId === b.serviceId && o.start === b.start) && !d.expected.some((e) => e.serviceId === b.serviceId && e.start === b.start && (e.status ?? 'confirmed') === 'confirmed'));
+
 /** One summary line per split, then each split's detail; misses only where the split allows. */
 export function formatReport(reports: SplitReport[]): string {
   const lines = ['split   messages  intent en  intent es  dialogues en  dialogues es  dialogues  unlearnt en  unlearnt es'];
@@ -328,7 +334,9 @@ export function formatReport(reports: SplitReport[]): string {
     lines.push('', `accuracy: en ${pct(intents.accuracy.en)}, es ${pct(intents.accuracy.es)}; not in the training corpus: ${fresh || 'none'}${intents.outOfScope === undefined ? '' : `; out of scope answered "unknown": ${pct(intents.outOfScope)}`}`);
     lines.push(`dialogues: ${dialogueScore(dialogues)} succeeded`);
     if (!split.showMisses) {
-      lines.push(`(${intents.misses.length} misclassified, ${dialogues.filter((d) => !d.ok).length} failed dialogues not shown: EVAL_TEST_MISSES=1 prints them; read them to understand, never to tune)`);
+      const failed = dialogues.filter((d) => !d.ok);
+      lines.push(`(${intents.misses.length} misclassified, ${failed.length} failed dialogues not shown: EVAL_TEST_MISSES=1 prints them; read them to understand, never to tune)`);
+      lines.push(`failed dialogues that end with a booking the customer did not ask for: ${failed.filter(wrongBooking).length} of ${failed.length}`);
       continue;
     }
     for (const d of dialogues.filter((x) => !x.ok)) lines.push(`  FAILED ${d.name}: got ${JSON.stringify(d.got)}`, ...d.transcript.map((t) => `    ${t}`));

@@ -90,9 +90,9 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
 }
 
 /**
- * Opens every tenant and trains its classifier right after start, one at a time, so the first
- * customers after a restart do not each wait for their tenant's training (20 tenants at once
- * held replies up for 2-3 s). Requests are served in between.
+ * Opens every tenant and readies its classifier right after start, one at a time, so the first
+ * customers after a restart do not each wait for their tenant's database and patterns (20 tenants
+ * at once held replies up for 2-3 s). Requests are served in between.
  */
 async function warmUp(own: readonly Tenant[], tenants: Tenants, chat: ChatService, log: Logger, stopping: () => boolean): Promise<void> {
   const started = Date.now();

@@ -5,8 +5,8 @@ import { LANGUAGES, type Language } from '../../core/profile.js';
 
 /**
  * The classifier's training utterances: every `<name>.<language>.txt` file of the corpus folder
- * (corpus/README.md says who wrote which). The tenant's own service names and FAQ questions are
- * added at training time.
+ * (corpus/README.md says who wrote which). A tenant's own service names and FAQ questions are not
+ * in it: they are a small overlay on the shared models (classifier.ts).
  */
 export const TRAINABLE_INTENTS = ['greeting', 'hours', 'location', 'services', 'book', 'cancel', 'reschedule', 'my_bookings', 'faq', 'human', 'thanks', 'smalltalk'] as const;
 export type TrainableIntent = (typeof TRAINABLE_INTENTS)[number];

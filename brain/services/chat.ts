@@ -48,8 +48,8 @@ export class ChatService {
   ) {}
 
   /**
-   * Readies the tenant's classifier ahead of its first customer (the first tenant trains the model all
-   * share, 0.1–0.3 s of CPU; each next one builds its vocabulary, under 1 ms), and runs
+   * Readies the tenant's classifier ahead of its first customer (its vocabulary and service overlay,
+   * under 1 ms: the models all tenants share are loaded before the brain listens), and runs
    * a message per language through the classifier and the date reader, whose first use compiles
    * patterns: without it the first customers after a restart waited up to 0.25 s.
    */

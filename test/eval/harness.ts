@@ -235,19 +235,10 @@ export async function evaluateIntents(world: EvalWorld, split: Split): Promise<I
   return { perIntent, accuracy, unlearnt, outOfScope, misses };
 }
 
-const corpusDir = path.join(here, '../../brain/receptionist/corpus');
 const corpusKey = (text: string) => normalize(text).replace(/[^\p{L}\p{N} ]/gu, '').replace(/\s+/g, ' ').trim();
 
-/** Every text the classifier's corpus files hold (`<intent> | <text>` lines), as corpusKey reads it. */
-const corpusTexts = (): Set<string> =>
-  new Set(
-    fs
-      .readdirSync(corpusDir)
-      .filter((f) => f.endsWith('.txt'))
-      .flatMap((f) => fs.readFileSync(path.join(corpusDir, f), 'utf8').split('\n'))
-      .filter((l) => l.includes('|') && !l.startsWith('#'))
-      .map((l) => corpusKey(l.slice(l.indexOf('|') + 1))),
-  );
+/** Every text of the classifier's corpus (utterances.ts reads it), as corpusKey reads it. */
+const corpusTexts = (): Set<string> => new Set(Object.values(corpus()).flat().map((u) => corpusKey(u.text)));
 
 export interface DialogueResult {
   name: string;

@@ -18,22 +18,29 @@ import { cached } from '../../core/memo.js';
 
 type Service = Profile['services'][number];
 
-interface Entities {
-  service?: Service;
+interface Reading {
   when: When;
+  service: Service | undefined;
+  /** Services the message could mean equally ("a haircut" where three names hold the word): asked between. */
+  undecided: Service[];
+}
+
+interface Entities extends Reading {
   choice?: number;
 }
 
 /** What the message says about when and which service, read once per turn. */
-const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
-function read(turn: Turn): { when: When; service: Service | undefined } {
+const readings = new WeakMap<Turn, Reading>();
+function read(turn: Turn): Reading {
   return cached(readings, turn, () => {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
+    // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
+    const service = turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text);
     return {
       when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)),
-      // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
-      service: turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
+      service,
+      undecided: service ? [] : turn.services.undecided(text),
     };
   });
 }
@@ -105,6 +112,12 @@ function leadingName(turn: Turn): string | undefined {
   return extractName(m[1]!);
 }
 const SAME_TIME = /\b(same time|misma hora)\b/;
+
+/** The one service of `choices` the text shares a word with, by a word the others do not have. */
+function onlySharing(choices: readonly Service[], text: string): Service | undefined {
+  const sharing = choices.filter((s) => sharesServiceWord(s, text, 3));
+  return sharing.length === 1 ? sharing[0] : undefined;
+}
 
 /**
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
@@ -244,8 +257,10 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
     flow.name = name;
   }
   flow.awaiting = undefined;
-  if (e.service) flow.serviceId = e.service.id;
   const services = ctx.profile.services;
+  // Asked which of a few services, a reply saying a word only one of them has picks it ("the mens one", "la larga").
+  const chosen = e.service ?? (flow.serviceChoices && !flow.serviceId ? onlySharing(services.filter((s) => flow.serviceChoices!.includes(s.id)), turn.text) : undefined);
+  if (chosen) flow.serviceId = chosen.id;
   if (services.length === 0) {
     ctx.state.flow = undefined;
     return ok(r.t('noServices'), 'book', false);
@@ -254,8 +269,11 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   if (!flow.serviceId) {
     if (e.when.date) flow.date = e.when.date;
     if (e.when.time !== undefined) [flow.time, flow.ambiguousMeridiem] = [e.when.time, e.when.ambiguousMeridiem];
-    return ok(r.t('askService', { list: services.map((s) => s.name).join(', ') }), 'book');
+    if (e.undecided.length > 0) flow.serviceChoices = e.undecided.map((s) => s.id);
+    const asked = flow.serviceChoices ? services.filter((s) => flow.serviceChoices!.includes(s.id)) : services;
+    return ok(r.t('askService', { list: asked.map((s) => s.name).join(', ') }), 'book');
   }
+  flow.serviceChoices = undefined;
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
   // "and could I add a facial straight after, at 11?": a time for one more service is on the day of the booking last made.
@@ -715,7 +733,9 @@ export class RuleEngine implements Engine {
     // A closing question about where or when the business is open is the request, whatever the story before it.
     const request = finalRequest(turn.text);
     if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
-    const { when } = read(turn);
+    const { when, undecided } = read(turn);
+    // "una sesión": a word several services share is the business's talk as much as one service's name.
+    service ??= undecided[0];
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.

@@ -78,8 +78,11 @@ const NUMBER_RE = Object.fromEntries(
   Object.entries(NUMBER_WORDS).map(([lang, words]) => [lang, new RegExp(`\\b(${Object.keys(words).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g')]),
 ) as Record<Language, RegExp>;
 
+/** "I'm at 12 Byres Road", "we live at 4 Elm Grove": a house number, not a time. */
+const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terrace|gardens|grove|mews|square)\\b';
+
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');

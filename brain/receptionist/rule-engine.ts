@@ -4,7 +4,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
-import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
+import { ABOUT_OFFER, PRICE, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated } from './conversation.js';
 import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
@@ -616,10 +616,23 @@ const VAGUE_WORDS = new Set(
     'offer ofrecen ofreceis reserva reservas reservacion reservation reservations booking bookings appointment appointments cita citas tiempo time tipos types').split(' '),
 );
 
+/**
+ * The message with the business's own service names ("a jewellery change", "move out clean", "cambio
+ * de joya") standing as a plain "cita": the words of a name ask for no change of a booking, the
+ * thing named stays ("pasar mi clase al domingo").
+ */
+function unnamed(turn: Turn): string {
+  const flat = (t: string) => normalize(t).replace(/-/g, ' ');
+  const names = turn.tools.profile.services.flatMap((s) => [s.name, ...s.aliases]).map(flat).filter(Boolean).sort((a, b) => b.length - a.length);
+  let n = ` ${flat(turn.normalized)} `;
+  for (const name of names) n = n.split(` ${name} `).join(' cita ');
+  return n.trim();
+}
+
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service && mentionsChange(turn.normalized) && (when.date || when.time !== undefined));
+  return Boolean(service && mentionsChange(unnamed(turn)) && (when.date || when.time !== undefined));
 }
 
 function startBooking(turn: Turn): Promise<EngineResult> {
@@ -673,7 +686,8 @@ export class RuleEngine implements Engine {
     if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
     if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
     if (isAffirmative(n) && !state.flow && !['thanks', 'greeting'].includes(turn.classification.intent)) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
-    if (mentionsCancel(n)) {
+    const asks = unnamed(turn);
+    if (mentionsCancel(asks)) {
       state.pending = undefined;
       state.flow = { kind: 'cancel' };
       return advanceCancel(turn, state.flow);
@@ -681,7 +695,7 @@ export class RuleEngine implements Engine {
     // "can we change it to 7" while a new booking is being made corrects that booking.
     // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
     const shifts = !state.flow && timeShift(n) !== undefined;
-    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn) || shifts)) {
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(asks) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
@@ -739,7 +753,10 @@ export class RuleEngine implements Engine {
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
-    const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
+    // Its words, not a service's name ("a jewellery change on saturday"), must say so.
+    const ownHints = keywordIntents(unnamed(turn));
+    const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && ownHints.includes(intent as never);
+    if (service && ['cancel', 'reschedule'].includes(intent) && hints.includes(intent as never) && !ownHints.includes(intent as never)) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
     // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
     if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';

@@ -21,6 +21,21 @@ describe('confirmation reading (issue 13 item 5)', () => {
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
 
+  it.each(['si señora, muchas gracias', 'sharp, yes', 'ok he says yes go ahead', 'joya, sí', 'ya po, perfecto', 'listo, sí señor', 'actually yes, book it', 'sí, apuntadlo porfa'])(
+    '"%s" is a yes to a proposed booking: a word or two of the customer\'s own beside it',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(true),
+  );
+
+  it.each(['ok friday then', 'yes but can I bring a friend', 'si pero a las 5', 'vale, el jueves entonces', 'yes is there parking', 'ok maybe', 'sí, mejor otro día', 'yes 2 of us'])(
+    '"%s" is no yes to the proposal: it asks, doubts or changes something',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(false),
+  );
+
+  it('"yes, book it" with a word of its own still says yes to no cancellation', () => {
+    expect(isAffirmative(n('actually yes, book it'), 'cancel_booking')).toBe(false);
+    expect(isAffirmative(n('sí, apuntadlo porfa'), 'reschedule_booking')).toBe(false);
+  });
+
   it.each(["ok let's do it", "let's go", 'si porfavor', 'sí así', 'vale, así', 'sí xfa', 'yes plis'])('"%s" is a yes as typed (class A: never read as a name)', (text) => {
     expect(isAffirmative(n(text))).toBe(true);
   });

@@ -441,6 +441,9 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     if (found.weekdays.some((w) => w !== wd)) result.unclear = 'weekday_mismatch';
     // A day gone by beside a day of the month tells the story ("had it on the 3rd of March, again on 1 April").
     else if (found.weekdays.length === 0 && coming.some((o) => o !== days[0])) result.unclear = 'several';
+  } else if (coming.length === 0 && others.length > 1) {
+    // "got it done on tuesday 17th nov": days gone by only, the story's; the latest stands for it.
+    result.date = others.sort().at(-1);
   } else if (others.length > 1) {
     // "tonight" names the evening more than the day: "tomorrow at 6 tonight" is tomorrow.
     const withoutTonight = /\btonight\b/.test(s) ? others.filter((o) => o !== iso(today)) : others;

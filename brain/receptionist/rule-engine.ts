@@ -10,6 +10,7 @@ import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
+import { escalationSummary, type EscalationReason } from '../domain/staff-words.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
@@ -525,9 +526,9 @@ function givesSlots(turn: Turn): boolean {
   return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
-async function escalate(turn: Turn, why: string): Promise<EngineResult> {
+async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {
   const ctx = turn.tools;
-  await escalateToHuman(ctx, `${why}: "${turn.text.slice(0, 300)}"`);
+  await escalateToHuman(ctx, escalationSummary(ctx.profile.language, why, turn.text));
   ctx.state.flow = undefined;
   ctx.state.pending = undefined;
   const next = openIntervalAt(ctx.profile, ctx.now) ? undefined : nextOpening(ctx.profile, ctx.now);

@@ -931,6 +931,8 @@ describe('cost and language', () => {
     const system = fake.requests[0]!.json().messages[0].content as string;
     expect(system).toContain("Reply in the language of the customer's latest message");
     expect(system).not.toMatch(/Reply in English/);
+    // The escalation summary is for the staff: in the business's language, whoever wrote.
+    expect(system).toContain('call escalate_to_human with a one-line summary in English, for the staff');
   });
 });
 

@@ -30,7 +30,7 @@ const FAST_RETRY: RetryPolicy = { retries: 2, baseMs: 20, requestTimeoutMs: 2000
 let seq = 0;
 
 beforeAll(async () => {
-  t = makeHome({ WR_PORT_BASE: '42000' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile);
   fake = await FakeHttpServer.start();
   tenants = new Tenants(t.config.paths, new RegistryView(t.config.paths), log);

@@ -7,7 +7,7 @@ let t: TestHome;
 let brain: TestBrain;
 
 beforeAll(async () => {
-  t = makeHome({ WR_PORT_BASE: '41850' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'clinica', '--name', 'Clínica');
   brain = await startTestBrain(t);
   const profile = { name: 'Clínica Sonrisa', timezone: 'Europe/Madrid', language: 'es', phone: '+34910000001', media: { callReplyWindowMinutes: 30, notifyStaff: false } };

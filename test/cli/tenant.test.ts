@@ -47,6 +47,15 @@ describe('wr-console tenant', () => {
     const purged = await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes');
     expect(purged.stdout).toContain('deleted');
     expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(false);
+
+    // Removed without --purge, then purged as the removal says: the kept folder goes.
+    await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A');
+    await cli(t.env, 'tenant', 'remove', 'clinic-a');
+    expect((await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge')).stderr).toContain('Refused without a terminal to ask');
+    expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(true);
+    expect(await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes')).toMatchObject({ code: 0, stdout: `deleted ${t.config.paths.tenantDir('clinic-a')}, kept since tenant clinic-a was removed` });
+    expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(false);
+    expect((await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes')).stderr).toContain('no tenant "clinic-a"');
   });
 
   it('says a duplicate id is a duplicate, and shows escape codes in names instead of obeying them (issue 16 item 7)', async () => {
@@ -69,6 +78,13 @@ describe('wr-console tenant', () => {
     expect(status.stdout).toContain('❌ shop: UNREACHABLE');
     expect(status.stdout).toContain('Failures: 1');
     expect(status).toMatchObject({ code: 1, stderr: 'wr-console: not everything is up: not connected: shop; brain down; monitor not running' });
+    // The README's other way to ask, the original spec's `connection-watcher.js --status`, agrees.
+    const { spawnSync } = await import('node:child_process');
+    const { projectRoot } = await import('../../core/paths.js');
+    for (const flag of ['--status', '--json']) {
+      const watcher = spawnSync(process.execPath, [path.join(projectRoot, 'dist/monitor/main.js'), flag], { env: t.env, encoding: 'utf8' });
+      expect({ code: watcher.status, stderr: watcher.stderr.trim() }).toEqual({ code: 1, stderr: 'not everything is up: not connected: shop; brain down; monitor not running' });
+    }
   });
 
   it("never gives a gateway the brain's or the monitor's port", async () => {

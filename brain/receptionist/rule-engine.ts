@@ -712,15 +712,15 @@ export class RuleEngine implements Engine {
     // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
     if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     if (RECOMMEND_ELSEWHERE.test(turn.normalized) && !hints.includes('human')) return 'unknown';
-    // Both models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
-    // racket" with an FAQ, and asks about neither (classifier.ts: SURE_UNKNOWN).
-    if (intent === 'unknown' && score >= SURE_UNKNOWN && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     // A closing question about where or when the business is open is the request, whatever the story before it.
     const request = finalRequest(turn.text);
     if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
     const { when } = read(turn);
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
+    // Both models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
+    // racket" with an FAQ, and asks about neither (classifier.ts: SURE_UNKNOWN).
+    if (intent === 'unknown' && score >= SURE_UNKNOWN && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';

@@ -306,7 +306,28 @@ export function serviceForParty(services: readonly Service[], text: string): Ser
 const singularWords = (text: string) =>
   text.split(' ').map((w) => (w.length < 4 ? w : w.replace(/ies$/, 'y').replace(/ones$/, 'on').replace(/(ss|x)es$/, '$1').replace(/([^s])s$/, '$1'))).join(' ');
 
-/** Ranks FAQ entries by overlap with their keywords and question words; typo-tolerant via fuse.js. */
+/**
+ * Whether a message says a word or phrase of the lexicon's, in either language: "efectivo" says
+ * "cash", "anulo" says "cancelación", "tarjeta regalo" says "gift card". A word the lexicon does not
+ * have is said only as written, which the matchers check themselves.
+ */
+function saidInEitherLanguage(normalized: string): (word: string) => boolean {
+  const keys = new Set(lexiconKey(normalized));
+  return (word) => {
+    const joined = lexiconKey(word);
+    if (joined.length !== 1) return false;
+    const same = LEXICON.same(joined[0]!);
+    return same.size > 1 && !LEXICON.generic(joined[0]!) && [...same].some((w) => keys.has(w));
+  };
+}
+
+/** One word for every word of the lexicon's group a keyword is in; any other keyword is its own. */
+function meaning(keyword: string): string {
+  const joined = lexiconKey(keyword);
+  return joined.length === 1 ? [...LEXICON.same(joined[0]!)].sort()[0]! : keyword;
+}
+
+/** Ranks FAQ entries by overlap with their keywords and question words, in either language; typo-tolerant via fuse.js. */
 export class FaqMatcher {
   private readonly fuse: Fuse<{ faq: Faq; text: string }>;
   /** Each entry's keywords and question words, normalised once per profile rather than per message. */
@@ -321,8 +342,9 @@ export class FaqMatcher {
   }
 
   /**
-   * How many of an entry's keywords the message has: phrases anywhere, single words as words. With
-   * `inflected`, plurals and other endings of a long keyword count too ("recoger" in "recogeis").
+   * How many of an entry's keywords the message has: phrases anywhere, single words as words, and
+   * the lexicon's words in either language ("efectivo" for "cash"). With `inflected`, plurals and
+   * other endings of a long keyword count too ("recoger" in "recogeis").
    */
   private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, inflected: boolean): number {
     const stemHit = (k: string) => {
@@ -332,7 +354,11 @@ export class FaqMatcher {
     };
     const singularText = inflected ? ` ${singularWords(normalized)} ` : '';
     const phraseHit = (k: string) => normalized.includes(k) || (inflected && singularText.includes(` ${singularWords(k)} `));
-    return keywords.filter((k) => (k.includes(' ') ? phraseHit(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k))))).length;
+    const said = saidInEitherLanguage(normalized);
+    const hits = keywords.filter((k) => (k.includes(' ') ? phraseHit(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k)))) || said(k));
+    // "abono" says "abono", "adelanto" and "deposit" alike: keywords of one meaning are one hit. Between entries with as
+    // many, the one more of whose keywords are said wins ("vegan" says three of the vegan entry's, "menu" two of the menu's).
+    return new Set(hits.map(meaning)).size + hits.length / 100;
   }
 
   /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */
@@ -340,9 +366,10 @@ export class FaqMatcher {
     const normalized = normalize(text);
     const msg = new Set(words(text));
     let top: { faq: Faq; keywordHits: number; questionShare: number } | undefined;
+    const said = saidInEitherLanguage(normalized);
     for (const { faq, keywords, questionWords: q } of this.entries) {
       const keywordHits = this.keywordHits(keywords, normalized, msg, true);
-      const questionShare = q.length ? q.filter((w) => msg.has(w)).length / q.length : 0;
+      const questionShare = q.length ? q.filter((w) => msg.has(w) || said(w)).length / q.length : 0;
       if ((keywordHits > 0 || questionShare > 0) && (!top || keywordHits * 2 + questionShare > top.keywordHits * 2 + top.questionShare)) top = { faq, keywordHits, questionShare };
     }
     if (!top) return undefined;
@@ -354,8 +381,9 @@ export class FaqMatcher {
     const msg = new Set(words(text));
     if (msg.size === 0) return undefined;
     let top: { faq: Faq; score: number } | undefined;
+    const said = saidInEitherLanguage(normalized);
     for (const { faq, keywords, questionWords } of this.entries) {
-      const score = this.keywordHits(keywords, normalized, msg, false) * 2 + questionWords.filter((w) => msg.has(w)).length;
+      const score = this.keywordHits(keywords, normalized, msg, false) * 2 + questionWords.filter((w) => msg.has(w) || said(w)).length;
       if (score > 0 && (!top || score > top.score)) top = { faq, score };
     }
     if (top && top.score >= 2) return top.faq;

@@ -1,4 +1,4 @@
-import { SURE } from './classifier.js';
+import { SURE, SURE_UNKNOWN } from './classifier.js';
 import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
@@ -10,6 +10,7 @@ import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
+import { escalationSummary, type EscalationReason } from '../domain/staff-words.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
@@ -576,9 +577,9 @@ function givesSlots(turn: Turn): boolean {
   return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
-async function escalate(turn: Turn, why: string): Promise<EngineResult> {
+async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {
   const ctx = turn.tools;
-  await escalateToHuman(ctx, `${why}: "${turn.text.slice(0, 300)}"`);
+  await escalateToHuman(ctx, escalationSummary(ctx.profile.language, why, turn.text));
   ctx.state.flow = undefined;
   ctx.state.pending = undefined;
   const next = openIntervalAt(ctx.profile, ctx.now) ? undefined : nextOpening(ctx.profile, ctx.now);
@@ -785,6 +786,9 @@ export class RuleEngine implements Engine {
     service ??= undecided[0];
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
+    // Both models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
+    // racket" with an FAQ, and asks about neither (classifier.ts: SURE_UNKNOWN).
+    if (intent === 'unknown' && score >= SURE_UNKNOWN && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     // Its words, not a service's name ("a jewellery change on saturday"), must say so.
     const ownHints = keywordIntents(unnamed(turn));

@@ -221,6 +221,48 @@ describe('FAQ keywords', () => {
   });
 });
 
+describe('FAQ questions asked in the other language than the FAQ is written in', () => {
+  const faqs = {
+    english: new FaqMatcher([
+      { question: 'How can I pay?', answer: 'PAY', keywords: ['card', 'cash', 'contactless'] },
+      { question: 'Do you need a deposit?', answer: 'DEPOSIT', keywords: ['deposit'] },
+      { question: 'What is your cancellation policy?', answer: 'CANCEL', keywords: ['cancellation policy', 'refund'] },
+      { question: 'Is there parking?', answer: 'PARK', keywords: ['parking', 'car park'] },
+      { question: 'Can I bring my dog?', answer: 'PET', keywords: ['pets'] },
+      { question: 'Do you sell gift vouchers?', answer: 'GIFT', keywords: ['gift voucher'] },
+      { question: 'Do you check the boiler too?', answer: 'BOILER', keywords: ['check'] },
+    ]),
+    spanish: new FaqMatcher([
+      { question: '¿Cómo se paga?', answer: 'PAGO', keywords: ['tarjeta', 'bizum', 'anticipo', 'fianza'] },
+      { question: '¿Devolvéis la fianza si anulo?', answer: 'DEVOLUCIÓN', keywords: ['reembolso', 'fianza'] },
+      { question: '¿Qué pasa si llego tarde?', answer: 'TARDE', keywords: ['llego tarde', 'retraso'] },
+      { question: '¿Tenéis vestuarios?', answer: 'DUCHA', keywords: ['vestuario', 'ducha'] },
+    ]),
+  };
+
+  it.each([
+    ['english', 'se puede pagar en efectivo?', 'PAY'],
+    ['english', 'hay que dejar adelanto para reservar?', 'DEPOSIT'],
+    ['english', 'si anulo el mismo día me devolvéis el dinero?', 'CANCEL'],
+    ['english', 'hay aparcamiento cerca?', 'PARK'],
+    ['english', 'puedo ir con mi mascota?', 'PET'],
+    ['english', 'vendéis tarjetas regalo?', 'GIFT'],
+    ['spanish', 'can i pay by card', 'PAGO'],
+    ['spanish', "what happens if i'm running late", 'TARDE'],
+    ['spanish', 'is there a shower', 'DUCHA'],
+  ] as const)('%s FAQ: "%s" is answered by the entry it asks about', (lang, text, answer) => {
+    expect(faqs[lang].match(text)).toMatchObject({ strong: true, faq: { answer } });
+    expect(faqs[lang].best(text)?.answer).toBe(answer);
+  });
+
+  it('counts keywords of one meaning once, and a generic word as no topic', () => {
+    // "anticipo" and "fianza" both say "deposit": the payment entry does not outweigh the refund one, which also has the cancel.
+    expect(faqs.spanish.match('if I cancel do I get my deposit back?')?.faq.answer).toBe('DEVOLUCIÓN');
+    // "control" means "check" in a service's name ("Control de frenos"), not the boiler entry's keyword.
+    expect(faqs.english.match('can you recommend a pest control company')).toBeUndefined();
+  });
+});
+
 describe('a reply to "what name should I put the booking under?"', () => {
   it.each([
     ['connor', 'Connor'], ['its connor', 'Connor'], ["it's Tom Hughes", 'Tom Hughes'], ['Tom', 'Tom'], ["name's Ann", 'Ann'], ['para Lucía', 'Lucía'],

@@ -1,4 +1,4 @@
-import { SURE, SURE_UNKNOWN } from './classifier.js';
+import { SURE } from './classifier.js';
 import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
@@ -718,9 +718,9 @@ export class RuleEngine implements Engine {
     const { when } = read(turn);
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
-    // Both models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
-    // racket" with an FAQ, and asks about neither (classifier.ts: SURE_UNKNOWN).
-    if (intent === 'unknown' && score >= SURE_UNKNOWN && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
+    // The models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
+    // racket" with an FAQ, and asks about neither (classifier.ts).
+    if (intent === 'unknown' && turn.classification.outOfScope) return 'unknown';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';

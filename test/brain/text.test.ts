@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
+import { FaqMatcher, ServiceMatcher, serviceForParty, statedMinutes } from '../../brain/receptionist/matchers.js';
 import { asksCancelPolicy, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { isFrustrated } from '../../brain/receptionist/conversation.js';
 import { parseProfileYaml } from '../../core/profile.js';
@@ -20,6 +20,21 @@ describe('confirmation reading (issue 13 item 5)', () => {
     '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
+
+  it.each(['si señora, muchas gracias', 'sharp, yes', 'ok he says yes go ahead', 'joya, sí', 'ya po, perfecto', 'listo, sí señor', 'actually yes, book it', 'sí, apuntadlo porfa'])(
+    '"%s" is a yes to a proposed booking: a word or two of the customer\'s own beside it',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(true),
+  );
+
+  it.each(['ok friday then', 'yes but can I bring a friend', 'si pero a las 5', 'vale, el jueves entonces', 'yes is there parking', 'ok maybe', 'sí, mejor otro día', 'yes 2 of us'])(
+    '"%s" is no yes to the proposal: it asks, doubts or changes something',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(false),
+  );
+
+  it('"yes, book it" with a word of its own still says yes to no cancellation', () => {
+    expect(isAffirmative(n('actually yes, book it'), 'cancel_booking')).toBe(false);
+    expect(isAffirmative(n('sí, apuntadlo porfa'), 'reschedule_booking')).toBe(false);
+  });
 
   it.each(["ok let's do it", "let's go", 'si porfavor', 'sí así', 'vale, así', 'sí xfa', 'yes plis'])('"%s" is a yes as typed (class A: never read as a name)', (text) => {
     expect(isAffirmative(n(text))).toBe(true);
@@ -115,6 +130,18 @@ describe('service names (issue 13 item 8)', () => {
     expect(ids('how much are kids cuts')).toEqual(['kids']);
     expect(ids('a womens cut on friday')).toEqual(['womens']);
     expect(ids('dos masajes deportivos')).toEqual(['masaje']);
+  });
+
+  it('names no service from a word several names share, and says which it could be', () => {
+    expect(ids('a haircut on friday at 3')).toEqual([]);
+    expect(matcher.undecided('a haircut on friday at 3').map((s) => s.id)).toEqual(['womens', 'mens']);
+    expect(matcher.undecided("men's haircut friday")).toEqual([]);
+    // A unit of time is when or how long, whatever names hold it.
+    const rooms = new ServiceMatcher(parseProfileYaml('name: R\ntimezone: Europe/Madrid\nservices:\n  - {id: r1, name: Sala 1 hora, aliases: [], duration: 60}\n  - {id: r2, name: Sala 2 horas, aliases: [], duration: 120}\n').services);
+    expect(rooms.undecided('ah vale, pues el martes a la misma hora')).toEqual([]);
+    expect(rooms.find('ah vale, pues el martes a la misma hora')).toEqual([]);
+    expect(rooms.undecided('una sala el martes').map((s) => s.id)).toEqual(['r1', 'r2']);
+    expect(rooms.find('una sala de 2 horas el martes')[0]?.id).toBe('r2');
   });
 
   it('takes -ing and -ed forms, typos only of words spelled alike, and no service from a word that asks for something', () => {
@@ -303,4 +330,11 @@ it('"mejor media hora más tarde" moves the time; it names no half-hour service'
   const matcher = new ServiceMatcher(profile.services);
   expect(matcher.find('mejor media hora más tarde')).toEqual([]);
   expect(matcher.find('la de media hora').map((s) => s.id)).toEqual(['puncion']);
+});
+
+it('"ah vale" says no length: a bare "h" after a word is no hour', () => {
+  expect(statedMinutes('ah vale pues el martes a la misma hora')).toBeUndefined();
+  expect(statedMinutes('pista 1h el martes')).toBe(60);
+  expect(statedMinutes('an hour on friday')).toBe(60);
+  expect(statedMinutes('dos horas el sabado')).toBe(120);
 });

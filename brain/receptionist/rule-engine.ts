@@ -1,4 +1,4 @@
-import { SURE, SURE_UNKNOWN } from './classifier.js';
+import { SURE } from './classifier.js';
 import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
@@ -753,9 +753,9 @@ export class RuleEngine implements Engine {
     service ??= undecided[0];
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
-    // Both models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
-    // racket" with an FAQ, and asks about neither (classifier.ts: SURE_UNKNOWN).
-    if (intent === 'unknown' && score >= SURE_UNKNOWN && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
+    // The models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
+    // racket" with an FAQ, and asks about neither (classifier.ts).
+    if (intent === 'unknown' && turn.classification.outOfScope) return 'unknown';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     // Its words, not a service's name ("a jewellery change on saturday"), must say so.
     const ownHints = keywordIntents(unnamed(turn));

@@ -37,7 +37,9 @@ function stem(w: string): string {
 }
 
 /** "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s. */
-const keyWord = (w: string) => stem(w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w);
+const keyWord = (w: string) =>
+  // "sesiones", "revisiones": a Spanish plural in -es after -ión.
+  w.length >= 7 && w.endsWith('iones') ? w.slice(0, -2) : stem(w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w);
 
 /**
  * "Men's haircuts" → "men haircut", "nose pierced" → "nose pierc": no apostrophes, no plural s, no
@@ -106,6 +108,8 @@ const SHORTER = /\b(shorter|shortest|the short one|la corta|el corto|la mas cort
 const LENGTH_WORDS_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|una?|pues|then|entonces) )*(?:hora y media|(?:an? )?hour and a half|half an hour|media hora|(?:an?|one|1|una?|2|two|dos|3|three|tres) ?(?:hours?|horas?|hrs?|h))(?: one| please| pls| porfa| por favor| then| entonces)*$/;
 const LENGTH_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|uno|una|pues|then|entonces) )*(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|minute one)?(?: one| please| pls| porfa| por favor| then| entonces)*$/;
 const TIME_UNIT = /^(?:hours?|horas?|hrs|mins?|minutes?|minutos?)$/;
+/** Words that point or count rather than name ("the first one", "la misma"): no service by themselves. */
+const GENERIC = new Set('half quarter media cuarto first second third last next same other another this that these those more less just only then also very primera primer primero segunda segundo ultima ultimo proxima proximo misma mismo otra otro otras otros esta este esa ese nueva nuevo'.split(' '));
 /** "in an hour", "una hora antes", "per hour": an hour that is no length of the service. */
 const NOT_LENGTH_BEFORE = /\b(?:in|within|per|every|dentro de|en|por|cada|a|al)\s*$/;
 const NOT_LENGTH_AFTER = /^\s*(?:ago|later|earlier|before|after|early|late|antes|despues|tarde|mas|more|less|menos)\b/;
@@ -152,9 +156,9 @@ export class ServiceMatcher {
   }
 
   /**
-   * The services a message could mean equally: it says only a word their names share ("a haircut"
-   * for "Men's haircut" and "Kids' cut" alias "child haircut"), and no length that picks one. The
-   * customer is asked which, rather than booked into the first.
+   * The services a message could mean equally: it says two of their names, or only a word their
+   * names share ("a haircut" for "Men's haircut" and "Kids' cut" alias "child haircut"), and no
+   * length that picks one. The customer is asked which, rather than booked into the first.
    */
   undecided(text: string): Service[] {
     return this.reading(text, true).undecided;
@@ -162,8 +166,14 @@ export class ServiceMatcher {
 
   private reading(text: string, typos: boolean): { services: Service[]; undecided: Service[] } {
     const named = this.named(text);
-    if (named.length > 0) return { services: this.byLength(named, text).ranked, undecided: [] };
+    if (named.length > 0) {
+      // "beard trim and a hot towel shave": two names said, and no length that picks one.
+      const { ranked, fitted } = this.byLength(named, text);
+      return { services: ranked, undecided: named.length > 1 && !fitted ? named : [] };
+    }
     const shared = this.sharedWord(text);
+    const modifier = shared.length < 2 ? this.modifier(text) : undefined;
+    if (modifier) return { services: [modifier], undecided: [] };
     if (shared.length < 2) {
       // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
       const translated = translatedServices(this.terms, text);
@@ -219,7 +229,12 @@ export class ServiceMatcher {
     const keyed = ` ${key.join(' ')} `;
     // The longest name said wins; words that ask for something ("reservar pista") add nothing to its length.
     const weight = (t: ServiceTerm) => t.term.split(' ').filter((w) => keywordIntents(w).length === 0).join(' ').length;
-    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => weight(b) - weight(a));
+    const said = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `));
+    // "sala de ensayo 2 horas" says one name, not also the "sala de ensayo" inside it; an alias made only of
+    // small words ("para mi") counts only when nothing more telling is said.
+    const whole = said.filter((t) => !said.some((o) => o.term.length > t.term.length && ` ${o.term} `.includes(` ${t.term} `)));
+    const telling = whole.filter((t) => t.term.split(' ').some((w) => !STOPWORDS.has(w)));
+    const exact = (telling.length > 0 ? telling : whole).sort((a, b) => weight(b) - weight(a));
     const found = new Map<string, Service>();
     for (const t of exact) found.set(t.service.id, t.service);
     if (found.size > 0) return [...found.values()];
@@ -235,6 +250,20 @@ export class ServiceMatcher {
       if (sharing.size >= 2) return [...sharing.values()];
     }
     return [];
+  }
+
+  /**
+   * "standard is fine", "ok deep then": the word that sets one service apart from the kind it is
+   * ("Standard clean", "Deep clean"), said without the kind. Only a word before the last of a name,
+   * so "haircut" alone is not "Kids haircut".
+   */
+  private modifier(text: string): Service | undefined {
+    for (const w of words(text).filter((x) => x.length >= 4 && keywordIntents(x).length === 0 && !TIME_UNIT.test(x) && !GENERIC.has(x))) {
+      const k = keyWord(w);
+      const having = new Map(this.terms.filter((t) => t.key.length >= 2 && t.key.slice(0, -1).includes(k)).map((t) => [t.service.id, t.service]));
+      if (having.size === 1) return [...having.values()][0];
+    }
+    return undefined;
   }
 
   /** Services a word of the message is a close spelling of ("masage"). */

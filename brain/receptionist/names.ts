@@ -36,6 +36,8 @@ const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'sh
 const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]|[xX]{1,3}))?\\s*(?:$|[.,!?;]))`, 'u');
 /** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
 const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
+/** "hi its sophie, can i book…": after a greeting, a lower-case first name that closes its clause. */
+const GREETED = /^(?:hi|hey|hello|hiya|hola|buenas)[,!]?\s+(?:it'?s|i'?m|soy)\s+(\p{Ll}{3,})\s*[,.!]/u;
 /**
  * "... at 8am? Leo Murray", "... thursday at quarter to 7? Lewis", "cheers, Jordan", "…a las 12? para Alba":
  * one to three capitalised words that end the message after a sentence, signed off (a kiss after them is no part).
@@ -82,7 +84,7 @@ export function nameInMessage(written: string, namesService: (text: string) => b
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true) : undefined;
     if (name) return name;
   }
-  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED]) {
+  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, GREETED]) {
     const m = re.exec(text);
     const name = m && personName((m[1] ?? m[2])!, namesService, re === NAME_WORD);
     if (name) return name;

@@ -195,7 +195,7 @@ export const MY_BOOKINGS = new RegExp(
     '(tell me|let me know|remind me) (when|what time|what day|which day) (my|i m|im|i am|i have|i ve got)\\b|can t find (the|my) (text|message|confirmation|email)',
     'my (appointment|appt|booking|reservation|session|class) (is|s|was) .*\\b(right|yeah|correct|isn t it|yes)$',
     // Recalling one's own: "was it 2 or 2.30 I'm coming in", "I think I've got something booked but lost the text", "upcoming bookings?".
-    '(was it|which day was it|what day was it|what time was it)\\b|(am|are) (i|we) (coming|booked|in|down|due|scheduled)\\b.* or\\b|(am|was) i (scheduled|down)\\b',
+    '(was it|which day was it|what day was it|what time was it|or was (that|it) (this|next|last|on|for|the))\\b|(am|are) (i|we) (coming|booked|in|down|due|scheduled)\\b.* or\\b|(am|was) i (scheduled|down)\\b',
     '(i think|think|pretty sure|i believe) (i ve|i have|i|we ve|we|we have) (got (something|an appointment|a booking) )?(booked|book|made a booking)|(do|did) (i|we) actually have',
     '(booked|reserved|made a booking|booked (me|us|himself|herself|him|her) in)\\b.{0,60}\\b(not sure|can t remember|cant remember|don t remember|forgot|forgotten|lost the|being vague|confused)\\b',
     '(my |our )(upcoming|next few) (appointments|bookings|sessions|classes)|upcoming (appointments|bookings|reservations)|booking details|(list|show|tell me) (all )?my (appointments|bookings)',
@@ -205,6 +205,12 @@ export const MY_BOOKINGS = new RegExp(
     'have i got anything (next|this|on|tomorrow|today|for)\\b|do (i|we) still have\\b|^still on for\\b|are we still on\\b',
     '(didn t|did not|never) (get|got|receive|received) (a |the |my |any )?(confirmation|text|email|reminder)|resend (the |my )?(confirmation|details|text|email)|did (the|my) (booking|appointment|reservation) (work|go through)',
     '(got|was) deleted|lost (the|my) (text|message|confirmation|reminder)|(what day|what time|when) (it|that) (was|is) for\\b',
+    // Recalling what was agreed: "what day did I schedule the oven for", "just checking my studio session is still on", "did you put me down for thursday".
+    'what (\\w+ )?(time|day|date) did (i|we) (\\w+)\\b|(which|what) (day|time|date|slot|one) did (i|we) (pick|choose|go for|get|take|say)\\b|(my|our) (\\w+ ){1,3}(is|s|are) still (on|happening|booked|going ahead|confirmed|good)\\b',
+    '(did|have) (you|u|ya) (put|pencil|pencilled|penciled|get|got|book|booked) (me|us) (down|in)\\b|(did|has) (it|that|this|everything) (go|gone) through|(am|are) (i|we) (all )?set for\\b|(we re|were|i m|im) (all )?(set|booked|down|good) for (\\w+ ){0,2}(right|yeah|yes|correct|isn t it|aren t we)$',
+    // "me podés confirmar la reserva que tengo para el lunes?", "¿me anotaste?", "¿ya quedé apuntada?".
+    '(puedes|podes|podeis|puede|pueden|podrias|podria|podrian) confirmar (mi|la|el|nuestra|nuestro) (hora|cita|reserva|reservacion|turno|mesa|sesion|clase)|(la|el|mi) (cita|reserva|reservacion|hora|turno|sesion|clase) que (ya )?(tengo|tenemos|tenia|teniamos|hice|hicimos|pedi|pedimos|reserve|reservamos|agende|agendamos)\\b',
+    '(me|nos) (anotaste|apuntaste|agendaste|reservaste|anotasteis|apuntasteis|agendasteis|reservasteis)\\b|(me|nos) (has|ha|habeis|han) (anotad[oa]|apuntad[oa]|agendad[oa]|reservad[oa]|inscrit[oa])\\b|(quede|quedo|quedamos|quedaste) (ya )?(anotad|apuntad|agendad|reservad|inscrit)[oa]s?\\b',
     // "¿Estoy anotado…?", "¿me fijás si tengo turno?", "¿qué servicio reservé?", "no sé si al final me agendaron", "¿con quién tengo la cita?".
     '(estoy|estamos) (anotad[oa]s?|inscrit[oa]s?|en la lista)|(tengo|tenemos) (reservad[oa]|agendad[oa]|apuntad[oa]|anotad[oa])\\b|tengo (turno|turnos)\\b|(turnos|citas|reservas) pendientes|(mis )?proximas (citas|reservas|sesiones|clases|turnos)',
     '(me )?(fijas|fijate|fijaste|miras|mirais) (si|cuando|que dia|a que hora) (tengo|tenia|me|hay)|(que|cual) (servicio )?(reserve|pedi|agende|reservamos)\\b|lo que (reserve|pedi|agende)\\b',
@@ -240,6 +246,18 @@ export const GREETING =
 export const THANKS =
   /^((you re|ur|you are) (a star|an angel|the best|amazing|a legend|a lifesaver) |(ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b|(?<!\b(say|decir|dice|dicen|how to say) )\b(?!thank god|gracias a dios|thank you in\b)(thanks+|thank (you+|u+|yu)|thankyou+|thankyu|thanx|thnks?|thnk (u|you)|thx|thnx|tks|tnks|tank (u|you)|tysm|tyvm|cheers|much obliged|appreciate (it|that|you)|much appreciated|cannot thank you enough|can t thank you enough|gracias+|grasias|grax|grs|agradec\w+|dios (le|se lo|te|les) pague|te lo agradezco|chur|eskerrik asko|milesker|mila esker|moltes gracies|merci|grazas|moitas grazas|(you re|ur|you are|sos|eres) (a star|an angel|a lifesaver|un sol|un amor|una crack|un crack)|que amor)\b/;
 
+/**
+ * Thanks that closes a request: "…say 5? cheers, Jordan", "…el jueves? gracias!", "…friday pls thank you x". Thanking
+ * ahead for what is asked is manners, not the message.
+ */
+const SIGN_OFF = /^(.+?) (many thanks|thanks+|thank (you|u)|thankyou|thx|ty|ta|cheers|gracias|muchas gracias|mil gracias|saludos|un saludo)( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$/;
+
+/** The message without a closing thanks, when what is left is a request of some words; undefined otherwise. */
+export function withoutSignOff(n: string): string | undefined {
+  const body = SIGN_OFF.exec(plain(n))?.[1];
+  return body && body.split(' ').length >= 4 ? body : undefined;
+}
+
 /** Laughs, how-are-yous, who the customer is talking to, praise for the bot. */
 export const SMALLTALK =
   /^((sorry|soz|oops|oopsie|ups|uy|ay|perdon|perdona|lo siento|oh|ah) )*(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|how s the form|hows the form|what s the craic|whats the craic|how s she cuttin\w*|hows she cuttin\w*|how ya going|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|que tal( estas)?|como estas|hope (you re|your|you are|ur|u r) (having a )?(good|great|nice|lovely) (day|week|weekend)|hope (you re|you are|ur|u r|all is) (well|ok|good)|espero que (estes|esteis|este|este todo) bien|wrong (chat|number|person|convo|conversation)|(me )?equivoque de (chat|numero|conversacion|persona)|equivocad[oa] de (chat|numero)|(you re|ur|you are) (very |so |really )?\w+ for a (bot|computer|robot|machine)|todo bien|como va (todo|eso|la cosa|el dia)|como te va|que tal (todo|el dia|va todo)|(lovely|nice|beautiful|gorgeous|horrible|awful|terrible|miserable) (weather|day)|what a (lovely|nice|beautiful|horrible|miserable) day|que (calor|frio|buen dia)|hace (un )?(calor|frio|buen dia|dia)|who am i (talking|speaking|chatting) (to|with)|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
@@ -258,8 +276,17 @@ const CHATTER = new RegExp(`^(${ACKNOWLEDGEMENT} ?)+$`);
 const SMALLTALK_ANYWHERE =
   /\b(felices fiestas|feliz (navidad|ano|año|cumple\w*|dia|finde)|merry christmas|happy (new year|holidays|christmas|easter|birthday|friday)|(les|os|te) manda saludos|(los|os|te) (extrana|echa de menos)|(you re|ur|you are|eres|sos|que) (very |muy |so |bastante |really )?(quick|fast|friendly|helpful|simpatic[oa]|rapid[oa]|handy)\b|para ser un (bot|robot)|que rapido respondes|muy bien respondido|(are|do|did) you (ever )?(\w+ )?(happy|sad|tired|dream|sleep|eat|get a day off|get days off|have fun|having a (good|nice|busy|long) (day|week))|what do you do for fun|busy day|long day|(mad|crazy|long) week|run off your feet|how s tricks|how you dey|(yourself|and you|y tu|y usted|y vos)$|freezing|brr+|so (hot|cold) (today|out)|ozu|con este calor|(wrong|equivocad\w*) (button|boton)|no era para (aca|aqui|vosotros|ustedes|ti)|my (kid|son|daughter|cat|dog) (was )?typing|(sent|send) (that|this) by (mistake|accident)|por error)\b/;
 
+/**
+ * A whole message about the bot itself: its name, what it can do, a joke. "what can you do for a bad knee" asks the business,
+ * so only the question alone counts.
+ */
+const ABOUT_THE_BOT =
+  /^((hi|hey|ok|so|and|oh|y|vale|bueno|pues|oye|hola) )*(what s your name|what is your name|whats your name|do you have a name|have you got a name|what should i call you|what can (you|u) (do|help( me)? with)|what (else )?can (you|u) do|what are you able to do|what can i ask (you|u)|nice to meet (you|u)|pleased to meet (you|u)|(tell|tell me) (me )?(a )?joke|know any jokes|(como|cual es) (te llamas|tu nombre)|tienes nombre|que (puedes|podes|sabes) hacer|(en )?que (me )?(puedes|podes|podeis|puede) ayudar|encantad[oa]( de (conocerte|hablar contigo))?|mucho gusto|(cuentame|dime|cuentanos) (un )?chiste|sabes (algun )?chistes?)( then| again| tho| though| entonces| pues)?$/;
+/** "hope you're staying dry in this weather", "con esta lluvia…": the weather as a remark to the team. */
+const WEATHER_REMARK = /\b(hope (you re|you are|ur|u r|you|y all|you all|you guys) (all )?(staying|keeping) (dry|warm|cool|safe|sane|well)|in this (weather|heat|rain|cold|wind)|con (este|esta) (calor|frio|lluvia|tiempo|viento))\b/;
+
 /** Small talk as keyword evidence: the chat words above, anywhere, or a whole message of going along. */
-export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${SMALLTALK_ANYWHERE.source}|${CHATTER.source}`);
+export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${SMALLTALK_ANYWHERE.source}|${CHATTER.source}|${ABOUT_THE_BOT.source}|${WEATHER_REMARK.source}`);
 
 /** Whether the whole message is small talk that asks nothing ("ok", "jaja vale", "bye!"). */
 export const isChatter = (n: string) => CHATTER.test(plain(n));

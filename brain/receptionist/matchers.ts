@@ -188,6 +188,18 @@ export class ServiceMatcher {
     return fits.length === 1 ? fits : [];
   }
 
+  /**
+   * The normalised text without the names and aliases said in it that `telling` picks: "a jewellery change on Saturday",
+   * "did my move out clean go through" ask to change nothing, whatever word the name uses.
+   */
+  unnamed(normalized: string, telling: (name: string) => boolean): string {
+    const spaced = (t: string) => t.replace(/-/g, ' ');
+    let text = ` ${spaced(normalized)} `;
+    const said = this.terms.map((t) => spaced(t.term)).filter(telling).sort((a, b) => b.length - a.length);
+    for (const term of said) text = text.split(` ${term} `).join(' ');
+    return text.replace(/\s+/g, ' ').trim();
+  }
+
   private named(text: string, typos: boolean): Service[] {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);

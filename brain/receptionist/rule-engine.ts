@@ -4,7 +4,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
-import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
+import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated } from './conversation.js';
 import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
@@ -598,10 +598,13 @@ const VAGUE_WORDS = new Set(
     'offer ofrecen ofreceis reserva reservas reservacion reservation reservations booking bookings appointment appointments cita citas tiempo time tipos types').split(' '),
 );
 
+/** The message without the service names that hold a change word ("Jewellery change", "Move-out clean"): they ask to change nothing. */
+const withoutChangeNames = (turn: Turn) => turn.services.unnamed(turn.normalized, mentionsChange);
+
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service && mentionsChange(turn.normalized) && (when.date || when.time !== undefined));
+  return Boolean(service && mentionsChange(withoutChangeNames(turn)) && (when.date || when.time !== undefined));
 }
 
 function startBooking(turn: Turn): Promise<EngineResult> {
@@ -663,7 +666,7 @@ export class RuleEngine implements Engine {
     // "can we change it to 7" while a new booking is being made corrects that booking.
     // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
     const shifts = !state.flow && timeShift(n) !== undefined;
-    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn) || shifts)) {
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(withoutChangeNames(turn)) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
@@ -727,7 +730,7 @@ export class RuleEngine implements Engine {
     if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
     // The business's own FAQ wins, unless the words ask for a change with something to act on
     // ("puedo ir con mi hija?" is the FAQ; "can I come with my daughter on Friday at 5" is a booking).
-    const actionable = intent !== 'book' || service !== undefined || when.date !== undefined || when.time !== undefined;
+    const actionable = intent !== 'book' || service !== undefined || when.date !== undefined || when.time !== undefined || WHEN_TO_COME.test(turn.normalized);
     // A booking word with a day or time is a booking, whatever FAQ shares a word with it.
     if (hints.includes('book') && (when.date || when.time !== undefined) && !otherRequest) return 'book';
     // "buenas tardes": a hello, thanks or small talk in its own words is that, whatever FAQ shares a word with it.

@@ -6,7 +6,7 @@ import { LangEn } from '@nlpjs/lang-en-min';
 import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
-import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact, withoutSignOff } from './conversation.js';
+import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact, withoutChat } from './conversation.js';
 import { PRICE, keywordIntents } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { sharedWords, Vocabulary } from './vocabulary.js';
@@ -83,8 +83,9 @@ export class IntentClassifier {
     // A person is reached on words that ask for one (conversation.ts), or on the model's sure "human" when the message
     // talks of contact; otherwise the model's "human" is its next guess ("can a person with a cold come?").
     if (asksForHuman(text) || isFrustrated(text)) return { ...first, intent: 'human' };
-    // "keen for a helix this arvo, say 5? cheers, Jordan": the request decides, not the thanks that closes it.
-    const body = first.intent === 'thanks' || first.hints.includes('thanks') ? withoutSignOff(text) : undefined;
+    // "how are you? do you do balayage", "keen for a helix this arvo, say 5? cheers, Jordan": the request decides, not
+    // the chat around it.
+    const body = CHAT.has(first.intent) || first.hints.some((h) => CHAT.has(h)) ? withoutChat(text) : undefined;
     if (body) {
       const request = await this.classify(body, language);
       if (!CHAT.has(request.intent) && request.intent !== 'unknown' && (request.hints.includes(request.intent as TrainableIntent) || request.score >= SURE)) return request;

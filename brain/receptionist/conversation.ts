@@ -246,21 +246,9 @@ export const GREETING =
 export const THANKS =
   /^((you re|ur|you are) (a star|an angel|the best|amazing|a legend|a lifesaver) |(ok|okay|vale|great|perfect|perfecto|genial|lovely|brilliant|brill|cool|nice|ace|lush|sound|grand|super|awesome|fab|fantastic|amazing|guay|estupendo|buenisimo) )?(thanks?|thank you|thank u|thankyou|ty|tysm|tyvm|ta|thx|thnx|tks|cheers|much appreciated|appreciate it|gracias|grax|muchas gracias|muchisimas gracias|mil gracias|te lo agradezco|os lo agradezco)\b|(?<!\b(say|decir|dice|dicen|how to say) )\b(?!thank god|gracias a dios|thank you in\b)(thanks+|thank (you+|u+|yu)|thankyou+|thankyu|thanx|thnks?|thnk (u|you)|thx|thnx|tks|tnks|tank (u|you)|tysm|tyvm|cheers|much obliged|appreciate (it|that|you)|much appreciated|cannot thank you enough|can t thank you enough|gracias+|grasias|grax|grs|agradec\w+|dios (le|se lo|te|les) pague|te lo agradezco|chur|eskerrik asko|milesker|mila esker|moltes gracies|merci|grazas|moitas grazas|(you re|ur|you are|sos|eres) (a star|an angel|a lifesaver|un sol|un amor|una crack|un crack)|que amor)\b/;
 
-/**
- * Thanks that closes a request: "…say 5? cheers, Jordan", "…el jueves? gracias!", "…friday pls thank you x". Thanking
- * ahead for what is asked is manners, not the message.
- */
-const SIGN_OFF = /^(.+?) (many thanks|thanks+|thank (you|u)|thankyou|thx|ty|ta|cheers|gracias|muchas gracias|mil gracias|saludos|un saludo)( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$/;
-
-/** The message without a closing thanks, when what is left is a request of some words; undefined otherwise. */
-export function withoutSignOff(n: string): string | undefined {
-  const body = SIGN_OFF.exec(plain(n))?.[1];
-  return body && body.split(' ').length >= 4 ? body : undefined;
-}
-
 /** Laughs, how-are-yous, who the customer is talking to, praise for the bot. */
 export const SMALLTALK =
-  /^((sorry|soz|oops|oopsie|ups|uy|ay|perdon|perdona|lo siento|oh|ah) )*(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|how s the form|hows the form|what s the craic|whats the craic|how s she cuttin\w*|hows she cuttin\w*|how ya going|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|que tal( estas)?|como estas|hope (you re|your|you are|ur|u r) (having a )?(good|great|nice|lovely) (day|week|weekend)|hope (you re|you are|ur|u r|all is) (well|ok|good)|espero que (estes|esteis|este|este todo) bien|wrong (chat|number|person|convo|conversation)|(me )?equivoque de (chat|numero|conversacion|persona)|equivocad[oa] de (chat|numero)|(you re|ur|you are) (very |so |really )?\w+ for a (bot|computer|robot|machine)|todo bien|como va (todo|eso|la cosa|el dia)|como te va|que tal (todo|el dia|va todo)|(lovely|nice|beautiful|gorgeous|horrible|awful|terrible|miserable) (weather|day)|what a (lovely|nice|beautiful|horrible|miserable) day|que (calor|frio|buen dia)|hace (un )?(calor|frio|buen dia|dia)|who am i (talking|speaking|chatting) (to|with)|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
+  /^((sorry|soz|oops|oopsie|ups|uy|ay|perdon|perdona|lo siento|oh|ah) )*(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|(how s|hows|how is) (your|ur) (day|week|morning|weekend)( going| been)?|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|how s the form|hows the form|what s the craic|whats the craic|how s she cuttin\w*|hows she cuttin\w*|how ya going|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|que tal( estas)?|como estas|hope (you re|your|you are|ur|u r) (having a )?(good|great|nice|lovely) (day|week|weekend)|hope (you re|you are|ur|u r|all is) (well|ok|good)|espero que (estes|esteis|este|este todo) bien|wrong (chat|number|person|convo|conversation)|(me )?equivoque de (chat|numero|conversacion|persona)|equivocad[oa] de (chat|numero)|(you re|ur|you are) (very |so |really )?\w+ for a (bot|computer|robot|machine)|todo bien|como va (todo|eso|la cosa|el dia)|como te va|que tal (todo|el dia|va todo)|(lovely|nice|beautiful|gorgeous|horrible|awful|terrible|miserable) (weather|day)|what a (lovely|nice|beautiful|horrible|miserable) day|que (calor|frio|buen dia)|hace (un )?(calor|frio|buen dia|dia)|who am i (talking|speaking|chatting) (to|with)|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
 
 /**
  * A message that is only going along with the talk: "ok", "hmm ok", "jajaja vale", "no worries",
@@ -284,6 +272,29 @@ const ABOUT_THE_BOT =
   /^((hi|hey|ok|so|and|oh|y|vale|bueno|pues|oye|hola) )*(what s your name|what is your name|whats your name|do you have a name|have you got a name|what should i call you|what can (you|u) (do|help( me)? with)|what (else )?can (you|u) do|what are you able to do|what can i ask (you|u)|nice to meet (you|u)|pleased to meet (you|u)|(tell|tell me) (me )?(a )?joke|know any jokes|(como|cual es) (te llamas|tu nombre)|tienes nombre|que (puedes|podes|sabes) hacer|(en )?que (me )?(puedes|podes|podeis|puede) ayudar|encantad[oa]( de (conocerte|hablar contigo))?|mucho gusto|(cuentame|dime|cuentanos) (un )?chiste|sabes (algun )?chistes?)( then| again| tho| though| entonces| pues)?$/;
 /** "hope you're staying dry in this weather", "con esta lluvia…": the weather as a remark to the team. */
 const WEATHER_REMARK = /\b(hope (you re|you are|ur|u r|you|y all|you all|you guys) (all )?(staying|keeping) (dry|warm|cool|safe|sane|well)|in this (weather|heat|rain|cold|wind)|con (este|esta) (calor|frio|lluvia|tiempo|viento))\b/;
+
+/**
+ * Thanks that closes a request: "…say 5? cheers, Jordan", "…el jueves? gracias!", "…friday pls thank you x". Thanking
+ * ahead for what is asked is manners, not the message.
+ */
+const SIGN_OFF = /^(.+?) (many thanks|thanks+|thank (you|u)|thankyou|thx|ty|ta|cheers|gracias|muchas gracias|mil gracias|saludos|un saludo)( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$/;
+/** What opens a message as chat: a hello, a how-are-you, a laugh, an "ok cool", a remark ("busy day", "happy friday"), praise for the bot. */
+const OPENERS = [GREETING, SMALLTALK, new RegExp(`^(${ACKNOWLEDGEMENT})\\b`), new RegExp(`^(${SMALLTALK_ANYWHERE.source})`)];
+
+/**
+ * The request inside chat: the message without the chat that opens it ("how are you? do you do balayage", "jaja vale,
+ * ¿y el corte de uñas?") or the thanks that closes it; undefined when there is none, or nothing but chat.
+ */
+export function withoutChat(n: string): string | undefined {
+  let rest = plain(n);
+  for (let opener = OPENERS.find((re) => re.test(rest)); opener; opener = OPENERS.find((re) => re.test(rest))) {
+    const next = rest.replace(opener, '').trim();
+    if (next === rest) break;
+    rest = next;
+  }
+  rest = SIGN_OFF.exec(rest)?.[1] ?? rest;
+  return rest && rest !== plain(n) && rest.split(' ').length >= 2 ? rest : undefined;
+}
 
 /** Small talk as keyword evidence: the chat words above, anywhere, or a whole message of going along. */
 export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${SMALLTALK_ANYWHERE.source}|${CHATTER.source}|${ABOUT_THE_BOT.source}|${WEATHER_REMARK.source}`);

@@ -46,6 +46,10 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['smalltalk', SMALLTALK_WORDS],
   ['book', BE_SEEN],
   ['book', WHEN_TO_COME],
+  // "need tyres done", "want my brakes looked at": work wanted on something is a visit.
+  ['book', /\b(need|needs|want|wanna|like) (my |the |a |an |some |our |his |her )?([a-z]+ ){0,2}(done|sorted|fixed|seen to|looked at|checked)\b/],
+  // "got any floats left", "is there a court going tomorrow": what is left to take.
+  ['book', /\b(is there|are there|any|got any|have you got any|have you any) (a |an |any )?([a-z]+ ){0,2}(left|going)\b(?! on\b)/],
 ];
 
 /** Thanks for something done. */

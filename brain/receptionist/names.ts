@@ -16,7 +16,7 @@ const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |
 
 /** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
 const STRONG =
-  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|su nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
+  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|el nombre es|su nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
 /** After a strong lead-in: the first word in any case, the others capitalised ("dave Wilson", not "dave and i"). */
 const ANY_CASE = "[\\p{L}][\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2}";
 /** A name that closes its clause after a strong lead-in may be written all in lower case ("name is sam o'neill"). */
@@ -33,11 +33,14 @@ const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+
 /** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
 const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
 /** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
-const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\\s*(?:$|[.,!?;]))`, 'u');
+const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]|[xX]{1,3}))?\\s*(?:$|[.,!?;]))`, 'u');
 /** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
 const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
-/** "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence. */
-const SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
+/**
+ * "... at 8am? Leo Murray", "... thursday at quarter to 7? Lewis", "cheers, Jordan", "…a las 12? para Alba":
+ * one to three capitalised words that end the message after a sentence, signed off (a kiss after them is no part).
+ */
+const SIGNED = /[.,!?]\s*(?:(?:[Ff]or|[Pp]ara|[Ff]rom|[Dd]e)\s+)?(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,2})\s*(?:\s[xX]{1,3})?[.!]?\s*$/u;
 
 /** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
 const NOT_NAMES = new Set(
@@ -46,6 +49,7 @@ const NOT_NAMES = new Set(
     'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun lunes martes miercoles jueves viernes sabado domingo ' +
     'january february march april may june july august september october november december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ' +
     'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
+    'thx ty asap urgent bye ciao chau besos regards best love merci danke porfa porfavor plis gracias cheers ta sharp howzit aye ' +
     'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres'
   ).split(' '),
 );

@@ -212,9 +212,12 @@ export const MY_BOOKINGS = new RegExp(
     // Recalling what was agreed: "what day did I schedule the oven for", "just checking my studio session is still on", "did you put me down for thursday".
     'what (\\w+ )?(time|day|date) did (i|we) (\\w+)\\b|(which|what) (day|time|date|slot|one) did (i|we) (pick|choose|go for|get|take|say)\\b|(my|our) (\\w+ ){1,3}(is|s|are) still (on|happening|booked|going ahead|confirmed|good)\\b',
     '(did|have) (you|u|ya) (put|pencil|pencilled|penciled|get|got|book|booked) (me|us) (down|in)\\b|(did|has) (it|that|this|everything) (go|gone) through|(am|are) (i|we) (all )?set for\\b|(we re|were|i m|im) (all )?(set|booked|down|good) for (\\w+ ){0,2}(right|yeah|yes|correct|isn t it|aren t we)$',
-    // "me podés confirmar la reserva que tengo para el lunes?", "¿me anotaste?", "¿ya quedé apuntada?".
+    // Which of two: "have I got the court at 6 or 7", "is it tomorrow I'm in or wednesday"; "did the booking for my son work?", "we're still on for sunday yeah?".
+    '(have|has|did|do) (i|we) (got |have |get |book |booked )?(the|my|our) (\\w+ ){1,2}(at|on|for)\\b.* or\\b|(i m|im|i am|we re|we are) (in|coming in|coming|booked|due|down)\\b.* or\\b',
+    'did (the|my|our) (booking|appointment|appt|reservation)\\b.{0,25}\\b(work|go through|get through|get confirmed)\\b|(we re|were|i m|im|we are|i am) still (on|booked|good|down) for\\b',
+    // "me podés confirmar la reserva que tengo para el lunes?", "¿me anotaste?", "¿ya quedé apuntada?", "¿me pusiste para el sábado?".
     '(puedes|podes|podeis|puede|pueden|podrias|podria|podrian) confirmar (mi|la|el|nuestra|nuestro) (hora|cita|reserva|reservacion|turno|mesa|sesion|clase)|(la|el|mi) (cita|reserva|reservacion|hora|turno|sesion|clase) que (ya )?(tengo|tenemos|tenia|teniamos|hice|hicimos|pedi|pedimos|reserve|reservamos|agende|agendamos)\\b',
-    '(me|nos) (anotaste|apuntaste|agendaste|reservaste|anotasteis|apuntasteis|agendasteis|reservasteis)\\b|(me|nos) (has|ha|habeis|han) (anotad[oa]|apuntad[oa]|agendad[oa]|reservad[oa]|inscrit[oa])\\b|(quede|quedo|quedamos|quedaste) (ya )?(anotad|apuntad|agendad|reservad|inscrit)[oa]s?\\b',
+    '(me|nos) (anotaste|apuntaste|agendaste|reservaste|anotasteis|apuntasteis|agendasteis|reservasteis)\\b|(me|nos) (pusiste|pusisteis|pusieron|has puesto|habeis puesto|han puesto) (para|el|en)\\b|(me|nos) (has|ha|habeis|han) (anotad[oa]|apuntad[oa]|agendad[oa]|reservad[oa]|inscrit[oa])\\b|(quede|quedo|quedamos|quedaste) (ya )?(anotad|apuntad|agendad|reservad|inscrit)[oa]s?\\b',
     // "¿Estoy anotado…?", "¿me fijás si tengo turno?", "¿qué servicio reservé?", "no sé si al final me agendaron", "¿con quién tengo la cita?".
     '(estoy|estamos) (anotad[oa]s?|inscrit[oa]s?|en la lista)|(tengo|tenemos) (reservad[oa]|agendad[oa]|apuntad[oa]|anotad[oa])\\b|tengo (turno|turnos)\\b|(turnos|citas|reservas) pendientes|(mis )?proximas (citas|reservas|sesiones|clases|turnos)',
     '(me )?(fijas|fijate|fijaste|miras|mirais) (si|cuando|que dia|a que hora) (tengo|tenia|me|hay)|(que|cual) (servicio )?(reserve|pedi|agende|reservamos)\\b|lo que (reserve|pedi|agende)\\b',
@@ -223,7 +226,7 @@ export const MY_BOOKINGS = new RegExp(
     '(a que hora|cuando) (viene|vendra|llega) (el|la)\\b',
     // Spanish: qué tengo, cuándo me toca, sigue en pie.
     '(tienen|teneis|tienes|tiene) (registrad[oa]|apuntad[oa]|anotad[oa]|agendad[oa]|reservad[oa]|guardad[oa]) (mi|la|el|a)\\b|(me|nos) (tienen|teneis|tienes|tiene) (registrad[oa]s?|apuntad[oa]s?|anotad[oa]s?|agendad[oa]s?|reservad[oa]s?)',
-    '(quedo|queda|esta|quedaron) (agendad[oa]|registrad[oa]|confirmad[oa]|apuntad[oa]|reservad[oa]|anotad[oa]) (la|mi|el|lo)\\b|se (agendo|registro|guardo|hizo|confirmo|apunto|anoto) (bien )?(la|mi|lo|el)\\b',
+    '(quedo|queda|esta|quedaron) (agendad[oa]|registrad[oa]|confirmad[oa]|apuntad[oa]|reservad[oa]|anotad[oa]|guardad[oa]) (la|mi|el|lo)\\b|se (agendo|registro|guardo|hizo|confirmo|apunto|anoto) (bien )?(la|mi|lo|el)\\b',
     'mi (cita|reserva|reservacion|hora|sesion|clase|turno) (es|era|sigue|esta) .*\\b(verdad|cierto|no)$|^((oye|hola|buenas|perdona|una pregunta) )*(tengo|tenemos) (sesion|clase|turno)( (esta semana|este \\w+|hoy|mañana|manana|el \\w+|la semana que viene|pasado mañana|pasado manana))?$|no encuentro (el|mi|la) (mensaje|correo|email|confirmacion)',
     '(que|cual|cuales|cuantas) (citas?|reservas?|horas?|turnos?) (tengo|tenia|tenemos)',
     '(tengo|tenemos) (algo|alguna cosa|alguna cita|cita) (reservad[oa]|agendad[oa]|apuntad[oa]|pedid[oa]|pendiente)|(estoy|sigo|estamos) (apuntad[oa]s?|reservad[oa]s?|agendad[oa]s?)',

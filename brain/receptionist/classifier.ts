@@ -89,7 +89,7 @@ export class IntentClassifier {
     const body = CHAT.has(first.intent) || first.hints.some((h) => CHAT.has(h)) ? withoutChat(text) : undefined;
     if (body) {
       const request = await this.classify(body, language);
-      if (!CHAT.has(request.intent) && request.intent !== 'unknown' && (request.hints.includes(request.intent as TrainableIntent) || request.score >= SURE)) return request;
+      if (!CHAT.has(request.intent) && request.intent !== 'unknown' && (request.hints.includes(request.intent as TrainableIntent) || request.score >= SURE_REQUEST)) return request;
     }
     // "who am I talking to?" has words of talking but asks what the bot is.
     const trusted = first.score >= SURE_HUMAN && mentionsContact(text) && !first.hints.some((h) => CHAT.has(h));
@@ -158,6 +158,8 @@ const SHORT_CHAT_WORDS = 4;
  * (0 / 0.4 / 0.5: out of scope answered 80 / 83 / 90 %, train3 91.5 / 91.5 / 91.1 % en).
  */
 const LEAST = 0.4;
+/** The models' score from which the request inside chat decides without words of its own ("jaja qué mono, ¿y el corte de uñas?" is no booking at 0.62). */
+const SURE_REQUEST = 0.8;
 /** The models' score from which their "human" counts, given words of contact. */
 const SURE_HUMAN = 0.8;
 /** The least score of the guess after "human" that is still a guess, not out of scope. */

@@ -11,11 +11,11 @@ import { plain } from './text.js';
 const STAFF =
   'human|humans|person|real person|someone|somebody|anyone|anybody|agent|operator|staff|member of (staff|the team)|team member|receptionist|reception|front desk|' +
   'manager|supervisor|owner|boss|doctor|dr|dentist|vet|physio|physiotherapist|osteo|osteopath|therapist|mechanic|technician|artist|stylist|hairdresser|barber|' +
-  'groomer|nail tech|instructor|teacher|trainer|chef|tutor|counsellor|counselor|psychologist|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
+  'groomer|nail tech|instructor|podiatrist|chiropodist|audiologist|dietitian|dietician|nutritionist|specialist|consultant|clinician|optometrist|optician|chiropractor|acupuncturist|teacher|trainer|chef|tutor|counsellor|counselor|psychologist|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
 /** The same in Spanish, after "hablar con", "pásame con", "quiero…". */
 const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]|ejecutiv[oa]';
 /** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
-const ROLES_ES = 'veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
+const ROLES_ES = 'nutri|nutricionista|dietista|podolog[oa]|audiolog[oa]|fonoaudiolog[oa]|kine|kinesiolog[oa]|psicolog[oa]|especialista|enfermer[oa]|odontolog[oa]|optometrista|quiropractic[oa]|entrenador[a]?|veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
 /** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
 const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bot|un bot|nadie|ti)\\b';
 
@@ -69,7 +69,7 @@ const HUMAN: RegExp[] = [
   // Someone real or awake: "is there anyone real there", "hay alguien ahí de carne y hueso", "is anyone actually there".
   /\b(anyone|anybody|someone|somebody|alguien|una persona)( ahi| there| alli)? (real|de verdad|de carne y hueso)\b|\bis (anyone|anybody|someone|somebody) (actually|even|really) (there|here|reading|awake)\b|\b(hay )?una persona (leyendo|viendo)\b/,
   // "get me someone", "escalate this", "representative", "put me in touch with the dentist", "can I just phone you".
-  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|\b(available|free) to (talk|chat|speak)\b/,
+  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|\b(available|free) (to (talk|chat|speak)|for (a )?(quick |short )?(chat|word|call|talk))\b/,
   // "I need to talk to her", "Who is the owner? I want talk to him", "can I explain it to someone on the phone?".
   /\b(need|want|like|d like)( to)? (talk|speak|chat) (to|with) (her|him|them)\b|\b(explain|discuss)\b.{0,25}\b(to|with) (someone|somebody|a person|a human)\b|\b(someone|somebody)\b.{0,40}\b(ring|call|phone) (her|him|them)\b|\bgive (me|us) a quick (call|ring|bell)\b/,
   // "please forward this to the manager", "who do I contact", "can someone look into it", "I want this sorted", "something private".
@@ -122,7 +122,7 @@ const FRUSTRATION = new RegExp(
 const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?! (?:appointment|booking|experience|visit|service|stylist|cita|reserva|experiencia|visita|servicio)\b)(?: [\w']+){0,5} $|\b(pain|ache|dolor|molestias?)\b(?: [\w']+){0,3} $/;
 /** Only words that can describe a state of things; "rude", "overcharged" or "refund" are always about us. */
 const CONDITION = /\b(awful|terrible|horrible|horribles|shocking|appalling|rubbish|disgusting|ridiculous|fed up|fatal|pesim[oa]|hart[oa]|cabread[oa]|lamentable|un desastre)\b/;
-const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las|el|la) )?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
+const OWN_TROUBLE_AFTER = /^ (?:of |de |del |with |con |about )?(?:(?:this|that|my|these|este|esta|estos|estas|mi|mis|los|las|el|la) )?(?:[a-z]+ ){0,2}?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
 
 /** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
 const STOP_REQUEST = new RegExp(
@@ -154,8 +154,12 @@ const CALL_EMOJI = /📞|☎|🤖(?!.*(❤|😂|😍|👍))/u;
 const spelledOut = (n: string) =>
   plain(n).replace(/\b(q|ke)\b/g, 'que').replace(/\bkier(o|es|e)\b/g, 'quier$1').replace(/\bablar\b/g, 'hablar').replace(/\by(am\w*)/g, 'll$1').replace(/\b(algn|alguie)\b/g, 'alguien');
 
+/** "will the nutritionist call me with the plan or email it?": how the business gets in touch, asked, not a call asked for. */
+const HOW_THEY_CONTACT = new RegExp(`^(will|does|do|did) (the|my|your|a) (${STAFF}) (call|ring|phone|email|text|contact|send|message)\\b.* or\\b`);
+
 export const asksForHuman = (n: string) => {
   const p = spelledOut(n);
+  if (HOW_THEY_CONTACT.test(p)) return false;
   // "📞 porfa", "🤖?": the emoji says it.
   if (CALL_EMOJI.test(n) && /^((porfa|please|pls|plz|por favor) ?)*$/.test(p)) return true;
   return HUMAN.some((re) => re.test(p));

@@ -302,6 +302,9 @@ export function serviceForParty(services: readonly Service[], text: string): Ser
   return exact ?? sized.find((s) => numbers(s).length === 2 && numbers(s)[0]! <= size && size <= numbers(s)[1]!);
 }
 
+/** Question words, whose other endings are other questions: "cuanto" (how much) and "cuantos" (how many). */
+const INTERROGATIVE = /^(cuant|cual|quien)[aeos]*$/;
+
 /** Each word in the singular, roughly: "hen parties" → "hen party", "coches de cortesía" → "coche de cortesia", "cancelaciones" → "cancelacion". */
 const singularWords = (text: string) =>
   text.split(' ').map((w) => (w.length < 4 ? w : w.replace(/ies$/, 'y').replace(/ones$/, 'on').replace(/(ss|x)es$/, '$1').replace(/([^s])s$/, '$1'))).join(' ');
@@ -350,7 +353,8 @@ export class FaqMatcher {
     const stemHit = (k: string) => {
       if (k.length < 6) return false;
       const stem = k.slice(0, Math.max(5, k.length - 3));
-      return [...msg].some((w) => w.startsWith(stem));
+      // "cuanto cuesta" asks a price, not the "cuantos" (how many) of a group-size entry.
+      return [...msg].some((w) => w.startsWith(stem) && !INTERROGATIVE.test(w));
     };
     const singularText = inflected ? ` ${singularWords(normalized)} ` : '';
     const phraseHit = (k: string) => normalized.includes(k) || (inflected && singularText.includes(` ${singularWords(k)} `));

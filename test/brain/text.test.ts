@@ -219,6 +219,12 @@ describe('FAQ keywords', () => {
     expect(faqs.match('me recogeis el coche en casa?')).toMatchObject({ strong: true, faq: { answer: 'Sí, en 5 km.' } });
     expect(faqs.match('do you see kidney problems')?.strong ?? false).toBe(false);
   });
+
+  it('do not count another question word for a question word: "cuánto" (how much) is no "cuántos" (how many)', () => {
+    const sizes = new FaqMatcher([{ question: '¿Cuántos podemos entrar?', answer: 'De 2 a 6.', keywords: ['cuantos', 'grupo'] }]);
+    expect(sizes.match('cuánto cuesta la partida?')?.strong ?? false).toBe(false);
+    expect(sizes.match('cuanto vale para un grupo de 5?')?.strong).toBe(true);
+  });
 });
 
 describe('FAQ questions asked in the other language than the FAQ is written in', () => {

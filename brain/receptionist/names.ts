@@ -16,7 +16,7 @@ const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |
 
 /** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
 const STRONG =
-  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|su nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
+  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|su nombre es|el nombre es|nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
 /** After a strong lead-in: the first word in any case, the others capitalised ("dave Wilson", not "dave and i"). */
 const ANY_CASE = "[\\p{L}][\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2}";
 /** A name that closes its clause after a strong lead-in may be written all in lower case ("name is sam o'neill"). */
@@ -32,12 +32,19 @@ const FOR_ONE = new RegExp(`(?:(?<![\\p{L}])${lead(["it's", 'its', 'it is', 'is'
 const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+(?:(?:de|del|de la|y|&)\\s+)?${CAP}(?:\\s+${CAP})?)`, 'u');
 /** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
 const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
+/** Kisses or an emoji that sign off a name: "I'm Niamh x", "soy Ana 😊". */
+const KISSES = '(?:\\s+x+|\\s*\\p{Extended_Pictographic}+)?';
 /** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
-const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?\\s*(?:$|[.,!?;]))`, 'u');
+const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?${KISSES}\\s*(?:$|[.,!?;]))`, 'u');
+/** "hi its sophie, can i book…", "hola soy maria, queria…": after a greeting, a name in lower case that closes its clause. */
+const GREETED_SELF = new RegExp(`^(?:hi+|hey+|hello|hiya|heya|morning|hola|holi|buenas|buenos dias|buen dia|buenas tardes)[,!]?\\s+(?:it'?s|it is|i'?m|i am|this is|soy)\\s+([a-z\\u00e0-\\u00ff]{3,}(?:\\s+[a-z\\u00e0-\\u00ff]{3,})?)(?=(?:\\s+(?:here|aqui|aquí))?${KISSES}\\s*(?:$|[,.!?;]))`, 'u');
 /** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
 const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
-/** "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence. */
-const SIGNED = /[.,!?]\s*(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,2})\s*[.!]?\s*$/u;
+/**
+ * "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence; one is
+ * enough after a sentence ("tomorrow at 5:45pm. Ruth"), never as a question ("... Possible?").
+ */
+const SIGNED = new RegExp(`(?:[.,!?]\\s*(\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+){1,2})|[.!?]\\s*(\\p{Lu}\\p{Ll}{2,}))${KISSES}\\s*[.!]?\\s*$`, 'u');
 
 /** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
 const NOT_NAMES = new Set(
@@ -46,7 +53,12 @@ const NOT_NAMES = new Set(
     'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun lunes martes miercoles jueves viernes sabado domingo ' +
     'january february march april may june july august september october november december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ' +
     'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
-    'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres'
+    'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres ' +
+    // Closing words and what people say they are ("hi im new", "hola soy argentina, …"): no names.
+    'bye regards best urgent urgente asap anytime whenever thx ta xx besos besitos abrazos abrazo chau chao adios slds bendiciones amen cheers ciao whatever anyway anyways nevermind cool awesome sorted otherwise ' +
+    'new back late early interested curious confused ready done lost stuck busy well keen unsure desperate hoping just also still so sure nervous scared excited ' +
+    'nuevo nueva cliente clienta paciente alumno alumna socio socia yo argentina argentino mexicana mexicano chilena chileno colombiana colombiano venezolana venezolano ' +
+    'espanola espanol uruguaya uruguayo peruana peruano cubana cubano mama papa madre padre'
   ).split(' '),
 );
 
@@ -78,9 +90,10 @@ export function nameInMessage(written: string, namesService: (text: string) => b
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true) : undefined;
     if (name) return name;
   }
-  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED]) {
-    const m = re.exec(text);
-    const name = m && personName((m[1] ?? m[2])!, namesService, re === NAME_WORD);
+  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, GREETED_SELF]) {
+    // Lower case only after a greeting, and never a word of doing ("hi im wondering, …").
+    const m = re === GREETED_SELF ? re.exec(text.toLowerCase())?.filter((w, i) => i === 0 || !/ing$/.test(w ?? '')) : re.exec(text);
+    const name = m && (m[1] ?? m[2]) ? personName((m[1] ?? m[2])!, namesService, re === NAME_WORD) : undefined;
     if (name) return name;
   }
   return undefined;

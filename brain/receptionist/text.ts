@@ -32,6 +32,9 @@ const YES_CORE = [
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
   'vamos', 'vamos alla', 'hagamoslo', 'venga', 'venga va', 'adelante', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
   'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
+  // Regional yeses: Mexico ("ahí está", "va que va", "chido"), Chile ("ya po"), Río de la Plata ("joya"), South Africa ("ja", "sharp",
+  // "lekker", "100%"), and "for sure", "bang on", "righto".
+  'ahi esta', 'va que va', 'chido', 'joya', 'seguro', 'seguro que si', 'ja', 'jep', 'sharp', 'lekker', 'yebo', 'for sure', 'fo sho', 'bang on', 'righto', 'right oh', 'yes yes', '100%', '100 %',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
@@ -39,6 +42,8 @@ const YES_FILLER = [
   'let s', 'lets', 'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'see ya', 'see you soon', 'catch you then', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
   // "si porfavor", "sí así": run together as typed, or "like that".
+  // "si señora", "ya po", "sharp sharp": forms of address and particles.
+  'senor', 'senora', 'senorita', 'jefe', 'jefa', 'po', 'pue', 'pe', 'che', 'mate', 'bru', 'boet', 'bro', 'chief', 'boss', 'maam', 'ma am', 'sir', 'hun', 'love',
   'por favor', 'porfavor', 'porfa', 'porfi', 'xfa', 'xfavor', 'plis', 'asi', 'gracias', 'muchas', 'mil', 'nos vemos', 'ahi nos vemos', 'alli nos vemos', 'alla nos vemos', 'nos vemos ahi', 'nos vemos alli', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
   // "sí, esa", "yes that one's fine": pointing at the proposal just shown.
   'that one s', 'this one', 'this one s', 'that time', 'that day', 'esa', 'ese', 'esa misma', 'ese mismo', 'esa hora', 'ese dia', 'esa misma hora',
@@ -50,7 +55,8 @@ const YES_FILLER = [
 /** "yes, book it": a yes to a proposed booking, or to whatever waits when nothing says which; never to a cancellation or a move. */
 const BOOK_IT = ['book it', 'book it in', 'reservalo'];
 const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
-  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'pencil me in', 'lock it in', 'reservame', 'reservamelo', 'reservala', 'reservamela', 'apuntame', 'apuntamelo', 'anotame', 'agendame', 'agendamelo', 'agendamela', 'agendalo', 'agendala', 'reservela', 'reservelo', 'apunteme', 'agendeme', 'aparteme', 'apartamelo', 'apartamela'], filler: ['book', 'reserva', 'agenda'] },
+  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'pencil me in', 'lock it in', 'reservame', 'reservamelo', 'reservala', 'reservamela', 'apuntame', 'apuntamelo', 'anotame', 'agendame', 'agendamelo', 'agendamela', 'agendalo', 'agendala', 'reservela', 'reservelo', 'apunteme', 'agendeme', 'aparteme', 'apartamelo', 'apartamela',
+    'apuntalo', 'apuntala', 'apuntadlo', 'apuntadla', 'apuntelo', 'apuntela', 'anotalo', 'anotala', 'anotadlo', 'anotadla', 'apartalo', 'apartala', 'apartadlo', 'apartadla', 'apartelo', 'apartela', 'reservadlo', 'reservadla', 'agendadlo', 'agendadla'], filler: ['book', 'reserva', 'agenda'] },
   cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo', 'cancelela', 'cancelelo', 'cancelemela', 'cancelemelo', 'cancelamela', 'cancelamelo', 'anulela', 'anulelo', 'anulemela', 'anulemelo'] },
   reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo', 'cambiela', 'cambielo', 'muevala', 'muevalo'] },
 };
@@ -86,6 +92,13 @@ function onlyPhrases(text: string, phrases: readonly (readonly [string, boolean]
 const YES_PHRASES = phraseList([...YES_CORE, ...BOOK_IT], YES_FILLER);
 const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [change, phraseList([...YES_CORE, ...words.core], [...YES_FILLER, ...words.filler])]));
 
+/** Who a customer may be asking before saying yes: "my husband says yes", "she confirmed", "mi esposo dice que sí". */
+const RELAY_WHO = '(?:he|she|they|hubby|wifey|my (?:husband|wife|partner|boss|client|manager|mum|mom|mother|dad|father|friend|boyfriend|girlfriend|colleague|son|daughter)|(?:mi|el|la) (?:esposo|esposa|marido|mujer|pareja|jefe|jefa|cliente|clienta|mama|papa|madre|padre|novio|novia|hijo|hija|amigo|amiga)|el|ella|ellos)';
+const RELAY_SAYS = new RegExp(`\\b${RELAY_WHO} (?:says|said|agrees|is ok with it|is fine with it|dice|dijo|me dijo|me dice) (?:que )?(?=\\S)`, 'g');
+const RELAY_CONFIRMED = new RegExp(`\\b${RELAY_WHO} (?:has |already |just |ya )?(?:confirmed|confirmo|me confirmo|ha confirmado|ya confirmo)\\b`, 'g');
+/** A yes passed on from someone else reads as the customer's own: "ok he says yes go ahead", "ja ok she confirmed, book it". */
+const relayed = (p: string) => p.replace(RELAY_SAYS, '').replace(RELAY_CONFIRMED, 'confirmed').replace(/\b(?:ya )?me (?:confirmo|dijo que si)\b/g, 'confirmed').replace(/\s+/g, ' ').trim();
+
 /**
  * A yes to the proposal just shown: only yes-words and fillers ("ok yes", "yes that works",
  * "sí, confírmalo", "vale sí", "yes 👍", "go ahead"), and with `change` (the pending action) that
@@ -94,7 +107,7 @@ const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [
  */
 export function isAffirmative(n: string, change?: string): boolean {
   const words = (change && YES_PHRASES_TO.get(change)) || YES_PHRASES;
-  const rest = plain(n);
+  const rest = relayed(plain(n));
   if (!rest) return YES_EMOJI.test(n);
   return onlyPhrases(rest, words) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, words));
 }
@@ -108,13 +121,19 @@ const UNSURE_CORE = [
   'get back to you', 'let you know', 'check my diary', 'check my calendar', 'i need to check', 'need to check',
   'no se', 'no estoy seguro', 'no estoy segura', 'quizas', 'quiza', 'a lo mejor', 'tal vez', 'dejame pensar', 'dejame pensarlo', 'dejame ver', 'dejame mirarlo', 'lo pienso',
   'lo miro', 'no lo se', 'ni idea', 'tengo que mirarlo', 'tengo que pensarlo', 'tengo que verlo', 'te digo', 'te confirmo', 'te aviso', 'ya te digo', 'luego te digo',
+  'depends', 'it depends', 'depende', 'not certain', 'possibly', 'probably', 'puede ser', 'capaz', 'no se todavia', 'todavia no se', 'aun no se',
 ];
 const UNSURE_FILLER = ['hmm', 'hm', 'mmm', 'mm', 'ehh', 'eh', 'uh', 'um', 'umm', 'er', 'erm', 'well', 'yet', 'todavia', 'aun', 'and', 'y', 'pues', 'bueno', 'luego', 'later', 'algo', 'about it', 'and', 'then'];
 const UNSURE_PHRASES = phraseList(UNSURE_CORE, UNSURE_FILLER);
+/**
+ * A doubt that opens the message and goes on about who or what it hangs on, with no time of its own: "hmm maybe, let me
+ * check with my husband", "not sure, depends if my client can make it", "depende de mi horario".
+ */
+const UNSURE_LEAD = /^(?:(?:hmm+|hm|mm+|ehh?|uh|um+|er|erm|well|pues|bueno|ok|okay|vale) )*(?:maybe|perhaps|possibly|not sure|i m not sure|im not sure|unsure|(?:it )?depends|depende|no se(?= si\b| todavia\b| aun\b| tengo\b| dejame\b|$)|no estoy segur[oa]|quizas?|tal vez|a lo mejor|let me (?:check|ask|see|think)|dejame (?:ver|preguntar|consultar|pensar)|tengo que (?:preguntar|consultar|ver|mirar))\b(?!.*\d)(?!.*\b(?:how much|what|when|where|which|cuanto|cuanta|cuesta|precio|price|cost|costs|cual|donde|cuando)\b)(?!.*\b(?:yes|yeah|yep|si|vale|ok|okay|confirm\w*|book|reserv\w*|go ahead|adelante|dale)$)/;
 /** "hmm not sure", "no sé, déjame ver": neither yes nor no; the proposal keeps waiting. */
 export const isUnsure = (n: string) => {
   const p = plain(n);
-  return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES));
+  return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES) || UNSURE_LEAD.test(p));
 };
 
 const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|call off|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it|\w+'?s)|(won t|won't|wont|don t|don't|dont|will not|do not) need (the|my|that|our) (slot|appointment|appt|booking|session|table|reservation)\b.{0,20}\b(anymore|any more)|give (it|my slot|the slot|my appointment|my table) to someone else|no (voy a |vamos a )?necesitar (la|mi) (cita|reserva|hora|mesa|sesion)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;

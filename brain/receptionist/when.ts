@@ -85,8 +85,9 @@ const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo 
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|h\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
-  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?h\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  // "el martes 17 hs", "el 17h": an hour, as written in Argentina and elsewhere, never the 17th.
+  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
 
 /** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
@@ -189,7 +190,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(noon|midday|midnight)(?:ish)?\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
   }
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
-  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
+  scan(/\b(\d{1,2}) ?(?:h|hs|hrs?) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
   // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
   scan(/\b(?:at|a las|las|around|about|for) ([01]\d|2[0-3])([0-5]\d) ?(?:h|hs|hrs)?\b/g, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
   // "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless they are a year, a price or part of a date.
@@ -346,14 +347,23 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   const consumed: [number, number][] = [];
   const mark = (m: RegExpMatchArray) => consumed.push([m.index!, m.index! + m[0].length]);
   const free = (m: RegExpMatchArray) => !consumed.some(([a, b]) => m.index! < b && a < m.index! + m[0].length);
+  // "we had the room on the 1st of March, want it again on the 5th of April": a day and month gone by in the last
+  // weeks is the story when another day is asked for; alone, it is next year's.
+  const recent: DateTime[] = [];
+  const dated = (day: number, month: number, written: string, year?: string) => {
+    const d = dayMonth(today, day, month, year ? Number(year) : undefined);
+    const passed = year ? undefined : DateTime.fromObject({ year: today.year, month, day }, { zone: today.zone });
+    if (d && passed?.isValid && passed < today && passed >= today.minus({ days: 90 })) recent.push(d);
+    take(d, written);
+  };
   for (const m of s.matchAll(DAY_MONTH)) {
     mark(m);
-    take(dayMonth(today, Number(m[1]), MONTHS[m[2]!]!, m[3] ? Number(m[3]) : undefined), m[0]);
+    dated(Number(m[1]), MONTHS[m[2]!]!, m[0], m[3]);
   }
   for (const m of s.matchAll(MONTH_DAY)) {
     if (!free(m)) continue;
     mark(m);
-    take(dayMonth(today, Number(m[2]), MONTHS[m[1]!]!), m[0]);
+    dated(Number(m[2]), MONTHS[m[1]!]!, m[0]);
   }
   for (const m of s.matchAll(/\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2,4}))?\b/g)) {
     mark(m);
@@ -369,6 +379,7 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     take(day >= 1 && day <= 31 ? nextDayOfMonth(today, day) : undefined, m[0]);
   }
   for (const { wd, after } of relative) countFrom(r, wd, after, ahead(wd, false));
+  if (r.days.some((d) => recent.includes(d)) && r.days.some((d) => !recent.includes(d))) r.days = r.days.filter((d) => !recent.includes(d));
   return r;
 }
 

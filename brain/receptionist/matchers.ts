@@ -126,6 +126,17 @@ export function statedMinutes(n: string): number | undefined {
   return undefined;
 }
 
+/** Where one clause of a message ends and another begins. */
+const CLAUSES = /[.;!?]+\s*|,\s*|\s+(?=(?:and|but|y|pero|so)\s)/i;
+/** A clause that makes a choice: "mejor rpg", "helix after all", "a nose piercing instead". */
+const CHOSEN = /\b(mejor|rather|instead|actually|prefer|prefiero|preferiria|better|mas bien|en vez|en lugar|make it|go for|go with|i ll take|switch to|after all|al final|at the end)\b/;
+/** A clause that tells of a visit gone by: "I had my nose done", "ya vino a la valoración", "el kine me lo recomendó". */
+const STORY = /\b(had|came|went|was|were|did|got|loved|enjoyed|visited|tried|last (?:time|week|month|year)|ago|vine|vino|vinimos|vinieron|fui|fue|fuimos|estuve|estuvo|tuve|tuvo|hice|hizo|me hicieron|probe|recomendo|recomendaron|\w+(?:aron|ieron))\b/;
+/** A clause passing on advice for what comes next ("me dijo que regresara para acupuntura"): the wish, not the story. */
+const REPORTED = /\b(dijo|dijeron|dijisteis|dijiste|told (?:me|us|her|him) to|said (?:to|i should|we should))\b/;
+/** Name words that say how much or when, not which service ("half day room"). */
+const NOT_HEADS = new Set(['half', 'full', 'quarter', 'first', 'second', 'next', 'last', 'early', 'late', 'same', 'other', 'another', 'long', 'short', 'quick', 'extra']);
+
 /**
  * Finds services named in free text. A service matches when one of its names or aliases appears
  * as whole words, or when fuse.js finds a close spelling of one of the message's words (typos).
@@ -186,6 +197,39 @@ export class ServiceMatcher {
     const services = [...new Map(this.terms.map((t) => [t.service.id, t.service])).values()];
     const fits = services.filter((s) => s.duration === said || (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said));
     return fits.length === 1 ? fits : [];
+  }
+
+  /**
+   * The services a message names, the one it wants first: of several, one chosen in so many words ("mejor rpg, el kine
+   * me lo recomendó", "helix after all") comes first, and one named only in the story of a past visit ("vine el 26 a mi
+   * primera consulta y el doctor me dijo que regresara para acupuntura") last.
+   */
+  wanted(text: string): Service[] {
+    const found = this.find(text);
+    if (found.length < 2) return found;
+    const clauses = text.split(CLAUSES).map((c) => c.trim()).filter(Boolean);
+    const namedIn = (re: RegExp) => new Set(clauses.filter((c) => re.test(normalize(c))).flatMap((c) => this.named(c, false).map((x) => x.id)));
+    const chosen = namedIn(CHOSEN);
+    const story = new Set([...namedIn(STORY)].filter((id) => !clauses.some((c) => REPORTED.test(normalize(c)) && this.named(c, false).some((x) => x.id === id))));
+    const rank = (x: Service) => (chosen.has(x.id) ? 0 : story.has(x.id) ? 2 : 1);
+    return [...found].sort((a, b) => rank(a) - rank(b));
+  }
+
+  /**
+   * "ok deep then", "no sorry, standard is fine": the one service whose name opens with a word the message says, a word
+   * no other service's name has. For a change of mind while a service is being booked, when nothing is named in full.
+   */
+  byHeadWord(text: string): Service | undefined {
+    // Each service's name once (an alias may repeat it).
+    const names = [...new Map(this.terms.filter((t) => normalize(t.service.name) === t.term).map((t) => [t.service.id, t])).values()];
+    const uses = new Map<string, number>();
+    for (const w of names.flatMap((t) => [...new Set(t.key)])) uses.set(w, (uses.get(w) ?? 0) + 1);
+    const said = new Set(serviceKey(text));
+    const heads = names.filter((t) => {
+      const w = t.key[0]!;
+      return t.key.length >= 2 && uses.get(w) === 1 && said.has(w) && w.length >= 4 && !STOPWORDS.has(w) && !NOT_HEADS.has(w) && keywordIntents(w).length === 0;
+    });
+    return heads.length === 1 ? heads[0]!.service : undefined;
   }
 
   private named(text: string, typos: boolean): Service[] {

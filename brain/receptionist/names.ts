@@ -9,10 +9,12 @@ import { NAME_PARTICLES, extractName, joinSurname, normalize } from './text.js';
 
 /** A capitalised word of a name ("MacLeod", "O'Brien"), or a particle inside one ("María de la Cruz", "Ashley & Tyler Brooks"). */
 const CAP = "\\p{Lu}\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?(?:['’-]\\p{L}+)?";
-const NAME = `${CAP}(?:\\s+(?:(?:de|del|de la|de los|y|and|&|van|von|da|di|le)\\s+)?${CAP}){0,3}`;
+const NAME = `${CAP}(?:\\s+(?:(?:de|del|de la|de los|y|and|&|van der|van den|van de|von der|van|von|da|di|le)\\s+)?${CAP}){0,3}`;
 /** Lead words as written at a sentence's start or inside it: "for" and "For", never "FOR" only. */
 const lead = (words: string[]) => `(?:${words.map((w) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`).join('|')})`;
-const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |wee |youngest |eldest |peque[ñn]a |peque[ñn]o )?(?:son|daughter|boy|girl|lad|lass|kid|child|niece|nephew|grandson|granddaughter|sobrin[oa]|niet[oa]|wife|husband|partner|mum|mom|mother|dad|father|friend|brother|sister|hij[oa]|chamo|chama|nene|nena|niñ[oa]|peque|mujer|marido|espos[oa]|pareja|novi[oa]|madre|padre|mam[aá]|pap[aá]|amig[oa]|herman[oa]|abuel[oa])`;
+const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |wee |youngest |eldest |peque[ñn]a |peque[ñn]o )?(?:son|daughter|boy|girl|lad|lass|kid|child|niece|nephew|grandson|granddaughter|sobrin[oa]|niet[oa]|wife|husband|partner|mum|mom|mother|dad|father|friend|brother|sister|hij[oa]|chamo|chama|nene|nena|niñ[oa]|peque|mujer|marido|espos[oa]|pareja|novi[oa]|madre|padre|mam[aá]|pap[aá]|amig[oa]|herman[oa]|abuel[oa]|manager|boss|colleague|client|employer|jef[ae]|cliente|clienta|compañer[oa]|socio|socia)`;
+/** "my manager, Mr Pieter van der Merwe": a title before a name is no part of it. */
+const TITLE = '(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sr|Sra|Srta|Don|Doña)\\.?\\s+)?';
 
 /** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
 const STRONG =
@@ -25,7 +27,7 @@ const AFTER_STRONG = new RegExp(`^(${ANY_CASE}(?:\\s*(?:&|and|y)\\s*\\p{Lu}[\\p{
 /** "…, name Marcus Webb": the bare word, before a capitalised name only. */
 const NAME_WORD = new RegExp(`(?:^|[\\s,.!?;])${lead(['name', 'nombre'])}\\s+(${NAME})`, 'u');
 /** "for my son Arjun Mehta", "es para mi hija Lucía", "my boy Harrison Clarke": a relation, then the name. */
-const RELATED = new RegExp(`(?<![\\p{L}])${RELATION},?\\s+(${NAME})`, 'u');
+const RELATED = new RegExp(`(?<![\\p{L}])${RELATION},?\\s+${TITLE}(${NAME})`, 'u');
 /** "it's for Isabella", "es para Lucía", "booking for Sam": one capitalised word is enough after these. */
 const FOR_ONE = new RegExp(`(?:(?<![\\p{L}])${lead(["it's", 'its', 'it is', 'is', 'this is', "that's", 'thats', 'es', 'son', 'booking', 'reserva', 'cita'])}\\s+(?:for|para)|^${lead(['for', 'para'])})\\s+(${NAME})`, 'u');
 /** "maths tmrw at 4 for Ravi Patel pls": after a bare "for"/"para", a first name and a surname. */
@@ -42,9 +44,9 @@ const GREETED_SELF = new RegExp(`^(?:hi+|hey+|hello|hiya|heya|morning|hola|holi|
 const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
 /**
  * "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence; one is
- * enough after a sentence ("tomorrow at 5:45pm. Ruth"), never as a question ("... Possible?").
+ * enough after a clause ("tomorrow at 5:45pm. Ruth", "friday at 11.30, Grace"), never as a question ("... Possible?").
  */
-const SIGNED = new RegExp(`(?:[.,!?]\\s*(\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+){1,2})|[.!?]\\s*(\\p{Lu}\\p{Ll}{2,}))${KISSES}\\s*[.!]?\\s*$`, 'u');
+const SIGNED = new RegExp(`(?:[.,!?]\\s*(\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+){1,2})|[.,!?]\\s*(\\p{Lu}\\p{Ll}{2,}))${KISSES}\\s*[.!]?\\s*$`, 'u');
 
 /** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
 const NOT_NAMES = new Set(

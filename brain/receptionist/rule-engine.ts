@@ -33,7 +33,7 @@ function read(turn: Turn): { when: When; service: Service | undefined } {
     return {
       when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)),
       // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
-      service: turn.services.find(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
+      service: turn.services.wanted(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
     };
   });
 }
@@ -114,6 +114,7 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
+  e = { ...e, when: spanBooked(e.when, durationMinutes, turn.normalized) };
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
   // "anything after 5 on friday?": the free times that fit are offered, when the range and the day say which.
   if (e.when.range && flow.date && durationMinutes !== undefined) {
@@ -140,6 +141,8 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     flow.date = undefined;
     return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
+  // "the 30th then, first thing in the morning": the day's opening time.
+  if (flow.time === undefined && e.when.earliest) [flow.time, flow.ambiguousMeridiem] = [rangesFor(profile, day)[0]!.open, false];
   if (flow.time === undefined) {
     // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
     // said) come with the question, as numbered choices.
@@ -165,6 +168,20 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     return ok(r.t('pastTime'), intent);
   }
   return start;
+}
+
+/**
+ * "the boardroom from 2 to 4" for a two-hour room, "the training room from 2pm": a span as long as the service, or a
+ * start said with "from" and no question about what is free, is the booking's own start, not a range to choose in.
+ */
+function spanBooked(when: When, durationMinutes: number | undefined, normalized: string): When {
+  const range = when.range;
+  if (!range || range.from === undefined || durationMinutes === undefined || when.unclear !== 'vague_time') return when;
+  // "11:30 till 1:30": an end before the start is in the afternoon.
+  const to = range.to === undefined ? undefined : range.to < range.from ? range.to + 12 * 60 : range.to;
+  const booked = to === undefined ? /\b(from|desde)\b/.test(normalized) && !ASKS_FREE.test(normalized) && !/\b(any ?time|whenever|cualquier)\b/.test(normalized) : to - range.from === durationMinutes;
+  if (!booked) return when;
+  return { ...when, unclear: undefined, range: undefined, time: range.from, ambiguousMeridiem: range.ambiguous };
 }
 
 /**
@@ -233,7 +250,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   let e = extract(turn, flow.offered?.length ?? 0);
   // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
   if (flow.awaiting === 'name' && e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0) e = { ...e, service: undefined };
-  const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
+  // "ok deep then", "no sorry, standard is fine": a change of mind may name the service by its first word only.
+  const headWord = !e.service && flow.serviceId ? turn.services.byHeadWord(withoutExclusions(turn.text)) : undefined;
+  const gaveSomething = Boolean(e.service || headWord || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
   // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
   const given = givenName(turn) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
@@ -244,7 +263,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
     flow.name = name;
   }
   flow.awaiting = undefined;
-  if (e.service) flow.serviceId = e.service.id;
+  if (e.service ?? headWord) flow.serviceId = (e.service ?? headWord)!.id;
   const services = ctx.profile.services;
   if (services.length === 0) {
     ctx.state.flow = undefined;
@@ -601,7 +620,13 @@ const VAGUE_WORDS = new Set(
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service && mentionsChange(turn.normalized) && (when.date || when.time !== undefined));
+  return Boolean(service && (when.date || when.time !== undefined) && mentionsChange(withoutServiceNames(turn.normalized, service)));
+}
+
+/** The message without those of the service's names that hold a change verb: "a move out clean" asks to move nothing. */
+function withoutServiceNames(normalized: string, service: Service): string {
+  const verbal = [service.name, ...service.aliases].map(normalize).filter((term) => mentionsChange(term)).sort((a, b) => b.length - a.length);
+  return verbal.reduce((t, term) => t.split(term).join(' '), normalized).replace(/\s+/g, ' ').trim();
 }
 
 function startBooking(turn: Turn): Promise<EngineResult> {
@@ -663,7 +688,9 @@ export class RuleEngine implements Engine {
     // "can we change it to 7" while a new booking is being made corrects that booking.
     // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
     const shifts = !state.flow && timeShift(n) !== undefined;
-    if (state.flow?.kind !== 'book' && (mentionsReschedule(n) || movesService(turn) || shifts)) {
+    // "piano move on wednesday from 1 to 3": the service's own name asks to move nothing.
+    const named = read(turn).service;
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(named ? withoutServiceNames(n, named) : n) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
@@ -719,6 +746,8 @@ export class RuleEngine implements Engine {
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
+    // "move out clean on the 31st?": a change verb that is only part of the service's name moves nothing.
+    if (service && intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(withoutServiceNames(turn.normalized, service))) return 'book';
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
     // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.

@@ -39,7 +39,7 @@ const YES_CORE = [
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
   // "ok let's do it", "let's book it".
-  'let s', 'lets', 'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
+  'let s', 'lets', 'actually', 'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'see ya', 'see you soon', 'catch you then', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
   // "si porfavor", "sí así": run together as typed, or "like that".
   // "si señora", "ya po", "sharp sharp": forms of address and particles.
@@ -218,7 +218,7 @@ const NOT_IN_NAMES = new Set(
   ).split(' '),
 );
 /** Small words that belong inside a name: "María de la Cruz", "Ashley and Tyler Brooks". */
-export const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'and', 'van', 'von', 'da', 'di', 'le']);
+export const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'and', 'van', 'von', 'der', 'den', 'da', 'di', 'le']);
 
 /** A plausible person's name from a reply to "what name should I use?", or undefined. */
 export function extractName(text: string): string | undefined {
@@ -232,6 +232,8 @@ export function extractName(text: string): string | undefined {
   }
   // "for my mum, Rita", "es para mi hijo Pablo": the relation is not the name; "Niall, thanks": nor is the courtesy.
   stripped = joinSurname(stripped);
+  // "Sipho Dlamini on behalf of Dlamini Attorneys": who the booking is for, not whom they work for.
+  stripped = stripped.replace(/\s+(?:on behalf of|de parte de|por parte de|en nombre de)\s.*$/iu, '');
   stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|x+|gracias|por favor|porfa|porfi|here|speaking|aqu[ií]|por aqu[ií])[.!]*$/iu, '').replace(/[.!,]+$/, '').trim();
   if (!/^[\p{L}][\p{L}'’ .&-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;

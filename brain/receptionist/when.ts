@@ -23,6 +23,8 @@ export interface When {
   unclear?: Unclear;
   /** "in the morning", "por la tarde": a part of the day without a clock time. */
   part?: DayPart;
+  /** "first thing", "a primera hora", "as early as possible": the day's opening time. */
+  earliest?: boolean;
   /** "next week", "esta semana", "this weekend": the Monday of a week named without a day. */
   week?: string;
   /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
@@ -79,7 +81,7 @@ const NUMBER_RE = Object.fromEntries(
 ) as Record<Language, RegExp>;
 
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
@@ -201,10 +203,18 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
     scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
+    // "is 4 too late?", "would 5 be ok": an hour asked about.
+    scan(/\b(?:is|would|could) (\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:be )?(?:too (?:late|early)|ok|okay|alright|possible|free|available|good|fine|doable|any good|work)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
   if (language === 'es') scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+  // The end of a span: "from 2 to 4", "de 10 a 12" (read as a range in parseWhen).
+  const notCount = `(?![:.]?\\d| ?(?:st|nd|rd|th|of|de (?:${MONTH})|people|persons|personas|dias?|days?|semanas?|weeks?|horas?|hours?|min\\w*)\\b)`;
+  scan(new RegExp(`(?<=\\d ?(?:am|pm)? )(?:to|till|until|a|hasta) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm)\\b)?${notCount}`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+  // Its start, written bare before "till": "thursday 11 till 12:30".
+  scan(new RegExp(`\\b(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm)\\b)?(?= ?(?:till|til|until|-|–|hasta) (?:las? )?\\d{1,2}(?:[:.]\\d{2})?\\b${notCount})`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+  if (language === 'es') scan(new RegExp(`\\bde (\\d{1,2})(?:[:.](\\d{2}))?(?= a (?:las? )?\\d{1,2}(?:[:.]\\d{2})?\\b${notCount})`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
 }
@@ -212,6 +222,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
 const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues del?|antes del?|desde|hasta) (?:the |las? |el |about )?(?:\d(?!\d?(?:st|nd|rd|th)\b)|noon|midday|mediodia)/;
 const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues del?|desde)$/;
+/** What joins the start and the end of a span of time: "11:30 till 1:30", "2 to 4", "de 10 a 12", "9-11". */
+const SPAN_JOIN = /^ ?(?:till|til|until|to|-|–|hasta|a)(?: las?)? ?$/;
 const RANGE_BOTH = /^(between|entre)$/;
 
 /** The hours a range wish allows, from its word and the clock times after it. */
@@ -232,6 +244,9 @@ function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish
   }
   return RANGE_START.test(word) ? { from: after[0]!.minutes, ambiguous } : { to: after[0]!.minutes, ambiguous };
 }
+
+/** "first thing in the morning", "lo más temprano posible", "when you open": the opening time of the day. */
+const EARLIEST = /\b(first thing|as early as (?:possible|poss|you can)|earliest (?:possible|slot|time|you can)|when you open|as soon as you open|a primera hora|lo mas temprano(?: posible)?|lo antes posible ese dia|apenas abr\w+|en cuanto abr\w+|nada mas abrir|al abrir)\b/;
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
@@ -318,7 +333,7 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
   // "in two weeks, same day of the week as today": today says which weekday, not the day.
-  if (/\b(today|hoy|this (?:morning|afternoon|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
+  if (/\b(today|hoy|this (?:morning|afternoon|arvo|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
   for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?|fortnights?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
@@ -379,7 +394,11 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     take(day >= 1 && day <= 31 ? nextDayOfMonth(today, day) : undefined, m[0]);
   }
   for (const { wd, after } of relative) countFrom(r, wd, after, ahead(wd, false));
-  if (r.days.some((d) => recent.includes(d)) && r.days.some((d) => !recent.includes(d))) r.days = r.days.filter((d) => !recent.includes(d));
+  // Another day asked for: a day of the month, or a weekday that is not the past day's own ("on the 14th of november …
+  // any chance of friday at 12?").
+  const told = r.days.filter((d) => recent.includes(d));
+  const asked = r.days.some((d) => !recent.includes(d)) || (r.dates.length > 0 && told.every((d) => !r.weekdays.includes(d.minus({ years: 1 }).weekday)));
+  if (told.length > 0 && asked) r.days = r.days.filter((d) => !recent.includes(d));
   return r;
 }
 
@@ -452,7 +471,9 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   if (clockTimes === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
   const times = correctedTime(s, clockTimes);
   const distinct = [...new Set(times.map((t) => t.minutes))];
-  const vague = VAGUE.exec(s);
+  // "11:30 till 1:30", "from 2 to 4", "de 10 a 12": a start and an end, read as "between" them.
+  const span = distinct.length === 2 ? times.findIndex((t, i) => i > 0 && SPAN_JOIN.test(s.slice(times[i - 1]!.end, t.end).replace(/\d[\s\S]*$/, ''))) : -1;
+  const vague = span > 0 ? { 0: '', 1: 'between', index: times[span - 1]!.at } : VAGUE.exec(s);
   // "between 3 and 4" names two times for one wish, not two choices.
   const between = vague && RANGE_BOTH.test(vague[1]!) && distinct.length === 2;
   if ((distinct.length > 1 && !between) || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
@@ -475,6 +496,7 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     result.time = minutes;
     result.ambiguousMeridiem = !certain && minutes >= 60 && minutes <= 12 * 60 + 59;
   } else if (part) result.part = part;
+  if (!hit && EARLIEST.test(s)) result.earliest = true;
   return result;
 }
 

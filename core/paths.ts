@@ -66,6 +66,10 @@ export class Paths {
   get backups(): string {
     return path.join(this.home, 'backups');
   }
+  /** The classifier's trained model when the installation's node_modules is read-only (brain/receptionist/model-cache.ts). */
+  get modelCache(): string {
+    return path.join(this.home, 'cache', 'wr-classifier');
+  }
   get tenantsDir(): string {
     return path.join(this.home, 'tenants');
   }

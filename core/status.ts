@@ -138,8 +138,9 @@ export function formatStatus(r: StatusReport): string {
   return lines.join('\n');
 }
 
-/** What is not up, for an exit code scripts can test: empty when everything is. */
-export function statusProblems(r: StatusReport): string[] {
+/** What is not up, in one line, for an exit code scripts can test: undefined when everything is. */
+export function statusProblem(r: StatusReport): string | undefined {
   const down = r.tenants.filter((t) => !t.connected).map((t) => t.id);
-  return [...(down.length ? [`not connected: ${down.join(', ')}`] : []), ...(r.brain.up ? [] : ['brain down']), ...(r.monitor.running ? [] : ['monitor not running'])];
+  const problems = [...(down.length ? [`not connected: ${down.join(', ')}`] : []), ...(r.brain.up ? [] : ['brain down']), ...(r.monitor.running ? [] : ['monitor not running'])];
+  return problems.length ? `not everything is up: ${problems.join('; ')}` : undefined;
 }

@@ -5,7 +5,7 @@ import { createLogger } from '../core/logger.js';
 import { Pm2Client } from '../core/pm2/client.js';
 import { daemonRunning } from '../core/pm2/daemon.js';
 import { bootstrap, onShutdown, signalReady } from '../core/process.js';
-import { formatStatus, statusReport } from '../core/status.js';
+import { formatStatus, statusProblem, statusReport } from '../core/status.js';
 import { startMonitorApi, storeStatus } from './http.js';
 import { Monitor, type Pm2View } from './monitor.js';
 import { MonitorStore } from './store.js';
@@ -17,7 +17,10 @@ const arg = process.argv[2];
 if (arg === '--status' || arg === '--json') {
   const report = await statusReport(config);
   console.log(arg === '--json' ? JSON.stringify(report, null, 2) : formatStatus(report));
-  process.exit(0);
+  // The same exit code as `wr-console status`: the spec's watcher --status served scripts and cron checks.
+  const problem = statusProblem(report);
+  if (problem) console.error(problem);
+  process.exit(problem ? 1 : 0);
 }
 if (arg === '--test') {
   for (const line of config.alertProblems) console.log(line);

@@ -1,4 +1,6 @@
 import type { EscalationNotice, NoticeStatus, SettleNotice } from '../../core/contracts.js';
+import type { Language } from '../../core/profile.js';
+import { staffWords } from './staff-words.js';
 
 /**
  * Escalations: a conversation handed to a person at the business. At most one is pending per
@@ -63,15 +65,16 @@ export function noticeMoves(from: NoticeStatus, to: NoticeStatus): boolean {
   return NOTICE_STEP[to] > NOTICE_STEP[from];
 }
 
-type NoticeFacts = { tenantId: string; tenantName: string; sender: string; senderName: string | null | undefined; summary: string };
+/** `language` is the business's (its profile's), in which its contacts read every notice. */
+type NoticeFacts = { tenantId: string; tenantName: string; language: Language; sender: string; senderName: string | null | undefined; summary: string };
 const who = (n: NoticeFacts) => (n.senderName ? `${n.senderName} (${n.sender})` : n.sender);
 
 /** What the business's contacts are told. */
 export function escalationNotice(n: NoticeFacts): string {
-  return `[${n.tenantId}] ${n.tenantName}: ${who(n)} needs a person. ${n.summary}`;
+  return `[${n.tenantId}] ${n.tenantName}: ${staffWords(n.language).needsPerson(who(n))} ${n.summary}`;
 }
 
 /** What they are told when that customer, still waiting, sends more. */
 export function followUpNotice(n: NoticeFacts): string {
-  return `[${n.tenantId}] ${n.tenantName}: more from ${who(n)}, still waiting for a person. ${n.summary}`;
+  return `[${n.tenantId}] ${n.tenantName}: ${staffWords(n.language).moreFrom(who(n))} ${n.summary}`;
 }

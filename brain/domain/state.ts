@@ -15,6 +15,8 @@ export interface BookingFlow {
   nearTime?: number;
   name?: string;
   awaiting?: 'name';
+  /** The services asked between when the message named only a word they share ("a haircut"): a reply naming one picks it. */
+  serviceChoices?: string[];
   /** Slot starts offered to the customer (local ISO), picked by number. */
   offered?: string[];
   /** A date whose weekday the customer got wrong ("Friday the 19th"): a reply naming its real weekday means it. */

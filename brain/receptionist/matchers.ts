@@ -105,6 +105,7 @@ const SHORTER = /\b(shorter|shortest|the short one|la corta|el corto|la mas cort
 /** A message that is only a length: "the 90 one", "la de 90", "90 mins please" (25 and up: smaller numbers may be an hour). */
 const LENGTH_WORDS_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|una?|pues|then|entonces) )*(?:hora y media|(?:an? )?hour and a half|half an hour|media hora|(?:an?|one|1|una?|2|two|dos|3|three|tres) ?(?:hours?|horas?|hrs?|h))(?: one| please| pls| porfa| por favor| then| entonces)*$/;
 const LENGTH_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|uno|una|pues|then|entonces) )*(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|minute one)?(?: one| please| pls| porfa| por favor| then| entonces)*$/;
+const TIME_UNIT = /^(?:hours?|horas?|hrs|mins?|minutes?|minutos?)$/;
 /** "in an hour", "una hora antes", "per hour": an hour that is no length of the service. */
 const NOT_LENGTH_BEFORE = /\b(?:in|within|per|every|dentro de|en|por|cada|a|al)\s*$/;
 const NOT_LENGTH_AFTER = /^\s*(?:ago|later|earlier|before|after|early|late|antes|despues|tarde|mas|more|less|menos)\b/;
@@ -118,9 +119,11 @@ export function statedMinutes(n: string): number | undefined {
   if (/\b(?:half an hour|half hour|media hora)\b/.test(n)) return 30;
   const minutes = MINUTES_SAID.exec(n);
   if (minutes) return MINUTE_WORDS[minutes[1]!] ?? Number(minutes[1]);
-  for (const m of n.matchAll(/\b(an?|one|1|una?|2|two|dos|3|three|tres) ?(?:hours?|horas?|hrs?|h)\b/g)) {
+  // "2h", "2 hours", "an hour"; a word before a bare "h" is no count ("ah vale").
+  for (const m of n.matchAll(/\b(?:([1-3]) ?(?:hours?|horas?|hrs?|h)|(an?|one|una?|two|dos|three|tres) (?:hours?|horas?|hrs?))\b/g)) {
     if (NOT_LENGTH_BEFORE.test(n.slice(0, m.index)) || NOT_LENGTH_AFTER.test(n.slice(m.index! + m[0].length))) continue;
-    const count = /^(2|two|dos)$/.test(m[1]!) ? 2 : /^(3|three|tres)$/.test(m[1]!) ? 3 : 1;
+    const said = (m[1] ?? m[2])!;
+    const count = /^(2|two|dos)$/.test(said) ? 2 : /^(3|three|tres)$/.test(said) ? 3 : 1;
     return count * 60;
   }
   return undefined;
@@ -156,7 +159,29 @@ export class ServiceMatcher {
    * are told apart by the length the message says ("a court for 90 mins", "pista de hora y media").
    */
   find(text: string, typos = true): Service[] {
-    return this.byLength(this.named(text, typos), text);
+    return this.reading(text, typos).services;
+  }
+
+  /**
+   * The services a message could mean equally: it says only a word their names share ("a haircut"
+   * for "Men's haircut" and "Kids' cut" alias "child haircut"), and no length that picks one. The
+   * customer is asked which, rather than booked into the first.
+   */
+  undecided(text: string): Service[] {
+    return this.reading(text, true).undecided;
+  }
+
+  private reading(text: string, typos: boolean): { services: Service[]; undecided: Service[] } {
+    const named = this.named(text);
+    if (named.length > 0) return { services: this.byLength(named, text).ranked, undecided: [] };
+    const shared = this.sharedWord(text);
+    if (shared.length < 2) {
+      // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
+      const translated = translatedServices(this.terms, text);
+      return { services: this.byLength(translated.length > 0 || !typos ? translated : this.misspelt(text), text).ranked, undecided: [] };
+    }
+    const { ranked, fitted } = this.byLength(shared, text);
+    return fitted ? { services: ranked, undecided: [] } : { services: [], undecided: shared };
   }
 
   /**
@@ -164,12 +189,12 @@ export class ServiceMatcher {
    * When the message says a length that none of the related services has, none is named: the
    * customer is asked which, rather than booked into the wrong length.
    */
-  private byLength(found: Service[], text: string): Service[] {
+  private byLength(found: Service[], text: string): { ranked: Service[]; fitted: boolean } {
     const first = found[0];
-    if (!first) return this.lengthAlone(text);
+    if (!first) return { ranked: this.lengthAlone(text), fitted: false };
     const words = new Set(this.terms.filter((t) => t.service.id === first.id).flatMap((t) => t.key.filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !/\d/.test(w))));
     const related = [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
-    if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return found;
+    if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return { ranked: found, fitted: false };
     // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
     const bare = new RegExp(`\\b(?:${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
     const n = normalize(text);
@@ -177,11 +202,11 @@ export class ServiceMatcher {
     // "the longer one", "la corta": the longest or shortest of the related services.
     const extreme = LONGER.test(n) ? Math.max(...related.map((s) => s.duration)) : SHORTER.test(n) ? Math.min(...related.map((s) => s.duration)) : undefined;
     // "push it back an hour" says how far to move, not how long.
-    if ((said === undefined || (!bare && timeShift(n) !== undefined)) && extreme === undefined) return found;
+    if ((said === undefined || (!bare && timeShift(n) !== undefined)) && extreme === undefined) return { ranked: found, fitted: false };
     const fits = related.filter((s) => (said === undefined ? s.duration === extreme : s.duration === said || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said))));
-    if (fits.length === 0) return bare ? found : [];
+    if (fits.length === 0) return { ranked: bare ? found : [], fitted: false };
     const rank = (s: Service) => (fits.includes(s) ? 0 : 1) * 1000 + (found.includes(s) ? found.indexOf(s) : 999);
-    return [...new Set([...found, ...fits])].sort((a, b) => rank(a) - rank(b));
+    return { ranked: [...new Set([...found, ...fits])].sort((a, b) => rank(a) - rank(b)), fitted: fits.length === 1 };
   }
 
   /**
@@ -208,9 +233,9 @@ export class ServiceMatcher {
     const found = this.find(text);
     if (found.length < 2) return found;
     const clauses = text.split(CLAUSES).map((c) => c.trim()).filter(Boolean);
-    const namedIn = (re: RegExp) => new Set(clauses.filter((c) => re.test(normalize(c))).flatMap((c) => this.named(c, false).map((x) => x.id)));
+    const namedIn = (re: RegExp) => new Set(clauses.filter((c) => re.test(normalize(c))).flatMap((c) => this.named(c).map((x) => x.id)));
     const chosen = namedIn(CHOSEN);
-    const story = new Set([...namedIn(STORY)].filter((id) => !clauses.some((c) => REPORTED.test(normalize(c)) && this.named(c, false).some((x) => x.id === id))));
+    const story = new Set([...namedIn(STORY)].filter((id) => !clauses.some((c) => REPORTED.test(normalize(c)) && this.named(c).some((x) => x.id === id))));
     const rank = (x: Service) => (chosen.has(x.id) ? 0 : story.has(x.id) ? 2 : 1);
     return [...found].sort((a, b) => rank(a) - rank(b));
   }
@@ -232,7 +257,7 @@ export class ServiceMatcher {
     return heads.length === 1 ? heads[0]!.service : undefined;
   }
 
-  private named(text: string, typos: boolean): Service[] {
+  private named(text: string): Service[] {
     const n = ` ${normalize(text)} `;
     const key = serviceKey(text);
     const keyed = ` ${key.join(' ')} `;
@@ -243,10 +268,22 @@ export class ServiceMatcher {
     for (const t of exact) found.set(t.service.id, t.service);
     if (found.size > 0) return [...found.values()];
     for (const t of this.terms) if (allWordsIn(t.key, key)) found.set(t.service.id, t.service);
-    if (found.size > 0) return [...found.values()];
-    // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
-    const translated = translatedServices(this.terms, text);
-    if (translated.length > 0 || !typos) return translated;
+    return [...found.values()];
+  }
+
+  /** The services whose names (or aliases) hold a word the message says, when that word is in two or more of them. */
+  private sharedWord(text: string): Service[] {
+    // A unit of time ("a la misma hora") is how long or when, never which service.
+    for (const w of words(text).filter((x) => x.length >= 4 && keywordIntents(x).length === 0 && !TIME_UNIT.test(x))) {
+      const sharing = new Map(this.terms.filter((t) => t.key.length >= 2 && t.key.includes(keyWord(w))).map((t) => [t.service.id, t.service]));
+      if (sharing.size >= 2) return [...sharing.values()];
+    }
+    return [];
+  }
+
+  /** Services a word of the message is a close spelling of ("masage"). */
+  private misspelt(text: string): Service[] {
+    const found = new Map<string, Service>();
     for (const w of words(text).filter((x) => x.length >= 5)) {
       const best = this.fuse.search(w)[0];
       if (best && (best.score ?? 1) <= 0.25 && misspells(w, best.item.term)) found.set(best.item.service.id, best.item.service);
@@ -255,10 +292,13 @@ export class ServiceMatcher {
   }
 }
 
-/** Whether the text shares a word of four letters or more with the service's name or aliases ("the haircut", "la del masaje"). */
-export function sharesServiceWord(service: Service, text: string): boolean {
-  const mine = new Set(serviceKey(text).filter((w) => w.length >= 4 && !STOPWORDS.has(w)));
-  return [service.name, ...service.aliases].some((t) => serviceKey(t).some((w) => w.length >= 4 && mine.has(w)));
+/**
+ * Whether the text shares a word of `letters` or more with the service's name or aliases ("the
+ * haircut", "la del masaje"; "the mens one" with three).
+ */
+export function sharesServiceWord(service: Service, text: string, letters = 4): boolean {
+  const mine = new Set(serviceKey(text).filter((w) => w.length >= letters && !STOPWORDS.has(w)));
+  return [service.name, ...service.aliases].some((t) => serviceKey(t).some((w) => w.length >= letters && mine.has(w)));
 }
 
 /** "somos 6", "para 2", "table for 4", "12 people": how many people the booking is for. */
@@ -281,7 +321,28 @@ export function serviceForParty(services: readonly Service[], text: string): Ser
 const singularWords = (text: string) =>
   text.split(' ').map((w) => (w.length < 4 ? w : w.replace(/ies$/, 'y').replace(/ones$/, 'on').replace(/(ss|x)es$/, '$1').replace(/([^s])s$/, '$1'))).join(' ');
 
-/** Ranks FAQ entries by overlap with their keywords and question words; typo-tolerant via fuse.js. */
+/**
+ * Whether a message says a word or phrase of the lexicon's, in either language: "efectivo" says
+ * "cash", "anulo" says "cancelación", "tarjeta regalo" says "gift card". A word the lexicon does not
+ * have is said only as written, which the matchers check themselves.
+ */
+function saidInEitherLanguage(normalized: string): (word: string) => boolean {
+  const keys = new Set(lexiconKey(normalized));
+  return (word) => {
+    const joined = lexiconKey(word);
+    if (joined.length !== 1) return false;
+    const same = LEXICON.same(joined[0]!);
+    return same.size > 1 && !LEXICON.generic(joined[0]!) && [...same].some((w) => keys.has(w));
+  };
+}
+
+/** One word for every word of the lexicon's group a keyword is in; any other keyword is its own. */
+function meaning(keyword: string): string {
+  const joined = lexiconKey(keyword);
+  return joined.length === 1 ? [...LEXICON.same(joined[0]!)].sort()[0]! : keyword;
+}
+
+/** Ranks FAQ entries by overlap with their keywords and question words, in either language; typo-tolerant via fuse.js. */
 export class FaqMatcher {
   private readonly fuse: Fuse<{ faq: Faq; text: string }>;
   /** Each entry's keywords and question words, normalised once per profile rather than per message. */
@@ -296,8 +357,9 @@ export class FaqMatcher {
   }
 
   /**
-   * How many of an entry's keywords the message has: phrases anywhere, single words as words. With
-   * `inflected`, plurals and other endings of a long keyword count too ("recoger" in "recogeis").
+   * How many of an entry's keywords the message has: phrases anywhere, single words as words, and
+   * the lexicon's words in either language ("efectivo" for "cash"). With `inflected`, plurals and
+   * other endings of a long keyword count too ("recoger" in "recogeis").
    */
   private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, inflected: boolean): number {
     const stemHit = (k: string) => {
@@ -307,7 +369,11 @@ export class FaqMatcher {
     };
     const singularText = inflected ? ` ${singularWords(normalized)} ` : '';
     const phraseHit = (k: string) => normalized.includes(k) || (inflected && singularText.includes(` ${singularWords(k)} `));
-    return keywords.filter((k) => (k.includes(' ') ? phraseHit(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k))))).length;
+    const said = saidInEitherLanguage(normalized);
+    const hits = keywords.filter((k) => (k.includes(' ') ? phraseHit(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k)))) || said(k));
+    // "abono" says "abono", "adelanto" and "deposit" alike: keywords of one meaning are one hit. Between entries with as
+    // many, the one more of whose keywords are said wins ("vegan" says three of the vegan entry's, "menu" two of the menu's).
+    return new Set(hits.map(meaning)).size + hits.length / 100;
   }
 
   /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */
@@ -315,9 +381,10 @@ export class FaqMatcher {
     const normalized = normalize(text);
     const msg = new Set(words(text));
     let top: { faq: Faq; keywordHits: number; questionShare: number } | undefined;
+    const said = saidInEitherLanguage(normalized);
     for (const { faq, keywords, questionWords: q } of this.entries) {
       const keywordHits = this.keywordHits(keywords, normalized, msg, true);
-      const questionShare = q.length ? q.filter((w) => msg.has(w)).length / q.length : 0;
+      const questionShare = q.length ? q.filter((w) => msg.has(w) || said(w)).length / q.length : 0;
       if ((keywordHits > 0 || questionShare > 0) && (!top || keywordHits * 2 + questionShare > top.keywordHits * 2 + top.questionShare)) top = { faq, keywordHits, questionShare };
     }
     if (!top) return undefined;
@@ -329,8 +396,9 @@ export class FaqMatcher {
     const msg = new Set(words(text));
     if (msg.size === 0) return undefined;
     let top: { faq: Faq; score: number } | undefined;
+    const said = saidInEitherLanguage(normalized);
     for (const { faq, keywords, questionWords } of this.entries) {
-      const score = this.keywordHits(keywords, normalized, msg, false) * 2 + questionWords.filter((w) => msg.has(w)).length;
+      const score = this.keywordHits(keywords, normalized, msg, false) * 2 + questionWords.filter((w) => msg.has(w) || said(w)).length;
       if (score > 0 && (!top || score > top.score)) top = { faq, score };
     }
     if (top && top.score >= 2) return top.faq;

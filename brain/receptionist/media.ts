@@ -1,7 +1,9 @@
 import type { MessageKind } from '../../core/inbound.js';
 import type { MediaPolicy } from '../../core/media-policy.js';
+import type { Language } from '../../core/profile.js';
 import type { Replies } from './replies.js';
 import type { ConversationState } from '../domain/state.js';
+import { staffWords } from '../domain/staff-words.js';
 
 /** What the receptionist does with a message that brought no words to answer. */
 export interface MediaAnswer {
@@ -13,8 +15,8 @@ export interface MediaAnswer {
 }
 
 /** The staff notice for a file a customer sent (with or without words): staff look at files, the bot cannot. */
-export function fileNotice(record: string, policy: MediaPolicy): string | null {
-  return policy.notifyStaff ? `Sent ${record}.` : null;
+export function fileNotice(record: string, policy: MediaPolicy, language: Language): string | null {
+  return policy.notifyStaff ? staffWords(language).sent(record) : null;
 }
 
 const WHAT = { image: 'whatImage', video: 'whatVideo', document: 'whatDocument', contact: 'whatContact' } as const;
@@ -26,14 +28,16 @@ const WHAT = { image: 'whatImage', video: 'whatVideo', document: 'whatDocument',
  */
 export function answerMedia(kind: MessageKind, record: string, replies: Replies, policy: MediaPolicy, state: Readonly<ConversationState>, now: Date): MediaAnswer {
   const staff = (text: string) => (policy.notifyStaff ? text : null);
+  // Staff read notices in the business's language, whatever the customer's.
+  const words = staffWords(replies.profile.language);
   switch (kind) {
     case 'audio':
-      return { reply: replies.t('voiceNote'), notice: staff(`Sent a voice note ${record} that could not be understood; asked them to type.`) };
+      return { reply: replies.t('voiceNote'), notice: staff(words.voiceNote(record)) };
     case 'image':
     case 'video':
     case 'document':
     case 'contact':
-      return { reply: replies.t('mediaReceived', { what: replies.t(WHAT[kind]) }), notice: fileNotice(record, policy) };
+      return { reply: replies.t('mediaReceived', { what: replies.t(WHAT[kind]) }), notice: fileNotice(record, policy, replies.profile.language) };
     case 'location':
       return { reply: replies.t('locationReceived'), notice: null };
     case 'sticker':
@@ -43,12 +47,12 @@ export function answerMedia(kind: MessageKind, record: string, replies: Replies,
       // A redialling customer gets one message per window, and staff one notice.
       if (now.getTime() - last < policy.callReplyWindowMinutes * 60_000) return { reply: null, notice: null };
       const phone = replies.profile.phone ? replies.t('callPhone', { phone: replies.profile.phone }) : '';
-      return { reply: replies.t('call', { phone }), callNoticeAt: now.toISOString(), notice: staff(`Called on WhatsApp; the call was ${policy.rejectCalls ? 'declined' : 'not answered'} and they were asked to write.`) };
+      return { reply: replies.t('call', { phone }), callNoticeAt: now.toISOString(), notice: staff(words.call(policy.rejectCalls)) };
     }
     case 'undecryptable':
       return { reply: replies.t('undecryptable'), notice: null };
     case 'other':
-      return { reply: replies.t('cannotOpen'), notice: staff(`Sent ${record}, which the bot cannot open.`) };
+      return { reply: replies.t('cannotOpen'), notice: staff(words.cannotOpen(record)) };
     case 'reaction':
     case 'text':
       return { reply: null, notice: null };

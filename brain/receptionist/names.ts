@@ -43,10 +43,10 @@ const GREETED_SELF = new RegExp(`^(?:hi+|hey+|hello|hiya|heya|morning|hola|holi|
 /** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
 const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
 /**
- * "... at 8am? Leo Murray": two or three capitalised words that end the message after a sentence; one is
- * enough after a clause ("tomorrow at 5:45pm. Ruth", "friday at 11.30, Grace"), never as a question ("... Possible?").
+ * "... at 8am? Leo Murray", "... thursday at quarter to 7? Lewis", "cheers, Jordan", "…a las 12? para Alba":
+ * one to three capitalised words that end the message after a sentence, signed off (a kiss after them is no part).
  */
-const SIGNED = new RegExp(`(?:[.,!?]\\s*(\\p{Lu}\\p{Ll}+(?:\\s+\\p{Lu}\\p{Ll}+){1,2})|[.,!?]\\s*(\\p{Lu}\\p{Ll}{2,}))${KISSES}\\s*[.!]?\\s*$`, 'u');
+const SIGNED = /[.,!?]\s*(?:(?:[Ff]or|[Pp]ara|[Ff]rom|[Dd]e)\s+)?(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){0,2})\s*(?:\s[xX]{1,3})?[.!]?\s*$/u;
 
 /** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
 const NOT_NAMES = new Set(
@@ -57,7 +57,7 @@ const NOT_NAMES = new Set(
     'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
     'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres ' +
     // Closing words and what people say they are ("hi im new", "hola soy argentina, …"): no names.
-    'bye regards best urgent urgente asap anytime whenever thx ta xx besos besitos abrazos abrazo chau chao adios slds bendiciones amen cheers ciao whatever anyway anyways nevermind cool awesome sorted otherwise ' +
+    'ty love merci danke porfa porfavor plis gracias sharp howzit aye bye regards best urgent urgente asap anytime whenever thx ta xx besos besitos abrazos abrazo chau chao adios slds bendiciones amen cheers ciao whatever anyway anyways nevermind cool awesome sorted otherwise ' +
     'new back late early interested curious confused ready done lost stuck busy well keen unsure desperate hoping just also still so sure nervous scared excited ' +
     'nuevo nueva cliente clienta paciente alumno alumna socio socia yo argentina argentino mexicana mexicano chilena chileno colombiana colombiano venezolana venezolano ' +
     'espanola espanol uruguaya uruguayo peruana peruano cubana cubano mama papa madre padre'

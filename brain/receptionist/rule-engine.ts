@@ -1,15 +1,16 @@
-import { SURE } from './classifier.js';
+import { SURE, SURE_UNKNOWN } from './classifier.js';
 import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
-import { ABOUT_OFFER, PRICE, finalRequest } from './keywords.js';
+import { ABOUT_OFFER, PRICE, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated } from './conversation.js';
 import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
+import { escalationSummary, type EscalationReason } from '../domain/staff-words.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
@@ -18,22 +19,29 @@ import { cached } from '../../core/memo.js';
 
 type Service = Profile['services'][number];
 
-interface Entities {
-  service?: Service;
+interface Reading {
   when: When;
+  service: Service | undefined;
+  /** Services the message could mean equally ("a haircut" where three names hold the word): asked between. */
+  undecided: Service[];
+}
+
+interface Entities extends Reading {
   choice?: number;
 }
 
 /** What the message says about when and which service, read once per turn. */
-const readings = new WeakMap<Turn, { when: When; service: Service | undefined }>();
-function read(turn: Turn): { when: When; service: Service | undefined } {
+const readings = new WeakMap<Turn, Reading>();
+function read(turn: Turn): Reading {
   return cached(readings, turn, () => {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
+    // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
+    const service = turn.services.wanted(text)[0] ?? serviceForParty(turn.tools.profile.services, text);
     return {
       when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)),
-      // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
-      service: turn.services.wanted(text)[0] ?? serviceForParty(turn.tools.profile.services, text),
+      service,
+      undecided: service ? [] : turn.services.undecided(text),
     };
   });
 }
@@ -105,6 +113,12 @@ function leadingName(turn: Turn): string | undefined {
   return extractName(m[1]!);
 }
 const SAME_TIME = /\b(same time|misma hora)\b/;
+
+/** The one service of `choices` the text shares a word with, by a word the others do not have. */
+function onlySharing(choices: readonly Service[], text: string): Service | undefined {
+  const sharing = choices.filter((s) => sharesServiceWord(s, text, 3));
+  return sharing.length === 1 ? sharing[0] : undefined;
+}
 
 /**
  * Shared steps of booking and rescheduling once the service is known: a usable date, a time,
@@ -263,8 +277,10 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
     flow.name = name;
   }
   flow.awaiting = undefined;
-  if (e.service ?? headWord) flow.serviceId = (e.service ?? headWord)!.id;
   const services = ctx.profile.services;
+  // Asked which of a few services, a reply saying a word only one of them has picks it ("the mens one", "la larga").
+  const chosen = e.service ?? headWord ?? (flow.serviceChoices && !flow.serviceId ? onlySharing(services.filter((s) => flow.serviceChoices!.includes(s.id)), turn.text) : undefined);
+  if (chosen) flow.serviceId = chosen.id;
   if (services.length === 0) {
     ctx.state.flow = undefined;
     return ok(r.t('noServices'), 'book', false);
@@ -273,8 +289,11 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   if (!flow.serviceId) {
     if (e.when.date) flow.date = e.when.date;
     if (e.when.time !== undefined) [flow.time, flow.ambiguousMeridiem] = [e.when.time, e.when.ambiguousMeridiem];
-    return ok(r.t('askService', { list: services.map((s) => s.name).join(', ') }), 'book');
+    if (e.undecided.length > 0) flow.serviceChoices = e.undecided.map((s) => s.id);
+    const asked = flow.serviceChoices ? services.filter((s) => flow.serviceChoices!.includes(s.id)) : services;
+    return ok(r.t('askService', { list: asked.map((s) => s.name).join(', ') }), 'book');
   }
+  flow.serviceChoices = undefined;
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
   // "and could I add a facial straight after, at 11?": a time for one more service is on the day of the booking last made.
@@ -544,9 +563,9 @@ function givesSlots(turn: Turn): boolean {
   return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
-async function escalate(turn: Turn, why: string): Promise<EngineResult> {
+async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {
   const ctx = turn.tools;
-  await escalateToHuman(ctx, `${why}: "${turn.text.slice(0, 300)}"`);
+  await escalateToHuman(ctx, escalationSummary(ctx.profile.language, why, turn.text));
   ctx.state.flow = undefined;
   ctx.state.pending = undefined;
   const next = openIntervalAt(ctx.profile, ctx.now) ? undefined : nextOpening(ctx.profile, ctx.now);
@@ -617,16 +636,23 @@ const VAGUE_WORDS = new Set(
     'offer ofrecen ofreceis reserva reservas reservacion reservation reservations booking bookings appointment appointments cita citas tiempo time tipos types').split(' '),
 );
 
+/**
+ * The message with the business's own service names ("a jewellery change", "move out clean", "cambio
+ * de joya") standing as a plain "cita": the words of a name ask for no change of a booking, the
+ * thing named stays ("pasar mi clase al domingo").
+ */
+function unnamed(turn: Turn): string {
+  const flat = (t: string) => normalize(t).replace(/-/g, ' ');
+  const names = turn.tools.profile.services.flatMap((s) => [s.name, ...s.aliases]).map(flat).filter(Boolean).sort((a, b) => b.length - a.length);
+  let n = ` ${flat(turn.normalized)} `;
+  for (const name of names) n = n.split(` ${name} `).join(' cita ');
+  return n.trim();
+}
+
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service && (when.date || when.time !== undefined) && mentionsChange(withoutServiceNames(turn.normalized, service)));
-}
-
-/** The message without those of the service's names that hold a change verb: "a move out clean" asks to move nothing. */
-function withoutServiceNames(normalized: string, service: Service): string {
-  const verbal = [service.name, ...service.aliases].map(normalize).filter((term) => mentionsChange(term)).sort((a, b) => b.length - a.length);
-  return verbal.reduce((t, term) => t.split(term).join(' '), normalized).replace(/\s+/g, ' ').trim();
+  return Boolean(service && mentionsChange(unnamed(turn)) && (when.date || when.time !== undefined));
 }
 
 function startBooking(turn: Turn): Promise<EngineResult> {
@@ -680,7 +706,8 @@ export class RuleEngine implements Engine {
     if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
     if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
     if (isAffirmative(n) && !state.flow && !['thanks', 'greeting'].includes(turn.classification.intent)) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
-    if (mentionsCancel(n)) {
+    const asks = unnamed(turn);
+    if (mentionsCancel(asks)) {
       state.pending = undefined;
       state.flow = { kind: 'cancel' };
       return advanceCancel(turn, state.flow);
@@ -688,9 +715,7 @@ export class RuleEngine implements Engine {
     // "can we change it to 7" while a new booking is being made corrects that booking.
     // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
     const shifts = !state.flow && timeShift(n) !== undefined;
-    // "piano move on wednesday from 1 to 3": the service's own name asks to move nothing.
-    const named = read(turn).service;
-    if (state.flow?.kind !== 'book' && (mentionsReschedule(named ? withoutServiceNames(n, named) : n) || movesService(turn) || shifts)) {
+    if (state.flow?.kind !== 'book' && (mentionsReschedule(asks) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
       return advanceReschedule(turn, state.flow);
@@ -742,13 +767,19 @@ export class RuleEngine implements Engine {
     // A closing question about where or when the business is open is the request, whatever the story before it.
     const request = finalRequest(turn.text);
     if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];
-    const { when } = read(turn);
+    const { when, undecided } = read(turn);
+    // "una sesión": a word several services share is the business's talk as much as one service's name.
+    service ??= undecided[0];
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
+    // Both models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
+    // racket" with an FAQ, and asks about neither (classifier.ts: SURE_UNKNOWN).
+    if (intent === 'unknown' && score >= SURE_UNKNOWN && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
-    // "move out clean on the 31st?": a change verb that is only part of the service's name moves nothing.
-    if (service && intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(withoutServiceNames(turn.normalized, service))) return 'book';
-    const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && hints.includes(intent as never);
+    // Its words, not a service's name ("a jewellery change on saturday"), must say so.
+    const ownHints = keywordIntents(unnamed(turn));
+    const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && ownHints.includes(intent as never);
+    if (service && ['cancel', 'reschedule'].includes(intent) && hints.includes(intent as never) && !ownHints.includes(intent as never)) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
     // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
     if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';

@@ -6,7 +6,7 @@
  * accents, as normalize() leaves text.
  *
  * `generic` groups say little alone ("service", "sesión"): they help a longer name match, and never
- * name a service on their own.
+ * name a service on their own. The FAQ matcher reads the same lexicon, with its topic groups.
  */
 const SPECIFIC: readonly string[][] = [
   ['puncture', 'flat', 'pinchazo', 'pinchado', 'pinchada', 'pincho', 'pinche', 'pinchar', 'ponchadura', 'ponchada', 'ponchado', 'ponchar'],
@@ -75,8 +75,69 @@ const GENERIC: readonly string[][] = [
   ['sport', 'sports', 'deportivo', 'deportiva'],
 ];
 
+/**
+ * What FAQ entries are about — policies, payment, deposits, what to bring, insurance, parking,
+ * pets, access — for the questions asked in the other language than the business wrote its FAQ in
+ * ("aceptan efectivo?" for "How do I pay?" with the keyword "cash"). Words with a second everyday
+ * meaning stay out: "tarde" (afternoon), "seguro" (sure, safe), "llevar" (to take).
+ */
+const TOPICS: readonly string[][] = [
+  ['cancel', 'cancellation', 'cancelar', 'cancelo', 'cancelamos', 'cancelacion', 'anular', 'anulo', 'anulamos', 'anulacion'],
+  ['late', 'tardanza', 'retraso', 'atraso', 'llego tarde', 'llegar tarde', 'llegamos tarde'],
+  ['no show', 'no shows', 'falto', 'faltar', 'no me presento', 'no presentarse'],
+  ['pay', 'payment', 'pagar', 'pago', 'pagos', 'pagamos'],
+  ['card', 'tarjeta', 'credit card', 'debit card', 'tarjeta de credito', 'tarjeta de debito'],
+  ['cash', 'efectivo'],
+  ['transfer', 'bank transfer', 'transferencia'],
+  ['deposit', 'deposito', 'senal', 'adelanto', 'anticipo', 'fianza', 'abono'],
+  ['refund', 'money back', 'reembolso', 'devolucion', 'devuelve', 'devuelven', 'devolveis', 'devolvemos'],
+  ['fee', 'penalty', 'penalizacion', 'penalidad', 'recargo'],
+  ['parking', 'park', 'aparcar', 'aparcamiento', 'estacionamiento', 'estacionar', 'parqueo', 'parqueadero', 'cochera'],
+  ['insurance', 'insured', 'insurer', 'aseguradora', 'mutua', 'seguro medico', 'obra social', 'prepaga'],
+  ['wear', 'clothes', 'clothing', 'outfit', 'ropa', 'vestir', 'me pongo'],
+  ['bring', 'traer', 'traigo', 'traemos'],
+  ['free', 'gratis', 'gratuito', 'gratuita', 'sin costo', 'sin coste'],
+  ['gift', 'voucher', 'gift card', 'gift voucher', 'regalo', 'tarjeta regalo', 'vale regalo', 'bono regalo', 'cheque regalo'],
+  ['pet', 'mascota', 'animal'],
+  ['cat', 'gato', 'gata'],
+  ['online', 'zoom', 'virtual', 'remote', 'videollamada', 'en linea', 'a distancia'],
+  ['shower', 'ducha'],
+  ['changing room', 'vestuario'],
+  ['locker', 'taquilla'],
+  ['rent', 'hire', 'rental', 'alquilar', 'alquiler', 'alquilais', 'alquilan'],
+  ['racket', 'raqueta', 'pala'],
+  ['delivery', 'deliver', 'a domicilio', 'domicilio', 'reparto', 'envio'],
+  ['pick up', 'collect', 'collection', 'recoger', 'recogida', 'recogeis', 'recogen'],
+  ['referral', 'derivacion', 'volante', 'orden medica'],
+  ['invoice', 'receipt', 'factura', 'recibo'],
+  ['walk in', 'walk ins', 'without an appointment', 'without appointment', 'sin cita', 'sin reserva'],
+  ['wheelchair', 'silla de ruedas'],
+  ['accessible', 'accesible', 'accessibility', 'accesibilidad'],
+  ['stairs', 'escaleras'],
+  ['lift', 'elevator', 'ascensor'],
+  ['vegetarian', 'vegetariano', 'vegetariana'],
+  ['vegan', 'vegano', 'vegana'],
+  ['hurt', 'pain', 'painful', 'duele', 'dolor', 'doloroso'],
+  ['minor', 'menor', 'menores', 'under 18', 'menor de edad'],
+  ['age', 'edad'],
+  ['homework', 'deberes', 'tarea', 'tareas'],
+  ['report', 'informe'],
+  ['school', 'colegio', 'cole', 'escuela'],
+  ['rain', 'raining', 'lluvia', 'llueve', 'llover'],
+  ['member', 'membership', 'socio', 'socia', 'socios'],
+  ['discount', 'descuento'],
+  ['pack', 'package', 'bundle', 'bono', 'bonos', 'paquete'],
+  ['allergy', 'allergic', 'alergia', 'alergica', 'alergico'],
+  ['wifi', 'wi fi', 'internet'],
+  ['language', 'idioma'],
+  ['english', 'ingles'],
+  ['spanish', 'espanol', 'castellano'],
+  ['warranty', 'guarantee', 'garantia'],
+  ['wait', 'esperar', 'espero'],
+];
+
 /** Phrases of the groups, longest first, each to be read as one word ("recien nacido" → "recien_nacido"). */
-const PHRASES = [...SPECIFIC, ...GENERIC].flat().filter((w) => w.includes(' ')).sort((a, b) => b.length - a.length);
+const PHRASES = [...SPECIFIC, ...GENERIC, ...TOPICS].flat().filter((w) => w.includes(' ')).sort((a, b) => b.length - a.length);
 const PHRASE_RE = new RegExp(`(?<= |^)(${PHRASES.join('|')})(?= |$)`, 'g');
 
 /** Normalised text with the lexicon's phrases joined into single words. */
@@ -89,27 +150,34 @@ export interface ServiceWords {
   same(word: string): ReadonlySet<string>;
   /** Whether `word` is one of the lexicon's and means something alone ("shave"; not "service", nor a word it lacks). */
   specific(word: string): boolean;
+  /** Whether `word` says only something generic ("service", "check", "control"): no FAQ's topic. */
+  generic(word: string): boolean;
 }
 
 /** The lexicon with its words in the form `key` gives them (the service matcher's singular, stemmed form). */
 export function serviceWords(key: (word: string) => string): ServiceWords {
   const same = new Map<string, Set<string>>();
   const specific = new Set<string>();
-  const add = (groups: readonly string[][], isGeneric: boolean) => {
+  const generic = new Set<string>();
+  const add = (groups: readonly string[][], kind: 'specific' | 'generic' | 'topic') => {
     for (const group of groups) {
       const keyed = group.map((w) => key(w.replace(/ /g, '_')));
       for (const w of keyed) {
         const set = same.get(w) ?? new Set([w]);
         for (const other of keyed) set.add(other);
         same.set(w, set);
-        if (!isGeneric) specific.add(w);
+        if (kind === 'specific') specific.add(w);
+        if (kind === 'generic') generic.add(w);
       }
     }
   };
-  add(SPECIFIC, false);
-  add(GENERIC, true);
+  add(SPECIFIC, 'specific');
+  add(GENERIC, 'generic');
+  // A topic word names no service alone: "tarjeta" is no "Gift card" session.
+  add(TOPICS, 'topic');
   return {
     same: (word) => same.get(word) ?? new Set([word]),
     specific: (word) => specific.has(word),
+    generic: (word) => generic.has(word) && !specific.has(word),
   };
 }

@@ -43,7 +43,7 @@ const YES_FILLER = [
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'see ya', 'see you soon', 'catch you then', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
   // "si porfavor", "sí así": run together as typed, or "like that".
   // "si señora", "ya po", "sharp sharp": forms of address and particles.
-  'senor', 'senora', 'senorita', 'jefe', 'jefa', 'po', 'pue', 'pe', 'che', 'mate', 'bru', 'boet', 'bro', 'chief', 'boss', 'maam', 'ma am', 'sir', 'hun', 'love',
+  'senor', 'senora', 'senorita', 'jefe', 'jefa', 'po', 'pue', 'pe', 'che', 'bru', 'boet', 'bro', 'chief', 'boss', 'maam', 'ma am', 'sir', 'hun', 'love',
   'por favor', 'porfavor', 'porfa', 'porfi', 'xfa', 'xfavor', 'plis', 'asi', 'gracias', 'muchas', 'mil', 'nos vemos', 'ahi nos vemos', 'alli nos vemos', 'alla nos vemos', 'nos vemos ahi', 'nos vemos alli', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
   // "sí, esa", "yes that one's fine": pointing at the proposal just shown.
   'that one s', 'this one', 'this one s', 'that time', 'that day', 'esa', 'ese', 'esa misma', 'ese mismo', 'esa hora', 'ese dia', 'esa misma hora',
@@ -74,15 +74,17 @@ const phraseList = (core: readonly string[], filler: readonly string[]) =>
  * Whether `text` is made only of these phrases, with at least one that carries the meaning. Letters
  * stretched for emphasis count as one ("yesss", "siii", "okk"), when the text as written is no match.
  */
-function onlyPhrases(text: string, phrases: readonly (readonly [string, boolean])[]): boolean {
+function onlyPhrases(text: string, phrases: readonly (readonly [string, boolean])[], strangers = 0): boolean {
   const read = (t: string) => {
     let core = false;
     let rest = t;
+    let left = strangers;
     while (rest) {
       const hit = phrases.find(([w]) => rest === w || rest.startsWith(`${w} `));
-      if (!hit) return false;
-      core ||= hit[1];
-      rest = rest.slice(hit[0].length).trim();
+      // With `strangers`, that many words of no list may stand among the phrases ("si señora", "joya, sí").
+      if (!hit && left-- <= 0) return false;
+      core ||= hit?.[1] ?? false;
+      rest = rest.slice(hit ? hit[0].length : rest.split(' ')[0]!.length).trim();
     }
     return core;
   };
@@ -109,8 +111,27 @@ export function isAffirmative(n: string, change?: string): boolean {
   const words = (change && YES_PHRASES_TO.get(change)) || YES_PHRASES;
   const rest = relayed(plain(n));
   if (!rest) return YES_EMOJI.test(n);
-  return onlyPhrases(rest, words) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, words));
+  if (onlyPhrases(rest, words) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, words))) return true;
+  // To a proposal just shown, a yes may come with a word or two of the customer's own ("si señora",
+  // "sharp, yes", "ok he says yes go ahead"), as long as none of them asks, doubts or changes anything.
+  return change !== undefined && !CHANGES_A_YES.test(rest) && (change === 'create_booking' || !BOOKING_VERB.test(rest)) && onlyPhrases(rest, words, 2);
 }
+
+/** "book it", "apuntadlo": a booking's own verbs, which say yes to no other change. */
+const BOOKING_VERB = /\b(?:book\w*|reserv\w*|apunt\w*|anot\w*|agend\w*|apart\w*|sign|pencil|lock)\b/;
+
+/**
+ * Words that make a message with a yes in it more than a yes: a no, a doubt, a question, another
+ * day, time or choice, a number.
+ */
+const CHANGES_A_YES = new RegExp(
+  '\\d|\\b(?:no|not|nope|nah|never|but|pero|wait|espera|hold|instead|rather|mejor|change|cambi\\w*|move|mov\\w*|other|otr[oa]s?|another|different|' +
+    'later|earlier|before|after|antes|despues|tarde|temprano|cancel\\w*|anul\\w*|don|dont|doesn|isn|can|could|would|should|will|what|how|when|where|which|why|who|' +
+    'que|cuando|donde|como|cual|cuanto|quien|por que|is|are|do|does|hay|tienen|teneis|tenes|puedo|puede|podes|podeis|maybe|quizas?|capaz|tal vez|if|si puedo|' +
+    'today|tonight|tomorrow|tmrw|hoy|manana|morning|afternoon|evening|noche|week|semana|weekend|finde|\\w+day|lunes|martes|miercoles|jueves|viernes|sabado|domingo|' +
+    'first|second|third|last|primer[oa]?|segund[oa]|tercer[oa]?|ultim[oa]|one|uno|una|two|dos|three|tres|half|media|quarter|cuarto|am|pm|hora|hour|' +
+    'january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\\b',
+);
 
 const NO = /^(no+|nope|nah|n|nop|not really|no thanks|no thank you|no gracias|cancel that|mejor no|no mejor no|negativo|no wait|wait|hold on|espera|no espera|no no|ni hablar|para nada|don t|dont|(no )?(please )?don ?t|not now|not yet|not that( one)?|(no|nope) not that( one)?|no that ?s (wrong|not right)|that ?s wrong|wrong|that doesn t work|that won t work|doesn t work for me|ahora no|todavia no|aun no|de momento no|mejor otro dia|no mejor otro dia|no me (va|viene) bien|esa no|ese no|no es correcto|esta mal)( please| por favor| thanks| gracias| sorry| perdona)?$/;
 export const isNegative = (n: string) => NO.test(plain(n).replace(/\bno+\b/g, 'no'));
@@ -119,9 +140,9 @@ const UNSURE_CORE = [
   'i m not sure', 'im not sure', 'not sure', 'unsure', 'let me think', 'let me think about it', 'let me check', 'let me see', 'maybe', 'perhaps', 'idk', 'dunno',
   'i don t know', 'i dont know', 'not sure yet', 'i ll let you know', 'ill let you know', 'i ll get back to you', 'ill get back to you', 'i ll check', 'ill check',
   'get back to you', 'let you know', 'check my diary', 'check my calendar', 'i need to check', 'need to check',
-  'no se', 'no estoy seguro', 'no estoy segura', 'quizas', 'quiza', 'a lo mejor', 'tal vez', 'dejame pensar', 'dejame pensarlo', 'dejame ver', 'dejame mirarlo', 'lo pienso',
+  'no se', 'capaz', 'no estoy seguro', 'no estoy segura', 'quizas', 'quiza', 'a lo mejor', 'tal vez', 'dejame pensar', 'dejame pensarlo', 'dejame ver', 'dejame mirarlo', 'lo pienso',
   'lo miro', 'no lo se', 'ni idea', 'tengo que mirarlo', 'tengo que pensarlo', 'tengo que verlo', 'te digo', 'te confirmo', 'te aviso', 'ya te digo', 'luego te digo',
-  'depends', 'it depends', 'depende', 'not certain', 'possibly', 'probably', 'puede ser', 'capaz', 'no se todavia', 'todavia no se', 'aun no se',
+  'depends', 'it depends', 'depende', 'not certain', 'possibly', 'probably', 'puede ser', 'no se todavia', 'todavia no se', 'aun no se',
 ];
 const UNSURE_FILLER = ['hmm', 'hm', 'mmm', 'mm', 'ehh', 'eh', 'uh', 'um', 'umm', 'er', 'erm', 'well', 'yet', 'todavia', 'aun', 'and', 'y', 'pues', 'bueno', 'luego', 'later', 'algo', 'about it', 'and', 'then'];
 const UNSURE_PHRASES = phraseList(UNSURE_CORE, UNSURE_FILLER);
@@ -239,7 +260,7 @@ export function extractName(text: string): string | undefined {
   if (stripped.split(/\s+/).length > 5) return undefined;
   // "yes", "ok", "no", "thanks", "soy yo" answer the question; they are not who the booking is for.
   const n = normalize(stripped);
-  if (isAffirmative(n) || isNegative(n) || /^(thanks|thank you|gracias|hello|hi|hola|me|myself|yo|mi)$/.test(n)) return undefined;
+  if (isAffirmative(n) || isNegative(n) || isUnsure(n) || /^(thanks|thank you|gracias|hello|hi|hola|me|myself|yo|mi)$/.test(n)) return undefined;
   // "ok let's do it", "can we do 5": a sentence, not a name; particles count only inside one ("María de la Cruz").
   const words = plain(n).split(' ');
   if (words.some((w, i) => NOT_IN_NAMES.has(w) && !(i > 0 && i < words.length - 1 && NAME_PARTICLES.has(w)))) return undefined;

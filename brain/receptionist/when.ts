@@ -80,8 +80,11 @@ const NUMBER_RE = Object.fromEntries(
   Object.entries(NUMBER_WORDS).map(([lang, words]) => [lang, new RegExp(`\\b(${Object.keys(words).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g')]),
 ) as Record<Language, RegExp>;
 
+/** "I'm at 12 Byres Road", "we live at 4 Elm Grove": a house number, not a time. */
+const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terrace|gardens|grove|mews|square)\\b';
+
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
@@ -275,6 +278,18 @@ function dayMonth(today: DateTime, day: number, month: number, year?: number): D
   return undefined;
 }
 
+/**
+ * A day and month (no year) that went by in the last two months: nobody asks for it a year ahead, so
+ * it is a day the message tells about ("ya vine el 20 de noviembre").
+ */
+function recentPast(today: DateTime, day: number, month: number): DateTime | undefined {
+  for (const year of [today.year, today.year - 1]) {
+    const d = DateTime.fromObject({ year, month, day }, { zone: today.zone });
+    if (d.isValid && d < today && today.diff(d, 'days').days <= 62) return d;
+  }
+  return undefined;
+}
+
 interface DateReading {
   dates: DateTime[];
   weekdays: number[];
@@ -362,28 +377,22 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   const consumed: [number, number][] = [];
   const mark = (m: RegExpMatchArray) => consumed.push([m.index!, m.index! + m[0].length]);
   const free = (m: RegExpMatchArray) => !consumed.some(([a, b]) => m.index! < b && a < m.index! + m[0].length);
-  // "we had the room on the 1st of March, want it again on the 5th of April": a day and month gone by in the last
-  // weeks is the story when another day is asked for; alone, it is next year's.
-  const recent: DateTime[] = [];
-  const dated = (day: number, month: number, written: string, year?: string) => {
-    const d = dayMonth(today, day, month, year ? Number(year) : undefined);
-    const passed = year ? undefined : DateTime.fromObject({ year: today.year, month, day }, { zone: today.zone });
-    if (d && passed?.isValid && passed < today && passed >= today.minus({ days: 90 })) recent.push(d);
-    take(d, written);
+  // "I had it done on the 14th of November", said on 1 December: a day gone by tells the story.
+  const dayOf = (m: RegExpMatchArray, day: number, month: number, year?: number) => {
+    mark(m);
+    const past = year === undefined ? recentPast(today, day, month) : undefined;
+    if (past) r.dates.push(past);
+    else take(dayMonth(today, day, month, year), m[0]);
   };
-  for (const m of s.matchAll(DAY_MONTH)) {
-    mark(m);
-    dated(Number(m[1]), MONTHS[m[2]!]!, m[0], m[3]);
-  }
-  for (const m of s.matchAll(MONTH_DAY)) {
-    if (!free(m)) continue;
-    mark(m);
-    dated(Number(m[2]), MONTHS[m[1]!]!, m[0]);
-  }
+  for (const m of s.matchAll(DAY_MONTH)) dayOf(m, Number(m[1]), MONTHS[m[2]!]!, m[3] ? Number(m[3]) : undefined);
+  for (const m of s.matchAll(MONTH_DAY)) if (free(m)) dayOf(m, Number(m[2]), MONTHS[m[1]!]!);
   for (const m of s.matchAll(/\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2,4}))?\b/g)) {
-    mark(m);
     const month = Number(m[2]);
-    take(month >= 1 && month <= 12 ? dayMonth(today, Number(m[1]), month, m[3] ? Number(m[3]) : undefined) : undefined, m[0]);
+    if (month >= 1 && month <= 12) dayOf(m, Number(m[1]), month, m[3] ? Number(m[3]) : undefined);
+    else {
+      mark(m);
+      take(undefined, m[0]);
+    }
   }
   for (const m of s.matchAll(BARE_DAY[language])) {
     if (!free(m)) continue;
@@ -394,11 +403,6 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     take(day >= 1 && day <= 31 ? nextDayOfMonth(today, day) : undefined, m[0]);
   }
   for (const { wd, after } of relative) countFrom(r, wd, after, ahead(wd, false));
-  // Another day asked for: a day of the month, or a weekday that is not the past day's own ("on the 14th of november …
-  // any chance of friday at 12?").
-  const told = r.days.filter((d) => recent.includes(d));
-  const asked = r.days.some((d) => !recent.includes(d)) || (r.dates.length > 0 && told.every((d) => !r.weekdays.includes(d.minus({ years: 1 }).weekday)));
-  if (told.length > 0 && asked) r.days = r.days.filter((d) => !recent.includes(d));
   return r;
 }
 
@@ -451,7 +455,8 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     result.date = days[0];
     const wd = DateTime.fromISO(days[0]!, { zone: now.zone }).weekday;
     if (found.weekdays.some((w) => w !== wd)) result.unclear = 'weekday_mismatch';
-    else if (found.weekdays.length === 0 && others.some((o) => o !== days[0])) result.unclear = 'several';
+    // A day gone by beside a day of the month tells the story ("had it on the 3rd of March, again on 1 April").
+    else if (found.weekdays.length === 0 && coming.some((o) => o !== days[0])) result.unclear = 'several';
   } else if (others.length > 1) {
     // "tonight" names the evening more than the day: "tomorrow at 6 tonight" is tomorrow.
     const withoutTonight = /\btonight\b/.test(s) ? others.filter((o) => o !== iso(today)) : others;

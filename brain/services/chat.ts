@@ -5,6 +5,7 @@ import type { ChatReply, ChatRequest } from '../../core/contracts.js';
 import { CAPTIONED_KINDS, FILE_KINDS } from '../../core/inbound.js';
 import { afterEngine, gate, humanModeUntil, lastActivity, newConversation, optedOutState, resume, UNHANDLED_LIMIT, type Conversation } from '../domain/conversations.js';
 import { escalationNotice, followUpNotice } from '../domain/escalations.js';
+import { staffWords } from '../domain/staff-words.js';
 import { classifierFor } from '../receptionist/classifier.js';
 import type { Engine, Intent } from '../receptionist/engine.js';
 import type { HistoryMessage } from '../receptionist/llm/provider.js';
@@ -155,7 +156,7 @@ export class ChatService {
       intent = result.intent;
       escalated = Boolean(result.escalated);
       if (!escalated && after.limitReached) {
-        await tools.escalate(`The receptionist could not help ${UNHANDLED_LIMIT} times in a row; last message: "${words.slice(0, 300)}"`);
+        await tools.escalate(staffWords(profile.language).cannotHelp(UNHANDLED_LIMIT, words));
         actions.push({ tool: 'escalate_to_human', status: 'escalated', escalationId });
         reply = `${reply}\n${replies.t('handoff')}`;
         escalated = true;
@@ -165,7 +166,7 @@ export class ChatService {
         handoffUntil = humanModeUntil(nowDate);
       }
       // A photo's caption is answered, and staff still see the photo.
-      if (CAPTIONED_KINDS.has(kind)) notice = fileNotice(record, profile.media);
+      if (CAPTIONED_KINDS.has(kind)) notice = fileNotice(record, profile.media, profile.language);
     }
     // A notice tells staff without taking the conversation from the receptionist.
     // A customer already waiting for a person adds to that escalation: staff see every file.
@@ -175,7 +176,7 @@ export class ChatService {
       escalated = true;
     } else if (who.kind === 'silent' && FILE_KINDS.has(kind)) {
       // The bot keeps quiet while a person has the chat, but the file still reaches their escalation.
-      const line = fileNotice(record, profile.media);
+      const line = fileNotice(record, profile.media, profile.language);
       const id = line ? await this.followUp(tenant, conversation, req, line, nowDate) : null;
       if (id !== null) actions.push({ tool: 'escalate_to_human', status: 'notified', escalationId: id });
     }
@@ -215,7 +216,7 @@ export class ChatService {
 
   /** Opens (or, on a retried message, finds) the customer's pending escalation and queues its notification. */
   private async escalate(tenant: TenantContext, conversation: Conversation, req: ChatRequest, summary: string, now: Date): Promise<number> {
-    const notice = escalationNotice({ tenantId: tenant.tenant.id, tenantName: tenant.tenant.name, sender: req.sender, senderName: req.senderName ?? conversation.senderName, summary });
+    const notice = escalationNotice({ tenantId: tenant.tenant.id, tenantName: tenant.tenant.name, language: tenant.profile.language, sender: req.sender, senderName: req.senderName ?? conversation.senderName, summary });
     const id = await tenant.db.escalations.open({ conversationId: conversation.id, sender: req.sender, summary, notice, at: now });
     this.log.info({ tenant: tenant.tenant.id, escalationId: id }, 'conversation escalated to a person');
     return id;
@@ -223,7 +224,7 @@ export class ChatService {
 
   /** Adds to the customer's pending escalation, if there is one. */
   private followUp(tenant: TenantContext, conversation: Conversation, req: ChatRequest, line: string, now: Date): Promise<number | null> {
-    const notice = followUpNotice({ tenantId: tenant.tenant.id, tenantName: tenant.tenant.name, sender: req.sender, senderName: req.senderName ?? conversation.senderName, summary: line });
+    const notice = followUpNotice({ tenantId: tenant.tenant.id, tenantName: tenant.tenant.name, language: tenant.profile.language, sender: req.sender, senderName: req.senderName ?? conversation.senderName, summary: line });
     return tenant.db.escalations.followUp({ sender: req.sender, line, notice, at: now });
   }
 }

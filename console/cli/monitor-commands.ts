@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { sendTestAlerts } from '../../core/alerts.js';
 import type { Config } from '../../core/config.js';
-import { formatStatus, statusProblems, statusReport } from '../../core/status.js';
+import { formatStatus, statusProblem, statusReport } from '../../core/status.js';
 import { CliError, parseCommand, type Output } from './command.js';
 
 export async function statusCommand(config: Config, argv: string[], io: Output): Promise<void> {
@@ -14,8 +14,8 @@ export async function statusCommand(config: Config, argv: string[], io: Output):
   const report = await statusReport(config);
   io.out(args.values.json ? JSON.stringify(report, null, 2) : formatStatus(report));
   // Non-zero when anything is down, so a script or a cron check can act on it.
-  const problems = statusProblems(report);
-  if (problems.length) throw new CliError(`not everything is up: ${problems.join('; ')}`);
+  const problem = statusProblem(report);
+  if (problem) throw new CliError(problem);
 }
 
 export async function alertCommand(config: Config, argv: string[], io: Output): Promise<void> {

@@ -120,17 +120,21 @@ async function remove(config: Config, argv: string[], io: Output, env: NodeJS.Pr
   );
   if (!args) return;
   const id = tenantId(args.positionals[0]);
-  if (!readRegistry(config.paths).some((t) => t.id === id)) throw unknownTenant(id);
-  if (args.values.purge) await confirmDestructive(`Delete ${config.paths.tenantDir(id)}: ${id}'s database, WhatsApp session and key? This cannot be undone.`, args.values.yes === true);
-  await updateTenants(config, (tenants) => {
-    if (!tenants.some((t) => t.id === id)) throw unknownTenant(id);
-    return { tenants: tenants.filter((t) => t.id !== id), result: undefined };
-  });
-  await syncGateway(config, env, id, false, io.out);
   const dir = config.paths.tenantDir(id);
+  const registered = readRegistry(config.paths).some((t) => t.id === id);
+  // A tenant removed earlier keeps its folder, and its removal said --purge deletes it: so it does.
+  if (!registered && !(args.values.purge && fs.existsSync(dir))) throw unknownTenant(id);
+  if (args.values.purge) await confirmDestructive(`Delete ${dir}: ${id}'s database, WhatsApp session and key? This cannot be undone.`, args.values.yes === true);
+  if (registered) {
+    await updateTenants(config, (tenants) => {
+      if (!tenants.some((t) => t.id === id)) throw unknownTenant(id);
+      return { tenants: tenants.filter((t) => t.id !== id), result: undefined };
+    });
+    await syncGateway(config, env, id, false, io.out);
+  }
   if (args.values.purge) {
     fs.rmSync(dir, { recursive: true, force: true });
-    io.out(`removed tenant ${id} and deleted ${dir}`);
+    io.out(registered ? `removed tenant ${id} and deleted ${dir}` : `deleted ${dir}, kept since tenant ${id} was removed`);
   } else {
     io.out(`removed tenant ${id}; its data is kept in ${dir} (adding "${id}" again reuses it; --purge deletes it)`);
   }

@@ -11,7 +11,7 @@ let brain: TestBrain;
 
 describe.each(engines())('on $name', (engine) => {
   beforeAll(async () => {
-    t = makeHome({ WR_PORT_BASE: '41600', ...(await engine.settings()) });
+    t = makeHome({ ...(await engine.settings()) });
     await cli(t.env, 'tenant', 'add', 'clinic-a', '--profile', exampleProfile);
     await cli(t.env, 'tenant', 'add', 'salon-b', '--name', 'Salon B');
     // Every 401 of the endpoint matrix counts as a failed login from 127.0.0.1.

@@ -17,7 +17,7 @@ const newSender = () => `+3460010${String(senderSeq++).padStart(4, '0')}`;
 
 describe.each(engines())('on $name', (engine) => {
   beforeAll(async () => {
-    t = makeHome({ WR_PORT_BASE: '41800', ...(await engine.settings()) });
+    t = makeHome({ ...(await engine.settings()) });
     await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile);
     await cli(t.env, 'tenant', 'add', 'other', '--name', 'Other');
     brain = await startTestBrain(t);

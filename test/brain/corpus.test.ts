@@ -7,6 +7,7 @@ import { projectRoot } from '../../core/paths.js';
 import { readTenantKey } from '../../core/keys.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import { IntentClassifier } from '../../brain/receptionist/classifier.js';
+import { ModelCache } from '../../brain/receptionist/model-cache.js';
 import { normalize } from '../../brain/receptionist/text.js';
 import { CORPUS_DIR, CorpusError, corpus, loadCorpus } from '../../brain/receptionist/utterances.js';
 import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
@@ -69,7 +70,7 @@ describe('the classifier corpus', () => {
       'a.en.txt': 'hours | when are you open\nhours | what time do you open\nbook | I want to book\nbook | can I make an appointment\nunknown | who won the football match\nunknown | football scores tonight\n',
       'a.es.txt': 'hours | cuándo abrís\n',
     }));
-    const classifier = await IntentClassifier.train(profile, small, folder({}));
+    const classifier = await IntentClassifier.train(profile, small, new ModelCache([folder({})]));
     const r = await classifier.classify(normalize('who won the football'), 'en');
     expect(r.intent).toBe('unknown');
     expect(r.coverage).toBe(0);
@@ -81,10 +82,10 @@ describe('the classifier corpus', () => {
     const other = { ...profile, services: [{ ...profile.services[0]!, name: 'Balayage', aliases: ['ombre'] }], faq: [] };
     const small = loadCorpus(folder({ 'a.en.txt': 'hours | when are you open\nbook | I want to book\n' }));
     const cache = folder({});
-    const mine = await IntentClassifier.train(profile, small, cache);
-    const theirs = await IntentClassifier.train(other, small, cache);
+    const mine = await IntentClassifier.train(profile, small, new ModelCache([cache]));
+    const theirs = await IntentClassifier.train(other, small, new ModelCache([cache]));
     expect(mine['models']).toBe(theirs['models']);
-    expect((await IntentClassifier.train(profile, loadCorpus(folder({ 'b.en.txt': 'hours | when are you open\n' })), cache))['models']).not.toBe(mine['models']);
+    expect((await IntentClassifier.train(profile, loadCorpus(folder({ 'b.en.txt': 'hours | when are you open\n' })), new ModelCache([cache])))['models']).not.toBe(mine['models']);
     expect((await theirs.classify('balayage ombre', 'en')).coverage).toBe(1);
     expect((await mine.classify('balayage ombre', 'en')).coverage).toBe(0);
   });
@@ -94,7 +95,7 @@ describe('the classifier corpus', () => {
     const small = loadCorpus(folder({
       'a.en.txt': 'services | new tyres fitted\nservices | how much are tyres\nhours | are you open late\nbook | can I come when you open\nbook | balayage friday\n',
     }));
-    const classifier = await IntentClassifier.train(profile, small, folder({}));
+    const classifier = await IntentClassifier.train(profile, small, new ModelCache([folder({})]));
     expect((await classifier.classify('open', 'en')).coverage).toBe(1);
     expect((await classifier.classify('tyres', 'en')).coverage).toBe(0);
     expect((await classifier.classify('balayage', 'en')).coverage).toBe(0);
@@ -104,22 +105,47 @@ describe('the classifier corpus', () => {
     const profile = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
     const files = { 'a.en.txt': 'hours | when are you open\nhours | what time do you open\nbook | I want to book\nbook | can I make an appointment\n', 'a.es.txt': 'hours | cuándo abrís\n' };
     const cache = folder({});
-    const first = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache);
+    const first = await IntentClassifier.train(profile, loadCorpus(folder(files)), new ModelCache([cache]));
     const [file] = fs.readdirSync(cache);
     expect(file).toMatch(/^[0-9a-f]{32}\.json$/);
     const written = path.join(cache, file!);
     const old = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
     fs.utimesSync(written, old, old);
     // A new corpus object with the same lines: a new process, as far as the in-memory cache knows.
-    const second = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache);
+    const second = await IntentClassifier.train(profile, loadCorpus(folder(files)), new ModelCache([cache]));
     expect(second['models']).not.toBe(first['models']);
     expect(fs.statSync(written).mtimeMs).toBe(old.getTime());
     expect(await second.scores('when do you open', 'en')).toEqual(await first.scores('when do you open', 'en'));
     fs.writeFileSync(written, '{ not json');
-    const third = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache);
+    const third = await IntentClassifier.train(profile, loadCorpus(folder(files)), new ModelCache([cache]));
     expect((await third.classify('when do you open', 'en')).intent).toBe('hours');
     expect(() => JSON.parse(fs.readFileSync(written, 'utf8'))).not.toThrow();
     expect(fs.readdirSync(cache)).toEqual([file]);
+  });
+
+  it("keeps the model in WR_HOME's cache when node_modules' is not writable, and says once what to do when no folder is", async () => {
+    const profile = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
+    const files = { 'a.en.txt': 'hours | when are you open\nbook | I want to book\n', 'a.es.txt': 'hours | cuándo abrís\n' };
+    // A folder under a plain file cannot be created, whoever runs the test (root ignores modes).
+    const readOnly = path.join(folder({ 'node_modules': 'a file' }), 'node_modules', '.cache', 'wr-classifier');
+    const home = path.join(folder({}), 'cache', 'wr-classifier');
+    const warnings: string[] = [];
+    const cache = () => new ModelCache([readOnly, home], (line) => warnings.push(line));
+    const first = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache());
+    const [file] = fs.readdirSync(home);
+    expect(file).toMatch(/^[0-9a-f]{32}\.json$/);
+    expect(warnings).toEqual([]);
+    // The next start reads it there instead of training again.
+    const inode = fs.statSync(path.join(home, file!)).ino;
+    const second = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache());
+    expect(second['models']).not.toBe(first['models']);
+    expect(fs.statSync(path.join(home, file!)).ino).toBe(inode);
+
+    const nowhere = new ModelCache([readOnly, path.join(folder({ cache: 'a file' }), 'cache', 'wr-classifier')], (line) => warnings.push(line));
+    await IntentClassifier.train(profile, loadCorpus(folder(files)), nowhere);
+    await IntentClassifier.train(profile, loadCorpus(folder(files)), nowhere);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^the classifier's trained model cannot be kept in \S+node_modules\/\.cache\/wr-classifier \(ENOTDIR\) or \S+cache\/wr-classifier \(ENOTDIR\), so the brain trains it again at every start \(seconds of CPU\): make one of those folders writable by the user that runs wr$/);
   });
 
   it('the built brain (dist/, as PM2 runs it) reads the same corpus and answers from it', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProfileYaml } from '../../core/profile.js';
 import { alternativesAround, decideCreate, decideReschedule, durationOf, summarize, type Booking } from '../../brain/domain/bookings.js';
 import { afterEngine, gate, humanModeUntil, lastActivity, resume, UNHANDLED_LIMIT, type Conversation } from '../../brain/domain/conversations.js';
-import { escalationNotice, noticeMoves } from '../../brain/domain/escalations.js';
+import { escalationNotice, followUpNotice, noticeMoves } from '../../brain/domain/escalations.js';
 import { profileTables } from '../../brain/domain/profile.js';
 import { applyChange, initialState, type ConversationState, type PendingAction } from '../../brain/domain/state.js';
 
@@ -152,9 +152,15 @@ describe('conversation turns', () => {
 
 describe('escalations and the profile tables', () => {
   it('tell the contacts who needs a person, by name when known', () => {
-    const base = { tenantId: 'clinic', tenantName: 'Clinic', sender: '+34600000001', summary: 'wants a refund' };
+    const base = { tenantId: 'clinic', tenantName: 'Clinic', language: 'en' as const, sender: '+34600000001', summary: 'wants a refund' };
     expect(escalationNotice({ ...base, senderName: 'Ana' })).toBe('[clinic] Clinic: Ana (+34600000001) needs a person. wants a refund');
     expect(escalationNotice({ ...base, senderName: null })).toBe('[clinic] Clinic: +34600000001 needs a person. wants a refund');
+  });
+
+  it("tell them in the business's language", () => {
+    const base = { tenantId: 'clinica', tenantName: 'Clínica', language: 'es' as const, sender: '+34600000001', senderName: 'Ana', summary: 'quiere un reembolso' };
+    expect(escalationNotice(base)).toBe('[clinica] Clínica: Ana (+34600000001) necesita que le atienda una persona. quiere un reembolso');
+    expect(followUpNotice(base)).toBe('[clinica] Clínica: Ana (+34600000001) ha enviado algo más y sigue esperando a una persona. quiere un reembolso');
   });
 
   it('move a notice only forward: pending, queued, then delivered or dead', () => {

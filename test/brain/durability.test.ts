@@ -14,7 +14,7 @@ const sql = (db: string, q: string) => execFileSync('sqlite3', [db, q], { encodi
 
 describe.each(engines())('writes under load on $name', (engine) => {
   it('takes 50 concurrent writers across 5 tenants with no error and nothing lost', async () => {
-    t = makeHome({ WR_PORT_BASE: '41900', ...(await engine.settings()) });
+    t = makeHome({ ...(await engine.settings()) });
     const tenants = ['t1', 't2', 't3', 't4', 't5'];
     for (const id of tenants) await cli(t.env, 'tenant', 'add', id, '--profile', exampleProfile);
     const brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
@@ -51,7 +51,7 @@ describe.each(engines())('writes under load on $name', (engine) => {
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests on SIGTERM and loses no acknowledged write', async () => {
-    t = makeHome({ WR_PORT_BASE: '41950' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile);
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(projectRoot, 'dist/brain/main.js')], {

@@ -21,7 +21,7 @@ async function chat(brain: TestBrain, sender: string, message: string, minute: n
 
 describe('two brain instances on PostgreSQL', () => {
   it('serve the same tenants, and two customers confirming the last slot through different instances get one booking', async () => {
-    t = makeHome({ WR_PORT_BASE: '42700', WR_DATABASE_URL: await cluster.current.database() });
+    t = makeHome({ WR_DATABASE_URL: await cluster.current.database() });
     await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile);
     const [a, b] = [await startTestBrain(t), await startTestBrain(t)];
     brains.push(a!, b!);

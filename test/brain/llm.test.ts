@@ -30,7 +30,7 @@ const FAST_RETRY: RetryPolicy = { retries: 2, baseMs: 20, requestTimeoutMs: 2000
 let seq = 0;
 
 beforeAll(async () => {
-  t = makeHome({ WR_PORT_BASE: '42000' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile);
   fake = await FakeHttpServer.start();
   tenants = new Tenants(t.config.paths, new RegistryView(t.config.paths), log);
@@ -931,6 +931,8 @@ describe('cost and language', () => {
     const system = fake.requests[0]!.json().messages[0].content as string;
     expect(system).toContain("Reply in the language of the customer's latest message");
     expect(system).not.toMatch(/Reply in English/);
+    // The escalation summary is for the staff: in the business's language, whoever wrote.
+    expect(system).toContain('call escalate_to_human with a one-line summary in English, for the staff');
   });
 });
 

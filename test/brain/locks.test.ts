@@ -12,7 +12,7 @@ const sql = (db: string, q: string) => execFileSync('sqlite3', [db, q], { encodi
 
 describe('SQLite locks of a running brain', () => {
   it('keeps its POSIX locks on tenant.db, so an outside sqlite3 reader never removes the live WAL', async () => {
-    t = makeHome({ WR_PORT_BASE: '42150' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile);
     const brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
     const db = t.config.paths.tenantDb('clinic');

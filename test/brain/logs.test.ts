@@ -14,7 +14,7 @@ const lines: string[] = [];
 const sink = { write: (line: string) => void lines.push(line) };
 
 beforeAll(async () => {
-  t = makeHome({ WR_PORT_BASE: '41700' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
   brain = await startBrain(loadConfig(t.env), createLogger('wr-brain', 'info', sink), 0);
   url = `http://127.0.0.1:${brain.port}`;

@@ -7,7 +7,7 @@ let t: TestHome;
 let brain: TestBrain;
 
 beforeAll(async () => {
-  t = makeHome({ WR_PORT_BASE: '41850' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'clinica', '--name', 'Clínica');
   brain = await startTestBrain(t);
   const profile = { name: 'Clínica Sonrisa', timezone: 'Europe/Madrid', language: 'es', phone: '+34910000001', media: { callReplyWindowMinutes: 30, notifyStaff: false } };
@@ -39,6 +39,29 @@ describe('media in the brain', () => {
   it('answers the transcript of a voice note, prefixed with what was understood', async () => {
     const r = await chat({ message: '[voice note 0:04] "hola"', kind: 'audio', transcript: 'hola', messageId: 'a2', sender: '+34600555222', timestamp: '2026-03-16T10:00:00Z' });
     expect(r.body.reply).toMatch(/^Entendí: "hola"\n/);
+  });
+
+  it("tells staff in the business's language, even when the customer writes in English", async () => {
+    const profile = { name: 'Clínica Sonrisa', timezone: 'Europe/Madrid', language: 'es', media: { notifyStaff: true, rejectCalls: true } };
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'clinica', body: profile })).status).toBe(200);
+    const at = (m: number) => `2026-03-16T10:${String(m).padStart(2, '0')}:00Z`;
+    const sender = '+34600555333';
+    expect((await chat({ sender, senderName: 'Ana', message: 'I want to talk to a person', messageId: 's1', timestamp: at(0) })).body.escalated).toBe(true);
+    // While a person has the chat, a file still reaches the escalation.
+    await chat({ sender, message: '[voice note 0:09]', kind: 'audio', messageId: 's2', timestamp: at(1) });
+    await chat({ sender: '+34600555401', message: '[voice note 0:05]', kind: 'audio', messageId: 's3', timestamp: at(2) });
+    await chat({ sender: '+34600555402', message: '[call]', kind: 'call', messageId: 's4', timestamp: at(3) });
+    await chat({ sender: '+34600555403', message: '[poll: "¿martes o jueves?"]', kind: 'other', messageId: 's5', timestamp: at(4) });
+    await chat({ sender: '+34600555404', message: '[photo]', kind: 'image', messageId: 's6', timestamp: at(5) });
+    const { notices } = await (await brain.call('GET', '/api/escalations/notices', { key: brain.adminKey, tenant: 'clinica' })).json();
+    expect(notices.map((n: { text: string }) => n.text)).toEqual([
+      '[clinica] Clínica: Ana (+34600555333) necesita que le atienda una persona. El cliente ha pedido hablar con una persona: "I want to talk to a person"',
+      '[clinica] Clínica: Ana (+34600555333) ha enviado algo más y sigue esperando a una persona. Ha enviado [voice note 0:09].',
+      '[clinica] Clínica: +34600555401 necesita que le atienda una persona. Ha enviado una nota de voz [voice note 0:05] que no se ha podido entender; se le ha pedido que lo escriba.',
+      '[clinica] Clínica: +34600555402 necesita que le atienda una persona. Ha llamado por WhatsApp; la llamada se ha rechazado y se le ha pedido que escriba.',
+      '[clinica] Clínica: +34600555403 necesita que le atienda una persona. Ha enviado [poll: "¿martes o jueves?"], que el bot no puede abrir.',
+      '[clinica] Clínica: +34600555404 necesita que le atienda una persona. Ha enviado [photo].',
+    ]);
   });
 
   it('refuses an unknown kind with one line and a profile media policy that is not valid', async () => {

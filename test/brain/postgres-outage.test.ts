@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe('PostgreSQL restart under a running brain', () => {
   it('answers 503 with Retry-After while the server is down, and each message exactly once after', async () => {
-    t = makeHome({ WR_PORT_BASE: '42600', WR_DATABASE_URL: await cluster.current.database() });
+    t = makeHome({ WR_DATABASE_URL: await cluster.current.database() });
     await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile);
     brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
     const send = (i: number) =>

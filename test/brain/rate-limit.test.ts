@@ -6,7 +6,7 @@ let t: TestHome;
 let brain: TestBrain;
 
 beforeAll(async () => {
-  t = makeHome({ WR_PORT_BASE: '41700' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'a', '--name', 'A');
   await cli(t.env, 'tenant', 'add', 'b', '--name', 'B');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '5' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaqMatcher, ServiceMatcher, serviceForParty } from '../../brain/receptionist/matchers.js';
+import { FaqMatcher, ServiceMatcher, serviceForParty, statedMinutes } from '../../brain/receptionist/matchers.js';
 import { asksCancelPolicy, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { isFrustrated } from '../../brain/receptionist/conversation.js';
 import { parseProfileYaml } from '../../core/profile.js';
@@ -20,6 +20,21 @@ describe('confirmation reading (issue 13 item 5)', () => {
     '"%s" is a yes: a filler or regional word before it changes nothing',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
+
+  it.each(['si señora, muchas gracias', 'sharp, yes', 'ok he says yes go ahead', 'joya, sí', 'ya po, perfecto', 'listo, sí señor', 'actually yes, book it', 'sí, apuntadlo porfa'])(
+    '"%s" is a yes to a proposed booking: a word or two of the customer\'s own beside it',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(true),
+  );
+
+  it.each(['ok friday then', 'yes but can I bring a friend', 'si pero a las 5', 'vale, el jueves entonces', 'yes is there parking', 'ok maybe', 'sí, mejor otro día', 'yes 2 of us'])(
+    '"%s" is no yes to the proposal: it asks, doubts or changes something',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(false),
+  );
+
+  it('"yes, book it" with a word of its own still says yes to no cancellation', () => {
+    expect(isAffirmative(n('actually yes, book it'), 'cancel_booking')).toBe(false);
+    expect(isAffirmative(n('sí, apuntadlo porfa'), 'reschedule_booking')).toBe(false);
+  });
 
   it.each(["ok let's do it", "let's go", 'si porfavor', 'sí así', 'vale, así', 'sí xfa', 'yes plis'])('"%s" is a yes as typed (class A: never read as a name)', (text) => {
     expect(isAffirmative(n(text))).toBe(true);
@@ -117,6 +132,18 @@ describe('service names (issue 13 item 8)', () => {
     expect(ids('dos masajes deportivos')).toEqual(['masaje']);
   });
 
+  it('names no service from a word several names share, and says which it could be', () => {
+    expect(ids('a haircut on friday at 3')).toEqual([]);
+    expect(matcher.undecided('a haircut on friday at 3').map((s) => s.id)).toEqual(['womens', 'mens']);
+    expect(matcher.undecided("men's haircut friday")).toEqual([]);
+    // A unit of time is when or how long, whatever names hold it.
+    const rooms = new ServiceMatcher(parseProfileYaml('name: R\ntimezone: Europe/Madrid\nservices:\n  - {id: r1, name: Sala 1 hora, aliases: [], duration: 60}\n  - {id: r2, name: Sala 2 horas, aliases: [], duration: 120}\n').services);
+    expect(rooms.undecided('ah vale, pues el martes a la misma hora')).toEqual([]);
+    expect(rooms.find('ah vale, pues el martes a la misma hora')).toEqual([]);
+    expect(rooms.undecided('una sala el martes').map((s) => s.id)).toEqual(['r1', 'r2']);
+    expect(rooms.find('una sala de 2 horas el martes')[0]?.id).toBe('r2');
+  });
+
   it('takes -ing and -ed forms, typos only of words spelled alike, and no service from a word that asks for something', () => {
     const studio = new ServiceMatcher(
       parseProfileYaml(
@@ -172,6 +199,48 @@ describe('FAQ keywords', () => {
   it('count other endings of a long keyword as the keyword, but not of a short one', () => {
     expect(faqs.match('me recogeis el coche en casa?')).toMatchObject({ strong: true, faq: { answer: 'Sí, en 5 km.' } });
     expect(faqs.match('do you see kidney problems')?.strong ?? false).toBe(false);
+  });
+});
+
+describe('FAQ questions asked in the other language than the FAQ is written in', () => {
+  const faqs = {
+    english: new FaqMatcher([
+      { question: 'How can I pay?', answer: 'PAY', keywords: ['card', 'cash', 'contactless'] },
+      { question: 'Do you need a deposit?', answer: 'DEPOSIT', keywords: ['deposit'] },
+      { question: 'What is your cancellation policy?', answer: 'CANCEL', keywords: ['cancellation policy', 'refund'] },
+      { question: 'Is there parking?', answer: 'PARK', keywords: ['parking', 'car park'] },
+      { question: 'Can I bring my dog?', answer: 'PET', keywords: ['pets'] },
+      { question: 'Do you sell gift vouchers?', answer: 'GIFT', keywords: ['gift voucher'] },
+      { question: 'Do you check the boiler too?', answer: 'BOILER', keywords: ['check'] },
+    ]),
+    spanish: new FaqMatcher([
+      { question: '¿Cómo se paga?', answer: 'PAGO', keywords: ['tarjeta', 'bizum', 'anticipo', 'fianza'] },
+      { question: '¿Devolvéis la fianza si anulo?', answer: 'DEVOLUCIÓN', keywords: ['reembolso', 'fianza'] },
+      { question: '¿Qué pasa si llego tarde?', answer: 'TARDE', keywords: ['llego tarde', 'retraso'] },
+      { question: '¿Tenéis vestuarios?', answer: 'DUCHA', keywords: ['vestuario', 'ducha'] },
+    ]),
+  };
+
+  it.each([
+    ['english', 'se puede pagar en efectivo?', 'PAY'],
+    ['english', 'hay que dejar adelanto para reservar?', 'DEPOSIT'],
+    ['english', 'si anulo el mismo día me devolvéis el dinero?', 'CANCEL'],
+    ['english', 'hay aparcamiento cerca?', 'PARK'],
+    ['english', 'puedo ir con mi mascota?', 'PET'],
+    ['english', 'vendéis tarjetas regalo?', 'GIFT'],
+    ['spanish', 'can i pay by card', 'PAGO'],
+    ['spanish', "what happens if i'm running late", 'TARDE'],
+    ['spanish', 'is there a shower', 'DUCHA'],
+  ] as const)('%s FAQ: "%s" is answered by the entry it asks about', (lang, text, answer) => {
+    expect(faqs[lang].match(text)).toMatchObject({ strong: true, faq: { answer } });
+    expect(faqs[lang].best(text)?.answer).toBe(answer);
+  });
+
+  it('counts keywords of one meaning once, and a generic word as no topic', () => {
+    // "anticipo" and "fianza" both say "deposit": the payment entry does not outweigh the refund one, which also has the cancel.
+    expect(faqs.spanish.match('if I cancel do I get my deposit back?')?.faq.answer).toBe('DEVOLUCIÓN');
+    // "control" means "check" in a service's name ("Control de frenos"), not the boiler entry's keyword.
+    expect(faqs.english.match('can you recommend a pest control company')).toBeUndefined();
   });
 });
 
@@ -261,4 +330,11 @@ it('"mejor media hora más tarde" moves the time; it names no half-hour service'
   const matcher = new ServiceMatcher(profile.services);
   expect(matcher.find('mejor media hora más tarde')).toEqual([]);
   expect(matcher.find('la de media hora').map((s) => s.id)).toEqual(['puncion']);
+});
+
+it('"ah vale" says no length: a bare "h" after a word is no hour', () => {
+  expect(statedMinutes('ah vale pues el martes a la misma hora')).toBeUndefined();
+  expect(statedMinutes('pista 1h el martes')).toBe(60);
+  expect(statedMinutes('an hour on friday')).toBe(60);
+  expect(statedMinutes('dos horas el sabado')).toBe(120);
 });

@@ -27,7 +27,7 @@ async function chat(brain: TestBrain, tenant: string, sender: string, message: s
 
 describe('wr-console db migrate', () => {
   it('copies two tenants into PostgreSQL while the brain runs, verified by row counts, and the demo carries on from there', async () => {
-    t = makeHome({ WR_PORT_BASE: '42500' });
+    t = makeHome();
     for (const id of ['clinic-a', 'clinic-b']) await cli(t.env, 'tenant', 'add', id, '--profile', exampleProfile);
     const onSqlite = await startTestBrain(t);
     brains.push(onSqlite);
@@ -75,7 +75,7 @@ describe('wr-console db migrate', () => {
   });
 
   it('refuses to serve a tenant from an empty schema while its data is still in tenant.db', async () => {
-    t = makeHome({ WR_PORT_BASE: '42550' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'clinic-a', '--profile', exampleProfile);
     const onSqlite = await startTestBrain(t);
     await chat(onSqlite, 'clinic-a', '+34600900001', 'hello', 0);

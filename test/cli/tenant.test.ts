@@ -10,20 +10,21 @@ afterEach(() => t?.cleanup());
 
 describe('wr-console tenant', () => {
   it('adds, lists, imports and removes tenants, saying what it did', async () => {
-    t = makeHome({ WR_PORT_BASE: '41400' });
+    t = makeHome();
+    const port = t.config.WR_PORT_BASE;
     const added = await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A', '--transport', 'simulator');
     expect(added).toMatchObject({ code: 0, stderr: '' });
-    expect(added.stdout).toContain('added tenant clinic-a "Clinic A": gateway port 41400, transport simulator');
+    expect(added.stdout).toContain(`added tenant clinic-a "Clinic A": gateway port ${port}, transport simulator`);
 
     const list = await cli(t.env, 'tenant', 'list', '--json');
     const tenants = JSON.parse(list.stdout);
-    expect(tenants).toEqual([{ id: 'clinic-a', name: 'Clinic A', port: 41400, transport: 'simulator', createdAt: expect.any(String) }]);
+    expect(tenants).toEqual([{ id: 'clinic-a', name: 'Clinic A', port, transport: 'simulator', createdAt: expect.any(String) }]);
     expect(list.stdout).not.toContain('keyHash');
-    expect((await cli(t.env, 'tenant', 'list')).stdout).toMatch(/^ID\s+NAME\s+PORT\s+TRANSPORT\s+CREATED\nclinic-a\s+Clinic A\s+41400\s+simulator/);
+    expect((await cli(t.env, 'tenant', 'list')).stdout).toMatch(new RegExp(`^ID\\s+NAME\\s+PORT\\s+TRANSPORT\\s+CREATED\\nclinic-a\\s+Clinic A\\s+${port}\\s+simulator`));
 
     const imported = await cli(t.env, 'tenant', 'import', 'clinic-a', exampleProfile);
     expect(imported.stdout).toBe('imported "Sonrisa Dental Clinic" into clinic-a: 5 services, 5 FAQ entries, timezone Europe/Madrid\nclinic-a is now listed as "Sonrisa Dental Clinic" (was "Clinic A")');
-    expect((await cli(t.env, 'tenant', 'list')).stdout).toMatch(/\nclinic-a\s+Sonrisa Dental Clinic\s+41400/);
+    expect((await cli(t.env, 'tenant', 'list')).stdout).toMatch(new RegExp(`\\nclinic-a\\s+Sonrisa Dental Clinic\\s+${port}`));
     // The same name again changes nothing in the registry.
     expect((await cli(t.env, 'tenant', 'import', 'clinic-a', exampleProfile)).stdout).toBe('imported "Sonrisa Dental Clinic" into clinic-a: 5 services, 5 FAQ entries, timezone Europe/Madrid');
     expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(fs.readFileSync(exampleProfile, 'utf8'));
@@ -46,10 +47,19 @@ describe('wr-console tenant', () => {
     const purged = await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes');
     expect(purged.stdout).toContain('deleted');
     expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(false);
+
+    // Removed without --purge, then purged as the removal says: the kept folder goes.
+    await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A');
+    await cli(t.env, 'tenant', 'remove', 'clinic-a');
+    expect((await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge')).stderr).toContain('Refused without a terminal to ask');
+    expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(true);
+    expect(await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes')).toMatchObject({ code: 0, stdout: `deleted ${t.config.paths.tenantDir('clinic-a')}, kept since tenant clinic-a was removed` });
+    expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(false);
+    expect((await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes')).stderr).toContain('no tenant "clinic-a"');
   });
 
   it('says a duplicate id is a duplicate, and shows escape codes in names instead of obeying them (issue 16 item 7)', async () => {
-    t = makeHome({ WR_PORT_BASE: '41470' });
+    t = makeHome();
     expect((await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator')).code).toBe(0);
     // A name written before add refused control characters (or by hand) is still shown safely.
     const file = path.join(t.home, 'tenants.json');
@@ -62,12 +72,19 @@ describe('wr-console tenant', () => {
   });
 
   it('status exits 1 and counts a tenant as failing when everything is down (issue 16 item 6)', async () => {
-    t = makeHome({ WR_PORT_BASE: '41490', BRAIN_PORT: '41499' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator');
     const status = await cli(t.env, 'status');
     expect(status.stdout).toContain('❌ shop: UNREACHABLE');
     expect(status.stdout).toContain('Failures: 1');
     expect(status).toMatchObject({ code: 1, stderr: 'wr-console: not everything is up: not connected: shop; brain down; monitor not running' });
+    // The README's other way to ask, the original spec's `connection-watcher.js --status`, agrees.
+    const { spawnSync } = await import('node:child_process');
+    const { projectRoot } = await import('../../core/paths.js');
+    for (const flag of ['--status', '--json']) {
+      const watcher = spawnSync(process.execPath, [path.join(projectRoot, 'dist/monitor/main.js'), flag], { env: t.env, encoding: 'utf8' });
+      expect({ code: watcher.status, stderr: watcher.stderr.trim() }).toEqual({ code: 1, stderr: 'not everything is up: not connected: shop; brain down; monitor not running' });
+    }
   });
 
   it("never gives a gateway the brain's or the monitor's port", async () => {
@@ -114,7 +131,7 @@ describe('wr-console tenant', () => {
   });
 
   it('takes the name from --profile when --name is absent', async () => {
-    t = makeHome({ WR_PORT_BASE: '41450' });
+    t = makeHome();
     const r = await cli(t.env, 'tenant', 'add', 'dent', '--profile', exampleProfile);
     expect(r.code).toBe(0);
     expect(readRegistry(t.config.paths)[0]?.name).toBe('Sonrisa Dental Clinic');
@@ -135,7 +152,7 @@ describe('wr-console tenant', () => {
     [['tenant', 'fly'], 2, /^wr-console: unknown tenant command "fly"/],
     [['fly'], 2, /^wr-console: unknown command "fly"/],
   ])('%j fails with a clear reason', async (argv, code, message) => {
-    t = makeHome({ WR_PORT_BASE: '41500' });
+    t = makeHome();
     const r = await cli(t.env, ...(argv as string[]));
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
@@ -144,7 +161,7 @@ describe('wr-console tenant', () => {
   });
 
   it('refuses a business name with escape codes, NUL or line breaks, and a tenant id with them, in one line', async () => {
-    t = makeHome({ WR_PORT_BASE: '41540' });
+    t = makeHome();
     for (const name of ['Evil\u001b]0;pwned\u0007', 'Nul\u0000Shop', 'Two\nLines']) {
       const r = await cli(t.env, 'tenant', 'add', 'evil', '--name', name, '--transport', 'simulator');
       expect(r.code).toBe(1);
@@ -158,7 +175,7 @@ describe('wr-console tenant', () => {
   });
 
   it('rejects a duplicate id and keeps the first tenant intact', async () => {
-    t = makeHome({ WR_PORT_BASE: '41550' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'a', '--name', 'First');
     const key = (await cli(t.env, 'tenant', 'key', 'a')).stdout;
     const dup = await cli(t.env, 'tenant', 'add', 'a', '--name', 'Second');
@@ -168,7 +185,7 @@ describe('wr-console tenant', () => {
   });
 
   it('rejects an invalid profile with every problem and its line, changing nothing', async () => {
-    t = makeHome({ WR_PORT_BASE: '41560' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'a', '--name', 'A');
     const before = fs.readFileSync(t.config.paths.profile('a'), 'utf8');
     const bad = path.join(t.home, 'bad.yaml');
@@ -184,7 +201,7 @@ describe('wr-console tenant', () => {
   });
 
   it('checks an imported file\'s size before reading it, refuses what is not a regular file, and keeps the last good profile', async () => {
-    t = makeHome({ WR_PORT_BASE: '41570' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'a', '--profile', exampleProfile);
     const before = fs.readFileSync(t.config.paths.profile('a'), 'utf8');
     // A sparse 1 GiB file: read whole, it would take a gigabyte of memory before any check.
@@ -216,7 +233,10 @@ describe('wr-console tenant', () => {
 
   it('refuses a setting exported in the shell that wr.env does not hold, since PM2 processes never see the shell', async () => {
     t = makeHome();
-    const env = { ...t.env, BRAIN_PORT: '3100', TELEGRAM_BOT_TOKEN: '123:secret-token' };
+    // A wr.env without makeHome's free ports: the shell alone sets BRAIN_PORT here.
+    fs.writeFileSync(t.config.paths.envFile, '', { mode: 0o600 });
+    const { BRAIN_PORT: _b, MONITOR_PORT: _m, WR_PORT_BASE: _p, ...shell } = t.env;
+    const env = { ...shell, BRAIN_PORT: '3100', TELEGRAM_BOT_TOKEN: '123:secret-token' };
     const r = await cli(env, 'status');
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')).toEqual([
@@ -224,9 +244,9 @@ describe('wr-console tenant', () => {
       `wr-console: TELEGRAM_BOT_TOKEN=… is set in your shell, but ${t.config.paths.envFile} does not set it, and the brain, gateways and monitor read only that file: put the value in ${t.config.paths.envFile}, or unset it in the shell`,
     ]);
     fs.appendFileSync(t.config.paths.envFile, 'BRAIN_PORT=3000\n');
-    expect((await cli({ ...t.env, BRAIN_PORT: '3100' }, 'tenant', 'list')).stderr).toContain(`wr-console: BRAIN_PORT=3100 is set in your shell, but ${t.config.paths.envFile} has BRAIN_PORT=3000`);
+    expect((await cli({ ...shell, BRAIN_PORT: '3100' }, 'tenant', 'list')).stderr).toContain(`wr-console: BRAIN_PORT=3100 is set in your shell, but ${t.config.paths.envFile} has BRAIN_PORT=3000`);
     // The same value in both places, or only in wr.env, is fine.
-    expect((await cli({ ...t.env, BRAIN_PORT: '3000' }, 'tenant', 'list')).code).toBe(0);
-    expect((await cli(t.env, 'tenant', 'list')).code).toBe(0);
+    expect((await cli({ ...shell, BRAIN_PORT: '3000' }, 'tenant', 'list')).code).toBe(0);
+    expect((await cli(shell, 'tenant', 'list')).code).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ afterEach(() => t?.cleanup());
 
 describe('backup and restore on PostgreSQL', () => {
   it('dump each tenant schema and the monitor schema while wr runs, and put them back', async () => {
-    t = makeHome({ WR_PORT_BASE: '42800', ...(await postgres!.settings()) });
+    t = makeHome({ ...(await postgres!.settings()) });
     const url = t.config.WR_DATABASE_URL!;
     await cli(t.env, 'tenant', 'add', 'clinic-a', '--profile', exampleProfile);
     const brain = await startTestBrain(t);
@@ -60,7 +60,7 @@ describe('backup and restore on PostgreSQL', () => {
   });
 
   it('refuses a backup that holds PostgreSQL data when no server is configured', async () => {
-    t = makeHome({ WR_PORT_BASE: '42850', ...(await postgres!.settings()) });
+    t = makeHome({ ...(await postgres!.settings()) });
     await cli(t.env, 'tenant', 'add', 'clinic-a', '--profile', exampleProfile);
     const brain = await startTestBrain(t);
     await brain.close();

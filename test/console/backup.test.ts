@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function system() {
-  const t = makeHome({ WR_PORT_BASE: '42400' });
+  const t = makeHome();
   homes.push(t);
   for (const id of ['clinic', 'salon']) await cli(t.env, 'tenant', 'add', id, '--profile', exampleProfile, '--transport', 'simulator');
   const brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
@@ -62,7 +62,7 @@ describe('backup and restore', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.databases['tenants/clinic/tenant.db'].rows.messages).toBeGreaterThan(0);
 
-    const fresh = makeHome({ WR_PORT_BASE: '42450' });
+    const fresh = makeHome();
     homes.push(fresh);
     const restored = await cli(fresh.env, 'restore', dir);
     expect(restored.stderr).toBe('');
@@ -101,7 +101,7 @@ describe('backup and restore', () => {
   });
 
   it('carries the messages a gateway acknowledged but could not store (its spill file) to the restored gateway, after any waiting there', async () => {
-    const t = makeHome({ WR_PORT_BASE: '42500' });
+    const t = makeHome();
     homes.push(t);
     await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
     const message = (id: string): InboundMessage => ({ chat: '34600111222@s.whatsapp.net', address: '34600111222@s.whatsapp.net', participant: '', id, fromMe: false, sender: '+34600111222', senderName: 'Ana', kind: 'text', text: `message ${id}`, timestamp: new Date('2026-03-16T09:00:00Z') });
@@ -117,7 +117,7 @@ describe('backup and restore', () => {
     // Only the records travel, not the reserve of zeros.
     expect(copy.size).toBeLessThan(1024);
 
-    const fresh = makeHome({ WR_PORT_BASE: '42550' });
+    const fresh = makeHome();
     homes.push(fresh);
     const restored = await cli(fresh.env, 'restore', dir);
     expect(restored.stdout).toContain('tenants/clinic/inbound.spill: 2 received messages, stored when the gateway starts');
@@ -134,7 +134,7 @@ describe('backup and restore', () => {
   });
 
   it('a backup under load holds, in the brain’s copy, every turn the gateway’s copy counts as answered', async () => {
-    const t = makeHome({ WR_PORT_BASE: '42500', BRAIN_RATE_LIMIT: '100000' });
+    const t = makeHome({ BRAIN_RATE_LIMIT: '100000' });
     homes.push(t);
     await cli(t.env, 'tenant', 'add', 'clinic', '--profile', exampleProfile, '--transport', 'simulator');
     // A tenant.db with history: its copy takes long enough for the gateway to answer customers meanwhile.
@@ -175,7 +175,7 @@ describe('backup and restore', () => {
   }, 60_000);
 
   it('copies a WhatsApp auth folder while the gateway removes keys from it, leaving out what is gone', async () => {
-    const t = makeHome({ WR_PORT_BASE: '42550' });
+    const t = makeHome();
     homes.push(t);
     await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'baileys');
     const auth = t.config.paths.authDir('shop');
@@ -195,7 +195,7 @@ describe('backup and restore', () => {
 
   it('restores one tenant while the shared brain runs: the brain serves the restored data at once, and the other tenants throughout (issue 16 item 7)', async () => {
     const port = await freePort();
-    const t = makeHome({ WR_PORT_BASE: '42500', BRAIN_PORT: String(port) });
+    const t = makeHome({ BRAIN_PORT: String(port) });
     homes.push(t);
     for (const id of ['clinic', 'salon']) await cli(t.env, 'tenant', 'add', id, '--profile', exampleProfile, '--transport', 'simulator');
     const brain = await startTestBrain(t, {}, port);

@@ -22,8 +22,35 @@ function problems(env: NodeJS.ProcessEnv): string[] {
 describe('configuration', () => {
   it('has working defaults', () => {
     t = makeHome();
+    // makeHome's wr.env gives the test free ports; the defaults are what an empty one gives.
+    fs.writeFileSync(t.config.paths.envFile, '', { mode: 0o600 });
     const c = loadConfig({ WR_HOME: t.home });
     expect(c).toMatchObject({ BRAIN_PORT: 3000, WR_PORT_BASE: 2900, SMS_ENABLED: false, TELEGRAM_CHAT_IDS: [], brainUrl: 'http://127.0.0.1:3000' });
+  });
+
+  it("gives each test home free ports of its own, never the defaults a running demo or a parallel suite holds", async () => {
+    t = makeHome();
+    let other = makeHome();
+    try {
+      const ports = [t.config.BRAIN_PORT, t.config.MONITOR_PORT, t.config.WR_PORT_BASE];
+      expect(ports).not.toContain(3000);
+      expect(ports).not.toContain(3001);
+      expect(ports).not.toContain(2900);
+      expect(new Set([...ports, other.config.BRAIN_PORT, other.config.MONITOR_PORT, other.config.WR_PORT_BASE]).size).toBe(6);
+      // Programs started from the home (PM2 reads wr.env) get the same ports.
+      expect(loadConfig({ WR_HOME: t.home }, { alerts: false })).toMatchObject({ BRAIN_PORT: ports[0], MONITOR_PORT: ports[1], WR_PORT_BASE: ports[2] });
+      const net = await import('node:net');
+      for (const port of ports) {
+        const s = net.createServer();
+        await new Promise<void>((resolve, reject) => s.once('error', reject).listen(port, '127.0.0.1', resolve));
+        await new Promise((r) => s.close(r));
+      }
+      other.cleanup();
+      other = makeHome({ MONITOR_PORT: '4999' });
+      expect(other.config.MONITOR_PORT).toBe(4999);
+    } finally {
+      other.cleanup();
+    }
   });
 
   it('reads WR_HOME/wr.env, and the environment wins over it', () => {
@@ -62,7 +89,7 @@ describe('configuration', () => {
       'invalid configuration: TWILIO_FROM: required when SMS_ENABLED=true',
     ]);
     expect(problems({ WR_HOME: t.home, LLM_PROVIDER: 'openai' })).toEqual(['invalid configuration: LLM_MODEL: required when LLM_PROVIDER is set']);
-    expect(problems({ WR_HOME: t.home, MONITOR_PORT: '3000' })).toEqual(['invalid configuration: MONITOR_PORT="3000": must differ from BRAIN_PORT']);
+    expect(problems({ WR_HOME: t.home, BRAIN_PORT: '3000', MONITOR_PORT: '3000' })).toEqual(['invalid configuration: MONITOR_PORT="3000": must differ from BRAIN_PORT']);
     expect(problems({ WR_HOME: t.home, WA_WEBSOCKET_URL: 'http://127.0.0.1:1' })).toEqual(['invalid configuration: WA_WEBSOCKET_URL="http://127.0.0.1:1": expected a ws:// or wss:// URL']);
   });
 

@@ -10,7 +10,7 @@ afterEach(() => t?.cleanup());
 
 describe('tenant registry', () => {
   it('gives concurrent `tenant add` processes distinct ports and loses none of them', async () => {
-    t = makeHome({ WR_PORT_BASE: '41200' });
+    t = makeHome();
     const ids = Array.from({ length: 8 }, (_, i) => `shop-${i}`);
     const results = await Promise.all(ids.map((id) => cliProcess(t.env, 'tenant', 'add', id, '--name', `Shop ${id}`, '--transport', 'simulator')));
     for (const r of results) expect(r.stderr).toBe('');
@@ -18,21 +18,23 @@ describe('tenant registry', () => {
     const tenants = readRegistry(t.config.paths);
     expect(tenants.map((x) => x.id).sort()).toEqual(ids);
     expect(new Set(tenants.map((x) => x.port)).size).toBe(ids.length);
-    for (const x of tenants) expect(x.port).toBeGreaterThanOrEqual(41200);
+    for (const x of tenants) expect(x.port).toBeGreaterThanOrEqual(t.config.WR_PORT_BASE);
   });
 
   it('skips ports in use and ports already assigned', async () => {
-    t = makeHome({ WR_PORT_BASE: '41300' });
+    t = makeHome();
+    const base = t.config.WR_PORT_BASE;
     const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(41300, '127.0.0.1', r));
+    await new Promise<void>((r) => blocker.listen(base, '127.0.0.1', r));
     try {
       expect((await cli(t.env, 'tenant', 'add', 'a', '--name', 'A')).code).toBe(0);
       expect((await cli(t.env, 'tenant', 'add', 'b', '--name', 'B')).code).toBe(0);
       const ports = Object.fromEntries(readRegistry(t.config.paths).map((x) => [x.id, x.port]));
-      expect(ports).toEqual({ a: 41301, b: 41302 });
-      const busy = await cli(t.env, 'tenant', 'add', 'c', '--name', 'C', '--port', '41300');
+      expect(ports.a).toBeGreaterThan(base);
+      expect(ports.b).toBeGreaterThan(ports.a!);
+      const busy = await cli(t.env, 'tenant', 'add', 'c', '--name', 'C', '--port', String(base));
       expect(busy.code).toBe(1);
-      expect(busy.stderr).toBe('wr-console: port 41300 is in use by another program');
+      expect(busy.stderr).toBe(`wr-console: port ${base} is in use by another program`);
     } finally {
       blocker.close();
     }

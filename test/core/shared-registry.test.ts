@@ -4,7 +4,7 @@ import { hashKey } from '../../core/keys.js';
 import { readRegistry } from '../../core/registry.js';
 import { PgServer, tenantSchema } from '../../core/sql/postgres.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
-import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { usePostgres } from '../helpers/postgres.js';
 
 /** With WR_DATABASE_URL, PostgreSQL is the registry every host shares; tenants.json is each host's own copy. */
@@ -21,7 +21,8 @@ afterEach(async () => {
 
 async function twoHosts(): Promise<[TestHome, TestHome]> {
   const url = await cluster.current.database();
-  homes = [makeHome({ WR_HOST: 'vps-a', WR_PORT_BASE: '43100', WR_DATABASE_URL: url }), makeHome({ WR_HOST: 'vps-b', WR_PORT_BASE: '43100', WR_DATABASE_URL: url })];
+  const base = String(await freePort());
+  homes = [makeHome({ WR_HOST: 'vps-a', WR_PORT_BASE: base, WR_DATABASE_URL: url }), makeHome({ WR_HOST: 'vps-b', WR_PORT_BASE: base, WR_DATABASE_URL: url })];
   return homes as [TestHome, TestHome];
 }
 
@@ -42,8 +43,9 @@ describe('shared registry on PostgreSQL', () => {
     expect((await cli(a.env, 'tenant', 'add', 'clinic-a', '--profile', exampleProfile)).code).toBe(0);
     expect((await cli(b.env, 'tenant', 'add', 'clinic-b', '--profile', exampleProfile)).code).toBe(0);
     // The same port on two hosts is fine: each host's gateways listen on its own 127.0.0.1.
-    expect(readRegistry(a.config.paths).map((t) => [t.id, t.port])).toEqual([['clinic-a', 43100]]);
-    expect(readRegistry(b.config.paths).map((t) => [t.id, t.port])).toEqual([['clinic-b', 43100]]);
+    const base = a.config.WR_PORT_BASE;
+    expect(readRegistry(a.config.paths).map((t) => [t.id, t.port])).toEqual([['clinic-a', base]]);
+    expect(readRegistry(b.config.paths).map((t) => [t.id, t.port])).toEqual([['clinic-b', base]]);
     expect(fs.statSync(b.config.paths.registry).mode & 0o777).toBe(0o600);
     // An id is one tenant across every host: its schema is tenant_<id>.
     const clash = await cli(b.env, 'tenant', 'add', 'clinic-a', '--name', 'Other');
@@ -102,8 +104,8 @@ describe('shared registry on PostgreSQL', () => {
 
   it('publishes tenants registered before WR_DATABASE_URL with `db migrate`, and refuses an id another host holds', async () => {
     const url = await cluster.current.database();
-    const a = makeHome({ WR_HOST: 'vps-a', WR_PORT_BASE: '43200', WR_DATABASE_URL: url });
-    const b = makeHome({ WR_HOST: 'vps-b', WR_PORT_BASE: '43200' });
+    const a = makeHome({ WR_HOST: 'vps-a', WR_DATABASE_URL: url });
+    const b = makeHome({ WR_HOST: 'vps-b', WR_PORT_BASE: String(a.config.WR_PORT_BASE) });
     homes = [a, b];
     expect((await cli(a.env, 'tenant', 'add', 'shop', '--name', 'Shop A')).code).toBe(0);
     expect((await cli(b.env, 'tenant', 'add', 'shop', '--name', 'Shop B')).code).toBe(0);

@@ -107,7 +107,7 @@ const baileysFor = (store: GatewayStore, spillBytes?: number) =>
 const sock = () => sockets.at(-1)!;
 
 beforeEach(async () => {
-  t = makeHome({ WR_PORT_BASE: '42100' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'shop', '--profile', exampleProfile, '--transport', 'baileys');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   sockets = [];

@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 async function setup(env: Record<string, string> = {}, profile: string | ((t: TestHome) => string) = exampleProfile) {
-  t = makeHome({ WR_PORT_BASE: '42300', ...env });
+  t = makeHome({ ...env });
   await cli(t.env, 'tenant', 'add', 'demo', '--profile', typeof profile === 'function' ? profile(t) : profile, '--transport', 'simulator');
   brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   gw = await startTestGateway(t, 'demo', brain.url);

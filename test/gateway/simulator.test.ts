@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function setup(opts: { brainUp?: boolean } = {}) {
-  t = makeHome({ WR_PORT_BASE: '42200' });
+  t = makeHome();
   await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
   await cli(t.env, 'tenant', 'add', 'other', '--name', 'Other', '--transport', 'simulator');
   const brainPort = await freePort();
@@ -208,7 +208,7 @@ describe('simulator gateway', () => {
   });
 
   it('sends the replies already queued before it stops', async () => {
-    t = makeHome({ WR_PORT_BASE: '42250' });
+    t = makeHome();
     await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
     brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
     gw = await startTestGateway(t, 'demo', brain.url, { governor: { perMinute: 300, burst: 1, jitterMs: 0 } });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { projectRoot } from '../../core/paths.js';
-import { cliProcess, freePort, makeHome, type TestHome } from './home.js';
+import { cliProcess, makeHome, type TestHome } from './home.js';
 
 export interface Stack {
   home: TestHome;
@@ -19,14 +19,12 @@ export interface Stack {
  * never touched. stop() kills this PM2 daemon.
  */
 export async function makeStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const brainPort = await freePort();
-  const portBase = await freePort();
-  const home = makeHome({ BRAIN_PORT: String(brainPort), MONITOR_PORT: String(await freePort()), WR_PORT_BASE: String(portBase), ...extraEnv });
+  const home = makeHome(extraEnv);
   fs.appendFileSync(home.config.paths.envFile, 'GATEWAY_SEND_PER_MINUTE=600\n');
   return {
     home,
-    brainPort,
-    portBase,
+    brainPort: home.config.BRAIN_PORT,
+    portBase: home.config.WR_PORT_BASE,
     wr: (...argv) => cliProcess(home.env, ...argv),
     async stop() {
       pm2Cli(home.env, 'kill');

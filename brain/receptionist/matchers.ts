@@ -36,8 +36,11 @@ function stem(w: string): string {
   return m[1]!.replace(/([b-df-hj-np-tv-z])\1$/, '$1');
 }
 
-/** "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s. */
-const keyWord = (w: string) => stem(w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w);
+/**
+ * A word without its plural: "uñas" without its s would be "una", an article, so a singular that is a stopword keeps its
+ * s; a Spanish plural in -iones drops its "es" ("sesiones" → "sesion").
+ */
+const keyWord = (w: string) => stem(/iones$/.test(w) ? w.slice(0, -2) : w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w);
 
 /**
  * "Men's haircuts" → "men haircut", "nose pierced" → "nose pierc": no apostrophes, no plural s, no
@@ -135,8 +138,8 @@ const CLAUSES = /[.;!?]+\s*|,\s*|\s+(?=(?:and|but|y|pero|so)\s)/i;
 const CHOSEN = /\b(mejor|rather|instead|actually|prefer|prefiero|preferiria|better|mas bien|en vez|en lugar|make it|go for|go with|i ll take|switch to|after all|al final|at the end)\b/;
 /** A clause that tells of a visit gone by: "I had my nose done", "ya vino a la valoración", "el kine me lo recomendó". */
 const STORY = /\b(had|came|went|was|were|did|got|loved|enjoyed|visited|tried|last (?:time|week|month|year)|ago|vine|vino|vinimos|vinieron|fui|fue|fuimos|estuve|estuvo|tuve|tuvo|hice|hizo|me hicieron|probe|recomendo|recomendaron|\w+(?:aron|ieron))\b/;
-/** A clause passing on advice for what comes next ("me dijo que regresara para acupuntura"): the wish, not the story. */
-const REPORTED = /\b(dijo|dijeron|dijisteis|dijiste|told (?:me|us|her|him) to|said (?:to|i should|we should))\b/;
+/** A clause passing on advice or a plan for what comes next ("me dijo que regresara para acupuntura", "me dieron 10 sesiones"): the wish, not the story. */
+const REPORTED = /\b(dijo|dijeron|dijisteis|dijiste|told (?:me|us|her|him) to|said (?:to|i should|we should)|(?:me|nos|le) (?:dieron|mandaron|recetaron|indicaron|pautaron)|(?:gave|prescribed) (?:me|us|her|him))\b/;
 /** Name words that say how much or when, not which service ("half day room"). */
 const NOT_HEADS = new Set(['half', 'full', 'quarter', 'first', 'second', 'next', 'last', 'early', 'late', 'same', 'other', 'another', 'long', 'short', 'quick', 'extra']);
 

@@ -779,7 +779,9 @@ export class RuleEngine implements Engine {
     // Its words, not a service's name ("a jewellery change on saturday"), must say so.
     const ownHints = keywordIntents(unnamed(turn));
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && ownHints.includes(intent as never);
-    if (service && ['cancel', 'reschedule'].includes(intent) && hints.includes(intent as never) && !ownHints.includes(intent as never)) return 'book';
+    // The model too may read the name's verb ("move out clean on the 31st?" as a reschedule, with no keyword).
+    const nameOnly = (hints.includes(intent as never) && !ownHints.includes(intent as never)) || (intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(unnamed(turn)));
+    if (service && ['cancel', 'reschedule'].includes(intent) && nameOnly) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
     // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
     if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';

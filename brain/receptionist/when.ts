@@ -365,7 +365,10 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     const before = m[1]?.trim();
     const after = m[3]?.trim() ?? '';
     // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.
-    if (PAST_BEFORE.test(s.slice(0, m.index!)) || PAST_AFTER.test(s.slice(m.index! + m[0].length))) {
+    // A clock time right after the day makes it the wish, whatever verb came before ("me mandaron 3 punciones, el
+    // viernes a las 10?"): the story is asked about again rather than read as gone by.
+    const timed = /^ (?:at |a las |a la |@ ?)?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|h|hs))?\b/.test(s.slice(m.index! + m[0].length)) && !/\b(?:last|since|desde) (?:on |el |the |este )?$/.test(s.slice(0, m.index!));
+    if ((PAST_BEFORE.test(s.slice(0, m.index!)) && !timed) || PAST_AFTER.test(s.slice(m.index! + m[0].length))) {
       r.dates.push(today.minus({ days: (today.weekday - wd + 7) % 7 || 7 }));
       continue;
     }

@@ -36,11 +36,10 @@ function stem(w: string): string {
   return m[1]!.replace(/([b-df-hj-np-tv-z])\1$/, '$1');
 }
 
-/**
- * A word without its plural: "uñas" without its s would be "una", an article, so a singular that is a stopword keeps its
- * s; a Spanish plural in -iones drops its "es" ("sesiones" → "sesion").
- */
-const keyWord = (w: string) => stem(/iones$/.test(w) ? w.slice(0, -2) : w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w);
+/** "uñas" without its s would be "una", an article: a singular that is a stopword keeps its s. */
+const keyWord = (w: string) =>
+  // "sesiones", "revisiones": a Spanish plural in -es after -ión.
+  w.length >= 7 && w.endsWith('iones') ? w.slice(0, -2) : stem(w.length >= 4 && w.endsWith('s') && !w.endsWith('ss') && !STOPWORDS.has(w.slice(0, -1)) ? w.slice(0, -1) : w);
 
 /**
  * "Men's haircuts" → "men haircut", "nose pierced" → "nose pierc": no apostrophes, no plural s, no
@@ -109,6 +108,8 @@ const SHORTER = /\b(shorter|shortest|the short one|la corta|el corto|la mas cort
 const LENGTH_WORDS_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|una?|pues|then|entonces) )*(?:hora y media|(?:an? )?hour and a half|half an hour|media hora|(?:an?|one|1|una?|2|two|dos|3|three|tres) ?(?:hours?|horas?|hrs?|h))(?: one| please| pls| porfa| por favor| then| entonces)*$/;
 const LENGTH_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|uno|una|pues|then|entonces) )*(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|minute one)?(?: one| please| pls| porfa| por favor| then| entonces)*$/;
 const TIME_UNIT = /^(?:hours?|horas?|hrs|mins?|minutes?|minutos?)$/;
+/** Words that point or count rather than name ("the first one", "la misma"): no service by themselves. */
+const GENERIC = new Set('half quarter media cuarto first second third last next same other another this that these those more less just only then also very primera primer primero segunda segundo ultima ultimo proxima proximo misma mismo otra otro otras otros esta este esa ese nueva nuevo'.split(' '));
 /** "in an hour", "una hora antes", "per hour": an hour that is no length of the service. */
 const NOT_LENGTH_BEFORE = /\b(?:in|within|per|every|dentro de|en|por|cada|a|al)\s*$/;
 const NOT_LENGTH_AFTER = /^\s*(?:ago|later|earlier|before|after|early|late|antes|despues|tarde|mas|more|less|menos)\b/;
@@ -132,14 +133,6 @@ export function statedMinutes(n: string): number | undefined {
   return undefined;
 }
 
-/** Where one clause of a message ends and another begins. */
-const CLAUSES = /[.;!?]+\s*|,\s*|\s+(?=(?:and|but|y|pero|so)\s)/i;
-/** A clause that makes a choice: "mejor rpg", "helix after all", "a nose piercing instead". */
-const CHOSEN = /\b(mejor|rather|instead|actually|prefer|prefiero|preferiria|better|mas bien|en vez|en lugar|make it|go for|go with|i ll take|switch to|after all|al final|at the end)\b/;
-/** A clause that tells of a visit gone by: "I had my nose done", "ya vino a la valoración", "el kine me lo recomendó". */
-const STORY = /\b(had|came|went|was|were|did|got|loved|enjoyed|visited|tried|last (?:time|week|month|year)|ago|vine|vino|vinimos|vinieron|fui|fue|fuimos|estuve|estuvo|tuve|tuvo|hice|hizo|me hicieron|probe|recomendo|recomendaron|\w+(?:aron|ieron))\b/;
-/** A clause passing on advice or a plan for what comes next ("me dijo que regresara para acupuntura", "me dieron 10 sesiones"): the wish, not the story. */
-const REPORTED = /\b(dijo|dijeron|dijisteis|dijiste|told (?:me|us|her|him) to|said (?:to|i should|we should)|(?:me|nos|le) (?:dieron|mandaron|recetaron|indicaron|pautaron)|(?:gave|prescribed) (?:me|us|her|him))\b/;
 /** Name words that say how much or when, not which service ("half day room"). */
 const NOT_HEADS = new Set(['half', 'full', 'quarter', 'first', 'second', 'next', 'last', 'early', 'late', 'same', 'other', 'another', 'long', 'short', 'quick', 'extra']);
 
@@ -166,9 +159,9 @@ export class ServiceMatcher {
   }
 
   /**
-   * The services a message could mean equally: it says only a word their names share ("a haircut"
-   * for "Men's haircut" and "Kids' cut" alias "child haircut"), and no length that picks one. The
-   * customer is asked which, rather than booked into the first.
+   * The services a message could mean equally: it says two of their names, or only a word their
+   * names share ("a haircut" for "Men's haircut" and "Kids' cut" alias "child haircut"), and no
+   * length that picks one. The customer is asked which, rather than booked into the first.
    */
   undecided(text: string): Service[] {
     return this.reading(text, true).undecided;
@@ -176,8 +169,14 @@ export class ServiceMatcher {
 
   private reading(text: string, typos: boolean): { services: Service[]; undecided: Service[] } {
     const named = this.named(text);
-    if (named.length > 0) return { services: this.byLength(named, text).ranked, undecided: [] };
+    if (named.length > 0) {
+      // "beard trim and a hot towel shave": two names said, and no length that picks one.
+      const { ranked, fitted } = this.byLength(named, text);
+      return { services: ranked, undecided: named.length > 1 && !fitted ? named : [] };
+    }
     const shared = this.sharedWord(text);
+    const modifier = shared.length < 2 ? this.modifier(text) : undefined;
+    if (modifier) return { services: [modifier], undecided: [] };
     if (shared.length < 2) {
       // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
       const translated = translatedServices(this.terms, text);
@@ -228,22 +227,6 @@ export class ServiceMatcher {
   }
 
   /**
-   * The services a message names, the one it wants first: of several, one chosen in so many words ("mejor rpg, el kine
-   * me lo recomendó", "helix after all") comes first, and one named only in the story of a past visit ("vine el 26 a mi
-   * primera consulta y el doctor me dijo que regresara para acupuntura") last.
-   */
-  wanted(text: string): Service[] {
-    const found = this.find(text);
-    if (found.length < 2) return found;
-    const clauses = text.split(CLAUSES).map((c) => c.trim()).filter(Boolean);
-    const namedIn = (re: RegExp) => new Set(clauses.filter((c) => re.test(normalize(c))).flatMap((c) => this.named(c).map((x) => x.id)));
-    const chosen = namedIn(CHOSEN);
-    const story = new Set([...namedIn(STORY)].filter((id) => !clauses.some((c) => REPORTED.test(normalize(c)) && this.named(c).some((x) => x.id === id))));
-    const rank = (x: Service) => (chosen.has(x.id) ? 0 : story.has(x.id) ? 2 : 1);
-    return [...found].sort((a, b) => rank(a) - rank(b));
-  }
-
-  /**
    * "ok deep then", "no sorry, standard is fine": the one service whose name opens with a word the message says, a word
    * no other service's name has. For a change of mind while a service is being booked, when nothing is named in full.
    */
@@ -266,7 +249,12 @@ export class ServiceMatcher {
     const keyed = ` ${key.join(' ')} `;
     // The longest name said wins; words that ask for something ("reservar pista") add nothing to its length.
     const weight = (t: ServiceTerm) => t.term.split(' ').filter((w) => keywordIntents(w).length === 0).join(' ').length;
-    const exact = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `)).sort((a, b) => weight(b) - weight(a));
+    const said = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `));
+    // "sala de ensayo 2 horas" says one name, not also the "sala de ensayo" inside it; an alias made only of
+    // small words ("para mi") counts only when nothing more telling is said.
+    const whole = said.filter((t) => !said.some((o) => o.term.length > t.term.length && ` ${o.term} `.includes(` ${t.term} `)));
+    const telling = whole.filter((t) => t.term.split(' ').some((w) => !STOPWORDS.has(w)));
+    const exact = (telling.length > 0 ? telling : whole).sort((a, b) => weight(b) - weight(a));
     const found = new Map<string, Service>();
     for (const t of exact) found.set(t.service.id, t.service);
     if (found.size > 0) return [...found.values()];
@@ -282,6 +270,20 @@ export class ServiceMatcher {
       if (sharing.size >= 2) return [...sharing.values()];
     }
     return [];
+  }
+
+  /**
+   * "standard is fine", "ok deep then": the word that sets one service apart from the kind it is
+   * ("Standard clean", "Deep clean"), said without the kind. Only a word before the last of a name,
+   * so "haircut" alone is not "Kids haircut".
+   */
+  private modifier(text: string): Service | undefined {
+    for (const w of words(text).filter((x) => x.length >= 4 && keywordIntents(x).length === 0 && !TIME_UNIT.test(x) && !GENERIC.has(x))) {
+      const k = keyWord(w);
+      const having = new Map(this.terms.filter((t) => t.key.length >= 2 && t.key.slice(0, -1).includes(k)).map((t) => [t.service.id, t.service]));
+      if (having.size === 1) return [...having.values()][0];
+    }
+    return undefined;
   }
 
   /** Services a word of the message is a close spelling of ("masage"). */
@@ -319,6 +321,9 @@ export function serviceForParty(services: readonly Service[], text: string): Ser
   const exact = sized.find((s) => numbers(s).length === 1 && numbers(s)[0] === size);
   return exact ?? sized.find((s) => numbers(s).length === 2 && numbers(s)[0]! <= size && size <= numbers(s)[1]!);
 }
+
+/** Question words, whose other endings are other questions: "cuanto" (how much) and "cuantos" (how many). */
+const INTERROGATIVE = /^(cuant|cual|quien)[aeos]*$/;
 
 /** Each word in the singular, roughly: "hen parties" → "hen party", "coches de cortesía" → "coche de cortesia", "cancelaciones" → "cancelacion". */
 const singularWords = (text: string) =>
@@ -368,7 +373,8 @@ export class FaqMatcher {
     const stemHit = (k: string) => {
       if (k.length < 6) return false;
       const stem = k.slice(0, Math.max(5, k.length - 3));
-      return [...msg].some((w) => w.startsWith(stem));
+      // "cuanto cuesta" asks a price, not the "cuantos" (how many) of a group-size entry.
+      return [...msg].some((w) => w.startsWith(stem) && !INTERROGATIVE.test(w));
     };
     const singularText = inflected ? ` ${singularWords(normalized)} ` : '';
     const phraseHit = (k: string) => normalized.includes(k) || (inflected && singularText.includes(` ${singularWords(k)} `));

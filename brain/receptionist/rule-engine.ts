@@ -1,4 +1,4 @@
-import { SURE, SURE_UNKNOWN } from './classifier.js';
+import { SURE } from './classifier.js';
 import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
@@ -36,14 +36,44 @@ function read(turn: Turn): Reading {
   return cached(readings, turn, () => {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
+    const found = turn.services.find(text);
+    // Several services said: the ones asked for, of which one is the service and more are asked between.
+    const open = found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text);
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
-    const service = turn.services.wanted(text)[0] ?? serviceForParty(turn.tools.profile.services, text);
-    return {
-      when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)),
-      service,
-      undecided: service ? [] : turn.services.undecided(text),
-    };
+    const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
+    return { when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)), service, undecided: open.length > 1 ? open : [] };
   });
+}
+
+/** Where a message's clauses part: punctuation, or "and" / "but" between them. */
+const CLAUSES = /[.,;:!?()]+|\s(?:and|but|y|pero|so|asi que)\s/iu;
+
+/** A clause that tells what was done before: "she already had her consultation", "ya vine a la evaluación". What someone advised ("me dijo que regresara para acupuntura") is no story: it is often the wish. */
+const PREFERS = /\b(actually|rather|instead|make it|mejor|en vez|en lugar|prefiero|prefer)\b/;
+const TOLD = /\b(already|had|did|went|came|got (?:my|it|them|her|his)|ya|vine|vino|vinimos|fui|fue|tuve|tuvo|hice|hizo|recommended|recomendo|recomendaron|recomendasteis)\b/;
+
+/**
+ * Of several services a message names, the ones it asks for: a service named only beside a day gone
+ * by, or in a clause telling what was done, is the story ("ya vino a la valoración el 17 de
+ * noviembre … las sesiones de niños"). Two or more still wished for are asked between, never guessed.
+ */
+function wished(turn: Turn, text: string, found: Service[]): Service[] {
+  const today = turn.tools.now.toISODate()!;
+  const told = new Set<string>();
+  const asked = new Set<string>();
+  const preferred = new Set<string>();
+  for (const clause of text.split(CLAUSES).filter((c) => c && c.trim())) {
+    const named = turn.services.find(clause, false);
+    const day = parseWhen(clause, turn.language, turn.tools.now).date;
+    const n = normalize(clause);
+    for (const s of named) ((day && day < today) || TOLD.test(n) ? told : asked).add(s.id);
+    // "mejor el blanqueamiento, … en la limpieza": the clause that corrects says which.
+    if (PREFERS.test(n)) for (const s of named) preferred.add(s.id);
+  }
+  const chosen = found.filter((s) => preferred.has(s.id));
+  if (chosen.length === 1) return chosen;
+  const left = found.filter((s) => !told.has(s.id) || asked.has(s.id));
+  return left.length > 0 ? left : found;
 }
 
 /**
@@ -265,7 +295,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
   if (flow.awaiting === 'name' && e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0) e = { ...e, service: undefined };
   // "ok deep then", "no sorry, standard is fine": a change of mind may name the service by its first word only.
-  const headWord = !e.service && flow.serviceId ? turn.services.byHeadWord(withoutExclusions(turn.text)) : undefined;
+  const headWord = !e.service && e.undecided.length === 0 && flow.serviceId ? turn.services.byHeadWord(withoutExclusions(turn.text)) : undefined;
   const gaveSomething = Boolean(e.service || headWord || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
   // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
@@ -281,6 +311,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   // Asked which of a few services, a reply saying a word only one of them has picks it ("the mens one", "la larga").
   const chosen = e.service ?? headWord ?? (flow.serviceChoices && !flow.serviceId ? onlySharing(services.filter((s) => flow.serviceChoices!.includes(s.id)), turn.text) : undefined);
   if (chosen) flow.serviceId = chosen.id;
+  // "the colour or the blow dry then" while a cut is agreed: other services named are asked between, not ignored;
+  // "the haircut at 5 instead" may mean the one agreed.
+  else if (e.undecided.length > 0 && !flow.serviceChoices && !e.undecided.some((s) => s.id === flow.serviceId)) flow.serviceId = undefined;
   if (services.length === 0) {
     ctx.state.flow = undefined;
     return ok(r.t('noServices'), 'book', false);
@@ -772,9 +805,9 @@ export class RuleEngine implements Engine {
     service ??= undecided[0];
     // "what size tables do you do reservations for": a question about the offer, not a request for it.
     if (ABOUT_OFFER.test(turn.normalized) && !when.date && when.time === undefined) return 'services';
-    // Both models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
-    // racket" with an FAQ, and asks about neither (classifier.ts: SURE_UNKNOWN).
-    if (intent === 'unknown' && score >= SURE_UNKNOWN && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
+    // The models sure it is out of scope: "how do i renew my passport" shares a word with a service, "the best padel
+    // racket" with an FAQ, and asks about neither (classifier.ts).
+    if (intent === 'unknown' && turn.classification.outOfScope) return 'unknown';
     // A service with a day or time is a booking, unless the words say cancel, move or look up.
     // Its words, not a service's name ("a jewellery change on saturday"), must say so.
     const ownHints = keywordIntents(unnamed(turn));

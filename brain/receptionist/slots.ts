@@ -28,12 +28,14 @@ const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana 
 
 /** "12", "ok 5 then", "vale, a las 12", "sorry I meant 4": a bare hour, which answers "what time?" or corrects the one agreed. */
 const BARE_HOUR = new RegExp(
-  // "ok morning then, 11", "por la tarde, a las 5": a part of the day may come first.
-  '^(?:(?:ok|okay|vale|pues|then|entonces|at|a las|las|sobre las|around|about|sorry|soz|no|nah|oh|ah|wait|hang on|hold on|hmm|actually|i meant|meant|make it|perdona|perdon|uy|ay|mejor|quise decir|digo|espera|y|and|but|pero|grand|right|so|yeah|yes|si|bueno|venga|' +
-    '(?:in the )?(?:morning|afternoon|evening|arvo)|(?:por la |de |en la |a la )?(?:manana|tarde|noche))\\s+)*(\\d{1,2})' +
+  '^(?:(?:ok|okay|vale|pues|then|entonces|is|would|does|at|a las|las|sobre las|around|about|sorry|soz|no|nah|oh|ah|wait|hang on|hold on|hmm|actually|i meant|meant|make it|perdona|perdon|uy|ay|mejor|quise decir|digo|espera|y|and|but|pero|grand|right|so|yeah|yes|si|bueno|venga|' +
+    // "ok morning then, 11", "por la tarde, a las 5": the part of the day says which half.
+    'please|pls|porfa|por favor|morning|afternoon|evening|in the morning|in the afternoon|in the evening|manana|tarde|noche|por la manana|por la tarde|por la noche)\\s+)*(\\d{1,2})' +
     // "8 would be better", "a las 8 me va mejor, se puede?", "11 then so, cheers", "12 entonces está bien": words that only
     // say the hour suits, or accept it.
-    '(?:\\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|so|cheers|thanks|ta|gracias|is (?:grand|fine|good|perfect|great)|works|(?:esta|me va|me vale) bien|me vale|genial|perfecto|not \\d{1,2}|would be (?:better|best|great|good|ideal|perfect)|would suit (?:me )?better|(?:works|suits) (?:me )?better|is better|if (?:possible|you can|that s ok)|me va mejor|me viene mejor|seria mejor|si se puede|se puede|si puede ser|puede ser|if poss))*$',
+    '(?:\\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|so|cheers|thanks|ta|gracias|is (?:grand|fine|good|perfect|great)|works|(?:esta|me va|me vale) bien|me vale|genial|perfecto|not \\d{1,2}|would be (?:better|best|great|good|ideal|perfect)|would suit (?:me )?better|(?:works|suits) (?:me )?better|is better|if (?:possible|you can|that s ok)|me va mejor|me viene mejor|seria mejor|si se puede|se puede|si puede ser|puede ser|if poss|' +
+    // "is 4 too late?", "would 4 work?": the hour asked about is the one wished for.
+    'too late|too early|ok|okay|alright|any good|work|suit|be ok|be okay|be possible|possible|es muy tarde|es muy pronto|es tarde|esta bien))*$',
 );
 
 /**
@@ -131,8 +133,10 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
   else if (next.date) {
     const bare = BARE_HOUR.exec(input.normalized);
     const hour = bare ? Number(bare[1]) : undefined;
-    const ambiguous = hour !== undefined && hour <= 12 && !when.part;
-    if (hour !== undefined && hour <= 23 && hour > (next.offered?.length ?? 0)) [next.time, next.ambiguousMeridiem, next.nearTime] = [when.part && hour <= 12 ? applyPart(hour * 60, when.part) : hour * 60, ambiguous, replaced(ambiguous)];
+    if (hour !== undefined && hour <= 23 && hour > (next.offered?.length ?? 0)) {
+      const ambiguous = hour <= 12 && !when.part;
+      [next.time, next.ambiguousMeridiem, next.nearTime] = [hour <= 12 && when.part ? applyPart(hour * 60, when.part) : hour * 60, ambiguous, replaced(ambiguous)];
+    }
   }
   return next;
 }

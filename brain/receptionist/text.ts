@@ -185,8 +185,10 @@ const START = '(?<![\\p{L}\\p{N}])';
 const END = '(?![\\p{L}\\p{N}])';
 const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep|instead of|rather than)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
 const EXCLUDED_ES = new RegExp(`${START}(?:(?:el|la|las|los|a las) )?(?:\\d{1,2}|\\p{L}{4,}),? no${END}(?!,? (?:puedo|puede|podemos|me|se|es|hay|va|vale|sé|se)${END})`, 'giu');
-/** "wednesday's no good", "the 5th doesn't work", "el martes no me va": a day or time turned down after it is named. */
-const TURNED_DOWN = new RegExp(`${START}(?:(?:the|el|la|las|a las) )?(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|\\p{L}{4,})(?:['’]s| is| are)? (?:no good|not good|out|off|bad|no bueno|(?:doesn['’]?t|does not|won['’]?t|will not|wont|doesnt) (?:work|suit)|no me (?:va|viene|sirve|cuadra)(?: bien)?|ya no (?:puedo|me va))${END}`, 'giu');
+/** "wednesday's no good", "friday is out", "2 doesn't work after all": what is ruled out, said after it. */
+const RULED_OUT_EN = new RegExp(`${START}(?:\\d{1,2}(?:st|nd|rd|th|[:.]\\d{2})?(?: ?[ap]m)?|[\\p{L}]{4,})(?:(?:['’]s| is)? (?:no good|not good|no use|not possible|a no)|(?:['’]s| is) (?:out|bad)|(?: (?:doesn['’]?t|does not|won['’]?t|wont|will not)) (?:work|suit)(?: me| us)?)${END}`, 'giu');
+/** "el martes no me va", "el 5 ya no puedo": the same in Spanish. */
+const RULED_OUT_ES = new RegExp(`${START}(?:(?:el|la|las|a las) )?(?:\\d{1,2}(?:[:.]\\d{2})?|\\p{L}{4,}) (?:no me (?:va|viene|sirve|cuadra)(?: bien)?|ya no (?:puedo|me va))${END}`, 'giu');
 /** "a las 7 en vez de a las 5", "el viernes en lugar del jueves": what it replaces is ruled out. */
 const INSTEAD_ES = new RegExp(`${START}(?:en vez|en lugar)(?: de| del)(?: el| la| las| a las| a la)? (?:\\d{1,2}(?:[:.]\\d{2})?|\\p{L}{4,})${END}`, 'giu');
 
@@ -195,7 +197,7 @@ const INSTEAD_ES = new RegExp(`${START}(?:en vez|en lugar)(?: de| del)(?: el| la
  * colour", "el jueves no, el viernes", "la fisio no". What is left says what the customer wants.
  */
 export function withoutExclusions(text: string): string {
-  return text.replace(TURNED_DOWN, ' ').replace(EXCLUDED_EN, ' ').replace(EXCLUDED_ES, ' ').replace(INSTEAD_ES, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(EXCLUDED_EN, ' ').replace(RULED_OUT_EN, ' ').replace(RULED_OUT_ES, ' ').replace(EXCLUDED_ES, ' ').replace(INSTEAD_ES, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** "2", "option 2", "the second one", "la segunda", "the last one": a pick from a numbered list (1-based). */

@@ -290,6 +290,13 @@ function recentPast(today: DateTime, day: number, month: number): DateTime | und
   return undefined;
 }
 
+/** Days people name by their feast, day and month. */
+const FEASTS: Record<string, [number, number]> = {
+  'christmas eve': [24, 12], 'christmas day': [25, 12], 'boxing day': [26, 12], "new year's eve": [31, 12], 'new years eve': [31, 12], "new year's day": [1, 1], 'new years day': [1, 1],
+  nochebuena: [24, 12], navidad: [25, 12], 'dia de navidad': [25, 12], nochevieja: [31, 12], 'ano nuevo': [1, 1], 'dia de reyes': [6, 1],
+};
+const FEAST = new RegExp(`\\b(${Object.keys(FEASTS).map((k) => k.replace(/'/g, "'?")).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
+
 interface DateReading {
   dates: DateTime[];
   weekdays: number[];
@@ -344,11 +351,13 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     const wd = WEEKDAYS[(m[2] ?? m[3])!]!;
     shift(m, today.plus({ weeks: count((m[1] ?? m[4])!) }).startOf('week').plus({ days: wd - 1 }), wd);
   }
+  // Feasts with a fixed date ("christmas eve morning", "en nochebuena"): the next one.
+  for (const m of s.matchAll(FEAST)) r.dates.push(dayMonth(today, ...FEASTS[m[1]!]!)!);
   // Relative days.
   if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
   // "in two weeks, same day of the week as today": today says which weekday, not the day.
-  if (/\b(today|hoy|this (?:morning|afternoon|arvo|evening)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
+  if (/\b(today|hoy|this (?:morning|afternoon|evening|arvo)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
   if (/\b(yesterday|ayer|anteayer)\b/.test(s)) r.dates.push(today.minus({ days: /\banteayer\b/.test(s) ? 2 : 1 }));
   for (const m of s.matchAll(/\b(?:in|dentro de|en) (\d{1,2}|a|an|un|una) (days?|dias?|weeks?|semanas?|fortnights?)\b/g)) {
     const n = /^\d/.test(m[1]!) ? Number(m[1]) : 1;
@@ -460,6 +469,9 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     if (found.weekdays.some((w) => w !== wd)) result.unclear = 'weekday_mismatch';
     // A day gone by beside a day of the month tells the story ("had it on the 3rd of March, again on 1 April").
     else if (found.weekdays.length === 0 && coming.some((o) => o !== days[0])) result.unclear = 'several';
+  } else if (coming.length === 0 && others.length > 1) {
+    // "got it done on tuesday 17th nov": days gone by only, the story's; the latest stands for it.
+    result.date = others.sort().at(-1);
   } else if (others.length > 1) {
     // "tonight" names the evening more than the day: "tomorrow at 6 tonight" is tomorrow.
     const withoutTonight = /\btonight\b/.test(s) ? others.filter((o) => o !== iso(today)) : others;

@@ -159,6 +159,25 @@ describe('service names (issue 13 item 8)', () => {
     expect(rooms.find('una sala de 2 horas el martes')[0]?.id).toBe('r2');
   });
 
+  it('says two names as two, a name inside a longer one as one, and an alias of small words only when nothing else is said', () => {
+    const clinic = new ServiceMatcher(
+      parseProfileYaml(
+        'name: C\ntimezone: Europe/Madrid\nservices:\n  - {id: val, name: Primera valoración, aliases: [valoracion], duration: 60}\n  - {id: adultos, name: Sesión adultos, aliases: [para mi], duration: 45}\n  - {id: kids, name: Sesión infantil, aliases: [sesion para mi hija], duration: 45}\n  - {id: deep, name: Deep clean, aliases: [], duration: 180}\n  - {id: std, name: Standard clean, aliases: [], duration: 120}\n',
+      ).services,
+    );
+    const ids = (ss: { id: string }[]) => ss.map((s) => s.id);
+    expect(ids(clinic.undecided('primera valoracion o deep clean el jueves'))).toEqual(['val', 'deep']);
+    expect(ids(clinic.find('una primera valoracion para mi hija'))).toEqual(['val']);
+    expect(ids(clinic.undecided('una primera valoracion para mi hija'))).toEqual([]);
+    expect(ids(clinic.find('es para mi'))).toEqual(['adultos']);
+    expect(ids(clinic.find('una sesion para mi hija'))).toEqual(['kids']);
+    // The word that sets one apart from its kind, said alone; "sesiones" is the plural of "sesión".
+    expect(ids(clinic.find('no sorry, standard is fine'))).toEqual(['std']);
+    expect(ids(clinic.find('ok deep then'))).toEqual(['deep']);
+    expect(ids(clinic.find('the first one'))).toEqual([]);
+    expect(ids(clinic.undecided('me dieron 10 sesiones'))).toEqual(['adultos', 'kids']);
+  });
+
   it('takes -ing and -ed forms, typos only of words spelled alike, and no service from a word that asks for something', () => {
     const studio = new ServiceMatcher(
       parseProfileYaml(
@@ -214,6 +233,12 @@ describe('FAQ keywords', () => {
   it('count other endings of a long keyword as the keyword, but not of a short one', () => {
     expect(faqs.match('me recogeis el coche en casa?')).toMatchObject({ strong: true, faq: { answer: 'Sí, en 5 km.' } });
     expect(faqs.match('do you see kidney problems')?.strong ?? false).toBe(false);
+  });
+
+  it('do not count another question word for a question word: "cuánto" (how much) is no "cuántos" (how many)', () => {
+    const sizes = new FaqMatcher([{ question: '¿Cuántos podemos entrar?', answer: 'De 2 a 6.', keywords: ['cuantos', 'grupo'] }]);
+    expect(sizes.match('cuánto cuesta la partida?')?.strong ?? false).toBe(false);
+    expect(sizes.match('cuanto vale para un grupo de 5?')?.strong).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import { LangEn } from '@nlpjs/lang-en-min';
 import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
-import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact } from './conversation.js';
+import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact, withoutChat } from './conversation.js';
 import { PRICE, keywordIntents } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { sharedWords, Vocabulary } from './vocabulary.js';
@@ -101,9 +101,19 @@ export class IntentClassifier {
     // A person is reached on words that ask for one (conversation.ts), or on the model's sure "human" when the message
     // talks of contact; otherwise the model's "human" is its next guess ("can a person with a cold come?").
     if (asksForHuman(text) || isFrustrated(text)) return { ...first, intent: 'human' };
+    // "how are you? do you do balayage", "keen for a helix this arvo, say 5? cheers, Jordan": the request decides, not
+    // the chat around it.
+    const body = CHAT.has(first.intent) || first.hints.some((h) => CHAT.has(h)) ? withoutChat(text) : undefined;
+    if (body) {
+      const request = await this.classify(body, language);
+      if (!CHAT.has(request.intent) && request.intent !== 'unknown' && (request.hints.includes(request.intent as TrainableIntent) || request.score >= SURE_REQUEST)) return request;
+    }
     // "who am I talking to?" has words of talking but asks what the bot is.
     const trusted = first.score >= SURE_HUMAN && mentionsContact(text) && !first.hints.some((h) => CHAT.has(h));
-    const model = first.intent === 'human' && !trusted ? nextGuess(first, ranked) : first;
+    // "quien gano el premier padel", "tengo un perro, hay problema?", "what time is the mexico game tonight": a weak
+    // small talk or my-bookings guess without a word of its own is the model's hunch, not the message's meaning.
+    const unbacked = HUNCHES.has(first.intent) && !first.hints.includes(first.intent as TrainableIntent) && first.score < SURE_HUNCH && !hasNoWords(text);
+    const model = (first.intent === 'human' && !trusted) || unbacked ? nextGuess(first, ranked) : first;
     return { ...model, intent: arbitrate(model, text) };
   }
 }
@@ -166,14 +176,25 @@ const SHORT_CHAT_WORDS = 4;
  * (0 / 0.4 / 0.5: out of scope answered 80 / 83 / 90 %, train3 91.5 / 91.5 / 91.1 % en).
  */
 const LEAST = 0.4;
+/** The models' score from which the request inside chat decides without words of its own ("jaja qué mono, ¿y el corte de uñas?" is no booking at 0.62). */
+const SURE_REQUEST = 0.8;
 /** The models' score from which their "human" counts, given words of contact. */
 const SURE_HUMAN = 0.8;
 /** The least score of the guess after "human" that is still a guess, not out of scope. */
 const NEXT_GUESS = 0.25;
 
-/** The models' best guess other than a person, or "unknown" when it is too weak. */
+/** Intents the models guess on the tone of a message (chat, one's own bookings): alone and weak, they are no answer. */
+const HUNCHES = new Set<string>(['smalltalk', 'greeting', 'my_bookings']);
+/**
+ * From this score such a hunch stands alone. On the tunable splits those without a word of their own were wrong at
+ * 0.41–0.63 ("what time is the mexico game tonight" 0.63) and right from 0.75 ("y vos como andas?", "grand").
+ */
+const SURE_HUNCH = 0.7;
+
+/** The models' best guess other than the one set aside (a person, a hunch), or "unknown" when it is too weak. */
 function nextGuess(model: Classification, ranked: { intent: TrainableIntent | 'unknown'; score: number }[]): Classification {
-  const next = ranked.find((c) => c.intent !== 'human');
+  // A person is reached on words that ask for one, never as a model's second thought ("I'm looking for a plumber").
+  const next = ranked.find((c) => c.intent !== model.intent && c.intent !== 'human');
   return next && next.intent !== 'unknown' && next.score > NEXT_GUESS ? { ...model, intent: next.intent, score: next.score } : { ...model, intent: 'unknown', score: next?.score ?? 0 };
 }
 

@@ -11,11 +11,11 @@ import { plain } from './text.js';
 const STAFF =
   'human|humans|person|real person|someone|somebody|anyone|anybody|agent|operator|staff|member of (staff|the team)|team member|receptionist|reception|front desk|' +
   'manager|supervisor|owner|boss|doctor|dr|dentist|vet|physio|physiotherapist|osteo|osteopath|therapist|mechanic|technician|artist|stylist|hairdresser|barber|' +
-  'groomer|nail tech|instructor|teacher|trainer|chef|tutor|counsellor|counselor|psychologist|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
+  'groomer|nail tech|instructor|podiatrist|chiropodist|audiologist|dietitian|dietician|nutritionist|specialist|consultant|clinician|optometrist|optician|chiropractor|acupuncturist|teacher|trainer|chef|tutor|counsellor|counselor|psychologist|gaffer|guv|guvnor|whoever|practitioner|nurse|hygienist|coach|beautician|tattooist|piercer|masseuse|masseur';
 /** The same in Spanish, after "hablar con", "pásame con", "quiero…". */
 const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]|ejecutiv[oa]';
 /** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
-const ROLES_ES = 'veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
+const ROLES_ES = 'nutri|nutricionista|dietista|podolog[oa]|audiolog[oa]|fonoaudiolog[oa]|kine|kinesiolog[oa]|psicolog[oa]|especialista|enfermer[oa]|odontolog[oa]|optometrista|quiropractic[oa]|entrenador[a]?|veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
 /** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
 const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bot|un bot|nadie|ti)\\b';
 
@@ -42,13 +42,13 @@ const HUMAN: RegExp[] = [
   // "human please", "a quick word with the boss", "is the owner in?".
   /^(agent|operator|human|person|real person|persona|humano|operador|agente)( please| pls| plz| por favor| porfa)?$|\b(have a word|a word with|quick word|a word please)\b|\bis (the |your )?(boss|owner|manager|supervisor) (in|there|around|about|available)\b/,
   // "can I talk to Javiera please", "I need to talk to Sarah about my colour": someone by name or role.
-  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|(?<!\\b(am i|are we|is this|is that) )\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
+  new RegExp(`\\b(speak|talk|chat) (to|with) (?!${NOT_STAFF})[a-z]+( please| pls| directly| about\\b.*| re\\b.*)?$|(?<!\\b(am i|are we|is this|is that|do you|do u|does he|does she|will you|did you) )\\b(speak|talk|chat)(ing)? (to|with) (the|a|an|your|someone|somebody|anyone|one of|whoever|a member)\\b(?! (bot|robot|machine)\\b)`),
   // "I don't want a bot", "no bots please".
   /\b(don t|dont|do not) want (to (talk|speak|chat) (to|with) )?(a |an |the )?(bot|robot|machine|ai|computer)\b|\bno (more )?(bots?|robots?|machines?)( please| pls)?$|\bno quiero (hablar con )?(un |una |el |la )?(bot|robot|maquina|contestador|ia)\b/,
   // "is this a bot? I need a proper person".
   /\b(real|actual|live|proper) (person|human|people)\b|\b(want|need|get me|give me|prefer|rather have|after) (to talk to |to speak to |to speak with )?(a |an )?(real |actual |proper )?(human|person)\b|\b(talk|speak) to a real one\b/,
   // "quiero hablar con la dueña", "pásame con el fisio", "prefiero un humano", "alguien de verdad".
-  new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasad|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone) con\\b`),
+  new RegExp(`\\b(hablar|hablarlo|hablarla|hablarle|hablarlos|platicar|platicarlo|platicarle|conversar|conversarlo) con (?!(${NOT_STAFF}|(el |un |una )?(bot|robot|maquina|contestador|ia)\\b))|\\b(pasad|pasame|pasadme|paseme|pasenme|ponme|pongame|ponedme|poneme|comunicame|comuniqueme|me pasas|me pones|me pasais|me pone) con\\b`),
   new RegExp(`\\b(quiero|necesito|prefiero|busco|queria|quisiera|pido|ocupo) (hablar con |que me atienda |que me llame )?(una |un |a |alguna |algun |el |la )?(${PERSONAL})\\b|\\b(persona|humano|alguien|gente) (real|de verdad|de carne y hueso)\\b|^(con )?(una |un )?(persona|humano|agente|operador|operadora)( real| de verdad)?( por favor| porfa)?$|\\b(me|nos) (puede|pueden|podeis|puedes) atender (una persona|alguien|un humano)\\b|(?<!\\bcomo )\\b(esta|se encuentra|anda|estara) (el|la) (${ROLES_ES}|responsable)\\b|\\b(ayuda|asistencia|atencion) (de|con) (una persona|alguien|un humano|una persona real)\\b|\\b(me|nos) atiend\\w* (una persona|alguien|un humano)\\b`),
   // "is there a human there", "hay alguien con quien hablar".
   /\b(is there|are there|any) (a |an |any )?(human|humans|real (person|people|human))\b|\bis there (a |an )?person (there|here|i can|to talk|available)\b|\b(alguien|(una|alguna) persona|algun (humano|empleado|trabajador))( \w+)? (con quien|con el que|con la que|que (me )?(pueda|puede|podria)) (hablar|atender|ayudar|llamar|orientar|explicar)\b/,
@@ -65,11 +65,11 @@ const HUMAN: RegExp[] = [
   // "is anyone actually reading these", "could I get a phone call", "me marcan por favor".
   /\b(is|are) (anyone|anybody|someone|somebody|a person|a human|a real person) (actually |even |really )?(reading|seeing|looking at|getting) (this|these|my)\b|\b(hay )?alguien (ahi |real )?(leyendo|viendo|que lea|que vea) (esto|los mensajes|mis mensajes)\b|\b(get|have|receive|want|need|like|request) (a )?(phone ?call|call back|callback|ring back)\b|\bme (marcan|marcas|marcais|marca)\b/,
   // "me llamáis?", "que me llame alguien", "¿os puedo llamar?", "prefiero por teléfono".
-  /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|contacte|contacten|contacteis|atienda|atiendan|escriba|ayude|ayuden|solucione|solucionen|resuelva|resuelvan|explique|expliquen|conteste|contesten)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
+  /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|llamara|llamaran|contacte|contacten|contacteis|contactara|atienda|atiendan|atendiera|atendieran|escriba|ayude|ayuden|solucione|solucionen|resuelva|resuelvan|explique|expliquen|conteste|contesten)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
   // Someone real or awake: "is there anyone real there", "hay alguien ahí de carne y hueso", "is anyone actually there".
   /\b(anyone|anybody|someone|somebody|alguien|una persona)( ahi| there| alli)? (real|de verdad|de carne y hueso)\b|\bis (anyone|anybody|someone|somebody) (actually|even|really) (there|here|reading|awake)\b|\b(hay )?una persona (leyendo|viendo)\b/,
   // "get me someone", "escalate this", "representative", "put me in touch with the dentist", "can I just phone you".
-  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|\b(available|free) to (talk|chat|speak)\b/,
+  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|\b(available|free) (to (talk|chat|speak)|for (a )?(quick |short )?(chat|word|call|talk))\b/,
   // "I need to talk to her", "Who is the owner? I want talk to him", "can I explain it to someone on the phone?".
   /\b(need|want|like|d like)( to)? (talk|speak|chat) (to|with) (her|him|them)\b|\b(explain|discuss)\b.{0,25}\b(to|with) (someone|somebody|a person|a human)\b|\b(someone|somebody)\b.{0,40}\b(ring|call|phone) (her|him|them)\b|\bgive (me|us) a quick (call|ring|bell)\b/,
   // "please forward this to the manager", "who do I contact", "can someone look into it", "I want this sorted", "something private".
@@ -82,6 +82,10 @@ const HUMAN: RegExp[] = [
   /\b(me )?(conteste|responda|atienda|llame|escriba) (una persona|alguien|un humano)\b|\b(me|nos) \w+ (hablar|llamar|escribir|contactar|atender) (alguien|una persona|un humano)\b|\b(una persona|alguien|someone|a person) (me )?(puede|podria|could|can) (ayudarme|atenderme|ayudar|atender|help me)\b|^(una )?(llamada|call|phone call|a call)( porfa| please| pls| por favor)?$|\b(con|with) (una persona|a person|a human|un humano),? (no|not) (con|with)\b|\bcomo (una )?persona\b|\bcontest(a|e|en|ad)me\b/,
   // Jobs and other business: "busco trabajo", "tienen vacantes", "¿a quién le mando el currículum?", "quién lleva las redes sociales".
   /\b(busco|buscando|looking for) (trabajo|empleo|a job|work)\b|\bvacantes?\b|\bcurriculum\b|\bquiero trabajar (de|como|con|aqui|alli)\b|\bquien (lleva|gestiona|se encarga de)\b|\bcon quien hablo (de|del)\b/,
+  // Someone by name, at work: "is Tam in the shop today", "is jo working tomorrow", "¿está Lucía hoy?", "¿trabaja Marisa esta tarde?".
+  /^is (?!(it|this|that|there|parking|the|your|my|everything|anyone|anybody|someone|somebody|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|today|tomorrow)\b)[a-z]+ (in|around|about|there|working)( (the|your) (shop|salon|studio|clinic|garage|office|surgery|gym|centre|center))?( (today|now|tomorrow|later|this (morning|afternoon|evening|week)))?$|^(esta|se encuentra|trabaja|viene) (?!(abiert[oa]s?|cerrad[oa]s?|disponible|libre|llen[oa]|bien|mal|incluid\w*|todo|list[oa]|hech[oa]|confirmad\w*|el|la|los|las|mi|tu|su|eso|esto|\w+ando|\w+iendo)\b)[a-z]+ (hoy|manana|esta (tarde|manana|semana)|por ahi|ahi|alli)\b/,
+  // "is there someone I can chat to about a group booking", "can you ask Emma to text me", "I'd rather discuss it over the phone".
+  /\bis there (someone|somebody|anyone|anybody|a person|a human|a real person)( \w+)? (i|we) (can|could) (talk|speak|chat|ring|call|ask)\b|\b(ask|get|tell|have) ([a-z]+ ){1,2}to (call|ring|phone|text|message|email|contact|get back to) (me|us)\b|\b(discuss|talk about|explain|go over|sort)\b.{0,20}\b(over|on|by) the phone\b|\b(rather|prefer to|easier to) (discuss|go over|sort it|explain) (it |this |that )?(over the phone|on the phone|in person|with (someone|somebody|a person))\b/,
   // Titles: "¿está don Pepe?", "¿se encuentra la licenciada Castro?".
   /(?<!\bcomo )\b(esta|se encuentra) (don|dona|el senor|la senora|el licenciado|la licenciada|el doctor|la doctora|el dr|la dra)\b/,
 ];
@@ -118,7 +122,7 @@ const FRUSTRATION = new RegExp(
 const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?! (?:appointment|booking|experience|visit|service|stylist|cita|reserva|experiencia|visita|servicio)\b)(?: [\w']+){0,5} $|\b(pain|ache|dolor|molestias?)\b(?: [\w']+){0,3} $/;
 /** Only words that can describe a state of things; "rude", "overcharged" or "refund" are always about us. */
 const CONDITION = /\b(awful|terrible|horrible|horribles|shocking|appalling|rubbish|disgusting|ridiculous|fed up|fatal|pesim[oa]|hart[oa]|cabread[oa]|lamentable|un desastre)\b/;
-const OWN_TROUBLE_AFTER = /^ (?:of |de )?(?:(?:this|that|my|este|esta|mi|los|las|el|la) )?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
+const OWN_TROUBLE_AFTER = /^ (?:of |de |del |with |con |about )?(?:(?:this|that|my|these|este|esta|estos|estas|mi|mis|los|las|el|la) )?(?:[a-z]+ ){0,2}?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
 
 /** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
 const STOP_REQUEST = new RegExp(
@@ -150,8 +154,12 @@ const CALL_EMOJI = /📞|☎|🤖(?!.*(❤|😂|😍|👍))/u;
 const spelledOut = (n: string) =>
   plain(n).replace(/\b(q|ke)\b/g, 'que').replace(/\bkier(o|es|e)\b/g, 'quier$1').replace(/\bablar\b/g, 'hablar').replace(/\by(am\w*)/g, 'll$1').replace(/\b(algn|alguie)\b/g, 'alguien');
 
+/** "will the nutritionist call me with the plan or email it?": how the business gets in touch, asked, not a call asked for. */
+const HOW_THEY_CONTACT = new RegExp(`^(will|does|do|did) (the|my|your|a) (${STAFF}) (call|ring|phone|email|text|contact|send|message)\\b.* or\\b`);
+
 export const asksForHuman = (n: string) => {
   const p = spelledOut(n);
+  if (HOW_THEY_CONTACT.test(p)) return false;
   // "📞 porfa", "🤖?": the emoji says it.
   if (CALL_EMOJI.test(n) && /^((porfa|please|pls|plz|por favor) ?)*$/.test(p)) return true;
   return HUMAN.some((re) => re.test(p));
@@ -195,7 +203,7 @@ export const MY_BOOKINGS = new RegExp(
     '(tell me|let me know|remind me) (when|what time|what day|which day) (my|i m|im|i am|i have|i ve got)\\b|can t find (the|my) (text|message|confirmation|email)',
     'my (appointment|appt|booking|reservation|session|class) (is|s|was) .*\\b(right|yeah|correct|isn t it|yes)$',
     // Recalling one's own: "was it 2 or 2.30 I'm coming in", "I think I've got something booked but lost the text", "upcoming bookings?".
-    '(was it|which day was it|what day was it|what time was it)\\b|(am|are) (i|we) (coming|booked|in|down|due|scheduled)\\b.* or\\b|(am|was) i (scheduled|down)\\b',
+    '(was it|which day was it|what day was it|what time was it|or was (that|it) (this|next|last|on|for|the))\\b|(am|are) (i|we) (coming|booked|in|down|due|scheduled)\\b.* or\\b|(am|was) i (scheduled|down)\\b',
     '(i think|think|pretty sure|i believe) (i ve|i have|i|we ve|we|we have) (got (something|an appointment|a booking) )?(booked|book|made a booking)|(do|did) (i|we) actually have',
     '(booked|reserved|made a booking|booked (me|us|himself|herself|him|her) in)\\b.{0,60}\\b(not sure|can t remember|cant remember|don t remember|forgot|forgotten|lost the|being vague|confused)\\b',
     '(my |our )(upcoming|next few) (appointments|bookings|sessions|classes)|upcoming (appointments|bookings|reservations)|booking details|(list|show|tell me) (all )?my (appointments|bookings)',
@@ -205,6 +213,15 @@ export const MY_BOOKINGS = new RegExp(
     'have i got anything (next|this|on|tomorrow|today|for)\\b|do (i|we) still have\\b|^still on for\\b|are we still on\\b',
     '(didn t|did not|never) (get|got|receive|received) (a |the |my |any )?(confirmation|text|email|reminder)|resend (the |my )?(confirmation|details|text|email)|did (the|my) (booking|appointment|reservation) (work|go through)',
     '(got|was) deleted|lost (the|my) (text|message|confirmation|reminder)|(what day|what time|when) (it|that) (was|is) for\\b',
+    // Recalling what was agreed: "what day did I schedule the oven for", "just checking my studio session is still on", "did you put me down for thursday".
+    'what (\\w+ )?(time|day|date) did (i|we) (\\w+)\\b|(which|what) (day|time|date|slot|one) did (i|we) (pick|choose|go for|get|take|say)\\b|(my|our) (\\w+ ){1,3}(is|s|are) still (on|happening|booked|going ahead|confirmed|good)\\b',
+    '(did|have) (you|u|ya) (put|pencil|pencilled|penciled|get|got|book|booked) (me|us) (down|in)\\b|(did|has) (it|that|this|everything) (go|gone) through|(am|are) (i|we) (all )?set for\\b|(we re|were|i m|im) (all )?(set|booked|down|good) for (\\w+ ){0,2}(right|yeah|yes|correct|isn t it|aren t we)$',
+    // Which of two: "have I got the court at 6 or 7", "is it tomorrow I'm in or wednesday"; "did the booking for my son work?", "we're still on for sunday yeah?".
+    '(have|has|did|do) (i|we) (got |have |get |book |booked )?(the|my|our) (\\w+ ){1,2}(at|on|for)\\b.* or\\b|(i m|im|i am|we re|we are) (in|coming in|coming|booked|due|down)\\b.* or\\b',
+    'did (the|my|our) (booking|appointment|appt|reservation)\\b.{0,25}\\b(work|go through|get through|get confirmed)\\b|(we re|were|i m|im|we are|i am) still (on|booked|good|down) for\\b',
+    // "me podés confirmar la reserva que tengo para el lunes?", "¿me anotaste?", "¿ya quedé apuntada?", "¿me pusiste para el sábado?".
+    '(puedes|podes|podeis|puede|pueden|podrias|podria|podrian) confirmar (mi|la|el|nuestra|nuestro) (hora|cita|reserva|reservacion|turno|mesa|sesion|clase)|(la|el|mi) (cita|reserva|reservacion|hora|turno|sesion|clase) que (ya )?(tengo|tenemos|tenia|teniamos|hice|hicimos|pedi|pedimos|reserve|reservamos|agende|agendamos)\\b',
+    '(me|nos) (anotaste|apuntaste|agendaste|reservaste|anotasteis|apuntasteis|agendasteis|reservasteis)\\b|(me|nos) (pusiste|pusisteis|pusieron|has puesto|habeis puesto|han puesto) (para|el|en)\\b|(me|nos) (has|ha|habeis|han) (anotad[oa]|apuntad[oa]|agendad[oa]|reservad[oa]|inscrit[oa])\\b|(quede|quedo|quedamos|quedaste) (ya )?(anotad|apuntad|agendad|reservad|inscrit)[oa]s?\\b',
     // "¿Estoy anotado…?", "¿me fijás si tengo turno?", "¿qué servicio reservé?", "no sé si al final me agendaron", "¿con quién tengo la cita?".
     '(estoy|estamos) (anotad[oa]s?|inscrit[oa]s?|en la lista)|(tengo|tenemos) (reservad[oa]|agendad[oa]|apuntad[oa]|anotad[oa])\\b|tengo (turno|turnos)\\b|(turnos|citas|reservas) pendientes|(mis )?proximas (citas|reservas|sesiones|clases|turnos)',
     '(me )?(fijas|fijate|fijaste|miras|mirais) (si|cuando|que dia|a que hora) (tengo|tenia|me|hay)|(que|cual) (servicio )?(reserve|pedi|agende|reservamos)\\b|lo que (reserve|pedi|agende)\\b',
@@ -213,7 +230,7 @@ export const MY_BOOKINGS = new RegExp(
     '(a que hora|cuando) (viene|vendra|llega) (el|la)\\b',
     // Spanish: qué tengo, cuándo me toca, sigue en pie.
     '(tienen|teneis|tienes|tiene) (registrad[oa]|apuntad[oa]|anotad[oa]|agendad[oa]|reservad[oa]|guardad[oa]) (mi|la|el|a)\\b|(me|nos) (tienen|teneis|tienes|tiene) (registrad[oa]s?|apuntad[oa]s?|anotad[oa]s?|agendad[oa]s?|reservad[oa]s?)',
-    '(quedo|queda|esta|quedaron) (agendad[oa]|registrad[oa]|confirmad[oa]|apuntad[oa]|reservad[oa]|anotad[oa]) (la|mi|el|lo)\\b|se (agendo|registro|guardo|hizo|confirmo|apunto|anoto) (bien )?(la|mi|lo|el)\\b',
+    '(quedo|queda|esta|quedaron) (agendad[oa]|registrad[oa]|confirmad[oa]|apuntad[oa]|reservad[oa]|anotad[oa]|guardad[oa]) (la|mi|el|lo)\\b|se (agendo|registro|guardo|hizo|confirmo|apunto|anoto) (bien )?(la|mi|lo|el)\\b',
     'mi (cita|reserva|reservacion|hora|sesion|clase|turno) (es|era|sigue|esta) .*\\b(verdad|cierto|no)$|^((oye|hola|buenas|perdona|una pregunta) )*(tengo|tenemos) (sesion|clase|turno)( (esta semana|este \\w+|hoy|mañana|manana|el \\w+|la semana que viene|pasado mañana|pasado manana))?$|no encuentro (el|mi|la) (mensaje|correo|email|confirmacion)',
     '(que|cual|cuales|cuantas) (citas?|reservas?|horas?|turnos?) (tengo|tenia|tenemos)',
     '(tengo|tenemos) (algo|alguna cosa|alguna cita|cita) (reservad[oa]|agendad[oa]|apuntad[oa]|pedid[oa]|pendiente)|(estoy|sigo|estamos) (apuntad[oa]s?|reservad[oa]s?|agendad[oa]s?)',
@@ -234,7 +251,7 @@ export const MY_BOOKINGS = new RegExp(
 
 /** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!"; Spain's other languages too ("kaixo", "bon dia"). */
 export const GREETING =
-  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches)|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)\b/;
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches)|kia ora|morena|tena koe|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)\b/;
 
 /** Thanks, first or anywhere: "gracias!! nos vemos", "listo, gracias", "noted, thanks", "Dios se lo pague", "tysm". */
 export const THANKS =
@@ -242,7 +259,7 @@ export const THANKS =
 
 /** Laughs, how-are-yous, who the customer is talking to, praise for the bot. */
 export const SMALLTALK =
-  /^((sorry|soz|oops|oopsie|ups|uy|ay|perdon|perdona|lo siento|oh|ah) )*(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|how s your day|how is your day|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|how s the form|hows the form|what s the craic|whats the craic|how s she cuttin\w*|hows she cuttin\w*|how ya going|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|que tal( estas)?|como estas|hope (you re|your|you are|ur|u r) (having a )?(good|great|nice|lovely) (day|week|weekend)|hope (you re|you are|ur|u r|all is) (well|ok|good)|espero que (estes|esteis|este|este todo) bien|wrong (chat|number|person|convo|conversation)|(me )?equivoque de (chat|numero|conversacion|persona)|equivocad[oa] de (chat|numero)|(you re|ur|you are) (very |so |really )?\w+ for a (bot|computer|robot|machine)|todo bien|como va (todo|eso|la cosa|el dia)|como te va|que tal (todo|el dia|va todo)|(lovely|nice|beautiful|gorgeous|horrible|awful|terrible|miserable) (weather|day)|what a (lovely|nice|beautiful|horrible|miserable) day|que (calor|frio|buen dia)|hace (un )?(calor|frio|buen dia|dia)|who am i (talking|speaking|chatting) (to|with)|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
+  /^((sorry|soz|oops|oopsie|ups|uy|ay|perdon|perdona|lo siento|oh|ah) )*(a?(ja)+j?|(ha)+h?|(je)+|(ji)+|(jo)+j?|jsjs\w*|lol|lmao|xd+|ya$|how are you|how are u|how r u|hru|(how s|hows|how is) (your|ur) (day|week|morning|weekend)( going| been)?|you ok|how s things|hows things|how are things|how s it going|hows it going|how you doing|how s the form|hows the form|what s the craic|whats the craic|how s she cuttin\w*|hows she cuttin\w*|how ya going|good bot|bad bot|nice bot|clever bot|you re (funny|clever|smart|sweet|a star)|eres (muy )?(list[oa]|graciosa?|un sol)|que tal( estas)?|como estas|hope (you re|your|you are|ur|u r) (having a )?(good|great|nice|lovely) (day|week|weekend)|hope (you re|you are|ur|u r|all is) (well|ok|good)|espero que (estes|esteis|este|este todo) bien|wrong (chat|number|person|convo|conversation)|(me )?equivoque de (chat|numero|conversacion|persona)|equivocad[oa] de (chat|numero)|(you re|ur|you are) (very |so |really )?\w+ for a (bot|computer|robot|machine)|todo bien|como va (todo|eso|la cosa|el dia)|como te va|como (andas|andan|anda|andais)|que tal (todo|el dia|va todo)|(lovely|nice|beautiful|gorgeous|horrible|awful|terrible|miserable) (weather|day)|what a (lovely|nice|beautiful|horrible|miserable) day|que (calor|frio|buen dia)|hace (un )?(calor|frio|buen dia|dia)|who am i (talking|speaking|chatting) (to|with)|con quien (hablo|estoy hablando)|who are you|quien eres)\b/;
 
 /**
  * A message that is only going along with the talk: "ok", "hmm ok", "jajaja vale", "no worries",
@@ -258,8 +275,40 @@ const CHATTER = new RegExp(`^(${ACKNOWLEDGEMENT} ?)+$`);
 const SMALLTALK_ANYWHERE =
   /\b(felices fiestas|feliz (navidad|ano|año|cumple\w*|dia|finde)|merry christmas|happy (new year|holidays|christmas|easter|birthday|friday)|(les|os|te) manda saludos|(los|os|te) (extrana|echa de menos)|(you re|ur|you are|eres|sos|que) (very |muy |so |bastante |really )?(quick|fast|friendly|helpful|simpatic[oa]|rapid[oa]|handy)\b|para ser un (bot|robot)|que rapido respondes|muy bien respondido|(are|do|did) you (ever )?(\w+ )?(happy|sad|tired|dream|sleep|eat|get a day off|get days off|have fun|having a (good|nice|busy|long) (day|week))|what do you do for fun|busy day|long day|(mad|crazy|long) week|run off your feet|how s tricks|how you dey|(yourself|and you|y tu|y usted|y vos)$|freezing|brr+|so (hot|cold) (today|out)|ozu|con este calor|(wrong|equivocad\w*) (button|boton)|no era para (aca|aqui|vosotros|ustedes|ti)|my (kid|son|daughter|cat|dog) (was )?typing|(sent|send) (that|this) by (mistake|accident)|por error)\b/;
 
+/**
+ * A whole message about the bot itself: its name, what it can do (a joke asked for is out of scope, as the corpus labels it). "what can you do for a bad knee" asks the business,
+ * so only the question alone counts.
+ */
+const ABOUT_THE_BOT =
+  /^((hi|hey|ok|so|and|oh|y|vale|bueno|pues|oye|hola) )*(what s your name|what is your name|whats your name|do you have a name|have you got a name|what should i call you|what can (you|u) (do|help( me)? with)|what (else )?can (you|u) do|what are you able to do|what can i ask (you|u)|nice to meet (you|u)|pleased to meet (you|u)|(como|cual es) (te llamas|tu nombre)|tienes nombre|que (puedes|podes|sabes) hacer|(en )?que (me )?(puedes|podes|podeis|puede) ayudar|encantad[oa]( de (conocerte|hablar contigo))?|mucho gusto)( then| again| tho| though| entonces| pues)?$/;
+/** "hope you're staying dry in this weather", "con esta lluvia…": the weather as a remark to the team. */
+const WEATHER_REMARK = /\b(hope (you re|you are|ur|u r|you|y all|you all|you guys) (all )?(staying|keeping) (dry|warm|cool|safe|sane|well)|in this (weather|heat|rain|cold|wind)|con (este|esta) (calor|frio|lluvia|tiempo|viento))\b/;
+
+/**
+ * Thanks that closes a request: "…say 5? cheers, Jordan", "…el jueves? gracias!", "…friday pls thank you x". Thanking
+ * ahead for what is asked is manners, not the message.
+ */
+const SIGN_OFF = /^(.+?) (many thanks|thanks+|thank (you|u)|thankyou|thx|ty|ta|cheers|gracias|muchas gracias|mil gracias|saludos|un saludo)( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$/;
+/** What opens a message as chat: a hello, a how-are-you, a laugh, an "ok cool", a remark ("busy day", "happy friday"), praise for the bot. */
+const OPENERS = [GREETING, SMALLTALK, new RegExp(`^(${ACKNOWLEDGEMENT})\\b`), new RegExp(`^(${SMALLTALK_ANYWHERE.source})`)];
+
+/**
+ * The request inside chat: the message without the chat that opens it ("how are you? do you do balayage", "jaja vale,
+ * ¿y el corte de uñas?") or the thanks that closes it; undefined when there is none, or nothing but chat.
+ */
+export function withoutChat(n: string): string | undefined {
+  let rest = plain(n);
+  for (let opener = OPENERS.find((re) => re.test(rest)); opener; opener = OPENERS.find((re) => re.test(rest))) {
+    const next = rest.replace(opener, '').trim();
+    if (next === rest) break;
+    rest = next;
+  }
+  rest = SIGN_OFF.exec(rest)?.[1] ?? rest;
+  return rest && rest !== plain(n) && rest.split(' ').length >= 2 ? rest : undefined;
+}
+
 /** Small talk as keyword evidence: the chat words above, anywhere, or a whole message of going along. */
-export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${SMALLTALK_ANYWHERE.source}|${CHATTER.source}`);
+export const SMALLTALK_WORDS = new RegExp(`${SMALLTALK.source}|${SMALLTALK_ANYWHERE.source}|${CHATTER.source}|${ABOUT_THE_BOT.source}|${WEATHER_REMARK.source}`);
 
 /** Whether the whole message is small talk that asks nothing ("ok", "jaja vale", "bye!"). */
 export const isChatter = (n: string) => CHATTER.test(plain(n));

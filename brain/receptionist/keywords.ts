@@ -25,10 +25,18 @@ const WHAT_YOU_DO = /\b(what|which) (\w+ ){1,3}do (you|u|ya) (cover|teach|do|off
 /** "could he be seen next week", "could we get one friday", "¿cuándo me pueden atender?": asking to be taken in. */
 const BE_SEEN = /\b((i|we|he|she|they|it|you|u) (be|get) seen|be seen (by|on|this|next|today|tomorrow|some ?time|soon|before|after)|(could|can) (we|i) get one (on |this |next |for )?((mon|tue|wed|thu|fri|sat|sun)\w*|tomorrow|today|this|next|tonight)|(me|nos|le|la|lo) (pueden|podeis|podriais|podrian|puede|podria|podrias|puedes) (recibir|atender|ver)|(me|nos|le|la|lo) (puede|podria|pueden) (recibir|atender|ver) alguien)\b/;
 
+/**
+ * "when could I come in?", "how soon can you get someone out", "¿cuándo me puedo pasar?", "podríamos ir la semana que viene":
+ * asking when to come is asking for a time, whatever policy shares a word with the message.
+ */
+export const WHEN_TO_COME =
+  /\b((when|what day|what time|how soon) (can|could|would|should|do) (i|we|you|u|he|she|they) (come|get|pop|drop|bring|book|fit|see|squeeze|have|send)|(cuando|que dia|para cuando) ([a-z]+ ){0,2}(puedo|podria|podemos|podriamos|puede|podra|pueden|podeis|podrias|puedes|podes) (ir|venir|pasar|pasarme|pasarnos|llevar\w*|traer\w*|atender\w*|ver\w*|dar\w*)|podri(a|amos) (ir|venir|pasar(me|nos)?)|(me|nos) (puedo|podemos|podria|podriamos) pasar)\b/;
+
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],
   // Only what cannot be anything else: "can't make it" and "no voy a poder ir" may also ask to move, so the flow confirms first.
-  ['cancel', /\b((won t|wont|not|can t|cant|cannot|will not) (be able to )?(make|attend|come to|get to) (my|the|our|tomorrow s|\w+ s) (appointment|appt|booking|session|class|reservation|slot)|can t make it|cant make it|cannot make it|can t come|cant come|won t be able to (come|make it|attend)|wont be able to (come|make it|attend)|not (be )?able to (come|make it|attend)|no (voy a |vamos a )?(poder|podre|puedo|podemos|podremos) (ir|asistir|acudir|venir)|no podre (ir|asistir|acudir))\b/],
+  // "what if I can't make it?", "si no podemos ir, se cobra?": a cancellation only imagined asks the policy.
+  ['cancel', /(?<!\b(if|what if|in case|si|y si|en caso de que) (i|we|yo|nosotros)? ?)\b((won t|wont|not|can t|cant|cannot|will not) (be able to )?(make|attend|come to|get to) (my|the|our|tomorrow s|\w+ s) (appointment|appt|booking|session|class|reservation|slot)|can t make it|cant make it|cannot make it|can t come|cant come|won t be able to (come|make it|attend)|wont be able to (come|make it|attend)|not (be )?able to (come|make it|attend)|no (voy a |vamos a )?(poder|podre|puedo|podemos|podremos) (ir|asistir|acudir|venir)|no podre (ir|asistir|acudir))\b/],
   ['book', /\b(book|booking|appointment|appt|reserve|reservation|schedule|availability|available|slots?|anything free|free on|fit me in|fit (my|the|our) \w+ in|(can|could) (i|we) get in|when can (i|we) (come|get|pop|drop|bring)|earliest|soonest|next available|first available|(proxima|primera) hora (libre|disponible)|hora disponible|lo antes posible|cuanto antes|asap|(hay|tienen|tienes|tenes|teneis) lugar|lugar para|mesa para|table for|party of|seriamos|apart(ar|ame|en|as|a|ais) (una )?mesa|dar(me)? (una )?hora|me (das|dais|puedes dar|podes dar|puede dar|pueden dar) (una )?hora|openings|an opening|any opening|spaces?( left| for| on| this| free)|any (spots?|spaces?|room|gaps?)|apunt(a|as|ais|ame|adme|arme|eis|en)|me (reservas|reservais|guardas|guardais)|(quiero|quisiera|queria|necesito|necesitaria|me gustaria) (pedir|reservar|agendar|sacar)(le|les|me|nos)?|que (lo|la|le|me|nos) (valoren|valoreis|valore|vean|revisen|reviseis)|pedir (un|una) |squeeze (me |us |him |her )?in|(any|some|got|have you got|have you) (room|space)|come in|come by|pop in|drop (it|him|her|them|the \w+|my \w+) (off|in|round)|bring (the|my|our|his|her) \w+ (in|round|over)|(have|take) a look at|(sitio|hueco|plaza) para|turnos?|sacar (un )?turno|dar(me)? (un )?turno|get seen|puedo ir|pasarme|me da tiempo|apuntarme|que me (veais|vierais|atendais|mireis)|(id|i d|i would|i wanna|wanna|want to|i want to) (like to |love to )?(get|have|book|come)|get my \w+ (pierced|done|cut|fixed|seen)|quiero hacerme|me gustaria hacerme|(llevar|traer)(lo|la|le)|bring (him|her|it|them|my \w+) in|me (podeis|puedes|podrias) hacer|can you do (my|me)|cita|citas|reserv\w*|huecos?|disponibilidad|agendar|pedir hora|hay hora|me das hora|is there (any )?(room|space|availability)|(could|can|may) (i|we) (get|be) booked|(what|which) (times|slots|days|dates) (have you got|do you have|are (free|available|left|open)|you got)|puedo (llevar|traer|acercar) |anything (on|free|available|this|next|tomorrow|today|for (mon|tue|wed|thu|fri|sat|sun|tomorrow|today|this|next))|(algo|sitio) (libre|disponible|para (el |mañana|manana|hoy|esta|este|la semana|(el )?(lunes|martes|miercoles|jueves|viernes|sabado|domingo))))\b/],
   ['hours', /\b(hasta que hora|hasta cuando (estais|estan|abris|abren|esta abierto)|hours?|open|opening|opens|close|closing|closes|closed|shut|horario|horarios|abr(en|is|ir|e|ian)|abiert[oa]s?|cerr(ais|an|ar|ado|ados)|cierran|cierra)\b/],
   ['location', /\b(where|whereabouts|drop (me )?a pin|send (me )?(a |the )?pin|how far|que tan lejos|a cuanto (esta|estan|queda|quedan)|(en )?(que|which) (zona|barrio|area|part of)|address|located|location|directions|map|get there|find you|street|road|postcode|near you|nearest|tube|station|estacion|metro|cerca de|donde|direccion|ubicacion|ubicad[oa]s?|como llego|mapa|calle|se llega)\b/],
@@ -37,6 +45,13 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['greeting', GREETING],
   ['smalltalk', SMALLTALK_WORDS],
   ['book', BE_SEEN],
+  ['book', WHEN_TO_COME],
+  // "need tyres done", "want my brakes looked at": work wanted on something is a visit.
+  ['book', /\b(need|needs|want|wanna|like) (my |the |a |an |some |our |his |her )?([a-z]+ ){0,2}(done|sorted|fixed|seen to|looked at|checked)\b/],
+  // "¿tienen hora esta semana?", "¿hay cupo el jueves?": a free time asked for in the Americas' words too.
+  ['book', /\b((tienen|teneis|tienes|tenes|tendran|tendrias|tendrian|tendreis) (hora|horas|turno|turnos|cupo|cupos)|hay (cupo|cupos))\b/],
+  // "got any floats left", "is there a court going tomorrow": what is left to take.
+  ['book', /\b(is there|are there|any|got any|have you got any|have you any) (a |an |any )?([a-z]+ ){0,2}(left|going)\b(?! on\b)/],
 ];
 
 /** Thanks for something done. */

@@ -4,8 +4,8 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
-import { ABOUT_OFFER, PRICE, finalRequest, keywordIntents } from './keywords.js';
-import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated } from './conversation.js';
+import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
+import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
 import { nameInMessage } from './names.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
@@ -696,6 +696,9 @@ function startBooking(turn: Turn): Promise<EngineResult> {
 
 const PENDING_INTENT: Record<PendingAction['action'], Intent> = { create_booking: 'book', cancel_booking: 'cancel', reschedule_booking: 'reschedule' };
 
+/** Chat that may open a request; thanks close one ("thanks, the fade looks great" is no request for a fade). */
+const CHAT_OPENERS = new Set<Intent>(['greeting', 'smalltalk']);
+
 /** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
 const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
 
@@ -822,9 +825,12 @@ export class RuleEngine implements Engine {
     if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
     // The business's own FAQ wins, unless the words ask for a change with something to act on
     // ("puedo ir con mi hija?" is the FAQ; "can I come with my daughter on Friday at 5" is a booking).
-    const actionable = intent !== 'book' || service !== undefined || when.date !== undefined || when.time !== undefined;
+    const actionable = intent !== 'book' || service !== undefined || when.date !== undefined || when.time !== undefined || WHEN_TO_COME.test(turn.normalized);
     // A booking word with a day or time is a booking, whatever FAQ shares a word with it.
     if (hints.includes('book') && (when.date || when.time !== undefined) && !otherRequest) return 'book';
+    // "busy day? need tyres done", "alright mate, you doing fades?": chat that opens a request for a service.
+    const inChat = CHAT_OPENERS.has(intent) && service ? withoutChat(turn.normalized) : undefined;
+    if (inChat && turn.services.find(inChat).length) return when.date || when.time !== undefined || hints.includes('book') ? 'book' : 'services';
     // "buenas tardes": a hello, thanks or small talk in its own words is that, whatever FAQ shares a word with it.
     if (!service && ['greeting', 'thanks', 'smalltalk'].includes(intent) && hints.includes(intent as never)) return intent;
     if (strongFaq && !(transactional.includes(intent) && hints.includes(intent as never) && actionable)) return 'faq';

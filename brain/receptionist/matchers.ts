@@ -133,6 +133,9 @@ export function statedMinutes(n: string): number | undefined {
   return undefined;
 }
 
+/** Name words that say how much or when, not which service ("half day room"). */
+const NOT_HEADS = new Set(['half', 'full', 'quarter', 'first', 'second', 'next', 'last', 'early', 'late', 'same', 'other', 'another', 'long', 'short', 'quick', 'extra']);
+
 /**
  * Finds services named in free text. A service matches when one of its names or aliases appears
  * as whole words, or when fuse.js finds a close spelling of one of the message's words (typos).
@@ -221,6 +224,23 @@ export class ServiceMatcher {
     const services = [...new Map(this.terms.map((t) => [t.service.id, t.service])).values()];
     const fits = services.filter((s) => s.duration === said || (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said));
     return fits.length === 1 ? fits : [];
+  }
+
+  /**
+   * "ok deep then", "no sorry, standard is fine": the one service whose name opens with a word the message says, a word
+   * no other service's name has. For a change of mind while a service is being booked, when nothing is named in full.
+   */
+  byHeadWord(text: string): Service | undefined {
+    // Each service's name once (an alias may repeat it).
+    const names = [...new Map(this.terms.filter((t) => normalize(t.service.name) === t.term).map((t) => [t.service.id, t])).values()];
+    const uses = new Map<string, number>();
+    for (const w of names.flatMap((t) => [...new Set(t.key)])) uses.set(w, (uses.get(w) ?? 0) + 1);
+    const said = new Set(serviceKey(text));
+    const heads = names.filter((t) => {
+      const w = t.key[0]!;
+      return t.key.length >= 2 && uses.get(w) === 1 && said.has(w) && w.length >= 4 && !STOPWORDS.has(w) && !NOT_HEADS.has(w) && keywordIntents(w).length === 0;
+    });
+    return heads.length === 1 ? heads[0]!.service : undefined;
   }
 
   private named(text: string): Service[] {

@@ -9,14 +9,16 @@ import { NAME_PARTICLES, extractName, joinSurname, normalize } from './text.js';
 
 /** A capitalised word of a name ("MacLeod", "O'Brien"), or a particle inside one ("María de la Cruz", "Ashley & Tyler Brooks"). */
 const CAP = "\\p{Lu}\\p{Ll}+(?:\\p{Lu}\\p{Ll}+)?(?:['’-]\\p{L}+)?";
-const NAME = `${CAP}(?:\\s+(?:(?:de|del|de la|de los|y|and|&|van|von|da|di|le)\\s+)?${CAP}){0,3}`;
+const NAME = `${CAP}(?:\\s+(?:(?:de|del|de la|de los|y|and|&|van der|van den|van de|von der|van|von|da|di|le)\\s+)?${CAP}){0,3}`;
 /** Lead words as written at a sentence's start or inside it: "for" and "For", never "FOR" only. */
 const lead = (words: string[]) => `(?:${words.map((w) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`).join('|')})`;
-const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |wee |youngest |eldest |peque[ñn]a |peque[ñn]o )?(?:son|daughter|boy|girl|lad|lass|kid|child|niece|nephew|grandson|granddaughter|sobrin[oa]|niet[oa]|wife|husband|partner|mum|mom|mother|dad|father|friend|brother|sister|hij[oa]|chamo|chama|nene|nena|niñ[oa]|peque|mujer|marido|espos[oa]|pareja|novi[oa]|madre|padre|mam[aá]|pap[aá]|amig[oa]|herman[oa]|abuel[oa])`;
+const RELATION = `${lead(['my', 'our', 'mi', 'nuestro', 'nuestra'])} (?:little |wee |youngest |eldest |peque[ñn]a |peque[ñn]o )?(?:son|daughter|boy|girl|lad|lass|kid|child|niece|nephew|grandson|granddaughter|sobrin[oa]|niet[oa]|wife|husband|partner|mum|mom|mother|dad|father|friend|brother|sister|hij[oa]|chamo|chama|nene|nena|niñ[oa]|peque|mujer|marido|espos[oa]|pareja|novi[oa]|madre|padre|mam[aá]|pap[aá]|amig[oa]|herman[oa]|abuel[oa]|manager|boss|colleague|client|employer|jef[ae]|cliente|clienta|compañer[oa]|socio|socia)`;
+/** "my manager, Mr Pieter van der Merwe": a title before a name is no part of it. */
+const TITLE = '(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sr|Sra|Srta|Don|Doña)\\.?\\s+)?';
 
 /** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
 const STRONG =
-  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|el nombre es|su nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
+  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|su nombre es|el nombre es|nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
 /** After a strong lead-in: the first word in any case, the others capitalised ("dave Wilson", not "dave and i"). */
 const ANY_CASE = "[\\p{L}][\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2}";
 /** A name that closes its clause after a strong lead-in may be written all in lower case ("name is sam o'neill"). */
@@ -25,19 +27,21 @@ const AFTER_STRONG = new RegExp(`^(${ANY_CASE}(?:\\s*(?:&|and|y)\\s*\\p{Lu}[\\p{
 /** "…, name Marcus Webb": the bare word, before a capitalised name only. */
 const NAME_WORD = new RegExp(`(?:^|[\\s,.!?;])${lead(['name', 'nombre'])}\\s+(${NAME})`, 'u');
 /** "for my son Arjun Mehta", "es para mi hija Lucía", "my boy Harrison Clarke": a relation, then the name. */
-const RELATED = new RegExp(`(?<![\\p{L}])${RELATION},?\\s+(${NAME})`, 'u');
+const RELATED = new RegExp(`(?<![\\p{L}])${RELATION},?\\s+${TITLE}(${NAME})`, 'u');
 /** "it's for Isabella", "es para Lucía", "booking for Sam": one capitalised word is enough after these. */
 const FOR_ONE = new RegExp(`(?:(?<![\\p{L}])${lead(["it's", 'its', 'it is', 'is', 'this is', "that's", 'thats', 'es', 'son', 'booking', 'reserva', 'cita'])}\\s+(?:for|para)|^${lead(['for', 'para'])})\\s+(${NAME})`, 'u');
 /** "maths tmrw at 4 for Ravi Patel pls": after a bare "for"/"para", a first name and a surname. */
 const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+(?:(?:de|del|de la|y|&)\\s+)?${CAP}(?:\\s+${CAP})?)`, 'u');
 /** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
 const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
+/** Kisses or an emoji that sign off a name: "I'm Niamh x", "soy Ana 😊". */
+const KISSES = '(?:\\s+x+|\\s*\\p{Extended_Pictographic}+)?';
 /** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
-const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]|[xX]{1,3}))?\\s*(?:$|[.,!?;]))`, 'u');
+const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?${KISSES}\\s*(?:$|[.,!?;]))`, 'u');
+/** "hi its sophie, can i book…", "hola soy maria, queria…": after a greeting, a name in lower case that closes its clause. */
+const GREETED_SELF = new RegExp(`^(?:hi+|hey+|hello|hiya|heya|morning|hola|holi|buenas|buenos dias|buen dia|buenas tardes)[,!]?\\s+(?:it'?s|it is|i'?m|i am|this is|soy)\\s+([a-z\\u00e0-\\u00ff]{3,}(?:\\s+[a-z\\u00e0-\\u00ff]{3,})?)(?=(?:\\s+(?:here|aqui|aquí))?${KISSES}\\s*(?:$|[,.!?;]))`, 'u');
 /** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
 const HERE = new RegExp(`(?:^|[.!?]\\s*)(?:${lead(['hi', 'hey', 'hello', 'hiya', 'morning', 'hola', 'buenas', 'buenos dias', 'buenos días'])}[,!]?\\s+(${CAP}(?:\\s+${CAP})?)|(${CAP}\\s+${CAP}))\\s+(?:here|aqu[ií])(?=\\s*(?:[,.!?;:-]|$))`, 'u');
-/** "hi its sophie, can i book…": after a greeting, a lower-case first name that closes its clause. */
-const GREETED = /^(?:hi|hey|hello|hiya|hola|buenas)[,!]?\s+(?:it'?s|i'?m|soy)\s+(\p{Ll}{3,})\s*[,.!]/u;
 /**
  * "... at 8am? Leo Murray", "... thursday at quarter to 7? Lewis", "cheers, Jordan", "…a las 12? para Alba":
  * one to three capitalised words that end the message after a sentence, signed off (a kiss after them is no part).
@@ -51,8 +55,12 @@ const NOT_NAMES = new Set(
     'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun lunes martes miercoles jueves viernes sabado domingo ' +
     'january february march april may june july august september october november december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ' +
     'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
-    'thx ty asap urgent bye ciao chau besos regards best love merci danke porfa porfavor plis gracias cheers ta sharp howzit aye ' +
-    'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres'
+    'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres ' +
+    // Closing words and what people say they are ("hi im new", "hola soy argentina, …"): no names.
+    'ty love merci danke porfa porfavor plis gracias sharp howzit aye bye regards best urgent urgente asap anytime whenever thx ta xx besos besitos abrazos abrazo chau chao adios slds bendiciones amen cheers ciao whatever anyway anyways nevermind cool awesome sorted otherwise ' +
+    'new back late early interested curious confused ready done lost stuck busy well keen unsure desperate hoping just also still so sure nervous scared excited ' +
+    'nuevo nueva cliente clienta paciente alumno alumna socio socia yo argentina argentino mexicana mexicano chilena chileno colombiana colombiano venezolana venezolano ' +
+    'espanola espanol uruguaya uruguayo peruana peruano cubana cubano mama papa madre padre'
   ).split(' '),
 );
 
@@ -84,9 +92,10 @@ export function nameInMessage(written: string, namesService: (text: string) => b
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true) : undefined;
     if (name) return name;
   }
-  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, GREETED]) {
-    const m = re.exec(text);
-    const name = m && personName((m[1] ?? m[2])!, namesService, re === NAME_WORD);
+  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, GREETED_SELF]) {
+    // Lower case only after a greeting, and never a word of doing ("hi im wondering, …").
+    const m = re === GREETED_SELF ? re.exec(text.toLowerCase())?.filter((w, i) => i === 0 || !/ing$/.test(w ?? '')) : re.exec(text);
+    const name = m && (m[1] ?? m[2]) ? personName((m[1] ?? m[2])!, namesService, re === NAME_WORD) : undefined;
     if (name) return name;
   }
   return undefined;

@@ -50,7 +50,7 @@ const CLAUSES = /[.,;:!?()]+|\s(?:and|but|y|pero|so|asi que)\s/iu;
 
 /** A clause that tells what was done before: "she already had her consultation", "ya vine a la evaluación". What someone advised ("me dijo que regresara para acupuntura") is no story: it is often the wish. */
 const PREFERS = /\b(actually|rather|instead|make it|mejor|en vez|en lugar|prefiero|prefer)\b/;
-const TOLD = /\b(already|had|did|went|came|got (?:my|it|them|her|his)|ya|vine|vino|vinimos|fui|fue|tuve|tuvo|hice|hizo)\b/;
+const TOLD = /\b(already|had|did|went|came|got (?:my|it|them|her|his)|ya|vine|vino|vinimos|fui|fue|tuve|tuvo|hice|hizo|recommended|recomendo|recomendaron|recomendasteis)\b/;
 
 /**
  * Of several services a message names, the ones it asks for: a service named only beside a day gone
@@ -158,9 +158,7 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
-  // "the boardroom from 2 to 4" for a two-hour room: the span is the booking, its start the time.
-  const spanned = e.when.range && durationMinutes !== undefined && e.when.unclear === 'vague_time' ? spanStart(e.when.range, durationMinutes) : undefined;
-  if (spanned !== undefined) e = { ...e, when: { ...e.when, unclear: undefined, range: undefined, time: spanned, ambiguousMeridiem: e.when.range!.ambiguous && spanned < 13 * 60 } };
+  e = { ...e, when: spanBooked(e.when, durationMinutes, turn.normalized) };
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
   // "anything after 5 on friday?": the free times that fit are offered, when the range and the day say which.
   if (e.when.range && flow.date && durationMinutes !== undefined) {
@@ -187,6 +185,8 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     flow.date = undefined;
     return offerInstead(turn, flow, check.available ? NOTHING : check, day, intent, r.t('closedThatDay', { date: r.day(day) }));
   }
+  // "the 30th then, first thing in the morning": the day's opening time.
+  if (flow.time === undefined && e.when.earliest) [flow.time, flow.ambiguousMeridiem] = [rangesFor(profile, day)[0]!.open, false];
   if (flow.time === undefined) {
     // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
     // said) come with the question, as numbered choices.
@@ -212,6 +212,19 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
     return ok(r.t('pastTime'), intent);
   }
   return start;
+}
+
+/**
+ * "the boardroom from 2 to 4" for a two-hour room, "the training room from 2pm": a span as long as the service, or a
+ * start said with "from" and no question about what is free, is the booking's own start, not a range to choose in.
+ */
+function spanBooked(when: When, durationMinutes: number | undefined, normalized: string): When {
+  const range = when.range;
+  if (!range || range.from === undefined || durationMinutes === undefined || when.unclear !== 'vague_time') return when;
+  const fromAlone = /\b(from|desde)\b/.test(normalized) && !ASKS_FREE.test(normalized) && !/\b(any ?time|whenever|cualquier)\b/.test(normalized);
+  const start = range.to === undefined ? (fromAlone ? range.from : undefined) : spanStart(range, durationMinutes);
+  if (start === undefined) return when;
+  return { ...when, unclear: undefined, range: undefined, time: start, ambiguousMeridiem: range.ambiguous && start < 13 * 60 };
 }
 
 /**
@@ -280,7 +293,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   let e = extract(turn, flow.offered?.length ?? 0);
   // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
   if (flow.awaiting === 'name' && e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0) e = { ...e, service: undefined };
-  const gaveSomething = Boolean(e.service || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
+  // "ok deep then", "no sorry, standard is fine": a change of mind may name the service by its first word only.
+  const headWord = !e.service && e.undecided.length === 0 && flow.serviceId ? turn.services.byHeadWord(withoutExclusions(turn.text)) : undefined;
+  const gaveSomething = Boolean(e.service || headWord || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
   // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
   const given = givenName(turn) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
@@ -293,7 +308,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   flow.awaiting = undefined;
   const services = ctx.profile.services;
   // Asked which of a few services, a reply saying a word only one of them has picks it ("the mens one", "la larga").
-  const chosen = e.service ?? (flow.serviceChoices && !flow.serviceId ? onlySharing(services.filter((s) => flow.serviceChoices!.includes(s.id)), turn.text) : undefined);
+  const chosen = e.service ?? headWord ?? (flow.serviceChoices && !flow.serviceId ? onlySharing(services.filter((s) => flow.serviceChoices!.includes(s.id)), turn.text) : undefined);
   if (chosen) flow.serviceId = chosen.id;
   // "the colour or the blow dry then" while a cut is agreed: other services named are asked between, not ignored;
   // "the haircut at 5 instead" may mean the one agreed.
@@ -799,7 +814,9 @@ export class RuleEngine implements Engine {
     // Its words, not a service's name ("a jewellery change on saturday"), must say so.
     const ownHints = keywordIntents(unnamed(turn));
     const otherRequest = ['cancel', 'reschedule', 'my_bookings'].includes(intent) && ownHints.includes(intent as never);
-    if (service && ['cancel', 'reschedule'].includes(intent) && hints.includes(intent as never) && !ownHints.includes(intent as never)) return 'book';
+    // The model too may read the name's verb ("move out clean on the 31st?" as a reschedule, with no keyword).
+    const nameOnly = (hints.includes(intent as never) && !ownHints.includes(intent as never)) || (intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(unnamed(turn)));
+    if (service && ['cancel', 'reschedule'].includes(intent) && nameOnly) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
     // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
     if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';

@@ -31,14 +31,19 @@ const YES_CORE = [
   'brilliant', 'grand', 'cool', 'sweet', 'sweet as', 'awesome', 'excellent', 'super', 'champion', 'spot on', 'deal', 'of course', 'good', 'all good', 'very good', 'sound', 'nice one', 'oki', 'okis', 'aye', 'sure thing', 'that would be great', 'would be great', 'that d be great', 'thatd be great',
   'si', 'sip', 'vale', 'claro', 'claro que si', 'confirmo', 'confirmar', 'confirmado', 'confirmalo', 'confirmala', 'confirmame', 'confirmamelo', 'confirmamela', 'confirma', 'de acuerdo', 'perfecto', 'dale', 'correcto', 'genial',
   'vamos', 'vamos alla', 'hagamoslo', 'venga', 'venga va', 'adelante', 'me va bien', 'me viene bien', 'me parece bien', 'me sirve', 'hazlo',
-  'simon', 'sale', 'orale', 'ya', 'ja', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
+  'simon', 'sale', 'orale', 'ya', 'bacan', 'va', 'me cuadra', 'esta bien', 'sin problema', 'por supuesto', 'hecho', 'de una', 'guay', 'exacto', 'eso es', 'asi es', 'obvio', 'bueno', 'muy bien', 'listo', 'okas', 'sisi',
+  // Regional yeses: Mexico ("ahí está", "va que va", "chido"), Chile ("ya po"), Río de la Plata ("joya"), South Africa ("ja", "sharp",
+  // "lekker", "100%"), and "for sure", "bang on", "righto".
+  'ahi esta', 'va que va', 'chido', 'joya', 'seguro', 'seguro que si', 'ja', 'jep', 'sharp', 'lekker', 'yebo', 'for sure', 'fo sho', 'bang on', 'righto', 'right oh', 'yes yes', '100%', '100 %',
 ];
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
   // "ok let's do it", "let's book it".
-  'let s', 'lets', 'please', 'pls', 'plz', '100', '100%', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
+  'let s', 'lets', 'actually', 'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'see ya', 'see you soon', 'catch you then', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
   // "si porfavor", "sí así": run together as typed, or "like that".
+  // "si señora", "ya po", "sharp sharp": forms of address and particles.
+  'senor', 'senora', 'senorita', 'jefe', 'jefa', 'po', 'pue', 'pe', 'che', 'bru', 'boet', 'bro', 'chief', 'boss', 'maam', 'ma am', 'sir', 'hun', 'love',
   'por favor', 'porfavor', 'porfa', 'porfi', 'xfa', 'xfavor', 'plis', 'asi', 'gracias', 'muchas', 'mil', 'nos vemos', 'ahi nos vemos', 'alli nos vemos', 'alla nos vemos', 'nos vemos ahi', 'nos vemos alli', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
   // "sí, esa", "yes that one's fine": pointing at the proposal just shown.
   'that one s', 'this one', 'this one s', 'that time', 'that day', 'esa', 'ese', 'esa misma', 'ese mismo', 'esa hora', 'ese dia', 'esa misma hora',
@@ -50,7 +55,8 @@ const YES_FILLER = [
 /** "yes, book it": a yes to a proposed booking, or to whatever waits when nothing says which; never to a cancellation or a move. */
 const BOOK_IT = ['book it', 'book it in', 'reservalo'];
 const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
-  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'pencil me in', 'lock it in', 'reservame', 'reservamelo', 'reservala', 'reservamela', 'apuntame', 'apuntamelo', 'anotame', 'agendame', 'agendamelo', 'agendamela', 'agendalo', 'agendala', 'reservela', 'reservelo', 'apunteme', 'agendeme', 'aparteme', 'apartamelo', 'apartamela'], filler: ['book', 'reserva', 'agenda'] },
+  create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'pencil me in', 'lock it in', 'reservame', 'reservamelo', 'reservala', 'reservamela', 'apuntame', 'apuntamelo', 'anotame', 'agendame', 'agendamelo', 'agendamela', 'agendalo', 'agendala', 'reservela', 'reservelo', 'apunteme', 'agendeme', 'aparteme', 'apartamelo', 'apartamela',
+    'apuntalo', 'apuntala', 'apuntadlo', 'apuntadla', 'apuntelo', 'apuntela', 'anotalo', 'anotala', 'anotadlo', 'anotadla', 'apartalo', 'apartala', 'apartadlo', 'apartadla', 'apartelo', 'apartela', 'reservadlo', 'reservadla', 'agendadlo', 'agendadla'], filler: ['book', 'reserva', 'agenda'] },
   cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo', 'cancelela', 'cancelelo', 'cancelemela', 'cancelemelo', 'cancelamela', 'cancelamelo', 'anulela', 'anulelo', 'anulemela', 'anulemelo'] },
   reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo', 'cambiela', 'cambielo', 'muevala', 'muevalo'] },
 };
@@ -88,6 +94,13 @@ function onlyPhrases(text: string, phrases: readonly (readonly [string, boolean]
 const YES_PHRASES = phraseList([...YES_CORE, ...BOOK_IT], YES_FILLER);
 const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [change, phraseList([...YES_CORE, ...words.core], [...YES_FILLER, ...words.filler])]));
 
+/** Who a customer may be asking before saying yes: "my husband says yes", "she confirmed", "mi esposo dice que sí". */
+const RELAY_WHO = '(?:he|she|they|hubby|wifey|my (?:husband|wife|partner|boss|client|manager|mum|mom|mother|dad|father|friend|boyfriend|girlfriend|colleague|son|daughter)|(?:mi|el|la) (?:esposo|esposa|marido|mujer|pareja|jefe|jefa|cliente|clienta|mama|papa|madre|padre|novio|novia|hijo|hija|amigo|amiga)|el|ella|ellos)';
+const RELAY_SAYS = new RegExp(`\\b${RELAY_WHO} (?:says|said|agrees|is ok with it|is fine with it|dice|dijo|me dijo|me dice) (?:que )?(?=\\S)`, 'g');
+const RELAY_CONFIRMED = new RegExp(`\\b${RELAY_WHO} (?:has |already |just |ya )?(?:confirmed|confirmo|me confirmo|ha confirmado|ya confirmo)\\b`, 'g');
+/** A yes passed on from someone else reads as the customer's own: "ok he says yes go ahead", "ja ok she confirmed, book it". */
+const relayed = (p: string) => p.replace(RELAY_SAYS, '').replace(RELAY_CONFIRMED, 'confirmed').replace(/\b(?:ya )?me (?:confirmo|dijo que si)\b/g, 'confirmed').replace(/\s+/g, ' ').trim();
+
 /**
  * A yes to the proposal just shown: only yes-words and fillers ("ok yes", "yes that works",
  * "sí, confírmalo", "vale sí", "yes 👍", "go ahead"), and with `change` (the pending action) that
@@ -96,7 +109,7 @@ const YES_PHRASES_TO = new Map(Object.entries(YES_TO).map(([change, words]) => [
  */
 export function isAffirmative(n: string, change?: string): boolean {
   const words = (change && YES_PHRASES_TO.get(change)) || YES_PHRASES;
-  const rest = plain(n);
+  const rest = relayed(plain(n));
   if (!rest) return YES_EMOJI.test(n);
   if (onlyPhrases(rest, words) || (YES_EMOJI.test(n) && onlyPhrases(`yes ${rest}`, words))) return true;
   // To a proposal just shown, a yes may come with a word or two of the customer's own ("si señora",
@@ -129,13 +142,19 @@ const UNSURE_CORE = [
   'get back to you', 'let you know', 'check my diary', 'check my calendar', 'i need to check', 'need to check',
   'no se', 'capaz', 'no estoy seguro', 'no estoy segura', 'quizas', 'quiza', 'a lo mejor', 'tal vez', 'dejame pensar', 'dejame pensarlo', 'dejame ver', 'dejame mirarlo', 'lo pienso',
   'lo miro', 'no lo se', 'ni idea', 'tengo que mirarlo', 'tengo que pensarlo', 'tengo que verlo', 'te digo', 'te confirmo', 'te aviso', 'ya te digo', 'luego te digo',
+  'depends', 'it depends', 'depende', 'not certain', 'possibly', 'probably', 'puede ser', 'no se todavia', 'todavia no se', 'aun no se',
 ];
 const UNSURE_FILLER = ['hmm', 'hm', 'mmm', 'mm', 'ehh', 'eh', 'uh', 'um', 'umm', 'er', 'erm', 'well', 'yet', 'todavia', 'aun', 'and', 'y', 'pues', 'bueno', 'luego', 'later', 'algo', 'about it', 'and', 'then'];
 const UNSURE_PHRASES = phraseList(UNSURE_CORE, UNSURE_FILLER);
+/**
+ * A doubt that opens the message and goes on about who or what it hangs on, with no time of its own: "hmm maybe, let me
+ * check with my husband", "not sure, depends if my client can make it", "depende de mi horario".
+ */
+const UNSURE_LEAD = /^(?:(?:hmm+|hm|mm+|ehh?|uh|um+|er|erm|well|pues|bueno|ok|okay|vale) )*(?:maybe|perhaps|possibly|not sure|i m not sure|im not sure|unsure|(?:it )?depends|depende|no se(?= si\b| todavia\b| aun\b| tengo\b| dejame\b|$)|no estoy segur[oa]|quizas?|tal vez|a lo mejor|let me (?:check|ask|see|think)|dejame (?:ver|preguntar|consultar|pensar)|tengo que (?:preguntar|consultar|ver|mirar))\b(?!.*\d)(?!.*\b(?:how much|what|when|where|which|cuanto|cuanta|cuesta|precio|price|cost|costs|cual|donde|cuando)\b)(?!.*\b(?:yes|yeah|yep|si|vale|ok|okay|confirm\w*|book|reserv\w*|go ahead|adelante|dale)$)/;
 /** "hmm not sure", "no sé, déjame ver": neither yes nor no; the proposal keeps waiting. */
 export const isUnsure = (n: string) => {
   const p = plain(n);
-  return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES));
+  return p.length > 0 && (/^(h+m+|m{2,}|e+h+|u+h+m*|u+m+)$/.test(p) || onlyPhrases(p, UNSURE_PHRASES) || UNSURE_LEAD.test(p));
 };
 
 const CANCEL = /\b(cancel|cancels|cancell?ations?|cancell?ed|cancell?ing|(call|called|calling|calls) off|release (the|my|our) (room|slot|booking|table|spot|court|space|studio)|liber(ar|ad|a|en|eis|ame|adme) (la|el|mi|nuestra|nuestro) (sala|pista|mesa|hora|cita|reserva|hueco|plaza|turno)|anul\w*|cancel[ae]\w*|cancelo|delete my|remove my|scrap (my|the|it|\w+'?s)|(won t|won't|wont|don t|don't|dont|will not|do not) need (the|my|that|our) (slot|appointment|appt|booking|session|table|reservation)\b.{0,20}\b(anymore|any more)|give (it|my slot|the slot|my appointment|my table) to someone else|no (voy a |vamos a )?necesitar (la|mi) (cita|reserva|hora|mesa|sesion)|bail on|take me off|borra\w* (mi|la)|borral[ao]|quitame (la|el|de)|desapunt\w*)\b/;
@@ -167,7 +186,9 @@ const END = '(?![\\p{L}\\p{N}])';
 const EXCLUDED_EN = new RegExp(`${START}(?:not|but not|except|keep|instead of|rather than)(?: on| at| for)?(?: the| my| that| this)? (?!(?:sure|really|available|possible|free|able|going|working|until|before|after)${END})(?:\\d{1,2}(?:st|nd|rd|th|am|pm|[:.]\\d{2})?|[\\p{L}']{4,})${END}`, 'giu');
 const EXCLUDED_ES = new RegExp(`${START}(?:(?:el|la|las|los|a las) )?(?:\\d{1,2}|\\p{L}{4,}),? no${END}(?!,? (?:puedo|puede|podemos|me|se|es|hay|va|vale|sé|se)${END})`, 'giu');
 /** "wednesday's no good", "friday is out", "2 doesn't work after all": what is ruled out, said after it. */
-const RULED_OUT_EN = new RegExp(`${START}(?:\\d{1,2}(?:[:.]\\d{2})?(?: ?[ap]m)?|[\\p{L}]{4,})(?:(?:['’]s| is)? (?:no good|not good|no use|not possible|a no)|(?:['’]s| is) (?:out|bad)|(?: (?:doesn['’]?t|does not|won['’]?t|wont|will not)) (?:work|suit)(?: me| us)?)${END}`, 'giu');
+const RULED_OUT_EN = new RegExp(`${START}(?:\\d{1,2}(?:st|nd|rd|th|[:.]\\d{2})?(?: ?[ap]m)?|[\\p{L}]{4,})(?:(?:['’]s| is)? (?:no good|not good|no use|not possible|a no)|(?:['’]s| is) (?:out|bad)|(?: (?:doesn['’]?t|does not|won['’]?t|wont|will not)) (?:work|suit)(?: me| us)?)${END}`, 'giu');
+/** "el martes no me va", "el 5 ya no puedo": the same in Spanish. */
+const RULED_OUT_ES = new RegExp(`${START}(?:(?:el|la|las|a las) )?(?:\\d{1,2}(?:[:.]\\d{2})?|\\p{L}{4,}) (?:no me (?:va|viene|sirve|cuadra)(?: bien)?|ya no (?:puedo|me va))${END}`, 'giu');
 /** "a las 7 en vez de a las 5", "el viernes en lugar del jueves": what it replaces is ruled out. */
 const INSTEAD_ES = new RegExp(`${START}(?:en vez|en lugar)(?: de| del)(?: el| la| las| a las| a la)? (?:\\d{1,2}(?:[:.]\\d{2})?|\\p{L}{4,})${END}`, 'giu');
 
@@ -176,7 +197,7 @@ const INSTEAD_ES = new RegExp(`${START}(?:en vez|en lugar)(?: de| del)(?: el| la
  * colour", "el jueves no, el viernes", "la fisio no". What is left says what the customer wants.
  */
 export function withoutExclusions(text: string): string {
-  return text.replace(EXCLUDED_EN, ' ').replace(RULED_OUT_EN, ' ').replace(EXCLUDED_ES, ' ').replace(INSTEAD_ES, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(EXCLUDED_EN, ' ').replace(RULED_OUT_EN, ' ').replace(RULED_OUT_ES, ' ').replace(EXCLUDED_ES, ' ').replace(INSTEAD_ES, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** "2", "option 2", "the second one", "la segunda", "the last one": a pick from a numbered list (1-based). */
@@ -222,7 +243,7 @@ const NOT_IN_NAMES = new Set(
   ).split(' '),
 );
 /** Small words that belong inside a name: "María de la Cruz", "Ashley and Tyler Brooks". */
-export const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'and', 'van', 'von', 'da', 'di', 'le']);
+export const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'and', 'van', 'von', 'der', 'den', 'da', 'di', 'le']);
 
 /** A plausible person's name from a reply to "what name should I use?", or undefined. */
 export function extractName(text: string): string | undefined {
@@ -236,8 +257,8 @@ export function extractName(text: string): string | undefined {
   }
   // "for my mum, Rita", "es para mi hijo Pablo": the relation is not the name; "Niall, thanks": nor is the courtesy.
   stripped = joinSurname(stripped);
-  // "Sipho Dlamini on behalf of Dlamini Attorneys": who they book for is not the name.
-  stripped = stripped.replace(/\s+(?:on behalf of|de parte de|en nombre de)\s.*$/iu, '');
+  // "Sipho Dlamini on behalf of Dlamini Attorneys": who the booking is for, not whom they work for.
+  stripped = stripped.replace(/\s+(?:on behalf of|de parte de|por parte de|en nombre de)\s.*$/iu, '');
   stripped = stripped.replace(RELATION, '').replace(/[,\s]+(thanks|thank you|cheers|please|pls|ta|x+|gracias|por favor|porfa|porfi|here|speaking|aqu[ií]|por aqu[ií])[.!]*$/iu, '').replace(/[.!,]+$/, '').trim();
   if (!/^[\p{L}][\p{L}'’ .&-]{0,58}[\p{L}.]?$/u.test(stripped)) return undefined;
   if (stripped.split(/\s+/).length > 5) return undefined;
@@ -249,6 +270,7 @@ export function extractName(text: string): string | undefined {
   if (words.some((w, i) => NOT_IN_NAMES.has(w) && !(i > 0 && i < words.length - 1 && NAME_PARTICLES.has(w)))) return undefined;
   return stripped
     .split(/\s+/)
-    .map((w, i) => (i > 0 && NAME_PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1)))
+    // A particle ends no name: "Kevin Le" keeps its capital, "María de la Cruz" loses them.
+    .map((w, i, all) => (i > 0 && i < all.length - 1 && NAME_PARTICLES.has(w.toLowerCase()) ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1)))
     .join(' ');
 }

@@ -23,6 +23,8 @@ export interface When {
   unclear?: Unclear;
   /** "in the morning", "por la tarde": a part of the day without a clock time. */
   part?: DayPart;
+  /** "first thing", "a primera hora", "as early as possible": the day's opening time. */
+  earliest?: boolean;
   /** "next week", "esta semana", "this weekend": the Monday of a week named without a day. */
   week?: string;
   /** The date comes from a weekday alone ("Thursday"), not a day of the month or a relative day. */
@@ -88,8 +90,9 @@ const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo 
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|hs?\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
-  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?hs?\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  // "el martes 17 hs", "el 17h": an hour, as written in Argentina and elsewhere, never the 17th.
+  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
 
 /** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
@@ -201,7 +204,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(noon|midday|midnight)(?:ish)?\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
   }
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
-  scan(/\b(\d{1,2}) ?(?:h|hs) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
+  scan(/\b(\d{1,2}) ?(?:h|hs|hrs?) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
   // "at 1630", "a las 0930": a 24-hour time written without a colon, only after a word that asks for a time.
   scan(/\b(?:at|a las|las|around|about|for) ([01]\d|2[0-3])([0-5]\d) ?(?:h|hs|hrs)?\b/g, (m) => add(m, Number(m[1]), Number(m[2]), undefined, true));
   // "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless they are a year, a price or part of a date.
@@ -212,10 +215,18 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
     scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
+    // "is 4 too late?", "would 5 be ok": an hour asked about.
+    scan(/\b(?:is|would|could) (\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:be )?(?:too (?:late|early)|ok|okay|alright|possible|free|available|good|fine|doable|any good|work)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
   if (language === 'es') scan(/\b(\d{1,2}) ?(am|pm)\b/g, (m) => add(m, Number(m[1]), 0, m[2]));
+  // The end of a span: "from 2 to 4", "de 10 a 12" (read as a range in parseWhen).
+  const notCount = `(?![:.]?\\d| ?(?:st|nd|rd|th|of|de (?:${MONTH})|people|persons|personas|dias?|days?|semanas?|weeks?|horas?|hours?|min\\w*)\\b)`;
+  scan(new RegExp(`(?<=\\d ?(?:am|pm)? )(?:to|till|until|a|hasta) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm)\\b)?${notCount}`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+  // Its start, written bare before "till": "thursday 11 till 12:30".
+  scan(new RegExp(`\\b(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm)\\b)?(?= ?(?:till|til|until|-|–|hasta) (?:las? )?\\d{1,2}(?:[:.]\\d{2})?\\b${notCount})`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+  if (language === 'es') scan(new RegExp(`\\bde (\\d{1,2})(?:[:.](\\d{2}))?(?= a (?:las? )?\\d{1,2}(?:[:.]\\d{2})?\\b${notCount})`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
 }
@@ -268,6 +279,9 @@ function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish
   }
   return RANGE_START.test(word) ? { from: after[0]!.minutes, ambiguous } : { to: after[0]!.minutes, ambiguous };
 }
+
+/** "first thing in the morning", "lo más temprano posible", "when you open": the opening time of the day. */
+const EARLIEST = /\b(first thing|as early as (?:possible|poss|you can)|earliest (?:possible|slot|time|you can)|when you open|as soon as you open|a primera hora|lo mas temprano(?: posible)?|lo antes posible ese dia|apenas abr\w+|en cuanto abr\w+|nada mas abrir|al abrir)\b/;
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
@@ -392,7 +406,10 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     const before = m[1]?.trim();
     const after = m[3]?.trim() ?? '';
     // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.
-    if (PAST_BEFORE.test(s.slice(0, m.index!)) || PAST_AFTER.test(s.slice(m.index! + m[0].length))) {
+    // A clock time right after the day makes it the wish, whatever verb came before ("me mandaron 3 punciones, el
+    // viernes a las 10?"): the story is asked about again rather than read as gone by.
+    const timed = /^ (?:at |a las |a la |@ ?)?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|h|hs))?\b/.test(s.slice(m.index! + m[0].length)) && !/\b(?:last|since|desde) (?:on |el |the |este )?$/.test(s.slice(0, m.index!));
+    if ((PAST_BEFORE.test(s.slice(0, m.index!)) && !timed) || PAST_AFTER.test(s.slice(m.index! + m[0].length))) {
       r.dates.push(today.minus({ days: (today.weekday - wd + 7) % 7 || 7 }));
       continue;
     }
@@ -534,6 +551,7 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     result.time = minutes;
     result.ambiguousMeridiem = !certain && minutes >= 60 && minutes <= 12 * 60 + 59;
   } else if (part) result.part = part;
+  if (!hit && EARLIEST.test(s)) result.earliest = true;
   return result;
 }
 

@@ -29,6 +29,15 @@ describe('a name given along the way in a request (issue 13, class A)', () => {
     ['piano sat 10am, name Jo Park', 'Jo Park'],
     ["drums on friday, name's Amy Hill", 'Amy Hill'],
     ['hola, Marta aquí, ¿tenéis canto el lunes?', 'Marta'],
+    // A lower-case name after a greeting, a kiss after it, one word signed off, a title, "el nombre es".
+    ['hi its sophie, can i book piano for quarter past 4', 'Sophie'],
+    ['hola soy maria, queria canto el jueves', 'Maria'],
+    ['hey it\'s tom x', 'Tom'],
+    ['could I get guitar on the 3rd, 11am? I\'m Niamh x', 'Niamh'],
+    ['can i get drums tomorrow at 5:45pm. Ruth', 'Ruth'],
+    ['piano for friday at 11.30, Grace', 'Grace'],
+    ['booking on behalf of my manager, Mr Pieter van der Merwe. Piano on wednesday from 2 to 4', 'Pieter van der Merwe'],
+    ['mi hijo tiene 10 años, es su primera clase. el nombre es Santiago López Ruiz', 'Santiago López Ruiz'],
   ])('"%s" gives %s', (text, name) => expect(nameInMessage(text, namesService)).toBe(name));
 
   it.each([
@@ -46,6 +55,14 @@ describe('a name given along the way in a request (issue 13, class A)', () => {
     'cómo llego para Plaza Mayor',
     'Parking here?',
     'Hi, Monday here is fine',
+    // What people say they are after a greeting, and closing words, are no names.
+    'hi im new, can I book piano',
+    'hi im wondering, do you do drums',
+    'hey its me, can I move my lesson',
+    'hola soy argentina, queria canto',
+    'can I come at 5. Possible?',
+    'see you at 5. Thanks',
+    'fine. Whatever',
   ])('"%s" gives no name', (text) => expect(nameInMessage(text, (w) => namesService(w) || /^beginners$/i.test(w))).toBeUndefined());
 });
 
@@ -57,6 +74,10 @@ describe('a reply to "what name?" (issue 13, class A)', () => {
     ['her name is Amelia', 'Amelia'],
     ['Name: Ana Ruiz', 'Ana Ruiz'],
     ['maría de la cruz', 'María de la Cruz'],
+    // A particle ends no name; the company booked for is no part of it.
+    ['Kevin Le', 'Kevin Le'],
+    ['Sipho Dlamini on behalf of Dlamini Attorneys', 'Sipho Dlamini'],
+    ['Iker Sanz de parte de la banda Los Grillos', 'Iker Sanz'],
   ])('"%s" is %s', (text, name) => expect(extractName(text)).toBe(name));
 
   it.each(["ok let's do it", "let's go", 'lets do it then', 'can we do 5', 'vamos allá', 'is it ok'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());

@@ -31,6 +31,18 @@ describe('confirmation reading (issue 13 item 5)', () => {
     (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(false),
   );
 
+  it.each(['lekker', 'for sure', 'yes 100%', 'ahí está, sí', 'órale', 'sale', 'sweet as', 'ja', 'sharp sharp', 'ya po', 'si señora', 'ok si, apártala', 'si, apuntadlo'])(
+    '"%s" is a regional yes to a proposed booking',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(true),
+  );
+
+  it.each(['ja ok she confirmed, book it', 'mi esposo dice que sí, adelante', 'ya me confirmó, apártala', 'she confirmed', 'my wife says yes please'])(
+    '"%s" is a yes passed on from someone else',
+    (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(true),
+  );
+
+  it.each(['he says no', 'my husband said maybe', 'mi esposo dice que mejor el viernes'])('"%s" passes on no yes', (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(false));
+
   it('"yes, book it" with a word of its own still says yes to no cancellation', () => {
     expect(isAffirmative(n('actually yes, book it'), 'cancel_booking')).toBe(false);
     expect(isAffirmative(n('sí, apuntadlo porfa'), 'reschedule_booking')).toBe(false);
@@ -81,6 +93,9 @@ describe('confirmation reading (issue 13 item 5)', () => {
     for (const text of ['no, at 7 instead', 'not sure', 'ok yes']) expect(isNegative(n(text)), text).toBe(false);
     for (const text of ['hmm not sure', 'no sé', 'let me think', 'mmm', 'quizás', 'let me think about it', "I'll check and get back to you", 'lo pienso y te digo', 'no sé, déjame ver', 'ni idea', 'tengo que mirarlo', 'not sure yet']) expect(isUnsure(n(text)), text).toBe(true);
     for (const text of ['no', 'yes', 'not sure about friday at 5, can we do 6']) expect(isUnsure(n(text)), text).toBe(false);
+    // A doubt that opens the message and says what it hangs on; not when it asks something or gives a time.
+    for (const text of ['hmm maybe, let me check with my husband', 'not sure, depends if my client can make it', 'depende', 'depende de mi horario', 'no sé, tengo que preguntarle a mi jefa', 'it depends', 'probably']) expect(isUnsure(n(text)), text).toBe(true);
+    for (const text of ['depende, cuánto cuesta?', 'maybe 5pm instead?', 'no, se me complica', 'not sure what time you open']) expect(isUnsure(n(text)), text).toBe(false);
   });
 });
 

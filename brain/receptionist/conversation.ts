@@ -249,9 +249,12 @@ export const MY_BOOKINGS = new RegExp(
   ].join('|')})\\b`,
 );
 
-/** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!"; Spain's other languages too ("kaixo", "bon dia"). */
+/**
+ * Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!"; Spain's other languages too ("kaixo", "bon dia").
+ * The longest form first and whom it greets ("buenas tardes", "hi there"): withoutChat takes off what this matches.
+ */
 export const GREETING =
-  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches)|kia ora|morena|tena koe|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)\b/;
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenos dias|buenas (tardes|noches)|buenas+|kia ora|morena|tena koe|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)( there| all| everyone| guys| team| folks)?\b/;
 
 /** Thanks, first or anywhere: "gracias!! nos vemos", "listo, gracias", "noted, thanks", "Dios se lo pague", "tysm". */
 export const THANKS =

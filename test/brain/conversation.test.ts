@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalWorld } from '../eval/harness.js';
 import { loadSplitFolder } from '../eval/split-data.js';
-import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, MY_BOOKINGS } from '../../brain/receptionist/conversation.js';
+import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, MY_BOOKINGS, withoutChat } from '../../brain/receptionist/conversation.js';
 import { normalize } from '../../brain/receptionist/text.js';
 
 const n = normalize;
@@ -122,5 +122,22 @@ describe('through the chat service (train businesses, both languages)', () => {
     expect(await say('salon-ldn', 'en', '🙏')).toMatchObject({ intent: 'thanks', reply: "You're welcome! Anything else?" });
     expect((await say('salon-ldn', 'en', '👋')).intent).toBe('greeting');
     expect((await say('salon-ldn', 'en', '😂😂')).intent).toBe('smalltalk');
+  });
+});
+
+describe('the request inside chat', () => {
+  it.each([
+    ['hi, how are you? do you do balayage', 'do you do balayage'],
+    ['jaja vale, ¿y el corte de uñas?', 'y el corte de unas'],
+    ['keen for a helix this arvo, say 5? cheers, Jordan', 'keen for a helix this arvo say 5'],
+    // The whole greeting goes, not its first word: "tardes" and "there" are no part of the request.
+    ['hola buenas tardes, quería saber el precio del tinte gracias', 'queria saber el precio del tinte'],
+    ['hi there can I book', 'can i book'],
+  ])('"%s" asks "%s"', (text, request) => {
+    expect(withoutChat(n(text))).toBe(request);
+  });
+
+  it.each(['hello', 'thanks so much', 'ok cool thanks', 'buenas tardes'])('"%s" is chat and nothing else', (text) => {
+    expect(withoutChat(n(text))).toBeUndefined();
   });
 });

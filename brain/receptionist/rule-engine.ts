@@ -13,7 +13,7 @@ import { escalateToHuman, settle } from './tools.js';
 import { escalationSummary, type EscalationReason } from '../domain/staff-words.js';
 import { serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
-import { localDateTime, parseWhen, resolveMeridiem, type DayPart, type RangeWish, type When } from './when.js';
+import { localDateTime, parseWhen, resolveMeridiem, spanStart, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
 
@@ -158,6 +158,9 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const { profile, now } = turn.tools;
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
+  // "the boardroom from 2 to 4" for a two-hour room: the span is the booking, its start the time.
+  const spanned = e.when.range && durationMinutes !== undefined && e.when.unclear === 'vague_time' ? spanStart(e.when.range, durationMinutes) : undefined;
+  if (spanned !== undefined) e = { ...e, when: { ...e.when, unclear: undefined, range: undefined, time: spanned, ambiguousMeridiem: e.when.range!.ambiguous && spanned < 13 * 60 } };
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
   // "anything after 5 on friday?": the free times that fit are offered, when the range and the day say which.
   if (e.when.range && flow.date && durationMinutes !== undefined) {

@@ -128,6 +128,8 @@ interface TimeHit {
   end: number;
   minutes: number;
   certain: boolean;
+  /** The end of a span read as such ("from 6 to 7.30pm"). */
+  spanEnd?: boolean;
 }
 
 /** Minutes from an hour and minute on a 12- or 24-hour clock; certain when written with am/pm or as 13-23 / 0. */
@@ -155,6 +157,13 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   const scan = (re: RegExp, f: (m: RegExpExecArray) => void) => {
     for (const m of s.matchAll(re)) f(m as RegExpExecArray);
   };
+  // "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12": both ends of a span are times, the end's am/pm the start's too.
+  for (const m of s.matchAll(SPAN)) {
+    const [h1, m1, h2, m2, meridiem] = [Number(m[1] ?? m[3] ?? m[5]), Number(m[2] ?? m[4] ?? m[6] ?? 0), Number(m[7]), Number(m[8] ?? 0), m[9]?.trim()];
+    const [a, b] = [clock(h1, m1, h1 <= h2 ? meridiem : undefined), clock(h2, m2, meridiem)];
+    if (a === 'bad' || b === 'bad') bad = true;
+    else hits.push({ at: m.index, end: m.indices![7]![0], minutes: a.minutes, certain: a.certain }, { at: m.indices![7]![0], end: m.index + m[0].length, minutes: b.minutes, certain: b.certain, spanEnd: true });
+  }
   if (language === 'es') {
     // "tipo 5", "tipo 17:30" (Río de la Plata): about that time.
     scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?))/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
@@ -215,6 +224,31 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
 const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|from|not before|no later than|no earlier than|entre|a partir de|despues del?|antes del?|desde|hasta) (?:the |las? |el |about )?(?:\d(?!\d?(?:st|nd|rd|th)\b)|noon|midday|mediodia)/;
 const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues del?|desde)$/;
 const RANGE_BOTH = /^(between|entre)$/;
+
+/** What joins the two ends of a span: "2 to 4", "11:30 till 1:30", "de 10 a 12". */
+const SPAN_JOIN = /^\s*(?:-|–|to|till|til|until|a|hasta)\s*(?:las?\s+)?$/;
+/** A span said with its lead-in: "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12", "desde las 5 hasta las 7". */
+// After a weekday, "to" is left to "ten to 5" (16:50).
+const SPAN = new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:-|–|to|till|til|until)|(?:${WEEKDAY}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:-|–|till|til|until))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:a|hasta)) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg');
+
+/** Two clock times joined as one span, as a range wish (the end without am/pm after the start). */
+function spanOf(s: string, times: readonly TimeHit[]): RangeWish | undefined {
+  // The join may open the second time's own words ("10:30 till 12" reads "till 12" as one time).
+  if (times.length !== 2 || !(times[1]!.spanEnd || SPAN_JOIN.test(s.slice(times[0]!.end, times[1]!.at) + s.slice(times[1]!.at, times[1]!.end).replace(/\d[\s\S]*$/, '')))) return undefined;
+  const [a, b] = [times[0]!, times[1]!];
+  const to = b.certain || b.minutes > a.minutes ? b.minutes : b.minutes + 12 * 60;
+  return { from: a.minutes, to, ambiguous: !a.certain };
+}
+
+/**
+ * The start of a span exactly as long as the service ("the boardroom from 2 to 4" for a two-hour
+ * room), in either reading of a start without am/pm; undefined when no reading fits.
+ */
+export function spanStart(range: RangeWish, minutes: number): number | undefined {
+  if (range.from === undefined || range.to === undefined) return undefined;
+  const starts = range.ambiguous ? [range.from, range.from + 12 * 60] : [range.from];
+  return starts.find((f) => [range.to!, range.to! + 12 * 60].some((t) => t - f === minutes));
+}
 
 /** The hours a range wish allows, from its word and the clock times after it. */
 function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish | undefined {
@@ -472,11 +506,16 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   if (clockTimes === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
   const times = correctedTime(s, clockTimes);
   const distinct = [...new Set(times.map((t) => t.minutes))];
-  const vague = VAGUE.exec(s);
+  // "from 2 to 4", "11:30 till 1:30", "de 10 a 12": two times joined as one span.
+  const span = spanOf(s, times);
+  const vague = span ? undefined : VAGUE.exec(s);
   // "between 3 and 4" names two times for one wish, not two choices.
-  const between = vague && RANGE_BOTH.test(vague[1]!) && distinct.length === 2;
+  const between = span || (vague && RANGE_BOTH.test(vague[1]!) && distinct.length === 2);
   if ((distinct.length > 1 && !between) || /\d ?(?:am|pm)? (?:or|o) (?:at |a las |las )?\d/.test(s)) result.unclear ??= 'several';
-  if (vague) {
+  if (span) {
+    result.unclear ??= 'vague_time';
+    if (result.unclear === 'vague_time') result.range = span;
+  } else if (vague) {
     result.unclear ??= 'vague_time';
     const range = result.unclear === 'vague_time' ? rangeOf(vague[1]!, vague.index, times) : undefined;
     // "after 5 in the afternoon": the part of the day says which 5.

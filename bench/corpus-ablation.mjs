@@ -17,10 +17,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPLITS = 'train,train2,train3,train4,train5,train6,train7,dev,seen';
 const corpusDir = (dir) => path.join(dir, 'brain/receptionist/corpus');
 
+const corpusFiles = fs.readdirSync(corpusDir(root)).filter((f) => f.endsWith('.txt'));
+const intentOf = (line) => line.slice(0, line.indexOf('|')).trim();
+/** A bad argument stops the run with one line saying what there is: a typo would otherwise measure the whole corpus. */
+const refuse = (line) => {
+  console.error(`corpus-ablation: ${line}`);
+  process.exit(2);
+};
 const leaveOut = process.argv.slice(2).map((arg) => {
   const [file, intents] = arg.split(':');
-  if (!fs.existsSync(path.join(corpusDir(root), file))) throw new Error(`${file}: no such corpus file in ${corpusDir(root)}`);
-  return { file, intents: intents ? new Set(intents.split(',')) : undefined };
+  // Only a file of the corpus folder by name: a path ("../x") would delete outside the copy.
+  if (!corpusFiles.includes(file)) refuse(`${file}: no such corpus file (expected one of ${corpusFiles.join(', ')})`);
+  if (intents === undefined) return { file, intents: undefined };
+  const has = new Set(fs.readFileSync(path.join(corpusDir(root), file), 'utf8').split('\n').filter((l) => l.includes('|') && !l.startsWith('#')).map(intentOf));
+  const wanted = intents.split(',');
+  const unknown = wanted.filter((i) => !has.has(i));
+  if (unknown.length) refuse(`${file} has no ${unknown.join(', ')} lines (it has ${[...has].sort().join(', ')})`);
+  return { file, intents: new Set(wanted) };
 });
 
 const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-ablation-'));
@@ -36,17 +49,22 @@ try {
   for (const { file, intents } of leaveOut) {
     const target = path.join(corpusDir(copy), file);
     if (!intents) fs.rmSync(target);
-    else fs.writeFileSync(target, fs.readFileSync(target, 'utf8').split('\n').filter((l) => !intents.has(l.slice(0, l.indexOf('|')).trim())).join('\n'));
+    else fs.writeFileSync(target, fs.readFileSync(target, 'utf8').split('\n').filter((l) => !intents.has(intentOf(l))).join('\n'));
   }
   const env = { ...process.env, EVAL_SPLITS: SPLITS, EVAL_REPORT: '1' };
   delete env.CI;
   const run = spawnSync('npx', ['vitest', 'run', 'test/eval'], { cwd: copy, env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const out = `${run.stdout}${run.stderr}`;
-  const misses = (lang) => out.split('\n').filter((l) => l.startsWith(`  ${lang} `) && l.includes(' → ')).length;
-  console.log(`left out: ${process.argv.slice(2).join(' ') || 'nothing'}`);
-  for (const line of out.split('\n')) if (/^(== |accuracy|dialogues)/.test(line)) console.log(line);
-  console.log(`misclassified over these splits: en ${misses('en')}, es ${misses('es')}`);
-  if (run.status !== 0) console.log('(some eval gates failed in this variant: read the summary, not the exit code)');
+  if (run.error) {
+    console.error(`corpus-ablation: could not run the eval (npx vitest in ${copy}): ${run.error.message}`);
+    process.exitCode = 2;
+  } else {
+    const out = `${run.stdout}${run.stderr}`;
+    const misses = (lang) => out.split('\n').filter((l) => l.startsWith(`  ${lang} `) && l.includes(' → ')).length;
+    console.log(`left out: ${process.argv.slice(2).join(' ') || 'nothing'}`);
+    for (const line of out.split('\n')) if (/^(== |accuracy|dialogues)/.test(line)) console.log(line);
+    console.log(`misclassified over these splits: en ${misses('en')}, es ${misses('es')}`);
+    if (run.status !== 0) console.log('(some eval gates failed in this variant: read the summary, not the exit code)');
+  }
 } finally {
   fs.rmSync(copy, { recursive: true, force: true });
 }

@@ -68,8 +68,9 @@ const HUMAN: RegExp[] = [
   /\b(me|nos) (puede|puedes|podeis|pueden|podria|podrias|podrian|podes) (llamar|marcar|telefonear|dar un toque|hacer una llamada|hablar por telefono)\b|\bque (\w+ ){0,4}(me|nos) (llame|llamen|llameis|llamara|llamaran|contacte|contacten|contacteis|contactara|atienda|atiendan|atendiera|atendieran|escriba|ayude|ayuden|solucione|solucionen|resuelva|resuelvan|explique|expliquen|conteste|contesten)\b|\bllam\w*me\b|\bme (llamas|llamais|llaman|llamareis)\b|\b(os|te|le|les) (puedo|podemos|podria) llamar\b|\bpuedo llamar(os|te|le|les)?\b|\b(telefono|numero|movil) (al que|para|donde) (llamar|llamaros|contactar|hablar)\b|\bprefiero (por |hablar por )?telefono\b|\bprefiero (que me llam\w+|llamar)\b|\b(mejor|mas facil) por telefono\b/,
   // Someone real or awake: "is there anyone real there", "hay alguien ahí de carne y hueso", "is anyone actually there".
   /\b(anyone|anybody|someone|somebody|alguien|una persona)( ahi| there| alli)? (real|de verdad|de carne y hueso)\b|\bis (anyone|anybody|someone|somebody) (actually|even|really) (there|here|reading|awake)\b|\b(hay )?una persona (leyendo|viendo)\b/,
-  // "get me someone", "escalate this", "representative", "put me in touch with the dentist", "can I just phone you".
-  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|\b(available|free) (to (talk|chat|speak)|for (a )?(quick |short )?(chat|word|call|talk))\b/,
+  // "get me someone", "escalate this", "representative", "put me in touch with the dentist", "can I just phone you",
+  // "are you free for a quick chat" (a room "free for a call" is a booking).
+  /\bget me (someone|somebody|a person|a human|the (manager|owner|boss))\b|\bescalat(e|ed|ing)\b|^(a )?(representative|rep|staff member|member of staff)( please| pls)?$|\bput (me|us) in touch\b|\b(can|could|may|shall) (i|we) just (call|ring|phone)\b|(?<!\b(room|boardroom|studio|space|office|booth|pod|desk)s? )\b(available|free) (to (talk|chat|speak)|for (a )?(quick |short )?(chat|word|call|talk))\b/,
   // "I need to talk to her", "Who is the owner? I want talk to him", "can I explain it to someone on the phone?".
   /\b(need|want|like|d like)( to)? (talk|speak|chat) (to|with) (her|him|them)\b|\b(explain|discuss)\b.{0,25}\b(to|with) (someone|somebody|a person|a human)\b|\b(someone|somebody)\b.{0,40}\b(ring|call|phone) (her|him|them)\b|\bgive (me|us) a quick (call|ring|bell)\b/,
   // "please forward this to the manager", "who do I contact", "can someone look into it", "I want this sorted", "something private".
@@ -82,8 +83,9 @@ const HUMAN: RegExp[] = [
   /\b(me )?(conteste|responda|atienda|llame|escriba) (una persona|alguien|un humano)\b|\b(me|nos) \w+ (hablar|llamar|escribir|contactar|atender) (alguien|una persona|un humano)\b|\b(una persona|alguien|someone|a person) (me )?(puede|podria|could|can) (ayudarme|atenderme|ayudar|atender|help me)\b|^(una )?(llamada|call|phone call|a call)( porfa| please| pls| por favor)?$|\b(con|with) (una persona|a person|a human|un humano),? (no|not) (con|with)\b|\bcomo (una )?persona\b|\bcontest(a|e|en|ad)me\b/,
   // Jobs and other business: "busco trabajo", "tienen vacantes", "¿a quién le mando el currículum?", "quién lleva las redes sociales".
   /\b(busco|buscando|looking for) (trabajo|empleo|a job|work)\b|\bvacantes?\b|\bcurriculum\b|\bquiero trabajar (de|como|con|aqui|alli)\b|\bquien (lleva|gestiona|se encarga de)\b|\bcon quien hablo (de|del)\b/,
-  // Someone by name, at work: "is Tam in the shop today", "is jo working tomorrow", "¿está Lucía hoy?", "¿trabaja Marisa esta tarde?".
-  /^is (?!(it|this|that|there|parking|the|your|my|everything|anyone|anybody|someone|somebody|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|today|tomorrow)\b)[a-z]+ (in|around|about|there|working)( (the|your) (shop|salon|studio|clinic|garage|office|surgery|gym|centre|center))?( (today|now|tomorrow|later|this (morning|afternoon|evening|week)))?$|^(esta|se encuentra|trabaja|viene) (?!(abiert[oa]s?|cerrad[oa]s?|disponible|libre|llen[oa]|bien|mal|incluid\w*|todo|list[oa]|hech[oa]|confirmad\w*|el|la|los|las|mi|tu|su|eso|esto|\w+ando|\w+iendo)\b)[a-z]+ (hoy|manana|esta (tarde|manana|semana)|por ahi|ahi|alli)\b/,
+  // Someone by name, at work: "is Tam in the shop today", "is jo working tomorrow", "¿está Lucía hoy?", "¿trabaja Marisa esta tarde?";
+  // not how the place is ("¿está completo hoy?").
+  /^is (?!(it|this|that|there|parking|the|your|my|everything|anyone|anybody|someone|somebody|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|today|tomorrow)\b)[a-z]+ (in|around|about|there|working)( (the|your) (shop|salon|studio|clinic|garage|office|surgery|gym|centre|center))?( (today|now|tomorrow|later|this (morning|afternoon|evening|week)))?$|^(esta|se encuentra|trabaja|viene) (?!(abiert[oa]s?|cerrad[oa]s?|disponible|libre|llen[oa]|complet[oa]|ocupad[oa]|reservad[oa]|agotad[oa]|tranquil[oa]|vaci[oa]|bien|mal|incluid\w*|todo|list[oa]|hech[oa]|confirmad\w*|el|la|los|las|mi|tu|su|eso|esto|\w+ando|\w+iendo)\b)[a-z]+ (hoy|manana|esta (tarde|manana|semana)|por ahi|ahi|alli)\b/,
   // "is there someone I can chat to about a group booking", "can you ask Emma to text me", "I'd rather discuss it over the phone".
   /\bis there (someone|somebody|anyone|anybody|a person|a human|a real person)( \w+)? (i|we) (can|could) (talk|speak|chat|ring|call|ask)\b|\b(ask|get|tell|have) ([a-z]+ ){1,2}to (call|ring|phone|text|message|email|contact|get back to) (me|us)\b|\b(discuss|talk about|explain|go over|sort)\b.{0,20}\b(over|on|by) the phone\b|\b(rather|prefer to|easier to) (discuss|go over|sort it|explain) (it |this |that )?(over the phone|on the phone|in person|with (someone|somebody|a person))\b/,
   // Titles: "¿está don Pepe?", "¿se encuentra la licenciada Castro?".
@@ -249,9 +251,12 @@ export const MY_BOOKINGS = new RegExp(
   ].join('|')})\\b`,
 );
 
-/** Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!"; Spain's other languages too ("kaixo", "bon dia"). */
+/**
+ * Hello, with its fillers: "hey 👋", "ey hola", "buenass", "good morning!"; Spain's other languages too ("kaixo", "bon dia").
+ * The longest form first and whom it greets ("buenas tardes", "hi there"): withoutChat takes off what this matches.
+ */
 export const GREETING =
-  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenas+|buenos dias|buenas (tardes|noches)|kia ora|morena|tena koe|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)\b/;
+  /^((oh|ah|well|so|ey|eh|hey|oye|pues|bueno) )?(hi+|hello+|helo|hey+|heya|hiya|howdy|yo|sup|whats up|wassup|hey up|ola|holi|holis|wenas|que onda|quiubo|que hubo|buen dia|good (morning|afternoon|evening)|morning|mornin|evening|afternoon|gm|greetings|g ?day|alright$|(you |u )?alright (mate|love|pal|there|bud|hun|hon|guys)|alo|ey+|hola+|bnas|bns|buenos dias|buenas (tardes|noches)|buenas+|kia ora|morena|tena koe|kaixo|egun on|arratsalde on|gabon|bon dia|bona tarda|bona nit|bo dia|boas)( there| all| everyone| guys| team| folks)?\b/;
 
 /** Thanks, first or anywhere: "gracias!! nos vemos", "listo, gracias", "noted, thanks", "Dios se lo pague", "tysm". */
 export const THANKS =

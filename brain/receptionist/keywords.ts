@@ -48,8 +48,8 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['book', WHEN_TO_COME],
   // "need tyres done", "want my brakes looked at": work wanted on something is a visit.
   ['book', /\b(need|needs|want|wanna|like) (my |the |a |an |some |our |his |her )?([a-z]+ ){0,2}(done|sorted|fixed|seen to|looked at|checked)\b/],
-  // "¿tienen hora esta semana?", "¿hay cupo el jueves?": a free time asked for in the Americas' words too.
-  ['book', /\b((tienen|teneis|tienes|tenes|tendran|tendrias|tendrian|tendreis) (hora|horas|turno|turnos|cupo|cupos)|hay (cupo|cupos))\b/],
+  // "¿tienen hora esta semana?", "¿hay cupo el jueves?": a free time asked for in the Americas' words too ("turno" the first book pattern has).
+  ['book', /\b((tienen|teneis|tienes|tenes|tendran|tendrias|tendrian|tendreis) (hora|horas|cupo|cupos)|hay (cupo|cupos))\b/],
   // "got any floats left", "is there a court going tomorrow": what is left to take.
   ['book', /\b(is there|are there|any|got any|have you got any|have you any) (a |an |any )?([a-z]+ ){0,2}(left|going)\b(?! on\b)/],
 ];

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDir } from '../../core/fs.js';
 import { createLogger } from '../../core/logger.js';
 import { defaultHome, Paths, projectRoot } from '../../core/paths.js';
 
@@ -9,6 +10,9 @@ import { defaultHome, Paths, projectRoot } from '../../core/paths.js';
  * of one installation and filled by `npm run build`; a read-only installation (a root-owned
  * /opt/wr, a container image) falls back to WR_HOME/cache/wr-classifier, which the brain can always
  * write. Without either, the brain trains again at every start (seconds of CPU), and says so once.
+ * The first folder keeps the modes npm leaves (a root-built cache must stay readable by the user that
+ * runs wr); the later ones are that user's own, made 0700 like the rest of WR_HOME, which making the
+ * cache may be the first to create.
  */
 export class ModelCache {
   private warned = false;
@@ -33,11 +37,12 @@ export class ModelCache {
   /** Keeps the model in the first folder that takes it; the folder, or undefined when none did. */
   write(name: string, text: string): string | undefined {
     const failures: string[] = [];
-    for (const dir of this.dirs) {
+    for (const [i, dir] of this.dirs.entries()) {
       const file = path.join(dir, name);
       const tmp = `${file}.${process.pid}.tmp`;
       try {
-        fs.mkdirSync(dir, { recursive: true });
+        if (i === 0) fs.mkdirSync(dir, { recursive: true });
+        else ensureDir(dir);
         fs.writeFileSync(tmp, text);
         fs.renameSync(tmp, file);
         return dir;

@@ -2,14 +2,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalWorld } from '../eval/harness.js';
 import { loadSplitFolder } from '../eval/split-data.js';
-import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, MY_BOOKINGS } from '../../brain/receptionist/conversation.js';
+import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, MY_BOOKINGS, withoutChat } from '../../brain/receptionist/conversation.js';
 import { normalize } from '../../brain/receptionist/text.js';
 
 const n = normalize;
 
 describe('a request for a person (issue 13: "a request for a person always reaches one")', () => {
   it.each([
-    'is this a bot? I want a real person', 'can I speak to the stylist please', 'pásame con el fisio por favor', 'quiero hablar con alguien de verdad',
+    'is this a bot? I want a real person', 'are you free for a quick chat', 'can I speak to the stylist please', 'pásame con el fisio por favor', 'quiero hablar con alguien de verdad',
     'can I ring you?', 'is there a number I can call', 'I need to talk to Sarah about my colour', 'is the boss in? need a quick word', "is this a bot? I need a proper person",
     "I don't want to talk to a machine", 'human please', 'can i phone you instead', '¿os puedo llamar?', 'hay algún teléfono al que llamar', 'me llamáis?',
     'quiero hablar con la dueña', 'necesito hablar con el fisioterapeuta', 'prefiero que me llaméis', 'con una persona por favor', '¿me puede atender una persona?',
@@ -26,7 +26,7 @@ describe('a request for a person (issue 13: "a request for a person always reach
     'can I bring it forward to this week', 'thanks, looking forward to it', 'my boiler is broken who do I call', 'que opinas de la inteligencia artificial', 'hay forma de que me den la cita antes?',
     'como esta la doctora? hace mucho que no voy', 'is forex trading a scam', 'does anyone there speak Spanish', 'hello am I speaking to the clinic', "what if i'm not happy with my haircut",
     'can someone with long hair get a pixie cut?', 'do you speak to the insurance company for me?', '¿está abierto hoy?', '¿está lloviendo hoy por ahí?', 'is saturday busy',
-    'is parking in the back', 'is everything included in the price', 'will the nutritionist call me with the plan or email it?', 'is it in stock', 'charlamos con el bot un rato jaja',
+    'is parking in the back', 'is the boardroom free for a call tomorrow at 3', 'is a room free for a call on friday', '¿está completo hoy?', '¿está ocupado mañana?', 'está reservado hoy?', 'is everything included in the price', 'will the nutritionist call me with the plan or email it?', 'is it in stock', 'charlamos con el bot un rato jaja',
     'who am I talking to', '¿con quién hablo?', 'can i book for 2 people on saturday', 'me llamo Juan', 'ya te dije que me llamo Ana', "I'll call back later", 'necesito un fisio para la rodilla',
   ])('"%s" does not', (text) => {
     expect(asksForHuman(n(text))).toBe(false);
@@ -122,5 +122,22 @@ describe('through the chat service (train businesses, both languages)', () => {
     expect(await say('salon-ldn', 'en', '🙏')).toMatchObject({ intent: 'thanks', reply: "You're welcome! Anything else?" });
     expect((await say('salon-ldn', 'en', '👋')).intent).toBe('greeting');
     expect((await say('salon-ldn', 'en', '😂😂')).intent).toBe('smalltalk');
+  });
+});
+
+describe('the request inside chat', () => {
+  it.each([
+    ['hi, how are you? do you do balayage', 'do you do balayage'],
+    ['jaja vale, ¿y el corte de uñas?', 'y el corte de unas'],
+    ['keen for a helix this arvo, say 5? cheers, Jordan', 'keen for a helix this arvo say 5'],
+    // The whole greeting goes, not its first word: "tardes" and "there" are no part of the request.
+    ['hola buenas tardes, quería saber el precio del tinte gracias', 'queria saber el precio del tinte'],
+    ['hi there can I book', 'can i book'],
+  ])('"%s" asks "%s"', (text, request) => {
+    expect(withoutChat(n(text))).toBe(request);
+  });
+
+  it.each(['hello', 'thanks so much', 'ok cool thanks', 'buenas tardes'])('"%s" is chat and nothing else', (text) => {
+    expect(withoutChat(n(text))).toBeUndefined();
   });
 });

@@ -94,8 +94,8 @@ const BOT_DOUBT = /\b(are you|is this|is that|r u|am i (talking|speaking|chattin
 const CALL_ME_BACK = /\b(call me back|ring me back|give me a call back|(llamame|llameme)(?! (un|una)\b)|me (puedes|puede|podeis|pueden) llamar|devolverme la llamada)\b/;
 const HAVE_I_BOOKED = /^(do i have (anything|an appointment|a booking|something) (booked|on|with you)|(tengo|tenia) (cita|algo reservado|reserva)|what day (was|am) i (coming|booked)|when (is|s) my (appointment|appt|booking))$/;
 /** "how much is a trim": the price of a service, unless the price is of a policy (late cancellations, parking, a deposit). */
-const PRICE = /^(how much (is|are|does|do|for)|cuanto (cuesta|vale|sale|cuestan|valen|salen|es|cobrais|cobran|cobras))\b/;
-const POLICY_PRICE = /\b(cancel\w*|late|no show|parking|park|deposit|fee|penalty|charge for|aparcar|parking|estacionamiento|cancelar|cancelacion|deposito|senal|sena|anticipo|adelanto|multa|no aparezco|no vengo|no llego|penalizacion|tarde|recargo|gift|voucher|bono|tarjeta regalo|regalo)\b/;
+const PRICE_QUESTION = /^(how much (is|are|does|do|for)|cuanto (cuesta|vale|sale|cuestan|valen|salen|es|cobrais|cobran|cobras))\b/;
+const POLICY_PRICE = /\b(cancel\w*|late|no show|parking|park|deposit|fee|penalty|charge for|aparcar|estacionamiento|cancelar|cancelacion|deposito|senal|sena|anticipo|adelanto|multa|no aparezco|no vengo|no llego|penalizacion|tarde|recargo|gift|voucher|bono|tarjeta regalo|regalo)\b/;
 /** "I'll pay the cancellation fee, but please cancel tomorrow's": a request, not a policy question. */
 const CANCEL_NOW = /\b(please cancel|cancel (my|our|it|tomorrow|today|the (appointment|booking|session))|cancela(me|la|lo)?|anula(me|la|lo)?)\b/;
 const CANCEL_POLICY = /\b(do|will) you charge (for|if)\b.*\bcancel|\bcancell?ation (policy|fee|charge)\b|\b(cobrais|cobran|cobras) (por|si)\b.*\bcancel|\bpolitica de cancelacion\b/;
@@ -106,7 +106,7 @@ const RULES: readonly Rule[] = [
   { why: 'doubting the bot or asking for a real person: human', allowed: ['human'], matches: (k) => BOT_DOUBT.test(k) },
   { why: '"call me back": human', allowed: ['human'], matches: (k) => CALL_ME_BACK.test(k) },
   { why: 'asking what is booked: my_bookings', allowed: ['my_bookings'], matches: (k) => HAVE_I_BOOKED.test(k) },
-  { why: '"how much is a trim": services', allowed: ['services', 'unknown'], matches: (k) => PRICE.test(k) && !POLICY_PRICE.test(k) },
+  { why: '"how much is a trim": services', allowed: ['services', 'unknown'], matches: (k) => PRICE_QUESTION.test(k) && !POLICY_PRICE.test(k) },
   { why: 'a cancellation-policy question: faq', allowed: ['faq', 'unknown'], matches: (k) => CANCEL_POLICY.test(k) && !CANCEL_NOW.test(k) },
 ];
 

@@ -128,13 +128,16 @@ describe('the classifier corpus', () => {
     const files = { 'a.en.txt': 'hours | when are you open\nbook | I want to book\n', 'a.es.txt': 'hours | cuándo abrís\n' };
     // A folder under a plain file cannot be created, whoever runs the test (root ignores modes).
     const readOnly = path.join(folder({ 'node_modules': 'a file' }), 'node_modules', '.cache', 'wr-classifier');
-    const home = path.join(folder({}), 'cache', 'wr-classifier');
+    // A WR_HOME the cache is the first to make: it gets WR_HOME's 0700, not the umask's 0755.
+    const wrHome = path.join(folder({}), 'wr-home');
+    const home = path.join(wrHome, 'cache', 'wr-classifier');
     const warnings: string[] = [];
     const cache = () => new ModelCache([readOnly, home], (line) => warnings.push(line));
     const first = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache());
     const [file] = fs.readdirSync(home);
     expect(file).toMatch(/^[0-9a-f]{32}\.json$/);
     expect(warnings).toEqual([]);
+    for (const dir of [wrHome, path.dirname(home), home]) expect((fs.statSync(dir).mode & 0o777).toString(8)).toBe('700');
     // The next start reads it there instead of training again.
     const inode = fs.statSync(path.join(home, file!)).ino;
     const second = await IntentClassifier.train(profile, loadCorpus(folder(files)), cache());

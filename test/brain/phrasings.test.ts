@@ -10,7 +10,7 @@ import { LANGS, SplitFormatError, loadSplitFolder, parseDialogueBlocks, parseInt
  * any evaluation split): price questions, cancellation policies, "can I come in", my bookings,
  * long messages, requests for a person, out-of-scope questions, every way to write a time,
  * follow-ups, corrections, yes/no/unsure and closed days. Run against the train split's businesses and the
- * two written beside these files (phrasings/*.yaml);
+ * ones written beside these files (phrasings/*.yaml);
  * every line must come out right.
  */
 const here = path.dirname(new URL(import.meta.url).pathname);

@@ -147,7 +147,7 @@ export class EvalWorld {
   ) {}
 
   static async create(splits: Split[], engine: Engine = new RuleEngine()): Promise<EvalWorld> {
-    const home = makeHome({ WR_PORT_BASE: '42900' });
+    const home = makeHome();
     const businesses = new Map(splits.flatMap((s) => [...s.businesses]));
     for (const [id, file] of businesses) {
       const yaml = fs.readFileSync(file, 'utf8');

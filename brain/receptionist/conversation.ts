@@ -87,7 +87,7 @@ const HUMAN: RegExp[] = [
   // not how the place is ("¿está completo hoy?").
   /^is (?!(it|this|that|there|parking|the|your|my|everything|anyone|anybody|someone|somebody|mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|today|tomorrow)\b)[a-z]+ (in|around|about|there|working)( (the|your) (shop|salon|studio|clinic|garage|office|surgery|gym|centre|center))?( (today|now|tomorrow|later|this (morning|afternoon|evening|week)))?$|^(esta|se encuentra|trabaja|viene) (?!(abiert[oa]s?|cerrad[oa]s?|disponible|libre|llen[oa]|complet[oa]|ocupad[oa]|reservad[oa]|agotad[oa]|tranquil[oa]|vaci[oa]|bien|mal|incluid\w*|todo|list[oa]|hech[oa]|confirmad\w*|el|la|los|las|mi|tu|su|eso|esto|\w+ando|\w+iendo)\b)[a-z]+ (hoy|manana|esta (tarde|manana|semana)|por ahi|ahi|alli)\b/,
   // "is there someone I can chat to about a group booking", "can you ask Emma to text me", "I'd rather discuss it over the phone".
-  /\bis there (someone|somebody|anyone|anybody|a person|a human|a real person)( \w+)? (i|we) (can|could) (talk|speak|chat|ring|call|ask)\b|\b(ask|get|tell|have) ([a-z]+ ){1,2}to (call|ring|phone|text|message|email|contact|get back to) (me|us)\b|\b(discuss|talk about|explain|go over|sort)\b.{0,20}\b(over|on|by) the phone\b|\b(rather|prefer to|easier to) (discuss|go over|sort it|explain) (it |this |that )?(over the phone|on the phone|in person|with (someone|somebody|a person))\b/,
+  /\bis there (someone|somebody|anyone|anybody|a person|a human|a real person)( \w+)? (i|we) (can|could) (talk|speak|chat|ring|call|ask)\b|\b(ask|get|tell|have) (?!(the |my |a |your )?(reminders?|confirmations?|receipts?|invoices?|notifications?|alerts?|updates?|messages?|texts?|emails?|results?|reports?|system|app)\b)([a-z]+ ){1,2}to (call|ring|phone|text|message|email|contact|get back to) (me|us)\b|\b(discuss|talk about|explain|go over|sort)\b.{0,20}\b(over|on|by) the phone\b|\b(rather|prefer to|easier to) (discuss|go over|sort it|explain) (it |this |that )?(over the phone|on the phone|in person|with (someone|somebody|a person))\b/,
   // Titles: "¿está don Pepe?", "¿se encuentra la licenciada Castro?".
   /(?<!\bcomo )\b(esta|se encuentra) (don|dona|el senor|la senora|el licenciado|la licenciada|el doctor|la doctora|el dr|la dra)\b/,
 ];
@@ -159,9 +159,15 @@ const spelledOut = (n: string) =>
 /** "will the nutritionist call me with the plan or email it?": how the business gets in touch, asked, not a call asked for. */
 const HOW_THEY_CONTACT = new RegExp(`^(will|does|do|did) (the|my|your|a) (${STAFF}) (call|ring|phone|email|text|contact|send|message)\\b.* or\\b`);
 
+/**
+ * "is stock in", "is my order in yet", "¿ha llegado el pedido?": goods arriving, not someone at work. A closed set: what a
+ * business receives.
+ */
+const GOODS_IN = /^is (the |my |our |your |that |new )?(stock|delivery|order|parcel|package|shipment|payment|refund|deposit|part|parts|polish|product|products|kit|range|batch|ink) (in|there|back)\b/;
+
 export const asksForHuman = (n: string) => {
   const p = spelledOut(n);
-  if (HOW_THEY_CONTACT.test(p)) return false;
+  if (HOW_THEY_CONTACT.test(p) || GOODS_IN.test(p)) return false;
   // "📞 porfa", "🤖?": the emoji says it.
   if (CALL_EMOJI.test(n) && /^((porfa|please|pls|plz|por favor) ?)*$/.test(p)) return true;
   return HUMAN.some((re) => re.test(p));

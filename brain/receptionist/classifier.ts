@@ -15,6 +15,7 @@ import { hasNoWords, normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 import { modelCache, type ModelCache } from './model-cache.js';
 import { projectRoot } from '../../core/paths.js';
+import { matchersFor, type ServiceMatcher } from './matchers.js';
 
 export interface Classification {
   intent: TrainableIntent | 'unknown';
@@ -51,6 +52,7 @@ export class IntentClassifier {
     private readonly models: Models,
     private readonly overlay: NgramCounts,
     private readonly vocabulary: Vocabulary,
+    private readonly services: ServiceMatcher,
   ) {}
 
   static async train(profile: Profile, utterances: Corpus = corpus(), cache = modelCache()): Promise<IntentClassifier> {
@@ -58,7 +60,7 @@ export class IntentClassifier {
     for (const s of profile.services) for (const name of [s.name, ...s.aliases]) overlay.add(normalize(name), 'services');
     for (const f of profile.faq) overlay.add(normalize(f.question), 'faq');
     await IntentClassifier.prepare(utterances, cache);
-    return new IntentClassifier(await models.get(utterances)!, overlay, new Vocabulary(profile, utterances));
+    return new IntentClassifier(await models.get(utterances)!, overlay, new Vocabulary(profile, utterances), matchersFor(profile).services);
   }
 
   /** Reads or trains the models every tenant shares, ahead of the first tenant (`npm run build`, the test suite). */
@@ -114,7 +116,16 @@ export class IntentClassifier {
     // small talk or my-bookings guess without a word of its own is the model's hunch, not the message's meaning.
     const unbacked = HUNCHES.has(first.intent) && !first.hints.includes(first.intent as TrainableIntent) && first.score < SURE_HUNCH && !hasNoWords(text);
     const model = (first.intent === 'human' && !trusted) || unbacked ? nextGuess(first, ranked) : first;
-    return { ...model, intent: arbitrate(model, text) };
+    return { ...model, intent: this.asksWhatServiceIs(text) ? 'services' : arbitrate(model, text) };
+  }
+
+  /**
+   * "what is moxibustion exactly?", "¿qué es el kapping y cuánto vale?": what one of the business's services is, asked by
+   * its name, whatever place or policy the models hear in a word they never learned.
+   */
+  private asksWhatServiceIs(text: string): boolean {
+    const thing = WHAT_IS.exec(text)?.groups?.thing;
+    return thing !== undefined && this.services.find(thing, false).length > 0;
   }
 }
 
@@ -273,6 +284,9 @@ const SURE_GRAMS_UNKNOWN = 0.8;
  * through the engine, half and half measured best on train, train2, train3 and dev.
  */
 const NLP_WEIGHT = 0.5;
+
+/** "what is X", "what's a X", "qué es el X", "y eso de la X qué es" (its first words: a service's name is short). */
+const WHAT_IS = /^(so |and |ok |y |pero |hola |hi )?(what|whats|what s|wat|que|q) (is|are|s|es|son) (an? |the |el |la |los |las |un |una |eso de (la |el )?)?(?<thing>[\p{L}\d]+( [\p{L}\d]+){0,2})/u;
 
 const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;
 const TRANSACTIONAL = new Set<string>(['book', 'cancel', 'reschedule', 'my_bookings']);

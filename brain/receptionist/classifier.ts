@@ -7,7 +7,7 @@ import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact, withoutChat } from './conversation.js';
-import { PRICE, keywordIntents } from './keywords.js';
+import { PRICE, WALK_IN, keywordIntents } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { sharedWords, Vocabulary } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
@@ -137,6 +137,8 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // "jajaja vale", "no worries", "buen finde!": going along with the talk asks nothing, whatever words the model knows.
   if (isChatter(text) && !CHAT.has(model.intent)) return hints.find((h) => CHAT.has(h)) ?? 'smalltalk';
   if (model.outOfScope) return 'unknown';
+  // "can I just walk in on saturday or do I need to book": whether to book at all is the policy, not a booking.
+  if (WALK_IN.test(text) && !hints.some((h) => OWN_BOOKING.has(h))) return 'faq';
   // "buenas tardes", "hi is anyone there": a short message with nothing but chat words is that, whatever FAQ the model recalls.
   if (hints.length > 0 && hints.every((h) => CHAT.has(h)) && text.split(' ').length <= SHORT_CHAT_WORDS) return hints[0]!;
   // "do I have anything booked?" also has booking words: asking about one's bookings wins, unless other words ask where, when
@@ -290,6 +292,8 @@ const WHAT_IS = /^(so |and |ok |y |pero |hola |hi )?(what|whats|what s|wat|que|q
 
 const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;
 const TRANSACTIONAL = new Set<string>(['book', 'cancel', 'reschedule', 'my_bookings']);
+/** About a booking the customer already has. */
+const OWN_BOOKING = new Set<string>(['cancel', 'reschedule', 'my_bookings']);
 
 /** One classifier per profile object: a new profile (import, PUT) gets a new vocabulary. */
 const trained = new WeakMap<Profile, Promise<IntentClassifier>>();

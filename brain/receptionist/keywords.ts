@@ -32,6 +32,13 @@ const BE_SEEN = /\b((i|we|he|she|they|it|you|u) (be|get) seen|be seen (by|on|thi
 export const WHEN_TO_COME =
   /\b((when|what day|what time|how soon) (can|could|would|should|do) (i|we|you|u|he|she|they) (come|get|pop|drop|bring|book|fit|see|squeeze|have|send)|(cuando|que dia|para cuando) ([a-z]+ ){0,2}(puedo|podria|podemos|podriamos|puede|podra|pueden|podeis|podrias|puedes|podes) (ir|venir|pasar|pasarme|pasarnos|llevar\w*|traer\w*|atender\w*|ver\w*|dar\w*)|podri(a|amos) (ir|venir|pasar(me|nos)?)|(me|nos) (puedo|podemos|podria|podriamos) pasar)\b/;
 
+/**
+ * Whether one needs to book at all: "can I just walk in or do I need to book", "¿atienden sin cita?", "¿hace falta pedir
+ * hora?". A policy question (FAQ), whatever booking words it has.
+ */
+export const WALK_IN =
+  /\b(walk ?ins?|just (turn|show|rock|pop|drop) (up|in|by)|without (an |a )?(appointment|booking|reservation)|(do|does|would|will) (i|we|you|one|he|she) (need|have) to (book|make an appointment|reserve)|(is|are) (a |an )?(booking|appointment|reservation)s? (needed|required|necessary|essential)|sin (cita|reserva|reservar|turno|hora)( previ[ao])?|hace falta (cita|reserva|reservar|turno|pedir (cita|hora|turno))|(hay que|tengo que|tenemos que|es necesario|se necesita) (pedir (cita|hora|turno)|reservar|cita|reserva)|(puedo|podemos) (ir|pasar|venir|presentarme) directamente)\b/;
+
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],
   // Only what cannot be anything else: "can't make it" and "no voy a poder ir" may also ask to move, so the flow confirms first.

@@ -7,7 +7,7 @@ import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact, withoutChat } from './conversation.js';
-import { PRICE, WALK_IN, keywordIntents } from './keywords.js';
+import { PRICE, WALK_IN, keywordIntents, withoutKeywords } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { sharedWords, Vocabulary } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
@@ -116,7 +116,10 @@ export class IntentClassifier {
     // small talk or my-bookings guess without a word of its own is the model's hunch, not the message's meaning.
     const unbacked = HUNCHES.has(first.intent) && !first.hints.includes(first.intent as TrainableIntent) && first.score < SURE_HUNCH && !hasNoWords(text);
     const model = (first.intent === 'human' && !trusted) || unbacked ? nextGuess(first, ranked) : first;
-    return { ...model, intent: this.asksWhatServiceIs(text) ? 'services' : arbitrate(model, text) };
+    if (this.asksWhatServiceIs(text)) return { ...model, intent: 'services' };
+    const intent = arbitrate(model, text);
+    // "can you service my boiler" to a bike shop, "me arregláis el móvil?" to a physio: another trade's thing, asked of this one.
+    return { ...model, intent: OFFER.has(intent) && this.services.find(text).length === 0 && this.vocabulary.strays(withoutKeywords(text)) ? 'unknown' : intent };
   }
 
   /**
@@ -292,6 +295,8 @@ const WHAT_IS = /^(so |and |ok |y |pero |hola |hi )?(what|whats|what s|wat|que|q
 
 const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;
 const TRANSACTIONAL = new Set<string>(['book', 'cancel', 'reschedule', 'my_bookings']);
+/** What the business offers or says of itself: asked of another trade's things, out of scope. */
+const OFFER = new Set<string>(['services', 'faq']);
 /** About a booking the customer already has. */
 const OWN_BOOKING = new Set<string>(['cancel', 'reschedule', 'my_bookings']);
 

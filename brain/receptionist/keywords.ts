@@ -61,6 +61,14 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['book', /\b(is there|are there|any|got any|have you got any|have you any) (a |an |any )?([a-z]+ ){0,2}(left|going)\b(?! on\b)/],
 ];
 
+/** "can't" and "can t" are one word to the patterns; "q dia tengo turno": the abbreviation read as the word. */
+const asWritten = (normalized: string) => normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
+
+/** The text with every keyword's words blanked out: what is left names what the message is about. */
+export function withoutKeywords(normalized: string): string {
+  return KEYWORDS.reduce((text, [, re]) => text.replace(new RegExp(re.source, 'g'), ' '), asWritten(normalized)).replace(/ +/g, ' ').trim();
+}
+
 /** Thanks for something done. */
 const THANKS_FOR = /\b(thanks|thank you|thank u|cheers|gracias)( so much| a lot| again| mil| de nuevo)? (for|por)\b/;
 
@@ -71,7 +79,7 @@ const LONG_MESSAGE_WORDS = 8;
 export function keywordIntents(normalized: string): TrainableIntent[] {
   // "can't" and "can t" are one word to the patterns.
   // "q dia tengo turno": the abbreviation read as the word.
-  const text = normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
+  const text = asWritten(normalized);
   let hits = [...new Set(KEYWORDS.filter(([, re]) => re.test(text)).map(([intent]) => intent))];
   // "graciaaas", "holaaa": letters stretched for warmth, read once none of the words as written is known.
   if (hits.length === 0) {

@@ -1,6 +1,7 @@
 import type { Profile } from '../../core/profile.js';
 import { cached } from '../../core/memo.js';
 import { normalize } from './text.js';
+import { serviceWords } from './service-words.js';
 import type { Corpus } from './utterances.js';
 
 /**
@@ -33,6 +34,12 @@ const TIME_WORDS =
   'january february march april may june july august september october november december am pm oclock time hoy manana tarde noche mediodia semana ' +
   'proxima proximo dia lunes martes miercoles jueves viernes sabado domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre ' +
   'noviembre diciembre hora horas pasado';
+
+const TIME = new Set(TIME_WORDS.split(' '));
+
+/** Not stopwords, not numbers or ordinals like "26th". */
+const contentWords = (normalized: string) =>
+  normalized.replace(/['’]/g, '').split(' ').filter((w) => w && !STOPWORDS.has(w) && !/^\d+(st|nd|rd|th|h|hs)?$/.test(w) && /\p{L}/u.test(w));
 
 const PREFIX = 5;
 
@@ -80,17 +87,42 @@ function commonWords(corpus: Corpus): string {
   return [...intents].filter(([, lines]) => lines.size >= 2 && new Set([...lines].map((l) => l.split('\u0000')[0])).size >= 2).map(([w]) => w).join(' ');
 }
 
+/**
+ * Words the corpus's out-of-scope lines use often, against its other lines: things no business here deals in ("boiler",
+ * "móvil", "sell"), asked of one that does not name them either.
+ */
+const outOfScopeWords = new WeakMap<Corpus, Set<string>>();
+const strayWords = (corpus: Corpus): Set<string> =>
+  cached(outOfScopeWords, corpus, () => {
+    const counts = new Map<string, [number, number]>();
+    for (const u of Object.values(corpus).flat())
+      for (const w of new Set(normalize(u.text).split(' '))) {
+        const c = counts.get(w) ?? [0, 0];
+        c[u.intent === 'unknown' ? 0 : 1]++;
+        counts.set(w, c);
+      }
+    return new Set([...counts].filter(([, [stray, other]]) => stray >= STRAY_LINES && stray >= STRAY_SHARE * (stray + other)).map(([w]) => w));
+  });
+const STRAY_LINES = 3;
+const STRAY_SHARE = 1 / 3;
+
 export class Vocabulary {
   private readonly shared: Words;
   private readonly own: Words;
+  private readonly stray: Set<string>;
 
   constructor(profile: Profile, corpus: Corpus) {
     this.shared = sharedWords(corpus);
-    this.own = new Words([
+    this.stray = strayWords(corpus);
+    const own = [
       ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
       ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),
       profile.name,
-    ]);
+    ];
+    // "photos" to a studio that wrote "Sesión de fotos": its words in the other language too (service-words.ts).
+    const lexicon = serviceWords((w) => w);
+    const translated = own.flatMap((t) => normalize(t).split(' ')).flatMap((w) => [...lexicon.same(w), ...lexicon.same(w.replace(/e?s$/, ''))]);
+    this.own = new Words([...own, translated.join(' ')]);
   }
 
   private knows(w: string): boolean {
@@ -98,11 +130,20 @@ export class Vocabulary {
   }
 
   /**
+   * Whether `things` (a message with the words of its question taken out) names something the corpus's out-of-scope lines
+   * talk of, and nothing the business's own words (services, aliases, FAQ, name) know.
+   */
+  strays(things: string): boolean {
+    const words = contentWords(things).filter((w) => !TIME.has(w));
+    return words.some((w) => this.stray.has(w)) && !words.some((w) => this.own.knows(w));
+  }
+
+  /**
    * The message's content words (not stopwords, not numbers or ordinals like "26th"): the share this
    * business knows (1 when there are none), and how many it does not.
    */
   reach(normalized: string): { coverage: number; foreign: number } {
-    const content = normalized.replace(/['’]/g, '').split(' ').filter((w) => w && !STOPWORDS.has(w) && !/^\d+(st|nd|rd|th|h|hs)?$/.test(w) && /\p{L}/u.test(w));
+    const content = contentWords(normalized);
     if (content.length === 0) return { coverage: 1, foreign: 0 };
     const known = content.filter((w) => this.knows(w)).length;
     return { coverage: known / content.length, foreign: content.length - known };

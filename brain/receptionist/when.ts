@@ -247,11 +247,13 @@ const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|f
 const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues del?|desde)$/;
 const RANGE_BOTH = /^(between|entre)$/;
 
-/** What joins the two ends of a span: "2 to 4", "11:30 till 1:30", "de 10 a 12". */
-const SPAN_JOIN = /^\s*(?:-|–|to|till|til|until|a|hasta)\s*(?:las?\s+)?$/;
+/** What joins the two ends of a span: "2 to 4", "11:30 till 1:30", "de 10 a 12". After a weekday, "to" is left to "ten to 5" (16:50). */
+const JOIN_AFTER_WEEKDAY = '-|–|till|til|until';
+const JOIN_EN = `to|${JOIN_AFTER_WEEKDAY}`;
+const JOIN_ES = 'a|hasta';
+const SPAN_JOIN = new RegExp(`^\\s*(?:${JOIN_EN}|${JOIN_ES})\\s*(?:las?\\s+)?$`);
 /** A span said with its lead-in: "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12", "desde las 5 hasta las 7". */
-// After a weekday, "to" is left to "ten to 5" (16:50).
-const SPAN = perLanguage((weekday) => new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:-|–|to|till|til|until)|(?:${weekday}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:-|–|till|til|until))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:a|hasta)) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg'));
+const SPAN = perLanguage((weekday) => new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_EN})|(?:${weekday}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_AFTER_WEEKDAY}))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:${JOIN_ES})) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg'));
 
 /** Two clock times joined as one span, as a range wish (the end without am/pm after the start). */
 function spanOf(s: string, times: readonly TimeHit[]): RangeWish | undefined {

@@ -67,8 +67,11 @@ const WEEKDAY = Object.fromEntries(
 ) as Record<Language, string>;
 /** A pattern built once per language, with that language's weekday words spliced in. */
 const perLanguage = (build: (weekday: string) => RegExp) => ({ en: build(WEEKDAY.en), es: build(WEEKDAY.es) });
-/** "el dom", "el próximo jue", "dom 29": in Spanish a short weekday is a day only where it reads as one ("soy Dom" is a name). */
-const SHORT_AS_DAY = { before: /\b(?:el|del|al) $/, after: /^ \d/ };
+/**
+ * "el dom", "el próximo jue", "dom 29", "vie a las 5": in Spanish a short weekday is a day only where it reads as one;
+ * "soy Dom" is a name, whatever follows it.
+ */
+const SHORT_AS_DAY = { before: /\b(?:el|del|al) $/, after: /^ (?:\d|a las? \d)/, name: /\bsoy $/ };
 
 const UNITS_EN = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const UNITS_ES = ['uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'];
@@ -417,7 +420,10 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   for (const m of s.matchAll(WEEKDAY_PHRASE[language])) {
     const wd = WEEKDAYS[m[2]!]!;
     const before = m[1]?.trim();
-    if (language === 'es' && !before && m[2]! in SHORT_WEEKDAYS.es && !SHORT_AS_DAY.before.test(s.slice(0, m.index!)) && !SHORT_AS_DAY.after.test(s.slice(m.index! + m[0].length))) continue;
+    if (language === 'es' && !before && m[2]! in SHORT_WEEKDAYS.es) {
+      const [pre, post] = [s.slice(0, m.index!), s.slice(m.index! + m[0].length)];
+      if (SHORT_AS_DAY.name.test(pre) || !(SHORT_AS_DAY.before.test(pre) || SHORT_AS_DAY.after.test(post))) continue;
+    }
     const after = m[3]?.trim() ?? '';
     // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.
     // A clock time right after the day makes it the wish, whatever verb came before ("me mandaron 3 punciones, el

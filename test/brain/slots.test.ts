@@ -125,6 +125,8 @@ describe('weekday abbreviations by language: "Dom" the customer is no Sunday', (
     expect(parseWhen('dom 29 a las 10', 'es', now)).toMatchObject({ date: '2026-03-29', time: 600 });
     expect(parseWhen('para el vie por la tarde', 'es', now).date).toBe('2026-03-27');
     expect(parseWhen('el próximo jue', 'es', now).date).toBe('2026-03-26');
+    expect(parseWhen('vie a las 5?', 'es', now).date).toBe('2026-03-27');
+    expect(parseWhen('hola soy Dom a las 10 puedo pasar?', 'es', now).date).toBeUndefined();
     // English short forms are no Spanish weekdays either ("sun" and "sat" are no words of it, "mar" is March).
     expect(parseWhen('el sabado a las 10', 'es', now).date).toBe('2026-03-28');
   });

@@ -109,7 +109,7 @@ const LENGTH_WORDS_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|una?|pues|then|
 const LENGTH_ALONE = /^(?:(?:ok|vale|the|a|la|el|lo|de|one|uno|una|pues|then|entonces) )*(\d{2,3}) ?(?:min|mins|minute|minutes|minuto|minutos|minute one)?(?: one| please| pls| porfa| por favor| then| entonces)*$/;
 const TIME_UNIT = /^(?:hours?|horas?|hrs|mins?|minutes?|minutos?)$/;
 /** Words that point or count rather than name ("the first one", "la misma"): no service by themselves. */
-const GENERIC = new Set('half quarter media cuarto first second third last next same other another this that these those more less just only then also very primera primer primero segunda segundo ultima ultimo proxima proximo misma mismo otra otro otras otros esta este esa ese nueva nuevo'.split(' '));
+const POINTING_AND_COUNTING = new Set('half quarter media cuarto first second third last next same other another this that these those more less just only then also very primera primer primero segunda segundo ultima ultimo proxima proximo misma mismo otra otro otras otros esta este esa ese nueva nuevo'.split(' '));
 /** "in an hour", "una hora antes", "per hour": an hour that is no length of the service. */
 const NOT_LENGTH_BEFORE = /\b(?:in|within|per|every|dentro de|en|por|cada|a|al)\s*$/;
 const NOT_LENGTH_AFTER = /^\s*(?:ago|later|earlier|before|after|early|late|antes|despues|tarde|mas|more|less|menos)\b/;
@@ -278,7 +278,7 @@ export class ServiceMatcher {
    * so "haircut" alone is not "Kids haircut".
    */
   private modifier(text: string): Service | undefined {
-    for (const w of words(text).filter((x) => x.length >= 4 && keywordIntents(x).length === 0 && !TIME_UNIT.test(x) && !GENERIC.has(x))) {
+    for (const w of words(text).filter((x) => x.length >= 4 && keywordIntents(x).length === 0 && !TIME_UNIT.test(x) && !POINTING_AND_COUNTING.has(x))) {
       const k = keyWord(w);
       const having = new Map(this.terms.filter((t) => t.key.length >= 2 && t.key.slice(0, -1).includes(k)).map((t) => [t.service.id, t.service]));
       if (having.size === 1) return [...having.values()][0];

@@ -1,4 +1,4 @@
-import { NAME_PARTICLES, extractName, joinSurname, normalize } from './text.js';
+import { NAME_PARTICLES, THANK_WORDS, extractName, joinSurname, normalize } from './text.js';
 
 /**
  * The name a message gives along the way ("maths tmrw at 4 for Ravi Patel", "es para mi hija Lucía
@@ -51,17 +51,19 @@ const SIGNED = /[.,!?]\s*(?:(?:[Ff]or|[Pp]ara|[Ff]rom|[Dd]e)\s+)?(\p{Lu}\p{Ll}+(
 /** Words that are capitalised at times without naming anyone: days, months, greetings, feasts, courtesies. */
 const NOT_NAMES = new Set(
   (
-    'thanks thank cheers good hi hello hey hiya hola gracias buenos buenas see many muchas happy free here back sorry not fine ok okay available late running saludos un una el la the a ' +
+    'good hi hello hey hiya hola buenos buenas see many muchas happy free here back sorry not fine ok okay available late running saludos un una el la the a ' +
     'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun lunes martes miercoles jueves viernes sabado domingo ' +
     'january february march april may june july august september october november december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ' +
     'today tomorrow tonight morning afternoon evening hoy manana tarde noche christmas easter navidad semana santa pascua halloween valentine valentines birthday cumpleanos ' +
     'dr doctor dra doctora day mother father mothers fathers please pls yes no si vale perfect perfecto great lovely me you him her them us it this that these those mine whoever someone somebody anyone everyone nobody two three four both all todos ambos dos tres ' +
     // Closing words and what people say they are ("hi im new", "hola soy argentina, …"): no names.
-    'ty love merci danke porfa porfavor plis gracias sharp howzit aye bye regards best urgent urgente asap anytime whenever thx ta xx besos besitos abrazos abrazo chau chao adios slds bendiciones amen cheers ciao whatever anyway anyways nevermind cool awesome sorted otherwise ' +
+    'love porfa porfavor plis sharp howzit aye bye regards best urgent urgente asap anytime whenever xx besos besitos abrazos abrazo chau chao adios slds bendiciones amen ciao whatever anyway anyways nevermind cool awesome sorted otherwise ' +
     'new back late early interested curious confused ready done lost stuck busy well keen unsure desperate hoping just also still so sure nervous scared excited ' +
     'nuevo nueva cliente clienta paciente alumno alumna socio socia yo argentina argentino mexicana mexicano chilena chileno colombiana colombiano venezolana venezolano ' +
     'espanola espanol uruguaya uruguayo peruana peruano cubana cubano mama papa madre padre'
-  ).split(' '),
+  )
+    .split(' ')
+    .concat(THANK_WORDS.flatMap((w) => w.split(' '))),
 );
 
 /**

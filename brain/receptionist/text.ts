@@ -23,6 +23,12 @@ const OPT_IN = new Set(['start', 'unstop', 'subscribe', 'alta', 'empezar', 'rean
 export const isOptOut = (n: string) => OPT_OUT.has(n);
 export const isOptIn = (n: string) => OPT_IN.has(n);
 
+/**
+ * Thank-you words, one or two as written: a thanks going along with a yes changes nothing ("yes
+ * thanks"), and a capitalised one names nobody ("Thanks!").
+ */
+export const THANK_WORDS: readonly string[] = ['thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'gracias', 'merci', 'danke'];
+
 /** Words that say yes on their own. */
 const YES_CORE = [
   'yes', 'yeah', 'yea', 'yep', 'yup', 'yas', 'y', 'yh', 'yeh', 'ye', 'ok', 'okay', 'okey', 'k', 'kk', 'sure', 'confirm', 'confirmed', 'correct', 'perfect', 'absolutely', 'definitely',
@@ -39,12 +45,12 @@ const YES_CORE = [
 /** Words that go with a yes without changing it. */
 const YES_FILLER = [
   // "ok let's do it", "let's book it".
-  'let s', 'lets', 'actually', 'please', 'pls', 'plz', 'thanks', 'thank you', 'cheers', 'ta', 'thx', 'ty', 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
+  'let s', 'lets', 'actually', 'please', 'pls', 'plz', ...THANK_WORDS, 'mate', 'x', 'xx', 'then', 'that', 'that s', 'thats', 'it', 'one', 'so', 'and', 'y', 'oh', 'ah', 'the', 'yes',
   'for me', 'to me', 'so much', 'very much', 'see you then', 'see you there', 'see you', 'see ya', 'see you soon', 'catch you then', 'i ll be there', 'ill be there', 'would be great', 'that would be great', 'that d be great', 'thatd be great',
   // "si porfavor", "sí así": run together as typed, or "like that".
   // "si señora", "ya po", "sharp sharp": forms of address and particles.
   'senor', 'senora', 'senorita', 'jefe', 'jefa', 'po', 'pue', 'pe', 'che', 'bru', 'boet', 'bro', 'chief', 'boss', 'maam', 'ma am', 'sir', 'hun', 'love',
-  'por favor', 'porfavor', 'porfa', 'porfi', 'xfa', 'xfavor', 'plis', 'asi', 'gracias', 'muchas', 'mil', 'nos vemos', 'ahi nos vemos', 'alli nos vemos', 'alla nos vemos', 'nos vemos ahi', 'nos vemos alli', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
+  'por favor', 'porfavor', 'porfa', 'porfi', 'xfa', 'xfavor', 'plis', 'asi', 'muchas', 'mil', 'nos vemos', 'ahi nos vemos', 'alli nos vemos', 'alla nos vemos', 'nos vemos ahi', 'nos vemos alli', 'hasta entonces', 'alli estare', 'ahi estare', 'pues', 'entonces', 'eso', 'bien', 'muy', 'guapa', 'guapo', 'para mi',
   // "sí, esa", "yes that one's fine": pointing at the proposal just shown.
   'that one s', 'this one', 'this one s', 'that time', 'that day', 'esa', 'ese', 'esa misma', 'ese mismo', 'esa hora', 'ese dia', 'esa misma hora',
 ];

@@ -51,13 +51,27 @@ const MONTHS: Record<string, number> = {
 };
 const MONTH = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 
-const WEEKDAYS: Record<string, number> = {
-  monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3, weds: 3, thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6, sunday: 7, sun: 7,
+const FULL_WEEKDAYS: Record<string, number> = {
+  monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
   lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
-  // "mar" would be March: martes has no short form.
-  lun: 1, mie: 3, mier: 3, mierc: 3, jue: 4, juev: 4, vie: 5, vier: 5, sab: 6, dom: 7,
 };
-const WEEKDAY = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join('|');
+/** Short forms in their own language only: "Dom", "Vie" or "Sab" in an English message is a customer's name. */
+const SHORT_WEEKDAYS: Record<Language, Record<string, number>> = {
+  en: { mon: 1, tue: 2, tues: 2, wed: 3, weds: 3, thu: 4, thur: 4, thurs: 4, fri: 5, sat: 6, sun: 7 },
+  // "mar" would be March: martes has no short form.
+  es: { lun: 1, mie: 3, mier: 3, mierc: 3, jue: 4, juev: 4, vie: 5, vier: 5, sab: 6, dom: 7 },
+};
+const WEEKDAYS: Record<string, number> = { ...FULL_WEEKDAYS, ...SHORT_WEEKDAYS.en, ...SHORT_WEEKDAYS.es };
+const WEEKDAY = Object.fromEntries(
+  (['en', 'es'] as const).map((lang) => [lang, Object.keys({ ...FULL_WEEKDAYS, ...SHORT_WEEKDAYS[lang] }).sort((a, b) => b.length - a.length).join('|')]),
+) as Record<Language, string>;
+/** A pattern built once per language, with that language's weekday words spliced in. */
+const perLanguage = (build: (weekday: string) => RegExp) => ({ en: build(WEEKDAY.en), es: build(WEEKDAY.es) });
+/**
+ * "el dom", "el próximo jue", "dom 29", "vie a las 5": in Spanish a short weekday is a day only where it reads as one;
+ * "soy Dom" is a name, whatever follows it.
+ */
+const SHORT_AS_DAY = { before: /\b(?:el|del|al) $/, after: /^ (?:\d|a las? \d)/, name: /\bsoy $/ };
 
 const UNITS_EN = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const UNITS_ES = ['uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'];
@@ -86,13 +100,13 @@ const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terr
 /** Patterns built once, with the word lists above spliced in. */
 const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
-const WEEKDAY_PHRASE = new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${WEEKDAY})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g');
+const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${weekday})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g'));
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
   // "el martes 17 hs", "el 17h": an hour, as written in Argentina and elsewhere, never the 17th.
-  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
+  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY.es}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
 
 /** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
@@ -161,7 +175,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     for (const m of s.matchAll(re)) f(m as RegExpExecArray);
   };
   // "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12": both ends of a span are times, the end's am/pm the start's too.
-  for (const m of s.matchAll(SPAN)) {
+  for (const m of s.matchAll(SPAN[language])) {
     const [h1, m1, h2, m2, meridiem] = [Number(m[1] ?? m[3] ?? m[5]), Number(m[2] ?? m[4] ?? m[6] ?? 0), Number(m[7]), Number(m[8] ?? 0), m[9]?.trim()];
     const [a, b] = [clock(h1, m1, h1 <= h2 ? meridiem : undefined), clock(h2, m2, meridiem)];
     if (a === 'bad' || b === 'bad') bad = true;
@@ -236,11 +250,13 @@ const VAGUE = /(?<!\b(?:quarter|half|\d{1,2}|minutes) )\b(between|after|before|f
 const RANGE_START = /^(after|from|not before|no earlier than|a partir de|despues del?|desde)$/;
 const RANGE_BOTH = /^(between|entre)$/;
 
-/** What joins the two ends of a span: "2 to 4", "11:30 till 1:30", "de 10 a 12". */
-const SPAN_JOIN = /^\s*(?:-|–|to|till|til|until|a|hasta)\s*(?:las?\s+)?$/;
+/** What joins the two ends of a span: "2 to 4", "11:30 till 1:30", "de 10 a 12". After a weekday, "to" is left to "ten to 5" (16:50). */
+const JOIN_AFTER_WEEKDAY = '-|–|till|til|until';
+const JOIN_EN = `to|${JOIN_AFTER_WEEKDAY}`;
+const JOIN_ES = 'a|hasta';
+const SPAN_JOIN = new RegExp(`^\\s*(?:${JOIN_EN}|${JOIN_ES})\\s*(?:las?\\s+)?$`);
 /** A span said with its lead-in: "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12", "desde las 5 hasta las 7". */
-// After a weekday, "to" is left to "ten to 5" (16:50).
-const SPAN = new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:-|–|to|till|til|until)|(?:${WEEKDAY}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:-|–|till|til|until))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:a|hasta)) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg');
+const SPAN = perLanguage((weekday) => new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_EN})|(?:${weekday}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_AFTER_WEEKDAY}))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:${JOIN_ES})) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg'));
 
 /** Two clock times joined as one span, as a range wish (the end without am/pm after the start). */
 function spanOf(s: string, times: readonly TimeHit[]): RangeWish | undefined {
@@ -338,9 +354,9 @@ interface DateReading {
 
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
 // "Tuesday fortnight": two weeks on, as "Friday week" is one.
-const WEEKS_AFTER = new RegExp(`\\b(${WEEKDAY}) (week|after next|fortnight)\\b`, 'g');
-const A_WEEK_FROM = new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${WEEKDAY}|${TOMORROW}|today)\\b`, 'g');
-const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${WEEKDAY})\\b|\\b(?:el |the |on the )?(${WEEKDAY}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g');
+const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight)\\b`, 'g'));
+const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
+const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${weekday})\\b|\\b(?:el |the |on the )?(${weekday}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g'));
 
 /**
  * Words that put the weekday after them in the past: a past tense a few words before it ("se cayó
@@ -352,7 +368,7 @@ const IN_WEEKS_ON = new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks
 const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
 const PAST_AFTER = /^ (?:pasado|ago)\b/;
 /** "the friday before", "el jueves antes", "el sábado siguiente": a weekday that counts from a day of the month said. */
-const WEEKDAY_AROUND = new RegExp(`\\b(?:the|el) (${WEEKDAY}) (before|after|antes|de antes|anterior|despues|de despues|siguiente)\\b(?! (?:de |del )?las?\\b| \\d{1,2} ?(?:am|pm)\\b| (?:work|school|lunch|noon|midday|dinner)\\b)`, 'g');
+const WEEKDAY_AROUND = perLanguage((weekday) => new RegExp(`\\b(?:the|el) (${weekday}) (before|after|antes|de antes|anterior|despues|de despues|siguiente)\\b(?! (?:de |del )?las?\\b| \\d{1,2} ?(?:am|pm)\\b| (?:work|school|lunch|noon|midday|dinner)\\b)`, 'g'));
 
 /** "in two weeks time, same day of the week as today": the count of weeks says the day; this only agrees with it. */
 const SAME_WEEKDAY = /\b(?:on )?(?:the )?same day(?: of the week)?(?: as (?:today|now))?\b|\b(?:el )?mismo dia(?: de la semana)?(?: que hoy)?\b/g;
@@ -374,12 +390,12 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
   };
   const count = (w: string) => (/^\d/.test(w) ? Number(w) : 1);
-  for (const m of [...s.matchAll(WEEKS_AFTER)]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), WEEKDAYS[m[1]!]);
-  for (const m of [...s.matchAll(A_WEEK_FROM)]) {
+  for (const m of [...s.matchAll(WEEKS_AFTER[language])]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), WEEKDAYS[m[1]!]);
+  for (const m of [...s.matchAll(A_WEEK_FROM[language])]) {
     const wd = WEEKDAYS[m[2]!];
     shift(m, (wd ? ahead(wd, false) : m[2] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[1] === 'fortnight' ? 2 : 1 }), wd);
   }
-  for (const m of [...s.matchAll(IN_WEEKS_ON)]) {
+  for (const m of [...s.matchAll(IN_WEEKS_ON[language])]) {
     const wd = WEEKDAYS[(m[2] ?? m[3])!]!;
     shift(m, today.plus({ weeks: count((m[1] ?? m[4])!) }).startOf('week').plus({ days: wd - 1 }), wd);
   }
@@ -396,14 +412,18 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     r.dates.push(today.plus({ days: /^(week|semana)/.test(m[2]!) ? n * 7 : /^fortnight/.test(m[2]!) ? n * 14 : n }));
   }
   // "the tuesday before, the 27th": a weekday counted from a day of the month, read once those are known.
-  const relative = [...s.matchAll(WEEKDAY_AROUND)].map((m) => {
+  const relative = [...s.matchAll(WEEKDAY_AROUND[language])].map((m) => {
     s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
     return { wd: WEEKDAYS[m[1]!]!, after: /^(after|despues|de despues|siguiente)$/.test(m[2]!) };
   });
   // Weekdays, with their "this / next / que viene" reading.
-  for (const m of s.matchAll(WEEKDAY_PHRASE)) {
+  for (const m of s.matchAll(WEEKDAY_PHRASE[language])) {
     const wd = WEEKDAYS[m[2]!]!;
     const before = m[1]?.trim();
+    if (language === 'es' && !before && m[2]! in SHORT_WEEKDAYS.es) {
+      const [pre, post] = [s.slice(0, m.index!), s.slice(m.index! + m[0].length)];
+      if (SHORT_AS_DAY.name.test(pre) || !(SHORT_AS_DAY.before.test(pre) || SHORT_AS_DAY.after.test(post))) continue;
+    }
     const after = m[3]?.trim() ?? '';
     // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.
     // A clock time right after the day makes it the wish, whatever verb came before ("me mandaron 3 punciones, el

@@ -109,6 +109,29 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
   });
 });
 
+describe('weekday abbreviations by language: "Dom" the customer is no Sunday', () => {
+  const now = DateTime.fromISO('2026-03-24T10:00:00Z', { zone });
+  it('in English, a Spanish short weekday is a name, and an English one still a day', () => {
+    for (const name of ['Dom', 'Mie', 'Jue', 'Vie', 'Sab', 'Lun']) expect(parseWhen(`Hi I'm ${name}, can I book a haircut?`, 'en', now)).toEqual({});
+    expect(parseWhen("hi it's Dom, anything tomorrow at 10?", 'en', now)).toMatchObject({ date: '2026-03-25', time: 600 });
+    expect(parseWhen('sun 10am please', 'en', now)).toMatchObject({ date: '2026-03-29', time: 600 });
+    expect(parseWhen('sat 28th?', 'en', now).date).toBe('2026-03-28');
+  });
+
+  it('in Spanish, a short weekday only where it reads as a date ("el dom", "dom 29"), never a name after "soy"', () => {
+    expect(parseWhen('hola soy Dom, quería una cita', 'es', now)).toEqual({});
+    expect(parseWhen('Soy Vie, mañana a las 10 puede ser?', 'es', now)).toMatchObject({ date: '2026-03-25', time: 600 });
+    expect(parseWhen('el dom a las 10', 'es', now)).toMatchObject({ date: '2026-03-29', time: 600 });
+    expect(parseWhen('dom 29 a las 10', 'es', now)).toMatchObject({ date: '2026-03-29', time: 600 });
+    expect(parseWhen('para el vie por la tarde', 'es', now).date).toBe('2026-03-27');
+    expect(parseWhen('el próximo jue', 'es', now).date).toBe('2026-03-26');
+    expect(parseWhen('vie a las 5?', 'es', now).date).toBe('2026-03-27');
+    expect(parseWhen('hola soy Dom a las 10 puedo pasar?', 'es', now).date).toBeUndefined();
+    // English short forms are no Spanish weekdays either ("sun" and "sat" are no words of it, "mar" is March).
+    expect(parseWhen('el sabado a las 10', 'es', now).date).toBe('2026-03-28');
+  });
+});
+
 describe('words that point at a booking (issue 13: multi-turn)', () => {
   const now = DateTime.fromISO('2026-03-24T10:00:00Z', { zone });
   it('"the one on saturday" is Saturday, not the 1st; "la del 27" is the 27th', () => {

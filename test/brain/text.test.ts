@@ -21,6 +21,11 @@ describe('confirmation reading (issue 13 item 5)', () => {
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );
 
+  it.each(['ok merci', 'yes danke', 'perfecto, merci', 'yes ty'])(
+    '"%s" is a yes: every thank-you word the names reader knows goes along with a yes (one list, THANK_WORDS)',
+    (text) => expect(isAffirmative(n(text))).toBe(true),
+  );
+
   it.each(['si señora, muchas gracias', 'sharp, yes', 'ok he says yes go ahead', 'joya, sí', 'ya po, perfecto', 'listo, sí señor', 'actually yes, book it', 'sí, apuntadlo porfa'])(
     '"%s" is a yes to a proposed booking: a word or two of the customer\'s own beside it',
     (text) => expect(isAffirmative(n(text), 'create_booking')).toBe(true),

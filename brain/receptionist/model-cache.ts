@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureDir } from '../../core/fs.js';
+import { ensureDir, writeFileAtomic } from '../../core/fs.js';
 import { createLogger } from '../../core/logger.js';
 import { defaultHome, Paths, projectRoot } from '../../core/paths.js';
 
@@ -38,20 +38,13 @@ export class ModelCache {
   write(name: string, text: string): string | undefined {
     const failures: string[] = [];
     for (const [i, dir] of this.dirs.entries()) {
-      const file = path.join(dir, name);
-      const tmp = `${file}.${process.pid}.tmp`;
       try {
         if (i === 0) fs.mkdirSync(dir, { recursive: true });
         else ensureDir(dir);
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, file);
+        // Readable by every user of the installation, as npm leaves its cache: the model is the corpus's, no secret.
+        writeFileAtomic(path.join(dir, name), text, 0o644);
         return dir;
       } catch (err) {
-        try {
-          fs.rmSync(tmp, { force: true });
-        } catch {
-          // The folder itself could not be made: there is no file to remove.
-        }
         failures.push(`${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
     }

@@ -9,7 +9,7 @@ import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { asksForHuman, emojiIntent, isChatter, isFrustrated, mentionsContact, withoutChat } from './conversation.js';
 import { PRICE, WALK_IN, keywordIntents, withoutKeywords } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
-import { sharedWords, Vocabulary } from './vocabulary.js';
+import { prepareVocabulary, Vocabulary } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
 import { hasNoWords, normalize } from './text.js';
 import { cached } from '../../core/memo.js';
@@ -66,7 +66,7 @@ export class IntentClassifier {
   /** Reads or trains the models every tenant shares, ahead of the first tenant (`npm run build`, the test suite). */
   static async prepare(utterances: Corpus = corpus(), cache = modelCache()): Promise<void> {
     await cached(models, utterances, () => trainModels(utterances, cache));
-    sharedWords(utterances);
+    prepareVocabulary(utterances);
   }
 
   /**

@@ -66,8 +66,8 @@ class Words {
 /** The corpus's common words, shared by every tenant trained on it. */
 const corpusWords = new WeakMap<Corpus, Words>();
 
-/** The words every tenant's vocabulary shares, counted once per corpus (the classifier prepares them with its models). */
-export const sharedWords = (corpus: Corpus): Words => cached(corpusWords, corpus, () => new Words([commonWords(corpus), TIME_WORDS]));
+/** The words every tenant's vocabulary shares, counted once per corpus. */
+const sharedWords = (corpus: Corpus): Words => cached(corpusWords, corpus, () => new Words([commonWords(corpus), TIME_WORDS]));
 
 /**
  * The corpus's words that are a receptionist's talk rather than one trade's: those in two lines or
@@ -106,6 +106,15 @@ const strayWords = (corpus: Corpus): Set<string> =>
 const STRAY_LINES = 3;
 const STRAY_SHARE = 1 / 3;
 
+/** Counts the corpus's shared and out-of-scope words once, with the models, so no tenant's first message waits for them. */
+export function prepareVocabulary(corpus: Corpus): void {
+  sharedWords(corpus);
+  strayWords(corpus);
+}
+
+/** The service lexicon's words as written, to find a business's own words in the other language. */
+const LEXICON = serviceWords((w) => w);
+
 export class Vocabulary {
   private readonly shared: Words;
   private readonly own: Words;
@@ -120,8 +129,7 @@ export class Vocabulary {
       profile.name,
     ];
     // "photos" to a studio that wrote "Sesión de fotos": its words in the other language too (service-words.ts).
-    const lexicon = serviceWords((w) => w);
-    const translated = own.flatMap((t) => normalize(t).split(' ')).flatMap((w) => [...lexicon.same(w), ...lexicon.same(w.replace(/e?s$/, ''))]);
+    const translated = own.flatMap((t) => normalize(t).split(' ')).flatMap((w) => [...LEXICON.same(w), ...LEXICON.same(w.replace(/e?s$/, ''))]);
     this.own = new Words([...own, translated.join(' ')]);
   }
 

@@ -34,6 +34,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const engine = engineFromConfig(config, log);
   const chat = new ChatService(engine, log);
   const app = createBrainApp({
+    registry: config,
     tenants,
     chat,
     engineStatus: engine.status?.bind(engine),

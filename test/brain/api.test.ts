@@ -100,6 +100,17 @@ describe.each(engines())('on $name', (engine) => {
       expect(fs.readFileSync(t.config.paths.profile('salon-b'), 'utf8')).toContain('timezone: Europe/London');
     });
 
+    it('renames the tenant in the registry when PUT gives the business a new name', async () => {
+      const put = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: { ...profileBody, name: 'Salon Bella' } });
+      expect(put.status).toBe(200);
+      expect(fs.readFileSync(t.config.paths.profile('salon-b'), 'utf8')).toContain('name: Salon Bella');
+      const listed = JSON.parse((await cli(t.env, 'tenant', 'list', '--json')).stdout) as { id: string; name: string }[];
+      expect(listed.find((r) => r.id === 'salon-b')?.name).toBe('Salon Bella');
+      // The brain's own view (its staff notices name the business) follows the registry file at once.
+      expect(brain.tenants.registry.get('salon-b')?.name).toBe('Salon Bella');
+      if (engine.name === 'PostgreSQL') expect(engine.query(t, 'salon-b', "SELECT name FROM wr_registry.tenants WHERE id = 'salon-b'")).toBe('Salon Bella');
+    });
+
     it('rejects an invalid profile with 400 and the field paths, changing nothing', async () => {
       const res = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: { name: 'X', timezone: 'Nowhere', hours: { mon: ['9-5'] } } });
       expect(res.status).toBe(400);

@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { LineCounter, parseDocument, stringify, isMap, isNode, isScalar, type Node } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from './issue-path.js';
+import { LANGUAGES } from './language.js';
 import { MEDIA_DEFAULTS, MediaPolicySchema } from './media-policy.js';
 import { stripControlDeep } from './text.js';
 
@@ -12,8 +13,7 @@ import { stripControlDeep } from './text.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-export const LANGUAGES = ['en', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from './language.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const RANGE = /^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$/;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EscalationListSchema } from '../../core/contracts.js';
+import { renameProfileYaml } from '../../core/profile.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { until } from '../helpers/gateway.js';
@@ -162,6 +163,19 @@ describe.each(engines())('on $name', (engine) => {
       expect((await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'late' })).status).toBe(404);
       await brain.tenants.sweep();
       expect(brain.tenants.openCount).toBe(2);
+    });
+
+    it('lists the tenant under the name profile.yaml is given by hand, once the brain has read it', async () => {
+      const file = t.config.paths.profile('clinic-a');
+      const before = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, renameProfileYaml(before, 'Sonrisa Centro'));
+      const res = await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' });
+      expect((await res.json()).name).toBe('Sonrisa Centro');
+      const listed = async () => (JSON.parse((await cli(t.env, 'tenant', 'list', '--json')).stdout) as { id: string; name: string }[]).find((r) => r.id === 'clinic-a')?.name;
+      await until(async () => (await listed()) === 'Sonrisa Centro', 10_000, 'the registry to follow the profile');
+      fs.writeFileSync(file, before);
+      expect((await (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' })).json()).name).toBe('Sonrisa Dental Clinic');
+      await until(async () => (await listed()) === 'Sonrisa Dental Clinic', 10_000, 'the registry to follow the profile back');
     });
 
     it('keeps serving the last valid profile when profile.yaml is broken by hand', async () => {

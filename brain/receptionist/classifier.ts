@@ -185,6 +185,9 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   if (hints.length === 0 || hints.includes(model.intent as TrainableIntent)) return model.intent;
   // In "hi, hope you're well, ... can I move my appointment", the request decides, not the greeting.
   if (CHAT.has(model.intent)) return hints[0]!;
+  // "tengo que venir sin crema a la limpieza?", "is the float price all included?": a policy's own words outweigh a guess at
+  // one's bookings or a new one that has none of its own.
+  if (hints[0] === 'faq' && TRANSACTIONAL.has(model.intent) && !hints.some((h) => TRANSACTIONAL.has(h))) return 'faq';
   // Booking, cancelling or moving needs words that ask for it: "hasta que hora estan el sabado" asks the hours.
   // A sure model reads what keywords miss: "hi, could we push Tuesday's session to Thursday" moves a booking.
   if (TRANSACTIONAL.has(model.intent) && !hints.some((h) => TRANSACTIONAL.has(h)) && model.score < SURE) return hints[0]!;

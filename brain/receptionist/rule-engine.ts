@@ -188,9 +188,9 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   // "the 30th then, first thing in the morning": the day's opening time.
   if (flow.time === undefined && e.when.earliest) [flow.time, flow.ambiguousMeridiem] = [rangesFor(profile, day)[0]!.open, false];
   if (flow.time === undefined) {
-    // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
-    // said) come with the question, as numbered choices.
-    const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
+    // "anything before school tomorrow?", "after lunch": asked what is free, or told a part of the day, the day's first
+    // free times (in that part of the day) come with the question, as numbered choices.
+    const asksWhatIsFree = ASKS_FREE.test(turn.normalized) || e.when.part !== undefined;
     const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part, rangesFor(profile, day)));
     flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
     const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
@@ -252,13 +252,15 @@ const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|avail
  * Whether a local start ("2026-03-27T16:30") falls in a part of the day. On a day split by a break
  * (10:00–14:00, 16:00–20:00) the morning is the first opening and the afternoon what follows the
  * break ("por la tarde" is after lunch); otherwise mornings end at noon and afternoons run 12–19.
- * Evenings start at 17:00.
+ * Evenings start at 17:00; "after lunch" is after the break, or from 13:00.
  */
 function inPart(iso: string, part: DayPart | undefined, ranges: readonly { open: number; close: number }[]): boolean {
   const minutes = Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
   const split = ranges.length >= 2 && ranges[0]!.close <= 15 * 60 ? ranges[0]!.close : undefined;
   if (part === 'morning') return minutes < (split ?? 12 * 60);
   if (part === 'afternoon') return minutes >= (split ?? 12 * 60) && minutes < 19 * 60;
+  // With no break in the day, lunch is taken to end at 13:00.
+  if (part === 'after_lunch') return minutes >= (split ?? 13 * 60) && minutes < 19 * 60;
   if (part === 'evening') return minutes >= 17 * 60;
   return true;
 }

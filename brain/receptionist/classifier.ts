@@ -11,7 +11,7 @@ import { PRICE, WALK_IN, keywordIntents, withoutKeywords } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { prepareVocabulary, Vocabulary } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
-import { hasNoWords, normalize } from './text.js';
+import { hasNoWords, mentionsReschedule, normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 import { modelCache, type ModelCache } from './model-cache.js';
 import { projectRoot } from '../../core/paths.js';
@@ -61,7 +61,8 @@ export class IntentClassifier {
     for (const s of profile.services) for (const name of [s.name, ...s.aliases]) overlay.add(normalize(name), 'services');
     for (const f of profile.faq) overlay.add(normalize(f.question), 'faq');
     await IntentClassifier.prepare(utterances, cache);
-    return new IntentClassifier(await models.get(utterances)!, overlay, new Vocabulary(profile, utterances), matchersFor(profile).services, staffNames(profile));
+    const vocabulary = new Vocabulary(profile, utterances);
+    return new IntentClassifier(await models.get(utterances)!, overlay, vocabulary, matchersFor(profile).services, staffNames(profile, (w) => vocabulary.isFrequent(w)));
   }
 
   /** Reads or trains the models every tenant shares, ahead of the first tenant (`npm run build`, the test suite). */
@@ -105,8 +106,10 @@ export class IntentClassifier {
     // something urgent, unless the message asks to book, move, cancel or look up ("can Dr Kieran see Max on thursday",
     // "necesito una cita urgente"); or on the model's "human" (modelAsksForPerson).
     if (asksForHuman(text) || isFrustrated(text)) return { ...first, intent: 'human' };
-    const transactional = first.hints.some((h) => TRANSACTIONAL.has(h)) || (TRANSACTIONAL.has(first.intent) && first.score >= SURE);
-    if ((namesStaff(text, this.staff) || isUrgent(text)) && !transactional) return { ...first, intent: 'human' };
+    const asksTransaction = first.hints.some((h) => TRANSACTIONAL.has(h));
+    // "necesito una sesión de punción seca urgente": one of the business's services the models read as wanted is a booking.
+    if (isUrgent(text) && !asksTransaction && !(first.intent === 'book' && this.services.find(text).length > 0)) return { ...first, intent: 'human' };
+    if (namesStaff(text, this.staff) && !asksTransaction && !(TRANSACTIONAL.has(first.intent) && first.score >= SURE)) return { ...first, intent: 'human' };
     // "how are you? do you do balayage", "keen for a helix this arvo, say 5? cheers, Jordan": the request decides, not
     // the chat around it.
     const body = CHAT.has(first.intent) || first.hints.some((h) => CHAT.has(h)) ? withoutChat(text) : undefined;
@@ -175,6 +178,9 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // "when's your earliest appointment?" asks for availability, not about one's bookings;
   // "quiero reservar…" with no words about one's own bookings is a new one, whatever the model's hunch.
   if (model.intent === 'my_bookings' && hints.includes('book') && (AVAILABILITY.test(text) || hints[0] === 'book')) return 'book';
+  // "quiero cita con la misma esteticista del otro día": asked in booking words and none of change (those the dialogue
+  // reads first, rule-engine.ts), a new booking, whatever the model hears of the last one; "puedo ir más tarde" is no such word.
+  if (model.intent === 'reschedule' && NEW_BOOKING.test(text) && !mentionsReschedule(text)) return 'book';
   // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
   if (hints[0] === 'cancel' && model.intent !== 'reschedule') return 'cancel';
   // Both models out of scope: "where's the best paella in valencia" shares a word with a location question, not its meaning.
@@ -326,6 +332,8 @@ const NLP_WEIGHT = 0.5;
 /** "what is X", "what's a X", "qué es el X", "y eso de la X qué es" (its first words: a service's name is short). */
 const WHAT_IS = /^(so |and |ok |y |pero |hola |hi )?(what|whats|what s|wat|que|q) (is|are|s|es|son) (an? |the |el |la |los |las |un |una |eso de (la |el )?)?(?<thing>[\p{L}\d]+( [\p{L}\d]+){0,2})/u;
 
+/** Words that ask for a booking in so many words: "quiero cita", "necesito una hora", "I'd like to book", "book me a session". */
+const NEW_BOOKING = /\b((quiero|quisiera|queria|necesito|me gustaria|pedir|dame|me das|me dais) (una )?(nueva )?(cita|reserva|hora|turno)|(book|make) (me )?(a|an|another) (new )?(appointment|booking|session|slot)|(i d|id|i would|i want to|i wanna) (like to )?book)\b/;
 const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;
 const TRANSACTIONAL = new Set<string>(['book', 'cancel', 'reschedule', 'my_bookings']);
 /** What the business offers or says of itself: asked of another trade's things, out of scope. */

@@ -59,9 +59,15 @@ class Words {
   }
 
   knows(w: string): boolean {
-    return this.words.has(w) || this.words.has(w.replace(/e?s$/, '')) || (w.length >= PREFIX && this.prefixes.has(w.slice(0, PREFIX)));
+    const other = IRREGULAR.get(w);
+    return this.words.has(w) || this.words.has(w.replace(/e?s$/, '')) || (other !== undefined && this.words.has(other)) || (w.length >= PREFIX && this.prefixes.has(w.slice(0, PREFIX)));
   }
 }
+
+/** English plurals not made with -s, both ways: "a cut for a man" to a salon whose service is "Men's haircut". */
+const IRREGULAR = new Map(
+  [['man', 'men'], ['woman', 'women'], ['child', 'children'], ['person', 'people'], ['foot', 'feet'], ['tooth', 'teeth'], ['mouse', 'mice'], ['goose', 'geese']].flatMap(([a, b]) => [[a!, b!], [b!, a!]] as [string, string][]),
+);
 
 /** The corpus's common words, shared by every tenant trained on it. */
 const corpusWords = new WeakMap<Corpus, Words>();
@@ -106,10 +112,22 @@ const strayWords = (corpus: Corpus): Set<string> =>
 const STRAY_LINES = 3;
 const STRAY_SHARE = 1 / 3;
 
-/** Counts the corpus's shared and out-of-scope words once, with the models, so no tenant's first message waits for them. */
+/** Words in FREQUENT_LINES lines of the corpus or more: everyday talk, no one's name ("notaría", "workshop", "club"). */
+const frequentWords = new WeakMap<Corpus, Set<string>>();
+const frequent = (corpus: Corpus): Set<string> =>
+  cached(frequentWords, corpus, () => {
+    const lines = new Map<string, number>();
+    for (const u of Object.values(corpus).flat()) for (const w of new Set(normalize(u.text).split(' '))) lines.set(w, (lines.get(w) ?? 0) + 1);
+    return new Set([...lines].filter(([, n]) => n >= FREQUENT_LINES).map(([w]) => w));
+  });
+/** Staff and customers' first names the corpus has run to 5 lines ("marta"); the words of a contact's place, 11 and more ("front", "club"). */
+const FREQUENT_LINES = 10;
+
+/** Counts the corpus's shared, frequent and out-of-scope words once, with the models, so no tenant's first message waits for them. */
 export function prepareVocabulary(corpus: Corpus): void {
   sharedWords(corpus);
   strayWords(corpus);
+  frequent(corpus);
 }
 
 /** The service lexicon's words as written, to find a business's own words in the other language. */
@@ -119,10 +137,12 @@ export class Vocabulary {
   private readonly shared: Words;
   private readonly own: Words;
   private readonly stray: Set<string>;
+  private readonly frequent: Set<string>;
 
   constructor(profile: Profile, corpus: Corpus) {
     this.shared = sharedWords(corpus);
     this.stray = strayWords(corpus);
+    this.frequent = frequent(corpus);
     const own = [
       ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases]),
       ...profile.faq.flatMap((f) => [f.question, ...f.keywords]),
@@ -135,6 +155,11 @@ export class Vocabulary {
 
   private knows(w: string): boolean {
     return this.shared.knows(w) || this.own.knows(w);
+  }
+
+  /** Whether the corpus uses `word` (normalised) in many lines: a word of everyday talk, not a name. */
+  isFrequent(word: string): boolean {
+    return this.frequent.has(word);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Profile } from '../../core/profile.js';
-import { normalize, plain } from './text.js';
+import { THANK_WORDS, normalize, plain } from './text.js';
 
 /**
  * The conversational classes: a wish for a person, a stop asked for in other words, the customer's
@@ -376,7 +376,7 @@ const WEATHER_REMARK = /\b(hope (you re|you are|ur|u r|you|y all|you all|you guy
  * Thanks that closes a request: "…say 5? cheers, Jordan", "…el jueves? gracias!", "…friday pls thank you x". Thanking
  * ahead for what is asked is manners, not the message.
  */
-const SIGN_OFF = /^(.+?) (many thanks|thanks+|thank (you|u)|thankyou|thx|ty|ta|cheers|gracias|muchas gracias|mil gracias|saludos|un saludo)( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$/;
+const SIGN_OFF = new RegExp(`^(.+?) (${[...THANK_WORDS, 'many thanks', 'thanks+', 'thank u', 'thankyou', 'muchas gracias', 'mil gracias', 'saludos', 'un saludo'].join('|')})( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$`);
 /** What opens a message as chat: a hello, a how-are-you, a laugh, an "ok cool", a remark ("busy day", "happy friday"), praise for the bot. */
 const OPENERS = [GREETING, SMALLTALK, new RegExp(`^(${ACKNOWLEDGEMENT})\\b`), new RegExp(`^(${SMALLTALK_ANYWHERE.source})`)];
 

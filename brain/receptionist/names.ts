@@ -37,7 +37,7 @@ const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'sh
 /** Kisses or an emoji that sign off a name: "I'm Niamh x", "soy Ana 😊". */
 const KISSES = '(?:\\s+x+|\\s*\\p{Extended_Pictographic}+)?';
 /** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
-const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?${KISSES}\\s*(?:$|[.,!?;]))`, 'u');
+const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?|(?:[Ll]e |[Tt]e )?[Hh]abla(?: con)?|[Ll]e escribe)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?${KISSES}\\s*(?:$|[.,!?;]))`, 'u');
 /** "hi its sophie, can i book…", "hola soy maria, queria…": after a greeting, a name in lower case that closes its clause. */
 const GREETED_SELF = new RegExp(`^(?:hi+|hey+|hello|hiya|heya|morning|hola|holi|buenas|buenos dias|buen dia|buenas tardes)[,!]?\\s+(?:it'?s|it is|i'?m|i am|this is|soy)\\s+([a-z\\u00e0-\\u00ff]{3,}(?:\\s+[a-z\\u00e0-\\u00ff]{3,})?)(?=(?:\\s+(?:here|aqui|aquí))?${KISSES}\\s*(?:$|[,.!?;]))`, 'u');
 /** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */

@@ -107,7 +107,8 @@ const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  // "the 3 o'clock one" is a time; "my 2nd fitting" counts visits, it names no day.
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick|o ?'? ?clock|am|pm)\\b)|(?<!\\b(?:my|our|your|her|his|their) )(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
   // "el martes 17 hs", "el 17h": an hour, as written in Argentina and elsewhere, never the 17th.
   es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY.es}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
@@ -118,7 +119,8 @@ const DAY_OF_MONTH_NUMBER = /\b(?:el|dia) (?:dia )?([1-9]|[12]\d|3[01]) del? (0?
 const MONTH_FIRST_ZONE = /^(?:America\/(?:New_York|Detroit|Chicago|Denver|Phoenix|Los_Angeles|Anchorage|Juneau|Sitka|Metlakatla|Yakutat|Nome|Adak|Boise|Menominee|Indiana\/\w+|Kentucky\/\w+|North_Dakota\/\w+|Indianapolis|Louisville)|Pacific\/Honolulu|US\/\w+|Asia\/Manila)$/;
 /** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
 const FOUR_DIGITS = new RegExp(
-  `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)(?: ?(?:h|hs|hrs))?\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
+  // "my 2014 camry": a year of a thing someone has.
+  `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde|my|our|his|her|their|mi|su|a|an) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)(?: ?(?:h|hs|hrs))?\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
   'g',
 );
 /**
@@ -190,7 +192,12 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   }
   if (language === 'es') {
     // "tipo 5", "tipo 17:30" (Río de la Plata): about that time.
-    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?))/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
+    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?(?:( y media| y cuarto| menos cuarto)\b|\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?)))/g, (m) => {
+      const h = Number(m[1]);
+      const extra = m[3]?.trim();
+      if (extra === 'menos cuarto') add(m, h - 1, 45);
+      else add(m, h, extra === 'y media' ? 30 : extra === 'y cuarto' ? 15 : m[2] ? Number(m[2]) : 0);
+    });
     // "a las 5 y media de la tarde", "sobre las 11 y cuarto", "a las 7 menos cuarto", "a las 16h30".
     scan(/\blas? (\d{1,2})(?!\d)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
       let h = Number(m[1]);
@@ -309,7 +316,10 @@ function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish
 }
 
 /** "first thing in the morning", "lo más temprano posible", "when you open": the opening time of the day. */
-const EARLIEST = /\b(first thing|as early as (?:possible|poss|you can)|earliest (?:possible|slot|time|you can)|when you open|as soon as you open|a primera hora|lo mas temprano(?: posible)?|lo antes posible ese dia|apenas abr\w+|en cuanto abr\w+|nada mas abrir|al abrir)\b/;
+const EARLIEST = /\b(first thing|as early as (?:possible|poss|you can)|earliest (?:possible|slot|time|you can)|when you open|as soon as you open|a primera hora|lo mas temprano(?: posible)?|(?:la|lo) primer[oa]? (?:hora |cita |turno )?que (?:tenga|tengan|tengas|tengais|haya)|the first (?:one|slot|time|thing) (?:you have|you ve got|you got|available)|whatever is first|lo antes posible ese dia|apenas abr\w+|en cuanto abr\w+|nada mas abrir|al abrir)\b/;
+
+/** How many characters from a clock time a part of the day may be said and still go with it. */
+const PART_REACH = 24;
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
@@ -582,6 +592,9 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   if (hit) {
     let minutes = hit.minutes;
     let certain = hit.certain;
+    // "make that 2 o'clock, I have a dentist appointment in the morning": a part of the day said far from the time
+    // tells the story; only one said beside it says which half of the day.
+    const part = partOfDay(s.slice(Math.max(0, hit.at - PART_REACH), hit.end + PART_REACH));
     if (!certain && part && minutes < 13 * 60) {
       // "a las 12 de la mañana", "12 in the morning": noon, as a booking means it, never midnight.
       if (part !== 'morning' && minutes < 12 * 60) minutes += 12 * 60;

@@ -35,6 +35,8 @@ const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+
 /** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
 const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
 /** Kisses or an emoji that sign off a name: "I'm Niamh x", "soy Ana 😊". */
+/** "Mario Alberto Rios CC 71.xxx", "Ana Gil, DNI 123": a name before the number of an identity document. */
+const BEFORE_ID = new RegExp(`(${NAME}),?\\s+(?:CC|C\\.C\\.|DNI|NIE|NIT|RUT|CURP|[Cc][ée]dula|ID)\\b`, 'u');
 const KISSES = '(?:\\s+x+|\\s*\\p{Extended_Pictographic}+)?';
 /** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
 const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?|(?:[Ll]e |[Tt]e )?[Hh]abla(?: con)?|[Ll]e escribe)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?${KISSES}\\s*(?:$|[.,!?;]))`, 'u');
@@ -98,7 +100,7 @@ export function nameInMessage(written: string, namesService: (text: string) => b
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true, /name|nombre|llam|called/.test(strong![0])) : undefined;
     if (name) return name;
   }
-  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, GREETED_SELF]) {
+  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, BEFORE_ID, GREETED_SELF]) {
     // Lower case only after a greeting, and never a word of doing ("hi im wondering, …").
     const m = re === GREETED_SELF ? re.exec(text.toLowerCase())?.filter((w, i) => i === 0 || !/ing$/.test(w ?? '')) : re.exec(text);
     const name = m && (m[1] ?? m[2]) ? personName((m[1] ?? m[2])!, namesService, re === NAME_WORD, re === NAME_WORD || re === SELF || re === GREETED_SELF) : undefined;

@@ -180,7 +180,15 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
   e = { ...e, when: spanBooked(e.when, durationMinutes, turn.normalized) };
+  const firmTime = flow.time !== undefined && !flow.ambiguousMeridiem;
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  // "after lunch is best for me" once a morning time was proposed: a part of the day on the other side of noon (or of
+  // lunch) from the time agreed replaces it.
+  if (firmTime && e.when.part && e.when.time === undefined && flow.date && flow.time !== undefined) {
+    const at = `${flow.date}T${formatClock(flow.time)}`;
+    const lunch = e.when.part === 'after_lunch' && !inPart(at, 'after_lunch', rangesFor(profile, DateTime.fromISO(flow.date, { zone: zoneOf(profile) })));
+    if ((e.when.part === 'morning') === (flow.time >= 12 * 60) || lunch) flow.time = undefined;
+  }
   // "anything after 5 on friday?": asked what is free, the free times that fit are offered, when the range and the
   // day say which. "entre 3 y 5", "any time after 4 is fine": told a range, its first free time is proposed.
   const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
@@ -294,7 +302,7 @@ async function startsInRange(turn: Turn, date: string, range: RangeWish, duratio
 const ADD_ON = /\b(add|also|as well|too|straight after|right after|after that|afterwards|another|tambien|ademas|anadir|agregar|justo despues|despues de eso|luego|otra|otro)\b/;
 
 /** "anything on friday?", "¿tenéis hueco el jueves?": a question about what is free, not a time. */
-const ASKS_FREE = /\b(what s open|whats open|what s free|whats free|what (?:times|slots) (?:u|you) (?:got|have)|que horarios (?:tiene|tienen|tienes|teneis|hay)|anything|something|any (?:slots?|times?|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
+const ASKS_FREE = /\b(what s open|whats open|what s free|whats free|what (?:times|slots) (?:u|you) (?:got|have)|que horarios (?:tiene|tienen|tienes|teneis|hay)|anything|something|any (?:slots?|times?(?! (?:after|before|from|between|is|works|suits|you like|you want))|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
 
 /**
  * Whether a local start ("2026-03-27T16:30") falls in a part of the day. On a day split by a break

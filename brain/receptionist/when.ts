@@ -135,6 +135,8 @@ function prepare(text: string, language: Language): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    // "Morning! can you do wednesday": a greeting opening the message names no part of the day.
+    .replace(/^\s*(?:good )?(?:morning|afternoon|evening)\b(?= *[!,.]| +(?:all|there|guys|team|folks|mate|yall|y all)\b)/, ' ')
     .replace(/[¿¡!?,;()"*]+/g, ' ')
     .replace(/\b([ap])\.m\.?/g, '$1m')
     .replace(/@/g, language === 'es' ? ' a las ' : ' at ')
@@ -377,7 +379,7 @@ interface DateReading {
 
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
 // "Tuesday fortnight": two weeks on, as "Friday week" is one.
-const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight)\\b`, 'g'));
+const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight|(?:of |on )?(?:the )?(?:next next week|week after next))\\b`, 'g'));
 const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
 const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${weekday})\\b|\\b(?:el |the |on the )?(${weekday}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g'));
 
@@ -413,7 +415,12 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
   };
   const count = (w: string) => (/^\d/.test(w) ? Number(w) : 1);
-  for (const m of [...s.matchAll(WEEKS_AFTER[language])]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), WEEKDAYS[m[1]!]);
+  for (const m of [...s.matchAll(WEEKS_AFTER[language])]) {
+    const wd = WEEKDAYS[m[1]!]!;
+    // "tuesday next next week", "tuesday of the week after next": that weekday two weeks on from this week's.
+    const twoOn = /next next week|week after next/.test(m[2]!);
+    shift(m, twoOn ? today.startOf('week').plus({ weeks: 2, days: wd - 1 }) : ahead(wd, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), wd);
+  }
   for (const m of [...s.matchAll(A_WEEK_FROM[language])]) {
     const wd = WEEKDAYS[m[2]!];
     shift(m, (wd ? ahead(wd, false) : m[2] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[1] === 'fortnight' ? 2 : 1 }), wd);
@@ -570,7 +577,7 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   const part = partOfDay(s);
   const clockTimes = findTimes(s, language);
   if (clockTimes === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
-  const times = correctedTime(s, clockTimes);
+  const times = correctedTime(s, withoutStoryTimes(s, clockTimes));
   const distinct = [...new Set(times.map((t) => t.minutes))];
   // "from 2 to 4", "11:30 till 1:30", "de 10 a 12": two times joined as one span.
   const span = spanOf(s, times);
@@ -605,6 +612,26 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   } else if (part) result.part = part;
   if (!hit && EARLIEST.test(s)) result.earliest = true;
   return result;
+}
+
+/**
+ * "any time after 4 is fine, I get off work at 3:30", "I work til 5:30": a time the customer tells of their own day
+ * (I or we, a verb that is no wish, then the time) is why, not when; dropped when another time is left.
+ */
+const STORY_TIME = {
+  en: /\b(?:i|we|i m|im)\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  es: /\b(?:salgo|salimos|termino|terminamos|trabajo|trabajamos|entro|entramos|acabo|acabamos|llego|llegamos)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
+};
+const WISH_WORDS = /\b(?:can|could|would|want|wanna|need|like|prefer|d|ll|will|am free|m free|free|available|come|do|book|make it)\b/;
+function withoutStoryTimes(s: string, times: TimeHit[]): TimeHit[] {
+  if (times.length < 2) return times;
+  const lead = (t: TimeHit) => (s.slice(0, t.at) + s.slice(t.at, t.end).replace(/\d[\s\S]*$/, '')).slice(-48);
+  const story = (t: TimeHit) => {
+    const en = STORY_TIME.en.exec(lead(t));
+    return Boolean((en && !WISH_WORDS.test(en[1]!)) || STORY_TIME.es.test(lead(t)));
+  };
+  const left = times.filter((t) => !story(t));
+  return left.length > 0 ? left : times;
 }
 
 /** "make it 5", "mejor a las 6", "change it to 11", "5 instead": the words that put a time in place of another. */

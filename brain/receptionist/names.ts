@@ -18,7 +18,7 @@ const TITLE = '(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sr|Sra|Srta|Don|Doña)\\.?\\s+)?';
 
 /** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
 const STRONG =
-  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|su nombre es|el nombre es|nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
+  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|(?:put|book) (?:it|the booking|that) under|booking is for|me llamo|mi nombre es|su nombre es|el nombre es|nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
 /** After a strong lead-in: the first word in any case, the others capitalised ("dave Wilson", not "dave and i"). */
 const ANY_CASE = "[\\p{L}][\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2}";
 /** A name that closes its clause after a strong lead-in may be written all in lower case ("name is sam o'neill"). */

@@ -350,7 +350,10 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const r = turn.replies;
   let e = extract(turn, flow.offered?.length ?? 0);
   // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
-  if (flow.awaiting === 'name' && e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0) e = { ...e, service: undefined };
+  // "the later one works better" with "the works" a service's alias: once a service is chosen, a close spelling changes
+  // it only said alone ("pedicur"); in a longer message only a service named as written does.
+  const typoOnly = e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0;
+  if (typoOnly && (flow.awaiting === 'name' || (flow.serviceId && turn.normalized.split(' ').length > 2))) e = { ...e, service: undefined };
   // "ok deep then", "no sorry, standard is fine": a change of mind may name the service by its first word only.
   const headWord = !e.service && e.undecided.length === 0 && flow.serviceId ? turn.services.byHeadWord(withoutExclusions(turn.text)) : undefined;
   // "3 then" where a name is awaited: an hour for the flow, no name.

@@ -127,4 +127,12 @@ describe('renameProfileYaml', () => {
     expect(renameProfileYaml('name: [unclosed\n', 'New')).toBe('name: [unclosed\n');
     expect(renameProfileYaml(base, 'Old')).toBe(base);
   });
+
+  it('keeps a 100-character name on its one line and a name with a comma whole inside a flow mapping', () => {
+    const long = `${'word '.repeat(19)}end`;
+    const out = renameProfileYaml(base, long);
+    expect(parseProfileYaml(out).name).toBe(long);
+    expect(out.split('\n').filter((l) => !l.startsWith('name:'))).toEqual(base.split('\n').filter((l) => !l.startsWith('name:')));
+    expect(parseProfileYaml(renameProfileYaml('{name: Old, timezone: UTC}\n', 'Salón, Madrid')).name).toBe('Salón, Madrid');
+  });
 });

@@ -5,6 +5,7 @@ import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { FakeHttpServer } from '../helpers/fake-http.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
+import { BrainClient } from '../../gateway/brain-client.js';
 
 /**
  * What the customer gets for every kind of message, end to end: the simulator gateway, the real
@@ -246,5 +247,15 @@ describe('every kind of message, through the simulator', () => {
     expect(await bad({ kind: 'text' })).toBe('invalid simulated message');
     expect(await bad({ kind: 'image', file: '/etc/passwd' })).toMatch(/file must be inside/);
     expect(await bad({ kind: 'image', file: path.join(t.home, 'missing.jpg') })).toMatch(/is not a readable file/);
+  });
+
+  it("a language this gateway does not know (a newer brain's) writes its notes in English and keeps the profile's media policy", async () => {
+    const newerBrain = await FakeHttpServer.start();
+    try {
+      newerBrain.respond([], () => ({ body: { name: 'Shop', language: 'fr', media: { quotaMB: 7 } } }));
+      expect(await new BrainClient(newerBrain.url, 'shop', 'k').policy()).toMatchObject({ language: 'en', quotaMB: 7 });
+    } finally {
+      await newerBrain.close();
+    }
   });
 });

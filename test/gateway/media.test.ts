@@ -153,8 +153,10 @@ describe('every kind of message, through the simulator', () => {
     expect(heard!.text).toMatch(/^Entendí: "¿Cuál es vuestro horario\?"\n/);
     expect(heard!.text).toMatch(/horario/i);
     // Transcription down: the customer is asked, in Spanish, to type.
-    await send({ from: '+34600222333', kind: 'audio', seconds: 12, file: note });
+    await send({ from: '+34600222333', kind: 'audio', seconds: 12, file: note, id: 'ES-VN2' });
     expect((await replies(2))[1]!.text).toBe('Perdona, no puedo escuchar notas de voz. ¿Me lo puedes escribir, por favor?');
+    // Staff read why, in Spanish too: the server's own (English) answer stays in the gateway's log.
+    expect((await gw!.store.inboxMessage('ES-VN2'))!.prepared).toEqual({ note: 'sin transcribir: el servicio de transcripción ha fallado; el detalle está en el registro del gateway' });
     const photo = path.join(t.home, 'foto.jpg');
     fs.writeFileSync(photo, 'JFIF');
     await send({ from: '+34600222333', kind: 'image', file: photo });

@@ -110,6 +110,7 @@ export const ProfileSchema = z
   .object({
     name: z
       .string({ error: (issue) => (issue.input === undefined ? 'the business name is required' : 'expected the business name as text') })
+      .trim()
       .min(1, 'the business name is empty')
       .max(100, 'the business name is at most 100 characters')
       .refine((s) => !/[\t\n]/.test(s), 'the business name is one line of text'),

@@ -40,6 +40,9 @@ describe('business profile', () => {
     expect(json.services[0]!.name).toBe('Cut[31m');
     expect(json.messages.greeting).toBe('Hi');
     expect(problems('name: "Shop\\nTwo"\ntimezone: Europe/Madrid\n')).toEqual([expect.stringMatching(/name: the business name is one line of text/)]);
+    // Spaces alone are no name (PUT /api/profile would list the tenant blank); tenant add trims them too.
+    expect(problems('name: "   "\ntimezone: Europe/Madrid\n')).toEqual([expect.stringMatching(/name: the business name is empty/)]);
+    expect(parseProfile({ name: '  Shop ', timezone: 'Europe/Madrid' }).name).toBe('Shop');
   });
 
   it('accepts the shipped demo clinic profile in full', () => {

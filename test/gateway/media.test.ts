@@ -5,6 +5,7 @@ import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpe
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { FakeHttpServer } from '../helpers/fake-http.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
+import { BrainClient } from '../../gateway/brain-client.js';
 
 /**
  * What the customer gets for every kind of message, end to end: the simulator gateway, the real
@@ -152,8 +153,10 @@ describe('every kind of message, through the simulator', () => {
     expect(heard!.text).toMatch(/^Entendí: "¿Cuál es vuestro horario\?"\n/);
     expect(heard!.text).toMatch(/horario/i);
     // Transcription down: the customer is asked, in Spanish, to type.
-    await send({ from: '+34600222333', kind: 'audio', seconds: 12, file: note });
+    await send({ from: '+34600222333', kind: 'audio', seconds: 12, file: note, id: 'ES-VN2' });
     expect((await replies(2))[1]!.text).toBe('Perdona, no puedo escuchar notas de voz. ¿Me lo puedes escribir, por favor?');
+    // Staff read why, in Spanish too: the server's own (English) answer stays in the gateway's log.
+    expect((await gw!.store.inboxMessage('ES-VN2'))!.prepared).toEqual({ note: 'sin transcribir: el servicio de transcripción ha fallado; el detalle está en el registro del gateway' });
     const photo = path.join(t.home, 'foto.jpg');
     fs.writeFileSync(photo, 'JFIF');
     await send({ from: '+34600222333', kind: 'image', file: photo });
@@ -268,5 +271,15 @@ describe('every kind of message, through the simulator', () => {
     expect(await bad({ kind: 'text' })).toBe('invalid simulated message');
     expect(await bad({ kind: 'image', file: '/etc/passwd' })).toMatch(/file must be inside/);
     expect(await bad({ kind: 'image', file: path.join(t.home, 'missing.jpg') })).toMatch(/is not a readable file/);
+  });
+
+  it("a language this gateway does not know (a newer brain's) writes its notes in English and keeps the profile's media policy", async () => {
+    const newerBrain = await FakeHttpServer.start();
+    try {
+      newerBrain.respond([], () => ({ body: { name: 'Shop', language: 'fr', media: { quotaMB: 7 } } }));
+      expect(await new BrainClient(newerBrain.url, 'shop', 'k').policy()).toMatchObject({ language: 'en', quotaMB: 7 });
+    } finally {
+      await newerBrain.close();
+    }
   });
 });

@@ -7,7 +7,10 @@
 // profile given. Prints per fold and pooled: accuracy, per-intent recall and precision, the main
 // confusions. The other language is trained on its base file only (it is not measured).
 //
-//   node bench/corpus-crossval.mjs [--lang en|es] [--fold written2] [--profile file.yaml] [--confusions N]
+//   node bench/corpus-crossval.mjs [--lang en|es] [--fold written2] [--profile file.yaml] [--confusions N] [--fit]
+//
+// --fit also asks each model alone and prints each one's accuracy and the blends of them (shares in
+// tenths) that score best over the folds: how classifier.ts's BLEND is chosen.
 //
 // Run `npm run build` first (it reads dist/). Each fold's models are kept in
 // node_modules/.cache/wr-crossval, keyed like the brain's by what they learned; a run deletes the
@@ -15,7 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { IntentClassifier } from '../dist/brain/receptionist/classifier.js';
+import { BLEND, IntentClassifier } from '../dist/brain/receptionist/classifier.js';
 import { ModelCache } from '../dist/brain/receptionist/model-cache.js';
 import { corpus } from '../dist/brain/receptionist/utterances.js';
 import { normalize } from '../dist/brain/receptionist/text.js';
@@ -28,7 +31,7 @@ const refuse = (line) => {
 };
 let args;
 try {
-  args = parseArgs({ options: { lang: { type: 'string' }, fold: { type: 'string' }, profile: { type: 'string' }, confusions: { type: 'string', default: '8' } } }).values;
+  args = parseArgs({ options: { lang: { type: 'string' }, fold: { type: 'string' }, profile: { type: 'string' }, confusions: { type: 'string', default: '8' }, fit: { type: 'boolean', default: false } } }).values;
 } catch (err) {
   refuse(`${err.message} (expected --lang en|es, --fold <written file stem>, --profile <yaml>, --confusions <n>)`);
 }
@@ -87,6 +90,10 @@ function report(title, t, detail) {
 }
 
 const WAYS = ['models', 'classify'];
+const MODELS = Object.keys(BLEND);
+const NONE = Object.fromEntries(MODELS.map((m) => [m, 0]));
+/** With --fit: each held-out line's gold intent and each model's own probabilities. */
+const readings = [];
 const started = Date.now();
 console.log(`leave-one-author-out cross-validation; classify() with ${args.profile ? profileFile : 'demo-dental, no services, no FAQ'}`);
 const pooled = {};
@@ -108,6 +115,7 @@ for (const lang of args.lang ? [args.lang] : langs) {
       const text = normalize(u.text);
       count(fold.models, u.intent, (await classifier.scores(text, lang))[0]?.intent ?? 'unknown');
       count(fold.classify, u.intent, (await classifier.classify(text, lang)).intent);
+      if (args.fit) readings.push({ gold: u.intent, lang, alone: await Promise.all(MODELS.map(async (m) => new Map((await classifier.scores(text, lang, { ...NONE, [m]: 1 })).map((c) => [c.intent, c.score])))) });
     }
     console.log(`\n${lang} fold ${heldFile} (${held.length} lines; trained on ${train[lang].length} in ${trainS.toFixed(1)} s)`);
     for (const w of WAYS) {
@@ -118,6 +126,37 @@ for (const lang of args.lang ? [args.lang] : langs) {
   }
   console.log(`\n${lang} pooled over folds (mean of fold accuracies: ${WAYS.map((w) => `${w} ${(foldAccuracy[w].reduce((s, x) => s + x, 0) / foldAccuracy[w].length).toFixed(1)} %`).join(', ')})`);
   for (const w of WAYS) report(w, pooled[lang][w], true);
+}
+
+/** Accuracy per language of blending the models' own probabilities with `weights`. */
+function blended(weights) {
+  const right = {};
+  const asked = {};
+  for (const r of readings) {
+    const sum = new Map();
+    r.alone.forEach((scores, i) => {
+      for (const [intent, p] of scores) sum.set(intent, (sum.get(intent) ?? 0) + p * weights[i]);
+    });
+    const best = [...sum].reduce((a, b) => (b[1] > a[1] ? b : a), ['unknown', -1])[0];
+    asked[r.lang] = (asked[r.lang] ?? 0) + 1;
+    right[r.lang] = (right[r.lang] ?? 0) + (best === r.gold ? 1 : 0);
+  }
+  const mean = Object.keys(asked).reduce((s, l) => s + right[l] / asked[l], 0) / Object.keys(asked).length;
+  return { mean: 100 * mean, text: Object.keys(asked).map((l) => `${l} ${pct(right[l], asked[l])} %`).join('  ') };
+}
+
+if (args.fit) {
+  console.log(`
+the models alone and blended (${MODELS.join(' / ')} shares; mean over languages)`);
+  const grid = [];
+  for (let a = 0; a <= 10; a++) for (let b = 0; a + b <= 10; b++) grid.push([a / 10, b / 10, (10 - a - b) / 10]);
+  const rows = grid.map((w) => ({ w, ...blended(w) }));
+  const show = (r) => console.log(`  ${r.w.map((x) => x.toFixed(1)).join(' / ')}  ${r.text}  mean ${r.mean.toFixed(1)} %`);
+  for (const alone of MODELS.map((_, i) => MODELS.map((__, j) => (i === j ? 1 : 0)))) show(rows.find((r) => r.w.every((x, i) => x === alone[i])));
+  console.log('  best:');
+  for (const r of [...rows].sort((x, y) => y.mean - x.mean).slice(0, 8)) show(r);
+  show({ w: MODELS.map((m) => BLEND[m]), ...blended(MODELS.map((m) => BLEND[m])) });
+  console.log('  (the last: the shipped BLEND)');
 }
 
 // Only the entries of this run stay: the folds of an earlier model or corpus would pile up.

@@ -1,7 +1,7 @@
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../core/logger.js';
-import { apiRouter } from './http/api.js';
+import { apiRouter, type RegistryConfig } from './http/api.js';
 import { authenticate, callerOf, requireAdminKey } from './http/auth.js';
 import { z } from 'zod';
 import { errorHandler, notFound, parseOrThrow } from '../core/http-errors.js';
@@ -12,6 +12,8 @@ import type { ChatService } from './services/chat.js';
 import type { Tenants } from './tenants.js';
 
 export interface BrainAppOptions {
+  /** Where the registry is: a profile saved with a new business name renames the tenant there. */
+  registry: RegistryConfig;
   tenants: Tenants;
   chat: ChatService;
   /** The LLM engine's state, when one is configured. */
@@ -66,7 +68,7 @@ export function createBrainApp(opts: BrainAppOptions): express.Express {
       legacyHeaders: false,
       message: { error: 'rate limit exceeded for this tenant; retry after the Retry-After seconds' },
     }),
-    apiRouter(opts.chat),
+    apiRouter(opts.chat, opts.registry),
   );
 
   app.use(notFound);

@@ -4,7 +4,7 @@ import type { Config } from '../core/config.js';
 import { hashKey, loadOrCreateAdminKey } from '../core/keys.js';
 import type { Logger } from '../core/logger.js';
 import { RegistryView, type Tenant } from '../core/registry.js';
-import { registryHost, SharedRegistryView } from '../core/shared-registry.js';
+import { registryHost, saveProfileNamed, SharedRegistryView } from '../core/shared-registry.js';
 import { PgServer } from '../core/sql/postgres.js';
 import { version } from '../core/version.js';
 import { createBrainApp } from './app.js';
@@ -30,10 +30,11 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const shared = pg && new SharedRegistryView(pg, registryHost(config), local, registryError);
   await shared?.start();
   const registry = shared ?? local;
-  const tenants = new Tenants(config.paths, registry, log, pg);
+  const tenants = new Tenants(config.paths, registry, log, pg, (id, name) => saveProfileNamed(config, id, name, () => {}));
   const engine = engineFromConfig(config, log);
   const chat = new ChatService(engine, log);
   const app = createBrainApp({
+    registry: config,
     tenants,
     chat,
     engineStatus: engine.status?.bind(engine),

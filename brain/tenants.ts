@@ -37,6 +37,8 @@ export class Tenants {
     private readonly log: Logger,
     /** WR_DATABASE_URL's server: each tenant's data in its own schema there, and no tenant.db. */
     private readonly pg?: PgServer,
+    /** Gives a tenant its profile's new business name in the registry (`tenant list`, the console, alerts). */
+    private readonly rename?: (id: string, name: string) => Promise<unknown>,
   ) {}
 
   async get(id: string): Promise<TenantContext | undefined> {
@@ -64,8 +66,17 @@ export class Tenants {
       throw new DatabaseUnavailable(`tenant ${tenant.id} still has its data in ${file}, not on PostgreSQL: the operator must run wr-console db migrate ${tenant.id}`, 60);
     }
     const db = await TenantDb.open(this.pg ? { server: this.pg, tenant: tenant.id } : file);
-    const profiles = new ProfileSource(this.paths.profile(tenant.id), db, minimalProfile(tenant.name), (err) =>
-      this.log.error({ tenant: tenant.id, err: err.message }, 'profile.yaml is invalid; serving the last valid profile'),
+    const profiles = new ProfileSource(
+      this.paths.profile(tenant.id),
+      db,
+      minimalProfile(tenant.name),
+      (err) => this.log.error({ tenant: tenant.id, err: err.message }, 'profile.yaml is invalid; serving the last valid profile'),
+      // Not awaited: the registry's lock may be held by the very PUT or import that changed the file.
+      (name) =>
+        void this.rename?.(tenant.id, name).then(
+          () => this.log.info({ tenant: tenant.id }, "the registry now lists the tenant under its profile's name"),
+          (err: Error) => this.log.warn({ tenant: tenant.id, err: err.message }, "the profile's new name is not in the registry yet; it is tried again when profile.yaml changes or the brain restarts"),
+        ),
     );
     this.log.info({ tenant: tenant.id }, 'tenant database opened');
     return { db, profiles };

@@ -50,5 +50,6 @@ export class GatewayApi {
   /** A customer message on a simulator tenant: `{text}`, or `{kind, caption?, seconds?}` for anything else (a voice note, a call…). */
   simulateInbound = (from: string, message: { text?: string; kind?: string; caption?: string; seconds?: number }) =>
     this.request<{ id: string; chat: string }>('POST', '/simulate/inbound', { from, ...message });
+  simulatePair = () => this.request<{ status: string }>('POST', '/simulate/pair');
   simulatorOutbox = () => this.request<{ messages: { id: string; to: string; text: string; at: string }[] }>('GET', '/simulate/outbox');
 }

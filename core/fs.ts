@@ -9,23 +9,25 @@ export function ensureDir(dir: string, mode = 0o700): void {
 /**
  * Write through a temp file in the same directory, fsync, rename, fsync the directory:
  * a crash at any point leaves either the old file or the new one, never half of either.
+ * A failed write (full disk, EIO, a file size limit) removes its temp file and leaves the old file
+ * as it was; the error keeps the system's code and says what to do.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'wx', mode);
   try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.chmodSync(tmp, mode);
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw err;
+    throw writeFailed(file, err as NodeJS.ErrnoException);
   }
   const dirFd = fs.openSync(dir, 'r');
   try {
@@ -33,6 +35,22 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   } finally {
     fs.closeSync(dirFd);
   }
+}
+
+const WRITE_ADVICE: Record<string, string> = {
+  ENOSPC: 'free disk space (df -h) and try again',
+  EDQUOT: 'free space within the disk quota and try again',
+  EFBIG: 'the file size limit (ulimit -f) is too low for it: raise it and try again',
+  EIO: 'the disk reports an I/O error: check it (dmesg) before trying again',
+  EROFS: 'the file system is read-only: remount it read-write and try again',
+};
+
+function writeFailed(file: string, err: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  const advice = WRITE_ADVICE[err.code ?? ''] ?? 'fix the cause and try again';
+  const wrapped: NodeJS.ErrnoException = new Error(`cannot write ${file} (${err.code ?? err.message}): it was left as it was; ${advice}`, { cause: err });
+  // Callers that tell errors apart by their code (ENOSPC, EACCES…) still can.
+  if (err.code) wrapped.code = err.code;
+  return wrapped;
 }
 
 export function readFileIfExists(file: string): string | undefined {

@@ -1,7 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
-import { LineCounter, parseDocument, stringify, isNode, type Node } from 'yaml';
+import { LineCounter, parseDocument, stringify, isMap, isNode, isScalar, type Node } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from './issue-path.js';
+import { LANGUAGES } from './language.js';
 import { MEDIA_DEFAULTS, MediaPolicySchema } from './media-policy.js';
 import { stripControlDeep } from './text.js';
 
@@ -12,8 +13,7 @@ import { stripControlDeep } from './text.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-export const LANGUAGES = ['en', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language } from './language.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const RANGE = /^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$/;
@@ -277,6 +277,20 @@ export function profileToInput(p: Profile): ProfileInput {
 
 export function profileToYaml(p: Profile): string {
   return stringify(profileToInput(p));
+}
+
+/**
+ * The profile YAML with `name` set to `name`, its comments and layout kept; the text as it is when
+ * the name is already that, or when it is not a YAML mapping (its validation reports that, not this).
+ */
+export function renameProfileYaml(text: string, name: string): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0 || !isMap(doc.contents) || doc.get('name') === name) return text;
+  const node = doc.contents.get('name', true);
+  // Only the value's own characters change: a re-serialised file would lose its folding and spacing.
+  if (isScalar(node) && node.range && node.type !== 'BLOCK_FOLDED' && node.type !== 'BLOCK_LITERAL') return `${text.slice(0, node.range[0])}${stringify(name).trimEnd()}${text.slice(node.range[1])}`;
+  doc.set('name', name);
+  return doc.toString();
 }
 
 /** The profile a tenant starts with when none is given: its name, the host's timezone, always closed. */

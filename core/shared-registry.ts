@@ -200,3 +200,24 @@ export class SharedRegistryView implements TenantDirectory {
     return this.local.get(id) ?? this.others.get(id);
   }
 }
+
+/**
+ * Writes a tenant's profile and gives the tenant the profile's name in the registry, under the
+ * registry's lock: the profile is the business's own record, and `tenant list`, the console and the
+ * monitor's alerts read the registry, so the two must never disagree. `write` runs first; if it
+ * fails, the registry is not touched. Resolves to the old name when the name changed.
+ */
+export function saveProfileNamed(
+  config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>,
+  id: string,
+  name: string,
+  write: () => Promise<void> | void,
+): Promise<string | undefined> {
+  return updateTenants(config, async (tenants) => {
+    await write();
+    const before = tenants.find((t) => t.id === id);
+    // Another host's tenant (shared registry): that host's registry names it.
+    if (!before || before.name === name) return { tenants, result: undefined };
+    return { tenants: tenants.map((t) => (t.id === id ? { ...t, name } : t)), result: before.name };
+  });
+}

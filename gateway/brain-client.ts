@@ -1,9 +1,11 @@
 import http from 'node:http';
 import { z } from 'zod';
 import { ChatReplySchema, type ChatReply, type ChatRequestBody } from '../core/contracts.js';
-import { MEDIA_DEFAULTS, MediaPolicySchema, type MediaPolicy } from '../core/media-policy.js';
+import { LANGUAGES } from '../core/language.js';
+import { MEDIA_DEFAULTS, MediaPolicySchema } from '../core/media-policy.js';
+import type { GatewayPolicy } from './policy.js';
 
-const ProfileMedia = z.object({ media: MediaPolicySchema.default(MEDIA_DEFAULTS) });
+const ProfilePolicy = z.object({ media: MediaPolicySchema.default(MEDIA_DEFAULTS), language: z.enum(LANGUAGES).default('en') });
 
 /**
  * A failure worth retrying (network, timeout, 429, 5xx, and refusals of the key or tenant: a
@@ -48,11 +50,12 @@ export class BrainClient {
     this.profileUrl = new URL('/api/profile', baseUrl);
   }
 
-  /** The media policy of the tenant's profile (GET /api/profile). */
-  async mediaPolicy(): Promise<MediaPolicy> {
+  /** The media policy and language of the tenant's profile (GET /api/profile). */
+  async policy(): Promise<GatewayPolicy> {
     const { status, text } = await this.send('GET', this.profileUrl);
     if (status !== 200) throw new BrainError(`brain answered ${status} for the profile`, true);
-    return ProfileMedia.parse(JSON.parse(text)).media;
+    const { media, language } = ProfilePolicy.parse(JSON.parse(text));
+    return { ...media, language };
   }
 
   async chat(msg: ChatRequestBody): Promise<ChatReply> {

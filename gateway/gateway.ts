@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { fullJitter } from '../core/backoff.js';
-import { CAPTIONED_KINDS, describeInbound } from '../core/inbound.js';
+import { CAPTIONED_KINDS } from '../core/inbound.js';
+import type { Language } from '../core/language.js';
 import type { Logger } from '../core/logger.js';
 import { BrainError, type BrainClient } from './brain-client.js';
 import type { GatewayHealth, WaStatus } from '../core/contracts.js';
@@ -12,6 +13,7 @@ import type { MediaPreparer } from './media.js';
 import type { PolicyCache } from './policy.js';
 import type { GatewayStore, InboxRow, OutboxRow, Prepared, Retry } from './store.js';
 import type { InboundMessage, Transport } from './transports/transport.js';
+import { describeInbound, gatewayWords } from './words.js';
 
 export interface GatewayOptions {
   tenant: string;
@@ -71,8 +73,8 @@ function brainMessageId(row: Pick<InboxRow, 'chat' | 'participant' | 'messageId'
 }
 
 /** What staff are told became of a message's file: where it was kept, or why not. */
-function fileNote(p: Prepared): string | undefined {
-  return (p.saved ? `kept as ${path.basename(p.saved)}` : p.note)?.slice(0, 300);
+function fileNote(p: Prepared, language: Language): string | undefined {
+  return (p.saved ? gatewayWords(language).keptAs(path.basename(p.saved)) : p.note)?.slice(0, 300);
 }
 
 /**
@@ -359,18 +361,8 @@ export class Gateway extends EventEmitter {
     const { store, brain, log, tenant } = this.opts;
     const handoff = await this.silenced(r.chat);
     try {
-      const prepared = await this.prepared(r);
-      const caption = CAPTIONED_KINDS.has(r.kind) && r.text?.trim() ? r.text.slice(0, MAX_TEXT) : undefined;
       const answer = await brain.chat({
-        ...(r.kind === 'text'
-          ? { message: (r.text ?? '').slice(0, MAX_TEXT) }
-          : {
-              message: `${describeInbound(r.kind, r.text, r.media)}${prepared.transcript ? ` "${prepared.transcript}"` : ''}`.slice(0, MAX_TEXT),
-              kind: r.kind,
-              ...(caption ? { caption } : {}),
-              ...(prepared.transcript ? { transcript: prepared.transcript.slice(0, MAX_TEXT) } : {}),
-              ...(fileNote(prepared) ? { fileNote: fileNote(prepared) } : {}),
-            }),
+        ...(r.kind === 'text' ? { message: (r.text ?? '').slice(0, MAX_TEXT) } : await this.described(r)),
         sender: r.sender,
         timestamp: r.timestamp.toISOString(),
         messageId: brainMessageId(r),
@@ -395,6 +387,21 @@ export class Gateway extends EventEmitter {
       log.warn({ tenant, inbox: r.id, attempts, retryable, err: (err as Error).message }, retryable ? 'brain call failed; will retry' : 'brain refused the message');
       return !retryable;
     }
+  }
+
+  /** What the brain is told of a message that is not text, written in the business's language. */
+  private async described(r: InboxRow) {
+    const prepared = await this.prepared(r);
+    const { language } = await this.opts.policy.fresh();
+    const caption = CAPTIONED_KINDS.has(r.kind) && r.text?.trim() ? r.text.slice(0, MAX_TEXT) : undefined;
+    const note = fileNote(prepared, language);
+    return {
+      message: `${describeInbound(r.kind, r.text, r.media, language)}${prepared.transcript ? ` "${prepared.transcript}"` : ''}`.slice(0, MAX_TEXT),
+      kind: r.kind,
+      ...(caption ? { caption } : {}),
+      ...(prepared.transcript ? { transcript: prepared.transcript.slice(0, MAX_TEXT) } : {}),
+      ...(note ? { fileNote: note } : {}),
+    };
   }
 
   /** A message's file made into a transcript or a kept file, once (kept in the inbox row for retries). */

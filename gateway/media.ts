@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaPolicy } from '../core/media-policy.js';
 import type { Logger } from '../core/logger.js';
+import type { GatewayPolicy } from './policy.js';
 import type { InboxRow, Prepared } from './store.js';
 import type { Transcriber } from './transcribe.js';
 import { FileTooBigError, type Transport } from './transports/transport.js';
+import { gatewayWords } from './words.js';
 
 const KEPT: ReadonlySet<string> = new Set(['image', 'video', 'document']);
 const EXTENSIONS: Record<string, string> = {
@@ -22,36 +23,38 @@ export class MediaPreparer {
     private readonly opts: { dir: string; transport: Transport; transcriber?: Transcriber; log: Logger },
   ) {}
 
-  async prepare(r: InboxRow, policy: MediaPolicy): Promise<Prepared> {
+  async prepare(r: InboxRow, policy: GatewayPolicy): Promise<Prepared> {
     if (!r.file) return {};
     if (r.kind === 'audio') return this.transcribe(r, policy);
     if (KEPT.has(r.kind)) return this.keep(r, policy);
     return {};
   }
 
-  private async transcribe(r: InboxRow, policy: MediaPolicy): Promise<Prepared> {
+  private async transcribe(r: InboxRow, policy: GatewayPolicy): Promise<Prepared> {
     const { transcriber, transport, log } = this.opts;
+    const w = gatewayWords(policy.language);
     if (policy.voiceNotes !== 'transcribe' || !transcriber) return {};
     // WhatsApp tells the size up front: a recording over the cap is not even downloaded.
-    if ((r.media.bytes ?? 0) > transcriber.maxBytes) return { note: `not transcribed: ${r.media.bytes} bytes is over the ${transcriber.maxBytes}-byte limit` };
+    if ((r.media.bytes ?? 0) > transcriber.maxBytes) return { note: w.tooLongToTranscribe(r.media.bytes ?? 0, transcriber.maxBytes) };
     try {
       const transcript = await transcriber.transcribe(await transport.download(r.file!, transcriber.maxBytes), r.media.mimetype);
-      return transcript ? { transcript } : { note: 'the transcription was empty' };
+      return transcript ? { transcript } : { note: w.emptyTranscript };
     } catch (err) {
       log.warn({ inbox: r.id, err: (err as Error).message }, 'voice note not transcribed; the customer is asked to type');
-      return { note: `not transcribed: ${(err as Error).message}`.slice(0, 300) };
+      return { note: w.notTranscribed((err as Error).message).slice(0, 300) };
     }
   }
 
-  private async keep(r: InboxRow, policy: MediaPolicy): Promise<Prepared> {
+  private async keep(r: InboxRow, policy: GatewayPolicy): Promise<Prepared> {
+    const w = gatewayWords(policy.language);
     const quota = policy.quotaMB * 1024 * 1024;
     if (quota === 0) return {};
     try {
       const used = await this.used();
-      if (r.media.bytes !== undefined && used + r.media.bytes > quota) return { note: `not kept: the ${policy.quotaMB} MB media quota is full` };
+      if (r.media.bytes !== undefined && used + r.media.bytes > quota) return { note: w.notKept(w.quotaFull(policy.quotaMB)) };
       // The download stops at the room left: a file bigger than it claimed never fills memory.
       const data = await this.opts.transport.download(r.file!, Math.max(0, quota - used)).catch((err: Error) => {
-        throw err instanceof FileTooBigError ? new Error(`the ${policy.quotaMB} MB media quota is full`) : err;
+        throw err instanceof FileTooBigError ? new Error(w.quotaFull(policy.quotaMB)) : err;
       });
       await fs.mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
       const ext = EXTENSIONS[r.media.mimetype?.split(';')[0] ?? ''] || path.extname(r.media.fileName ?? '').slice(1).replace(/\W/g, '').slice(0, 8) || 'bin';
@@ -61,7 +64,7 @@ export class MediaPreparer {
       return { saved: file };
     } catch (err) {
       this.opts.log.warn({ inbox: r.id, err: (err as Error).message }, 'could not keep a file a customer sent');
-      return { note: `not kept: ${(err as Error).message}`.slice(0, 300) };
+      return { note: w.notKept((err as Error).message).slice(0, 300) };
     }
   }
 

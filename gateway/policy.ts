@@ -1,36 +1,41 @@
 import type { Logger } from '../core/logger.js';
+import type { Language } from '../core/language.js';
 import { MEDIA_DEFAULTS, type MediaPolicy } from '../core/media-policy.js';
+
+/** What the gateway needs of the tenant's profile: its media policy, and the language it writes notes in. */
+export type GatewayPolicy = MediaPolicy & { language: Language };
+export const POLICY_DEFAULTS: GatewayPolicy = { ...MEDIA_DEFAULTS, language: 'en' };
 
 const FRESH_MS = 60_000;
 
 /**
- * The tenant's media policy (profile `media`), which lives in the brain. Read without waiting: a
+ * The tenant's media policy (profile `media`) and language, which live in the brain. Read without waiting: a
  * ringing call is declined at once with the last policy known (the defaults before the first
  * answer), and the policy is asked for again in the background once it is a minute old.
  */
 export class PolicyCache {
-  private policy: MediaPolicy = MEDIA_DEFAULTS;
+  private policy: GatewayPolicy = POLICY_DEFAULTS;
   private fetchedAt = 0;
-  private inFlight: Promise<MediaPolicy> | undefined;
+  private inFlight: Promise<GatewayPolicy> | undefined;
 
   constructor(
-    private readonly fetchPolicy: () => Promise<MediaPolicy>,
+    private readonly fetchPolicy: () => Promise<GatewayPolicy>,
     private readonly log: Logger,
     private readonly freshMs = FRESH_MS,
   ) {}
 
   /** The last policy known; starts a refresh when it is stale. */
-  get current(): MediaPolicy {
+  get current(): GatewayPolicy {
     if (Date.now() - this.fetchedAt > this.freshMs) void this.refresh();
     return this.policy;
   }
 
   /** A fresh policy when the brain answers, otherwise the last one known. */
-  async fresh(): Promise<MediaPolicy> {
+  async fresh(): Promise<GatewayPolicy> {
     return Date.now() - this.fetchedAt > this.freshMs ? this.refresh() : this.policy;
   }
 
-  private refresh(): Promise<MediaPolicy> {
+  private refresh(): Promise<GatewayPolicy> {
     this.inFlight ??= this.fetchPolicy()
       .then((p) => {
         this.policy = p;

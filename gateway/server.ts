@@ -80,7 +80,7 @@ export async function startGateway(config: Config, tenantId: string, log: Logger
       })
     : undefined;
   const gateway = new Gateway({
-    policy: new PolicyCache(() => brain.mediaPolicy(), log),
+    policy: new PolicyCache(() => brain.policy(), log),
     media: new MediaPreparer({ dir: config.paths.mediaDir(id), transport, transcriber, log }),
     typingMs: opts.typingMs,
     undecryptableGraceMs: opts.undecryptableGraceMs,

@@ -8,6 +8,11 @@ import { listBookings, listConversations, listEscalations } from '../services/re
 import { zoneOf } from '../domain/zone.js';
 import { callerOf, requireAdmin } from './auth.js';
 import { HttpError, parseOrThrow } from '../../core/http-errors.js';
+import type { Config } from '../../core/config.js';
+import { RegistryError } from '../../core/registry.js';
+import { saveProfileNamed } from '../../core/shared-registry.js';
+
+export type RegistryConfig = Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>;
 
 const when = z
   .string()
@@ -38,7 +43,7 @@ function toDate(value: string | undefined, zone: string): Date | undefined {
 }
 
 /** Every /api route; `authenticate` has already resolved the caller and the tenant. */
-export function apiRouter(chat: ChatService): Router {
+export function apiRouter(chat: ChatService, registry: RegistryConfig): Router {
   const api = Router();
 
   api.post('/chat', async (req, res) => {
@@ -59,7 +64,13 @@ export function apiRouter(chat: ChatService): Router {
       if (err instanceof ProfileError) throw new HttpError(400, 'invalid profile', err.issues.map(({ path, message }) => ({ path, message })));
       throw err;
     }
-    await tenant.profiles.replace(profile);
+    try {
+      await saveProfileNamed(registry, tenant.tenant.id, profile.name, () => tenant.profiles.replace(profile));
+    } catch (err) {
+      // The registry was locked or unreachable before anything was written: the caller may simply retry.
+      if (err instanceof RegistryError) throw new HttpError(503, err.message, undefined, { 'Retry-After': '2' });
+      throw err;
+    }
     res.json(profileToInput(profile));
   });
 

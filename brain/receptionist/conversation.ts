@@ -1,4 +1,5 @@
-import { plain } from './text.js';
+import type { Profile } from '../../core/profile.js';
+import { normalize, plain } from './text.js';
 
 /**
  * The conversational classes: a wish for a person, a stop asked for in other words, the customer's
@@ -15,7 +16,7 @@ const STAFF =
 /** The same in Spanish, after "hablar con", "pásame con", "quiero…". */
 const PERSONAL = 'persona|personas|humano|alguien|agente|operador|operadora|encargad[oa]|responsable|gerente|due[nñ][oa]|jef[ae]|recepcion|recepcionista|emplead[oa]|ejecutiv[oa]';
 /** Spanish roles a customer may ask something of: "quería consultarle algo a la fisio". */
-const ROLES_ES = 'nutri|nutricionista|dietista|podolog[oa]|audiolog[oa]|fonoaudiolog[oa]|kine|kinesiolog[oa]|psicolog[oa]|especialista|enfermer[oa]|odontolog[oa]|optometrista|quiropractic[oa]|entrenador[a]?|veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
+const ROLES_ES = 'esteticista|cosmetologa|nutri|nutricionista|dietista|podolog[oa]|audiolog[oa]|fonoaudiolog[oa]|kine|kinesiolog[oa]|psicolog[oa]|especialista|enfermer[oa]|odontolog[oa]|optometrista|quiropractic[oa]|entrenador[a]?|veterinari[oa]|doctor|doctora|medic[oa]|fisio|fisioterapeuta|profe|profesor[a]?|instructor[a]?|monitor[a]?|peluquer[oa]|barber[oa]|estilista|manicurista|tatuador[a]?|mecanic[oa]|dentista|osteopata|masajista|terapeuta|encargad[oa]|due[nñ][oa]|gerente|jef[ae]|chic[oa]';
 /** Whom talking to is no request for a person: the bot itself, or the customer's own people ("I'll talk to my wife"). */
 const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bot|un bot|nadie|ti)\\b';
 
@@ -25,7 +26,7 @@ const NOT_STAFF = '(you|u|ya|me|us|it|them|him|her|my|mi|mis|the bot|a bot|el bo
  */
 const BOT_DOUBT = new RegExp(
   `\\b(is this|is that|is it|are you|are u|r u|ru|you|u|am i (talking|speaking|chatting|writing|texting|messaging) (to|with)?|is (this|that) (reply|message|chat)|es esto|esto es|eres|sos|es|estoy hablando con|hablo con|me (esta )?(contesta|responde|contestando|respondiendo))` +
-    `( just| really| even| actually| like| tu| vos)? (a |an |un |una |the |el |la )?(real |actual )?(bot|robot|chatbot|chatgpt|gpt|computer|machine|maquina|ai|ia|inteligencia artificial|artificial intelligence|contestador|programa|program|real person|person|human|persona|humano|real|` +
+    `( just| really| even| actually| like| tu| vos)? (a |an |un |una |the |el |la )?(real |actual )?(bot|robot|chatbot|chatgpt|gpt|computer|machine|software|algorithm|algoritmo|maquina|ai|ia|inteligencia artificial|artificial intelligence|contestador|programa|program|real person|person|human|persona|humano|real|` +
     `(automated|automatic|automatico|automatica)(?=$| (reply|message|response|service|system|answer|respuesta|mensaje|contestador)| or (a |an |un |una )?(person|human|persona|humano|real)))\\b|^(a )?(bot|robot|chatbot|ai|maquina)$|\\b(or|o) (is it |es )?(the |a |an |un |una |puro |pura )?(computer|bot|robot|machine|maquina|chatgpt)\\b|\\b(chatgpt|chat gpt)\\b` +
     `|\\b(messages|mensajes) (are )?(read|automatic|automated|automaticos)\\b|\\b(lo|los) (lee|leen) (alguien|una persona)\\b|\\balguien (lee|leyendo|ve) (esto|estos|los|mis)\\b|\\b(someone|anyone|somebody|a person|a human) (on|at) the other end\\b|\\b(automated|automatic|automaticas?|automaticos?) (replies|answers|responses|messages|respuestas|mensajes)\\b` +
     `|\\benough (with )?(the )?(bot|robot)\\b|\\bbot or not\\b|\\b(sound|sounds|talk|write|writes) like a (bot|robot|machine)\\b|\\b(eres|es) (de verdad|vot)\\b|\\bthis is (a )?computer\\b|\\breal (lady|man|guy|woman|one)\\b` +
@@ -90,7 +91,50 @@ const HUMAN: RegExp[] = [
   /\bis there (someone|somebody|anyone|anybody|a person|a human|a real person)( \w+)? (i|we) (can|could) (talk|speak|chat|ring|call|ask)\b|\b(ask|get|tell|have) (?!(the |my |a |your )?(reminders?|confirmations?|receipts?|invoices?|notifications?|alerts?|updates?|messages?|texts?|emails?|results?|reports?|system|app)\b)([a-z]+ ){1,2}to (call|ring|phone|text|message|email|contact|get back to) (me|us)\b|\b(discuss|talk about|explain|go over|sort)\b.{0,20}\b(over|on|by) the phone\b|\b(rather|prefer to|easier to) (discuss|go over|sort it|explain) (it |this |that )?(over the phone|on the phone|in person|with (someone|somebody|a person))\b/,
   // Titles: "¿está don Pepe?", "¿se encuentra la licenciada Castro?".
   /(?<!\bcomo )\b(esta|se encuentra) (don|dona|el senor|la senora|el licenciado|la licenciada|el doctor|la doctora|el dr|la dra)\b/,
+  // Whoever handles a matter, reached directly: "is there a person who handles court bookings", "put me onto the foreman",
+  // "can I message them directly", "could the teacher drop me a message", "la peluquera me puede escribir?", "dadme un toque".
+  /\b(person|someone|somebody|anyone|anybody|who) (who |that )?(handles|deals with|looks after|manages|is responsible for|takes care of|organises|organizes)\b|\bput (me|us) (onto|on to|on with)\b|\b(message|contact|email|text|call|ring|reach) (you |them |him |her |someone |somebody )?directly\b|\b(drop|send|shoot) (me|us) (a )?(message|line|text|msg|email|note|dm)\b/,
+  new RegExp(`\\b(${ROLES_ES}|${PERSONAL})\\b.{0,40}\\b(me|nos) ((puede|podria|pueda|pueden|podrian|podeis|puedes) )?(escrib|llam|contest|respond|telefone)\\w*|\\b(dame|dadme|deme|denme|da|dad|dar) (me |nos )?(un )?toque\\b|\\btoque al (movil|telefono|cel|celular)\\b`),
+  // A call missed, or to be tried again: "I missed a call from you", "tengo una llamada perdida vuestra", "me volvéis a llamar?".
+  /\bmissed (a |your |the )?call\b|\btry (me|us) again\b|\bllamada perdida\b|\b(me|nos) (volveis|vuelves|vuelve|vuelven|podeis volver|puedes volver|pueden volver) a llamar\b|\b(empleado|persona|alguien|someone|anyone|person|staff) (\w+ )?(disponible|available) (para|to) (hablar|talk|chat|speak)\b/,
+  // Something sensitive, or left behind: "something sensitive about a class member", "un tema delicado", "en privado",
+  // "I left my keys in the changing room", "nos hemos dejado una guitarra en la sala".
+  /\b(sensitive|delicate|private|confidential|personal|delicad[oa]|privad[oa]|confidencial) (matter|issue|subject|topic|asunto|tema|cuestion|problema)\b|\b(asunto|tema|cuestion) (delicad[oa]|privad[oa]|personal|confidencial)\b|\bsomething (sensitive|delicate|private|confidential)\b|\b(en|in) (privado|private)\b|\b(i|we) (think )?(i |we )?(left|forgot|lost) (my|our|a|an|the) \w+( \w+)? (in|at|on) (the|your|ur) \w+|\b(me|nos) (he|hemos|habeis|han)? ?(dejado|olvidado) (un|una|el|la|mi|mis|nuestr\w+) \w+ (en|ahi|alli)\b|\bse (me|nos) (ha |han )?(olvidado|quedado) (el|la|los|las|mi|mis|un|una) \w+ (en|ahi|alli)\b|\b(lost property|objetos perdidos)\b/,
+  // Jobs: "looking to apply for the lube tech position", "I'm a certified yoga teacher", "5 years experience", "do you need any
+  // removalists", "hacen falta ópticos?", "¿estáis buscando a alguien?", "hacer las prácticas con vosotros", "me gustaría trabajar en el local".
+  /\b(apply|applying|application|applications|postular\w*|solicitar) (for |to |a |al |para )?(the |a |an |el |la |un |una )?(\w+ ){0,3}(job|jobs|position|role|vacancy|post|puesto|vacante|empleo)\b|\b(jobs?|vacanc\w+|positions?) (going|available|open)\b|\b(i m|im|i am|soy) (a |an |un |una )?(fully |recently |newly )?(qualified|certified|experienced|licensed|titulad[oa]|cualificad[oa]|diplomad[oa]|colegiad[oa])\b|\b(\d+|two|three|four|five|six|ten|many|dos|tres|cuatro|cinco|seis|diez|muchos) (years|anos) (of |de )?(experience|experiencia)\b|\b\w+ con experiencia\b/,
+  /\b(do|would|will) (you|u|ya) (need|want|take on) (any |more |extra |new |some )?(\w+ )?(staff|apprentices?|trainees?|cover|\w+ists|\w+ians|\w+ers)\b(?! (for (me|my|us|our)|to (bring|book|have|see|know)))|\b(hace|hacen) falta (\w+ )?(personal|gente|emplead[oa]s|\w+istas|\w+eros|\w+eras|\w+ores|\w+oras|\w+icos|\w+icas|\w+logos|\w+logas)\b|\b(estais|estan|estas|esta|andais|andan) buscando (a alguien|personal|gente|emplead\w+|trabajador\w*)\b|\b(buscan|buscais|necesitan|necesitais) a alguien\b|\bpracticas\b.{0,40}\b(con|en) (vosotros|ustedes|vuestr\w+)\b|\b(internship|work placement|apprenticeship)\b|\b(quiero|quisiera|queria|me gustaria|me encantaria) trabajar (en|con|para) (el|la|vuestr\w+|su|tu|ustedes|vosotros)\b|\b(i d|id|i would) (like|love) to work (for|with|at) (you|your|ur)\b/,
+  // Suppliers: "I rep a grooming products brand", "we supply epsom salts in bulk", "I'm from a lubricants distributor", "hi I sell tyres
+  // wholesale", "represento a una marca de monturas", "vendemos champús al por mayor", "somos una empresa de…, queríamos ofreceros".
+  /\b(i m|im|i am|we re|we are|i work for|i m from|im from|i am from|we re from) (a |an |the )?(\w+ ){0,3}(supplier|suppliers|wholesaler|wholesalers|distributor|distributors|manufacturer|manufacturers|sales rep|rep|representative)\b|\b(i|we) (rep|represent) (a |an |the )\w+|\b(we|i) (supply|distribute|manufacture)\b|\b(we|i) (sell|make) (\w+ ){1,3}(wholesale|in bulk|to (salons|clinics|garages|shops|businesses|studios|gyms|practices))\b|\b(stock|product) orders\b|\b(soy|somos) (un |una )?(\w+ )?(proveedor\w*|comercial|representante|distribuidor\w*|mayorista|fabricante)\b|\b(represento|representamos) a\b|\b(vendemos|distribuimos|fabricamos|suministramos)\b|\bsomos una empresa\b|\b(ofreceros|ofrecerles|ofrecerle|presentaros|presentarles|presentarle) (nuestr|mis |mi |un |una )/,
 ];
+
+/**
+ * The business's own people, by the names its profile gives them (its escalation contacts: "Niamh (practice manager)",
+ * "Dr Kieran", "Recepción (Paty)", "Lic. Gabriela Sosa"): the capitalised words that are no title, role or place ("Workshop",
+ * "Recepción del club", "Front desk").
+ */
+export function staffNames(profile: Profile): string[] {
+  const words = profile.escalation.contacts.flatMap((c) => c.name.split(/[^\p{L}]+/u).filter((w) => /^\p{Lu}/u.test(w)).map(normalize));
+  return [...new Set(words.filter((w) => w.length >= 3 && !NOT_A_NAME.test(w)))];
+}
+const NOT_A_NAME = new RegExp(
+  `^(${STAFF}|${PERSONAL}|${ROLES_ES}|dr|dra|doctor|doctora|mr|mrs|ms|miss|sr|sra|srta|don|dona|lic|licenciad[oa]|ing|prof|the|del|los|las|and|` +
+    'workshop|office|desk|front|team|bookings|admin|shop|studio|clinic|salon|garage|centre|center|club|spa|gym|practice|coordinator|bookings|enquiries|' +
+    'equipo|oficina|taller|tienda|estudio|clinica|centro|gimnasio|reservas|citas|mostrador|coordinador[a]?|logoped[a]|administracion)$',
+);
+/** The customer naming themselves, or whom they write for: "I'm Niamh", "soy Rocío", "de parte de Carmen". */
+const SELF = /\b(i m|im|i am|it s|its|this is|my name is|name s|me llamo|soy|mi nombre es|de parte de|from)$/;
+
+/**
+ * Whether the message names one of the business's people (staffNames) other than as the customer's own name: "is Niamh
+ * in today?", "dile a Rocío que me llame". Another request with them in it stays that request (the classifier decides).
+ */
+export function namesStaff(n: string, names: readonly string[]): boolean {
+  if (names.length === 0) return false;
+  const p = plain(n);
+  return names.some((name) => [...p.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].some((m) => !SELF.test(p.slice(0, m.index).trim())));
+}
 
 /** Words of a customer who is unhappy with the service (or with the bot): a person should answer. */
 const FRUSTRATION = new RegExp(
@@ -112,6 +156,20 @@ const FRUSTRATION = new RegExp(
     '\\b(atencion|servicio|trato|corte|manicura|resultado|color|tinte) (fue|ha sido|es|estuvo) (\\w+ )?(pesim[oa]|horrible|fatal|malisim[oa]|muy mal[oa]?|un desastre|lamentable)\\b|\\b(me|nos) (quedaron|quedo|han quedado|ha quedado|dejaron|dejasteis|dejaste|habeis dejado) (\\w+ )?(fatal|horribles?|peor|fatal)\\b',
     '\\bestoy (muy |super |bastante |ya )?(molest[oa]|enfadad[oa]|cabread[oa]|indignad[oa]|hart[oa]|decepcionad[oa])\\b|\\b(hart[oa]|cabread[oa]|indignad[oa])\\b',
     '\\bno (me )?(entiendes|entiende|entendeis|entienden|ayudas|ayudais|sirves|sirve) (de|para) nada\\b|\\bno (me )?(entiendes|entendeis|entienden)\\b|\\besto no (sirve|funciona)\\b|\\b(mal|pesimo|malisimo|fatal) servicio\\b|\\bque (desastre|verguenza)\\b',
+    // The bot, criticised: "you clearly can't understand what I'm asking", "your answers make no sense", "this auto reply thing is
+    // doing my head in", "the bot is hopeless", "no me estás entendiendo".
+    '\\b(you|u|it|the bot|this bot|this thing)( clearly| just| really| obviously| still| honestly)? (can t|cant|cannot|couldn t|don t|dont|do not|doesn t|does not)( seem to| even)? (understand|get it|read|follow)\\b|\\b(answers|replies|responses|respuestas|contestaciones) (make|makes|tienen|tiene) (no|ningun) (sense|sentido)\\b|\\b(make|makes|making) no sense\\b|\\bno tiene(n)? (ningun )?sentido\\b',
+    '\\bauto ?(reply|replies|responder)\\b|\\b(bot|robot|chatbot|system|chat|app)\\b.{0,30}\\b(doing my head in|driving me (mad|crazy|nuts|up the wall))\\b|\\b(the |this |your |ur )?(bot|robot|chatbot|system|chat) (is|s|was) (so |really |completely |absolutely |totally )?(hopeless|useless|rubbish|crap|terrible|awful|pointless|a joke|no good|stupid)\\b|\\bno (me )?(estas|esta|estais|estan) entendiendo\\b',
+    // Complaints about the work or the place: "not impressed", "your guys scratched my table", "left a leak", "filthy when we arrived",
+    // "dismissive with me", "I want to raise it", "came back with a cut"; "me dejó la piel irritada", "estaba sucia", "no funcionaba",
+    // "me hicieron daño", "nadie me avisó", "ya van dos veces".
+    '\\bnot (at all |very |really |too )?impressed\\b|\\bnot acceptable\\b|\\b(you|your \\w+|ur \\w+|they|the \\w+|he|she) (scratched|damaged|broke|ruined|dented|stained|lost|burnt|burned|butchered|botched|chipped|cracked|hurt) (my|our|me|us)\\b|\\bleft (a |an )?(leak|mess|scratch|stain|dent|mark|hole|rash)\\b|\\b(was|were) (absolutely |really |so |very |totally )?(filthy|dirty|disgusting|not clean|unclean|smelly)\\b|\\b(rude|dismissive|condescending|patronising|patronizing|aggressive|unfriendly|impatient) (to|with|towards) (me|us|my)\\b|\\braise (it|this|a concern|an issue|a complaint)\\b|\\b(i m|im|i am) (very |really |so |quite )?upset\\b|\\bupset (with|about|by) (how|the|your|what)\\b|\\bcame (back|home|out) with (a |an )?(cut|nick|wound|burn|rash|scratch|bruise)\\b|\\bnobody (told|warned|called|rang) (me|us)\\b',
+    '\\b(me|nos|le|la|lo) (dejo|dejaron|dejasteis|ha dejado|han dejado|habeis dejado|quedo|quedaron) (\\w+ ){0,2}(irritad[oa]s?|quemad[oa]s?|danad[oa]s?|estropead[oa]s?|roj[oa]s?)\\b|\\b(estaba|estaban) (muy |super |bastante |todo |toda )?(suci[oa]s?|asqueros[oa]s?|rot[oa]s?)\\b|\\bno (funcionaba|funcionaban|funciono|funcionaron)\\b|\\bno es normal\\b|\\b(me|nos|le) (hicieron|hizo|ha hecho|han hecho|hicisteis|habeis hecho) (mucho |bastante )?dano\\b|\\bnadie (me|nos) (ha dicho|dijo|ha llamado|llamo|aviso|ha avisado|contesto|ha contestado|respondio)\\b|\\b(volvio|vino|salio|volvieron) con (un |una )?(corte|herida|quemadura|rozadura|golpe|aranazo)\\b|\\b(ya )?(van|es la) (dos|tres|cuatro|\\d+) (veces|vez)\\b|\\b(me|nos) (dan|da|hacen|hace) (mareos?|dolor de cabeza)\\b',
+    // Billing: "I was charged for a court I cancelled", "the invoice is way more than the quote", "a charge on my card I don't recognise",
+    // "we were billed for 6 hours", "I paid twice", "can I get my money back"; "me habéis cobrado dos horas", "la factura no coincide",
+    // "que me devolváis lo del bono", "un cargo que no reconozco", "me lo volvieron a cobrar", "no le habéis pasado la factura".
+    '\\b(was|were|been|got) (charged|billed|invoiced|overcharged)\\b|\\b(you|u|they) (charged|billed|invoiced) (me|us)\\b|\\b(invoice|bill|receipt|charge|total)\\b.{0,25}\\b(more than|higher than|wrong|incorrect|double|twice)\\b|\\bnot what (you|u) quoted\\b|\\b(don t|dont|do not|can t|cant) recogni[sz]e\\b|\\bpaid (it |for it )?(twice|double|two times)\\b|\\b(get|have|getting|give me) (my|our) money back\\b',
+    '\\b(me|nos)( lo| la| los| las)? (habeis|han|has) (cobrado|vuelto a cobrar|facturado)\\b|\\b(me|nos)( lo| la| los| las)? (cobrasteis|cobraron|cobraste|volvieron a cobrar|volvisteis a cobrar|facturasteis|facturaron)\\b|\\b(factura|importe|cargo|recibo|cobro|ticket|presupuesto)\\b.{0,25}\\b(no coincide|no cuadra|esta mal|incorrect[oa]|equivocad[oa]|erroneo|de mas)\\b|\\bno (lo |la )?reconozco\\b|\\bque (me|nos) (devolvais|devuelvan|devuelvas|devuelva)\\b|\\b(quiero|quisiera|necesito|pido|solicito|exijo) (un |el |mi |la )?(reembolso|devolucion)\\b|\\bno (me |le |les |nos )?(habeis|han|has|ha) (pasado|enviado|mandado) (la |el )?(factura|recibo|justificante)\\b',
   ].join('|'),
   'g',
 );
@@ -125,6 +183,28 @@ const OWN_TROUBLE_BEFORE = /\b(my|mi|mis|tengo|tiene|este|esta|estos|estas)\b(?!
 /** Only words that can describe a state of things; "rude", "overcharged" or "refund" are always about us. */
 const CONDITION = /\b(awful|terrible|horrible|horribles|shocking|appalling|rubbish|disgusting|ridiculous|fed up|fatal|pesim[oa]|hart[oa]|cabread[oa]|lamentable|un desastre)\b/;
 const OWN_TROUBLE_AFTER = /^ (?:of |de |del |with |con |about )?(?:(?:this|that|my|these|este|esta|estos|estas|mi|mis|los|las|el|la) )?(?:[a-z]+ ){0,2}?(pain|ache|aches|headache|toothache|cold|flu|noise|nudos|dolor|dolores|ruido|resfriado|tos)\b/;
+
+/**
+ * Something urgent or harmful happening now, told rather than asked about: "my dog just ate chocolate, what do I do", "urgent: the
+ * truck hasn't turned up", "tengo una reacción alérgica después del tratamiento de ayer". A question about the business's
+ * emergency service ("do you see emergencies", "is swelling normal after a filling?") is its FAQ; the classifier lets words
+ * asking to book, move or cancel decide ("necesito una cita urgente").
+ */
+const URGENT = /\b(urgent|urgently|urgente|urgentemente|emergency|emergencia)\b(?! (appointment|appointments|line|number|care|service|services|slot|slots|hours|visit|visits|cita|citas|guardia|telefono|numero|servicio|servicios|consulta))|\b(ate|eaten|swallowed|tragado|trago|comido|comio|bitten|mordio|mordido)\b.{0,40}\b(what (do|should|can) (i|we) do|que (hago|hacemos|debo hacer|puedo hacer))\b|\b(reaccion|reaction|allergic|alergic[oa]|infected|infectad[oa]|infeccion|infection|swollen|hinchad[oa]|bleeding|sangrando|rash|sarpullido|ampollas|blisters)\b.{0,40}\b(after|since|despues|desde)\b/;
+/** "do you see emergencies", "what do I do in an emergency out of hours", "is this an emergency?", "¿atienden urgencias?". */
+const ASKS_ABOUT_URGENT = /^(do|does|are|is|can|what do i do in|what if|if|atienden|atendeis|tienen|teneis|haceis|hacen|hay|si|es esto)\b|\b(emergencies|emergencias|urgencias|out of hours|fuera de horario)\b|\bis (this|it|that) (an |a )?(emergency|urgent)\b/;
+export const isUrgent = (n: string) => {
+  const p = plain(n);
+  return URGENT.test(p) && !ASKS_ABOUT_URGENT.test(p);
+};
+
+/**
+ * Words that name a person without asking for one, which the classifier does not let the model read as a request: someone
+ * coming as a customer ("puede venir una persona resfriada?", "can someone with a cold come"), and how the business's own
+ * messages reach the customer ("can you have the reminders text me rather than ring").
+ */
+const PERSON_NAMED = /\b(come|attend|bring|join|venir|ir|asistir|entrar|traer|acompanar|apuntarse) (una persona|alguien|gente|personas|someone|somebody|a person|people)\b|\b(a person|someone|somebody|people|una persona|alguien|gente|personas) (with|who has|who s|con|que tiene|que este|embarazad\w*|resfriad\w*|enferm\w*|mayor\w*)\b|\b(reminders?|notifications?|confirmations?|recordatorios?|notificaciones|avisos)\b/;
+export const namesPersonOnly = (n: string) => PERSON_NAMED.test(plain(n));
 
 /** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
 const STOP_REQUEST = new RegExp(

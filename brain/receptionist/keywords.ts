@@ -7,8 +7,15 @@ import type { TrainableIntent } from './utterances.js';
  * The statistical classifier generalises; these catch the plain cases it gets wrong on short,
  * everyday messages ("what are your hours"), and settle ties between the two.
  */
-/** Words that ask what something costs ("how much", "what's the damage", "que me cobrais"); "vale" alone is "OK". */
-export const PRICE = /\b(how much|price|prices|pricing|priced|cost|costs|charge|charges|the damage|pricey|pricy|expensive|cheap|rates?|cuanto(?! (me |te |le |se )?(dura|duran|tarda|tardan|tardais|tiempo|aguanta|aguantan|falta|queda))|precio|precios|cuesta|cuestan|(que|cuanto) (me )?(vale|valen|sale|saldria|cobrais|cobran|cobras|cobrariais)|cobrais|cobran|tarifas?)\b/;
+/** Words that ask what something costs ("how much", "what's the damage", "que me cobrais"); "vale" alone is "OK"; not what the price includes. */
+const MONEY = /\b(how much|(?<!\b(included|include|includes|incluid[oa]s?|incluye|incluyen) (in |en )?(the |el |la |your |vuestro |su )?(\w+ )?)(price|precio)|prices|pricing|priced|cost|costs|charge|charges|the damage|pricey|pricy|expensive|cheap|rates?|cuanto(?! (me |te |le |se )?(dura|duran|tarda|tardan|tardais|tiempo|aguanta|aguantan|falta|queda|es|son)\b)|precios|cuesta|cuestan|(que|cuanto) (me )?(vale|valen|sale|saldria|cobrais|cobran|cobras|cobrariais)|cobrais|cobran|tarifas?)\b/;
+/** Words that ask how long something takes: "how long is the long float", "cuánto dura la limpieza"; not how long the customer waits or travels. */
+const LENGTH = /\b(how long (is|are|does|do|will|would|s) (?!(i|we|you|u|it take to (get|arrive|drive|walk))\b)|cuanto (tiempo )?(dura|duran|tarda|tardan|tardais|tardas|lleva|llevan|es|son)\b)/;
+/**
+ * What something costs, in money or in time: asked of one of the business's services, a question about it (issue 13's
+ * "services"), unless the business's FAQ says how long its result lasts (rule-engine.ts LASTS).
+ */
+export const PRICE = new RegExp(`${MONEY.source}|${LENGTH.source}`);
 
 /**
  * Comparing what is on offer, or asking what there is: "which room is the hardest", "what's the difference",
@@ -39,6 +46,14 @@ export const WHEN_TO_COME =
 export const WALK_IN =
   /\b(walk ?ins?|just (turn|show|rock|pop|drop) (up|in|by)|without (an |a )?(appointment|booking|reservation)|(do|does|would|will) (i|we|you|one|he|she) (need|have) to (book|make an appointment|reserve)|(is|are) (a |an )?(booking|appointment|reservation)s? (needed|required|necessary|essential)|sin (cita|reserva|reservar|turno|hora)( previ[ao])?|hace falta (cita|reserva|reservar|turno|pedir (cita|hora|turno))|(hay que|tengo que|tenemos que|es necesario|se necesita) (pedir (cita|hora|turno)|reservar|cita|reserva)|(puedo|podemos) (ir|pasar|venir|presentarme) directamente)\b/;
 
+/**
+ * A policy question: preparation ("do I need to bring a towel", "tengo que ir en ayunas?", "¿vengo sin crema?"), what is included
+ * ("is the shower included", "¿la sala incluye batería?") and how to pay ("can I pay in instalments", "¿se puede pagar con
+ * tarjeta?", "lo cubre el seguro?").
+ */
+const FAQ_WORDS =
+  /\b((do|should|must|can|will) (i|we) (need to |have to )?(bring|wear|fast|eat|shave|wash|prepare|avoid)|what (should|do) (i|we) (bring|wear)|(tengo|tenemos|hay) que (traer|llevar|ir|venir|estar|vestir)\b.*\b(ayunas|sin|con)|en ayunas|(vengo|voy|ir|venir|vamos) (sin|con) (crema|maquillaje|comer|desayunar|el pelo)|que (tengo|hay|tenemos) que (traer|llevar)|included|include|includes|incluye|incluyen|incluido|incluida|(pay|paying|pagar|pago) (by|with|in|con|en|a|por) (card|cash|instalments|installments|tarjeta|efectivo|plazos|bizum)|instalments|installments|a plazos|(lo|la|los|las) cubre el seguro|payment plans?)\b/;
+
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],
   // Only what cannot be anything else: "can't make it" and "no voy a poder ir" may also ask to move, so the flow confirms first.
@@ -48,6 +63,8 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['hours', /\b(hasta que hora|hasta cuando (estais|estan|abris|abren|esta abierto)|hours?|open|opening|opens|close|closing|closes|closed|shut|horario|horarios|abr(en|is|ir|e|ian)|abiert[oa]s?|cerr(ais|an|ar|ado|ados)|cierran|cierra)\b/],
   ['location', /\b(where|whereabouts|drop (me )?a pin|send (me )?(a |the )?pin|how far|que tan lejos|a cuanto (esta|estan|queda|quedan)|(en )?(que|which) (zona|barrio|area|part of)|address|located|location|directions|map|get there|find you|street|road|postcode|near you|nearest|tube|station|estacion|metro|cerca de|donde|direccion|ubicacion|ubicad[oa]s?|como llego|mapa|calle|se llega)\b/],
   ['services', new RegExp(`${PRICE.source}|${ABOUT_OFFER.source}|${WHAT_YOU_DO.source}|\\b(services?|treatments?|offer|menu|servicios?|tratamientos?|ofrec(en|eis)|how long)\\b`)],
+  // What to bring, wear or do before, what is included, how to pay: the business's policies, whatever service they name.
+  ['faq', FAQ_WORDS],
   ['thanks', THANKS],
   ['greeting', GREETING],
   ['smalltalk', SMALLTALK_WORDS],

@@ -85,7 +85,8 @@ function translatedServices(terms: readonly ServiceTerm[], text: string): Servic
 
 /** Every word of a multi-word name is in the message, or a word ending it ("cut" for "haircut", never "men" for "women"). */
 function allWordsIn(term: readonly string[], message: readonly string[]): boolean {
-  const needed = term.filter((w) => w.length >= 3 && !TERM_FILLER.has(w));
+  // "one to one" needs two words: the one "one" of "the 2nd one" is not both.
+  const needed = [...new Set(term.filter((w) => w.length >= 3 && !TERM_FILLER.has(w)))];
   return needed.length >= 2 && needed.every((t) => message.some((m) => m === t || (m.length >= 3 && t.length - m.length >= 3 && t.endsWith(m))));
 }
 
@@ -175,6 +176,7 @@ export class ServiceMatcher {
       return { services: ranked, undecided: named.length > 1 && !fitted ? named : [] };
     }
     const shared = this.sharedWord(text);
+    if (shared.length === 1) return { services: shared, undecided: [] };
     const modifier = shared.length < 2 ? this.modifier(text) : undefined;
     if (modifier) return { services: [modifier], undecided: [] };
     if (shared.length < 2) {
@@ -238,7 +240,7 @@ export class ServiceMatcher {
     const said = new Set(serviceKey(text));
     const heads = names.filter((t) => {
       const w = t.key[0]!;
-      return t.key.length >= 2 && uses.get(w) === 1 && said.has(w) && w.length >= 4 && !STOPWORDS.has(w) && !NOT_HEADS.has(w) && keywordIntents(w).length === 0;
+      return t.key.length >= 2 && uses.get(w) === 1 && said.has(w) && w.length >= 4 && !STOPWORDS.has(w) && !NOT_HEADS.has(w) && !POINTING_AND_COUNTING.has(w) && keywordIntents(w).length === 0;
     });
     return heads.length === 1 ? heads[0]!.service : undefined;
   }
@@ -262,12 +264,18 @@ export class ServiceMatcher {
     return [...found.values()];
   }
 
-  /** The services whose names (or aliases) hold a word the message says, when that word is in two or more of them. */
+  /**
+   * The services whose names (or aliases) hold a word the message says, when that word is in two or more of them;
+   * or the one of them holding it exactly as the message writes it.
+   */
   private sharedWord(text: string): Service[] {
     // A unit of time ("a la misma hora") is how long or when, never which service.
     for (const w of words(text).filter((x) => x.length >= 4 && keywordIntents(x).length === 0 && !TIME_UNIT.test(x))) {
-      const sharing = new Map(this.terms.filter((t) => t.key.length >= 2 && t.key.includes(keyWord(w))).map((t) => [t.service.id, t.service]));
-      if (sharing.size >= 2) return [...sharing.values()];
+      const holding = this.terms.filter((t) => t.key.length >= 2 && t.key.includes(keyWord(w)));
+      const sharing = new Map(holding.map((t) => [t.service.id, t.service]));
+      // "his ears done" for "ears pierced" (Ear lobe) and "upper ear" (Helix): the one name holding the word as written.
+      const asWritten = new Map(holding.filter((t) => t.term.split(' ').includes(w)).map((t) => [t.service.id, t.service]));
+      if (sharing.size >= 2) return asWritten.size === 1 ? [...asWritten.values()] : [...sharing.values()];
     }
     return [];
   }
@@ -289,7 +297,8 @@ export class ServiceMatcher {
   /** Services a word of the message is a close spelling of ("masage"). */
   private misspelt(text: string): Service[] {
     const found = new Map<string, Service>();
-    for (const w of words(text).filter((x) => x.length >= 5)) {
+    // "la primera", "the second": a pick among offers, not a misspelt "Primera visita".
+    for (const w of words(text).filter((x) => x.length >= 5 && !POINTING_AND_COUNTING.has(x))) {
       const best = this.fuse.search(w)[0];
       if (best && (best.score ?? 1) <= 0.25 && misspells(w, best.item.term)) found.set(best.item.service.id, best.item.service);
     }

@@ -66,6 +66,8 @@ const NOT_NAMES = new Set(
     .concat(THANK_WORDS.flatMap((w) => w.split(' '))),
 );
 
+const SHORT_DAYS = new Set('mon tue tues wed thu thur thurs fri sat sun'.split(' '));
+
 /**
  * "directions for Gloucester Road", "para Plaza Mayor": places, which a weak lead-in may be followed
  * by. Not checked after a strong one: "name's Jo Park" is a person.
@@ -73,11 +75,13 @@ const NOT_NAMES = new Set(
 const PLACES = new Set('road rd avenue ave square station hotel centre center mall airport beach school college university hospital calle avenida plaza paseo estacion aeropuerto playa iglesia colegio universidad centro'.split(' '));
 
 /** The name as extractName formats it, when no word of it is a common word and it names no service. */
-function personName(candidate: string, namesService: (text: string) => boolean, strong = false): string | undefined {
+function personName(candidate: string, namesService: (text: string) => boolean, strong = false, self = false): string | undefined {
   const words = normalize(candidate).split(/[\s'’]+/);
   if (!strong && words.some((w) => PLACES.has(w))) return undefined;
   const inside = (i: number) => i > 0 && i < words.length - 1 && NAME_PARTICLES.has(words[i]!);
-  if (words.some((w, i) => NOT_NAMES.has(w) && !inside(i)) || namesService(candidate)) return undefined;
+  // "I'm Sun", "this is Sat": a short weekday someone introduces themselves by is their name.
+  const shortDay = (w: string) => self && words.length === 1 && SHORT_DAYS.has(w);
+  if (words.some((w, i) => NOT_NAMES.has(w) && !inside(i) && !shortDay(w)) || namesService(candidate)) return undefined;
   return extractName(candidate);
 }
 
@@ -91,13 +95,13 @@ export function nameInMessage(written: string, namesService: (text: string) => b
   const strong = STRONG.exec(text.toLowerCase());
   const rest = strong ? text.slice(strong.index + strong[0].length) : '';
   for (const after of strong ? [CLAUSE_AFTER_STRONG.exec(rest), AFTER_STRONG.exec(rest)] : []) {
-    const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true) : undefined;
+    const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true, /name|nombre|llam|called/.test(strong![0])) : undefined;
     if (name) return name;
   }
   for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, GREETED_SELF]) {
     // Lower case only after a greeting, and never a word of doing ("hi im wondering, …").
     const m = re === GREETED_SELF ? re.exec(text.toLowerCase())?.filter((w, i) => i === 0 || !/ing$/.test(w ?? '')) : re.exec(text);
-    const name = m && (m[1] ?? m[2]) ? personName((m[1] ?? m[2])!, namesService, re === NAME_WORD) : undefined;
+    const name = m && (m[1] ?? m[2]) ? personName((m[1] ?? m[2])!, namesService, re === NAME_WORD, re === NAME_WORD || re === SELF || re === GREETED_SELF) : undefined;
     if (name) return name;
   }
   return undefined;

@@ -41,8 +41,29 @@ function read(turn: Turn): Reading {
     const open = found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text);
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
     const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
-    return { when: namedHoliday(turn, parseWhen(text, turn.language, turn.tools.now)), service, undecided: open.length > 1 ? open : [] };
+    return { when: namedHoliday(turn, withoutStoryDays(turn, text, parseWhen(text, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
   });
+}
+
+/** Where sentences end: a clause within one ("same time but on wednesday") is read with it. */
+const SENTENCES = /[.?!;]+(?:\s+|$)|\n+/;
+
+/**
+ * "a move out clean on Friday at noon? keys go back to the landlord on saturday": of several days, the one said
+ * in a sentence with a time is the wish; a day alone in a sentence of its own tells the story. Days in one
+ * sentence ("friday or saturday"), or a message that moves a booking from one day to another, stay several.
+ */
+function withoutStoryDays(turn: Turn, text: string, when: When): When {
+  if (when.unclear !== 'several' || mentionsChange(unnamed(turn)) || mentionsReschedule(unnamed(turn))) return when;
+  const { now } = turn.tools;
+  const clauses = text.split(SENTENCES).filter((c) => c && c.trim());
+  const read = clauses.map((c) => ({ c, when: parseWhen(c, turn.language, now), sameTime: SAME_TIME.test(normalize(c)) }));
+  const dated = read.filter((r) => r.when.date || r.when.unclear === 'several');
+  const wish = dated.filter((r) => r.when.time !== undefined || r.sameTime);
+  if (wish.length !== 1 || dated.length < 2 || wish[0]!.when.unclear) return when;
+  const story = new Set(dated.filter((r) => r !== wish[0]).map((r) => r.c));
+  const rest = parseWhen(clauses.filter((c) => !story.has(c)).join(', '), turn.language, now);
+  return rest.unclear === 'several' || !rest.date ? when : rest;
 }
 
 /** Where a message's clauses part: punctuation, or "and" / "but" between them. */
@@ -188,9 +209,9 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   // "the 30th then, first thing in the morning": the day's opening time.
   if (flow.time === undefined && e.when.earliest) [flow.time, flow.ambiguousMeridiem] = [rangesFor(profile, day)[0]!.open, false];
   if (flow.time === undefined) {
-    // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
-    // said) come with the question, as numbered choices.
-    const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
+    // "anything before school tomorrow?", "after lunch": asked what is free, or told a part of the day, the day's first
+    // free times (in that part of the day) come with the question, as numbered choices.
+    const asksWhatIsFree = ASKS_FREE.test(turn.normalized) || e.when.part !== undefined;
     const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part, rangesFor(profile, day)));
     flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
     const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
@@ -252,13 +273,15 @@ const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|avail
  * Whether a local start ("2026-03-27T16:30") falls in a part of the day. On a day split by a break
  * (10:00–14:00, 16:00–20:00) the morning is the first opening and the afternoon what follows the
  * break ("por la tarde" is after lunch); otherwise mornings end at noon and afternoons run 12–19.
- * Evenings start at 17:00.
+ * Evenings start at 17:00; "after lunch" is after the break, or from 13:00.
  */
 function inPart(iso: string, part: DayPart | undefined, ranges: readonly { open: number; close: number }[]): boolean {
   const minutes = Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16));
   const split = ranges.length >= 2 && ranges[0]!.close <= 15 * 60 ? ranges[0]!.close : undefined;
   if (part === 'morning') return minutes < (split ?? 12 * 60);
   if (part === 'afternoon') return minutes >= (split ?? 12 * 60) && minutes < 19 * 60;
+  // With no break in the day, lunch is taken to end at 13:00.
+  if (part === 'after_lunch') return minutes >= (split ?? 13 * 60) && minutes < 19 * 60;
   if (part === 'evening') return minutes >= 17 * 60;
   return true;
 }
@@ -354,6 +377,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
       flow.time = undefined;
       return ok(r.t('badTime'), 'book');
     }
+    // "hmm my wife might need the car that day": nothing read that changes the proposal; it is held, and the
+    // customer told so, not shown again as if nothing had been said.
+    if (shown && samePending(ctx.state.pending, shown) && !gaveSomething && !given) return ok(r.t('heldBook', { service, when: r.when(start), name: flow.name }), 'book');
     return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
   }
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
@@ -639,10 +665,26 @@ function locationReply(turn: Turn): string {
     .join('\n');
 }
 
-function serviceReply(turn: Turn, service: Service): string {
-  const r = turn.replies;
+function serviceDetail(turn: Turn, service: Service): string {
   const desc = service.description ? ` ${service.description}` : '';
-  return `${r.t('serviceDetail', { name: service.name, duration: service.duration, price: r.price(service), desc })} ${r.t('askBook')}`;
+  return turn.replies.t('serviceDetail', { name: service.name, duration: service.duration, price: turn.replies.price(service), desc });
+}
+
+function serviceReply(turn: Turn, service: Service): string {
+  return `${serviceDetail(turn, service)} ${turn.replies.t('askBook')}`;
+}
+
+/** The question a booking was waiting on when something else was asked: the proposal, the name, the day or the time. */
+function resumeQuestion(turn: Turn, flow: NonNullable<Turn['tools']['state']['flow']>): string | undefined {
+  const r = turn.replies;
+  const zone = zoneOf(turn.tools.profile);
+  const pending = turn.tools.state.pending;
+  if (pending?.action === 'create_booking') return r.t('confirmBook', { service: serviceName(turn, pending.serviceId), when: r.when(DateTime.fromISO(pending.start, { zone })), name: pending.name });
+  if (flow.kind !== 'book' || !flow.serviceId) return undefined;
+  if (flow.awaiting === 'name') return r.t('askName');
+  if (!flow.date) return r.t('askDate', { service: r.service(serviceName(turn, flow.serviceId)) });
+  const day = DateTime.fromISO(flow.date, { zone });
+  return flow.time === undefined && !flow.offered?.length ? r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) }) : undefined;
 }
 
 function servicesReply(turn: Turn): string {
@@ -652,6 +694,11 @@ function servicesReply(turn: Turn): string {
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
 
+/** "can I just drop in on Friday?", "¿puedo pasarme sin cita?": whether one must book, asked with or without a day. */
+// "could I pop in on saturday for a trim" asks for a booking: only "just" makes dropping in a question about walk-ins.
+const WALK_IN = /\b(walk ?ins?|walk in|just (?:drop|pop|turn|show|rock|come|call) (?:in|up|by|round|over)|without (?:an? )?(?:appointment|booking)|sin cita|sin reserva|sin pedir (?:cita|hora|turno)|sin turno|hace falta (?:pedir )?(?:cita|reservar?))\b/;
+/** "which tram do I get to you", "¿qué autobús me deja cerca?": how to get here. */
+const TRANSPORT = /\b(?:which|what|que|q|cual) (?:tram|bus|buses|train|tube|metro|subway|tranvia|autobus|colectivo|tren|linea de (?:metro|autobus|bus|tranvia)|parada)\b/;
 const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
 const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|(como|cómo) \w+\b.*\b(yo mism[ao]|por mi cuenta)|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
 /** Asking for a recommendation of some other place or trade: no booking words make it the business's ("conocen un buen sitio para cenar"). */
@@ -777,14 +824,31 @@ export class RuleEngine implements Engine {
       const ownWords = turn.classification.hints.includes(intent as never);
       const awaitingName = flow.kind === 'book' && flow.awaiting === 'name';
       // A name where one is awaited, or words only the flow understands ("3 then", "al día siguiente"), are the flow's.
-      const sideQuestion = SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))
+      // "do you take cards?" while a name or a yes is awaited: a question the business's own FAQ answers is asked aside.
+      const askedAside = (awaitingName || Boolean(state.pending)) && /\?\s*$/.test(turn.text) && Boolean(turn.faqs.match(turn.text)?.strong);
+      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside)
         && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
         && !fillsRelative(n) && !(awaitingName && givenName(turn));
       // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
-      if (!sideQuestion || this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) === 'unknown') return continueFlow(turn);
+      if (!sideQuestion || !SIDE_QUESTIONS.has(this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)))) return continueFlow(turn);
+      return this.aside(turn, flow);
     }
     return this.byIntent(turn);
+  }
+
+  /**
+   * A question in the middle of a flow ("how much is it?", "is there parking?"): answered, the flow kept as it
+   * was, and its next question asked again so the booking goes on. "How much" with no service named is about the
+   * one being booked.
+   */
+  private async aside(turn: Turn, flow: NonNullable<Turn['tools']['state']['flow']>): Promise<EngineResult> {
+    const booking = flow.kind === 'book' && flow.serviceId ? turn.tools.profile.services.find((s) => s.id === flow.serviceId) : undefined;
+    const result = booking && !read(turn).service && PRICE.test(turn.normalized) && !turn.faqs.match(turn.text)?.strong ? ok(serviceDetail(turn, booking), 'services') : await this.byIntent(turn);
+    turn.tools.state.flow = flow;
+    const next = resumeQuestion(turn, flow);
+    if (next) result.reply = `${result.reply}\n${next}`;
+    return result;
   }
 
   /**
@@ -796,6 +860,10 @@ export class RuleEngine implements Engine {
     const { intent, score, hints, coverage, foreign = 0 } = turn.classification;
     const transactional: Intent[] = ['book', 'cancel', 'reschedule', 'my_bookings'];
     if (asksCancelPolicy(turn.normalized) || asksLatePolicy(turn.normalized)) return 'faq';
+    // "which tram do I get to you on saturday": how to get here, whatever day or booking word it names.
+    if (TRANSPORT.test(turn.normalized) && !hints.includes('human')) return 'location';
+    // "can I just drop in on Friday?": whether a booking is needed, not a booking.
+    if (WALK_IN.test(turn.normalized)) return 'faq';
     // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
     if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     if (RECOMMEND_ELSEWHERE.test(turn.normalized) && !hints.includes('human')) return 'unknown';
@@ -878,6 +946,13 @@ export class RuleEngine implements Engine {
         return ok(bookings.length ? `${r.t('yourBookings')}\n${listBookings(turn, bookings)}` : r.t('noBookings'), 'my_bookings');
       }
       case 'faq':
+        // A walk-in question gets the business's own answer about walk-ins, or what a booking promises.
+        if (WALK_IN.test(turn.normalized) && !match?.strong) {
+          // The reply offers a booking: a time or a yes next goes on with the service and day already said.
+          const { when } = read(turn);
+          turn.tools.state.flow = { kind: 'book', invited: true, ...(service ? { serviceId: service.id } : {}), ...(when.date ? { date: when.date } : {}) };
+          return ok(r.t('walkIn'), 'faq');
+        }
         return faq ? ok(faq.answer, 'faq') : ok(r.t('faqNone'), 'faq', false);
       case 'human':
         return escalate(turn, 'Customer asked for a person');

@@ -81,7 +81,8 @@ export function weekdayNear(date: string, chosen: string, normalized: string): s
  * The dialogue's slot filling, pure: each slot is overwritten only by what the message says. "same
  * time but on Wednesday" keeps the time, "ok 5pm then" keeps the day, "in the evening" settles an
  * "at 8" that could be either, a picked offer sets both, and a reply naming the real weekday of a
- * date the customer got wrong ("Friday the 19th", then "Thursday") means that date. A reading that
+ * date the customer got wrong ("Friday the 19th", then "Thursday") means that date, and the weekday they wrote
+ * said again means that weekday nearest it. A reading that
  * needs a question changes nothing, except that the time stands when only the day is in doubt.
  */
 export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSlots {
@@ -118,7 +119,9 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     next.dayInDoubt = undefined;
   } else if (when.date) {
     const doubted = slots.dayInDoubt && when.weekdayOnly && DateTime.fromISO(slots.dayInDoubt).weekday === DateTime.fromISO(when.date).weekday;
-    next.date = doubted ? slots.dayInDoubt : when.weekdayOnly && slots.date ? weekdayNear(when.date, slots.date, input.normalized) : when.date;
+    // The weekday they wrote, said again ("Friday 4/2" is a Thursday; "friday"): that weekday nearest the date.
+    const near = when.weekdayOnly ? (slots.date ?? slots.dayInDoubt) : undefined;
+    next.date = doubted ? slots.dayInDoubt : near ? weekdayNear(when.date, near, input.normalized) : when.date;
     next.dayInDoubt = undefined;
   }
   const shift = timeShift(input.normalized);
@@ -133,6 +136,9 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
   else if (next.date) {
     const bare = BARE_HOUR.exec(input.normalized);
     const hour = bare ? Number(bare[1]) : undefined;
+    // "3 then" after offers at 14:00, 14:30 and 15:00: the offer at that hour, not the third one.
+    const offeredAt = hour !== undefined && hour <= 12 ? next.offered?.filter((iso) => atTime(iso) % 720 === (hour % 12) * 60) : undefined;
+    if (offeredAt?.length === 1) return { ...next, date: DateTime.fromISO(offeredAt[0]!, { zone }).toISODate()!, time: atTime(offeredAt[0]!), ambiguousMeridiem: false, nearTime: undefined };
     if (hour !== undefined && hour <= 23 && hour > (next.offered?.length ?? 0)) {
       const ambiguous = hour <= 12 && !when.part;
       [next.time, next.ambiguousMeridiem, next.nearTime] = [hour <= 12 && when.part ? applyPart(hour * 60, when.part) : hour * 60, ambiguous, replaced(ambiguous)];

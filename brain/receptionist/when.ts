@@ -42,7 +42,8 @@ export interface RangeWish {
 }
 
 export type Unclear = 'weekday_mismatch' | 'several' | 'vague_time' | 'bad_time';
-export type DayPart = 'morning' | 'afternoon' | 'evening';
+/** `after_lunch`: the afternoon once a lunch hour is over ("after lunch", "después de comer"). */
+export type DayPart = 'morning' | 'afternoon' | 'after_lunch' | 'evening';
 
 const MONTHS: Record<string, number> = {
   january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
@@ -72,6 +73,8 @@ const perLanguage = (build: (weekday: string) => RegExp) => ({ en: build(WEEKDAY
  * "soy Dom" is a name, whatever follows it.
  */
 const SHORT_AS_DAY = { before: /\b(?:el|del|al) $/, after: /^ (?:\d|a las? \d)/, name: /\bsoy $/ };
+/** "I'm Sun", "this is Sat", "name's Sun": an English short weekday right after words that give a name is that name. */
+const SHORT_AS_NAME = /\b(?:i'?m|i am|this is|it'?s|its|name is|name'?s|names|call me)\s$/;
 
 const UNITS_EN = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const UNITS_ES = ['uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'];
@@ -109,6 +112,10 @@ const BARE_DAY: Record<Language, RegExp> = {
   es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY.es}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
 
+/** "el 3 del 11", "el día 3 de 4": a day and the month's number, in Spanish. */
+const DAY_OF_MONTH_NUMBER = /\b(?:el|dia) (?:dia )?([1-9]|[12]\d|3[01]) del? (0?[1-9]|1[0-2])\b(?![:.]\d| ?(?:h|hs|hrs?|am|pm)\b| (?:y (?:media|cuarto)|menos|personas|sesiones|clases|horas|dias|semanas|meses)\b)/g;
+/** Zones of the United States (and the Philippines), where 4/3 is April 3. */
+const MONTH_FIRST_ZONE = /^(?:America\/(?:New_York|Detroit|Chicago|Denver|Phoenix|Los_Angeles|Anchorage|Juneau|Sitka|Metlakatla|Yakutat|Nome|Adak|Boise|Menominee|Indiana\/\w+|Kentucky\/\w+|North_Dakota\/\w+|Indianapolis|Louisville)|Pacific\/Honolulu|US\/\w+|Asia\/Manila)$/;
 /** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
 const FOUR_DIGITS = new RegExp(
   `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)(?: ?(?:h|hs|hrs))?\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
@@ -240,6 +247,11 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   scan(new RegExp(`(?<=\\d ?(?:am|pm)? )(?:to|till|until|a|hasta) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm)\\b)?${notCount}`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
   // Its start, written bare before "till": "thursday 11 till 12:30".
   scan(new RegExp(`\\b(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm)\\b)?(?= ?(?:till|til|until|-|–|hasta) (?:las? )?\\d{1,2}(?:[:.]\\d{2})?\\b${notCount})`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+  // "entre 4 y 6", "entre las 10 y las 12": both bounds of a range are times.
+  if (language === 'es') {
+    scan(/(?<=\bentre (?:las? )?)(\d{1,2})(?:[:.](\d{2}))?(?= y (?:las? )?\d)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
+    scan(new RegExp(`(?<=\\bentre (?:las? )?\\d{1,2}(?:[:.]\\d{2})? y (?:las? )?)(\\d{1,2})(?:[:.](\\d{2}))?${notCount}`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
+  }
   if (language === 'es') scan(new RegExp(`\\bde (\\d{1,2})(?:[:.](\\d{2}))?(?= a (?:las? )?\\d{1,2}(?:[:.]\\d{2})?\\b${notCount})`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
   if (bad) return 'bad';
   return hits.sort((a, b) => a.at - b.at);
@@ -301,7 +313,8 @@ const EARLIEST = /\b(first thing|as early as (?:possible|poss|you can)|earliest 
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
-  if (/\b(morning|in the am|first thing|before school|before work|(?:por|de|en) la manana|a primera hora|temprano|antes del? (?:colegio|cole|escuela|clase|trabajo|curro))\b/.test(s)) return 'morning';
+  if (/\b(morning|in the am|first thing|before school|before work|(?:por|de|en) la manana|a primera hora|temprano|before (?:my |your )?lunch|antes del? (?:colegio|cole|escuela|clase|trabajo|curro|comer|comida|almuerzo))\b/.test(s)) return 'morning';
+  if (/\b(after (?:my |your |the )?lunch(?: break| time)?|after lunchtime|despues del? (?:comer|comida|almuerzo))\b/.test(s)) return 'after_lunch';
   if (/\b(afternoon|arvo|after school|por la tarde|de la tarde|a la tarde|en la tarde|despues del? (?:colegio|cole|escuela|clase)|a la salida del? (?:colegio|cole))\b/.test(s)) return 'afternoon';
   if (/\b(evening|tonight|night|after work|por la noche|de la noche|en la noche|esta noche|despues del? (?:trabajo|curro)|al salir del? (?:trabajo|curro))\b/.test(s)) return 'evening';
   return undefined;
@@ -420,6 +433,7 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   for (const m of s.matchAll(WEEKDAY_PHRASE[language])) {
     const wd = WEEKDAYS[m[2]!]!;
     const before = m[1]?.trim();
+    if (language === 'en' && !before && m[2]! in SHORT_WEEKDAYS.en && SHORT_AS_NAME.test(s.slice(0, m.index!))) continue;
     if (language === 'es' && !before && m[2]! in SHORT_WEEKDAYS.es) {
       const [pre, post] = [s.slice(0, m.index!), s.slice(m.index! + m[0].length)];
       if (SHORT_AS_DAY.name.test(pre) || !(SHORT_AS_DAY.before.test(pre) || SHORT_AS_DAY.after.test(post))) continue;
@@ -450,14 +464,19 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   };
   for (const m of s.matchAll(DAY_MONTH)) dayOf(m, Number(m[1]), MONTHS[m[2]!]!, m[3] ? Number(m[3]) : undefined);
   for (const m of s.matchAll(MONTH_DAY)) if (free(m)) dayOf(m, Number(m[2]), MONTHS[m[1]!]!);
+  // "4/3" is 4 March, except in an English message to a business in the United States (3 April); "el 3 del 4" is 3 April.
+  const monthFirst = language === 'en' && MONTH_FIRST_ZONE.test(today.zoneName ?? '');
   for (const m of s.matchAll(/\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2,4}))?\b/g)) {
-    const month = Number(m[2]);
-    if (month >= 1 && month <= 12) dayOf(m, Number(m[1]), month, m[3] ? Number(m[3]) : undefined);
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    // A number above 12 can only be the day, whichever order the country writes.
+    const [day, month] = monthFirst && a <= 12 ? [b, a] : b > 12 && a <= 12 ? [b, a] : [a, b];
+    if (month >= 1 && month <= 12) dayOf(m, day, month, m[3] ? Number(m[3]) : undefined);
     else {
       mark(m);
       take(undefined, m[0]);
     }
   }
+  if (language === 'es') for (const m of s.matchAll(DAY_OF_MONTH_NUMBER)) if (free(m)) dayOf(m, Number(m[1]), Number(m[2]));
   for (const m of s.matchAll(BARE_DAY[language])) {
     if (!free(m)) continue;
     const day = Number(m[1] ?? m[2] ?? m[3]);

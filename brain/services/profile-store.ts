@@ -36,6 +36,8 @@ export class ProfileSource {
     private readonly db: TenantDb,
     fallback: Profile,
     private readonly onInvalid: (err: Error) => void,
+    /** profile.yaml now names the business otherwise (an edit by hand, `tenant import`): the registry must follow. */
+    private readonly onRenamed: (name: string) => void = () => {},
   ) {
     this.current = fallback;
   }
@@ -75,7 +77,10 @@ export class ProfileSource {
     }
     const hash = hashText(text);
     if ((await this.db.profile.storedHash()) !== hash) await writeProfileTables(this.db, profile, hash);
+    // `replace` sets the profile before it reads the file back: a name it saved is not a rename here.
+    const renamed = profile.name !== this.current.name;
     this.current = profile;
+    if (renamed) this.onRenamed(profile.name);
     return profile;
   }
 

@@ -55,8 +55,13 @@ export async function chatCommand(config: Config, argv: string[], io: Output): P
   const seconds = typeof args.values.seconds === 'string' ? Number(args.values.seconds) : undefined;
   if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 0)) throw new CliError('--seconds must be a whole number of seconds');
   const api = new GatewayApi(config, tenant);
-  const health = await api.health();
-  if (health.status !== 'connected') throw new CliError(`${tenant.id} is not connected (status ${health.status}); pair it first: POST /simulate/pair or the console's p key`);
+  let status: string = (await api.health()).status;
+  // A simulator's QR links no phone: pairing it is all that scanning would do, so chat does it.
+  if (status === 'qr') {
+    ({ status } = await api.simulatePair());
+    io.err(`${tenant.id}: paired its simulated WhatsApp`);
+  }
+  if (status !== 'connected') throw new CliError(`${tenant.id} is not connected (status ${status}): see wr-console status, or restart its gateway: wr-console restart ${tenant.id}`);
   const before = new Set((await api.simulatorOutbox()).messages.map((m) => m.id));
   const { chat } = await api.simulateInbound(from, kind === 'text' ? { text } : { kind, ...(text ? { caption: text } : {}), ...(seconds !== undefined ? { seconds } : {}) });
   const deadline = Date.now() + 15_000;

@@ -5,7 +5,7 @@ import { generateKey, hashKey, readTenantKey, writeTenantKey } from '../../core/
 import { assertTenantId, InvalidTenantIdError } from '../../core/paths.js';
 import { LIMITS, parseProfileYaml, ProfileError, type Profile } from '../../core/profile.js';
 import { readRegistry, TRANSPORTS, type Tenant, type Transport } from '../../core/registry.js';
-import { updateTenants } from '../../core/shared-registry.js';
+import { saveProfileNamed, updateTenants } from '../../core/shared-registry.js';
 import { neutralise } from '../../core/text.js';
 import { syncGateway } from '../ops/processes.js';
 import { registerTenant } from '../ops/tenants.js';
@@ -184,13 +184,7 @@ async function importProfile(config: Config, argv: string[], io: Output): Promis
   const id = tenantId(args.positionals[0]);
   findTenant(config, id);
   const { text, profile } = loadProfileFile(args.positionals[1]!);
-  writeFileAtomic(config.paths.profile(id), text, 0o600);
-  // The profile is the business's own record: the name `tenant list` and the console show follows it.
-  const renamed = await updateTenants(config, (tenants) => {
-    const before = tenants.find((t) => t.id === id);
-    if (!before || before.name === profile.name) return { tenants, result: undefined };
-    return { tenants: tenants.map((t) => (t.id === id ? { ...t, name: profile.name } : t)), result: before.name };
-  });
+  const renamed = await saveProfileNamed(config, id, profile.name, () => writeFileAtomic(config.paths.profile(id), text, 0o600));
   io.out(`imported "${neutralise(profile.name)}" into ${id}: ${profile.services.length} services, ${profile.faq.length} FAQ entries, timezone ${profile.timezone}`);
   if (renamed !== undefined) io.out(`${id} is now listed as "${neutralise(profile.name)}" (was "${neutralise(renamed)}")`);
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { Config } from '../../core/config.js';
-import { ensureDir, writeFileAtomic } from '../../core/fs.js';
+import { ensureDir, readFileIfExists, writeFileAtomic } from '../../core/fs.js';
 import { generateKey, hashKey, writeTenantKey } from '../../core/keys.js';
 import { allocatePort, isPortFree } from '../../core/ports.js';
-import { minimalProfile, profileToYaml } from '../../core/profile.js';
+import { minimalProfile, profileToYaml, renameProfileYaml } from '../../core/profile.js';
 import type { Tenant, Transport } from '../../core/registry.js';
 import { updateTenants } from '../../core/shared-registry.js';
 import { hasControl } from '../../core/text.js';
@@ -17,7 +17,7 @@ export interface NewTenant {
   name: string;
   transport: Transport;
   port?: number;
-  /** Profile YAML, already validated; without it a kept profile.yaml stays, or a minimal one is written. */
+  /** Profile YAML, already validated; without it a kept profile.yaml stays, or a minimal one is written; either is given `name`. */
   profileText?: string;
 }
 
@@ -44,8 +44,12 @@ export async function registerTenant(config: Config, input: NewTenant): Promise<
     }
     ensureDir(paths.tenantDir(id));
     writeTenantKey(paths, id, key);
-    if (input.profileText !== undefined) writeFileAtomic(paths.profile(id), input.profileText, 0o600);
-    else if (!fs.existsSync(paths.profile(id))) writeFileAtomic(paths.profile(id), profileToYaml(minimalProfile(name)), 0o600);
+    // The profile names the business wherever the registry's name is shown: the two must agree,
+    // so a given or kept profile takes this name (its comments kept).
+    const kept = readFileIfExists(paths.profile(id));
+    const given = input.profileText ?? kept;
+    const text = given === undefined ? profileToYaml(minimalProfile(name)) : renameProfileYaml(given, name);
+    if (text !== kept) writeFileAtomic(paths.profile(id), text, 0o600);
     const created: Tenant = { id, name, port, transport, createdAt: new Date().toISOString(), keyHash: hashKey(key) };
     return { tenants: [...tenants, created], result: created };
   });

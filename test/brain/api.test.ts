@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EscalationListSchema } from '../../core/contracts.js';
+import { renameProfileYaml } from '../../core/profile.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { until } from '../helpers/gateway.js';
@@ -100,6 +101,17 @@ describe.each(engines())('on $name', (engine) => {
       expect(fs.readFileSync(t.config.paths.profile('salon-b'), 'utf8')).toContain('timezone: Europe/London');
     });
 
+    it('renames the tenant in the registry when PUT gives the business a new name', async () => {
+      const put = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: { ...profileBody, name: 'Salon Bella' } });
+      expect(put.status).toBe(200);
+      expect(fs.readFileSync(t.config.paths.profile('salon-b'), 'utf8')).toContain('name: Salon Bella');
+      const listed = JSON.parse((await cli(t.env, 'tenant', 'list', '--json')).stdout) as { id: string; name: string }[];
+      expect(listed.find((r) => r.id === 'salon-b')?.name).toBe('Salon Bella');
+      // The brain's own view (its staff notices name the business) follows the registry file at once.
+      expect(brain.tenants.registry.get('salon-b')?.name).toBe('Salon Bella');
+      if (engine.name === 'PostgreSQL') expect(engine.query(t, 'salon-b', "SELECT name FROM wr_registry.tenants WHERE id = 'salon-b'")).toBe('Salon Bella');
+    });
+
     it('rejects an invalid profile with 400 and the field paths, changing nothing', async () => {
       const res = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: { name: 'X', timezone: 'Nowhere', hours: { mon: ['9-5'] } } });
       expect(res.status).toBe(400);
@@ -151,6 +163,19 @@ describe.each(engines())('on $name', (engine) => {
       expect((await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'late' })).status).toBe(404);
       await brain.tenants.sweep();
       expect(brain.tenants.openCount).toBe(2);
+    });
+
+    it('lists the tenant under the name profile.yaml is given by hand, once the brain has read it', async () => {
+      const file = t.config.paths.profile('clinic-a');
+      const before = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, renameProfileYaml(before, 'Sonrisa Centro'));
+      const res = await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' });
+      expect((await res.json()).name).toBe('Sonrisa Centro');
+      const listed = async () => (JSON.parse((await cli(t.env, 'tenant', 'list', '--json')).stdout) as { id: string; name: string }[]).find((r) => r.id === 'clinic-a')?.name;
+      await until(async () => (await listed()) === 'Sonrisa Centro', 10_000, 'the registry to follow the profile');
+      fs.writeFileSync(file, before);
+      expect((await (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' })).json()).name).toBe('Sonrisa Dental Clinic');
+      await until(async () => (await listed()) === 'Sonrisa Dental Clinic', 10_000, 'the registry to follow the profile back');
     });
 
     it('keeps serving the last valid profile when profile.yaml is broken by hand', async () => {

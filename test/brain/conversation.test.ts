@@ -2,7 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalWorld } from '../eval/harness.js';
 import { loadSplitFolder } from '../eval/split-data.js';
-import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, MY_BOOKINGS, withoutChat } from '../../brain/receptionist/conversation.js';
+import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, isUrgent, MY_BOOKINGS, namesPersonOnly, namesStaff, staffNames, withoutChat } from '../../brain/receptionist/conversation.js';
+import { ProfileSchema } from '../../core/profile.js';
 import { normalize } from '../../brain/receptionist/text.js';
 
 const n = normalize;
@@ -39,6 +40,43 @@ describe('a request for a person (issue 13: "a request for a person always reach
       expect(isFrustrated(n(text)), text).toBe(true);
     for (const text of ['my lower back has been awful this week', 'me molesta la rodilla', 'I had a terrible toothache', 'my dog gets angry at the vet', 'do I get a refund if I cancel?', 'is it charged extra for long hair?', '¿hay reembolso si cancelo?', '¿se puede devolver el dinero si cancelo?', "what if i'm not happy with my haircut", 'are blue light glasses a scam', "I'm fed up with this heel pain", 'estoy harta del dolor de talón', "we're hopeless dancers", 'le da vergüenza escribir'])
       expect(isFrustrated(n(text)), text).toBe(false);
+  });
+});
+
+describe("the business's own people, by the names its escalation contacts give them", () => {
+  const profile = (...names: string[]) => ProfileSchema.parse({ name: 'x', timezone: 'Europe/Madrid', escalation: { contacts: names.map((name) => ({ name, phone: '+34600000000' })) } });
+
+  it('keeps names, not titles, roles or places', () => {
+    expect(staffNames(profile('Niamh (practice manager)', 'Dr Kieran', 'Recepción (Paty)', 'Lic. Gabriela Sosa', 'Workshop', 'Recepción del club', 'Front desk', 'Marta (logopeda)'))).toEqual(['niamh', 'kieran', 'paty', 'gabriela', 'sosa', 'marta']);
+    expect(staffNames(profile())).toEqual([]);
+  });
+
+  it.each(['is Niamh in today?', 'message for dr kieran please', 'dile a Rocío que me llame', 'hola, es para Rocío'])('"%s" names one of them', (text) => {
+    expect(namesStaff(n(text), ['niamh', 'kieran', 'rocio'])).toBe(true);
+  });
+
+  it.each(["hi, I'm Niamh", 'soy Rocío, quería preguntar el horario', 'de parte de Rocío', 'what time do you open'])('"%s" does not name one of them', (text) => {
+    expect(namesStaff(n(text), ['niamh', 'kieran', 'rocio'])).toBe(false);
+  });
+});
+
+describe('something urgent, told rather than asked about', () => {
+  it.each(['my dog just ate chocolate, what do i do', 'urgent: the truck has not turned up', 'es urgente, se me han roto las gafas', 'tengo una reacción alérgica después del tratamiento de ayer', 'emergency, I left my keys in the changing room'])('"%s" is urgent', (text) => {
+    expect(isUrgent(n(text))).toBe(true);
+  });
+
+  it.each(['do you see emergencies', 'what do I do in an emergency out of hours', "I'm in a lot of pain, is this an emergency?", 'do you offer emergency appointments', '¿atienden urgencias?', 'is swelling normal after a filling?'])('"%s" asks about the business', (text) => {
+    expect(isUrgent(n(text))).toBe(false);
+  });
+});
+
+describe('a person named, not asked for', () => {
+  it.each(['puede venir una persona resfriada?', 'can someone with a cold come?', 'can you have the reminders text me rather than ring'])('"%s" only names one', (text) => {
+    expect(namesPersonOnly(n(text))).toBe(true);
+  });
+
+  it.each(['can someone call me back', 'necesito que alguien de la clinica me responda'])('"%s" asks for one', (text) => {
+    expect(namesPersonOnly(n(text))).toBe(false);
   });
 });
 

@@ -95,7 +95,7 @@ const CALL_ME_BACK = /\b(call me back|ring me back|give me a call back|(llamame|
 const HAVE_I_BOOKED = /^(do i have (anything|an appointment|a booking|something) (booked|on|with you)|(tengo|tenia) (cita|algo reservado|reserva)|what day (was|am) i (coming|booked)|when (is|s) my (appointment|appt|booking))$/;
 /** "how much is a trim": the price of a service, unless the price is of a policy (late cancellations, parking, a deposit). */
 const PRICE_QUESTION = /^(how much (is|are|does|do|for)|cuanto (cuesta|vale|sale|cuestan|valen|salen|es|cobrais|cobran|cobras))\b/;
-const POLICY_PRICE = /\b(cancel\w*|late|no show|parking|park|deposit|fee|penalty|charge for|aparcar|estacionamiento|cancelar|cancelacion|deposito|senal|sena|anticipo|adelanto|multa|no aparezco|no vengo|no llego|penalizacion|tarde|recargo|gift|voucher|bono|tarjeta regalo|regalo)\b/;
+const POLICY_PRICE = /\b(cancel\w*|late|no show|parking|park|deposit|fee|penalty|charge for|aparcar|estacionamiento|cancelar|cancelacion|deposito|fianza|garantia|senal|sena|anticipo|adelanto|multa|no aparezco|no vengo|no llego|penalizacion|tarde|recargo|gift|voucher|bono|tarjeta regalo|regalo)\b/;
 /** "I'll pay the cancellation fee, but please cancel tomorrow's": a request, not a policy question. */
 const CANCEL_NOW = /\b(please cancel|cancel (my|our|it|tomorrow|today|the (appointment|booking|session))|cancela(me|la|lo)?|anula(me|la|lo)?)\b/;
 const CANCEL_POLICY = /\b(do|will) you charge (for|if)\b.*\bcancel|\bcancell?ation (policy|fee|charge)\b|\b(cobrais|cobran|cobras) (por|si)\b.*\bcancel|\bpolitica de cancelacion\b/;

@@ -55,12 +55,12 @@ describe('media in the brain', () => {
     await chat({ sender: '+34600555404', message: '[photo]', kind: 'image', messageId: 's6', timestamp: at(5) });
     const { notices } = await (await brain.call('GET', '/api/escalations/notices', { key: brain.adminKey, tenant: 'clinica' })).json();
     expect(notices.map((n: { text: string }) => n.text)).toEqual([
-      '[clinica] Clínica: Ana (+34600555333) necesita que le atienda una persona. El cliente ha pedido hablar con una persona: "I want to talk to a person"',
-      '[clinica] Clínica: Ana (+34600555333) ha enviado algo más y sigue esperando a una persona. Ha enviado [voice note 0:09].',
-      '[clinica] Clínica: +34600555401 necesita que le atienda una persona. Ha enviado una nota de voz [voice note 0:05] que no se ha podido entender; se le ha pedido que lo escriba.',
-      '[clinica] Clínica: +34600555402 necesita que le atienda una persona. Ha llamado por WhatsApp; la llamada se ha rechazado y se le ha pedido que escriba.',
-      '[clinica] Clínica: +34600555403 necesita que le atienda una persona. Ha enviado [poll: "¿martes o jueves?"], que el bot no puede abrir.',
-      '[clinica] Clínica: +34600555404 necesita que le atienda una persona. Ha enviado [photo].',
+      '[clinica] Clínica Sonrisa: Ana (+34600555333) necesita que le atienda una persona. El cliente ha pedido hablar con una persona: "I want to talk to a person"',
+      '[clinica] Clínica Sonrisa: Ana (+34600555333) ha enviado algo más y sigue esperando a una persona. Ha enviado [voice note 0:09].',
+      '[clinica] Clínica Sonrisa: +34600555401 necesita que le atienda una persona. Ha enviado una nota de voz [voice note 0:05] que no se ha podido entender; se le ha pedido que lo escriba.',
+      '[clinica] Clínica Sonrisa: +34600555402 necesita que le atienda una persona. Ha llamado por WhatsApp; la llamada se ha rechazado y se le ha pedido que escriba.',
+      '[clinica] Clínica Sonrisa: +34600555403 necesita que le atienda una persona. Ha enviado [poll: "¿martes o jueves?"], que el bot no puede abrir.',
+      '[clinica] Clínica Sonrisa: +34600555404 necesita que le atienda una persona. Ha enviado [photo].',
     ]);
   });
 

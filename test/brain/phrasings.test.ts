@@ -65,6 +65,21 @@ it('names the customer\'s service so Spanish agrees and an acronym keeps its cap
   expect(en).toContain('Move your MOT test from Thursday 26 March at 11:00 to Friday 27 March at 09:00?');
 });
 
+it('answers a question asked mid-booking and asks the booking\'s question again; holds a proposal a reply does not change (issue 13)', async () => {
+  const talk = async (lang: 'en' | 'es', business: string, now: string, steps: string[]) =>
+    (await runDialogue(world, { name: 'aside', lang, business, now, steps, expect: [] })).transcript;
+  const cards = await talk('en', 'barber-gla', NOW, ['hot towel shave saturday at 10', 'do you take cards?']);
+  expect(cards[3]).toBe('< Cards and contactless only.\nWhat name should I put the booking under?');
+  const price = await talk('en', 'barber-gla', NOW, ['skin fade friday', 'how much is it btw?']);
+  expect(price[3]).toBe('< Skin fade takes 45 minutes, £22.00.\nWhat time on Friday 27 March? We are open 09:00–18:00.');
+  const loaner = await talk('en', 'lube-yyc', '2026-03-24T16:00:00Z', ['tire swap thursday at 9am, name is Marc', 'do you have loaner cars?']);
+  expect(loaner[3]).toMatch(/^< No loaner cars.*\nTire swap on Thursday 26 March at 09:00 for Marc\. Reply YES to confirm\.$/s);
+  const held = await talk('en', 'garage-cwl', NOW, ['oil change thursday at 10, name is Priya', 'my husband might need the car that day']);
+  expect(held[3]).toBe('< Sorry, I couldn\'t tell what to change from that. Shall I keep Oil change on Thursday 26 March at 10:00 for Priya? Reply YES to confirm, NO to drop it, or tell me another day or time.');
+  const walkIn = await talk('es', 'estetica-zgz', NOW, ['¿puedo pasarme sin cita el viernes a las 5 para un tinte de pestañas?']);
+  expect(walkIn[1]).toBe('< Con una reserva es la única forma de asegurarte una hora. ¿Quieres que te reserve? Dime el servicio, el día y la hora.');
+});
+
 describe('new dialogues end with the right booking, or none', () => {
   it.each(dialogues.map((d) => [`${d.lang} ${d.name}`, d] as const))('%s', async (_, d) => {
     const result = await runDialogue(world, d);

@@ -74,12 +74,14 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(fill({ date: '2026-03-17', time: 600, ambiguousMeridiem: false }, { part: 'evening' })).toMatchObject({ time: 600 });
   });
 
-  it('weekday and date that disagree: the time stands, and naming the real weekday means that date', () => {
+  it('weekday and date that disagree: the time stands, naming the real weekday means that date, the weekday written the one nearest it', () => {
     const doubt = fill({}, { date: '2026-04-02', time: 600, ambiguousMeridiem: true, unclear: 'weekday_mismatch' });
     expect(doubt).toMatchObject({ time: 600, dayInDoubt: '2026-04-02' });
     expect(doubt.date).toBeUndefined();
     expect(fill(doubt, { date: '2026-03-26', weekdayOnly: true })).toMatchObject({ date: '2026-04-02', dayInDoubt: undefined });
-    expect(fill(doubt, { date: '2026-03-27', weekdayOnly: true }).date).toBe('2026-03-27');
+    // "Friday 4/2" (a Thursday), then "friday": the Friday beside the 2nd, not the first Friday from today.
+    expect(fill(doubt, { date: '2026-03-27', weekdayOnly: true }, 'friday').date).toBe('2026-04-03');
+    expect(fill(doubt, { date: '2026-03-27', weekdayOnly: true }, 'this friday').date).toBe('2026-03-27');
   });
 
   it('a bare weekday that changes a chosen day means the one nearest it; "this"/"next" keep their reading', () => {

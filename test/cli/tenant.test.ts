@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayHealth } from '../../core/contracts.js';
+import { parseProfileYaml } from '../../core/profile.js';
 import { readRegistry } from '../../core/registry.js';
 import { cli, cliProcess, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 
@@ -34,9 +35,11 @@ describe('wr-console tenant', () => {
     expect(fs.existsSync(t.config.paths.profile('clinic-a'))).toBe(true);
     expect(readRegistry(t.config.paths)).toEqual([]);
 
+    // The kept profile is reused, and takes the name the tenant is added with (comments and all else kept):
+    // the registry and the profile never disagree about the business's name.
     const again = await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A');
     expect(again.stdout).toContain('reusing the data kept in');
-    expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(fs.readFileSync(exampleProfile, 'utf8'));
+    expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(fs.readFileSync(exampleProfile, 'utf8').replace(/^name: .*$/m, 'name: Clinic A'));
 
     // --purge asks first; with no terminal to ask, it refuses and changes nothing.
     const refused = await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge');
@@ -136,6 +139,15 @@ describe('wr-console tenant', () => {
     const r = await cli(t.env, 'tenant', 'add', 'dent', '--profile', exampleProfile);
     expect(r.code).toBe(0);
     expect(readRegistry(t.config.paths)[0]?.name).toBe('Sonrisa Dental Clinic');
+  });
+
+  it('gives the imported profile the --name it is added with, so the list and the profile agree', async () => {
+    t = makeHome();
+    expect((await cli(t.env, 'tenant', 'add', 'dent', '--name', 'Sonrisa Norte', '--profile', exampleProfile)).code).toBe(0);
+    expect(readRegistry(t.config.paths)[0]?.name).toBe('Sonrisa Norte');
+    const text = fs.readFileSync(t.config.paths.profile('dent'), 'utf8');
+    expect(parseProfileYaml(text).name).toBe('Sonrisa Norte');
+    expect(text).toBe(fs.readFileSync(exampleProfile, 'utf8').replace(/^name: .*$/m, 'name: Sonrisa Norte'));
   });
 
   it.each([

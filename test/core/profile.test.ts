@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseProfile, parseProfileYaml, profileToInput, profileToYaml, ProfileError, rangeMinutes } from '../../core/profile.js';
+import { parseProfile, parseProfileYaml, profileToInput, profileToYaml, ProfileError, rangeMinutes, renameProfileYaml } from '../../core/profile.js';
 import { exampleProfile } from '../helpers/home.js';
 
 function problems(yaml: string): string[] {
@@ -108,5 +108,23 @@ describe('business profile', () => {
     expect(() => parseProfile({ name: 'X', timezone: 'UTC', services: [{ id: 'Bad Id', name: 'x', duration: 30 }] })).toThrow(
       'profile: services[0].id: expected a short id of lowercase letters, digits, - or _',
     );
+  });
+});
+
+describe('renameProfileYaml', () => {
+  const base = '# kept comment\nname: "Old" # trailing comment\ntimezone: UTC\nfaq:\n  - question: Parking?\n    answer: Yes, a long answer that a serialiser would fold at eighty columns if it rewrote the whole file.\n';
+
+  it.each(['Café: "Niño"', 'a #b', 'Plain', '- dash', 'yes', '123'])('sets the name %j and changes nothing else', (name) => {
+    const out = renameProfileYaml(base, name);
+    expect(parseProfileYaml(out).name).toBe(name);
+    expect(out.split('\n').filter((l) => !l.startsWith('name:'))).toEqual(base.split('\n').filter((l) => !l.startsWith('name:')));
+    expect(out).toContain('# trailing comment');
+  });
+
+  it('adds a missing name, leaves a block scalar name parseable, and returns text it cannot edit as it is', () => {
+    expect(parseProfileYaml(renameProfileYaml('timezone: UTC\n', 'New')).name).toBe('New');
+    expect(parseProfileYaml(renameProfileYaml('name: |\n  multi\n  line\ntimezone: UTC\n', 'New')).name).toBe('New');
+    expect(renameProfileYaml('name: [unclosed\n', 'New')).toBe('name: [unclosed\n');
+    expect(renameProfileYaml(base, 'Old')).toBe(base);
   });
 });

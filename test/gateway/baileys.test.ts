@@ -674,6 +674,27 @@ describe('Baileys adapter: files downloaded through Baileys from WhatsApp\'s med
     }
   });
 
+  it("writes a Spanish business's file notes in Spanish: the record line, where the file was kept, and why one was not", async () => {
+    const profile = await (await brain.call('GET', '/api/profile', admin())).json();
+    const put = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, language: 'es', media: { ...profile.media, quotaMB: 1 } } });
+    expect(put.status).toBe(200);
+    await pairAndOpen();
+    const shot = await photo('ES1', Buffer.from('JFIF una foto del diente'), undefined, '34600777888@s.whatsapp.net');
+    sock().upsert('notify', shot.message);
+    const kept = path.basename((await doneRow('ES1')).prepared!.saved!);
+    expect((await records('+34600777888'))!.find((m) => m.direction === 'in')!.text).toBe('[foto]');
+    expect(await escalated('+34600777888')).toBe(`Ha enviado [foto] (guardado como ${kept}).`);
+
+    // A document over the 1 MB quota: not downloaded, and staff told why, in Spanish too.
+    const pdf = await encryptMedia(Buffer.concat([Buffer.from('%PDF-1.4 '), Buffer.alloc(1200 * 1024, 1)]), 'document');
+    cdn.put('/v/t62.7119-24/ES2.enc?oh=3', pdf.body);
+    sock().upsert('notify', from('ES2', { documentMessage: { ...mediaFields(pdf, '/v/t62.7119-24/ES2.enc?oh=3'), mimetype: 'application/pdf', fileName: 'presupuesto.pdf', caption: 'mirad esto' } }, '34600777999@s.whatsapp.net'));
+    await doneRow('ES2');
+    expect(cdn.requests.map((r) => r.path)).toEqual([shot.directPath]);
+    expect((await records('+34600777999'))!.find((m) => m.direction === 'in')!.text).toBe('[documento presupuesto.pdf: "mirad esto"]');
+    expect(await escalated('+34600777999')).toBe('Ha enviado [documento presupuesto.pdf: "mirad esto"] (no guardado: la cuota de 1 MB para archivos está llena).');
+  });
+
   it('an expired link (410) asks the phone to upload the file again, then keeps it; a phone that cannot still gets the photo acknowledged and staff told', async () => {
     await pairAndOpen();
     const plain = Buffer.from('JFIF an old photo');

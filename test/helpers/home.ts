@@ -15,13 +15,13 @@ export interface TestHome {
 
 /**
  * A private WR_HOME in a temp dir, with an environment that points every program at it. The brain,
- * the monitor and the tenants' gateways get free ports unless the test sets them: the defaults
- * (3000, 3001, 2900) belong to a running demo or to a parallel suite.
+ * the monitor and the tenants' gateways (a whole block of GATEWAY_PORTS from WR_PORT_BASE) get free
+ * ports unless the test sets them: the defaults (3000, 3001, 2900) belong to a running demo or to a
+ * parallel suite.
  */
 export function makeHome(extraEnv: Record<string, string> = {}): TestHome {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-test-'));
-  const unset = PORT_SETTINGS.filter((k) => extraEnv[k] === undefined);
-  const ports = Object.fromEntries(freePortsSync(unset.length).map((port, i) => [unset[i], String(port)]));
+  const ports = testPortsSync(extraEnv);
   // A private PM2_HOME too: a test must never touch the operator's PM2 daemon.
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, WR_HOME: home, PM2_HOME: path.join(home, 'pm2'), LOG_LEVEL: 'silent', ...ports, ...extraEnv };
   // Settings go in wr.env, as an operator's do: the CLI refuses shell settings that wr.env does not hold.
@@ -59,15 +59,34 @@ export function cliProcess(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<C
 
 export const exampleProfile = path.join(projectRoot, 'examples/demo-dental.yaml');
 
-const PORT_SETTINGS = ['BRAIN_PORT', 'MONITOR_PORT', 'WR_PORT_BASE'] as const;
+/**
+ * Gateway ports are allocated from WR_PORT_BASE upward, one per tenant: the most tenants a test
+ * registers at once is 8 (test/core/registry.test.ts), so a home's base must have that many free.
+ */
+export const GATEWAY_PORTS = 8;
 
-/** Distinct ports nothing listens on right now, for makeHome, which must stay synchronous. */
-function freePortsSync(n: number): number[] {
-  if (n === 0) return [];
-  // Held open together while chosen, so the kernel never hands out the same port twice.
-  const script = `const net=require('node:net');const s=Array.from({length:${n}},()=>net.createServer());
-Promise.all(s.map((x)=>new Promise((r)=>x.listen(0,'127.0.0.1',r)))).then(()=>{process.stdout.write(s.map((x)=>x.address().port).join(' '));s.forEach((x)=>x.close())})`;
-  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).split(' ').map(Number);
+/**
+ * Free ports for the settings the test left unset: WR_PORT_BASE is the start of a block of
+ * GATEWAY_PORTS ports nothing listens on; BRAIN_PORT and MONITOR_PORT lie outside it. Blocks are
+ * aligned to GATEWAY_PORTS, so two homes' blocks are either the same (seen taken, skipped) or apart.
+ * Synchronous (makeHome is): a child process chooses them, holding every port it chose open until
+ * all are chosen, so the kernel never hands out the same port twice.
+ */
+function testPortsSync(extraEnv: Record<string, string>): Record<string, string> {
+  const wantBase = extraEnv.WR_PORT_BASE === undefined;
+  const others = (['BRAIN_PORT', 'MONITOR_PORT'] as const).filter((k) => extraEnv[k] === undefined);
+  if (!wantBase && others.length === 0) return {};
+  const script = `const net=require('node:net');const size=${GATEWAY_PORTS};
+const listen=(port)=>new Promise((r)=>{const s=net.createServer();s.once('error',()=>r(null));s.listen({port,host:'127.0.0.1',exclusive:true},()=>r(s))});
+(async()=>{const held=[];let base=0;
+for(let tries=0;${wantBase}&&!base&&tries<200;tries++){const probe=await listen(0);const start=Math.floor(probe.address().port/size)*size;probe.close();
+if(start<1024||start+size>65536)continue;const block=await Promise.all(Array.from({length:size},(_,i)=>listen(start+i)));
+if(block.every(Boolean)){held.push(...block);base=start}else block.forEach((s)=>s&&s.close())}
+if(${wantBase}&&!base){process.stderr.write('no block of '+size+' free ports found');process.exit(1)}
+const extra=await Promise.all(Array.from({length:${others.length}},()=>listen(0)));held.push(...extra);
+process.stdout.write(JSON.stringify({base,extra:extra.map((s)=>s.address().port)}));held.forEach((s)=>s.close())})()`;
+  const { base, extra } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { base: number; extra: number[] };
+  return { ...(wantBase ? { WR_PORT_BASE: String(base) } : {}), ...Object.fromEntries(others.map((k, i) => [k, String(extra[i])])) };
 }
 
 /** A port nothing listens on right now. */

@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRegistry } from '../../core/registry.js';
+import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+
+let t: TestHome;
+let brain: TestBrain | undefined;
+let gw: TestGateway | undefined;
+afterEach(async () => {
+  await gw?.close();
+  await brain?.close();
+  gw = brain = undefined;
+  t?.cleanup();
+});
+
+describe('wr-console chat', () => {
+  it('pairs a simulator tenant still at its QR (as the README\'s "Try it" leaves salon-b), then answers', async () => {
+    t = makeHome();
+    await cli(t.env, 'tenant', 'add', 'salon-b', '--profile', exampleProfile, '--transport', 'simulator');
+    brain = await startTestBrain(t);
+    gw = await startTestGateway(t, 'salon-b', brain.url, { port: readRegistry(t.config.paths)[0]!.port });
+    await gw.until(async () => (await (await gw!.call('GET', '/health')).json()).status === 'qr');
+    const r = await cli(t.env, 'chat', 'salon-b', 'what are your hours?');
+    expect(r).toMatchObject({ code: 0, stderr: 'salon-b: paired its simulated WhatsApp' });
+    expect(r.stdout).toContain('Our opening hours:');
+    // Paired now: the next message needs nothing more.
+    expect(await cli(t.env, 'chat', 'salon-b', 'where are you?')).toMatchObject({ code: 0, stderr: '', stdout: expect.stringContaining('Calle Mayor 12') });
+  });
+
+  it('says how to bring back a simulator tenant that is not connected, rather than to pair it', async () => {
+    t = makeHome();
+    await cli(t.env, 'tenant', 'add', 'salon-b', '--profile', exampleProfile, '--transport', 'simulator');
+    brain = await startTestBrain(t);
+    gw = await startTestGateway(t, 'salon-b', brain.url, { port: readRegistry(t.config.paths)[0]!.port });
+    await gw.call('POST', '/simulate/pair');
+    await gw.call('POST', '/simulate/disconnect', { code: 401 });
+    await gw.until(async () => (await (await gw!.call('GET', '/health')).json()).status === 'logged_out');
+    const r = await cli(t.env, 'chat', 'salon-b', 'hello');
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'wr-console: salon-b is not connected (status logged_out): see wr-console status, or restart its gateway: wr-console restart salon-b' });
+  });
+});

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { classifierFor, IntentClassifier } from '../dist/brain/receptionist/classifier.js';
+import { ModelCache } from '../dist/brain/receptionist/model-cache.js';
 import { corpus } from '../dist/brain/receptionist/utterances.js';
 import { normalize } from '../dist/brain/receptionist/text.js';
 import { parseProfileYaml } from '../dist/core/profile.js';
@@ -34,7 +35,8 @@ function grown(base, factor) {
 
 const lines = (c) => Object.values(c).reduce((s, l) => s + l.length, 0);
 const rows = [];
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-bench-classifier-'));
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-bench-classifier-'));
+const cache = new ModelCache([cacheDir]);
 try {
   for (const factor of [1, 2]) {
     // A new corpus object is a new process as far as the in-memory cache knows; the disk cache is this bench's own.
@@ -71,7 +73,7 @@ try {
     rows.push({ corpus: `×${factor} (${lines(c)} lines)`, trainS, readMs, sharedMb, tenantMs: median(times), tenantsMs: all, heapMb: heap, firstMs: median(first) });
   }
 } finally {
-  fs.rmSync(cache, { recursive: true, force: true });
+  fs.rmSync(cacheDir, { recursive: true, force: true });
 }
 
 console.log(`classifier cost, ${tenants} tenants (${profiles.length} profiles in turn), Node ${process.version}`);

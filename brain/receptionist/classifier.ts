@@ -143,7 +143,9 @@ export class IntentClassifier {
     // "cuánto cuesta un seguro de coche" to a rehearsal studio, when the models hesitate: some trade's thing, not this one's.
     const things = withoutKeywords(text);
     const elsewhere = this.vocabulary.strays(things) || this.vocabulary.straysToTrade(things);
-    return { ...model, intent: OFFER.has(intent) && this.services.find(text).length === 0 && elsewhere ? 'unknown' : intent };
+    // "vendéis móviles libres?" to a dentist: a weak guess at a booking, with no word asking for one, is no better.
+    const weakBooking = TRANSACTIONAL.has(intent) && model.hints.length === 0 && model.score < SURE;
+    return { ...model, intent: (OFFER.has(intent) || weakBooking) && this.services.find(text).length === 0 && elsewhere ? 'unknown' : intent };
   }
 
   /**
@@ -202,7 +204,8 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
   if (hints[0] === 'cancel' && model.intent !== 'reschedule') return 'cancel';
   // Both models out of scope: "where's the best paella in valencia" shares a word with a location question, not its meaning.
-  if (model.intent === 'unknown' && model.score >= SURE) return 'unknown';
+  // Words that ask to book or chat outweigh a less than sure "unknown": "how soon can you get my car in?", "what should I call you?".
+  if (model.intent === 'unknown' && model.score >= SURE && !(model.score < SURE_UNKNOWN && hints.some((h) => TRANSACTIONAL.has(h) || CHAT.has(h)))) return 'unknown';
   // "cuanto vale un coche de segunda mano": a price word is what an out-of-scope question most often shares with a
   // business; the engine still answers a service the message names.
   if (model.intent === 'unknown' && hints.every((h) => h === 'services') && PRICE.test(text)) return 'unknown';

@@ -95,6 +95,8 @@ const HUMAN: RegExp[] = [
   // "can I message them directly", "could the teacher drop me a message", "la peluquera me puede escribir?", "dadme un toque".
   /\b(person|someone|somebody|anyone|anybody|who) (who |that )?(handles|deals with|looks after|manages|is responsible for|takes care of|organises|organizes)\b|\bput (me|us) (onto|on to|on with)\b|\b(message|contact|email|text|call|ring|reach) (you |them |him |her |someone |somebody )?directly\b|\b(drop|send|shoot) (me|us) (a )?(message|line|text|msg|email|note|dm)\b/,
   new RegExp(`\\b(${ROLES_ES}|${PERSONAL})\\b.{0,40}\\b(me|nos) ((puede|podria|pueda|pueden|podrian|podeis|puedes) )?(escrib|llam|contest|respond|telefone)\\w*|\\b(dame|dadme|deme|denme|da|dad|dar) (me |nos )?(un )?toque\\b|\\btoque al (movil|telefono|cel|celular)\\b`),
+  // "would prefer to sort this with a human being", "podríais telefonearme?", "puedes llamarme luego".
+  /\bhuman beings?\b|\b(sort|deal|discuss|handle|resolve|go through) (this |it |that |things )?(out )?with (a |an )?(real |actual )?(human|person|someone|somebody)\b|\b(llamar|telefonear|marcar)(me|nos)\b/,
   // A call missed, or to be tried again: "I missed a call from you", "tengo una llamada perdida vuestra", "me volvéis a llamar?".
   /\bmissed (a |your |the )?call\b|\btry (me|us) again\b|\bllamada perdida\b|\b(me|nos) (volveis|vuelves|vuelve|vuelven|podeis volver|puedes volver|pueden volver) a llamar\b|\b(empleado|persona|alguien|someone|anyone|person|staff) (\w+ )?(disponible|available) (para|to) (hablar|talk|chat|speak)\b/,
   // Something sensitive, or left behind: "something sensitive about a class member", "un tema delicado", "en privado",

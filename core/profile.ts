@@ -110,6 +110,7 @@ export const ProfileSchema = z
   .object({
     name: z
       .string({ error: (issue) => (issue.input === undefined ? 'the business name is required' : 'expected the business name as text') })
+      .trim()
       .min(1, 'the business name is empty')
       .max(100, 'the business name is at most 100 characters')
       .refine((s) => !/[\t\n]/.test(s), 'the business name is one line of text'),
@@ -288,7 +289,13 @@ export function renameProfileYaml(text: string, name: string): string {
   if (doc.errors.length > 0 || !isMap(doc.contents) || doc.get('name') === name) return text;
   const node = doc.contents.get('name', true);
   // Only the value's own characters change: a re-serialised file would lose its folding and spacing.
-  if (isScalar(node) && node.range && node.type !== 'BLOCK_FOLDED' && node.type !== 'BLOCK_LITERAL') return `${text.slice(0, node.range[0])}${stringify(name).trimEnd()}${text.slice(node.range[1])}`;
+  // Never folded (a continuation line at column 0 would end the mapping); kept only when the edited
+  // text reads back as that name, which a plain `a, b` inside a `{…}` mapping does not.
+  if (isScalar(node) && node.range && node.type !== 'BLOCK_FOLDED' && node.type !== 'BLOCK_LITERAL') {
+    const edited = `${text.slice(0, node.range[0])}${stringify(name, { lineWidth: 0 }).trimEnd()}${text.slice(node.range[1])}`;
+    const check = parseDocument(edited);
+    if (check.errors.length === 0 && check.get('name') === name) return edited;
+  }
   doc.set('name', name);
   return doc.toString();
 }

@@ -41,7 +41,7 @@ export class MediaPreparer {
       return transcript ? { transcript } : { note: w.emptyTranscript };
     } catch (err) {
       log.warn({ inbox: r.id, err: (err as Error).message }, 'voice note not transcribed; the customer is asked to type');
-      return { note: w.notTranscribed((err as Error).message).slice(0, 300) };
+      return { note: w.notTranscribed(w.transcriptionFailed((err as Error).message)).slice(0, 300) };
     }
   }
 
@@ -53,9 +53,7 @@ export class MediaPreparer {
       const used = await this.used();
       if (r.media.bytes !== undefined && used + r.media.bytes > quota) return { note: w.notKept(w.quotaFull(policy.quotaMB)) };
       // The download stops at the room left: a file bigger than it claimed never fills memory.
-      const data = await this.opts.transport.download(r.file!, Math.max(0, quota - used)).catch((err: Error) => {
-        throw err instanceof FileTooBigError ? new Error(w.quotaFull(policy.quotaMB)) : err;
-      });
+      const data = await this.opts.transport.download(r.file!, Math.max(0, quota - used));
       await fs.mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
       const ext = EXTENSIONS[r.media.mimetype?.split(';')[0] ?? ''] || path.extname(r.media.fileName ?? '').slice(1).replace(/\W/g, '').slice(0, 8) || 'bin';
       const name = `${r.timestamp.toISOString().slice(0, 10)}-${r.messageId.replace(/[^\w-]/g, '').slice(0, 64)}.${ext}`;
@@ -63,8 +61,9 @@ export class MediaPreparer {
       await fs.writeFile(file, data, { mode: 0o600 });
       return { saved: file };
     } catch (err) {
+      if (err instanceof FileTooBigError) return { note: w.notKept(w.quotaFull(policy.quotaMB)) };
       this.opts.log.warn({ inbox: r.id, err: (err as Error).message }, 'could not keep a file a customer sent');
-      return { note: w.notKept((err as Error).message).slice(0, 300) };
+      return { note: w.notKept(w.keepFailed((err as Error).message)).slice(0, 300) };
     }
   }
 

@@ -25,6 +25,13 @@ export interface GatewayWords {
   /** Content wr cannot open, by the label the transport gives it (`poll`, `event`…); others stay as they came. */
   others: Record<string, string>;
   keptAs(file: string): string;
+  /**
+   * Why a transcription or a download failed, from the error's own message: English, technical
+   * (a server's URL and answer, WhatsApp's wording). Another language says what failed and leaves
+   * the detail to the gateway's log, where it is written whatever the language.
+   */
+  transcriptionFailed(detail: string): string;
+  keepFailed(detail: string): string;
   notTranscribed(reason: string): string;
   tooLongToTranscribe(bytes: number, limit: number): string;
   emptyTranscript: string;
@@ -50,6 +57,8 @@ const WORDS: Record<Language, GatewayWords> = {
     message: 'message',
     others: {},
     keptAs: (file) => `kept as ${file}`,
+    transcriptionFailed: (detail) => detail,
+    keepFailed: (detail) => detail,
     notTranscribed: (reason) => `not transcribed: ${reason}`,
     tooLongToTranscribe: (bytes, limit) => `not transcribed: ${bytes} bytes is over the ${limit}-byte limit`,
     emptyTranscript: 'the transcription was empty',
@@ -73,6 +82,8 @@ const WORDS: Record<Language, GatewayWords> = {
     message: 'mensaje',
     others: { poll: 'encuesta', event: 'evento', order: 'pedido', product: 'producto', 'group invite': 'invitación a un grupo', list: 'lista' },
     keptAs: (file) => `guardado como ${file}`,
+    transcriptionFailed: () => 'el servicio de transcripción ha fallado; el detalle está en el registro del gateway',
+    keepFailed: () => 'no se ha podido descargar ni guardar; el detalle está en el registro del gateway',
     notTranscribed: (reason) => `sin transcribir: ${reason}`,
     tooLongToTranscribe: (bytes, limit) => `sin transcribir: ${bytes} bytes supera el límite de ${limit} bytes`,
     emptyTranscript: 'la transcripción ha salido vacía',

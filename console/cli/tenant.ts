@@ -81,7 +81,6 @@ async function add(config: Config, argv: string[], io: Output, env: NodeJS.Proce
   const file = typeof args.values.profile === 'string' ? loadProfileFile(args.values.profile) : undefined;
   const name = (typeof args.values.name === 'string' ? args.values.name.trim() : undefined) || file?.profile.name;
   if (!name) throw new CliError('missing --name: give the business name (or a --profile with one)');
-  if (name.length > 100) throw new CliError('--name is too long: at most 100 characters');
 
   const { tenant, reused } = await registerTenant(config, { id, name, transport, port: requestedPort, profileText: file?.text });
   io.out(`added tenant ${tenant.id} "${neutralise(tenant.name)}": gateway port ${tenant.port}, transport ${tenant.transport}`);

@@ -24,6 +24,9 @@ export interface NewTenant {
 /** Registers a tenant under the registry lock: port, key, data folder, profile. Used by the CLI and the TUI. */
 export async function registerTenant(config: Config, input: NewTenant): Promise<{ tenant: Tenant; reused: boolean }> {
   const { id, name, transport, port: requestedPort } = input;
+  // The profile is given this name: one the profile would refuse must not reach a kept profile.yaml.
+  if (!name.trim()) throw new OpsError('the business name is required: give the name customers know the business by');
+  if (name.length > 100) throw new OpsError(`the business name is ${name.length} characters: at most 100 are accepted`);
   if (hasControl(name)) throw new OpsError('the business name has control characters or line breaks: give it as one line of plain text');
   const paths = config.paths;
   const reused = fs.existsSync(paths.tenantDir(id));

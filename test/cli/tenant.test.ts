@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayHealth } from '../../core/contracts.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import { readRegistry } from '../../core/registry.js';
+import { registerTenant } from '../../console/ops/tenants.js';
 import { cli, cliProcess, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 
 let t: TestHome;
@@ -185,6 +186,21 @@ describe('wr-console tenant', () => {
     expect(id.code).toBe(1);
     expect(id.stderr).toMatch(/^wr-console: invalid tenant id "ev\\u001b\[2Jil"/);
     expect(readRegistry(t.config.paths)).toEqual([]);
+  });
+
+  it("the console's add (registerTenant) refuses an empty or over-long name before it touches a kept profile", async () => {
+    t = makeHome();
+    const kept = 'name: Kept Shop # theirs\ntimezone: UTC\n';
+    fs.mkdirSync(t.config.paths.tenantDir('shop'), { recursive: true });
+    fs.writeFileSync(t.config.paths.profile('shop'), kept);
+    for (const [name, message] of [['x'.repeat(101), /at most 100 are accepted/], ['', /business name is required/]] as const) {
+      await expect(registerTenant(t.config, { id: 'shop', name, transport: 'simulator' })).rejects.toThrow(message);
+    }
+    expect(await cli(t.env, 'tenant', 'add', 'shop', '--name', 'x'.repeat(101), '--transport', 'simulator')).toMatchObject({ code: 1, stderr: 'wr-console: the business name is 101 characters: at most 100 are accepted' });
+    expect(fs.readFileSync(t.config.paths.profile('shop'), 'utf8')).toBe(kept);
+    expect(readRegistry(t.config.paths)).toEqual([]);
+    const { tenant } = await registerTenant(t.config, { id: 'shop', name: 'x'.repeat(100), transport: 'simulator' });
+    expect(parseProfileYaml(fs.readFileSync(t.config.paths.profile('shop'), 'utf8')).name).toBe(tenant.name);
   });
 
   it('rejects a duplicate id and keeps the first tenant intact', async () => {

@@ -40,6 +40,9 @@ describe('business profile', () => {
     expect(json.services[0]!.name).toBe('Cut[31m');
     expect(json.messages.greeting).toBe('Hi');
     expect(problems('name: "Shop\\nTwo"\ntimezone: Europe/Madrid\n')).toEqual([expect.stringMatching(/name: the business name is one line of text/)]);
+    // Spaces alone are no name (PUT /api/profile would list the tenant blank); tenant add trims them too.
+    expect(problems('name: "   "\ntimezone: Europe/Madrid\n')).toEqual([expect.stringMatching(/name: the business name is empty/)]);
+    expect(parseProfile({ name: '  Shop ', timezone: 'Europe/Madrid' }).name).toBe('Shop');
   });
 
   it('accepts the shipped demo clinic profile in full', () => {
@@ -126,5 +129,13 @@ describe('renameProfileYaml', () => {
     expect(parseProfileYaml(renameProfileYaml('name: |\n  multi\n  line\ntimezone: UTC\n', 'New')).name).toBe('New');
     expect(renameProfileYaml('name: [unclosed\n', 'New')).toBe('name: [unclosed\n');
     expect(renameProfileYaml(base, 'Old')).toBe(base);
+  });
+
+  it('keeps a 100-character name on its one line and a name with a comma whole inside a flow mapping', () => {
+    const long = `${'word '.repeat(19)}end`;
+    const out = renameProfileYaml(base, long);
+    expect(parseProfileYaml(out).name).toBe(long);
+    expect(out.split('\n').filter((l) => !l.startsWith('name:'))).toEqual(base.split('\n').filter((l) => !l.startsWith('name:')));
+    expect(parseProfileYaml(renameProfileYaml('{name: Old, timezone: UTC}\n', 'Salón, Madrid')).name).toBe('Salón, Madrid');
   });
 });

@@ -693,6 +693,12 @@ describe('Baileys adapter: files downloaded through Baileys from WhatsApp\'s med
     expect(cdn.requests.map((r) => r.path)).toEqual([shot.directPath]);
     expect((await records('+34600777999'))!.find((m) => m.direction === 'in')!.text).toBe('[documento presupuesto.pdf: "mirad esto"]');
     expect(await escalated('+34600777999')).toBe('Ha enviado [documento presupuesto.pdf: "mirad esto"] (no guardado: la cuota de 1 MB para archivos está llena).');
+
+    // A damaged file: WhatsApp's own (English) reason stays in the gateway's log, staff read Spanish.
+    const bad = await photo('ES3', Buffer.alloc(4096, 'foto '), (b) => Buffer.concat([b.subarray(0, 100), Buffer.from([b[100]! ^ 0xff]), b.subarray(101)]), '34600777666@s.whatsapp.net');
+    sock().upsert('notify', bad.message);
+    await doneRow('ES3');
+    expect(await escalated('+34600777666')).toBe('Ha enviado [foto] (no guardado: no se ha podido descargar ni guardar; el detalle está en el registro del gateway).');
   });
 
   it('an expired link (410) asks the phone to upload the file again, then keeps it; a phone that cannot still gets the photo acknowledged and staff told', async () => {

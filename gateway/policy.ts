@@ -30,9 +30,15 @@ export class PolicyCache {
     return this.policy;
   }
 
-  /** A fresh policy when the brain answers, otherwise the last one known. */
+  /**
+   * A fresh policy when the brain answers, otherwise the last one known; an error while the brain
+   * has never answered (the caller retries): whether a file is kept, and the language its note is
+   * written in, are never decided on the defaults.
+   */
   async fresh(): Promise<GatewayPolicy> {
-    return Date.now() - this.fetchedAt > this.freshMs ? this.refresh() : this.policy;
+    const policy = Date.now() - this.fetchedAt > this.freshMs ? await this.refresh() : this.policy;
+    if (this.fetchedAt === 0) throw new Error("waiting for the brain to tell the tenant's media policy and language");
+    return policy;
   }
 
   private refresh(): Promise<GatewayPolicy> {

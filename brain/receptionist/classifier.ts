@@ -11,7 +11,7 @@ import { PRICE, WALK_IN, keywordIntents, withoutKeywords } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { prepareVocabulary, Vocabulary } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
-import { hasNoWords, normalize } from './text.js';
+import { hasNoWords, mentionsReschedule, normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 import { modelCache, type ModelCache } from './model-cache.js';
 import { projectRoot } from '../../core/paths.js';
@@ -61,7 +61,8 @@ export class IntentClassifier {
     for (const s of profile.services) for (const name of [s.name, ...s.aliases]) overlay.add(normalize(name), 'services');
     for (const f of profile.faq) overlay.add(normalize(f.question), 'faq');
     await IntentClassifier.prepare(utterances, cache);
-    return new IntentClassifier(await models.get(utterances)!, overlay, new Vocabulary(profile, utterances), matchersFor(profile).services, staffNames(profile));
+    const vocabulary = new Vocabulary(profile, utterances);
+    return new IntentClassifier(await models.get(utterances)!, overlay, vocabulary, matchersFor(profile).services, staffNames(profile, (w) => vocabulary.isFrequent(w)));
   }
 
   /** Reads or trains the models every tenant shares, ahead of the first tenant (`npm run build`, the test suite). */
@@ -99,14 +100,18 @@ export class IntentClassifier {
     // Both models sure; or the n-gram model, which reads every word letter by letter, sure and no keyword asking
     // anything of the business, whatever nlp.js's stems make of "qué tiempo hace en Madrid" (small talk, 1.0).
     const outOfScope = (best.intent === 'unknown' && best.score >= SURE_UNKNOWN && !hints.some((h) => TRANSACTIONAL.has(h) || h === 'human'))
-      || (gramsUnknown >= SURE_GRAMS_UNKNOWN && hints.length === 0);
+      || (gramsUnknown >= SURE_GRAMS_UNKNOWN && hints.length === 0)
+      // "how do I say beard in gaelic", "¿cómo se dice cita en inglés?": a question about words, whatever service they name.
+      || (ABOUT_WORDS.test(text) && !hints.some((h) => TRANSACTIONAL.has(h)));
     const first: Classification = { intent: best.intent, score: best.score, hints, coverage, foreign, outOfScope };
     // A person is reached on words that ask for one (conversation.ts); on one of the business's people by name, or on
     // something urgent, unless the message asks to book, move, cancel or look up ("can Dr Kieran see Max on thursday",
     // "necesito una cita urgente"); or on the model's "human" (modelAsksForPerson).
     if (asksForHuman(text) || isFrustrated(text)) return { ...first, intent: 'human' };
-    const transactional = first.hints.some((h) => TRANSACTIONAL.has(h)) || (TRANSACTIONAL.has(first.intent) && first.score >= SURE);
-    if ((namesStaff(text, this.staff) || isUrgent(text)) && !transactional) return { ...first, intent: 'human' };
+    const asksTransaction = first.hints.some((h) => TRANSACTIONAL.has(h));
+    // "necesito una sesión de punción seca urgente": one of the business's services the models read as wanted is a booking.
+    if (isUrgent(text) && !asksTransaction && !(first.intent === 'book' && this.services.find(text).length > 0)) return { ...first, intent: 'human' };
+    if (namesStaff(text, this.staff) && !asksTransaction && !(TRANSACTIONAL.has(first.intent) && first.score >= SURE)) return { ...first, intent: 'human' };
     // "how are you? do you do balayage", "keen for a helix this arvo, say 5? cheers, Jordan": the request decides, not
     // the chat around it.
     const body = CHAT.has(first.intent) || first.hints.some((h) => CHAT.has(h)) ? withoutChat(text) : undefined;
@@ -123,8 +128,11 @@ export class IntentClassifier {
     const model = first.intent === 'human' || unbacked ? nextGuess(first, ranked) : first;
     if (this.asksWhatServiceIs(text)) return { ...model, intent: 'services' };
     const intent = arbitrate(model, text);
-    // "can you service my boiler" to a bike shop, "me arregláis el móvil?" to a physio: another trade's thing, asked of this one.
-    return { ...model, intent: OFFER.has(intent) && this.services.find(text).length === 0 && this.vocabulary.strays(withoutKeywords(text)) ? 'unknown' : intent };
+    // "can you service my boiler" to a bike shop, "me arregláis el móvil?" to a physio: another trade's thing, asked of this one;
+    // "cuánto cuesta un seguro de coche" to a rehearsal studio, when the models hesitate: some trade's thing, not this one's.
+    const things = withoutKeywords(text);
+    const elsewhere = this.vocabulary.strays(things) || this.vocabulary.straysToTrade(things);
+    return { ...model, intent: OFFER.has(intent) && this.services.find(text).length === 0 && elsewhere ? 'unknown' : intent };
   }
 
   /**
@@ -162,6 +170,8 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // "jajaja vale", "no worries", "buen finde!": going along with the talk asks nothing, whatever words the model knows.
   if (isChatter(text) && !CHAT.has(model.intent)) return hints.find((h) => CHAT.has(h)) ?? 'smalltalk';
   if (model.outOfScope) return 'unknown';
+  // "is stock in": no keyword and not one word the business or the corpus's common talk knows; a fair guess is no answer.
+  if (hints.length === 0 && coverage === 0 && model.score < SURE_FOREIGN) return 'unknown';
   // "can I just walk in on saturday or do I need to book": whether to book at all is the policy, not a booking.
   if (WALK_IN.test(text) && !hints.some((h) => OWN_BOOKING.has(h))) return 'faq';
   // "buenas tardes", "hi is anyone there": a short message with nothing but chat words is that, whatever FAQ the model recalls.
@@ -175,6 +185,9 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // "when's your earliest appointment?" asks for availability, not about one's bookings;
   // "quiero reservar…" with no words about one's own bookings is a new one, whatever the model's hunch.
   if (model.intent === 'my_bookings' && hints.includes('book') && (AVAILABILITY.test(text) || hints[0] === 'book')) return 'book';
+  // "quiero cita con la misma esteticista del otro día": asked in booking words and none of change (those the dialogue
+  // reads first, rule-engine.ts), a new booking, whatever the model hears of the last one; "puedo ir más tarde" is no such word.
+  if (model.intent === 'reschedule' && NEW_BOOKING.test(text) && !mentionsReschedule(text)) return 'book';
   // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
   if (hints[0] === 'cancel' && model.intent !== 'reschedule') return 'cancel';
   // Both models out of scope: "where's the best paella in valencia" shares a word with a location question, not its meaning.
@@ -217,6 +230,8 @@ const SHORT_CHAT_WORDS = 4;
  * (0 / 0.4 / 0.5: out of scope answered 80 / 83 / 90 %, train3 91.5 / 91.5 / 91.1 % en).
  */
 const LEAST = 0.4;
+/** The models' score from which they read a message of only unknown words without a keyword (below, they guessed). */
+const SURE_FOREIGN = 0.7;
 /** The models' score from which the request inside chat decides without words of its own ("jaja qué mono, ¿y el corte de uñas?" is no booking at 0.62). */
 const SURE_REQUEST = 0.8;
 /**
@@ -229,8 +244,12 @@ const HUMAN_LEADS = 0.6;
 const HUMAN_LEADS_WITH_CONTACT = 0.45;
 const HUMAN_CLOSE = 0.9;
 const HUMAN_FLOOR = 0.3;
-/** The least score of the guess after "human" that is still a guess, not out of scope. */
-const NEXT_GUESS = 0.25;
+/**
+ * The least score of the guess after one set aside (a person, a hunch) that is still a guess, not out of scope. With written4
+ * in the corpus, 0.25 let "my heel pain is awful in the mornings" and "I'm looking for a plumber" through as bookings at
+ * 0.31-0.33; 0.35 fixed 5 tunable lines and lost 1 ("que tramites hacen ahi?", services at 0.3).
+ */
+const NEXT_GUESS = 0.35;
 
 /** Intents the models guess on the tone of a message (chat, one's own bookings): alone and weak, they are no answer. */
 const HUNCHES = new Set<string>(['smalltalk', 'greeting', 'my_bookings']);
@@ -326,6 +345,10 @@ const NLP_WEIGHT = 0.5;
 /** "what is X", "what's a X", "qué es el X", "y eso de la X qué es" (its first words: a service's name is short). */
 const WHAT_IS = /^(so |and |ok |y |pero |hola |hi )?(what|whats|what s|wat|que|q) (is|are|s|es|son) (an? |the |el |la |los |las |un |una |eso de (la |el )?)?(?<thing>[\p{L}\d]+( [\p{L}\d]+){0,2})/u;
 
+/** Asking how to say, spell or translate something. */
+const ABOUT_WORDS = /\b(how (do|would|can) (i|you|u|we) (say|spell|pronounce|write)|what s the word for|(como|cómo) se (dice|escribe|pronuncia)|como (digo|escribo|pronuncio)|translat\w+|traduc\w+)\b/;
+/** Words that ask for a booking in so many words: "quiero cita", "necesito una hora", "I'd like to book", "book me a session". */
+const NEW_BOOKING = /\b((quiero|quisiera|queria|necesito|me gustaria|pedir|dame|me das|me dais) (una )?(nueva )?(cita|reserva|hora|turno)|(book|make) (me )?(a|an|another) (new )?(appointment|booking|session|slot)|(i d|id|i would|i want to|i wanna) (like to )?book)\b/;
 const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;
 const TRANSACTIONAL = new Set<string>(['book', 'cancel', 'reschedule', 'my_bookings']);
 /** What the business offers or says of itself: asked of another trade's things, out of scope. */

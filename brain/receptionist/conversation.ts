@@ -1,5 +1,5 @@
 import type { Profile } from '../../core/profile.js';
-import { normalize, plain } from './text.js';
+import { THANK_WORDS, normalize, plain } from './text.js';
 
 /**
  * The conversational classes: a wish for a person, a stop asked for in other words, the customer's
@@ -111,18 +111,14 @@ const HUMAN: RegExp[] = [
 
 /**
  * The business's own people, by the names its profile gives them (its escalation contacts: "Niamh (practice manager)",
- * "Dr Kieran", "Recepción (Paty)", "Lic. Gabriela Sosa"): the capitalised words that are no title, role or place ("Workshop",
- * "Recepción del club", "Front desk").
+ * "Dr Kieran", "Recepción (Paty)", "Lic. Gabriela Sosa"): the capitalised words that are no title or role, nor words of
+ * everyday talk (`isWord`: "Workshop", "Recepción Notaría 42", "Front desk").
  */
-export function staffNames(profile: Profile): string[] {
+export function staffNames(profile: Profile, isWord: (normalized: string) => boolean): string[] {
   const words = profile.escalation.contacts.flatMap((c) => c.name.split(/[^\p{L}]+/u).filter((w) => /^\p{Lu}/u.test(w)).map(normalize));
-  return [...new Set(words.filter((w) => w.length >= 3 && !NOT_A_NAME.test(w)))];
+  return [...new Set(words.filter((w) => w.length >= 3 && !NOT_A_NAME.test(w) && !isWord(w)))];
 }
-const NOT_A_NAME = new RegExp(
-  `^(${STAFF}|${PERSONAL}|${ROLES_ES}|dr|dra|doctor|doctora|mr|mrs|ms|miss|sr|sra|srta|don|dona|lic|licenciad[oa]|ing|prof|the|del|los|las|and|` +
-    'workshop|office|desk|front|team|bookings|admin|shop|studio|clinic|salon|garage|centre|center|club|spa|gym|practice|coordinator|bookings|enquiries|' +
-    'equipo|oficina|taller|tienda|estudio|clinica|centro|gimnasio|reservas|citas|mostrador|coordinador[a]?|logoped[a]|administracion)$',
-);
+const NOT_A_NAME = new RegExp(`^(${STAFF}|${PERSONAL}|${ROLES_ES}|dr|dra|doctor|doctora|mr|mrs|ms|miss|sr|sra|srta|don|dona|lic|licenciad[oa]|ing|prof)$`);
 /** The customer naming themselves, or whom they write for: "I'm Niamh", "soy Rocío", "de parte de Carmen". */
 const SELF = /\b(i m|im|i am|it s|its|this is|my name is|name s|me llamo|soy|mi nombre es|de parte de|from)$/;
 
@@ -190,7 +186,7 @@ const OWN_TROUBLE_AFTER = /^ (?:of |de |del |with |con |about )?(?:(?:this|that|
  * emergency service ("do you see emergencies", "is swelling normal after a filling?") is its FAQ; the classifier lets words
  * asking to book, move or cancel decide ("necesito una cita urgente").
  */
-const URGENT = /\b(urgent|urgently|urgente|urgentemente|emergency|emergencia)\b(?! (appointment|appointments|line|number|care|service|services|slot|slots|hours|visit|visits|cita|citas|guardia|telefono|numero|servicio|servicios|consulta))|\b(ate|eaten|swallowed|tragado|trago|comido|comio|bitten|mordio|mordido)\b.{0,40}\b(what (do|should|can) (i|we) do|que (hago|hacemos|debo hacer|puedo hacer))\b|\b(reaccion|reaction|allergic|alergic[oa]|infected|infectad[oa]|infeccion|infection|swollen|hinchad[oa]|bleeding|sangrando|rash|sarpullido|ampollas|blisters)\b.{0,40}\b(after|since|despues|desde)\b/;
+const URGENT = /\b(urgent|urgently|urgente|urgentemente|emergency|emergencia)\b(?! (appointment|appointments|line|number|care|service|services|slot|slots|hours|visit|visits|cita|citas|guardia|telefono|numero|servicio|servicios|consulta))|\b(ate|eaten|swallowed|tragado|trago|comido|comio|bitten|mordio|mordido)\b.{0,40}\b(what (do|should|can) (i|we) do|que (hago|hacemos|debo hacer|puedo hacer))\b|\b(need|needs|needing) (help|someone|assistance) (now|asap|right now|urgently|immediately|straight away)\b|\b(necesito|necesitamos) (ayuda|a alguien) (ya|ahora|ahora mismo|urgente)\b|\b(reaccion|reaction|allergic|alergic[oa]|infected|infectad[oa]|infeccion|infection|swollen|hinchad[oa]|bleeding|sangrando|rash|sarpullido|ampollas|blisters)\b.{0,40}\b(after|since|despues|desde)\b/;
 /** "do you see emergencies", "what do I do in an emergency out of hours", "is this an emergency?", "¿atienden urgencias?". */
 const ASKS_ABOUT_URGENT = /^(do|does|are|is|can|what do i do in|what if|if|atienden|atendeis|tienen|teneis|haceis|hacen|hay|si|es esto)\b|\b(emergencies|emergencias|urgencias|out of hours|fuera de horario)\b|\bis (this|it|that) (an |a )?(emergency|urgent)\b/;
 export const isUrgent = (n: string) => {
@@ -201,9 +197,10 @@ export const isUrgent = (n: string) => {
 /**
  * Words that name a person without asking for one, which the classifier does not let the model read as a request: someone
  * coming as a customer ("puede venir una persona resfriada?", "can someone with a cold come"), and how the business's own
- * messages reach the customer ("can you have the reminders text me rather than ring").
+ * messages reach the customer ("can you have the reminders text me rather than ring"), and someone else to call ("should I
+ * call the police?").
  */
-const PERSON_NAMED = /\b(come|attend|bring|join|venir|ir|asistir|entrar|traer|acompanar|apuntarse) (una persona|alguien|gente|personas|someone|somebody|a person|people)\b|\b(a person|someone|somebody|people|una persona|alguien|gente|personas) (with|who has|who s|con|que tiene|que este|embarazad\w*|resfriad\w*|enferm\w*|mayor\w*)\b|\b(reminders?|notifications?|confirmations?|recordatorios?|notificaciones|avisos)\b/;
+const PERSON_NAMED = /\b(come|attend|bring|join|venir|ir|asistir|entrar|traer|acompanar|apuntarse) (una persona|alguien|gente|personas|someone|somebody|a person|people)\b|\b(a person|someone|somebody|people|una persona|alguien|gente|personas) (with|who has|who s|con|que tiene|que este|embarazad\w*|resfriad\w*|enferm\w*|mayor\w*)\b|\b(reminders?|notifications?|confirmations?|recordatorios?|notificaciones|avisos)\b|\b(call|ring|phone|contact|tell|ask|llamar|avisar|preguntar)\w* (a )?(the |la |el |al |my |mi )?(police|policia|insurance|insurer|aseguradora|bank|banco|council|ayuntamiento|wife|husband|partner|mum|mom|dad|mujer|marido|esposa|esposo|pareja|madre|padre)\b/;
 export const namesPersonOnly = (n: string) => PERSON_NAMED.test(plain(n));
 
 /** A request to stop messages in other words than the exact opt-out ones: answered with a question offering STOP. */
@@ -379,7 +376,7 @@ const WEATHER_REMARK = /\b(hope (you re|you are|ur|u r|you|y all|you all|you guy
  * Thanks that closes a request: "…say 5? cheers, Jordan", "…el jueves? gracias!", "…friday pls thank you x". Thanking
  * ahead for what is asked is manners, not the message.
  */
-const SIGN_OFF = /^(.+?) (many thanks|thanks+|thank (you|u)|thankyou|thx|ty|ta|cheers|gracias|muchas gracias|mil gracias|saludos|un saludo)( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$/;
+const SIGN_OFF = new RegExp(`^(.+?) (${[...THANK_WORDS, 'many thanks', 'thanks+', 'thank u', 'thankyou', 'muchas gracias', 'mil gracias', 'saludos', 'un saludo'].join('|')})( (so much|a lot|in advance|de antemano|again|mil))?( [a-z]+)?( x+)?$`);
 /** What opens a message as chat: a hello, a how-are-you, a laugh, an "ok cool", a remark ("busy day", "happy friday"), praise for the bot. */
 const OPENERS = [GREETING, SMALLTALK, new RegExp(`^(${ACKNOWLEDGEMENT})\\b`), new RegExp(`^(${SMALLTALK_ANYWHERE.source})`)];
 

@@ -18,7 +18,7 @@ const TITLE = '(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sr|Sra|Srta|Don|Doña)\\.?\\s+)?';
 
 /** Lead-ins that always introduce a name ("name is dave", "se llama Hugo"), found in the text lower-cased. */
 const STRONG =
-  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|booking is for|me llamo|mi nombre es|su nombre es|el nombre es|nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
+  /(?:^|[\s,.!?;(])(?:my name is|my name's|name's|name is|names are|the name is|name:|nombre:|name -|under the name(?: of)?|(?:put|book) (?:it|the booking|that) under|booking is for|me llamo|mi nombre es|su nombre es|el nombre es|nombre es|se llama|se llaman|a nombre de|de parte de|her name is|his name is|her name's|his name's|(?:she|he)'?s called)\s*/u;
 /** After a strong lead-in: the first word in any case, the others capitalised ("dave Wilson", not "dave and i"). */
 const ANY_CASE = "[\\p{L}][\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2}";
 /** A name that closes its clause after a strong lead-in may be written all in lower case ("name is sam o'neill"). */
@@ -35,9 +35,11 @@ const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+
 /** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
 const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
 /** Kisses or an emoji that sign off a name: "I'm Niamh x", "soy Ana 😊". */
+/** "Mario Alberto Rios CC 71.xxx", "Ana Gil, DNI 123": a name before the number of an identity document. */
+const BEFORE_ID = new RegExp(`(${NAME}),?\\s+(?:CC|C\\.C\\.|DNI|NIE|NIT|RUT|CURP|[Cc][ée]dula|ID)\\b`, 'u');
 const KISSES = '(?:\\s+x+|\\s*\\p{Extended_Pictographic}+)?';
 /** "it's Mark Evans", "I'm Sophie Marsh", "soy la Trinidad Fuentes": a capitalised name closing its clause. */
-const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?${KISSES}\\s*(?:$|[.,!?;]))`, 'u');
+const SELF = new RegExp(`(?:^|[\\s,.!?])(?:[Ii]t'?s|[Ii]t is|[Ii]'?m|[Ii] am|[Tt]his is|[Ss]oy(?: la| el)?|(?:[Ll]e |[Tt]e )?[Hh]abla(?: con)?|[Ll]e escribe)\\s+(${CAP}(?:\\s+${CAP}){0,2})(?=(?:\\s+(?:here|speaking|aqu[ií]|por aqu[ií]))?${KISSES}\\s*(?:$|[.,!?;]))`, 'u');
 /** "hi its sophie, can i book…", "hola soy maria, queria…": after a greeting, a name in lower case that closes its clause. */
 const GREETED_SELF = new RegExp(`^(?:hi+|hey+|hello|hiya|heya|morning|hola|holi|buenas|buenos dias|buen dia|buenas tardes)[,!]?\\s+(?:it'?s|it is|i'?m|i am|this is|soy)\\s+([a-z\\u00e0-\\u00ff]{3,}(?:\\s+[a-z\\u00e0-\\u00ff]{3,})?)(?=(?:\\s+(?:here|aqui|aquí))?${KISSES}\\s*(?:$|[,.!?;]))`, 'u');
 /** "Hi, Sarah here", "Tom Reid here, …", "hola, Marta aquí": a greeting and one name, or a full name, then "here". */
@@ -98,7 +100,7 @@ export function nameInMessage(written: string, namesService: (text: string) => b
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true, /name|nombre|llam|called/.test(strong![0])) : undefined;
     if (name) return name;
   }
-  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, GREETED_SELF]) {
+  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, BEFORE_ID, GREETED_SELF]) {
     // Lower case only after a greeting, and never a word of doing ("hi im wondering, …").
     const m = re === GREETED_SELF ? re.exec(text.toLowerCase())?.filter((w, i) => i === 0 || !/ing$/.test(w ?? '')) : re.exec(text);
     const name = m && (m[1] ?? m[2]) ? personName((m[1] ?? m[2])!, namesService, re === NAME_WORD, re === NAME_WORD || re === SELF || re === GREETED_SELF) : undefined;

@@ -180,14 +180,26 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   const r = turn.replies;
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
   e = { ...e, when: spanBooked(e.when, durationMinutes, turn.normalized) };
+  const firmTime = flow.time !== undefined && !flow.ambiguousMeridiem;
   Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
-  // "anything after 5 on friday?": the free times that fit are offered, when the range and the day say which.
+  // "after lunch is best for me" once a morning time was proposed: a part of the day on the other side of noon (or of
+  // lunch) from the time agreed replaces it.
+  if (firmTime && e.when.part && e.when.time === undefined && flow.date && flow.time !== undefined) {
+    const at = `${flow.date}T${formatClock(flow.time)}`;
+    const lunch = e.when.part === 'after_lunch' && !inPart(at, 'after_lunch', rangesFor(profile, DateTime.fromISO(flow.date, { zone: zoneOf(profile) })));
+    if ((e.when.part === 'morning') === (flow.time >= 12 * 60) || lunch) flow.time = undefined;
+  }
+  // "anything after 5 on friday?": asked what is free, the free times that fit are offered, when the range and the
+  // day say which. "entre 3 y 5", "any time after 4 is fine": told a range, its first free time is proposed.
+  const asksWhatIsFree = ASKS_FREE.test(turn.normalized);
   if (e.when.range && flow.date && durationMinutes !== undefined) {
     const fitting = await startsInRange(turn, flow.date, e.when.range, durationMinutes);
-    if (fitting.length > 0) {
+    if (fitting.length > 0 && asksWhatIsFree) {
       flow.offered = fitting;
       return ok(offer(turn, fitting, ''), intent);
     }
+    if (fitting.length > 0) e = { ...e, when: { ...e.when, unclear: undefined, range: undefined } };
+    if (fitting.length > 0) flow.time = takeFirstFree(turn, flow, fitting);
   }
   if (e.when.unclear) return ok(unclearQuestion(turn, e.when), intent);
   if (!flow.date) return ok(askDate(), intent);
@@ -209,13 +221,16 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   // "the 30th then, first thing in the morning": the day's opening time.
   if (flow.time === undefined && e.when.earliest) [flow.time, flow.ambiguousMeridiem] = [rangesFor(profile, day)[0]!.open, false];
   if (flow.time === undefined) {
-    // "anything before school tomorrow?", "after lunch": asked what is free, or told a part of the day, the day's first
-    // free times (in that part of the day) come with the question, as numbered choices.
-    const asksWhatIsFree = ASKS_FREE.test(turn.normalized) || e.when.part !== undefined;
-    const free = durationMinutes === undefined || !asksWhatIsFree ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part, rangesFor(profile, day)));
-    flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
-    const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
-    return ok(flow.offered ? `${question} ${offer(turn, flow.offered, '')}` : question, intent);
+    // "anything before school tomorrow?": asked what is free, the day's first free times (in the part of the day
+    // said) come with the question, as numbered choices. "mañana en la mañana", "after lunch": told a part of the
+    // day, its first free time is proposed.
+    const free = durationMinutes === undefined || !(asksWhatIsFree || e.when.part) ? [] : (await freeStarts(turn.tools, day, durationMinutes)).filter((iso) => inPart(iso, e.when.part, rangesFor(profile, day)));
+    if (free.length > 0 && !asksWhatIsFree) flow.time = takeFirstFree(turn, flow, free.slice(0, 3));
+    else {
+      flow.offered = free.length > 0 ? free.slice(0, 3) : undefined;
+      const question = r.t('askTime', { date: r.day(day), hours: dayHours(turn, day) });
+      return ok(flow.offered ? `${question} ${offer(turn, flow.offered, '')}` : question, intent);
+    }
   }
   // Of two open readings, the one nearer the time proposed before, or else the booking being moved.
   const minutes = resolveMeridiem(profile, flow.date, flow.time, flow.ambiguousMeridiem, zoneOf(profile), flow.nearTime ?? booked);
@@ -234,6 +249,26 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   }
   return start;
 }
+
+/** What a turn says before its question: the first free time it chose in a range or part of the day. */
+const leads = new WeakMap<Turn, string>();
+
+/**
+ * The first free start in a range or part of the day said, taken as the day and time (returned); the customer is
+ * told which, and the next free ones stay offered ("the second", "3 then" picks one of them).
+ */
+function takeFirstFree(turn: Turn, flow: BookingFlow | RescheduleFlow, free: string[]): number {
+  const r = turn.replies;
+  const zone = zoneOf(turn.tools.profile);
+  const [first, ...others] = free.map((iso) => DateTime.fromISO(iso, { zone }));
+  [flow.date, flow.ambiguousMeridiem, flow.offered] = [first!.toISODate()!, false, others.length > 0 ? free : undefined];
+  const also = others.map((d) => formatClock(d.hour * 60 + d.minute)).join(', ');
+  leads.set(turn, r.t(others.length > 0 ? 'firstFreeOthers' : 'firstFree', { when: r.when(first!), others: also }));
+  return first!.hour * 60 + first!.minute;
+}
+
+/** A reply with what the turn chose before it, if anything. */
+const led = (turn: Turn, reply: string) => (leads.has(turn) ? `${leads.get(turn)} ${reply}` : reply);
 
 /**
  * "the boardroom from 2 to 4" for a two-hour room, "the training room from 2pm": a span as long as the service, or a
@@ -267,7 +302,7 @@ async function startsInRange(turn: Turn, date: string, range: RangeWish, duratio
 const ADD_ON = /\b(add|also|as well|too|straight after|right after|after that|afterwards|another|tambien|ademas|anadir|agregar|justo despues|despues de eso|luego|otra|otro)\b/;
 
 /** "anything on friday?", "¿tenéis hueco el jueves?": a question about what is free, not a time. */
-const ASKS_FREE = /\b(anything|something|any (?:slots?|times?|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
+const ASKS_FREE = /\b(what s open|whats open|what s free|whats free|what (?:times|slots) (?:u|you) (?:got|have)|que horarios (?:tiene|tienen|tienes|teneis|hay)|anything|something|any (?:slots?|times?(?! (?:after|before|from|between|is|works|suits|you like|you want))|space|spaces|availability|room|openings?|gaps?)|availability|available|free|have you got|got any|is there|are there|what times|algo|hueco|huecos|disponible|disponibles|disponibilidad|libre|libres|que horas|a que hora pue\w*|lugar|turnos?)\b/;
 
 /**
  * Whether a local start ("2026-03-27T16:30") falls in a part of the day. On a day split by a break
@@ -315,10 +350,14 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const r = turn.replies;
   let e = extract(turn, flow.offered?.length ?? 0);
   // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
-  if (flow.awaiting === 'name' && e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0) e = { ...e, service: undefined };
+  // "the later one works better" with "the works" a service's alias: once a service is chosen, a close spelling changes
+  // it only said alone ("pedicur"); in a longer message only a service named as written does.
+  const typoOnly = e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0;
+  if (typoOnly && (flow.awaiting === 'name' || (flow.serviceId && turn.normalized.split(' ').length > 2))) e = { ...e, service: undefined };
   // "ok deep then", "no sorry, standard is fine": a change of mind may name the service by its first word only.
   const headWord = !e.service && e.undecided.length === 0 && flow.serviceId ? turn.services.byHeadWord(withoutExclusions(turn.text)) : undefined;
-  const gaveSomething = Boolean(e.service || headWord || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible);
+  // "3 then" where a name is awaited: an hour for the flow, no name.
+  const gaveSomething = Boolean(e.service || headWord || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible || fillsRelative(turn.normalized));
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
   // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
   const given = givenName(turn) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
@@ -365,11 +404,12 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
     const check = duration === undefined ? { available: false as const, ...NOTHING } : await checkStart(ctx, start, duration);
     if (!check.available) return offerInstead(turn, flow, check, start, 'book');
     flow.awaiting = 'name';
-    return ok(r.t('askName'), 'book');
+    return ok(led(turn, r.t('askName')), 'book');
   }
   const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: flow.serviceId, start, name: flow.name }));
   if (result.status === 'needs_confirmation') {
-    flow.offered = undefined;
+    // Free times offered beside a first one chosen this turn stay offered with the proposal.
+    if (!leads.has(turn)) flow.offered = undefined;
     // "no, hang on, 12 would suit better" read as nothing new: the same proposal again would let the next yes book what
     // the customer just turned down. A number that changed nothing gets a question instead.
     if (shown && samePending(ctx.state.pending, shown) && mentionsNumber(turn)) {
@@ -380,7 +420,7 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
     // "hmm my wife might need the car that day": nothing read that changes the proposal; it is held, and the
     // customer told so, not shown again as if nothing had been said.
     if (shown && samePending(ctx.state.pending, shown) && !gaveSomething && !given) return ok(r.t('heldBook', { service, when: r.when(start), name: flow.name }), 'book');
-    return ok(r.t('confirmBook', { service, when: r.when(start), name: flow.name }), 'book');
+    return ok(led(turn, r.t('confirmBook', { service, when: r.when(start), name: flow.name })), 'book');
   }
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
 }
@@ -745,6 +785,9 @@ const PENDING_INTENT: Record<PendingAction['action'], Intent> = { create_booking
 /** Chat that may open a request; thanks close one ("thanks, the fade looks great" is no request for a fade). */
 const CHAT_OPENERS = new Set<Intent>(['greeting', 'smalltalk']);
 
+/** "Jamal Price", "Ana María López": two to four capitalised words and nothing else. */
+const NAME_ALONE = /^\p{Lu}[\p{Ll}'’-]+(?:\s+(?:de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,3}[.!]?$/u;
+
 /** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
 const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
 
@@ -810,7 +853,11 @@ export class RuleEngine implements Engine {
     // "how much is a fade?" … "ok can I get one friday at 3": the service told about, booked. Another
     // service named alone is another question ("and a beard trim?"), not a booking.
     if (state.flow?.kind === 'book' && state.flow.invited) {
-      const { when } = read(turn);
+      const { when, service } = read(turn);
+      const invitedId = state.flow.serviceId;
+      const invitedService = invitedId ? turn.tools.profile.services.find((x) => x.id === invitedId) : undefined;
+      // "how much is that btw": the price of the service just told about, and the invitation stands.
+      if (invitedService && !service && PRICE.test(n) && !turn.faqs.match(turn.text)?.strong) return ok(serviceReply(turn, invitedService), 'services');
       if (when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || isAffirmative(n)) state.flow.invited = undefined;
       else state.flow = undefined;
     }
@@ -825,11 +872,13 @@ export class RuleEngine implements Engine {
       const awaitingName = flow.kind === 'book' && flow.awaiting === 'name';
       // A name where one is awaited, or words only the flow understands ("3 then", "al día siguiente"), are the flow's.
       // "do you take cards?" while a name or a yes is awaited: a question the business's own FAQ answers is asked aside.
-      const askedAside = (awaitingName || Boolean(state.pending)) && /\?\s*$/.test(turn.text) && Boolean(turn.faqs.match(turn.text)?.strong);
+      const askedAside = (awaitingName || Boolean(state.pending)) && turn.text.includes('?') && Boolean(turn.faqs.match(turn.text)?.strong);
+      // "Jamal Price": a name in capitals where one is awaited is the name, whatever its words could ask.
+      const nameAlone = awaitingName && NAME_ALONE.test(turn.text.trim());
       const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside)
         && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
-        && !fillsRelative(n) && !(awaitingName && givenName(turn));
+        && !fillsRelative(n) && !(awaitingName && givenName(turn)) && !nameAlone;
       // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
       if (!sideQuestion || !SIDE_QUESTIONS.has(this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)))) return continueFlow(turn);
       return this.aside(turn, flow);
@@ -867,6 +916,8 @@ export class RuleEngine implements Engine {
     // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.
     if (ELSEWHERE.test(turn.normalized) && !hints.some((h) => transactional.includes(h) || h === 'human')) return 'unknown';
     if (RECOMMEND_ELSEWHERE.test(turn.normalized) && !hints.includes('human')) return 'unknown';
+    // "que horarios tiene el jueves para un poder general?": what is free for a service on a day is a booking.
+    if (service && read(turn).when.date && ASKS_FREE.test(turn.normalized)) return 'book';
     // A closing question about where or when the business is open is the request, whatever the story before it.
     const request = finalRequest(turn.text);
     if (request?.length === 1 && (request[0] === 'location' || request[0] === 'hours')) return request[0];

@@ -35,7 +35,9 @@ const BARE_HOUR = new RegExp(
     // say the hour suits, or accept it.
     '(?:\\s+(?:please|pls|porfa|por favor|then|entonces|pm|am|instead|actually|mejor|en su lugar|so|cheers|thanks|ta|gracias|is (?:grand|fine|good|perfect|great)|works|(?:esta|me va|me vale) bien|me vale|genial|perfecto|not \\d{1,2}|would be (?:better|best|great|good|ideal|perfect)|would suit (?:me )?better|(?:works|suits) (?:me )?better|is better|if (?:possible|you can|that s ok)|me va mejor|me viene mejor|seria mejor|si se puede|se puede|si puede ser|puede ser|if poss|' +
     // "is 4 too late?", "would 4 work?": the hour asked about is the one wished for.
-    'too late|too early|ok|okay|alright|any good|work|suit|be ok|be okay|be possible|possible|es muy tarde|es muy pronto|es tarde|esta bien))*$',
+    'too late|too early|ok|okay|alright|any good|work|suit|be ok|be okay|be possible|possible|es muy tarde|es muy pronto|es tarde|esta bien|' +
+    // "10 works for me", "a las 10 me va bien a mí".
+    'for me|for us|a mi|para mi))*$',
 );
 
 /**

@@ -107,7 +107,8 @@ const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
 const BARE_DAY: Record<Language, RegExp> = {
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick)\\b)|(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  // "the 3 o'clock one" is a time; "my 2nd fitting" counts visits, it names no day.
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick|o ?'? ?clock|am|pm)\\b)|(?<!\\b(?:my|our|your|her|his|their) )(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
   // "el martes 17 hs", "el 17h": an hour, as written in Argentina and elsewhere, never the 17th.
   es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY.es}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
 };
@@ -118,7 +119,8 @@ const DAY_OF_MONTH_NUMBER = /\b(?:el|dia) (?:dia )?([1-9]|[12]\d|3[01]) del? (0?
 const MONTH_FIRST_ZONE = /^(?:America\/(?:New_York|Detroit|Chicago|Denver|Phoenix|Los_Angeles|Anchorage|Juneau|Sitka|Metlakatla|Yakutat|Nome|Adak|Boise|Menominee|Indiana\/\w+|Kentucky\/\w+|North_Dakota\/\w+|Indianapolis|Louisville)|Pacific\/Honolulu|US\/\w+|Asia\/Manila)$/;
 /** "tmrw 1630", "sat 1730": four digits alone are a 24-hour time from 06:00 on, unless a year, a price or part of a date. */
 const FOUR_DIGITS = new RegExp(
-  `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)(?: ?(?:h|hs|hrs))?\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
+  // "my 2014 camry": a year of a thing someone has.
+  `(?<![\\d/.:,-]|\\b(?:${MONTH}|de|del|of|in|year|ano|since|desde|my|our|his|her|their|mi|su|a|an) ?|[€£$] ?)\\b(0[6-9]|1\\d|2[0-3])([0-5]\\d)(?: ?(?:h|hs|hrs))?\\b(?![/.:,-]?\\d| ?(?:[€£$]|eur|euros?|pounds?|quid|dollars?|pesos|soles|usd|mxn|gbp|km|kms|miles|people|personas)\\b)`,
   'g',
 );
 /**
@@ -133,6 +135,8 @@ function prepare(text: string, language: Language): string {
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    // "Morning! can you do wednesday": a greeting opening the message names no part of the day.
+    .replace(/^\s*(?:good )?(?:morning|afternoon|evening)\b(?= *[!,.]| +(?:all|there|guys|team|folks|mate|yall|y all)\b)/, ' ')
     .replace(/[¿¡!?,;()"*]+/g, ' ')
     .replace(/\b([ap])\.m\.?/g, '$1m')
     .replace(/@/g, language === 'es' ? ' a las ' : ' at ')
@@ -190,7 +194,12 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   }
   if (language === 'es') {
     // "tipo 5", "tipo 17:30" (Río de la Plata): about that time.
-    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?))/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
+    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?(?:( y media| y cuarto| menos cuarto)\b|\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?)))/g, (m) => {
+      const h = Number(m[1]);
+      const extra = m[3]?.trim();
+      if (extra === 'menos cuarto') add(m, h - 1, 45);
+      else add(m, h, extra === 'y media' ? 30 : extra === 'y cuarto' ? 15 : m[2] ? Number(m[2]) : 0);
+    });
     // "a las 5 y media de la tarde", "sobre las 11 y cuarto", "a las 7 menos cuarto", "a las 16h30".
     scan(/\blas? (\d{1,2})(?!\d)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
       let h = Number(m[1]);
@@ -309,7 +318,10 @@ function rangeOf(word: string, at: number, times: readonly TimeHit[]): RangeWish
 }
 
 /** "first thing in the morning", "lo más temprano posible", "when you open": the opening time of the day. */
-const EARLIEST = /\b(first thing|as early as (?:possible|poss|you can)|earliest (?:possible|slot|time|you can)|when you open|as soon as you open|a primera hora|lo mas temprano(?: posible)?|lo antes posible ese dia|apenas abr\w+|en cuanto abr\w+|nada mas abrir|al abrir)\b/;
+const EARLIEST = /\b(first thing|as early as (?:possible|poss|you can)|earliest (?:possible|slot|time|you can)|when you open|as soon as you open|a primera hora|lo mas temprano(?: posible)?|(?:la|lo) primer[oa]? (?:hora |cita |turno )?que (?:tenga|tengan|tengas|tengais|haya)|the first (?:one|slot|time|thing) (?:you have|you ve got|you got|available)|whatever is first|lo antes posible ese dia|apenas abr\w+|en cuanto abr\w+|nada mas abrir|al abrir)\b/;
+
+/** How many characters from a clock time a part of the day may be said and still go with it. */
+const PART_REACH = 24;
 
 /** Part of the day, when the message names one. */
 function partOfDay(s: string): DayPart | undefined {
@@ -367,7 +379,7 @@ interface DateReading {
 
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
 // "Tuesday fortnight": two weeks on, as "Friday week" is one.
-const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight)\\b`, 'g'));
+const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight|(?:of |on )?(?:the )?(?:next next week|week after next))\\b`, 'g'));
 const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
 const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${weekday})\\b|\\b(?:el |the |on the )?(${weekday}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g'));
 
@@ -403,7 +415,12 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     s = s.slice(0, m.index!) + ' '.repeat(m[0].length) + s.slice(m.index! + m[0].length);
   };
   const count = (w: string) => (/^\d/.test(w) ? Number(w) : 1);
-  for (const m of [...s.matchAll(WEEKS_AFTER[language])]) shift(m, ahead(WEEKDAYS[m[1]!]!, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), WEEKDAYS[m[1]!]);
+  for (const m of [...s.matchAll(WEEKS_AFTER[language])]) {
+    const wd = WEEKDAYS[m[1]!]!;
+    // "tuesday next next week", "tuesday of the week after next": that weekday two weeks on from this week's.
+    const twoOn = /next next week|week after next/.test(m[2]!);
+    shift(m, twoOn ? today.startOf('week').plus({ weeks: 2, days: wd - 1 }) : ahead(wd, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), wd);
+  }
   for (const m of [...s.matchAll(A_WEEK_FROM[language])]) {
     const wd = WEEKDAYS[m[2]!];
     shift(m, (wd ? ahead(wd, false) : m[2] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[1] === 'fortnight' ? 2 : 1 }), wd);
@@ -560,7 +577,7 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   const part = partOfDay(s);
   const clockTimes = findTimes(s, language);
   if (clockTimes === 'bad') return { ...result, date: result.date, unclear: 'bad_time' };
-  const times = correctedTime(s, clockTimes);
+  const times = correctedTime(s, withoutStoryTimes(s, clockTimes));
   const distinct = [...new Set(times.map((t) => t.minutes))];
   // "from 2 to 4", "11:30 till 1:30", "de 10 a 12": two times joined as one span.
   const span = spanOf(s, times);
@@ -582,6 +599,9 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   if (hit) {
     let minutes = hit.minutes;
     let certain = hit.certain;
+    // "make that 2 o'clock, I have a dentist appointment in the morning": a part of the day said far from the time
+    // tells the story; only one said beside it says which half of the day.
+    const part = partOfDay(s.slice(Math.max(0, hit.at - PART_REACH), hit.end + PART_REACH));
     if (!certain && part && minutes < 13 * 60) {
       // "a las 12 de la mañana", "12 in the morning": noon, as a booking means it, never midnight.
       if (part !== 'morning' && minutes < 12 * 60) minutes += 12 * 60;
@@ -592,6 +612,26 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   } else if (part) result.part = part;
   if (!hit && EARLIEST.test(s)) result.earliest = true;
   return result;
+}
+
+/**
+ * "any time after 4 is fine, I get off work at 3:30", "I work til 5:30": a time the customer tells of their own day
+ * (I or we, a verb that is no wish, then the time) is why, not when; dropped when another time is left.
+ */
+const STORY_TIME = {
+  en: /\b(?:i|we|i m|im)\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  es: /\b(?:salgo|salimos|termino|terminamos|trabajo|trabajamos|entro|entramos|acabo|acabamos|llego|llegamos)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
+};
+const WISH_WORDS = /\b(?:can|could|would|want|wanna|need|like|prefer|d|ll|will|am free|m free|free|available|come|do|book|make it)\b/;
+function withoutStoryTimes(s: string, times: TimeHit[]): TimeHit[] {
+  if (times.length < 2) return times;
+  const lead = (t: TimeHit) => (s.slice(0, t.at) + s.slice(t.at, t.end).replace(/\d[\s\S]*$/, '')).slice(-48);
+  const story = (t: TimeHit) => {
+    const en = STORY_TIME.en.exec(lead(t));
+    return Boolean((en && !WISH_WORDS.test(en[1]!)) || STORY_TIME.es.test(lead(t)));
+  };
+  const left = times.filter((t) => !story(t));
+  return left.length > 0 ? left : times;
 }
 
 /** "make it 5", "mejor a las 6", "change it to 11", "5 instead": the words that put a time in place of another. */

@@ -32,8 +32,8 @@ function spawnGateway(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 
 describe('gateway durability', () => {
   it('through a brain outage and a kill -9 of the gateway, 500 messages get exactly 500 replies', async () => {
-    const base = await freePort();
-    t = makeHome({ WR_PORT_BASE: String(base) });
+    t = makeHome();
+    const base = t.config.WR_PORT_BASE;
     await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
     const brainPort = await freePort();
     const env = {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { FakeHttpServer } from '../helpers/fake-http.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
@@ -172,6 +172,28 @@ describe('every kind of message, through the simulator', () => {
     const { messages, declinedCalls } = await sim();
     expect(messages).toHaveLength(5); // one message per caller per window
     expect(declinedCalls).toHaveLength(2);
+  });
+
+  it('decides nothing about a file on default settings while the brain is down: it waits, then keeps to the quota and writes in the business language', async () => {
+    t = makeHome();
+    const file = path.join(t.home, 'clinica.yaml');
+    fs.writeFileSync(file, fs.readFileSync(exampleProfile, 'utf8').replace(/^language: en$/m, 'language: es').replace(/quotaMB: 200/, 'quotaMB: 1'));
+    await cli(t.env, 'tenant', 'add', 'demo', '--profile', file, '--transport', 'simulator');
+    // The gateway starts first; the brain it calls is not up yet.
+    const brainPort = await freePort();
+    gw = await startTestGateway(t, 'demo', `http://127.0.0.1:${brainPort}`);
+    await gw.call('POST', '/simulate/pair');
+    const big = path.join(t.home, 'radiografia.jpg');
+    fs.writeFileSync(big, Buffer.alloc(1200 * 1024, 5));
+    await send({ kind: 'image', file: big, id: 'DOWN1' });
+    await until(async () => ((await gw!.store.inboxMessage('DOWN1'))?.attempts ?? 0) >= 2, 10_000, 'retries while the brain is down');
+    expect((await gw.store.inboxMessage('DOWN1'))!.prepared).toBeNull();
+    brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, brainPort);
+    await until(async () => (await gw!.store.inboxMessage('DOWN1'))?.status === 'done', 10_000, 'the photo answered');
+    expect((await gw.store.inboxMessage('DOWN1'))!.prepared).toEqual({ note: 'no guardado: la cuota de 1 MB para archivos está llena' });
+    expect(fs.existsSync(t.config.paths.mediaDir('demo')) ? fs.readdirSync(t.config.paths.mediaDir('demo')) : []).toEqual([]);
+    const { escalations } = await (await brain.call('GET', '/api/escalations?status=pending', admin())).json();
+    expect(escalations[0].summary).toBe('Ha enviado [foto] (no guardado: la cuota de 1 MB para archivos está llena).');
   });
 
   it('keeps files only within the profile quota; over it, the photo is still acknowledged and staff told', async () => {

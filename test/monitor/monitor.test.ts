@@ -56,7 +56,6 @@ async function setup(extra: Record<string, string> = {}) {
   twilio.respond([], twilioOk);
   const brainPort = await freePort();
   t = makeHome({
-    WR_PORT_BASE: String(await freePort()),
     BRAIN_PORT: String(brainPort),
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_CHAT_IDS: '111,222',

@@ -3,14 +3,14 @@
 // heap, first classification), for 100 tenants, with the shipped corpus and with it grown 2×.
 // Growth: each extra copy of a line gets a made-up word (from a pool of 4,000), so the vocabulary
 // grows with the corpus as a real one's does; those figures are for cost, not accuracy.
-// Then accuracy: 5-fold cross-validation of the blind-written corpus files (each fold trained on the
-// rest of the corpus), for nlp.js alone, the n-gram model alone and the two averaged.
+// Accuracy is bench/corpus-crossval.mjs's (leave one author out).
 //
 //   node --expose-gc bench/classifier.mjs [tenants]      (npm run build first)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { classifierFor, IntentClassifier } from '../dist/brain/receptionist/classifier.js';
+import { ModelCache } from '../dist/brain/receptionist/model-cache.js';
 import { corpus } from '../dist/brain/receptionist/utterances.js';
 import { normalize } from '../dist/brain/receptionist/text.js';
 import { parseProfileYaml } from '../dist/core/profile.js';
@@ -35,7 +35,8 @@ function grown(base, factor) {
 
 const lines = (c) => Object.values(c).reduce((s, l) => s + l.length, 0);
 const rows = [];
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-bench-classifier-'));
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-bench-classifier-'));
+const cache = new ModelCache([cacheDir]);
 try {
   for (const factor of [1, 2]) {
     // A new corpus object is a new process as far as the in-memory cache knows; the disk cache is this bench's own.
@@ -72,7 +73,7 @@ try {
     rows.push({ corpus: `×${factor} (${lines(c)} lines)`, trainS, readMs, sharedMb, tenantMs: median(times), tenantsMs: all, heapMb: heap, firstMs: median(first) });
   }
 } finally {
-  fs.rmSync(cache, { recursive: true, force: true });
+  fs.rmSync(cacheDir, { recursive: true, force: true });
 }
 
 console.log(`classifier cost, ${tenants} tenants (${profiles.length} profiles in turn), Node ${process.version}`);
@@ -87,41 +88,3 @@ const t = process.hrtime.bigint();
 await classifierFor(profileOf(0));
 console.log(`brain's classifierFor, first tenant after a start: ${ms(t).toFixed(0)} ms`);
 
-/** The models' own answer (no keywords, no engine) on each fifth of the written files, trained on the rest. */
-async function crossValidate(folds = 5) {
-  const all = corpus();
-  const neutral = { ...profileOf(0), services: [], faq: [] };
-  const foldCache = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-bench-classifier-'));
-  const weights = { 'nlp.js': 1, 'n-grams': 0, averaged: 0.5 };
-  const tally = Object.fromEntries(Object.keys(weights).map((k) => [k, { right: 0, asked: 0, saidUnknown: 0, rightUnknown: 0, unknown: 0 }]));
-  for (let k = 0; k < folds; k++) {
-    const train = {};
-    const held = [];
-    for (const [lang, lines] of Object.entries(all)) {
-      train[lang] = lines.filter((u, i) => !(u.file.startsWith('written.') && i % folds === k));
-      held.push(...lines.filter((u, i) => u.file.startsWith('written.') && i % folds === k && /[\p{L}\p{N}]/u.test(normalize(u.text))).map((u) => ({ ...u, lang })));
-    }
-    const c = await IntentClassifier.train(neutral, train, foldCache);
-    for (const u of held) {
-      for (const [name, w] of Object.entries(weights)) {
-        const best = (await c.scores(normalize(u.text), u.lang, w))[0];
-        const t = tally[name];
-        t.asked++;
-        if (best.intent === u.intent) t.right++;
-        if (u.intent === 'unknown') t.unknown++;
-        if (best.intent === 'unknown') {
-          t.saidUnknown++;
-          if (u.intent === 'unknown') t.rightUnknown++;
-        }
-      }
-    }
-  }
-  fs.rmSync(foldCache, { recursive: true, force: true });
-  console.log(`\nmodels alone, ${folds}-fold cross-validation of the written corpus files (${tally.averaged.asked} lines)`);
-  console.log('model       accuracy  unknown precision  unknown recall');
-  for (const [name, t] of Object.entries(tally)) {
-    console.log(`${name.padEnd(10)} ${((100 * t.right) / t.asked).toFixed(1).padStart(8)} % ${((100 * t.rightUnknown) / t.saidUnknown).toFixed(1).padStart(16)} % ${((100 * t.rightUnknown) / t.unknown).toFixed(1).padStart(13)} %`);
-  }
-}
-
-if (corpus().en.some((u) => u.file.startsWith('written.'))) await crossValidate();

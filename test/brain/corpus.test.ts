@@ -123,6 +123,24 @@ describe('the classifier corpus', () => {
     expect(fs.readdirSync(cache)).toEqual([file]);
   });
 
+  it('keeps both trained models in one cache file, and trains again over a file that lacks one (an older kind of file)', async () => {
+    const profile = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
+    const files = { 'a.en.txt': 'hours | when are you open\nhours | what time do you open\nbook | I want to book\nbook | can I make an appointment\n', 'a.es.txt': 'hours | cuándo abrís\nbook | quiero reservar\n' };
+    const cache = folder({});
+    const first = await IntentClassifier.train(profile, loadCorpus(folder(files)), new ModelCache([cache]));
+    const [file] = fs.readdirSync(cache);
+    const written = path.join(cache, file!);
+    const kept = JSON.parse(fs.readFileSync(written, 'utf8')) as { nlp: string; linear: Record<string, { labels: string[] }> };
+    expect(typeof kept.nlp).toBe('string');
+    expect(kept.linear.en!.labels).toEqual(['book', 'hours']);
+    expect(kept.linear.es!.labels).toEqual(['book', 'hours']);
+    // What an nlp.js-only cache held: valid JSON, no linear model. Read as is, the linear model would be missing.
+    fs.writeFileSync(written, JSON.stringify({ nlp: kept.nlp }));
+    const second = await IntentClassifier.train(profile, loadCorpus(folder(files)), new ModelCache([cache]));
+    expect(await second.scores('when do you open', 'en')).toEqual(await first.scores('when do you open', 'en'));
+    expect(JSON.parse(fs.readFileSync(written, 'utf8')).linear.en.labels).toEqual(['book', 'hours']);
+  });
+
   it("keeps the model in WR_HOME's cache when node_modules' is not writable, and says once what to do when no folder is", async () => {
     const profile = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
     const files = { 'a.en.txt': 'hours | when are you open\nbook | I want to book\n', 'a.es.txt': 'hours | cuándo abrís\n' };

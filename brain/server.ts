@@ -30,7 +30,7 @@ export async function startBrain(config: Config, log: Logger, port = config.BRAI
   const shared = pg && new SharedRegistryView(pg, registryHost(config), local, registryError);
   await shared?.start();
   const registry = shared ?? local;
-  const tenants = new Tenants(config.paths, registry, log, pg, (id, name) => saveProfileNamed(config, id, name, () => {}));
+  const tenants = new Tenants(config.paths, registry, log, pg, (id, current) => saveProfileNamed(config, id, current, () => {}));
   const engine = engineFromConfig(config, log);
   const chat = new ChatService(engine, log);
   const app = createBrainApp({

@@ -37,8 +37,11 @@ export class Tenants {
     private readonly log: Logger,
     /** WR_DATABASE_URL's server: each tenant's data in its own schema there, and no tenant.db. */
     private readonly pg?: PgServer,
-    /** Gives a tenant its profile's new business name in the registry (`tenant list`, the console, alerts). */
-    private readonly rename?: (id: string, name: string) => Promise<unknown>,
+    /**
+     * Gives a tenant its profile's business name in the registry (`tenant list`, the console, alerts):
+     * `current` is read once the registry is locked, so a PUT that renamed meanwhile is not undone.
+     */
+    private readonly rename?: (id: string, current: () => string) => Promise<unknown>,
   ) {}
 
   async get(id: string): Promise<TenantContext | undefined> {
@@ -72,8 +75,8 @@ export class Tenants {
       minimalProfile(tenant.name),
       (err) => this.log.error({ tenant: tenant.id, err: err.message }, 'profile.yaml is invalid; serving the last valid profile'),
       // Not awaited: the registry's lock may be held by the very PUT or import that changed the file.
-      (name) =>
-        void this.rename?.(tenant.id, name).then(
+      () =>
+        void this.rename?.(tenant.id, () => profiles.profile.name).then(
           () => this.log.info({ tenant: tenant.id }, "the registry now lists the tenant under its profile's name"),
           (err: Error) => this.log.warn({ tenant: tenant.id, err: err.message }, "the profile's new name is not in the registry yet; it is tried again when profile.yaml changes or the brain restarts"),
         ),

@@ -15,7 +15,13 @@ export function ensureDir(dir: string, mode = 0o700): void {
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fd = fs.openSync(tmp, 'wx', mode);
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, 'wx', mode);
+  } catch (err) {
+    // A read-only or full disk often fails here already, before anything exists to clean up.
+    throw writeFailed(file, err as NodeJS.ErrnoException);
+  }
   try {
     try {
       fs.writeFileSync(fd, data);
@@ -43,6 +49,7 @@ const WRITE_ADVICE: Record<string, string> = {
   EFBIG: 'the file size limit (ulimit -f) is too low for it: raise it and try again',
   EIO: 'the disk reports an I/O error: check it (dmesg) before trying again',
   EROFS: 'the file system is read-only: remount it read-write and try again',
+  ENOENT: 'its folder does not exist: create it and try again',
 };
 
 function writeFailed(file: string, err: NodeJS.ErrnoException): NodeJS.ErrnoException {

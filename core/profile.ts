@@ -302,5 +302,8 @@ export function renameProfileYaml(text: string, name: string): string {
 
 /** The profile a tenant starts with when none is given: its name, the host's timezone, always closed. */
 export function minimalProfile(name: string): Profile {
-  return ProfileSchema.parse({ name, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
+  // The brain builds one for every tenant it opens, from the registry's name, which a hand edit or an
+  // older wr may have left blank or with a tab: that must not make the tenant unservable.
+  const usable = name.replace(/[\t\n]+/g, ' ').trim().slice(0, 100) || 'unnamed business';
+  return ProfileSchema.parse({ name: usable, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
 }

@@ -205,16 +205,19 @@ export class SharedRegistryView implements TenantDirectory {
  * Writes a tenant's profile and gives the tenant the profile's name in the registry, under the
  * registry's lock: the profile is the business's own record, and `tenant list`, the console and the
  * monitor's alerts read the registry, so the two must never disagree. `write` runs first; if it
- * fails, the registry is not touched. Resolves to the old name when the name changed.
+ * fails, the registry is not touched. A function for `name` is read under the lock, after `write`:
+ * a rename that waited for the lock must not put back a name a later change replaced.
+ * Resolves to the old name when the name changed.
  */
 export function saveProfileNamed(
   config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>,
   id: string,
-  name: string,
+  nameOrCurrent: string | (() => string),
   write: () => Promise<void> | void,
 ): Promise<string | undefined> {
   return updateTenants(config, async (tenants) => {
     await write();
+    const name = typeof nameOrCurrent === 'function' ? nameOrCurrent() : nameOrCurrent;
     const before = tenants.find((t) => t.id === id);
     // Another host's tenant (shared registry): that host's registry names it.
     if (!before || before.name === name) return { tenants, result: undefined };

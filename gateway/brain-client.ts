@@ -5,9 +5,9 @@ import { LANGUAGES } from '../core/language.js';
 import { MEDIA_DEFAULTS, MediaPolicySchema } from '../core/media-policy.js';
 import type { GatewayPolicy } from './policy.js';
 
-// A language this gateway does not know yet (a newer brain) falls back to English rather than
-// failing the whole answer, which would also lose the media policy.
-const ProfilePolicy = z.object({ media: MediaPolicySchema.default(MEDIA_DEFAULTS), language: z.enum(LANGUAGES).catch('en') });
+// What a newer brain's profile holds that this gateway does not know (a language, a media setting)
+// must not fail the whole answer: until the brain has answered once, no file is kept or described.
+const ProfilePolicy = z.object({ media: MediaPolicySchema.strip().default(MEDIA_DEFAULTS), language: z.enum(LANGUAGES).catch('en') });
 
 /**
  * A failure worth retrying (network, timeout, 429, 5xx, and refusals of the key or tenant: a

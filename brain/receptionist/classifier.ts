@@ -371,7 +371,9 @@ const SURE_UNKNOWN = 0.9;
 const SURE_GRAMS_UNKNOWN = 0.8;
 /**
  * Each model's share of the blended score, fitted on leave-one-author-out cross-validation of the
- * corpus (`node bench/corpus-crossval.mjs --fit`), never on eval lines.
+ * corpus (`node bench/corpus-crossval.mjs --fit`), never on eval lines: models alone 92.7 / 91.1 %
+ * (en / es), full classify 88.0 / 86.6 %, against 84.4 / 82.7 % and 84.0 / 82.6 % for nlp.js and
+ * the n-gram model half and half.
  */
 export const BLEND: Blend = { nlp: 0.2, grams: 0.2, linear: 0.6 };
 /**

@@ -49,7 +49,6 @@ export function linearFeatures(normalized: string): string[] {
   const padded = ['^', ...words, '$'];
   for (let i = 0; i + 1 < padded.length; i++) out.push(`b:${padded[i]} ${padded[i + 1]}`);
   if (words.includes('#')) out.push('w:#');
-
   return out;
 }
 

@@ -13,6 +13,9 @@ const STOPWORDS = new Set(
   'a an the i me my we you your is are do does can could would to for of on in at and or with what when where how much many it this that please want need like book make get have some any un una el la los las de del en con para por que y o mi me quiero necesito hay tienen'.split(' '),
 );
 
+/** Text to be matched literally inside a regular expression. */
+const escapeRegExp = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function words(text: string): string[] {
   return normalize(text)
     .split(' ')
@@ -200,7 +203,7 @@ export class ServiceMatcher {
     const related = [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
     if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return { ranked: found, fitted: false };
     // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
-    const bare = new RegExp(`\\b(?:${[...words].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
+    const bare = new RegExp(`\\b(?:${[...words].map(escapeRegExp).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
     const n = normalize(text);
     const said = bare ? Number(bare[1]) : statedMinutes(n);
     // "the longer one", "la corta": the longest or shortest of the related services.
@@ -254,7 +257,9 @@ export class ServiceMatcher {
     const said = this.terms.filter((t) => n.includes(` ${t.term} `) || keyed.includes(` ${t.key.join(' ')} `));
     // "sala de ensayo 2 horas" says one name, not also the "sala de ensayo" inside it; an alias made only of
     // small words ("para mi") counts only when nothing more telling is said.
-    const whole = said.filter((t) => !said.some((o) => o.term.length > t.term.length && ` ${o.term} `.includes(` ${t.term} `)));
+    // "una copia auténtica de escritura": a one-word name right after another name and "de"/"of" completes that name.
+    const completes = (t: ServiceTerm) => !t.term.includes(' ') && said.some((o) => o.service.id !== t.service.id && new RegExp(` ${escapeRegExp(o.term)} (?:de|del|of|of the) ${escapeRegExp(t.term)} `).test(n));
+    const whole = said.filter((t) => !completes(t) && !said.some((o) => o.term.length > t.term.length && ` ${o.term} `.includes(` ${t.term} `)));
     const telling = whole.filter((t) => t.term.split(' ').some((w) => !STOPWORDS.has(w)));
     const exact = (telling.length > 0 ? telling : whole).sort((a, b) => weight(b) - weight(a));
     const found = new Map<string, Service>();

@@ -29,11 +29,12 @@ export class NgramCounts {
     this.docs.set(label, (this.docs.get(label) ?? 0) + weight);
     let byFeature = this.counts.get(label);
     if (!byFeature) this.counts.set(label, (byFeature = new Map()));
-    for (const f of features(normalized)) {
+    const fs = features(normalized);
+    for (const f of fs) {
       byFeature.set(f, (byFeature.get(f) ?? 0) + weight);
-      this.totals.set(label, (this.totals.get(label) ?? 0) + weight);
       this.vocabulary.add(f);
     }
+    this.totals.set(label, (this.totals.get(label) ?? 0) + weight * fs.length);
     return this;
   }
 }

@@ -58,8 +58,14 @@ export async function chatCommand(config: Config, argv: string[], io: Output): P
   let status: string = (await api.health()).status;
   // A simulator's QR links no phone: pairing it is all that scanning would do, so chat does it.
   if (status === 'qr') {
-    ({ status } = await api.simulatePair());
-    io.err(`${tenant.id}: paired its simulated WhatsApp`);
+    try {
+      ({ status } = await api.simulatePair());
+      io.err(`${tenant.id}: paired its simulated WhatsApp`);
+    } catch (err) {
+      // Another chat or the console paired it since /health answered: the gateway refuses a second pairing.
+      status = (await api.health()).status;
+      if (status === 'qr') throw err;
+    }
   }
   if (status !== 'connected') throw new CliError(`${tenant.id} is not connected (status ${status}): see wr-console status, or restart its gateway: wr-console restart ${tenant.id}`);
   const before = new Set((await api.simulatorOutbox()).messages.map((m) => m.id));

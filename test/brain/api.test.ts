@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EscalationListSchema } from '../../core/contracts.js';
-import { renameProfileYaml } from '../../core/profile.js';
+import { parseProfileYaml, renameProfileYaml } from '../../core/profile.js';
+import { readRegistry } from '../../core/registry.js';
+import { updateTenants } from '../../core/shared-registry.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { until } from '../helpers/gateway.js';
@@ -176,6 +178,38 @@ describe.each(engines())('on $name', (engine) => {
       fs.writeFileSync(file, before);
       expect((await (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' })).json()).name).toBe('Sonrisa Dental Clinic');
       await until(async () => (await listed()) === 'Sonrisa Dental Clinic', 10_000, 'the registry to follow the profile back');
+    });
+
+    it('a rename from an edit by hand that waits for the registry lock does not undo a PUT that renamed meanwhile', async () => {
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const file = t.config.paths.profile('clinic-a');
+      const before = fs.readFileSync(file, 'utf8');
+      // Another wr command holds the registry while the brain reads the edit and the PUT arrives.
+      let release!: () => void;
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      const holder = updateTenants(t.config, async (tenants) => {
+        locked();
+        await new Promise<void>((r) => (release = r));
+        return { tenants, result: undefined };
+      });
+      await isLocked;
+      fs.writeFileSync(file, renameProfileYaml(before, 'Sonrisa a Mano'));
+      const edited = await (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' })).json();
+      expect(edited.name).toBe('Sonrisa a Mano');
+      // The rename has been retrying the lock a while (its waits have grown); the PUT's are still short, so it goes first.
+      await sleep(800);
+      const put = brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a', body: { ...edited, name: 'Sonrisa por API' } });
+      await sleep(30);
+      release();
+      await holder;
+      expect((await put).status).toBe(200);
+      await sleep(800);
+      expect(readRegistry(t.config.paths).find((r) => r.id === 'clinic-a')?.name).toBe('Sonrisa por API');
+      expect(parseProfileYaml(fs.readFileSync(file, 'utf8')).name).toBe('Sonrisa por API');
+      fs.writeFileSync(file, before);
+      expect((await (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'clinic-a' })).json()).name).toBe('Sonrisa Dental Clinic');
+      await until(async () => readRegistry(t.config.paths).find((r) => r.id === 'clinic-a')?.name === 'Sonrisa Dental Clinic', 10_000, 'the registry to follow the profile back');
     });
 
     it('keeps serving the last valid profile when profile.yaml is broken by hand', async () => {

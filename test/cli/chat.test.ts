@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readRegistry } from '../../core/registry.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
@@ -26,6 +27,33 @@ describe('wr-console chat', () => {
     expect(r.stdout).toContain('Our opening hours:');
     // Paired now: the next message needs nothing more.
     expect(await cli(t.env, 'chat', 'salon-b', 'where are you?')).toMatchObject({ code: 0, stderr: '', stdout: expect.stringContaining('Calle Mayor 12') });
+  });
+
+  it('a tenant paired by someone else between its /health and the pairing (another chat, the console) still gets the message', async () => {
+    t = makeHome();
+    await cli(t.env, 'tenant', 'add', 'salon-b', '--profile', exampleProfile, '--transport', 'simulator');
+    brain = await startTestBrain(t);
+    gw = await startTestGateway(t, 'salon-b', brain.url);
+    await gw.until(async () => (await (await gw!.call('GET', '/health')).json()).status === 'qr');
+    // In front of the gateway, on the tenant's port: the other pairing lands right after /health answered "qr".
+    const front = http.createServer(async (req, res) => {
+      const body = await new Promise<string>((r) => {
+        let b = '';
+        req.on('data', (d) => (b += d)).on('end', () => r(b));
+      });
+      const answer = await fetch(`${gw!.url}${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: body || undefined });
+      const text = await answer.text();
+      if (req.url === '/health' && JSON.parse(text).status === 'qr') await gw!.call('POST', '/simulate/pair');
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+    });
+    await new Promise<void>((r) => front.listen(readRegistry(t.config.paths)[0]!.port, '127.0.0.1', r));
+    try {
+      const r = await cli(t.env, 'chat', 'salon-b', 'what are your hours?');
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toContain('Our opening hours:');
+    } finally {
+      await new Promise((r) => front.close(r));
+    }
   });
 
   it('says how to bring back a simulator tenant that is not connected, rather than to pair it', async () => {

@@ -47,6 +47,18 @@ describe('writeFileAtomic', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('old content');
   });
 
+  it('says which file it could not write when even its temp file cannot be made (a read-only disk, no folder), not the temp name', () => {
+    const file = path.join(dir, 'gone', 'state.json');
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      writeFileAtomic(file, 'data');
+    } catch (err) {
+      error = err as NodeJS.ErrnoException;
+    }
+    expect(error?.code).toBe('ENOENT');
+    expect(error?.message).toBe(`cannot write ${file} (ENOENT): it was left as it was; its folder does not exist: create it and try again`);
+  });
+
   it('removes its temp file when the rename fails, and keeps what was there', () => {
     const target = path.join(dir, 'busy');
     fs.mkdirSync(target);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseProfile, parseProfileYaml, profileToInput, profileToYaml, ProfileError, rangeMinutes, renameProfileYaml } from '../../core/profile.js';
+import { minimalProfile, parseProfile, parseProfileYaml, profileToInput, profileToYaml, ProfileError, rangeMinutes, renameProfileYaml } from '../../core/profile.js';
 import { exampleProfile } from '../helpers/home.js';
 
 function problems(yaml: string): string[] {
@@ -68,6 +68,12 @@ describe('business profile', () => {
     expect(p.language).toBe('en');
     expect(p.hours.fri).toEqual([]);
     expect(p.booking.slotMinutes).toBe(30);
+  });
+
+  it("starts a tenant from any name the registry accepts: blank or with a tab (a hand edit, an older version) no longer throws, which made every request for the tenant a 500", () => {
+    expect(minimalProfile('Shop').name).toBe('Shop');
+    expect(minimalProfile('Tab\tShop').name).toBe('Tab Shop');
+    expect(minimalProfile('   ').name).toBe('unnamed business');
   });
 
   it('allows overnight ranges and all-day ranges', () => {

@@ -273,10 +273,10 @@ describe('every kind of message, through the simulator', () => {
     expect(await bad({ kind: 'image', file: path.join(t.home, 'missing.jpg') })).toMatch(/is not a readable file/);
   });
 
-  it("a language this gateway does not know (a newer brain's) writes its notes in English and keeps the profile's media policy", async () => {
+  it("a language or a media setting this gateway does not know (a newer brain's): notes in English, the rest of the media policy kept", async () => {
     const newerBrain = await FakeHttpServer.start();
     try {
-      newerBrain.respond([], () => ({ body: { name: 'Shop', language: 'fr', media: { quotaMB: 7 } } }));
+      newerBrain.respond([], () => ({ body: { name: 'Shop', language: 'fr', media: { quotaMB: 7, stickers: 'keep' } } }));
       expect(await new BrainClient(newerBrain.url, 'shop', 'k').policy()).toMatchObject({ language: 'en', quotaMB: 7 });
     } finally {
       await newerBrain.close();

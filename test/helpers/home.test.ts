@@ -1,8 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPortFree } from '../../core/ports.js';
-import { makeHome } from './home.js';
-const GATEWAY_PORTS = 8;
+import { GATEWAY_PORTS, makeHome } from './home.js';
 
 const listen = () =>
   new Promise<net.Server>((resolve) => {

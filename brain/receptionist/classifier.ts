@@ -143,8 +143,10 @@ export class IntentClassifier {
     // "cuánto cuesta un seguro de coche" to a rehearsal studio, when the models hesitate: some trade's thing, not this one's.
     const things = withoutKeywords(text);
     const elsewhere = this.vocabulary.strays(things) || this.vocabulary.straysToTrade(things);
-    // "vendéis móviles libres?" to a dentist: a weak guess at a booking, with no word asking for one, is no better.
+    // "vendéis móviles libres?" to a dentist: a weak guess at a booking, with no word asking for one, is no better — not when
+    // the models hear out of scope about as strongly, nor when the thing asked of is another trade's.
     const weakBooking = TRANSACTIONAL.has(intent) && model.hints.length === 0 && model.score < SURE;
+    if (weakBooking && intent === model.intent && this.services.find(text).length === 0 && closeBehind(ranked, 'unknown', model.score)) return { ...model, intent: 'unknown' };
     return { ...model, intent: (OFFER.has(intent) || weakBooking) && this.services.find(text).length === 0 && elsewhere ? 'unknown' : intent };
   }
 
@@ -160,7 +162,7 @@ export class IntentClassifier {
     if (score < HUMAN_FLOOR || first.outOfScope || first.hints.some((h) => CHAT.has(h)) || namesPersonOnly(text)) return undefined;
     const contact = mentionsContact(text);
     const leads = first.intent === 'human' && (score >= HUMAN_LEADS || (contact && score >= HUMAN_LEADS_WITH_CONTACT));
-    const close = first.intent !== 'human' && score >= HUMAN_CLOSE * first.score && !first.hints.includes(first.intent as TrainableIntent);
+    const close = first.intent !== 'human' && closeBehind(ranked, 'human', first.score) && !first.hints.includes(first.intent as TrainableIntent);
     if (!(leads || close) || first.hints.some((h) => TRANSACTIONAL.has(h)) || this.vocabulary.strays(withoutKeywords(text))) return undefined;
     return { ...first, intent: 'human', score };
   }
@@ -250,14 +252,19 @@ const SURE_FOREIGN = 0.7;
 const SURE_REQUEST = 0.8;
 /**
  * The models' "human" as the best guess counts from HUMAN_LEADS alone, from HUMAN_LEADS_WITH_CONTACT with words of contact;
- * behind another guess no keyword backs, from HUMAN_CLOSE of its score (and HUMAN_FLOOR at least). Measured on the
+ * behind another guess no keyword backs, from CLOSE_BEHIND of its score (and HUMAN_FLOOR at least). Measured on the
  * tunable splits and the phrasings (precision) and on new phrasings of every class of person request (recall): see the
  * commit that set them.
  */
 const HUMAN_LEADS = 0.6;
 const HUMAN_LEADS_WITH_CONTACT = 0.45;
-const HUMAN_CLOSE = 0.9;
 const HUMAN_FLOOR = 0.3;
+/** A runner-up within this share of the best guess's score is as likely as the guess (see HUMAN_LEADS; a weak booking guess). */
+const CLOSE_BEHIND = 0.9;
+
+function closeBehind(ranked: { intent: TrainableIntent | 'unknown'; score: number }[], intent: TrainableIntent | 'unknown', best: number): boolean {
+  return (ranked.find((c) => c.intent === intent)?.score ?? 0) >= CLOSE_BEHIND * best;
+}
 /**
  * The least score of the guess after one set aside (a person, a hunch) that is still a guess, not out of scope. With written4
  * in the corpus, 0.25 let "my heel pain is awful in the mornings" and "I'm looking for a plumber" through as bookings at

@@ -1,5 +1,7 @@
 import { DateTime, type Zone } from 'luxon';
-import type { BookingFlow } from '../domain/state.js';
+import type { Profile } from '../../core/profile.js';
+import type { BookingFlow, PendingAction } from '../domain/state.js';
+import { isWarmYes } from './text.js';
 import { applyPart, type When } from './when.js';
 
 /** The day and time a booking or reschedule flow has gathered so far, and the offers it showed. */
@@ -147,4 +149,23 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
     }
   }
   return next;
+}
+
+/**
+ * A long, warm yes to the proposal waiting ("perfecto, allá estaremos el viernes a las 10, muchas gracias",
+ * "see you Friday!"): it confirms when every day, time and service it names repeats the proposal's own
+ * (`when` and `named` read from the same message); a different one is a correction, not a yes.
+ */
+export function confirmsProposal(text: string, pending: PendingAction, when: When, named: readonly Profile['services'][number][], zone: Zone): boolean {
+  if (pending.action === 'cancel_booking' || !isWarmYes(text, named.flatMap((s) => [s.name, ...s.aliases]))) return false;
+  const start = DateTime.fromISO(pending.start, { zone });
+  const minutes = start.hour * 60 + start.minute;
+  if (when.impossible || when.unclear || when.week || when.range || when.earliest) return false;
+  if (when.date && when.date !== start.toISODate()) return false;
+  // "see you at 10" for 10:00 or 22:00 both repeat a 10:00 proposal: the hour, not its half of the day, is checked.
+  if (when.time !== undefined && when.time !== minutes && !(when.ambiguousMeridiem && when.time % 720 === minutes % 720)) return false;
+  if (when.part && applyPart(minutes, when.part) !== minutes) return false;
+  // A number the reading left unplaced ("the 3 of us") may be a time of its own: not a plain yes.
+  if (/\d/.test(text) && when.time === undefined && !when.date) return false;
+  return named.every((s) => pending.action === 'create_booking' && s.id === pending.serviceId);
 }

@@ -125,6 +125,34 @@ export function isAffirmative(n: string, change?: string): boolean {
   return change !== undefined && !CHANGES_A_YES.test(rest) && (change === 'create_booking' || !BOOKING_VERB.test(rest)) && onlyPhrases(rest, words, 2);
 }
 
+/** Yes words too slight or too common to carry a long message alone ("ya", "go", "good", "bueno"). */
+const SLIGHT_YES = new Set(['y', 'k', 'kk', 'ya', 'va', 'go', 'ja', 'ye', 'yh', 'yea', 'sale', 'seguro', 'bueno', 'good', 'fine', 'sound', 'super', 'deal', 'grand', 'cool', 'sweet', 'vamos', 'hecho', 'sip', 'obvio', 'bet', 'oki', 'okis', 'okas', 'champion', 'bien', 'muy bien']);
+const WARM_YES = new RegExp(`\\b(?:${YES_CORE.filter((w) => !SLIGHT_YES.has(w) && /^[a-z ]+$/.test(w)).sort((a, b) => b.length - a.length).join('|')})\\b`);
+/**
+ * Words that make a long message with a yes in it more than a yes: a no, a doubt, a question, a
+ * second thought, something more ("also", "también"). A day or time is left to the caller, which
+ * knows the proposal it must agree with.
+ */
+const WARM_BLOCKERS = new RegExp(
+  '\\b(?:no|not|nope|nah|never|but|pero|wait|espera|hold on|instead|rather|change|cambi\\w*|move|mov\\w*|other|otr[oa]s?|another|different|' +
+    'later|earlier|mas tarde|mas temprano|antes|despues|cancel\\w*|anul\\w*|don t|dont|doesn t|isn t|can|could|what|how|when|where|which|why|who|' +
+    'cuando|donde|como|cual|cuanto|quien|por que|maybe|quizas?|capaz|tal vez|if|unless|sino|aunque|although|though|however|except|' +
+    'think|check|let you know|get back|aviso|pienso|pensar\\w*|te digo|te confirmo|luego te|also|too|tambien|ademas|sorry|perdon\\w*|mean|meant|quise|queria)\\b',
+);
+
+/**
+ * A long, warm yes to the proposal just shown ("Si señora, perfecto, allá estaremos el viernes, muchas
+ * gracias y que Dios le pague", "That would be absolutely wonderful, see you Friday!"): a clear yes word
+ * and nothing that asks, doubts, corrects or adds; `names`, the proposal's service named, are left out. Whatever day, time or service it names is for the
+ * caller to hold against the proposal (`confirmsProposal`): a repeat confirms, anything else corrects.
+ */
+export function isWarmYes(text: string, names: readonly string[] = []): boolean {
+  if (text.includes('?')) return false;
+  // The names of the service the proposal is for say nothing against it ("see you for the oil change").
+  const rest = names.map(normalize).reduce((t, name) => (name ? t.replaceAll(name, ' ') : t), relayed(plain(normalize(text))));
+  return WARM_YES.test(rest) && !WARM_BLOCKERS.test(rest);
+}
+
 /** "book it", "apuntadlo": a booking's own verbs, which say yes to no other change. */
 const BOOKING_VERB = /\b(?:book\w*|reserv\w*|apunt\w*|anot\w*|agend\w*|apart\w*|sign|pencil|lock)\b/;
 

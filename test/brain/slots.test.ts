@@ -3,7 +3,7 @@ import { ServiceMatcher, sharesServiceWord } from '../../brain/receptionist/matc
 import { parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import { describe, expect, it } from 'vitest';
-import { fillWhen, fillsRelative, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
+import { confirmsProposal, fillWhen, fillsRelative, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
 import type { When } from '../../brain/receptionist/when.js';
 
 const zone = new IANAZone('Europe/Madrid');
@@ -224,5 +224,25 @@ describe('days counted from the day talked about', () => {
   it('knows the words only a flow understands', () => {
     for (const text of ['3 then', 'al dia siguiente a la misma hora', 'same time the next day', 'half an hour later please', 'la semana siguiente']) expect(fillsRelative(text), text).toBe(true);
     for (const text of ['do i have anything booked', 'where are you', 'tengo cita esta semana']) expect(fillsRelative(text), text).toBe(false);
+  });
+});
+
+describe('a warm yes held against the proposal (issue 13)', () => {
+  const zone = new IANAZone('Europe/London');
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  const pending = { action: 'create_booking' as const, serviceId: 'oil', start: '2026-03-27T10:00', name: 'Dave' };
+  const oil = { id: 'oil', name: 'Oil change', aliases: [], duration: 45 } as never;
+  const tyres = { id: 'tyres', name: 'Tyre swap', aliases: [], duration: 60 } as never;
+  const confirms = (text: string, named: never[] = []) => confirmsProposal(text, pending, parseWhen(text, 'en', now), named, zone);
+  it('confirms when the day, time and service it names are the proposal\'s', () => {
+    expect(confirms('wonderful, see you Friday at 10, thanks so much!')).toBe(true);
+    expect(confirms('perfect, see you friday morning for the oil change', [oil])).toBe(true);
+  });
+  it('does not confirm another day, time or service, or a cancellation', () => {
+    expect(confirms('wonderful, see you Saturday, thanks!')).toBe(false);
+    expect(confirms('perfect, see you friday at 11')).toBe(false);
+    expect(confirms('perfect, see you friday afternoon')).toBe(false);
+    expect(confirms('perfect, see you friday for the tyres', [tyres])).toBe(false);
+    expect(confirmsProposal('perfect, thanks so much', { action: 'cancel_booking', bookingId: 1 }, {}, [], zone)).toBe(false);
   });
 });

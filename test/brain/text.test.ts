@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaqMatcher, ServiceMatcher, serviceForParty, statedMinutes } from '../../brain/receptionist/matchers.js';
-import { asksCancelPolicy, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
+import { asksCancelPolicy, extractName, parseChoice, withoutExclusions, isAffirmative, isNegative, isWarmYes, isUnsure, mentionsCancel, mentionsReschedule, normalize } from '../../brain/receptionist/text.js';
 import { isFrustrated } from '../../brain/receptionist/conversation.js';
 import { parseProfileYaml } from '../../core/profile.js';
 
@@ -382,4 +382,15 @@ it('"ah vale" says no length: a bare "h" after a word is no hour', () => {
   expect(statedMinutes('pista 1h el martes')).toBe(60);
   expect(statedMinutes('an hour on friday')).toBe(60);
   expect(statedMinutes('dos horas el sabado')).toBe(120);
+});
+
+describe('a long, warm yes (issue 13)', () => {
+  it.each(['Si señora, asi esta perfecto, alla estaremos puntuales el viernes, muchas gracias y que Dios le pague', 'That would be absolutely wonderful, thank you so much, see you Friday!', 'genial guapa, ahí estaré sin falta, mil gracias'])(
+    '"%s" is a warm yes',
+    (text) => expect(isWarmYes(text)).toBe(true),
+  );
+  it.each(['perfect, but could we make it a bit later', 'great, thanks! do you take cards?', 'lovely, and also a trim for my son', 'vale perfecto, aunque igual lo cambio', 'wonderful, let me check with my wife and get back to you', 'gracias, lo pienso y te digo', 'thanks so much, see you friday'])(
+    '"%s" is no warm yes',
+    (text) => expect(isWarmYes(text)).toBe(false),
+  );
 });

@@ -875,8 +875,10 @@ export class RuleEngine implements Engine {
       const askedAside = (awaitingName || Boolean(state.pending)) && turn.text.includes('?') && Boolean(turn.faqs.match(turn.text)?.strong);
       // "Jamal Price": a name in capitals where one is awaited is the name, whatever its words could ask.
       const nameAlone = awaitingName && NAME_ALONE.test(turn.text.trim());
+      // "evening" to "at 07:00 or at 19:00?", "por la tarde" to "what time on Friday?": the part of the day the engine asked for.
+      const asksTime = flow.kind !== 'cancel' && flow.date !== undefined && (flow.time === undefined || Boolean(flow.ambiguousMeridiem));
       const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside)
-        && !service && !when.date && when.time === undefined && !when.unclear && !isAffirmative(n) && !picks
+        && !service && !when.date && when.time === undefined && !when.unclear && !(asksTime && when.part) && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
         && !fillsRelative(n) && !(awaitingName && givenName(turn)) && !nameAlone;
       // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.

@@ -42,6 +42,20 @@ const BARE_HOUR = new RegExp(
     'for me|for us|a mi|para mi))*$',
 );
 
+/** A number that counts or prices something ("10 min", "£10", "for 2 people", "not 10"), never an hour. */
+const NOT_AN_HOUR = /(?:[£$€#]|\b(?:not|no|except|menos|sin|para|for|x)\s+)\d|\d\s*(?:%|\w*\s*(?:m|min|mins|minutes?|minutos?|h|hr|hrs|hours?|horas?|people|persons?|personas?|pax|of us|kids|ninos|euros?|eur|pounds?|quid|bucks|dollars?|dolares|pesos|years?|anos|kg|km|miles|st|nd|rd|th)\b)/;
+/**
+ * "any chance of 10?", "10 good?", "tipo 10?": once the flow has asked what time on the day it holds, a short
+ * message with one number of an hour's size and nothing that counts or prices with it answers that question,
+ * whatever words go round it.
+ */
+function loneHour(normalized: string): RegExpExecArray | null {
+  const numbers = normalized.match(/\d+/g) ?? [];
+  // A longer message with a number in it tells something else ("I'm at 12 Byres Road").
+  if (numbers.length !== 1 || normalized.split(' ').length > 6 || NOT_AN_HOUR.test(normalized)) return null;
+  return /\b(\d{1,2})\b/.exec(normalized);
+}
+
 /**
  * Whether a message fills a slot only in relation to what the dialogue holds ("3 then", "al día
  * siguiente a la misma hora", "15 min later"): words only a flow understands, whatever else they resemble.
@@ -138,7 +152,7 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
   // A bare hour answers "what time?" or replaces the time agreed ("sorry I meant 4"); after offers it is a
   // time of its own only when no offer has its number ("ok 5 then").
   else if (next.date) {
-    const bare = BARE_HOUR.exec(input.normalized);
+    const bare = BARE_HOUR.exec(input.normalized) ?? (slots.date && slots.time === undefined && !when.date ? loneHour(input.normalized) : null);
     const hour = bare ? Number(bare[1]) : undefined;
     // "3 then" after offers at 14:00, 14:30 and 15:00: the offer at that hour, not the third one.
     const offeredAt = hour !== undefined && hour <= 12 ? next.offered?.filter((iso) => atTime(iso) % 720 === (hour % 12) * 60) : undefined;

@@ -246,3 +246,12 @@ describe('a warm yes held against the proposal (issue 13)', () => {
     expect(confirmsProposal('perfect, thanks so much', { action: 'cancel_booking', bookingId: 1 }, {}, [], zone)).toBe(false);
   });
 });
+
+describe('an hour-sized number answers "what time?" (issue 13)', () => {
+  const zone = new IANAZone('Europe/London');
+  const asked: WhenSlots = { date: '2026-03-26' };
+  const fill = (text: string, slots: WhenSlots = asked) => fillWhen(slots, { when: {}, normalized: text }, zone).time;
+  it.each(['any chance of 10', '10 good', '10 work for you', 'tipo 10', 'las 10 puede ser'])('"%s" is 10 once the day is held', (text) => expect(fill(text)).toBe(600));
+  it.each(['for 2 people', 'how long does it take 30 minutes', 'is it 10 euros', 'not 10', 'somos 5 personas cabemos', 'i m at 12 byres road near the big park by the station'])('"%s" is no hour', (text) => expect(fill(text)).toBeUndefined());
+  it('is no hour before any day is held', () => expect(fill('any chance of 10', {})).toBeUndefined());
+});

@@ -140,6 +140,9 @@ const WARM_BLOCKERS = new RegExp(
     'think|check|let you know|get back|aviso|pienso|pensar\\w*|te digo|te confirmo|luego te|also|too|tambien|ademas|sorry|perdon\\w*|mean|meant|quise|queria)\\b',
 );
 
+/** Set phrases whose "no", "can" or "why" only warm a yes ("can't wait", "no worries", "¡cómo no!"). */
+const WARM_SET_PHRASES = /\b(?:can ?t wait|cannot wait|no problem|no prob|no probs|not a problem|no worries|why not|how lovely|como no|no hay problema|no pasa nada|no veo la hora)\b/g;
+
 /**
  * A long, warm yes to the proposal just shown ("Si señora, perfecto, allá estaremos el viernes, muchas
  * gracias y que Dios le pague", "That would be absolutely wonderful, see you Friday!"): a clear yes word
@@ -150,7 +153,7 @@ export function isWarmYes(text: string, names: readonly string[] = []): boolean 
   if (text.includes('?')) return false;
   // The names of the service the proposal is for say nothing against it ("see you for the oil change").
   const rest = names.map(normalize).reduce((t, name) => (name ? t.replaceAll(name, ' ') : t), relayed(plain(normalize(text))));
-  return WARM_YES.test(rest) && !WARM_BLOCKERS.test(rest);
+  return WARM_YES.test(rest) && !WARM_BLOCKERS.test(rest.replace(WARM_SET_PHRASES, ' '));
 }
 
 /** "book it", "apuntadlo": a booking's own verbs, which say yes to no other change. */

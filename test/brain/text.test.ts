@@ -385,11 +385,11 @@ it('"ah vale" says no length: a bare "h" after a word is no hour', () => {
 });
 
 describe('a long, warm yes (issue 13)', () => {
-  it.each(['Si señora, asi esta perfecto, alla estaremos puntuales el viernes, muchas gracias y que Dios le pague', 'That would be absolutely wonderful, thank you so much, see you Friday!', 'genial guapa, ahí estaré sin falta, mil gracias'])(
+  it.each(['Si señora, asi esta perfecto, alla estaremos puntuales el viernes, muchas gracias y que Dios le pague', 'That would be absolutely wonderful, thank you so much, see you Friday!', 'genial guapa, ahí estaré sin falta, mil gracias', 'Perfect, can\'t wait, see you then!', 'genial, no hay problema, ahí estaré, ¡cómo no!'])(
     '"%s" is a warm yes',
     (text) => expect(isWarmYes(text)).toBe(true),
   );
-  it.each(['perfect, but could we make it a bit later', 'great, thanks! do you take cards?', 'lovely, and also a trim for my son', 'vale perfecto, aunque igual lo cambio', 'wonderful, let me check with my wife and get back to you', 'gracias, lo pienso y te digo', 'thanks so much, see you friday'])(
+  it.each(['perfect, but could we make it a bit later', 'great, thanks! do you take cards?', 'lovely, and also a trim for my son', 'vale perfecto, aunque igual lo cambio', 'wonderful, let me check with my wife and get back to you', 'gracias, lo pienso y te digo', 'thanks so much, see you friday', 'perfect, no problem if we can\'t make it though'])(
     '"%s" is no warm yes',
     (text) => expect(isWarmYes(text)).toBe(false),
   );

@@ -146,8 +146,8 @@ export class IntentClassifier {
     // "vendéis móviles libres?" to a dentist: a weak guess at a booking, with no word asking for one, is no better — not when
     // the models hear out of scope about as strongly, nor when the thing asked of is another trade's.
     const weakBooking = TRANSACTIONAL.has(intent) && model.hints.length === 0 && model.score < SURE;
-    if (weakBooking && intent === model.intent && this.services.find(text).length === 0 && closeBehind(ranked, 'unknown', model.score)) return { ...model, intent: 'unknown' };
-    return { ...model, intent: (OFFER.has(intent) || weakBooking) && this.services.find(text).length === 0 && elsewhere ? 'unknown' : intent };
+    if (!(OFFER.has(intent) || weakBooking) || this.services.find(text).length > 0) return { ...model, intent };
+    return { ...model, intent: elsewhere || (weakBooking && intent === model.intent && closeBehind(ranked, 'unknown', model.score)) ? 'unknown' : intent };
   }
 
   /**

@@ -52,7 +52,9 @@ export async function registerTenant(config: Config, input: NewTenant): Promise<
     const kept = readFileIfExists(paths.profile(id));
     const given = input.profileText ?? kept;
     const text = given === undefined ? profileToYaml(minimalProfile(name)) : renameProfileYaml(given, name);
+    // A kept file as it was still becomes private, as every profile.yaml wr writes is.
     if (text !== kept) writeFileAtomic(paths.profile(id), text, 0o600);
+    else fs.chmodSync(paths.profile(id), 0o600);
     const created: Tenant = { id, name, port, transport, createdAt: new Date().toISOString(), keyHash: hashKey(key) };
     return { tenants: [...tenants, created], result: created };
   });

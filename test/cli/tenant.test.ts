@@ -55,6 +55,13 @@ describe('wr-console tenant', () => {
     // Removed without --purge, then purged as the removal says: the kept folder goes.
     await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A');
     await cli(t.env, 'tenant', 'remove', 'clinic-a');
+    // A kept profile.yaml someone made readable to all, reused as it is (same name), is private again.
+    fs.chmodSync(t.config.paths.profile('clinic-a'), 0o644);
+    const kept = fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8');
+    expect((await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A')).code).toBe(0);
+    expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(kept);
+    expect(fs.statSync(t.config.paths.profile('clinic-a')).mode & 0o777).toBe(0o600);
+    await cli(t.env, 'tenant', 'remove', 'clinic-a');
     expect((await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge')).stderr).toContain('Refused without a terminal to ask');
     expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(true);
     expect(await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes')).toMatchObject({ code: 0, stdout: `deleted ${t.config.paths.tenantDir('clinic-a')}, kept since tenant clinic-a was removed` });

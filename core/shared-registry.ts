@@ -207,6 +207,9 @@ export class SharedRegistryView implements TenantDirectory {
   }
 }
 
+/** Puts a profile back as it was before a save. */
+type PutBack = () => Promise<void> | void;
+
 /** The registry could not take a profile's new name; `rolledBack` says whether the profile was put back as it was. */
 export class RenameFailed extends RegistryError {
   constructor(
@@ -232,7 +235,7 @@ export function saveProfileNamed(
   config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>,
   id: string,
   nameOrCurrent: string | (() => string),
-  write: () => Promise<(() => Promise<void> | void) | void> | void,
+  write: () => Promise<PutBack | void> | PutBack | void,
 ): Promise<string | undefined> {
   return updateTenants(config, async (tenants) => {
     const putBack = await write();

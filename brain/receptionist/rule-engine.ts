@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
+import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type QueuedBooking, type RescheduleFlow } from '../domain/state.js';
+import { severalBookings } from './several.js';
 import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
 import { nameInMessage } from './names.js';
@@ -93,8 +94,27 @@ function wished(turn: Turn, text: string, found: Service[]): Service[] {
   }
   const chosen = found.filter((s) => preferred.has(s.id));
   if (chosen.length === 1) return chosen;
-  const left = found.filter((s) => !told.has(s.id) || asked.has(s.id));
+  const story = storyServices(turn, text);
+  const left = found.filter((s) => (!told.has(s.id) || asked.has(s.id)) && !story.has(s.id));
   return left.length > 0 ? left : found;
+}
+
+/**
+ * "it is a DISASTER inside, three kids + a dog. Could someone come out Friday at 8am for the full detail?": of the
+ * message's sentences, those with a day, a time or a request say what is wished; a service named only in the
+ * others ("inside" for the interior detail) tells the story, when a sentence with the wish names a service itself.
+ */
+function storyServices(turn: Turn, text: string): Set<string> {
+  const sentences = text.split(SENTENCES).filter((c) => c && c.trim());
+  if (sentences.length < 2) return new Set();
+  const read = sentences.map((c) => {
+    const when = parseWhen(c, turn.language, turn.tools.now);
+    const wish = Boolean(when.date || when.time !== undefined) || keywordIntents(normalize(c)).includes('book') || ADD_ON.test(normalize(c));
+    return { wish, named: turn.services.find(c, false).map((s) => s.id) };
+  });
+  const wished = new Set(read.filter((r) => r.wish).flatMap((r) => r.named));
+  if (wished.size === 0) return new Set();
+  return new Set(read.filter((r) => !r.wish).flatMap((r) => r.named).filter((id) => !wished.has(id)));
 }
 
 /**
@@ -345,10 +365,45 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
   return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, refusal.reason, start)), intent);
 }
 
+/**
+ * The bookings a first message asks for when it asks for more than one ("a full detail at 8 and the headlights at 1",
+ * "manicure y pedicure el viernes a las 5", "9 for mine and 10 for hers"); undefined for one, or when unclear.
+ */
+function plannedBookings(turn: Turn): QueuedBooking[] | undefined {
+  const text = withoutExclusions(turn.text);
+  const named = turn.services.find(text, false);
+  if (named.length === 0) return undefined;
+  const requested = named.length > 1 ? wished(turn, text, named) : named;
+  return severalBookings(text, turn.language, turn.tools.now, requested);
+}
+
+/** "Full detail at 08:00, then Headlight restoration at 13:00": the bookings understood, in their order. */
+function plannedList(turn: Turn, plan: readonly QueuedBooking[]): string {
+  const r = turn.replies;
+  const { profile } = turn.tools;
+  const said = (p: QueuedBooking) => {
+    const service = serviceName(turn, p.serviceId);
+    if (p.afterPrevious) return r.t('plannedAfter', { service });
+    // "at 2" is told back as the business's 14:00, or not at all while it could be either.
+    const time = p.time === undefined || !p.date ? (p.ambiguousMeridiem ? undefined : p.time) : resolveMeridiem(profile, p.date, p.time, p.ambiguousMeridiem, zoneOf(profile));
+    return typeof time === 'number' ? r.t('plannedAt', { service, time: formatClock(time) }) : service;
+  };
+  return plan.map(said).join(r.t('plannedThen'));
+}
+
 async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingAction): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
   let e = extract(turn, flow.offered?.length ?? 0);
+  // Two bookings in one message: the first is proposed now, the others queued, each shown and confirmed on its own.
+  const plan = !flow.serviceId && !flow.queue && !flow.serviceChoices && !shown ? plannedBookings(turn) : undefined;
+  if (plan) {
+    const [first, ...rest] = plan;
+    const service = ctx.profile.services.find((s) => s.id === first!.serviceId);
+    e = { ...e, service, undecided: [], when: { ...(first!.date ? { date: first!.date } : {}), ...(first!.time !== undefined ? { time: first!.time, ambiguousMeridiem: first!.ambiguousMeridiem } : {}) } };
+    flow.queue = rest;
+    leads.set(turn, r.t('severalBookings', { list: plannedList(turn, plan) }));
+  }
   // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
   // "the later one works better" with "the works" a service's alias: once a service is chosen, a close spelling changes
   // it only said alone ("pedicur"); in a longer message only a service named as written does.
@@ -598,12 +653,16 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   const zone = zoneOf(ctx.profile);
   if (pending.action === 'create_booking') {
     const start = DateTime.fromISO(pending.start, { zone });
+    const queue = ctx.state.flow?.kind === 'book' ? ctx.state.flow.queue : undefined;
     const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: pending.serviceId, start, name: pending.name }));
     if (result.status === 'booked') {
       ctx.state.flow = undefined;
-      return ok(r.t('booked', { service: serviceName(turn, pending.serviceId), when: r.when(start), name: pending.name }), 'book');
+      const booked = r.t('booked', { service: serviceName(turn, pending.serviceId), when: r.when(start), name: pending.name });
+      if (!queue?.length) return ok(booked, 'book');
+      const next = await proposeQueued(turn, queue, pending.name, { serviceId: pending.serviceId, start });
+      return ok(`${booked}\n${next.reply}`, 'book');
     }
-    const flow: BookingFlow = { kind: 'book', serviceId: pending.serviceId, name: pending.name };
+    const flow: BookingFlow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, ...(queue?.length ? { queue } : {}) };
     ctx.state.flow = flow;
     return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
   }
@@ -634,12 +693,18 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
  * (service, name, the booking to move) for a next message that gives one ("no wait" → "Sunday at
  * 12 instead"); a message giving none ends it (see route).
  */
-function declinePending(turn: Turn): EngineResult {
+async function declinePending(turn: Turn): Promise<EngineResult> {
   const { state } = turn.tools;
   const pending = state.pending!;
+  const queue = state.flow?.kind === 'book' ? state.flow.queue : undefined;
   state.pending = undefined;
   state.flow = undefined;
   if (pending.action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
+  // A no to one of several bookings asked together turns down that one: the next is proposed.
+  if (pending.action === 'create_booking' && queue?.length) {
+    const next = await proposeQueued(turn, queue, pending.name);
+    return ok(`${turn.replies.t('skipped')}\n${next.reply}`, 'book');
+  }
   // "nope" then "3pm then": the day proposed stays, for a new time alone.
   const date = pending.start.slice(0, 10);
   if (pending.action === 'reschedule_booking') {
@@ -648,6 +713,34 @@ function declinePending(turn: Turn): EngineResult {
   }
   state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
+}
+
+/**
+ * The next of several bookings asked for in one message, proposed as if the customer had just asked for it alone: on the
+ * day of the booking before it unless it has its own, and straight after that booking when it has no time of its own.
+ */
+async function proposeQueued(turn: Turn, queue: readonly QueuedBooking[], name: string, before?: { serviceId: string; start: DateTime }): Promise<EngineResult> {
+  const [head, ...rest] = queue;
+  const { profile } = turn.tools;
+  const previous = before && profile.services.find((s) => s.id === before.serviceId);
+  const end = before && previous ? before.start.plus({ minutes: previous.duration }) : undefined;
+  const duration = profile.services.find((s) => s.id === head!.serviceId)?.duration;
+  // Straight after: the first free start once the booking before it ends, on the slot grid.
+  const after = head!.afterPrevious && end && duration !== undefined ? (await freeStarts(turn.tools, end.startOf('day'), duration)).find((iso) => DateTime.fromISO(iso, { zone: zoneOf(profile) }) >= end) : undefined;
+  const afterAt = after ? DateTime.fromISO(after, { zone: zoneOf(profile) }) : undefined;
+  const time = head!.afterPrevious ? (afterAt ? afterAt.hour * 60 + afterAt.minute : undefined) : head!.time;
+  const flow: BookingFlow = {
+    kind: 'book',
+    serviceId: head!.serviceId,
+    name,
+    afterBooking: true,
+    ...(head!.date ?? before?.start.toISODate() ? { date: head!.date ?? before!.start.toISODate()! } : {}),
+    ...(time !== undefined ? { time, ambiguousMeridiem: !head!.afterPrevious && head!.ambiguousMeridiem } : {}),
+    ...(rest.length ? { queue: rest } : {}),
+  };
+  turn.tools.state.flow = flow;
+  // The message that said yes or no to the booking before says nothing about this one.
+  return advanceBooking({ ...turn, text: '', normalized: '' }, flow);
 }
 
 /** A digit or a number word ("12", "one"): what a correction of a time is made of. */

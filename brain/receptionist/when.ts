@@ -101,7 +101,7 @@ const NUMBER_RE = Object.fromEntries(
 const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terrace|gardens|grove|mews|square)\\b';
 
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|u do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${weekday})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g'));
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
@@ -612,6 +612,17 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   } else if (part) result.part = part;
   if (!hit && EARLIEST.test(s)) result.earliest = true;
   return result;
+}
+
+/**
+ * The clock times a message asks for, in the order written ("me 10am then the girls 2pm" → 10:00, 14:00): the times
+ * of several bookings asked in one message. Times that tell the story are left out; a span's end is no time of its own.
+ */
+export function clockTimes(text: string, language: Language): { minutes: number; ambiguousMeridiem: boolean }[] {
+  const s = prepare(text, language);
+  const found = findTimes(s, language);
+  if (found === 'bad') return [];
+  return withoutStoryTimes(s, found).filter((t) => !t.spanEnd).map((t) => ({ minutes: t.minutes, ambiguousMeridiem: !t.certain && t.minutes >= 60 && t.minutes <= 12 * 60 + 59 }));
 }
 
 /**

@@ -51,5 +51,5 @@ export class GatewayApi {
   simulateInbound = (from: string, message: { text?: string; kind?: string; caption?: string; seconds?: number }) =>
     this.request<{ id: string; chat: string }>('POST', '/simulate/inbound', { from, ...message });
   simulatePair = () => this.request<{ status: string }>('POST', '/simulate/pair');
-  simulatorOutbox = () => this.request<{ messages: { id: string; to: string; text: string; at: string }[] }>('GET', '/simulate/outbox');
+  simulatorOutbox = () => this.request<{ messages: { id: string; to: string; text: string; at: string; answers?: string | null }[] }>('GET', '/simulate/outbox');
 }

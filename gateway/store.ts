@@ -338,8 +338,14 @@ export class GatewayStore {
     await this.db.run('INSERT INTO sim_outbox (wa_id, jid, text, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [waId, jid, text, iso(new Date())]);
   }
 
-  async simulatedSends(limit: number): Promise<{ waId: string; jid: string; text: string; sentAt: Date }[]> {
-    const rows = await this.db.all<Raw>('SELECT wa_id, jid, text, sent_at FROM sim_outbox ORDER BY sent_at, rowid LIMIT ?', [limit]);
-    return rows.map((r) => ({ waId: r.wa_id as string, jid: r.jid as string, text: r.text as string, sentAt: date(r.sent_at) }));
+  /** What the simulator's phone received, each with the id of the customer's message it answers (null for none). */
+  async simulatedSends(limit: number): Promise<{ waId: string; jid: string; text: string; sentAt: Date; answers: string | null }[]> {
+    const rows = await this.db.all<Raw>(
+      `SELECT s.wa_id, s.jid, s.text, s.sent_at, i.message_id FROM sim_outbox s
+       LEFT JOIN outbox o ON o.wa_id = s.wa_id LEFT JOIN inbox i ON i.id = o.inbox_id
+       ORDER BY s.sent_at, s.rowid LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => ({ waId: r.wa_id as string, jid: r.jid as string, text: r.text as string, sentAt: date(r.sent_at), answers: (r.message_id as string | null) ?? null }));
   }
 }

@@ -69,10 +69,12 @@ export async function chatCommand(config: Config, argv: string[], io: Output): P
   }
   if (status !== 'connected') throw new CliError(`${tenant.id} is not connected (status ${status}): see wr-console status, or restart its gateway: wr-console restart ${tenant.id}`);
   const before = new Set((await api.simulatorOutbox()).messages.map((m) => m.id));
-  const { chat } = await api.simulateInbound(from, kind === 'text' ? { text } : { kind, ...(text ? { caption: text } : {}), ...(seconds !== undefined ? { seconds } : {}) });
+  const { id, chat } = await api.simulateInbound(from, kind === 'text' ? { text } : { kind, ...(text ? { caption: text } : {}), ...(seconds !== undefined ? { seconds } : {}) });
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const reply = (await api.simulatorOutbox()).messages.find((m) => !before.has(m.id) && m.to === chat);
+    // The answer to this message, not to one still queued before it (the brain was down); a gateway
+    // that does not say what a reply answers: the first new one.
+    const reply = (await api.simulatorOutbox()).messages.find((m) => !before.has(m.id) && m.to === chat && (m.answers === undefined || m.answers === id));
     if (reply) return io.out(reply.text);
     await new Promise((r) => setTimeout(r, 100));
   }

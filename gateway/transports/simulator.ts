@@ -148,8 +148,8 @@ export class SimulatorTransport implements Transport {
     return randomBytes(4).toString('hex').toUpperCase();
   }
 
-  async outbox(limit = 10_000): Promise<{ id: string; to: string; text: string; at: string }[]> {
+  async outbox(limit = 10_000): Promise<{ id: string; to: string; text: string; at: string; answers: string | null }[]> {
     const rows = await this.store.simulatedSends(limit);
-    return rows.map((r) => ({ id: r.waId, to: r.jid, text: r.text, at: r.sentAt.toISOString() }));
+    return rows.map((r) => ({ id: r.waId, to: r.jid, text: r.text, at: r.sentAt.toISOString(), answers: r.answers }));
   }
 }

@@ -1,10 +1,11 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { readRegistry } from '../../core/registry.js';
-import type { TestBrain } from '../helpers/brain.js';
+import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { closeAfterEach, startBrainAndGateway } from '../helpers/brain-gateway.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { cli, type TestHome } from '../helpers/home.js';
+import { CHAT_TEST_SENDER } from '../../console/cli/gateway-commands.js';
 
 let t: TestHome;
 let brain: TestBrain | undefined;
@@ -44,6 +45,22 @@ describe('wr-console chat', () => {
     } finally {
       await new Promise((r) => front.close(r));
     }
+  });
+
+  it('prints the answer to its own message, not to one queued before it while the brain was down', async () => {
+    let brainPort: number;
+    ({ t, brain, gw, brainPort } = await startBrainAndGateway({ tenant: 'salon-b', registryPort: true, brainUp: false }));
+    await gw.call('POST', '/simulate/pair');
+    await gw.until(async () => (await (await gw!.call('GET', '/health')).json()).status === 'connected');
+    // The same customer wrote while the brain was down: that message waits in the gateway's queue.
+    expect((await gw.call('POST', '/simulate/inbound', { from: CHAT_TEST_SENDER, text: 'hello' })).status).toBe(202);
+    const asked = cli(t.env, 'chat', 'salon-b', 'what are your hours?');
+    await new Promise((r) => setTimeout(r, 500));
+    brain = await startTestBrain(t, {}, brainPort);
+    const r = await asked;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Our opening hours:');
+    expect(r.stdout).not.toContain('Welcome');
   });
 
   it('says how to bring back a simulator tenant that is not connected, rather than to pair it', async () => {

@@ -103,7 +103,27 @@ export const ADAPT_DEFAULTS: AdaptOptions = { epochs: 4, rate: 2, common: 10 };
  * lines), made in milliseconds, deterministic.
  */
 export class LinearOverlay {
-  constructor(readonly rows: ReadonlyMap<string, Float32Array>) {}
+  /** One Float32Array for all rows, a row's offset by feature: a tenant's overlay is some 100 KB, not a Map of arrays. */
+  private readonly index = new Map<string, number>();
+  private readonly weights: Float32Array;
+
+  constructor(rows: ReadonlyMap<string, ArrayLike<number>>, private readonly k = 0) {
+    this.weights = new Float32Array(rows.size * k);
+    for (const [f, row] of rows) {
+      this.weights.set(row, this.index.size * k);
+      this.index.set(f, this.index.size);
+    }
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The feature's weights by label, or undefined when the tenant's lines do not have it. */
+  row(feature: string): Float32Array | undefined {
+    const i = this.index.get(feature);
+    return i === undefined ? undefined : this.weights.subarray(i * this.k, (i + 1) * this.k);
+  }
 
   static readonly EMPTY = new LinearOverlay(new Map());
 }
@@ -213,7 +233,7 @@ export class LinearModel {
         }
       }
     }
-    return new LinearOverlay(new Map([...rows].map(([f, row]) => [f, Float32Array.from(row)])));
+    return new LinearOverlay(rows, k);
   }
 
   /**
@@ -223,8 +243,8 @@ export class LinearModel {
   scores(normalized: string, temperature = 1, overlay: LinearOverlay = LinearOverlay.EMPTY): Scored[] {
     const fs = [...new Set(linearFeatures(normalized))];
     const ids = known(fs, this.index);
-    const own = fs.flatMap((f) => overlay.rows.get(f) ?? []);
-    const n = fs.filter((f) => this.index.has(f) || overlay.rows.has(f)).length;
+    const own = fs.flatMap((f) => overlay.row(f) ?? []);
+    const n = fs.filter((f) => this.index.has(f) || overlay.row(f)).length;
     if (n === 0) return [];
     const p = new Float64Array(this.labels.length);
     const x = 1 / Math.sqrt(n);

@@ -82,15 +82,16 @@ describe('the linear model', () => {
     expect(model.state()).toEqual(before);
     // A word of many corpus lines moves by a small share of the step: "my" is in 3 lines, "tomorrow" in 4.
     const common = model.adapt([{ text: 'cancel my appointment tomorrow', label: 'hours' }], { ...ADAPT_DEFAULTS, common: 0.01 });
-    expect(Math.abs(common.rows.get('w:tomorrow')![0]!)).toBeLessThan(0.05);
+    expect(Math.abs(common.row('w:tomorrow')![0]!)).toBeLessThan(0.05);
     const moved = model.adapt([{ text: 'cancel my appointment tomorrow', label: 'hours' }], { ...ADAPT_DEFAULTS, common: 1000 });
-    expect(Math.abs(moved.rows.get('w:tomorrow')![0]!)).toBeGreaterThan(Math.abs(common.rows.get('w:tomorrow')![0]!) * 100);
+    expect(Math.abs(moved.row('w:tomorrow')![0]!)).toBeGreaterThan(Math.abs(common.row('w:tomorrow')![0]!) * 100);
   });
 
   it('adapts the same way every time, and lines of a label it never learned teach nothing', () => {
     const model = LinearModel.train(corpus, { ...LINEAR_DEFAULTS, minCount: 1 });
     const lines = [{ text: 'balayage', label: 'book' }, { text: 'do you take cards', label: 'hours' }];
-    expect([...model.adapt(lines).rows]).toEqual([...model.adapt(lines).rows]);
-    expect(model.adapt([{ text: 'balayage', label: 'faq' }]).rows.size).toBe(0);
+    expect(model.adapt(lines)).toEqual(model.adapt(lines));
+    expect(model.adapt(lines).size).toBeGreaterThan(10);
+    expect(model.adapt([{ text: 'balayage', label: 'faq' }]).size).toBe(0);
   });
 });

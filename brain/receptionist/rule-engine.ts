@@ -705,13 +705,14 @@ async function declinePending(turn: Turn): Promise<EngineResult> {
     const next = await proposeQueued(turn, queue, pending.name);
     return ok(`${turn.replies.t('skipped')}\n${next.reply}`, 'book');
   }
-  // "nope" then "3pm then": the day proposed stays, for a new time alone.
+  // "nope" then "3pm then": the day proposed stays, for a new time alone; "no" then "thursday?": the time stays, for a new day alone.
   const date = pending.start.slice(0, 10);
+  const time = Number(pending.start.slice(11, 13)) * 60 + Number(pending.start.slice(14, 16));
   if (pending.action === 'reschedule_booking') {
-    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, declined: true };
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, time, declined: true };
     return ok(turn.replies.t('notRescheduled'), 'reschedule');
   }
-  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, time, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
 }
 
@@ -751,7 +752,7 @@ function mentionsNumber(turn: Turn): boolean {
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
 function givesSlots(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
+  return Boolean(service || when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
 async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {

@@ -4,7 +4,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type QueuedBooking, type RescheduleFlow } from '../domain/state.js';
-import { severalBookings } from './several.js';
+import { severalBookings, withoutNumberedNames } from './several.js';
 import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
 import { nameInMessage } from './names.js';
@@ -42,7 +42,9 @@ function read(turn: Turn): Reading {
     const open = found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text);
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
     const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
-    return { when: namedHoliday(turn, withoutStoryDays(turn, text, parseWhen(text, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
+    // "how much for a one to one": a number in a service's name is no time.
+    const dated = withoutNumberedNames(text, turn.tools.profile.services);
+    return { when: namedHoliday(turn, withoutStoryDays(turn, dated, parseWhen(dated, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
   });
 }
 
@@ -705,13 +707,14 @@ async function declinePending(turn: Turn): Promise<EngineResult> {
     const next = await proposeQueued(turn, queue, pending.name);
     return ok(`${turn.replies.t('skipped')}\n${next.reply}`, 'book');
   }
-  // "nope" then "3pm then": the day proposed stays, for a new time alone.
+  // "nope" then "3pm then": the day proposed stays, for a new time alone; "no" then "thursday?": the time stays, for a new day alone.
   const date = pending.start.slice(0, 10);
+  const time = Number(pending.start.slice(11, 13)) * 60 + Number(pending.start.slice(14, 16));
   if (pending.action === 'reschedule_booking') {
-    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, declined: true };
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, time, declined: true };
     return ok(turn.replies.t('notRescheduled'), 'reschedule');
   }
-  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, time, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
 }
 
@@ -751,7 +754,7 @@ function mentionsNumber(turn: Turn): boolean {
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
 function givesSlots(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
+  return Boolean(service || when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
 async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {
@@ -832,6 +835,21 @@ function servicesReply(turn: Turn): string {
 const WALK_IN = /\b(walk ?ins?|walk in|just (?:drop|pop|turn|show|rock|come|call) (?:in|up|by|round|over)|without (?:an? )?(?:appointment|booking)|sin cita|sin reserva|sin pedir (?:cita|hora|turno)|sin turno|hace falta (?:pedir )?(?:cita|reservar?))\b/;
 /** "which tram do I get to you", "¿qué autobús me deja cerca?": how to get here. */
 const TRANSPORT = /\b(?:which|what|que|q|cual) (?:tram|bus|buses|train|tube|metro|subway|tranvia|autobus|colectivo|tren|linea de (?:metro|autobus|bus|tranvia)|parada)\b/;
+/** An FAQ entry about how long something lasts ("¿Cuánto dura el esmaltado permanente?", keywords "how long does it last"). */
+const LASTING = /\b(last|lasts|dura|duran|duracion|aguanta|aguantan)\b/;
+
+/**
+ * The business's FAQ entry that answers how long a result lasts, for a message asking so: the one the message matches,
+ * or the only such entry the business has.
+ */
+function lastingFaq(turn: Turn): Profile['faq'][number] | undefined {
+  if (!LASTS.test(turn.normalized)) return undefined;
+  const about = (f: Profile['faq'][number]) => LASTING.test(normalize(f.question)) || f.keywords.some((k) => LASTING.test(normalize(k)));
+  const matched = turn.faqs.match(turn.text)?.faq;
+  if (matched && about(matched)) return matched;
+  const lasting = turn.tools.profile.faq.filter(about);
+  return lasting.length === 1 ? lasting[0] : undefined;
+}
 const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
 const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|(como|cómo) \w+\b.*\b(yo mism[ao]|por mi cuenta)|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
 /** Asking for a recommendation of some other place or trade: no booking words make it the business's ("conocen un buen sitio para cenar"). */
@@ -1032,8 +1050,9 @@ export class RuleEngine implements Engine {
     const nameOnly = (hints.includes(intent as never) && !ownHints.includes(intent as never)) || (intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(unnamed(turn)));
     if (service && ['cancel', 'reschedule'].includes(intent) && nameOnly) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
-    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
-    if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';
+    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, when the
+    // business's FAQ tells how long something lasts; else "how long does the temazcal last" asks the service's duration.
+    if (lastingFaq(turn)) return 'faq';
     // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
     if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
     // The business's own FAQ wins, unless the words ask for a change with something to act on
@@ -1063,7 +1082,7 @@ export class RuleEngine implements Engine {
     const r = turn.replies;
     const { service } = read(turn);
     const match = turn.faqs.match(turn.text);
-    const faq = match?.strong ? match.faq : turn.faqs.best(turn.text);
+    const faq = lastingFaq(turn) ?? (match?.strong ? match.faq : turn.faqs.best(turn.text));
     const intent = this.decide(turn, service, Boolean(match?.strong));
     switch (intent) {
       case 'greeting':

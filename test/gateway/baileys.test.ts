@@ -3,16 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Boom } from '@hapi/boom';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { RawDb } from '../../core/sqlite/raw.js';
 import { assertMediaContent, BufferJSON, getUrlFromDirectPath, proto, type WAMessage } from '@whiskeysockets/baileys';
 import type { GatewayStore } from '../../gateway/store.js';
 import { BaileysTransport, readContent, type SocketLike } from '../../gateway/transports/baileys.js';
 import { gatewayWords, OTHER_LABELS } from '../../gateway/words.js';
-import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { FakeHttpServer } from '../helpers/fake-http.js';
-import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import type { TestBrain } from '../helpers/brain.js';
+import { closeAfterEach, startBrainAndGateway } from '../helpers/brain-gateway.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
 import { encryptMedia, FakeMediaCdn, mediaFields } from '../helpers/wa-media.js';
 
@@ -108,20 +109,16 @@ const baileysFor = (store: GatewayStore, spillBytes?: number) =>
 const sock = () => sockets.at(-1)!;
 
 beforeEach(async () => {
+  // The transport's auth folder and spill file are in this home: made before the gateway starts.
   t = makeHome();
-  await cli(t.env, 'tenant', 'add', 'shop', '--profile', exampleProfile, '--transport', 'baileys');
-  brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   sockets = [];
   cdn = await FakeMediaCdn.start();
-  gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
+  const started = await startBrainAndGateway({ home: t, tenant: 'shop', add: ['--profile', exampleProfile, '--transport', 'baileys'], gateway: { transport: baileysFor } });
+  brain = started.brain!;
+  gw = started.gw;
   await until(() => sockets.length === 1);
 });
-afterEach(async () => {
-  await gw?.close();
-  await brain?.close();
-  await cdn?.close();
-  t?.cleanup();
-});
+closeAfterEach(() => ({ t, gw, brain, others: [cdn] }), () => {});
 
 const health = async () => (await fetch(`${gw.url}/health`)).json();
 

@@ -899,6 +899,11 @@ const CHAT_OPENERS = new Set<Intent>(['greeting', 'smalltalk']);
 /** "Jamal Price", "Ana María López": two to four capitalised words and nothing else. */
 const NAME_ALONE = /^\p{Lu}[\p{Ll}'’-]+(?:\s+(?:de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,3}[.!]?$/u;
 
+const FILE_WORD = { image: 'whatImage', video: 'whatVideo', document: 'whatDocument' } as const;
+
+/** What a question that cannot be the awaited name may be, besides a side question, to be answered aside. */
+const ASIDE_ANYWAY = new Set<Intent>(['unknown', 'smalltalk', 'thanks']);
+
 /** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
 const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
 
@@ -986,14 +991,19 @@ export class RuleEngine implements Engine {
       const askedAside = (awaitingName || Boolean(state.pending)) && turn.text.includes('?') && Boolean(turn.faqs.match(turn.text)?.strong);
       // "Jamal Price": a name in capitals where one is awaited is the name, whatever its words could ask.
       const nameAlone = awaitingName && NAME_ALONE.test(turn.text.trim());
+      // "is this the place?" (alone, or as a photo's caption) where a name is awaited: a question with no name in it is
+      // asked aside, however unsure the model is of what it asks.
+      const questionNoName = awaitingName && /\?\s*$/.test(turn.text) && !givenName(turn) && !extractName(turn.text);
       // "evening" to "at 07:00 or at 19:00?", "por la tarde" to "what time on Friday?": the part of the day the engine asked for.
       const asksTime = flow.kind !== 'cancel' && flow.date !== undefined && (flow.time === undefined || Boolean(flow.ambiguousMeridiem));
-      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside)
+      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside || questionNoName)
         && !service && !when.date && when.time === undefined && !when.unclear && !(asksTime && when.part) && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
         && !fillsRelative(n) && !(awaitingName && givenName(turn)) && !nameAlone;
-      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
-      if (!sideQuestion || !SIDE_QUESTIONS.has(this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)))) return continueFlow(turn);
+      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's; a question
+      // that cannot be a name is answered aside even so (the fallback, or the team told of its photo), never a request.
+      const decided = sideQuestion ? this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) : undefined;
+      if (!decided || !(SIDE_QUESTIONS.has(decided) || (questionNoName && ASIDE_ANYWAY.has(decided)))) return continueFlow(turn);
       return this.aside(turn, flow);
     }
     return this.byIntent(turn);
@@ -1126,6 +1136,8 @@ export class RuleEngine implements Engine {
       case 'smalltalk':
         return ok(r.t('smalltalk'), 'smalltalk');
       default:
+        // A question about a photo the engine cannot see: the team, told of the file, will look at it.
+        if (turn.file && turn.tools.profile.media.notifyStaff) return ok(r.t('mediaReceived', { what: r.t(FILE_WORD[turn.file]) }), 'unknown');
         return ok(r.t('fallback'), 'unknown', false);
     }
   }

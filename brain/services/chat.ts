@@ -151,6 +151,7 @@ export class ChatService {
         firstInSession: start.firstInSession,
         usage: db.usage,
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
+        ...(kind === 'image' || kind === 'video' || kind === 'document' ? { file: kind } : {}),
       });
       const after = afterEngine(tools.state, result.handled);
       tools.state = after.state;

@@ -4,7 +4,7 @@ import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
 import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type QueuedBooking, type RescheduleFlow } from '../domain/state.js';
-import { severalBookings } from './several.js';
+import { severalBookings, withoutNumberedNames } from './several.js';
 import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
 import { nameInMessage } from './names.js';
@@ -42,9 +42,15 @@ function read(turn: Turn): Reading {
     const open = found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text);
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
     const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
-    return { when: namedHoliday(turn, withoutStoryDays(turn, text, parseWhen(text, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
+    // "how much for a one to one": a number in a service's name is no time.
+    const dated = withoutNumberedNames(text, turn.tools.profile.services);
+    return { when: namedHoliday(turn, withoutStoryDays(turn, dated, parseWhen(dated, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
   });
 }
+
+/** The message as the date and time rules read it: "30 min lessons", "a one to one" are services, not a length or an hour. */
+const dateTexts = new WeakMap<Turn, string>();
+const dateText = (turn: Turn) => cached(dateTexts, turn, () => normalize(withoutNumberedNames(turn.text, turn.tools.profile.services)));
 
 /** Where sentences end: a clause within one ("same time but on wednesday") is read with it. */
 const SENTENCES = /[.?!;]+(?:\s+|$)|\n+/;
@@ -201,7 +207,7 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
   e = { ...e, when: spanBooked(e.when, durationMinutes, turn.normalized) };
   const firmTime = flow.time !== undefined && !flow.ambiguousMeridiem;
-  Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: dateText(turn) }, zoneOf(profile)));
   // "after lunch is best for me" once a morning time was proposed: a part of the day on the other side of noon (or of
   // lunch) from the time agreed replaces it.
   if (firmTime && e.when.part && e.when.time === undefined && flow.date && flow.time !== undefined) {
@@ -705,13 +711,14 @@ async function declinePending(turn: Turn): Promise<EngineResult> {
     const next = await proposeQueued(turn, queue, pending.name);
     return ok(`${turn.replies.t('skipped')}\n${next.reply}`, 'book');
   }
-  // "nope" then "3pm then": the day proposed stays, for a new time alone.
+  // "nope" then "3pm then": the day proposed stays, for a new time alone; "no" then "thursday?": the time stays, for a new day alone.
   const date = pending.start.slice(0, 10);
+  const time = Number(pending.start.slice(11, 13)) * 60 + Number(pending.start.slice(14, 16));
   if (pending.action === 'reschedule_booking') {
-    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, declined: true };
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, time, declined: true };
     return ok(turn.replies.t('notRescheduled'), 'reschedule');
   }
-  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, time, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
 }
 
@@ -751,7 +758,7 @@ function mentionsNumber(turn: Turn): boolean {
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
 function givesSlots(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
+  return Boolean(service || when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
 async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {
@@ -832,6 +839,21 @@ function servicesReply(turn: Turn): string {
 const WALK_IN = /\b(walk ?ins?|walk in|just (?:drop|pop|turn|show|rock|come|call) (?:in|up|by|round|over)|without (?:an? )?(?:appointment|booking)|sin cita|sin reserva|sin pedir (?:cita|hora|turno)|sin turno|hace falta (?:pedir )?(?:cita|reservar?))\b/;
 /** "which tram do I get to you", "¿qué autobús me deja cerca?": how to get here. */
 const TRANSPORT = /\b(?:which|what|que|q|cual) (?:tram|bus|buses|train|tube|metro|subway|tranvia|autobus|colectivo|tren|linea de (?:metro|autobus|bus|tranvia)|parada)\b/;
+/** An FAQ entry about how long something lasts ("¿Cuánto dura el esmaltado permanente?", keywords "how long does it last"). */
+const LASTING = /\b(last|lasts|dura|duran|duracion|aguanta|aguantan)\b/;
+
+/**
+ * The business's FAQ entry that answers how long a result lasts, for a message asking so: the one the message matches,
+ * or the only such entry the business has.
+ */
+function lastingFaq(turn: Turn): Profile['faq'][number] | undefined {
+  if (!LASTS.test(turn.normalized)) return undefined;
+  const about = (f: Profile['faq'][number]) => LASTING.test(normalize(f.question)) || f.keywords.some((k) => LASTING.test(normalize(k)));
+  const matched = turn.faqs.match(turn.text)?.faq;
+  if (matched && about(matched)) return matched;
+  const lasting = turn.tools.profile.faq.filter(about);
+  return lasting.length === 1 ? lasting[0] : undefined;
+}
 const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
 const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|(como|cómo) \w+\b.*\b(yo mism[ao]|por mi cuenta)|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
 /** Asking for a recommendation of some other place or trade: no booking words make it the business's ("conocen un buen sitio para cenar"). */
@@ -857,9 +879,21 @@ function unnamed(turn: Turn): string {
   const flat = (t: string) => normalize(t).replace(/-/g, ' ');
   const names = turn.tools.profile.services.flatMap((s) => [s.name, ...s.aliases]).map(flat).filter(Boolean).sort((a, b) => b.length - a.length);
   let n = ` ${flat(turn.normalized)} `;
+  // "necesito cambiar la cámara", "¿me cambian la cámara?", "swap my tyres": the change a "Cambio de cámara" or "Tyre swap"
+  // makes, said with its verb, names that service.
+  for (const thing of changedThings(turn.tools.profile.services)) n = n.replace(new RegExp(`\\b${CHANGE_VERB}(?: (?:la|el|los|las|the|my|mi|mis|su|sus|de|a|an|our))* ${thing}(?:e?s)?\\b`, 'g'), ' cita ');
   for (const name of names) n = n.split(` ${name} `).join(' cita ');
   return n.trim();
 }
+
+/** A verb of changing or swapping something, as a customer asks for the change a service makes. */
+const CHANGE_VERB = '(?:cambi\\w*|change|changed|changing|swap|swapped|swapping|replace|replacing|recambi\\w*)';
+/** A service's name or alias that holds a change word ("Cambio de cámara", "Oil change", "Tyre swap"). */
+const CHANGE_NAME = new RegExp(`\\b${CHANGE_VERB}\\b`);
+
+/** The things the business's change services change ("camara", "oil", "tyre"): the other words of such names. */
+const changedThings = (services: readonly Service[]) => cachedThings.get(services) ?? cachedThings.set(services, [...new Set(services.flatMap((s) => [s.name, ...s.aliases]).map((t) => normalize(t).replace(/-/g, ' ')).filter((t) => CHANGE_NAME.test(t)).flatMap((t) => t.split(' ')).filter((w) => w.length >= 3 && !CHANGE_NAME.test(w) && !['and', 'the', 'del', 'los', 'las', 'for'].includes(w)))]).get(services)!;
+const cachedThings = new WeakMap<readonly Service[], string[]>();
 
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
@@ -880,6 +914,11 @@ const CHAT_OPENERS = new Set<Intent>(['greeting', 'smalltalk']);
 
 /** "Jamal Price", "Ana María López": two to four capitalised words and nothing else. */
 const NAME_ALONE = /^\p{Lu}[\p{Ll}'’-]+(?:\s+(?:de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,3}[.!]?$/u;
+
+const FILE_WORD = { image: 'whatImage', video: 'whatVideo', document: 'whatDocument' } as const;
+
+/** What a question that cannot be the awaited name may be, besides a side question, to be answered aside. */
+const ASIDE_ANYWAY = new Set<Intent>(['unknown', 'smalltalk', 'thanks']);
 
 /** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
 const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
@@ -932,7 +971,7 @@ export class RuleEngine implements Engine {
     }
     // "can we change it to 7" while a new booking is being made corrects that booking.
     // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
-    const shifts = !state.flow && timeShift(n) !== undefined;
+    const shifts = !state.flow && timeShift(dateText(turn)) !== undefined;
     if (state.flow?.kind !== 'book' && (mentionsReschedule(asks) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
@@ -968,14 +1007,19 @@ export class RuleEngine implements Engine {
       const askedAside = (awaitingName || Boolean(state.pending)) && turn.text.includes('?') && Boolean(turn.faqs.match(turn.text)?.strong);
       // "Jamal Price": a name in capitals where one is awaited is the name, whatever its words could ask.
       const nameAlone = awaitingName && NAME_ALONE.test(turn.text.trim());
+      // "is this the place?" (alone, or as a photo's caption) where a name is awaited: a question with no name in it is
+      // asked aside, however unsure the model is of what it asks.
+      const questionNoName = awaitingName && /\?\s*$/.test(turn.text) && !givenName(turn) && !extractName(turn.text);
       // "evening" to "at 07:00 or at 19:00?", "por la tarde" to "what time on Friday?": the part of the day the engine asked for.
       const asksTime = flow.kind !== 'cancel' && flow.date !== undefined && (flow.time === undefined || Boolean(flow.ambiguousMeridiem));
-      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside)
+      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside || questionNoName)
         && !service && !when.date && when.time === undefined && !when.unclear && !(asksTime && when.part) && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
         && !fillsRelative(n) && !(awaitingName && givenName(turn)) && !nameAlone;
-      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
-      if (!sideQuestion || !SIDE_QUESTIONS.has(this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)))) return continueFlow(turn);
+      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's; a question
+      // that cannot be a name is answered aside even so (the fallback, or the team told of its photo), never a request.
+      const decided = sideQuestion ? this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) : undefined;
+      if (!decided || !(SIDE_QUESTIONS.has(decided) || (questionNoName && ASIDE_ANYWAY.has(decided)))) return continueFlow(turn);
       return this.aside(turn, flow);
     }
     return this.byIntent(turn);
@@ -1032,8 +1076,9 @@ export class RuleEngine implements Engine {
     const nameOnly = (hints.includes(intent as never) && !ownHints.includes(intent as never)) || (intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(unnamed(turn)));
     if (service && ['cancel', 'reschedule'].includes(intent) && nameOnly) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
-    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
-    if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';
+    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, when the
+    // business's FAQ tells how long something lasts; else "how long does the temazcal last" asks the service's duration.
+    if (lastingFaq(turn)) return 'faq';
     // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
     if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
     // The business's own FAQ wins, unless the words ask for a change with something to act on
@@ -1063,7 +1108,7 @@ export class RuleEngine implements Engine {
     const r = turn.replies;
     const { service } = read(turn);
     const match = turn.faqs.match(turn.text);
-    const faq = match?.strong ? match.faq : turn.faqs.best(turn.text);
+    const faq = lastingFaq(turn) ?? (match?.strong ? match.faq : turn.faqs.best(turn.text));
     const intent = this.decide(turn, service, Boolean(match?.strong));
     switch (intent) {
       case 'greeting':
@@ -1107,6 +1152,8 @@ export class RuleEngine implements Engine {
       case 'smalltalk':
         return ok(r.t('smalltalk'), 'smalltalk');
       default:
+        // A question about a photo the engine cannot see: the team, told of the file, will look at it.
+        if (turn.file && turn.tools.profile.media.notifyStaff) return ok(r.t('mediaReceived', { what: r.t(FILE_WORD[turn.file]) }), 'unknown');
         return ok(r.t('fallback'), 'unknown', false);
     }
   }

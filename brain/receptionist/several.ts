@@ -94,3 +94,15 @@ export function severalBookings(text: string, language: Language, now: DateTime,
   if (apart) return undefined;
   return order.map((id, i) => (i === 0 ? { serviceId: id, date, time: whole.time, ambiguousMeridiem: whole.ambiguousMeridiem } : { serviceId: id, date, afterPrevious: true }));
 }
+
+/** A name or alias with a number in it ("one to one", "1-2-1", "2 in 1", "3D", "24h", "4x4"): no time of the message's. */
+const NUMBERED = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)\b/;
+
+/** The message with the services' names and aliases that hold a number blanked out, for the date and time reader. */
+export function withoutNumberedNames(text: string, services: readonly Service[]): string {
+  const numbered = services.map((s) => ({ ...s, aliases: s.aliases.filter((a) => NUMBERED.test(fold(a))) })).filter((s) => s.aliases.length > 0 || NUMBERED.test(fold(s.name)));
+  if (numbered.length === 0) return text;
+  const raw = text.normalize('NFC');
+  const found = mentions(fold(raw), numbered).filter((m) => NUMBERED.test(fold(raw.slice(m.at, m.end))));
+  return found.reduceRight((t, m) => t.slice(0, m.at) + ' '.repeat(m.end - m.at) + t.slice(m.end), raw);
+}

@@ -55,6 +55,8 @@ const MONTH = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 const FULL_WEEKDAYS: Record<string, number> = {
   monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
   lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
+  // "el sabadito", "el juevecito": the diminutives said in much of Latin America.
+  lunesito: 1, lunecito: 1, martecito: 2, martesito: 2, miercolito: 3, miercolesito: 3, juevecito: 4, juevesito: 4, viernecito: 5, viernesito: 5, sabadito: 6, dominguito: 7,
 };
 /** Short forms in their own language only: "Dom", "Vie" or "Sab" in an English message is a customer's name. */
 const SHORT_WEEKDAYS: Record<Language, Record<string, number>> = {
@@ -72,7 +74,14 @@ const perLanguage = (build: (weekday: string) => RegExp) => ({ en: build(WEEKDAY
  * "el dom", "el próximo jue", "dom 29", "vie a las 5": in Spanish a short weekday is a day only where it reads as one;
  * "soy Dom" is a name, whatever follows it.
  */
-const SHORT_AS_DAY = { before: /\b(?:el|del|al) $/, after: /^ (?:\d|a las? \d)/, name: /\bsoy $/ };
+const SHORT_AS_DAY = {
+  before: /\b(?:el|del|al) $/,
+  after: /^ (?:\d|a las? \d)/,
+  name: /\bsoy $/,
+  // "vie", "juev?", "ok, mejor el mie": a short weekday that is the whole answer, with a word of assent at most.
+  aloneBefore: /^ (?:(?:ok|vale|pues|bueno|mejor|entonces|y|o|no|si|para|el) )*$/,
+  aloneAfter: /^ (?:(?:porfa|por favor|entonces|mejor|pues|vale|si|puede ser|nomas|mismo|no) )*$/,
+};
 /** "I'm Sun", "this is Sat", "name's Sun": an English short weekday right after words that give a name is that name. */
 const SHORT_AS_NAME = /\b(?:i'?m|i am|this is|it'?s|its|name is|name'?s|names|call me)\s$/;
 
@@ -453,7 +462,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     if (language === 'en' && !before && m[2]! in SHORT_WEEKDAYS.en && SHORT_AS_NAME.test(s.slice(0, m.index!))) continue;
     if (language === 'es' && !before && m[2]! in SHORT_WEEKDAYS.es) {
       const [pre, post] = [s.slice(0, m.index!), s.slice(m.index! + m[0].length)];
-      if (SHORT_AS_DAY.name.test(pre) || !(SHORT_AS_DAY.before.test(pre) || SHORT_AS_DAY.after.test(post))) continue;
+      const alone = SHORT_AS_DAY.aloneBefore.test(pre) && SHORT_AS_DAY.aloneAfter.test(post);
+      if (SHORT_AS_DAY.name.test(pre) || !(SHORT_AS_DAY.before.test(pre) || SHORT_AS_DAY.after.test(post) || alone)) continue;
     }
     const after = m[3]?.trim() ?? '';
     // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.

@@ -4,7 +4,7 @@ import { parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import { describe, expect, it } from 'vitest';
 import { confirmsProposal, fillWhen, fillsRelative, saysYesTo, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
-import { severalBookings } from '../../brain/receptionist/several.js';
+import { severalBookings, withoutNumberedNames } from '../../brain/receptionist/several.js';
 import type { When } from '../../brain/receptionist/when.js';
 
 const zone = new IANAZone('Europe/Madrid');
@@ -24,6 +24,8 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(timeShift('half an hour earlier')).toBe(-30);
     expect(timeShift('2 hours later')).toBe(120);
     expect(timeShift('later today')).toBeUndefined();
+    expect(timeShift('ahora se me pincho atras, me la cambian manana a las 6')).toBeUndefined();
+    expect(timeShift('two kids both need 30 min lessons on saturday, noah right after at 10:30'.replace('30 min lessons', ''))).toBeUndefined();
     expect(timeShift("could you push thursday's back an hour")).toBe(60);
     expect(timeShift('any chance you could push my shave on friday back an hour')).toBe(60);
     expect(timeShift('can you bring my friday colour appointment forward 30 mins')).toBe(-30);
@@ -306,5 +308,21 @@ describe('several bookings asked for in one message (issue 13)', () => {
     expect(severalBookings('a manicure and a pedicure on friday between 3 and 5', 'en', now, [mani, pedi])).toBeUndefined();
     expect(severalBookings('my pedicure last time was great. a manicure on friday at 4?', 'en', now, [mani, pedi])).toBeUndefined();
     expect(severalBookings('a manicure and a pedicure at 3pm, 4pm and 5pm on friday', 'en', now, [mani, pedi])).toBeUndefined();
+  });
+});
+
+describe('a number inside a service\'s name is no time (issue 13)', () => {
+  const zone = new IANAZone('Europe/London');
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  const services = [
+    { id: 'private', name: 'Private session', aliases: ['one to one', '1-2-1'], duration: 60 },
+    { id: 'combo', name: 'Cut and colour 2 in 1', aliases: ['2 in 1'], duration: 90 },
+    { id: 'wash', name: 'Valet 4x4', aliases: ['4x4 valet'], duration: 60 },
+  ] as never[];
+  const when = (text: string) => parseWhen(withoutNumberedNames(text, services), 'en', now);
+  it.each(['how much for a one to one', 'is a 1-2-1 free', 'how much is the 2 in 1', 'do you do a 4x4 valet'])('"%s" names no time', (text) => expect(when(text).time).toBeUndefined());
+  it('keeps the time said beside the name', () => {
+    expect(when('a one to one on friday at 10am')).toMatchObject({ date: '2026-03-27', time: 600 });
+    expect(when('2 in 1 at 3pm tomorrow')).toMatchObject({ date: '2026-03-25', time: 900 });
   });
 });

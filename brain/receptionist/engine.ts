@@ -28,6 +28,8 @@ export interface Turn {
   firstInSession: boolean;
   /** The tenant's LLM spending, for engines that call a paid model (budget and accounting). */
   usage: UsageRepository;
+  /** The file the words came with (a photo's caption, a video's): staff see the file, the engine only the words. */
+  file?: 'image' | 'video' | 'document';
 }
 
 export interface EngineResult {

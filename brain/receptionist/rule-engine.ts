@@ -48,6 +48,10 @@ function read(turn: Turn): Reading {
   });
 }
 
+/** The message as the date and time rules read it: "30 min lessons", "a one to one" are services, not a length or an hour. */
+const dateTexts = new WeakMap<Turn, string>();
+const dateText = (turn: Turn) => cached(dateTexts, turn, () => normalize(withoutNumberedNames(turn.text, turn.tools.profile.services)));
+
 /** Where sentences end: a clause within one ("same time but on wednesday") is read with it. */
 const SENTENCES = /[.?!;]+(?:\s+|$)|\n+/;
 
@@ -203,7 +207,7 @@ async function resolveStart(turn: Turn, flow: BookingFlow | RescheduleFlow, e: E
   if (e.when.impossible) return ok(r.t('impossibleDate', { date: e.when.impossible }), intent);
   e = { ...e, when: spanBooked(e.when, durationMinutes, turn.normalized) };
   const firmTime = flow.time !== undefined && !flow.ambiguousMeridiem;
-  Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: turn.normalized }, zoneOf(profile)));
+  Object.assign(flow, fillWhen(flow, { when: e.when, choice: e.choice, normalized: dateText(turn) }, zoneOf(profile)));
   // "after lunch is best for me" once a morning time was proposed: a part of the day on the other side of noon (or of
   // lunch) from the time agreed replaces it.
   if (firmTime && e.when.part && e.when.time === undefined && flow.date && flow.time !== undefined) {
@@ -875,9 +879,21 @@ function unnamed(turn: Turn): string {
   const flat = (t: string) => normalize(t).replace(/-/g, ' ');
   const names = turn.tools.profile.services.flatMap((s) => [s.name, ...s.aliases]).map(flat).filter(Boolean).sort((a, b) => b.length - a.length);
   let n = ` ${flat(turn.normalized)} `;
+  // "necesito cambiar la cámara", "¿me cambian la cámara?", "swap my tyres": the change a "Cambio de cámara" or "Tyre swap"
+  // makes, said with its verb, names that service.
+  for (const thing of changedThings(turn.tools.profile.services)) n = n.replace(new RegExp(`\\b${CHANGE_VERB}(?: (?:la|el|los|las|the|my|mi|mis|su|sus|de|a|an|our))* ${thing}(?:e?s)?\\b`, 'g'), ' cita ');
   for (const name of names) n = n.split(` ${name} `).join(' cita ');
   return n.trim();
 }
+
+/** A verb of changing or swapping something, as a customer asks for the change a service makes. */
+const CHANGE_VERB = '(?:cambi\\w*|change|changed|changing|swap|swapped|swapping|replace|replacing|recambi\\w*)';
+/** A service's name or alias that holds a change word ("Cambio de cámara", "Oil change", "Tyre swap"). */
+const CHANGE_NAME = new RegExp(`\\b${CHANGE_VERB}\\b`);
+
+/** The things the business's change services change ("camara", "oil", "tyre"): the other words of such names. */
+const changedThings = (services: readonly Service[]) => cachedThings.get(services) ?? cachedThings.set(services, [...new Set(services.flatMap((s) => [s.name, ...s.aliases]).map((t) => normalize(t).replace(/-/g, ' ')).filter((t) => CHANGE_NAME.test(t)).flatMap((t) => t.split(' ')).filter((w) => w.length >= 3 && !CHANGE_NAME.test(w) && !['and', 'the', 'del', 'los', 'las', 'for'].includes(w)))]).get(services)!;
+const cachedThings = new WeakMap<readonly Service[], string[]>();
 
 /** "Can we move the MOT to Monday": a change verb, a service and a day or time. */
 function movesService(turn: Turn): boolean {
@@ -898,6 +914,11 @@ const CHAT_OPENERS = new Set<Intent>(['greeting', 'smalltalk']);
 
 /** "Jamal Price", "Ana María López": two to four capitalised words and nothing else. */
 const NAME_ALONE = /^\p{Lu}[\p{Ll}'’-]+(?:\s+(?:de |del |de la )?\p{Lu}[\p{Ll}'’-]+){1,3}[.!]?$/u;
+
+const FILE_WORD = { image: 'whatImage', video: 'whatVideo', document: 'whatDocument' } as const;
+
+/** What a question that cannot be the awaited name may be, besides a side question, to be answered aside. */
+const ASIDE_ANYWAY = new Set<Intent>(['unknown', 'smalltalk', 'thanks']);
 
 /** Intents that may interrupt a flow to ask something else; the flow stays where it was. */
 const SIDE_QUESTIONS = new Set<Intent>(['hours', 'location', 'services', 'faq', 'my_bookings', 'greeting']);
@@ -950,7 +971,7 @@ export class RuleEngine implements Engine {
     }
     // "can we change it to 7" while a new booking is being made corrects that booking.
     // "could I come in an hour earlier on friday": a shift with nothing being booked moves a booking.
-    const shifts = !state.flow && timeShift(n) !== undefined;
+    const shifts = !state.flow && timeShift(dateText(turn)) !== undefined;
     if (state.flow?.kind !== 'book' && (mentionsReschedule(asks) || movesService(turn) || shifts)) {
       state.pending = undefined;
       state.flow = { kind: 'reschedule' };
@@ -986,14 +1007,19 @@ export class RuleEngine implements Engine {
       const askedAside = (awaitingName || Boolean(state.pending)) && turn.text.includes('?') && Boolean(turn.faqs.match(turn.text)?.strong);
       // "Jamal Price": a name in capitals where one is awaited is the name, whatever its words could ask.
       const nameAlone = awaitingName && NAME_ALONE.test(turn.text.trim());
+      // "is this the place?" (alone, or as a photo's caption) where a name is awaited: a question with no name in it is
+      // asked aside, however unsure the model is of what it asks.
+      const questionNoName = awaitingName && /\?\s*$/.test(turn.text) && !givenName(turn) && !extractName(turn.text);
       // "evening" to "at 07:00 or at 19:00?", "por la tarde" to "what time on Friday?": the part of the day the engine asked for.
       const asksTime = flow.kind !== 'cancel' && flow.date !== undefined && (flow.time === undefined || Boolean(flow.ambiguousMeridiem));
-      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside)
+      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside || questionNoName)
         && !service && !when.date && when.time === undefined && !when.unclear && !(asksTime && when.part) && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
         && !fillsRelative(n) && !(awaitingName && givenName(turn)) && !nameAlone;
-      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's.
-      if (!sideQuestion || !SIDE_QUESTIONS.has(this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)))) return continueFlow(turn);
+      // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's; a question
+      // that cannot be a name is answered aside even so (the fallback, or the team told of its photo), never a request.
+      const decided = sideQuestion ? this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) : undefined;
+      if (!decided || !(SIDE_QUESTIONS.has(decided) || (questionNoName && ASIDE_ANYWAY.has(decided)))) return continueFlow(turn);
       return this.aside(turn, flow);
     }
     return this.byIntent(turn);
@@ -1126,6 +1152,8 @@ export class RuleEngine implements Engine {
       case 'smalltalk':
         return ok(r.t('smalltalk'), 'smalltalk');
       default:
+        // A question about a photo the engine cannot see: the team, told of the file, will look at it.
+        if (turn.file && turn.tools.profile.media.notifyStaff) return ok(r.t('mediaReceived', { what: r.t(FILE_WORD[turn.file]) }), 'unknown');
         return ok(r.t('fallback'), 'unknown', false);
     }
   }

@@ -65,10 +65,12 @@ export function fillsRelative(normalized: string): boolean {
 }
 
 /** "15 min", "half an hour", "media hora", "un cuarto de hora": how far a time moves. */
-const SHIFT_AMOUNT = /\b(\d{1,3}|a|an|one|two|half an|a quarter of an|quarter of an|un|una|dos|media|un cuarto de|cuarto de) ?(m|min|mins|minute|minutes|minutos?|h|hr|hrs|hour|hours|horas?)\b/;
+// A number written in words is a word of its own: "ahora" (now) is no "a hora".
+const SHIFT_AMOUNT = /\b(?:(\d{1,3}) ?|(a|an|one|two|half an|a quarter of an|quarter of an|un|una|dos|media|un cuarto de|cuarto de) )(m|min|mins|minute|minutes|minutos?|h|hr|hrs|hour|hours|horas?)\b/;
 const SHIFT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1, una: 1, dos: 2, 'half an': 0.5, media: 0.5, 'a quarter of an': 0.25, 'quarter of an': 0.25, 'un cuarto de': 0.25, 'cuarto de': 0.25 };
 /** Which way: "later", "push it back", "retrásala" or "earlier", "bring it forward", "adelántala". */
-const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,4}back|delay\w*|retras\w*|atras\w*)\b/;
+// "atrasar", "atrásala", not "atrás" (the back wheel).
+const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,4}back|delay\w*|retras\w*|atras[aeo]\w*)\b/;
 const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,4}forward|move\w* ([\w']+ ){0,4}forward|adelant\w*)\b/;
 
 /** Minutes a message moves the time agreed by (negative: earlier), or undefined when it moves none. */
@@ -76,8 +78,8 @@ export function timeShift(normalized: string): number | undefined {
   const m = SHIFT_AMOUNT.exec(normalized);
   const later = LATER.test(normalized);
   if (!m || later === EARLIER.test(normalized)) return undefined;
-  const amount = /^\d+$/.test(m[1]!) ? Number(m[1]) : SHIFT_WORDS[m[1]!]!;
-  const minutes = /^(m|min)/.test(m[2]!) ? amount : amount * 60;
+  const amount = m[1] !== undefined ? Number(m[1]) : SHIFT_WORDS[m[2]!]!;
+  const minutes = /^(m|min)/.test(m[3]!) ? amount : amount * 60;
   if (!Number.isInteger(minutes) || minutes <= 0 || minutes > 12 * 60) return undefined;
   return later ? minutes : -minutes;
 }
@@ -194,22 +196,25 @@ const WHOSE_WORDS = new Set(
     'wife husband son daughter mum mom dad friend sister brother partner neighbor neighbour neighbors neighbours girls boys kids ' +
     'esposo esposa marido mujer hijo hija mama papa madre padre amigo amiga hermano hermana vecino vecina cunado cunada chicas ninos nenes').split(' '),
 );
+const BOTH = /\b(?:both|all of them|(?<!\ba )(?:las|los) dos|ambas|ambos|todas|todos)\b/g;
 const NOT_YES = new Set(['no', 'not', 'nope', 'nah', 'but', 'pero', 'wait', 'espera']);
 
 /**
- * A yes that says which booking it is for ("yes for the try on", "sí, el de los faros", "si la de él"), or, to the
- * next of several bookings asked together (`afterBooking`), that it goes with the one before ("yes for Donna's too",
+ * A yes that says which booking it is for ("yes for the try on", "sí, el de los faros", "si la de él"), or, to one of
+ * several bookings asked together (`several`), that it goes with the other ("yes for Donna's too",
  * "el lavado también"): yes or also words, the proposal's own service, words for whose it is and at most one name.
  */
-export function saysYesTo(text: string, pending: PendingAction, named: readonly Profile['services'][number][], services: readonly Profile['services'][number][], afterBooking: boolean): boolean {
+export function saysYesTo(text: string, pending: PendingAction, named: readonly Profile['services'][number][], services: readonly Profile['services'][number][], several: boolean): boolean {
   if (pending.action !== 'create_booking' || text.includes('?') || named.some((s) => s.id !== pending.serviceId)) return false;
   const own = services.find((s) => s.id === pending.serviceId);
   // The proposal's service, by its name or a word of it ("el masaje" for "Masaje relajante"), says which.
   const ownWords = new Set((own ? [own.name, ...own.aliases] : []).flatMap((t) => plain(normalize(t)).split(' ')).filter((w) => w.length >= 3));
-  const words = plain(normalize(text)).split(' ').filter(Boolean).filter((w) => !ownWords.has(w) && !ownWords.has(w.replace(/e?s$/, '')));
-  const yes = words.some((w) => YES_WORDS.has(w) || (afterBooking && ALSO_WORDS.has(w)));
+  // "yes, both please", "sí, las dos" to the next of several: both are wanted ("a las dos" is still 2 o'clock).
+  const said = several ? normalize(text).replace(BOTH, ' yes ') : normalize(text);
+  const words = plain(said).split(' ').filter(Boolean).filter((w) => !ownWords.has(w) && !ownWords.has(w.replace(/e?s$/, '')));
+  const yes = words.some((w) => YES_WORDS.has(w) || (several && ALSO_WORDS.has(w)));
   if (!yes || words.some((w) => NOT_YES.has(w) || /\d/.test(w))) return false;
-  const other = words.filter((w) => !YES_WORDS.has(w) && !WHOSE_WORDS.has(w) && !(afterBooking && ALSO_WORDS.has(w)));
+  const other = words.filter((w) => !YES_WORDS.has(w) && !WHOSE_WORDS.has(w) && !(several && ALSO_WORDS.has(w)));
   // "Donna's": a name, as written with a capital, says whose.
   return other.length === 0 || (other.length === 1 && new RegExp(`(?:^|[^\\p{L}])${other[0]![0]!.toUpperCase()}${other[0]!.slice(1)}`, 'u').test(text.normalize('NFD').replace(/[\u0300-\u036f]/g, '')));
 }

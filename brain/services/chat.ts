@@ -113,7 +113,7 @@ export class ChatService {
       // Only the server decides that a message is the customer's YES to the change proposed before it.
       confirmed: start.state.pending !== undefined && (isAffirmative(normalized, start.state.pending.action)
         || confirmsProposal(words, start.state.pending, parseWhen(words, language, now), matchersFor(profile).services.find(words, false), now.zone)
-        || saysYesTo(words, start.state.pending, matchersFor(profile).services.find(words, false), profile.services, start.state.flow?.kind === 'book' && Boolean(start.state.flow.afterBooking))),
+        || saysYesTo(words, start.state.pending, matchersFor(profile).services.find(words, false), profile.services, start.state.flow?.kind === 'book' && Boolean(start.state.flow.afterBooking || start.state.flow.queue?.length))),
       actions,
       escalate: async (summary) => {
         escalationId = await this.escalate(tenant, conversation, req, summary, nowDate);
@@ -151,6 +151,7 @@ export class ChatService {
         firstInSession: start.firstInSession,
         usage: db.usage,
         history: this.engine.wantsHistory ? await this.history(tenant, conversation.id) : [],
+        ...(kind === 'image' || kind === 'video' || kind === 'document' ? { file: kind } : {}),
       });
       const after = afterEngine(tools.state, result.handled);
       tools.state = after.state;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, makeHome, type TestHome } from '../helpers/home.js';
+import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 
 /** POST /api/chat with a kind other than text: the media policy, in the tenant's language. */
@@ -9,6 +9,7 @@ let brain: TestBrain;
 beforeAll(async () => {
   t = makeHome();
   await cli(t.env, 'tenant', 'add', 'clinica', '--name', 'Clínica');
+  await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile);
   brain = await startTestBrain(t);
   const profile = { name: 'Clínica Sonrisa', timezone: 'Europe/Madrid', language: 'es', phone: '+34910000001', media: { callReplyWindowMinutes: 30, notifyStaff: false } };
   expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'clinica', body: profile })).status).toBe(200);
@@ -72,5 +73,32 @@ describe('media in the brain', () => {
     const refused = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'clinica', body: profile });
     expect(refused.status).toBe(400);
     expect((await refused.json()).details).toEqual([{ path: 'media.voiceNotes', message: 'expected transcribe or ask_to_type' }]);
+  });
+});
+
+describe('a question sent with a photo in the middle of a booking (issue 13)', () => {
+  const send = async (sender: string, minute: number, body: Record<string, unknown>) => {
+    const res = await brain.call('POST', '/api/chat', { key: brain.keyOf('demo'), tenant: 'demo', body: { sender, timestamp: `2026-03-16T10:${String(minute).padStart(2, '0')}:00Z`, ...body } });
+    expect(res.status).toBe(200);
+    return (await res.json()).reply as string;
+  };
+  it.each([
+    // The photo is the team's to look at (notifyStaff is on): the reply says so.
+    ['image', '[photo] is this the place?', 'is this the place?', /received your photo/],
+    ['video', '[video] is this the right door?', 'is this the right door?', /received your video/],
+    // A question the business's FAQ answers, with or without a photo.
+    ['video', '[video] where do I park?', 'where do I park?', /./],
+    ['image', '[photo] can I park here?', 'can I park here?', /./],
+    // Words alone that cannot be a name: the engine says it did not follow, and asks for the name again.
+    ['text', 'is this the place?', undefined, /didn't understand/],
+  ])('a %s with "%s" is answered, then the name is asked again', async (kind, message, caption, answer) => {
+    const sender = `+3460077${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
+    expect(await send(sender, 0, { message: 'can I book a cleaning tomorrow at 10?' })).toBe('What name should I put the booking under?');
+    const reply = await send(sender, 1, { message, kind, caption });
+    expect(reply.split('\n')[0]).toMatch(answer);
+    expect(reply).not.toMatch(/^What name/);
+    expect(reply.split('\n').at(-1)).toBe('What name should I put the booking under?');
+    // The booking goes on where it was.
+    expect(await send(sender, 2, { message: 'Ana Garcia' })).toMatch(/^Teeth cleaning on Tuesday 17 March at 10:00 for Ana Garcia/);
   });
 });

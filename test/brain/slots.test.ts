@@ -24,6 +24,8 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(timeShift('half an hour earlier')).toBe(-30);
     expect(timeShift('2 hours later')).toBe(120);
     expect(timeShift('later today')).toBeUndefined();
+    expect(timeShift('ahora se me pincho atras, me la cambian manana a las 6')).toBeUndefined();
+    expect(timeShift('two kids both need 30 min lessons on saturday, noah right after at 10:30'.replace('30 min lessons', ''))).toBeUndefined();
     expect(timeShift("could you push thursday's back an hour")).toBe(60);
     expect(timeShift('any chance you could push my shave on friday back an hour')).toBe(60);
     expect(timeShift('can you bring my friday colour appointment forward 30 mins')).toBe(-30);

@@ -11,7 +11,7 @@ describe('confirmation reading (issue 13 item 5)', () => {
     expect(isAffirmative(n(text))).toBe(true);
   });
 
-  it.each(['yesss', 'siii', 'okk', 'yeah go on', 'go on then', 'yeah thats grand', 'ok cool', 'yep that\'s right', 'yes, book it in', 'claro que sí', 'venga va', 'de una', 'bueno vale', 'all good 👌'])(
+  it.each(['yesss', 'siii', 'okk', 'yeah go on', 'go on then', 'yeah thats grand', 'ok cool', 'yep that\'s right', 'yes, book it in', 'claro que sí', 'venga va', 'de una', 'bueno vale', 'all good 👌', 'sipo', 'sí po', 'ya po, dale'])(
     '"%s" is a yes too (stretched letters, Irish, Spanish regional forms)',
     (text) => expect(isAffirmative(n(text))).toBe(true),
   );

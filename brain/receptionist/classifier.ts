@@ -110,11 +110,11 @@ export class IntentClassifier {
     const hints = keywordIntents(text);
     // Both models sure; or the n-gram model, which reads every word letter by letter, sure and no keyword asking
     // anything of the business, whatever nlp.js's stems make of "qué tiempo hace en Madrid" (small talk, 1.0).
-    const outOfScope = (best.intent === 'unknown' && best.score >= SURE_UNKNOWN && !hints.some((h) => TRANSACTIONAL.has(h) || h === 'human'))
+    const sure = (best.intent === 'unknown' && best.score >= SURE_UNKNOWN && !hints.some((h) => TRANSACTIONAL.has(h) || h === 'human'))
       || (gramsUnknown >= SURE_GRAMS_UNKNOWN && hints.length === 0)
       // "how do I say beard in gaelic", "¿cómo se dice cita en inglés?": a question about words, whatever service they name.
       || (ABOUT_WORDS.test(text) && !hints.some((h) => TRANSACTIONAL.has(h)));
-    const first: Classification = { intent: best.intent, score: best.score, hints, coverage, foreign, outOfScope };
+    const first: Classification = { intent: best.intent, score: best.score, hints, coverage, foreign, outOfScope: sure || this.asksOfTheWorld(text, hints) };
     // A person is reached on words that ask for one (conversation.ts); on one of the business's people by name, or on
     // something urgent, unless the message asks to book, move, cancel or look up ("can Dr Kieran see Max on thursday",
     // "necesito una cita urgente"); or on the model's "human" (modelAsksForPerson).
@@ -131,7 +131,8 @@ export class IntentClassifier {
       // The model's "human" on what is left is not trusted: "hola, hay alguien?" is a hello, not a request for a person.
       if (!CHAT.has(request.intent) && !['unknown', 'human'].includes(request.intent) && (request.hints.includes(request.intent as TrainableIntent) || request.score >= SURE_REQUEST)) return request;
     }
-    const human = this.modelAsksForPerson(first, ranked, text);
+    // A question's form is no reason to leave a person unreached: only the models' own certainty is.
+    const human = this.modelAsksForPerson({ ...first, outOfScope: sure }, ranked, text);
     if (human) return human;
     // "quien gano el premier padel", "tengo un perro, hay problema?", "what time is the mexico game tonight": a weak
     // small talk or my-bookings guess without a word of its own is the model's hunch, not the message's meaning.
@@ -146,7 +147,8 @@ export class IntentClassifier {
     // "vendéis móviles libres?" to a dentist: a weak guess at a booking, with no word asking for one, is no better — not when
     // the models hear out of scope about as strongly, nor when the thing asked of is another trade's.
     const weakBooking = TRANSACTIONAL.has(intent) && model.hints.length === 0 && model.score < SURE;
-    if (!(OFFER.has(intent) || weakBooking) || this.services.find(text).length > 0) return { ...model, intent };
+    // "can you service my boiler" to a bike shop: a service's name among the question's own words ("service") names nothing.
+    if (!(OFFER.has(intent) || weakBooking) || this.services.find(things).length > 0) return { ...model, intent };
     return { ...model, intent: elsewhere || (weakBooking && intent === model.intent && closeBehind(ranked, 'unknown', model.score)) ? 'unknown' : intent };
   }
 
@@ -165,6 +167,19 @@ export class IntentClassifier {
     const close = first.intent !== 'human' && closeBehind(ranked, 'human', first.score) && !first.hints.includes(first.intent as TrainableIntent);
     if (!(leads || close) || first.hints.some((h) => TRANSACTIONAL.has(h)) || this.vocabulary.strays(withoutKeywords(text))) return undefined;
     return { ...first, intent: 'human', score };
+  }
+
+  /**
+   * A question about the world rather than the business: a recommendation of somewhere or something, the best thing to
+   * buy, how to do something oneself, the nearest place of another kind, what another trade charges — about things
+   * foreign to a receptionist's talk or of another trade, and nothing the business names ("me recomendáis algún colegio
+   * bilingüe" to a speech therapist, "how often should I change my oil" to a car detailer). Not when it asks to book, move,
+   * cancel or look up, or for a person, names one of the business's services, or asks the way to it.
+   */
+  private asksOfTheWorld(text: string, hints: readonly TrainableIntent[]): boolean {
+    const form = ABOUT_THE_WORLD.find((re) => re.test(text));
+    if (!form || WAY_HERE.test(text) || hints.some((h) => TRANSACTIONAL.has(h) || h === 'human') || this.services.find(text).length > 0) return false;
+    return this.vocabulary.namesOnlyOthers(withoutKeywords(text.replace(form, ' ')));
   }
 
   /**
@@ -206,8 +221,9 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
   if (hints[0] === 'cancel' && model.intent !== 'reschedule') return 'cancel';
   // Both models out of scope: "where's the best paella in valencia" shares a word with a location question, not its meaning.
-  // Words that ask to book or chat outweigh a less than sure "unknown": "how soon can you get my car in?", "what should I call you?".
-  if (model.intent === 'unknown' && model.score >= SURE && !(model.score < SURE_UNKNOWN && hints.some((h) => TRANSACTIONAL.has(h) || CHAT.has(h)))) return 'unknown';
+  // Words that ask to book, chat or a policy's own words outweigh a less than sure "unknown": "how soon can you get my car in?",
+  // "what should I call you?", "how do I pay for the move".
+  if (model.intent === 'unknown' && model.score >= SURE && !(model.score < SURE_UNKNOWN && hints.some((h) => TRANSACTIONAL.has(h) || CHAT.has(h) || h === 'faq'))) return 'unknown';
   // "cuanto vale un coche de segunda mano": a price word is what an out-of-scope question most often shares with a
   // business; the engine still answers a service the message names.
   if (model.intent === 'unknown' && hints.every((h) => h === 'services') && PRICE.test(text)) return 'unknown';
@@ -392,6 +408,26 @@ const LINEAR_TEMPERATURE = 0.75;
 
 /** "what is X", "what's a X", "qué es el X", "y eso de la X qué es" (its first words: a service's name is short). */
 const WHAT_IS = /^(so |and |ok |y |pero |hola |hi )?(what|whats|what s|wat|que|q) (is|are|s|es|son) (an? |the |el |la |los |las |un |una |eso de (la |el )?)?(?<thing>[\p{L}\d]+( [\p{L}\d]+){0,2})/u;
+
+/**
+ * The forms of a question about the world (asksOfTheWorld): a recommendation ("can you recommend a good…", "me recomienda una
+ * inmobiliaria"), the best or which to get ("what's the best…", "which frame should I get", "¿cuál es el mejor…?"), doing it
+ * oneself ("how do I set up…", "how often should I…", "¿cómo hago para pagar el predial?", "¿qué hago?") unless it asks how to
+ * deal with the business, the nearest place or where to get something done ("donde queda la registraduría más cercana",
+ * "where can I change dollars"), what another trade charges ("¿cuánto cobra un abogado?").
+ */
+const ABOUT_THE_WORLD = [
+  /\b(recommend|suggest|recomienda|recomiendas|recomiendan|recomendais|recomiendame|recomendame|recomendar|recomendarme|recomendarias|recomendaria|recomendarian|sugieres|sugiere|sugieren|sugeris|sugerir|sugerirme)( me| us)? (a |an |any |some |somewhere|someone|anywhere|un |una |algun |alguna |algunos |algunas |alguien)/,
+  /\b(what s|whats|what is|which is|which are|what are) the (best|cheapest)\b|\b(which|what)( \w+){1,2} should (i|we) (get|buy|use|choose|pick|order|read|watch)\b|\b(cual|cuales) (es|son) (el|la|los|las) (mejor|mejores|mas barat\w+)\b|\b(que|cual) \w+ (me )?(compro|deberia comprar|debo comprar|me conviene)\b/,
+  /\b(how (do|can|should|would) (i|we|one) (?!(book|get|find|park|pay|cancel|change (my|the|our) (appointment|booking|reservation)|move|reschedule|contact|reach|sign|register|join|apply|prepare|know|confirm|check|make (a|an) (booking|appointment|reservation))\b)|how often should (i|we)|what (do|should) (i|we) do\b(?! (if|when|before|after|to (prepare|get ready)|about (my|the|our) (appointment|booking|reservation)))|(como|cómo) (hago para|puedo|se hace para) (?!(reservar|pedir|llegar|ir|venir|pagar|cancelar|anular|cambiar (la|mi) (cita|reserva)|mover|contactar|hablar|aparcar|estacionar|encontrar|apuntarme|inscribirme|prepararme)\b)|\bque (hago|debo hacer)\b(?! (si|cuando|antes|despues|para prepararme|con (mi|la) (cita|reserva)))\b)/,
+  /\b(nearest|closest|mas cercan[oa]s?)\b|\bwhere (can|could|should) (i|we|one) (?!(park|leave|drop|find you|get to you)\b)\w+|\bdonde (puedo|se puede|podemos) (?!(aparcar|estacionar|dejar|parquear)\b)\w+/,
+  /\bhow much (do|does|would|will) (a|an|the average|most|other) \w+( \w+)? charge\b|\bcuanto (cobra|cobran|suele cobrar|suelen cobrar) (un|una|los|las)\b/,
+];
+/**
+ * The way to the business: a station, a car park, a landmark or its own branch or entrance near it is the business's location,
+ * not another place ("which branch is closest to Salford", "¿cuál es la parada de metro más cercana?").
+ */
+const WAY_HERE = /\b(station|stations|tube|metro|subway|bus|buses|stop|tram|train|parking|car park|carpark|landmark|entrance|branch|branches|to you|your|estacion|parada|tren|tranvia|aparcamiento|parking|estacionamiento|parqueadero|subte|colectivo|referencia|entrada|sucursal|sucursales|sede|sedes|de ustedes|vuestr[oa]s?)\b/;
 
 /** Asking how to say, spell or translate something. */
 const ABOUT_WORDS = /\b(how (do|would|can) (i|you|u|we) (say|spell|pronounce|write)|what s the word for|(como|cómo) se (dice|escribe|pronuncia)|como (digo|escribo|pronuncio)|translat\w+|traduc\w+)\b/;

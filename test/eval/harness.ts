@@ -15,14 +15,14 @@ import { LANGS, loadSplitFolder, type BookingState, type Labelled, type Lang, ty
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-export type SplitName = 'train' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'dev' | 'seen' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6';
+export type SplitName = 'train' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'dev' | 'seen' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6';
 
 /**
  * One evaluation set. `dev` is the original test/eval data (the demo clinic): look at it and tune
  * on it. `test` (test/eval/test/), `test2` (test/eval/test2/), `test3` (test/eval/test3/), `test4`
  * (test/eval/test4/), `test5` (test/eval/test5/) and `test6` (test/eval/test6/) were written blind, by people who had not read the engine: measure on them, never tune on them. `train`
  * is what the engine learns from (see trainSplit); `train2` (test/eval/train2/), `train3`
- * (test/eval/train3/) `train4` (test/eval/train4/), `train5` (test/eval/train5/), `train6` (test/eval/train6/), `train7` (test/eval/train7/) and `train8` (test/eval/train8/) were written blind like test2 and may be tuned on.
+ * (test/eval/train3/) `train4` (test/eval/train4/), `train5` (test/eval/train5/), `train6` (test/eval/train6/), `train7` (test/eval/train7/), `train8` (test/eval/train8/) and `train9` (test/eval/train9/) were written blind like test2 and may be tuned on.
  * `seen` holds the test and test2 lines whose misses were read while tuning (see seenSplit).
  */
 export interface Split {
@@ -68,7 +68,7 @@ export function devSplit(): Split {
 }
 
 /** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. */
-function folderSplit(name: 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'seen', showMisses: boolean): Split {
+function folderSplit(name: 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'seen', showMisses: boolean): Split {
   const data = loadSplitFolder(path.join(here, name));
   const businesses = new Map([...data.businesses].map(([id, b]) => [id, b.file]));
   return { name, businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses };
@@ -98,6 +98,8 @@ export const train6Split = (): Split => folderSplit('train6', true);
 export const train7Split = (): Split => folderSplit('train7', true);
 /** An eighth training split, mostly booking dialogues, written blind for three more businesses (test/eval/train8/README.md): tune on it freely. */
 export const train8Split = (): Split => folderSplit('train8', true);
+/** A ninth training split, mostly intent messages on the hard boundaries, written blind for three more businesses (test/eval/train9/README.md): tune on it freely. */
+export const train9Split = (): Split => folderSplit('train9', true);
 /**
  * Held-out lines whose misses were read and described in a tuning brief (test/eval/seen/README.md):
  * no longer held out, so reported like dev, never counted in test or test2.
@@ -122,7 +124,7 @@ export function trainSplit(): Split | undefined {
 }
 
 /** Split names EVAL_SPLITS may list (comma-separated), in report order; unset means every split. */
-const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'train3', 'train4', 'train5', 'train6', 'train7', 'train8', 'dev', 'seen', 'test', 'test2', 'test3', 'test4', 'test5', 'test6'];
+const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'train3', 'train4', 'train5', 'train6', 'train7', 'train8', 'train9', 'dev', 'seen', 'test', 'test2', 'test3', 'test4', 'test5', 'test6'];
 
 /**
  * The splits EVAL_SPLITS asks for ("train,train2,dev" tunes without ever reading a held-out split);
@@ -138,7 +140,7 @@ export function selectedSplits(value: string | undefined): SplitName[] {
 
 /** The splits to report, in report order; train only once wired. Only the selected ones are read. */
 export function loadSplits(names: readonly SplitName[] = selectedSplits(process.env.EVAL_SPLITS)): Split[] {
-  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, train3: train3Split, train4: train4Split, train5: train5Split, train6: train6Split, train7: train7Split, train8: train8Split, dev: devSplit, seen: seenSplit, test: testSplit, test2: test2Split, test3: test3Split, test4: test4Split, test5: test5Split, test6: test6Split };
+  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, train3: train3Split, train4: train4Split, train5: train5Split, train6: train6Split, train7: train7Split, train8: train8Split, train9: train9Split, dev: devSplit, seen: seenSplit, test: testSplit, test2: test2Split, test3: test3Split, test4: test4Split, test5: test5Split, test6: test6Split };
   return names.flatMap((n) => load[n]() ?? []);
 }
 
@@ -209,6 +211,8 @@ const INTENT_NOW: Record<SplitName, string> = {
   train: '2026-03-24T10:00:00Z', train2: '2026-05-12T15:00:00Z', train3: '2026-06-16T15:00:00Z', train4: '2026-07-15T21:00:00Z', train5: '2026-10-21T16:00:00Z', train6: '2026-12-02T12:00:00Z', train7: '2027-03-11T15:30:00Z',
   // Friday 16 April 2027: 08:40 in Atlanta (EDT), 07:40 in Medellín, 20:40 in Manila: all three open.
   train8: '2027-04-16T12:40:00Z',
+  // Wednesday 12 May 2027: 11:00 in Toronto (EDT), 10:00 in Cancún, 11:00 in Santiago (winter time): all three open.
+  train9: '2027-05-12T15:00:00Z',
   dev: NOW, seen: '2026-03-10T11:00:00Z', test: '2026-04-14T09:00:00Z', test2: '2026-03-10T11:00:00Z', test3: '2026-06-09T14:00:00Z',
   // Tuesday 18 August 2026, 17:00 in Toronto and Santiago, 18:00 in Montevideo, Wednesday 09:00 in Auckland: all four open.
   test4: '2026-08-18T21:00:00Z',

@@ -80,7 +80,7 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
 ];
 
 /** "can't" and "can t" are one word to the patterns; "q dia tengo turno": the abbreviation read as the word. */
-const asWritten = (normalized: string) => normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
+export const asWritten = (normalized: string) => normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
 
 /** The text with every keyword's words blanked out: what is left names what the message is about. */
 export function withoutKeywords(normalized: string): string {

@@ -207,6 +207,17 @@ export class Vocabulary {
     return words.some((w) => foreign(w) || this.stray.has(w) || this.trade.has(w)) && !words.some((w) => this.own.knows(w));
   }
 
+  /** Whether `things` names something, none of it the business's own nor what every business offers (GENERIC_OFFER). */
+  namesNothingOwn(things: string): boolean {
+    const words = contentWords(things).filter((w) => !TIME.has(w));
+    return words.length > 0 && !words.some((w) => GENERIC_OFFER.has(w) || this.own.knows(w));
+  }
+
+  /** Whether every word `things` names is the business's own or what every business offers. */
+  namesOnlyOwn(things: string): boolean {
+    return contentWords(things).filter((w) => !TIME.has(w)).every((w) => GENERIC_OFFER.has(w) || this.own.knows(w));
+  }
+
   private names(things: string, others: Set<string>): boolean {
     const words = contentWords(things).filter((w) => !TIME.has(w));
     return words.some((w) => others.has(w)) && !words.some((w) => this.own.knows(w));

@@ -41,7 +41,7 @@ export class Tenants {
      * Gives a tenant its profile's business name in the registry (`tenant list`, the console, alerts):
      * `current` is read once the registry is locked, so a PUT that renamed meanwhile is not undone.
      */
-    private readonly rename?: (id: string, current: () => string) => Promise<unknown>,
+    private readonly rename?: (id: string, current: () => string) => Promise<string | undefined>,
   ) {}
 
   async get(id: string): Promise<TenantContext | undefined> {
@@ -77,7 +77,8 @@ export class Tenants {
       // Not awaited: the registry's lock may be held by the very PUT or import that changed the file.
       () =>
         void this.rename?.(tenant.id, () => profiles.profile.name).then(
-          () => this.log.info({ tenant: tenant.id }, "the registry now lists the tenant under its profile's name"),
+          // The old name, or undefined when the registry already listed this one (a PUT, another brain).
+          (old) => old !== undefined && this.log.info({ tenant: tenant.id }, "the registry now lists the tenant under its profile's name"),
           (err: Error) => this.log.warn({ tenant: tenant.id, err: err.message }, "the profile's new name is not in the registry yet; it is tried again when profile.yaml changes or the brain restarts"),
         ),
     );

@@ -115,6 +115,7 @@ export function defaultBackupDir(paths: Paths, now = new Date()): string {
 }
 
 export async function createBackup(config: Config, outDir: string, say: (line: string) => void): Promise<Manifest> {
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) throw new BackupError(`${outDir} is a file, not a folder: choose another --out`);
   if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) throw new BackupError(`${outDir} is not empty: choose another --out`);
   ensureDir(outDir);
   const tenants = readRegistry(config.paths);

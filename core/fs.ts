@@ -35,11 +35,15 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     fs.rmSync(tmp, { force: true });
     throw writeFailed(file, err as NodeJS.ErrnoException);
   }
-  const dirFd = fs.openSync(dir, 'r');
   try {
-    fs.fsyncSync(dirFd);
-  } finally {
-    fs.closeSync(dirFd);
+    const dirFd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  } catch (err) {
+    throw failure(`${file} was written, but its folder could not be synced to disk`, 'a power cut now could bring back the old file', err as NodeJS.ErrnoException);
   }
 }
 
@@ -50,11 +54,16 @@ const WRITE_ADVICE: Record<string, string> = {
   EIO: 'the disk reports an I/O error: check it (dmesg) before trying again',
   EROFS: 'the file system is read-only: remount it read-write and try again',
   ENOENT: 'its folder does not exist: create it and try again',
+  EACCES: 'its folder does not let this user read or write it: fix its owner or mode (ls -ld) and try again',
 };
 
 function writeFailed(file: string, err: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  return failure(`cannot write ${file}`, 'it was left as it was', err);
+}
+
+function failure(what: string, outcome: string, err: NodeJS.ErrnoException): NodeJS.ErrnoException {
   const advice = WRITE_ADVICE[err.code ?? ''] ?? 'fix the cause and try again';
-  const wrapped: NodeJS.ErrnoException = new Error(`cannot write ${file} (${err.code ?? err.message}): it was left as it was; ${advice}`, { cause: err });
+  const wrapped: NodeJS.ErrnoException = new Error(`${what} (${err.code ?? err.message}): ${outcome}; ${advice}`, { cause: err });
   // Callers that tell errors apart by their code (ENOSPC, EACCES…) still can.
   if (err.code) wrapped.code = err.code;
   return wrapped;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { formatPath } from './issue-path.js';
 import { LANGUAGES } from './language.js';
 import { MEDIA_DEFAULTS, MediaPolicySchema } from './media-policy.js';
-import { stripControlDeep } from './text.js';
+import { invisibleIn, invisibleNameError, stripControlDeep, stripInvisible } from './text.js';
 
 /**
  * The business profile: one declarative document per tenant (profile.yaml, or the body of
@@ -113,7 +113,11 @@ export const ProfileSchema = z
       .trim()
       .min(1, 'the business name is empty')
       .max(100, 'the business name is at most 100 characters')
-      .refine((s) => !/[\t\n]/.test(s), 'the business name is one line of text'),
+      .refine((s) => !/[\t\n]/.test(s), 'the business name is one line of text')
+      .superRefine((s, ctx) => {
+        const code = invisibleIn(s);
+        if (code) ctx.addIssue({ code: 'custom', message: invisibleNameError(code) });
+      }),
     timezone: z.string({ error: 'an IANA timezone like Europe/Madrid is required' }).refine((tz) => IANAZone.isValidZone(tz), {
       error: (issue) => `${JSON.stringify(issue.input)} is not an IANA timezone like Europe/Madrid`,
     }),
@@ -304,6 +308,6 @@ export function renameProfileYaml(text: string, name: string): string {
 export function minimalProfile(name: string): Profile {
   // The brain builds one for every tenant it opens, from the registry's name, which a hand edit or an
   // older wr may have left blank or with a tab: that must not make the tenant unservable.
-  const usable = name.replace(/[\t\n]+/g, ' ').trim().slice(0, 100) || 'unnamed business';
+  const usable = stripInvisible(name).replace(/[\t\n]+/g, ' ').trim().slice(0, 100) || 'unnamed business';
   return ProfileSchema.parse({ name: usable, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' });
 }

@@ -68,13 +68,22 @@ function writeRegistry(paths: Paths, tenants: Tenant[]): void {
 }
 
 /**
+ * What a registry change makes of the tenants. `undo`, when given, runs under the lock if the new
+ * registry cannot be stored: it puts back what the change did besides (a profile it wrote) and
+ * gives the error the caller gets.
+ */
+export interface RegistryOutcome<T> {
+  tenants: Tenant[];
+  result: T;
+  undo?: (err: Error) => Promise<Error>;
+}
+export type RegistryChange<T> = (tenants: Tenant[]) => Promise<RegistryOutcome<T>> | RegistryOutcome<T>;
+
+/**
  * Read-modify-write of the registry under an exclusive lock, so two CLI calls cannot lose each
  * other's change. The lock goes stale after 10 s, so a killed process cannot block wr forever.
  */
-export async function updateRegistry<T>(
-  paths: Paths,
-  change: (tenants: Tenant[]) => Promise<{ tenants: Tenant[]; result: T }> | { tenants: Tenant[]; result: T },
-): Promise<T> {
+export async function updateRegistry<T>(paths: Paths, change: RegistryChange<T>): Promise<T> {
   ensureDir(paths.home);
   let release: () => Promise<void>;
   try {
@@ -87,8 +96,14 @@ export async function updateRegistry<T>(
     throw new RegistryError(`the registry is locked by another wr command (${(err as Error).message}); try again`);
   }
   try {
-    const { tenants, result } = await change(readRegistry(paths));
-    writeRegistry(paths, tenants);
+    const read = readRegistry(paths);
+    const { tenants, result, undo } = await change(read);
+    try {
+      // The very list it was given back: nothing changed, and a write that cannot change anything must not fail.
+      if (tenants !== read) writeRegistry(paths, tenants);
+    } catch (err) {
+      throw undo ? await undo(err as Error) : err;
+    }
     return result;
   } finally {
     await release();

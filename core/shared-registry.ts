@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Config } from './config.js';
-import { RegistryError, RegistryView, TenantSchema, updateRegistry, type Tenant, type TenantDirectory } from './registry.js';
+import { RegistryError, RegistryView, TenantSchema, updateRegistry, type RegistryChange, type RegistryOutcome, type Tenant, type TenantDirectory } from './registry.js';
 import { DatabaseUnavailable, type Migration, type SqlReader, type WriteTx } from './sql/database.js';
 import { PgDatabase, PgServer } from './sql/postgres.js';
 
@@ -100,25 +100,31 @@ async function storeHostTenants(tx: WriteTx, host: string, tenants: readonly Ten
   }
 }
 
-type Change<T> = (tenants: Tenant[]) => Promise<{ tenants: Tenant[]; result: T }> | { tenants: Tenant[]; result: T };
 
 /**
  * A registry change: in one PostgreSQL transaction (the registry's lock: one writer across every
  * host) when WR_DATABASE_URL is set, then tenants.json rewritten with this host's tenants; on
  * SQLite, tenants.json alone. `change` sees this host's tenants only.
  */
-export function updateTenants<T>(config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>, change: Change<T>): Promise<T> {
+export function updateTenants<T>(config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>, change: RegistryChange<T>): Promise<T> {
   const url = config.WR_DATABASE_URL;
   if (!url) return updateRegistry(config.paths, change);
   const host = registryHost(config);
   return withRegistryDb(url, (db) =>
-    updateRegistry(config.paths, (local) =>
-      db.write(async (tx) => {
-        const outcome = await change(await hostTenants(tx, host, local));
-        await storeHostTenants(tx, host, outcome.tenants);
-        return outcome;
-      }),
-    ),
+    updateRegistry(config.paths, async (local) => {
+      let undo: RegistryOutcome<T>['undo'];
+      try {
+        return await db.write(async (tx) => {
+          const outcome = await change(await hostTenants(tx, host, local));
+          undo = outcome.undo;
+          await storeHostTenants(tx, host, outcome.tenants);
+          return outcome;
+        });
+      } catch (err) {
+        // PostgreSQL refused or lost the change: nothing of it was stored there, nor in tenants.json.
+        throw undo ? await undo(err as Error) : err;
+      }
+    }),
   );
 }
 
@@ -201,26 +207,55 @@ export class SharedRegistryView implements TenantDirectory {
   }
 }
 
+/** Puts a profile back as it was before a save. */
+type PutBack = () => Promise<void> | void;
+
+/** The registry could not take a profile's new name; `rolledBack` says whether the profile was put back as it was. */
+export class RenameFailed extends RegistryError {
+  constructor(
+    message: string,
+    readonly rolledBack: boolean,
+  ) {
+    super(message);
+    this.name = 'RenameFailed';
+  }
+}
+
 /**
  * Writes a tenant's profile and gives the tenant the profile's name in the registry, under the
  * registry's lock: the profile is the business's own record, and `tenant list`, the console and the
  * monitor's alerts read the registry, so the two must never disagree. `write` runs first; if it
- * fails, the registry is not touched. A function for `name` is read under the lock, after `write`:
- * a rename that waited for the lock must not put back a name a later change replaced.
- * Resolves to the old name when the name changed.
+ * fails, the registry is not touched. If the registry then cannot be stored, the function `write`
+ * returned puts the profile back, and the caller gets a RenameFailed saying so (or saying that the
+ * two disagree until the next change, when even that failed). A function for `name` is read under
+ * the lock, after `write`: a rename that waited for the lock must not put back a name a later
+ * change replaced. Resolves to the old name when the name changed.
  */
 export function saveProfileNamed(
   config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>,
   id: string,
   nameOrCurrent: string | (() => string),
-  write: () => Promise<void> | void,
+  write: () => Promise<PutBack | void> | PutBack | void,
 ): Promise<string | undefined> {
   return updateTenants(config, async (tenants) => {
-    await write();
+    const putBack = await write();
     const name = typeof nameOrCurrent === 'function' ? nameOrCurrent() : nameOrCurrent;
     const before = tenants.find((t) => t.id === id);
     // Another host's tenant (shared registry): that host's registry names it.
     if (!before || before.name === name) return { tenants, result: undefined };
-    return { tenants: tenants.map((t) => (t.id === id ? { ...t, name } : t)), result: before.name };
+    const undo = async (err: Error): Promise<Error> => {
+      const why = `the registry could not be written to list ${id} as "${name}" (${err.message})`;
+      try {
+        if (!putBack) throw new Error('nothing to put it back with');
+        await putBack();
+      } catch (undoErr) {
+        return new RenameFailed(
+          `${why}, and the profile could not be put back (${(undoErr as Error).message}): the profile names the business "${name}" while tenant list shows "${before.name}" until the next change of the profile; fix the cause and save the profile again`,
+          false,
+        );
+      }
+      return new RenameFailed(`${why}; the profile was put back as it was, so nothing changed: fix the cause and try again`, true);
+    };
+    return { tenants: tenants.map((t) => (t.id === id ? { ...t, name } : t)), result: before.name, undo };
   });
 }

@@ -35,3 +35,28 @@ export function stripControlDeep(value: unknown): unknown {
 export function hasControl(text: string): boolean {
   return CONTROL_OR_BREAK.test(text);
 }
+
+/**
+ * Characters that draw nothing or turn the text's direction (zero-width spaces and joiners, bidi
+ * marks, embeddings, overrides and isolates, soft hyphen, BOM): in a business name they let two
+ * names look the same, and a bidi control reorders the rest of the console's row.
+ */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** A zero-width joiner between two emoji draws one emoji (a family, a flag): that one is visible. */
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\ufe0f?)\u200d(?=\p{Extended_Pictographic})/gu;
+
+/** The first invisible or direction-changing character in `text` as `U+XXXX`, if any. */
+export function invisibleIn(text: string): string | undefined {
+  const found = text.replace(EMOJI_JOINER, '').match(INVISIBLE)?.[0];
+  return found && `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** `text` without invisible or direction-changing characters: for names kept from before they were refused. */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
+
+/** The one-line error for a name with such a character. */
+export function invisibleNameError(code: string): string {
+  return `the business name has an invisible or text-direction character (${code}): type the name again as plain text`;
+}

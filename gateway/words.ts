@@ -22,8 +22,8 @@ export interface GatewayWords {
   videoCall: string;
   undecryptable: string;
   message: string;
-  /** Content wr cannot open, by the label the transport gives it (`poll`, `event`…); others stay as they came. */
-  others: Record<string, string>;
+  /** Content wr cannot open, by the label the transport gives it (`poll`, `event`…; see OTHER_LABELS). */
+  others: Record<OtherLabel, string>;
   keptAs(file: string): string;
   /**
    * Why a transcription or a download failed, from the error's own message: English, technical
@@ -38,6 +38,13 @@ export interface GatewayWords {
   notKept(reason: string): string;
   quotaFull(mb: number): string;
 }
+
+/** Every label a transport gives content wr cannot open (gateway/transports/baileys.ts CONTENT_LABELS). */
+export const OTHER_LABELS = [
+  'poll', 'poll results', 'event', 'group invite', 'channel invite', 'payment', 'payment request withdrawn', 'order', 'product', 'invoice',
+  'interactive message', 'sticker pack', 'scheduled call', 'call log', 'comment', 'question', 'status mention', 'status reply', 'phone number request',
+] as const;
+export type OtherLabel = (typeof OTHER_LABELS)[number];
 
 const WORDS: Record<Language, GatewayWords> = {
   en: {
@@ -55,7 +62,12 @@ const WORDS: Record<Language, GatewayWords> = {
     videoCall: 'video call',
     undecryptable: 'a message WhatsApp could not decrypt',
     message: 'message',
-    others: {},
+    others: {
+      poll: 'poll', 'poll results': 'poll results', event: 'event', 'group invite': 'group invite', 'channel invite': 'channel invite',
+      payment: 'payment', 'payment request withdrawn': 'payment request withdrawn', order: 'order', product: 'product', invoice: 'invoice',
+      'interactive message': 'interactive message', 'sticker pack': 'sticker pack', 'scheduled call': 'scheduled call', 'call log': 'call log',
+      comment: 'comment', question: 'question', 'status mention': 'status mention', 'status reply': 'status reply', 'phone number request': 'phone number request',
+    },
     keptAs: (file) => `kept as ${file}`,
     transcriptionFailed: (detail) => detail,
     keepFailed: (detail) => detail,
@@ -80,7 +92,12 @@ const WORDS: Record<Language, GatewayWords> = {
     videoCall: 'videollamada',
     undecryptable: 'un mensaje que WhatsApp no pudo descifrar',
     message: 'mensaje',
-    others: { poll: 'encuesta', event: 'evento', order: 'pedido', product: 'producto', 'group invite': 'invitación a un grupo', list: 'lista' },
+    others: {
+      poll: 'encuesta', 'poll results': 'resultados de una encuesta', event: 'evento', 'group invite': 'invitación a un grupo', 'channel invite': 'invitación a un canal',
+      payment: 'pago', 'payment request withdrawn': 'solicitud de pago retirada', order: 'pedido', product: 'producto', invoice: 'factura',
+      'interactive message': 'mensaje interactivo', 'sticker pack': 'paquete de stickers', 'scheduled call': 'llamada programada', 'call log': 'registro de llamada',
+      comment: 'comentario', question: 'pregunta', 'status mention': 'mención en un estado', 'status reply': 'respuesta a un estado', 'phone number request': 'petición de número de teléfono',
+    },
     keptAs: (file) => `guardado como ${file}`,
     transcriptionFailed: () => 'el servicio de transcripción ha fallado; el detalle está en el registro del gateway',
     keepFailed: () => 'no se ha podido descargar ni guardar; el detalle está en el registro del gateway',
@@ -135,8 +152,9 @@ export function describeInbound(kind: MessageKind, text: string | null, info: Me
     case 'undecryptable':
       return `[${w.undecryptable}]`;
     case 'other': {
+      // A label from another transport (the simulator's `name`) is shown as it came.
       const label = info.name?.slice(0, 40);
-      return `[${(label && (w.others[label] ?? label)) || w.message}${quoted(text)}]`;
+      return `[${(label && (w.others[label as OtherLabel] ?? label)) || w.message}${quoted(text)}]`;
     }
   }
 }

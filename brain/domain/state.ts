@@ -27,6 +27,20 @@ export interface BookingFlow {
   declined?: boolean;
   /** A reply about this service offered to book it: a day, a time or a yes goes on with it, anything else ends it. */
   invited?: boolean;
+  /** More bookings the same message asked for, proposed one at a time once this one is settled. */
+  queue?: QueuedBooking[];
+  /** This proposal follows a booking just made from the same message: "the headlights too" says yes to it. */
+  afterBooking?: boolean;
+}
+
+/** A booking waiting its turn (see BookingFlow.queue). */
+export interface QueuedBooking {
+  serviceId: string;
+  date?: string;
+  time?: number;
+  ambiguousMeridiem?: boolean;
+  /** No time of its own: straight after the booking before it. */
+  afterPrevious?: boolean;
 }
 
 export interface CancelFlow {

@@ -67,7 +67,9 @@ export function apiRouter(chat: ChatService, registry: RegistryConfig): Router {
     try {
       await saveProfileNamed(registry, tenant.tenant.id, profile.name, () => tenant.profiles.replace(profile));
     } catch (err) {
-      // The registry was locked or unreachable before anything was written: the caller may simply retry.
+      // The registry was locked or unreachable before anything was written, or could not take the new
+      // name and the profile was put back (or, failing that, the message says the two disagree):
+      // either way the same PUT again is the fix.
       if (err instanceof RegistryError) throw new HttpError(503, err.message, undefined, { 'Retry-After': '2' });
       throw err;
     }

@@ -70,12 +70,42 @@ export interface Example {
   label: string;
 }
 
-/** What the model keeps, as JSON: labels, every feature it learned, weights as base64 float32 (row-major, feature by label). */
+/**
+ * What the model keeps, as JSON: labels, every feature it learned, weights as base64 float32 (row-major,
+ * feature by label), and how many corpus lines had each feature (base64 uint32: what a tenant's
+ * adaptation may move, see `adapt`).
+ */
 export interface LinearState {
   labels: string[];
   features: string[];
   weights: string;
   bias: number[];
+  lines: string;
+}
+
+/** How a tenant's lines move the shared model (`adapt`). */
+export interface AdaptOptions {
+  /** Passes over the tenant's lines. */
+  epochs: number;
+  rate: number;
+  /**
+   * A feature the corpus had in `lines` lines moves by common / (common + lines) of the step: the tenant's
+   * own words ("moxibustion", a street name) move whole, a word every business uses ("the", "price") hardly.
+   */
+  common: number;
+}
+
+export const ADAPT_DEFAULTS: AdaptOptions = { epochs: 4, rate: 2, common: 10 };
+
+/**
+ * What one tenant's lines (its service names, its FAQ questions) add to the shared model: a weight row
+ * for each feature of those lines, added to the shared one. Small (the features of some dozens of
+ * lines), made in milliseconds, deterministic.
+ */
+export class LinearOverlay {
+  constructor(readonly rows: ReadonlyMap<string, Float32Array>) {}
+
+  static readonly EMPTY = new LinearOverlay(new Map());
 }
 
 export class LinearModel {
@@ -86,6 +116,7 @@ export class LinearModel {
     private readonly names: readonly string[],
     private readonly weights: Float32Array,
     private readonly bias: Float32Array,
+    private readonly lines: Uint32Array,
   ) {
     this.index = new Map(names.map((f, i) => [f, i]));
   }
@@ -135,29 +166,70 @@ export class LinearModel {
         }
       }
     }
-    return new LinearModel(labels, names, Float32Array.from(v, (w) => w * scale), Float32Array.from(bias));
+    return new LinearModel(labels, names, Float32Array.from(v, (w) => w * scale), Float32Array.from(bias), Uint32Array.from(names, (f) => seen.get(f)!));
   }
 
   static fromState(s: LinearState): LinearModel {
-    const bytes = Buffer.from(s.weights, 'base64');
-    const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    if (weights.length !== s.features.length * s.labels.length || s.bias.length !== s.labels.length) throw new Error('a linear model whose weights do not match its features and labels');
-    return new LinearModel(s.labels, s.features, weights, Float32Array.from(s.bias));
+    const weights = fromBase64(s.weights, Float32Array);
+    const lines = typeof s.lines === 'string' ? fromBase64(s.lines, Uint32Array) : undefined;
+    if (weights.length !== s.features.length * s.labels.length || s.bias.length !== s.labels.length || lines?.length !== s.features.length) throw new Error('a linear model whose weights do not match its features and labels');
+    return new LinearModel(s.labels, s.features, weights, Float32Array.from(s.bias), lines);
   }
 
   state(): LinearState {
-    return { labels: [...this.labels], features: [...this.names], weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'), bias: [...this.bias] };
+    return { labels: [...this.labels], features: [...this.names], weights: toBase64(this.weights), bias: [...this.bias], lines: toBase64(this.lines) };
+  }
+
+  /**
+   * The tenant's own lines taught on top of the shared weights, as the n-gram model adds them to its counts: a few
+   * deterministic passes of the same gradient steps, in the lines' order, moving only the features of those lines,
+   * each by how rare the corpus had it (AdaptOptions.common). Lines of a label the model does not know teach nothing.
+   */
+  adapt(examples: readonly Example[], options: AdaptOptions = ADAPT_DEFAULTS): LinearOverlay {
+    const k = this.labels.length;
+    const rows = new Map<string, Float64Array>();
+    const docs = examples.flatMap((e) => {
+      const y = this.labels.indexOf(e.label);
+      const fs = [...new Set(linearFeatures(e.text))];
+      if (y < 0 || fs.length === 0) return [];
+      for (const f of fs) if (!rows.has(f)) rows.set(f, new Float64Array(k));
+      const ids = Int32Array.from(fs, (f) => this.index.get(f) ?? -1);
+      const share = Float64Array.from(ids, (i) => options.common / (options.common + (i < 0 ? 0 : this.lines[i]!)));
+      return [{ fs, ids, share, y }];
+    });
+    const p = new Float64Array(k);
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      for (const { fs, ids, share, y } of docs) {
+        const x = 1 / Math.sqrt(fs.length);
+        logits(Int32Array.from(ids.filter((i) => i >= 0)), x, this.weights, this.bias, k, p);
+        for (const f of fs) {
+          const row = rows.get(f)!;
+          for (let c = 0; c < k; c++) p[c]! += x * row[c]!;
+        }
+        softmax(p);
+        for (let c = 0; c < k; c++) {
+          const step = options.rate * (p[c]! - (c === y ? 1 : 0)) * x;
+          fs.forEach((f, i) => (rows.get(f)![c]! -= step * share[i]!));
+        }
+      }
+    }
+    return new LinearOverlay(new Map([...rows].map(([f, row]) => [f, Float32Array.from(row)])));
   }
 
   /**
    * Probabilities of every label for normalised text, best first; none for text without words it
    * learned. A `temperature` below 1 sharpens them, above 1 flattens them (calibration).
    */
-  scores(normalized: string, temperature = 1): Scored[] {
-    const ids = known([...new Set(linearFeatures(normalized))], this.index);
-    if (ids.length === 0) return [];
+  scores(normalized: string, temperature = 1, overlay: LinearOverlay = LinearOverlay.EMPTY): Scored[] {
+    const fs = [...new Set(linearFeatures(normalized))];
+    const ids = known(fs, this.index);
+    const own = fs.flatMap((f) => overlay.rows.get(f) ?? []);
+    const n = fs.filter((f) => this.index.has(f) || overlay.rows.has(f)).length;
+    if (n === 0) return [];
     const p = new Float64Array(this.labels.length);
-    logits(ids, 1 / Math.sqrt(ids.length), this.weights, this.bias, this.labels.length, p);
+    const x = 1 / Math.sqrt(n);
+    logits(ids, x, this.weights, this.bias, this.labels.length, p);
+    for (const row of own) for (let c = 0; c < p.length; c++) p[c]! += x * row[c]!;
     for (let c = 0; c < p.length; c++) p[c]! /= temperature;
     softmax(p);
     return this.labels.map((label, i) => ({ label, p: p[i]! })).sort((a, b) => b.p - a.p);
@@ -175,6 +247,15 @@ function known(features: readonly string[], index: ReadonlyMap<string, number>):
 }
 
 const NEGLIGIBLE = 1e-4;
+
+function toBase64(a: Float32Array | Uint32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function fromBase64<T extends Float32Array | Uint32Array>(text: string, Type: { new (buffer: ArrayBuffer): T }): T {
+  const bytes = Buffer.from(text, 'base64');
+  return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
 
 function logits(ids: Int32Array, x: number, w: Float64Array | Float32Array, bias: Float64Array | Float32Array, k: number, out: Float64Array): void {
   for (let c = 0; c < k; c++) out[c] = bias[c]!;

@@ -33,7 +33,7 @@ const FOR_ONE = new RegExp(`(?:(?<![\\p{L}])${lead(["it's", 'its', 'it is', 'is'
 /** "maths tmrw at 4 for Ravi Patel pls": after a bare "for"/"para", a first name and a surname. */
 const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+(?:(?:de|del|de la|y|&)\\s+)?${CAP}(?:\\s+${CAP})?)`, 'u');
 /** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
-const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
+const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'él es', 'el es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
 /** Kisses or an emoji that sign off a name: "I'm Niamh x", "soy Ana 😊". */
 /** "Mario Alberto Rios CC 71.xxx", "Ana Gil, DNI 123": a name before the number of an identity document. */
 const BEFORE_ID = new RegExp(`(${NAME}),?\\s+(?:CC|C\\.C\\.|DNI|NIE|NIT|RUT|CURP|[Cc][ée]dula|ID)\\b`, 'u');

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { formatClock, type Profile } from '../../core/profile.js';
 import { nextOpening, openIntervalAt, rangesFor } from '../domain/calendar.js';
 import type { Engine, EngineResult, Intent, Turn } from './engine.js';
-import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type RescheduleFlow } from '../domain/state.js';
+import { applyChange, samePending, type BookingFlow, type CancelFlow, type PendingAction, type QueuedBooking, type RescheduleFlow } from '../domain/state.js';
+import { severalBookings, withoutNumberedNames } from './several.js';
 import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
 import { nameInMessage } from './names.js';
@@ -41,7 +42,9 @@ function read(turn: Turn): Reading {
     const open = found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text);
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
     const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
-    return { when: namedHoliday(turn, withoutStoryDays(turn, text, parseWhen(text, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
+    // "how much for a one to one": a number in a service's name is no time.
+    const dated = withoutNumberedNames(text, turn.tools.profile.services);
+    return { when: namedHoliday(turn, withoutStoryDays(turn, dated, parseWhen(dated, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
   });
 }
 
@@ -93,8 +96,27 @@ function wished(turn: Turn, text: string, found: Service[]): Service[] {
   }
   const chosen = found.filter((s) => preferred.has(s.id));
   if (chosen.length === 1) return chosen;
-  const left = found.filter((s) => !told.has(s.id) || asked.has(s.id));
+  const story = storyServices(turn, text);
+  const left = found.filter((s) => (!told.has(s.id) || asked.has(s.id)) && !story.has(s.id));
   return left.length > 0 ? left : found;
+}
+
+/**
+ * "it is a DISASTER inside, three kids + a dog. Could someone come out Friday at 8am for the full detail?": of the
+ * message's sentences, those with a day, a time or a request say what is wished; a service named only in the
+ * others ("inside" for the interior detail) tells the story, when a sentence with the wish names a service itself.
+ */
+function storyServices(turn: Turn, text: string): Set<string> {
+  const sentences = text.split(SENTENCES).filter((c) => c && c.trim());
+  if (sentences.length < 2) return new Set();
+  const read = sentences.map((c) => {
+    const when = parseWhen(c, turn.language, turn.tools.now);
+    const wish = Boolean(when.date || when.time !== undefined) || keywordIntents(normalize(c)).includes('book') || ADD_ON.test(normalize(c));
+    return { wish, named: turn.services.find(c, false).map((s) => s.id) };
+  });
+  const wished = new Set(read.filter((r) => r.wish).flatMap((r) => r.named));
+  if (wished.size === 0) return new Set();
+  return new Set(read.filter((r) => !r.wish).flatMap((r) => r.named).filter((id) => !wished.has(id)));
 }
 
 /**
@@ -345,10 +367,45 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
   return ok(offer(turn, alternatives, lead ?? unavailableLead(turn, refusal.reason, start)), intent);
 }
 
+/**
+ * The bookings a first message asks for when it asks for more than one ("a full detail at 8 and the headlights at 1",
+ * "manicure y pedicure el viernes a las 5", "9 for mine and 10 for hers"); undefined for one, or when unclear.
+ */
+function plannedBookings(turn: Turn): QueuedBooking[] | undefined {
+  const text = withoutExclusions(turn.text);
+  const named = turn.services.find(text, false);
+  if (named.length === 0) return undefined;
+  const requested = named.length > 1 ? wished(turn, text, named) : named;
+  return severalBookings(text, turn.language, turn.tools.now, requested);
+}
+
+/** "Full detail at 08:00, then Headlight restoration at 13:00": the bookings understood, in their order. */
+function plannedList(turn: Turn, plan: readonly QueuedBooking[]): string {
+  const r = turn.replies;
+  const { profile } = turn.tools;
+  const said = (p: QueuedBooking) => {
+    const service = serviceName(turn, p.serviceId);
+    if (p.afterPrevious) return r.t('plannedAfter', { service });
+    // "at 2" is told back as the business's 14:00, or not at all while it could be either.
+    const time = p.time === undefined || !p.date ? (p.ambiguousMeridiem ? undefined : p.time) : resolveMeridiem(profile, p.date, p.time, p.ambiguousMeridiem, zoneOf(profile));
+    return typeof time === 'number' ? r.t('plannedAt', { service, time: formatClock(time) }) : service;
+  };
+  return plan.map(said).join(r.t('plannedThen'));
+}
+
 async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingAction): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
   let e = extract(turn, flow.offered?.length ?? 0);
+  // Two bookings in one message: the first is proposed now, the others queued, each shown and confirmed on its own.
+  const plan = !flow.serviceId && !flow.queue && !flow.serviceChoices && !shown ? plannedBookings(turn) : undefined;
+  if (plan) {
+    const [first, ...rest] = plan;
+    const service = ctx.profile.services.find((s) => s.id === first!.serviceId);
+    e = { ...e, service, undecided: [], when: { ...(first!.date ? { date: first!.date } : {}), ...(first!.time !== undefined ? { time: first!.time, ambiguousMeridiem: first!.ambiguousMeridiem } : {}) } };
+    flow.queue = rest;
+    leads.set(turn, r.t('severalBookings', { list: plannedList(turn, plan) }));
+  }
   // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
   // "the later one works better" with "the works" a service's alias: once a service is chosen, a close spelling changes
   // it only said alone ("pedicur"); in a longer message only a service named as written does.
@@ -598,12 +655,16 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
   const zone = zoneOf(ctx.profile);
   if (pending.action === 'create_booking') {
     const start = DateTime.fromISO(pending.start, { zone });
+    const queue = ctx.state.flow?.kind === 'book' ? ctx.state.flow.queue : undefined;
     const result = settle(ctx, 'create_booking', await requestBooking(ctx, ctx, { serviceId: pending.serviceId, start, name: pending.name }));
     if (result.status === 'booked') {
       ctx.state.flow = undefined;
-      return ok(r.t('booked', { service: serviceName(turn, pending.serviceId), when: r.when(start), name: pending.name }), 'book');
+      const booked = r.t('booked', { service: serviceName(turn, pending.serviceId), when: r.when(start), name: pending.name });
+      if (!queue?.length) return ok(booked, 'book');
+      const next = await proposeQueued(turn, queue, pending.name, { serviceId: pending.serviceId, start });
+      return ok(`${booked}\n${next.reply}`, 'book');
     }
-    const flow: BookingFlow = { kind: 'book', serviceId: pending.serviceId, name: pending.name };
+    const flow: BookingFlow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, ...(queue?.length ? { queue } : {}) };
     ctx.state.flow = flow;
     return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'book');
   }
@@ -634,20 +695,55 @@ async function confirmPending(turn: Turn): Promise<EngineResult> {
  * (service, name, the booking to move) for a next message that gives one ("no wait" → "Sunday at
  * 12 instead"); a message giving none ends it (see route).
  */
-function declinePending(turn: Turn): EngineResult {
+async function declinePending(turn: Turn): Promise<EngineResult> {
   const { state } = turn.tools;
   const pending = state.pending!;
+  const queue = state.flow?.kind === 'book' ? state.flow.queue : undefined;
   state.pending = undefined;
   state.flow = undefined;
   if (pending.action === 'cancel_booking') return ok(turn.replies.t('notCancelled'), 'cancel');
-  // "nope" then "3pm then": the day proposed stays, for a new time alone.
+  // A no to one of several bookings asked together turns down that one: the next is proposed.
+  if (pending.action === 'create_booking' && queue?.length) {
+    const next = await proposeQueued(turn, queue, pending.name);
+    return ok(`${turn.replies.t('skipped')}\n${next.reply}`, 'book');
+  }
+  // "nope" then "3pm then": the day proposed stays, for a new time alone; "no" then "thursday?": the time stays, for a new day alone.
   const date = pending.start.slice(0, 10);
+  const time = Number(pending.start.slice(11, 13)) * 60 + Number(pending.start.slice(14, 16));
   if (pending.action === 'reschedule_booking') {
-    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, declined: true };
+    state.flow = { kind: 'reschedule', bookingId: pending.bookingId, date, time, declined: true };
     return ok(turn.replies.t('notRescheduled'), 'reschedule');
   }
-  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, declined: true };
+  state.flow = { kind: 'book', serviceId: pending.serviceId, name: pending.name, date, time, declined: true };
   return ok(turn.replies.t('notBooked'), 'book');
+}
+
+/**
+ * The next of several bookings asked for in one message, proposed as if the customer had just asked for it alone: on the
+ * day of the booking before it unless it has its own, and straight after that booking when it has no time of its own.
+ */
+async function proposeQueued(turn: Turn, queue: readonly QueuedBooking[], name: string, before?: { serviceId: string; start: DateTime }): Promise<EngineResult> {
+  const [head, ...rest] = queue;
+  const { profile } = turn.tools;
+  const previous = before && profile.services.find((s) => s.id === before.serviceId);
+  const end = before && previous ? before.start.plus({ minutes: previous.duration }) : undefined;
+  const duration = profile.services.find((s) => s.id === head!.serviceId)?.duration;
+  // Straight after: the first free start once the booking before it ends, on the slot grid.
+  const after = head!.afterPrevious && end && duration !== undefined ? (await freeStarts(turn.tools, end.startOf('day'), duration)).find((iso) => DateTime.fromISO(iso, { zone: zoneOf(profile) }) >= end) : undefined;
+  const afterAt = after ? DateTime.fromISO(after, { zone: zoneOf(profile) }) : undefined;
+  const time = head!.afterPrevious ? (afterAt ? afterAt.hour * 60 + afterAt.minute : undefined) : head!.time;
+  const flow: BookingFlow = {
+    kind: 'book',
+    serviceId: head!.serviceId,
+    name,
+    afterBooking: true,
+    ...(head!.date ?? before?.start.toISODate() ? { date: head!.date ?? before!.start.toISODate()! } : {}),
+    ...(time !== undefined ? { time, ambiguousMeridiem: !head!.afterPrevious && head!.ambiguousMeridiem } : {}),
+    ...(rest.length ? { queue: rest } : {}),
+  };
+  turn.tools.state.flow = flow;
+  // The message that said yes or no to the booking before says nothing about this one.
+  return advanceBooking({ ...turn, text: '', normalized: '' }, flow);
 }
 
 /** A digit or a number word ("12", "one"): what a correction of a time is made of. */
@@ -658,7 +754,7 @@ function mentionsNumber(turn: Turn): boolean {
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
 function givesSlots(turn: Turn): boolean {
   const { service, when } = read(turn);
-  return Boolean(service || when.date || when.time !== undefined || when.week || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
+  return Boolean(service || when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
 async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {
@@ -739,6 +835,21 @@ function servicesReply(turn: Turn): string {
 const WALK_IN = /\b(walk ?ins?|walk in|just (?:drop|pop|turn|show|rock|come|call) (?:in|up|by|round|over)|without (?:an? )?(?:appointment|booking)|sin cita|sin reserva|sin pedir (?:cita|hora|turno)|sin turno|hace falta (?:pedir )?(?:cita|reservar?))\b/;
 /** "which tram do I get to you", "¿qué autobús me deja cerca?": how to get here. */
 const TRANSPORT = /\b(?:which|what|que|q|cual) (?:tram|bus|buses|train|tube|metro|subway|tranvia|autobus|colectivo|tren|linea de (?:metro|autobus|bus|tranvia)|parada)\b/;
+/** An FAQ entry about how long something lasts ("¿Cuánto dura el esmaltado permanente?", keywords "how long does it last"). */
+const LASTING = /\b(last|lasts|dura|duran|duracion|aguanta|aguantan)\b/;
+
+/**
+ * The business's FAQ entry that answers how long a result lasts, for a message asking so: the one the message matches,
+ * or the only such entry the business has.
+ */
+function lastingFaq(turn: Turn): Profile['faq'][number] | undefined {
+  if (!LASTS.test(turn.normalized)) return undefined;
+  const about = (f: Profile['faq'][number]) => LASTING.test(normalize(f.question)) || f.keywords.some((k) => LASTING.test(normalize(k)));
+  const matched = turn.faqs.match(turn.text)?.faq;
+  if (matched && about(matched)) return matched;
+  const lasting = turn.tools.profile.faq.filter(about);
+  return lasting.length === 1 ? lasting[0] : undefined;
+}
 const LASTS = /\bhow long (does|do|will|would|should) (\w+ ){1,4}last\b|\bcuanto (me |te |le |les |nos )?(dura|duran|aguanta|aguantan)\b(?! (la|el) (sesion|cita|tratamiento|servicio|consulta))(?=.*\b(me|te|le|puest[oa]s?|uñas|unas|manos?)\b|\s*$)/;
 const ELSEWHERE = /\b(how (do|can|could|would|to) (i|you|we)?\b.*\b(at home|myself|by myself)|(como|cómo) (me|se|lo|la|los|las|hago|puedo)\b.*\b(en (mi |tu |la )?casa|yo mism[ao]|sol[ao])|(como|cómo) \w+\b.*\b(yo mism[ao]|por mi cuenta)|where (can|do|could|should) (i|we|you) (buy|get hold of|find)(?! (you|u|ur|your|the|them)\b)|where to buy|donde (compro|puedo comprar|venden|se compra|se venden|consigo|puedo conseguir))\b/;
 /** Asking for a recommendation of some other place or trade: no booking words make it the business's ("conocen un buen sitio para cenar"). */
@@ -939,8 +1050,9 @@ export class RuleEngine implements Engine {
     const nameOnly = (hints.includes(intent as never) && !ownHints.includes(intent as never)) || (intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(unnamed(turn)));
     if (service && ['cancel', 'reschedule'].includes(intent) && nameOnly) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
-    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, not the service's duration.
-    if (LASTS.test(turn.normalized) && turn.faqs.match(turn.text)) return 'faq';
+    // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, when the
+    // business's FAQ tells how long something lasts; else "how long does the temazcal last" asks the service's duration.
+    if (lastingFaq(turn)) return 'faq';
     // "how much are kids cuts": a price question about a service, even when a FAQ shares a word with it.
     if (service && PRICE.test(turn.normalized) && !hints.some((h) => transactional.includes(h))) return 'services';
     // The business's own FAQ wins, unless the words ask for a change with something to act on
@@ -970,7 +1082,7 @@ export class RuleEngine implements Engine {
     const r = turn.replies;
     const { service } = read(turn);
     const match = turn.faqs.match(turn.text);
-    const faq = match?.strong ? match.faq : turn.faqs.best(turn.text);
+    const faq = lastingFaq(turn) ?? (match?.strong ? match.faq : turn.faqs.best(turn.text));
     const intent = this.decide(turn, service, Boolean(match?.strong));
     switch (intent) {
       case 'greeting':

@@ -1,7 +1,7 @@
 import { DateTime, type Zone } from 'luxon';
 import type { Profile } from '../../core/profile.js';
 import type { BookingFlow, PendingAction } from '../domain/state.js';
-import { isWarmYes } from './text.js';
+import { isWarmYes, normalize, plain } from './text.js';
 import { applyPart, type When } from './when.js';
 
 /** The day and time a booking or reschedule flow has gathered so far, and the offers it showed. */
@@ -182,4 +182,34 @@ export function confirmsProposal(text: string, pending: PendingAction, when: Whe
   // A number the reading left unplaced ("the 3 of us") may be a time of its own: not a plain yes.
   if (/\d/.test(text) && when.time === undefined && !when.date) return false;
   return named.every((s) => pending.action === 'create_booking' && s.id === pending.serviceId);
+}
+
+/** Yes words that may carry a yes saying which booking it is for. */
+const YES_WORDS = new Set(['yes', 'yep', 'yeah', 'yup', 'ya', 'sure', 'ok', 'okay', 'si', 'vale', 'dale', 'claro', 'confirm', 'confirmed', 'confirmo', 'confirmado', 'please', 'porfa']);
+/** "too", "también": a yes to the next of several bookings, said as going with the one before. */
+const ALSO_WORDS = new Set(['too', 'also', 'tambien', 'tmb', 'igual']);
+/** Words that only point at whose booking it is or which: "for the", "la de él", "mine", "for my wife". */
+const WHOSE_WORDS = new Set(
+  ('for the a to and of one s de del el la lo los las para y me mine my her hers his him theirs ours them mi mio mia mis su sus suya suyo ella ellos nuestra nuestro ' +
+    'wife husband son daughter mum mom dad friend sister brother partner neighbor neighbour neighbors neighbours girls boys kids ' +
+    'esposo esposa marido mujer hijo hija mama papa madre padre amigo amiga hermano hermana vecino vecina cunado cunada chicas ninos nenes').split(' '),
+);
+const NOT_YES = new Set(['no', 'not', 'nope', 'nah', 'but', 'pero', 'wait', 'espera']);
+
+/**
+ * A yes that says which booking it is for ("yes for the try on", "sí, el de los faros", "si la de él"), or, to the
+ * next of several bookings asked together (`afterBooking`), that it goes with the one before ("yes for Donna's too",
+ * "el lavado también"): yes or also words, the proposal's own service, words for whose it is and at most one name.
+ */
+export function saysYesTo(text: string, pending: PendingAction, named: readonly Profile['services'][number][], services: readonly Profile['services'][number][], afterBooking: boolean): boolean {
+  if (pending.action !== 'create_booking' || text.includes('?') || named.some((s) => s.id !== pending.serviceId)) return false;
+  const own = services.find((s) => s.id === pending.serviceId);
+  // The proposal's service, by its name or a word of it ("el masaje" for "Masaje relajante"), says which.
+  const ownWords = new Set((own ? [own.name, ...own.aliases] : []).flatMap((t) => plain(normalize(t)).split(' ')).filter((w) => w.length >= 3));
+  const words = plain(normalize(text)).split(' ').filter(Boolean).filter((w) => !ownWords.has(w) && !ownWords.has(w.replace(/e?s$/, '')));
+  const yes = words.some((w) => YES_WORDS.has(w) || (afterBooking && ALSO_WORDS.has(w)));
+  if (!yes || words.some((w) => NOT_YES.has(w) || /\d/.test(w))) return false;
+  const other = words.filter((w) => !YES_WORDS.has(w) && !WHOSE_WORDS.has(w) && !(afterBooking && ALSO_WORDS.has(w)));
+  // "Donna's": a name, as written with a capital, says whose.
+  return other.length === 0 || (other.length === 1 && new RegExp(`(?:^|[^\\p{L}])${other[0]![0]!.toUpperCase()}${other[0]!.slice(1)}`, 'u').test(text.normalize('NFD').replace(/[\u0300-\u036f]/g, '')));
 }

@@ -18,6 +18,8 @@ export interface Utterance {
   text: string;
   /** The corpus file's name, like `base.en.txt`. */
   file: string;
+  /** The kind of business its block is about (a `# kind: …` comment above it), where the author named one. */
+  kind?: string;
 }
 
 export type Corpus = Record<Language, Utterance[]>;
@@ -38,10 +40,18 @@ export const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
 
 const FILE = /^[\w-]+\.([a-z]{2})\.txt$/;
 
-/** Parses one corpus file's text; problems are collected as `file:line: what`, so one run lists them all. */
+const KIND = /^#\s*kind:\s*(.+)$/;
+
+/**
+ * Parses one corpus file's text; problems are collected as `file:line: what`, so one run lists them all.
+ * A `# kind: X` comment names the business of the lines below it, up to the next one (the kind
+ * cross-validation holds kinds out: bench/corpus-crossval.mjs).
+ */
 export function parseCorpusFile(text: string, file: string, problems: string[]): Omit<Utterance, 'file'>[] {
+  let kind: string | undefined;
   return text.split('\n').flatMap((raw, i) => {
     const line = raw.trim();
+    if (line.startsWith('#')) kind = KIND.exec(line)?.[1]?.trim() ?? kind;
     if (!line || line.startsWith('#')) return [];
     const bar = line.indexOf('|');
     const intent = line.slice(0, bar).trim();
@@ -50,7 +60,7 @@ export function parseCorpusFile(text: string, file: string, problems: string[]):
     if (bar < 0) problems.push(`${where}: expected "<intent> | <text>", got "${line}"`);
     else if (!INTENTS.has(intent)) problems.push(`${where}: unknown intent "${intent}" (expected one of ${[...INTENTS].join(', ')})`);
     else if (!said) problems.push(`${where}: no text after "${intent} |"`);
-    else return [{ intent: intent as CorpusIntent, text: said }];
+    else return [{ intent: intent as CorpusIntent, text: said, ...(kind ? { kind } : {}) }];
     return [];
   });
 }

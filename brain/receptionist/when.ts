@@ -55,6 +55,8 @@ const MONTH = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 const FULL_WEEKDAYS: Record<string, number> = {
   monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
   lunes: 1, martes: 2, miercoles: 3, jueves: 4, viernes: 5, sabado: 6, domingo: 7,
+  // "el sabadito", "el juevecito": the diminutives said in much of Latin America.
+  lunesito: 1, lunecito: 1, martecito: 2, martesito: 2, miercolito: 3, miercolesito: 3, juevecito: 4, juevesito: 4, viernecito: 5, viernesito: 5, sabadito: 6, dominguito: 7,
 };
 /** Short forms in their own language only: "Dom", "Vie" or "Sab" in an English message is a customer's name. */
 const SHORT_WEEKDAYS: Record<Language, Record<string, number>> = {
@@ -72,7 +74,14 @@ const perLanguage = (build: (weekday: string) => RegExp) => ({ en: build(WEEKDAY
  * "el dom", "el próximo jue", "dom 29", "vie a las 5": in Spanish a short weekday is a day only where it reads as one;
  * "soy Dom" is a name, whatever follows it.
  */
-const SHORT_AS_DAY = { before: /\b(?:el|del|al) $/, after: /^ (?:\d|a las? \d)/, name: /\bsoy $/ };
+const SHORT_AS_DAY = {
+  before: /\b(?:el|del|al) $/,
+  after: /^ (?:\d|a las? \d)/,
+  name: /\bsoy $/,
+  // "vie", "juev?", "ok, mejor el mie": a short weekday that is the whole answer, with a word of assent at most.
+  aloneBefore: /^ (?:(?:ok|vale|pues|bueno|mejor|entonces|y|o|no|si|para|el) )*$/,
+  aloneAfter: /^ (?:(?:porfa|por favor|entonces|mejor|pues|vale|si|puede ser|nomas|mismo|no) )*$/,
+};
 /** "I'm Sun", "this is Sat", "name's Sun": an English short weekday right after words that give a name is that name. */
 const SHORT_AS_NAME = /\b(?:i'?m|i am|this is|it'?s|its|name is|name'?s|names|call me)\s$/;
 
@@ -101,7 +110,7 @@ const NUMBER_RE = Object.fromEntries(
 const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terrace|gardens|grove|mews|square)\\b';
 
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|u do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${weekday})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g'));
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
@@ -453,7 +462,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     if (language === 'en' && !before && m[2]! in SHORT_WEEKDAYS.en && SHORT_AS_NAME.test(s.slice(0, m.index!))) continue;
     if (language === 'es' && !before && m[2]! in SHORT_WEEKDAYS.es) {
       const [pre, post] = [s.slice(0, m.index!), s.slice(m.index! + m[0].length)];
-      if (SHORT_AS_DAY.name.test(pre) || !(SHORT_AS_DAY.before.test(pre) || SHORT_AS_DAY.after.test(post))) continue;
+      const alone = SHORT_AS_DAY.aloneBefore.test(pre) && SHORT_AS_DAY.aloneAfter.test(post);
+      if (SHORT_AS_DAY.name.test(pre) || !(SHORT_AS_DAY.before.test(pre) || SHORT_AS_DAY.after.test(post) || alone)) continue;
     }
     const after = m[3]?.trim() ?? '';
     // "nació el viernes", "I crashed it last saturday": a day in the story is the one gone by.
@@ -612,6 +622,17 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   } else if (part) result.part = part;
   if (!hit && EARLIEST.test(s)) result.earliest = true;
   return result;
+}
+
+/**
+ * The clock times a message asks for, in the order written ("me 10am then the girls 2pm" → 10:00, 14:00): the times
+ * of several bookings asked in one message. Times that tell the story are left out; a span's end is no time of its own.
+ */
+export function clockTimes(text: string, language: Language): { minutes: number; ambiguousMeridiem: boolean }[] {
+  const s = prepare(text, language);
+  const found = findTimes(s, language);
+  if (found === 'bad') return [];
+  return withoutStoryTimes(s, found).filter((t) => !t.spanEnd).map((t) => ({ minutes: t.minutes, ambiguousMeridiem: !t.certain && t.minutes >= 60 && t.minutes <= 12 * 60 + 59 }));
 }
 
 /**

@@ -16,7 +16,7 @@ import { detectLanguage } from '../receptionist/language.js';
 import type { ConversationState } from '../domain/state.js';
 import { isAffirmative, isOptIn, isOptOut, normalize } from '../receptionist/text.js';
 import type { Action, ToolContext } from '../receptionist/tools.js';
-import { confirmsProposal } from '../receptionist/slots.js';
+import { confirmsProposal, saysYesTo } from '../receptionist/slots.js';
 import { parseWhen } from '../receptionist/when.js';
 import { zoneOf } from '../domain/zone.js';
 import type { TenantContext } from '../tenants.js';
@@ -112,7 +112,8 @@ export class ChatService {
       state: start.state,
       // Only the server decides that a message is the customer's YES to the change proposed before it.
       confirmed: start.state.pending !== undefined && (isAffirmative(normalized, start.state.pending.action)
-        || confirmsProposal(words, start.state.pending, parseWhen(words, language, now), matchersFor(profile).services.find(words, false), now.zone)),
+        || confirmsProposal(words, start.state.pending, parseWhen(words, language, now), matchersFor(profile).services.find(words, false), now.zone)
+        || saysYesTo(words, start.state.pending, matchersFor(profile).services.find(words, false), profile.services, start.state.flow?.kind === 'book' && Boolean(start.state.flow.afterBooking))),
       actions,
       escalate: async (summary) => {
         escalationId = await this.escalate(tenant, conversation, req, summary, nowDate);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { readFileBounded, writeFileAtomic } from '../../core/fs.js';
+import { readFileBounded, readFileIfExists, writeFileAtomic } from '../../core/fs.js';
 import { LIMITS, parseProfileYaml, profileToYaml, type Profile } from '../../core/profile.js';
 import { profileTables } from '../domain/profile.js';
 import type { TenantDb } from '../db/tenant-db.js';
@@ -84,8 +84,21 @@ export class ProfileSource {
     return profile;
   }
 
-  async replace(profile: Profile): Promise<void> {
+  /** Saves `profile`; resolves to what puts back the profile it replaced, its very text if it had a file. */
+  async replace(profile: Profile): Promise<() => Promise<void>> {
+    const previous = this.current;
+    const text = readFileIfExists(this.file);
     await saveProfile(this.db, this.file, profile);
+    await this.adopt(profile);
+    return async () => {
+      if (text === undefined) await saveProfile(this.db, this.file, previous);
+      else writeFileAtomic(this.file, text, 0o600);
+      await this.adopt(previous);
+    };
+  }
+
+  /** Serves `profile`, written just now, and reads the file back: a name set here is not a rename. */
+  private async adopt(profile: Profile): Promise<void> {
     this.current = profile;
     this.stamp = '';
     await this.refresh();

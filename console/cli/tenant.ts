@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Config } from '../../core/config.js';
-import { readFileBounded, writeFileAtomic } from '../../core/fs.js';
+import { readFileBounded, readFileIfExists, writeFileAtomic } from '../../core/fs.js';
 import { generateKey, hashKey, readTenantKey, writeTenantKey } from '../../core/keys.js';
 import { assertTenantId, InvalidTenantIdError } from '../../core/paths.js';
 import { LIMITS, parseProfileYaml, ProfileError, type Profile } from '../../core/profile.js';
@@ -183,7 +183,12 @@ async function importProfile(config: Config, argv: string[], io: Output): Promis
   const id = tenantId(args.positionals[0]);
   findTenant(config, id);
   const { text, profile } = loadProfileFile(args.positionals[1]!);
-  const renamed = await saveProfileNamed(config, id, profile.name, () => writeFileAtomic(config.paths.profile(id), text, 0o600));
+  const file = config.paths.profile(id);
+  const renamed = await saveProfileNamed(config, id, profile.name, () => {
+    const before = readFileIfExists(file);
+    writeFileAtomic(file, text, 0o600);
+    return () => (before === undefined ? fs.rmSync(file, { force: true }) : writeFileAtomic(file, before, 0o600));
+  });
   io.out(`imported "${neutralise(profile.name)}" into ${id}: ${profile.services.length} services, ${profile.faq.length} FAQ entries, timezone ${profile.timezone}`);
   if (renamed !== undefined) io.out(`${id} is now listed as "${neutralise(profile.name)}" (was "${neutralise(renamed)}")`);
 }

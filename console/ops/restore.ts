@@ -4,7 +4,8 @@ import { daemonRunning } from '../../core/pm2/daemon.js';
 import { applyRestore, BackupError, planRestore, verifyBackup, type RestorePlan } from '../backup.js';
 import { BrainApi, BrainRefused, BrainUnreachable } from '../brain-api.js';
 import { OpsError } from './errors.js';
-import { appsFor, startApps, targetOf, withPm2 } from './processes.js';
+import { readRegistry } from '../../core/registry.js';
+import { appsFor, startApps, syncGateway, targetOf, withPm2 } from './processes.js';
 
 /**
  * `wr-console restore`: stops what holds the files it replaces, puts the backup back, and starts
@@ -21,17 +22,28 @@ export async function restoreBackup(config: Config, env: NodeJS.ProcessEnv, dir:
     const suspended = plan.full ? [] : await suspendInBrain(brain, plan.tenants);
     const stopBrain = plan.full || suspended === null;
     const touched = [...(stopBrain ? [BRAIN] : []), ...plan.tenants.map(gatewayName), ...(plan.full ? [MONITOR] : [])];
+    // A whole restore brings back the backup's registry: tenants added since are no longer in it.
+    const dropped = plan.full ? readRegistry(config.paths).map((t) => t.id).filter((id) => !plan.tenants.includes(id)) : [];
+    const daemon = await daemonRunning(env);
     let wasRunning: string[] = [];
+    let inPm2: string[] = [];
     try {
-      if (await daemonRunning(env)) {
+      if (daemon) {
         wasRunning = await withPm2(env, false, async (pm2) => {
-          const online = (await pm2.list()).filter((p) => touched.includes(p.name) && p.status === 'online').map((p) => p.name);
+          const listed = await pm2.list();
+          inPm2 = listed.map((p) => p.name);
+          const online = listed.filter((p) => touched.includes(p.name) && p.status === 'online').map((p) => p.name);
           for (const name of online) await pm2.stop(name);
           return online;
         });
         if (wasRunning.length) say(`stopped ${wasRunning.join(', ')}`);
       }
       await applyRestore(config, dir, plan, say);
+      // Their gateways would go on taking customers' messages no brain accepts any more.
+      for (const id of dropped) {
+        await syncGateway(config, env, id, false, say);
+        say(`${id} is not in the backup, so it is no longer registered; its data is kept in ${config.paths.tenantDir(id)} (adding "${id}" again reuses it)`);
+      }
     } finally {
       // Even after a failed copy: the tenant is served again (from whichever file is in place).
       for (const id of suspended ?? []) await brain.resumeTenant(id).catch(() => {});
@@ -41,6 +53,8 @@ export async function restoreBackup(config: Config, env: NodeJS.ProcessEnv, dir:
           for (const name of wasRunning) for (const line of await startApps(pm2, appsFor(config, targetOf(name), env.WR_DEMO === '1'))) say(line);
         });
       }
+      // A tenant the backup brings back (removed since) is served like one just added.
+      if (daemon) for (const id of plan.tenants) if (!inPm2.includes(gatewayName(id)) && readRegistry(config.paths).some((t) => t.id === id)) await syncGateway(config, env, id, true, say);
     }
     return plan;
   } catch (err) {

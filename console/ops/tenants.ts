@@ -6,7 +6,7 @@ import { allocatePort, isPortFree } from '../../core/ports.js';
 import { minimalProfile, profileToYaml, renameProfileYaml } from '../../core/profile.js';
 import type { Tenant, Transport } from '../../core/registry.js';
 import { updateTenants } from '../../core/shared-registry.js';
-import { hasControl } from '../../core/text.js';
+import { hasControl, invisibleIn, invisibleNameError } from '../../core/text.js';
 import { OpsError } from './errors.js';
 import { syncGateway } from './processes.js';
 
@@ -28,6 +28,8 @@ export async function registerTenant(config: Config, input: NewTenant): Promise<
   if (!name.trim()) throw new OpsError('the business name is required: give the name customers know the business by');
   if (name.length > 100) throw new OpsError(`the business name is ${name.length} characters: at most 100 are accepted`);
   if (hasControl(name)) throw new OpsError('the business name has control characters or line breaks: give it as one line of plain text');
+  const invisible = invisibleIn(name);
+  if (invisible) throw new OpsError(invisibleNameError(invisible));
   const paths = config.paths;
   const reused = fs.existsSync(paths.tenantDir(id));
   const key = generateKey();
@@ -52,7 +54,9 @@ export async function registerTenant(config: Config, input: NewTenant): Promise<
     const kept = readFileIfExists(paths.profile(id));
     const given = input.profileText ?? kept;
     const text = given === undefined ? profileToYaml(minimalProfile(name)) : renameProfileYaml(given, name);
+    // A kept file as it was still becomes private, as every profile.yaml wr writes is.
     if (text !== kept) writeFileAtomic(paths.profile(id), text, 0o600);
+    else fs.chmodSync(paths.profile(id), 0o600);
     const created: Tenant = { id, name, port, transport, createdAt: new Date().toISOString(), keyHash: hashKey(key) };
     return { tenants: [...tenants, created], result: created };
   });

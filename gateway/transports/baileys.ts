@@ -150,22 +150,51 @@ export function readContent(m: WAMessage): { kind: MessageKind; text: string | n
     const phone = /TEL[^:]*:([+\d\s-]+)/i.exec(card.vcard ?? '')?.[1]?.replace(/[\s-]/g, '');
     return { kind: 'contact', text: null, media: { name: c.contactsArrayMessage?.displayName ?? card.displayName ?? undefined, ...(phone ? { phone } : {}) } };
   }
-  if (c.stickerMessage) return { kind: 'sticker', text: null, media: { mimetype: c.stickerMessage.mimetype ?? undefined } };
+  // An animated (Lottie) sticker wraps an ordinary sticker message.
+  const sticker = c.stickerMessage ?? c.lottieStickerMessage?.message?.stickerMessage;
+  if (sticker) return { kind: 'sticker', text: null, media: { mimetype: sticker.mimetype ?? undefined } };
   if (c.reactionMessage) return { kind: 'reaction', text: c.reactionMessage.text ?? '' };
   const type = getContentType(c);
   if (!type || PROTOCOL_NOISE.has(type)) return null;
   // Something a customer sent that wr cannot open (a poll, an event, an order…): still recorded and answered.
   const poll = c.pollCreationMessage ?? c.pollCreationMessageV2 ?? c.pollCreationMessageV3;
-  return { kind: 'other', text: poll?.name ?? c.eventMessage?.name ?? null, media: { name: contentLabel(type) } };
+  const label = contentLabel(type);
+  return { kind: 'other', text: poll?.name ?? c.eventMessage?.name ?? null, media: label ? { name: label } : {} };
 }
 
 /** Content that is never a customer's message: keys, receipts, context, revokes, poll votes, pins. */
 const PROTOCOL_NOISE: ReadonlySet<string> = new Set(['protocolMessage', 'senderKeyDistributionMessage', 'messageContextInfo', 'pollUpdateMessage', 'keepInChatMessage', 'pinInChatMessage', 'encReactionMessage', 'albumMessage', 'encEventResponseMessage']);
 
-/** `pollCreationMessageV3` → `poll`, `groupInviteMessage` → `group invite`: for the record line. */
-function contentLabel(type: string): string {
-  if (type.startsWith('pollCreation')) return 'poll';
-  return type.replace(/Message(V\d+)?$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() || 'message';
+/**
+ * What the record line calls content wr cannot open, by its WAProto field (every version of it):
+ * each label has its words in every language in gateway/words.ts. Fields not listed are WhatsApp's
+ * own plumbing that may still reach a chat: a plain "message".
+ */
+const CONTENT_LABELS: readonly [RegExp, string][] = [
+  [/^pollCreation/, 'poll'],
+  [/^pollResultSnapshot/, 'poll results'],
+  [/^eventMessage$/, 'event'],
+  [/^groupInviteMessage$/, 'group invite'],
+  [/^newsletter(Admin|Follower)Invite/, 'channel invite'],
+  [/^(send|request)PaymentMessage$|^paymentInviteMessage$/, 'payment'],
+  [/^(decline|cancel)PaymentRequestMessage$/, 'payment request withdrawn'],
+  [/^orderMessage$/, 'order'],
+  [/^productMessage$/, 'product'],
+  [/^invoiceMessage$/, 'invoice'],
+  [/^(list|buttons|template|interactive|highlyStructured)Message$/, 'interactive message'],
+  [/^stickerPackMessage$/, 'sticker pack'],
+  [/^scheduledCall/, 'scheduled call'],
+  [/^callLogMes+age$|^bcallMessage$/, 'call log'],
+  [/^(enc)?[cC]ommentMessage$/, 'comment'],
+  [/^(question|questionReply|questionResponse|statusQuestionAnswer)Message$/, 'question'],
+  [/^(groupStatus|status)MentionMessage$/, 'status mention'],
+  [/^status(Quoted|StickerInteraction)Message$/, 'status reply'],
+  [/^requestPhoneNumberMessage$/, 'phone number request'],
+];
+
+/** `pollCreationMessageV3` → `poll`, `groupInviteMessage` → `group invite`; undefined for plumbing. */
+export function contentLabel(type: string): string | undefined {
+  return CONTENT_LABELS.find(([field]) => field.test(type))?.[1];
 }
 
 /** Groups, broadcasts, status updates and newsletters: never a customer's one-to-one chat. */

@@ -128,6 +128,14 @@ describe.each(engines())('on $name', (engine) => {
       expect(got.timezone).toBe('Europe/London');
     });
 
+    it('refuses a business name with a bidi or zero-width character with 400, changing nothing', async () => {
+      const res = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'salon-b', body: { ...profileBody, name: 'Salon \u202eB' } });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'invalid profile', details: [{ path: 'name', message: 'the business name has an invisible or text-direction character (U+202E): type the name again as plain text' }] });
+      expect(brain.tenants.registry.get('salon-b')?.name).not.toContain('\u202e');
+      expect(fs.readFileSync(t.config.paths.profile('salon-b'), 'utf8')).not.toContain('\u202e');
+    });
+
     it('validates query strings', async () => {
       const res = await brain.call('GET', '/api/conversations?limit=5000', { key: brain.adminKey, tenant: 'salon-b' });
       expect(res.status).toBe(400);

@@ -45,6 +45,11 @@ describe('the classifier corpus', () => {
     });
   });
 
+  it('names the kind of business of the lines under a "# kind:" comment, up to the next one', () => {
+    const dir = folder({ 'w.en.txt': 'hours | when are you open\n# kind: plumber\nbook | can you come fix a leak\n# a note\nhours | open sunday?\n# kind: notary\nfaq | do I bring my passport\n' });
+    expect(loadCorpus(dir).en.map((u) => u.kind)).toEqual([undefined, 'plumber', 'plumber', 'notary']);
+  });
+
   it('names every bad line and file, with what to write instead', () => {
     const dir = folder({ 'base.en.txt': 'hours | ok\nhoras | typo\nno bar here\nbook |\n', 'extra.fr.txt': 'hours | quand\n', 'notes.txt': '' });
     let error: CorpusError | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LINEAR_DEFAULTS, LinearModel, linearFeatures } from '../../brain/receptionist/linear.js';
+import { ADAPT_DEFAULTS, LINEAR_DEFAULTS, LinearModel, linearFeatures } from '../../brain/receptionist/linear.js';
 
 const corpus = [
   ['i want to book an appointment', 'book'],
@@ -68,5 +68,29 @@ describe('the linear model', () => {
   it('refuses a saved state whose weights do not fit its features and labels', () => {
     const state = LinearModel.train(corpus, { ...LINEAR_DEFAULTS, minCount: 1 }).state();
     expect(() => LinearModel.fromState({ ...state, features: state.features.slice(1) })).toThrow(/do not match/);
+  });
+
+  it("learns a tenant's own word from its lines, leaves the shared model as it was and words every intent uses nearly so", () => {
+    const model = LinearModel.train(corpus, { ...LINEAR_DEFAULTS, minCount: 1 });
+    const before = model.state();
+    // "qzxjv" has no word nor piece of the corpus: the shared model cannot read it at all.
+    const own = model.adapt([{ text: 'qzxjv', label: 'hours' }]);
+    const p = (text: string, overlay = own) => model.scores(text, 1, overlay).find((s) => s.label === 'hours')!.p;
+    expect(model.scores('qzxjv')).toEqual([]);
+    expect(p('qzxjv')).toBeGreaterThan(0.5);
+    expect(model.scores('who won the qzxjv', 1, own)[0]!.label).toBe('unknown');
+    expect(model.state()).toEqual(before);
+    // A word of many corpus lines moves by a small share of the step: "my" is in 3 lines, "tomorrow" in 4.
+    const common = model.adapt([{ text: 'cancel my appointment tomorrow', label: 'hours' }], { ...ADAPT_DEFAULTS, common: 0.01 });
+    expect(Math.abs(common.rows.get('w:tomorrow')![0]!)).toBeLessThan(0.05);
+    const moved = model.adapt([{ text: 'cancel my appointment tomorrow', label: 'hours' }], { ...ADAPT_DEFAULTS, common: 1000 });
+    expect(Math.abs(moved.rows.get('w:tomorrow')![0]!)).toBeGreaterThan(Math.abs(common.rows.get('w:tomorrow')![0]!) * 100);
+  });
+
+  it('adapts the same way every time, and lines of a label it never learned teach nothing', () => {
+    const model = LinearModel.train(corpus, { ...LINEAR_DEFAULTS, minCount: 1 });
+    const lines = [{ text: 'balayage', label: 'book' }, { text: 'do you take cards', label: 'hours' }];
+    expect([...model.adapt(lines).rows]).toEqual([...model.adapt(lines).rows]);
+    expect(model.adapt([{ text: 'balayage', label: 'faq' }]).rows.size).toBe(0);
   });
 });

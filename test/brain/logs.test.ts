@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { startBrain, type RunningBrain } from '../../brain/server.js';
+import { renameProfileYaml } from '../../core/profile.js';
+import { readRegistry } from '../../core/registry.js';
+import { updateTenants } from '../../core/shared-registry.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { until } from '../helpers/gateway.js';
 
 let t: TestHome;
 let brain: RunningBrain;
@@ -53,6 +57,30 @@ describe('what the brain logs at info level', () => {
     const logged = lines.join('');
     expect(logged).not.toContain('secret-text-XYZ');
     expect(logged).not.toContain('Secretname');
+  });
+});
+
+describe('renames', () => {
+  const RENAMED = "the registry now lists the tenant under its profile's name";
+  const file = () => t.config.paths.profile('clinic');
+  const listed = () => readRegistry(t.config.paths).find((r) => r.id === 'clinic')?.name;
+
+  it('logs a rename only when the registry changed', async () => {
+    const before = fs.readFileSync(file(), 'utf8');
+    // The registry already lists the name the hand edit gives (another brain, a PUT): nothing to rename.
+    await updateTenants(t.config, (tenants) => ({ tenants: tenants.map((x) => (x.id === 'clinic' ? { ...x, name: 'Sonrisa Norte' } : x)), result: undefined }));
+    lines.length = 0;
+    fs.writeFileSync(file(), renameProfileYaml(before, 'Sonrisa Norte'));
+    expect((await (await call('GET', '/api/profile')).json()).name).toBe('Sonrisa Norte');
+    // The rename runs after the answer; a second request waits its turn behind the registry's lock.
+    await updateTenants(t.config, (tenants) => ({ tenants, result: undefined }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lines.join('')).not.toContain(RENAMED);
+    // A real rename is logged.
+    fs.writeFileSync(file(), before);
+    expect((await (await call('GET', '/api/profile')).json()).name).toBe('Sonrisa Dental Clinic');
+    await until(() => lines.join('').includes(RENAMED), 10_000, 'the rename to be logged');
+    expect(listed()).toBe('Sonrisa Dental Clinic');
   });
 });
 

@@ -18,6 +18,8 @@ describe('a name given along the way in a request (issue 13, class A)', () => {
     ["singing for my son on friday at 5, he's Rory Walsh", 'Rory Walsh'],
     ['names are Mia & Jacob Stone, piano duet on saturday at 11', 'Mia & Jacob Stone'],
     ['clase de guitarra el jueves a las 6 para Irene Castro', 'Irene Castro'],
+    ['El es Hernán Arango y yo Beatriz Arango', 'Hernán Arango'],
+    ['guitarra para los dos el lunes, él es Pablo Soto', 'Pablo Soto'],
     ['quiero apuntar a mi hijo Marcos Ibáñez a batería el sábado a las 10', 'Marcos Ibáñez'],
     ['canto el martes a las 7, es para mi hija Alba', 'Alba'],
     ['piano mañana a las 5, se llama Elena de la Fuente', 'Elena de la Fuente'],

@@ -3,7 +3,8 @@ import { ServiceMatcher, sharesServiceWord } from '../../brain/receptionist/matc
 import { parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import { describe, expect, it } from 'vitest';
-import { confirmsProposal, fillWhen, fillsRelative, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
+import { confirmsProposal, fillWhen, fillsRelative, saysYesTo, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
+import { severalBookings, withoutNumberedNames } from '../../brain/receptionist/several.js';
 import type { When } from '../../brain/receptionist/when.js';
 
 const zone = new IANAZone('Europe/Madrid');
@@ -254,4 +255,72 @@ describe('an hour-sized number answers "what time?" (issue 13)', () => {
   it.each(['any chance of 10', '10 good', '10 work for you', 'tipo 10', 'las 10 puede ser'])('"%s" is 10 once the day is held', (text) => expect(fill(text)).toBe(600));
   it.each(['for 2 people', 'how long does it take 30 minutes', 'is it 10 euros', 'not 10', 'somos 5 personas cabemos', 'i m at 12 byres road near the big park by the station'])('"%s" is no hour', (text) => expect(fill(text)).toBeUndefined());
   it('is no hour before any day is held', () => expect(fill('any chance of 10', {})).toBeUndefined());
+});
+
+describe('a yes that says which of several bookings it is for (issue 13)', () => {
+  const pending = { action: 'create_booking' as const, serviceId: 'wash', start: '2026-03-27T10:00', name: 'Rachel' };
+  const wash = { id: 'wash', name: 'Exterior hand wash', aliases: ['lavado exterior', 'lavado', 'wash'], duration: 60 } as never;
+  const faros = { id: 'faros', name: 'Headlight restoration', aliases: ['faros', 'headlights'], duration: 60 } as never;
+  const yes = (text: string, afterBooking = false, named: never[] = []) => saysYesTo(text, pending, named, [wash, faros], afterBooking);
+  it('names the proposal\'s service or whose it is', () => {
+    for (const text of ['yes for the wash', 'si el del lavado', 'si la de el', 'yes for my wife', 'yes for Donna']) expect(yes(text), text).toBe(true);
+  });
+  it('"too" says yes only to the next of several bookings', () => {
+    for (const text of ["yes for Donna's too", 'el lavado tambien', 'y la mia tambien si', 'and yes for the wash too']) {
+      expect(yes(text, true), text).toBe(true);
+      if (!/\b(yes|si)\b/.test(text)) expect(yes(text), text).toBe(false);
+    }
+  });
+  it('is no yes with a no, a question, a number, another service or a stranger\'s word', () => {
+    for (const text of ['no for the wash', 'yes for the wash?', 'yes at 11', 'yes for donna too but later', 'yes for the headlights', 'yes for the big wash please today']) expect(yes(text, true, text.includes('headlights') ? [faros] : []), text).toBe(false);
+  });
+});
+
+describe('several bookings asked for in one message (issue 13)', () => {
+  const zone = new IANAZone('Europe/London');
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  const svc = (id: string, name: string, aliases: string[] = []) => ({ id, name, aliases, duration: 60 }) as never;
+  const cut = svc('cut', 'Haircut', ['cut']);
+  const kids = svc('kids', 'Kids cut');
+  const mani = svc('mani', 'Manicure');
+  const pedi = svc('pedi', 'Pedicure');
+  it('pairs each service with its own time, or the times in order', () => {
+    expect(severalBookings('a haircut at 10 for me and a kids cut at 10:30 for my son on saturday', 'en', now, [cut, kids])).toEqual([
+      { serviceId: 'cut', date: '2026-03-28', time: 600, ambiguousMeridiem: true },
+      { serviceId: 'kids', date: '2026-03-28', time: 630, ambiguousMeridiem: true },
+    ]);
+    expect(severalBookings('a haircut for me and a kids cut for my son saturday, 10am then 11am', 'en', now, [cut, kids])?.map((b) => b.time)).toEqual([600, 660]);
+  });
+  it('puts a second service with no time of its own straight after the first', () => {
+    expect(severalBookings('quiero manicura y pedicura el viernes a las 5', 'es', now, [svc('mani', 'Manicura'), svc('pedi', 'Pedicura')])).toEqual([
+      { serviceId: 'mani', date: '2026-03-27', time: 300, ambiguousMeridiem: true },
+      { serviceId: 'pedi', date: '2026-03-27', afterPrevious: true },
+    ]);
+  });
+  it('books one service once per person, each with a time', () => {
+    expect(severalBookings('me and my sister both want a manicure friday, at 4 for me and 4:30 for her', 'en', now, [mani])?.map((b) => b.time)).toEqual([240, 270]);
+    expect(severalBookings('a manicure friday at 4 or 4:30', 'en', now, [mani])).toBeUndefined();
+  });
+  it('leaves a choice, a range, or services said apart to a question', () => {
+    expect(severalBookings('a manicure or a pedicure on friday at 4', 'en', now, [mani, pedi])).toBeUndefined();
+    expect(severalBookings('a manicure and a pedicure on friday between 3 and 5', 'en', now, [mani, pedi])).toBeUndefined();
+    expect(severalBookings('my pedicure last time was great. a manicure on friday at 4?', 'en', now, [mani, pedi])).toBeUndefined();
+    expect(severalBookings('a manicure and a pedicure at 3pm, 4pm and 5pm on friday', 'en', now, [mani, pedi])).toBeUndefined();
+  });
+});
+
+describe('a number inside a service\'s name is no time (issue 13)', () => {
+  const zone = new IANAZone('Europe/London');
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  const services = [
+    { id: 'private', name: 'Private session', aliases: ['one to one', '1-2-1'], duration: 60 },
+    { id: 'combo', name: 'Cut and colour 2 in 1', aliases: ['2 in 1'], duration: 90 },
+    { id: 'wash', name: 'Valet 4x4', aliases: ['4x4 valet'], duration: 60 },
+  ] as never[];
+  const when = (text: string) => parseWhen(withoutNumberedNames(text, services), 'en', now);
+  it.each(['how much for a one to one', 'is a 1-2-1 free', 'how much is the 2 in 1', 'do you do a 4x4 valet'])('"%s" names no time', (text) => expect(when(text).time).toBeUndefined());
+  it('keeps the time said beside the name', () => {
+    expect(when('a one to one on friday at 10am')).toMatchObject({ date: '2026-03-27', time: 600 });
+    expect(when('2 in 1 at 3pm tomorrow')).toMatchObject({ date: '2026-03-25', time: 900 });
+  });
 });

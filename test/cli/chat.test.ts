@@ -1,26 +1,19 @@
 import http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRegistry } from '../../core/registry.js';
-import { startTestBrain, type TestBrain } from '../helpers/brain.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import type { TestBrain } from '../helpers/brain.js';
+import { closeAfterEach, startBrainAndGateway } from '../helpers/brain-gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { cli, type TestHome } from '../helpers/home.js';
 
 let t: TestHome;
 let brain: TestBrain | undefined;
 let gw: TestGateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await brain?.close();
-  gw = brain = undefined;
-  t?.cleanup();
-});
+closeAfterEach(() => ({ t, gw, brain }), () => (gw = brain = undefined));
 
 describe('wr-console chat', () => {
   it('pairs a simulator tenant still at its QR (as the README\'s "Try it" leaves salon-b), then answers', async () => {
-    t = makeHome();
-    await cli(t.env, 'tenant', 'add', 'salon-b', '--profile', exampleProfile, '--transport', 'simulator');
-    brain = await startTestBrain(t);
-    gw = await startTestGateway(t, 'salon-b', brain.url, { port: readRegistry(t.config.paths)[0]!.port });
+    ({ t, brain, gw } = await startBrainAndGateway({ tenant: 'salon-b', registryPort: true }));
     await gw.until(async () => (await (await gw!.call('GET', '/health')).json()).status === 'qr');
     const r = await cli(t.env, 'chat', 'salon-b', 'what are your hours?');
     expect(r).toMatchObject({ code: 0, stderr: 'salon-b: paired its simulated WhatsApp' });
@@ -30,10 +23,7 @@ describe('wr-console chat', () => {
   });
 
   it('a tenant paired by someone else between its /health and the pairing (another chat, the console) still gets the message', async () => {
-    t = makeHome();
-    await cli(t.env, 'tenant', 'add', 'salon-b', '--profile', exampleProfile, '--transport', 'simulator');
-    brain = await startTestBrain(t);
-    gw = await startTestGateway(t, 'salon-b', brain.url);
+    ({ t, brain, gw } = await startBrainAndGateway({ tenant: 'salon-b' }));
     await gw.until(async () => (await (await gw!.call('GET', '/health')).json()).status === 'qr');
     // In front of the gateway, on the tenant's port: the other pairing lands right after /health answered "qr".
     const front = http.createServer(async (req, res) => {
@@ -57,10 +47,7 @@ describe('wr-console chat', () => {
   });
 
   it('says how to bring back a simulator tenant that is not connected, rather than to pair it', async () => {
-    t = makeHome();
-    await cli(t.env, 'tenant', 'add', 'salon-b', '--profile', exampleProfile, '--transport', 'simulator');
-    brain = await startTestBrain(t);
-    gw = await startTestGateway(t, 'salon-b', brain.url, { port: readRegistry(t.config.paths)[0]!.port });
+    ({ t, brain, gw } = await startBrainAndGateway({ tenant: 'salon-b', registryPort: true }));
     await gw.call('POST', '/simulate/pair');
     await gw.call('POST', '/simulate/disconnect', { code: 401 });
     await gw.until(async () => (await (await gw!.call('GET', '/health')).json()).status === 'logged_out');

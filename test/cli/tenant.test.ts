@@ -55,6 +55,13 @@ describe('wr-console tenant', () => {
     // Removed without --purge, then purged as the removal says: the kept folder goes.
     await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A');
     await cli(t.env, 'tenant', 'remove', 'clinic-a');
+    // A kept profile.yaml someone made readable to all, reused as it is (same name), is private again.
+    fs.chmodSync(t.config.paths.profile('clinic-a'), 0o644);
+    const kept = fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8');
+    expect((await cli(t.env, 'tenant', 'add', 'clinic-a', '--name', 'Clinic A')).code).toBe(0);
+    expect(fs.readFileSync(t.config.paths.profile('clinic-a'), 'utf8')).toBe(kept);
+    expect(fs.statSync(t.config.paths.profile('clinic-a')).mode & 0o777).toBe(0o600);
+    await cli(t.env, 'tenant', 'remove', 'clinic-a');
     expect((await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge')).stderr).toContain('Refused without a terminal to ask');
     expect(fs.existsSync(t.config.paths.tenantDir('clinic-a'))).toBe(true);
     expect(await cli(t.env, 'tenant', 'remove', 'clinic-a', '--purge', '--yes')).toMatchObject({ code: 0, stdout: `deleted ${t.config.paths.tenantDir('clinic-a')}, kept since tenant clinic-a was removed` });
@@ -186,6 +193,25 @@ describe('wr-console tenant', () => {
     expect(id.code).toBe(1);
     expect(id.stderr).toMatch(/^wr-console: invalid tenant id "ev\\u001b\[2Jil"/);
     expect(readRegistry(t.config.paths)).toEqual([]);
+  });
+
+  it('refuses a business name with zero-width or bidi characters at tenant add --name and tenant import, changing nothing', async () => {
+    t = makeHome();
+    for (const [name, code] of [['Salon\u200bB', 'U+200B'], ['Salon \u202eB', 'U+202E']] as const) {
+      const r = await cli(t.env, 'tenant', 'add', 'shop', '--name', name, '--transport', 'simulator');
+      expect(r).toMatchObject({ code: 1, stderr: `wr-console: the business name has an invisible or text-direction character (${code}): type the name again as plain text` });
+    }
+    expect(readRegistry(t.config.paths)).toEqual([]);
+    expect(fs.existsSync(t.config.paths.tenantDir('shop'))).toBe(false);
+    await cli(t.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator');
+    const before = fs.readFileSync(t.config.paths.profile('shop'), 'utf8');
+    const file = path.join(t.home, 'bidi.yaml');
+    fs.writeFileSync(file, 'name: "Shop \u2067Evil\u2069"\ntimezone: UTC\n');
+    const imported = await cli(t.env, 'tenant', 'import', 'shop', file);
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain('name: the business name has an invisible or text-direction character (U+2067): type the name again as plain text');
+    expect(fs.readFileSync(t.config.paths.profile('shop'), 'utf8')).toBe(before);
+    expect(readRegistry(t.config.paths).map((x) => x.name)).toEqual(['Shop']);
   });
 
   it("the console's add (registerTenant) refuses an empty or over-long name before it touches a kept profile", async () => {

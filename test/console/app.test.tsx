@@ -104,6 +104,14 @@ describe('console TUI', () => {
     expect(frame()).not.toContain('LLM');
   });
 
+  it('tells apart two tenants with the same business name by their whole id, however long (a cut id made them look the same)', () => {
+    const rows = [row('salon-centro-madrid-norte', { name: 'Salon Bella' }), row('salon-centro-madrid-sur', { name: 'Salon Bella' })];
+    app = render(<TenantTable rows={rows} selected={0} height={10} width={100} now={Date.now()} />);
+    const lines = frame().split('\n');
+    expect(lines.find((l) => l.includes('salon-centro-madrid-norte '))).toContain('Salon Bella');
+    expect(lines.find((l) => l.includes('salon-centro-madrid-sur '))).toContain('Salon Bella');
+  });
+
   it('renders only the rows that fit with 150 tenants, following the selection', async () => {
     const rows = Array.from({ length: 150 }, (_, i) => row(`t${String(i).padStart(3, '0')}`));
     app = render(<App backend={new FakeBackend(rows)} tickMs={60_000} />);

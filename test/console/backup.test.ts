@@ -98,6 +98,10 @@ describe('backup and restore', () => {
     expect((await cli(t.env, 'restore', dir, '--tenant', 'ghost')).stderr).toBe('wr-console: the backup has no tenant "ghost" (it has: clinic, salon)');
     expect((await cli(t.env, 'restore', '/nonexistent')).stderr).toBe('wr-console: /nonexistent is not a wr backup (manifest.json: ENOENT)');
     expect((await cli(t.env, 'backup', '--out', dir)).stderr).toBe(`wr-console: ${dir} is not empty: choose another --out`);
+    // A file there (wr.env, say): one line, the file untouched, not a stack trace.
+    const settings = fs.readFileSync(t.config.paths.envFile, 'utf8');
+    expect(await cli(t.env, 'backup', '--out', t.config.paths.envFile)).toMatchObject({ code: 1, stderr: `wr-console: ${t.config.paths.envFile} is a file, not a folder: choose another --out` });
+    expect(fs.readFileSync(t.config.paths.envFile, 'utf8')).toBe(settings);
   });
 
   it('carries the messages a gateway acknowledged but could not store (its spill file) to the restored gateway, after any waiting there', async () => {

@@ -92,6 +92,24 @@ describe('wr-console over a real PM2 daemon', () => {
     expect(removed.stdout).toContain('wr-gw-broken: stopped and removed from PM2');
     expect((await list())['wr-gw-broken']).toBeUndefined();
   });
+
+  it('a whole restore stops the gateway of a tenant added since (no longer registered), keeping its data, and starts the gateway of one it brings back', async () => {
+    expect((await stack.wr('tenant', 'add', 'extra', '--name', 'Extra', '--transport', 'simulator')).stdout).toContain('wr-gw-extra: started');
+    const out = `${stack.home.home}/backup-extra`;
+    expect((await stack.wr('backup', '--out', out)).code).toBe(0);
+    expect((await stack.wr('tenant', 'remove', 'extra')).stdout).toContain('wr-gw-extra: stopped and removed from PM2');
+    expect((await stack.wr('tenant', 'add', 'late', '--name', 'Late', '--transport', 'simulator')).stdout).toContain('wr-gw-late: started');
+    const restored = await stack.wr('restore', out, '--force');
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain('wr-gw-late: stopped and removed from PM2');
+    expect(restored.stdout).toContain(`late is not in the backup, so it is no longer registered; its data is kept in ${stack.home.config.paths.tenantDir('late')} (adding "late" again reuses it)`);
+    expect(restored.stdout).toContain('wr-gw-extra: started');
+    expect((await list())['wr-gw-late']).toBeUndefined();
+    await until(async () => (await list())['wr-gw-extra']?.status === 'online', 20_000);
+    expect(fs.existsSync(stack.home.config.paths.secret('late'))).toBe(true);
+    const { readRegistry } = await import('../../core/registry.js');
+    expect(readRegistry(stack.home.config.paths).map((t) => t.id)).toEqual(['demo', 'extra']);
+  }, 120_000);
 });
 
 function cliWithDemo(...argv: string[]) {

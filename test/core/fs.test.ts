@@ -67,4 +67,32 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(dir)).toEqual(['busy']);
     expect(fs.readFileSync(path.join(target, 'inside'), 'utf8')).toBe('kept');
   });
+
+  it('says what happened and what to do when the folder cannot be synced after the rename', () => {
+    // A folder this user may write into but not read: the new file lands, opening the folder to sync it fails (EACCES).
+    const locked = path.join(dir, 'write-only');
+    fs.mkdirSync(locked, { mode: 0o333 });
+    fs.chmodSync(locked, 0o333);
+    const file = path.join(locked, 'state.json');
+    // root reads any folder: the write runs as nobody, which root can switch back from.
+    const asRoot = process.geteuid?.() === 0;
+    if (asRoot) {
+      fs.chownSync(locked, 65534, 65534);
+      fs.chmodSync(dir, 0o711);
+    }
+    let error: NodeJS.ErrnoException | undefined;
+    if (asRoot) process.seteuid!(65534);
+    try {
+      writeFileAtomic(file, 'new');
+    } catch (err) {
+      error = err as NodeJS.ErrnoException;
+    } finally {
+      if (asRoot) process.seteuid!(0);
+    }
+    expect(error?.code).toBe('EACCES');
+    expect(error?.message).toBe(
+      `${file} was written, but its folder could not be synced to disk (EACCES): a power cut now could bring back the old file; its folder does not let this user read or write it: fix its owner or mode (ls -ld) and try again`,
+    );
+    expect(fs.readFileSync(file, 'utf8')).toBe('new');
+  });
 });

@@ -45,6 +45,19 @@ describe('business profile', () => {
     expect(parseProfile({ name: '  Shop ', timezone: 'Europe/Madrid' }).name).toBe('Shop');
   });
 
+  it('refuses a business name with zero-width or bidi control characters, naming the character, and keeps emoji joined', () => {
+    const message = (code: string) => `name: the business name has an invisible or text-direction character (${code}): type the name again as plain text`;
+    for (const [name, code] of [['Salon\u200bB', 'U+200B'], ['Salon \u202eB nolaS', 'U+202E'], ['\u2066Salon\u2069', 'U+2066'], ['Salon\u200fB', 'U+200F'], ['Sal\ufeffon', 'U+FEFF'], ['Sal\u00adon', 'U+00AD']] as const) {
+      expect(problems(`name: ${JSON.stringify(name)}\ntimezone: Europe/Madrid\n`)).toEqual([expect.stringContaining(message(code))]);
+      expect(() => parseProfile({ name, timezone: 'Europe/Madrid' })).toThrow(message(code));
+    }
+    // A joiner between two emoji draws one emoji (a family): that name is visible as it is.
+    expect(parseProfile({ name: 'Casa 👨\u200d👩\u200d👧', timezone: 'Europe/Madrid' }).name).toBe('Casa 👨\u200d👩\u200d👧');
+    expect(() => parseProfile({ name: 'Casa\u200dB', timezone: 'Europe/Madrid' })).toThrow(message('U+200D'));
+    // A registry name kept from before still starts a tenant, without the characters.
+    expect(minimalProfile('Salon \u202eB').name).toBe('Salon B');
+  });
+
   it('accepts the shipped demo clinic profile in full', () => {
     const p = parseProfileYaml(fs.readFileSync(exampleProfile, 'utf8'));
     expect(p.name).toBe('Sonrisa Dental Clinic');

@@ -3,15 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Boom } from '@hapi/boom';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../core/logger.js';
 import { RawDb } from '../../core/sqlite/raw.js';
-import { assertMediaContent, BufferJSON, getUrlFromDirectPath } from '@whiskeysockets/baileys';
+import { assertMediaContent, BufferJSON, getUrlFromDirectPath, proto, type WAMessage } from '@whiskeysockets/baileys';
 import type { GatewayStore } from '../../gateway/store.js';
-import { BaileysTransport, type SocketLike } from '../../gateway/transports/baileys.js';
-import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
+import { BaileysTransport, readContent, type SocketLike } from '../../gateway/transports/baileys.js';
+import { gatewayWords, OTHER_LABELS } from '../../gateway/words.js';
+import { exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
 import { FakeHttpServer } from '../helpers/fake-http.js';
-import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import type { TestBrain } from '../helpers/brain.js';
+import { closeAfterEach, startBrainAndGateway } from '../helpers/brain-gateway.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
 import { encryptMedia, FakeMediaCdn, mediaFields } from '../helpers/wa-media.js';
 
@@ -107,20 +109,16 @@ const baileysFor = (store: GatewayStore, spillBytes?: number) =>
 const sock = () => sockets.at(-1)!;
 
 beforeEach(async () => {
+  // The transport's auth folder and spill file are in this home: made before the gateway starts.
   t = makeHome();
-  await cli(t.env, 'tenant', 'add', 'shop', '--profile', exampleProfile, '--transport', 'baileys');
-  brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
   sockets = [];
   cdn = await FakeMediaCdn.start();
-  gw = await startTestGateway(t, 'shop', brain.url, { transport: baileysFor });
+  const started = await startBrainAndGateway({ home: t, tenant: 'shop', add: ['--profile', exampleProfile, '--transport', 'baileys'], gateway: { transport: baileysFor } });
+  brain = started.brain!;
+  gw = started.gw;
   await until(() => sockets.length === 1);
 });
-afterEach(async () => {
-  await gw?.close();
-  await brain?.close();
-  await cdn?.close();
-  t?.cleanup();
-});
+closeAfterEach(() => ({ t, gw, brain, others: [cdn] }), () => {});
 
 const health = async () => (await fetch(`${gw.url}/health`)).json();
 
@@ -510,6 +508,36 @@ describe('Baileys adapter: every kind a customer sends', () => {
     const texts = (await records('+34600333444'))!.filter((m) => m.direction === 'in').map((m) => m.text);
     expect(texts).toEqual(['[poll: "Which day suits you?"]', '[event: "Birthday"]', '[group invite]']);
     expect((await pending()).map((e) => e.summary).join('\n')).toContain('which the bot cannot open');
+  });
+
+  it("every WAProto message type wr cannot open has its words in English and Spanish, and each of those words is used", () => {
+    // Every content field of a WhatsApp message (the fields Baileys' getContentType can name).
+    const fields = Object.keys(proto.Message.prototype).filter((k) => k.includes('Message') && k !== 'senderKeyDistributionMessage');
+    expect(fields.length).toBeGreaterThan(60);
+    const labels = new Map<string, string[]>();
+    for (const field of fields) {
+      const read = readContent({ key: { remoteJid: '34600333444@s.whatsapp.net', id: field }, message: { [field]: {} } } as WAMessage);
+      if (read?.kind === 'other' && read.media?.name) labels.set(read.media.name, [...(labels.get(read.media.name) ?? []), field]);
+    }
+    for (const [label, from] of labels) {
+      expect(OTHER_LABELS, `${from.join(', ')} → ${label}`).toContain(label);
+      expect(gatewayWords('es').others[label as (typeof OTHER_LABELS)[number]], label).not.toBe(label);
+    }
+    expect([...labels.keys()].sort()).toEqual([...OTHER_LABELS].sort());
+  });
+
+  it("labels rare content in Spanish for a Spanish business: a sticker pack, a payment, a channel invite, poll results; an animated sticker is a sticker", async () => {
+    const profile = await (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'shop' })).json();
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, language: 'es' } })).status).toBe(200);
+    await pairAndOpen();
+    sock().upsert('notify', from('RS1', { stickerPackMessage: { name: 'Gatos', stickerPackId: 'p1' } }));
+    sock().upsert('notify', from('RS2', { requestPaymentMessage: { currencyCodeIso4217: 'EUR', amount1000: 20000 } }));
+    sock().upsert('notify', from('RS3', { newsletterAdminInviteMessage: { newsletterJid: '1@newsletter', newsletterName: 'Ofertas' } }));
+    sock().upsert('notify', from('RS4', { pollResultSnapshotMessage: { name: '¿Martes?' } }));
+    sock().upsert('notify', from('RS5', { lottieStickerMessage: { message: { stickerMessage: { mimetype: 'application/was' } } } }));
+    await until(async () => ((await records('+34600333444')) ?? []).filter((m) => m.direction === 'in').length === 5, 10_000, 'five records');
+    const texts = (await records('+34600333444'))!.filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(texts).toEqual(['[paquete de stickers]', '[pago]', '[invitación a un canal]', '[resultados de una encuesta]', '[sticker]']);
   });
 
   it('a video note (ptvMessage) is a video: fetched, kept and acknowledged', async () => {

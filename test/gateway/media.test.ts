@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import { closeAfterEach, startBrainAndGateway } from '../helpers/brain-gateway.js';
 import { FakeHttpServer } from '../helpers/fake-http.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
 import { BrainClient } from '../../gateway/brain-client.js';
@@ -16,20 +17,11 @@ let brain: TestBrain | undefined;
 let gw: TestGateway | undefined;
 let whisper: FakeHttpServer | undefined;
 
-afterEach(async () => {
-  await gw?.close();
-  await brain?.close();
-  await whisper?.close();
-  gw = brain = whisper = undefined;
-  t?.cleanup();
-});
+closeAfterEach(() => ({ t, gw, brain, others: [whisper] }), () => (gw = brain = whisper = undefined));
 
 async function setup(env: Record<string, string> = {}, profile: string | ((t: TestHome) => string) = exampleProfile) {
-  t = makeHome({ ...env });
-  await cli(t.env, 'tenant', 'add', 'demo', '--profile', typeof profile === 'function' ? profile(t) : profile, '--transport', 'simulator');
-  brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
-  gw = await startTestGateway(t, 'demo', brain.url);
-  await gw.call('POST', '/simulate/pair');
+  ({ t, brain, gw } = await startBrainAndGateway({ tenant: 'demo', env, add: (home) => ['--profile', typeof profile === 'function' ? profile(home) : profile, '--transport', 'simulator'] }));
+  await gw!.call('POST', '/simulate/pair');
 }
 
 const sim = async () => (await (await gw!.call('GET', '/simulate/outbox')).json()) as { messages: { to: string; text: string }[]; declinedCalls: { id: string; from: string }[] };

@@ -1,28 +1,20 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawDb } from '../../core/sqlite/raw.js';
-import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
+import { cli, type TestHome } from '../helpers/home.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
+import { closeAfterEach, startBrainAndGateway } from '../helpers/brain-gateway.js';
 import { startTestGateway, until, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestHome;
 let brain: TestBrain | undefined;
 let gw: TestGateway | undefined;
 
-afterEach(async () => {
-  await gw?.close();
-  await brain?.close();
-  gw = brain = undefined;
-  t?.cleanup();
-});
+closeAfterEach(() => ({ t, gw, brain }), () => (gw = brain = undefined));
 
 async function setup(opts: { brainUp?: boolean } = {}) {
-  t = makeHome();
-  await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
-  await cli(t.env, 'tenant', 'add', 'other', '--name', 'Other', '--transport', 'simulator');
-  const brainPort = await freePort();
-  if (opts.brainUp !== false) brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' }, brainPort);
-  gw = await startTestGateway(t, 'demo', `http://127.0.0.1:${brainPort}`);
+  let brainPort: number;
+  ({ t, brain, gw, brainPort } = await startBrainAndGateway({ tenant: 'demo', others: [['other', '--name', 'Other', '--transport', 'simulator']], brainUp: opts.brainUp }));
   return brainPort;
 }
 
@@ -208,10 +200,7 @@ describe('simulator gateway', () => {
   });
 
   it('sends the replies already queued before it stops', async () => {
-    t = makeHome();
-    await cli(t.env, 'tenant', 'add', 'demo', '--profile', exampleProfile, '--transport', 'simulator');
-    brain = await startTestBrain(t, { BRAIN_RATE_LIMIT: '100000' });
-    gw = await startTestGateway(t, 'demo', brain.url, { governor: { perMinute: 300, burst: 1, jitterMs: 0 } });
+    ({ t, brain, gw } = await startBrainAndGateway({ tenant: 'demo', gateway: { governor: { perMinute: 300, burst: 1, jitterMs: 0 } } }));
     await gw.call('POST', '/simulate/pair');
     for (let i = 0; i < 5; i++) await inbound(`+3460050000${i}`, 'hello');
     await until(async () => (await gw!.store.inboxCounts()).done === 5);

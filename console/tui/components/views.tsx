@@ -51,9 +51,9 @@ const cell = (text: string, width: number) => (text.length > width ? `${text.sli
 type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
 
 /** `tier`: 0 below 100 columns, 1 from 100 (name, CPU and memory), 2 from 115 (the port too), 3 from 125 (LLM tokens today/budget). */
-function columns(tier: number, now: number): Column[] {
+function columns(tier: number, now: number, idWidth: number): Column[] {
   return [
-    ['ID', 14, (r) => r.id],
+    ['ID', idWidth, (r) => r.id],
     ...(tier >= 1 ? ([['NAME', tier >= 2 ? 18 : 13, (r: TenantRow) => neutralise(r.name)]] as Column[]) : []),
     ...(tier >= 2 ? ([['PORT', 5, (r: TenantRow) => (r.port ? String(r.port) : '-')]] as Column[]) : []),
     ['PM2', 9, (r) => r.pm2, (r) => statusColor(r.pm2)],
@@ -71,9 +71,9 @@ function columns(tier: number, now: number): Column[] {
 }
 
 /** A row as runs of equal colour: fewer styled pieces for Ink to lay out and tokenise each frame. */
-function segments(row: TenantRow, tier: number, now: number): [string, string | undefined][] {
+function segments(row: TenantRow, tier: number, now: number, idWidth: number): [string, string | undefined][] {
   const out: [string, string | undefined][] = [];
-  for (const [, w, value, color] of columns(tier, now)) {
+  for (const [, w, value, color] of columns(tier, now, idWidth)) {
     const c = color?.(row);
     const text = `${cell(value(row), w)} `;
     const last = out.at(-1);
@@ -84,12 +84,12 @@ function segments(row: TenantRow, tier: number, now: number): [string, string | 
 }
 
 /** One row; memoised so a change to one tenant re-renders one row, not the table. */
-const TableRow = memo(function TableRow({ row, selected, tier, now }: { row: TenantRow; selected: boolean; tier: number; now: number }) {
+const TableRow = memo(function TableRow({ row, selected, tier, now, idWidth }: { row: TenantRow; selected: boolean; tier: number; now: number; idWidth: number }) {
   return (
     <Text inverse={selected} wrap="truncate">
       {/* A marker as well as inverse: with NO_COLOR the terminal gets no inverse. */}
       {selected ? '▶' : ' '}
-      {segments(row, tier, now).map(([text, color], i) => (
+      {segments(row, tier, now, idWidth).map(([text, color], i) => (
         <Text key={i} color={color}>
           {text}
         </Text>
@@ -103,11 +103,14 @@ export function TenantTable({ rows, selected, height, width, now }: { rows: Tena
   // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
   const tick = Math.floor(now / 1000) * 1000;
   const { start, visible } = windowRows(rows, selected, height - 1);
+  // The id is what tells tenants apart (two may share a business name): never cut short, even when
+  // that pushes the last columns off a narrow terminal. Ids are at most 32 characters.
+  const idWidth = Math.max(14, ...rows.map((r) => r.id.length + 1));
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate"> {columns(tier, tick).map(([h, w]) => cell(h, w)).join(' ')}</Text>
+      <Text bold wrap="truncate"> {columns(tier, tick, idWidth).map(([h, w]) => cell(h, w)).join(' ')}</Text>
       {visible.map((r, i) => (
-        <TableRow key={processOf(r)} row={r} selected={start + i === selected} tier={tier} now={tick} />
+        <TableRow key={processOf(r)} row={r} selected={start + i === selected} tier={tier} now={tick} idWidth={idWidth} />
       ))}
       {rows.some((r) => !r.service) ? null : <Text color="gray">no tenants: press a to add one</Text>}
     </Box>

@@ -7,7 +7,7 @@ import { LangEs } from '@nlpjs/lang-es';
 import { Nlp, type NlpInstance } from '@nlpjs/nlp';
 import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { asksForHuman, emojiIntent, isChatter, isFrustrated, isUrgent, mentionsContact, namesPersonOnly, namesStaff, staffNames, withoutChat } from './conversation.js';
-import { PRICE, WALK_IN, keywordIntents, withoutKeywords } from './keywords.js';
+import { PRICE, WALK_IN, WHEN_TO_COME, asWritten, keywordIntents, withoutKeywords } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
 import { prepareVocabulary, Vocabulary } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
@@ -65,6 +65,8 @@ export class IntentClassifier {
     private readonly vocabulary: Vocabulary,
     private readonly services: ServiceMatcher,
     private readonly staff: readonly string[],
+    /** Whether the profile names any service: only then does work it does not name tell what it does not do. */
+    private readonly namesItsWork: boolean,
   ) {}
 
   static async train(profile: Profile, utterances: Corpus = corpus(), cache = modelCache()): Promise<IntentClassifier> {
@@ -79,7 +81,7 @@ export class IntentClassifier {
     const shared = await models.get(utterances)!;
     const linear = Object.fromEntries(LANGUAGES.map((l) => [l, own.length > 0 ? shared.linear[l].adapt(own) : LinearOverlay.EMPTY])) as Record<Language, LinearOverlay>;
     const vocabulary = new Vocabulary(profile, utterances);
-    return new IntentClassifier(shared, overlay, linear, vocabulary, matchersFor(profile).services, staffNames(profile, (w) => vocabulary.isFrequent(w)));
+    return new IntentClassifier(shared, overlay, linear, vocabulary, matchersFor(profile).services, staffNames(profile, (w) => vocabulary.isFrequent(w)), profile.services.length > 0);
   }
 
   /** Reads or trains the models every tenant shares, ahead of the first tenant (`npm run build`, the test suite). */
@@ -117,11 +119,11 @@ export class IntentClassifier {
     const hints = keywordIntents(text);
     // Both models sure; or the n-gram model, which reads every word letter by letter, sure and no keyword asking
     // anything of the business, whatever nlp.js's stems make of "qué tiempo hace en Madrid" (small talk, 1.0).
-    const outOfScope = (best.intent === 'unknown' && best.score >= SURE_UNKNOWN && !hints.some((h) => TRANSACTIONAL.has(h) || h === 'human'))
+    const sure = (best.intent === 'unknown' && best.score >= SURE_UNKNOWN && !hints.some((h) => TRANSACTIONAL.has(h) || h === 'human'))
       || (gramsUnknown >= SURE_GRAMS_UNKNOWN && hints.length === 0)
       // "how do I say beard in gaelic", "¿cómo se dice cita en inglés?": a question about words, whatever service they name.
       || (ABOUT_WORDS.test(text) && !hints.some((h) => TRANSACTIONAL.has(h)));
-    const first: Classification = { intent: best.intent, score: best.score, hints, coverage, foreign, outOfScope };
+    const first: Classification = { intent: best.intent, score: best.score, hints, coverage, foreign, outOfScope: sure || this.asksOfTheWorld(text, hints) };
     // A person is reached on words that ask for one (conversation.ts); on one of the business's people by name, or on
     // something urgent, unless the message asks to book, move, cancel or look up ("can Dr Kieran see Max on thursday",
     // "necesito una cita urgente"); or on the model's "human" (modelAsksForPerson).
@@ -138,13 +140,22 @@ export class IntentClassifier {
       // The model's "human" on what is left is not trusted: "hola, hay alguien?" is a hello, not a request for a person.
       if (!CHAT.has(request.intent) && !['unknown', 'human'].includes(request.intent) && (request.hints.includes(request.intent as TrainableIntent) || request.score >= SURE_REQUEST)) return request;
     }
-    const human = this.modelAsksForPerson(first, ranked, text);
+    // A question's form is no reason to leave a person unreached: only the models' own certainty is.
+    const human = this.modelAsksForPerson({ ...first, outOfScope: sure }, ranked, text);
     if (human) return human;
     // "quien gano el premier padel", "tengo un perro, hay problema?", "what time is the mexico game tonight": a weak
     // small talk or my-bookings guess without a word of its own is the model's hunch, not the message's meaning.
     const unbacked = HUNCHES.has(first.intent) && !first.hints.includes(first.intent as TrainableIntent) && first.score < SURE_HUNCH && !hasNoWords(text);
     const model = first.intent === 'human' || unbacked ? nextGuess(first, ranked) : first;
-    if (this.asksWhatServiceIs(text)) return { ...model, intent: 'services' };
+    // "what's included in the basic service?", "¿qué incluye la mantención básica?", "is the trial free": what one of the
+    // business's services is, holds or costs, asked by its name, is a question about the offer, whatever policy the models hear.
+    if ((this.asksWhatServiceIs(text) || DESCRIBES.test(asWritten(text))) && !model.hints.some((h) => TRANSACTIONAL.has(h)) && this.services.find(text).length > 0) return { ...model, intent: 'services' };
+    // "¿venden lentillas?" to an optician: whether it does one of its own services, in its own words only, whatever the
+    // models' "out of scope" ("¿venden bicis usadas?" to a bike workshop says more).
+    const offered = ASKS_OFFER.exec(asWritten(text))?.[0];
+    if (model.intent === 'unknown' && offered && !model.hints.some((h) => TRANSACTIONAL.has(h)) && this.services.find(text).length > 0 && this.vocabulary.namesOnlyOwn(withoutKeywords(asWritten(text).slice(offered.length)))) {
+      return { ...model, intent: 'services', outOfScope: false };
+    }
     const intent = arbitrate(model, text);
     // "can you service my boiler" to a bike shop, "me arregláis el móvil?" to a physio: another trade's thing, asked of this one;
     // "cuánto cuesta un seguro de coche" to a rehearsal studio, when the models hesitate: some trade's thing, not this one's.
@@ -153,7 +164,11 @@ export class IntentClassifier {
     // "vendéis móviles libres?" to a dentist: a weak guess at a booking, with no word asking for one, is no better — not when
     // the models hear out of scope about as strongly, nor when the thing asked of is another trade's.
     const weakBooking = TRANSACTIONAL.has(intent) && model.hints.length === 0 && model.score < SURE;
-    if (!(OFFER.has(intent) || weakBooking) || this.services.find(text).length > 0) return { ...model, intent };
+    // "can you service my boiler" to a bike shop: a service's name among the question's own words ("service") names nothing.
+    if (!(OFFER.has(intent) || weakBooking) || this.services.find(things).length > 0) return { ...model, intent };
+    // "do you do violin" to a piano studio, "¿arreglan motos?" to a bike workshop, while the models hesitate: work the
+    // business does not name, whatever trade's talk the models hear in it.
+    if (OFFER.has(intent) && model.score < SURE_OWN && !model.hints.some((h) => TRANSACTIONAL.has(h)) && this.asksOfferOfOthers(text)) return { ...model, intent: 'unknown', outOfScope: true };
     return { ...model, intent: elsewhere || (weakBooking && intent === model.intent && closeBehind(ranked, 'unknown', model.score)) ? 'unknown' : intent };
   }
 
@@ -170,8 +185,36 @@ export class IntentClassifier {
     const contact = mentionsContact(text);
     const leads = first.intent === 'human' && (score >= HUMAN_LEADS || (contact && score >= HUMAN_LEADS_WITH_CONTACT));
     const close = first.intent !== 'human' && closeBehind(ranked, 'human', first.score) && !first.hints.includes(first.intent as TrainableIntent);
-    if (!(leads || close) || first.hints.some((h) => TRANSACTIONAL.has(h)) || this.vocabulary.strays(withoutKeywords(text))) return undefined;
+    // Another trade's thing asked of the person doing the work is no wish for one, unless the models are sure it is ("me gustaría
+    // tratar esto con una persona y no con un programa": a program is what the corpus's out-of-scope lines ask about).
+    if (!(leads || close) || first.hints.some((h) => TRANSACTIONAL.has(h)) || (score < SURE_UNKNOWN && this.vocabulary.strays(withoutKeywords(text)))) return undefined;
     return { ...first, intent: 'human', score };
+  }
+
+  /**
+   * A question about the world rather than the business: a recommendation of somewhere or something, the best thing to
+   * buy, how to do something oneself, the nearest place of another kind, what another trade charges — about things
+   * foreign to a receptionist's talk or of another trade, and nothing the business names ("me recomendáis algún colegio
+   * bilingüe" to a speech therapist, "how often should I change my oil" to a car detailer). Not when it asks to book, move,
+   * cancel or look up, or for a person, names one of the business's services, or asks the way to it.
+   */
+  private asksOfTheWorld(normalized: string, hints: readonly TrainableIntent[]): boolean {
+    const text = asWritten(normalized);
+    const form = ABOUT_THE_WORLD.find((re) => re.test(text));
+    if (!form || WAY_HERE.test(text) || hints.some((h) => TRANSACTIONAL.has(h) || h === 'human') || this.services.find(text).length > 0) return false;
+    return this.vocabulary.namesOnlyOthers(withoutKeywords(text.replace(form, ' ')));
+  }
+
+  /**
+   * "do you do violin" to a piano studio, "¿rentan motos acuáticas?" to a dive school, "arreglan motos?" to a bike workshop:
+   * whether the business does some kind of work, asked of a thing none of its own words (services, aliases, FAQ, name) nor
+   * what every business offers names.
+   */
+  private asksOfferOfOthers(normalized: string): boolean {
+    const text = asWritten(normalized);
+    const form = ASKS_OFFER.exec(text)?.[0];
+    if (!form || !this.namesItsWork || this.services.find(text).length > 0) return false;
+    return this.vocabulary.namesNothingOwn(withoutKeywords(text.slice(form.length)));
   }
 
   /**
@@ -213,8 +256,9 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // "no voy a poder ir a la cita": the words that cannot mean anything else outweigh the booking nouns.
   if (hints[0] === 'cancel' && model.intent !== 'reschedule') return 'cancel';
   // Both models out of scope: "where's the best paella in valencia" shares a word with a location question, not its meaning.
-  // Words that ask to book or chat outweigh a less than sure "unknown": "how soon can you get my car in?", "what should I call you?".
-  if (model.intent === 'unknown' && model.score >= SURE && !(model.score < SURE_UNKNOWN && hints.some((h) => TRANSACTIONAL.has(h) || CHAT.has(h)))) return 'unknown';
+  // Words that ask to book, chat or a policy's own words outweigh a less than sure "unknown": "how soon can you get my car in?",
+  // "what should I call you?", "how do I pay for the move".
+  if (model.intent === 'unknown' && model.score >= SURE && !(model.score < SURE_UNKNOWN && hints.some((h) => TRANSACTIONAL.has(h) || CHAT.has(h) || h === 'faq'))) return 'unknown';
   // "cuanto vale un coche de segunda mano": a price word is what an out-of-scope question most often shares with a
   // business; the engine still answers a service the message names.
   if (model.intent === 'unknown' && hints.every((h) => h === 'services') && PRICE.test(text)) return 'unknown';
@@ -227,8 +271,9 @@ function arbitrate(model: Classification, text: string): Classification['intent'
   // Booking, cancelling or moving needs words that ask for it: "hasta que hora estan el sabado" asks the hours.
   // A sure model reads what keywords miss: "hi, could we push Tuesday's session to Thursday" moves a booking.
   if (TRANSACTIONAL.has(model.intent) && !hints.some((h) => TRANSACTIONAL.has(h)) && model.score < SURE) return hints[0]!;
-  // "whats the earliest you can do": asking for the first free time is a booking, whatever FAQ the model recalls.
-  if (AVAILABILITY.test(text) && hints[0] === 'book') return 'book';
+  // "whats the earliest you can do", "el perro está hecho un desastre, ¿cuándo os lo puedo llevar?": asking for the first free
+  // time, or when to come, is a booking, whatever FAQ the model recalls.
+  if ((AVAILABILITY.test(text) || WHEN_TO_COME.test(text)) && hints[0] === 'book') return 'book';
   // The model's FAQ match is tenant-specific knowledge keywords cannot have; trust it when sure.
   if (model.intent === 'faq' && model.score >= 0.9) return 'faq';
   // "quiero apuntarme a pilates": a service's name is not a price question when the words ask to book.
@@ -253,6 +298,13 @@ const SHORT_CHAT_WORDS = 4;
  * (0 / 0.4 / 0.5: out of scope answered 80 / 83 / 90 %, train3 91.5 / 91.5 / 91.1 % en).
  */
 const LEAST = 0.4;
+/**
+ * The models' score from which a question whether the business does some work is its own offer, whatever words its profile
+ * lacks ("do you teach jazz or only classical" to a piano studio 0.98, "do you do wheel alignment" to a garage 0.99); below,
+ * work it does not name is out of scope ("do you do violin" 0.72, "¿arreglan motos?" 0.84 on train9; "¿hacéis
+ * fisioterapia?" to a beautician 0.91, "¿hacen análisis de sangre?" to a dentist 0.95 in the phrasings).
+ */
+const SURE_OWN = 0.97;
 /** The models' score from which they read a message of only unknown words without a keyword (below, they guessed). */
 const SURE_FOREIGN = 0.7;
 /** The models' score from which the request inside chat decides without words of its own ("jaja qué mono, ¿y el corte de uñas?" is no booking at 0.62). */
@@ -425,6 +477,32 @@ const LINEAR_TEMPERATURE = 0.75;
 
 /** "what is X", "what's a X", "qué es el X", "y eso de la X qué es" (its first words: a service's name is short). */
 const WHAT_IS = /^(so |and |ok |y |pero |hola |hi )?(what|whats|what s|wat|que|q) (is|are|s|es|son) (an? |the |el |la |los |las |un |una |eso de (la |el )?)?(?<thing>[\p{L}\d]+( [\p{L}\d]+){0,2})/u;
+
+/**
+ * The forms of a question about the world (asksOfTheWorld): a recommendation ("can you recommend a good…", "me recomienda una
+ * inmobiliaria"), the best or which to get ("what's the best…", "which frame should I get", "¿cuál es el mejor…?"), doing it
+ * oneself ("how do I set up…", "how often should I…", "¿cómo hago para pagar el predial?", "¿qué hago?") unless it asks how to
+ * deal with the business, the nearest place or where to get something done ("donde queda la registraduría más cercana",
+ * "where can I change dollars"), what another trade charges ("¿cuánto cobra un abogado?").
+ */
+const ABOUT_THE_WORLD = [
+  /\b(recommend|suggest|recomienda|recomiendas|recomiendan|recomendais|recomiendame|recomendame|recomendar|recomendarme|recomendarias|recomendaria|recomendarian|sugieres|sugiere|sugieren|sugeris|sugerir|sugerirme)( me| us)? (a |an |any |some |somewhere|someone|anywhere|un |una |algun |alguna |algunos |algunas |alguien)/,
+  /\b(what s|whats|what is|which is|which are|what are) the (best|cheapest)\b|\b(which|what)( \w+){1,2} should (i|we) (get|buy|use|choose|pick|order|read|watch)\b|\b(cual|cuales) (es|son) (el|la|los|las) (mejor|mejores|mas barat\w+)\b|\b(que|cual) \w+ (me )?(compro|deberia comprar|debo comprar|me conviene)\b/,
+  /\b(how (do|can|should|would) (i|we|one) (?!(book|get|find|park|pay|receive|collect|pick|go about|do (that|this|it)|cancel|change (my|the|our) (appointment|booking|reservation)|move|reschedule|contact|reach|sign|register|join|apply|prepare|know|confirm|check|make (a|an) (booking|appointment|reservation))\b)|how often should (i|we)|what (do|should) (i|we) do\b(?! (if|when|before|after|to (prepare|get ready)|about (my|the|our) (appointment|booking|reservation)))|(como|cómo) (hago para|puedo|se hace para) (?!(reservar|pedir|llegar|ir|venir|pagar|cancelar|anular|cambiar (la|mi) (cita|reserva)|mover|contactar|hablar|aparcar|estacionar|encontrar|apuntarme|inscribirme|prepararme)\b)|\bque (hago|debo hacer)\b(?! (si|cuando|antes|despues|para prepararme|con (mi|la) (cita|reserva)))\b)/,
+  /\b(nearest|closest|mas cercan[oa]s?)\b|\bwhere (can|could|should) (i|we|one) (?!(park|leave|drop|collect|pick|meet|wait|go|find you|get to you)\b)\w+|\bdonde (puedo|se puede|podemos) (?!(aparcar|estacionar|dejar|parquear)\b)\w+/,
+  /\bhow much (do|does|would|will) (a|an|the average|most|other) \w+( \w+)? charge\b|\bcuanto (cobra|cobran|suele cobrar|suelen cobrar) (un|una|los|las)\b/,
+];
+/** What something holds, involves or costs: "what's included in…", "what does … involve", "¿qué incluye…?", "¿en qué consiste…?", "is … free". */
+const DESCRIBES = /^((so|and|hi|hey|hola|y|ok|vale) )*(what s|whats|what is|what are|what does|what do) ((\w+ ){0,4}(included|include|involve|involves|come with|comes with)|you get (in|with|for))\b|\b(que|q) (incluye|incluyen|trae|traen|comprende|abarca)\b|\bque (esta|estan|viene|vienen|va|van) incluid[oa]s?\b|\ben que consiste\b|^(is|are) (the |a |an |your )?(\w+ ){1,3}(free|free of charge)$|\b(es|son|sale|salen) (gratis|gratuit[oa]s?)$/;
+
+/** Asking whether the business does some kind of work: "do you (also) sell…", "can you fix…", "¿hacen…?", "¿arreglan…?". */
+const ASKS_OFFER = /^((hi|hey|hello|hola|buenas|y|and|also|so|ok|oye) )*((do|does|can|could) (you|u|ya)( guys| all| folks)?( also| ever| still)? (do|sell|rent|rent out|hire out|fix|repair|teach|offer|make|service|install|run|sort|tune)|(y )?(tambien )?(hacen|haceis|venden|vendeis|rentan|alquilan|alquilais|arriendan|arrendais|arreglan|arreglais|reparan|reparais|ensenan|ensenais|ofrecen|ofreceis|instalan|llenan|dan|dais|me (pueden|podeis) (hacer|arreglar|reparar|ensenar|vender|cambiar|parchar|llenar)))\b/;
+
+/**
+ * The way to the business: a station, a car park, a landmark or its own branch or entrance near it is the business's location,
+ * not another place ("which branch is closest to Salford", "¿cuál es la parada de metro más cercana?").
+ */
+const WAY_HERE = /\b(way|station|stations|tube|metro|subway|mrt|lrt|underground|luas|dart|bus|buses|stop|tram|train|parking|car park|carpark|landmark|entrance|branch|branches|to you|your|estacion|parada|tren|tranvia|aparcamiento|parking|estacionamiento|parqueadero|subte|colectivo|referencia|entrada|sucursal|sucursales|sede|sedes|de ustedes|vuestr[oa]s?)\b/;
 
 /** Asking how to say, spell or translate something. */
 const ABOUT_WORDS = /\b(how (do|would|can) (i|you|u|we) (say|spell|pronounce|write)|what s the word for|(como|cómo) se (dice|escribe|pronuncia)|como (digo|escribo|pronuncio)|translat\w+|traduc\w+)\b/;

@@ -52,7 +52,7 @@ export const WALK_IN =
  * tarjeta?", "lo cubre el seguro?") and what happens if ("what if I'm late", "¿y si llego tarde?").
  */
 const FAQ_WORDS =
-  /^(what if|what happens if|y si|que pasa si)\b|\b((do|should|must|can|will) (i|we) (need to |have to )?(bring|wear|fast|eat|shave|wash|prepare|avoid)|what (should|do) (i|we) (bring|wear)|(tengo|tenemos|hay) que (traer|llevar|ir|venir|estar|vestir)\b.*\b(ayunas|sin|con)|en ayunas|(vengo|voy|ir|venir|vamos) (sin|con) (crema|maquillaje|comer|desayunar|el pelo)|que (tengo|hay|tenemos) que (traer|llevar)|included|include|includes|incluye|incluyen|incluido|incluida|(pay|paying|pagar|pago) (by|with|in|con|en|a|por) (card|cash|instalments|installments|tarjeta|efectivo|plazos|bizum)|instalments|installments|a plazos|(lo|la|los|las) cubre el seguro|payment plans?)\b/;
+  /^(what if|what happens if|y si|que pasa si)\b|\b((do|should|must|can|will) (i|we) (need to |have to )?(bring|wear|fast|eat|shave|wash|prepare|avoid)|what (should|do) (i|we) (bring|wear)|(tengo|tenemos|hay) que (traer|llevar|ir|venir|estar|vestir)\b.*\b(ayunas|sin|con)|en ayunas|(vengo|voy|ir|venir|vamos) (sin|con) (crema|maquillaje|comer|desayunar|el pelo)|que (tengo|hay|tenemos) que (traer|llevar)|included|include|includes|incluye|incluyen|incluido|incluida|(pay|paying|pagar|pago) (by|with|in|con|en|a|por) (card|cash|instalments|installments|tarjeta|efectivo|plazos|bizum)|instalments|installments|a plazos|(lo|la|los|las) cubre el seguro|payment plans?|how (do|can|should|would) (i|we) pay\b|(como|cómo) (se )?(paga|pago|pagamos|puedo pagar|podemos pagar)\b|(formas?|metodos?|medios?) de pago|payment (methods?|options))\b/;
 
 const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['my_bookings', MY_BOOKINGS],
@@ -80,7 +80,7 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
 ];
 
 /** "can't" and "can t" are one word to the patterns; "q dia tengo turno": the abbreviation read as the word. */
-const asWritten = (normalized: string) => normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
+export const asWritten = (normalized: string) => normalized.replace(/['’]/g, ' ').replace(/\bq\b/g, 'que');
 
 /** The text with every keyword's words blanked out: what is left names what the message is about. */
 export function withoutKeywords(normalized: string): string {

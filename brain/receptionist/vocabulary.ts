@@ -37,6 +37,16 @@ const TIME_WORDS =
 
 const TIME = new Set(TIME_WORDS.split(' '));
 
+/** What every business offers or sells by its kind's word, whatever its services are called ("a session", "un bono"). */
+const GENERIC_OFFER = new Set(
+  (
+    'session sessions class classes lesson lessons course courses appointment appointments treatment treatments service services consultation ' +
+    'visit package packages pack packs voucher vouchers gift card membership memberships pass trial one ones option options thing things ' +
+    'sesion sesiones clase clases leccion lecciones curso cursos cita citas tratamiento tratamientos servicio servicios consulta visita paquete ' +
+    'paquetes bono bonos regalo tarjeta membresia abono prueba opcion opciones cosa cosas'
+  ).split(' '),
+);
+
 /** Not stopwords, not numbers or ordinals like "26th". */
 const contentWords = (normalized: string) =>
   normalized.replace(/['’]/g, '').split(' ').filter((w) => w && !STOPWORDS.has(w) && !/^\d+(st|nd|rd|th|h|hs)?$/.test(w) && /\p{L}/u.test(w));
@@ -181,6 +191,31 @@ export class Vocabulary {
   /** Like `strays`, with some trade's things too ("un seguro de coche" to a rehearsal studio): for questions the models hesitate on. */
   straysToTrade(things: string): boolean {
     return this.names(things, this.trade);
+  }
+
+  /**
+   * Whether `things` (what a question is about, its question words taken out) names something foreign to a receptionist's
+   * talk or of some other trade, and nothing of the business's own (services, aliases, FAQ, name) nor what any business
+   * offers (GENERIC_OFFER): "a bilingual school" to a speech therapist, "the nearest registry office" to a notary.
+   */
+  namesOnlyOthers(things: string): boolean {
+    const words = contentWords(things).filter((w) => !TIME.has(w));
+    // "would you suggest a quieter class": what every business offers is this one's to advise on.
+    if (words.some((w) => GENERIC_OFFER.has(w))) return false;
+    // Foreign by the word as written (or its plural), not by its first letters: "registraduría" is no "registration".
+    const foreign = (w: string) => !this.shared.words.has(w) && !this.shared.words.has(w.replace(/e?s$/, ''));
+    return words.some((w) => foreign(w) || this.stray.has(w) || this.trade.has(w)) && !words.some((w) => this.own.knows(w));
+  }
+
+  /** Whether `things` names something, none of it the business's own nor what every business offers (GENERIC_OFFER). */
+  namesNothingOwn(things: string): boolean {
+    const words = contentWords(things).filter((w) => !TIME.has(w));
+    return words.length > 0 && !words.some((w) => GENERIC_OFFER.has(w) || this.own.knows(w));
+  }
+
+  /** Whether every word `things` names is the business's own or what every business offers. */
+  namesOnlyOwn(things: string): boolean {
+    return contentWords(things).filter((w) => !TIME.has(w)).every((w) => GENERIC_OFFER.has(w) || this.own.knows(w));
   }
 
   private names(things: string, others: Set<string>): boolean {

@@ -107,8 +107,9 @@ export function keywordIntents(normalized: string): TrainableIntent[] {
   // "thanks for fitting me in", "gracias por hacerme el hueco": thanking for a booking made is no request for one.
   if (THANKS_FOR.test(text)) hits = hits.filter((i) => i !== 'book');
   // "Hola buenas, mira te escribo porque llevo semanas con el hombro… ¿tenéis algo el jueves?": past a few words a
-  // greeting is politeness, and the request decides (its own keywords, or the model).
-  if (text.split(' ').length > LONG_MESSAGE_WORDS) hits = hits.filter((i) => i !== 'greeting' && i !== 'smalltalk');
+  // greeting is politeness, and the request decides (its own keywords, or the model). A remark ("madre mía con esta
+  // lluvia, espero que estéis bien") stays: when nothing else is asked, it is what the message is.
+  if (text.split(' ').length > LONG_MESSAGE_WORDS) hits = hits.filter((i) => i !== 'greeting');
   const substantive = hits.filter((i) => i !== 'greeting' && i !== 'thanks' && i !== 'smalltalk');
   return substantive.length > 0 ? substantive : hits;
 }

@@ -15,12 +15,12 @@ import { LANGS, loadSplitFolder, type BookingState, type Labelled, type Lang, ty
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-export type SplitName = 'train' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'dev' | 'seen' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6';
+export type SplitName = 'train' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'dev' | 'seen' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'test7';
 
 /**
  * One evaluation set. `dev` is the original test/eval data (the demo clinic): look at it and tune
  * on it. `test` (test/eval/test/), `test2` (test/eval/test2/), `test3` (test/eval/test3/), `test4`
- * (test/eval/test4/), `test5` (test/eval/test5/) and `test6` (test/eval/test6/) were written blind, by people who had not read the engine: measure on them, never tune on them. `train`
+ * (test/eval/test4/), `test5` (test/eval/test5/), `test6` (test/eval/test6/) and `test7` (test/eval/test7/) were written blind, by people who had not read the engine: measure on them, never tune on them. `train`
  * is what the engine learns from (see trainSplit); `train2` (test/eval/train2/), `train3`
  * (test/eval/train3/) `train4` (test/eval/train4/), `train5` (test/eval/train5/), `train6` (test/eval/train6/), `train7` (test/eval/train7/), `train8` (test/eval/train8/) and `train9` (test/eval/train9/) were written blind like test2 and may be tuned on.
  * `seen` holds the test and test2 lines whose misses were read while tuning (see seenSplit).
@@ -68,7 +68,7 @@ export function devSplit(): Split {
 }
 
 /** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. */
-function folderSplit(name: 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'seen', showMisses: boolean): Split {
+function folderSplit(name: 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'test7' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'seen', showMisses: boolean): Split {
   const data = loadSplitFolder(path.join(here, name));
   const businesses = new Map([...data.businesses].map(([id, b]) => [id, b.file]));
   return { name, businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses };
@@ -84,6 +84,8 @@ export const test4Split = (): Split => folderSplit('test4', process.env.EVAL_TES
 export const test5Split = (): Split => folderSplit('test5', process.env.EVAL_TEST_MISSES === '1');
 /** Three businesses (test/eval/test6/README.md), written blind like test3. */
 export const test6Split = (): Split => folderSplit('test6', process.env.EVAL_TEST_MISSES === '1');
+/** Three businesses (test/eval/test7/README.md), written blind like test3. */
+export const test7Split = (): Split => folderSplit('test7', process.env.EVAL_TEST_MISSES === '1');
 /** A second training split, written blind for three more businesses: tune on it freely. */
 export const train2Split = (): Split => folderSplit('train2', true);
 /** A third training split, written blind for three more businesses (test/eval/train3/README.md): tune on it freely. */
@@ -124,7 +126,7 @@ export function trainSplit(): Split | undefined {
 }
 
 /** Split names EVAL_SPLITS may list (comma-separated), in report order; unset means every split. */
-const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'train3', 'train4', 'train5', 'train6', 'train7', 'train8', 'train9', 'dev', 'seen', 'test', 'test2', 'test3', 'test4', 'test5', 'test6'];
+const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'train3', 'train4', 'train5', 'train6', 'train7', 'train8', 'train9', 'dev', 'seen', 'test', 'test2', 'test3', 'test4', 'test5', 'test6', 'test7'];
 
 /**
  * The splits EVAL_SPLITS asks for ("train,train2,dev" tunes without ever reading a held-out split);
@@ -140,7 +142,7 @@ export function selectedSplits(value: string | undefined): SplitName[] {
 
 /** The splits to report, in report order; train only once wired. Only the selected ones are read. */
 export function loadSplits(names: readonly SplitName[] = selectedSplits(process.env.EVAL_SPLITS)): Split[] {
-  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, train3: train3Split, train4: train4Split, train5: train5Split, train6: train6Split, train7: train7Split, train8: train8Split, train9: train9Split, dev: devSplit, seen: seenSplit, test: testSplit, test2: test2Split, test3: test3Split, test4: test4Split, test5: test5Split, test6: test6Split };
+  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, train3: train3Split, train4: train4Split, train5: train5Split, train6: train6Split, train7: train7Split, train8: train8Split, train9: train9Split, dev: devSplit, seen: seenSplit, test: testSplit, test2: test2Split, test3: test3Split, test4: test4Split, test5: test5Split, test6: test6Split, test7: test7Split };
   return names.flatMap((n) => load[n]() ?? []);
 }
 
@@ -220,6 +222,8 @@ const INTENT_NOW: Record<SplitName, string> = {
   test5: '2026-10-14T16:00:00Z',
   // Thursday 22 October 2026, between 11:00 and 15:00 local time for its businesses: all open.
   test6: '2026-10-22T14:00:00Z',
+  // Friday 20 November 2026, between 11:00 and 18:00 local time for its businesses: all open.
+  test7: '2026-11-20T18:00:00Z',
 };
 
 export async function evaluateIntents(world: EvalWorld, split: Split): Promise<IntentReport> {
@@ -342,7 +346,7 @@ export function formatReport(reports: SplitReport[]): string {
   }
   lines.push('unlearnt: accuracy on the messages that are not verbatim a line of the classifier\'s training corpus.');
   if (!reports.some((r) => r.split.name === 'train')) lines.push('train  (not wired yet: see trainSplit() in test/eval/harness.ts)');
-  lines.push('test, test2, test3, test4, test5 and test6 are the honest splits: written blind, never tuned on (the lines once leaked are in seen).');
+  lines.push('test, test2, test3, test4, test5, test6 and test7 are the honest splits: written blind, never tuned on (the lines once leaked are in seen).');
   for (const { split, intents, dialogues } of reports) {
     lines.push('', `== ${split.name} split: ${[...split.businesses.keys()].join(', ')}`, 'intent        precision  recall  support');
     for (const [intent, m] of Object.entries(intents.perIntent)) lines.push(`${intent.padEnd(13)} ${pct(m.precision)}  ${pct(m.recall)}  ${String(m.support).padStart(7)}`);

@@ -129,8 +129,11 @@ export class IntentClassifier {
     // "necesito una cita urgente"); or on the model's "human" (modelAsksForPerson).
     if (asksForHuman(text) || isFrustrated(text)) return { ...first, intent: 'human' };
     const asksTransaction = first.hints.some((h) => TRANSACTIONAL.has(h));
+    // The service matcher reads typos too: asked once, and only when a rule needs it.
+    let named: boolean | undefined;
+    const namesService = () => (named ??= this.services.find(text).length > 0);
     // "necesito una sesión de punción seca urgente": one of the business's services the models read as wanted is a booking.
-    if (isUrgent(text) && !asksTransaction && !(first.intent === 'book' && this.services.find(text).length > 0)) return { ...first, intent: 'human' };
+    if (isUrgent(text) && !asksTransaction && !(first.intent === 'book' && namesService())) return { ...first, intent: 'human' };
     if (namesStaff(text, this.staff) && !asksTransaction && !(TRANSACTIONAL.has(first.intent) && first.score >= SURE)) return { ...first, intent: 'human' };
     // "how are you? do you do balayage", "keen for a helix this arvo, say 5? cheers, Jordan": the request decides, not
     // the chat around it.
@@ -149,11 +152,11 @@ export class IntentClassifier {
     const model = first.intent === 'human' || unbacked ? nextGuess(first, ranked) : first;
     // "what's included in the basic service?", "¿qué incluye la mantención básica?", "is the trial free": what one of the
     // business's services is, holds or costs, asked by its name, is a question about the offer, whatever policy the models hear.
-    if ((this.asksWhatServiceIs(text) || DESCRIBES.test(asWritten(text))) && !model.hints.some((h) => TRANSACTIONAL.has(h)) && this.services.find(text).length > 0) return { ...model, intent: 'services' };
+    if ((this.asksWhatServiceIs(text) || DESCRIBES.test(asWritten(text))) && !asksTransaction && namesService()) return { ...model, intent: 'services' };
     // "¿venden lentillas?" to an optician: whether it does one of its own services, in its own words only, whatever the
     // models' "out of scope" ("¿venden bicis usadas?" to a bike workshop says more).
     const offered = ASKS_OFFER.exec(asWritten(text))?.[0];
-    if (model.intent === 'unknown' && offered && !model.hints.some((h) => TRANSACTIONAL.has(h)) && this.services.find(text).length > 0 && this.vocabulary.namesOnlyOwn(withoutKeywords(asWritten(text).slice(offered.length)))) {
+    if (model.intent === 'unknown' && offered && !asksTransaction && namesService() && this.vocabulary.namesOnlyOwn(withoutKeywords(asWritten(text).slice(offered.length)))) {
       return { ...model, intent: 'services', outOfScope: false };
     }
     const intent = arbitrate(model, text);
@@ -168,7 +171,7 @@ export class IntentClassifier {
     if (!(OFFER.has(intent) || weakBooking) || this.services.find(things).length > 0) return { ...model, intent };
     // "do you do violin" to a piano studio, "¿arreglan motos?" to a bike workshop, while the models hesitate: work the
     // business does not name, whatever trade's talk the models hear in it.
-    if (OFFER.has(intent) && model.score < SURE_OWN && !model.hints.some((h) => TRANSACTIONAL.has(h)) && this.asksOfferOfOthers(text)) return { ...model, intent: 'unknown', outOfScope: true };
+    if (OFFER.has(intent) && model.score < SURE_OWN && !asksTransaction && this.asksOfferOfOthers(text)) return { ...model, intent: 'unknown', outOfScope: true };
     return { ...model, intent: elsewhere || (weakBooking && intent === model.intent && closeBehind(ranked, 'unknown', model.score)) ? 'unknown' : intent };
   }
 

@@ -54,7 +54,11 @@ export async function restoreBackup(config: Config, env: NodeJS.ProcessEnv, dir:
         });
       }
       // A tenant the backup brings back (removed since) is served like one just added.
-      if (daemon) for (const id of plan.tenants) if (!inPm2.includes(gatewayName(id)) && readRegistry(config.paths).some((t) => t.id === id)) await syncGateway(config, env, id, true, say);
+      if (daemon) {
+        // The restored registry, read once, and only if some gateway is missing.
+        let registered: Set<string> | undefined;
+        for (const id of plan.tenants) if (!inPm2.includes(gatewayName(id)) && (registered ??= new Set(readRegistry(config.paths).map((t) => t.id))).has(id)) await syncGateway(config, env, id, true, say);
+      }
     }
     return plan;
   } catch (err) {

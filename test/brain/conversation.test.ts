@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvalWorld } from '../eval/harness.js';
-import { loadSplitFolder } from '../eval/split-data.js';
+import { EvalWorld, trainSplit } from '../eval/harness.js';
 import { asksForHuman, asksToStopMessages, emojiIntent, isChatter, isFrustrated, isUrgent, MY_BOOKINGS, namesPersonOnly, namesStaff, staffNames, withoutChat } from '../../brain/receptionist/conversation.js';
 import { ProfileSchema } from '../../core/profile.js';
 import { normalize } from '../../brain/receptionist/text.js';
@@ -119,11 +117,9 @@ describe('small talk', () => {
 });
 
 describe('through the chat service (train businesses, both languages)', () => {
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  const businesses = loadSplitFolder(path.join(here, '..', 'eval', 'train')).businesses;
   let world: EvalWorld;
   beforeAll(async () => {
-    world = await EvalWorld.create([{ name: 'train', businesses: new Map([...businesses].map(([id, b]) => [id, b.file])), messages: [], outOfScope: [], dialogues: [], showMisses: true }]);
+    world = await EvalWorld.create([trainSplit()]);
   }, 60_000);
   afterAll(() => world?.close());
   const say = async (business: string, lang: 'en' | 'es', message: string) =>

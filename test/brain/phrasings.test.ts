@@ -36,7 +36,7 @@ const NOW = '2026-03-24T10:00:00Z';
 
 let world: EvalWorld;
 beforeAll(async () => {
-  const split: Split = { name: 'train', businesses: new Map([...businesses].map(([id, b]) => [id, b.file])), messages, outOfScope: [], dialogues, showMisses: true };
+  const split: Split = { name: 'train', role: 'train', intentNow: '2026-03-24T10:00:00Z', gate: true, businesses: new Map([...businesses].map(([id, b]) => [id, b.file])), messages, outOfScope: [], dialogues, showMisses: true };
   world = await EvalWorld.create([split]);
 }, 60_000);
 afterAll(() => world?.close());

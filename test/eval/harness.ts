@@ -11,22 +11,29 @@ import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js
 import { corpus } from '../../brain/receptionist/utterances.js';
 import { normalize } from '../../brain/receptionist/text.js';
 import { DIALOGUES, NOW } from './dialogues.js';
-import { LANGS, loadSplitFolder, type BookingState, type Labelled, type Lang, type SplitDialogue } from './split-data.js';
+import { LANGS, loadSplitFolder, readSplitManifest, type SplitManifest, type BookingState, type Labelled, type Lang, type SplitDialogue } from './split-data.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-export type SplitName = 'train' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'dev' | 'seen' | 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'test7';
+/** `train`, `dev`, or the name of a folder under test/eval that holds a split.json. */
+export type SplitName = string;
 
 /**
  * One evaluation set. `dev` is the original test/eval data (the demo clinic): look at it and tune
- * on it. `test` (test/eval/test/), `test2` (test/eval/test2/), `test3` (test/eval/test3/), `test4`
- * (test/eval/test4/), `test5` (test/eval/test5/), `test6` (test/eval/test6/) and `test7` (test/eval/test7/) were written blind, by people who had not read the engine: measure on them, never tune on them. `train`
- * is what the engine learns from (see trainSplit); `train2` (test/eval/train2/), `train3`
- * (test/eval/train3/) `train4` (test/eval/train4/), `train5` (test/eval/train5/), `train6` (test/eval/train6/), `train7` (test/eval/train7/), `train8` (test/eval/train8/) and `train9` (test/eval/train9/) were written blind like test2 and may be tuned on.
- * `seen` holds the test and test2 lines whose misses were read while tuning (see seenSplit).
+ * on it. `train` is what the engine learns from (see trainSplit). Every other split is a folder of
+ * test/eval written blind for issue 13, whose split.json says its role: `held-out` splits were
+ * written by people who had not read the engine (measure on them, never tune on them), `tunable`
+ * ones may be tuned on, and `seen` holds the held-out lines whose misses were read while tuning.
  */
 export interface Split {
   name: SplitName;
+  role: SplitManifest['role'] | 'train' | 'dev';
+  /** Intent messages are read at this instant. */
+  intentNow: string;
+  /** The size it was written to, checked by the eval's data tests. */
+  minimum?: SplitManifest['minimum'];
+  /** Gates like train: ≥ 95 % intents and every dialogue. */
+  gate: boolean;
   /** Business id → profile file; each runs as tenants `<id>-en` and `<id>-es`. */
   businesses: Map<string, string>;
   messages: Labelled[];
@@ -59,6 +66,9 @@ export function devSplit(): Split {
     });
   return {
     name: 'dev',
+    role: 'dev',
+    intentNow: NOW,
+    gate: false,
     businesses: new Map([['clinic', exampleProfile]]),
     messages: [...readDevLabelled('intents.en.txt', 'en'), ...readDevLabelled('intents.es.txt', 'es')],
     outOfScope,
@@ -67,46 +77,21 @@ export function devSplit(): Split {
   };
 }
 
-/** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. */
-function folderSplit(name: 'test' | 'test2' | 'test3' | 'test4' | 'test5' | 'test6' | 'test7' | 'train2' | 'train3' | 'train4' | 'train5' | 'train6' | 'train7' | 'train8' | 'train9' | 'seen', showMisses: boolean): Split {
-  const data = loadSplitFolder(path.join(here, name));
-  const businesses = new Map([...data.businesses].map(([id, b]) => [id, b.file]));
-  return { name, businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses };
+/** The folder splits, by name: every folder of test/eval with a split.json. */
+export function folderManifests(): Map<string, SplitManifest> {
+  const names = fs.readdirSync(here).filter((n) => fs.existsSync(path.join(here, n, 'split.json')));
+  return new Map(names.map((n) => [n, readSplitManifest(path.join(here, n, 'split.json'))]));
 }
 
-/** The held-out splits hide their misses unless asked: reading them invites tuning on them. */
-export const testSplit = (): Split => folderSplit('test', process.env.EVAL_TEST_MISSES === '1');
-export const test2Split = (): Split => folderSplit('test2', process.env.EVAL_TEST_MISSES === '1');
-export const test3Split = (): Split => folderSplit('test3', process.env.EVAL_TEST_MISSES === '1');
-/** Four businesses (test/eval/test4/README.md), written blind like test3. */
-export const test4Split = (): Split => folderSplit('test4', process.env.EVAL_TEST_MISSES === '1');
-/** Three businesses (test/eval/test5/README.md), written blind like test3. */
-export const test5Split = (): Split => folderSplit('test5', process.env.EVAL_TEST_MISSES === '1');
-/** Three businesses (test/eval/test6/README.md), written blind like test3. */
-export const test6Split = (): Split => folderSplit('test6', process.env.EVAL_TEST_MISSES === '1');
-/** Three businesses (test/eval/test7/README.md), written blind like test3. */
-export const test7Split = (): Split => folderSplit('test7', process.env.EVAL_TEST_MISSES === '1');
-/** A second training split, written blind for three more businesses: tune on it freely. */
-export const train2Split = (): Split => folderSplit('train2', true);
-/** A third training split, written blind for three more businesses (test/eval/train3/README.md): tune on it freely. */
-export const train3Split = (): Split => folderSplit('train3', true);
-/** A fourth training split, mostly booking dialogues, written blind for three more businesses (test/eval/train4/README.md): tune on it freely. */
-export const train4Split = (): Split => folderSplit('train4', true);
-/** A fifth training split, mostly booking dialogues, written blind for three more businesses (test/eval/train5/README.md): tune on it freely. */
-export const train5Split = (): Split => folderSplit('train5', true);
-/** A sixth training split, mostly booking dialogues, written blind for three more businesses (test/eval/train6/README.md): tune on it freely. */
-export const train6Split = (): Split => folderSplit('train6', true);
-/** A seventh training split, intent messages on the hard boundaries and booking dialogues, written blind for three more businesses (test/eval/train7/README.md): tune on it freely. */
-export const train7Split = (): Split => folderSplit('train7', true);
-/** An eighth training split, mostly booking dialogues, written blind for three more businesses (test/eval/train8/README.md): tune on it freely. */
-export const train8Split = (): Split => folderSplit('train8', true);
-/** A ninth training split, mostly intent messages on the hard boundaries, written blind for three more businesses (test/eval/train9/README.md): tune on it freely. */
-export const train9Split = (): Split => folderSplit('train9', true);
-/**
- * Held-out lines whose misses were read and described in a tuning brief (test/eval/seen/README.md):
- * no longer held out, so reported like dev, never counted in test or test2.
- */
-export const seenSplit = (): Split => folderSplit('seen', true);
+/** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. Held-out splits hide their misses unless asked: reading them invites tuning on them. */
+export function folderSplit(name: string): Split {
+  const manifest = folderManifests().get(name);
+  if (!manifest) throw new Error(`test/eval/${name}/split.json: no such split`);
+  const data = loadSplitFolder(path.join(here, name));
+  const businesses = new Map([...data.businesses].map(([id, b]) => [id, b.file]));
+  const showMisses = manifest.role !== 'held-out' || process.env.EVAL_TEST_MISSES === '1';
+  return { name, role: manifest.role, intentNow: manifest.intentNow, minimum: manifest.minimum, gate: manifest.gate ?? false, businesses, messages: data.messages, outOfScope: [], dialogues: data.dialogues, showMisses };
+}
 
 /**
  * The train split: what the engine learns from and what it may be tuned on. Its messages are the
@@ -114,7 +99,7 @@ export const seenSplit = (): Split => folderSplit('seen', true);
  * beside it are learnt from but not gated: their authors label the odd line differently), asked of the businesses
  * written for issue 13 (test/eval/train/), plus the phrasings and dialogues in that folder.
  */
-export function trainSplit(): Split | undefined {
+export function trainSplit(): Split {
   const data = loadSplitFolder(path.join(here, 'train'));
   const businesses = [...data.businesses.keys()];
   const learned = LANGS.flatMap((lang) =>
@@ -122,28 +107,37 @@ export function trainSplit(): Split | undefined {
       [lang].filter((u) => u.file.startsWith('base.'))
       .map(({ intent, text }, i): Labelled => ({ lang, business: businesses[i % businesses.length]!, intent, text })),
   );
-  return { name: 'train', businesses: new Map([...data.businesses].map(([id, b]) => [id, b.file])), messages: [...learned, ...data.messages], outOfScope: [], dialogues: data.dialogues, showMisses: true };
+  return { name: 'train', role: 'train', intentNow: '2026-03-24T10:00:00Z', gate: true, businesses: new Map([...data.businesses].map(([id, b]) => [id, b.file])), messages: [...learned, ...data.messages], outOfScope: [], dialogues: data.dialogues, showMisses: true };
 }
 
-/** Split names EVAL_SPLITS may list (comma-separated), in report order; unset means every split. */
-const SPLIT_NAMES: readonly SplitName[] = ['train', 'train2', 'train3', 'train4', 'train5', 'train6', 'train7', 'train8', 'train9', 'dev', 'seen', 'test', 'test2', 'test3', 'test4', 'test5', 'test6', 'test7'];
+const byNumber = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/** Split names EVAL_SPLITS may list, in report order: train and the tunable splits, dev, seen, then the held-out ones. */
+export function splitNames(): SplitName[] {
+  const manifests = [...folderManifests()];
+  const of = (role: SplitManifest['role']) => manifests.filter(([, m]) => m.role === role).map(([n]) => n).sort(byNumber);
+  return ['train', ...of('tunable'), 'dev', ...of('seen'), ...of('held-out')];
+}
+
+/** The held-out splits' names, in report order. */
+export const heldOutNames = (): SplitName[] => splitNames().filter((n) => folderManifests().get(n)?.role === 'held-out');
 
 /**
  * The splits EVAL_SPLITS asks for ("train,train2,dev" tunes without ever reading a held-out split);
  * every split when it is unset. An unknown name is an error, so a typo cannot silently skip one.
  */
 export function selectedSplits(value: string | undefined): SplitName[] {
-  if (!value?.trim()) return [...SPLIT_NAMES];
+  const all = splitNames();
+  if (!value?.trim()) return all;
   const names = value.split(',').map((n) => n.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !(SPLIT_NAMES as readonly string[]).includes(n));
-  if (unknown.length) throw new Error(`EVAL_SPLITS: unknown split(s) ${unknown.join(', ')} (expected a comma-separated list of ${SPLIT_NAMES.join(', ')})`);
-  return SPLIT_NAMES.filter((n) => names.includes(n));
+  const unknown = names.filter((n) => !all.includes(n));
+  if (unknown.length) throw new Error(`EVAL_SPLITS: unknown split(s) ${unknown.join(', ')} (expected a comma-separated list of ${all.join(', ')})`);
+  return all.filter((n) => names.includes(n));
 }
 
-/** The splits to report, in report order; train only once wired. Only the selected ones are read. */
+/** The splits to report, in report order. Only the selected ones are read. */
 export function loadSplits(names: readonly SplitName[] = selectedSplits(process.env.EVAL_SPLITS)): Split[] {
-  const load: Record<SplitName, () => Split | undefined> = { train: trainSplit, train2: train2Split, train3: train3Split, train4: train4Split, train5: train5Split, train6: train6Split, train7: train7Split, train8: train8Split, train9: train9Split, dev: devSplit, seen: seenSplit, test: testSplit, test2: test2Split, test3: test3Split, test4: test4Split, test5: test5Split, test6: test6Split, test7: test7Split };
-  return names.flatMap((n) => load[n]() ?? []);
+  return names.flatMap((n) => (n === 'train' ? trainSplit() : n === 'dev' ? devSplit() : folderSplit(n)));
 }
 
 /** Every business of the given splits as an English and a Spanish tenant, offline rule engine by default. */
@@ -208,28 +202,10 @@ async function classify(world: EvalWorld, m: Labelled, now: string): Promise<Int
   return r.intent;
 }
 
-/** Intent messages are read at a fixed weekday clock per split, so "today" and "tomorrow" mean the same every run. */
-const INTENT_NOW: Record<SplitName, string> = {
-  train: '2026-03-24T10:00:00Z', train2: '2026-05-12T15:00:00Z', train3: '2026-06-16T15:00:00Z', train4: '2026-07-15T21:00:00Z', train5: '2026-10-21T16:00:00Z', train6: '2026-12-02T12:00:00Z', train7: '2027-03-11T15:30:00Z',
-  // Friday 16 April 2027: 08:40 in Atlanta (EDT), 07:40 in Medellín, 20:40 in Manila: all three open.
-  train8: '2027-04-16T12:40:00Z',
-  // Wednesday 12 May 2027: 11:00 in Toronto (EDT), 10:00 in Cancún, 11:00 in Santiago (winter time): all three open.
-  train9: '2027-05-12T15:00:00Z',
-  dev: NOW, seen: '2026-03-10T11:00:00Z', test: '2026-04-14T09:00:00Z', test2: '2026-03-10T11:00:00Z', test3: '2026-06-09T14:00:00Z',
-  // Tuesday 18 August 2026, 17:00 in Toronto and Santiago, 18:00 in Montevideo, Wednesday 09:00 in Auckland: all four open.
-  test4: '2026-08-18T21:00:00Z',
-  // Wednesday 14 October 2026, between 10:00 and 11:00 local time for its businesses: all open.
-  test5: '2026-10-14T16:00:00Z',
-  // Thursday 22 October 2026, between 11:00 and 15:00 local time for its businesses: all open.
-  test6: '2026-10-22T14:00:00Z',
-  // Friday 20 November 2026, between 11:00 and 18:00 local time for its businesses: all open.
-  test7: '2026-11-20T18:00:00Z',
-};
-
 export async function evaluateIntents(world: EvalWorld, split: Split): Promise<IntentReport> {
   const { messages } = split;
   const predicted: Intent[] = [];
-  for (const m of messages) predicted.push(await classify(world, m, INTENT_NOW[split.name]));
+  for (const m of messages) predicted.push(await classify(world, m, split.intentNow));
   const perIntent: IntentReport['perIntent'] = {};
   for (const intent of INTENTS) {
     const tp = messages.filter((m, i) => m.intent === intent && predicted[i] === intent).length;
@@ -254,7 +230,7 @@ export async function evaluateIntents(world: EvalWorld, split: Split): Promise<I
     let hits = 0;
     const answered: string[] = [];
     for (const m of split.outOfScope) {
-      const got = await classify(world, m, INTENT_NOW[split.name]);
+      const got = await classify(world, m, split.intentNow);
       if (got === 'unknown') hits++;
       else answered.push(`${m.lang} ${m.business} out of scope → ${got}: ${m.text}`);
     }
@@ -345,8 +321,8 @@ export function formatReport(reports: SplitReport[]): string {
     );
   }
   lines.push('unlearnt: accuracy on the messages that are not verbatim a line of the classifier\'s training corpus.');
-  if (!reports.some((r) => r.split.name === 'train')) lines.push('train  (not wired yet: see trainSplit() in test/eval/harness.ts)');
-  lines.push('test, test2, test3, test4, test5, test6 and test7 are the honest splits: written blind, never tuned on (the lines once leaked are in seen).');
+  const honest = reports.filter((r) => r.split.role === 'held-out').map((r) => r.split.name);
+  if (honest.length) lines.push(`${honest.join(', ')}: the honest splits, written blind and never tuned on (the lines once leaked are in seen).`);
   for (const { split, intents, dialogues } of reports) {
     lines.push('', `== ${split.name} split: ${[...split.businesses.keys()].join(', ')}`, 'intent        precision  recall  support');
     for (const [intent, m] of Object.entries(intents.perIntent)) lines.push(`${intent.padEnd(13)} ${pct(m.precision)}  ${pct(m.recall)}  ${String(m.support).padStart(7)}`);

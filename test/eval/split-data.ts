@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { parseProfileYaml, type Profile } from '../../core/profile.js';
 import { INTENTS, type Intent } from '../../brain/receptionist/engine.js';
 
@@ -175,4 +176,26 @@ export function loadSplitFolder(dir: string): SplitData {
   }
   if (problems.length) throw new SplitFormatError(problems);
   return { businesses, messages, dialogues };
+}
+
+/**
+ * A folder split's `split.json`: what it is for, its clock, and the size it was written to. A folder
+ * under test/eval with this file is a split; nothing else needs to name it.
+ */
+const SplitManifestSchema = z.strictObject({
+  /** held-out: written blind, measured, never tuned on; tunable: read its misses and fix by class; seen: held-out lines whose misses were read. */
+  role: z.enum(['held-out', 'tunable', 'seen']),
+  /** Intent messages are read at this instant, so "today" and "tomorrow" mean the same every run; pick a time all its businesses are open. */
+  intentNow: z.iso.datetime({ offset: true }),
+  /** The size it was written to: checked, so a bad edit cannot shrink the measurement. */
+  minimum: z.strictObject({ messagesPerLanguage: z.int().min(0), dialoguesPerLanguage: z.int().min(0), businesses: z.int().min(1) }).optional(),
+  /** Tuned on until it passed: from then on it gates like train (≥ 95 % intents, every dialogue). */
+  gate: z.boolean().optional(),
+});
+export type SplitManifest = z.infer<typeof SplitManifestSchema>;
+
+export function readSplitManifest(file: string): SplitManifest {
+  const parsed = SplitManifestSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new SplitFormatError(parsed.error.issues.map((i) => `${path.relative(process.cwd(), file)}: ${i.path.join('.') || '(top)'}: ${i.message}`));
+  return parsed.data;
 }

@@ -22,7 +22,7 @@
 // tenths) that score best over the folds: how classifier.ts's BLEND is chosen.
 //
 // --thresholds also classifies every held-out line again for other values of classifier.ts's fitted thresholds
-// (HUMAN_LEADS, CLOSE_BEHIND, NEXT_GUESS, SURE_GRAMS_UNKNOWN and which "unknown" it reads), one at a time,
+// (THRESHOLDS: humanLeads, closeBehind, nextGuess, sureGramsUnknown and which "unknown" it reads), one at a time,
 // and prints what each costs (COSTS below), on every --sample'th line (4: a classification is milliseconds, and
 // there are some 25,000 lines); --set humanLeads=0.5,nextGuess=0.4 measures with those values.
 //
@@ -33,7 +33,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BLEND, IntentClassifier, setThresholds, thresholds } from '../dist/brain/receptionist/classifier.js';
+import { BLEND, IntentClassifier, THRESHOLDS } from '../dist/brain/receptionist/classifier.js';
 import { ModelCache } from '../dist/brain/receptionist/model-cache.js';
 import { corpus } from '../dist/brain/receptionist/utterances.js';
 import { normalize } from '../dist/brain/receptionist/text.js';
@@ -53,7 +53,9 @@ try {
   refuse(`${err.message} (expected --by author|kind, --folds <n>, --lang en|es, --fold <written file stem or kind fold number>, --profile <yaml>, --confusions <n>)`);
 }
 if (!['author', 'kind'].includes(args.by)) refuse(`--by ${args.by}: expected author or kind`);
-const shipped = thresholds();
+const shipped = THRESHOLDS;
+/** The thresholds measured: the shipped ones, or those --set says, passed to every fold's classifier. */
+let measured = shipped;
 if (args.set) {
   const set = { ...shipped };
   for (const pair of args.set.split(',')) {
@@ -62,7 +64,7 @@ if (args.set) {
     set[key] = typeof shipped[key] === 'number' ? Number(value) : value;
     if (typeof shipped[key] === 'number' && !Number.isFinite(set[key])) refuse(`--set ${pair}: expected a number`);
   }
-  setThresholds(set);
+  measured = set;
 }
 const sample = Number(args.sample);
 if (!Number.isInteger(sample) || sample < 1) refuse(`--sample ${args.sample}: expected a whole number from 1`);
@@ -153,7 +155,7 @@ function candidates(base) {
   for (const v of [0.6, 0.7, 0.8]) out.push({ name: `unknownFrom ${other}, sureGramsUnknown ${v}`, t: { ...base, unknownFrom: other, sureGramsUnknown: v } });
   return out;
 }
-const settings = args.thresholds ? candidates(thresholds()) : [];
+const settings = args.thresholds ? candidates(measured) : [];
 /** Per setting and language: cost, lines, and counts per kind of error. */
 const costs = settings.map(() => ({}));
 
@@ -195,7 +197,7 @@ for (const lang of args.lang ? [args.lang] : langs) {
     if (args.fold && name !== args.fold) continue;
     if (held.length === 0) continue;
     const t0 = Date.now();
-    const classifier = await IntentClassifier.train(profile, train, tracked);
+    const classifier = await IntentClassifier.train(profile, train, tracked, measured);
     const trainS = (Date.now() - t0) / 1000;
     const fold = Object.fromEntries(WAYS.map((w) => [w, tally()]));
     for (const u of held) {
@@ -215,18 +217,16 @@ for (const lang of args.lang ? [args.lang] : langs) {
         if (!seen.has(key)) seen.set(key, read(l, text));
         return seen.get(key);
       };
-      const before = thresholds();
       for (const [i, { t }] of settings.entries()) {
-        setThresholds(t);
+        const tried = classifier.withThresholds(t);
         const c = (costs[i][lang] ??= { cost: 0, lines: 0, right: 0, missedHuman: 0, falseHuman: 0, lostInScope: 0, answeredOutOfScope: 0, other: 0 });
         for (const u of held.filter((_, j) => j % sample === 0)) {
-          const [kind, cost] = costOf(u.intent, (await classifier.classify(normalize(u.text), lang)).intent);
+          const [kind, cost] = costOf(u.intent, (await tried.classify(normalize(u.text), lang)).intent);
           c[kind]++;
           c.cost += cost;
           c.lines++;
         }
       }
-      setThresholds(before);
       nlp.process = original;
     }
     console.log(`\n${lang} ${title} (${held.length} lines; trained on ${train[lang].length} in ${trainS.toFixed(1)} s)`);

@@ -62,9 +62,14 @@ export function readRegistry(paths: Paths): Tenant[] {
   return parseRegistry(paths.registry, text);
 }
 
-function writeRegistry(paths: Paths, tenants: Tenant[]): void {
+/** tenants.json's text for these tenants: sorted by id, so the same tenants always give the same text. */
+export function registryText(tenants: readonly Tenant[]): string {
   const sorted = [...tenants].sort((a, b) => a.id.localeCompare(b.id));
-  writeFileAtomic(paths.registry, `${JSON.stringify({ version: 1, tenants: sorted }, null, 2)}\n`, 0o600);
+  return `${JSON.stringify({ version: 1, tenants: sorted }, null, 2)}\n`;
+}
+
+export function writeRegistryText(paths: Paths, text: string): void {
+  writeFileAtomic(paths.registry, text, 0o600);
 }
 
 /**
@@ -79,11 +84,26 @@ export interface RegistryOutcome<T> {
 }
 export type RegistryChange<T> = (tenants: Tenant[]) => Promise<RegistryOutcome<T>> | RegistryOutcome<T>;
 
+/** Read-modify-write of tenants.json under the registry's lock (withRegistryLock). */
+export function updateRegistry<T>(paths: Paths, change: RegistryChange<T>): Promise<T> {
+  return withRegistryLock(paths, async () => {
+    const read = readRegistry(paths);
+    const { tenants, result, undo } = await change(read);
+    try {
+      // The very list it was given back: nothing changed, and a write that cannot change anything must not fail.
+      if (tenants !== read) writeRegistryText(paths, registryText(tenants));
+    } catch (err) {
+      throw undo ? await undo(err as Error) : err;
+    }
+    return result;
+  });
+}
+
 /**
- * Read-modify-write of the registry under an exclusive lock, so two CLI calls cannot lose each
- * other's change. The lock goes stale after 10 s, so a killed process cannot block wr forever.
+ * Runs `work` under the registry's exclusive lock, so two CLI calls cannot lose each other's
+ * change. The lock goes stale after 10 s, so a killed process cannot block wr forever.
  */
-export async function updateRegistry<T>(paths: Paths, change: RegistryChange<T>): Promise<T> {
+export async function withRegistryLock<T>(paths: Paths, work: () => Promise<T>): Promise<T> {
   ensureDir(paths.home);
   let release: () => Promise<void>;
   try {
@@ -96,15 +116,7 @@ export async function updateRegistry<T>(paths: Paths, change: RegistryChange<T>)
     throw new RegistryError(`the registry is locked by another wr command (${(err as Error).message}); try again`);
   }
   try {
-    const read = readRegistry(paths);
-    const { tenants, result, undo } = await change(read);
-    try {
-      // The very list it was given back: nothing changed, and a write that cannot change anything must not fail.
-      if (tenants !== read) writeRegistry(paths, tenants);
-    } catch (err) {
-      throw undo ? await undo(err as Error) : err;
-    }
-    return result;
+    return await work();
   } finally {
     await release();
   }

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import type { Config } from './config.js';
-import { RegistryError, RegistryView, TenantSchema, updateRegistry, type RegistryChange, type RegistryOutcome, type Tenant, type TenantDirectory } from './registry.js';
+import { readFileIfExists } from './fs.js';
+import { readRegistry, RegistryError, registryText, RegistryView, TenantSchema, updateRegistry, withRegistryLock, writeRegistryText, type RegistryChange, type RegistryOutcome, type Tenant, type TenantDirectory } from './registry.js';
 import { DatabaseUnavailable, type Migration, type SqlReader, type WriteTx } from './sql/database.js';
 import { PgDatabase, PgServer } from './sql/postgres.js';
 
@@ -103,29 +105,63 @@ async function storeHostTenants(tx: WriteTx, host: string, tenants: readonly Ten
 
 /**
  * A registry change: in one PostgreSQL transaction (the registry's lock: one writer across every
- * host) when WR_DATABASE_URL is set, then tenants.json rewritten with this host's tenants; on
- * SQLite, tenants.json alone. `change` sees this host's tenants only.
+ * host) when WR_DATABASE_URL is set, with tenants.json rewritten with this host's tenants before
+ * it commits; on SQLite, tenants.json alone. `change` sees this host's tenants only.
+ *
+ * The order is what keeps the two stores in step: a tenants.json that cannot be written (full or
+ * read-only disk) fails inside the transaction, so PostgreSQL rolls back and nothing is stored
+ * anywhere. Were the file written after the commit, PostgreSQL (and every other host's brain) would
+ * hold a change this host's gateways, console and the caller were told had failed. If the commit
+ * itself fails, tenants.json is put back as it was.
  */
 export function updateTenants<T>(config: Pick<Config, 'paths' | 'WR_DATABASE_URL' | 'WR_HOST'>, change: RegistryChange<T>): Promise<T> {
   const url = config.WR_DATABASE_URL;
   if (!url) return updateRegistry(config.paths, change);
   const host = registryHost(config);
+  const paths = config.paths;
   return withRegistryDb(url, (db) =>
-    updateRegistry(config.paths, async (local) => {
+    withRegistryLock(paths, async () => {
+      const local = readRegistry(paths);
+      const before = readFileIfExists(paths.registry);
       let undo: RegistryOutcome<T>['undo'];
+      let rewritten = false;
       try {
         return await db.write(async (tx) => {
           const outcome = await change(await hostTenants(tx, host, local));
           undo = outcome.undo;
           await storeHostTenants(tx, host, outcome.tenants);
-          return outcome;
+          const text = registryText(outcome.tenants);
+          // Unchanged: a write that cannot change anything must not fail.
+          if (text !== before) {
+            writeRegistryText(paths, text);
+            rewritten = true;
+          }
+          return outcome.result;
         });
       } catch (err) {
-        // PostgreSQL refused or lost the change: nothing of it was stored there, nor in tenants.json.
-        throw undo ? await undo(err as Error) : err;
+        // Nothing of the change is in PostgreSQL: tenants.json must not hold it either.
+        const failure = rewritten ? (restoreRegistry(paths, before, err as Error) ?? err) : err;
+        throw undo ? await undo(failure as Error) : failure;
       }
     }),
   );
+}
+
+/**
+ * Puts tenants.json back as `before` after PostgreSQL failed to commit a change it had been
+ * rewritten with; when even that fails, resolves to the error that says so (the caller still puts
+ * back what the change did besides).
+ */
+function restoreRegistry(paths: Pick<Config, 'paths'>['paths'], before: string | undefined, commitErr: Error): RegistryError | undefined {
+  try {
+    if (before === undefined) fs.rmSync(paths.registry, { force: true });
+    else writeRegistryText(paths, before);
+    return undefined;
+  } catch (err) {
+    return new RegistryError(
+      `the shared registry on PostgreSQL did not store the change (${commitErr.message}), and ${paths.registry} could not be put back as it was (${(err as Error).message}): it lists the change on this host only; fix the cause, then run wr-console db migrate all, which rewrites it from the shared registry`,
+    );
+  }
 }
 
 /** Publishes this host's tenants.json to the shared registry (`db migrate`); resolves to how many it holds for this host. */

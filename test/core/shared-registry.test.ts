@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../core/fs.js';
 import { hashKey } from '../../core/keys.js';
+import { parseProfileYaml, renameProfileYaml } from '../../core/profile.js';
 import { readRegistry } from '../../core/registry.js';
+import { REGISTRY_SCHEMA, RenameFailed, saveProfileNamed } from '../../core/shared-registry.js';
 import { PgServer, tenantSchema } from '../../core/sql/postgres.js';
 import { startTestBrain, type TestBrain } from '../helpers/brain.js';
 import { cli, exampleProfile, freePort, makeHome, type TestHome } from '../helpers/home.js';
@@ -140,5 +145,98 @@ describe('shared registry on PostgreSQL', () => {
     expect((await chat(onA, onA.keyOf('shop'), 'shop', 'm4')).status).toBe(200);
     const bakeryKey = fs.readFileSync(b.config.paths.secret('bakery'), 'utf8').trim();
     expect((await chat(onA, bakeryKey, 'bakery', 'm2')).status).toBe(200);
+  }, 60_000);
+});
+
+describe('a rename on the shared registry that cannot be stored everywhere', () => {
+  let home: TestHome;
+  let url: string;
+  let server: PgServer;
+  const immutable = (on: boolean) => execFileSync('chattr', [on ? '+i' : '-i', home.config.paths.registry]);
+  /** The name PostgreSQL holds, which every other host's brain serves. */
+  const shared = async () =>
+    (await server.with(REGISTRY_SCHEMA, (c) => c.query<{ name: string }>('SELECT name FROM tenants WHERE id = $1', ['shop']))).rows[0]?.name;
+  const listed = () => readRegistry(home.config.paths).find((t) => t.id === 'shop')?.name;
+
+  beforeEach(async () => {
+    url = await cluster.current.database();
+    home = makeHome({ WR_HOST: 'vps-a', WR_DATABASE_URL: url });
+    homes.push(home);
+    server = new PgServer(url);
+    expect((await cli(home.env, 'tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator')).code).toBe(0);
+  });
+  afterEach(async () => {
+    immutable(false);
+    await server.close();
+  });
+
+  it('PUT /api/profile: a tenants.json that cannot be rewritten leaves PostgreSQL, tenants.json and the profile as they were', async () => {
+    const brain = await startTestBrain(home);
+    brains.push(brain);
+    const get = async () => (await brain.call('GET', '/api/profile', { key: brain.adminKey, tenant: 'shop' })).json();
+    const profile = await get();
+    const file = home.config.paths.profile('shop');
+    const before = fs.readFileSync(file, 'utf8');
+    immutable(true); // even root cannot replace it
+    const refused = await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, name: 'Shop Nuevo' } });
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error).toMatch(/^the registry could not be written to list shop as "Shop Nuevo" \(cannot write .*tenants\.json \(EPERM\).*\); the profile was put back as it was, so nothing changed/);
+    // "Nothing changed" is true everywhere: before, PostgreSQL had committed the new name for every other host.
+    expect(await shared()).toBe('Shop');
+    expect(listed()).toBe('Shop');
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(await get()).toEqual(profile);
+
+    // Saving under the same name changes nothing in the registry, so a read-only tenants.json does not refuse it.
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, timezone: 'Europe/London' } })).status).toBe(200);
+    immutable(false);
+    expect((await brain.call('PUT', '/api/profile', { key: brain.adminKey, tenant: 'shop', body: { ...profile, name: 'Shop Nuevo' } })).status).toBe(200);
+    expect([await shared(), listed()]).toEqual(['Shop Nuevo', 'Shop Nuevo']);
+  }, 60_000);
+
+  it('a commit PostgreSQL refuses after tenants.json was rewritten puts tenants.json and the profile back', async () => {
+    // A deferred constraint trigger fails at COMMIT, after every statement (and the file write) succeeded.
+    await server.with(REGISTRY_SCHEMA, (c) =>
+      c.query(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'commit refused by test'; END $$;
+        CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON tenants DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse()`),
+    );
+    const file = home.config.paths.profile('shop');
+    const before = fs.readFileSync(file, 'utf8');
+    const registryBefore = fs.readFileSync(home.config.paths.registry, 'utf8');
+    const renamed = path.join(home.home, 'renamed.yaml');
+    fs.writeFileSync(renamed, renameProfileYaml(before, 'Shop Importada'));
+    const r = await cli(home.env, 'tenant', 'import', 'shop', renamed);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/could not be written to list shop as "Shop Importada" \(commit refused by test\); the profile was put back as it was, so nothing changed/);
+    expect(fs.readFileSync(home.config.paths.registry, 'utf8')).toBe(registryBefore);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(await shared()).toBe('Shop');
+  }, 60_000);
+
+  it('a profile that cannot be put back: the error says which name each shows and what to do, and the registry keeps its name everywhere', async () => {
+    const file = home.config.paths.profile('shop');
+    const before = fs.readFileSync(file, 'utf8');
+    immutable(true);
+    const failed = await saveProfileNamed(home.config, 'shop', 'Shop Nuevo', () => {
+      writeFileAtomic(file, renameProfileYaml(before, 'Shop Nuevo'));
+      // The writer that would put it back fails too (the disk went read-only in between, say).
+      return () => {
+        throw new Error('EROFS: read-only file system');
+      };
+    }).catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(RenameFailed);
+    expect(failed).toMatchObject({
+      rolledBack: false,
+      message: expect.stringMatching(
+        /\(cannot write .*tenants\.json \(EPERM\).*\), and the profile could not be put back \(EROFS: read-only file system\): the profile names the business "Shop Nuevo" while tenant list shows "Shop" until the next change of the profile; fix the cause and save the profile again$/,
+      ),
+    });
+    // What the message says is so: the registry, here and in PostgreSQL, still names it "Shop".
+    expect([await shared(), listed()]).toEqual(['Shop', 'Shop']);
+    expect(parseProfileYaml(fs.readFileSync(file, 'utf8')).name).toBe('Shop Nuevo');
+    // And the fix it names works.
+    immutable(false);
+    expect(await saveProfileNamed(home.config, 'shop', 'Shop Nuevo', () => {})).toBe('Shop');
+    expect([await shared(), listed()]).toEqual(['Shop Nuevo', 'Shop Nuevo']);
   }, 60_000);
 });

@@ -148,7 +148,7 @@ describe('receptionist evaluation (rule engine, offline)', () => {
     reports = [];
     for (const split of splits) reports.push(await evaluateSplit(world, split));
     if (process.env.EVAL_REPORT) console.log(formatReport(reports));
-  }, 240_000);
+  }, 900_000);
   afterAll(() => world?.close());
 
   // The dev split guards against regressions: it is what the engine was tuned on.

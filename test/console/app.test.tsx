@@ -562,3 +562,15 @@ describe('attacked by hand in tmux (leftovers4)', () => {
     expect(lines.some((l) => l.startsWith('▶ clinic · +346001112211'))).toBe(true);
   });
 });
+
+describe('a gateway that is not running', () => {
+  it('QR view: says the gateway is not running and what to do, instead of promising a QR', async () => {
+    const backend = new FakeBackend([row('corner', { pm2: 'waiting restart', wa: null, handoff: null, restarts: 59 })]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('corner');
+    await press(['p']);
+    await shows("No QR: corner's gateway is not running (PM2: waiting restart).");
+    expect(frame()).toContain('Back on the table (esc): l shows its log (why it stopped)');
+    expect(frame()).not.toContain('It appears here as soon as the gateway shows one');
+  });
+});

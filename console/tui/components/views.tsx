@@ -146,6 +146,17 @@ export const QR_MIN = { width: 62, height: 36 };
 /** `rows` is the height the QR view has; `chrome` the terminal rows around it (header, footer), so a size asked for is the terminal's. */
 export function QrView({ row, qr, columns, rows, chrome, now, pairing }: { row: TenantRow; qr: { qr: string; expiresAt: string } | undefined; columns: number; rows: number; chrome: number; now: number; pairing: string | null }) {
   if (row.wa === 'connected') return <Text color="green">{row.id} is connected to WhatsApp: nothing to scan. (esc: back)</Text>;
+  // A gateway that is not running shows no QR, however long the operator waits for one.
+  if (!qr && row.pm2 !== 'online') {
+    return (
+      <Box flexDirection="column">
+        <Text color="red">
+          No QR: {row.id}'s gateway is not running (PM2: {row.pm2}).
+        </Text>
+        <Text color="gray">Back on the table (esc): l shows its log (why it stopped), S starts it, R restarts it.</Text>
+      </Box>
+    );
+  }
   if (!qr) {
     return (
       <Box flexDirection="column">

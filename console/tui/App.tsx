@@ -171,7 +171,8 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         return `${name} restarted`;
       });
     }
-    const running = status === 'online' || status === 'launching';
+    // A crash loop ('waiting restart') runs again by itself: S must stop it, not offer to start it.
+    const running = status === 'online' || status === 'launching' || status === 'waiting restart' || status === 'stopping';
     return confirm(`${running ? 'Stop' : 'Start'} ${name}? y/n`, async () => {
       await (running ? backend.stop(name) : backend.start(name));
       return `${name} ${running ? 'stopped' : 'started'}`;

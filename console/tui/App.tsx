@@ -287,12 +287,16 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         if (view === 'log' && search) return setSearch('');
         return pop();
       case 'filter':
+        // A message from before the prompt would read as the prompt's own refusal.
+        setMessage(null);
         if (view === 'log') return setPrompt({ kind: 'search', text: search });
         return setPrompt({ kind: 'filter', text: filter });
       case 'command':
+        setMessage(null);
         historyAt.current = history.current.length;
         return setPrompt({ kind: 'command', text: '' });
       case 'add':
+        setMessage(null);
         return setPrompt({ kind: 'add', field: 'id', id: '', name: '', text: '' });
       case 'resolve':
         if (!escalation) return;
@@ -421,6 +425,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     const { view: shown, qrTenant: pairs } = live.current;
     if (shown === 'qr' && input === 'c' && pairs) {
       if (readonly) return say('read-only console: pairing is disabled', true);
+      setMessage(null);
       return setPrompt({ kind: 'phone', tenant: pairs, text: '' });
     }
     const action = actionFor(input, key, shown);
@@ -458,13 +463,13 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     body = (
       <Box>
         <Box width={left}>
-          <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={left} now={now} />
+          <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={left} now={now} filter={filter} />
         </Box>
         <Box width={1} />
         {logPane(columns - left - 1)}
       </Box>
     );
-  } else body = <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={columns} now={now} />;
+  } else body = <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={columns} now={now} filter={filter} />;
 
   let promptLine: string | null = null;
   if (prompt?.kind === 'filter') promptLine = `/${prompt.text}▏`;

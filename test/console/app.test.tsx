@@ -596,3 +596,24 @@ describe('a gateway that is not running', () => {
     expect(backend.calls).toEqual(['stop wr-gw-corner']);
   });
 });
+
+describe('the table filter', () => {
+  it('says a filter hides every tenant (not "no tenants"), shows the filter before the key hints, and a prompt opens without an earlier error', async () => {
+    const backend = new FakeBackend([row('shop')]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('▶shop');
+    await press(['/', ...'zzz', '\r']);
+    await shows('no tenant matches the filter "zzz": esc clears it');
+    expect(frame()).not.toContain('no tenants: press a to add one');
+    // At 100 columns the hints fill the line: the filter comes first, so it is never the part cut off.
+    expect(frame()).toMatch(/^filter "zzz" \(esc clears\) · \? help/m);
+    await press(['\u001b']);
+    await shows('▶shop');
+    // An error, then a prompt: the prompt line does not carry the earlier error as if it were its own.
+    await press(['k', 'p']);
+    await shows('has no WhatsApp session');
+    await press(['a']);
+    await shows('new tenant id');
+    expect(frame()).not.toContain('has no WhatsApp session');
+  });
+});

@@ -98,7 +98,8 @@ const TableRow = memo(function TableRow({ row, selected, tier, now, idWidth }: {
   );
 });
 
-export function TenantTable({ rows, selected, height, width, now }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number }) {
+/** `filter`: the table's filter, when one hides rows ("no tenants" would be untrue then). */
+export function TenantTable({ rows, selected, height, width, now, filter = '' }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number; filter?: string }) {
   const tier = width >= 125 ? 3 : width >= 115 ? 2 : width >= 100 ? 1 : 0;
   // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
   const tick = Math.floor(now / 1000) * 1000;
@@ -112,7 +113,13 @@ export function TenantTable({ rows, selected, height, width, now }: { rows: Tena
       {visible.map((r, i) => (
         <TableRow key={processOf(r)} row={r} selected={start + i === selected} tier={tier} now={tick} idWidth={idWidth} />
       ))}
-      {rows.some((r) => !r.service) ? null : <Text color="gray">no tenants: press a to add one</Text>}
+      {rows.some((r) => !r.service) ? null : filter ? (
+        <Text color="yellow" wrap="truncate">
+          no tenant matches the filter "{filter}": esc clears it
+        </Text>
+      ) : (
+        <Text color="gray">no tenants: press a to add one</Text>
+      )}
     </Box>
   );
 }
@@ -352,8 +359,9 @@ export function Footer({ view, readonly, filter, question, prompt, message }: { 
         </Text>
       )}
       <Text color="gray" wrap="truncate">
+        {/* First: a narrow terminal cuts the end of this line, and a hidden filter hides rows unexplained. */}
+        {filter && view === 'table' ? <Text color="yellow">filter "{filter}" (esc clears) · </Text> : null}
         {hintsFor(view, readonly)}
-        {filter && view === 'table' ? ` · filter "${filter}" (esc clears)` : ''}
       </Text>
     </Box>
   );

@@ -678,11 +678,13 @@ function openOn(profile: Profile, day: DateTime, minutes: number): boolean {
 /**
  * "at 5": whichever of 05:00 and 17:00 the business is open at that day; when open at both, the one
  * nearer `near` (the time proposed before: "mejor a las 7" after 18:00 is 19:00), else 'ask'; when
- * at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.).
+ * at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.). On a day the
+ * business is closed the opening hours say nothing about which 5: 'ask' (the caller offers another day).
  */
 export function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined, zone: Zone, near?: number): number | 'ask' {
   if (!ambiguous) return minutes;
   const day = DateTime.fromISO(date, { zone });
+  if (rangesFor(profile, day).length === 0) return 'ask';
   const am = minutes % (12 * 60);
   const pm = am + 12 * 60;
   const [amOpen, pmOpen] = [openOn(profile, day, am), openOn(profile, day, pm)];

@@ -23,10 +23,11 @@ const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 
 /**
  * The am/pm rule: a bare hour is the one of h or h+12 that falls in that day's opening hours;
- * both open → ask; neither → the hour as written, read as afternoon below 7.
+ * both open → ask; neither → the hour as written, read as afternoon below 7; a closed day → ask.
  */
 function meridiem(lang, date, h, m) {
   const ranges = HOURS[lang].hours[date.weekday];
+  if (ranges.length === 0) return 'ask';
   const am = (h % 12) * 60 + m;
   const pm = am + 720;
   const open = (x) => ranges.some(([a, b]) => a <= x && x < b);
@@ -179,7 +180,7 @@ const header = (lang) =>
   [
     `# Date and time corpus (${lang}), written by generate.mjs: <reference instant> | <zone> | <message> | <expected>.`,
     '# expected: yyyy-mm-ddTHH:mm (date and time), yyyy-mm-dd (a date, no time), THH:mm (a time, no date), or ask.',
-    '# A bare hour is read against the opening hours in generate.mjs (HOURS): the one of am/pm that is open, ask if both are.',
+    '# A bare hour is read against the opening hours in generate.mjs (HOURS): the one of am/pm that is open, ask if both are or the day is closed.',
   ].join('\n');
 
 for (const lang of ['en', 'es']) {

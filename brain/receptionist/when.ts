@@ -138,6 +138,27 @@ const FOUR_DIGITS = new RegExp(
  */
 const DURATION = /(?<!\b(?:at|las?|around|about|sobre las|tipo|by) )\b(?:[1-3] ?h ?30|[1-3](?:[.,]5)? ?(?:h|hr|hrs|hours?|horas?)|(?:an?|una?|half an?|media) (?:hours?|horas?|hr))(?: (?:y media|and a half))?\b/g;
 
+const MONTH_NAMES = Object.keys(MONTHS).slice(0, 12);
+/**
+ * Weekdays and "mañana" as customers mistype them ("satdy", "thrusday", "juebes", "mñn"): the word they meant. Only
+ * misspellings that are no other word ("vienes" is "you come", not "viernes").
+ */
+const TYPOS: Record<Language, Record<string, string>> = {
+  en: Object.fromEntries(
+    Object.entries({
+      monday: 'mondy monady mondya',
+      tuesday: 'tuesdy tusday tueday teusday tuseday tuesady',
+      wednesday: 'wensday wendsday wednsday wedensday wednesay wedsnday wednessday wedneday',
+      thursday: 'thursdy thrusday thurday thursay thurdsay thursady',
+      friday: 'fridy firday frday friady fridya',
+      saturday: 'satdy satday saturdy saterday satuday satruday saturady',
+      sunday: 'sundy sundya sunady',
+    }).flatMap(([day, typos]) => typos.split(' ').map((t) => [t, day])),
+  ),
+  // "mñn", "mñna": ñ loses its tilde with the accents.
+  es: { mnn: 'manana', mnna: 'manana', mnana: 'manana', juebes: 'jueves', biernes: 'viernes', savado: 'sabado', sabdo: 'sabado', mircoles: 'miercoles', miecoles: 'miercoles', domigo: 'domingo' },
+};
+
 /** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
 function prepare(text: string, language: Language): string {
   let s = text
@@ -146,14 +167,26 @@ function prepare(text: string, language: Language): string {
     .toLowerCase()
     // "Morning! can you do wednesday": a greeting opening the message names no part of the day.
     .replace(/^\s*(?:good )?(?:morning|afternoon|evening)\b(?= *[!,.]| +(?:all|there|guys|team|folks|mate|yall|y all)\b)/, ' ')
+    // "feliz año nuevo a todo el equipo", "merry xmas!": a greeting names no day, the feast in it none either.
+    .replace(FEAST_GREETING, ' ')
+    // "2027-01-12": a date written year first, told as "12 january 2027" so no part of it is read as a day or a time.
+    .replace(/\b(20\d{2})[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])\b/g, (_, y, m, d) => `${Number(d)} ${MONTH_NAMES[Number(m) - 1]} ${y}`)
+    // "12.01.27": a day, month and year written with dots, not the time 12:01.
+    .replace(/\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{2}|20\d{2})\b(?![.:]?\d)/g, '$1/$2/$3')
+    // "1º de mayo" is the 1st; "soy el del 2ºB", "la 3ª sesión" count floors and visits, no day.
+    .replace(new RegExp(`\\b(\\d{1,2}) ?[ºª°](?=(?: de)? (?:${MONTH})\\b)`, 'g'), '$1')
+    .replace(/\b\d{1,2} ?[ºª°]/g, ' nth ')
     .replace(/[¿¡!?,;()"*]+/g, ' ')
     .replace(/\b([ap])\.m\.?/g, '$1m')
     .replace(/@/g, language === 'es' ? ' a las ' : ' at ')
     .replace(/\s+/g, ' ');
-  // "the one on Saturday", "that one": a pronoun, not the 1st.
-  if (language === 'en') s = s.replace(/\b(the|that|this|which|other|first|second|third|last|next) one\b/g, '$1 pick');
+  s = s.replace(/\b[a-z]+\b/g, (w) => TYPOS[language][w] ?? w);
+  // "the one on Saturday", "that one": a pronoun, not the 1st; "still time for one today", "room for one": a person.
+  if (language === 'en') s = s.replace(/\b(the|that|this|which|other|first|second|third|last|next) one\b/g, '$1 pick').replace(/\b((?:room|space|time|slot|spot|place|gap|opening|appointment|booking)s? for) one\b(?! ?(?:o ?'? ?clock|am|pm|thirty|fifteen|forty|[:.]\d))/g, '$1 pick');
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
   s = s.replace(DURATION, ' duration ');
+  // "is it still 2 for 1 on blow dries", "3 for 2": an offer, the second number smaller, no time.
+  if (language === 'en') s = s.replace(/\b(\d{1,2}) for (\d{1,2})\b(?! ?(?:am|pm|[:.]\d|o ?'? ?clock))/g, (m, a, b) => (Number(b) < Number(a) ? `${a} offer ${b}` : m));
   // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
   s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
   if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1').replace(/\bd (la|el)\b/g, 'de $1');
@@ -376,7 +409,13 @@ function recentPast(today: DateTime, day: number, month: number): DateTime | und
 const FEASTS: Record<string, [number, number]> = {
   'christmas eve': [24, 12], 'christmas day': [25, 12], 'boxing day': [26, 12], "new year's eve": [31, 12], 'new years eve': [31, 12], "new year's day": [1, 1], 'new years day': [1, 1],
   nochebuena: [24, 12], navidad: [25, 12], 'dia de navidad': [25, 12], nochevieja: [31, 12], 'ano nuevo': [1, 1], 'dia de reyes': [6, 1],
+  // Short names and other fixed feasts ("nye at 2", "halloween", "el día de los enamorados").
+  nye: [31, 12], nyd: [1, 1], hogmanay: [31, 12], 'xmas eve': [24, 12], 'xmas day': [25, 12], halloween: [31, 10], "valentine's day": [14, 2], 'valentines day': [14, 2],
+  "st patrick's day": [17, 3], 'st patricks day': [17, 3], 'bonfire night': [5, 11], 'san valentin': [14, 2], 'dia de san valentin': [14, 2], 'dia de los enamorados': [14, 2],
+  'noche de reyes': [5, 1], 'noche de san juan': [23, 6], 'todos los santos': [1, 11], 'dia de todos los santos': [1, 11],
 };
+/** "happy new year", "feliz año nuevo", "merry xmas": greetings, read before the feasts they name. */
+const FEAST_GREETING = /\b(?:happy|merry|feliz|felices|prospero)(?: y (?:feliz|prospero))? (?:new year|christmas|xmas|halloween|easter|holidays|valentine'?s(?: day)?|ano nuevo|navidad(?:es)?|fiestas|pascua|nochebuena|nochevieja|dia de reyes|san valentin)\b/g;
 const FEAST = new RegExp(`\\b(${Object.keys(FEASTS).map((k) => k.replace(/'/g, "'?")).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
 
 interface DateReading {
@@ -389,7 +428,10 @@ interface DateReading {
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
 // "Tuesday fortnight": two weeks on, as "Friday week" is one.
 const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight|(?:of |on )?(?:the )?(?:next next week|week after next))\\b`, 'g'));
-const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
+// "a week tomorrow", "2 weeks today", "a fortnight on friday" (not "in 2 weeks on friday": IN_WEEKS_ON's).
+const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`(?<!\\b(?:in|dentro de) )\\b(a|\\d{1,2}) (weeks?|fortnights?) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
+/** "tomorrow week", "today fortnight": a week (two) after the day. */
+const DAY_WEEK = new RegExp(`\\b(${TOMORROW}|today) (week|fortnight)\\b`, 'g');
 const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${weekday})\\b|\\b(?:el |the |on the )?(${weekday}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g'));
 
 /**
@@ -401,6 +443,13 @@ const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\
  */
 const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
 const PAST_AFTER = /^ (?:pasado|ago)\b/;
+/**
+ * "next week thursday", "la semana que viene el viernes", "Wednesday next week", "el jueves la próxima semana": the
+ * week said beside the weekday is the week it falls in, even while this week's one is still ahead.
+ */
+const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana que viene|(?:la )?proxima semana|(?:la )?semana proxima)';
+const NEXT_WEEK_BEFORE = new RegExp(`\\b${NEXT_WEEK}(?: on| on the| el| the)? $`);
+const NEXT_WEEK_AFTER = new RegExp(`^ (?:of |on |in |de |en )?(?:the )?${NEXT_WEEK}\\b`);
 /** "the friday before", "el jueves antes", "el sábado siguiente": a weekday that counts from a day of the month said. */
 const WEEKDAY_AROUND = perLanguage((weekday) => new RegExp(`\\b(?:the|el) (${weekday}) (before|after|antes|de antes|anterior|despues|de despues|siguiente)\\b(?! (?:de |del )?las?\\b| \\d{1,2} ?(?:am|pm)\\b| (?:work|school|lunch|noon|midday|dinner)\\b)`, 'g'));
 
@@ -431,9 +480,11 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     shift(m, twoOn ? today.startOf('week').plus({ weeks: 2, days: wd - 1 }) : ahead(wd, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), wd);
   }
   for (const m of [...s.matchAll(A_WEEK_FROM[language])]) {
-    const wd = WEEKDAYS[m[2]!];
-    shift(m, (wd ? ahead(wd, false) : m[2] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[1] === 'fortnight' ? 2 : 1 }), wd);
+    const wd = WEEKDAYS[m[3]!];
+    const weeks = (m[1] === 'a' ? 1 : Number(m[1])) * (m[2]!.startsWith('fortnight') ? 2 : 1);
+    shift(m, (wd ? ahead(wd, false) : m[3] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks }), wd);
   }
+  if (language === 'en') for (const m of [...s.matchAll(DAY_WEEK)]) shift(m, (m[1] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }));
   for (const m of [...s.matchAll(IN_WEEKS_ON[language])]) {
     const wd = WEEKDAYS[(m[2] ?? m[3])!]!;
     shift(m, today.plus({ weeks: count((m[1] ?? m[4])!) }).startOf('week').plus({ days: wd - 1 }), wd);
@@ -474,7 +525,7 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
       r.dates.push(today.minus({ days: (today.weekday - wd + 7) % 7 || 7 }));
       continue;
     }
-    const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || /semana que viene el $|proxima semana el $/.test(s.slice(0, m.index! + 1 + (before ? before.length + 1 : 0)));
+    const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || NEXT_WEEK_BEFORE.test(s.slice(0, m.index!)) || NEXT_WEEK_AFTER.test(s.slice(m.index! + m[0].length));
     r.weekdays.push(wd);
     r.dates.push(nextWeek ? nextWeekOf(wd) : before === 'this' || before === 'este' ? ahead(wd, true) : ahead(wd, false));
   }

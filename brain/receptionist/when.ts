@@ -236,18 +236,21 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   }
   if (language === 'es') {
     // "tipo 5", "tipo 17:30" (Río de la Plata): about that time.
-    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?(?:( y media| y cuarto| menos cuarto)\b|\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?)))/g, (m) => {
+    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?(?:( y media| y cuarto| menos cuarto| y pico| y algo)\b|\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?)))/g, (m) => {
       const h = Number(m[1]);
       const extra = m[3]?.trim();
-      if (extra === 'menos cuarto') add(m, h - 1, 45);
+      // "tipo 11 y algo": some minutes after 11, which ones only a question settles.
+      if (extra === 'y pico' || extra === 'y algo') bad = true;
+      else if (extra === 'menos cuarto') add(m, h - 1, 45);
       else add(m, h, extra === 'y media' ? 30 : extra === 'y cuarto' ? 15 : m[2] ? Number(m[2]) : 0);
     });
     // "a las 5 y media de la tarde", "sobre las 11 y cuarto", "a las 7 menos cuarto", "a las 16h30".
-    scan(/\blas? (\d{1,2})(?!\d)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
+    // "la de las 3 sesiones", "las 2 clases": a count of things, no hour.
+    scan(/\blas? (\d{1,2})(?!\d)(?! (?:sesion|sesiones|clases?|citas?|personas?|horas|dias|semanas|meses|veces|ninos|ninas|hijas?|hijos|pacientes|masajes|bonos?|euros|minutos|primeras|ultimas|mismas)\b)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico|y algo))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
       let h = Number(m[1]);
       let min = m[2] ? Number(m[2]) : 0;
       const extra = m[3];
-      if (extra === 'y pico') return void (bad = true);
+      if (extra === 'y pico' || extra === 'y algo') return void (bad = true);
       if (extra === 'y media') min = 30;
       else if (extra === 'y cuarto') min = 15;
       else if (extra === 'menos cuarto') [h, min] = [h - 1, 45];
@@ -287,6 +290,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
     scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
+    // "thursday evening, 6 or so", "half 5 or thereabouts": about that hour.
+    scan(/\b(\d{1,2})(?:[:.](\d{2}))?(?= or (?:so|thereabouts)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
     // "is 4 too late?", "would 5 be ok": an hour asked about.
     scan(/\b(?:is|would|could) (\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:be )?(?:too (?:late|early)|ok|okay|alright|possible|free|available|good|fine|doable|any good|work)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "a bit later, like 5": a number that ends the message after "like".
@@ -430,6 +435,7 @@ const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro
 const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight|(?:of |on )?(?:the )?(?:next next week|week after next))\\b`, 'g'));
 // "a week tomorrow", "2 weeks today", "a fortnight on friday" (not "in 2 weeks on friday": IN_WEEKS_ON's).
 const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`(?<!\\b(?:in|dentro de) )\\b(a|\\d{1,2}) (weeks?|fortnights?) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
+const TOMORROW_OR_NEXT = new RegExp(`(?<!\\bla )\\b(?:manana|${TOMORROW}) (?:o|or) (?:el )?(?:pasado|(?:the )?day after|(?:the )?next day)\\b`);
 /** "tomorrow week", "today fortnight": a week (two) after the day. */
 const DAY_WEEK = new RegExp(`\\b(${TOMORROW}|today) (week|fortnight)\\b`, 'g');
 const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${weekday})\\b|\\b(?:el |the |on the )?(${weekday}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g'));
@@ -441,7 +447,13 @@ const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\
  * friday" is no past); or "pasado" / "ago" after it. Only verbs
  * with no present reading once accents are gone ("paso", "compro" are also the present: not here).
  */
-const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
+const PAST_VERBS = "ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\\w+(?:aron|ieron)";
+const PAST_BEFORE = new RegExp(`(?:\\b(?:last|since|desde)|\\b(?:${PAST_VERBS})\\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\\b)[\\w']+){0,5}) (?:on |el |the |este )?$`);
+/**
+ * "hoy cambiaron la hora, ¿mañana a las 9?", "today I broke a nail, tomorrow at 3?": today with a past tense after it
+ * tells the story; beside another day it is no wish.
+ */
+const STORY_TODAY = new RegExp(`\\b(?:today|hoy)\\b(?: [\\w']+){0,3}? (?:${PAST_VERBS}|was|were|had|did|(?:he|ha|han|hemos) \\w+(?:ado|ido))\\b`);
 const PAST_AFTER = /^ (?:pasado|ago)\b/;
 /**
  * "next week thursday", "la semana que viene el viernes", "Wednesday next week", "el jueves la próxima semana": the
@@ -492,7 +504,9 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // Feasts with a fixed date ("christmas eve morning", "en nochebuena"): the next one.
   for (const m of s.matchAll(FEAST)) r.dates.push(dayMonth(today, ...FEASTS[m[1]!]!)!);
   // Relative days.
-  if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
+  // "mañana o pasado", "tomorrow or the day after": two days, for a question to settle.
+  if (TOMORROW_OR_NEXT.test(s)) r.dates.push(today.plus({ days: 1 }), today.plus({ days: 2 }));
+  else if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
   // "in two weeks, same day of the week as today": today says which weekday, not the day.
   if (/\b(today|hoy|this (?:morning|afternoon|evening|arvo)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
@@ -564,6 +578,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     take(day >= 1 && day <= 31 ? nextDayOfMonth(today, day) : undefined, m[0]);
   }
   for (const { wd, after } of relative) countFrom(r, wd, after, ahead(wd, false));
+  const isToday = (d: DateTime) => +d === +today;
+  if (STORY_TODAY.test(s) && [...r.dates, ...r.days].some((d) => !isToday(d))) r.dates = r.dates.filter((d) => !isToday(d));
   return r;
 }
 
@@ -691,8 +707,9 @@ export function clockTimes(text: string, language: Language): { minutes: number;
  * (I or we, a verb that is no wish, then the time) is why, not when; dropped when another time is left.
  */
 const STORY_TIME = {
-  en: /\b(?:i|we|i m|im)\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
-  es: /\b(?:salgo|salimos|termino|terminamos|trabajo|trabajamos|entro|entramos|acabo|acabamos|llego|llegamos)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
+  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day tells why as well.
+  en: /\b(?:i|we|i m|im|she|he|they|school|work|class|(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  es: /\b(?:salgo|salimos|sale|salen|termino|terminamos|termina|terminan|trabajo|trabajamos|trabaja|trabajan|entro|entramos|entra|entran|acabo|acabamos|acaba|acaban|llego|llegamos|llega|llegan)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
 };
 const WISH_WORDS = /\b(?:can|could|would|want|wanna|need|like|prefer|d|ll|will|am free|m free|free|available|come|do|book|make it)\b/;
 function withoutStoryTimes(s: string, times: TimeHit[]): TimeHit[] {

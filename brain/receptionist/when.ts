@@ -561,8 +561,12 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   for (const m of s.matchAll(/\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2,4}))?\b/g)) {
     const [a, b] = [Number(m[1]), Number(m[2])];
     // A number above 12 can only be the day, whichever order the country writes.
-    const [day, month] = monthFirst && a <= 12 ? [b, a] : b > 12 && a <= 12 ? [b, a] : [a, b];
-    if (month >= 1 && month <= 12) dayOf(m, day, month, m[3] ? Number(m[3]) : undefined);
+    let [day, month] = monthFirst && a <= 12 ? [b, a] : b > 12 && a <= 12 ? [b, a] : [a, b];
+    // "7/10 at 11am, that's july 10": a day written out in the message says which order the numbers are in.
+    const year = m[3] ? Number(m[3]) : undefined;
+    const swapped = day <= 12 && month <= 31 ? dayMonth(today, month, day, year) : undefined;
+    if (swapped && r.days.some((d) => +d === +swapped)) [day, month] = [month, day];
+    if (month >= 1 && month <= 12) dayOf(m, day, month, year);
     else {
       mark(m);
       take(undefined, m[0]);

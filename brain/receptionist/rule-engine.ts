@@ -39,13 +39,41 @@ function read(turn: Turn): Reading {
     const text = withoutExclusions(turn.text);
     const found = turn.services.find(text);
     // Several services said: the ones asked for, of which one is the service and more are asked between.
-    const open = found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text);
+    const open = refined(turn, text, found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text));
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
     const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
     // "how much for a one to one": a number in a service's name is no time.
     const dated = withoutNumberedNames(text, turn.tools.profile.services);
     return { when: namedHoliday(turn, withoutStoryDays(turn, dated, parseWhen(dated, turn.language, turn.tools.now))), service, undecided: open.length > 1 ? open : [] };
   });
+}
+
+/** Whether the message holds the service's name or one of its aliases, word for word. */
+const namedAsWritten = (turn: Turn, service: Service) => [service.name, ...service.aliases].map(core).some((t) => t.length >= 3 && ` ${core(turn.text)} `.includes(` ${t} `));
+
+/** A service's name or alias as words, without what its brackets add ("Lavado completo (interior y exterior)"). */
+const core = (t: string) => normalize(t.replace(/\([^)]*\)/g, ' ')).replace(/-/g, ' ');
+
+/**
+ * "the full wash on the suv" where "Lavado completo camioneta o SUV" is the full wash of an SUV, "la clase de 9 hoyos"
+ * where "Clase en el campo (9 hoyos)" is a class, "semi private lesson" beside "Private lesson": of services a message
+ * could mean, one whose name holds another's name or alias is that one made specific. It is the one meant when the
+ * message names it by more than the words they share (its own alias, or its whole name).
+ */
+function refined(turn: Turn, text: string, open: Service[]): Service[] {
+  if (open.length < 2) return open;
+  const n = ` ${core(text)} `;
+  const general = new Set<string>();
+  for (const a of open) {
+    const terms = [a.name, ...a.aliases].map(core).filter((t) => t.length >= 3);
+    for (const b of open) {
+      if (a === b || general.has(b.id) || !terms.some((t) => ` ${core(b.name)} `.includes(` ${t} `))) continue;
+      const rest = terms.reduce((x, t) => x.split(` ${t} `).join('   '), n);
+      if (n.includes(` ${core(b.name)} `) || turn.services.find(rest, false).some((s) => s.id === b.id)) general.add(a.id);
+    }
+  }
+  const left = open.filter((s) => !general.has(s.id));
+  return left.length > 0 ? left : open;
 }
 
 /** The message as the date and time rules read it: "30 min lessons", "a one to one" are services, not a length or an hour. */
@@ -189,7 +217,8 @@ function leadingName(turn: Turn): string | undefined {
   if (clause.date || clause.time !== undefined || clause.unclear || turn.services.find(m[1]!).length) return undefined;
   return extractName(m[1]!);
 }
-const SAME_TIME = /\b(same time|misma hora)\b/;
+const SAME_TIME = /\b(same time|misma hora|that time|esa hora|esa misma hora)\b/;
+const SAME_DAY = /\b(same day|that day|(?:el )?mismo dia|ese (?:mismo )?dia)\b/;
 
 /** The one service of `choices` the text shares a word with, by a word the others do not have. */
 function onlySharing(choices: readonly Service[], text: string): Service | undefined {
@@ -457,10 +486,14 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const service = serviceName(turn, flow.serviceId);
   const duration = services.find((s) => s.id === flow.serviceId)?.duration;
   // "and could I add a facial straight after, at 11?": a time for one more service is on the day of the booking last made.
-  if (!flow.date && !e.when.date && e.when.time !== undefined && ADD_ON.test(turn.normalized)) {
+  // "and my boyfriend wants the massage at the same time", "y una clase a las 6 el mismo día": the day (and the time)
+  // of the booking last made.
+  const sameTime = SAME_TIME.test(turn.normalized) && e.when.time === undefined;
+  if (!flow.date && !e.when.date && ((e.when.time !== undefined && ADD_ON.test(turn.normalized)) || sameTime || SAME_DAY.test(turn.normalized))) {
     const latest = (await myBookings(turn)).sort((a, b) => b.bookingId - a.bookingId)[0];
     // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
-    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), Number(latest.start.slice(11, 13)) * 60 + Number(latest.start.slice(14, 16)), false];
+    const time = Number(latest?.start.slice(11, 13)) * 60 + Number(latest?.start.slice(14, 16));
+    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), e.when.time !== undefined || sameTime ? time : flow.time, false];
   }
   const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;
@@ -530,7 +563,7 @@ function ownerDay(turn: Turn): string | undefined {
 }
 
 /** Which of the customer's bookings a message means: a picked number, its day or service, or the only one. */
-async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, intent: Intent, selector: Selector): Promise<BookingSummary | EngineResult> {
+async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, intent: Intent, selector: Selector, words = turn.text): Promise<BookingSummary | EngineResult> {
   const bookings = await myBookings(turn);
   if (bookings.length === 0) {
     turn.tools.state.flow = undefined;
@@ -542,7 +575,7 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   const services = turn.tools.profile.services;
   const named = selector.serviceId && bookings.some((b) => b.serviceId === selector.serviceId)
     ? new Set([selector.serviceId])
-    : new Set(bookings.map((b) => b.serviceId).filter((id) => { const s = services.find((x) => x.id === id); return s && sharesServiceWord(s, withoutExclusions(turn.text)); }));
+    : new Set(bookings.map((b) => b.serviceId).filter((id) => { const s = services.find((x) => x.id === id); return s && sharesServiceWord(s, withoutExclusions(words)); }));
   const byService = named.size > 0 && named.size < new Set(bookings.map((b) => b.serviceId)).size;
   const matching = bookings.filter((b) => (!selector.date || b.start.startsWith(selector.date)) && (!byService || named.has(b.serviceId)) && atTime(b.start, selector));
   const selected = (selector.date || byService || selector.time !== undefined) && matching.length === 1 ? matching[0] : undefined;
@@ -552,9 +585,21 @@ async function selectBooking(turn: Turn, flow: CancelFlow | RescheduleFlow, inte
   return ok(`${turn.replies.t('yourBookings')}\n${listBookings(turn, bookings)}\n${turn.replies.t('whichBooking')}`, intent);
 }
 
+/**
+ * "anulame el kessa del viernes, el circuito lo mantengo", "cancel friday's but keep saturday": the clause keeping a
+ * booking names the one not to touch. The message without it, when a clause keeps and another is left.
+ */
+function withoutKept(turn: Turn): string | undefined {
+  const clauses = turn.text.split(/[,;.!?]+|\s(?=(?:but|pero|and|y)\s)/iu).filter((c) => c.trim());
+  const left = clauses.filter((c) => !KEEPS.test(normalize(c)));
+  return left.length > 0 && left.length < clauses.length ? left.join(', ') : undefined;
+}
+const KEEPS = /\b(mantengo|mantenemos|mantener|mantenerla|mantenerlo|la mantengo|lo mantengo|sigue|siguen|sigue en pie|se queda|la dejo|lo dejo|keep|keeping|stays|stay|still on|leave (?:the|my)|is fine|esta bien)\b/;
+
 async function advanceCancel(turn: Turn, flow: CancelFlow): Promise<EngineResult> {
-  const reading = read(turn);
-  const picked = await selectBooking(turn, flow, 'cancel', { date: reading.when.date, serviceId: reading.service?.id });
+  const kept = withoutKept(turn);
+  const reading = kept === undefined ? read(turn) : { when: parseWhen(kept, turn.language, turn.tools.now), service: turn.services.find(kept, false)[0] };
+  const picked = await selectBooking(turn, flow, 'cancel', { date: reading.when.date, serviceId: reading.service?.id }, kept);
   if (!('bookingId' in picked)) return picked;
   const result = settle(turn.tools, 'cancel_booking', await requestCancel(turn.tools, turn.tools, { bookingId: picked.bookingId }));
   if (result.status !== 'needs_confirmation') return ok(turn.replies.t('noBookings'), 'cancel');
@@ -593,6 +638,11 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
     const sameTime = e.when.time === current.hour * 60 + current.minute;
     e = { ...e, when: { ...e.when, date: undefined, weekdayOnly: undefined, ...(sameTime ? { time: undefined, ambiguousMeridiem: undefined } : {}) } };
   }
+  // "can we push thursday's to next week", "a la semana que viene": the booking's weekday in the week named.
+  if (!e.when.date && e.when.week && !e.when.unclear) {
+    const day = DateTime.fromISO(e.when.week, { zone }).plus({ days: current.weekday - 1 }).toISODate()!;
+    if (day !== bookedDay) e = { ...e, when: { ...e.when, date: day } };
+  }
   // "Friday, same time": the booking's own time.
   if (e.when.time === undefined && SAME_TIME.test(turn.normalized)) e = { ...e, when: { ...e.when, time: current.hour * 60 + current.minute, ambiguousMeridiem: false } };
   // "can we do it 30 min later": the booking's own time, moved.
@@ -617,7 +667,7 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
   return offerInstead(turn, flow, result.status === 'unavailable' ? result : NOTHING, start, 'reschedule');
 }
 
-const MOVE_TO = /^(.*)\b(to|into|till|until|al|para el|para la|para|hasta el)\b(.*)$/is;
+const MOVE_TO = /^(.*)\b(to|into|till|until|al|para el|para la|para|hasta el|pa(?= (?:las?|el)\b))\b(.*)$/is;
 /** Where one clause ends and the next begins: "my colour on friday? same time but saturday", "la del viernes, el jueves". */
 const CLAUSE_END = /[?!.;,]+\s+|\s+-+\s+|\s(?=(?:but|instead|rather|pero|mejor|en vez|en lugar)\b)/gi;
 
@@ -762,9 +812,11 @@ function mentionsNumber(turn: Turn): boolean {
 }
 
 /** Whether a message gives a booking flow something to go on: a service, a day, a time or a pick. */
-function givesSlots(turn: Turn): boolean {
+function givesSlots(turn: Turn, pending?: PendingAction): boolean {
   const { service, when } = read(turn);
-  return Boolean(service || when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
+  // "no, al final mi pareja no puede" to a "Partner session": the service proposed, named in the reason, changes nothing.
+  const proposed = pending?.action === 'create_booking' && service?.id === pending.serviceId;
+  return Boolean((service && !proposed) || when.date || when.time !== undefined || when.week || when.part || when.unclear || when.impossible || parseChoice(turn.normalized, 3));
 }
 
 async function escalate(turn: Turn, why: EscalationReason): Promise<EngineResult> {
@@ -924,6 +976,12 @@ function startBooking(turn: Turn): Promise<EngineResult> {
   return advanceBooking(turn, flow);
 }
 
+/** Words that move a proposal rather than turn it down: "the week after", "same time", "later", "otro día". */
+const WHEN_WORDS = /\b(week|weeks|semana|semanas|day|days|dia|dias|time|hora|later|earlier|sooner|before|after|antes|despues|luego|tarde|temprano|pronto|instead|en vez|en lugar|morning|afternoon|evening|manana|noche|otro|otra|another|other)\b/;
+
+/** A reply that opens by saying no: "no, …", "nah …", "uy no, …", "mejor no". */
+const OPENS_NO = /^((uy|ay|ah|oh|hmm|sorry|perdon|pues) )*(no|nah|nope|nop|naa|mejor no|no no|on second thought|pensandolo mejor)\b(?! (worries|problem|probs?|pasa nada|hay problema|te preocupes|doubt|rush|prisa)\b)/;
+
 const PENDING_INTENT: Record<PendingAction['action'], Intent> = { create_booking: 'book', cancel_booking: 'cancel', reschedule_booking: 'reschedule' };
 
 /** Chat that may open a request; thanks close one ("thanks, the fade looks great" is no request for a fade). */
@@ -979,6 +1037,9 @@ export class RuleEngine implements Engine {
     if (isFrustrated(n)) return escalate(turn, 'Customer seems upset');
     if (state.pending && isNegative(n)) return declinePending(turn);
     if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);
+    // "no, al final mi pareja no puede", "nah it's too dear": a no with its reason, and nothing that could be a new day or
+    // time ("no, 10 would be better", "no, the week after") for the proposal.
+    if (state.pending && OPENS_NO.test(n) && !givesSlots(turn, state.pending) && !givenName(turn) && !mentionsNumber(turn) && !fillsRelative(n) && !WHEN_WORDS.test(n)) return declinePending(turn);
     if (asksToStopMessages(n)) return ok(turn.replies.t('stopQuestion'), 'unknown');
     if (isAffirmative(n) && !state.flow && !['thanks', 'greeting'].includes(turn.classification.intent)) return ok(turn.replies.t('nothingToConfirm'), 'smalltalk');
     const asks = unnamed(turn);
@@ -1098,6 +1159,8 @@ export class RuleEngine implements Engine {
     const nameOnly = (hints.includes(intent as never) && !ownHints.includes(intent as never)) || (intent === 'reschedule' && mentionsChange(turn.normalized) && !mentionsChange(unnamed(turn)));
     if (service && ['cancel', 'reschedule'].includes(intent) && nameOnly) return 'book';
     if (service && (when.date || when.week || when.time !== undefined) && !otherRequest) return 'book';
+    // "and an engine clean for my brother at the same time": the day and time of the booking just made.
+    if (service && SAME_TIME.test(turn.normalized) && !transactional.slice(1).includes(intent) && !strongFaq && !ownHints.some((h) => h === 'cancel' || h === 'faq')) return 'book';
     // "how long does gel polish last", "cuánto me dura el permanente": how long the result lasts is the FAQ's, when the
     // business's FAQ tells how long something lasts; else "how long does the temazcal last" asks the service's duration.
     if (lastingFaq(turn)) return 'faq';
@@ -1166,6 +1229,11 @@ export class RuleEngine implements Engine {
           turn.tools.state.flow = { kind: 'book', invited: true, ...(service ? { serviceId: service.id } : {}), ...(when.date ? { date: when.date } : {}) };
           return ok(r.t('walkIn'), 'faq');
         }
+        // "queria apuntar a mi hijo a una clase individual, tiene 10 años", "i need my car cleaned inside and out": a day
+        // or a time next books the service the question named, as after a question about the service itself.
+        // Only a service named in so many words: a word translated or misspelt in a story ("mi perro tira de la correa"
+        // for a "New dog assessment") invites no booking.
+        if (service && namedAsWritten(turn, service)) turn.tools.state.flow = { kind: 'book', serviceId: service.id, invited: true };
         return faq ? ok(faq.answer, 'faq') : ok(r.t('faqNone'), 'faq', false);
       case 'human':
         return escalate(turn, 'Customer asked for a person');

@@ -112,14 +112,17 @@ const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terr
 /** Patterns built once, with the word lists above spliced in. */
 const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|u do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
-const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${weekday})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana))?`, 'g'));
+const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${weekday})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana)| (?:of |on )?next week| (?:de )?la (?:semana que viene|semana q viene|proxima semana))?`, 'g'));
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
 const MONTH_DAY = new RegExp(`\\b(${MONTH}) (\\d{1,2})(?:st|nd|rd|th)?\\b(?![:.]\\d)`, 'g');
+/** "the 9 hole lesson", "the 2 seater", "the 3 course menu": what a number before these counts is no day. */
+const COUNTED = 'holes?|courses?|seaters?|pieces?|wheels?|doors?|lessons?|sessions?|classes|packs?|players?|kids?|dogs?|cars?|rounds?|laps?|goals?|points?|stars?|steps?|layers?|tiers?|flavou?rs?|sizes?|inch\\w*|ft|feet|foot|metres?|meters?|kg|kilos?|lbs?|ml|cm|mm|pc|pcs';
+
 const BARE_DAY: Record<Language, RegExp> = {
   // "the 3 o'clock one" is a time; "my 2nd fitting" counts visits, it names no day.
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick|o ?'? ?clock|am|pm)\\b)|(?<!\\b(?:my|our|your|her|his|their) )(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick|o ?'? ?clock|am|pm|${COUNTED})\\b)|(?<!\\b(?:my|our|your|her|his|their) )(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
   // "el martes 17 hs", "el 17h": an hour, as written in Argentina and elsewhere, never the 17th.
-  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY.es}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos)`, 'g'),
+  es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY.es}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos| de la (?:manana|tarde|noche)\\b)`, 'g'),
 };
 
 /** "el 3 del 11", "el día 3 de 4": a day and the month's number, in Spanish. */
@@ -262,6 +265,13 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       add(m, h, min, meridiem, /\d ?h(?:\d|\b)/.test(m[0]));
     });
   }
+  // "el jueves, 6 de la tarde", "mañana 10 de la mañana": a bare hour the part of the day makes a time. Past 12 the
+  // number is a day of the month said with its part of the day ("el viernes 29 por la tarde"), no clock time that cannot exist.
+  if (language === 'es') scan(/(?<!\b(?:el|del|al|dia|las?|mi|no|numero|para|de) )\b(\d{1,2})(?:[:.](\d{2}))? (?:de|por) la (manana|tarde|noche)\b/g, (m) => {
+    const h = Number(m[1]);
+    if ((h < 1 || h > 12) && !m[2]) return;
+    add(m, h, m[2] ? Number(m[2]) : 0, h > 12 ? undefined : m[3] === 'manana' ? (h === 12 ? 'pm' : 'am') : 'pm');
+  });
   // "el domingo a mediodía": noon, as "midday" is; "a las 2 del mediodía" was read above.
   // "a mediodía" is noon; beside a clock time it tells the story ("mejor a las 5, que a mediodía tenemos comida").
   if (language === 'es' && !/\d/.test(s)) scan(/\b(?:a |al |sobre el |hacia el )?mediodia\b/g, (m) => add(m, 12, 0, undefined, true));
@@ -277,6 +287,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(5|10|20|25) (?:to|of|till|til) (\d{1,2})(?!\d)( ?(?:am|pm)\b)?/g, (m) => add(m, Number(m[2]) - 1, 60 - Number(m[1]), m[3]?.trim()));
     scan(/\b(\d{1,2}) ?o ?'? ?clock\b/g, (m) => add(m, Number(m[1]), 0));
     scan(/\b(noon|midday|midnight)(?:ish)?\b/g, (m) => add(m, m[1] === 'midnight' ? 0 : 12, 0, undefined, true));
+    // "fine, 11 in the morning", "7 in the evening", "3 this afternoon": a bare hour the part of the day makes a time.
+    scan(/(?<!\b(?:the|my|our|no|number|for|of|have|had|got) )\b(\d{1,2})(?:[:.](\d{2}))? (?=(?:in the|this|tomorrow|on \w+) (?:morning|afternoon|evening|arvo)\b|at night\b|tonight\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
   }
   scan(/\b(\d{1,2})[:.](\d{2}) ?(am|pm)?(?![\d/])/g, (m) => add(m, Number(m[1]), Number(m[2]), m[3]));
   scan(/\b(\d{1,2}) ?(?:h|hs|hrs?) ?(\d{2})?\b/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, undefined, true));
@@ -490,8 +502,9 @@ const PAST_AFTER = /^ (?:pasado|ago)\b/;
  * "next week thursday", "la semana que viene el viernes", "Wednesday next week", "el jueves la próxima semana": the
  * week said beside the weekday is the week it falls in, even while this week's one is still ahead.
  */
-const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana que viene|(?:la )?proxima semana|(?:la )?semana proxima)';
+const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana (?:que|q) viene|(?:la )?proxima semana|(?:la )?semana proxima)';
 const NEXT_WEEK_BEFORE = new RegExp(`\\b${NEXT_WEEK}(?: on| on the| el| the)? $`);
+const NEXT_WEEK_SAID = new RegExp(NEXT_WEEK);
 const NEXT_WEEK_AFTER = new RegExp(`^ (?:of |on |in |de |en )?(?:the )?${NEXT_WEEK}\\b`);
 /** "the friday before", "el jueves antes", "el sábado siguiente": a weekday that counts from a day of the month said. */
 const WEEKDAY_AROUND = perLanguage((weekday) => new RegExp(`\\b(?:the|el) (${weekday}) (before|after|antes|de antes|anterior|despues|de despues|siguiente)\\b(?! (?:de |del )?las?\\b| \\d{1,2} ?(?:am|pm)\\b| (?:work|school|lunch|noon|midday|dinner)\\b)`, 'g'));
@@ -570,7 +583,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
       r.dates.push(today.minus({ days: (today.weekday - wd + 7) % 7 || 7 }));
       continue;
     }
-    const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || NEXT_WEEK_BEFORE.test(s.slice(0, m.index!)) || NEXT_WEEK_AFTER.test(s.slice(m.index! + m[0].length));
+    // "next week tuesday", "la semana que viene el martes", "tuesday next week": that weekday in the week after this one.
+    const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || NEXT_WEEK_SAID.test(after) || NEXT_WEEK_BEFORE.test(s.slice(0, m.index!)) || NEXT_WEEK_AFTER.test(s.slice(m.index! + m[0].length));
     r.weekdays.push(wd);
     r.dates.push(nextWeek ? nextWeekOf(wd) : before === 'this' || before === 'este' ? ahead(wd, true) : ahead(wd, false));
   }
@@ -659,6 +673,26 @@ function hoursAfterWeekday(s: string, language: Language, today: DateTime): stri
  * the caller asks rather than guesses.
  */
 export function parseWhen(text: string, language: Language, now: DateTime): When {
+  const whole = readWhen(text, language, now);
+  if (whole.unclear !== 'several' && whole.unclear !== 'weekday_mismatch') return whole;
+  // "ay no, el jueves no puedo, mejor el viernes a las 12", "wait no tuesday, can we do wednesday instead": of several
+  // days, the one a correction names is the wish, with the time said in its clause (or the only one said).
+  const clause = PREFERRED.exec(text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, ''))?.[1];
+  if (!clause) return whole;
+  const preferred = readWhen(clause, language, now);
+  if (!preferred.date || preferred.unclear) return whole;
+  const times = clockTimes(text, language);
+  if (preferred.time !== undefined || new Set(times.map((t) => t.minutes)).size !== 1) return preferred;
+  return { ...preferred, time: times[0]!.minutes, ambiguousMeridiem: times[0]!.ambiguousMeridiem };
+}
+
+/**
+ * The clause that says which day instead: "mejor el jueves a las 11", "que sea el viernes 9", "can we do wednesday
+ * instead", "make it thursday", up to where its clause ends. Only one may be said.
+ */
+const PREFERRED = /(?:^|[\s,.;!?])((?:mejor|que sea|q sea|prefiero|preferiria|can we do|could we do|can we make it|could we make it|make it|how about|what about|rather|i'?d rather|switch to|change it to|move it to|cambialo a|cambiala a|pasalo a|pasala a|pasalo al|pasala al)\s+[^,.;!?]*?)(?=\s+(?:q|que|porque|because|cause|cos|as|since|pero|but)\s|[,.;!?]|$)(?![\s\S]*\b(?:mejor|que sea|q sea|can we do|could we do|make it|how about|what about|rather)\b)/;
+
+function readWhen(text: string, language: Language, now: DateTime): When {
   const today = now.startOf('day');
   const s = hoursAfterWeekday(prepare(text, language), language, today);
   const result: When = {};
@@ -696,7 +730,7 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
   }
   if (!result.date && /\btonight\b|\besta noche\b/.test(s)) result.date = iso(today);
 
-  if (/\b(next week|la semana que viene|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
+  if (/\b(next week|la semana (?:que|q) viene|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   else if (/\b(this week|esta semana|this weekend|at the weekend|on the weekend|este finde|este fin de semana|el finde|el fin de semana)\b/.test(s)) result.week = today.startOf('week').toISODate()!;
   else if (/\b(next weekend|el finde que viene|el fin de semana que viene)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   const part = partOfDay(s);

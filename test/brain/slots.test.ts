@@ -353,6 +353,44 @@ describe('hours said as a list (issue 13: "thursday, 9 and 10:30")', () => {
   });
 });
 
+describe('days and hours as customers correct and count them (issue 13)', () => {
+  const zone = new IANAZone('Europe/London');
+  // A Tuesday: this week's Thursday is the 26th, next week's the 2nd of April.
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  it.each([
+    ['en', 'next week thursday after lunch'], ['en', 'next week on thursday'], ['en', 'thursday next week'], ['en', 'thursday of next week'],
+    ['es', 'la semana que viene el jueves'], ['es', 'la semana q viene, el jueves'], ['es', 'el jueves de la semana que viene'], ['es', 'el jueves la proxima semana'],
+  ] as const)('%s "%s" is the thursday of next week', (lang, text) => expect(parseWhen(text, lang, now).date).toBe('2026-04-02'));
+  it('keeps "next tuesday" and "this thursday" as they were', () => {
+    expect(parseWhen('this thursday', 'en', now).date).toBe('2026-03-26');
+    expect(parseWhen('el jueves', 'es', now).date).toBe('2026-03-26');
+  });
+  it.each([
+    ['en', 'fine, 11 in the morning', 660], ['en', '7 in the evening', 1140], ['en', '3 this afternoon', 900], ['en', 'half 3 this afternoon', 930],
+    ['es', 'el jueves, 6 de la tarde', 1080], ['es', '10 de la mañana', 600], ['es', 'mañana 8 de la noche', 1200],
+  ] as const)('%s "%s": a bare hour the part of the day makes a time', (lang, text, minutes) => {
+    expect(parseWhen(text, lang, now)).toMatchObject({ time: minutes, ambiguousMeridiem: false });
+    expect(parseWhen(text, lang, now).unclear).toBeUndefined();
+  });
+  it.each(['how long is the 9 hole lesson?', 'is the 2 seater kart free', 'the 3 course menu', 'the 4 players package'])('"%s" counts something, it names no day', (text) => expect(parseWhen(text, 'en', now).date).toBeUndefined());
+  it.each([
+    ['en', 'wait no thursday I have work, can we do friday instead same time', '2026-03-27', undefined],
+    ['en', 'thursday is no good for me, how about friday at 3', '2026-03-27', 180],
+    ['es', 'ay no, el jueves no puedo, mejor el viernes a las 12', '2026-03-27', 720],
+    ['es', 'espera, mejor el viernes a las 11 q el jueves curro', '2026-03-27', 660],
+    ['es', 'a las 11, mejor el viernes, el jueves curro', '2026-03-27', 660],
+  ] as const)('%s "%s": the day a correction names', (lang, text, date, time) => {
+    const when = parseWhen(text, lang, now);
+    expect(when).toMatchObject({ date, ...(time === undefined ? {} : { time }) });
+    expect(when.unclear).toBeUndefined();
+  });
+  it('still asks between two days no correction chooses', () => {
+    expect(parseWhen('friday or saturday?', 'en', now).unclear).toBe('several');
+    expect(parseWhen('how about friday or saturday at 10', 'en', now).unclear).toBe('several');
+    expect(parseWhen('el jueves o el viernes, mejor por la tarde', 'es', now).unclear).toBe('several');
+  });
+});
+
 describe('each of several bookings keeps the name said with it (issue 13)', () => {
   const zone = new IANAZone('Europe/London');
   const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });

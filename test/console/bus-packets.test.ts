@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config.js';
-import type { Pm2Client } from '../../core/pm2/client.js';
 import type { LiveBackend } from '../../console/tui/backend.js';
 import type { Snapshot } from '../../console/tui/model.js';
 import { until } from '../helpers/gateway.js';
-import { makeStack, pm2Cli, type Stack } from '../helpers/stack.js';
+import { makeStack, openLiveBackend, pm2Cli, type Stack } from '../helpers/stack.js';
 
 /**
  * PM2 bus packets are a boundary: any process on the operator's PM2 can send `wr:qr`. Over a real
@@ -14,13 +12,11 @@ import { makeStack, pm2Cli, type Stack } from '../helpers/stack.js';
  * same tenant and a malformed one for its own.
  */
 let stack: Stack;
-let pm2: Pm2Client;
 let backend: LiveBackend;
 const FORGED = '2@forged-by-another-process';
 
 beforeAll(async () => {
   stack = await makeStack();
-  process.env.PM2_HOME = stack.home.env.PM2_HOME;
   expect((await stack.wr('tenant', 'add', 'demo', '--name', 'Demo', '--transport', 'simulator')).code).toBe(0);
   expect((await stack.wr('tenant', 'add', 'shop', '--name', 'Shop', '--transport', 'simulator')).code).toBe(0);
   expect((await stack.wr('start', 'demo')).code).toBe(0);
@@ -36,12 +32,7 @@ beforeAll(async () => {
      }, 200);`,
   );
   pm2Cli(stack.home.env, 'start', rogue, '--name', 'wr-gw-shop', '--namespace', 'wr');
-  const { Pm2Client } = await import('../../core/pm2/client.js');
-  const { LiveBackend } = await import('../../console/tui/backend.js');
-  pm2 = new Pm2Client();
-  await pm2.connect();
-  backend = new LiveBackend(loadConfig(stack.home.env, { alerts: false }), stack.home.env, pm2);
-  await backend.open();
+  ({ backend } = await openLiveBackend(stack));
 }, 60_000);
 
 afterAll(async () => {

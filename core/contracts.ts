@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MESSAGE_KINDS } from './inbound.js';
+import { TENANT_ID_PATTERN } from './paths.js';
 import { stripControl } from './text.js';
 
 /**
@@ -39,6 +40,18 @@ export const GatewayHealthSchema = z.object({
   heldInMemory: z.number(),
 });
 export type GatewayHealth = z.infer<typeof GatewayHealthSchema>;
+
+/**
+ * The PM2 bus message `wr:qr` (gateway → console): a pairing QR as the gateway shows it. The
+ * console draws it for the operator to scan, so a malformed one must not reach the screen.
+ */
+export const QrEventSchema = z.object({
+  tenant: z.string().regex(TENANT_ID_PATTERN),
+  // A WhatsApp QR string is ~200-260 characters.
+  qr: z.string().min(1).max(2048),
+  expiresAt: z.iso.datetime(),
+});
+export type QrEvent = z.infer<typeof QrEventSchema>;
 
 // ── Chat (gateway → brain) ─────────────────────────────────────────────────────
 

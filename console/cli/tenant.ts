@@ -157,8 +157,22 @@ async function key(config: Config, argv: string[], io: Output): Promise<void> {
     await updateTenants(config, (tenants) => {
       const tenant = tenants.find((t) => t.id === id);
       if (!tenant) throw unknownTenant(id);
+      const before = readTenantKey(config.paths, id);
       writeTenantKey(config.paths, id, fresh);
-      return { tenants: tenants.map((t) => (t.id === id ? { ...t, keyHash: hashKey(fresh) } : t)), result: undefined };
+      // A registry that cannot take the new hash keeps the old one: the key file must keep the old
+      // key too, or the gateway (which reads it at start) and `tenant key` hold a key nothing accepts.
+      const undo = async (err: Error): Promise<Error> => {
+        try {
+          if (before === undefined) fs.rmSync(config.paths.secret(id), { force: true });
+          else writeTenantKey(config.paths, id, before);
+        } catch (undoErr) {
+          return new CliError(
+            `the registry could not store ${id}'s new key (${err.message}), and ${config.paths.secret(id)} could not be put back (${(undoErr as Error).message}): it holds a key the brain refuses; fix the cause, then run wr-console tenant key ${id} --rotate`,
+          );
+        }
+        return new CliError(`the registry could not store ${id}'s new key (${err.message}); the old key was kept and still works: fix the cause and rotate again`);
+      };
+      return { tenants: tenants.map((t) => (t.id === id ? { ...t, keyHash: hashKey(fresh) } : t)), result: undefined, undo };
     });
     return io.out(fresh);
   }

@@ -15,6 +15,7 @@ import type { Pm2Client, ProcessInfo } from '../../core/pm2/client.js';
 import { daemonRunning, pm2Home } from '../../core/pm2/daemon.js';
 import { ExitTracker, exitFromDaemonLog, type ProcessEvent } from './exits.js';
 import { channelsFromConfig } from '../../core/alerts.js';
+import { QrEventSchema } from '../../core/contracts.js';
 import { llmHealthOf } from '../../core/status.js';
 import { formatLogLine, isError } from './logformat.js';
 import { ALL_LOGS, configWarnings, emptySnapshot, type LogLine, type PendingEscalation, type Pm2Status, type Snapshot, type TenantRow } from './model.js';
@@ -97,9 +98,15 @@ export class LiveBackend implements Backend {
     this.bus = bus;
     bus.on('log:out', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'out', pkt.data));
     bus.on('log:err', (pkt: { process: { name: string }; data: string }) => this.log(pkt.process.name, 'err', pkt.data));
-    bus.on('wr:qr', (pkt: { data: { tenant: string; qr: string; expiresAt: string } }) => {
-      if (!pkt?.data?.tenant) return;
-      this.state = { ...this.state, qr: { ...this.state.qr, [pkt.data.tenant]: { qr: pkt.data.qr, expiresAt: pkt.data.expiresAt } } };
+    bus.on('wr:qr', (pkt: { process?: { name?: unknown }; data?: unknown }) => {
+      const event = QrEventSchema.safeParse(pkt?.data);
+      // Only a tenant's own gateway speaks for it: any process on this PM2 can send a bus message,
+      // and a QR from another one would link the business's WhatsApp to whoever made it. A
+      // malformed one (no QR text, no expiry) would break the QR view. Either is left out; the
+      // next poll asks the gateway itself for its QR.
+      if (!event.success || pkt?.process?.name !== gatewayName(event.data.tenant)) return;
+      const { tenant, qr, expiresAt } = event.data;
+      this.state = { ...this.state, qr: { ...this.state.qr, [tenant]: { qr, expiresAt } } };
       this.touch();
     });
     bus.on('wr:state', () => void this.poll());

@@ -65,3 +65,20 @@ it('tenant import: a registry that cannot take the new name leaves profile.yaml 
   expect(fs.readFileSync(file, 'utf8')).toBe(before);
   expect(listed()).toBe('Shop');
 });
+
+it('tenant key --rotate: a registry that cannot take the new hash keeps the old key file, which still works', async () => {
+  const old = fs.readFileSync(t.config.paths.secret('shop'), 'utf8');
+  immutable(true);
+  const r = await cli(t.env, 'tenant', 'key', 'shop', '--rotate');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/the registry could not store shop's new key \(cannot write .*tenants\.json \(EPERM\).*\); the old key was kept and still works: fix the cause and rotate again$/);
+  // Before: the file held the new key, the registry the old hash: nothing accepted the key on disk.
+  expect(fs.readFileSync(t.config.paths.secret('shop'), 'utf8')).toBe(old);
+  expect(r.stdout).toBe('');
+  const chat = await brain.call('POST', '/api/chat', { key: old.trim(), tenant: 'shop', body: { message: 'hello', sender: '+34600700001', messageId: 'k1' } });
+  expect(chat.status).toBe(200);
+  immutable(false);
+  const rotated = await cli(t.env, 'tenant', 'key', 'shop', '--rotate');
+  expect(rotated.code).toBe(0);
+  expect(fs.readFileSync(t.config.paths.secret('shop'), 'utf8').trim()).toBe(rotated.stdout.trim());
+});

@@ -212,6 +212,11 @@ describe('console TUI', () => {
     await shows('errors only');
     expect(frame()).not.toContain('gateway listening');
     expect(frame()).toContain('brain unreachable');
+    // A search that only errors-only hides says so (it said "no line matches", with the line in the log).
+    await press(['/', ...'listening', '\r']);
+    await shows('no error line matches "listening" (e: every line)');
+    await press(['e']);
+    await shows('gateway listening');
   });
 
   it('shows pino lines as readable events: time, level, message, key fields, the crash reason (issue 16 item 1)', async () => {

@@ -7,7 +7,7 @@ import type { Pm2Client } from '../../core/pm2/client.js';
 import type { LiveBackend } from '../../console/tui/backend.js';
 import { until } from '../helpers/gateway.js';
 import { readTenantKey } from '../../core/keys.js';
-import { makeStack, pm2Cli, pm2Processes, type Stack } from '../helpers/stack.js';
+import { makeStack, openLiveBackend, pm2Cli, pm2Processes, type Stack } from '../helpers/stack.js';
 
 /** The console's live backend over a real PM2 daemon (private PM2_HOME), as the TUI uses it. */
 let stack: Stack;
@@ -17,16 +17,9 @@ let backend: LiveBackend;
 beforeAll(async () => {
   // A bad alert setting: the monitor's first check opens an incident about it (target "monitor").
   stack = await makeStack({ MONITOR_INTERVAL_MS: '1000', TELEGRAM_CHAT_IDS: '111' });
-  // PM2 reads PM2_HOME when first imported: this worker talks to the stack's daemon only.
-  process.env.PM2_HOME = stack.home.env.PM2_HOME;
   expect((await stack.wr('tenant', 'add', 'demo', '--profile', 'examples/demo-dental.yaml', '--transport', 'simulator')).code).toBe(0);
   expect((await stack.wr('start')).code).toBe(0);
-  const { Pm2Client } = await import('../../core/pm2/client.js');
-  const { LiveBackend } = await import('../../console/tui/backend.js');
-  pm2 = new Pm2Client();
-  await pm2.connect();
-  backend = new LiveBackend(loadConfig(stack.home.env, { alerts: false }), stack.home.env, pm2);
-  await backend.open();
+  ({ pm2, backend } = await openLiveBackend(stack));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { loadConfig } from '../../core/config.js';
 import { projectRoot } from '../../core/paths.js';
+import type { Pm2Client } from '../../core/pm2/client.js';
+import type { LiveBackend } from '../../console/tui/backend.js';
 import { cliProcess, makeHome, type TestHome } from './home.js';
 
 export interface Stack {
@@ -42,4 +45,19 @@ export function pm2Cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
 export function pm2Processes(env: NodeJS.ProcessEnv): { name: string; pid: number; pm2_env: { status: string } }[] {
   const out = pm2Cli(env, 'jlist');
   return JSON.parse(out.slice(out.indexOf('[')));
+}
+
+/**
+ * The console's live backend over a stack's PM2 daemon, as the TUI opens it. PM2 reads PM2_HOME when
+ * first imported, so this worker is pointed at the stack's daemon before PM2 is loaded.
+ */
+export async function openLiveBackend(stack: Stack): Promise<{ pm2: Pm2Client; backend: LiveBackend }> {
+  process.env.PM2_HOME = stack.home.env.PM2_HOME;
+  const { Pm2Client } = await import('../../core/pm2/client.js');
+  const { LiveBackend } = await import('../../console/tui/backend.js');
+  const pm2 = new Pm2Client();
+  await pm2.connect();
+  const backend = new LiveBackend(loadConfig(stack.home.env, { alerts: false }), stack.home.env, pm2);
+  await backend.open();
+  return { pm2, backend };
 }

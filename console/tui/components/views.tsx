@@ -138,7 +138,7 @@ export function LogPane({ process, lines, height, width, errorsOnly, follow, scr
           {screen.scroll > 0 ? `, ${screen.scroll} rows up` : ''})
         </Text>
       </Text>
-      {screen.rows.length === 0 ? <Text color="gray">{search ? `no line matches "${search}"` : errorsOnly ? 'no errors logged' : 'no log lines yet'}</Text> : null}
+      {screen.rows.length === 0 ? <Text color="gray">{search ? `no ${errorsOnly ? 'error ' : ''}line matches "${search}"${errorsOnly ? ' (e: every line)' : ''}` : errorsOnly ? 'no errors logged' : 'no log lines yet'}</Text> : null}
       {screen.rows.map((r, i) => (
         <Text key={i} wrap="truncate" color={r.color}>
           {r.text}

@@ -162,6 +162,8 @@ const TYPOS: Record<Language, Record<string, string>> = {
 /** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
 function prepare(text: string, language: Language): string {
   let s = text
+    // "se me rompió la uña": without its tilde "la uña" would be "la una", one o'clock.
+    .replace(/\bu(?:ñ|n\u0303)a\b/giu, 'unya')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -711,8 +713,9 @@ export function clockTimes(text: string, language: Language): { minutes: number;
  * (I or we, a verb that is no wish, then the time) is why, not when; dropped when another time is left.
  */
 const STORY_TIME = {
-  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day tells why as well.
-  en: /\b(?:i|we|i m|im|she|he|they|school|work|class|(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day tells why as well. Words only
+  // between the one who tells and the time: "school finishes at 3, wednesday at 4?" asks for the 4.
+  en: /\b(?:i|we|i m|im|she|he|they|school|work|class|(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b((?: [a-z']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
   es: /\b(?:salgo|salimos|sale|salen|termino|terminamos|termina|terminan|trabajo|trabajamos|trabaja|trabajan|entro|entramos|entra|entran|acabo|acabamos|acaba|acaban|llego|llegamos|llega|llegan)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
 };
 const WISH_WORDS = /\b(?:can|could|would|want|wanna|need|like|prefer|d|ll|will|am free|m free|free|available|come|do|book|make it)\b/;

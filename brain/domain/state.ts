@@ -41,6 +41,8 @@ export interface QueuedBooking {
   ambiguousMeridiem?: boolean;
   /** No time of its own: straight after the booking before it. */
   afterPrevious?: boolean;
+  /** The name said with this booking ("and one for my son Sam at 11"); else the name of the booking before it. */
+  name?: string;
 }
 
 export interface CancelFlow {

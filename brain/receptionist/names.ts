@@ -34,6 +34,8 @@ const FOR_ONE = new RegExp(`(?:(?<![\\p{L}])${lead(["it's", 'its', 'it is', 'is'
 const FOR_TWO = new RegExp(`(?<![\\p{L}])${lead(['for', 'para'])}\\s+(${CAP}\\s+(?:(?:de|del|de la|y|&)\\s+)?${CAP}(?:\\s+${CAP})?)`, 'u');
 /** "She's Ella Murphy", "Can Jack Thompson do English?": a pronoun or a question word, then a full name. */
 const SUBJECT = new RegExp(`(?:^|[\\s,.!?;])${lead(["she's", 'shes', "he's", 'she is', 'he is', 'ella es', 'él es', 'el es', 'can', 'could', 'would', 'will', 'does', 'puede', 'podría', 'podria'])}\\s+(${CAP}\\s+${CAP})(?=\\s+\\p{Ll}|\\s*[,.!?]|\\s*$)`, 'u');
+/** "for me (Dave) at 10", "una para mí (Ana)": a name in brackets after the customer's "me" is theirs. */
+const BRACKETED = new RegExp(`(?<![\\p{L}])(?:[Mm]e|[Mm]yself|[Mm]ine|[Mm][ií]|[Yy]o)\\s*\\(\\s*(${NAME})\\s*\\)`, 'u');
 /** Kisses or an emoji that sign off a name: "I'm Niamh x", "soy Ana 😊". */
 /** "Mario Alberto Rios CC 71.xxx", "Ana Gil, DNI 123": a name before the number of an identity document. */
 const BEFORE_ID = new RegExp(`(${NAME}),?\\s+(?:CC|C\\.C\\.|DNI|NIE|NIT|RUT|CURP|[Cc][ée]dula|ID)\\b`, 'u');
@@ -100,7 +102,7 @@ export function nameInMessage(written: string, namesService: (text: string) => b
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true, /name|nombre|llam|called/.test(strong![0])) : undefined;
     if (name) return name;
   }
-  for (const re of [NAME_WORD, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, BEFORE_ID, GREETED_SELF]) {
+  for (const re of [NAME_WORD, BRACKETED, RELATED, FOR_ONE, FOR_TWO, SUBJECT, SELF, HERE, SIGNED, BEFORE_ID, GREETED_SELF]) {
     // Lower case only after a greeting, and never a word of doing ("hi im wondering, …").
     const m = re === GREETED_SELF ? re.exec(text.toLowerCase())?.filter((w, i) => i === 0 || !/ing$/.test(w ?? '')) : re.exec(text);
     const name = m && (m[1] ?? m[2]) ? personName((m[1] ?? m[2])!, namesService, re === NAME_WORD, re === NAME_WORD || re === SELF || re === GREETED_SELF) : undefined;

@@ -375,12 +375,16 @@ function offerInstead(turn: Turn, flow: BookingFlow | RescheduleFlow, refusal: R
  * The bookings a first message asks for when it asks for more than one ("a full detail at 8 and the headlights at 1",
  * "manicure y pedicure el viernes a las 5", "9 for mine and 10 for hers"); undefined for one, or when unclear.
  */
+const plans = new WeakMap<Turn, { plan?: QueuedBooking[] }>();
 function plannedBookings(turn: Turn): QueuedBooking[] | undefined {
-  const text = withoutExclusions(turn.text);
-  const named = turn.services.find(text, false);
-  if (named.length === 0) return undefined;
-  const requested = named.length > 1 ? wished(turn, text, named) : named;
-  return severalBookings(text, turn.language, turn.tools.now, requested);
+  return cached(plans, turn, () => {
+    const text = withoutExclusions(turn.text);
+    const named = turn.services.find(text, false);
+    if (named.length === 0) return {};
+    const requested = named.length > 1 ? wished(turn, text, named) : named;
+    // Each booking with the name said beside it: "a kids cut for my son Sam at 11" is Sam's, not the customer's.
+    return { plan: severalBookings(text, turn.language, turn.tools.now, requested, (words) => nameInMessage(words, (w) => turn.services.find(w, false).length > 0)) };
+  }).plan;
 }
 
 /** "Full detail at 08:00, then Headlight restoration at 13:00": the bookings understood, in their order. */
@@ -421,7 +425,8 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const gaveSomething = Boolean(e.service || headWord || e.when.date || e.when.time !== undefined || e.choice || e.when.impossible || fillsRelative(turn.normalized));
   // "Hi, I'm booking for Sarah Jones" / "a nombre de Lucía" / "... it's Mark Evans": a name given along the way is kept.
   // "Rachel Green, and can we make it 11 instead?": asked for a name, the first clause gives it, the rest the change.
-  const given = givenName(turn) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined);
+  // Several bookings asked together: the first booking's own name, not one said for another's ("…and my son Sam at 11").
+  const given = plan ? plan[0]!.name : (givenName(turn) ?? (flow.awaiting === 'name' && gaveSomething ? leadingName(turn) : undefined));
   flow.name = given ?? flow.name;
   if (flow.awaiting === 'name' && !gaveSomething && !given) {
     const name = extractName(turn.text);
@@ -739,7 +744,7 @@ async function proposeQueued(turn: Turn, queue: readonly QueuedBooking[], name: 
   const flow: BookingFlow = {
     kind: 'book',
     serviceId: head!.serviceId,
-    name,
+    name: head!.name ?? name,
     afterBooking: true,
     ...(head!.date ?? before?.start.toISODate() ? { date: head!.date ?? before!.start.toISODate()! } : {}),
     ...(time !== undefined ? { time, ambiguousMeridiem: !head!.afterPrevious && head!.ambiguousMeridiem } : {}),
@@ -833,6 +838,17 @@ function servicesReply(turn: Turn): string {
   if (services.length === 0) return r.t('noServices');
   return [r.t('servicesTitle'), ...services.map((s) => r.t('serviceLine', { name: s.name, duration: s.duration, price: r.price(s) })), r.t('askBook')].join('\n');
 }
+
+/**
+ * "is this the place?", "am I at the right door?", "¿es aquí?", "¿es este el local?": whether the customer has found the
+ * business (or reached the right one), asked in a few words.
+ */
+const THIS_PLACE = new RegExp(
+  '^((hi|hey|hello|sorry|ok|okay|so|and|just checking|quick one|hola|oye|perdon|perdona|disculpa|ok|vale|y|una pregunta) )*' +
+    '(is (this|that|it|here) (the |your )?(right |correct )?(place|address|building|door|entrance|shop|location|spot)|am i (at|in) the (right|correct) (place|address|building|door|spot)|is (this|that) (you|yours|where you are)|' +
+    '(es|seria|sera) (aqui|aca|ahi|alli|alla)|(es|seria|sera) (este|esta|ese|esa) (el |la )?(sitio|lugar|local|direccion|puerta|edificio|portal|entrada)|estoy en el (sitio|lugar|local) (correcto|bien)|(sois|son) (vosotros|ustedes))' +
+    '( [a-z]+){0,3}$',
+);
 
 /** "can I just drop in on Friday?", "¿puedo pasarme sin cita?": whether one must book, asked with or without a day. */
 // "could I pop in on saturday for a trim" asks for a booking: only "just" makes dropping in a question about walk-ins.
@@ -933,7 +949,8 @@ export class RuleEngine implements Engine {
 
   async respond(turn: Turn): Promise<EngineResult> {
     // "Hi, it's Stuart Reid here", "buenas, soy Marta López": a name given before any booking is kept for the next one.
-    const name = turn.tools.state.flow ? undefined : givenName(turn);
+    // Several bookings with names of their own ("…and one for my son Sam") say whose each is, not who is writing.
+    const name = turn.tools.state.flow || plannedBookings(turn)?.some((b) => b.name) ? undefined : givenName(turn);
     if (name) turn.tools.state = applyChange(turn.tools.state, { customerName: name });
     const result = await this.route(turn);
     const { profile, now } = turn.tools;
@@ -1010,16 +1027,18 @@ export class RuleEngine implements Engine {
       // "is this the place?" (alone, or as a photo's caption) where a name is awaited: a question with no name in it is
       // asked aside, however unsure the model is of what it asks.
       const questionNoName = awaitingName && /\?\s*$/.test(turn.text) && !givenName(turn) && !extractName(turn.text);
+      // "is this the place?" while a proposal waits: asked aside, the proposal shown again.
+      const placeCheck = THIS_PLACE.test(n);
       // "evening" to "at 07:00 or at 19:00?", "por la tarde" to "what time on Friday?": the part of the day the engine asked for.
       const asksTime = flow.kind !== 'cancel' && flow.date !== undefined && (flow.time === undefined || Boolean(flow.ambiguousMeridiem));
-      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside || questionNoName)
+      const sideQuestion = ((SIDE_QUESTIONS.has(intent) && score >= 0.8 && (ownWords || (score >= 0.95 && !awaitingName))) || askedAside || questionNoName || placeCheck)
         && !service && !when.date && when.time === undefined && !when.unclear && !(asksTime && when.part) && !isAffirmative(n) && !picks
         // "name is Gareth Price": a name given in so many words, whatever else its words could ask.
         && !fillsRelative(n) && !(awaitingName && givenName(turn)) && !nameAlone;
       // A side question the business cannot answer ("sorry I meant 4" read as a greeting) is the flow's; a question
       // that cannot be a name is answered aside even so (the fallback, or the team told of its photo), never a request.
       const decided = sideQuestion ? this.decide(turn, service, Boolean(turn.faqs.match(turn.text)?.strong)) : undefined;
-      if (!decided || !(SIDE_QUESTIONS.has(decided) || (questionNoName && ASIDE_ANYWAY.has(decided)))) return continueFlow(turn);
+      if (!decided || !(SIDE_QUESTIONS.has(decided) || ((questionNoName || placeCheck) && ASIDE_ANYWAY.has(decided)))) return continueFlow(turn);
       return this.aside(turn, flow);
     }
     return this.byIntent(turn);
@@ -1050,6 +1069,8 @@ export class RuleEngine implements Engine {
     if (asksCancelPolicy(turn.normalized) || asksLatePolicy(turn.normalized)) return 'faq';
     // "which tram do I get to you on saturday": how to get here, whatever day or booking word it names.
     if (TRANSPORT.test(turn.normalized) && !hints.includes('human')) return 'location';
+    // "is this the place?", "¿es aquí?": the address answers it; a photo sent with it is the team's to look at.
+    if (THIS_PLACE.test(turn.normalized) && !turn.file) return 'location';
     // "can I just drop in on Friday?": whether a booking is needed, not a booking.
     if (WALK_IN.test(turn.normalized)) return 'faq';
     // "how do I take it off at home", "where can I buy nail polish": doing it yourself or shopping elsewhere is out of scope.

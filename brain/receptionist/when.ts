@@ -248,7 +248,7 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     });
     // "a las 5 y media de la tarde", "sobre las 11 y cuarto", "a las 7 menos cuarto", "a las 16h30".
     // "la de las 3 sesiones", "las 2 clases": a count of things, no hour.
-    scan(/\blas? (\d{1,2})(?!\d)(?! (?:sesion|sesiones|clases?|citas?|personas?|horas|dias|semanas|meses|veces|ninos|ninas|hijas?|hijos|pacientes|masajes|bonos?|euros|minutos|primeras|ultimas|mismas)\b)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z])|menos (\d{1,2})\b|y pico|y algo))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
+    scan(/\blas? (\d{1,2})(?!\d)(?! (?:sesion|sesiones|clases?|citas?|personas?|horas|dias|semanas|meses|veces|ninos|ninas|hijas?|hijos|pacientes|masajes|bonos?|euros|minutos|primeras|ultimas|mismas)\b)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z]|[:.]\d| ?(?:am|pm|h|hs)\b)|menos (\d{1,2})\b|y pico|y algo))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
       let h = Number(m[1]);
       let min = m[2] ? Number(m[2]) : 0;
       const extra = m[3];
@@ -312,7 +312,38 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   }
   if (language === 'es') scan(new RegExp(`\\bde (\\d{1,2})(?:[:.](\\d{2}))?(?= a (?:las? )?\\d{1,2}(?:[:.]\\d{2})?\\b${notCount})`, 'g'), (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
   if (bad) return 'bad';
+  listedHours(s, hits);
   return hits.sort((a, b) => a.at - b.at);
+}
+
+/** Whom a time in a list is for: "10 for me and 11 for my son", "a las 5 para mí y 6 para ella". */
+const FOR_WHOM = '(?: (?:for|para) (?:me|mine|myself|him|her|hers|us|them|mi|el|ella|ellos|ellas|nosotros|(?:my|mi|his|her|the|el|la|su|our|nuestr[oa]) [a-z]+))?';
+/** What joins the hours of a list: "9 and 10:30", "10 for me and 11 for him", "a las 9, 10 o 11" (commas are gone by now). */
+const LIST_WORD = `${FOR_WHOM} (?:and|or|y|e|o|u|&|then|luego|and then|y luego|y despues)`;
+const LIST_JOIN = `${LIST_WORD}(?: (?:at|a las|las|la|for))?`;
+/** A bare number that names no day, count or length: not "the 9", "el 9", "9th", "9/3", "9 people". */
+const BARE_HOUR = /(?<!\b(?:the|el|del|al|dia|day|de|of|my|our|no|number|num|n|x|table|mesa|room|sala|pista|court|for|para|lane|bay) )\b(\d{1,2})\b(?! ?(?:st|nd|rd|th|am|pm|h|hs|hrs?|of|de|del|people|persons|personas|pax|dias?|days?|semanas?|weeks?|meses|months?|horas?|hours?|min\w*|years?|anos|euros?|pounds?|quid|dollars?|pesos)\b|[:./-]\d)/g;
+
+/**
+ * "thursday, 9 and 10:30", "10 for me and 11 for my son": a bare number in a list with a clock time is an hour too.
+ * Added to `hits` until no more join the list; a number alone is left as it is (an hour only after "at").
+ */
+function listedHours(s: string, hits: TimeHit[]): void {
+  const join = new RegExp(`^${LIST_JOIN} ?$`);
+  for (let added = true; added && hits.length > 0; ) {
+    added = false;
+    for (const m of s.matchAll(BARE_HOUR)) {
+      const [at, end] = [m.index!, m.index! + m[0].length];
+      if (hits.some((x) => x.at < end && at < x.end)) continue;
+      // A hit may hold its lead-in ("and 11", "las 10"): the list is joined up to its digits.
+      const digits = (x: TimeHit) => x.at + Math.max(0, s.slice(x.at, x.end).search(/\d/));
+      const listed = hits.some((x) => (x.at >= end && join.test(s.slice(end, digits(x)))) || (x.end <= at && join.test(s.slice(x.end, at))));
+      const c = listed ? clock(Number(m[1]), 0) : 'bad';
+      if (c === 'bad') continue;
+      hits.push({ at, end, minutes: c.minutes, certain: c.certain });
+      added = true;
+    }
+  }
 }
 
 /** Range words ("between 3 and 4", "after 5pm", "a partir de las 5") that make a time a wish, not a slot. */
@@ -611,14 +642,27 @@ function countFrom(r: DateReading, wd: number, after: boolean, alone: DateTime):
   if (own >= 0 && anchor.weekday !== wd) r.weekdays.splice(own, 1);
 }
 
+/** "el martes 9 y 10:30", "thursday 9 and 10:30": a weekday, then a bare number listed with a clock time. */
+const WEEKDAY_LISTED = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (\\d{1,2})(?=${LIST_WORD} (?:at|a las|las) \\d|${LIST_WORD} \\d{1,2}(?:[:.]\\d{2}| ?(?:am|pm|h|hs)\\b))`, 'g'));
+
+/**
+ * "el martes 9 y 10:30" when the 9th is no Tuesday: the number is the first of the hours listed, not a day the
+ * customer meant (which would contradict the weekday). When the day is that weekday, it stays a day of the month.
+ */
+function hoursAfterWeekday(s: string, language: Language, today: DateTime): string {
+  return s.replace(WEEKDAY_LISTED[language], (all, weekday: string, n: string) =>
+    Number(n) <= 23 && nextDayOfMonth(today, Number(n))?.weekday !== WEEKDAYS[weekday] ? `${weekday} ${language === 'es' ? 'a las' : 'at'} ${n}` : all,
+  );
+}
+
 /**
  * Dates and times in a message, in the tenant's zone. A date and a weekday that disagree, two
  * different times or days, a range, or a clock time that cannot exist come back as `unclear`:
  * the caller asks rather than guesses.
  */
 export function parseWhen(text: string, language: Language, now: DateTime): When {
-  const s = prepare(text, language);
   const today = now.startOf('day');
+  const s = hoursAfterWeekday(prepare(text, language), language, today);
   const result: When = {};
   const found = findDates(s, language, today);
   if (found.impossible) {
@@ -684,8 +728,14 @@ export function parseWhen(text: string, language: Language, now: DateTime): When
     let certain = hit.certain;
     // "make that 2 o'clock, I have a dentist appointment in the morning": a part of the day said far from the time
     // tells the story; only one said beside it says which half of the day.
-    const part = partOfDay(s.slice(Math.max(0, hit.at - PART_REACH), hit.end + PART_REACH));
-    if (!certain && part && minutes < 13 * 60) {
+    const [before, after] = [s.slice(Math.max(0, hit.at - PART_REACH), hit.at), s.slice(hit.end, hit.end + PART_REACH)];
+    const part = partOfDay(before + s.slice(hit.at, hit.end) + after);
+    // "at 10ish or sometime after lunch": a part of the day offered as another choice says nothing of which 10; the
+    // choice is asked.
+    const choice = / (?:or|o|u) /;
+    const offered = part && !partOfDay(before.split(choice).at(-1)! + s.slice(hit.at, hit.end) + after.split(choice)[0]!);
+    if (offered) result.unclear ??= 'several';
+    else if (!certain && part && minutes < 13 * 60) {
       // "a las 12 de la mañana", "12 in the morning": noon, as a booking means it, never midnight.
       if (part !== 'morning' && minutes < 12 * 60) minutes += 12 * 60;
       certain = true;
@@ -713,9 +763,11 @@ export function clockTimes(text: string, language: Language): { minutes: number;
  * (I or we, a verb that is no wish, then the time) is why, not when; dropped when another time is left.
  */
 const STORY_TIME = {
-  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day tells why as well. Words only
-  // between the one who tells and the time: "school finishes at 3, wednesday at 4?" asks for the 4.
-  en: /\b(?:i|we|i m|im|she|he|they|school|work|class|(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b((?: [a-z']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  en: /\b(?:i|we|i m|im)\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day, said with the verb that ends or
+  // starts it, tells why as well ("a kids cut for my son saturday, 10am" is the son's booking). Words only between the
+  // verb and the time: "school finishes at 3, wednesday at 4?" asks for the 4.
+  others: /\b(?:she|he|they|school|work|class|(?<!\bfor )(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b(?: [a-z']+){0,2}? (?:finishes|finish|gets out|get out|gets off|get off|leaves|leave|starts|start|ends|end|works|work|arrives|arrive|lands|land|is out|are out|closes|close|opens|open)\b(?: [a-z']+){0,3}? (?:at|till|til|until|by|around|from)? ?$/,
   es: /\b(?:salgo|salimos|sale|salen|termino|terminamos|termina|terminan|trabajo|trabajamos|trabaja|trabajan|entro|entramos|entra|entran|acabo|acabamos|acaba|acaban|llego|llegamos|llega|llegan)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
 };
 const WISH_WORDS = /\b(?:can|could|would|want|wanna|need|like|prefer|d|ll|will|am free|m free|free|available|come|do|book|make it)\b/;
@@ -724,7 +776,7 @@ function withoutStoryTimes(s: string, times: TimeHit[]): TimeHit[] {
   const lead = (t: TimeHit) => (s.slice(0, t.at) + s.slice(t.at, t.end).replace(/\d[\s\S]*$/, '')).slice(-48);
   const story = (t: TimeHit) => {
     const en = STORY_TIME.en.exec(lead(t));
-    return Boolean((en && !WISH_WORDS.test(en[1]!)) || STORY_TIME.es.test(lead(t)));
+    return Boolean((en && !WISH_WORDS.test(en[1]!)) || STORY_TIME.others.test(lead(t)) || STORY_TIME.es.test(lead(t)));
   };
   const left = times.filter((t) => !story(t));
   return left.length > 0 ? left : times;

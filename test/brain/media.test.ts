@@ -89,8 +89,10 @@ describe('a question sent with a photo in the middle of a booking (issue 13)', (
     // A question the business's FAQ answers, with or without a photo.
     ['video', '[video] where do I park?', 'where do I park?', /./],
     ['image', '[photo] can I park here?', 'can I park here?', /./],
-    // Words alone that cannot be a name: the engine says it did not follow, and asks for the name again.
-    ['text', 'is this the place?', undefined, /didn't understand/],
+    // Words alone that cannot be a name: the address answers "is this the place?", and the name is asked again.
+    ['text', 'is this the place?', undefined, / is at /],
+    // Words alone that the engine cannot answer: it says it did not follow, and asks for the name again.
+    ['text', 'what colour is the sky?', undefined, /didn't understand/],
   ])('a %s with "%s" is answered, then the name is asked again', async (kind, message, caption, answer) => {
     const sender = `+3460077${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
     expect(await send(sender, 0, { message: 'can I book a cleaning tomorrow at 10?' })).toBe('What name should I put the booking under?');

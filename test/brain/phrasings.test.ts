@@ -80,6 +80,17 @@ it('answers a question asked mid-booking and asks the booking\'s question again;
   expect(walkIn[1]).toBe('< Con una reserva es la única forma de asegurarte una hora. ¿Quieres que te reserve? Dime el servicio, el día y la hora.');
 });
 
+it('books each of two bookings asked together under the name said with it (issue 13)', async () => {
+  const talk = async (lang: 'en' | 'es', business: string, steps: string[]) => (await runDialogue(world, { name: 'names', lang, business, now: NOW, steps, expect: [] })).transcript;
+  const en = await talk('en', 'barber-gla', ['a skin fade for me (Dave) friday at 10 and a kids haircut for my son Sam at 11', 'yes', 'yes']);
+  expect(en[1]).toMatch(/Skin fade on Friday 27 March at 10:00 for Dave\. Reply YES/);
+  expect(en[3]).toMatch(/Kids haircut on Friday 27 March at 11:00 for Sam\. Reply YES/);
+  // A name said for nobody in particular is the first booking's, and the second keeps it.
+  const es = await talk('es', 'estetica-zgz', ['hola, soy Marta. una limpieza facial el viernes a las 10 y un tinte de pestañas para mi hija Lucía a las 11', 'si', 'si']);
+  expect(es[1]).toMatch(/Limpieza facial el viernes 27 de marzo a las 10:00 a nombre de Marta\./);
+  expect(es[3]).toMatch(/Tinte de pestañas el viernes 27 de marzo a las 11:00 a nombre de Lucía\./);
+});
+
 describe('new dialogues end with the right booking, or none', () => {
   it.each(dialogues.map((d) => [`${d.lang} ${d.name}`, d] as const))('%s', async (_, d) => {
     const result = await runDialogue(world, d);

@@ -1,6 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ServiceMatcher, sharesServiceWord } from '../../brain/receptionist/matchers.js';
-import { parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
+import { clockTimes, parseWhen, resolveMeridiem } from '../../brain/receptionist/when.js';
+import { nameInMessage } from '../../brain/receptionist/names.js';
+import type { Language } from '../../core/profile.js';
 import { parseProfileYaml } from '../../core/profile.js';
 import { describe, expect, it } from 'vitest';
 import { confirmsProposal, fillWhen, fillsRelative, saysYesTo, timeShift, type WhenSlots } from '../../brain/receptionist/slots.js';
@@ -308,6 +310,63 @@ describe('several bookings asked for in one message (issue 13)', () => {
     expect(severalBookings('a manicure and a pedicure on friday between 3 and 5', 'en', now, [mani, pedi])).toBeUndefined();
     expect(severalBookings('my pedicure last time was great. a manicure on friday at 4?', 'en', now, [mani, pedi])).toBeUndefined();
     expect(severalBookings('a manicure and a pedicure at 3pm, 4pm and 5pm on friday', 'en', now, [mani, pedi])).toBeUndefined();
+  });
+});
+
+describe('hours said as a list (issue 13: "thursday, 9 and 10:30")', () => {
+  const zone = new IANAZone('Europe/London');
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  // Generated over both languages, several joins and whom each hour is for: every bare number listed with a clock time is an hour.
+  const lists: [Language, string, number[]][] = [];
+  for (const [lang, day, join, whom] of [
+    ['en', 'thursday', 'and', ['', '']], ['en', 'thursday', 'then', [' for me', ' for my son']], ['en', 'tomorrow', 'or', ['', '']],
+    ['es', 'el martes', 'y', ['', '']], ['es', 'mañana', 'y', [' para mi', ' para mi hija']], ['es', 'el martes', 'o', ['', '']],
+  ] as const) {
+    lists.push([lang, `${day}, 9${whom[0]} ${join} 10:30${whom[1]}`, [540, 630]]);
+    lists.push([lang, `${day} 10${whom[0]} ${join} ${lang === 'en' ? 'at' : 'a las'} 11${whom[1]}`, [600, 660]]);
+  }
+  it.each(lists)('%s "%s" lists two hours', (lang, text, minutes) => {
+    expect(clockTimes(text, lang).map((t) => t.minutes)).toEqual(minutes);
+    // Two hours for one booking are a question, never the first of them guessed.
+    expect(parseWhen(text, lang, now).unclear).toBe('several');
+  });
+  it('reads a number beside a weekday as the day of the month only when it is that weekday', () => {
+    // Tuesday 9 April does not exist in 2026 (the 9th is a Thursday): the 9 is an hour.
+    expect(parseWhen('el martes 9 y 10:30', 'es', now)).toMatchObject({ date: '2026-03-31', unclear: 'several' });
+    expect(parseWhen('el jueves 9 y 10:30', 'es', now)).toMatchObject({ date: '2026-04-09' });
+    // "a las 9 y 10" is ten past nine; "a las 9 y 10:30" lists two hours.
+    expect(parseWhen('el martes a las 9 y 10', 'es', now)).toMatchObject({ time: 550 });
+    expect(clockTimes('el martes a las 9 y 10:30', 'es').map((t) => t.minutes)).toEqual([540, 630]);
+  });
+  it('leaves numbers that are no hours alone', () => {
+    expect(clockTimes('the 9th and 10th at 5', 'en').map((t) => t.minutes)).toEqual([300]);
+    expect(clockTimes('el 9 y el 10 a las 5', 'es').map((t) => t.minutes)).toEqual([300]);
+    expect(clockTimes('table for 4 and 8pm', 'en').map((t) => t.minutes)).toEqual([1200]);
+    expect(clockTimes('it takes 2 hours and 10:30 suits', 'en').map((t) => t.minutes)).toEqual([630]);
+  });
+  it('asks when a time is offered beside a part of the day as another choice', () => {
+    expect(parseWhen('friday at 10ish or sometime after lunch', 'en', now)).toMatchObject({ unclear: 'several' });
+    expect(parseWhen('el viernes a las 10 o por la tarde', 'es', now)).toMatchObject({ unclear: 'several' });
+    // Said together, the part of the day says which 10.
+    expect(parseWhen('friday at 10 in the evening', 'en', now)).toMatchObject({ time: 1320, ambiguousMeridiem: false });
+    expect(parseWhen('el viernes a las 5 de la tarde', 'es', now).unclear).toBeUndefined();
+  });
+});
+
+describe('each of several bookings keeps the name said with it (issue 13)', () => {
+  const zone = new IANAZone('Europe/London');
+  const now = DateTime.fromISO('2026-03-24T10:00:00', { zone });
+  const svc = (id: string, name: string) => ({ id, name, aliases: [], duration: 30 }) as never;
+  const [cut, kids] = [svc('cut', 'Haircut'), svc('kids', 'Kids cut')];
+  const names = (text: string, lang: Language, services: never[]) => severalBookings(text, lang, now, services, (t) => nameInMessage(t))?.map((b) => [b.time, b.name]);
+  it('reads a name per service, and a name said apart for the first', () => {
+    expect(names('a haircut for me (Dave) friday at 10 and a kids cut for my son Sam at 11', 'en', [cut, kids])).toEqual([[600, 'Dave'], [660, 'Sam']]);
+    expect(names('Hi, Dave here, a haircut friday at 10 and a kids cut for my son Sam at 11', 'en', [cut, kids])).toEqual([[600, 'Dave'], [660, 'Sam']]);
+    expect(names('un haircut el viernes a las 10 y un kids cut para mi hija Lucía a las 11', 'es', [cut, kids])).toEqual([[600, undefined], [660, 'Lucía']]);
+  });
+  it('reads a name per time for one service booked for several people', () => {
+    expect(names('two haircuts on friday, 10 for me and 11 for my son Jack', 'en', [cut])).toEqual([[600, undefined], [660, 'Jack']]);
+    expect(names('me and my sister both want a haircut friday, at 4 for me and 4:30 for her', 'en', [cut])).toEqual([[240, undefined], [270, undefined]]);
   });
 });
 

@@ -165,6 +165,8 @@ const TYPOS: Record<Language, Record<string, string>> = {
 /** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
 function prepare(text: string, language: Language): string {
   let s = text
+    // "se me rompió la uña": without its tilde "la uña" would be "la una", one o'clock.
+    .replace(/\bu(?:ñ|n\u0303)a\b/giu, 'unya')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -795,8 +797,11 @@ export function clockTimes(text: string, language: Language): { minutes: number;
  * (I or we, a verb that is no wish, then the time) is why, not when; dropped when another time is left.
  */
 const STORY_TIME = {
-  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day tells why as well.
-  en: /\b(?:i|we|i m|im|she|he|they|school|work|class|(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  en: /\b(?:i|we|i m|im)\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day, said with the verb that ends or
+  // starts it, tells why as well ("a kids cut for my son saturday, 10am" is the son's booking). Words only between the
+  // verb and the time: "school finishes at 3, wednesday at 4?" asks for the 4.
+  others: /\b(?:she|he|they|school|work|class|(?<!\bfor )(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b(?: [a-z']+){0,2}? (?:finishes|finish|gets out|get out|gets off|get off|leaves|leave|starts|start|ends|end|works|work|arrives|arrive|lands|land|is out|are out|closes|close|opens|open)\b(?: [a-z']+){0,3}? (?:at|till|til|until|by|around|from)? ?$/,
   es: /\b(?:salgo|salimos|sale|salen|termino|terminamos|termina|terminan|trabajo|trabajamos|trabaja|trabajan|entro|entramos|entra|entran|acabo|acabamos|acaba|acaban|llego|llegamos|llega|llegan)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
 };
 const WISH_WORDS = /\b(?:can|could|would|want|wanna|need|like|prefer|d|ll|will|am free|m free|free|available|come|do|book|make it)\b/;
@@ -805,7 +810,7 @@ function withoutStoryTimes(s: string, times: TimeHit[]): TimeHit[] {
   const lead = (t: TimeHit) => (s.slice(0, t.at) + s.slice(t.at, t.end).replace(/\d[\s\S]*$/, '')).slice(-48);
   const story = (t: TimeHit) => {
     const en = STORY_TIME.en.exec(lead(t));
-    return Boolean((en && !WISH_WORDS.test(en[1]!)) || STORY_TIME.es.test(lead(t)));
+    return Boolean((en && !WISH_WORDS.test(en[1]!)) || STORY_TIME.others.test(lead(t)) || STORY_TIME.es.test(lead(t)));
   };
   const left = times.filter((t) => !story(t));
   return left.length > 0 ? left : times;

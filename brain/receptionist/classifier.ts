@@ -9,14 +9,14 @@ import { LANGUAGES, type Language, type Profile } from '../../core/profile.js';
 import { asksForHuman, emojiIntent, isChatter, isFrustrated, isUrgent, mentionsContact, namesPersonOnly, namesStaff, staffNames, withoutChat } from './conversation.js';
 import { PRICE, WALK_IN, WHEN_TO_COME, asWritten, keywordIntents, withoutKeywords } from './keywords.js';
 import { corpus, type Corpus, type TrainableIntent } from './utterances.js';
-import { prepareVocabulary, Vocabulary } from './vocabulary.js';
+import { prepareVocabulary, Vocabulary, workAsked } from './vocabulary.js';
 import { NgramCounts, classifyNgrams } from './ngrams.js';
 import { LINEAR_DEFAULTS, LinearModel, LinearOverlay, type Example, type LinearState } from './linear.js';
 import { hasNoWords, mentionsReschedule, normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 import { modelCache, type ModelCache } from './model-cache.js';
 import { projectRoot } from '../../core/paths.js';
-import { matchersFor, type ServiceMatcher } from './matchers.js';
+import { matchersFor, type FaqMatcher, type ServiceMatcher } from './matchers.js';
 
 export interface Classification {
   intent: TrainableIntent | 'unknown';
@@ -64,6 +64,7 @@ export class IntentClassifier {
     private readonly linearOverlay: Record<Language, LinearOverlay>,
     private readonly vocabulary: Vocabulary,
     private readonly services: ServiceMatcher,
+    private readonly faqs: FaqMatcher,
     private readonly staff: readonly string[],
     /** Whether the profile names any service: only then does work it does not name tell what it does not do. */
     private readonly namesItsWork: boolean,
@@ -82,7 +83,7 @@ export class IntentClassifier {
     const shared = await models.get(utterances)!;
     const linear = Object.fromEntries(LANGUAGES.map((l) => [l, own.length > 0 ? shared.linear[l].adapt(own) : LinearOverlay.EMPTY])) as Record<Language, LinearOverlay>;
     const vocabulary = new Vocabulary(profile, utterances);
-    return new IntentClassifier(shared, overlay, linear, vocabulary, matchersFor(profile).services, staffNames(profile, (w) => vocabulary.isFrequent(w)), profile.services.length > 0, thresholds);
+    return new IntentClassifier(shared, overlay, linear, vocabulary, matchersFor(profile).services, matchersFor(profile).faqs, staffNames(profile, (w) => vocabulary.isFrequent(w)), profile.services.length > 0, thresholds);
   }
 
   /**
@@ -90,7 +91,7 @@ export class IntentClassifier {
    * once, each classifier keeping its own (no process-wide setting another caller could see half-changed).
    */
   withThresholds(thresholds: Thresholds): IntentClassifier {
-    return new IntentClassifier(this.models, this.overlay, this.linearOverlay, this.vocabulary, this.services, this.staff, this.namesItsWork, thresholds);
+    return new IntentClassifier(this.models, this.overlay, this.linearOverlay, this.vocabulary, this.services, this.faqs, this.staff, this.namesItsWork, thresholds);
   }
 
   /** Reads or trains the models every tenant shares, ahead of the first tenant (`npm run build`, the test suite). */
@@ -136,7 +137,7 @@ export class IntentClassifier {
     // The service matcher reads typos too: asked once, and only when a rule needs it.
     let named: boolean | undefined;
     const namesService = () => (named ??= this.services.find(text).length > 0);
-    const first: Classification = { intent: best.intent, score: best.score, hints, coverage, foreign, outOfScope: sure || this.asksOfTheWorld(text, hints, namesService) };
+    const first: Classification = { intent: best.intent, score: best.score, hints, coverage, foreign, outOfScope: sure || this.asksOfTheWorld(text, hints, namesService) || this.asksWorkNotDone(text, hints, namesService) };
     // A person is reached on words that ask for one (conversation.ts); on one of the business's people by name, or on
     // something urgent, unless the message asks to book, move, cancel or look up ("can Dr Kieran see Max on thursday",
     // "necesito una cita urgente"); or on the model's "human" (modelAsksForPerson).
@@ -229,6 +230,23 @@ export class IntentClassifier {
     const form = ASKS_OFFER.exec(text)?.[0];
     if (!form || !this.namesItsWork || namesService()) return false;
     return this.vocabulary.namesNothingOwn(withoutKeywords(text.slice(form.length)));
+  }
+
+  /**
+   * "do you sell used pianos" to a piano school, "¿reparan relojes de buceo?" to a dive school, "¿arriendan bicis para turistas?"
+   * to a bike workshop: whether the business does a kind of work none of its services says (vocabulary.ts, WORK), asked of no
+   * service of its own nor of what every business sells ("do you sell gift cards"), however sure the models are of the
+   * question's form. Not when it asks to book, move, cancel or look up, or for a person; nor when it says the kind of thing one of
+   * its services is ("do you rent out hot desks or just rooms" to "Meeting room"; not "pianos" to "Piano lesson") or its FAQ answers it ("¿alquiláis raquetas?" to a
+   * squash club whose FAQ is "Can I hire a racket?").
+   */
+  private asksWorkNotDone(normalized: string, hints: readonly TrainableIntent[], namesService: () => boolean): boolean {
+    const text = asWritten(normalized);
+    const form = ASKS_OFFER.exec(text)?.[0];
+    const work = form === undefined ? undefined : workAsked(form);
+    if (work === undefined || !this.namesItsWork || this.vocabulary.does(work) || hints.some((h) => TRANSACTIONAL.has(h) || h === 'human')) return false;
+    const asked = text.slice(form!.length);
+    return !this.vocabulary.namesGenericOffer(asked) && !this.vocabulary.namesKindOfService(asked) && !namesService() && !this.faqs.match(text)?.strong;
   }
 
   /**

@@ -477,8 +477,9 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
     // Free times offered beside a first one chosen this turn stay offered with the proposal.
     if (!leads.has(turn)) flow.offered = undefined;
     // "no, hang on, 12 would suit better" read as nothing new: the same proposal again would let the next yes book what
-    // the customer just turned down. A number that changed nothing gets a question instead.
-    if (shown && samePending(ctx.state.pending, shown) && mentionsNumber(turn)) {
+    // the customer just turned down. A number that changed nothing gets a question instead; a time read that is the
+    // one shown ("4pm" after "…at 16:00") is the proposal said back, shown again.
+    if (shown && samePending(ctx.state.pending, shown) && mentionsNumber(turn) && e.when.time === undefined) {
       ctx.state.pending = undefined;
       flow.time = undefined;
       return ok(r.t('badTime'), 'book');

@@ -47,6 +47,51 @@ const GENERIC_OFFER = new Set(
   ).split(' '),
 );
 
+/**
+ * Kinds of work a customer asks a business whether it does ("do you sell…", "¿reparan…?"): the verbs that ask for it, and the
+ * words in a business's own services (names, aliases, descriptions) or name that say it does it ("Basic service", "Renta de
+ * equipo", "Piano lesson"). A kind of work none of its services says is another trade's, whatever thing it is asked of ("do
+ * you sell used pianos" to a piano school, "¿reparan relojes de buceo?" to a dive school, "¿arriendan bicis?" to a bike
+ * workshop). Verbs that ask for any work ("do", "hacen", "ofrecen") say no kind.
+ */
+const WORK: Record<string, { asked: RegExp; done: RegExp }> = {
+  sell: { asked: /\b(sell|sells|venden|vendeis|vendes|vende|vender)\b/, done: /\b(sell\w*|sale|sales|shop|store|retail|venta|ventas|vend\w*|tienda)\b/ },
+  rent: {
+    asked: /\b(rent|rent out|hire out|hire|rentan|rentais|alquilan|alquilais|alquilas|alquila|arriendan|arrendais|arrienda|alquilar|rentar|arrendar)\b/,
+    done: /\b(rent\w*|hire|hires|alquil\w*|arriend\w*|arrend\w*)\b/,
+  },
+  fix: {
+    asked: /\b(fix|repair|mend|service|arreglan|arreglais|arregla|arreglar|reparan|reparais|repara|reparar|parchar)\b/,
+    done: /\b(fix\w*|repair\w*|mend\w*|servic\w*|tune|tuning|maintenance|overhaul|check|checks|inspection|inspeccion|diagnos\w*|care|arregl\w*|repar\w*|manten\w*|afina\w*|ajuste|revision|parche\w*|pinchazo|puesta a punto)\b/,
+  },
+  teach: {
+    asked: /\b(teach|teaches|ensenan|ensenais|ensena|ensenar)\b/,
+    done: /\b(lesson\w*|class\w*|course\w*|teach\w*|tutor\w*|coach\w*|workshop\w*|training|school|academy|clase\w*|curso\w*|leccion\w*|ensen\w*|taller\w*|tutoria\w*|entrenamiento\w*|escuela|academia|bautizo)\b/,
+  },
+  install: { asked: /\b(install|instalan|instalais|instalar)\b/, done: /\b(install\w*|fit|fitting|instal\w*|montaje|colocacion)\b/ },
+  fill: { asked: /\b(fill|refill|llenan|llenais|llenar|recargan|recargar)\b/, done: /\b(fill\w*|refill\w*|llen\w*|recarg\w*)\b/ },
+};
+
+/** The kind of work (WORK) the words asking whether a business does some ("do you sell", "me pueden arreglar") name, if any. */
+export function workAsked(asking: string): string | undefined {
+  return Object.keys(WORK).find((kind) => WORK[kind]!.asked.test(asking));
+}
+
+/** "rooms" → "room", "relojes" → "reloj", "clases" → "clase": roughly, enough to meet a name's word. */
+const singular = (w: string) => (w.length > 4 && /[^aeiou]es$/.test(w) && !/(ces|ges|tes|des|les|ses)$/.test(w) ? w.slice(0, -2) : w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
+
+/**
+ * The word of a service's name that says what kind of thing it is: the last in English ("Meeting room", "30-minute piano
+ * lesson"), the first before "de" in Spanish ("Sala de ensayo", "Renta de equipo"); a one-word alias is its own kind ("snorkel").
+ * None when that word is what every business offers ("lesson", "sesión": GENERIC_OFFER).
+ */
+function kindOfName(name: string): string | undefined {
+  const words = normalize(name).replace(/['’]/g, '').split(' ').filter((w) => w && !STOPWORDS.has(w) && /\p{L}/u.test(w));
+  const de = normalize(name).split(' ').findIndex((w) => w === 'de' || w === 'del' || w === 'para' || w === 'con');
+  const head = de > 0 ? normalize(name).split(' ').slice(0, de).filter((w) => !STOPWORDS.has(w) && /\p{L}/u.test(w))[0] : words.at(-1);
+  return head === undefined || GENERIC_OFFER.has(head) ? undefined : singular(head);
+}
+
 /** Not stopwords, not numbers or ordinals like "26th". */
 const contentWords = (normalized: string) =>
   normalized.replace(/['’]/g, '').split(' ').filter((w) => w && !STOPWORDS.has(w) && !/^\d+(st|nd|rd|th|h|hs)?$/.test(w) && /\p{L}/u.test(w));
@@ -156,6 +201,10 @@ export class Vocabulary {
   private readonly stray: Set<string>;
   private readonly trade: Set<string>;
   private readonly frequent: Set<string>;
+  /** The kinds of work (WORK) its services or name say it does. */
+  private readonly work: Set<string>;
+  /** The kind of thing each service is, by its names and aliases (kindOfName). */
+  private readonly kinds: Set<string>;
 
   constructor(profile: Profile, corpus: Corpus) {
     this.shared = sharedWords(corpus);
@@ -169,6 +218,25 @@ export class Vocabulary {
     // "photos" to a studio that wrote "Sesión de fotos": its words in the other language too (service-words.ts).
     const translated = own.flatMap((t) => normalize(t).split(' ')).flatMap((w) => [...LEXICON.same(w), ...LEXICON.same(w.replace(/e?s$/, ''))]);
     this.own = new Words([...own, translated.join(' ')]);
+    // Its services and name only: an FAQ may name work to say it does not do it ("do you sell lesson packages" is a payment question).
+    const offer = normalize([profile.name, ...profile.services.flatMap((s) => [s.name, s.description ?? '', ...s.aliases])].join(' '));
+    this.work = new Set(Object.keys(WORK).filter((kind) => WORK[kind]!.done.test(offer)));
+    this.kinds = new Set(profile.services.flatMap((s) => [s.name, ...s.aliases]).flatMap((n) => kindOfName(n) ?? []));
+  }
+
+  /** Whether `things` says what kind of thing one of its services is ("rooms" to "Meeting room", "sala" to "Sala de ensayo"). */
+  namesKindOfService(things: string): boolean {
+    return contentWords(things).some((w) => this.kinds.has(singular(w)));
+  }
+
+  /** Whether its services or name say it does this kind of work (WORK). */
+  does(work: string): boolean {
+    return this.work.has(work);
+  }
+
+  /** Whether `things` names what every business offers or sells ("gift cards", "un bono", "lesson packages"). */
+  namesGenericOffer(things: string): boolean {
+    return contentWords(things).some((w) => GENERIC_OFFER.has(w));
   }
 
   private knows(w: string): boolean {

@@ -138,6 +138,27 @@ const FOUR_DIGITS = new RegExp(
  */
 const DURATION = /(?<!\b(?:at|las?|around|about|sobre las|tipo|by) )\b(?:[1-3] ?h ?30|[1-3](?:[.,]5)? ?(?:h|hr|hrs|hours?|horas?)|(?:an?|una?|half an?|media) (?:hours?|horas?|hr))(?: (?:y media|and a half))?\b/g;
 
+const MONTH_NAMES = Object.keys(MONTHS).slice(0, 12);
+/**
+ * Weekdays and "mañana" as customers mistype them ("satdy", "thrusday", "juebes", "mñn"): the word they meant. Only
+ * misspellings that are no other word ("vienes" is "you come", not "viernes").
+ */
+const TYPOS: Record<Language, Record<string, string>> = {
+  en: Object.fromEntries(
+    Object.entries({
+      monday: 'mondy monady mondya',
+      tuesday: 'tuesdy tusday tueday teusday tuseday tuesady',
+      wednesday: 'wensday wendsday wednsday wedensday wednesay wedsnday wednessday wedneday',
+      thursday: 'thursdy thrusday thurday thursay thurdsay thursady',
+      friday: 'fridy firday frday friady fridya',
+      saturday: 'satdy satday saturdy saterday satuday satruday saturady',
+      sunday: 'sundy sundya sunady',
+    }).flatMap(([day, typos]) => typos.split(' ').map((t) => [t, day])),
+  ),
+  // "mñn", "mñna": ñ loses its tilde with the accents.
+  es: { mnn: 'manana', mnna: 'manana', mnana: 'manana', juebes: 'jueves', biernes: 'viernes', savado: 'sabado', sabdo: 'sabado', mircoles: 'miercoles', miecoles: 'miercoles', domigo: 'domingo' },
+};
+
 /** Lower case, no accents, number words as digits, punctuation that never carries a time removed. */
 function prepare(text: string, language: Language): string {
   let s = text
@@ -146,14 +167,26 @@ function prepare(text: string, language: Language): string {
     .toLowerCase()
     // "Morning! can you do wednesday": a greeting opening the message names no part of the day.
     .replace(/^\s*(?:good )?(?:morning|afternoon|evening)\b(?= *[!,.]| +(?:all|there|guys|team|folks|mate|yall|y all)\b)/, ' ')
+    // "feliz año nuevo a todo el equipo", "merry xmas!": a greeting names no day, the feast in it none either.
+    .replace(FEAST_GREETING, ' ')
+    // "2027-01-12": a date written year first, told as "12 january 2027" so no part of it is read as a day or a time.
+    .replace(/\b(20\d{2})[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])\b/g, (_, y, m, d) => `${Number(d)} ${MONTH_NAMES[Number(m) - 1]} ${y}`)
+    // "12.01.27": a day, month and year written with dots, not the time 12:01.
+    .replace(/\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(\d{2}|20\d{2})\b(?![.:]?\d)/g, '$1/$2/$3')
+    // "1º de mayo" is the 1st; "soy el del 2ºB", "la 3ª sesión" count floors and visits, no day.
+    .replace(new RegExp(`\\b(\\d{1,2}) ?[ºª°](?=(?: de)? (?:${MONTH})\\b)`, 'g'), '$1')
+    .replace(/\b\d{1,2} ?[ºª°]/g, ' nth ')
     .replace(/[¿¡!?,;()"*]+/g, ' ')
     .replace(/\b([ap])\.m\.?/g, '$1m')
     .replace(/@/g, language === 'es' ? ' a las ' : ' at ')
     .replace(/\s+/g, ' ');
-  // "the one on Saturday", "that one": a pronoun, not the 1st.
-  if (language === 'en') s = s.replace(/\b(the|that|this|which|other|first|second|third|last|next) one\b/g, '$1 pick');
+  s = s.replace(/\b[a-z]+\b/g, (w) => TYPOS[language][w] ?? w);
+  // "the one on Saturday", "that one": a pronoun, not the 1st; "still time for one today", "room for one": a person.
+  if (language === 'en') s = s.replace(/\b(the|that|this|which|other|first|second|third|last|next) one\b/g, '$1 pick').replace(/\b((?:room|space|time|slot|spot|place|gap|opening|appointment|booking)s? for) one\b(?! ?(?:o ?'? ?clock|am|pm|thirty|fifteen|forty|[:.]\d))/g, '$1 pick');
   s = s.replace(NUMBER_RE[language], (w) => String(NUMBER_WORDS[language][w]));
   s = s.replace(DURATION, ' duration ');
+  // "is it still 2 for 1 on blow dries", "3 for 2": an offer, the second number smaller, no time.
+  if (language === 'en') s = s.replace(/\b(\d{1,2}) for (\d{1,2})\b(?! ?(?:am|pm|[:.]\d|o ?'? ?clock))/g, (m, a, b) => (Number(b) < Number(a) ? `${a} offer ${b}` : m));
   // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
   s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
   if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1').replace(/\bd (la|el)\b/g, 'de $1');
@@ -203,18 +236,21 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   }
   if (language === 'es') {
     // "tipo 5", "tipo 17:30" (Río de la Plata): about that time.
-    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?(?:( y media| y cuarto| menos cuarto)\b|\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?)))/g, (m) => {
+    scan(/\btipo (?:las? )?(\d{1,2})(?:[:.](\d{2}))?(?:( y media| y cuarto| menos cuarto| y pico| y algo)\b|\b(?! ?(?:de\b|dias?|semanas?|meses|personas|euros?|minutos?)))/g, (m) => {
       const h = Number(m[1]);
       const extra = m[3]?.trim();
-      if (extra === 'menos cuarto') add(m, h - 1, 45);
+      // "tipo 11 y algo": some minutes after 11, which ones only a question settles.
+      if (extra === 'y pico' || extra === 'y algo') bad = true;
+      else if (extra === 'menos cuarto') add(m, h - 1, 45);
       else add(m, h, extra === 'y media' ? 30 : extra === 'y cuarto' ? 15 : m[2] ? Number(m[2]) : 0);
     });
     // "a las 5 y media de la tarde", "sobre las 11 y cuarto", "a las 7 menos cuarto", "a las 16h30".
-    scan(/\blas? (\d{1,2})(?!\d)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z]|[:.]\d| ?(?:am|pm|h|hs)\b)|menos (\d{1,2})\b|y pico))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
+    // "la de las 3 sesiones", "las 2 clases": a count of things, no hour.
+    scan(/\blas? (\d{1,2})(?!\d)(?! (?:sesion|sesiones|clases?|citas?|personas?|horas|dias|semanas|meses|veces|ninos|ninas|hijas?|hijos|pacientes|masajes|bonos?|euros|minutos|primeras|ultimas|mismas)\b)(?:(?::|\.|h)(\d{2}))?(?: ?h\b)?(?: (y media|y cuarto|menos cuarto|y (\d{1,2})\b(?! de [a-z]|[:.]\d| ?(?:am|pm|h|hs)\b)|menos (\d{1,2})\b|y pico|y algo))?(?: (?:de la |del |por la |en la )(manana|tarde|noche|mediodia|madrugada))?/g, (m) => {
       let h = Number(m[1]);
       let min = m[2] ? Number(m[2]) : 0;
       const extra = m[3];
-      if (extra === 'y pico') return void (bad = true);
+      if (extra === 'y pico' || extra === 'y algo') return void (bad = true);
       if (extra === 'y media') min = 30;
       else if (extra === 'y cuarto') min = 15;
       else if (extra === 'menos cuarto') [h, min] = [h - 1, 45];
@@ -254,6 +290,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
       add(m, Number(m[1]), m[2] ? Number(m[2]) : 0),
     );
     scan(/\b(\d{1,2}) ?-?ish\b/g, (m) => add(m, Number(m[1]), 0));
+    // "thursday evening, 6 or so", "half 5 or thereabouts": about that hour.
+    scan(/\b(\d{1,2})(?:[:.](\d{2}))?(?= or (?:so|thereabouts)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
     // "is 4 too late?", "would 5 be ok": an hour asked about.
     scan(/\b(?:is|would|could) (\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:be )?(?:too (?:late|early)|ok|okay|alright|possible|free|available|good|fine|doable|any good|work)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "a bit later, like 5": a number that ends the message after "like".
@@ -407,7 +445,13 @@ function recentPast(today: DateTime, day: number, month: number): DateTime | und
 const FEASTS: Record<string, [number, number]> = {
   'christmas eve': [24, 12], 'christmas day': [25, 12], 'boxing day': [26, 12], "new year's eve": [31, 12], 'new years eve': [31, 12], "new year's day": [1, 1], 'new years day': [1, 1],
   nochebuena: [24, 12], navidad: [25, 12], 'dia de navidad': [25, 12], nochevieja: [31, 12], 'ano nuevo': [1, 1], 'dia de reyes': [6, 1],
+  // Short names and other fixed feasts ("nye at 2", "halloween", "el día de los enamorados").
+  nye: [31, 12], nyd: [1, 1], hogmanay: [31, 12], 'xmas eve': [24, 12], 'xmas day': [25, 12], halloween: [31, 10], "valentine's day": [14, 2], 'valentines day': [14, 2],
+  "st patrick's day": [17, 3], 'st patricks day': [17, 3], 'bonfire night': [5, 11], 'san valentin': [14, 2], 'dia de san valentin': [14, 2], 'dia de los enamorados': [14, 2],
+  'noche de reyes': [5, 1], 'noche de san juan': [23, 6], 'todos los santos': [1, 11], 'dia de todos los santos': [1, 11],
 };
+/** "happy new year", "feliz año nuevo", "merry xmas": greetings, read before the feasts they name. */
+const FEAST_GREETING = /\b(?:happy|merry|feliz|felices|prospero)(?: y (?:feliz|prospero))? (?:new year|christmas|xmas|halloween|easter|holidays|valentine'?s(?: day)?|ano nuevo|navidad(?:es)?|fiestas|pascua|nochebuena|nochevieja|dia de reyes|san valentin)\b/g;
 const FEAST = new RegExp(`\\b(${Object.keys(FEASTS).map((k) => k.replace(/'/g, "'?")).sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
 
 interface DateReading {
@@ -420,7 +464,11 @@ interface DateReading {
 const TOMORROW = 'tomorrow|tmrw|tmr|tmw|tomoz|2moro|2morro|2morrow|2morow|tomoro|tomorow|tommorow|tommorrow|tomorro';
 // "Tuesday fortnight": two weeks on, as "Friday week" is one.
 const WEEKS_AFTER = perLanguage((weekday) => new RegExp(`\\b(${weekday}) (week|after next|fortnight|(?:of |on )?(?:the )?(?:next next week|week after next))\\b`, 'g'));
-const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`\\ba (week|fortnight) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
+// "a week tomorrow", "2 weeks today", "a fortnight on friday" (not "in 2 weeks on friday": IN_WEEKS_ON's).
+const A_WEEK_FROM = perLanguage((weekday) => new RegExp(`(?<!\\b(?:in|dentro de) )\\b(a|\\d{1,2}) (weeks?|fortnights?) (?:on |from |after )?(${weekday}|${TOMORROW}|today)\\b`, 'g'));
+const TOMORROW_OR_NEXT = new RegExp(`(?<!\\bla )\\b(?:manana|${TOMORROW}) (?:o|or) (?:el )?(?:pasado|(?:the )?day after|(?:the )?next day)\\b`);
+/** "tomorrow week", "today fortnight": a week (two) after the day. */
+const DAY_WEEK = new RegExp(`\\b(${TOMORROW}|today) (week|fortnight)\\b`, 'g');
 const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)(?: time)?(?: on the| on| el| the)? (${weekday})\\b|\\b(?:el |the |on the )?(${weekday}) (?:in|dentro de|de dentro de) (\\d{1,2}|a|un|una) (?:weeks?|semanas?)\\b`, 'g'));
 
 /**
@@ -430,8 +478,21 @@ const IN_WEEKS_ON = perLanguage((weekday) => new RegExp(`\\b(?:in|dentro de) (\\
  * friday" is no past); or "pasado" / "ago" after it. Only verbs
  * with no present reading once accents are gone ("paso", "compro" are also the present: not here).
  */
-const PAST_BEFORE = /(?:\b(?:last|since|desde)|\b(?:ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\w+(?:aron|ieron))\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\b)[\w']+){0,5}) (?:on |el |the |este )?$/;
+const PAST_VERBS = "ago|went|came|happened|started|broke|bought|dropped|fell|hurt|injured|crashed|born|nacio|naci|nacimos|nacieron|fue|fui|fuimos|fueron|vino|vine|vinimos|vinieron|estuve|estuvo|estuvimos|tuve|tuvo|tuvimos|hice|hizo|dijo|dije|empezo|empece|rompio|rompi|cayo|cai|salio|sali|\\w+(?:aron|ieron)";
+const PAST_BEFORE = new RegExp(`(?:\\b(?:last|since|desde)|\\b(?:${PAST_VERBS})\\b(?: (?!(?:can|could|would|will|do|are|is|me|te|nos|podeis|puedes|pueden|podrias|haceis|hacen|haces|quiero|quisiera|queria|tienes|teneis|tienen|hay)\\b)[\\w']+){0,5}) (?:on |el |the |este )?$`);
+/**
+ * "hoy cambiaron la hora, ¿mañana a las 9?", "today I broke a nail, tomorrow at 3?": today with a past tense after it
+ * tells the story; beside another day it is no wish.
+ */
+const STORY_TODAY = new RegExp(`\\b(?:today|hoy)\\b(?: [\\w']+){0,3}? (?:${PAST_VERBS}|was|were|had|did|(?:he|ha|han|hemos) \\w+(?:ado|ido))\\b`);
 const PAST_AFTER = /^ (?:pasado|ago)\b/;
+/**
+ * "next week thursday", "la semana que viene el viernes", "Wednesday next week", "el jueves la próxima semana": the
+ * week said beside the weekday is the week it falls in, even while this week's one is still ahead.
+ */
+const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana que viene|(?:la )?proxima semana|(?:la )?semana proxima)';
+const NEXT_WEEK_BEFORE = new RegExp(`\\b${NEXT_WEEK}(?: on| on the| el| the)? $`);
+const NEXT_WEEK_AFTER = new RegExp(`^ (?:of |on |in |de |en )?(?:the )?${NEXT_WEEK}\\b`);
 /** "the friday before", "el jueves antes", "el sábado siguiente": a weekday that counts from a day of the month said. */
 const WEEKDAY_AROUND = perLanguage((weekday) => new RegExp(`\\b(?:the|el) (${weekday}) (before|after|antes|de antes|anterior|despues|de despues|siguiente)\\b(?! (?:de |del )?las?\\b| \\d{1,2} ?(?:am|pm)\\b| (?:work|school|lunch|noon|midday|dinner)\\b)`, 'g'));
 
@@ -462,9 +523,11 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     shift(m, twoOn ? today.startOf('week').plus({ weeks: 2, days: wd - 1 }) : ahead(wd, false).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }), wd);
   }
   for (const m of [...s.matchAll(A_WEEK_FROM[language])]) {
-    const wd = WEEKDAYS[m[2]!];
-    shift(m, (wd ? ahead(wd, false) : m[2] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[1] === 'fortnight' ? 2 : 1 }), wd);
+    const wd = WEEKDAYS[m[3]!];
+    const weeks = (m[1] === 'a' ? 1 : Number(m[1])) * (m[2]!.startsWith('fortnight') ? 2 : 1);
+    shift(m, (wd ? ahead(wd, false) : m[3] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks }), wd);
   }
+  if (language === 'en') for (const m of [...s.matchAll(DAY_WEEK)]) shift(m, (m[1] === 'today' ? today : today.plus({ days: 1 })).plus({ weeks: m[2] === 'fortnight' ? 2 : 1 }));
   for (const m of [...s.matchAll(IN_WEEKS_ON[language])]) {
     const wd = WEEKDAYS[(m[2] ?? m[3])!]!;
     shift(m, today.plus({ weeks: count((m[1] ?? m[4])!) }).startOf('week').plus({ days: wd - 1 }), wd);
@@ -472,7 +535,9 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   // Feasts with a fixed date ("christmas eve morning", "en nochebuena"): the next one.
   for (const m of s.matchAll(FEAST)) r.dates.push(dayMonth(today, ...FEASTS[m[1]!]!)!);
   // Relative days.
-  if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
+  // "mañana o pasado", "tomorrow or the day after": two days, for a question to settle.
+  if (TOMORROW_OR_NEXT.test(s)) r.dates.push(today.plus({ days: 1 }), today.plus({ days: 2 }));
+  else if (/\b(day after tomorrow|pasado manana)\b/.test(s)) r.dates.push(today.plus({ days: 2 }));
   else if (new RegExp(`\\b(${TOMORROW})\\b`).test(s) || /(?<!\b(?:la|por la|de la|esta|pasado)) manana\b/.test(s)) r.dates.push(today.plus({ days: 1 }));
   // "in two weeks, same day of the week as today": today says which weekday, not the day.
   if (/\b(today|hoy|this (?:morning|afternoon|evening|arvo)|esta (?:manana|tarde))\b/.test(s) && !/\b(?:same day(?: of the week)? as today|mismo dia(?: de la semana)? que hoy)\b/.test(s)) r.dates.push(today);
@@ -505,7 +570,7 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
       r.dates.push(today.minus({ days: (today.weekday - wd + 7) % 7 || 7 }));
       continue;
     }
-    const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || /semana que viene el $|proxima semana el $/.test(s.slice(0, m.index! + 1 + (before ? before.length + 1 : 0)));
+    const nextWeek = (language === 'en' && before === 'next') || after.startsWith('de la') || NEXT_WEEK_BEFORE.test(s.slice(0, m.index!)) || NEXT_WEEK_AFTER.test(s.slice(m.index! + m[0].length));
     r.weekdays.push(wd);
     r.dates.push(nextWeek ? nextWeekOf(wd) : before === 'this' || before === 'este' ? ahead(wd, true) : ahead(wd, false));
   }
@@ -527,8 +592,12 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
   for (const m of s.matchAll(/\b(\d{1,2})[/-](\d{1,2})(?:[/-](\d{2,4}))?\b/g)) {
     const [a, b] = [Number(m[1]), Number(m[2])];
     // A number above 12 can only be the day, whichever order the country writes.
-    const [day, month] = monthFirst && a <= 12 ? [b, a] : b > 12 && a <= 12 ? [b, a] : [a, b];
-    if (month >= 1 && month <= 12) dayOf(m, day, month, m[3] ? Number(m[3]) : undefined);
+    let [day, month] = monthFirst && a <= 12 ? [b, a] : b > 12 && a <= 12 ? [b, a] : [a, b];
+    // "7/10 at 11am, that's july 10": a day written out in the message says which order the numbers are in.
+    const year = m[3] ? Number(m[3]) : undefined;
+    const swapped = day <= 12 && month <= 31 ? dayMonth(today, month, day, year) : undefined;
+    if (swapped && r.days.some((d) => +d === +swapped)) [day, month] = [month, day];
+    if (month >= 1 && month <= 12) dayOf(m, day, month, year);
     else {
       mark(m);
       take(undefined, m[0]);
@@ -544,6 +613,8 @@ function findDates(text: string, language: Language, today: DateTime): DateReadi
     take(day >= 1 && day <= 31 ? nextDayOfMonth(today, day) : undefined, m[0]);
   }
   for (const { wd, after } of relative) countFrom(r, wd, after, ahead(wd, false));
+  const isToday = (d: DateTime) => +d === +today;
+  if (STORY_TODAY.test(s) && [...r.dates, ...r.days].some((d) => !isToday(d))) r.dates = r.dates.filter((d) => !isToday(d));
   return r;
 }
 
@@ -690,8 +761,9 @@ export function clockTimes(text: string, language: Language): { minutes: number;
  * (I or we, a verb that is no wish, then the time) is why, not when; dropped when another time is left.
  */
 const STORY_TIME = {
-  en: /\b(?:i|we|i m|im)\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
-  es: /\b(?:salgo|salimos|termino|terminamos|trabajo|trabajamos|entro|entramos|acabo|acabamos|llego|llegamos)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
+  // "my daughter gets out of school at 3", "school finishes at 3": someone else's day tells why as well.
+  en: /\b(?:i|we|i m|im|she|he|they|school|work|class|(?:my|our) (?:son|daughter|kids?|children|husband|wife|partner|boy|girl|boys|girls|shift|bus|train|flight|school|class|work))\b((?: [\w']+){1,4}?) (?:at|till|til|until|by|around|from)? ?$/,
+  es: /\b(?:salgo|salimos|sale|salen|termino|terminamos|termina|terminan|trabajo|trabajamos|trabaja|trabajan|entro|entramos|entra|entran|acabo|acabamos|acaba|acaban|llego|llegamos|llega|llegan)\b(?: [\w']+){0,3} (?:a las?|hasta las?|sobre las?)? ?$/,
 };
 const WISH_WORDS = /\b(?:can|could|would|want|wanna|need|like|prefer|d|ll|will|am free|m free|free|available|come|do|book|make it)\b/;
 function withoutStoryTimes(s: string, times: TimeHit[]): TimeHit[] {
@@ -728,11 +800,13 @@ function openOn(profile: Profile, day: DateTime, minutes: number): boolean {
 /**
  * "at 5": whichever of 05:00 and 17:00 the business is open at that day; when open at both, the one
  * nearer `near` (the time proposed before: "mejor a las 7" after 18:00 is 19:00), else 'ask'; when
- * at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.).
+ * at neither, the hour as written, read as afternoon below 7 (nobody books at 5 a.m.). On a day the
+ * business is closed the opening hours say nothing about which 5: 'ask' (the caller offers another day).
  */
 export function resolveMeridiem(profile: Profile, date: string, minutes: number, ambiguous: boolean | undefined, zone: Zone, near?: number): number | 'ask' {
   if (!ambiguous) return minutes;
   const day = DateTime.fromISO(date, { zone });
+  if (rangesFor(profile, day).length === 0) return 'ask';
   const am = minutes % (12 * 60);
   const pm = am + 12 * 60;
   const [amOpen, pmOpen] = [openOn(profile, day, am), openOn(profile, day, pm)];

@@ -70,7 +70,11 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const [held, setHeld] = useState<number | null>(null);
   const [scroll, setScroll] = useState(0);
   const [search, setSearch] = useState('');
-  const [pairing, setPairing] = useState<string | null>(null);
+  // The QR view shows the tenant it was opened for: the selection may move under it (a tenant that
+  // pairs re-sorts the table, and an unchosen selection follows the worst tenant), and a QR or a
+  // pairing code shown under another tenant's name links the wrong business.
+  const [qrTenant, setQrTenant] = useState<string | null>(null);
+  const [pairing, setPairing] = useState<{ tenant: string; code: string } | null>(null);
   // Cursors of the list views, in a ref for keys that arrive before the next frame; the state re-renders.
   const cursorRef = useRef<Partial<Record<View, number>>>({});
   const [, setCursorState] = useState(cursorRef.current);
@@ -116,8 +120,8 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const at = (v: View, length: number) => clamp(cursorRef.current[v] ?? 0, length);
 
   // What the key handler must see even when keys arrive before the next frame.
-  const live = useRef({ view, selected, stack });
-  live.current = { view, selected, stack };
+  const live = useRef({ view, selected, stack, qrTenant });
+  live.current = { view, selected, stack, qrTenant };
 
   const say = (text: string, error = false) => setMessage({ text, error });
   const run = (work: Promise<string>) =>
@@ -167,7 +171,8 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         return `${name} restarted`;
       });
     }
-    const running = status === 'online' || status === 'launching';
+    // A crash loop ('waiting restart') runs again by itself: S must stop it, not offer to start it.
+    const running = status === 'online' || status === 'launching' || status === 'waiting restart' || status === 'stopping';
     return confirm(`${running ? 'Stop' : 'Start'} ${name}? y/n`, async () => {
       await (running ? backend.stop(name) : backend.start(name));
       return `${name} ${running ? 'stopped' : 'started'}`;
@@ -265,7 +270,10 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         return setHeld((h) => (h === null ? backend.logs(logProcess).length : null));
       case 'qr':
         if (selected?.service) return say(`the ${selected.id} has no WhatsApp session: select a tenant for its QR`, true);
+        if (!selected) return say('no tenant selected: press a to add one', true);
         setPairing(null);
+        setQrTenant((live.current.qrTenant = selected.id));
+        setSelectedId(processOf(selected));
         return push('qr');
       case 'failures':
         return push('failures');
@@ -279,12 +287,16 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         if (view === 'log' && search) return setSearch('');
         return pop();
       case 'filter':
+        // A message from before the prompt would read as the prompt's own refusal.
+        setMessage(null);
         if (view === 'log') return setPrompt({ kind: 'search', text: search });
         return setPrompt({ kind: 'filter', text: filter });
       case 'command':
+        setMessage(null);
         historyAt.current = history.current.length;
         return setPrompt({ kind: 'command', text: '' });
       case 'add':
+        setMessage(null);
         return setPrompt({ kind: 'add', field: 'id', id: '', name: '', text: '' });
       case 'resolve':
         if (!escalation) return;
@@ -387,7 +399,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     if (p.kind === 'filter') return setFilter(p.text);
     if (p.kind === 'search') return setSearch(p.text);
     if (p.kind === 'command') return runCommand(p.text);
-    if (p.kind === 'phone') return void run(backend.pairingCode(p.tenant, p.text).then((code) => (setPairing(code), `pairing code for ${p.tenant}: ${code} (WhatsApp → Linked devices → Link with phone number)`)));
+    if (p.kind === 'phone') return void run(backend.pairingCode(p.tenant, p.text).then((code) => (setPairing({ tenant: p.tenant, code }), `pairing code for ${p.tenant}: ${code} (WhatsApp → Linked devices → Link with phone number)`)));
     if (p.kind === 'add') {
       if (p.field === 'id') {
         // Checked now, not after all three fields are typed.
@@ -410,10 +422,11 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
 
   const onKey = (input: string, key: KeyEvent) => {
     if (promptRef.current) return onPromptKey(promptRef.current, input, key);
-    const { view: shown, selected: current } = live.current;
-    if (shown === 'qr' && input === 'c' && current) {
+    const { view: shown, qrTenant: pairs } = live.current;
+    if (shown === 'qr' && input === 'c' && pairs) {
       if (readonly) return say('read-only console: pairing is disabled', true);
-      return setPrompt({ kind: 'phone', tenant: current.id, text: '' });
+      setMessage(null);
+      return setPrompt({ kind: 'phone', tenant: pairs, text: '' });
     }
     const action = actionFor(input, key, shown);
     if (action) perform(action);
@@ -436,8 +449,9 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const logPane = (width: number) => <LogPane process={logProcess} lines={lines} height={bodyHeight} width={width} errorsOnly={errorsOnly} follow={held === null} scroll={scroll} search={search} />;
 
   let body;
-  if (view === 'qr' && selected && !selected.service) body = <QrView row={selected} qr={snapshot.qr[selected.id]} columns={columns} rows={bodyHeight} now={now} pairing={pairing} />;
-  else if (view === 'qr') body = <Text>No tenant selected. (esc: back)</Text>;
+  const qrRow = view === 'qr' ? snapshot.rows.find((r) => r.id === qrTenant) : undefined;
+  if (qrRow) body = <QrView row={qrRow} qr={snapshot.qr[qrRow.id]} columns={columns} rows={bodyHeight} chrome={termRows - bodyHeight} now={now} pairing={pairing?.tenant === qrRow.id ? pairing.code : null} />;
+  else if (view === 'qr') body = <Text>{qrTenant ? `Tenant ${qrTenant} is no longer registered.` : 'No tenant selected.'} (esc: back)</Text>;
   else if (view === 'failures') body = <FailuresView list={failureList} cursor={at('failures', failureList.length)} height={bodyHeight} />;
   else if (view === 'escalations') body = <EscalationsView list={snapshot.escalations} cursor={at('escalations', snapshot.escalations.length)} height={bodyHeight} now={now} brainUp={snapshot.brain.healthy !== false && snapshot.brain.pm2 === 'online'} />;
   else if (view === 'conversations') body = <ConversationsView tenant={convTenant ?? ''} state={conversations?.tenant === convTenant ? conversations : null} cursor={at('conversations', convList.length)} height={bodyHeight} now={now} handoff={chatHandoff} />;
@@ -449,13 +463,13 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     body = (
       <Box>
         <Box width={left}>
-          <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={left} now={now} />
+          <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={left} now={now} filter={filter} />
         </Box>
         <Box width={1} />
         {logPane(columns - left - 1)}
       </Box>
     );
-  } else body = <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={columns} now={now} />;
+  } else body = <TenantTable rows={rows} selected={selectedIndex} height={bodyHeight} width={columns} now={now} filter={filter} />;
 
   let promptLine: string | null = null;
   if (prompt?.kind === 'filter') promptLine = `/${prompt.text}▏`;

@@ -1,5 +1,6 @@
 import { neutralise } from '../../core/text.js';
 import type { LogLine } from './model.js';
+import { wrap } from './width.js';
 
 /**
  * PM2 log lines as a person reads them: `16:46:00 FATAL gateway failed to start: SQLITE_NOTADB …`.
@@ -73,15 +74,6 @@ export const isError = (e: LogEvent) => e.level === 'ERROR' || e.level === 'FATA
 /** One event as the text the log view prints; `process` is named in the combined view. */
 export function renderEvent(e: LogEvent, process?: string): string {
   return [e.time, e.level?.padEnd(5), process, e.text].filter((p) => p !== undefined && p !== '').join(' ');
-}
-
-/** Cuts text into rows of `width` so scrolling counts screen rows, not events. */
-export function wrap(text: string, width: number): string[] {
-  const w = Math.max(1, width);
-  if (text.length <= w) return [text];
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += w) out.push(text.slice(i, i + w));
-  return out;
 }
 
 export interface ScreenRow {

@@ -1,4 +1,5 @@
 import { render } from 'ink-testing-library';
+import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../../console/tui/backend.js';
 import { App } from '../../console/tui/App.js';
@@ -165,6 +166,8 @@ describe('console TUI', () => {
     await shows('demo');
     await press(['p']);
     await shows('too small for a scannable QR');
+    // The terminal's size, as the size it asks for is (before: the QR pane's, 100×20, beside a terminal size).
+    expect(frame()).toContain('it needs 62×36, this one is 100×24.');
     await press(['c', ...'+34600111222', '\r']);
     await shows('pairing code for demo: ABCD-1234');
     expect(backend.calls).toEqual(['pair demo +34600111222']);
@@ -469,10 +472,148 @@ describe('a parked tenant', () => {
     expect(frame()).toContain('Fix the cause, then R on the table restarts the session');
     expect(frame()).not.toContain('It appears here as soon as the gateway shows one');
   });
+
+  it('S stops a crash-looping gateway (PM2 restarts it by itself), instead of offering to start it', async () => {
+    const backend = new FakeBackend([row('corner', { pm2: 'waiting restart', wa: null, handoff: null, restarts: 59 })]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('corner');
+    await press(['S']);
+    await shows('Stop wr-gw-corner? y/n');
+    await press(['y']);
+    await shows('wr-gw-corner stopped');
+    expect(backend.calls).toEqual(['stop wr-gw-corner']);
+  });
 });
 
 describe('frame time', () => {
   it("shares Ink's output caches between frames (a 2.7x cheaper frame; an Ink of another shape would silently lose it)", () => {
     expect(inkCachesShared).toBe(true);
+  });
+});
+
+describe('attacked by hand in tmux (leftovers4)', () => {
+  it('keeps the QR view on the tenant it was opened for when the table re-sorts under it, and pairs that tenant', async () => {
+    // Nothing chosen yet: the selection is "the worst tenant", alpha (both wait at their QR, a sorts first).
+    const backend = new FakeBackend([row('alpha', { wa: 'qr' }), row('bravo', { wa: 'qr' })]);
+    const expiresAt = new Date(Date.now() + 30_000).toISOString();
+    backend.state.qr = { alpha: { qr: '2@alpha', expiresAt }, bravo: { qr: '2@bravo', expiresAt } };
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('▶alpha');
+    await press(['p']);
+    await shows('alpha: scan with WhatsApp');
+    // alpha pairs: it sorts below bravo. Before, the view (and the code asked for next) moved to bravo's QR.
+    backend.set({ rows: [row('alpha'), row('bravo', { wa: 'qr' })], qr: { bravo: backend.state.qr.bravo! } });
+    await shows('alpha is connected to WhatsApp: nothing to scan');
+    expect(frame()).not.toContain('bravo');
+    await press(['c', ...'+34600111222', '\r']);
+    await shows('pairing code for alpha: ABCD-1234');
+    expect(backend.calls).toEqual(['pair alpha +34600111222']);
+    // Back on the table, the row the QR was for is still the one selected.
+    await press(['\u001b']);
+    await shows('▶alpha');
+    // A QR view of a tenant removed meanwhile says so, rather than showing another tenant's.
+    await press(['p']);
+    backend.set({ rows: [row('bravo', { wa: 'qr' })] });
+    await shows('Tenant alpha is no longer registered.');
+  });
+
+  it('draws log lines of CJK, emoji and broken bytes within the screen, whole, and keeps the header', async () => {
+    const backend = new FakeBackend([row('demo')]);
+    const text = `wide ${'你好'.repeat(80)} emoji ${'😀'.repeat(50)} END`;
+    backend.logLines['wr-gw-demo'] = [
+      { at: 1, process: 'wr-gw-demo', stream: 'out', text: JSON.stringify({ level: 30, time: 1, msg: text }) },
+      { at: 2, process: 'wr-gw-demo', stream: 'out', text: 'raw \ufffd\ufffd( bytes\tand a tab' },
+    ];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('demo');
+    await press(['l']);
+    await shows('END');
+    const lines = frame().split('\n');
+    expect(lines[0]).toContain('PM2 connected');
+    // Before: rows cut by UTF-16 length were twice the 100 columns; Ink cut them ("…") and the header scrolled away.
+    for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(100);
+    const shown = lines.filter((l) => /你好|😀|END/.test(l)).join('');
+    expect(shown.replace(/^.*? INFO  /, '')).toBe(text);
+    expect(frame()).toContain('raw \ufffd\ufffd( bytes    and a tab');
+  });
+
+  it('wraps a long reply at word boundaries under its text column, not under the time', async () => {
+    const backend = new FakeBackend([row('clinic')]);
+    const at = new Date().toISOString();
+    const reply = 'Thanks, a member of our team will reply shortly. A member of our team will reply here when we open (tomorrow at 09:00).';
+    backend.conversationList.clinic = [{ id: 1, sender: '+34600111222', senderName: null, handoffUntil: null, timestamp: at, messages: [{ direction: 'out', text: reply, intent: 'human', timestamp: at }] }];
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['\r']);
+    await shows('+34600111222 ·');
+    await new Promise((r) => setTimeout(r, 500));
+    await press(['\r']);
+    await shows('09:00).');
+    const rows = frame().split('\n').filter((l) => / bot {6}|^ {15}\S/.test(l));
+    expect(rows).toHaveLength(2);
+    // Before: "…(tomor" / "row at 09:00)." from column 0.
+    expect(rows[1]).toMatch(/^ {15}\(?tomorrow|^ {15}\S.* \(tomorrow at 09:00\)\.$/);
+    expect(rows.map((r) => r.slice(15)).join(' ')).toBe(reply);
+  });
+
+  it('keeps list headers to one row on a narrow terminal, so the cursor row stays on screen', async () => {
+    const backend = new FakeBackend([row('clinic', { escalations: 12 })]);
+    const created = new Date().toISOString();
+    backend.state.escalations = Array.from({ length: 12 }, (_, i) => ({ tenant: 'clinic', id: i + 1, conversationId: i + 1, sender: `+3460011122${String(i).padStart(2, '0')}`, summary: 'a person please', status: 'pending', createdAt: created, resolvedAt: null }));
+    app = render(<App backend={backend} tickMs={60_000} />);
+    Object.defineProperty(app.stdout, 'columns', { get: () => 40 });
+    Object.defineProperty(app.stdout, 'rows', { get: () => 12 });
+    app.stdout.emit('resize');
+    await press(['E']);
+    await shows('Customers waiting');
+    for (let i = 0; i < 11; i++) await press(['j']);
+    await shows('+346001112211');
+    const lines = frame().split('\n');
+    expect(lines.find((l) => l.startsWith('Customers waiting'))).toMatch(/…$/);
+    expect(lines.some((l) => l.startsWith('▶ clinic · +346001112211'))).toBe(true);
+  });
+});
+
+describe('a gateway that is not running', () => {
+  it('QR view: says the gateway is not running and what to do, instead of promising a QR', async () => {
+    const backend = new FakeBackend([row('corner', { pm2: 'waiting restart', wa: null, handoff: null, restarts: 59 })]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('corner');
+    await press(['p']);
+    await shows("No QR: corner's gateway is not running (PM2: waiting restart).");
+    expect(frame()).toContain('Back on the table (esc): l shows its log (why it stopped)');
+    expect(frame()).not.toContain('It appears here as soon as the gateway shows one');
+  });
+
+  it('S stops a crash-looping gateway (PM2 restarts it by itself), instead of offering to start it', async () => {
+    const backend = new FakeBackend([row('corner', { pm2: 'waiting restart', wa: null, handoff: null, restarts: 59 })]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('corner');
+    await press(['S']);
+    await shows('Stop wr-gw-corner? y/n');
+    await press(['y']);
+    await shows('wr-gw-corner stopped');
+    expect(backend.calls).toEqual(['stop wr-gw-corner']);
+  });
+});
+
+describe('the table filter', () => {
+  it('says a filter hides every tenant (not "no tenants"), shows the filter before the key hints, and a prompt opens without an earlier error', async () => {
+    const backend = new FakeBackend([row('shop')]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('▶shop');
+    await press(['/', ...'zzz', '\r']);
+    await shows('no tenant matches the filter "zzz": esc clears it');
+    expect(frame()).not.toContain('no tenants: press a to add one');
+    // At 100 columns the hints fill the line: the filter comes first, so it is never the part cut off.
+    expect(frame()).toMatch(/^filter "zzz" \(esc clears\) · \? help/m);
+    await press(['\u001b']);
+    await shows('▶shop');
+    // An error, then a prompt: the prompt line does not carry the earlier error as if it were its own.
+    await press(['k', 'p']);
+    await shows('has no WhatsApp session');
+    await press(['a']);
+    await shows('new tenant id');
+    expect(frame()).not.toContain('has no WhatsApp session');
   });
 });

@@ -74,7 +74,8 @@ describe('console model', () => {
 
 describe('console text rules (issue 16 items 1, 5, 6)', () => {
   it('turns log lines of every shape into readable events, control characters shown, not obeyed', async () => {
-    const { formatLogLine, wrap } = await import('../../console/tui/logformat.js');
+    const { formatLogLine } = await import('../../console/tui/logformat.js');
+    const { wrap } = await import('../../console/tui/width.js');
     expect(formatLogLine('plain text from a library', 'err')).toEqual({ time: '', level: 'ERROR', text: 'plain text from a library' });
     expect(formatLogLine('{not json', 'out')).toEqual({ time: '', level: null, text: '{not json' });
     expect(formatLogLine('2026-11-28T16:46:00: {"level":30,"msg":"hi \\u001b[2Jthere"}').text).toBe('hi ^[[2Jthere');

@@ -4,7 +4,8 @@ import { renderQr, qrSize } from '../../qr.js';
 import { neutralise } from '../../../core/text.js';
 import type { Conversation } from '../../brain-api.js';
 import { helpRows, hintsFor, type View } from '../keymap.js';
-import { logScreen, wrap } from '../logformat.js';
+import { logScreen } from '../logformat.js';
+import { fit, wrap } from '../width.js';
 import { ALL_LOGS, COMMAND_HELP, formatAge, formatTokens, formatUsage, parkedWhy, processOf, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
@@ -46,7 +47,6 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
 /** A tenant's WhatsApp state, or a service row's own words (serving, watching, no /health, no API). */
 const stateColor = (r: TenantRow): string | undefined => (r.note === undefined ? statusColor(r.wa) : r.note === 'serving' || r.note === 'watching' ? 'green' : r.note === '-' ? undefined : 'yellow');
 
-const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
 type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
 
@@ -75,7 +75,7 @@ function segments(row: TenantRow, tier: number, now: number, idWidth: number): [
   const out: [string, string | undefined][] = [];
   for (const [, w, value, color] of columns(tier, now, idWidth)) {
     const c = color?.(row);
-    const text = `${cell(value(row), w)} `;
+    const text = `${fit(value(row), w)} `;
     const last = out.at(-1);
     if (last && last[1] === c) last[0] += text;
     else out.push([text, c]);
@@ -98,7 +98,8 @@ const TableRow = memo(function TableRow({ row, selected, tier, now, idWidth }: {
   );
 });
 
-export function TenantTable({ rows, selected, height, width, now }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number }) {
+/** `filter`: the table's filter, when one hides rows ("no tenants" would be untrue then). */
+export function TenantTable({ rows, selected, height, width, now, filter = '' }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number; filter?: string }) {
   const tier = width >= 125 ? 3 : width >= 115 ? 2 : width >= 100 ? 1 : 0;
   // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
   const tick = Math.floor(now / 1000) * 1000;
@@ -108,11 +109,17 @@ export function TenantTable({ rows, selected, height, width, now }: { rows: Tena
   const idWidth = Math.max(14, ...rows.map((r) => r.id.length + 1));
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate"> {columns(tier, tick, idWidth).map(([h, w]) => cell(h, w)).join(' ')}</Text>
+      <Text bold wrap="truncate"> {columns(tier, tick, idWidth).map(([h, w]) => fit(h, w)).join(' ')}</Text>
       {visible.map((r, i) => (
         <TableRow key={processOf(r)} row={r} selected={start + i === selected} tier={tier} now={tick} idWidth={idWidth} />
       ))}
-      {rows.some((r) => !r.service) ? null : <Text color="gray">no tenants: press a to add one</Text>}
+      {rows.some((r) => !r.service) ? null : filter ? (
+        <Text color="yellow" wrap="truncate">
+          no tenant matches the filter "{filter}": esc clears it
+        </Text>
+      ) : (
+        <Text color="gray">no tenants: press a to add one</Text>
+      )}
     </Box>
   );
 }
@@ -143,8 +150,20 @@ export function LogPane({ process, lines, height, width, errorsOnly, follow, scr
 
 export const QR_MIN = { width: 62, height: 36 };
 
-export function QrView({ row, qr, columns, rows, now, pairing }: { row: TenantRow; qr: { qr: string; expiresAt: string } | undefined; columns: number; rows: number; now: number; pairing: string | null }) {
+/** `rows` is the height the QR view has; `chrome` the terminal rows around it (header, footer), so a size asked for is the terminal's. */
+export function QrView({ row, qr, columns, rows, chrome, now, pairing }: { row: TenantRow; qr: { qr: string; expiresAt: string } | undefined; columns: number; rows: number; chrome: number; now: number; pairing: string | null }) {
   if (row.wa === 'connected') return <Text color="green">{row.id} is connected to WhatsApp: nothing to scan. (esc: back)</Text>;
+  // A gateway that is not running shows no QR, however long the operator waits for one.
+  if (!qr && row.pm2 !== 'online') {
+    return (
+      <Box flexDirection="column">
+        <Text color="red">
+          No QR: {row.id}'s gateway is not running (PM2: {row.pm2}).
+        </Text>
+        <Text color="gray">Back on the table (esc): l shows its log (why it stopped), S starts it, R restarts it.</Text>
+      </Box>
+    );
+  }
   if (!qr) {
     return (
       <Box flexDirection="column">
@@ -161,7 +180,7 @@ export function QrView({ row, qr, columns, rows, now, pairing }: { row: TenantRo
     return (
       <Box flexDirection="column">
         <Text color="yellow">
-          The terminal is too small for a scannable QR: it needs {Math.max(size.width, QR_MIN.width)}×{Math.max(size.height + 3, QR_MIN.height)}, this one is {columns}×{rows}.
+          The terminal is too small for a scannable QR: it needs {Math.max(size.width, QR_MIN.width)}×{Math.max(size.height + 3 + chrome, QR_MIN.height)}, this one is {columns}×{rows + chrome}.
         </Text>
         <Text>Enlarge the window, or run: wr-console qr {row.id}, or press c for a pairing code. (esc: back)</Text>
         {pairing ? <Text color="green">Pairing code: {pairing}</Text> : null}
@@ -213,7 +232,7 @@ export function EscalationsView({ list, cursor, height, now, brainUp }: { list: 
   const { start, visible } = windowed(list, cursor, height - 1, 2);
   return (
     <Box flexDirection="column">
-      <Text bold>Customers waiting for a person ({list.length}) · reply from the business phone, then r to resolve</Text>
+      <Text bold wrap="truncate">Customers waiting for a person ({list.length}) · reply from the business phone, then r to resolve</Text>
       {list.length === 0 ? <Text color={brainUp ? 'green' : 'red'}>{brainUp ? 'Nobody is waiting.' : 'The brain is not answering: waiting customers cannot be listed.'}</Text> : null}
       {visible.map((e, i) => (
         <Box key={`${e.tenant}:${e.id}`} flexDirection="column">
@@ -237,7 +256,7 @@ export function ConversationsView({ tenant, state, cursor, height, now, handoff 
   const { start, visible } = windowed(state.list, cursor, height - 1, 2);
   return (
     <Box flexDirection="column">
-      <Text bold>{tenant}: recent conversations ({state.list.length}) · enter: messages · h: handoff for that chat</Text>
+      <Text bold wrap="truncate">{tenant}: recent conversations ({state.list.length}) · enter: messages · h: handoff for that chat</Text>
       {state.list.length === 0 ? <Text color="gray">No conversations yet.</Text> : null}
       {visible.map((c, i) => {
         const last = c.messages.at(-1);
@@ -269,11 +288,12 @@ export function MessagesView({ tenant, sender, state, height, width, scroll, han
   for (const m of c.messages) {
     const who = m.direction === 'in' ? 'customer' : 'bot';
     const head = `${new Date(m.timestamp).toTimeString().slice(0, 5)} ${who.padEnd(8)} `;
-    // A reply's own lines (opening hours, a list) stay lines, indented under the first.
+    // A reply's own lines (opening hours, a list) stay lines, and every line, as it wraps, stays
+    // under the text column: the time and speaker column is left clear.
     neutralise(m.text)
       .split('\n')
       .forEach((line, i) => {
-        for (const part of wrap(`${i === 0 ? head : ' '.repeat(head.length)}${line}`, width)) rows.push({ text: part, color: m.direction === 'in' ? 'cyan' : undefined });
+        for (const part of wrap(`${i === 0 ? head : ' '.repeat(head.length)}${line}`, width, { words: true, indent: head.length })) rows.push({ text: part, color: m.direction === 'in' ? 'cyan' : undefined });
       });
   }
   const h = Math.max(1, height - 1);
@@ -339,8 +359,9 @@ export function Footer({ view, readonly, filter, question, prompt, message }: { 
         </Text>
       )}
       <Text color="gray" wrap="truncate">
+        {/* First: a narrow terminal cuts the end of this line, and a hidden filter hides rows unexplained. */}
+        {filter && view === 'table' ? <Text color="yellow">filter "{filter}" (esc clears) · </Text> : null}
         {hintsFor(view, readonly)}
-        {filter && view === 'table' ? ` · filter "${filter}" (esc clears)` : ''}
       </Text>
     </Box>
   );

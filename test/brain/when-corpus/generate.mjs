@@ -23,10 +23,11 @@ const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 
 /**
  * The am/pm rule: a bare hour is the one of h or h+12 that falls in that day's opening hours;
- * both open → ask; neither → the hour as written, read as afternoon below 7.
+ * both open → ask; neither → the hour as written, read as afternoon below 7; a closed day → ask.
  */
 function meridiem(lang, date, h, m) {
   const ranges = HOURS[lang].hours[date.weekday];
+  if (ranges.length === 0) return 'ask';
   const am = (h % 12) * 60 + m;
   const pm = am + 720;
   const open = (x) => ranges.some(([a, b]) => a <= x && x < b);
@@ -121,6 +122,37 @@ function dates(lang, today) {
   return out;
 }
 
+/**
+ * Date phrases added for issue 13's blind corpus classes, read with their own random stream so the lines above stay as
+ * they were: a weekday with "next week" on either side, weeks counted from today or tomorrow, dates written year first
+ * or with dots, "mañana" abbreviated.
+ */
+let seed2 = 8;
+const rand2 = () => ((seed2 = (seed2 * 1103515245 + 12345) % 2147483648) / 2147483648);
+const pick2 = (xs) => xs[Math.floor(rand2() * xs.length)];
+function moreDates(lang, today) {
+  const out = [];
+  const nextWeek = (wd) => today.startOf('week').plus({ weeks: 1, days: wd - 1 });
+  const dotted = (d) => `${String(d.day).padStart(2, '0')}.${String(d.month).padStart(2, '0')}.${String(d.year).slice(2)}`;
+  const far = today.plus({ days: 40 });
+  if (lang === 'en') {
+    for (let wd = 1; wd <= 7; wd++) {
+      const name = WD.en[wd - 1];
+      out.push([`next week ${name}`, nextWeek(wd)], [`${cap(name)} next week`, nextWeek(wd)], [`${name} of next week`, nextWeek(wd)], [`next week on ${name}`, nextWeek(wd)]);
+    }
+    out.push(['tomorrow week', today.plus({ days: 8 })], ['a week today', today.plus({ days: 7 })], ['2 weeks today', today.plus({ days: 14 })], ['two weeks tomorrow', today.plus({ days: 15 })]);
+    out.push([far.toISODate(), far], [dotted(far), far]);
+  } else {
+    for (let wd = 1; wd <= 7; wd++) {
+      const name = WD.es[wd - 1];
+      out.push([`la semana que viene el ${name}`, nextWeek(wd)], [`la próxima semana el ${name}`, nextWeek(wd)], [`el ${name} de la próxima semana`, nextWeek(wd)], [`el ${name} la semana que viene`, nextWeek(wd)]);
+    }
+    out.push(['mñn', today.plus({ days: 1 })], ['mñn o pasado', 'ask'], ['mañana o pasado', 'ask']);
+    out.push([`el ${far.toISODate()}`, far], [`el ${dotted(far)}`, far]);
+  }
+  return out;
+}
+
 const FRAMES = {
   en: [(d, t) => `can I book a trim ${d} ${t}?`, (d, t) => `${d} ${t} please`, (d, t) => `${t} ${d}?`, (d, t) => `is ${d} ${t} free`, (d, t) => `Hi! any chance of ${d} ${t}`],
   es: [(d, t) => `¿tenéis hueco ${d} ${t}?`, (d, t) => `quiero cita ${d} ${t}`, (d, t) => `${d} ${t} porfa`, (d, t) => `se puede ${d} ${t}?`, (d, t) => `Hola, me vendría bien ${d} ${t}`],
@@ -168,6 +200,12 @@ function lines(lang) {
       }
     }
     for (const a of ASK[lang]) if (rand() < 0.4) add(ref, a, 'ask');
+    for (const [dText, d] of moreDates(lang, today)) {
+      add(ref, dText, d === 'ask' ? 'ask' : d.toISODate());
+      const [tText, h, m, certain] = pick2(TIMES[lang].filter((t) => t[1] !== null));
+      const mins = d === 'ask' ? 'ask' : certain ? h * 60 + m : meridiem(lang, d, h, m);
+      add(ref, pick2(FRAMES[lang])(dText, tText), mins === 'ask' ? 'ask' : `${d.toISODate()}T${hhmm(mins)}`);
+    }
     // "tonight" and "esta noche" name today as well as the evening.
     add(ref, lang === 'en' ? 'can you fit me in tonight at 7' : 'esta noche a las 7 puede ser?', `${today.toISODate()}T19:00`);
     for (const [p, days] of PARTS[lang]) if (rand() < 0.5) add(ref, p, today.plus({ days }).toISODate());
@@ -179,7 +217,7 @@ const header = (lang) =>
   [
     `# Date and time corpus (${lang}), written by generate.mjs: <reference instant> | <zone> | <message> | <expected>.`,
     '# expected: yyyy-mm-ddTHH:mm (date and time), yyyy-mm-dd (a date, no time), THH:mm (a time, no date), or ask.',
-    '# A bare hour is read against the opening hours in generate.mjs (HOURS): the one of am/pm that is open, ask if both are.',
+    '# A bare hour is read against the opening hours in generate.mjs (HOURS): the one of am/pm that is open, ask if both are or the day is closed.',
   ].join('\n');
 
 for (const lang of ['en', 'es']) {

@@ -74,14 +74,14 @@ function translatedCover(term: readonly string[], message: ReadonlySet<string>):
 
 /**
  * The services a message names in the other language: those whose whole name it says, the fullest
- * first; else the one service a word meaning something alone points at ("afeitado" for "Hot towel
- * shave"), when it points at only one.
+ * first; else (unless `whole`) the one service a word meaning something alone points at ("afeitado"
+ * for "Hot towel shave"), when it points at only one.
  */
-function translatedServices(terms: readonly ServiceTerm[], text: string): Service[] {
+function translatedServices(terms: readonly ServiceTerm[], text: string, whole = false): Service[] {
   const said = new Set(lexiconKey(text));
   const covers = terms.map((t) => ({ t, ...translatedCover(t.lexical, said) }));
   const full = covers.filter((c) => c.full).sort((a, b) => b.words - a.words);
-  if (full.length > 0) return [...new Map(full.map((c) => [c.t.service.id, c.t.service])).values()];
+  if (full.length > 0 || whole) return [...new Map(full.map((c) => [c.t.service.id, c.t.service])).values()];
   const pointed = new Map(covers.filter((c) => c.specific > 0).map((c) => [c.t.service.id, c.t.service]));
   return pointed.size === 1 ? [...pointed.values()] : [];
 }
@@ -101,6 +101,25 @@ function allWordsIn(term: readonly string[], message: readonly string[]): boolea
 function misspells(word: string, term: string): boolean {
   if (keywordIntents(word).length > 0) return false;
   return term.split(' ').some((t) => t.slice(0, 2) === word.slice(0, 2) && Math.abs(t.length - word.length) <= 2);
+}
+
+/** Levenshtein distance, stopping early once it passes `max`. */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...next) > max) return max + 1;
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** "dubble" for "double", "personl" for "personal": same first letter, one slip in five letters, two in six or more. */
+function closeSpelling(word: string, term: string): boolean {
+  if (word.length < 5 || term.length < 5 || word[0] !== term[0]) return false;
+  return distance(word, term, Math.min(word.length, term.length) >= 6 ? 2 : 1) <= (Math.min(word.length, term.length) >= 6 ? 2 : 1);
 }
 
 /** Minutes written in words, as lengths are said ("ninety minutes", "sesenta minutos"). */
@@ -129,7 +148,9 @@ export function statedMinutes(n: string): number | undefined {
   if (minutes) return MINUTE_WORDS[minutes[1]!] ?? Number(minutes[1]);
   // "2h", "2 hours", "an hour"; a word before a bare "h" is no count ("ah vale").
   for (const m of n.matchAll(/\b(?:([1-3]) ?(?:hours?|horas?|hrs?|h)|(an?|one|una?|two|dos|three|tres) (?:hours?|horas?|hrs?))\b/g)) {
-    if (NOT_LENGTH_BEFORE.test(n.slice(0, m.index)) || NOT_LENGTH_AFTER.test(n.slice(m.index! + m[0].length))) continue;
+    // "a 2 hour session" is a length; "a 2 horas de aquí" is not.
+    const before = n.slice(0, m.index);
+    if (NOT_LENGTH_BEFORE.test(/hour|hr/.test(m[0]) ? before.replace(/\ba\s*$/, '') : before) || NOT_LENGTH_AFTER.test(n.slice(m.index! + m[0].length))) continue;
     const said = (m[1] ?? m[2])!;
     const count = /^(2|two|dos)$/.test(said) ? 2 : /^(3|three|tres)$/.test(said) ? 3 : 1;
     return count * 60;
@@ -176,6 +197,9 @@ export class ServiceMatcher {
     if (named.length > 0) {
       // "beard trim and a hot towel shave": two names said, and no length that picks one.
       const { ranked, fitted } = this.byLength(named, text);
+      // A length that none of them has ("a massage for 2 hours") is asked about, never refined into a service.
+      const refined = fitted || ranked.length === 0 ? undefined : this.refined(named.length > 1 ? named : [named[0]!], text, typos);
+      if (refined) return { services: [refined], undecided: [] };
       return { services: ranked, undecided: named.length > 1 && !fitted ? named : [] };
     }
     const shared = this.sharedWord(text);
@@ -188,7 +212,116 @@ export class ServiceMatcher {
       return { services: this.byLength(translated.length > 0 || !typos ? translated : this.misspelt(text), text).ranked, undecided: [] };
     }
     const { ranked, fitted } = this.byLength(shared, text);
-    return fitted ? { services: ranked, undecided: [] } : { services: [], undecided: shared };
+    if (fitted) return { services: ranked, undecided: [] };
+    const refined = ranked.length === 0 ? undefined : this.refined(shared, text, typos);
+    return refined ? { services: [refined], undecided: [] } : { services: [], undecided: shared };
+  }
+
+  /** Each service once, in the profile's order. */
+  private get services(): Service[] {
+    return [...new Map(this.terms.map((t) => [t.service.id, t.service])).values()];
+  }
+
+  /**
+   * The words of the message that could name something ("4x4" too): no length, count, unit of time or request ("a 1
+   * hour lesson", "book the same one") — those tell how long or when, and the numbers of "9 holes" or "at 10" would tie
+   * any service.
+   */
+  private namingWords(text: string): string[] {
+    // A word with a digit names something only as a name writes it ("4x4"), not as a time ("10am").
+    return [...new Set(serviceKey(text))].filter(
+      (w) => w.length >= 3 && (!/\d/.test(w) || (!/^\d+$/.test(w) && this.vocabulary.has(w))) && !STOPWORDS.has(w) && !TERM_FILLER.has(w) && !TIME_UNIT.test(w) && !POINTING_AND_COUNTING.has(w) && keywordIntents(w).length === 0,
+    );
+  }
+
+  /**
+   * The message's naming words that a service's names and aliases hold: as written, in the other language ("full
+   * wash" in "Lavado completo"), or, with `typos`, misspelt ("dubble" for "double") when the word is no service's.
+   */
+  private covered(service: Service, said: readonly string[], typos: boolean): Set<string> {
+    const own = this.terms.filter((t) => t.service.id === service.id).flatMap((t) => t.key);
+    return new Set(said.filter((w) => own.some((k) => k === w || LEXICON.same(k).has(w) || (typos && !this.vocabulary.has(w) && closeSpelling(w, k)))));
+  }
+
+  /** Every word of every name and alias, and its other-language words: a word in here is meant as written. */
+  private get vocabulary(): Set<string> {
+    return (this.vocabularyCache ??= new Set(this.terms.flatMap((t) => t.key.flatMap((k) => [...LEXICON.same(k)]))));
+  }
+  private vocabularyCache?: Set<string>;
+
+  /**
+   * Of the services a message could mean, the one it says more of:
+   * - a service whose names hold every naming word the others' do, and more: "clase expres" is "Clase expres de 30
+   *   minutos" more than the "clase" alias of "Clase individual"; "full wash on the suv" is "Lavado completo camioneta o
+   *   SUV", not also "Lavado completo"; "dubble race" is the "double race", not the "race";
+   * - of two named, the one whose name holds the other's whole ("Full valet 4x4 or SUV" and "Full valet");
+   * - between services equally said, the one an alias names whole in the other language ("sesion de una hora" for the
+   *   "hour session"), or the one whose one-word alias is the word said in the other language ("a lesson" where "Clase
+   *   individual" has the alias "leccion": that word alone means it);
+   * - "una tanda infantil", "a kids race": a word only one other service has, said beside the word of a kind that
+   *   several services share.
+   * None when the message says as much of two: the customer is asked which.
+   */
+  private refined(candidates: readonly Service[], text: string, typos: boolean): Service | undefined {
+    const said = this.namingWords(text);
+    if (said.length === 0) return undefined;
+    const all = this.services;
+    const cover = new Map(all.map((s) => [s.id, this.covered(s, said, typos)]));
+    const union = new Set(candidates.flatMap((c) => [...cover.get(c.id)!]));
+    if (union.size === 0) return undefined;
+    const holding = all.filter((s) => [...union].every((w) => cover.get(s.id)!.has(w)));
+    const most = Math.max(...holding.map((s) => cover.get(s.id)!.size));
+    const fullest = holding.filter((s) => cover.get(s.id)!.size === most);
+    if (fullest.length === 1) {
+      const best = fullest[0]!;
+      // Between services named apart, only one of them; beyond the one named, only one that says more.
+      if (candidates.length > 1 ? candidates.includes(best) : most > union.size) return best;
+    }
+    if (candidates.length > 1) {
+      // "a pickup … the full wash": "Full valet 4x4 or SUV" is the "Full valet" for the kind of car said, not a second service.
+      const nameWords = (s: Service) => serviceKey(s.name).filter((w) => !STOPWORDS.has(w) && !TERM_FILLER.has(w));
+      const variants = candidates.filter((v) => candidates.every((c) => c === v || nameWords(c).every((w) => nameWords(v).includes(w))));
+      if (variants.length === 1) return variants[0];
+      const tied = candidates.filter((c) => cover.get(c.id)!.size === union.size);
+      // Only a whole alias: one word pointing at one service ("nails" at "acrylic nails") is no more than the others say.
+      const translated = tied.length >= 2 ? translatedServices(this.terms, text, true).filter((s) => tied.includes(s)) : [];
+      if (translated.length === 1) return translated[0];
+      const beside = this.besideKind(candidates, text, said, cover);
+      if (beside) return beside;
+      // Any service's such alias: "Clase de surf en grupo" (alias "leccion") is the "lesson" that four other names hold;
+      // a word some service has alone as written ("race") was read as that service's name already.
+      const other = [...union].filter((w) => !this.terms.some((t) => t.key.length === 1 && t.key[0] === w));
+      if (tied.length < candidates.length) return undefined;
+      const alone = all.filter((c) => this.terms.some((t) => t.service.id === c.id && t.key.length === 1 && other.some((w) => LEXICON.same(t.key[0]!).has(w))));
+      return alone.length === 1 ? alone[0] : undefined;
+    }
+    return this.besideKind(candidates, text, said, cover);
+  }
+
+  /**
+   * "una tanda infantil", "a kids race": a word only one service's names hold as written, said beside a word of a kind
+   * several services share (and that service lacks), names that service; beside the kind of the one service named, or
+   * between the named.
+   */
+  private besideKind(candidates: readonly Service[], text: string, said: readonly string[], cover: ReadonlyMap<string, ReadonlySet<string>>): Service | undefined {
+    const key = serviceKey(text);
+    const holders = (w: string) => this.services.filter((s) => this.terms.some((t) => t.service.id === s.id && t.key.includes(w)));
+    // A kind is a word of two or more names, in either language ("Tanda 10 minutos", "Tanda doble" for "race"); an alias's
+    // word is none ("gel" of "gel polish" beside "nails" names no kind of nails).
+    const namedKind = (w: string) => this.services.filter((s) => serviceKey(s.name).some((k) => LEXICON.same(k).has(w))).length;
+    const found = new Set<Service>();
+    for (let i = 0; i + 1 < key.length; i++) {
+      for (const [kind, other] of [[key[i]!, key[i + 1]!], [key[i + 1]!, key[i]!]] as const) {
+        const naming = candidates.filter((c) => cover.get(c.id)!.has(kind));
+        // "private lesson": a named service that has both words is the one said ("Semi-private lesson" holds "private" too).
+        if (!said.includes(other) || naming.length === 0 || naming.some((c) => cover.get(c.id)!.has(other)) || namedKind(kind) < 2) continue;
+        // The word as its name writes it: "infantil" of "Karting infantil", not "niños" said of a birthday party's guests.
+        const others = holders(other).filter((s) => !cover.get(s.id)!.has(kind));
+        if (others.length === 1) found.add(others[0]!);
+      }
+    }
+    const best = found.size === 1 ? [...found][0]! : undefined;
+    return best && (candidates.length === 1 || candidates.includes(best)) ? best : undefined;
   }
 
   /**
@@ -199,8 +332,15 @@ export class ServiceMatcher {
   private byLength(found: Service[], text: string): { ranked: Service[]; fitted: boolean } {
     const first = found[0];
     if (!first) return { ranked: this.lengthAlone(text), fitted: false };
-    const words = new Set(this.terms.filter((t) => t.service.id === first.id).flatMap((t) => t.key.filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !/\d/.test(w))));
-    const related = [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
+    const own = this.terms.filter((t) => t.service.id === first.id).flatMap((t) => t.key.filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !/\d/.test(w)));
+    // "a 1 hour lesson": the services sharing the word said ("lesson"), not every service sharing any word of the first's
+    // names ("clase" of "Clase de juego corto", another hour).
+    const saidKey = new Set(serviceKey(text));
+    const relatedBy = (words: ReadonlySet<string>) => [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
+    // …unless those are all one length: "masaje sueco" (an alias) is still the "Swedish massage" that lasts 60 or 90.
+    const narrow = relatedBy(new Set(own.filter((w) => saidKey.has(w))));
+    const words = new Set(new Set(narrow.map((s) => s.duration)).size >= 2 ? own.filter((w) => saidKey.has(w)) : own);
+    const related = relatedBy(words);
     if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return { ranked: found, fitted: false };
     // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
     const bare = new RegExp(`\\b(?:${[...words].map(escapeRegExp).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
@@ -210,10 +350,18 @@ export class ServiceMatcher {
     const extreme = LONGER.test(n) ? Math.max(...related.map((s) => s.duration)) : SHORTER.test(n) ? Math.min(...related.map((s) => s.duration)) : undefined;
     // "push it back an hour" says how far to move, not how long.
     if ((said === undefined || (!bare && timeShift(n) !== undefined)) && extreme === undefined) return { ranked: found, fitted: false };
-    const fits = related.filter((s) => (said === undefined ? s.duration === extreme : s.duration === said || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said))));
+    const fits = related.filter((s) => (said === undefined ? s.duration === extreme : s.duration === said || this.namedMinutes(s).includes(said) || (bare && (normalize(s.name).match(/\d+/g) ?? []).map(Number).includes(said))));
     if (fits.length === 0) return { ranked: bare ? found : [], fitted: false };
     const rank = (s: Service) => (fits.includes(s) ? 0 : 1) * 1000 + (found.includes(s) ? found.indexOf(s) : 999);
     return { ranked: [...new Set([...found, ...fits])].sort((a, b) => rank(a) - rank(b)), fitted: fits.length === 1 };
+  }
+
+  /**
+   * The lengths a service's names say ("Tanda 10 minutos", alias "media hora"): a "10 min race" is the one so named,
+   * even when the slot it takes is longer (15 minutes, with the changeover).
+   */
+  private namedMinutes(service: Service): number[] {
+    return this.terms.filter((t) => t.service.id === service.id).flatMap((t) => statedMinutes(t.term) ?? []);
   }
 
   /**
@@ -280,7 +428,11 @@ export class ServiceMatcher {
       const sharing = new Map(holding.map((t) => [t.service.id, t.service]));
       // "his ears done" for "ears pierced" (Ear lobe) and "upper ear" (Helix): the one name holding the word as written.
       const asWritten = new Map(holding.filter((t) => t.term.split(' ').includes(w)).map((t) => [t.service.id, t.service]));
-      if (sharing.size >= 2) return asWritten.size === 1 ? [...asWritten.values()] : [...sharing.values()];
+      if (sharing.size < 2) continue;
+      if (asWritten.size === 1) return [...asWritten.values()];
+      // "sesion" where two names say "sesión" and the others "session": all of them, for the length or words said to choose.
+      const other = this.terms.filter((t) => t.key.length >= 2 && t.key.some((k) => k !== keyWord(w) && LEXICON.same(k).has(keyWord(w))));
+      return [...new Map([...holding, ...other].map((t) => [t.service.id, t.service])).values()];
     }
     return [];
   }

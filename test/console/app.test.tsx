@@ -477,17 +477,6 @@ describe('a parked tenant', () => {
     expect(frame()).toContain('Fix the cause, then R on the table restarts the session');
     expect(frame()).not.toContain('It appears here as soon as the gateway shows one');
   });
-
-  it('S stops a crash-looping gateway (PM2 restarts it by itself), instead of offering to start it', async () => {
-    const backend = new FakeBackend([row('corner', { pm2: 'waiting restart', wa: null, handoff: null, restarts: 59 })]);
-    app = render(<App backend={backend} tickMs={60_000} />);
-    await shows('corner');
-    await press(['S']);
-    await shows('Stop wr-gw-corner? y/n');
-    await press(['y']);
-    await shows('wr-gw-corner stopped');
-    expect(backend.calls).toEqual(['stop wr-gw-corner']);
-  });
 });
 
 describe('frame time', () => {

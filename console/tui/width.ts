@@ -1,5 +1,5 @@
 /**
- * Text measured in terminal columns, as Ink measures it (its string-width): a CJK character or an
+ * Text measured in terminal columns with Ink's own string-width: a CJK character or an
  * emoji takes two columns, a combining accent or a zero-width joiner none, and an emoji made of
  * several code points (a flag, a family) is one character. Rows cut by UTF-16 length instead came
  * out up to twice as wide as the pane: Ink cut them short (hiding half of a log line) or wrapped
@@ -7,24 +7,14 @@
  * pair printed `�`.
  */
 
+import stringWidth from 'string-width';
+
 const segmenter = new Intl.Segmenter();
 const ASCII = /^[\u0020-\u007e]*$/;
-// Built with `new RegExp` because the `v` flag is newer than the ES2022 target TypeScript checks against.
-const VISIBLE = new RegExp('[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]', 'v');
-const EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
-const PICTOGRAPHIC = /\p{Extended_Pictographic}/gu;
-/** East Asian Wide and Fullwidth blocks (Unicode's EastAsianWidth W and F), and emoji shown as emoji by default. */
-const WIDE =
-  /[\p{Emoji_Presentation}\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{2fffd}\u{30000}-\u{3fffd}]/u;
 
-/** Columns one user-perceived character (a grapheme cluster) takes. */
+/** Columns one user-perceived character (a grapheme cluster) takes: Ink's own measure, so its rows and ours agree. */
 function clusterWidth(cluster: string): number {
-  if (cluster.length === 1 && cluster >= ' ' && cluster <= '~') return 1;
-  const at = cluster.search(VISIBLE);
-  if (at < 0) return 0;
-  if (EMOJI.test(cluster)) return 2;
-  if (cluster.includes('\u200d') && (cluster.match(PICTOGRAPHIC)?.length ?? 0) >= 2) return 2;
-  return WIDE.test(String.fromCodePoint(cluster.codePointAt(at)!)) ? 2 : 1;
+  return cluster.length === 1 && cluster >= ' ' && cluster <= '~' ? 1 : stringWidth(cluster);
 }
 
 /** A tab moves to a tab stop on a terminal but counts nothing for Ink: shown as spaces, both agree. */
@@ -36,10 +26,7 @@ function clusters(text: string): string[] {
 
 /** Columns `text` takes on a terminal. */
 export function textWidth(text: string): number {
-  if (ASCII.test(text)) return text.length;
-  let width = 0;
-  for (const c of clusters(untab(text))) width += clusterWidth(c);
-  return width;
+  return ASCII.test(text) ? text.length : stringWidth(untab(text));
 }
 
 /**

@@ -5,6 +5,7 @@ import { normalize } from './text.js';
 import { cached } from '../../core/memo.js';
 import { joinPhrases, serviceWords } from './service-words.js';
 import { timeShift } from './slots.js';
+import { everydayWord } from './vocabulary.js';
 
 type Service = Profile['services'][number];
 type Faq = Profile['faq'][number];
@@ -552,26 +553,52 @@ function meaning(keyword: string): string {
   return joined.length === 1 ? [...LEXICON.same(joined[0]!)].sort()[0]! : keyword;
 }
 
+/** Words of a message that name what it is about: no stopword, no everyday or time word, no number ("26th", "4b"). */
+const topicWords = (normalized: string) => normalized.replace(/['’]/g, '').split(' ').filter((w) => w.length >= 3 && !/\d/.test(w) && !STOPWORDS.has(w) && !everydayWord(w));
+
+/**
+ * How many words of a message that none of an entry's hits explain a single hit may carry: "is there parking nearby" is the
+ * parking entry; "can you recommend a pizza place near zilker park" asks about a pizza place, whatever "park" shares.
+ */
+const FOREIGN_PER_HIT = 2;
+
+/** What a question asks (when, where, how much): a word an FAQ's question and a customer's share that says what is asked. */
+const INTERROGATIVE_WORD = /^(?:when|where|how|which|who|why|cuando|donde|como|cuanto|cuanta|cuantos|cuantas|cual|cuales|quien|quienes)$/;
+
+/** Keywords of one meaning count once; more keywords said break ties (FaqMatcher.keywordHits). */
+const hitScore = (hits: readonly string[]) => new Set(hits.map(meaning)).size + hits.length / 100;
+
 /** Ranks FAQ entries by overlap with their keywords and question words, in either language; typo-tolerant via fuse.js. */
 export class FaqMatcher {
   private readonly fuse: Fuse<{ faq: Faq; text: string }>;
   /** Each entry's keywords and question words, normalised once per profile rather than per message. */
-  private readonly entries: { faq: Faq; keywords: string[]; questionWords: string[] }[];
+  private readonly entries: { faq: Faq; keywords: string[]; questionWords: string[]; topic: string[] }[];
+  /** Every word the business writes (FAQ, services, name, address), and the other language's words for them. */
+  private readonly known: Set<string>;
+  /** The words of its services' names and aliases, in either language: a word the FAQ shares with them is the services' talk as much. */
+  private readonly serviceWords: Set<string>;
 
-  constructor(faqs: readonly Faq[]) {
-    this.entries = faqs.map((faq) => ({ faq, keywords: faq.keywords.map(normalize), questionWords: words(faq.question) }));
+  /** `profile` adds the words its services, name and address say (what the business knows beside its FAQ). */
+  constructor(faqs: readonly Faq[], profile?: Pick<Profile, 'services' | 'name' | 'address'>) {
+    // The question's words of a topic or of what it asks ("pasa", "llueve", "cuándo"; not "si", "there"): "sabes si va a llover"
+    // says one of "¿Qué pasa si llueve?", not two.
+    this.entries = faqs.map((faq) => ({ faq, keywords: faq.keywords.map(normalize), questionWords: words(faq.question), topic: words(faq.question).filter((w) => !everydayWord(w) || INTERROGATIVE_WORD.test(w)) }));
     this.fuse = new Fuse(
       faqs.map((faq) => ({ faq, text: normalize(`${faq.question} ${faq.keywords.join(' ')}`) })),
       { keys: ['text'], includeScore: true, threshold: 0.35, ignoreLocation: true, useExtendedSearch: false },
     );
+    const serviceTexts = (profile?.services ?? []).flatMap((s) => [s.name, ...s.aliases]);
+    this.serviceWords = new Set(serviceTexts.flatMap(serviceKey).flatMap((w) => [...LEXICON.same(w)]));
+    const texts = [...faqs.flatMap((f) => [f.question, f.answer, ...f.keywords]), ...serviceTexts, ...(profile?.services ?? []).map((s) => s.description ?? ''), profile?.name ?? '', profile?.address ?? ''];
+    this.known = new Set(texts.flatMap((t) => lexiconKey(t)).flatMap((w) => [...LEXICON.same(w)]));
   }
 
   /**
-   * How many of an entry's keywords the message has: phrases anywhere, single words as words, and
+   * Which of an entry's keywords the message has: phrases anywhere, single words as words, and
    * the lexicon's words in either language ("efectivo" for "cash"). With `inflected`, plurals and
    * other endings of a long keyword count too ("recoger" in "recogeis").
    */
-  private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, inflected: boolean): number {
+  private hitKeywords(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, inflected: boolean): string[] {
     const stemHit = (k: string) => {
       if (k.length < 6) return false;
       const stem = k.slice(0, Math.max(5, k.length - 3));
@@ -581,25 +608,68 @@ export class FaqMatcher {
     const singularText = inflected ? ` ${singularWords(normalized)} ` : '';
     const phraseHit = (k: string) => normalized.includes(k) || (inflected && singularText.includes(` ${singularWords(k)} `));
     const said = saidInEitherLanguage(normalized);
-    const hits = keywords.filter((k) => (k.includes(' ') ? phraseHit(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k)))) || said(k));
-    // "abono" says "abono", "adelanto" and "deposit" alike: keywords of one meaning are one hit. Between entries with as
-    // many, the one more of whose keywords are said wins ("vegan" says three of the vegan entry's, "menu" two of the menu's).
-    return new Set(hits.map(meaning)).size + hits.length / 100;
+    return keywords.filter((k) => (k.includes(' ') ? phraseHit(k) : msg.has(k) || (inflected && (msg.has(`${k}s`) || stemHit(k)))) || said(k));
   }
 
-  /** The best entry and whether the match is strong: one of the business's own keywords, or most of a question. */
+  /**
+   * How many of an entry's keywords the message has (hitKeywords). "abono" says "abono", "adelanto" and "deposit" alike:
+   * keywords of one meaning are one hit. Between entries with as many, the one more of whose keywords are said wins ("vegan"
+   * says three of the vegan entry's, "menu" two of the menu's).
+   */
+  private keywordHits(keywords: readonly string[], normalized: string, msg: ReadonlySet<string>, inflected: boolean): number {
+    return hitScore(this.hitKeywords(keywords, normalized, msg, inflected));
+  }
+
+  /**
+   * Whether the keywords an entry's best match hits are evidence enough for the message, in proportion to it:
+   * - a word of everyday talk or of when ("vale", "cuando", "noche") tells no topic: "buenas noches" is no question
+   *   about the courts' lights at night;
+   * - a word the business's services also hold ("kids" of a "Kids clinic") is as much the services' talk: with nothing
+   *   more, "what do you have for kids" asks about them, not the age policy;
+   * - one word explains only so much: the words it leaves that the business never writes ("pizza place near zilker
+   *   park", "will it be windy at camps bay", "my pool is green") ask about something else, the world or another trade.
+   */
+  private evidence(hits: readonly string[], text: string, questionWords: readonly string[]): boolean {
+    const normalized = normalize(text);
+    const telling = hits.filter((k) => k.includes(' ') || !everydayWord(k));
+    const meanings = new Set(telling.map(meaning));
+    if (meanings.size === 0) return false;
+    if (meanings.size >= 2) return true;
+    if (telling.every((k) => !k.includes(' ') && this.serviceWords.has(keyWord(k)))) return false;
+    // A phrase the business wrote for the entry ("dog hair", "a domicilio") explains more than one word does.
+    const said = Math.max(...telling.map((k) => k.split(' ').length));
+    // Only the sentence that asks weighs: "¿laváis motos? la mía tiene el motor hecho un asco" asks the motorbike entry.
+    const asking = text.split(/[?!.\n]+/).map(normalize).filter((c) => this.hitKeywords(telling, c, new Set(words(c)), true).length > 0);
+    return Math.min(...(asking.length ? asking : [normalized]).map((c) => this.unexplained(telling, c, questionWords).length)) <= FOREIGN_PER_HIT * said;
+  }
+
+  /** The message's topic words that neither the hits nor the entry's question explain, and the business never writes. */
+  private unexplained(telling: readonly string[], normalized: string, questionWords: readonly string[]): string[] {
+    const explained = new Set(lexiconKey([...telling, ...questionWords].join(' ')).flatMap((w) => [...LEXICON.same(w)]));
+    const explains = (w: string) => {
+      const k = keyWord(w);
+      return explained.has(k) || telling.some((h) => h.length >= 4 && (w.startsWith(h.slice(0, Math.max(4, h.length - 3))) || h.split(' ').includes(w)));
+    };
+    return topicWords(normalized).filter((w) => !explains(w) && !this.known.has(keyWord(w)) && !this.known.has(w));
+  }
+
+  /** The best entry and whether the match is strong: the business's own keywords, as many as the message asks (evidence), or most of a question. */
   match(text: string): { faq: Faq; strong: boolean } | undefined {
     const normalized = normalize(text);
     const msg = new Set(words(text));
-    let top: { faq: Faq; keywordHits: number; questionShare: number } | undefined;
+    let top: { faq: Faq; keywordHits: number; questionShare: number; hits: string[]; asked: string[]; questionWords: string[] } | undefined;
     const said = saidInEitherLanguage(normalized);
-    for (const { faq, keywords, questionWords: q } of this.entries) {
-      const keywordHits = this.keywordHits(keywords, normalized, msg, true);
-      const questionShare = q.length ? q.filter((w) => msg.has(w) || said(w)).length / q.length : 0;
-      if ((keywordHits > 0 || questionShare > 0) && (!top || keywordHits * 2 + questionShare > top.keywordHits * 2 + top.questionShare)) top = { faq, keywordHits, questionShare };
+    for (const { faq, keywords, topic: q } of this.entries) {
+      const hits = this.hitKeywords(keywords, normalized, msg, true);
+      const keywordHits = hitScore(hits);
+      const asked = q.filter((w) => msg.has(w) || said(w));
+      const questionShare = q.length ? asked.length / q.length : 0;
+      if ((keywordHits > 0 || questionShare > 0) && (!top || keywordHits * 2 + questionShare > top.keywordHits * 2 + top.questionShare)) top = { faq, keywordHits, questionShare, hits, asked, questionWords: q };
     }
     if (!top) return undefined;
-    return { faq: top.faq, strong: top.keywordHits > 0 || top.questionShare >= 0.6 };
+    // Most of a question in two words or more is the entry's; one word of it ("parking?") weighs as a keyword does.
+    const most = top.questionShare >= 0.6;
+    return { faq: top.faq, strong: (most && top.asked.length >= 2) || ((most || top.keywordHits > 0) && this.evidence([...top.hits, ...(most ? top.asked : [])], text, top.questionWords)) };
   }
 
   best(text: string): Faq | undefined {
@@ -622,5 +692,5 @@ export class FaqMatcher {
 const matchers = new WeakMap<Profile, { services: ServiceMatcher; faqs: FaqMatcher }>();
 
 export function matchersFor(profile: Profile): { services: ServiceMatcher; faqs: FaqMatcher } {
-  return cached(matchers, profile, () => ({ services: new ServiceMatcher(profile.services), faqs: new FaqMatcher(profile.faq) }));
+  return cached(matchers, profile, () => ({ services: new ServiceMatcher(profile.services), faqs: new FaqMatcher(profile.faq, profile) }));
 }

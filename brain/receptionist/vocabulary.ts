@@ -37,6 +37,9 @@ const TIME_WORDS =
 
 const TIME = new Set(TIME_WORDS.split(' '));
 
+/** A word of everyday talk or of when ("vale", "cuando", "noche", "today"): it tells no topic by itself (the FAQ matcher's evidence). */
+export const everydayWord = (w: string) => STOPWORDS.has(w) || TIME.has(w);
+
 /** What every business offers or sells by its kind's word, whatever its services are called ("a session", "un bono"). */
 const GENERIC_OFFER = new Set(
   (

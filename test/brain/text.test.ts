@@ -247,6 +247,71 @@ describe('FAQ keywords', () => {
   });
 });
 
+describe('FAQ evidence in proportion to the question (invented businesses)', () => {
+  /** A business of `services` and `faq` lines, as its profile.yaml writes them. */
+  const business = (services: string, faq: string, extra = '') =>
+    parseProfileYaml(`name: B\ntimezone: Europe/Madrid\n${extra}services:\n${services}\nfaq:\n${faq}`);
+  const matcherOf = (p: ReturnType<typeof business>) => new FaqMatcher(p.faq, p);
+  const strong = (m: FaqMatcher, text: string) => m.match(text)?.strong ?? false;
+
+  it('salon: a word the services hold is theirs as much, unless more of the entry is said', () => {
+    const salon = matcherOf(business(
+      '  - {id: trim, name: Beard trim, duration: 20}\n  - {id: kids, name: Kids haircut, duration: 30}',
+      '  - {question: Can children come along?, answer: KIDS, keywords: [trim, kids]}\n  - {question: How can I pay?, answer: PAY, keywords: [card, cash]}',
+    ));
+    expect(strong(salon, 'how much is a trim')).toBe(false);
+    expect(strong(salon, 'what do you do for kids')).toBe(false);
+    expect(strong(salon, 'can children come along while i get my beard done?')).toBe(true);
+    expect(salon.match('do you take cash?')).toMatchObject({ strong: true, faq: { answer: 'PAY' } });
+  });
+
+  it('clinic (es): a word of everyday talk or of when tells no topic alone', () => {
+    const clinic = matcherOf(business(
+      '  - {id: consulta, name: Consulta general, duration: 30}',
+      '  - {question: ¿Atendéis por la tarde?, answer: TARDE, keywords: [tarde, noche]}\n  - {question: ¿Tenéis bonos o tarjetas regalo?, answer: BONO, keywords: [vale, bono, regalo]}',
+    ));
+    expect(strong(clinic, 'buenas tardes')).toBe(false);
+    expect(strong(clinic, 'vale')).toBe(false);
+    expect(strong(clinic, 'vale, gracias')).toBe(false);
+    expect(clinic.match('¿atendéis por la tarde?')).toMatchObject({ strong: true, faq: { answer: 'TARDE' } });
+    expect(clinic.match('tenéis vales regalo?')).toMatchObject({ strong: true, faq: { answer: 'BONO' } });
+  });
+
+  it('restaurant: one shared word does not carry a question about something the business never talks of', () => {
+    const restaurant = matcherOf(business(
+      '  - {id: mesa, name: Table for 2, duration: 90}',
+      '  - {question: Is there parking?, answer: PARK, keywords: [parking, park]}\n  - {question: Do you have vegan dishes?, answer: VEGAN, keywords: [vegan, dairy free]}',
+    ));
+    expect(restaurant.match('is there parking nearby?')).toMatchObject({ strong: true, faq: { answer: 'PARK' } });
+    expect(strong(restaurant, 'can you recommend a good dentist near the park')).toBe(false);
+    expect(strong(restaurant, 'is it going to be windy and cold in the park tomorrow for a picnic')).toBe(false);
+    // Only the sentence that asks weighs; the story after it is the customer's own.
+    expect(restaurant.match('do you have vegan food? my sister stopped eating meat after some documentary')).toMatchObject({ strong: true, faq: { answer: 'VEGAN' } });
+    // A phrase the business wrote explains more: a longer question around it is still the entry's.
+    expect(restaurant.match('is the chocolate cake dairy free? my son cannot have milk at all')).toMatchObject({ strong: true, faq: { answer: 'VEGAN' } });
+  });
+
+  it('bike rental (es): a question about the world is not the business\'s rain policy', () => {
+    const rental = matcherOf(business(
+      '  - {id: bici, name: Alquiler de bici, aliases: [bici], duration: 60}',
+      '  - {question: ¿Qué pasa si llueve?, answer: LLUVIA, keywords: [lluvia, llueve]}',
+      'address: Calle Mayor 3, Valencia\n',
+    ));
+    expect(rental.match('y si llueve?')).toMatchObject({ strong: true, faq: { answer: 'LLUVIA' } });
+    expect(strong(rental, 'sabes si va a llover mañana en la playa de la malvarrosa?')).toBe(false);
+  });
+
+  it('language school: the entry\'s own question said whole is strong, whatever else the message says', () => {
+    const school = matcherOf(business(
+      '  - {id: kids, name: Kids English course, duration: 60}\n  - {id: adult, name: Adult conversation class, duration: 60}',
+      '  - {question: From what age do you take kids?, answer: AGE, keywords: [age, kids]}',
+    ));
+    expect(strong(school, 'what do you have for kids')).toBe(false);
+    expect(school.match('what age do kids start at?')).toMatchObject({ strong: true, faq: { answer: 'AGE' } });
+    expect(school.match('from what age do you take kids? my twins are three and very chatty')).toMatchObject({ strong: true, faq: { answer: 'AGE' } });
+  });
+});
+
 describe('FAQ questions asked in the other language than the FAQ is written in', () => {
   const faqs = {
     english: new FaqMatcher([

@@ -694,6 +694,13 @@ describe('keys pressed while a view loads', () => {
     await shows("Mark clinic's escalation from +34600111222 resolved?");
   });
 
+  it('reads a lone line feed (Enter typed while the console started, before the terminal was raw) as Enter', async () => {
+    app = render(<App backend={new FakeBackend([row('clinic')])} tickMs={60_000} />);
+    await shows('clinic');
+    app.stdin.write('\n');
+    await shows('clinic: recent conversations (0)');
+  });
+
   it('says why a key does nothing in this view instead of ignoring it', async () => {
     const backend = new FakeBackend([row('clinic')]);
     app = render(<App backend={backend} tickMs={60_000} />);

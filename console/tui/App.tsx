@@ -517,7 +517,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   else if (view === 'escalations') body = <EscalationsView list={snapshot.escalations} cursor={at('escalations', snapshot.escalations.length)} height={bodyHeight} now={now} brainUp={snapshot.brain.healthy !== false && snapshot.brain.pm2 === 'online'} loading={snapshot.escalationsLoading === true} />;
   else if (view === 'conversations') body = <ConversationsView tenant={convTenant ?? ''} state={conversations?.tenant === convTenant ? conversations : null} cursor={at('conversations', convList.length)} height={bodyHeight} now={now} handoff={chatHandoff} />;
   else if (view === 'messages') body = <MessagesView tenant={convTenant ?? ''} sender={convSender ?? ''} state={conversations?.tenant === convTenant ? conversations : null} height={bodyHeight} width={columns} scroll={scroll} handoff={chatHandoff[`${convTenant} ${convSender}`]} />;
-  else if (view === 'help') body = <HelpView view={stack.at(-2) ?? 'table'} readonly={readonly} height={bodyHeight} />;
+  else if (view === 'help') body = <HelpView view={stack.at(-2) ?? 'table'} readonly={readonly} height={bodyHeight} width={columns} />;
   else if (view === 'log') body = logPane(columns);
   else if (twoPanes) {
     // The table takes what its columns can use (long business names whole); the log keeps a quarter, 50 columns at least.

@@ -756,3 +756,26 @@ describe('the table at every width', () => {
     if (width >= 200) expect(lines[0]).toMatch(/CPU MEM/);
   });
 });
+
+describe('help on a narrow terminal', () => {
+  it('wraps each key\'s text at 60 columns instead of cutting it, and says when lines do not fit', async () => {
+    app = render(<App backend={new FakeBackend([row('clinic')])} tickMs={60_000} />);
+    Object.defineProperty(app.stdout, 'columns', { get: () => 60 });
+    let rows = 60;
+    Object.defineProperty(app.stdout, 'rows', { get: () => rows });
+    app.stdout.emit('resize');
+    await shows('clinic');
+    await press(['?']);
+    await shows('Keys here (table)');
+    const text = frame().split('\n').map((l) => l.trim()).join(' ');
+    // The end of the longest help text, which a cut line lost.
+    expect(text).toContain('conversations: its messages');
+    // Between the header and the footer (both cut on purpose at this width), no line is cut.
+    for (const line of frame().split('\n').slice(1, -2)) expect(line).not.toMatch(/…$/);
+    for (const line of frame().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(60);
+    rows = 20;
+    app.stdout.emit('resize');
+    await shows('more lines: a taller terminal shows them');
+  });
+});
+

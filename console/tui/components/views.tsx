@@ -375,17 +375,21 @@ export function MessagesView({ tenant, sender, state, height, width, scroll, han
   );
 }
 
-export function HelpView({ view, readonly, height }: { view: View; readonly: boolean; height: number }) {
-  const rows = helpRows(view, readonly);
+export function HelpView({ view, readonly, height, width }: { view: View; readonly: boolean; height: number; width: number }) {
+  // Each key's text wrapped under itself, not cut at the edge: on a narrow terminal the help is what explains the rest.
+  const lines = helpRows(view, readonly).flatMap((b) =>
+    wrap(`${b.label.padEnd(8)} ${b.help}${b.disabled ? ' (disabled: read-only)' : ''}`, width, { words: true, indent: 9 }).map((text, i) => ({ key: `${b.label}:${i}`, text, disabled: b.disabled })),
+  );
+  const room = Math.max(1, height - 1);
   // Every row but the commands' must fit: Ink garbles text that overflows a clipped box.
-  const commands = height - rows.length - 2 >= COMMAND_HELP.length + 1;
+  const commands = room - lines.length >= COMMAND_HELP.length + 1;
+  const shown = lines.length > room ? [...lines.slice(0, room - 1), { key: 'more', text: `… ${lines.length - room + 1} more lines: a taller terminal shows them`, disabled: true }] : lines;
   return (
     <Box flexDirection="column">
-      <Text bold>Keys here ({view}) · esc: back</Text>
-      {rows.slice(0, Math.max(1, height - 1)).map((b) => (
-        <Text key={b.label} color={b.disabled ? 'gray' : undefined} wrap="truncate">
-          {b.label.padEnd(8)} {b.help}
-          {b.disabled ? ' (disabled: read-only)' : ''}
+      <Text bold wrap="truncate">Keys here ({view}) · esc: back</Text>
+      {shown.map((l) => (
+        <Text key={l.key} color={l.disabled ? 'gray' : undefined} wrap="truncate">
+          {l.text}
         </Text>
       ))}
       {commands ? <Text bold>Commands</Text> : null}

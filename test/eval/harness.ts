@@ -8,7 +8,8 @@ import { INTENTS, type Engine, type Intent } from '../../brain/receptionist/engi
 import { ChatService } from '../../brain/services/chat.js';
 import { Tenants, type TenantContext } from '../../brain/tenants.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
-import { corpus } from '../../brain/receptionist/utterances.js';
+import { corpus, type Corpus } from '../../brain/receptionist/utterances.js';
+import { cached } from '../../core/memo.js';
 import { normalize } from '../../brain/receptionist/text.js';
 import { DIALOGUES, NOW } from './dialogues.js';
 import { LANGS, loadSplitFolder, readSplitManifest, type SplitManifest, type BookingState, type Labelled, type Lang, type SplitDialogue } from './split-data.js';
@@ -85,6 +86,17 @@ export function folderManifests(): Map<string, SplitManifest> {
 
 /** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. Held-out splits hide their misses unless asked: reading them invites tuning on them. */
 export function folderSplit(name: string): Split {
+  return cached(folderSplits, `${name}\0${process.env.EVAL_TEST_MISSES ?? ''}`, () => readFolderSplit(name));
+}
+
+/**
+ * The folder splits read so far, by name (and EVAL_TEST_MISSES, which showMisses reads): the data tests
+ * compare every split with every other, which read each folder once per split (~0.3 s a split).
+ * Nothing changes a Split once read.
+ */
+const folderSplits = new Map<string, Split>();
+
+function readFolderSplit(name: string): Split {
   const manifest = folderManifests().get(name);
   if (!manifest) throw new Error(`test/eval/${name}/split.json: no such split`);
   const data = loadSplitFolder(path.join(here, name));
@@ -242,8 +254,11 @@ export async function evaluateIntents(world: EvalWorld, split: Split): Promise<I
 
 const corpusKey = (text: string) => normalize(text).replace(/[^\p{L}\p{N} ]/gu, '').replace(/\s+/g, ' ').trim();
 
+/** corpusTexts' set per corpus object: normalising every corpus line took ~0.7 s, once per split. */
+const learntTexts = new WeakMap<Corpus, Set<string>>();
+
 /** Every text of the classifier's corpus (utterances.ts reads it), as corpusKey reads it. */
-const corpusTexts = (): Set<string> => new Set(Object.values(corpus()).flat().map((u) => corpusKey(u.text)));
+const corpusTexts = (): Set<string> => cached(learntTexts, corpus(), () => new Set(Object.values(corpus()).flat().map((u) => corpusKey(u.text))));
 
 export interface DialogueResult {
   name: string;

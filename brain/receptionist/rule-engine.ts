@@ -12,7 +12,7 @@ import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmativ
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { escalationSummary, type EscalationReason } from '../domain/staff-words.js';
-import { serviceForParty, sharesServiceWord } from './matchers.js';
+import { nameCore, serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, spanStart, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
@@ -38,8 +38,10 @@ function read(turn: Turn): Reading {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
     const found = turn.services.find(text);
-    // Several services said: the ones asked for, of which one is the service and more are asked between.
-    const open = refined(turn, text, found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text));
+    // Several services said: the ones asked for, of which one is the service and more are asked between; of a general
+    // service and one made specific that the message names by its own words, the matcher keeps the specific.
+    const undecided = turn.services.undecided(text);
+    const open = turn.services.specific(found.length > 0 ? wished(turn, text, undecided) : undecided, text);
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
     const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
     // "how much for a one to one": a number in a service's name is no time.
@@ -49,32 +51,7 @@ function read(turn: Turn): Reading {
 }
 
 /** Whether the message holds the service's name or one of its aliases, word for word. */
-const namedAsWritten = (turn: Turn, service: Service) => [service.name, ...service.aliases].map(core).some((t) => t.length >= 3 && ` ${core(turn.text)} `.includes(` ${t} `));
-
-/** A service's name or alias as words, without what its brackets add ("Lavado completo (interior y exterior)"). */
-const core = (t: string) => normalize(t.replace(/\([^)]*\)/g, ' ')).replace(/-/g, ' ');
-
-/**
- * "the full wash on the suv" where "Lavado completo camioneta o SUV" is the full wash of an SUV, "la clase de 9 hoyos"
- * where "Clase en el campo (9 hoyos)" is a class, "semi private lesson" beside "Private lesson": of services a message
- * could mean, one whose name holds another's name or alias is that one made specific. It is the one meant when the
- * message names it by more than the words they share (its own alias, or its whole name).
- */
-function refined(turn: Turn, text: string, open: Service[]): Service[] {
-  if (open.length < 2) return open;
-  const n = ` ${core(text)} `;
-  const general = new Set<string>();
-  for (const a of open) {
-    const terms = [a.name, ...a.aliases].map(core).filter((t) => t.length >= 3);
-    for (const b of open) {
-      if (a === b || general.has(b.id) || !terms.some((t) => ` ${core(b.name)} `.includes(` ${t} `))) continue;
-      const rest = terms.reduce((x, t) => x.split(` ${t} `).join('   '), n);
-      if (n.includes(` ${core(b.name)} `) || turn.services.find(rest, false).some((s) => s.id === b.id)) general.add(a.id);
-    }
-  }
-  const left = open.filter((s) => !general.has(s.id));
-  return left.length > 0 ? left : open;
-}
+const namedAsWritten = (turn: Turn, service: Service) => [service.name, ...service.aliases].map(nameCore).some((t) => t.length >= 3 && ` ${nameCore(turn.text)} `.includes(` ${t} `));
 
 /** The message as the date and time rules read it: "30 min lessons", "a one to one" are services, not a length or an hour. */
 const dateTexts = new WeakMap<Turn, string>();

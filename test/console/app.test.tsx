@@ -49,7 +49,15 @@ class FakeBackend implements Backend {
   };
   pairingCode = async (tenant: string, phone: string) => (this.calls.push(`pair ${tenant} ${phone}`), 'ABCD-1234');
   conversationList: Record<string, Conversation[]> = {};
-  conversations = async (tenant: string) => this.conversationList[tenant] ?? [];
+  /** While set, the brain "has not answered yet": conversations wait for it to resolve. */
+  conversationsGate: Promise<void> | null = null;
+  conversations = async (tenant: string) => {
+    await this.conversationsGate;
+    return this.conversationList[tenant] ?? [];
+  };
+  /** Logs whose history is still "being read from PM2's files". */
+  loadingLogs = new Set<string>();
+  logLoading = (p: string) => this.loadingLogs.has(p);
   resolveEscalation = async (tenant: string, id: number) => {
     this.calls.push(`resolve ${tenant} ${id}`);
     this.set({ escalations: this.state.escalations.filter((e) => !(e.tenant === tenant && e.id === id)) });
@@ -611,3 +619,94 @@ describe('the table filter', () => {
     expect(frame()).not.toContain('has no WhatsApp session');
   });
 });
+
+describe('keys pressed while a view loads', () => {
+  const conversation = (id: number, sender: string, text: string): Conversation => ({
+    id, sender, senderName: null, handoffUntil: null, timestamp: new Date().toISOString(), messages: [{ direction: 'in', text, intent: null, timestamp: new Date().toISOString() }],
+  });
+  const gate = () => {
+    let open!: () => void;
+    return { promise: new Promise<void>((r) => (open = r)), open: () => open() };
+  };
+
+  it('waits for the conversations, then applies j and h to the chat they meant, never to the whole tenant', async () => {
+    const backend = new FakeBackend([row('clinic'), row('zoo', { wa: 'qr' })]);
+    backend.conversationList.clinic = [conversation(1, '+34600000001', 'first'), conversation(2, '+34600000002', 'second')];
+    const brain = gate();
+    backend.conversationsGate = brain.promise;
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('zoo');
+    await press([':', ...'tenant clinic', '\r', '\r']);
+    await shows('clinic: loading conversations');
+    await press(['j', 'h']);
+    await shows('waiting for clinic\'s conversations: j h');
+    // Neither key acted yet: no question about any handoff, for the chat or the tenant.
+    expect(frame()).not.toContain('Turn handoff');
+    brain.open();
+    await shows('Turn handoff ON for the chat with +34600000002 (clinic)?');
+    await press(['y']);
+    await shows('chat handoff ON (confirmed by the gateway)');
+    expect(backend.calls).toEqual(['chat handoff clinic +34600000002 true']);
+  });
+
+  it('esc while the brain has not answered goes back and says which keys were not applied', async () => {
+    const backend = new FakeBackend([row('clinic')]);
+    backend.conversationsGate = new Promise(() => {});
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['j', 'j', '\r']);
+    await shows('clinic: loading conversations');
+    await press(['j', '\r', '\u001b']);
+    await shows("left before clinic's conversations came: j enter not applied");
+    expect(frame()).toContain('ID ');
+  });
+
+  it('a log still read from its files: PgUp waits for the lines (held on an empty log before), and says so meanwhile', async () => {
+    const backend = new FakeBackend([row('clinic')]);
+    backend.loadingLogs.add('wr-gw-clinic');
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['l']);
+    await shows("reading the log's history from PM2's files…");
+    await press(['\u001b[5~']);
+    await shows('waiting for the log of wr-gw-clinic: PgUp');
+    backend.logLines['wr-gw-clinic'] = Array.from({ length: 60 }, (_, i) => ({ at: i, process: 'wr-gw-clinic', stream: 'out' as const, text: `line number ${i}` }));
+    backend.loadingLogs.clear();
+    backend.set({});
+    // The page up applies to the lines that came: held, a page back from the end.
+    await shows('held');
+    expect(frame()).toMatch(/rows up/);
+    expect(frame()).toContain('line number 30');
+    expect(frame()).not.toContain('line number 59');
+  });
+
+  it('escalations right after start: "asking" rather than "nobody is waiting", and r resolves once the list comes', async () => {
+    const backend = new FakeBackend([row('clinic', { escalations: 1 })]);
+    backend.state.escalationsLoading = true;
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['E']);
+    await shows('Asking the brain who is waiting…');
+    expect(frame()).not.toContain('Nobody is waiting');
+    await press(['r']);
+    await shows('waiting for the list of waiting customers: r');
+    backend.set({ escalationsLoading: false, escalations: [{ tenant: 'clinic', id: 7, conversationId: 3, sender: '+34600111222', summary: 'a person please', status: 'pending', createdAt: new Date().toISOString(), resolvedAt: null }] });
+    await shows("Mark clinic's escalation from +34600111222 resolved?");
+  });
+
+  it('says why a key does nothing in this view instead of ignoring it', async () => {
+    const backend = new FakeBackend([row('clinic')]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['\r']);
+    await shows('clinic: recent conversations (0)');
+    await press(['/']);
+    await shows('/ does nothing in the conversations view');
+    await press(['h']);
+    await shows('no conversation selected');
+    await press(['z']);
+    await shows('z: not a key of the console');
+    expect(backend.calls).toEqual([]);
+  });
+});
+

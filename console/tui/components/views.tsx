@@ -124,7 +124,7 @@ export function TenantTable({ rows, selected, height, width, now, filter = '' }:
   );
 }
 
-export function LogPane({ process, lines, height, width, errorsOnly, follow, scroll, search }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean; scroll: number; search: string }) {
+export function LogPane({ process, lines, height, width, errorsOnly, follow, scroll, search, loading = false }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean; scroll: number; search: string; loading?: boolean }) {
   const combined = process === ALL_LOGS;
   const screen = logScreen(lines, { width, height: height - 1, scroll, errorsOnly, search, combined });
   return (
@@ -138,7 +138,7 @@ export function LogPane({ process, lines, height, width, errorsOnly, follow, scr
           {screen.scroll > 0 ? `, ${screen.scroll} rows up` : ''})
         </Text>
       </Text>
-      {screen.rows.length === 0 ? <Text color="gray">{search ? `no ${errorsOnly ? 'error ' : ''}line matches "${search}"${errorsOnly ? ' (e: every line)' : ''}` : errorsOnly ? 'no errors logged' : 'no log lines yet'}</Text> : null}
+      {screen.rows.length === 0 ? <Text color="gray">{loading ? "reading the log's history from PM2's files…" : search ? `no ${errorsOnly ? 'error ' : ''}line matches "${search}"${errorsOnly ? ' (e: every line)' : ''}` : errorsOnly ? 'no errors logged' : 'no log lines yet'}</Text> : null}
       {screen.rows.map((r, i) => (
         <Text key={i} wrap="truncate" color={r.color}>
           {r.text}
@@ -228,12 +228,13 @@ export function FailuresView({ list, cursor, height }: { list: readonly Failure[
   );
 }
 
-export function EscalationsView({ list, cursor, height, now, brainUp }: { list: readonly PendingEscalation[]; cursor: number; height: number; now: number; brainUp: boolean }) {
+export function EscalationsView({ list, cursor, height, now, brainUp, loading = false }: { list: readonly PendingEscalation[]; cursor: number; height: number; now: number; brainUp: boolean; loading?: boolean }) {
   const { start, visible } = windowed(list, cursor, height - 1, 2);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">Customers waiting for a person ({list.length}) · reply from the business phone, then r to resolve</Text>
-      {list.length === 0 ? <Text color={brainUp ? 'green' : 'red'}>{brainUp ? 'Nobody is waiting.' : 'The brain is not answering: waiting customers cannot be listed.'}</Text> : null}
+      {list.length === 0 && loading ? <Text color="gray">Asking the brain who is waiting…</Text> : null}
+      {list.length === 0 && !loading ? <Text color={brainUp ? 'green' : 'red'}>{brainUp ? 'Nobody is waiting.' : 'The brain is not answering: waiting customers cannot be listed.'}</Text> : null}
       {visible.map((e, i) => (
         <Box key={`${e.tenant}:${e.id}`} flexDirection="column">
           <Text inverse={start + i === cursor} wrap="truncate">

@@ -22,8 +22,8 @@ const MEASURED_SECONDS: Record<string, number> = {
 
 /**
  * Longest file first, so the long ones overlap instead of one of them finishing alone: by the duration
- * vitest's cache remembers (a checkout that ran the suite before), else by MEASURED_SECONDS, else
- * after those in vitest's own order.
+ * vitest's cache remembers (a checkout that ran the suite before) or MEASURED_SECONDS, whichever is
+ * larger; files neither knows come after, in vitest's own order.
  */
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -31,7 +31,8 @@ export default class LongestFirst extends BaseSequencer {
     const seconds = (spec: TestSpecification): number => {
       const rel = path.relative(this.ctx.config.root, spec.moduleId);
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${rel}`);
-      return cached ? cached.duration / 1000 : (MEASURED_SECONDS[rel] ?? 0);
+      // The larger of the two: a run filtered with -t leaves a long file's duration short in the cache.
+      return Math.max(cached ? cached.duration / 1000 : 0, MEASURED_SECONDS[rel] ?? 0);
     };
     // Array.prototype.sort is stable: files of equal weight keep vitest's order.
     return ordered.map((spec) => ({ spec, s: seconds(spec) })).sort((a, b) => b.s - a.s).map(({ spec }) => spec);

@@ -21,6 +21,15 @@ const MEASURED_SECONDS: Record<string, number> = {
 };
 
 /**
+ * Files that compute for most of their time instead of waiting on child processes. Weighted a third, so
+ * they start after the long files that mostly wait: chaos.test.ts, first, is a load test against
+ * timeouts (240 s for the whole bench/chaos.mjs --quick), and should share the two cores with files
+ * that sleep, not with the evaluation's 90 s of pure CPU. With the CI run's seconds the two workers
+ * still end together (the evaluation starts around 175 s of ~380).
+ */
+const COMPUTES = new Set(['test/eval/eval.test.ts', 'test/brain/phrasings.test.ts']);
+
+/**
  * Longest file first, so the long ones overlap instead of one of them finishing alone: by the duration
  * vitest's cache remembers (a checkout that ran the suite before) or MEASURED_SECONDS, whichever is
  * larger; files neither knows come after, in vitest's own order.
@@ -32,7 +41,8 @@ export default class LongestFirst extends BaseSequencer {
       const rel = path.relative(this.ctx.config.root, spec.moduleId);
       const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${rel}`);
       // The larger of the two: a run filtered with -t leaves a long file's duration short in the cache.
-      return Math.max(cached ? cached.duration / 1000 : 0, MEASURED_SECONDS[rel] ?? 0);
+      const s = Math.max(cached ? cached.duration / 1000 : 0, MEASURED_SECONDS[rel] ?? 0);
+      return COMPUTES.has(rel) ? s / 3 : s;
     };
     // Array.prototype.sort is stable: files of equal weight keep vitest's order.
     return ordered.map((spec) => ({ spec, s: seconds(spec) })).sort((a, b) => b.s - a.s).map(({ spec }) => spec);

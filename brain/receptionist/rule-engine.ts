@@ -7,7 +7,8 @@ import { applyChange, samePending, type BookingFlow, type CancelFlow, type Pendi
 import { severalBookings, withoutNumberedNames } from './several.js';
 import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
-import { nameInMessage } from './names.js';
+import { nameInMessage, signedInLowerCase } from './names.js';
+import { isEverydayWord } from './vocabulary.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
@@ -185,7 +186,18 @@ function unclearQuestion(turn: Turn, when: When): string {
 }
 
 /** The name a message gives along the way; words that name one of the services are no name ("for English"). */
-const givenName = (turn: Turn) => nameInMessage(turn.text, (words) => turn.services.find(words, false).length > 0);
+const givenName = (turn: Turn) => nameInMessage(turn.text, (words) => turn.services.find(words, false).length > 0) ?? signedName(turn);
+
+/** "express session tuesday 6.30am pls, jade": a request for a day, a time or a service, signed in lower case. */
+function signedName(turn: Turn): string | undefined {
+  const cut = turn.text.search(/[,\u2013-][^,\u2013-]*$/);
+  if (cut <= 0) return undefined;
+  const before = turn.text.slice(0, cut);
+  const asked = parseWhen(before, turn.language, turn.tools.now);
+  if (!asked.date && asked.time === undefined && turn.services.find(before, false).length === 0) return undefined;
+  const timely = (w: string) => { const at = parseWhen(w, turn.language, turn.tools.now); return Boolean(at.date || at.time !== undefined || at.part || at.week || at.unclear); };
+  return signedInLowerCase(turn.text, (w) => isEverydayWord(w) || keywordIntents(w).length > 0 || isAffirmative(w) || isNegative(w) || timely(w) || turn.services.find(w).length > 0);
+}
 /** The name a reply opens with before a comma or "and", when that clause says nothing about when or what. */
 function leadingName(turn: Turn): string | undefined {
   const m = /^([^,;]+?)\s*(?:[,;]|\s(?:and|y|e)\s)/u.exec(turn.text.trim());
@@ -468,9 +480,11 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const sameTime = SAME_TIME.test(turn.normalized) && e.when.time === undefined;
   if (!flow.date && !e.when.date && ((e.when.time !== undefined && ADD_ON.test(turn.normalized)) || sameTime || SAME_DAY.test(turn.normalized))) {
     const latest = (await myBookings(turn)).sort((a, b) => b.bookingId - a.bookingId)[0];
-    // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
-    const time = Number(latest?.start.slice(11, 13)) * 60 + Number(latest?.start.slice(14, 16));
-    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), e.when.time !== undefined || sameTime ? time : flow.time, false];
+    if (latest) {
+      // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
+      const time = Number(latest.start.slice(11, 13)) * 60 + Number(latest.start.slice(14, 16));
+      [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), e.when.time !== undefined || sameTime ? time : flow.time, false];
+    }
   }
   const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;

@@ -78,8 +78,17 @@ export function devSplit(): Split {
   };
 }
 
-/** The folder splits, by name: every folder of test/eval with a split.json. */
-export function folderManifests(): Map<string, SplitManifest> {
+/**
+ * The folder splits, by name: every folder of test/eval with a split.json. Read once per run (the
+ * folders do not change while it runs): heldOutNames alone read every split.json once per split.
+ */
+export function folderManifests(): ReadonlyMap<string, SplitManifest> {
+  return (manifests ??= readManifests());
+}
+
+let manifests: Map<string, SplitManifest> | undefined;
+
+function readManifests(): Map<string, SplitManifest> {
   const names = fs.readdirSync(here).filter((n) => fs.existsSync(path.join(here, n, 'split.json')));
   return new Map(names.map((n) => [n, readSplitManifest(path.join(here, n, 'split.json'))]));
 }
@@ -112,6 +121,13 @@ function readFolderSplit(name: string): Split {
  * written for issue 13 (test/eval/train/), plus the phrasings and dialogues in that folder.
  */
 export function trainSplit(): Split {
+  return (train ??= readTrainSplit());
+}
+
+/** trainSplit's, read once: the data tests compare every folder split with it. */
+let train: Split | undefined;
+
+function readTrainSplit(): Split {
   const data = loadSplitFolder(path.join(here, 'train'));
   const businesses = [...data.businesses.keys()];
   const learned = LANGS.flatMap((lang) =>

@@ -6,7 +6,7 @@ import type { Conversation } from '../brain-api.js';
 import type { Backend } from './backend.js';
 // Loaded with the UI, so the console, its tests and the frame bench all draw with it.
 import './ink-output-cache.js';
-import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, TenantTable } from './components/views.js';
+import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, tableLayout, TenantTable } from './components/views.js';
 import { actionFor, isDangerous, keyLabel, KEYMAP, PASTE_END, PASTE_START, pastedText, splitKeys, unboundKey, type Action, type KeyEvent, type View } from './keymap.js';
 import { ALL_LOGS, completeCommand, failures, filterRows, parseCommandLine, processOf, serviceRows, sortRows, type TenantRow } from './model.js';
 
@@ -113,6 +113,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     const i = rows.findIndex((r) => processOf(r) === id);
     return i >= 0 ? i : Math.max(0, rows.findIndex((r) => !r.service));
   };
+  const tableNatural = useMemo(() => tableLayout(rows, Infinity).natural, [rows]);
   const selectedIndex = rowIndex(selectedId);
   const selected: TenantRow | undefined = rows[selectedIndex];
   const failureList = useMemo(() => failures(snapshot), [snapshot]);
@@ -519,7 +520,8 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   else if (view === 'help') body = <HelpView view={stack.at(-2) ?? 'table'} readonly={readonly} height={bodyHeight} />;
   else if (view === 'log') body = logPane(columns);
   else if (twoPanes) {
-    const left = Math.floor(columns * 0.55);
+    // The table takes what its columns can use (long business names whole); the log keeps a quarter, 50 columns at least.
+    const left = Math.min(tableNatural, columns - Math.max(50, Math.floor(columns * 0.25)));
     body = (
       <Box>
         <Box width={left}>

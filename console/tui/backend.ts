@@ -199,6 +199,9 @@ export class LiveBackend implements Backend {
   private flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    // A new snapshot each time: React redraws only on a new one, and a log line alone changes
+    // nothing in it, so a followed log moved only with the next poll or clock tick (1 Hz).
+    this.state = { ...this.state };
     for (const l of this.listeners) l();
   }
 

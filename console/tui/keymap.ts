@@ -120,6 +120,8 @@ export function helpRows(view: View, readonly: boolean): { label: string; help: 
  * so none is dropped and a carriage return is Enter, not text.
  */
 export function splitKeys(input: string, key: KeyEvent): { input: string; key: KeyEvent }[] {
+  // Enter typed while the console starts (the terminal not yet raw) arrives as a line feed, which Ink does not call return.
+  if (input === '\n' && !key.return) return [{ input: '', key: { return: true } }];
   if (input.length <= 1 || key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return [{ input, key }];
   return [...input].map((c) => {
     if (c === '\r' || c === '\n') return { input: '', key: { return: true } };

@@ -374,7 +374,7 @@ describe('console TUI', () => {
     expect([at('brain'), at('monitor'), at('bravo'), at('alpha')]).toEqual([...[at('brain'), at('monitor'), at('bravo'), at('alpha')]].sort((a, b) => a - b));
     expect(at('brain')).toBeGreaterThan(0);
     expect(lines[at('bravo')]).toMatch(/^▶/);
-    expect(lines[at('brain')]).toMatch(/^ brain +shared brain… online +serving +- +(9|10)m +2 .* 12% 90M *$/);
+    expect(lines[at('brain')]).toMatch(/^ brain +shared brain …? *online +serving +- +(9|10)m +2 .* 12% 90M *$/);
     expect(lines[at('monitor')]).toMatch(/^ monitor .* online +no API .* 1% 40M *$/);
     // The header still counts tenants only.
     expect(frame()).toContain('tenants 2 (');
@@ -694,6 +694,13 @@ describe('keys pressed while a view loads', () => {
     await shows("Mark clinic's escalation from +34600111222 resolved?");
   });
 
+  it('reads a lone line feed (Enter typed while the console started, before the terminal was raw) as Enter', async () => {
+    app = render(<App backend={new FakeBackend([row('clinic')])} tickMs={60_000} />);
+    await shows('clinic');
+    app.stdin.write('\n');
+    await shows('clinic: recent conversations (0)');
+  });
+
   it('says why a key does nothing in this view instead of ignoring it', async () => {
     const backend = new FakeBackend([row('clinic')]);
     app = render(<App backend={backend} tickMs={60_000} />);
@@ -710,3 +717,42 @@ describe('keys pressed while a view loads', () => {
   });
 });
 
+
+describe('the table at every width', () => {
+  const rows = [
+    row('clinica-dental-sonrisa-feliz', { name: 'Clínica Dental Ruzafa 歯科医院 🦷' }),
+    row('pets', { name: 'Sydney Pet Groomers & Mobile Dog Wash Co.', pm2: 'waiting restart', restarts: 14 }),
+    row('demo', { name: 'Sonrisa Dental', escalations: 2 }),
+  ];
+  const sized = (columns: number) => {
+    app = render(<App backend={new FakeBackend(rows)} tickMs={60_000} />);
+    Object.defineProperty(app.stdout, 'columns', { get: () => columns });
+    Object.defineProperty(app.stdout, 'rows', { get: () => 30 });
+    app.stdout.emit('resize');
+  };
+
+  it('at 200 columns the business names are whole beside the log (NAME grew into the free room)', async () => {
+    sized(200);
+    await shows('log wr-gw-pets');
+    expect(frame()).toContain('Clínica Dental Ruzafa 歯科医院 🦷');
+    expect(frame()).toContain('Sydney Pet Groomers & Mobile Dog Wash Co.');
+    // The crash loop's state is whole too, not "waiting …".
+    expect(frame()).toMatch(/▶pets .* waiting restart /);
+    for (const line of frame().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(200);
+  });
+
+  it.each([200, 150, 120, 100, 80, 60])('at %i columns every row fits, and a column is shown whole or not at all', (width) => {
+    app = render(<TenantTable rows={rows} selected={0} height={10} width={width} now={Date.now()} />);
+    Object.defineProperty(app.stdout, 'columns', { get: () => width });
+    app.rerender(<TenantTable rows={rows} selected={0} height={10} width={width} now={Date.now()} />);
+    const lines = frame().split('\n');
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(width);
+    // Headers are never cut ("CPU M…"), and the ones that matter most are there at any width.
+    expect(lines[0]).not.toContain('…');
+    for (const head of ['ID', 'PM2', 'WHATSAPP', 'HAND', ...(width >= 80 ? ['WAIT', 'QUEUE'] : [])]) expect(lines[0]).toMatch(new RegExp(`(^| )${head}( |$)`));
+    expect(lines.find((l) => l.includes('pets'))).toMatch(width >= 100 ? /waiting restart/ : /waiting r…/);
+    expect(lines.find((l) => l.includes('clinica-dental-sonrisa-feliz '))).toBeTruthy();
+    if (width >= 150) expect(frame()).toContain('Sydney Pet Groomers & Mobile Dog Wash Co.');
+    if (width >= 200) expect(lines[0]).toMatch(/CPU MEM/);
+  });
+});

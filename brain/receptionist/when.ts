@@ -319,7 +319,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     // "is 4 too late?", "would 5 be ok": an hour asked about.
     scan(/\b(?:is|would|could) (\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:be )?(?:too (?:late|early)|ok|okay|alright|possible|free|available|good|fine|doable|any good|work)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "thursday morning? 10 would be great", "9 works for me": an hour said to suit.
-    scan(/\b(\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:would|will|should) (?:be )?(?:great|ideal|perfect|best|good|fine|better|lovely|ideal)\b| (?:works|suits|is (?:best|ideal|perfect|great|good|fine|better))\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+    // Only after a day, a part of one or a lead word: "the private one is better" names no hour.
+    scan(/(?<=(?:^ ?|\b(?:morning|afternoon|evening|tomorrow|today|tonight|\w+day|at|around|about|maybe|say|ok|okay|so|then|and|but|or|yes|yeah) ))(\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:would|will|should) (?:be )?(?:great|ideal|perfect|best|good|fine|better|lovely|ideal)\b| (?:works|suits|is (?:best|ideal|perfect|great|good|fine|better))\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }

@@ -97,7 +97,8 @@ export function nameInMessage(written: string, namesService: (text: string) => b
   const text = joinSurname(written);
   // Lower-casing keeps the offsets, so the lead-in found there is cut from the text as written.
   const strong = STRONG.exec(text.toLowerCase());
-  const rest = strong ? text.slice(strong.index + strong[0].length) : '';
+  // "de parte de la señora Rocío", "under Mrs Patel": a title is no part of the name.
+  const rest = strong ? text.slice(strong.index + strong[0].length).replace(/^(?:(?:la|el)\s+)?(?:se[ñn]ora|se[ñn]or|sra|sr|srta|do[ñn]a|don|mrs|mr|ms|miss|dr)\.?\s+(?=\p{L})/iu, '') : '';
   for (const after of strong ? [CLAUSE_AFTER_STRONG.exec(rest), AFTER_STRONG.exec(rest)] : []) {
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true, /name|nombre|llam|called/.test(strong![0])) : undefined;
     if (name) return name;
@@ -128,5 +129,17 @@ export function signedInLowerCase(written: string, known: (word: string) => bool
   if (!m) return undefined;
   const words = normalize(m[1]!).split(' ');
   if (words.some((w) => /^x+$/.test(w) || NOT_NAMES.has(w) || VOCATIVES.has(w) || known(w))) return undefined;
+  return extractName(m[1]!);
+}
+
+/** "soy lupita", "its hugh", "i'm sam o'neill": the whole message introduces the writer, in lower case. */
+const SELF_ALONE = /^(?:hi |hey |hola |buenas )?(?:it'?s|it is|i'?m|i am|this is|soy|me llamo)\s+(\p{Ll}[\p{Ll}'’-]{2,}(?:\s+\p{Ll}[\p{Ll}'’-]{2,})?)\s*[.!]?$/u;
+
+/** The name of a message that only says who writes, in lower case; `known` as for signedInLowerCase ("its broken" is none). */
+export function selfInLowerCase(written: string, known: (word: string) => boolean): string | undefined {
+  const m = SELF_ALONE.exec(written.trim().normalize('NFC'));
+  if (!m) return undefined;
+  const words = normalize(m[1]!).split(/[\s']+/).filter(Boolean);
+  if (words.some((w) => /ing$/.test(w) || NOT_NAMES.has(w) || VOCATIVES.has(w) || (w.length > 2 && known(w)))) return undefined;
   return extractName(m[1]!);
 }

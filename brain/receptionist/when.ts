@@ -109,10 +109,10 @@ const NUMBER_RE = Object.fromEntries(
 /** "I'm at 12 Byres Road", "we live at 4 Elm Grove": a house number, not a time. */
 const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terrace|gardens|grove|mews|square)\\b';
 
-/** Ages: after "aged", "ages", "edad", or before "years old", "year olds", "años" (one or several, listed or as a span). */
-const AGES = /\b(?:(?:aged?|ages|edad(?:es)?(?: de)?) \d{1,2}(?: ?(?:and|&|-|to|or|y|e|o|a)? ?\d{1,2})*(?: (?:years?|yrs?|anos)(?: old)?)?|\d{1,2}(?: ?(?:and|&|-|to|or|y|e|o|a)? ?\d{1,2})* ?(?:years? old|yrs? old|year olds?|yr olds?|anos|anitos))\b/g;
+/** Ages: a list after kids ("2 kids (9 and 11)"), after "aged", "ages", "edad", or before "years old", "year olds", "años" (one or several, listed or as a span). */
+const AGES = /(?<=\b(?:kids?|children|boys|girls|sons|daughters|ninos|ninas|hijos|hijas) )\d{1,2}(?: ?(?:and|&|y|e) ?\d{1,2})+\b(?! ?(?:am|pm|h|hs)\b)|\b(?:(?:aged?|ages|edad(?:es)?(?: de)?) \d{1,2}(?: ?(?:and|&|-|to|or|y|e|o|a)? ?\d{1,2})*(?: (?:years?|yrs?|anos)(?: old)?)?|\d{1,2}(?: ?(?:and|&|-|to|or|y|e|o|a)? ?\d{1,2})* ?(?:years? old|yrs? old|year olds?|yr olds?|anos|anitos))\b/g;
 /** Whom or what a number counts: "for 2 adults", "3 kids", "the 3 of us": no time and no day. */
-const PEOPLE = 'people|persons|personas|pax|adults?|kids?|children|boys|girls|guests|of us|of them|ninos|ninas|adultos|invitados|chicos|chicas';
+const PEOPLE = 'people|persons|personas|ppl|pax|adults?|kids?|children|boys|girls|guests|of us|of them|ninos|ninas|adultos|invitados|chicos|chicas';
 
 /** Patterns built once, with the word lists above spliced in. */
 const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|u do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|(?:${PEOPLE})\\b|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
@@ -243,7 +243,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   };
   // "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12": both ends of a span are times, the end's am/pm the start's too.
   for (const m of s.matchAll(SPAN[language])) {
-    const [h1, m1, h2, m2, meridiem] = [Number(m[1] ?? m[3] ?? m[5]), Number(m[2] ?? m[4] ?? m[6] ?? 0), Number(m[7]), Number(m[8] ?? 0), m[9]?.trim()];
+    // "de las 6 a las 7 y media": the end's half or quarter.
+    const [h1, m1, h2, m2, meridiem] = [Number(m[1] ?? m[3] ?? m[5]), Number(m[2] ?? m[4] ?? m[6] ?? 0), Number(m[7]), Number(m[8] ?? (m[10] ? (m[10].includes('media') ? 30 : 15) : 0)), m[9]?.trim()];
     const [a, b] = [clock(h1, m1, h1 <= h2 ? meridiem : undefined), clock(h2, m2, meridiem)];
     if (a === 'bad' || b === 'bad') bad = true;
     else hits.push({ at: m.index, end: m.indices![7]![0], minutes: a.minutes, certain: a.certain }, { at: m.indices![7]![0], end: m.index + m[0].length, minutes: b.minutes, certain: b.certain, spanEnd: true });
@@ -317,6 +318,9 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(\d{1,2})(?:[:.](\d{2}))?(?= or (?:so|thereabouts)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
     // "is 4 too late?", "would 5 be ok": an hour asked about.
     scan(/\b(?:is|would|could) (\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:be )?(?:too (?:late|early)|ok|okay|alright|possible|free|available|good|fine|doable|any good|work)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+    // "thursday morning? 10 would be great", "9 works for me": an hour said to suit.
+    // Only after a day, a part of one or a lead word: "the private one is better" names no hour.
+    scan(/(?<=(?:^ ?|\b(?:morning|afternoon|evening|tomorrow|today|tonight|\w+day|at|around|about|maybe|say|ok|okay|so|then|and|but|or|yes|yeah) ))(\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:would|will|should) (?:be )?(?:great|ideal|perfect|best|good|fine|better|lovely|ideal)\b| (?:works|suits|is (?:best|ideal|perfect|great|good|fine|better))\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
@@ -378,7 +382,7 @@ const JOIN_EN = `to|${JOIN_AFTER_WEEKDAY}`;
 const JOIN_ES = 'a|hasta';
 const SPAN_JOIN = new RegExp(`^\\s*(?:${JOIN_EN}|${JOIN_ES})\\s*(?:las?\\s+)?$`);
 /** A span said with its lead-in: "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12", "desde las 5 hasta las 7". */
-const SPAN = perLanguage((weekday) => new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_EN})|(?:${weekday}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_AFTER_WEEKDAY}))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:${JOIN_ES})) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg'));
+const SPAN = perLanguage((weekday) => new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_EN})|(?:${weekday}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_AFTER_WEEKDAY}))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:${JOIN_ES})) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?( y media| y cuarto)?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg'));
 
 /** Two clock times joined as one span, as a range wish (the end without am/pm after the start). */
 function spanOf(s: string, times: readonly TimeHit[]): RangeWish | undefined {
@@ -513,7 +517,7 @@ const PAST_AFTER = /^ (?:pasado|ago)\b/;
  * "next week thursday", "la semana que viene el viernes", "Wednesday next week", "el jueves la próxima semana": the
  * week said beside the weekday is the week it falls in, even while this week's one is still ahead.
  */
-const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana (?:que|q) viene|(?:la )?proxima semana|(?:la )?semana proxima)';
+const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana (?:que|q) (?:viene|entra)|(?:la )?proxima semana|(?:la )?semana proxima)';
 const NEXT_WEEK_BEFORE = new RegExp(`\\b${NEXT_WEEK}(?: on| on the| el| the)? $`);
 const NEXT_WEEK_SAID = new RegExp(NEXT_WEEK);
 const NEXT_WEEK_AFTER = new RegExp(`^ (?:of |on |in |de |en )?(?:the )?${NEXT_WEEK}\\b`);
@@ -741,7 +745,7 @@ function readWhen(text: string, language: Language, now: DateTime): When {
   }
   if (!result.date && /\btonight\b|\besta noche\b/.test(s)) result.date = iso(today);
 
-  if (/\b(next week|la semana (?:que|q) viene|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
+  if (/\b(next week|la semana (?:que|q) (?:viene|entra)|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   else if (/\b(this week|esta semana|this weekend|at the weekend|on the weekend|este finde|este fin de semana|el finde|el fin de semana)\b/.test(s)) result.week = today.startOf('week').toISODate()!;
   else if (/\b(next weekend|el finde que viene|el fin de semana que viene)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   const part = partOfDay(s);

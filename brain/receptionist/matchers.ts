@@ -13,6 +13,9 @@ const STOPWORDS = new Set(
   'a an the i me my we you your is are do does can could would to for of on in at and or with what when where how much many it this that please want need like book make get have some any un una el la los las de del en con para por que y o mi me quiero necesito hay tienen'.split(' '),
 );
 
+/** A service's name or alias as words, without what its brackets add ("Lavado completo (interior y exterior)"). */
+export const nameCore = (t: string) => normalize(t.replace(/\([^)]*\)/g, ' ')).replace(/-/g, ' ');
+
 /** Text to be matched literally inside a regular expression. */
 const escapeRegExp = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -191,6 +194,39 @@ export class ServiceMatcher {
   undecided(text: string): Service[] {
     return this.reading(text, true).undecided;
   }
+
+  /**
+   * "the full wash on the suv" where "Lavado completo camioneta o SUV" is the full wash of an SUV, "la clase de 9 hoyos"
+   * where "Clase en el campo (9 hoyos)" is a class, "Full valet 4x4 or SUV" beside "Full valet": of services a message
+   * could mean, one whose name holds another's name or alias is that one made specific. It is the one meant when the
+   * message names it by more than the words they share (its own alias, or its whole name); the general one drops out.
+   */
+  specific(candidates: readonly Service[], text: string): Service[] {
+    if (candidates.length < 2 || this.narrowing) return [...candidates];
+    const n = ` ${nameCore(text)} `;
+    const general = new Set<string>();
+    for (const a of candidates) {
+      const terms = [a.name, ...a.aliases].map(nameCore).filter((t) => t.length >= 3);
+      for (const b of candidates) {
+        if (a === b || general.has(b.id) || !terms.some((t) => ` ${nameCore(b.name)} `.includes(` ${t} `))) continue;
+        const rest = terms.reduce((x, t) => x.split(` ${t} `).join('   '), n);
+        if (n.includes(` ${nameCore(b.name)} `) || this.namedIn(rest).some((s) => s.id === b.id)) general.add(a.id);
+      }
+    }
+    const left = candidates.filter((s) => !general.has(s.id));
+    return left.length > 0 ? left : [...candidates];
+  }
+
+  /** The services the words left after a general name is taken out still name as written, without narrowing again. */
+  private namedIn(rest: string): Service[] {
+    this.narrowing = true;
+    try {
+      return this.find(rest, false);
+    } finally {
+      this.narrowing = false;
+    }
+  }
+  private narrowing = false;
 
   private reading(text: string, typos: boolean): { services: Service[]; undecided: Service[] } {
     const named = this.named(text);

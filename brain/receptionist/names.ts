@@ -110,3 +110,23 @@ export function nameInMessage(written: string, namesService: (text: string) => b
   }
   return undefined;
 }
+
+/** Words said to whoever answers, not who writes: "…at 3, mate", "…a las 5, amiga". */
+const VOCATIVES = new Set(
+  'mate mates bro bruh dude pal buddy hun hon babe love luv darling sir madam maam guys folks team lads amigo amiga amigos amigas guapa guapo tia tio wey guey mija mijo compa chicos chicas gente senor senora jefe jefa crack hermano hermana cielo reina'.split(' '),
+);
+/** One or two lower-case words that close a message after a comma or a dash ("…6.30am pls, jade", "… - tom x"). */
+const SIGNED_LOWER = /[,\u2013-]\s*(\p{Ll}{3,14}(?:\s+\p{Ll}{3,14})?)(?:\s+x{1,3})?\s*[.!]?\s*$/u;
+
+/**
+ * "express session tuesday 6.30am pls, jade": a request signed with a name in lower case. `known` says whether a word
+ * is something else the business or the language knows (a day, a service, a yes, everyday talk); any such word makes
+ * the close no name. The caller checks the words before it ask for something.
+ */
+export function signedInLowerCase(written: string, known: (word: string) => boolean): string | undefined {
+  const m = SIGNED_LOWER.exec(written.normalize('NFC'));
+  if (!m) return undefined;
+  const words = normalize(m[1]!).split(' ');
+  if (words.some((w) => /^x+$/.test(w) || NOT_NAMES.has(w) || VOCATIVES.has(w) || known(w))) return undefined;
+  return extractName(m[1]!);
+}

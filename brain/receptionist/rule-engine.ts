@@ -7,12 +7,13 @@ import { applyChange, samePending, type BookingFlow, type CancelFlow, type Pendi
 import { severalBookings, withoutNumberedNames } from './several.js';
 import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
-import { nameInMessage } from './names.js';
+import { nameInMessage, signedInLowerCase } from './names.js';
+import { isEverydayWord } from './vocabulary.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { escalationSummary, type EscalationReason } from '../domain/staff-words.js';
-import { serviceForParty, sharesServiceWord } from './matchers.js';
+import { nameCore, serviceForParty, sharesServiceWord } from './matchers.js';
 import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, spanStart, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
@@ -38,8 +39,10 @@ function read(turn: Turn): Reading {
     // "not friday, saturday", "the haircut, not the colour": what is ruled out is not read.
     const text = withoutExclusions(turn.text);
     const found = turn.services.find(text);
-    // Several services said: the ones asked for, of which one is the service and more are asked between.
-    const open = refined(turn, text, found.length > 0 ? wished(turn, text, turn.services.undecided(text)) : turn.services.undecided(text));
+    // Several services said: the ones asked for, of which one is the service and more are asked between; of a general
+    // service and one made specific that the message names by its own words, the matcher keeps the specific.
+    const undecided = turn.services.undecided(text);
+    const open = turn.services.specific(found.length > 0 ? wished(turn, text, undecided) : undecided, text);
     // "mesa para 2 el viernes": a business that sells tables by size is told the size, not the service's name.
     const service = open.length === 1 ? open[0] : open.length > 1 ? undefined : (found[0] ?? serviceForParty(turn.tools.profile.services, text));
     // "how much for a one to one": a number in a service's name is no time.
@@ -49,32 +52,7 @@ function read(turn: Turn): Reading {
 }
 
 /** Whether the message holds the service's name or one of its aliases, word for word. */
-const namedAsWritten = (turn: Turn, service: Service) => [service.name, ...service.aliases].map(core).some((t) => t.length >= 3 && ` ${core(turn.text)} `.includes(` ${t} `));
-
-/** A service's name or alias as words, without what its brackets add ("Lavado completo (interior y exterior)"). */
-const core = (t: string) => normalize(t.replace(/\([^)]*\)/g, ' ')).replace(/-/g, ' ');
-
-/**
- * "the full wash on the suv" where "Lavado completo camioneta o SUV" is the full wash of an SUV, "la clase de 9 hoyos"
- * where "Clase en el campo (9 hoyos)" is a class, "semi private lesson" beside "Private lesson": of services a message
- * could mean, one whose name holds another's name or alias is that one made specific. It is the one meant when the
- * message names it by more than the words they share (its own alias, or its whole name).
- */
-function refined(turn: Turn, text: string, open: Service[]): Service[] {
-  if (open.length < 2) return open;
-  const n = ` ${core(text)} `;
-  const general = new Set<string>();
-  for (const a of open) {
-    const terms = [a.name, ...a.aliases].map(core).filter((t) => t.length >= 3);
-    for (const b of open) {
-      if (a === b || general.has(b.id) || !terms.some((t) => ` ${core(b.name)} `.includes(` ${t} `))) continue;
-      const rest = terms.reduce((x, t) => x.split(` ${t} `).join('   '), n);
-      if (n.includes(` ${core(b.name)} `) || turn.services.find(rest, false).some((s) => s.id === b.id)) general.add(a.id);
-    }
-  }
-  const left = open.filter((s) => !general.has(s.id));
-  return left.length > 0 ? left : open;
-}
+const namedAsWritten = (turn: Turn, service: Service) => [service.name, ...service.aliases].map(nameCore).some((t) => t.length >= 3 && ` ${nameCore(turn.text)} `.includes(` ${t} `));
 
 /** The message as the date and time rules read it: "30 min lessons", "a one to one" are services, not a length or an hour. */
 const dateTexts = new WeakMap<Turn, string>();
@@ -208,7 +186,18 @@ function unclearQuestion(turn: Turn, when: When): string {
 }
 
 /** The name a message gives along the way; words that name one of the services are no name ("for English"). */
-const givenName = (turn: Turn) => nameInMessage(turn.text, (words) => turn.services.find(words, false).length > 0);
+const givenName = (turn: Turn) => nameInMessage(turn.text, (words) => turn.services.find(words, false).length > 0) ?? signedName(turn);
+
+/** "express session tuesday 6.30am pls, jade": a request for a day, a time or a service, signed in lower case. */
+function signedName(turn: Turn): string | undefined {
+  const cut = turn.text.search(/[,\u2013-][^,\u2013-]*$/);
+  if (cut <= 0) return undefined;
+  const before = turn.text.slice(0, cut);
+  const asked = parseWhen(before, turn.language, turn.tools.now);
+  if (!asked.date && asked.time === undefined && turn.services.find(before, false).length === 0) return undefined;
+  const timely = (w: string) => { const at = parseWhen(w, turn.language, turn.tools.now); return Boolean(at.date || at.time !== undefined || at.part || at.week || at.unclear); };
+  return signedInLowerCase(turn.text, (w) => isEverydayWord(w) || keywordIntents(w).length > 0 || isAffirmative(w) || isNegative(w) || timely(w) || turn.services.find(w).length > 0);
+}
 /** The name a reply opens with before a comma or "and", when that clause says nothing about when or what. */
 function leadingName(turn: Turn): string | undefined {
   const m = /^([^,;]+?)\s*(?:[,;]|\s(?:and|y|e)\s)/u.exec(turn.text.trim());
@@ -491,9 +480,11 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const sameTime = SAME_TIME.test(turn.normalized) && e.when.time === undefined;
   if (!flow.date && !e.when.date && ((e.when.time !== undefined && ADD_ON.test(turn.normalized)) || sameTime || SAME_DAY.test(turn.normalized))) {
     const latest = (await myBookings(turn)).sort((a, b) => b.bookingId - a.bookingId)[0];
-    // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
-    const time = Number(latest?.start.slice(11, 13)) * 60 + Number(latest?.start.slice(14, 16));
-    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), e.when.time !== undefined || sameTime ? time : flow.time, false];
+    if (latest) {
+      // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
+      const time = Number(latest.start.slice(11, 13)) * 60 + Number(latest.start.slice(14, 16));
+      [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), e.when.time !== undefined || sameTime ? time : flow.time, false];
+    }
   }
   const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;

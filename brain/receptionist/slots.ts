@@ -73,9 +73,19 @@ const SHIFT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1
 const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,4}back|delay\w*|retras\w*|atras[aeo]\w*)\b/;
 const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,4}forward|move\w* ([\w']+ ){0,4}forward|adelant\w*)\b/;
 
+/**
+ * "the day after tomorrow", "the week after", "after work", "el día después": an "after" or "before" that places a day
+ * or a part of one, no way to move a time.
+ */
+const PLACING = /\b(?:(?:the )?(?:day|week|weekend|month) (?:after|before)|(?:dia|semana|finde|mes) (?:de )?(?:despues|antes)|(?:after|before) (?:tomorrow|work|school|lunch|dinner|class|training|practice)|(?:despues|antes) del? (?:trabajo|colegio|cole|comer|almuerzo|clase|entreno)|after that|despues de eso)\b/g;
+/** "a court for 90 mins", "una pista por una hora", "una sesión de media hora": a length the booking lasts. */
+const LASTING = /\b(?:for|por|durante|de)\s*$/;
+
 /** Minutes a message moves the time agreed by (negative: earlier), or undefined when it moves none. */
-export function timeShift(normalized: string): number | undefined {
-  const m = SHIFT_AMOUNT.exec(normalized);
+export function timeShift(written: string): number | undefined {
+  const normalized = written.replace(PLACING, ' ');
+  // The first amount that is no length of the booking: "for 2 hours, can we start an hour earlier".
+  const m = [...normalized.matchAll(new RegExp(SHIFT_AMOUNT.source, 'g'))].find((a) => !LASTING.test(normalized.slice(0, a.index)));
   const later = LATER.test(normalized);
   if (!m || later === EARLIER.test(normalized)) return undefined;
   const amount = m[1] !== undefined ? Number(m[1]) : SHIFT_WORDS[m[2]!]!;

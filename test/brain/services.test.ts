@@ -61,6 +61,18 @@ describe('a word that sets one service apart from its kind picks it', () => {
     expect(ids(wash, 'full valet friday')).toEqual(['valet']);
   });
 
+  it('of a general service and one whose name holds its name, the specific one when named by its own words', () => {
+    const wash = matcher(WASH);
+    const [valet, suv] = ['valet', 'valet-4x4'].map((id) => services(WASH).find((s) => s.id === id)!);
+    expect(wash.specific([valet!, suv!], 'the full wash on the suv').map((s) => s.id)).toEqual(['valet-4x4']);
+    expect(wash.specific([valet!, suv!], 'full valet 4x4 or suv').map((s) => s.id)).toEqual(['valet-4x4']);
+    // Only the words they share: both stay, and the customer is asked.
+    expect(wash.specific([valet!, suv!], 'a full valet').map((s) => s.id)).toEqual(['valet', 'valet-4x4']);
+    // What brackets add is no part of the name a message must say.
+    const golf = services('  - {id: clase, name: Clase, aliases: [leccion], duration: 60}\n  - {id: campo, name: Clase en el campo (9 hoyos), aliases: [9 hoyos], duration: 120}');
+    expect(new ServiceMatcher(golf).specific(golf, 'la clase de 9 hoyos el sabado').map((s) => s.id)).toEqual(['campo']);
+  });
+
   it('a word only one service has, said beside the word of a kind several share', () => {
     const bowling = matcher(BOWLING);
     expect(ids(bowling, 'reservame una partida infantil pa mi hijo a las 4')).toEqual(['kids']);

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/helpers/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -6,6 +8,11 @@ export default defineConfig({
     // Ink renders only the last frame when it believes it runs in CI; 'CI' merely being set counts.
     env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: on CI's 2 cores, one file at a time. Every file
+    // keeps its own WR_HOME, ports, PM2 daemon and PostgreSQL cluster (test/helpers/home.ts), and much of
+    // the suite waits on child processes, so two files at once use both cores.
+    maxWorkers: Math.max(2, os.availableParallelism()),
+    sequence: { sequencer: LongestFirst },
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -174,7 +174,11 @@ export class IntentClassifier {
     // "can you service my boiler" to a bike shop, "me arregláis el móvil?" to a physio: another trade's thing, asked of this one;
     // "cuánto cuesta un seguro de coche" to a rehearsal studio, when the models hesitate: some trade's thing, not this one's.
     const things = withoutKeywords(text);
-    const elsewhere = this.vocabulary.strays(things) || this.vocabulary.straysToTrade(things);
+    // Some trade's words are everyday words too ("old", "take", "trabajo", "hijo" sit in 1 of 8 out-of-scope lines): they
+    // tell another trade while the models hesitate, or in a price question, whose form is the same whatever thing it prices
+    // ("cuánto cuesta un tatuaje" to a dermatologist, services at 0.97), not against a sure reading of other words ("can i
+    // bring my 8 yr old" is the FAQ's at 0.71).
+    const elsewhere = this.vocabulary.strays(things) || ((model.score < SURE || PRICE.test(text)) && this.vocabulary.straysToTrade(things));
     // "vendéis móviles libres?" to a dentist: a weak guess at a booking, with no word asking for one, is no better — not when
     // the models hear out of scope about as strongly, nor when the thing asked of is another trade's.
     const weakBooking = TRANSACTIONAL.has(intent) && model.hints.length === 0 && model.score < SURE;
@@ -526,8 +530,11 @@ const ASKS_OFFER = /^((hi|hey|hello|hola|buenas|y|and|also|so|ok|oye) )*((do|doe
  */
 const WAY_HERE = /\b(way|station|stations|tube|metro|subway|mrt|lrt|underground|luas|dart|bus|buses|stop|tram|train|parking|car park|carpark|landmark|entrance|branch|branches|to you|your|estacion|parada|tren|tranvia|aparcamiento|parking|estacionamiento|parqueadero|subte|colectivo|referencia|entrada|sucursal|sucursales|sede|sedes|de ustedes|vuestr[oa]s?)\b/;
 
-/** Asking how to say, spell or translate something. */
-const ABOUT_WORDS = /\b(how (do|would|can) (i|you|u|we) (say|spell|pronounce|write)|what s the word for|(como|cómo) se (dice|escribe|pronuncia)|como (digo|escribo|pronuncio)|translat\w+|traduc\w+)\b/;
+/**
+ * Asking how to say, spell or translate something: translating into a language ("translate hello into french", "traducime esto
+ * al francés"), not someone who translates ("can i bring my daughter to translate") nor a translation the business does.
+ */
+const ABOUT_WORDS = /\b(how (do|would|can) (i|you|u|we) (say|spell|pronounce|write|translate)|what s the word for|(como|cómo) se (dice|escribe|pronuncia|traduce)|como (digo|escribo|pronuncio|traduzco)|(translat|traduc)\w*\b.{0,60}\b(into|to|in|al|en) (english|spanish|french|german|italian|portuguese|japanese|chinese|arabic|russian|ingles|espanol|castellano|frances|aleman|italiano|portugues|japones|chino|arabe|ruso|[a-z]+ese|[a-z]+ish))\b/;
 /** Words that ask for a booking in so many words: "quiero cita", "necesito una hora", "I'd like to book", "book me a session". */
 const NEW_BOOKING = /\b((quiero|quisiera|queria|necesito|me gustaria|pedir|dame|me das|me dais) (una )?(nueva )?(cita|reserva|hora|turno)|(book|make) (me )?(a|an|another) (new )?(appointment|booking|session|slot)|(i d|id|i would|i want to|i wanna) (like to )?book)\b/;
 const AVAILABILITY = /\b(earliest|soonest|next available|first available|next free|(proxima|primera) hora (libre|disponible)|primer hueco)\b/;

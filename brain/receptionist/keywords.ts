@@ -54,6 +54,35 @@ export const WALK_IN =
 const FAQ_WORDS =
   /^(what if|what happens if|y si|que pasa si)\b|\b((do|should|must|can|will) (i|we) (need to |have to )?(bring|wear|fast|eat|shave|wash|prepare|avoid)|what (should|do) (i|we) (bring|wear)|(tengo|tenemos|hay) que (traer|llevar|ir|venir|estar|vestir)\b.*\b(ayunas|sin|con)|en ayunas|(vengo|voy|ir|venir|vamos) (sin|con) (crema|maquillaje|comer|desayunar|el pelo)|que (tengo|hay|tenemos) que (traer|llevar)|included|include|includes|incluye|incluyen|incluido|incluida|(pay|paying|pagar|pago) (by|with|in|con|en|a|por) (card|cash|instalments|installments|tarjeta|efectivo|plazos|bizum)|instalments|installments|a plazos|(lo|la|los|las) cubre el seguro|payment plans?|how (do|can|should|would) (i|we) pay\b|(como|cómo) (se )?(paga|pago|pagamos|puedo pagar|podemos pagar)\b|(formas?|metodos?|medios?) de pago|payment (methods?|options))\b/;
 
+/**
+ * Not a day, a time of day, a medium or a language: "are you on X or Y" asks a street; "are you in on saturday or sunday" asks the
+ * hours, "is the class on zoom or in person" the offer.
+ */
+const NOT_A_PLACE = '(?!((on|in|at|by|the|a|an)\\b|(person|online|zoom|whatsapp|instagram|facebook|phone|video|english|spanish|ingles|espanol|castellano|persona|linea|today|tomorrow|tonight|the weekend|weekends?|this|next|mon|tue|wed|thu|fri|sat|sun|holiday|morning|afternoon|evening|manana|tarde|noche|mediodia|semana|lunes|martes|miercoles|jueves|viernes|sabado|domingo|finde|fin de|feriado|festivo|hoy|verano|invierno|agosto|navidad)[a-z]*\\b))';
+
+/**
+ * Where the business is in other words than "where": the closest stop or station, which of two streets or areas it is on or
+ * near ("are you on X or Y", "¿quedan por la 10 o por la avenida?", "¿estáis cerca del Corte Inglés?"), how to get to it or to
+ * its own place from somewhere ("how do i get to you from the station", "how do we get to the range from the airport").
+ */
+const WHICH_WAY = new RegExp(
+  '\\b(closest (\\w+ )?(stop|station|tube|metro|subway|train|bus|parking|car park|carpark|landmark|entrance|branch)|closest to (you|your)|subway|underground|(bus|tram|train|metro|subway) stop|parada (de|del)' +
+    '|(are|r) (you|u|ya)( guys| all)? (near|close to|far from|nearby)\\b|(estan|estais|esta|quedan|queda) (cerca|lejos) (de|del)\\b' +
+    `|(are|r) (you|u|ya)( guys| all)? (on|in|at|by) (the )?${NOT_A_PLACE}[a-z0-9]+( [a-z0-9]+)? or( (on|in|at|by))? |(is|s) (the|your) (studio|shop|office|clinic|salon|place|club|school|workshop|garage|centre|center|gym|store|branch|practice|surgery|building|court|courts|range|field|pool) (on|in|at|near|by) ${NOT_A_PLACE}[a-z0-9]+( [a-z0-9]+)? or( (on|in|at|near|by))? ` +
+    `|(estan|estais|esta|quedan|queda|se encuentran) (en|por|sobre) (la |el |los |las )?${NOT_A_PLACE}[a-z0-9]+( [a-z0-9]+)? o (en |por |sobre )?|(quedan|queda|estan|estais) (sobre|por) (la|el) ${NOT_A_PLACE}[a-z0-9]+` +
+    '|(get|getting|go|drive|walk) (to|over to) (you|u|ya|your (place|studio|shop|office|clinic|club|salon|school|workshop|garage|centre|center|premises))\\b' +
+    '|how (do|can|would|should) (i|we) get to (the|your) [a-z]+( [a-z]+)? from)\\b',
+);
+
+/**
+ * "you guys work memorial day?", "are you working on bank holidays", "¿trabajáis los festivos?", "atienden el domingo?": whether
+ * the business works on a day is its hours.
+ */
+const WORKS_ON = new RegExp(
+  '\\b(you|u|ya)( guys| all| folks| lot)? (work|working|open)( on| over)? (today|tomorrow|tonight|(this|next) (week|weekend|[a-z]+day)|weekends?|holidays?|the holidays|bank holidays?|public holidays?|(mon|tues|wednes|thurs|fri|satur|sun)days?|[a-z]+ day|christmas|xmas|easter|new years?( eve| day)?|boxing day|thanksgiving)\\b' +
+    '|\\b(trabajan|trabajais|trabajas|atienden|atendeis|atendes|atiendes) (hoy|manana|durante|festivos?|feriados?|(el|los|este|esta) (lunes|martes|miercoles|jueves|viernes|sabados?|domingos?|fin|finde|festivos?|feriados?|dia|\\d))\\b',
+);
+
 const OWN_BOOKING_STANDS =
   /\b((did|has|have) (my|our) (\w+ ){1,6}(go|gone|get|got|been) (through|confirmed|accepted)|(is|are) (my|our) (\w+ ){1,5}still (on|happening|booked|going ahead|confirmed)|(sigue|siguen) (en pie|vigentes?|confirmad[oa]s?)\b.{0,40}\b(mi|mis|nuestr[oa]s?)|\b(mi|mis|nuestr[oa]s?)\b.{0,40}\b(sigue|siguen) (en pie|vigentes?|confirmad[oa]s?)|(me|nos) (confirmais|confirman|confirmas|confirma|confirmeis|confirmen|confirmes) si (tengo|tenemos|tiene)|(check|see|look) if (there is|theres|there s|i have|i ve got|we have) .{0,30}under (my|our) name|(what s|whats|what is|tell me|remind me of) the (time|day|date) (of|for) (my|our)\b)/;
 
@@ -70,7 +99,11 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   // anymore", "ya no necesito la cita", "el hueco del jueves podéis dárselo a otro".
   ['cancel', /(?<!\b(if|what if|in case|si|y si|en caso de que) (i|we|yo|nosotros)? ?)\b((won t|wont|will not) make it\b(?! (in )?time)|(drop|scratch|release|free up|give away) (the|my|our|his|her|that|this) (\w+ ){0,2}(court|booking|appointment|appt|slot|lesson|session|class|reservation|spot|place)s?|(won t|wont|will not|don t|dont|do not) need (the|my|our|that|this) (\w+ ){0,2}(court|booking|appointment|appt|slot|lesson|session|class|reservation|spot|place|consultation)s? (any ?more|after all)|ya no (necesito|necesitamos|voy a necesitar|vamos a necesitar|hace falta) (la|el|mi|nuestra|nuestro) (\w+ ){0,2}(cita|consulta|hueco|reserva|turno|clase|sesion|hora)|(podeis|pueden|puedes|podes) (darselo|darsela|darle|dar) (el hueco |la hora |la cita |el turno )?a otr[oa])\b/],
   ['book', /\b(book|booking|appointment|appt|reserve|reservation|schedule|availability|available|slots?|anything free|free on|fit me in|fit (my|the|our) \w+ in|(can|could) (i|we) get in|earliest|soonest|next available|first available|(proxima|primera) hora (libre|disponible)|hora disponible|lo antes posible|cuanto antes|asap|(hay|tienen|tienes|tenes|teneis) lugar|lugar para|mesa para|table for|party of|seriamos|apart(ar|ame|en|as|a|ais) (una )?mesa|dar(me)? (una )?hora|me (das|dais|puedes dar|podes dar|puede dar|pueden dar) (una )?hora|openings|an opening|any opening|spaces?( left| for| on| this| free)|any (spots?|spaces?|room|gaps?)|apunt(a|as|ais|ame|adme|arme|eis|en)|me (reservas|reservais|guardas|guardais)|(quiero|quisiera|queria|necesito|necesitaria|me gustaria) (pedir|reservar|agendar|sacar)(le|les|me|nos)?|que (lo|la|le|me|nos) (valoren|valoreis|valore|vean|revisen|reviseis)|pedir (un|una) |squeeze (me |us |him |her )?in|(any|some|got|have you got|have you) (room|space)|come in|come by|pop in|drop (it|him|her|them|the \w+|my \w+) (off|in|round)|bring (the|my|our|his|her) \w+ (in|round|over)|(have|take) a look at|(sitio|hueco|plaza) para|turnos?|sacar (un )?turno|dar(me)? (un )?turno|get seen|puedo ir|pasarme|me da tiempo|apuntarme|que me (veais|vierais|atendais|mireis)|(id|i d|i would|i wanna|wanna|want to|i want to) (like to |love to )?(get|have|book|come)|get my \w+ (pierced|done|cut|fixed|seen)|quiero hacerme|me gustaria hacerme|(llevar|traer)(lo|la|le)|bring (him|her|it|them|my \w+) in|me (podeis|puedes|podrias) hacer|can you do (my|me)|cita|citas|reserv\w*|huecos?|disponibilidad|agendar|pedir hora|hay hora|me das hora|is there (any )?(room|space|availability)|(could|can|may) (i|we) (get|be) booked|(what|which) (times|slots|days|dates) (have you got|do you have|are (free|available|left|open)|you got)|puedo (llevar|traer|acercar) |anything (on|free|available|this|next|tomorrow|today|for (mon|tue|wed|thu|fri|sat|sun|tomorrow|today|this|next))|(algo|sitio) (libre|disponible|para (el |mañana|manana|hoy|esta|este|la semana|(el )?(lunes|martes|miercoles|jueves|viernes|sabado|domingo))))\b/],
+  ['hours', WORKS_ON],
   ['hours', /\b(hasta que hora|hasta cuando (estais|estan|abris|abren|esta abierto)|hours?|open|opening|opens|close|closing|closes|closed|shut|horario|horarios|abr(en|is|ir|e|ian)|abiert[oa]s?|cerr(ais|an|ar|ado|ados)|cierran|cierra)\b/],
+  // "closest subway stop?", "is the studio on bathurst or bloor", "¿estáis en la zona hotelera o en el centro?", "how do i get to you
+  // from temple meads": which street, area or stop, and the way to the business from somewhere.
+  ['location', WHICH_WAY],
   ['location', /\b(where|whereabouts|drop (me )?a pin|send (me )?(a |the )?pin|how far|que tan lejos|a cuanto (esta|estan|queda|quedan)|(en )?(que|which) (zona|barrio|area|part of)|address|located|location|directions|map|get there|find you|street|road|postcode|near you|nearest|tube|station|estacion|metro|cerca de|donde|direccion|ubicacion|ubicad[oa]s?|como llego|mapa|calle|se llega)\b/],
   // What to bring, wear or do before, what is included, how to pay, what happens if: the business's policies, whatever
   // service or price they name ("what if I can't make it on the day, do you still charge?").
@@ -80,6 +113,8 @@ const KEYWORDS: [TrainableIntent, RegExp][] = [
   ['greeting', GREETING],
   ['smalltalk', SMALLTALK_WORDS],
   ['book', BE_SEEN],
+  // "could i see someone on thursday", "can somebody see him this week", "¿podemos ir el jueves a las 5?": to be seen, or to go, on a day.
+  ['book', /\b((could|can|may) (i|we) see (someone|somebody|one of (you|your \w+))|(can|could) (someone|somebody|anyone) see (me|us|him|her|them|my \w+)|(puedo|podemos|podria|podriamos|podre|podremos) (ir|pasar|venir|pasarme|pasarnos) (el |este |esta |la |hoy|manana|pasado|(a )?las? \d)|(pueden|podeis|podes|podrian|podriais|puede) (recibirnos|recibirme|atendernos|atenderme|vernos|verme))\b/],
   ['book', WHEN_TO_COME],
   // "need tyres done", "want my brakes looked at": work wanted on something is a visit.
   ['book', /\b(need|needs|want|wanna|like) (my |the |a |an |some |our |his |her )?([a-z]+ ){0,2}(done|sorted|fixed|seen to|looked at|checked)\b/],

@@ -97,7 +97,8 @@ export function nameInMessage(written: string, namesService: (text: string) => b
   const text = joinSurname(written);
   // Lower-casing keeps the offsets, so the lead-in found there is cut from the text as written.
   const strong = STRONG.exec(text.toLowerCase());
-  const rest = strong ? text.slice(strong.index + strong[0].length) : '';
+  // "de parte de la señora Rocío", "under Mrs Patel": a title is no part of the name.
+  const rest = strong ? text.slice(strong.index + strong[0].length).replace(/^(?:(?:la|el)\s+)?(?:se[ñn]ora|se[ñn]or|sra|sr|srta|do[ñn]a|don|mrs|mr|ms|miss|dr)\.?\s+(?=\p{L})/iu, '') : '';
   for (const after of strong ? [CLAUSE_AFTER_STRONG.exec(rest), AFTER_STRONG.exec(rest)] : []) {
     const name = after && !/^(my|mi|su|your|the|la|el)$/i.test(after[1]!.split(/\s+/)[0]!) ? personName(after[1]!, namesService, true, /name|nombre|llam|called/.test(strong![0])) : undefined;
     if (name) return name;
@@ -109,4 +110,36 @@ export function nameInMessage(written: string, namesService: (text: string) => b
     if (name) return name;
   }
   return undefined;
+}
+
+/** Words said to whoever answers, not who writes: "…at 3, mate", "…a las 5, amiga". */
+const VOCATIVES = new Set(
+  'mate mates bro bruh dude pal buddy hun hon babe love luv darling sir madam maam guys folks team lads amigo amiga amigos amigas guapa guapo tia tio wey guey mija mijo compa chicos chicas gente senor senora jefe jefa crack hermano hermana cielo reina'.split(' '),
+);
+/** One or two lower-case words that close a message after a comma or a dash ("…6.30am pls, jade", "… - tom x"). */
+const SIGNED_LOWER = /[,\u2013-]\s*(\p{Ll}{3,14}(?:\s+\p{Ll}{3,14})?)(?:\s+x{1,3})?\s*[.!]?\s*$/u;
+
+/**
+ * "express session tuesday 6.30am pls, jade": a request signed with a name in lower case. `known` says whether a word
+ * is something else the business or the language knows (a day, a service, a yes, everyday talk); any such word makes
+ * the close no name. The caller checks the words before it ask for something.
+ */
+export function signedInLowerCase(written: string, known: (word: string) => boolean): string | undefined {
+  const m = SIGNED_LOWER.exec(written.normalize('NFC'));
+  if (!m) return undefined;
+  const words = normalize(m[1]!).split(' ');
+  if (words.some((w) => /^x+$/.test(w) || NOT_NAMES.has(w) || VOCATIVES.has(w) || known(w))) return undefined;
+  return extractName(m[1]!);
+}
+
+/** "soy lupita", "its hugh", "i'm sam o'neill": the whole message introduces the writer, in lower case. */
+const SELF_ALONE = /^(?:hi |hey |hola |buenas )?(?:it'?s|it is|i'?m|i am|this is|soy|me llamo)\s+(\p{Ll}[\p{Ll}'’-]{2,}(?:\s+\p{Ll}[\p{Ll}'’-]{2,})?)\s*[.!]?$/u;
+
+/** The name of a message that only says who writes, in lower case; `known` as for signedInLowerCase ("its broken" is none). */
+export function selfInLowerCase(written: string, known: (word: string) => boolean): string | undefined {
+  const m = SELF_ALONE.exec(written.trim().normalize('NFC'));
+  if (!m) return undefined;
+  const words = normalize(m[1]!).split(/[\s']+/).filter(Boolean);
+  if (words.some((w) => /ing$/.test(w) || NOT_NAMES.has(w) || VOCATIVES.has(w) || (w.length > 2 && known(w)))) return undefined;
+  return extractName(m[1]!);
 }

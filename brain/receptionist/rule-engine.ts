@@ -7,13 +7,14 @@ import { applyChange, samePending, type BookingFlow, type CancelFlow, type Pendi
 import { severalBookings, withoutNumberedNames } from './several.js';
 import { ABOUT_OFFER, PRICE, WHEN_TO_COME, finalRequest, keywordIntents } from './keywords.js';
 import { asksForHuman, asksToStopMessages, doubtsBot, isFrustrated, withoutChat } from './conversation.js';
-import { nameInMessage } from './names.js';
+import { nameInMessage, selfInLowerCase, signedInLowerCase } from './names.js';
+import { isEverydayWord } from './vocabulary.js';
 import { asksCancelPolicy, asksLatePolicy, extractName, hasNoWords, isAffirmative, isNegative, isUnsure, mentionsCancel, mentionsChange, mentionsReschedule, normalize, parseChoice, withoutExclusions } from './text.js';
 import { checkStart, freeStarts, requestBooking, requestCancel, requestReschedule, summarize, upcoming, type BookingSummary } from '../domain/bookings.js';
 import { escalateToHuman, settle } from './tools.js';
 import { escalationSummary, type EscalationReason } from '../domain/staff-words.js';
 import { nameCore, serviceForParty, sharesServiceWord } from './matchers.js';
-import { fillWhen, fillsRelative, timeShift, weekdayNear } from './slots.js';
+import { SAME_TIME, fillWhen, fillsRelative, timeShift, weekdayNear, yesThenQuestion } from './slots.js';
 import { localDateTime, parseWhen, resolveMeridiem, spanStart, type DayPart, type RangeWish, type When } from './when.js';
 import { zoneOf } from '../domain/zone.js';
 import { cached } from '../../core/memo.js';
@@ -185,7 +186,23 @@ function unclearQuestion(turn: Turn, when: When): string {
 }
 
 /** The name a message gives along the way; words that name one of the services are no name ("for English"). */
-const givenName = (turn: Turn) => nameInMessage(turn.text, (words) => turn.services.find(words, false).length > 0);
+const givenName = (turn: Turn) => nameInMessage(turn.text, (words) => turn.services.find(words, false).length > 0) ?? signedName(turn) ?? selfInLowerCase(turn.text, knownWord(turn));
+
+/** Whether a word is something the business or the language knows besides a name: a day or time, a service, a yes or no, everyday talk. */
+function knownWord(turn: Turn): (word: string) => boolean {
+  const timely = (w: string) => { const at = parseWhen(w, turn.language, turn.tools.now); return Boolean(at.date || at.time !== undefined || at.part || at.week || at.unclear); };
+  return (w) => isEverydayWord(w) || keywordIntents(w).length > 0 || isAffirmative(w) || isNegative(w) || timely(w) || turn.services.find(w).length > 0;
+}
+
+/** "express session tuesday 6.30am pls, jade": a request for a day, a time or a service, signed in lower case. */
+function signedName(turn: Turn): string | undefined {
+  const cut = turn.text.search(/[,\u2013-][^,\u2013-]*$/);
+  if (cut <= 0) return undefined;
+  const before = turn.text.slice(0, cut);
+  const asked = parseWhen(before, turn.language, turn.tools.now);
+  if (!asked.date && asked.time === undefined && turn.services.find(before, false).length === 0) return undefined;
+  return signedInLowerCase(turn.text, knownWord(turn));
+}
 /** The name a reply opens with before a comma or "and", when that clause says nothing about when or what. */
 function leadingName(turn: Turn): string | undefined {
   const m = /^([^,;]+?)\s*(?:[,;]|\s(?:and|y|e)\s)/u.exec(turn.text.trim());
@@ -194,7 +211,6 @@ function leadingName(turn: Turn): string | undefined {
   if (clause.date || clause.time !== undefined || clause.unclear || turn.services.find(m[1]!).length) return undefined;
   return extractName(m[1]!);
 }
-const SAME_TIME = /\b(same time|misma hora|that time|esa hora|esa misma hora)\b/;
 const SAME_DAY = /\b(same day|that day|(?:el )?mismo dia|ese (?:mismo )?dia)\b/;
 
 /** The one service of `choices` the text shares a word with, by a word the others do not have. */
@@ -420,11 +436,13 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
     flow.queue = rest;
     leads.set(turn, r.t('severalBookings', { list: plannedList(turn, plan) }));
   }
-  // "Pilar" when a name is awaited is the name, not a misspelt "pilates": only a service named as written counts.
+  // "Pilar", "soy Pilar Ruiz" when a name is awaited is the name, not a misspelt "pilates": only a service named as written
+  // counts in a reply that could be a name ("actually no, just the diagnostic visit" cannot).
   // "the later one works better" with "the works" a service's alias: once a service is chosen, a close spelling changes
   // it only said alone ("pedicur"); in a longer message only a service named as written does.
   const typoOnly = e.service && turn.services.find(withoutExclusions(turn.text), false).length === 0;
-  if (typoOnly && (flow.awaiting === 'name' || (flow.serviceId && turn.normalized.split(' ').length > 2))) e = { ...e, service: undefined };
+  // "aye that's grand" to "which service?": a yes or a no names no service, however close a word of it is spelt to one.
+  if (typoOnly && ((flow.awaiting === 'name' && turn.normalized.split(' ').length <= 3) || (flow.serviceId && turn.normalized.split(' ').length > 2) || isAffirmative(turn.normalized) || isNegative(turn.normalized))) e = { ...e, service: undefined };
   // "ok deep then", "no sorry, standard is fine": a change of mind may name the service by its first word only.
   const headWord = !e.service && e.undecided.length === 0 && flow.serviceId ? turn.services.byHeadWord(withoutExclusions(turn.text)) : undefined;
   // "3 then" where a name is awaited: an hour for the flow, no name.
@@ -468,9 +486,11 @@ async function advanceBooking(turn: Turn, flow: BookingFlow, shown?: PendingActi
   const sameTime = SAME_TIME.test(turn.normalized) && e.when.time === undefined;
   if (!flow.date && !e.when.date && ((e.when.time !== undefined && ADD_ON.test(turn.normalized)) || sameTime || SAME_DAY.test(turn.normalized))) {
     const latest = (await myBookings(turn)).sort((a, b) => b.bookingId - a.bookingId)[0];
-    // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
-    const time = Number(latest?.start.slice(11, 13)) * 60 + Number(latest?.start.slice(14, 16));
-    if (latest) [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), e.when.time !== undefined || sameTime ? time : flow.time, false];
+    if (latest) {
+      // Its time stands in for the one replaced, so "at 7" after an 18:00 booking is 19:00.
+      const time = Number(latest.start.slice(11, 13)) * 60 + Number(latest.start.slice(14, 16));
+      [flow.date, flow.time, flow.ambiguousMeridiem] = [latest.start.slice(0, 10), e.when.time !== undefined || sameTime ? time : flow.time, false];
+    }
   }
   const start = await resolveStart(turn, flow, e, 'book', duration, () => r.t('askDate', { service: r.service(service) }));
   if (!(start instanceof DateTime)) return start;
@@ -615,6 +635,14 @@ async function advanceReschedule(turn: Turn, flow: RescheduleFlow): Promise<Engi
     const sameTime = e.when.time === current.hour * 60 + current.minute;
     e = { ...e, when: { ...e.when, date: undefined, weekdayOnly: undefined, ...(sameTime ? { time: undefined, ambiguousMeridiem: undefined } : {}) } };
   }
+  // "cambiar la pista del sábado de las 6 a las 7 y media", "move my 6 o'clock from 6 to 7.30": a span that starts at
+  // the booking's own time moves it to where the span ends.
+  const span = e.when.range;
+  const bookedAt = current.hour * 60 + current.minute;
+  const offset = span?.from === undefined ? undefined : [0, 12 * 60].find((h) => (h === 0 || span.ambiguous) && span.from! + h === bookedAt);
+  if (!move && selectingNow && span?.to !== undefined && offset !== undefined && span.to + offset < 24 * 60) {
+    e = { ...e, when: { ...(e.when.date && e.when.date !== bookedDay ? { date: e.when.date } : {}), time: span.to + offset, ambiguousMeridiem: false } };
+  }
   // "can we push thursday's to next week", "a la semana que viene": the booking's weekday in the week named.
   if (!e.when.date && e.when.week && !e.when.unclear) {
     const day = DateTime.fromISO(e.when.week, { zone }).plus({ days: current.weekday - 1 }).toISODate()!;
@@ -686,6 +714,15 @@ async function continueFlow(turn: Turn): Promise<EngineResult> {
 
 /** The customer answered YES (as the chat service established) to the pending change. */
 async function confirmPending(turn: Turn): Promise<EngineResult> {
+  const { action } = turn.tools.state.pending!;
+  const result = await confirmed(turn);
+  // "yes, will he need to pay cash or can he do card?": the question asked beside the yes is answered too.
+  const question = yesThenQuestion(turn.text, action);
+  const faq = question ? turn.faqs.match(question)?.faq : undefined;
+  return faq ? { ...result, reply: `${result.reply}\n${faq.answer}` } : result;
+}
+
+async function confirmed(turn: Turn): Promise<EngineResult> {
   const ctx = turn.tools;
   const r = turn.replies;
   const pending = ctx.state.pending!;
@@ -953,6 +990,14 @@ function startBooking(turn: Turn): Promise<EngineResult> {
   return advanceBooking(turn, flow);
 }
 
+/** "someone to fix", "alguien que venga": someone to do the work, not someone to talk to. */
+const SOMEONE_TO_DO = /\b(?:someone|somebody|a person|alguien) (?:to|que|para) (?:come|fix|repair|look|check|service|clean|arregl\w*|repar\w*|revis\w*|venga\w*)\b/;
+/** "i need someone to fix my dishwasher, saturday at 9": the work of a service named, on a day or at a time, is a booking. */
+function wantsWorkDone(turn: Turn): boolean {
+  const { service, when } = read(turn);
+  return SOMEONE_TO_DO.test(turn.normalized) && Boolean(service && (when.date || when.time !== undefined));
+}
+
 /** Words that move a proposal rather than turn it down: "the week after", "same time", "later", "otro día". */
 const WHEN_WORDS = /\b(week|weeks|semana|semanas|day|days|dia|dias|time|hora|later|earlier|sooner|before|after|antes|despues|luego|tarde|temprano|pronto|instead|en vez|en lugar|morning|afternoon|evening|manana|noche|otro|otra|another|other)\b/;
 
@@ -1010,7 +1055,7 @@ export class RuleEngine implements Engine {
       if (intent === 'human') return escalate(turn, 'Customer asked for a call');
       return intent === 'thanks' || intent === 'greeting' ? ok(turn.replies.t(intent), intent) : ok(turn.replies.t('noWords'), 'smalltalk');
     }
-    if (asksForHuman(n)) return escalate(turn, 'Customer asked for a person');
+    if (asksForHuman(n) && !wantsWorkDone(turn)) return escalate(turn, 'Customer asked for a person');
     if (isFrustrated(n)) return escalate(turn, 'Customer seems upset');
     if (state.pending && isNegative(n)) return declinePending(turn);
     if (state.pending && isUnsure(n)) return ok(turn.replies.t('unsure'), PENDING_INTENT[state.pending.action]);

@@ -79,7 +79,10 @@ const LIST_CLAUSE = /[,;]+\s*|\s+(?:and|then|plus|y|e|luego|&)\s+/giu;
  */
 function named(raw: string, plan: Plan, nameOf: (text: string) => string | undefined): QueuedBooking[] {
   const { bookings, spans } = plan;
-  if (!spans) return bookings.map((b, i) => (i === 0 && nameOf(raw) ? { ...b, name: nameOf(raw) } : b));
+  if (!spans) {
+    const name = nameOf(raw);
+    return name ? bookings.map((b, i) => (i === 0 ? { ...b, name } : b)) : bookings;
+  }
   // A later booking's name is its own when said for someone ("for my son Sam", "para Lucía", "(Sam)"); one signed at
   // the end ("…beard trim at 2, Ross") is the writer's, for every booking.
   const own = spans.map(([a, b], i) => (i === 0 || FOR_SOMEONE.test(raw.slice(a, b)) ? nameOf(raw.slice(a, b)) : undefined));

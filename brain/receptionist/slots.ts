@@ -1,7 +1,7 @@
 import { DateTime, type Zone } from 'luxon';
 import type { Profile } from '../../core/profile.js';
 import type { BookingFlow, PendingAction } from '../domain/state.js';
-import { isWarmYes, normalize, plain } from './text.js';
+import { isAffirmative, isWarmYes, normalize, plain } from './text.js';
 import { applyPart, type When } from './when.js';
 
 /** The day and time a booking or reschedule flow has gathered so far, and the offers it showed. */
@@ -27,6 +27,9 @@ const DAY_AFTER = /\b(the next day|next day|the day after(?! tomorrow)|the follo
 /** "the saturday after", "el sábado siguiente", "the following friday": that weekday after the day being talked about. */
 const WEEKDAY_AFTER = /\b(following|siguiente|de despues)\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day after\b(?! next)/;
 const WEEK_AFTER = /\b(the week after|a week later|the following week|la semana siguiente|una semana despues|a la semana siguiente|la otra semana)\b/;
+
+/** "same time", "a la misma hora", "same hour": the time of the booking or proposal talked about. */
+export const SAME_TIME = /\b(same time|same hour|same slot|misma hora|mismo horario|that time|esa hora|esa misma hora)\b/;
 
 /** "12", "ok 5 then", "vale, a las 12", "sorry I meant 4": a bare hour, which answers "what time?" or corrects the one agreed. */
 const BARE_HOUR = new RegExp(
@@ -61,7 +64,7 @@ function loneHour(normalized: string): RegExpExecArray | null {
  * siguiente a la misma hora", "15 min later"): words only a flow understands, whatever else they resemble.
  */
 export function fillsRelative(normalized: string): boolean {
-  return BARE_HOUR.test(normalized) || DAY_AFTER.test(normalized) || WEEK_AFTER.test(normalized) || /\b(same time|misma hora)\b/.test(normalized) || timeShift(normalized) !== undefined;
+  return BARE_HOUR.test(normalized) || DAY_AFTER.test(normalized) || WEEK_AFTER.test(normalized) || SAME_TIME.test(normalized) || timeShift(normalized) !== undefined;
 }
 
 /** "15 min", "half an hour", "media hora", "un cuarto de hora": how far a time moves. */
@@ -73,9 +76,19 @@ const SHIFT_WORDS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, un: 1
 const LATER = /\b(later|after|mas tarde|despues|push\w* ([\w']+ ){0,4}back|delay\w*|retras\w*|atras[aeo]\w*)\b/;
 const EARLIER = /\b(earlier|before|antes|bring\w* ([\w']+ ){0,4}forward|move\w* ([\w']+ ){0,4}forward|adelant\w*)\b/;
 
+/**
+ * "the day after tomorrow", "the week after", "after work", "el día después": an "after" or "before" that places a day
+ * or a part of one, no way to move a time.
+ */
+const PLACING = /\b(?:(?:the )?(?:day|week|weekend|month) (?:after|before)|(?:dia|semana|finde|mes) (?:de )?(?:despues|antes)|(?:after|before) (?:tomorrow|work|school|lunch|dinner|class|training|practice)|(?:despues|antes) del? (?:trabajo|colegio|cole|comer|almuerzo|clase|entreno)|after that|despues de eso)\b/g;
+/** "a court for 90 mins", "una pista por una hora", "una sesión de media hora": a length the booking lasts. */
+const LASTING = /\b(?:for|por|durante|de)\s*$/;
+
 /** Minutes a message moves the time agreed by (negative: earlier), or undefined when it moves none. */
-export function timeShift(normalized: string): number | undefined {
-  const m = SHIFT_AMOUNT.exec(normalized);
+export function timeShift(written: string): number | undefined {
+  const normalized = written.replace(PLACING, ' ');
+  // The first amount that is no length of the booking: "for 2 hours, can we start an hour earlier".
+  const m = [...normalized.matchAll(new RegExp(SHIFT_AMOUNT.source, 'g'))].find((a) => !LASTING.test(normalized.slice(0, a.index)));
   const later = LATER.test(normalized);
   if (!m || later === EARLIER.test(normalized)) return undefined;
   const amount = m[1] !== undefined ? Number(m[1]) : SHIFT_WORDS[m[2]!]!;
@@ -132,6 +145,8 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
   // offers for a closed day, the day that was asked for is the one talked about.
   const about = slots.date ?? slots.dayAsked;
   if (!when.date && about && WEEK_AFTER.test(input.normalized)) next.date = DateTime.fromISO(about).plus({ weeks: 1 }).toISODate()!;
+  // "mejor la semana que entra, el mismo día", "next week instead": the day talked about's weekday, in the week named.
+  else if (!when.date && about && when.week && when.week > about) next.date = DateTime.fromISO(when.week).plus({ days: DateTime.fromISO(about).weekday - 1 }).toISODate()!;
   else if (!when.date && about && DAY_AFTER.test(input.normalized)) next.date = DateTime.fromISO(about).plus({ days: 1 }).toISODate()!;
   else if (when.date && when.weekdayOnly && about && WEEKDAY_AFTER.test(input.normalized)) {
     const from = DateTime.fromISO(about);
@@ -173,6 +188,8 @@ export function fillWhen(slots: WhenSlots, input: WhenInput, zone: Zone): WhenSl
  * (`when` and `named` read from the same message); a different one is a correction, not a yes.
  */
 export function confirmsProposal(text: string, pending: PendingAction, when: When, named: readonly Profile['services'][number][], zone: Zone): boolean {
+  // "perfect yes please, do we need to bring our own cake?": a yes, then a question that changes nothing.
+  if (yesThenQuestion(text, pending.action) && !when.date && when.time === undefined && !when.part && named.every((s) => pending.action === 'create_booking' && s.id === pending.serviceId)) return true;
   if (pending.action === 'cancel_booking' || !isWarmYes(text, named.flatMap((s) => [s.name, ...s.aliases]))) return false;
   const start = DateTime.fromISO(pending.start, { zone });
   const minutes = start.hour * 60 + start.minute;
@@ -184,6 +201,19 @@ export function confirmsProposal(text: string, pending: PendingAction, when: Whe
   // A number the reading left unplaced ("the 3 of us") may be a time of its own: not a plain yes.
   if (/\d/.test(text) && when.time === undefined && !when.date) return false;
   return named.every((s) => pending.action === 'create_booking' && s.id === pending.serviceId);
+}
+
+/** Words that make what follows a yes a change or a doubt, not a question beside it. */
+const NOT_ASIDE = /\d|\b(?:no|not|nope|but|pero|wait|espera|instead|rather|mejor|change|cambi\w*|move|mov\w*|another|other|otr[oa]s?|different|later|earlier|antes|despues|cancel\w*|anul\w*|actually|en realidad|maybe|quizas?|if|si no)\b/;
+
+/**
+ * "perfect yes please, do we need to bring our own cake?", "si, y hay que llevar la ficha técnica verdad?": a plain yes
+ * to the proposal in the first clause, then a question that asks nothing about the booking. The question, or undefined.
+ */
+export function yesThenQuestion(text: string, action: PendingAction['action']): string | undefined {
+  const m = /^([^,.!?;]+)[,.!;]+\s*(.+\?)\s*$/su.exec(text.trim());
+  if (!m || !isAffirmative(normalize(m[1]!), action)) return undefined;
+  return NOT_ASIDE.test(normalize(m[2]!)) ? undefined : m[2]!;
 }
 
 /** Yes words that may carry a yes saying which booking it is for. */

@@ -67,8 +67,10 @@ const BOOK_IT = ['book it', 'book it in', 'reservalo'];
 const YES_TO: Record<string, { core: string[]; filler: string[] }> = {
   create_booking: { core: [...BOOK_IT, 'book that', 'book me in', 'sign me up', 'pencil me in', 'lock it in', 'reservame', 'reservamelo', 'reservala', 'reservamela', 'apuntame', 'apuntamelo', 'anotame', 'agendame', 'agendamelo', 'agendamela', 'agendalo', 'agendala', 'reservela', 'reservelo', 'apunteme', 'agendeme', 'aparteme', 'apartamelo', 'apartamela',
     'apuntalo', 'apuntala', 'apuntadlo', 'apuntadla', 'apuntelo', 'apuntela', 'anotalo', 'anotala', 'anotadlo', 'anotadla', 'apartalo', 'apartala', 'apartadlo', 'apartadla', 'apartelo', 'apartela', 'reservadlo', 'reservadla', 'agendadlo', 'agendadla'], filler: ['book', 'reserva', 'agenda'] },
-  cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo', 'cancelela', 'cancelelo', 'cancelemela', 'cancelemelo', 'cancelamela', 'cancelamelo', 'anulela', 'anulelo', 'anulemela', 'anulemelo'] },
-  reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo', 'cambiela', 'cambielo', 'muevala', 'muevalo'] },
+  cancel_booking: { core: [], filler: ['cancel it', 'cancel', 'cancelala', 'cancelalo', 'anulala', 'anulalo', 'cancelela', 'cancelelo', 'cancelemela', 'cancelemelo', 'cancelamela', 'cancelamelo', 'anulela', 'anulelo', 'anulemela', 'anulemelo',
+    // Mexican "ustedes": "si, cancélenla porfa".
+    'cancelenla', 'cancelenlo', 'cancelenmela', 'cancelenmelo', 'anulenla', 'anulenlo'] },
+  reschedule_booking: { core: [], filler: ['move it', 'reschedule it', 'cambiala', 'cambialo', 'muevela', 'muevelo', 'cambiela', 'cambielo', 'muevala', 'muevalo', 'cambienla', 'cambienlo', 'muevanla', 'muevanlo'] },
 };
 const YES_EMOJI = /👍|👌|✅|🙏|💯|🙌/u;
 const EMOJI = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;

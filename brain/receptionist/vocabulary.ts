@@ -2,7 +2,7 @@ import type { Profile } from '../../core/profile.js';
 import { cached } from '../../core/memo.js';
 import { normalize } from './text.js';
 import { serviceWords } from './service-words.js';
-import type { Corpus } from './utterances.js';
+import { corpus as shippedCorpus, type Corpus } from './utterances.js';
 
 /**
  * Out-of-scope detection. A statistical classifier always picks one of its intents, even for
@@ -185,6 +185,8 @@ const frequent = (corpus: Corpus): Set<string> =>
     for (const u of Object.values(corpus).flat()) for (const w of new Set(normalize(u.text).split(' '))) lines.set(w, (lines.get(w) ?? 0) + 1);
     return new Set([...lines].filter(([, n]) => n >= FREQUENT_LINES).map(([w]) => w));
   });
+/** Whether a word is everyday talk in the shipped corpus ("mate", "pls", "tomorrow"), which no one signs a message with. */
+export const isEverydayWord = (word: string): boolean => frequent(shippedCorpus()).has(word);
 /** Staff and customers' first names the corpus has run to 5 lines ("marta"); the words of a contact's place, 11 and more ("front", "club"). */
 const FREQUENT_LINES = 10;
 

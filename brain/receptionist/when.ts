@@ -109,8 +109,13 @@ const NUMBER_RE = Object.fromEntries(
 /** "I'm at 12 Byres Road", "we live at 4 Elm Grove": a house number, not a time. */
 const STREET = '(?: [a-z]+){0,2} (?:road|rd|street|avenue|ave|lane|crescent|terrace|gardens|grove|mews|square)\\b';
 
+/** Ages: a list after kids ("2 kids (9 and 11)"), after "aged", "ages", "edad", or before "years old", "year olds", "años" (one or several, listed or as a span). */
+const AGES = /(?<=\b(?:kids?|children|boys|girls|sons|daughters|ninos|ninas|hijos|hijas) )\d{1,2}(?: ?(?:and|&|y|e) ?\d{1,2})+\b(?! ?(?:am|pm|h|hs)\b)|\b(?:(?:aged?|ages|edad(?:es)?(?: de)?) \d{1,2}(?: ?(?:and|&|-|to|or|y|e|o|a)? ?\d{1,2})*(?: (?:years?|yrs?|anos)(?: old)?)?|\d{1,2}(?: ?(?:and|&|-|to|or|y|e|o|a)? ?\d{1,2})* ?(?:years? old|yrs? old|year olds?|yr olds?|anos|anitos))\b/g;
+/** Whom or what a number counts: "for 2 adults", "3 kids", "the 3 of us": no time and no day. */
+const PEOPLE = 'people|persons|personas|ppl|pax|adults?|kids?|children|boys|girls|guests|of us|of them|ninos|ninas|adultos|invitados|chicos|chicas';
+
 /** Patterns built once, with the word lists above spliced in. */
-const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|u do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|people|persons|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
+const ANCHORED = new RegExp(`\\b(?:at|around|about|by|for|@|or|and|till|until|after|before|from|between|make it|it to|instead|we do|you do|u do|i do|how about|what about|say) (\\d{1,2})(?: (\\d{2}))?(?: ?-?ish)?\\b(?! ?(?:(?:st|nd|rd|th)\\b|\\/|[:.]\\d|days?|weeks?|months?|(?:${PEOPLE})\\b|of\\b|minutes?|mins?|hours?|hrs?|years?|(?:${MONTH})\\b|${STREET}))`, 'g');
 // "los lunes" (Mondays in general: "¿los lunes cerráis?") names no day; English plurals never match the names.
 const WEEKDAY_PHRASE = perLanguage((weekday) => new RegExp(`(?<!\\blos )\\b(next |this |este |el proximo |proximo )?(${weekday})\\b( que viene| proximo| de la (?:semana que viene|proxima semana|otra semana)| (?:of |on )?next week| (?:de )?la (?:semana que viene|semana q viene|proxima semana))?`, 'g'));
 const DAY_MONTH = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? (?:of |de )?(${MONTH})\\b(?: (?:de )?(\\d{4}))?`, 'g');
@@ -120,7 +125,7 @@ const COUNTED = 'holes?|courses?|seaters?|pieces?|wheels?|doors?|lessons?|sessio
 
 const BARE_DAY: Record<Language, RegExp> = {
   // "the 3 o'clock one" is a time; "my 2nd fitting" counts visits, it names no day.
-  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|people|persons|pax|euros?|pounds?|quid|pick|o ?'? ?clock|am|pm|${COUNTED})\\b)|(?<!\\b(?:my|our|your|her|his|their) )(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
+  en: new RegExp(`\\b(?:the (\\d{1,2})(?:st|nd|rd|th)?(?![:.]\\d| ?(?:min|mins|minutes?|hours?|hrs?|hs|h|${PEOPLE}|euros?|pounds?|quid|pick|o ?'? ?clock|am|pm|${COUNTED})\\b)|(?<!\\b(?:my|our|your|her|his|their) )(\\d{1,2})(?:st|nd|rd|th)|(?:${WEEKDAY.en}) (\\d{1,2})(?!\\d| ?(?:am|pm|[:.]\\d|(?:h|hs|hrs?)\\b|o ?clock|ish| past\\b| to\\b)))\\b`, 'g'),
   // "el martes 17 hs", "el 17h": an hour, as written in Argentina and elsewhere, never the 17th.
   es: new RegExp(`\\b(?:(?:el|del|al) (?:dia )?(\\d{1,2})|dia (\\d{1,2})|(?:${WEEKDAY.es}) (\\d{1,2}))\\b(?![:.]\\d| ?(?:h|hs|hrs?)\\b| ?(?:am|pm)| y (?:media|cuarto)| menos| de la (?:manana|tarde|noche)\\b)`, 'g'),
 };
@@ -194,6 +199,10 @@ function prepare(text: string, language: Language): string {
   if (language === 'en') s = s.replace(/\b(\d{1,2}) for (\d{1,2})\b(?! ?(?:am|pm|[:.]\d|o ?'? ?clock))/g, (m, a, b) => (Number(b) < Number(a) ? `${a} offer ${b}` : m));
   // "table for 4 this Saturday at 8:30pm": a party size, not four o'clock.
   s = s.replace(/\b(table|party|group|mesa|grupo) (for|of|para|de) (\d{1,2})\b(?! ?(?:am|pm|[:.]\d))/g, '$1 $2 $3 people');
+  // "kids aged 10 and 12", "ages 6-12", "8 and 10 year olds", "de 6 a 12 años": ages, no time and no day of the month.
+  s = s.replace(AGES, ' age ');
+  // "for 4 at 6", "for two at 8": a party size said before the time, not a second time.
+  if (language === 'en') s = s.replace(/\bfor (\d{1,2}) (?=(?:at|@|around|about) \d)/g, 'for $1 people ');
   if (language === 'es') s = s.replace(/\bla una\b/g, 'la 1').replace(/\bd (la|el)\b/g, 'de $1');
   return ` ${s.trim()} `;
 }
@@ -234,7 +243,8 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
   };
   // "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12": both ends of a span are times, the end's am/pm the start's too.
   for (const m of s.matchAll(SPAN[language])) {
-    const [h1, m1, h2, m2, meridiem] = [Number(m[1] ?? m[3] ?? m[5]), Number(m[2] ?? m[4] ?? m[6] ?? 0), Number(m[7]), Number(m[8] ?? 0), m[9]?.trim()];
+    // "de las 6 a las 7 y media": the end's half or quarter.
+    const [h1, m1, h2, m2, meridiem] = [Number(m[1] ?? m[3] ?? m[5]), Number(m[2] ?? m[4] ?? m[6] ?? 0), Number(m[7]), Number(m[8] ?? (m[10] ? (m[10].includes('media') ? 30 : 15) : 0)), m[9]?.trim()];
     const [a, b] = [clock(h1, m1, h1 <= h2 ? meridiem : undefined), clock(h2, m2, meridiem)];
     if (a === 'bad' || b === 'bad') bad = true;
     else hits.push({ at: m.index, end: m.indices![7]![0], minutes: a.minutes, certain: a.certain }, { at: m.indices![7]![0], end: m.index + m[0].length, minutes: b.minutes, certain: b.certain, spanEnd: true });
@@ -308,6 +318,9 @@ function findTimes(s: string, language: Language): TimeHit[] | 'bad' {
     scan(/\b(\d{1,2})(?:[:.](\d{2}))?(?= or (?:so|thereabouts)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0));
     // "is 4 too late?", "would 5 be ok": an hour asked about.
     scan(/\b(?:is|would|could) (\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:be )?(?:too (?:late|early)|ok|okay|alright|possible|free|available|good|fine|doable|any good|work)\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
+    // "thursday morning? 10 would be great", "9 works for me": an hour said to suit.
+    // Only after a day, a part of one or a lead word: "the private one is better" names no hour.
+    scan(/(?<=(?:^ ?|\b(?:morning|afternoon|evening|tomorrow|today|tonight|\w+day|at|around|about|maybe|say|ok|okay|so|then|and|but|or|yes|yeah) ))(\d{1,2})(?:[:.](\d{2}))?( ?(?:am|pm))?(?= (?:would|will|should) (?:be )?(?:great|ideal|perfect|best|good|fine|better|lovely|ideal)\b| (?:works|suits|is (?:best|ideal|perfect|great|good|fine|better))\b)/g, (m) => add(m, Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]?.trim()));
     // "a bit later, like 5": a number that ends the message after "like".
     scan(/\blike (\d{1,2})( ?(?:am|pm))? $/g, (m) => add(m, Number(m[1]), 0, m[2]?.trim()));
   }
@@ -334,7 +347,7 @@ const FOR_WHOM = '(?: (?:for|para) (?:me|mine|myself|him|her|hers|us|them|mi|el|
 const LIST_WORD = `${FOR_WHOM} (?:and|or|y|e|o|u|&|then|luego|and then|y luego|y despues)`;
 const LIST_JOIN = `${LIST_WORD}(?: (?:at|a las|las|la|for))?`;
 /** A bare number that names no day, count or length: not "the 9", "el 9", "9th", "9/3", "9 people". */
-const BARE_HOUR = /(?<!\b(?:the|el|del|al|dia|day|de|of|my|our|no|number|num|n|x|table|mesa|room|sala|pista|court|for|para|lane|bay) )\b(\d{1,2})\b(?! ?(?:st|nd|rd|th|am|pm|h|hs|hrs?|of|de|del|people|persons|personas|pax|dias?|days?|semanas?|weeks?|meses|months?|horas?|hours?|min\w*|years?|anos|euros?|pounds?|quid|dollars?|pesos)\b|[:./-]\d)/g;
+const BARE_HOUR = new RegExp(`(?<!\\b(?:the|el|del|al|dia|day|de|of|my|our|no|number|num|n|x|table|mesa|room|sala|pista|court|for|para|lane|bay) )\\b(\\d{1,2})\\b(?! ?(?:st|nd|rd|th|am|pm|h|hs|hrs?|of|de|del|${PEOPLE}|dias?|days?|semanas?|weeks?|meses|months?|horas?|hours?|min\\w*|years?|anos|euros?|pounds?|quid|dollars?|pesos)\\b|[:./-]\\d)`, 'g');
 
 /**
  * "thursday, 9 and 10:30", "10 for me and 11 for my son": a bare number in a list with a clock time is an hour too.
@@ -369,7 +382,7 @@ const JOIN_EN = `to|${JOIN_AFTER_WEEKDAY}`;
 const JOIN_ES = 'a|hasta';
 const SPAN_JOIN = new RegExp(`^\\s*(?:${JOIN_EN}|${JOIN_ES})\\s*(?:las?\\s+)?$`);
 /** A span said with its lead-in: "from 6 to 7.30pm", "tuesday 11 till 12", "de 10 a 12", "desde las 5 hasta las 7". */
-const SPAN = perLanguage((weekday) => new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_EN})|(?:${weekday}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_AFTER_WEEKDAY}))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:${JOIN_ES})) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg'));
+const SPAN = perLanguage((weekday) => new RegExp(`\\b(?:(?:from (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_EN})|(?:${weekday}) (\\d{1,2})(?:[:.](\\d{2}))? ?(?:${JOIN_AFTER_WEEKDAY}))|(?:de|desde) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))? (?:${JOIN_ES})) (?:las? )?(\\d{1,2})(?:[:.](\\d{2}))?( ?(?:am|pm))?( y media| y cuarto)?\\b(?! ?(?:st|nd|rd|th|de|of|\\/)\\b)`, 'dg'));
 
 /** Two clock times joined as one span, as a range wish (the end without am/pm after the start). */
 function spanOf(s: string, times: readonly TimeHit[]): RangeWish | undefined {
@@ -504,7 +517,7 @@ const PAST_AFTER = /^ (?:pasado|ago)\b/;
  * "next week thursday", "la semana que viene el viernes", "Wednesday next week", "el jueves la próxima semana": the
  * week said beside the weekday is the week it falls in, even while this week's one is still ahead.
  */
-const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana (?:que|q) viene|(?:la )?proxima semana|(?:la )?semana proxima)';
+const NEXT_WEEK = '(?:next week|the week after this|(?:la )?semana (?:que|q) (?:viene|entra)|(?:la )?proxima semana|(?:la )?semana proxima)';
 const NEXT_WEEK_BEFORE = new RegExp(`\\b${NEXT_WEEK}(?: on| on the| el| the)? $`);
 const NEXT_WEEK_SAID = new RegExp(NEXT_WEEK);
 const NEXT_WEEK_AFTER = new RegExp(`^ (?:of |on |in |de |en )?(?:the )?${NEXT_WEEK}\\b`);
@@ -732,7 +745,7 @@ function readWhen(text: string, language: Language, now: DateTime): When {
   }
   if (!result.date && /\btonight\b|\besta noche\b/.test(s)) result.date = iso(today);
 
-  if (/\b(next week|la semana (?:que|q) viene|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
+  if (/\b(next week|la semana (?:que|q) (?:viene|entra)|la proxima semana)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   else if (/\b(this week|esta semana|this weekend|at the weekend|on the weekend|este finde|este fin de semana|el finde|el fin de semana)\b/.test(s)) result.week = today.startOf('week').toISODate()!;
   else if (/\b(next weekend|el finde que viene|el fin de semana que viene)\b/.test(s)) result.week = today.startOf('week').plus({ weeks: 1 }).toISODate()!;
   const part = partOfDay(s);

@@ -6,8 +6,8 @@ import type { Conversation } from '../brain-api.js';
 import type { Backend } from './backend.js';
 // Loaded with the UI, so the console, its tests and the frame bench all draw with it.
 import './ink-output-cache.js';
-import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, TenantTable } from './components/views.js';
-import { actionFor, isDangerous, KEYMAP, PASTE_END, PASTE_START, pastedText, splitKeys, type Action, type KeyEvent, type View } from './keymap.js';
+import { ConversationsView, EscalationsView, FailuresView, Footer, Header, HelpView, LogPane, MessagesView, QrView, tableLayout, TenantTable } from './components/views.js';
+import { actionFor, isDangerous, keyLabel, KEYMAP, PASTE_END, PASTE_START, pastedText, splitKeys, unboundKey, type Action, type KeyEvent, type View } from './keymap.js';
 import { ALL_LOGS, completeCommand, failures, filterRows, parseCommandLine, processOf, serviceRows, sortRows, type TenantRow } from './model.js';
 
 type Prompt =
@@ -79,7 +79,11 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const cursorRef = useRef<Partial<Record<View, number>>>({});
   const [, setCursorState] = useState(cursorRef.current);
   const [convTenant, setConvTenant] = useState<string | null>(null);
-  const [conversations, setConversations] = useState<{ tenant: string; list: Conversation[] } | { tenant: string; error: string } | null>(null);
+  type Conversations = { tenant: string; list: Conversation[] } | { tenant: string; error: string } | null;
+  const [conversations, setConversationsState] = useState<Conversations>(null);
+  // Also in a ref: whether the list has come decides whether a key waits for it, before the next frame.
+  const conversationsRef = useRef<Conversations>(null);
+  const setConversations = (next: Conversations) => setConversationsState((conversationsRef.current = next));
   const [convSender, setConvSender] = useState<string | null>(null);
   const [chatHandoff, setChatHandoff] = useState<Record<string, boolean>>({});
   const history = useRef<string[]>([]);
@@ -109,6 +113,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     const i = rows.findIndex((r) => processOf(r) === id);
     return i >= 0 ? i : Math.max(0, rows.findIndex((r) => !r.service));
   };
+  const tableNatural = useMemo(() => tableLayout(rows, Infinity).natural, [rows]);
   const selectedIndex = rowIndex(selectedId);
   const selected: TenantRow | undefined = rows[selectedIndex];
   const failureList = useMemo(() => failures(snapshot), [snapshot]);
@@ -120,8 +125,37 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const at = (v: View, length: number) => clamp(cursorRef.current[v] ?? 0, length);
 
   // What the key handler must see even when keys arrive before the next frame.
-  const live = useRef({ view, selected, stack, qrTenant });
-  live.current = { view, selected, stack, qrTenant };
+  /**
+   * What a view still waits for (a list from the brain, a log's history from PM2's files), or null.
+   * A key pressed meanwhile waits too: handled now, it would act on an empty list (a cursor that
+   * cannot move, an enter on nothing, or an `h` that fell through to the tenant).
+   */
+  const loadingOf = (o: { view: View; convTenant: string | null; logSource: string | null; selected: TenantRow | undefined; conversations: Conversations; escalationsLoading?: boolean }): string | null => {
+    if (o.view === 'conversations' || o.view === 'messages') return o.conversations?.tenant === o.convTenant ? null : `${o.convTenant}'s conversations`;
+    if (o.view === 'escalations') return o.escalationsLoading ? 'the list of waiting customers' : null;
+    if (o.view === 'log') {
+      const p = o.logSource ?? (o.selected ? processOf(o.selected) : BRAIN);
+      return backend.logLoading?.(p) ? `the log of ${p === ALL_LOGS ? 'every process' : p}` : null;
+    }
+    return null;
+  };
+  // As this frame shows it: the key handlers of this frame see exactly this.
+  const loadingHere = loadingOf({ view, convTenant, logSource, selected, conversations, escalationsLoading: snapshot.escalationsLoading });
+  const live = useRef({ view, selected, stack, qrTenant, convTenant, logSource, loading: loadingHere });
+  live.current = { view, selected, stack, qrTenant, convTenant, logSource, loading: loadingHere };
+  /**
+   * Loading, as the keys before this one left it (a view they opened) or as this frame still shows
+   * it (what came since is not drawn yet, so this frame's handlers would not see it).
+   */
+  const loadingNow = (): string | null =>
+    loadingOf({ ...live.current, conversations: conversationsRef.current, escalationsLoading: backend.snapshot().escalationsLoading }) ?? live.current.loading;
+  const queue = useRef<{ input: string; key: KeyEvent }[]>([]);
+  const [waiting, setWaiting] = useState<{ what: string; keys: string[] } | null>(null);
+  const showQueue = () => setWaiting(queue.current.length ? { what: loadingNow() ?? 'the view', keys: queue.current.map((k) => keyLabel(k.input, k.key)) } : null);
+  const openConversations = (tenant: string) => {
+    setConvTenant((live.current.convTenant = tenant));
+    setConversations(null);
+  };
 
   const say = (text: string, error = false) => setMessage({ text, error });
   const run = (work: Promise<string>) =>
@@ -143,7 +177,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     setStack(next);
   };
   const openLog = (source: string | null) => {
-    setLogSource(source);
+    setLogSource((live.current.logSource = source));
     setScroll(0);
     setHeld(null);
     if (live.current.view === 'table' && twoPanes && source !== null) return;
@@ -226,8 +260,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
             openLog(selected.service);
             return push('log');
           }
-          setConvTenant(selected.id);
-          setConversations(null);
+          openConversations(selected.id);
           return push('conversations');
         }
         if (view === 'failures') {
@@ -236,14 +269,14 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
           return openLog(failure.process);
         }
         if (view === 'escalations') {
-          if (!escalation) return;
-          setConvTenant(escalation.tenant);
+          if (!escalation) return say('nobody is waiting: there is no conversation to open', true);
+          openConversations(escalation.tenant);
           setConvSender(escalation.sender);
-          setConversations(null);
           setScroll(0);
           return push('messages');
         }
-        if (view === 'conversations' && conversation) {
+        if (view === 'conversations') {
+          if (!conversation) return say(`${convTenant} has no conversation to open${conversations && 'error' in conversations ? ' (the brain did not answer)' : ''}`, true);
           setConvSender(conversation.sender);
           setScroll(0);
           return push('messages');
@@ -252,7 +285,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       case 'logs':
         if (view === 'log') return pop();
         if (view === 'failures') return openLog(failure?.process ?? null);
-        setLogSource(null);
+        setLogSource((live.current.logSource = null));
         setScroll(0);
         setHeld(null);
         return push('log');
@@ -299,7 +332,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
         setMessage(null);
         return setPrompt({ kind: 'add', field: 'id', id: '', name: '', text: '' });
       case 'resolve':
-        if (!escalation) return;
+        if (!escalation) return say('nobody is waiting: nothing to resolve', true);
         return confirm(`Mark ${escalation.tenant}'s escalation from ${escalation.sender} resolved? y/n`, async () => {
           await backend.resolveEscalation(escalation.tenant, escalation.id);
           return `${escalation.tenant}: escalation from ${escalation.sender} resolved`;
@@ -307,7 +340,9 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       case 'handoff': {
         if (view === 'conversations' && convTenant && conversation) return toggleChatHandoff(convTenant, conversation.sender);
         if (view === 'messages' && convTenant && convSender) return toggleChatHandoff(convTenant, convSender);
-        if (!selected) return;
+        // Never the whole tenant from a chat's view: an empty list is no reason to switch every chat.
+        if (view === 'conversations' || view === 'messages') return say(`no conversation selected: h here is one chat's handoff (esc, then h on the table, for all of ${convTenant}'s chats)`, true);
+        if (!selected) return say('no tenant selected', true);
         if (selected.service) return say(`handoff is per tenant: select a tenant, not the ${selected.id}`, true);
         if (selected.pm2 !== 'online' || selected.handoff === null)
           return say(`${selected.id}'s gateway is ${selected.pm2 === 'online' ? 'not answering' : selected.pm2}: handoff needs it running (S starts it)`, true);
@@ -420,7 +455,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
     }
   };
 
-  const onKey = (input: string, key: KeyEvent) => {
+  const handleKey = (input: string, key: KeyEvent) => {
     if (promptRef.current) return onPromptKey(promptRef.current, input, key);
     const { view: shown, qrTenant: pairs } = live.current;
     if (shown === 'qr' && input === 'c' && pairs) {
@@ -429,8 +464,34 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       return setPrompt({ kind: 'phone', tenant: pairs, text: '' });
     }
     const action = actionFor(input, key, shown);
-    if (action) perform(action);
+    if (action) return perform(action);
+    const why = unboundKey(input, key, shown);
+    if (why) say(why, true);
   };
+
+  /** Keys wait, in order, while the view loads; esc leaves it and says which keys were not applied. */
+  const onKey = (input: string, key: KeyEvent) => {
+    const loading = loadingNow();
+    if (!queue.current.length && (!loading || promptRef.current)) return handleKey(input, key);
+    if (key.escape && loading) {
+      const dropped = queue.current.map((k) => keyLabel(k.input, k.key));
+      queue.current = [];
+      showQueue();
+      setPrompt(null);
+      pop();
+      return dropped.length ? say(`left before ${loading} came: ${dropped.join(' ')} not applied`) : setMessage(null);
+    }
+    queue.current.push({ input, key });
+    showQueue();
+  };
+  // One waiting key per frame, once the view has what it waited for: each key sees the state every
+  // key before it left (a replayed enter opens a chat, the next h is that chat's).
+  useEffect(() => {
+    if (!queue.current.length || loadingHere) return;
+    const next = queue.current.shift()!;
+    showQueue();
+    handleKey(next.input, next.key);
+  });
 
   // Inside a bracketed paste (the terminal marks its start and end): text, whatever it holds.
   const pasting = useRef(false);
@@ -446,20 +507,21 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
   const showsLog = view === 'log' || (view === 'table' && twoPanes);
   const allLines = showsLog ? backend.logs(logProcess) : [];
   const lines = held === null ? allLines : allLines.slice(0, held);
-  const logPane = (width: number) => <LogPane process={logProcess} lines={lines} height={bodyHeight} width={width} errorsOnly={errorsOnly} follow={held === null} scroll={scroll} search={search} />;
+  const logPane = (width: number) => <LogPane process={logProcess} lines={lines} height={bodyHeight} width={width} errorsOnly={errorsOnly} follow={held === null} scroll={scroll} search={search} loading={showsLog && (backend.logLoading?.(logProcess) ?? false)} />;
 
   let body;
   const qrRow = view === 'qr' ? snapshot.rows.find((r) => r.id === qrTenant) : undefined;
   if (qrRow) body = <QrView row={qrRow} qr={snapshot.qr[qrRow.id]} columns={columns} rows={bodyHeight} chrome={termRows - bodyHeight} now={now} pairing={pairing?.tenant === qrRow.id ? pairing.code : null} />;
   else if (view === 'qr') body = <Text>{qrTenant ? `Tenant ${qrTenant} is no longer registered.` : 'No tenant selected.'} (esc: back)</Text>;
   else if (view === 'failures') body = <FailuresView list={failureList} cursor={at('failures', failureList.length)} height={bodyHeight} />;
-  else if (view === 'escalations') body = <EscalationsView list={snapshot.escalations} cursor={at('escalations', snapshot.escalations.length)} height={bodyHeight} now={now} brainUp={snapshot.brain.healthy !== false && snapshot.brain.pm2 === 'online'} />;
+  else if (view === 'escalations') body = <EscalationsView list={snapshot.escalations} cursor={at('escalations', snapshot.escalations.length)} height={bodyHeight} now={now} brainUp={snapshot.brain.healthy !== false && snapshot.brain.pm2 === 'online'} loading={snapshot.escalationsLoading === true} />;
   else if (view === 'conversations') body = <ConversationsView tenant={convTenant ?? ''} state={conversations?.tenant === convTenant ? conversations : null} cursor={at('conversations', convList.length)} height={bodyHeight} now={now} handoff={chatHandoff} />;
   else if (view === 'messages') body = <MessagesView tenant={convTenant ?? ''} sender={convSender ?? ''} state={conversations?.tenant === convTenant ? conversations : null} height={bodyHeight} width={columns} scroll={scroll} handoff={chatHandoff[`${convTenant} ${convSender}`]} />;
-  else if (view === 'help') body = <HelpView view={stack.at(-2) ?? 'table'} readonly={readonly} height={bodyHeight} />;
+  else if (view === 'help') body = <HelpView view={stack.at(-2) ?? 'table'} readonly={readonly} height={bodyHeight} width={columns} />;
   else if (view === 'log') body = logPane(columns);
   else if (twoPanes) {
-    const left = Math.floor(columns * 0.55);
+    // The table takes what its columns can use (long business names whole); the log keeps a quarter, 50 columns at least.
+    const left = Math.min(tableNatural, columns - Math.max(50, Math.floor(columns * 0.25)));
     body = (
       <Box>
         <Box width={left}>
@@ -485,7 +547,7 @@ export function App({ backend, readonly = false, tickMs = 1_000, refreshMs = 5_0
       <Box flexGrow={1} flexDirection="column" overflowY="hidden">
         {body}
       </Box>
-      <Footer view={view} readonly={readonly} filter={filter} question={prompt?.kind === 'confirm' ? prompt.question : null} prompt={promptLine} message={message} />
+      <Footer view={view} readonly={readonly} filter={filter} question={prompt?.kind === 'confirm' ? prompt.question : null} prompt={promptLine} message={waiting ? { text: `waiting for ${waiting.what}: ${waiting.keys.join(' ')} (applied as soon as it comes; esc: back, not applied)` } : message} />
     </Box>
   );
 }

@@ -24,6 +24,8 @@ import { ALL_LOGS, configWarnings, emptySnapshot, type LogLine, type PendingEsca
 export interface Backend {
   snapshot(): Snapshot;
   logs(process: string): readonly LogLine[];
+  /** True while a log's history (PM2's files) is still being read: keys for that log wait for it. */
+  logLoading?(process: string): boolean;
   subscribe(listener: () => void): () => void;
   /** Resolves with the state the gateway confirmed. */
   handoff(tenant: string, on: boolean): Promise<boolean>;
@@ -70,6 +72,8 @@ export class LiveBackend implements Backend {
   private polling = false;
   private readonly logFiles = new Map<string, string[]>();
   private readonly history = new Set<string>();
+  /** Processes whose history is being read now. */
+  private readonly reading = new Set<string>();
   private readonly exits = new ExitTracker();
   private reconnectedAt = 0;
 
@@ -80,7 +84,7 @@ export class LiveBackend implements Backend {
   ) {
     this.registry = new RegistryView(config.paths);
     this.brain = new BrainApi(config);
-    this.state = { ...emptySnapshot(os.hostname()), alertsConfigured: [...channelsFromConfig(config).values()].some((c) => c.operatorRecipients.length > 0) };
+    this.state = { ...emptySnapshot(os.hostname()), escalationsLoading: true, alertsConfigured: [...channelsFromConfig(config).values()].some((c) => c.operatorRecipients.length > 0) };
   }
 
   /** First snapshot, then the PM2 bus and the polling timers. */
@@ -153,6 +157,13 @@ export class LiveBackend implements Backend {
     return this.logBuffers.get(process) ?? [];
   }
 
+  logLoading(process: string): boolean {
+    // Asked before the view has drawn (a key replayed at once): the reading starts here too.
+    const names = process === ALL_LOGS ? [...this.logFiles.keys()] : [process];
+    for (const name of names) this.loadHistory(name);
+    return names.some((name) => this.reading.has(name));
+  }
+
   /**
    * The tail of PM2's log files, read once when a process's log is first shown: a gateway that
    * crash-looped before the console opened still shows why.
@@ -161,7 +172,9 @@ export class LiveBackend implements Backend {
     const files = this.logFiles.get(process);
     if (!files || this.history.has(process)) return;
     this.history.add(process);
+    this.reading.add(process);
     void readHistory(process, files).then((old) => {
+      this.reading.delete(process);
       const live = this.logBuffers.get(process) ?? [];
       // A line that came on the bus while the file was read is in both: the live one stays.
       const seen = new Set(live.map((l) => l.text));
@@ -186,6 +199,9 @@ export class LiveBackend implements Backend {
   private flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    // A new snapshot each time: React redraws only on a new one, and a log line alone changes
+    // nothing in it, so a followed log moved only with the next poll or clock tick (1 Hz).
+    this.state = { ...this.state };
     for (const l of this.listeners) l();
   }
 
@@ -298,7 +314,7 @@ export class LiveBackend implements Backend {
         ),
       ),
     );
-    this.state = { ...this.state, escalations: lists.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)) };
+    this.state = { ...this.state, escalationsLoading: false, escalations: lists.flat().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)) };
     this.touch();
   }
 

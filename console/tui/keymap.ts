@@ -76,6 +76,25 @@ function keyName(input: string, key: KeyEvent): string {
 
 const applies = (b: KeyBinding, view: View) => !b.views || b.views.includes(view);
 
+/** A key as the screen names it: `j`, `enter`, `esc`, `↑`. */
+export function keyLabel(input: string, key: KeyEvent): string {
+  const name = keyName(input, key);
+  return ({ up: '↑', down: '↓', pageup: 'PgUp', pagedown: 'PgDn', escape: 'esc', return: 'enter' } as Record<string, string>)[name] ?? (key.tab ? 'tab' : key.backspace || key.delete ? 'backspace' : name);
+}
+
+/**
+ * Why a key does nothing in `view`, said on screen (a key that silently does nothing reads as a
+ * dropped key): what it does in the views where it does something, or that it is no key at all.
+ */
+export function unboundKey(input: string, key: KeyEvent, view: View): string | undefined {
+  const name = keyName(input, key);
+  if (!name || key.ctrl || key.meta) return undefined;
+  const elsewhere = (Object.values(bindings) as KeyBinding[]).find((b) => b.keys.includes(name));
+  const shown = keyLabel(input, key);
+  if (!elsewhere) return `${shown}: not a key of the console (? lists the keys of this view)`;
+  return `${shown} does nothing in the ${view} view: it is "${elsewhere.help}" in the ${elsewhere.views!.join(', ')} view${elsewhere.views!.length > 1 ? 's' : ''}`;
+}
+
 /** The action a keypress means in `view`, or undefined. */
 export function actionFor(input: string, key: KeyEvent, view: View): Action | undefined {
   const name = keyName(input, key);
@@ -101,6 +120,8 @@ export function helpRows(view: View, readonly: boolean): { label: string; help: 
  * so none is dropped and a carriage return is Enter, not text.
  */
 export function splitKeys(input: string, key: KeyEvent): { input: string; key: KeyEvent }[] {
+  // Enter typed while the console starts (the terminal not yet raw) arrives as a line feed, which Ink does not call return.
+  if (input === '\n' && !key.return) return [{ input: '', key: { return: true } }];
   if (input.length <= 1 || key.ctrl || key.meta || key.escape || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return [{ input, key }];
   return [...input].map((c) => {
     if (c === '\r' || c === '\n') return { input: '', key: { return: true } };

@@ -105,6 +105,8 @@ export interface Snapshot {
   monitorApi: string | null;
   /** Customers waiting for a person, every tenant, oldest first (the brain's API). */
   escalations: PendingEscalation[];
+  /** The brain has not been asked yet (the console just started): no list is known, empty or not. */
+  escalationsLoading?: boolean;
   /** Where what this console sees differs from what the processes use (WR_HOME). */
   warnings: string[];
   /** The PM2 bus: lost (logs and exits stop arriving) until it is reconnected. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameInMessage } from '../../brain/receptionist/names.js';
+import { nameInMessage, signedInLowerCase } from '../../brain/receptionist/names.js';
 import { extractName } from '../../brain/receptionist/text.js';
 
 /** The services of an imagined music school: their names are never a customer's. */
@@ -83,4 +83,19 @@ describe('a reply to "what name?" (issue 13, class A)', () => {
   ])('"%s" is %s', (text, name) => expect(extractName(text)).toBe(name));
 
   it.each(["ok let's do it", "let's go", 'lets do it then', 'can we do 5', 'vamos allá', 'is it ok'])('"%s" is no name', (text) => expect(extractName(text)).toBeUndefined());
+});
+
+describe('a request signed in lower case (round 9)', () => {
+  // What the engine knows besides names: days, yes words, services, everyday talk (here a few of each).
+  const known = (w: string) => ['friday', 'tomorrow', 'yes', 'piano', 'please', 'morning', 'thanks', 'asap'].includes(w);
+  it.each([
+    ['piano friday at 5 pls, jade', 'Jade'],
+    ['guitar tomorrow 6.30am - tom x', 'Tom'],
+    ['canto el viernes a las 5, lucia perez', 'Lucia Perez'],
+  ])('"%s" is signed by %s', (text, name) => {
+    expect(signedInLowerCase(text, known)).toBe(name);
+  });
+  it.each(['piano friday at 5, mate', 'piano at 5, tomorrow', 'guitar at 5, please', 'canto a las 5, guapa', 'piano at 5, thanks', 'piano at 5, xx', 'piano at 5, if possible thanks', 'piano at 5 jade'])('"%s" is signed by no one', (text) => {
+    expect(signedInLowerCase(text, known)).toBeUndefined();
+  });
 });

@@ -36,6 +36,17 @@ describe('slot filling (issue 13: the dialogue state tracker)', () => {
     expect(timeShift('an hour later or earlier')).toBeUndefined();
   });
 
+  it('a length the booking lasts and an "after" that places a day are no shift (round 9)', () => {
+    expect(timeShift('could we get a court for 90 mins the day after tomorrow at 7 in the evening')).toBeUndefined();
+    expect(timeShift('una pista por una hora el dia despues')).toBeUndefined();
+    expect(timeShift('the room for 2 hours after work on thursday')).toBeUndefined();
+    expect(timeShift('la sala 2 horas el jueves despues del trabajo')).toBeUndefined();
+    // The amount that is no length is the shift.
+    expect(timeShift('for 2 hours still, but can we start an hour earlier')).toBe(-60);
+    expect(timeShift('la sesion de una hora, media hora mas tarde')).toBe(30);
+    expect(timeShift('can i come an hour later the day after')).toBe(60);
+  });
+
   it('"sorry I meant 4", "mejor a las 11": a bare hour replaces the time agreed; a number of an offer stays a pick', () => {
     expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'sorry i meant 4')).toMatchObject({ time: 240, ambiguousMeridiem: true });
     expect(fill({ date: '2026-03-27', time: 900, ambiguousMeridiem: false }, {}, 'ok 5 then')).toMatchObject({ time: 300, ambiguousMeridiem: true });

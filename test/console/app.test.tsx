@@ -49,7 +49,15 @@ class FakeBackend implements Backend {
   };
   pairingCode = async (tenant: string, phone: string) => (this.calls.push(`pair ${tenant} ${phone}`), 'ABCD-1234');
   conversationList: Record<string, Conversation[]> = {};
-  conversations = async (tenant: string) => this.conversationList[tenant] ?? [];
+  /** While set, the brain "has not answered yet": conversations wait for it to resolve. */
+  conversationsGate: Promise<void> | null = null;
+  conversations = async (tenant: string) => {
+    await this.conversationsGate;
+    return this.conversationList[tenant] ?? [];
+  };
+  /** Logs whose history is still "being read from PM2's files". */
+  loadingLogs = new Set<string>();
+  logLoading = (p: string) => this.loadingLogs.has(p);
   resolveEscalation = async (tenant: string, id: number) => {
     this.calls.push(`resolve ${tenant} ${id}`);
     this.set({ escalations: this.state.escalations.filter((e) => !(e.tenant === tenant && e.id === id)) });
@@ -366,7 +374,7 @@ describe('console TUI', () => {
     expect([at('brain'), at('monitor'), at('bravo'), at('alpha')]).toEqual([...[at('brain'), at('monitor'), at('bravo'), at('alpha')]].sort((a, b) => a - b));
     expect(at('brain')).toBeGreaterThan(0);
     expect(lines[at('bravo')]).toMatch(/^▶/);
-    expect(lines[at('brain')]).toMatch(/^ brain +shared brain… online +serving +- +(9|10)m +2 .* 12% 90M *$/);
+    expect(lines[at('brain')]).toMatch(/^ brain +shared brain …? *online +serving +- +(9|10)m +2 .* 12% 90M *$/);
     expect(lines[at('monitor')]).toMatch(/^ monitor .* online +no API .* 1% 40M *$/);
     // The header still counts tenants only.
     expect(frame()).toContain('tenants 2 (');
@@ -611,3 +619,163 @@ describe('the table filter', () => {
     expect(frame()).not.toContain('has no WhatsApp session');
   });
 });
+
+describe('keys pressed while a view loads', () => {
+  const conversation = (id: number, sender: string, text: string): Conversation => ({
+    id, sender, senderName: null, handoffUntil: null, timestamp: new Date().toISOString(), messages: [{ direction: 'in', text, intent: null, timestamp: new Date().toISOString() }],
+  });
+  const gate = () => {
+    let open!: () => void;
+    return { promise: new Promise<void>((r) => (open = r)), open: () => open() };
+  };
+
+  it('waits for the conversations, then applies j and h to the chat they meant, never to the whole tenant', async () => {
+    const backend = new FakeBackend([row('clinic'), row('zoo', { wa: 'qr' })]);
+    backend.conversationList.clinic = [conversation(1, '+34600000001', 'first'), conversation(2, '+34600000002', 'second')];
+    const brain = gate();
+    backend.conversationsGate = brain.promise;
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('zoo');
+    await press([':', ...'tenant clinic', '\r', '\r']);
+    await shows('clinic: loading conversations');
+    await press(['j', 'h']);
+    await shows('waiting for clinic\'s conversations: j h');
+    // Neither key acted yet: no question about any handoff, for the chat or the tenant.
+    expect(frame()).not.toContain('Turn handoff');
+    brain.open();
+    await shows('Turn handoff ON for the chat with +34600000002 (clinic)?');
+    await press(['y']);
+    await shows('chat handoff ON (confirmed by the gateway)');
+    expect(backend.calls).toEqual(['chat handoff clinic +34600000002 true']);
+  });
+
+  it('esc while the brain has not answered goes back and says which keys were not applied', async () => {
+    const backend = new FakeBackend([row('clinic')]);
+    backend.conversationsGate = new Promise(() => {});
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['j', 'j', '\r']);
+    await shows('clinic: loading conversations');
+    await press(['j', '\r', '\u001b']);
+    await shows("left before clinic's conversations came: j enter not applied");
+    expect(frame()).toContain('ID ');
+  });
+
+  it('a log still read from its files: PgUp waits for the lines (held on an empty log before), and says so meanwhile', async () => {
+    const backend = new FakeBackend([row('clinic')]);
+    backend.loadingLogs.add('wr-gw-clinic');
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['l']);
+    await shows("reading the log's history from PM2's files…");
+    await press(['\u001b[5~']);
+    await shows('waiting for the log of wr-gw-clinic: PgUp');
+    backend.logLines['wr-gw-clinic'] = Array.from({ length: 60 }, (_, i) => ({ at: i, process: 'wr-gw-clinic', stream: 'out' as const, text: `line number ${i}` }));
+    backend.loadingLogs.clear();
+    backend.set({});
+    // The page up applies to the lines that came: held, a page back from the end.
+    await shows('held');
+    expect(frame()).toMatch(/rows up/);
+    expect(frame()).toContain('line number 30');
+    expect(frame()).not.toContain('line number 59');
+  });
+
+  it('escalations right after start: "asking" rather than "nobody is waiting", and r resolves once the list comes', async () => {
+    const backend = new FakeBackend([row('clinic', { escalations: 1 })]);
+    backend.state.escalationsLoading = true;
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['E']);
+    await shows('Asking the brain who is waiting…');
+    expect(frame()).not.toContain('Nobody is waiting');
+    await press(['r']);
+    await shows('waiting for the list of waiting customers: r');
+    backend.set({ escalationsLoading: false, escalations: [{ tenant: 'clinic', id: 7, conversationId: 3, sender: '+34600111222', summary: 'a person please', status: 'pending', createdAt: new Date().toISOString(), resolvedAt: null }] });
+    await shows("Mark clinic's escalation from +34600111222 resolved?");
+  });
+
+  it('reads a lone line feed (Enter typed while the console started, before the terminal was raw) as Enter', async () => {
+    app = render(<App backend={new FakeBackend([row('clinic')])} tickMs={60_000} />);
+    await shows('clinic');
+    app.stdin.write('\n');
+    await shows('clinic: recent conversations (0)');
+  });
+
+  it('says why a key does nothing in this view instead of ignoring it', async () => {
+    const backend = new FakeBackend([row('clinic')]);
+    app = render(<App backend={backend} tickMs={60_000} />);
+    await shows('clinic');
+    await press(['\r']);
+    await shows('clinic: recent conversations (0)');
+    await press(['/']);
+    await shows('/ does nothing in the conversations view');
+    await press(['h']);
+    await shows('no conversation selected');
+    await press(['z']);
+    await shows('z: not a key of the console');
+    expect(backend.calls).toEqual([]);
+  });
+});
+
+
+describe('the table at every width', () => {
+  const rows = [
+    row('clinica-dental-sonrisa-feliz', { name: 'Clínica Dental Ruzafa 歯科医院 🦷' }),
+    row('pets', { name: 'Sydney Pet Groomers & Mobile Dog Wash Co.', pm2: 'waiting restart', restarts: 14 }),
+    row('demo', { name: 'Sonrisa Dental', escalations: 2 }),
+  ];
+  const sized = (columns: number) => {
+    app = render(<App backend={new FakeBackend(rows)} tickMs={60_000} />);
+    Object.defineProperty(app.stdout, 'columns', { get: () => columns });
+    Object.defineProperty(app.stdout, 'rows', { get: () => 30 });
+    app.stdout.emit('resize');
+  };
+
+  it('at 200 columns the business names are whole beside the log (NAME grew into the free room)', async () => {
+    sized(200);
+    await shows('log wr-gw-pets');
+    expect(frame()).toContain('Clínica Dental Ruzafa 歯科医院 🦷');
+    expect(frame()).toContain('Sydney Pet Groomers & Mobile Dog Wash Co.');
+    // The crash loop's state is whole too, not "waiting …".
+    expect(frame()).toMatch(/▶pets .* waiting restart /);
+    for (const line of frame().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(200);
+  });
+
+  it.each([200, 150, 120, 100, 80, 60])('at %i columns every row fits, and a column is shown whole or not at all', (width) => {
+    app = render(<TenantTable rows={rows} selected={0} height={10} width={width} now={Date.now()} />);
+    Object.defineProperty(app.stdout, 'columns', { get: () => width });
+    app.rerender(<TenantTable rows={rows} selected={0} height={10} width={width} now={Date.now()} />);
+    const lines = frame().split('\n');
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(width);
+    // Headers are never cut ("CPU M…"), and the ones that matter most are there at any width.
+    expect(lines[0]).not.toContain('…');
+    for (const head of ['ID', 'PM2', 'WHATSAPP', 'HAND', ...(width >= 80 ? ['WAIT', 'QUEUE'] : [])]) expect(lines[0]).toMatch(new RegExp(`(^| )${head}( |$)`));
+    expect(lines.find((l) => l.includes('pets'))).toMatch(width >= 100 ? /waiting restart/ : /waiting r…/);
+    expect(lines.find((l) => l.includes('clinica-dental-sonrisa-feliz '))).toBeTruthy();
+    if (width >= 150) expect(frame()).toContain('Sydney Pet Groomers & Mobile Dog Wash Co.');
+    if (width >= 200) expect(lines[0]).toMatch(/CPU MEM/);
+  });
+});
+
+describe('help on a narrow terminal', () => {
+  it('wraps each key\'s text at 60 columns instead of cutting it, and says when lines do not fit', async () => {
+    app = render(<App backend={new FakeBackend([row('clinic')])} tickMs={60_000} />);
+    Object.defineProperty(app.stdout, 'columns', { get: () => 60 });
+    let rows = 60;
+    Object.defineProperty(app.stdout, 'rows', { get: () => rows });
+    app.stdout.emit('resize');
+    await shows('clinic');
+    await press(['?']);
+    await shows('Keys here (table)');
+    const text = frame().split('\n').map((l) => l.trim()).join(' ');
+    // The end of the longest help text, which a cut line lost.
+    expect(text).toContain('conversations: its messages');
+    // Between the header and the footer (both cut on purpose at this width), no line is cut.
+    for (const line of frame().split('\n').slice(1, -2)) expect(line).not.toMatch(/…$/);
+    for (const line of frame().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(60);
+    rows = 20;
+    app.stdout.emit('resize');
+    await shows('more lines: a taller terminal shows them');
+  });
+});
+

@@ -52,6 +52,27 @@ describe('the console backend over a real PM2', () => {
     expect(backend.snapshot().crashes['wr-gw-demo']).toMatchObject({ signal: 'SIGKILL', code: null });
   }, 90_000);
 
+  it('hands the TUI a new snapshot with every change it announces, log lines included (the same one is no redraw: a followed log moved at 1 Hz)', async () => {
+    let last = backend.snapshot();
+    let same = 0;
+    let calls = 0;
+    const off = backend.subscribe(() => {
+      calls++;
+      if (backend.snapshot() === last) same++;
+      last = backend.snapshot();
+    });
+    try {
+      const before = listening('wr-gw-demo');
+      expect((await stack.wr('restart', 'demo')).code).toBe(0);
+      await until(() => listening('wr-gw-demo') > before, 20_000, 'the restarted gateway logging');
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      off();
+    }
+    expect(calls).toBeGreaterThan(0);
+    expect(same).toBe(0);
+  });
+
   it('does not count a planned restart or stop as a crash (issue 16 item 3)', async () => {
     const before = backend.snapshot().crashes['wr-gw-shop'];
     expect((await stack.wr('restart', 'shop')).stdout).toBe('wr-gw-shop: restarted');

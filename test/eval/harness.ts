@@ -8,7 +8,8 @@ import { INTENTS, type Engine, type Intent } from '../../brain/receptionist/engi
 import { ChatService } from '../../brain/services/chat.js';
 import { Tenants, type TenantContext } from '../../brain/tenants.js';
 import { cli, exampleProfile, makeHome, type TestHome } from '../helpers/home.js';
-import { corpus } from '../../brain/receptionist/utterances.js';
+import { corpus, type Corpus } from '../../brain/receptionist/utterances.js';
+import { cached } from '../../core/memo.js';
 import { normalize } from '../../brain/receptionist/text.js';
 import { DIALOGUES, NOW } from './dialogues.js';
 import { LANGS, loadSplitFolder, readSplitManifest, type SplitManifest, type BookingState, type Labelled, type Lang, type SplitDialogue } from './split-data.js';
@@ -77,14 +78,34 @@ export function devSplit(): Split {
   };
 }
 
-/** The folder splits, by name: every folder of test/eval with a split.json. */
-export function folderManifests(): Map<string, SplitManifest> {
+/**
+ * The folder splits, by name: every folder of test/eval with a split.json. Read once per run (the
+ * folders do not change while it runs): heldOutNames alone read every split.json once per split.
+ */
+export function folderManifests(): ReadonlyMap<string, SplitManifest> {
+  return (manifests ??= readManifests());
+}
+
+let manifests: Map<string, SplitManifest> | undefined;
+
+function readManifests(): Map<string, SplitManifest> {
   const names = fs.readdirSync(here).filter((n) => fs.existsSync(path.join(here, n, 'split.json')));
   return new Map(names.map((n) => [n, readSplitManifest(path.join(here, n, 'split.json'))]));
 }
 
 /** A split that is exactly its folder's files; throws SplitFormatError naming every bad line. Held-out splits hide their misses unless asked: reading them invites tuning on them. */
 export function folderSplit(name: string): Split {
+  return cached(folderSplits, `${name}\0${process.env.EVAL_TEST_MISSES ?? ''}`, () => readFolderSplit(name));
+}
+
+/**
+ * The folder splits read so far, by name (and EVAL_TEST_MISSES, which showMisses reads): the data tests
+ * compare every split with every other, which read each folder once per split (~0.3 s a split).
+ * Nothing changes a Split once read.
+ */
+const folderSplits = new Map<string, Split>();
+
+function readFolderSplit(name: string): Split {
   const manifest = folderManifests().get(name);
   if (!manifest) throw new Error(`test/eval/${name}/split.json: no such split`);
   const data = loadSplitFolder(path.join(here, name));
@@ -100,6 +121,13 @@ export function folderSplit(name: string): Split {
  * written for issue 13 (test/eval/train/), plus the phrasings and dialogues in that folder.
  */
 export function trainSplit(): Split {
+  return (train ??= readTrainSplit());
+}
+
+/** trainSplit's, read once: the data tests compare every folder split with it. */
+let train: Split | undefined;
+
+function readTrainSplit(): Split {
   const data = loadSplitFolder(path.join(here, 'train'));
   const businesses = [...data.businesses.keys()];
   const learned = LANGS.flatMap((lang) =>
@@ -242,8 +270,11 @@ export async function evaluateIntents(world: EvalWorld, split: Split): Promise<I
 
 const corpusKey = (text: string) => normalize(text).replace(/[^\p{L}\p{N} ]/gu, '').replace(/\s+/g, ' ').trim();
 
+/** corpusTexts' set per corpus object: normalising every corpus line took ~0.7 s, once per split. */
+const learntTexts = new WeakMap<Corpus, Set<string>>();
+
 /** Every text of the classifier's corpus (utterances.ts reads it), as corpusKey reads it. */
-const corpusTexts = (): Set<string> => new Set(Object.values(corpus()).flat().map((u) => corpusKey(u.text)));
+const corpusTexts = (): Set<string> => cached(learntTexts, corpus(), () => new Set(Object.values(corpus()).flat().map((u) => corpusKey(u.text))));
 
 export interface DialogueResult {
   name: string;

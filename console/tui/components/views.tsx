@@ -1,11 +1,11 @@
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { renderQr, qrSize } from '../../qr.js';
 import { neutralise } from '../../../core/text.js';
 import type { Conversation } from '../../brain-api.js';
 import { helpRows, hintsFor, type View } from '../keymap.js';
 import { logScreen } from '../logformat.js';
-import { fit, wrap } from '../width.js';
+import { fit, textWidth, wrap } from '../width.js';
 import { ALL_LOGS, COMMAND_HELP, formatAge, formatTokens, formatUsage, parkedWhy, processOf, severity, windowRows, type Failure, type LogLine, type PendingEscalation, type Snapshot, type TenantRow } from '../model.js';
 
 /** Small presentational pieces of the console; all state lives in App. */
@@ -48,48 +48,110 @@ export function Header({ s, now, readonly }: { s: Snapshot; now: number; readonl
 const stateColor = (r: TenantRow): string | undefined => (r.note === undefined ? statusColor(r.wa) : r.note === 'serving' || r.note === 'watching' ? 'green' : r.note === '-' ? undefined : 'yellow');
 
 
-type Column = [string, number, (r: TenantRow) => string, ((r: TenantRow) => string | undefined)?];
+/** A table column: header, value, colour, and how it takes width. */
+interface ColumnSpec {
+  head: string;
+  value: (r: TenantRow, now: number) => string;
+  color?: (r: TenantRow) => string | undefined;
+  /** Narrowest width it is shown at. */
+  min: number;
+  /** Which columns stay on a narrow terminal: the highest; the lowest goes first. */
+  keep: number;
+  /** Shown only with room left once the others are as wide as they can use (the names up to NAME_AMPLE). */
+  extra?: true;
+}
+/** Where NAME is among the columns, and how wide it grows before CPU, memory, tokens and port get room. */
+const NAME = 1;
+const NAME_AMPLE = 48;
+/** A column as laid out for one width. */
+type Column = ColumnSpec & { width: number };
 
-/** `tier`: 0 below 100 columns, 1 from 100 (name, CPU and memory), 2 from 115 (the port too), 3 from 125 (LLM tokens today/budget). */
-function columns(tier: number, now: number, idWidth: number): Column[] {
+const text = (v: string | number | null) => (v === null ? '-' : String(v));
+/** The columns in screen order. The PM2 and WhatsApp states widen to their longest value when there is room ("waiting restart"). */
+function columnSpecs(idWidth: number, llm: boolean): ColumnSpec[] {
   return [
-    ['ID', idWidth, (r) => r.id],
-    ...(tier >= 1 ? ([['NAME', tier >= 2 ? 18 : 13, (r: TenantRow) => neutralise(r.name)]] as Column[]) : []),
-    ...(tier >= 2 ? ([['PORT', 5, (r: TenantRow) => (r.port ? String(r.port) : '-')]] as Column[]) : []),
-    ['PM2', 9, (r) => r.pm2, (r) => statusColor(r.pm2)],
-    ['WHATSAPP', 12, (r) => r.note ?? r.wa ?? '-', stateColor],
-    ['HAND', 4, (r) => (r.handoff === null ? '-' : r.handoff ? 'ON' : 'off'), (r) => (r.handoff ? 'yellow' : undefined)],
-    ['UP', 4, (r) => formatAge(r.uptimeSince, now)],
-    ['↺', 3, (r) => String(r.restarts)],
-    ['TODAY', 5, (r) => (r.messagesToday === null ? '-' : String(r.messagesToday))],
-    ['QUEUE', 5, (r) => (r.backlog === null ? '-' : String(r.backlog))],
-    ['WAIT', 4, (r) => (r.escalations ? String(r.escalations) : '-'), (r) => (r.escalations ? 'yellow' : undefined)],
-    ['SEEN', 4, (r) => formatAge(r.lastSeen, now)],
-    ...(tier >= 1 ? ([['CPU MEM', 9, (r: TenantRow) => formatUsage(r.cpu, r.memory) || '-']] as Column[]) : []),
-    ...(tier >= 3 ? ([['LLM', 11, (r: TenantRow) => formatTokens(r.llm), (r: TenantRow) => (r.llm?.budget && r.llm.tokens >= r.llm.budget ? 'yellow' : undefined)]] as Column[]) : []),
+    { head: 'ID', min: idWidth, keep: 100, value: (r) => r.id },
+    { head: 'NAME', min: 10, keep: 40, value: (r) => neutralise(r.name) },
+    { head: 'PORT', min: 5, keep: 10, extra: true, value: (r) => (r.port ? String(r.port) : '-') },
+    { head: 'PM2', min: 9, keep: 95, value: (r) => r.pm2, color: (r) => statusColor(r.pm2) },
+    { head: 'WHATSAPP', min: 12, keep: 90, value: (r) => r.note ?? r.wa ?? '-', color: stateColor },
+    { head: 'HAND', min: 4, keep: 80, value: (r) => (r.handoff === null ? '-' : r.handoff ? 'ON' : 'off'), color: (r) => (r.handoff ? 'yellow' : undefined) },
+    { head: 'UP', min: 4, keep: 50, value: (r, now) => formatAge(r.uptimeSince, now) },
+    { head: '↺', min: 3, keep: 60, value: (r) => String(r.restarts) },
+    { head: 'TODAY', min: 5, keep: 45, value: (r) => text(r.messagesToday) },
+    { head: 'QUEUE', min: 5, keep: 70, value: (r) => text(r.backlog) },
+    { head: 'WAIT', min: 4, keep: 75, value: (r) => (r.escalations ? String(r.escalations) : '-'), color: (r) => (r.escalations ? 'yellow' : undefined) },
+    { head: 'SEEN', min: 4, keep: 55, value: (r, now) => formatAge(r.lastSeen, now) },
+    { head: 'CPU MEM', min: 9, keep: 35, value: (r) => formatUsage(r.cpu, r.memory) || '-' },
+    // Only with an LLM engine (the rows carry `llm` then): without one the column would be all dashes.
+    ...(llm ? [{ head: 'LLM', min: 11, keep: 20, extra: true as const, value: (r: TenantRow) => formatTokens(r.llm), color: (r: TenantRow) => (r.llm?.budget && r.llm.tokens >= r.llm.budget ? 'yellow' : undefined) }] : []),
   ];
 }
 
+/**
+ * The columns that fit `width`, each as wide as it can use: whole columns are left out, least
+ * needed first, rather than the row cut in the middle of one (or the business names cut while the
+ * row has room). `natural` is the width every column takes at its longest: what a side-by-side
+ * layout may give the table.
+ */
+export function tableLayout(rows: readonly TenantRow[], width: number): { columns: Column[]; natural: number } {
+  // The id is what tells tenants apart (two may share a business name): never cut short, even when
+  // that pushes every other column off a narrow terminal. Ids are at most 32 characters.
+  const idWidth = Math.max(14, ...rows.map((r) => r.id.length + 1));
+  const specs = columnSpecs(idWidth, rows.some((r) => r.llm !== undefined));
+  // Ages are at most 4 wide ("59m", "12d"): measured without the clock, so the layout holds between ticks.
+  const want = specs.map((c) => (c.head === 'UP' || c.head === 'SEEN' ? c.min : Math.max(c.min, textWidth(c.head), ...rows.map((r) => textWidth(c.value(r, 0))))));
+  // Each column takes its width and one space; the row starts with the selection marker.
+  const natural = 1 + want.reduce((n, w) => n + w + 1, 0);
+  // Most needed first, each at its narrowest then widened to its longest value (a crash loop's
+  // "waiting restart"); then the name, CPU and memory, the name widened up to NAME_AMPLE (whole,
+  // mostly); then tokens and port; and a name longer still with what remains.
+  const widths: (number | undefined)[] = [];
+  let used = 1;
+  const grow = (i: number, upTo: number) => {
+    if (widths[i] === undefined) return;
+    const more = Math.max(0, Math.min(upTo - widths[i]!, width - used));
+    widths[i] = widths[i]! + more;
+    used += more;
+  };
+  const place = (which: number[]) => {
+    for (const i of which) {
+      if (used + specs[i]!.min + 1 > width && i !== 0) continue;
+      widths[i] = specs[i]!.min;
+      used += specs[i]!.min + 1;
+    }
+    for (const i of which) if (i !== NAME) grow(i, want[i]!);
+  };
+  const byKeep = (test: (c: ColumnSpec, i: number) => boolean) => specs.flatMap((c, i) => (test(c, i) ? [i] : [])).sort((a, b) => specs[b]!.keep - specs[a]!.keep);
+  const cpu = specs.findIndex((c) => c.head === 'CPU MEM');
+  place(byKeep((c, i) => !c.extra && i !== NAME && i !== cpu));
+  place([NAME, cpu]);
+  grow(NAME, Math.min(want[NAME]!, NAME_AMPLE));
+  place(byKeep((c) => !!c.extra));
+  grow(NAME, want[NAME]!);
+  return { columns: specs.flatMap((c, i) => (widths[i] === undefined ? [] : [{ ...c, width: widths[i]! }])), natural };
+}
+
 /** A row as runs of equal colour: fewer styled pieces for Ink to lay out and tokenise each frame. */
-function segments(row: TenantRow, tier: number, now: number, idWidth: number): [string, string | undefined][] {
+function segments(row: TenantRow, columns: readonly Column[], now: number): [string, string | undefined][] {
   const out: [string, string | undefined][] = [];
-  for (const [, w, value, color] of columns(tier, now, idWidth)) {
-    const c = color?.(row);
-    const text = `${fit(value(row), w)} `;
+  for (const c of columns) {
+    const color = c.color?.(row);
+    const cell = `${fit(c.value(row, now), c.width)} `;
     const last = out.at(-1);
-    if (last && last[1] === c) last[0] += text;
-    else out.push([text, c]);
+    if (last && last[1] === color) last[0] += cell;
+    else out.push([cell, color]);
   }
   return out;
 }
 
 /** One row; memoised so a change to one tenant re-renders one row, not the table. */
-const TableRow = memo(function TableRow({ row, selected, tier, now, idWidth }: { row: TenantRow; selected: boolean; tier: number; now: number; idWidth: number }) {
+const TableRow = memo(function TableRow({ row, selected, columns, now }: { row: TenantRow; selected: boolean; columns: readonly Column[]; now: number }) {
   return (
     <Text inverse={selected} wrap="truncate">
       {/* A marker as well as inverse: with NO_COLOR the terminal gets no inverse. */}
       {selected ? '▶' : ' '}
-      {segments(row, tier, now, idWidth).map(([text, color], i) => (
+      {segments(row, columns, now).map(([text, color], i) => (
         <Text key={i} color={color}>
           {text}
         </Text>
@@ -100,18 +162,16 @@ const TableRow = memo(function TableRow({ row, selected, tier, now, idWidth }: {
 
 /** `filter`: the table's filter, when one hides rows ("no tenants" would be untrue then). */
 export function TenantTable({ rows, selected, height, width, now, filter = '' }: { rows: TenantRow[]; selected: number; height: number; width: number; now: number; filter?: string }) {
-  const tier = width >= 125 ? 3 : width >= 115 ? 2 : width >= 100 ? 1 : 0;
+  // One layout while the rows and width stay: the memoised rows compare it by identity.
+  const { columns } = useMemo(() => tableLayout(rows, width), [rows, width]);
   // Ages move on with the clock; rounding it to the second keeps rows memoised between ticks.
   const tick = Math.floor(now / 1000) * 1000;
   const { start, visible } = windowRows(rows, selected, height - 1);
-  // The id is what tells tenants apart (two may share a business name): never cut short, even when
-  // that pushes the last columns off a narrow terminal. Ids are at most 32 characters.
-  const idWidth = Math.max(14, ...rows.map((r) => r.id.length + 1));
   return (
     <Box flexDirection="column">
-      <Text bold wrap="truncate"> {columns(tier, tick, idWidth).map(([h, w]) => fit(h, w)).join(' ')}</Text>
+      <Text bold wrap="truncate"> {columns.map((c) => fit(c.head, c.width)).join(' ')}</Text>
       {visible.map((r, i) => (
-        <TableRow key={processOf(r)} row={r} selected={start + i === selected} tier={tier} now={tick} idWidth={idWidth} />
+        <TableRow key={processOf(r)} row={r} selected={start + i === selected} columns={columns} now={tick} />
       ))}
       {rows.some((r) => !r.service) ? null : filter ? (
         <Text color="yellow" wrap="truncate">
@@ -124,7 +184,7 @@ export function TenantTable({ rows, selected, height, width, now, filter = '' }:
   );
 }
 
-export function LogPane({ process, lines, height, width, errorsOnly, follow, scroll, search }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean; scroll: number; search: string }) {
+export function LogPane({ process, lines, height, width, errorsOnly, follow, scroll, search, loading = false }: { process: string; lines: readonly LogLine[]; height: number; width: number; errorsOnly: boolean; follow: boolean; scroll: number; search: string; loading?: boolean }) {
   const combined = process === ALL_LOGS;
   const screen = logScreen(lines, { width, height: height - 1, scroll, errorsOnly, search, combined });
   return (
@@ -138,7 +198,7 @@ export function LogPane({ process, lines, height, width, errorsOnly, follow, scr
           {screen.scroll > 0 ? `, ${screen.scroll} rows up` : ''})
         </Text>
       </Text>
-      {screen.rows.length === 0 ? <Text color="gray">{search ? `no ${errorsOnly ? 'error ' : ''}line matches "${search}"${errorsOnly ? ' (e: every line)' : ''}` : errorsOnly ? 'no errors logged' : 'no log lines yet'}</Text> : null}
+      {screen.rows.length === 0 ? <Text color="gray">{loading ? "reading the log's history from PM2's files…" : search ? `no ${errorsOnly ? 'error ' : ''}line matches "${search}"${errorsOnly ? ' (e: every line)' : ''}` : errorsOnly ? 'no errors logged' : 'no log lines yet'}</Text> : null}
       {screen.rows.map((r, i) => (
         <Text key={i} wrap="truncate" color={r.color}>
           {r.text}
@@ -228,12 +288,13 @@ export function FailuresView({ list, cursor, height }: { list: readonly Failure[
   );
 }
 
-export function EscalationsView({ list, cursor, height, now, brainUp }: { list: readonly PendingEscalation[]; cursor: number; height: number; now: number; brainUp: boolean }) {
+export function EscalationsView({ list, cursor, height, now, brainUp, loading = false }: { list: readonly PendingEscalation[]; cursor: number; height: number; now: number; brainUp: boolean; loading?: boolean }) {
   const { start, visible } = windowed(list, cursor, height - 1, 2);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">Customers waiting for a person ({list.length}) · reply from the business phone, then r to resolve</Text>
-      {list.length === 0 ? <Text color={brainUp ? 'green' : 'red'}>{brainUp ? 'Nobody is waiting.' : 'The brain is not answering: waiting customers cannot be listed.'}</Text> : null}
+      {list.length === 0 && loading ? <Text color="gray">Asking the brain who is waiting…</Text> : null}
+      {list.length === 0 && !loading ? <Text color={brainUp ? 'green' : 'red'}>{brainUp ? 'Nobody is waiting.' : 'The brain is not answering: waiting customers cannot be listed.'}</Text> : null}
       {visible.map((e, i) => (
         <Box key={`${e.tenant}:${e.id}`} flexDirection="column">
           <Text inverse={start + i === cursor} wrap="truncate">
@@ -314,17 +375,21 @@ export function MessagesView({ tenant, sender, state, height, width, scroll, han
   );
 }
 
-export function HelpView({ view, readonly, height }: { view: View; readonly: boolean; height: number }) {
-  const rows = helpRows(view, readonly);
+export function HelpView({ view, readonly, height, width }: { view: View; readonly: boolean; height: number; width: number }) {
+  // Each key's text wrapped under itself, not cut at the edge: on a narrow terminal the help is what explains the rest.
+  const lines = helpRows(view, readonly).flatMap((b) =>
+    wrap(`${b.label.padEnd(8)} ${b.help}${b.disabled ? ' (disabled: read-only)' : ''}`, width, { words: true, indent: 9 }).map((text, i) => ({ key: `${b.label}:${i}`, text, disabled: b.disabled })),
+  );
+  const room = Math.max(1, height - 1);
   // Every row but the commands' must fit: Ink garbles text that overflows a clipped box.
-  const commands = height - rows.length - 2 >= COMMAND_HELP.length + 1;
+  const commands = room - lines.length >= COMMAND_HELP.length + 1;
+  const shown = lines.length > room ? [...lines.slice(0, room - 1), { key: 'more', text: `… ${lines.length - room + 1} more lines: a taller terminal shows them`, disabled: true }] : lines;
   return (
     <Box flexDirection="column">
-      <Text bold>Keys here ({view}) · esc: back</Text>
-      {rows.slice(0, Math.max(1, height - 1)).map((b) => (
-        <Text key={b.label} color={b.disabled ? 'gray' : undefined} wrap="truncate">
-          {b.label.padEnd(8)} {b.help}
-          {b.disabled ? ' (disabled: read-only)' : ''}
+      <Text bold wrap="truncate">Keys here ({view}) · esc: back</Text>
+      {shown.map((l) => (
+        <Text key={l.key} color={l.disabled ? 'gray' : undefined} wrap="truncate">
+          {l.text}
         </Text>
       ))}
       {commands ? <Text bold>Commands</Text> : null}

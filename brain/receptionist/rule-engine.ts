@@ -921,6 +921,8 @@ const THIS_PLACE = new RegExp(
 // "could I pop in on saturday for a trim" asks for a booking: only "just" makes dropping in a question about walk-ins.
 const WALK_IN = /\b(walk ?ins?|walk in|just (?:drop|pop|turn|show|rock|come|call) (?:in|up|by|round|over)|without (?:an? )?(?:appointment|booking)|sin cita|sin reserva|sin pedir (?:cita|hora|turno)|sin turno|hace falta (?:pedir )?(?:cita|reservar?))\b/;
 /** "which tram do I get to you", "¿qué autobús me deja cerca?": how to get here. */
+/** Intents whose messages name people or places: their names are words no vocabulary knows. */
+const NAMES_FOREIGN_WORDS = new Set<Intent>(['human', 'location']);
 const TRANSPORT = /\b(?:which|what|que|q|cual) (?:tram|bus|buses|train|tube|metro|subway|tranvia|autobus|colectivo|tren|linea de (?:metro|autobus|bus|tranvia)|parada)\b/;
 /** An FAQ entry about how long something lasts ("¿Cuánto dura el esmaltado permanente?", keywords "how long does it last"). */
 const LASTING = /\b(last|lasts|dura|duran|duracion|aguanta|aguantan)\b/;
@@ -1206,8 +1208,10 @@ export class RuleEngine implements Engine {
     if (hints.length === 0 && !service && coverage < 0.5 && !dated && (intent === 'unknown' || score < SURE)) return 'unknown';
     // A service the model cannot place is still the business's: tell about it.
     if (intent === 'unknown' && service) return 'services';
-    // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell.
-    if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services')) return 'unknown';
+    // "el mejor movil calidad precio": a price word among mostly foreign ones asks about something we do not sell. Not a
+    // request for a person or the way here: people's and places' names are foreign words ("can i talk to jhon jairo",
+    // "¿quedan por la 10 o por la avenida el poblado?").
+    if (!service && foreign >= 2 && coverage < 0.34 && hints.every((h) => h === 'services') && !NAMES_FOREIGN_WORDS.has(intent)) return 'unknown';
     return intent;
   }
 

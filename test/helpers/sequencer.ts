@@ -23,7 +23,7 @@ const MEASURED_SECONDS: Record<string, number> = {
 /**
  * Files that compute for most of their time instead of waiting on child processes. Weighted a third, so
  * they start after the long files that mostly wait: chaos.test.ts, first, is a load test against
- * timeouts (240 s for the whole bench/chaos.mjs --quick), and should share the two cores with files
+ * timeouts (540 s for the whole bench/chaos.mjs --quick, 110 s alone), and should share the two cores with files
  * that sleep, not with the evaluation's 90 s of pure CPU. With the CI run's seconds the two workers
  * still end together (the evaluation starts around 175 s of ~380).
  */

@@ -84,7 +84,6 @@ const SPECIFIC: readonly string[][] = [
   ['behaviour', 'behavior', 'conducta', 'comportamiento'],
   ['thermal', 'termal', 'termale'],
   // Vehicles, their inspection (the MOT a British driver says for an ITV) and its retest.
-  ['car', 'coche', 'carro', 'auto', 'automovil', 'turismo'],
   ['motorbike', 'motorcycle', 'motocicleta', 'moto', 'ciclomotor', 'moped'],
   ['van', 'furgoneta', 'furgo'],
   ['motorhome', 'campervan', 'camper', 'autocaravana'],
@@ -127,6 +126,8 @@ const GENERIC: readonly string[][] = [
   ['small', 'pequeno', 'pequena'],
   ['deep', 'profunda', 'profundo'],
   ['sport', 'sports', 'deportivo', 'deportiva'],
+  // A car is what every garage, wash and inspection is for: it helps a longer name ("itv coche"), and is no FAQ's topic.
+  ['car', 'coche', 'carro', 'auto', 'automovil', 'turismo'],
 ];
 
 /**

@@ -32,6 +32,8 @@ interface ServiceTerm {
   key: string[];
   /** The name's words for the other language's reading (see translatedCover). */
   lexical: string[];
+  /** The words outside its brackets: "Lavado completo (interior y exterior)" is a full wash, not an "exterior" one. */
+  core: string[];
 }
 
 const TERM_FILLER = new Set(['and', 'the', 'for', 'with', 'con', 'del', 'los', 'las', 'para']);
@@ -86,8 +88,13 @@ function translatedServices(terms: readonly ServiceTerm[], text: string, whole =
   const covers = terms.map((t) => ({ t, ...translatedCover(t.lexical, said) }));
   const full = covers.filter((c) => c.full).sort((a, b) => b.words - a.words);
   if (full.length > 0 || whole) return [...new Map(full.map((c) => [c.t.service.id, c.t.service])).values()];
-  const pointed = new Map(covers.filter((c) => c.specific > 0).map((c) => [c.t.service.id, c.t.service]));
-  return pointed.size === 1 ? [...pointed.values()] : [];
+  const pointed = pointedServices(covers);
+  return pointed.length === 1 ? pointed : [];
+}
+
+/** The services a word meaning something alone in the other language points at ("cancha" at every "Court hire …"). */
+function pointedServices(covers: readonly { t: ServiceTerm; specific: number }[]): Service[] {
+  return [...new Map(covers.filter((c) => c.specific > 0).map((c) => [c.t.service.id, c.t.service])).values()];
 }
 
 /** Every word of a multi-word name is in the message, or a word ending it ("cut" for "haircut", never "men" for "women"). */
@@ -174,7 +181,7 @@ export class ServiceMatcher {
   private readonly terms: ServiceTerm[];
 
   constructor(services: readonly Service[]) {
-    this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t), key: serviceKey(t), lexical: lexiconKey(t) })));
+    this.terms = services.flatMap((service) => [service.name, ...service.aliases].map((t) => ({ service, term: normalize(t), key: serviceKey(t), lexical: lexiconKey(t), core: serviceKey(nameCore(t)) })));
     this.fuse = new Fuse(this.terms, { keys: ['term'], includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 4 });
   }
 
@@ -246,7 +253,16 @@ export class ServiceMatcher {
     if (shared.length < 2) {
       // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
       const translated = translatedServices(this.terms, text);
-      return { services: this.byLength(translated.length > 0 || !typos ? translated : this.misspelt(text), text).ranked, undecided: [] };
+      // "una cancha de 90" at "Court hire 60 min" and "Court hire 90 min": the other language's word points at both, the length at one.
+      const pointed = translated.length > 0 ? [] : pointedServices(this.terms.map((t) => ({ t, ...translatedCover(t.lexical, new Set(lexiconKey(text))) })));
+      const byPointed = pointed.length > 1 ? this.byLength(pointed, text) : undefined;
+      if (byPointed?.fitted) return { services: byPointed.ranked, undecided: [] };
+      const { ranked, fitted } = this.byLength(translated.length > 0 || !typos ? translated : this.misspelt(text), text);
+      // "my car failed the itv": the car's ITV and the retest after a failed one are both said; the customer is asked which.
+      // Names that differ only by a number ("Lane for 1 hour", "Lane for 2 hours") are one kind, its first the plain one.
+      const kind = (s: Service) => nameCore(s.name).replace(/\d+/g, ' ').split(' ').filter((w) => w.length >= 3).map(keyWord).sort().join(' ');
+      const kinds = new Set(translated.map(kind));
+      return { services: ranked, undecided: kinds.size > 1 && !fitted ? translated : [] };
     }
     const { ranked, fitted } = this.byLength(shared, text);
     if (fitted) return { services: ranked, undecided: [] };
@@ -373,14 +389,16 @@ export class ServiceMatcher {
     // "a 1 hour lesson": the services sharing the word said ("lesson"), not every service sharing any word of the first's
     // names ("clase" of "Clase de juego corto", another hour).
     const saidKey = new Set(serviceKey(text));
+    // "una pista de 2 horas" says the "lane" of "Lane for 2 hours" in the other language.
+    const isSaid = (w: string) => [...LEXICON.same(w)].some((x) => saidKey.has(x));
     const relatedBy = (words: ReadonlySet<string>) => [...new Map([...found, ...this.terms.filter((t) => t.key.some((w) => words.has(w))).map((t) => t.service)].map((s) => [s.id, s])).values()];
     // …unless those are all one length: "masaje sueco" (an alias) is still the "Swedish massage" that lasts 60 or 90.
-    const narrow = relatedBy(new Set(own.filter((w) => saidKey.has(w))));
-    const words = new Set(new Set(narrow.map((s) => s.duration)).size >= 2 ? own.filter((w) => saidKey.has(w)) : own);
+    const narrow = relatedBy(new Set(own.filter(isSaid)));
+    const words = new Set(new Set(narrow.map((s) => s.duration)).size >= 2 ? own.filter(isSaid) : own);
     const related = relatedBy(words);
     if (words.size === 0 || new Set(related.map((s) => s.duration)).size < 2) return { ranked: found, fitted: false };
     // "pista 90", "court de 90": a number right after the shared word is the length, or the number in a name.
-    const bare = new RegExp(`\\b(?:${[...words].map(escapeRegExp).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
+    const bare = new RegExp(`\\b(?:${[...words].flatMap((w) => [...LEXICON.same(w)]).map(escapeRegExp).join('|')})(?: de| of)? (\\d{2,3})\\b`).exec(serviceKey(text).join(' '));
     const n = normalize(text);
     const said = bare ? Number(bare[1]) : statedMinutes(n);
     // "the longer one", "la corta": the longest or shortest of the related services.
@@ -426,9 +444,11 @@ export class ServiceMatcher {
     const uses = new Map<string, number>();
     for (const w of names.flatMap((t) => [...new Set(t.key)])) uses.set(w, (uses.get(w) ?? 0) + 1);
     const said = new Set(serviceKey(text));
+    // "la cosmica" for "Cosmic glow bowling": the head word in the other language, or an English -ic as Spanish says it.
+    const saysHead = (w: string) => [...LEXICON.same(w)].some((x) => said.has(x)) || (w.endsWith('ic') && (said.has(`${w}a`) || said.has(`${w}o`)));
     const heads = names.filter((t) => {
       const w = t.key[0]!;
-      return t.key.length >= 2 && uses.get(w) === 1 && said.has(w) && w.length >= 4 && !STOPWORDS.has(w) && !NOT_HEADS.has(w) && !POINTING_AND_COUNTING.has(w) && keywordIntents(w).length === 0;
+      return t.key.length >= 2 && uses.get(w) === 1 && saysHead(w) && w.length >= 4 && !STOPWORDS.has(w) && !NOT_HEADS.has(w) && !POINTING_AND_COUNTING.has(w) && keywordIntents(w).length === 0;
     });
     return heads.length === 1 ? heads[0]!.service : undefined;
   }
@@ -466,6 +486,9 @@ export class ServiceMatcher {
       // "his ears done" for "ears pierced" (Ear lobe) and "upper ear" (Helix): the one name holding the word as written.
       const asWritten = new Map(holding.filter((t) => t.term.split(' ').includes(w)).map((t) => [t.service.id, t.service]));
       if (sharing.size < 2) continue;
+      // "exterior" for "Lavado exterior" beside "Lavado completo (interior y exterior)": brackets describe, the name names.
+      const outside = new Map(holding.filter((t) => t.core.includes(keyWord(w))).map((t) => [t.service.id, t.service]));
+      if (outside.size === 1) return [...outside.values()];
       if (asWritten.size === 1) return [...asWritten.values()];
       // "sesion" where two names say "sesión" and the others "session": all of them, for the length or words said to choose.
       const other = this.terms.filter((t) => t.key.length >= 2 && t.key.some((k) => k !== keyWord(w) && LEXICON.same(k).has(keyWord(w))));

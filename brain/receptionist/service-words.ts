@@ -83,6 +83,33 @@ const SPECIFIC: readonly string[][] = [
   ['puppy', 'cachorro'],
   ['behaviour', 'behavior', 'conducta', 'comportamiento'],
   ['thermal', 'termal', 'termale'],
+  // Vehicles, their inspection (the MOT a British driver says for an ITV) and its retest.
+  ['motorbike', 'motorcycle', 'motocicleta', 'moto', 'ciclomotor', 'moped'],
+  ['van', 'furgoneta', 'furgo'],
+  ['motorhome', 'campervan', 'camper', 'autocaravana'],
+  ['inspection', 'inspect', 'mot', 'itv', 'inspeccion', 'vtv', 'roadworthy'],
+  ['retest', 'reinspection', 'reinspeccion', 'reinspect'],
+  ['fail', 'desfavorable', 'suspendida', 'suspendido'],
+  // Household appliances, in British, American, Spanish and Latin American words.
+  ['fridge', 'refrigerator', 'refrigerador', 'refri', 'nevera', 'frigorifico', 'frigo', 'heladera'],
+  ['freezer', 'congelador'],
+  ['washer', 'washing machine', 'lavadora', 'lavarropa'],
+  ['dryer', 'tumble dryer', 'secadora'],
+  ['dishwasher', 'lavavajilla', 'lavaplato'],
+  ['oven', 'horno'],
+  ['stove', 'cooker', 'hob', 'estufa', 'fogon', 'anafe'],
+  ['burner', 'hornilla', 'hornalla', 'quemador'],
+  ['air conditioning', 'air conditioner', 'aircon', 'aire acondicionado', 'minisplit', 'mini split'],
+  ['appliance', 'electrodomestico'],
+  ['diagnosis', 'diagnostic', 'diagnostico'],
+  // Places to play by the hour, and the games.
+  ['lane', 'pista', 'carril'],
+  ['court', 'cancha', 'pista'],
+  ['bowling', 'bolo', 'boliche', 'bolera'],
+  ['party', 'fiesta'],
+  // Shops' orders and their collection.
+  ['order', 'pedido', 'encargo'],
+  ['pickup', 'recoleccion', 'recogida'],
 ];
 const GENERIC: readonly string[][] = [
   ['service', 'servicio', 'revision', 'mantenimiento', 'puesta a punto', 'tune up'],
@@ -99,6 +126,8 @@ const GENERIC: readonly string[][] = [
   ['small', 'pequeno', 'pequena'],
   ['deep', 'profunda', 'profundo'],
   ['sport', 'sports', 'deportivo', 'deportiva'],
+  // A car is what every garage, wash and inspection is for: it helps a longer name ("itv coche"), and is no FAQ's topic.
+  ['car', 'coche', 'carro', 'auto', 'automovil', 'turismo'],
 ];
 
 /**

@@ -49,6 +49,68 @@ const TRAINER = [
   '  - {id: stretch, name: Stretch class, aliases: [stretching], duration: 45}',
 ].join('\n');
 
+/** A Spanish inspection station (the ITV a British driver calls an MOT) whose customers write in English. */
+const STATION = [
+  '  - {id: car, name: ITV coche, aliases: [vehículo particular], duration: 20}',
+  '  - {id: bike, name: ITV motocicleta, aliases: [], duration: 15}',
+  '  - {id: camper, name: ITV autocaravana, aliases: [], duration: 40}',
+  '  - {id: retest, name: Reinspección, aliases: [desfavorable], duration: 15}',
+].join('\n');
+
+/** An appliance repairer with an English list; customers write in Spanish. */
+const APPLIANCES = [
+  '  - {id: fridge, name: Fridge and freezer repair, aliases: [], duration: 90}',
+  '  - {id: laundry, name: Washing machine repair, aliases: [], duration: 90}',
+  '  - {id: cooker, name: Oven and hob repair, aliases: [], duration: 60}',
+  '  - {id: visit, name: Diagnostic visit, aliases: [], duration: 45}',
+].join('\n');
+
+/** A padel club with English names, a bakery in Spanish, a car wash whose full wash names the outside in brackets. */
+const CLUB = ['  - {id: court60, name: Court hire 60 min, aliases: [], duration: 60}', '  - {id: court90, name: Court hire 90 min, aliases: [], duration: 90}', '  - {id: group, name: Group lesson, aliases: [], duration: 60}'].join('\n');
+const BAKERY = ['  - {id: pickup, name: Recogida de encargo, aliases: [], duration: 10}', '  - {id: tasting, name: Degustación de tartas, aliases: [], duration: 30}'].join('\n');
+const CARWASH = ['  - {id: ext, name: Exterior wash, aliases: [], duration: 30}', '  - {id: full, name: Full wash (interior and exterior), aliases: [], duration: 60}'].join('\n');
+
+describe('general nouns of services in the other language or dialect', () => {
+  it('vehicles and their inspection: the MOT, the motorbike, the motorhome', () => {
+    const station = matcher(STATION);
+    expect(ids(station, 'can i bring my motorbike for its MOT on friday')).toEqual(['bike']);
+    expect(ids(station, 'Hello, our motorhome needs its inspection, could we do friday at 12?')).toEqual(['camper']);
+    expect(ids(station, 'book an mot for my car thursday at 8am')).toEqual(['car']);
+  });
+
+  it('a car that failed: the retest; with the car\'s MOT said too, both are said and the customer is asked', () => {
+    expect(ids(matcher(STATION), 'my car failed last week, can i come back tomorrow at 5?')).toEqual(['retest']);
+    expect(asked(matcher(STATION), 'my car failed its mot last week, can i come back tomorrow at 5?').sort()).toEqual(['car', 'retest']);
+  });
+
+  it('appliances by their Spanish and Latin American names', () => {
+    const shop = matcher(APPLIANCES);
+    expect(ids(shop, 'se me descompuso la nevera, pueden venir el jueves?')).toEqual(['fridge']);
+    expect(ids(shop, 'el refri no enfria')).toEqual(['fridge']);
+    expect(ids(shop, 'la lavadora no centrifuga')).toEqual(['laundry']);
+    expect(ids(shop, 'el horno no calienta')).toEqual(['cooker']);
+  });
+
+  it('a court, a lane, an order to collect, in the other language', () => {
+    const club = matcher(CLUB);
+    expect(ids(club, 'una cancha de 90 el sabado')[0]).toBe('court90');
+    expect(ids(club, 'quiero una pista de hora y media')[0]).toBe('court90');
+    expect(asked(club, 'quiero una pista de hora y media')).toEqual([]);
+    const bowling = matcher('  - {id: h1, name: Pista 1 hora, aliases: [], duration: 60}\n  - {id: h2, name: Pista 2 horas, aliases: [], duration: 120}');
+    expect(ids(bowling, 'a lane for 2 hours on friday')[0]).toBe('h2');
+    expect(ids(matcher(BAKERY), 'i need to book a pickup for my order on the 24th')).toEqual(['pickup']);
+  });
+
+  it('a word inside a name\'s brackets does not pick that service over the one it names', () => {
+    expect(ids(matcher(CARWASH), 'exterior on saturday at 10')).toEqual(['ext']);
+  });
+
+  it('a change of mind by the head word as the other language says it', () => {
+    const lanes = matcher('  - {id: lane, name: Standard lane, aliases: [], duration: 60}\n  - {id: cosmic, name: Cosmic glow lane, aliases: [], duration: 90}');
+    expect(lanes.byHeadWord('no mejor la cosmica')?.id).toBe('cosmic');
+  });
+});
+
 describe('a word that sets one service apart from its kind picks it', () => {
   it('a service whose name holds everything said, and more, rather than the shorter name inside it', () => {
     const surf = matcher(SURF);
@@ -169,7 +231,7 @@ describe('through the chat service, as a customer books', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wr-services-'));
     const hours = 'hours:\n' + ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => `  ${d}: ["09:00-20:00"]`).join('\n');
     const businesses = new Map<string, string>();
-    for (const [id, lines] of [['surf-test', SURF], ['wash-test', WASH], ['bowling-test', BOWLING]] as const) {
+    for (const [id, lines] of [['surf-test', SURF], ['wash-test', WASH], ['bowling-test', BOWLING], ['station-test', STATION], ['appliance-test', APPLIANCES]] as const) {
       const file = path.join(dir, `${id}.yaml`);
       fs.writeFileSync(file, `name: ${id}\ntimezone: Europe/Madrid\nlanguage: es\n${hours}\nservices:\n${lines}\n`);
       businesses.set(id, file);
@@ -200,5 +262,14 @@ describe('through the chat service, as a customer books', () => {
     expect(lesson.booked).toEqual(['corta']);
     const game = await book('bowling-test', 'en', ['a 30 min game on thursday 18th at 7pm, Valentina', 'yes']);
     expect(game.booked).toEqual(['partida']);
+  });
+
+  it('books the appliance named in Spanish at once, and asks about a failed car rather than book either', async () => {
+    const fridge = await book('appliance-test', 'es', ['quiero reservar que arreglen la nevera el jueves 18 a las 10, soy Rosa', 'si']);
+    expect(fridge.transcript).not.toMatch(/Qué servicio/);
+    expect(fridge.booked).toEqual(['fridge']);
+    const failed = await book('station-test', 'en', ['my car failed its MOT last week, can i come back thursday 18th at 10? Hugh', 'yes']);
+    expect(failed.booked).toEqual([]);
+    expect(failed.transcript).toMatch(/Reinspecci/);
   });
 });

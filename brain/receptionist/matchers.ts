@@ -254,7 +254,8 @@ export class ServiceMatcher {
       // "revisión básica" at a bike shop that sells a "Basic service": the name said in the other language, the fullest first.
       const translated = translatedServices(this.terms, text);
       // "una cancha de 90" at "Court hire 60 min" and "Court hire 90 min": the other language's word points at both, the length at one.
-      const pointed = translated.length > 0 ? [] : pointedServices(this.terms.map((t) => ({ t, ...translatedCover(t.lexical, new Set(lexiconKey(text))) })));
+      const saidWords = new Set(lexiconKey(text));
+      const pointed = translated.length > 0 ? [] : pointedServices(this.terms.map((t) => ({ t, ...translatedCover(t.lexical, saidWords) })));
       const byPointed = pointed.length > 1 ? this.byLength(pointed, text) : undefined;
       if (byPointed?.fitted) return { services: byPointed.ranked, undecided: [] };
       const { ranked, fitted } = this.byLength(translated.length > 0 || !typos ? translated : this.misspelt(text), text);

@@ -52,7 +52,10 @@ function read(turn: Turn): Reading {
 }
 
 /** Whether the message holds the service's name or one of its aliases, word for word. */
-const namedAsWritten = (turn: Turn, service: Service) => [service.name, ...service.aliases].map(nameCore).some((t) => t.length >= 3 && ` ${nameCore(turn.text)} `.includes(` ${t} `));
+function namedAsWritten(turn: Turn, service: Service): boolean {
+  const said = ` ${nameCore(turn.text)} `;
+  return [service.name, ...service.aliases].map(nameCore).some((t) => t.length >= 3 && said.includes(` ${t} `));
+}
 
 /** The message as the date and time rules read it: "30 min lessons", "a one to one" are services, not a length or an hour. */
 const dateTexts = new WeakMap<Turn, string>();
@@ -920,9 +923,9 @@ const THIS_PLACE = new RegExp(
 /** "can I just drop in on Friday?", "¿puedo pasarme sin cita?": whether one must book, asked with or without a day. */
 // "could I pop in on saturday for a trim" asks for a booking: only "just" makes dropping in a question about walk-ins.
 const WALK_IN = /\b(walk ?ins?|walk in|just (?:drop|pop|turn|show|rock|come|call) (?:in|up|by|round|over)|without (?:an? )?(?:appointment|booking)|sin cita|sin reserva|sin pedir (?:cita|hora|turno)|sin turno|hace falta (?:pedir )?(?:cita|reservar?))\b/;
-/** "which tram do I get to you", "¿qué autobús me deja cerca?": how to get here. */
 /** Intents whose messages name people or places: their names are words no vocabulary knows. */
 const NAMES_FOREIGN_WORDS = new Set<Intent>(['human', 'location']);
+/** "which tram do I get to you", "¿qué autobús me deja cerca?": how to get here. */
 const TRANSPORT = /\b(?:which|what|que|q|cual) (?:tram|bus|buses|train|tube|metro|subway|tranvia|autobus|colectivo|tren|linea de (?:metro|autobus|bus|tranvia)|parada)\b/;
 /** An FAQ entry about how long something lasts ("¿Cuánto dura el esmaltado permanente?", keywords "how long does it last"). */
 const LASTING = /\b(last|lasts|dura|duran|duracion|aguanta|aguantan)\b/;

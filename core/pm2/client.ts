@@ -12,8 +12,29 @@ let loaded: Pm2 | undefined;
 async function pm2(): Promise<Pm2> {
   // PM2 starts an app list two at a time by default; a host with a hundred tenants wants more.
   process.env.PM2_CONCURRENT_ACTIONS ??= '8';
-  loaded ??= ((await import('pm2')) as unknown as { default: Pm2 }).default;
+  if (!loaded) {
+    loaded = ((await import('pm2')) as unknown as { default: Pm2 }).default;
+    answerOnce(loaded as unknown as { Client: { disconnectRPC(cb: (...args: unknown[]) => void): void } });
+  }
   return loaded;
+}
+
+/**
+ * PM2 7's disconnectRPC answers twice when its socket takes over 200 ms to close (its timer, then the
+ * socket's 'close'), and the async.forEach that called it throws "Callback was already called" from
+ * that event handler: an uncaught exception after disconnect() on a busy machine. Only the first answer counts.
+ */
+export function answerOnce(api: { Client: { disconnectRPC(cb: (...args: unknown[]) => void): void } }): void {
+  const client = api.Client;
+  const disconnectRPC = client.disconnectRPC.bind(client);
+  client.disconnectRPC = (cb) => {
+    let answered = false;
+    disconnectRPC((...args) => {
+      if (answered) return;
+      answered = true;
+      cb(...args);
+    });
+  };
 }
 
 export class Pm2Error extends Error {}
